@@ -1,0 +1,96 @@
+#pragma once
+// Model (de)serialisation: every document carries its "kind" and the "cssegment_version" that
+// wrote it. Documents from this or an earlier version load; newer or foreign ones are refused.
+#include <array>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cssegment/core/validate.hpp"
+#include "cssegment/version.hpp"
+
+namespace cssegment::json {
+
+using Document = nlohmann::json;
+
+// Refuses untrusted documents that would cost unbounded memory to parse.
+inline constexpr std::size_t max_document_bytes = 16u << 20;
+
+inline std::array<int, 3> parse_version(std::string_view text) {
+  std::array<int, 3> parts{};
+  std::string copy(text);
+  char tail = 0;
+  if (std::sscanf(copy.c_str(), "%d.%d.%d%c", &parts[0], &parts[1], &parts[2], &tail) < 3)
+    fail("json", "cssegment_version " + single_quoted(text) + " is not a version of the form X.Y.Z");
+  return parts;
+}
+
+inline Document make_document(std::string_view kind) {
+  Document document;
+  document["kind"] = kind;
+  document["cssegment_version"] = CSSEGMENT_VERSION;
+  return document;
+}
+
+inline Document parse_document(std::string_view text, std::string_view kind) {
+  if (text.size() > max_document_bytes)
+    fail("json", "document of " + std::to_string(text.size()) + " bytes exceeds the limit of " +
+                     std::to_string(max_document_bytes));
+  Document document = Document::parse(text, nullptr, false);
+  if (document.is_discarded()) fail("json", "not a valid JSON document");
+  if (!document.is_object()) fail("json", "expected a JSON object describing a " + std::string(kind));
+  const auto found_kind = document.find("kind");
+  if (found_kind == document.end() || !found_kind->is_string())
+    fail("json", "missing \"kind\"; expected " + single_quoted(kind));
+  if (found_kind->get<std::string>() != kind)
+    fail("json", "is a " + single_quoted(found_kind->get<std::string>()) + " document, not a " + single_quoted(kind));
+  const auto found_version = document.find("cssegment_version");
+  if (found_version == document.end() || !found_version->is_string())
+    fail("json", "missing \"cssegment_version\"");
+  const auto written = parse_version(found_version->get<std::string>());
+  if (written > parse_version(CSSEGMENT_VERSION))
+    fail("json", "written by cssegment " + found_version->get<std::string>() + ", newer than this " +
+                     CSSEGMENT_VERSION + "; upgrade cssegment to read it");
+  return document;
+}
+
+inline const Document& field(const Document& document, std::string_view name) {
+  const auto found = document.find(name);
+  if (found == document.end()) fail("json", "missing field " + single_quoted(name));
+  return *found;
+}
+
+template <class T>
+T get(const Document& document, std::string_view name) {
+  const Document& value = field(document, name);
+  try {
+    return value.get<T>();
+  } catch (const nlohmann::json::exception&) {
+    fail("json", "field " + single_quoted(name) + " has the wrong type: " + value.dump());
+  }
+}
+
+// Optional numbers are written as null.
+inline Document optional_numbers(std::span<const std::optional<double>> values) {
+  Document array = Document::array();
+  for (const auto& value : values) array.push_back(value ? Document(*value) : Document(nullptr));
+  return array;
+}
+
+inline std::vector<std::optional<double>> get_optional_numbers(const Document& document, std::string_view name) {
+  const Document& array = field(document, name);
+  if (!array.is_array()) fail("json", "field " + single_quoted(name) + " must be an array");
+  std::vector<std::optional<double>> values;
+  for (const auto& value : array) {
+    if (value.is_null()) values.emplace_back();
+    else if (value.is_number()) values.emplace_back(value.get<double>());
+    else fail("json", "field " + single_quoted(name) + " holds " + value.dump() + ", expected numbers or null");
+  }
+  return values;
+}
+
+}  // namespace cssegment::json

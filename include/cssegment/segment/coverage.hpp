@@ -1,0 +1,67 @@
+#pragma once
+// Coverage planning: how many CSMs a segmentation needs, where the CS resources go, and what
+// coverage costs per account.
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "cssegment/core/validate.hpp"
+
+namespace cssegment {
+
+// One segment's coverage. Quantities that do not apply (a segment without CSMs has no ARR per
+// CSM) are NaN.
+struct CoverageRow {
+  std::size_t accounts = 0;
+  double arr = NAN;                        // NaN when no ARR was given
+  std::optional<double> csm_ratio;         // accounts per CSM; none = no CSM
+  double csms_needed = 0.0;                // accounts / ratio, fractional FTE
+  double resource_share = NAN;             // share of all CSMs needed
+  double cost_to_serve_per_account = NAN;  // csm_cost / ratio; 0 without CSM; NaN without csm_cost
+  double total_cost = NAN;                 // csms_needed * csm_cost
+  double arr_per_csm = NAN;
+};
+
+inline std::vector<CoverageRow> coverage(std::span<const std::int32_t> segments,
+                                         std::span<const std::optional<double>> csm_ratios,
+                                         std::span<const double> arr = {}, std::optional<double> csm_cost = {}) {
+  check_csm_ratios("csm_ratios", csm_ratios);
+  if (!arr.empty()) {
+    check_same_length("arr", arr.size(), "segments", segments.size());
+    check_nonnegative_finite("arr", arr);
+  }
+  if (csm_cost && !(std::isfinite(*csm_cost) && *csm_cost >= 0.0))
+    fail("csm_cost", format_number(*csm_cost) + " must be finite and >= 0");
+  const std::size_t n = csm_ratios.size();
+  std::vector<CoverageRow> rows(n);
+  for (std::size_t s = 0; s < n; ++s) {
+    rows[s].csm_ratio = csm_ratios[s];
+    if (!arr.empty()) rows[s].arr = 0.0;
+  }
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    const std::int32_t s = segments[i];
+    if (s < 0 || static_cast<std::size_t>(s) >= n)
+      fail_at("segments", i, s < 0 ? std::string("missing") : std::to_string(s),
+              "every account needs one of the " + std::to_string(n) + " segments");
+    ++rows[static_cast<std::size_t>(s)].accounts;
+    if (!arr.empty()) rows[static_cast<std::size_t>(s)].arr += arr[i];
+  }
+  double total_csms = 0.0;
+  for (auto& row : rows) {
+    row.csms_needed = row.csm_ratio ? static_cast<double>(row.accounts) / *row.csm_ratio : 0.0;
+    total_csms += row.csms_needed;
+  }
+  for (auto& row : rows) {
+    if (total_csms > 0.0) row.resource_share = row.csms_needed / total_csms;
+    if (csm_cost) {
+      row.cost_to_serve_per_account = row.csm_ratio ? *csm_cost / *row.csm_ratio : 0.0;
+      row.total_cost = row.csms_needed * *csm_cost;
+    }
+    if (row.csms_needed > 0.0) row.arr_per_csm = row.arr / row.csms_needed;
+  }
+  return rows;
+}
+
+}  // namespace cssegment

@@ -1,0 +1,158 @@
+#pragma once
+// The outside-in x inside-out model: client size (is it really a big company?) crossed with
+// contract value (do they pay us a lot?). Revenue alone mis-segments a big company on a small
+// contract, which is an expansion opportunity rather than a small account.
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "cssegment/core/columns.hpp"
+#include "cssegment/core/json.hpp"
+#include "cssegment/core/parallel.hpp"
+#include "cssegment/core/validate.hpp"
+#include "cssegment/segment/missing_policy.hpp"
+#include "cssegment/segment/tier.hpp"
+
+namespace cssegment {
+
+class QuadrantModel {
+public:
+  // Quadrant code = large_client + 2 * large_contract, so names are listed in that order.
+  static std::vector<std::string> default_names() {
+    return {"Small Business", "Large Opportunity", "Major", "Enterprise"};
+  }
+
+  explicit QuadrantModel(std::string size_field = "employees", double size_threshold = 1000.0,
+                         std::string value_field = "arr", double value_threshold = 50'000.0,
+                         std::vector<std::string> names = default_names(), double hysteresis = 0.0,
+                         std::vector<std::optional<double>> csm_ratios = {},
+                         MissingPolicy missing = MissingPolicy::raise)
+      : size_field_(std::move(size_field)),
+        value_field_(std::move(value_field)),
+        size_threshold_(size_threshold),
+        value_threshold_(value_threshold),
+        names_(std::move(names)),
+        hysteresis_(hysteresis),
+        csm_ratios_(std::move(csm_ratios)),
+        missing_(missing) {
+    require(!size_field_.empty(), "size_field", "must name a column");
+    require(!value_field_.empty(), "value_field", "must name a column");
+    require(size_field_ != value_field_, "value_field", "must differ from size_field " + single_quoted(size_field_));
+    require(std::isfinite(size_threshold_) && size_threshold_ > 0.0, "size_threshold",
+            format_number(size_threshold_) + " must be finite and > 0");
+    require(std::isfinite(value_threshold_) && value_threshold_ > 0.0, "value_threshold",
+            format_number(value_threshold_) + " must be finite and > 0");
+    if (names_.size() != 4)
+      fail("names", "has " + std::to_string(names_.size()) +
+                        " names; expected 4 (small/small, large client/small contract, small client/large "
+                        "contract, large/large)");
+    check_names("names", names_);
+    check_unassigned_free(names_, missing_);
+    if (csm_ratios_.empty()) csm_ratios_.resize(names_.size());
+    if (csm_ratios_.size() != names_.size())
+      fail("csm_ratios", "has " + std::to_string(csm_ratios_.size()) + " ratios for 4 quadrants");
+    check_csm_ratios("csm_ratios", csm_ratios_);
+    check_hysteresis(hysteresis_);
+  }
+
+  const std::string& size_field() const { return size_field_; }
+  const std::string& value_field() const { return value_field_; }
+  double size_threshold() const { return size_threshold_; }
+  double value_threshold() const { return value_threshold_; }
+  const std::vector<std::string>& names() const { return names_; }
+  double hysteresis() const { return hysteresis_; }
+  const std::vector<std::optional<double>>& csm_ratios() const { return csm_ratios_; }
+  MissingPolicy missing() const { return missing_; }
+  std::vector<std::string> categories() const { return with_unassigned(names_, missing_); }
+
+  // Each axis is a two-tier split with its own hysteresis, so a quadrant changes only when one of
+  // its two measures really crosses its boundary.
+  template <class Code>
+  void assign_into(std::span<const double> sizes, std::span<const double> values,
+                   std::span<const std::int32_t> previous, std::span<Code> out) const {
+    check_same_length(value_field_, values.size(), size_field_, sizes.size());
+    check_same_length("out", out.size(), size_field_, sizes.size());
+    if (!previous.empty()) {
+      check_same_length("previous", previous.size(), size_field_, sizes.size());
+      check_codes<std::int32_t>("previous", previous, categories().size());
+    }
+    const std::array<double, 1> size_split{size_threshold_}, value_split{value_threshold_};
+    const auto unassigned = static_cast<Code>(names_.size());
+    parallel_for(sizes.size(), segment_chunk_rows, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t i = begin; i < end; ++i) {
+        const double size = sizes[i], value = values[i];
+        const bool size_ok = size >= 0.0 && size < INFINITY, value_ok = value >= 0.0 && value < INFINITY;
+        if (!(size_ok && value_ok)) [[unlikely]] {
+          // NaN is missing; anything else out of range is an error even under missing='unassigned'.
+          const bool size_invalid = !size_ok && !std::isnan(size), value_invalid = !value_ok && !std::isnan(value);
+          if (!size_invalid && !value_invalid && missing_ == MissingPolicy::unassigned) {
+            out[i] = unassigned;
+            continue;
+          }
+          const bool report_size = size_invalid || (!value_invalid && !size_ok);
+          const double bad = report_size ? size : value;
+          fail_at(report_size ? size_field_ : value_field_, i, bad,
+                  std::isnan(bad) ? "missing value (use missing='unassigned' to allow it)"
+                                  : "values must be finite and >= 0");
+        }
+        const std::int32_t before = previous.empty() ? missing_code : previous[i];
+        const bool had_quadrant = before >= 0 && before < 4;
+        const std::int32_t large_client =
+            tier_with_hysteresis(size, size_split, had_quadrant ? before % 2 : missing_code, hysteresis_);
+        const std::int32_t large_contract =
+            tier_with_hysteresis(value, value_split, had_quadrant ? before / 2 : missing_code, hysteresis_);
+        out[i] = static_cast<Code>(large_client + 2 * large_contract);
+      }
+    });
+  }
+
+  std::vector<std::int32_t> assign(std::span<const double> sizes, std::span<const double> values,
+                                   std::span<const std::int32_t> previous = {}) const {
+    std::vector<std::int32_t> out(sizes.size());
+    assign_into(sizes, values, previous, std::span<std::int32_t>(out));
+    return out;
+  }
+
+  std::vector<std::int32_t> assign(const ColumnTable& data, std::span<const std::int32_t> previous = {}) const {
+    return assign(data.numeric(size_field_), data.numeric(value_field_), previous);
+  }
+
+  std::string to_json() const {
+    auto document = json::make_document("QuadrantModel");
+    document["size_field"] = size_field_;
+    document["size_threshold"] = size_threshold_;
+    document["value_field"] = value_field_;
+    document["value_threshold"] = value_threshold_;
+    document["names"] = names_;
+    document["hysteresis"] = hysteresis_;
+    document["csm_ratios"] = json::optional_numbers(csm_ratios_);
+    document["missing"] = to_string(missing_);
+    return document.dump();
+  }
+
+  static QuadrantModel from_json(std::string_view text) {
+    const auto document = json::parse_document(text, "QuadrantModel");
+    return QuadrantModel(json::get<std::string>(document, "size_field"), json::get<double>(document, "size_threshold"),
+                         json::get<std::string>(document, "value_field"),
+                         json::get<double>(document, "value_threshold"),
+                         json::get<std::vector<std::string>>(document, "names"),
+                         json::get<double>(document, "hysteresis"), json::get_optional_numbers(document, "csm_ratios"),
+                         parse_missing_policy(json::get<std::string>(document, "missing")));
+  }
+
+  bool operator==(const QuadrantModel&) const = default;
+
+private:
+  std::string size_field_, value_field_;
+  double size_threshold_, value_threshold_;
+  std::vector<std::string> names_;
+  double hysteresis_;
+  std::vector<std::optional<double>> csm_ratios_;
+  MissingPolicy missing_;
+};
+
+}  // namespace cssegment

@@ -1,0 +1,153 @@
+#pragma once
+// Revenue tiers: tier i holds values in [thresholds[i-1], thresholds[i]), with optional
+// hysteresis so that an account whose value wobbles around a boundary keeps its tier.
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cssegment/core/columns.hpp"
+#include "cssegment/core/json.hpp"
+#include "cssegment/core/parallel.hpp"
+#include "cssegment/core/validate.hpp"
+#include "cssegment/segment/missing_policy.hpp"
+
+namespace cssegment {
+
+// Plain tier of a value: how many thresholds it reaches.
+inline std::int32_t plain_tier(double value, std::span<const double> thresholds) {
+  std::int32_t tier = 0;
+  for (double threshold : thresholds) tier += value >= threshold;
+  return tier;
+}
+
+// Tier with hysteresis h: the previous tier is kept while the value lies in
+// [lo - h|lo|, hi + h|hi|) of that tier's own range [lo, hi); otherwise the plain tier.
+inline std::int32_t tier_with_hysteresis(double value, std::span<const double> thresholds, std::int32_t previous,
+                                         double hysteresis) {
+  const auto tiers = static_cast<std::int32_t>(thresholds.size()) + 1;
+  if (hysteresis > 0.0 && previous >= 0 && previous < tiers) {
+    const double lo = previous == 0 ? -INFINITY : thresholds[previous - 1];
+    const double hi = previous == tiers - 1 ? INFINITY : thresholds[previous];
+    if (value >= lo - hysteresis * std::abs(lo) && value < hi + hysteresis * std::abs(hi)) return previous;
+  }
+  return plain_tier(value, thresholds);
+}
+
+// Rows per parallel chunk: large enough that thread start-up is noise.
+inline constexpr std::size_t segment_chunk_rows = 1u << 18;
+
+class TierModel {
+public:
+  TierModel(std::vector<double> thresholds, std::vector<std::string> names, std::string field = "arr",
+            std::vector<std::optional<double>> csm_ratios = {}, double hysteresis = 0.0,
+            MissingPolicy missing = MissingPolicy::raise)
+      : thresholds_(std::move(thresholds)),
+        names_(std::move(names)),
+        field_(std::move(field)),
+        csm_ratios_(std::move(csm_ratios)),
+        hysteresis_(hysteresis),
+        missing_(missing) {
+    check_strictly_ascending("thresholds", thresholds_);
+    if (names_.size() != thresholds_.size() + 1)
+      fail("names", "has " + std::to_string(names_.size()) + " names for " + std::to_string(thresholds_.size()) +
+                        " thresholds; expected " + std::to_string(thresholds_.size() + 1) + " (one per tier)");
+    check_names("names", names_);
+    check_unassigned_free(names_, missing_);
+    require(!field_.empty(), "field", "must name a column");
+    if (csm_ratios_.empty()) csm_ratios_.resize(names_.size());
+    if (csm_ratios_.size() != names_.size())
+      fail("csm_ratios", "has " + std::to_string(csm_ratios_.size()) + " ratios for " +
+                             std::to_string(names_.size()) + " tiers");
+    check_csm_ratios("csm_ratios", csm_ratios_);
+    check_hysteresis(hysteresis_);
+  }
+
+  // The TSIA-style coverage model: Tech touch < $10k <= Low touch < $50k <= High touch,
+  // at 1000:1, 100:1 and 15:1 accounts per CSM.
+  static TierModel touch() {
+    return TierModel({10'000.0, 50'000.0}, {"Tech touch", "Low touch", "High touch"}, "arr",
+                     {1000.0, 100.0, 15.0});
+  }
+
+  const std::vector<double>& thresholds() const { return thresholds_; }
+  const std::vector<std::string>& names() const { return names_; }
+  const std::string& field() const { return field_; }
+  const std::vector<std::optional<double>>& csm_ratios() const { return csm_ratios_; }
+  double hysteresis() const { return hysteresis_; }
+  MissingPolicy missing() const { return missing_; }
+  std::vector<std::string> categories() const { return with_unassigned(names_, missing_); }
+
+  // Writes one code per value into `out` (an index into categories()). `previous` is empty or holds
+  // one code per value (-1 = no previous tier).
+  template <class Code>
+  void assign_into(std::span<const double> values, std::span<const std::int32_t> previous,
+                   std::span<Code> out) const {
+    check_same_length("out", out.size(), field_, values.size());
+    if (!previous.empty()) {
+      check_same_length("previous", previous.size(), field_, values.size());
+      check_codes<std::int32_t>("previous", previous, categories().size());
+    }
+    const auto unassigned = static_cast<Code>(names_.size());
+    parallel_for(values.size(), segment_chunk_rows, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t i = begin; i < end; ++i) {
+        const double value = values[i];
+        if (!(value >= 0.0 && value < INFINITY)) [[unlikely]] {
+          if (std::isnan(value) && missing_ == MissingPolicy::unassigned) {
+            out[i] = unassigned;
+            continue;
+          }
+          fail_at(field_, i, value,
+                  std::isnan(value) ? "missing value (use missing='unassigned' to allow it)"
+                                    : "values must be finite and >= 0");
+        }
+        out[i] = static_cast<Code>(previous.empty() ? plain_tier(value, thresholds_)
+                                                    : tier_with_hysteresis(value, thresholds_, previous[i], hysteresis_));
+      }
+    });
+  }
+
+  std::vector<std::int32_t> assign(std::span<const double> values, std::span<const std::int32_t> previous = {}) const {
+    std::vector<std::int32_t> out(values.size());
+    assign_into(values, previous, std::span<std::int32_t>(out));
+    return out;
+  }
+
+  std::vector<std::int32_t> assign(const ColumnTable& data, std::span<const std::int32_t> previous = {}) const {
+    return assign(data.numeric(field_), previous);
+  }
+
+  std::string to_json() const {
+    auto document = json::make_document("TierModel");
+    document["thresholds"] = thresholds_;
+    document["names"] = names_;
+    document["field"] = field_;
+    document["csm_ratios"] = json::optional_numbers(csm_ratios_);
+    document["hysteresis"] = hysteresis_;
+    document["missing"] = to_string(missing_);
+    return document.dump();
+  }
+
+  static TierModel from_json(std::string_view text) {
+    const auto document = json::parse_document(text, "TierModel");
+    return TierModel(json::get<std::vector<double>>(document, "thresholds"),
+                     json::get<std::vector<std::string>>(document, "names"), json::get<std::string>(document, "field"),
+                     json::get_optional_numbers(document, "csm_ratios"), json::get<double>(document, "hysteresis"),
+                     parse_missing_policy(json::get<std::string>(document, "missing")));
+  }
+
+  bool operator==(const TierModel&) const = default;
+
+private:
+  std::vector<double> thresholds_;
+  std::vector<std::string> names_;
+  std::string field_;
+  std::vector<std::optional<double>> csm_ratios_;
+  double hysteresis_;
+  MissingPolicy missing_;
+};
+
+}  // namespace cssegment

@@ -1,0 +1,56 @@
+#pragma once
+// Transition report: how accounts moved between segments from one assignment to the next.
+// Every row is counted: accounts without a label on either side land in the "none" slot.
+#include <cmath>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "cssegment/core/validate.hpp"
+
+namespace cssegment {
+
+struct TransitionMatrix {
+  // Segments are ranked lowest first; slot `categories` is "no segment" (new or gone accounts).
+  std::size_t categories = 0;
+  std::vector<double> cells;  // (categories + 1)^2, row = before, column = after
+  double upgrades = 0.0;      // moved to a higher-ranked segment
+  double downgrades = 0.0;    // moved to a lower-ranked segment
+  double unchanged = 0.0;     // same segment on both sides
+  double entered = 0.0;       // no segment before, one after
+  double exited = 0.0;        // a segment before, none after
+
+  std::size_t slots() const { return categories + 1; }
+  double at(std::size_t before, std::size_t after) const { return cells[before * slots() + after]; }
+};
+
+// Codes index the ranked segments (-1 = no segment). Weights (e.g. ARR) are optional; without them
+// each account counts 1.
+inline TransitionMatrix transitions(std::span<const std::int32_t> before, std::span<const std::int32_t> after,
+                                    std::size_t categories, std::span<const double> weights = {}) {
+  check_same_length("after", after.size(), "before", before.size());
+  check_codes<std::int32_t>("before", before, categories);
+  check_codes<std::int32_t>("after", after, categories);
+  if (!weights.empty()) {
+    check_same_length("weights", weights.size(), "before", before.size());
+    check_nonnegative_finite("weights", weights);
+  }
+  TransitionMatrix result;
+  result.categories = categories;
+  result.cells.assign(result.slots() * result.slots(), 0.0);
+  const auto none = static_cast<std::int32_t>(categories);
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    const std::int32_t from = before[i] < 0 ? none : before[i], to = after[i] < 0 ? none : after[i];
+    const double weight = weights.empty() ? 1.0 : weights[i];
+    result.cells[static_cast<std::size_t>(from) * result.slots() + static_cast<std::size_t>(to)] += weight;
+    if (from == none && to == none) continue;
+    if (from == none) result.entered += weight;
+    else if (to == none) result.exited += weight;
+    else if (to > from) result.upgrades += weight;
+    else if (to < from) result.downgrades += weight;
+    else result.unchanged += weight;
+  }
+  return result;
+}
+
+}  // namespace cssegment

@@ -1,0 +1,25 @@
+"""cssegment: customer-success analytics on a fast C++20 core.
+
+Segment a book of accounts (tiers, quadrants, rules), plan coverage, and report transitions,
+with pandas in and pandas out.
+"""
+
+from __future__ import annotations
+
+from . import datasets, segment
+from ._core import InvalidInputError, NotFittedError, __version__
+from .segment import QuadrantModel, RuleModel, Segment, TierModel, coverage, transitions
+
+__all__ = [
+    "InvalidInputError",
+    "NotFittedError",
+    "QuadrantModel",
+    "RuleModel",
+    "Segment",
+    "TierModel",
+    "__version__",
+    "coverage",
+    "datasets",
+    "segment",
+    "transitions",
+]

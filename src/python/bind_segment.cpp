@@ -1,0 +1,147 @@
+// Segmentation models, transitions and coverage. Conversions from pandas happen in
+// python/cssegment/_frame.py; here arrays arrive as contiguous float64 / int32.
+#include <pybind11/operators.h>
+#include <pybind11/stl.h>
+
+#include "bindings.hpp"
+#include "cssegment/segment/coverage.hpp"
+#include "cssegment/segment/quadrant.hpp"
+#include "cssegment/segment/tier.hpp"
+#include "cssegment/segment/transitions.hpp"
+
+namespace cssegment::python {
+
+namespace {
+
+using OptionalRatios = std::vector<std::optional<double>>;
+
+void bind_tier(py::module_& m) {
+  py::class_<TierModel>(m, "TierModel")
+      .def(py::init([](std::vector<double> thresholds, std::vector<std::string> names, std::string field,
+                       OptionalRatios csm_ratios, double hysteresis, const std::string& missing) {
+             return TierModel(std::move(thresholds), std::move(names), std::move(field), std::move(csm_ratios),
+                              hysteresis, parse_missing_policy(missing));
+           }),
+           py::arg("thresholds"), py::arg("names"), py::arg("field"), py::arg("csm_ratios"), py::arg("hysteresis"),
+           py::arg("missing"))
+      .def_static("touch", &TierModel::touch)
+      .def_property_readonly("thresholds", &TierModel::thresholds)
+      .def_property_readonly("names", &TierModel::names)
+      .def_property_readonly("field", &TierModel::field)
+      .def_property_readonly("csm_ratios", &TierModel::csm_ratios)
+      .def_property_readonly("hysteresis", &TierModel::hysteresis)
+      .def_property_readonly("missing", [](const TierModel& model) { return std::string(to_string(model.missing())); })
+      .def_property_readonly("categories", &TierModel::categories)
+      .def(
+          "assign",
+          [](const TierModel& model, const Array<double>& values, const std::optional<Array<std::int32_t>>& previous) {
+            const auto value_view = view(values);
+            const auto previous_view = view(previous);
+            return segment_codes(value_view.size(), model.categories().size(),
+                                 [&](auto codes) { model.assign_into(value_view, previous_view, codes); });
+          },
+          py::arg("values"), py::arg("previous") = py::none())
+      .def("to_json", &TierModel::to_json)
+      .def_static("from_json", &TierModel::from_json, py::arg("text"))
+      .def(py::self == py::self);
+}
+
+void bind_quadrant(py::module_& m) {
+  py::class_<QuadrantModel>(m, "QuadrantModel")
+      .def(py::init([](std::string size_field, double size_threshold, std::string value_field, double value_threshold,
+                       std::vector<std::string> names, double hysteresis, OptionalRatios csm_ratios,
+                       const std::string& missing) {
+             return QuadrantModel(std::move(size_field), size_threshold, std::move(value_field), value_threshold,
+                                  std::move(names), hysteresis, std::move(csm_ratios), parse_missing_policy(missing));
+           }),
+           py::arg("size_field"), py::arg("size_threshold"), py::arg("value_field"), py::arg("value_threshold"),
+           py::arg("names"), py::arg("hysteresis"), py::arg("csm_ratios"), py::arg("missing"))
+      .def_property_readonly("size_field", &QuadrantModel::size_field)
+      .def_property_readonly("size_threshold", &QuadrantModel::size_threshold)
+      .def_property_readonly("value_field", &QuadrantModel::value_field)
+      .def_property_readonly("value_threshold", &QuadrantModel::value_threshold)
+      .def_property_readonly("names", &QuadrantModel::names)
+      .def_property_readonly("hysteresis", &QuadrantModel::hysteresis)
+      .def_property_readonly("csm_ratios", &QuadrantModel::csm_ratios)
+      .def_property_readonly("missing",
+                             [](const QuadrantModel& model) { return std::string(to_string(model.missing())); })
+      .def_property_readonly("categories", &QuadrantModel::categories)
+      .def(
+          "assign",
+          [](const QuadrantModel& model, const Array<double>& sizes, const Array<double>& values,
+             const std::optional<Array<std::int32_t>>& previous) {
+            const auto size_view = view(sizes), value_view = view(values);
+            const auto previous_view = view(previous);
+            return segment_codes(size_view.size(), model.categories().size(),
+                                 [&](auto codes) { model.assign_into(size_view, value_view, previous_view, codes); });
+          },
+          py::arg("sizes"), py::arg("values"), py::arg("previous") = py::none())
+      .def("to_json", &QuadrantModel::to_json)
+      .def_static("from_json", &QuadrantModel::from_json, py::arg("text"))
+      .def(py::self == py::self);
+}
+
+void bind_reports(py::module_& m) {
+  m.def(
+      "transitions",
+      [](const Array<std::int32_t>& before, const Array<std::int32_t>& after, std::size_t categories,
+         const std::optional<Array<double>>& weights) {
+        const auto before_view = view(before), after_view = view(after);
+        const auto weight_view = view(weights);
+        TransitionMatrix result;
+        {
+          py::gil_scoped_release release;
+          result = transitions(before_view, after_view, categories, weight_view);
+        }
+        py::array_t<double> cells({result.slots(), result.slots()});
+        std::copy(result.cells.begin(), result.cells.end(), cells.mutable_data());
+        py::dict totals;
+        totals["upgrades"] = result.upgrades;
+        totals["downgrades"] = result.downgrades;
+        totals["unchanged"] = result.unchanged;
+        totals["entered"] = result.entered;
+        totals["exited"] = result.exited;
+        return py::make_tuple(cells, totals);
+      },
+      py::arg("before"), py::arg("after"), py::arg("categories"), py::arg("weights") = py::none());
+
+  m.def(
+      "coverage",
+      [](const Array<std::int32_t>& segments, const OptionalRatios& csm_ratios, const std::optional<Array<double>>& arr,
+         std::optional<double> csm_cost) {
+        const auto segment_view = view(segments);
+        const auto arr_view = view(arr);
+        std::vector<CoverageRow> rows;
+        {
+          py::gil_scoped_release release;
+          rows = coverage(segment_view, csm_ratios, arr_view, csm_cost);
+        }
+        py::dict columns;
+        auto column = [&](const char* name, auto member) {
+          std::vector<double> values;
+          values.reserve(rows.size());
+          for (const auto& row : rows) values.push_back(static_cast<double>(member(row)));
+          columns[name] = to_numpy(std::move(values));
+        };
+        column("accounts", [](const CoverageRow& row) { return row.accounts; });
+        column("arr", [](const CoverageRow& row) { return row.arr; });
+        column("csm_ratio", [](const CoverageRow& row) { return row.csm_ratio.value_or(NAN); });
+        column("csms_needed", [](const CoverageRow& row) { return row.csms_needed; });
+        column("resource_share", [](const CoverageRow& row) { return row.resource_share; });
+        column("cost_to_serve_per_account", [](const CoverageRow& row) { return row.cost_to_serve_per_account; });
+        column("total_cost", [](const CoverageRow& row) { return row.total_cost; });
+        column("arr_per_csm", [](const CoverageRow& row) { return row.arr_per_csm; });
+        return columns;
+      },
+      py::arg("segments"), py::arg("csm_ratios"), py::arg("arr") = py::none(), py::arg("csm_cost") = py::none());
+}
+
+}  // namespace
+
+void bind_segment(py::module_& m) {
+  bind_tier(m);
+  bind_quadrant(m);
+  bind_reports(m);
+}
+
+}  // namespace cssegment::python

@@ -1,0 +1,53 @@
+#define BOOST_TEST_MODULE segment.transitions
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "cssegment/segment/transitions.hpp"
+
+using namespace cssegment;
+
+BOOST_AUTO_TEST_CASE(every_account_is_counted_once) {
+  const std::vector<std::int32_t> before{0, 0, 1, 2, -1, 2, -1};
+  const std::vector<std::int32_t> after{0, 1, 0, 2, 1, -1, -1};
+  const auto result = transitions(before, after, 3);
+  BOOST_TEST(result.slots() == 4u);
+  BOOST_TEST(result.at(0, 0) == 1.0);
+  BOOST_TEST(result.at(0, 1) == 1.0);
+  BOOST_TEST(result.at(1, 0) == 1.0);
+  BOOST_TEST(result.at(2, 2) == 1.0);
+  BOOST_TEST(result.at(3, 1) == 1.0);
+  BOOST_TEST(result.at(2, 3) == 1.0);
+  BOOST_TEST(result.at(3, 3) == 1.0);
+  double total = 0.0;
+  for (double cell : result.cells) total += cell;
+  BOOST_TEST(total == 7.0);
+  BOOST_TEST(result.upgrades == 1.0);
+  BOOST_TEST(result.downgrades == 1.0);
+  BOOST_TEST(result.unchanged == 2.0);
+  BOOST_TEST(result.entered == 1.0);
+  BOOST_TEST(result.exited == 1.0);
+}
+
+BOOST_AUTO_TEST_CASE(weights_sum_instead_of_counting) {
+  const std::vector<std::int32_t> before{0, 1, 1}, after{1, 1, 0};
+  const std::vector<double> arr{10.0, 20.0, 30.0};
+  const auto result = transitions(before, after, 2, arr);
+  BOOST_TEST(result.at(0, 1) == 10.0);
+  BOOST_TEST(result.at(1, 1) == 20.0);
+  BOOST_TEST(result.upgrades == 10.0);
+  BOOST_TEST(result.downgrades == 30.0);
+}
+
+BOOST_AUTO_TEST_CASE(bad_input_is_named) {
+  const std::vector<std::int32_t> two{0, 1}, three{0, 1, 0}, bad{0, 5};
+  BOOST_CHECK_THROW(transitions(two, three, 2), InvalidInput);
+  BOOST_CHECK_THROW(transitions(two, bad, 2), InvalidInput);
+  BOOST_CHECK_THROW(transitions(two, two, 2, std::vector<double>{1.0, NAN}), InvalidInput);
+  BOOST_CHECK_THROW(transitions(two, two, 2, std::vector<double>{1.0}), InvalidInput);
+  const auto empty = transitions({}, {}, 2);
+  BOOST_TEST(empty.cells.size() == 9u);
+  BOOST_TEST(empty.unchanged == 0.0);
+}
