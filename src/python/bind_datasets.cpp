@@ -1,7 +1,55 @@
+#include <cstdint>
+#include <utility>
+
 #include "bindings.hpp"
+#include "cssegment/datasets/synthetic_book.hpp"
 
 namespace cssegment::python {
 
-void bind_datasets(py::module_&) {}
+namespace {
+
+py::dict synthetic_book_columns(std::size_t n_accounts, std::size_t n_months, std::uint64_t seed) {
+  SyntheticBook book;
+  {
+    py::gil_scoped_release release;
+    book = synthetic_book({.n_accounts = n_accounts, .n_months = n_months, .seed = seed});
+  }
+  py::dict columns;
+  columns["account_id"] = to_numpy(std::move(book.account_id));
+  columns["arr"] = to_numpy(std::move(book.arr));
+  columns["employees"] = to_numpy(std::move(book.employees));
+  columns["company_revenue"] = to_numpy(std::move(book.company_revenue));
+  columns["potential"] = to_numpy(std::move(book.potential));
+  columns["industry"] = to_numpy(std::move(book.industry));
+  columns["industry_names"] = book.industry_names;
+  columns["region"] = to_numpy(std::move(book.region));
+  columns["region_names"] = book.region_names;
+  columns["start_month"] = to_numpy(std::move(book.start_month));
+  columns["tenure_days"] = to_numpy(std::move(book.tenure_days));
+  columns["renewal_days"] = to_numpy(std::move(book.renewal_days));
+  columns["nps"] = to_numpy(std::move(book.nps));
+  columns["logins_per_user"] = to_numpy(std::move(book.logins_per_user));
+  columns["seats_used_pct"] = to_numpy(std::move(book.seats_used_pct));
+  columns["tickets_90d"] = to_numpy(std::move(book.tickets_90d));
+  columns["exec_sponsor"] = to_numpy(std::move(book.exec_sponsor));
+  columns["churned"] = to_numpy(std::move(book.churned));
+  columns["revenue_account_id"] = to_numpy(std::move(book.revenue_account_id));
+  columns["revenue_month"] = to_numpy(std::move(book.revenue_month));
+  columns["revenue_mrr"] = to_numpy(std::move(book.revenue_mrr));
+  return columns;
+}
+
+}  // namespace
+
+void bind_datasets(py::module_& m) {
+  m.def("synthetic_book", &synthetic_book_columns, py::arg("n_accounts"), py::arg("n_months"), py::arg("seed"),
+        "Columns of cssegment::synthetic_book: account columns by name, `<name>_names` for the labels of "
+        "coded columns, and `revenue_*` for the long revenue rows (months 0 .. n_months - 1).");
+  // The Python layer checks arguments against the same bounds before they reach size_t.
+  py::dict limits;
+  limits["n_accounts"] = py::make_tuple(synthetic_book_min_accounts, synthetic_book_max_accounts);
+  limits["n_months"] = py::make_tuple(synthetic_book_min_months, synthetic_book_max_months);
+  m.attr("synthetic_book_limits") = limits;
+}
 
 }  // namespace cssegment::python

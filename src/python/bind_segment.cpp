@@ -6,6 +6,10 @@
 #include "bindings.hpp"
 #include "cssegment/segment/coverage.hpp"
 #include "cssegment/segment/quadrant.hpp"
+#if __has_include("cssegment/segment/rules.hpp")
+#include "cssegment/segment/rules.hpp"
+#define CSSEGMENT_HAS_RULES 1
+#endif
 #include "cssegment/segment/tier.hpp"
 #include "cssegment/segment/transitions.hpp"
 
@@ -81,6 +85,64 @@ void bind_quadrant(py::module_& m) {
       .def(py::self == py::self);
 }
 
+#ifdef CSSEGMENT_HAS_RULES
+using Rule = std::tuple<std::string, std::string, std::optional<double>, bool>;
+
+void bind_rules(py::module_& m) {
+  py::class_<RuleModel>(m, "RuleModel")
+      .def(py::init([](const std::vector<Rule>& rules, std::string default_name, double hysteresis,
+                       std::optional<double> default_csm_ratio) {
+             std::vector<Segment> segments;
+             for (const auto& [name, when, ratio, pooled] : rules) segments.push_back({name, when, ratio, pooled});
+             return RuleModel(std::move(segments), std::move(default_name), hysteresis, default_csm_ratio);
+           }),
+           py::arg("segments"), py::arg("default"), py::arg("hysteresis"), py::arg("default_csm_ratio"))
+      .def_static("four_tier", &RuleModel::four_tier, py::arg("enterprise_arr"), py::arg("strategic_arr"),
+                  py::arg("strategic_potential"), py::arg("one_to_many_arr"))
+      .def_property_readonly("segments",
+                             [](const RuleModel& model) {
+                               std::vector<Rule> rules;
+                               for (const auto& s : model.segments()) rules.emplace_back(s.name, s.when, s.csm_ratio, s.pooled);
+                               return rules;
+                             })
+      .def_property_readonly("default_name", &RuleModel::default_name)
+      .def_property_readonly("hysteresis", &RuleModel::hysteresis)
+      .def_property_readonly("default_csm_ratio", &RuleModel::default_csm_ratio)
+      .def_property_readonly("categories", &RuleModel::categories)
+      .def_property_readonly("csm_ratios", &RuleModel::csm_ratios)
+      .def_property_readonly("pooled", &RuleModel::pooled)
+      .def_property_readonly("columns", &RuleModel::columns)
+      .def(
+          "assign",
+          [](const RuleModel& model, const py::list& columns, std::size_t rows,
+             const std::optional<Array<std::int32_t>>& previous) {
+            // Each entry is (name, values, labels): float64 values with labels None, or int32 codes into labels.
+            std::vector<py::array> keep_alive;
+            ColumnTable table(rows);
+            for (const auto& entry : columns) {
+              const auto item = entry.cast<py::tuple>();
+              auto name = item[0].cast<std::string>();
+              if (item[2].is_none()) {
+                auto values = item[1].cast<Array<double>>();
+                table.add(std::move(name), view(values));
+                keep_alive.push_back(std::move(values));
+              } else {
+                auto codes = item[1].cast<Array<std::int32_t>>();
+                table.add(std::move(name), view(codes), item[2].cast<std::vector<std::string>>());
+                keep_alive.push_back(std::move(codes));
+              }
+            }
+            const auto previous_view = view(previous);
+            return segment_codes(rows, model.categories().size(),
+                                 [&](auto codes) { model.assign_into(table, previous_view, codes); });
+          },
+          py::arg("columns"), py::arg("rows"), py::arg("previous") = py::none())
+      .def("to_json", &RuleModel::to_json)
+      .def_static("from_json", &RuleModel::from_json, py::arg("text"))
+      .def(py::self == py::self);
+}
+#endif
+
 void bind_reports(py::module_& m) {
   m.def(
       "transitions",
@@ -141,6 +203,9 @@ void bind_reports(py::module_& m) {
 void bind_segment(py::module_& m) {
   bind_tier(m);
   bind_quadrant(m);
+#ifdef CSSEGMENT_HAS_RULES
+  bind_rules(m);
+#endif
   bind_reports(m);
 }
 

@@ -38,6 +38,8 @@ using Column = std::variant<NumericColumn, CategoricalColumn>;
 class ColumnTable {
 public:
   ColumnTable() = default;
+  // A table whose row count is fixed up front, so that it is known even with no columns.
+  explicit ColumnTable(std::size_t rows) : rows_(rows), rows_fixed_(true) {}
 
   ColumnTable& add(std::string name, std::span<const double> values) {
     insert(std::move(name), NumericColumn{values}, values.size());
@@ -77,7 +79,7 @@ public:
 private:
   void insert(std::string name, Column column, std::size_t n) {
     if (find(name)) fail("data", "column " + single_quoted(name) + " given twice");
-    if (!names_.empty() && n != rows_)
+    if ((rows_fixed_ || !names_.empty()) && n != rows_)
       fail("data[" + single_quoted(name) + "]",
            "has " + std::to_string(n) + " rows but the other columns have " + std::to_string(rows_));
     rows_ = n;
@@ -86,6 +88,7 @@ private:
   }
 
   std::size_t rows_ = 0;
+  bool rows_fixed_ = false;
   std::vector<std::string> names_;
   std::vector<Column> columns_;
 };

@@ -45,3 +45,11 @@ BOOST_AUTO_TEST_CASE(bad_columns_are_named) {
   table.add("region", good, {"EMEA", "APAC"});
   BOOST_CHECK_THROW((void)table.numeric("region"), InvalidInput);
 }
+
+BOOST_AUTO_TEST_CASE(a_fixed_row_count_holds_without_columns) {
+  ColumnTable table(4);
+  BOOST_TEST(table.rows() == 4u);
+  BOOST_TEST(table.columns() == 0u);
+  const std::vector<double> three{1.0, 2.0, 3.0};
+  BOOST_CHECK_THROW(table.add("arr", three), InvalidInput);
+}

@@ -1,0 +1,18 @@
+#pragma once
+// Umbrella header: the whole public C++ API of cssegment.
+#include "cssegment/version.hpp"
+
+#include "cssegment/core/columns.hpp"
+#include "cssegment/core/error.hpp"
+#include "cssegment/core/json.hpp"
+#include "cssegment/core/parallel.hpp"
+#include "cssegment/core/validate.hpp"
+
+#include "cssegment/datasets/synthetic_book.hpp"
+
+#include "cssegment/segment/coverage.hpp"
+#include "cssegment/segment/missing_policy.hpp"
+#include "cssegment/segment/quadrant.hpp"
+#include "cssegment/segment/rules.hpp"
+#include "cssegment/segment/tier.hpp"
+#include "cssegment/segment/transitions.hpp"

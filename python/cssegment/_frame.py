@@ -1,0 +1,126 @@
+"""Conversion between pandas/numpy inputs and the contiguous arrays the C++ core reads.
+
+Everything the core cannot check (dtypes, column presence, label lookups) is validated here,
+with messages that name the argument, the row and the value, like the core's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Union
+
+import numpy as np
+import pandas as pd
+
+from ._core import InvalidInputError
+
+Frame = Union[pd.DataFrame, Mapping[str, Any]]
+ArrayLike = Union[pd.Series, np.ndarray, Sequence[Any]]
+
+NONE_LABEL = "(none)"
+
+
+def column(data: Frame, name: str) -> Any:
+    """The column `name` of a DataFrame or mapping, or a clear error listing what is there."""
+    try:
+        return data[name]
+    except (KeyError, IndexError, TypeError):
+        known = ", ".join(repr(str(c)) for c in list(data.keys())[:20]) or "none"
+        raise InvalidInputError(f"data: no column {name!r} (columns: {known})") from None
+
+
+def _describe(value: Any) -> str:
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+
+def numeric(values: ArrayLike, argument: str) -> np.ndarray:
+    """A 1-D contiguous float64 array (NaN = missing) from numbers, booleans or nullable columns."""
+    if isinstance(values, (pd.Series, pd.Index)):
+        dtype = values.dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            raise InvalidInputError(f"{argument}: is categorical; a numeric column is required")
+        if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
+            return np.ascontiguousarray(values.to_numpy(dtype=np.float64, na_value=np.nan))
+        array = values.to_numpy()
+    else:
+        array = np.asarray(values)
+    if array.ndim != 1:
+        raise InvalidInputError(f"{argument}: must be one-dimensional, got shape {array.shape}")
+    kind = array.dtype.kind
+    if kind in "biuf":
+        return np.ascontiguousarray(array, dtype=np.float64)
+    if kind == "O":
+        for row, value in enumerate(array):
+            if value is None or (isinstance(value, float) and np.isnan(value)):
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+                raise InvalidInputError(
+                    f"{argument}[{row}] = {_describe(value)}: expected a number, got {type(value).__name__}"
+                )
+        return np.array([np.nan if v is None else float(v) for v in array], dtype=np.float64)
+    raise InvalidInputError(f"{argument}: has dtype {array.dtype}; a numeric column is required")
+
+
+def check_length(argument: str, values: Any, reference: str, expected: int) -> None:
+    if len(values) != expected:
+        raise InvalidInputError(f"{argument}: has length {len(values)} but {reference} has length {expected}")
+
+
+def labels(values: ArrayLike, argument: str) -> tuple[np.ndarray, list[str]]:
+    """Integer codes (int32, -1 = missing) and the label list of a string-like column."""
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
+        categorical = values.array
+    elif isinstance(values, pd.Categorical):
+        categorical = values
+    else:
+        series = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object))
+        if series.ndim != 1:
+            raise InvalidInputError(f"{argument}: must be one-dimensional")
+        kind = series.dtype.kind
+        if kind in "biufcmM":
+            raise InvalidInputError(f"{argument}: has dtype {series.dtype}; a column of labels (strings) is required")
+        for row, value in enumerate(series.array):
+            if not (isinstance(value, str) or pd.isna(value)):
+                raise InvalidInputError(
+                    f"{argument}[{row}] = {_describe(value)}: labels must be strings, got {type(value).__name__}"
+                )
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        return codes.astype(np.int32), [str(u) for u in uniques]
+    categories = [str(c) for c in categorical.categories]
+    return np.asarray(categorical.codes, dtype=np.int32), categories
+
+
+def codes_for(values: ArrayLike, categories: Sequence[str], argument: str) -> np.ndarray:
+    """Codes of `values` in a model's `categories` (-1 for missing); unknown labels are an error."""
+    own_codes, own_labels = labels(values, argument)
+    position = {label: i for i, label in enumerate(categories)}
+    lookup = np.array([position.get(label, -2) for label in own_labels] + [-1], dtype=np.int32)
+    codes = lookup[own_codes]  # code -1 picks the trailing -1: missing stays missing
+    unknown = np.flatnonzero(codes == -2)
+    if unknown.size:
+        row = int(unknown[0])
+        raise InvalidInputError(
+            f"{argument}[{row}] = {own_labels[own_codes[row]]!r}: not one of the segments "
+            f"({', '.join(repr(c) for c in categories)})"
+        )
+    return codes
+
+
+def categorical(codes: np.ndarray, categories: Sequence[str]) -> pd.Categorical:
+    """Ordered segment labels, ranked lowest first, from codes the core produced."""
+    return pd.Categorical.from_codes(codes, categories=list(categories), ordered=True, validate=False)
+
+
+def optional_array(values: ArrayLike | None, argument: str) -> np.ndarray | None:
+    return None if values is None else numeric(values, argument)
+
+
+def params_html(kind: str, params: Mapping[str, Any]) -> str:
+    """A small two-column table of a model's parameters for notebooks."""
+    from html import escape
+
+    rows = "".join(
+        f"<tr><th style='text-align:left'>{escape(str(k))}</th><td style='text-align:left'>{escape(repr(v))}</td></tr>"
+        for k, v in params.items()
+    )
+    return f"<div><strong>{escape(kind)}</strong><table>{rows}</table></div>"
