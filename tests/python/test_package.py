@@ -1,0 +1,44 @@
+"""The package as users meet it: public names, exceptions, version, typing."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import cssegment as cs
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_version_has_one_source():
+    header = (ROOT / "include" / "cssegment" / "version.hpp").read_text()
+    assert f'#define CSSEGMENT_VERSION "{cs.__version__}"' in header
+    assert re.fullmatch(r"\d+\.\d+\.\d+", cs.__version__)
+
+
+def test_public_names():
+    for name in cs.__all__:
+        assert hasattr(cs, name), name
+    assert cs.segment.TierModel is cs.TierModel
+
+
+def test_exceptions_are_value_errors_raised_by_core_and_python():
+    assert issubclass(cs.InvalidInputError, ValueError)
+    assert issubclass(cs.NotFittedError, ValueError)
+    assert cs.InvalidInputError.__module__ == "cssegment"
+    for bad in (lambda: cs.TierModel([2, 1], ["a", "b", "c"]), lambda: cs.TierModel.touch().assign(["x"])):
+        try:
+            bad()
+        except cs.InvalidInputError as error:
+            assert str(error)
+        else:
+            raise AssertionError("expected InvalidInputError")
+
+
+def test_typing_markers_ship_with_the_package():
+    package = Path(cs.__file__).parent
+    assert (package / "py.typed").exists()
+    stub = (package / "_core.pyi").read_text()
+    for name in ["class TierModel", "class QuadrantModel", "class RuleModel", "def transitions", "def coverage",
+                 "def synthetic_book", "class InvalidInputError"]:
+        assert name in stub, name
