@@ -91,7 +91,7 @@ def main() -> None:
 
     plan = cs.coverage(tiers, touch, arr=active["arr"], csm_cost=CSM_COST)
     show(
-        f"2. Coverage plan at {money(CSM_COST)} per CSM per year",
+        f"2. Coverage plan at ${CSM_COST:,} per CSM per year",
         pd.DataFrame(
             {
                 "accounts per CSM": plan["csm_ratio"].map("{:,.0f}:1".format),
@@ -116,7 +116,7 @@ def main() -> None:
     )
     show(
         "   Quadrant x touch tier (accounts)",
-        cross,
+        cross.map("{:,}".format),
         f"   {cross.loc['Large Opportunity'].sum():,} big companies buy little today: expansion targets "
         f"that revenue tiers alone leave in {', '.join(t for t in cross.columns if cross.loc['Large Opportunity', t])}.",
     )
@@ -131,8 +131,8 @@ def main() -> None:
     now_sticky = tiers_of(touch.__class__.touch(hysteresis=HYSTERESIS), accounts["arr"], previous=before)
     plain_moves = cs.transitions(before, now_plain)
     sticky_moves = cs.transitions(before, now_sticky)
-    show(f"4. Tier moves from {then} to {last_month}, plain thresholds (accounts)", plain_moves)
-    show(f"   The same with {HYSTERESIS:.0%} hysteresis", sticky_moves)
+    show(f"4. Tier moves from {then} to {last_month}, plain thresholds (accounts)", plain_moves.map("{:,}".format))
+    show(f"   The same with {HYSTERESIS:.0%} hysteresis", sticky_moves.map("{:,}".format))
     flips = int(plain_moves[["upgraded", "downgraded"]].to_numpy().sum())
     sticky_flips = int(sticky_moves[["upgraded", "downgraded"]].to_numpy().sum())
     avoided = flips - sticky_flips
@@ -142,8 +142,12 @@ def main() -> None:
         if flips
         else "   No tier changes in this window."
     )
-    new, gone = int(plain_moves.loc["(none)", "total"]), int(plain_moves["(none)"].sum() - plain_moves.loc["(none)", "(none)"])
-    print(f"   Also: {new:,} accounts started paying and {gone:,} stopped in those {MONTHS_BACK} months.")
+    never = int(plain_moves.loc["(none)", "(none)"])
+    new, gone = int(plain_moves.loc["(none)", "total"]) - never, int(plain_moves["(none)"].sum()) - never
+    print(
+        f"   Also: {new:,} accounts started (or resumed) paying and {gone:,} stopped in those {MONTHS_BACK} months; "
+        f"{never:,} paid at neither date."
+    )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@
 #include "cssegment/datasets/synthetic_book.hpp"
 
 #include "cssegment/segment/coverage.hpp"
+#include "cssegment/segment/expression.hpp"
 #include "cssegment/segment/missing_policy.hpp"
 #include "cssegment/segment/quadrant.hpp"
 #include "cssegment/segment/rules.hpp"
