@@ -1,5 +1,7 @@
 #include <cstdint>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "bindings.hpp"
 #include "cssegment/datasets/synthetic_book.hpp"
@@ -7,6 +9,12 @@
 namespace cssegment::python {
 
 namespace {
+
+py::list to_list(const std::vector<std::string>& names) {
+  py::list list;
+  for (const auto& name : names) list.append(name);
+  return list;
+}
 
 py::dict synthetic_book_columns(std::size_t n_accounts, std::size_t n_months, std::uint64_t seed) {
   SyntheticBook book;
@@ -21,9 +29,9 @@ py::dict synthetic_book_columns(std::size_t n_accounts, std::size_t n_months, st
   columns["company_revenue"] = to_numpy(std::move(book.company_revenue));
   columns["potential"] = to_numpy(std::move(book.potential));
   columns["industry"] = to_numpy(std::move(book.industry));
-  columns["industry_names"] = book.industry_names;
+  columns["industry_names"] = to_list(book.industry_names);
   columns["region"] = to_numpy(std::move(book.region));
-  columns["region_names"] = book.region_names;
+  columns["region_names"] = to_list(book.region_names);
   columns["start_month"] = to_numpy(std::move(book.start_month));
   columns["tenure_days"] = to_numpy(std::move(book.tenure_days));
   columns["renewal_days"] = to_numpy(std::move(book.renewal_days));
