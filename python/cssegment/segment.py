@@ -252,7 +252,7 @@ class RuleModel(_SegmentModel):
     ['Enterprise', 'Strategic', '1:Many', 'Self-Service']
     """
 
-    _core_type = getattr(_core, "RuleModel", None)  # TEMP until rules land
+    _core_type = _core.RuleModel
 
     def __init__(
         self,

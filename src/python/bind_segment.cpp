@@ -6,10 +6,7 @@
 #include "bindings.hpp"
 #include "cssegment/segment/coverage.hpp"
 #include "cssegment/segment/quadrant.hpp"
-#if __has_include("cssegment/segment/rules.hpp")
 #include "cssegment/segment/rules.hpp"
-#define CSSEGMENT_HAS_RULES 1
-#endif
 #include "cssegment/segment/tier.hpp"
 #include "cssegment/segment/transitions.hpp"
 
@@ -85,7 +82,6 @@ void bind_quadrant(py::module_& m) {
       .def(py::self == py::self);
 }
 
-#ifdef CSSEGMENT_HAS_RULES
 using Rule = std::tuple<std::string, std::string, std::optional<double>, bool>;
 
 void bind_rules(py::module_& m) {
@@ -141,7 +137,6 @@ void bind_rules(py::module_& m) {
       .def_static("from_json", &RuleModel::from_json, py::arg("text"))
       .def(py::self == py::self);
 }
-#endif
 
 void bind_reports(py::module_& m) {
   m.def(
@@ -203,9 +198,7 @@ void bind_reports(py::module_& m) {
 void bind_segment(py::module_& m) {
   bind_tier(m);
   bind_quadrant(m);
-#ifdef CSSEGMENT_HAS_RULES
   bind_rules(m);
-#endif
   bind_reports(m);
 }
 
