@@ -9,4 +9,7 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCSSEGMENT_BUI
   -DCSSEGMENT_BUILD_TESTS=ON -DCSSEGMENT_BUILD_EXAMPLES=OFF -DCSSEGMENT_INSTALL=OFF \
   -Dpybind11_DIR="$("$python" -m pybind11 --cmakedir)" -DPython_EXECUTABLE="$(command -v "$python")" >/dev/null
 cmake --build "$build" --target _core
-cp -f "$build"/src/python/_core*.so "$root/python/cssegment/"
+# Replace the module by rename, never in place: a running interpreter may have it mapped.
+module=$(ls "$build"/src/python/_core*.so)
+cp -f "$module" "$root/python/cssegment/.$(basename "$module").tmp"
+mv -f "$root/python/cssegment/.$(basename "$module").tmp" "$root/python/cssegment/$(basename "$module")"

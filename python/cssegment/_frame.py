@@ -73,21 +73,26 @@ def labels(values: ArrayLike, argument: str) -> tuple[np.ndarray, list[str]]:
     elif isinstance(values, pd.Categorical):
         categorical = values
     else:
-        series = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object))
-        if series.ndim != 1:
-            raise InvalidInputError(f"{argument}: must be one-dimensional")
-        kind = series.dtype.kind
-        if kind in "biufcmM":
-            raise InvalidInputError(f"{argument}: has dtype {series.dtype}; a column of labels (strings) is required")
-        for row, value in enumerate(series.array):
-            if not (isinstance(value, str) or pd.isna(value)):
-                raise InvalidInputError(
-                    f"{argument}[{row}] = {_describe(value)}: labels must be strings, got {type(value).__name__}"
-                )
-        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        array = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
+        if array.ndim != 1:
+            raise InvalidInputError(f"{argument}: must be one-dimensional, got shape {array.shape}")
+        dtype = getattr(values, "dtype", array.dtype)
+        if getattr(dtype, "kind", "O") in "biufcmM":
+            raise InvalidInputError(f"{argument}: has dtype {dtype}; a column of labels (strings) is required")
+        if not isinstance(dtype, pd.StringDtype) and pd.api.types.infer_dtype(array, skipna=True) not in ("string", "empty"):
+            _raise_first_non_string(array, argument)
+        codes, uniques = pd.factorize(array, use_na_sentinel=True)
         return codes.astype(np.int32), [str(u) for u in uniques]
     categories = [str(c) for c in categorical.categories]
     return np.asarray(categorical.codes, dtype=np.int32), categories
+
+
+def _raise_first_non_string(array: np.ndarray, argument: str) -> None:
+    for row, value in enumerate(array):
+        if not (isinstance(value, str) or value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))):
+            raise InvalidInputError(
+                f"{argument}[{row}] = {_describe(value)}: labels must be strings, got {type(value).__name__}"
+            )
 
 
 def codes_for(values: ArrayLike, categories: Sequence[str], argument: str) -> np.ndarray:

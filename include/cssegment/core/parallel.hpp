@@ -1,7 +1,9 @@
 #pragma once
-// Row-parallel loops. Work is split into contiguous chunks whose boundaries depend only on the
-// row count, so results never depend on how many threads ran them.
+// Row-parallel loops. Rows are cut into chunks whose boundaries depend only on the row count;
+// threads take chunks from a shared counter, so a core busy with other work delays little, and
+// results never depend on how many threads ran or which thread took which chunk.
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <exception>
 #include <thread>
@@ -14,29 +16,34 @@ inline std::size_t default_thread_count() {
   return hardware == 0 ? 1 : hardware;
 }
 
-// Calls body(begin, end) on chunks covering [0, n). Small inputs run on the calling thread.
-// The first exception thrown by any chunk is rethrown on the caller.
+// Calls body(begin, end) on chunks of about `chunk_rows` rows covering [0, n). Small inputs run
+// on the calling thread. If chunks throw, the exception of the lowest chunk is rethrown, so an
+// error names the same (first) offending row on every run.
 template <class Body>
-void parallel_for(std::size_t n, std::size_t min_chunk, Body&& body) {
-  const std::size_t threads = std::min(default_thread_count(), std::max<std::size_t>(1, n / std::max<std::size_t>(1, min_chunk)));
+void parallel_for(std::size_t n, std::size_t chunk_rows, Body&& body) {
+  chunk_rows = std::max<std::size_t>(1, chunk_rows);
+  const std::size_t chunks = (n + chunk_rows - 1) / chunk_rows;
+  const std::size_t threads = std::min(default_thread_count(), chunks);
   if (threads <= 1) {
     if (n > 0) body(std::size_t{0}, n);
     return;
   }
-  const std::size_t chunk = (n + threads - 1) / threads;
-  std::vector<std::exception_ptr> errors(threads);
-  std::vector<std::thread> workers;
-  workers.reserve(threads - 1);
-  auto run = [&](std::size_t t) {
-    const std::size_t begin = t * chunk, end = std::min(n, begin + chunk);
-    try {
-      if (begin < end) body(begin, end);
-    } catch (...) {
-      errors[t] = std::current_exception();
+  std::vector<std::exception_ptr> errors(chunks);
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t c = next.fetch_add(1); c < chunks; c = next.fetch_add(1)) {
+      const std::size_t begin = c * chunk_rows, end = std::min(n, begin + chunk_rows);
+      try {
+        body(begin, end);
+      } catch (...) {
+        errors[c] = std::current_exception();
+      }
     }
   };
-  for (std::size_t t = 1; t < threads; ++t) workers.emplace_back(run, t);
-  run(0);
+  std::vector<std::thread> workers;
+  workers.reserve(threads - 1);
+  for (std::size_t t = 1; t < threads; ++t) workers.emplace_back(work);
+  work();
   for (auto& worker : workers) worker.join();
   for (auto& error : errors)
     if (error) std::rethrow_exception(error);

@@ -1,12 +1,15 @@
 #pragma once
 // Revenue tiers: tier i holds values in [thresholds[i-1], thresholds[i]), with optional
 // hysteresis so that an account whose value wobbles around a boundary keeps its tier.
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "cssegment/core/columns.hpp"
@@ -91,22 +94,12 @@ public:
       check_same_length("previous", previous.size(), field_, values.size());
       check_codes<std::int32_t>("previous", previous, categories().size());
     }
-    const auto unassigned = static_cast<Code>(names_.size());
     parallel_for(values.size(), segment_chunk_rows, [&](std::size_t begin, std::size_t end) {
-      for (std::size_t i = begin; i < end; ++i) {
-        const double value = values[i];
-        if (!(value >= 0.0 && value < INFINITY)) [[unlikely]] {
-          if (std::isnan(value) && missing_ == MissingPolicy::unassigned) {
-            out[i] = unassigned;
-            continue;
-          }
-          fail_at(field_, i, value,
-                  std::isnan(value) ? "missing value (use missing='unassigned' to allow it)"
-                                    : "values must be finite and >= 0");
-        }
-        out[i] = static_cast<Code>(previous.empty() ? plain_tier(value, thresholds_)
-                                                    : tier_with_hysteresis(value, thresholds_, previous[i], hysteresis_));
-      }
+      const auto chunk_values = values.subspan(begin, end - begin);
+      const auto chunk_out = out.subspan(begin, end - begin);
+      const bool all_valid = previous.empty() ? assign_plain(chunk_values, chunk_out)
+                                              : assign_sticky(chunk_values, previous.subspan(begin, end - begin), chunk_out);
+      if (!all_valid) [[unlikely]] resolve_invalid(values, begin, end, out);
     });
   }
 
@@ -142,6 +135,64 @@ public:
   bool operator==(const TierModel&) const = default;
 
 private:
+  // The hot loop: branch-free so that it vectorises, with validity folded into one flag that is
+  // looked at once per chunk. Common threshold counts get a fixed-size copy the compiler unrolls.
+  template <class Code>
+  bool assign_plain(std::span<const double> values, std::span<Code> out) const {
+    auto run = [&]<std::size_t K>(std::integral_constant<std::size_t, K>) {
+      std::array<double, K> bounds;
+      std::copy_n(thresholds_.begin(), K, bounds.begin());
+      bool all_valid = true;
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        const double value = values[i];
+        all_valid &= value >= 0.0 && value < INFINITY;
+        Code tier = 0;
+        for (std::size_t k = 0; k < K; ++k) tier += static_cast<Code>(value >= bounds[k]);
+        out[i] = tier;
+      }
+      return all_valid;
+    };
+    switch (thresholds_.size()) {
+      case 1: return run(std::integral_constant<std::size_t, 1>{});
+      case 2: return run(std::integral_constant<std::size_t, 2>{});
+      case 3: return run(std::integral_constant<std::size_t, 3>{});
+      case 4: return run(std::integral_constant<std::size_t, 4>{});
+      default: break;
+    }
+    bool all_valid = true;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      all_valid &= values[i] >= 0.0 && values[i] < INFINITY;
+      out[i] = static_cast<Code>(plain_tier(values[i], thresholds_));
+    }
+    return all_valid;
+  }
+
+  template <class Code>
+  bool assign_sticky(std::span<const double> values, std::span<const std::int32_t> previous,
+                     std::span<Code> out) const {
+    bool all_valid = true;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      all_valid &= values[i] >= 0.0 && values[i] < INFINITY;
+      out[i] = static_cast<Code>(tier_with_hysteresis(values[i], thresholds_, previous[i], hysteresis_));
+    }
+    return all_valid;
+  }
+
+  // Rare path: missing values become "Unassigned" when allowed; the first other bad row raises.
+  template <class Code>
+  void resolve_invalid(std::span<const double> values, std::size_t begin, std::size_t end, std::span<Code> out) const {
+    for (std::size_t i = begin; i < end; ++i) {
+      const double value = values[i];
+      if (value >= 0.0 && value < INFINITY) continue;
+      if (std::isnan(value) && missing_ == MissingPolicy::unassigned) {
+        out[i] = static_cast<Code>(names_.size());
+        continue;
+      }
+      fail_at(field_, i, value,
+              std::isnan(value) ? "missing value (use missing='unassigned' to allow it)" : "values must be finite and >= 0");
+    }
+  }
+
   std::vector<double> thresholds_;
   std::vector<std::string> names_;
   std::string field_;

@@ -30,3 +30,14 @@ BOOST_AUTO_TEST_CASE(the_lowest_chunk_error_wins) {
     BOOST_TEST(std::string(error.what()) == "0");
   }
 }
+
+BOOST_AUTO_TEST_CASE(an_error_in_a_later_chunk_is_still_reported) {
+  try {
+    parallel_for(100, 10, [](std::size_t begin, std::size_t) {
+      if (begin >= 70) throw std::runtime_error(std::to_string(begin));
+    });
+    BOOST_FAIL("expected an exception");
+  } catch (const std::runtime_error& error) {
+    BOOST_TEST(std::string(error.what()) == "70");
+  }
+}

@@ -1,0 +1,399 @@
+"""Segmentation benchmark: cssegment against the tools an analyst would otherwise use.
+
+Every capability runs cssegment and its peers in one process on the same data; results are
+checked equal before anything is timed. Each time is the best of several repeats (at least
+five, and at least half a second of calls) after a warm-up. The ratio column is
+peer time / cssegment time, so a ratio above 1 means cssegment is faster.
+
+    PYTHONPATH=python python3 benchmarks/bench_segment.py           # full size (10M / 1M rows)
+    PYTHONPATH=python python3 benchmarks/bench_segment.py --small   # smoke check (100k rows)
+
+Polars is optional (``pip install cssegment[bench]``); without it the polars rows are skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Optional
+
+import numpy as np
+import pandas as pd
+
+import cssegment as cs
+from cssegment import _frame
+
+try:
+    import polars as pl
+except ImportError:  # polars lives in the `bench` extra
+    pl = None  # type: ignore[assignment]
+
+SEED = 20240601
+REGIONS = np.array(["NA", "EMEA", "APAC", "LATAM"])
+
+
+# --------------------------------------------------------------------------------------------
+# Timing and reporting
+
+
+def best_of(fn: Callable[[], Any], repeats: int, min_seconds: float = 0.5, max_repeats: int = 100) -> float:
+    """Best wall time in seconds of ``fn`` after a warm-up call: at least ``repeats`` timed calls,
+    and more (up to ``max_repeats``) until ``min_seconds`` were spent, so that fast calls are not
+    judged on a handful of samples taken while the allocator and caches settle."""
+    fn()
+    best = float("inf")
+    spent = 0.0
+    calls = 0
+    while calls < repeats or (spent < min_seconds and calls < max_repeats):
+        start = time.perf_counter()
+        fn()
+        elapsed = time.perf_counter() - start
+        best = min(best, elapsed)
+        spent += elapsed
+        calls += 1
+    return best
+
+
+@dataclass
+class Row:
+    capability: str
+    rows: int
+    cssegment: float
+    peer: str
+    peer_time: Optional[float]  # None: peer skipped
+
+    @property
+    def ratio(self) -> Optional[float]:
+        return None if self.peer_time is None else self.peer_time / self.cssegment
+
+
+def ms(seconds: float) -> str:
+    millis = seconds * 1e3
+    return f"{millis:,.1f} ms" if millis >= 10 else f"{millis:.2f} ms"
+
+
+def rows_label(n: int) -> str:
+    if n >= 1_000_000 and n % 1_000_000 == 0:
+        return f"{n // 1_000_000}M"
+    if n >= 1_000 and n % 1_000 == 0:
+        return f"{n // 1_000}k"
+    return str(n)
+
+
+def print_table(rows: Sequence[Row]) -> None:
+    header = ("capability", "rows", "cssegment", "peer", "peer time", "peer / cssegment")
+    body = [
+        (
+            r.capability,
+            rows_label(r.rows),
+            ms(r.cssegment),
+            r.peer,
+            "skipped" if r.peer_time is None else ms(r.peer_time),
+            "-" if r.ratio is None else f"{r.ratio:.2f}x",
+        )
+        for r in rows
+    ]
+    widths = [max(len(line[i]) for line in (header, *body)) for i in range(len(header))]
+    right = {1, 2, 4, 5}
+
+    def fmt(line: Sequence[str]) -> str:
+        cells = (cell.rjust(w) if i in right else cell.ljust(w) for i, (cell, w) in enumerate(zip(line, widths)))
+        return "  ".join(cells)
+
+    print(fmt(header))
+    print("  ".join("-" * w for w in widths))
+    for line in body:
+        print(fmt(line))
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def machine_note() -> str:
+    polars_version = "not installed" if pl is None else pl.__version__
+    return (
+        f"{cpu_model()}, {os.cpu_count()} logical cores; Python {platform.python_version()}, "
+        f"numpy {np.__version__}, pandas {pd.__version__}, polars {polars_version}, "
+        f"cssegment {cs.__version__}"
+    )
+
+
+def load_warning() -> Optional[str]:
+    """A note when other work is running: every time below is then noisy, parallel code most."""
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        return None
+    cores = os.cpu_count() or 1
+    if load < 0.5 * cores:
+        return None
+    return f"warning: 1-minute load average is {load:.2f} on {cores} cores; other work is running, times are noisy"
+
+
+def same_categorical(name: str, expected: pd.Categorical, actual: pd.Categorical) -> None:
+    if list(actual.categories) != list(expected.categories) or not np.array_equal(actual.codes, expected.codes):
+        raise AssertionError(f"{name}: result differs from cssegment")
+
+
+def same_polars(name: str, expected: pd.Categorical, actual: Any) -> None:
+    """A polars Enum series equals a Categorical when its categories and physical codes match."""
+    categories = list(actual.dtype.categories)
+    codes = actual.to_physical().to_numpy()
+    if categories != list(expected.categories) or not np.array_equal(codes, expected.codes):
+        raise AssertionError(f"{name}: result differs from cssegment")
+
+
+# --------------------------------------------------------------------------------------------
+# 1. Tier assignment
+
+
+def bench_tiers(n: int, repeats: int) -> tuple[list[Row], list[str]]:
+    rng = np.random.default_rng(SEED)
+    arr = rng.lognormal(np.log(15_000), 1.3, n)
+    model = cs.TierModel.touch()
+    thresholds = [float(t) for t in model.get_params()["thresholds"]]
+    names = model.categories
+    core = model._model  # the C++ model: int8 codes, no pandas
+
+    def with_cssegment() -> pd.Categorical:
+        return model.assign(arr)
+
+    def with_pandas_cut() -> pd.Categorical:
+        # Tier i holds [t[i-1], t[i]); cssegment rejects negative ARR, so the first edge is 0.
+        return pd.cut(arr, bins=[0.0, *thresholds, np.inf], right=False, labels=names, ordered=True)
+
+    def with_searchsorted() -> pd.Categorical:
+        codes = np.searchsorted(thresholds, arr, side="right")
+        return pd.Categorical.from_codes(codes, categories=names, ordered=True)
+
+    def with_polars() -> Any:
+        series = pl.Series(arr)
+        if hasattr(series, "bin_intervals"):  # polars >= 2: `cut` is deprecated in its favour
+            return series.bin_intervals(thresholds, labels=names)
+        return series.cut(thresholds, labels=names, left_closed=True)
+
+    expected = with_cssegment()
+    same_categorical("pandas.cut", expected, with_pandas_cut())
+    same_categorical("numpy.searchsorted", expected, with_searchsorted())
+    if not np.array_equal(core.assign(arr), expected.codes):
+        raise AssertionError("core codes differ from the public result")
+    if pl is not None:
+        same_polars("polars", expected, with_polars())
+
+    ours = best_of(with_cssegment, repeats)
+    ours_core = best_of(lambda: core.assign(arr), repeats)
+    copy = best_of(lambda: np.copy(arr), repeats)
+    capability = "tier assignment"
+    rows = [
+        Row(capability, n, ours, "pandas.cut", best_of(with_pandas_cut, repeats)),
+        Row(capability, n, ours, "numpy.searchsorted + from_codes", best_of(with_searchsorted, repeats)),
+        Row(capability, n, ours, "polars bin_intervals/cut", best_of(with_polars, repeats) if pl else None),
+        Row(capability, n, ours, "numpy.copy (bandwidth floor)", copy),
+        Row("tier assignment, C++ core only", n, ours_core, "numpy.copy (bandwidth floor)", copy),
+    ]
+
+    # Where the public call spends its time, step by step.
+    values = _frame.numeric(arr, "arr")
+    codes = core.assign(values)
+    steps = {
+        "_frame.numeric": best_of(lambda: _frame.numeric(arr, "arr"), repeats),
+        "core assign": ours_core,
+        "_frame.categorical": best_of(lambda: _frame.categorical(codes, names), repeats),
+    }
+    python_layer = steps["_frame.numeric"] + steps["_frame.categorical"]
+    notes = [
+        f"tier assignment: cssegment / copy floor = {ours / copy:.2f}x; "
+        f"C++ core / copy floor = {ours_core / copy:.2f}x; Python layer {ms(python_layer)}",
+        "tier assignment call path: " + ", ".join(f"{k} {ms(v)}" for k, v in steps.items()),
+    ]
+    return rows, notes
+
+
+# --------------------------------------------------------------------------------------------
+# 2. Rule-based segments
+
+
+RULES: list[tuple[str, str]] = [
+    ("Enterprise", "arr >= 250k"),
+    ("Strategic", "arr >= 100k or potential >= 500k"),
+    ("Growth", 'employees >= 1000 and region in ("NA", "EMEA")'),
+    ("Scale", "arr >= 10k"),
+]
+DEFAULT = "Self-Service"
+
+
+def accounts(n: int, region_dtype: str) -> pd.DataFrame:
+    rng = np.random.default_rng(SEED + 1)
+    arr = rng.lognormal(np.log(15_000), 1.3, n)
+    return pd.DataFrame(
+        {
+            "arr": arr,
+            "potential": arr * rng.lognormal(np.log(3.0), 0.8, n),
+            "employees": np.rint(rng.lognormal(np.log(200), 1.5, n)).astype(np.int64),
+            "region": pd.Series(REGIONS[rng.integers(0, len(REGIONS), n)]).astype(region_dtype),
+        }
+    )
+
+
+def analyst_masks(df: pd.DataFrame) -> list[Any]:
+    """The conditions of RULES written by hand, first match wins (as numpy.select does)."""
+    return [
+        df["arr"] >= 250_000,
+        (df["arr"] >= 100_000) | (df["potential"] >= 500_000),
+        (df["employees"] >= 1_000) & df["region"].isin(["NA", "EMEA"]),
+        df["arr"] >= 10_000,
+    ]
+
+
+def to_polars(df: pd.DataFrame) -> Any:
+    """The same accounts as a polars frame: numeric columns shared, region as Enum or String."""
+    region = df["region"]
+    if isinstance(region.dtype, pd.CategoricalDtype):
+        dtype = pl.Enum(list(region.cat.categories))
+    else:
+        dtype = pl.String
+    region_series = pl.Series("region", np.asarray(region, dtype=object), dtype=dtype)
+    numeric = {name: df[name].to_numpy() for name in ("arr", "potential", "employees")}
+    return pl.DataFrame(numeric).with_columns(region_series)
+
+
+def polars_rules() -> Any:
+    col = pl.col
+    return (
+        pl.when(col("arr") >= 250_000).then(pl.lit("Enterprise"))
+        .when((col("arr") >= 100_000) | (col("potential") >= 500_000)).then(pl.lit("Strategic"))
+        .when((col("employees") >= 1_000) & col("region").is_in(["NA", "EMEA"])).then(pl.lit("Growth"))
+        .when(col("arr") >= 10_000).then(pl.lit("Scale"))
+        .otherwise(pl.lit(DEFAULT))
+    )
+
+
+def rules_call_path(model: cs.RuleModel, df: pd.DataFrame, repeats: int) -> dict[str, float]:
+    """Time each step of ``RuleModel.assign`` on its own: column conversions, core, Categorical."""
+    core = model._model
+    steps: dict[str, float] = {}
+    columns: list[tuple[str, np.ndarray, Optional[list[str]]]] = []
+    for name in core.columns:
+        raw = df[name]
+        argument = f"data[{name!r}]"
+        if isinstance(raw.dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(raw.dtype):
+            codes, labels = _frame.labels(raw, argument)
+            steps[f"_frame.labels({name})"] = best_of(lambda: _frame.labels(raw, argument), repeats)
+            columns.append((name, codes, labels))
+        else:
+            columns.append((name, _frame.numeric(raw, argument), None))
+            steps[f"_frame.numeric({name})"] = best_of(lambda: _frame.numeric(raw, argument), repeats)
+    codes = core.assign(columns, len(df))
+    steps["core assign"] = best_of(lambda: core.assign(columns, len(df)), repeats)
+    steps["_frame.categorical"] = best_of(lambda: _frame.categorical(codes, model.categories), repeats)
+    return steps
+
+
+def bench_rules(n: int, repeats: int) -> tuple[list[Row], list[str]]:
+    model = cs.RuleModel([cs.Segment(name, when) for name, when in RULES], default=DEFAULT)
+    order = model.categories  # default first, then the rules from last to first
+    names = [name for name, _ in RULES]
+    rows: list[Row] = []
+    notes: list[str] = []
+    for region_dtype in ("category", "str"):
+        df = accounts(n, region_dtype)
+        capability = f"rules, 5 segments (region: {region_dtype})"
+
+        def with_cssegment() -> pd.Categorical:
+            return model.assign(df)
+
+        def with_select() -> np.ndarray:
+            return np.select(analyst_masks(df), names, default=DEFAULT)
+
+        def with_select_categorical() -> pd.Categorical:
+            return pd.Categorical(with_select(), categories=order, ordered=True)
+
+        def with_select_codes() -> pd.Categorical:
+            codes = [order.index(name) for name in names]
+            return pd.Categorical.from_codes(
+                np.select(analyst_masks(df), codes, default=order.index(DEFAULT)), categories=order, ordered=True
+            )
+
+        expected = with_cssegment()
+        same_categorical("numpy.select", expected, with_select_categorical())
+        same_categorical("numpy.select codes", expected, with_select_codes())
+        if not np.array_equal(with_select(), np.asarray(expected, dtype=object).astype(str)):
+            raise AssertionError("numpy.select labels differ from cssegment")
+
+        ours = best_of(with_cssegment, repeats)
+        steps = rules_call_path(model, df, repeats)
+        notes.append(f"{capability} call path: " + ", ".join(f"{k} {ms(v)}" for k, v in steps.items()))
+        rows += [
+            Row(capability, n, ours, "numpy.select + Categorical", best_of(with_select_categorical, repeats)),
+            Row(capability, n, ours, "numpy.select alone (str array)", best_of(with_select, repeats)),
+            Row(capability, n, ours, "numpy.select int codes + from_codes", best_of(with_select_codes, repeats)),
+        ]
+        if pl is None:
+            rows.append(Row(capability, n, ours, "polars when/then", None))
+            continue
+        frame = to_polars(df)  # a polars user already holds a polars frame: not timed
+        expression = polars_rules().cast(pl.Enum(order)).alias("segment")
+
+        def with_polars() -> Any:
+            return frame.select(expression).to_series()
+
+        same_polars("polars when/then", expected, with_polars())
+        rows.append(Row(capability, n, ours, "polars when/then -> Enum", best_of(with_polars, repeats)))
+    return rows, notes
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def rules_available() -> bool:
+    return getattr(cs.segment._core, "RuleModel", None) is not None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--small", action="store_true", help="quick smoke run on 100k rows")
+    parser.add_argument("--repeats", type=int, default=5, help="minimum timed repeats per measurement (best is kept)")
+    args = parser.parse_args(argv)
+    tier_rows, rule_rows = (100_000, 100_000) if args.small else (10_000_000, 1_000_000)
+
+    size = "small" if args.small else "full"
+    print(f"cssegment segmentation benchmark ({size} run, best of >= {args.repeats} repeats / 0.5 s)")
+    print(f"machine: {machine_note()}")
+    warning = load_warning()
+    if warning:
+        print(warning)
+    if pl is None:
+        print("polars is not installed: the polars rows are skipped (pip install 'cssegment[bench]')")
+    print()
+
+    started = time.perf_counter()
+    rows, notes = bench_tiers(tier_rows, args.repeats)
+    if rules_available():
+        rule_table, rule_notes = bench_rules(rule_rows, args.repeats)
+        rows += rule_table
+        notes += rule_notes
+    else:
+        notes.append("rules: skipped, this build of cssegment._core has no RuleModel")
+    print_table(rows)
+    print()
+    for note in notes:
+        print(note)
+    print(f"total benchmark time: {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
