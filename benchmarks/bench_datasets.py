@@ -11,8 +11,6 @@ Run: ``PYTHONPATH=python python3 benchmarks/bench_datasets.py`` (about a minute)
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import time
 from collections.abc import Callable
 
@@ -20,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 import cssegment as cs
+from machine import machine_note
 from cssegment.datasets import LAST_MONTH, Book
 
 INDUSTRIES = ["Software", "Financial services", "Healthcare", "Manufacturing", "Retail", "Education", "Media"]
@@ -152,25 +151,6 @@ def describe(book: Book) -> str:
     return (
         f"{len(book.revenue):,} revenue rows, churned {book.accounts['churned'].mean():.1%}, "
         f"top-20% ARR share {top_share:.1%}, total ARR {arr.sum() / 1e9:.2f}B"
-    )
-
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def machine_note() -> str:
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return (
-        f"{cpu_model()}, {usable} usable cores, Python {platform.python_version()}, "
-        f"numpy {np.__version__}, pandas {pd.__version__}, cssegment {cs.__version__}"
     )
 
 

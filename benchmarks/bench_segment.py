@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -26,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 import cssegment as cs
+from machine import machine_note
 from cssegment import _frame
 
 try:
@@ -109,26 +109,6 @@ def print_table(rows: Sequence[Row]) -> None:
     print("  ".join("-" * w for w in widths))
     for line in body:
         print(fmt(line))
-
-
-def cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as info:
-            for line in info:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def machine_note() -> str:
-    polars_version = "not installed" if pl is None else pl.__version__
-    return (
-        f"{cpu_model()}, {os.cpu_count()} logical cores; Python {platform.python_version()}, "
-        f"numpy {np.__version__}, pandas {pd.__version__}, polars {polars_version}, "
-        f"cssegment {cs.__version__}"
-    )
 
 
 def load_warning() -> Optional[str]:
@@ -371,7 +351,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     size = "small" if args.small else "full"
     print(f"cssegment segmentation benchmark ({size} run, best of >= {args.repeats} repeats / 0.5 s)")
-    print(f"machine: {machine_note()}")
+    polars_version = "not installed" if pl is None else pl.__version__
+    print(f"machine: {machine_note(polars=polars_version)}")
     warning = load_warning()
     if warning:
         print(warning)
