@@ -291,6 +291,11 @@ class RuleModel(_SegmentModel):
         return [Segment(*rule) for rule in self._model.segments]
 
     @property
+    def pooled(self) -> dict[str, bool]:
+        """Whether each segment is served by a pool of CSMs rather than named owners."""
+        return dict(zip(self.categories, self._model.pooled))
+
+    @property
     def columns(self) -> list[str]:
         """The columns the rules read."""
         return list(self._model.columns)

@@ -47,3 +47,13 @@ def test_quickstart_prints_every_section(quickstart_output: str, expected: str) 
 def test_quickstart_shows_every_tier_and_quadrant(quickstart_output: str) -> None:
     for name in ["Tech touch", "Low touch", "High touch", "Enterprise", "Major", "Large Opportunity", "Small Business"]:
         assert name in quickstart_output
+
+
+def test_readme_python_tour_runs() -> None:
+    readme = (ROOT / "README.md").read_text()
+    tour = readme.split("## Python tour", 1)[1].split("```python", 1)[1].split("```", 1)[0]
+    namespace: dict[str, object] = {}
+    exec(compile(tour, "README.md", "exec"), namespace)  # noqa: S102 - our own documentation
+    plan = namespace["plan"]
+    assert list(plan.index) == ["Tech touch", "Low touch", "High touch"]  # type: ignore[attr-defined]
+    assert namespace["restored"] == namespace["touch"]

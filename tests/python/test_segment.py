@@ -270,6 +270,7 @@ def test_four_tier_on_hand_made_accounts():
     assert model.categories == ["Self-Service", "1:Many", "Strategic", "Enterprise"]
     assert model.csm_ratios == {"Self-Service": None, "1:Many": 200.0, "Strategic": 25.0, "Enterprise": 10.0}
     assert model.columns == ["arr", "potential"]
+    assert model.pooled == {"Self-Service": False, "1:Many": True, "Strategic": False, "Enterprise": False}
 
 
 def test_rules_with_strings_missing_values_and_first_match():
