@@ -242,6 +242,12 @@ class RuleModel(_SegmentModel):
     ``true``. A comparison with a missing value is unknown (SQL logic): a rule matches only when
     it is true. Categories are ranked lowest first: the default, then the rules from last to first.
 
+    Hysteresis ``h`` with ``previous`` labels: an account keeps its previous segment while that
+    segment's rule still matches with its numeric bounds relaxed by ``h`` (``arr >= c`` becomes
+    ``arr >= c*(1-h)``, ``arr < c`` becomes ``arr < c*(1+h)``) and no rule ranked before it
+    matches with its bounds tightened by ``h``; otherwise the plain first match decides. For a
+    tier-shaped rule list this is exactly TierModel's hysteresis.
+
     Examples
     --------
     >>> import pandas as pd, cssegment as cs

@@ -20,7 +20,10 @@ inline std::string format_number(double value) {
   if (std::isnan(value)) return "nan";
   if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
   char buffer[32];
-  auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  // Whole numbers print as such ("100000", not the shorter "1e+05"): money and counts read better.
+  const bool whole = std::abs(value) < 1e15 && value == std::floor(value);
+  auto result = whole ? std::to_chars(buffer, buffer + sizeof buffer, static_cast<long long>(value))
+                      : std::to_chars(buffer, buffer + sizeof buffer, value);
   return std::string(buffer, result.ptr);
 }
 

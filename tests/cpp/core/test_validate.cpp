@@ -25,6 +25,9 @@ void expect_message(Action action, const std::string& expected) {
 
 BOOST_AUTO_TEST_CASE(numbers_are_formatted_shortest_round_trip) {
   BOOST_TEST(format_number(50000.0) == "50000");
+  BOOST_TEST(format_number(250000.0) == "250000");
+  BOOST_TEST(format_number(1e20) == "1e+20");
+  BOOST_TEST(format_number(-0.0) == "0");
   BOOST_TEST(format_number(0.1) == "0.1");
   BOOST_TEST(format_number(-5.0) == "-5");
   BOOST_TEST(format_number(NAN) == "nan");
