@@ -1,6 +1,8 @@
 #define BOOST_TEST_MODULE core.validate
 #include <boost/test/unit_test.hpp>
 
+#include "message_of.hpp"
+
 #include <cmath>
 #include <optional>
 #include <string>
@@ -9,19 +11,7 @@
 #include "cssegment/core/validate.hpp"
 
 using namespace cssegment;
-
-namespace {
-// Runs `action`, expecting InvalidInput whose message equals `expected`.
-template <class Action>
-void expect_message(Action action, const std::string& expected) {
-  try {
-    action();
-    BOOST_FAIL("expected InvalidInput: " + expected);
-  } catch (const InvalidInput& error) {
-    BOOST_TEST(error.what() == expected);
-  }
-}
-}  // namespace
+using cssegment::testing::message_of;
 
 BOOST_AUTO_TEST_CASE(numbers_are_formatted_shortest_round_trip) {
   BOOST_TEST(format_number(50000.0) == "50000");
@@ -37,7 +27,7 @@ BOOST_AUTO_TEST_CASE(numbers_are_formatted_shortest_round_trip) {
 
 BOOST_AUTO_TEST_CASE(invalid_amounts_name_argument_row_and_value) {
   const std::vector<double> values{1.0, 2.0, -5.0, NAN};
-  expect_message([&] { check_nonnegative_finite("arr", values); }, "arr[2] = -5: values must be finite and >= 0");
+  BOOST_TEST(message_of([&] { check_nonnegative_finite("arr", values); }) == "arr[2] = -5: values must be finite and >= 0");
   const std::vector<double> fine{0.0, 1e12};
   BOOST_CHECK_NO_THROW(check_nonnegative_finite("arr", fine));
   const std::vector<double> infinite{0.0, INFINITY};
@@ -46,8 +36,7 @@ BOOST_AUTO_TEST_CASE(invalid_amounts_name_argument_row_and_value) {
 
 BOOST_AUTO_TEST_CASE(thresholds_must_ascend_strictly) {
   const std::vector<double> flat{10.0, 10.0};
-  expect_message([&] { check_strictly_ascending("thresholds", flat); },
-                 "thresholds[1] = 10: thresholds must be strictly ascending (previous is 10)");
+  BOOST_TEST(message_of([&] { check_strictly_ascending("thresholds", flat); }) == "thresholds[1] = 10: thresholds must be strictly ascending (previous is 10)");
   const std::vector<double> infinite{10.0, INFINITY};
   BOOST_CHECK_THROW(check_strictly_ascending("thresholds", infinite), InvalidInput);
   const std::vector<double> fine{1.0, 2.0, 3.0};
@@ -56,24 +45,22 @@ BOOST_AUTO_TEST_CASE(thresholds_must_ascend_strictly) {
 
 BOOST_AUTO_TEST_CASE(names_must_be_unique_and_non_empty) {
   const std::vector<std::string> duplicate{"A", "B", "A"};
-  expect_message([&] { check_names("names", duplicate); }, "names[2] = 'A': duplicate name");
+  BOOST_TEST(message_of([&] { check_names("names", duplicate); }) == "names[2] = 'A': duplicate name");
   const std::vector<std::string> empty{"A", ""};
-  expect_message([&] { check_names("names", empty); }, "names[1] = '': names must not be empty");
+  BOOST_TEST(message_of([&] { check_names("names", empty); }) == "names[1] = '': names must not be empty");
 }
 
 BOOST_AUTO_TEST_CASE(csm_ratios_must_be_positive) {
   const std::vector<std::optional<double>> ratios{15.0, std::nullopt, 0.0};
-  expect_message([&] { check_csm_ratios("csm_ratios", ratios); },
-                 "csm_ratios[2] = 0: CSM ratios must be finite and > 0 (accounts per CSM)");
+  BOOST_TEST(message_of([&] { check_csm_ratios("csm_ratios", ratios); }) == "csm_ratios[2] = 0: CSM ratios must be finite and > 0 (accounts per CSM)");
   const std::vector<std::optional<double>> negative{-1.0};
   BOOST_CHECK_THROW(check_csm_ratios("csm_ratios", negative), InvalidInput);
 }
 
 BOOST_AUTO_TEST_CASE(lengths_and_codes) {
-  expect_message([] { check_same_length("previous", 3, "arr", 4); },
-                 "previous: has length 3 but arr has length 4");
+  BOOST_TEST(message_of([] { check_same_length("previous", 3, "arr", 4); }) == "previous: has length 3 but arr has length 4");
   const std::vector<int> codes{0, -1, 3};
-  expect_message([&] { check_codes<int>("previous", codes, 3); }, "previous[2] = 3: code out of range [-1, 3)");
+  BOOST_TEST(message_of([&] { check_codes<int>("previous", codes, 3); }) == "previous[2] = 3: code out of range [-1, 3)");
   BOOST_CHECK_THROW(check_hysteresis(1.0), InvalidInput);
   BOOST_CHECK_THROW(check_hysteresis(-0.1), InvalidInput);
   BOOST_CHECK_NO_THROW(check_hysteresis(0.0));

@@ -1,6 +1,8 @@
 #define BOOST_TEST_MODULE segment.expression
 #include <boost/test/unit_test.hpp>
 
+#include "message_of.hpp"
+
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -10,17 +12,9 @@
 #include "cssegment/segment/expression.hpp"
 
 using namespace cssegment;
+using cssegment::testing::message_of;
 
 namespace {
-std::string message_of(auto action) {
-  try {
-    action();
-  } catch (const InvalidInput& error) {
-    return error.what();
-  }
-  return "no error";
-}
-
 std::string parse_error(const std::string& text) {
   return message_of([&] { (void)Expression(text); });
 }

@@ -1,6 +1,8 @@
 #define BOOST_TEST_MODULE segment.rules
 #include <boost/test/unit_test.hpp>
 
+#include "message_of.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -16,17 +18,9 @@
 #include "cssegment/segment/tier.hpp"
 
 using namespace cssegment;
+using cssegment::testing::message_of;
 
 namespace {
-std::string message_of(auto action) {
-  try {
-    action();
-  } catch (const InvalidInput& error) {
-    return error.what();
-  }
-  return "no error";
-}
-
 using Codes = std::vector<std::int32_t>;
 
 // Two rules over one column and a default: High (code 2), Mid (code 1), Low (code 0).

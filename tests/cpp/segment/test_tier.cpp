@@ -1,6 +1,8 @@
 #define BOOST_TEST_MODULE segment.tier
 #include <boost/test/unit_test.hpp>
 
+#include "message_of.hpp"
+
 #include <cmath>
 #include <cstdint>
 #include <random>
@@ -10,17 +12,7 @@
 #include "cssegment/segment/tier.hpp"
 
 using namespace cssegment;
-
-namespace {
-std::string message_of(auto action) {
-  try {
-    action();
-  } catch (const InvalidInput& error) {
-    return error.what();
-  }
-  return "no error";
-}
-}  // namespace
+using cssegment::testing::message_of;
 
 BOOST_AUTO_TEST_CASE(touch_preset_follows_the_published_ratios) {
   const auto model = TierModel::touch();
