@@ -14,12 +14,11 @@ import argparse
 import time
 from collections.abc import Callable
 
+import cssegment as cs
 import numpy as np
 import pandas as pd
-
-import cssegment as cs
-from machine import machine_note
 from cssegment.datasets import LAST_MONTH, Book
+from machine import machine_note
 
 INDUSTRIES = ["Software", "Financial services", "Healthcare", "Manufacturing", "Retail", "Education", "Media"]
 INDUSTRY_WEIGHTS = [0.24, 0.14, 0.14, 0.16, 0.12, 0.08, 0.12]

@@ -19,14 +19,13 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Optional
-
-import numpy as np
-import pandas as pd
+from typing import Any
 
 import cssegment as cs
-from machine import machine_note
+import numpy as np
+import pandas as pd
 from cssegment import _frame
+from machine import machine_note
 
 try:
     import polars as pl
@@ -65,10 +64,10 @@ class Row:
     rows: int
     cssegment: float
     peer: str
-    peer_time: Optional[float]  # None: peer skipped
+    peer_time: float | None  # None: peer skipped
 
     @property
-    def ratio(self) -> Optional[float]:
+    def ratio(self) -> float | None:
         return None if self.peer_time is None else self.peer_time / self.cssegment
 
 
@@ -111,7 +110,7 @@ def print_table(rows: Sequence[Row]) -> None:
         print(fmt(line))
 
 
-def load_warning() -> Optional[str]:
+def load_warning() -> str | None:
     """A note when other work is running: every time below is then noisy, parallel code most."""
     try:
         load = os.getloadavg()[0]
@@ -253,10 +252,14 @@ def to_polars(df: pd.DataFrame) -> Any:
 def polars_rules() -> Any:
     col = pl.col
     return (
-        pl.when(col("arr") >= 250_000).then(pl.lit("Enterprise"))
-        .when((col("arr") >= 100_000) | (col("potential") >= 500_000)).then(pl.lit("Strategic"))
-        .when((col("employees") >= 1_000) & col("region").is_in(["NA", "EMEA"])).then(pl.lit("Growth"))
-        .when(col("arr") >= 10_000).then(pl.lit("Scale"))
+        pl.when(col("arr") >= 250_000)
+        .then(pl.lit("Enterprise"))
+        .when((col("arr") >= 100_000) | (col("potential") >= 500_000))
+        .then(pl.lit("Strategic"))
+        .when((col("employees") >= 1_000) & col("region").is_in(["NA", "EMEA"]))
+        .then(pl.lit("Growth"))
+        .when(col("arr") >= 10_000)
+        .then(pl.lit("Scale"))
         .otherwise(pl.lit(DEFAULT))
     )
 
@@ -265,7 +268,7 @@ def rules_call_path(model: cs.RuleModel, df: pd.DataFrame, repeats: int) -> dict
     """Time each step of ``RuleModel.assign`` on its own: column conversions, core, Categorical."""
     core = model._model
     steps: dict[str, float] = {}
-    columns: list[tuple[str, np.ndarray, Optional[list[str]]]] = []
+    columns: list[tuple[str, np.ndarray, list[str] | None]] = []
     for name in core.columns:
         raw = df[name]
         argument = f"data[{name!r}]"

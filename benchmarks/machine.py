@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 import platform
 
+import cssegment as cs
 import numpy as np
 import pandas as pd
-
-import cssegment as cs
 
 
 def cpu_model() -> str:

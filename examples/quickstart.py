@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import argparse
 
+import cssegment as cs
 import numpy as np
 import pandas as pd
-
-import cssegment as cs
 
 CSM_COST = 150_000  # fully loaded yearly cost of one CSM, in dollars
 HYSTERESIS = 0.10
 MONTHS_BACK = 3
+OPPORTUNITY = "Large Opportunity"
 
 
 def money(value: float) -> str:
@@ -111,14 +111,12 @@ def main() -> None:
         "3. Outside-in x inside-out: client size (1,000 employees) x contract value ($50k ARR)",
         segment_mix(quadrants, active["arr"]),
     )
-    cross = pd.crosstab(
-        pd.Series(quadrants, name="quadrant"), pd.Series(tiers, name="tier"), dropna=False
-    )
+    cross = pd.crosstab(pd.Series(quadrants, name="quadrant"), pd.Series(tiers, name="tier"), dropna=False)
     show(
         "   Quadrant x touch tier (accounts)",
         cross.map("{:,}".format),
         f"   {cross.loc['Large Opportunity'].sum():,} big companies buy little today: expansion targets "
-        f"that revenue tiers alone leave in {', '.join(t for t in cross.columns if cross.loc['Large Opportunity', t])}.",
+        f"that revenue tiers alone leave in {', '.join(t for t in cross.columns if cross.loc[OPPORTUNITY, t])}.",
     )
 
     then = last_month - MONTHS_BACK

@@ -31,7 +31,7 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "==> installing Python dependencies"
   "$venv_python" -m pip install -q --upgrade pip
   "$venv_python" -m pip install -q "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja \
-    "numpy>=1.24" "pandas>=2.1" "pytest>=8" "hypothesis>=6"
+    "numpy>=1.24" "pandas>=2.1" "pytest>=8" "hypothesis>=6" ruff
   touch "$stamp"
 fi
 echo "==> building cssegment"

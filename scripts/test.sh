@@ -25,5 +25,9 @@ cmake -S tests/package -B build/package -G Ninja >/dev/null
 cmake --build build/package
 ctest --test-dir build/package --output-on-failure
 
+echo "==> Python style (ruff)"
+ruff check python/cssegment tests/python examples benchmarks
+ruff format --check python/cssegment tests/python examples benchmarks
+
 echo "==> Python suites"
 python -m pytest tests/python

@@ -1,6 +1,6 @@
 """Type stubs of the C++ extension module cssegment._core (bindings in src/python/)."""
 
-from typing import Optional
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -12,11 +12,16 @@ class NotFittedError(ValueError): ...
 
 _Floats = npt.NDArray[np.float64]
 _Codes = npt.NDArray[np.int32]
-_Ratios = list[Optional[float]]
+_Ratios = list[float | None]
 
 class TierModel:
     def __init__(
-        self, thresholds: list[float], names: list[str], field: str, csm_ratios: _Ratios, hysteresis: float,
+        self,
+        thresholds: list[float],
+        names: list[str],
+        field: str,
+        csm_ratios: _Ratios,
+        hysteresis: float,
         missing: str,
     ) -> None: ...
     @staticmethod
@@ -35,7 +40,7 @@ class TierModel:
     def missing(self) -> str: ...
     @property
     def categories(self) -> list[str]: ...
-    def assign(self, values: _Floats, previous: Optional[_Codes] = None) -> npt.NDArray[np.int8 | np.int32]: ...
+    def assign(self, values: _Floats, previous: _Codes | None = None) -> npt.NDArray[np.int8 | np.int32]: ...
     def to_json(self) -> str: ...
     @staticmethod
     def from_json(text: str) -> TierModel: ...
@@ -43,8 +48,15 @@ class TierModel:
 
 class QuadrantModel:
     def __init__(
-        self, size_field: str, size_threshold: float, value_field: str, value_threshold: float, names: list[str],
-        hysteresis: float, csm_ratios: _Ratios, missing: str,
+        self,
+        size_field: str,
+        size_threshold: float,
+        value_field: str,
+        value_threshold: float,
+        names: list[str],
+        hysteresis: float,
+        csm_ratios: _Ratios,
+        missing: str,
     ) -> None: ...
     @property
     def size_field(self) -> str: ...
@@ -65,19 +77,19 @@ class QuadrantModel:
     @property
     def categories(self) -> list[str]: ...
     def assign(
-        self, sizes: _Floats, values: _Floats, previous: Optional[_Codes] = None
+        self, sizes: _Floats, values: _Floats, previous: _Codes | None = None
     ) -> npt.NDArray[np.int8 | np.int32]: ...
     def to_json(self) -> str: ...
     @staticmethod
     def from_json(text: str) -> QuadrantModel: ...
     def __eq__(self, other: object) -> bool: ...
 
-_Rule = tuple[str, str, Optional[float], bool]
-_Column = tuple[str, npt.NDArray[np.float64] | npt.NDArray[np.int32], Optional[list[str]]]
+_Rule = tuple[str, str, float | None, bool]
+_Column = tuple[str, npt.NDArray[np.float64] | npt.NDArray[np.int32], list[str] | None]
 
 class RuleModel:
     def __init__(
-        self, segments: list[_Rule], default: str, hysteresis: float, default_csm_ratio: Optional[float]
+        self, segments: list[_Rule], default: str, hysteresis: float, default_csm_ratio: float | None
     ) -> None: ...
     @staticmethod
     def four_tier(
@@ -90,7 +102,7 @@ class RuleModel:
     @property
     def hysteresis(self) -> float: ...
     @property
-    def default_csm_ratio(self) -> Optional[float]: ...
+    def default_csm_ratio(self) -> float | None: ...
     @property
     def categories(self) -> list[str]: ...
     @property
@@ -100,7 +112,7 @@ class RuleModel:
     @property
     def columns(self) -> list[str]: ...
     def assign(
-        self, columns: list[_Column], rows: int, previous: Optional[_Codes] = None
+        self, columns: list[_Column], rows: int, previous: _Codes | None = None
     ) -> npt.NDArray[np.int8 | np.int32]: ...
     def to_json(self) -> str: ...
     @staticmethod
@@ -108,10 +120,11 @@ class RuleModel:
     def __eq__(self, other: object) -> bool: ...
 
 def transitions(
-    before: _Codes, after: _Codes, categories: int, weights: Optional[_Floats] = None
+    before: _Codes, after: _Codes, categories: int, weights: _Floats | None = None
 ) -> tuple[npt.NDArray[np.float64], dict[str, float]]: ...
 def coverage(
-    segments: _Codes, csm_ratios: _Ratios, arr: Optional[_Floats] = None, csm_cost: Optional[float] = None
+    segments: _Codes, csm_ratios: _Ratios, arr: _Floats | None = None, csm_cost: float | None = None
 ) -> dict[str, npt.NDArray[np.float64]]: ...
-def synthetic_book(n_accounts: int, n_months: int, seed: int) -> dict[str, npt.NDArray[np.generic] | list[str]]: ...
+def synthetic_book(n_accounts: int, n_months: int, seed: int) -> dict[str, Any]: ...
+
 synthetic_book_limits: dict[str, tuple[int, int]]

@@ -7,15 +7,16 @@ with messages that name the argument, the row and the value, like the core's.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Union
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from ._core import InvalidInputError
 
-Frame = Union[pd.DataFrame, Mapping[str, Any]]
-ArrayLike = Union[pd.Series, np.ndarray, Sequence[Any]]
+Frame = pd.DataFrame | Mapping[str, Any]
+ArrayLike = pd.Series | np.ndarray | Sequence[Any]
+Labels = pd.Categorical | pd.Series | np.ndarray | Sequence[Any]
 
 NONE_LABEL = "(none)"
 
@@ -66,12 +67,12 @@ def check_length(argument: str, values: Any, reference: str, expected: int) -> N
         raise InvalidInputError(f"{argument}: has length {len(values)} but {reference} has length {expected}")
 
 
-def labels(values: ArrayLike, argument: str) -> tuple[np.ndarray, list[str]]:
+def labels(values: Labels, argument: str) -> tuple[np.ndarray, list[str]]:
     """Integer codes (int32, -1 = missing) and the label list of a string-like column."""
     if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
-        categorical = values.array
+        codes, categories = values.cat.codes.to_numpy(), values.cat.categories
     elif isinstance(values, pd.Categorical):
-        categorical = values
+        codes, categories = values.codes, values.categories
     else:
         array = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
         if array.ndim != 1:
@@ -79,23 +80,27 @@ def labels(values: ArrayLike, argument: str) -> tuple[np.ndarray, list[str]]:
         dtype = getattr(values, "dtype", array.dtype)
         if getattr(dtype, "kind", "O") in "biufcmM":
             raise InvalidInputError(f"{argument}: has dtype {dtype}; a column of labels (strings) is required")
-        if not isinstance(dtype, pd.StringDtype) and pd.api.types.infer_dtype(array, skipna=True) not in ("string", "empty"):
+        if not isinstance(dtype, pd.StringDtype) and pd.api.types.infer_dtype(array, skipna=True) not in (
+            "string",
+            "empty",
+        ):
             _raise_first_non_string(array, argument)
         codes, uniques = pd.factorize(array, use_na_sentinel=True)
         return codes.astype(np.int32), [str(u) for u in uniques]
-    categories = [str(c) for c in categorical.categories]
-    return np.asarray(categorical.codes, dtype=np.int32), categories
+    return np.asarray(codes, dtype=np.int32), [str(c) for c in categories]
 
 
 def _raise_first_non_string(array: np.ndarray, argument: str) -> None:
     for row, value in enumerate(array):
-        if not (isinstance(value, str) or value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))):
+        if not (
+            isinstance(value, str) or value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+        ):
             raise InvalidInputError(
                 f"{argument}[{row}] = {_describe(value)}: labels must be strings, got {type(value).__name__}"
             )
 
 
-def codes_for(values: ArrayLike, categories: Sequence[str], argument: str) -> np.ndarray:
+def codes_for(values: Labels, categories: Sequence[str], argument: str) -> np.ndarray:
     """Codes of `values` in a model's `categories` (-1 for missing); unknown labels are an error."""
     own_codes, own_labels = labels(values, argument)
     position = {label: i for i, label in enumerate(categories)}
@@ -113,7 +118,8 @@ def codes_for(values: ArrayLike, categories: Sequence[str], argument: str) -> np
 
 def categorical(codes: np.ndarray, categories: Sequence[str]) -> pd.Categorical:
     """Ordered segment labels, ranked lowest first, from codes the core produced."""
-    return pd.Categorical.from_codes(codes, categories=list(categories), ordered=True, validate=False)
+    labels = pd.Categorical.from_codes(codes, categories=pd.Index(list(categories)), ordered=True, validate=False)
+    return cast(pd.Categorical, labels)
 
 
 def optional_array(values: ArrayLike | None, argument: str) -> np.ndarray | None:

@@ -68,7 +68,7 @@ class Book:
         return f"Book({self._summary()})"
 
     def _repr_html_(self) -> str:
-        return f"<p><b>Book</b>: {html.escape(self._summary())}</p>" + self.accounts.head()._repr_html_()
+        return f"<p><b>Book</b>: {html.escape(self._summary())}</p>" + self.accounts.head().to_html()
 
 
 def _check_integer(name: str, value: object, low: int, high: int) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, Optional, TypeVar, Union
+from typing import Any, ClassVar, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -22,8 +22,8 @@ __all__ = ["QuadrantModel", "RuleModel", "Segment", "TierModel", "coverage", "tr
 
 _STATE_VERSION = 1
 _Model = TypeVar("_Model", bound="_SegmentModel")
-Labels = Union[pd.Categorical, pd.Series, np.ndarray, Sequence[Any]]
-Ratio = Optional[float]
+Labels = _frame.Labels
+Ratio = float | None
 
 
 def _ratios(csm_ratios: Sequence[Ratio] | None) -> list[Ratio]:
@@ -136,8 +136,12 @@ class TierModel(_SegmentModel):
         missing: str = "raise",
     ) -> None:
         self._model = _core.TierModel(
-            [float(t) for t in thresholds], [str(n) for n in names], str(field), _ratios(csm_ratios),
-            float(hysteresis), str(missing),
+            [float(t) for t in thresholds],
+            [str(n) for n in names],
+            str(field),
+            _ratios(csm_ratios),
+            float(hysteresis),
+            str(missing),
         )
 
     @classmethod
@@ -154,11 +158,17 @@ class TierModel(_SegmentModel):
     def get_params(self) -> dict[str, Any]:
         model = self._model
         return {
-            "thresholds": list(model.thresholds), "names": list(model.names), "field": model.field,
-            "csm_ratios": list(model.csm_ratios), "hysteresis": model.hysteresis, "missing": model.missing,
+            "thresholds": list(model.thresholds),
+            "names": list(model.names),
+            "field": model.field,
+            "csm_ratios": list(model.csm_ratios),
+            "hysteresis": model.hysteresis,
+            "missing": model.missing,
         }
 
-    def assign(self, data: pd.DataFrame | Mapping[str, Any] | _frame.ArrayLike, previous: Labels | None = None) -> pd.Categorical:
+    def assign(
+        self, data: pd.DataFrame | Mapping[str, Any] | _frame.ArrayLike, previous: Labels | None = None
+    ) -> pd.Categorical:
         """Tier of every account: from a DataFrame (its ``field`` column) or the values themselves.
 
         ``previous`` holds each account's earlier tier label (missing: no previous tier) and turns
@@ -201,16 +211,26 @@ class QuadrantModel(_SegmentModel):
         missing: str = "raise",
     ) -> None:
         self._model = _core.QuadrantModel(
-            str(size_field), float(size_threshold), str(value_field), float(value_threshold),
-            [str(n) for n in names], float(hysteresis), _ratios(csm_ratios), str(missing),
+            str(size_field),
+            float(size_threshold),
+            str(value_field),
+            float(value_threshold),
+            [str(n) for n in names],
+            float(hysteresis),
+            _ratios(csm_ratios),
+            str(missing),
         )
 
     def get_params(self) -> dict[str, Any]:
         model = self._model
         return {
-            "size_field": model.size_field, "size_threshold": model.size_threshold,
-            "value_field": model.value_field, "value_threshold": model.value_threshold,
-            "names": list(model.names), "hysteresis": model.hysteresis, "csm_ratios": list(model.csm_ratios),
+            "size_field": model.size_field,
+            "size_threshold": model.size_threshold,
+            "value_field": model.value_field,
+            "value_threshold": model.value_threshold,
+            "names": list(model.names),
+            "hysteresis": model.hysteresis,
+            "csm_ratios": list(model.csm_ratios),
             "missing": model.missing,
         }
 
@@ -309,14 +329,16 @@ class RuleModel(_SegmentModel):
     def get_params(self) -> dict[str, Any]:
         model = self._model
         return {
-            "segments": self.segments, "default": model.default_name, "hysteresis": model.hysteresis,
+            "segments": self.segments,
+            "default": model.default_name,
+            "hysteresis": model.hysteresis,
             "default_csm_ratio": model.default_csm_ratio,
         }
 
     def assign(self, data: pd.DataFrame | Mapping[str, Any], previous: Labels | None = None) -> pd.Categorical:
         """Segment of every account; ``data`` must hold every column the rules read."""
-        columns = []
-        rows = None
+        columns: list[tuple[str, np.ndarray, list[str] | None]] = []
+        rows: int | None = None
         for name in self._model.columns:
             raw = _frame.column(data, name)
             argument = f"data[{name!r}]"
@@ -338,7 +360,7 @@ def _is_label_column(values: Any) -> bool:
         values = np.asarray(values)
         dtype = values.dtype
     if isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(dtype):
-        if dtype == object:
+        if dtype == np.dtype(object):
             return any(isinstance(v, str) for v in np.asarray(values, dtype=object))
         return True
     return False

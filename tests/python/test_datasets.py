@@ -3,11 +3,10 @@ from __future__ import annotations
 import dataclasses
 import doctest
 
+import cssegment as cs
 import numpy as np
 import pandas as pd
 import pytest
-
-import cssegment as cs
 from cssegment import datasets
 
 ACCOUNT_COLUMNS = [

@@ -39,6 +39,13 @@ def test_typing_markers_ship_with_the_package():
     package = Path(cs.__file__).parent
     assert (package / "py.typed").exists()
     stub = (package / "_core.pyi").read_text()
-    for name in ["class TierModel", "class QuadrantModel", "class RuleModel", "def transitions", "def coverage",
-                 "def synthetic_book", "class InvalidInputError"]:
+    for name in [
+        "class TierModel",
+        "class QuadrantModel",
+        "class RuleModel",
+        "def transitions",
+        "def coverage",
+        "def synthetic_book",
+        "class InvalidInputError",
+    ]:
         assert name in stub, name

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import pickle
 
+import cssegment as cs
 import numpy as np
 import pandas as pd
 import pytest
-
-import cssegment as cs
 from cssegment import InvalidInputError
 
 TOUCH = ["Tech touch", "Low touch", "High touch"]
@@ -122,7 +121,10 @@ def test_missing_unassigned_still_rejects_negative_values():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"thresholds": [50, 10], "names": ["a", "b", "c"]}, r"thresholds\[1\] = 10: thresholds must be strictly ascending"),
+        (
+            {"thresholds": [50, 10], "names": ["a", "b", "c"]},
+            r"thresholds\[1\] = 10: thresholds must be strictly ascending",
+        ),
         ({"thresholds": [10, 10], "names": ["a", "b", "c"]}, r"thresholds\[1\] = 10"),
         ({"thresholds": [10], "names": ["a", "b", "c"]}, r"names: has 3 names for 1 thresholds"),
         ({"thresholds": [10], "names": ["a", "a"]}, r"names\[1\] = 'a': duplicate name"),
@@ -241,7 +243,12 @@ def test_quadrant_hysteresis_works_per_axis():
     model = cs.QuadrantModel(hysteresis=0.1)
     frame = pd.DataFrame({"employees": [900, 899, 1099, 1100], "arr": [45_000, 45_000, 54_999, 54_999]})
     previous = ["Enterprise", "Enterprise", "Small Business", "Small Business"]
-    assert list(model.assign(frame, previous=previous)) == ["Enterprise", "Major", "Small Business", "Large Opportunity"]
+    assert list(model.assign(frame, previous=previous)) == [
+        "Enterprise",
+        "Major",
+        "Small Business",
+        "Large Opportunity",
+    ]
 
 
 def test_quadrant_bad_input():
@@ -298,7 +305,9 @@ def test_rule_hysteresis_equals_tier_hysteresis(rng):
     previous_codes = rng.integers(-1, 3, values.size)
     previous = pd.Categorical.from_codes(previous_codes, TOUCH)
     rules = cs.RuleModel(
-        [cs.Segment("High touch", "arr >= 50k"), cs.Segment("Low touch", "arr >= 10k")], default="Tech touch", hysteresis=0.1
+        [cs.Segment("High touch", "arr >= 50k"), cs.Segment("Low touch", "arr >= 10k")],
+        default="Tech touch",
+        hysteresis=0.1,
     )
     tiers = cs.TierModel.touch(hysteresis=0.1)
     frame = pd.DataFrame({"arr": values})
