@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Every test: set up (if needed), then the C++ suites (CTest), the installed CMake package with
-# its find_package consumer, the add_subdirectory consumer, and the Python suites (pytest, which
-# also runs the quickstart).
+# Every test: set up (if needed), then the C++ suites (CTest; Release, then under ASan + UBSan),
+# the installed CMake package with its find_package consumer, the add_subdirectory consumer, a
+# style check, and the Python suites (pytest, which also runs the quickstart).
 set -euo pipefail
 source "$(dirname "$0")/setup.sh"
 jobs=$(nproc 2>/dev/null || echo 2)
 prefix="$root/build/prefix"
 
-echo "==> C++ core and Boost.Test suites"
-cmake -S . -B build/cpp -G Ninja -DCMAKE_BUILD_TYPE=Release -DCSSEGMENT_BUILD_TESTS=ON \
-  -DCSSEGMENT_BUILD_EXAMPLES=ON -DCMAKE_INSTALL_PREFIX="$prefix" >/dev/null
-cmake --build build/cpp -j "$jobs"
-ctest --test-dir build/cpp --output-on-failure -j "$jobs"
+echo "==> C++ core and Boost.Test suites (Release)"
+cmake --preset release >/dev/null
+cmake --build --preset release -j "$jobs"
+ctest --preset release -j "$jobs"
+
+echo "==> C++ suites again under AddressSanitizer + UndefinedBehaviorSanitizer, warnings as errors"
+cmake --preset sanitize >/dev/null
+cmake --build --preset sanitize -j "$jobs"
+ctest --preset sanitize -j "$jobs"
 
 echo "==> installed package: find_package(cssegment) consumer in examples/cpp"
 rm -rf "$prefix"
