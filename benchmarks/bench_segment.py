@@ -339,10 +339,109 @@ def bench_rules(n: int, repeats: int) -> tuple[list[Row], list[str]]:
 
 
 # --------------------------------------------------------------------------------------------
+# 3. Hysteresis, quadrants, transitions and coverage
 
 
-def rules_available() -> bool:
-    return getattr(cs.segment._core, "RuleModel", None) is not None
+def moved_book(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """ARR now and three months earlier: most accounts drift a few percent, some a lot."""
+    rng = np.random.default_rng(SEED + 2)
+    before = rng.lognormal(np.log(15_000), 1.3, n)
+    return before, before * rng.lognormal(0.0, 0.15, n)
+
+
+def bench_hysteresis(n: int, repeats: int) -> list[Row]:
+    model = cs.TierModel.touch(hysteresis=0.1)
+    names = model.categories
+    bounds = np.array([0.0, 10_000.0, 50_000.0, np.inf])
+    before_arr, arr = moved_book(n)
+    previous = cs.TierModel.touch().assign(before_arr)
+
+    def with_cssegment() -> pd.Categorical:
+        return model.assign(arr, previous=previous)
+
+    def with_numpy() -> pd.Categorical:
+        # Keep the previous tier while ARR stays inside its range widened by 10%.
+        plain = np.searchsorted(bounds[1:-1], arr, side="right")
+        codes = previous.codes
+        keep = (arr >= bounds[codes] * 0.9) & (arr < bounds[codes + 1] * 1.1)
+        return pd.Categorical.from_codes(np.where(keep, codes, plain), categories=names, ordered=True)
+
+    same_categorical("numpy hysteresis", with_cssegment(), with_numpy())
+    ours = best_of(with_cssegment, repeats)
+    return [
+        Row("tier assignment, 10% hysteresis", n, ours, "numpy searchsorted + np.where", best_of(with_numpy, repeats))
+    ]
+
+
+def bench_quadrants(n: int, repeats: int) -> list[Row]:
+    rng = np.random.default_rng(SEED + 3)
+    frame = pd.DataFrame(
+        {"employees": np.rint(rng.lognormal(np.log(200), 1.5, n)), "arr": rng.lognormal(np.log(15_000), 1.3, n)}
+    )
+    model = cs.QuadrantModel()
+    names = model.categories
+
+    def with_cssegment() -> pd.Categorical:
+        return model.assign(frame)
+
+    def with_numpy() -> pd.Categorical:
+        large_client = (frame["employees"].to_numpy() >= 1_000).astype(np.int8)
+        large_contract = (frame["arr"].to_numpy() >= 50_000).astype(np.int8)
+        return pd.Categorical.from_codes(large_client + 2 * large_contract, categories=names, ordered=True)
+
+    same_categorical("numpy quadrants", with_cssegment(), with_numpy())
+    ours = best_of(with_cssegment, repeats)
+    return [Row("quadrant assignment", n, ours, "numpy comparisons + from_codes", best_of(with_numpy, repeats))]
+
+
+def bench_reports(n: int, repeats: int) -> list[Row]:
+    model = cs.TierModel.touch()
+    before_arr, arr = moved_book(n)
+    before, after = model.assign(before_arr), model.assign(arr)
+    names = model.categories
+
+    def transitions_with_pandas() -> pd.DataFrame:
+        return pd.crosstab(pd.Series(before, name="from"), pd.Series(after, name="to"), dropna=False)
+
+    table = cs.transitions(before, after)
+    if not np.array_equal(table.loc[names, names].to_numpy(), transitions_with_pandas().to_numpy()):
+        raise AssertionError("transitions differ from pandas.crosstab")
+
+    ratios = pd.Series(model.csm_ratios)
+
+    def coverage_with_pandas() -> pd.DataFrame:
+        grouped = pd.DataFrame({"segment": after, "arr": arr}).groupby("segment", observed=False)["arr"]
+        plan = grouped.agg(accounts="size", arr="sum")
+        plan["csms_needed"] = plan["accounts"] / ratios
+        plan["resource_share"] = plan["csms_needed"] / plan["csms_needed"].sum()
+        plan["cost_to_serve_per_account"] = 150_000 / ratios
+        plan["arr_per_csm"] = plan["arr"] / plan["csms_needed"]
+        return plan
+
+    ours_plan, their_plan = cs.coverage(after, model, arr=arr, csm_cost=150_000), coverage_with_pandas()
+    if not np.allclose(ours_plan["csms_needed"], their_plan["csms_needed"]) or not np.allclose(
+        ours_plan["arr"], their_plan["arr"], rtol=1e-9
+    ):
+        raise AssertionError("coverage differs from the pandas groupby")
+    return [
+        Row(
+            "transitions (from x to)",
+            n,
+            best_of(lambda: cs.transitions(before, after), repeats),
+            "pandas.crosstab",
+            best_of(transitions_with_pandas, repeats),
+        ),
+        Row(
+            "coverage plan",
+            n,
+            best_of(lambda: cs.coverage(after, model, arr=arr, csm_cost=150_000), repeats),
+            "pandas groupby + arithmetic",
+            best_of(coverage_with_pandas, repeats),
+        ),
+    ]
+
+
+# --------------------------------------------------------------------------------------------
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -365,12 +464,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     started = time.perf_counter()
     rows, notes = bench_tiers(tier_rows, args.repeats)
-    if rules_available():
-        rule_table, rule_notes = bench_rules(rule_rows, args.repeats)
-        rows += rule_table
-        notes += rule_notes
-    else:
-        notes.append("rules: skipped, this build of cssegment._core has no RuleModel")
+    rule_table, rule_notes = bench_rules(rule_rows, args.repeats)
+    rows += rule_table + bench_hysteresis(tier_rows, args.repeats) + bench_quadrants(tier_rows, args.repeats)
+    rows += bench_reports(tier_rows, args.repeats)
+    notes += rule_notes
     print_table(rows)
     print()
     for note in notes:

@@ -40,9 +40,12 @@ def numeric(values: ArrayLike, argument: str) -> np.ndarray:
         dtype = values.dtype
         if isinstance(dtype, pd.CategoricalDtype):
             raise InvalidInputError(f"{argument}: is categorical; a numeric column is required")
-        if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
-            return np.ascontiguousarray(values.to_numpy(dtype=np.float64, na_value=np.nan))
-        array = values.to_numpy()
+        if isinstance(dtype, np.dtype):
+            array = values.to_numpy()  # a view: numpy-backed columns are not copied
+        elif pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype):
+            return np.ascontiguousarray(values.to_numpy(dtype=np.float64, na_value=np.nan))  # nullable: NA -> NaN
+        else:
+            array = values.to_numpy()
     else:
         array = np.asarray(values)
     if array.ndim != 1:
@@ -103,6 +106,8 @@ def _raise_first_non_string(array: np.ndarray, argument: str) -> None:
 def codes_for(values: Labels, categories: Sequence[str], argument: str) -> np.ndarray:
     """Codes of `values` in a model's `categories` (-1 for missing); unknown labels are an error."""
     own_codes, own_labels = labels(values, argument)
+    if own_labels == list(categories):  # already in the model's order: the usual case, and free
+        return own_codes
     position = {label: i for i, label in enumerate(categories)}
     lookup = np.array([position.get(label, -2) for label in own_labels] + [-1], dtype=np.int32)
     codes = lookup[own_codes]  # code -1 picks the trailing -1: missing stays missing

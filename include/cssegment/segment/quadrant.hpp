@@ -69,8 +69,6 @@ public:
   MissingPolicy missing() const { return missing_; }
   std::vector<std::string> categories() const { return with_unassigned(names_, missing_); }
 
-  // Each axis is a two-tier split with its own hysteresis, so a quadrant changes only when one of
-  // its two measures really crosses its boundary.
   template <class Code>
   void assign_into(std::span<const double> sizes, std::span<const double> values,
                    std::span<const std::int32_t> previous, std::span<Code> out) const {
@@ -80,33 +78,13 @@ public:
       check_same_length("previous", previous.size(), size_field_, sizes.size());
       check_codes<std::int32_t>("previous", previous, categories().size());
     }
-    const std::array<double, 1> size_split{size_threshold_}, value_split{value_threshold_};
-    const auto unassigned = static_cast<Code>(names_.size());
     parallel_for(sizes.size(), segment_chunk_rows, [&](std::size_t begin, std::size_t end) {
-      for (std::size_t i = begin; i < end; ++i) {
-        const double size = sizes[i], value = values[i];
-        const bool size_ok = size >= 0.0 && size < INFINITY, value_ok = value >= 0.0 && value < INFINITY;
-        if (!(size_ok && value_ok)) [[unlikely]] {
-          // NaN is missing; anything else out of range is an error even under missing='unassigned'.
-          const bool size_invalid = !size_ok && !std::isnan(size), value_invalid = !value_ok && !std::isnan(value);
-          if (!size_invalid && !value_invalid && missing_ == MissingPolicy::unassigned) {
-            out[i] = unassigned;
-            continue;
-          }
-          const bool report_size = size_invalid || (!value_invalid && !size_ok);
-          const double bad = report_size ? size : value;
-          fail_at(report_size ? size_field_ : value_field_, i, bad,
-                  std::isnan(bad) ? "missing value (use missing='unassigned' to allow it)"
-                                  : "values must be finite and >= 0");
-        }
-        const std::int32_t before = previous.empty() ? missing_code : previous[i];
-        const bool had_quadrant = before >= 0 && before < 4;
-        const std::int32_t large_client =
-            tier_with_hysteresis(size, size_split, had_quadrant ? before % 2 : missing_code, hysteresis_);
-        const std::int32_t large_contract =
-            tier_with_hysteresis(value, value_split, had_quadrant ? before / 2 : missing_code, hysteresis_);
-        out[i] = static_cast<Code>(large_client + 2 * large_contract);
-      }
+      const std::size_t rows = end - begin;
+      const bool all_valid = previous.empty()
+                                 ? assign_plain(sizes.subspan(begin, rows), values.subspan(begin, rows), out.subspan(begin, rows))
+                                 : assign_sticky(sizes.subspan(begin, rows), values.subspan(begin, rows),
+                                                 previous.subspan(begin, rows), out.subspan(begin, rows));
+      if (!all_valid) [[unlikely]] resolve_invalid(sizes, values, begin, end, out);
     });
   }
 
@@ -147,6 +125,59 @@ public:
   bool operator==(const QuadrantModel&) const = default;
 
 private:
+  static bool valid(double value) { return value >= 0.0 && value < INFINITY; }
+
+  // Branch-free so that it vectorises; validity is folded into a flag checked once per chunk.
+  template <class Code>
+  bool assign_plain(std::span<const double> sizes, std::span<const double> values, std::span<Code> out) const {
+    bool all_valid = true;
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+      all_valid &= valid(sizes[i]) & valid(values[i]);
+      out[i] = static_cast<Code>(static_cast<Code>(sizes[i] >= size_threshold_) +
+                                 2 * static_cast<Code>(values[i] >= value_threshold_));
+    }
+    return all_valid;
+  }
+
+  // Each axis is a two-tier split with its own hysteresis, so a quadrant changes only when one of
+  // its two measures really crosses its boundary.
+  template <class Code>
+  bool assign_sticky(std::span<const double> sizes, std::span<const double> values,
+                     std::span<const std::int32_t> previous, std::span<Code> out) const {
+    const std::array<double, 1> size_split{size_threshold_}, value_split{value_threshold_};
+    bool all_valid = true;
+    for (std::size_t i = 0; i < sizes.size(); ++i) {
+      all_valid &= valid(sizes[i]) & valid(values[i]);
+      const bool had_quadrant = previous[i] >= 0 && previous[i] < 4;
+      const std::int32_t large_client =
+          tier_with_hysteresis(sizes[i], size_split, had_quadrant ? previous[i] % 2 : missing_code, hysteresis_);
+      const std::int32_t large_contract =
+          tier_with_hysteresis(values[i], value_split, had_quadrant ? previous[i] / 2 : missing_code, hysteresis_);
+      out[i] = static_cast<Code>(large_client + 2 * large_contract);
+    }
+    return all_valid;
+  }
+
+  // Rare path: rows with a missing value become "Unassigned" when allowed; the first other bad row
+  // raises, naming the field that is out of range (NaN is missing, anything else is an error).
+  template <class Code>
+  void resolve_invalid(std::span<const double> sizes, std::span<const double> values, std::size_t begin,
+                       std::size_t end, std::span<Code> out) const {
+    for (std::size_t i = begin; i < end; ++i) {
+      const double size = sizes[i], value = values[i];
+      if (valid(size) && valid(value)) continue;
+      const bool size_invalid = !valid(size) && !std::isnan(size), value_invalid = !valid(value) && !std::isnan(value);
+      if (!size_invalid && !value_invalid && missing_ == MissingPolicy::unassigned) {
+        out[i] = static_cast<Code>(names_.size());
+        continue;
+      }
+      const bool report_size = size_invalid || (!value_invalid && !valid(size));
+      const double bad = report_size ? size : value;
+      fail_at(report_size ? size_field_ : value_field_, i, bad,
+              std::isnan(bad) ? "missing value (use missing='unassigned' to allow it)" : "values must be finite and >= 0");
+    }
+  }
+
   std::string size_field_, value_field_;
   double size_threshold_, value_threshold_;
   std::vector<std::string> names_;
