@@ -16,8 +16,23 @@ namespace {
 
 using OptionalRatios = std::vector<std::optional<double>>;
 
+// What every segmentation model exposes alike: labels, ratios, hysteresis, JSON and equality.
+template <class Model>
+py::class_<Model>& bind_model_basics(py::class_<Model>& model) {
+  model.def_property_readonly("hysteresis", &Model::hysteresis)
+      .def_property_readonly("csm_ratios", &Model::csm_ratios)
+      .def_property_readonly("categories", &Model::categories)
+      .def("to_json", &Model::to_json)
+      .def_static("from_json", &Model::from_json, py::arg("text"))
+      .def(py::self == py::self);
+  if constexpr (requires(const Model& m) { m.missing(); })
+    model.def_property_readonly("missing", [](const Model& m) { return std::string(to_string(m.missing())); });
+  return model;
+}
+
 void bind_tier(py::module_& m) {
-  py::class_<TierModel>(m, "TierModel")
+  py::class_<TierModel> model(m, "TierModel");
+  model
       .def(py::init([](std::vector<double> thresholds, std::vector<std::string> names, std::string field,
                        OptionalRatios csm_ratios, double hysteresis, const std::string& missing) {
              return TierModel(std::move(thresholds), std::move(names), std::move(field), std::move(csm_ratios),
@@ -29,10 +44,6 @@ void bind_tier(py::module_& m) {
       .def_property_readonly("thresholds", &TierModel::thresholds)
       .def_property_readonly("names", &TierModel::names)
       .def_property_readonly("field", &TierModel::field)
-      .def_property_readonly("csm_ratios", &TierModel::csm_ratios)
-      .def_property_readonly("hysteresis", &TierModel::hysteresis)
-      .def_property_readonly("missing", [](const TierModel& model) { return std::string(to_string(model.missing())); })
-      .def_property_readonly("categories", &TierModel::categories)
       .def(
           "assign",
           [](const TierModel& model, const Array<double>& values, const std::optional<Array<std::int32_t>>& previous) {
@@ -41,14 +52,13 @@ void bind_tier(py::module_& m) {
             return segment_codes(value_view.size(), model.categories().size(),
                                  [&](auto codes) { model.assign_into(value_view, previous_view, codes); });
           },
-          py::arg("values"), py::arg("previous") = py::none())
-      .def("to_json", &TierModel::to_json)
-      .def_static("from_json", &TierModel::from_json, py::arg("text"))
-      .def(py::self == py::self);
+          py::arg("values"), py::arg("previous") = py::none());
+  bind_model_basics(model);
 }
 
 void bind_quadrant(py::module_& m) {
-  py::class_<QuadrantModel>(m, "QuadrantModel")
+  py::class_<QuadrantModel> model(m, "QuadrantModel");
+  model
       .def(py::init([](std::string size_field, double size_threshold, std::string value_field, double value_threshold,
                        std::vector<std::string> names, double hysteresis, OptionalRatios csm_ratios,
                        const std::string& missing) {
@@ -62,11 +72,6 @@ void bind_quadrant(py::module_& m) {
       .def_property_readonly("value_field", &QuadrantModel::value_field)
       .def_property_readonly("value_threshold", &QuadrantModel::value_threshold)
       .def_property_readonly("names", &QuadrantModel::names)
-      .def_property_readonly("hysteresis", &QuadrantModel::hysteresis)
-      .def_property_readonly("csm_ratios", &QuadrantModel::csm_ratios)
-      .def_property_readonly("missing",
-                             [](const QuadrantModel& model) { return std::string(to_string(model.missing())); })
-      .def_property_readonly("categories", &QuadrantModel::categories)
       .def(
           "assign",
           [](const QuadrantModel& model, const Array<double>& sizes, const Array<double>& values,
@@ -76,16 +81,15 @@ void bind_quadrant(py::module_& m) {
             return segment_codes(size_view.size(), model.categories().size(),
                                  [&](auto codes) { model.assign_into(size_view, value_view, previous_view, codes); });
           },
-          py::arg("sizes"), py::arg("values"), py::arg("previous") = py::none())
-      .def("to_json", &QuadrantModel::to_json)
-      .def_static("from_json", &QuadrantModel::from_json, py::arg("text"))
-      .def(py::self == py::self);
+          py::arg("sizes"), py::arg("values"), py::arg("previous") = py::none());
+  bind_model_basics(model);
 }
 
 using Rule = std::tuple<std::string, std::string, std::optional<double>, bool>;
 
 void bind_rules(py::module_& m) {
-  py::class_<RuleModel>(m, "RuleModel")
+  py::class_<RuleModel> model(m, "RuleModel");
+  model
       .def(py::init([](const std::vector<Rule>& rules, std::string default_name, double hysteresis,
                        std::optional<double> default_csm_ratio) {
              std::vector<Segment> segments;
@@ -102,10 +106,7 @@ void bind_rules(py::module_& m) {
                                return rules;
                              })
       .def_property_readonly("default_name", &RuleModel::default_name)
-      .def_property_readonly("hysteresis", &RuleModel::hysteresis)
       .def_property_readonly("default_csm_ratio", &RuleModel::default_csm_ratio)
-      .def_property_readonly("categories", &RuleModel::categories)
-      .def_property_readonly("csm_ratios", &RuleModel::csm_ratios)
       .def_property_readonly("pooled", &RuleModel::pooled)
       .def_property_readonly("columns", &RuleModel::columns)
       .def(
@@ -132,10 +133,8 @@ void bind_rules(py::module_& m) {
             return segment_codes(rows, model.categories().size(),
                                  [&](auto codes) { model.assign_into(table, previous_view, codes); });
           },
-          py::arg("columns"), py::arg("rows"), py::arg("previous") = py::none())
-      .def("to_json", &RuleModel::to_json)
-      .def_static("from_json", &RuleModel::from_json, py::arg("text"))
-      .def(py::self == py::self);
+          py::arg("columns"), py::arg("rows"), py::arg("previous") = py::none());
+  bind_model_basics(model);
 }
 
 void bind_reports(py::module_& m) {

@@ -41,10 +41,6 @@ py::array_t<T> to_numpy(std::vector<T>&& values) {
   return py::array_t<T>({owned->size()}, {sizeof(T)}, owned->data(), owner);
 }
 
-}  // namespace cssegment::python
-
-namespace cssegment::python {
-
 // Allocates the smallest code array pandas would use for `categories` labels, and fills it with
 // the GIL released. fill receives a std::span<Code> for Code = int8_t or int32_t.
 template <class Fill>
