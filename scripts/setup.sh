@@ -31,7 +31,8 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "==> installing Python dependencies"
   "$venv_python" -m pip install -q --upgrade pip
   "$venv_python" -m pip install -q "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja \
-    "numpy>=1.24" "pandas>=2.1" "pytest>=8" "hypothesis>=6" ruff
+    "numpy>=1.24" "pandas>=2.1" "pytest>=8" "hypothesis>=6" ruff \
+    "scikit-learn>=1.3" "scipy>=1.10" "dask[dataframe,distributed]>=2024.1"
   touch "$stamp"
 fi
 echo "==> building cssegment"

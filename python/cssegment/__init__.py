@@ -11,15 +11,21 @@ from ._core import InvalidInputError, NotFittedError, __version__
 from .segment import QuadrantModel, RuleModel, Segment, TierModel, coverage, transitions
 
 __all__ = [
+    # errors and version
     "InvalidInputError",
     "NotFittedError",
+    "__version__",
+    # submodules
+    "datasets",
+    "segment",
+    # segmentation
     "QuadrantModel",
     "RuleModel",
     "Segment",
     "TierModel",
-    "__version__",
     "coverage",
-    "datasets",
-    "segment",
     "transitions",
+    # metrics
+    # health
+    # retention models
 ]

@@ -128,3 +128,9 @@ def coverage(
 def synthetic_book(n_accounts: int, n_months: int, seed: int) -> dict[str, Any]: ...
 
 synthetic_book_limits: dict[str, tuple[int, int]]
+
+# --- metrics ---
+
+# --- health ---
+
+# --- retention ---

@@ -19,4 +19,7 @@ PYBIND11_MODULE(_core, m) {
   not_fitted.attr("__doc__") = "A model that learns from data was used before fit().";
   cssegment::python::bind_datasets(m);
   cssegment::python::bind_segment(m);
+  cssegment::python::bind_metrics(m);
+  cssegment::python::bind_health(m);
+  cssegment::python::bind_retention(m);
 }
