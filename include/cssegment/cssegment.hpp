@@ -10,6 +10,14 @@
 
 #include "cssegment/datasets/synthetic_book.hpp"
 
+#include "cssegment/metrics/cohorts.hpp"
+#include "cssegment/metrics/ledger.hpp"
+#include "cssegment/metrics/movements.hpp"
+#include "cssegment/metrics/nps.hpp"
+#include "cssegment/metrics/partials.hpp"
+#include "cssegment/metrics/retention.hpp"
+#include "cssegment/metrics/value.hpp"
+
 #include "cssegment/segment/coverage.hpp"
 #include "cssegment/segment/expression.hpp"
 #include "cssegment/segment/missing_policy.hpp"

@@ -6,8 +6,18 @@ with pandas in and pandas out.
 
 from __future__ import annotations
 
-from . import datasets, segment
+from . import datasets, metrics, segment
 from ._core import InvalidInputError, NotFittedError, __version__
+from .metrics import (
+    RevenueLedger,
+    cac,
+    cac_payback,
+    cltv,
+    cltv_cac_ratio,
+    crc,
+    nps,
+    nps_difference,
+)
 from .segment import QuadrantModel, RuleModel, Segment, TierModel, coverage, transitions
 
 __all__ = [
@@ -17,6 +27,7 @@ __all__ = [
     "__version__",
     # submodules
     "datasets",
+    "metrics",
     "segment",
     # segmentation
     "QuadrantModel",
@@ -26,6 +37,14 @@ __all__ = [
     "coverage",
     "transitions",
     # metrics
+    "RevenueLedger",
+    "cac",
+    "cac_payback",
+    "cltv",
+    "cltv_cac_ratio",
+    "crc",
+    "nps",
+    "nps_difference",
     # health
     # retention models
 ]
