@@ -48,6 +48,11 @@ class _PeriodKind:
     name: Literal["integer", "period", "datetime"]
     freq: Any = None  # the Period frequency, or the datetime64 unit
 
+    def __str__(self) -> str:
+        if self.name == "period":
+            return f"pandas Periods of frequency {self.freq.freqstr}"
+        return "integers" if self.name == "integer" else "monthly dates"
+
     def ticks_per_day(self) -> int:
         return _TICKS_PER_DAY[self.freq] if self.name == "datetime" else 0
 
@@ -185,6 +190,27 @@ def _segment_categories(labels: Any, argument: str) -> tuple[np.ndarray, list[st
     return rank[codes], [names[i] for i in order]
 
 
+def _long_segment_column(by: pd.DataFrame, account: str, period: str) -> str:
+    """The segment column of a long `by` frame: 'segment', or the one column besides account and period."""
+    for name in (account, period):
+        _frame.column(by, name)
+    rest = [c for c in by.columns if c not in (account, period)]
+    if "segment" in rest:
+        return "segment"
+    if len(rest) != 1:
+        raise InvalidInputError(
+            f"by: a long frame needs columns {account!r}, {period!r} and one segment column "
+            f"(or a column named 'segment'); got {list(by.columns)}"
+        )
+    return str(rest[0])
+
+
+def _segment_codes(labels: Any, categories: list[str] | None) -> tuple[np.ndarray, list[str]]:
+    if categories is None:
+        return _segment_categories(labels, "by")
+    return _frame.codes_for(labels, categories, "by"), categories
+
+
 def _segment_index(categories: list[str]) -> pd.CategoricalIndex:
     return pd.CategoricalIndex(categories, categories=categories, ordered=True, name="segment")
 
@@ -232,13 +258,26 @@ class RevenueLedger:
         period: str = "month",
         amount: str = "mrr",
     ) -> None:
-        self._names = (account, period, amount)
+        self._build(revenue, (account, period, amount))
+
+    def _build(
+        self,
+        revenue: pd.DataFrame | Mapping[str, Any],
+        names: tuple[str, str, str],
+        period_range: tuple[int, int] | None = None,
+    ) -> None:
+        """Reads the rows; `period_range` (first ordinal, count) fixes the periods, so that
+        ledgers of disjoint accounts (Dask partitions) share them."""
+        account, period, amount = self._names = names
         keys, self._account_ids = _account_keys(_frame.column(revenue, account), account)
         period_keys, self._kind = _period_keys(_frame.column(revenue, period), period)
         amounts = _frame.numeric(_frame.column(revenue, amount), amount)
         _frame.check_length(period, period_keys, account, len(keys))
         _frame.check_length(amount, amounts, account, len(keys))
-        self._ledger = _core.RevenueLedger.from_rows(keys, period_keys, self._kind.ticks_per_day(), amounts)
+        first, count = period_range if period_range is not None else (None, None)
+        self._ledger = _core.RevenueLedger.from_rows(
+            keys, period_keys, self._kind.ticks_per_day(), amounts, first, count
+        )
 
     @classmethod
     def _from_core(
@@ -282,32 +321,27 @@ class RevenueLedger:
 
     # ---- segments
 
-    def _segments(self, by: pd.Series | pd.DataFrame | None) -> tuple[Any, list[str] | None]:
+    def _segments(
+        self, by: pd.Series | pd.DataFrame | None, categories: list[str] | None = None
+    ) -> tuple[Any, list[str] | None]:
         """The core's per-account (or per-period) segments of `by`, checked to cover every account
-        and period with revenue, and the segment names."""
+        and period with revenue, and the segment names (`categories` when given: the codes of
+        every Dask partition must refer to the same list)."""
         if by is None:
             return None, None
         if isinstance(by, pd.DataFrame):
             account, period = self._names[:2]
-            for name in (account, period):
-                _frame.column(by, name)
-            rest = [c for c in by.columns if c not in (account, period)]
-            segment = "segment" if "segment" in rest else rest[0] if len(rest) == 1 else None
-            if segment is None:
-                raise InvalidInputError(
-                    f"by: a long frame needs columns {account!r}, {period!r} and one segment column "
-                    f"(or a column named 'segment'); got {list(by.columns)}"
-                )
-            codes, categories = _segment_categories(by[segment], "by")
+            segment = _long_segment_column(by, account, period)
+            codes, categories = _segment_codes(by[segment], categories)
             keys = self._keys_of(by[account])
             period_keys, kind = _period_keys(by[period], "by")
-            if kind.name != self._kind.name:
-                raise InvalidInputError(f"by: periods are {kind.name}s but the ledger's are {self._kind.name}s")
+            if kind.name != self._kind.name or (kind.name == "period" and kind.freq != self._kind.freq):
+                raise InvalidInputError(f"by: periods are {kind} but the ledger's are {self._kind}")
             segments = _core.AccountSegments.per_period(
                 self._ledger, keys, period_keys, kind.ticks_per_day(), codes, len(categories)
             )
         elif isinstance(by, pd.Series):
-            codes, categories = _segment_categories(by, "by")
+            codes, categories = _segment_codes(by, categories)
             segments = _core.AccountSegments.per_account(self._ledger, self._keys_of(by.index), codes, len(categories))
         else:
             raise InvalidInputError(
