@@ -276,7 +276,7 @@ class RevenueLedger:
         _frame.check_length(amount, amounts, account, len(keys))
         first, count = period_range if period_range is not None else (None, None)
         self._ledger = _core.RevenueLedger.from_rows(
-            keys, period_keys, self._kind.ticks_per_day(), amounts, first, count
+            keys, period_keys, self._kind.ticks_per_day(), amounts, first, count, names
         )
 
     @classmethod
@@ -349,9 +349,9 @@ class RevenueLedger:
             )
         gap = segments.first_unsegmented(self._ledger)
         if gap is not None:
-            account_id = self.accounts[gap[0]]
+            account_id = _frame._describe(self.accounts[gap[0]])
             when = self._kind.describe(self._ledger.first_period + gap[1])
-            raise InvalidInputError(f"by: account {account_id!r} has revenue in period {when} but no segment")
+            raise InvalidInputError(f"by: account {account_id} has revenue in period {when} but no segment")
         return segments, categories
 
     def _keys_of(self, ids: Any) -> np.ndarray:

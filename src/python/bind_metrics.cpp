@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -23,14 +24,16 @@ namespace {
 
 RevenueLedger ledger_from_rows(const Array<std::int64_t>& accounts, const Array<std::int64_t>& periods,
                                std::int64_t ticks_per_day, const Array<double>& amounts,
-                               std::optional<std::int64_t> first_period, std::optional<std::size_t> n_periods) {
+                               std::optional<std::int64_t> first_period, std::optional<std::size_t> n_periods,
+                               const std::tuple<std::string, std::string, std::string>& columns) {
+  const LedgerColumns names{std::get<0>(columns), std::get<1>(columns), std::get<2>(columns)};
   const auto account_view = view(accounts);
   const PeriodKeys period_keys{view(periods), ticks_per_day};
   const auto amount_view = view(amounts);
   std::optional<std::pair<std::int64_t, std::size_t>> range;
   if (first_period && n_periods) range = std::pair{*first_period, *n_periods};
   py::gil_scoped_release release;
-  return RevenueLedger::from_rows(account_view, period_keys, amount_view, range);
+  return RevenueLedger::from_rows(account_view, period_keys, amount_view, range, names);
 }
 
 const AccountSegments& segments_or_one(const std::optional<AccountSegments>& segments) {
@@ -189,7 +192,8 @@ void bind_metrics(py::module_& m) {
 
   py::class_<RevenueLedger>(m, "RevenueLedger")
       .def_static("from_rows", &ledger_from_rows, py::arg("accounts"), py::arg("periods"), py::arg("ticks_per_day"),
-                  py::arg("amounts"), py::arg("first_period") = py::none(), py::arg("n_periods") = py::none())
+                  py::arg("amounts"), py::arg("first_period") = py::none(), py::arg("n_periods") = py::none(),
+                  py::arg("names") = std::tuple<std::string, std::string, std::string>{"account", "period", "amount"})
       .def_property_readonly("accounts", &RevenueLedger::accounts)
       .def_property_readonly("periods", &RevenueLedger::periods)
       .def_property_readonly("first_period", &RevenueLedger::first_period)

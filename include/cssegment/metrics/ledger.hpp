@@ -2,6 +2,7 @@
 // The revenue ledger: long (account, period, amount) rows summed into a dense account x period
 // matrix R(a, p) >= 0, the input of every revenue metric, plus the segment of each account.
 #include <algorithm>
+#include <cstdio>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -24,12 +25,12 @@ struct PeriodKeys {
   std::int64_t ticks_per_day = 0;  // 0: the values are ordinals already
 };
 
-// Months since 1970-01 of a first-of-month midnight, or nullopt for any other instant.
-inline std::optional<std::int64_t> month_ordinal(std::int64_t ticks, std::int64_t ticks_per_day) {
-  if (ticks == std::numeric_limits<std::int64_t>::min()) return std::nullopt;  // NaT
-  std::int64_t days = ticks / ticks_per_day;
-  if (ticks % ticks_per_day != 0) return std::nullopt;
-  // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+struct CivilDate {
+  std::int64_t year, month, day;  // month and day from 1
+};
+
+// Civil date of days since 1970-01-01 (H. Hinnant's algorithm).
+inline CivilDate civil_from_days(std::int64_t days) {
   days += 719468;
   const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
   const std::int64_t day_of_era = days - era * 146097;
@@ -38,9 +39,30 @@ inline std::optional<std::int64_t> month_ordinal(std::int64_t ticks, std::int64_
   const std::int64_t shifted_month = (5 * day_of_year + 2) / 153;  // March = 0
   const std::int64_t day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
   const std::int64_t month = shifted_month < 10 ? shifted_month + 3 : shifted_month - 9;
-  const std::int64_t year = year_of_era + era * 400 + (month <= 2);
-  if (day != 1) return std::nullopt;
-  return (year - 1970) * 12 + (month - 1);
+  return {year_of_era + era * 400 + (month <= 2), month, day};
+}
+
+inline std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
+
+// Months since 1970-01 of a first-of-month midnight, or nullopt for any other instant.
+inline std::optional<std::int64_t> month_ordinal(std::int64_t ticks, std::int64_t ticks_per_day) {
+  if (ticks % ticks_per_day != 0) return std::nullopt;
+  const CivilDate date = civil_from_days(ticks / ticks_per_day);
+  if (date.day != 1) return std::nullopt;
+  return (date.year - 1970) * 12 + (date.month - 1);
+}
+
+// "2024-01-15" or "2024-01-15 + 3600 s" for an instant that is not midnight.
+inline std::string describe_instant(std::int64_t ticks, std::int64_t ticks_per_day) {
+  const std::int64_t days = floor_div(ticks, ticks_per_day);
+  const CivilDate date = civil_from_days(days);
+  char text[64];
+  std::snprintf(text, sizeof text, "%04lld-%02lld-%02lld", static_cast<long long>(date.year),
+                static_cast<long long>(date.month), static_cast<long long>(date.day));
+  std::string out = text;
+  const std::int64_t rest = ticks - days * ticks_per_day;
+  if (rest != 0) out += " + " + format_number(static_cast<double>(rest) * 86400.0 / static_cast<double>(ticks_per_day)) + " s";
+  return out;
 }
 
 inline std::int64_t period_ordinal(const PeriodKeys& keys, std::size_t row, std::string_view argument) {
@@ -48,9 +70,14 @@ inline std::int64_t period_ordinal(const PeriodKeys& keys, std::size_t row, std:
   if (key == std::numeric_limits<std::int64_t>::min()) fail_at(argument, row, "NaT", "periods must not be missing");
   if (keys.ticks_per_day == 0) return key;
   if (const auto ordinal = month_ordinal(key, keys.ticks_per_day)) return *ordinal;
-  fail_at(argument, row, std::to_string(key) + " ticks",
+  fail_at(argument, row, describe_instant(key, keys.ticks_per_day),
           "dates must be the first day of a month at midnight (use .dt.to_period('M') for other dates)");
 }
+
+// Names of the input columns, for error messages.
+struct LedgerColumns {
+  std::string account = "account", period = "period", amount = "amount";
+};
 
 // What the ledger read: nothing is dropped silently.
 struct LedgerSummary {
@@ -74,13 +101,14 @@ public:
   // different accounts share their periods); by default it spans the rows' periods.
   static RevenueLedger from_rows(std::span<const std::int64_t> accounts, PeriodKeys periods,
                                  std::span<const double> amounts,
-                                 std::optional<std::pair<std::int64_t, std::size_t>> period_range = std::nullopt) {
-    check_same_length("period", periods.values.size(), "account", accounts.size());
-    check_same_length("amount", amounts.size(), "account", accounts.size());
+                                 std::optional<std::pair<std::int64_t, std::size_t>> period_range = std::nullopt,
+                                 const LedgerColumns& names = {}) {
+    check_same_length(names.period, periods.values.size(), names.account, accounts.size());
+    check_same_length(names.amount, amounts.size(), names.account, accounts.size());
     const std::size_t n = accounts.size();
     for (std::size_t i = 0; i < n; ++i)
       if (!(amounts[i] >= 0.0 && amounts[i] < max_exact_amount))
-        fail_at("amount", i, amounts[i], "amounts must be finite, >= 0 and < 2^80");
+        fail_at(names.amount, i, amounts[i], "amounts must be finite, >= 0 and < 2^80");
     RevenueLedger ledger;
     ledger.summary_.rows_read = n;
     if (n == 0 && !period_range) return ledger;
@@ -88,7 +116,7 @@ public:
     std::int64_t first_period = std::numeric_limits<std::int64_t>::max(), last_period = 0;
     std::int64_t low_key = std::numeric_limits<std::int64_t>::max(), high_key = std::numeric_limits<std::int64_t>::min();
     for (std::size_t i = 0; i < n; ++i) {
-      const std::int64_t ordinal = period_ordinal(periods, i, "period");
+      const std::int64_t ordinal = period_ordinal(periods, i, names.period);
       if (ordinal < first_period) first_period = ordinal;
       if (i == 0 || ordinal > last_period) last_period = ordinal;
       low_key = std::min(low_key, accounts[i]);
@@ -97,7 +125,7 @@ public:
     if (period_range) {
       if (n > 0 && (first_period < period_range->first ||
                     last_period - period_range->first >= static_cast<std::int64_t>(period_range->second)))
-        fail("period", "rows fall outside the given period range");
+        fail(names.period, "rows fall outside the given period range");
       first_period = period_range->first;
       ledger.periods_ = period_range->second;
     } else {
@@ -109,7 +137,7 @@ public:
     // factorizing sparse keys first).
     if (n > 0) {
       const auto range = static_cast<std::uint64_t>(high_key) - static_cast<std::uint64_t>(low_key) + 1;
-      if (range > max_ledger_cells) fail("account", "account keys span more than 2^33 values; factorize them first");
+      if (range > max_ledger_cells) fail(names.account, "account keys span more than 2^33 values; factorize them first");
       std::vector<std::int32_t> row_of(range, -1);
       for (std::size_t i = 0; i < n; ++i) row_of[static_cast<std::size_t>(accounts[i] - low_key)] = 0;
       for (std::size_t k = 0; k < range; ++k)
@@ -119,14 +147,14 @@ public:
         }
       const std::size_t periods_count = ledger.periods_;
       if (ledger.keys_.size() > max_ledger_cells / std::max<std::size_t>(periods_count, 1))
-        fail("period", std::to_string(ledger.keys_.size()) + " accounts x " + std::to_string(periods_count) +
+        fail(names.period, std::to_string(ledger.keys_.size()) + " accounts x " + std::to_string(periods_count) +
                            " periods exceed the ledger's limit of 2^33 cells; are the periods consecutive?");
       ledger.revenue_.assign(ledger.keys_.size() * periods_count, 0.0);
       std::vector<bool> seen(ledger.revenue_.size(), false);
       std::size_t duplicates = 0;
       for (std::size_t i = 0; i < n; ++i) {
         const auto row = static_cast<std::size_t>(row_of[static_cast<std::size_t>(accounts[i] - low_key)]);
-        const auto column = static_cast<std::size_t>(period_ordinal(periods, i, "period") - first_period);
+        const auto column = static_cast<std::size_t>(period_ordinal(periods, i, names.period) - first_period);
         const std::size_t cell = row * periods_count + column;
         duplicates += seen[cell];
         seen[cell] = true;
@@ -135,7 +163,7 @@ public:
       ledger.summary_.duplicate_rows = duplicates;
       for (std::size_t cell = 0; cell < ledger.revenue_.size(); ++cell)
         if (!(ledger.revenue_[cell] < max_exact_amount))
-          fail("amount", "the summed revenue of account key " + std::to_string(ledger.keys_[cell / periods_count]) +
+          fail(names.amount, "the summed revenue of account key " + std::to_string(ledger.keys_[cell / periods_count]) +
                              " reaches 2^80");
     }
     ledger.summary_.accounts = ledger.keys_.size();
