@@ -22,7 +22,7 @@ import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 
-from . import _core, _frame
+from . import _core
 from ._core import InvalidInputError
 from .metrics import (
     RevenueLedger,
@@ -99,13 +99,12 @@ def _compute(
 ) -> pd.DataFrame:
     if not isinstance(ddf, dd.DataFrame):
         raise InvalidInputError(f"ddf: expected a dask.dataframe.DataFrame, got {type(ddf).__name__}")
-    for name in names:
-        _frame.column(ddf, name)
-    columns = list(names)
-    if isinstance(by, str):
-        _frame.column(ddf, by)
-        columns.append(by)
-    elif by is not None and not isinstance(by, (pd.Series, pd.DataFrame)):
+    columns = list(names) + ([by] if isinstance(by, str) else [])
+    for name in columns:
+        if name not in ddf.columns:
+            known = ", ".join(repr(str(c)) for c in list(ddf.columns)[:20]) or "none"
+            raise InvalidInputError(f"ddf: no column {name!r} (columns: {known})")
+    if by is not None and not isinstance(by, (str, pd.Series, pd.DataFrame)):
         raise InvalidInputError(
             f"by: expected a pandas Series or DataFrame, or the name of a column of ddf; got {type(by).__name__}"
         )
