@@ -10,6 +10,11 @@
 
 #include "cssegment/datasets/synthetic_book.hpp"
 
+#include "cssegment/health/backtest.hpp"
+#include "cssegment/health/calibrate.hpp"
+#include "cssegment/health/normalizers.hpp"
+#include "cssegment/health/scorecard.hpp"
+
 #include "cssegment/segment/coverage.hpp"
 #include "cssegment/segment/expression.hpp"
 #include "cssegment/segment/missing_policy.hpp"
