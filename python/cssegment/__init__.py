@@ -6,8 +6,20 @@ with pandas in and pandas out.
 
 from __future__ import annotations
 
-from . import datasets, segment
+from . import datasets, health, segment
 from ._core import InvalidInputError, NotFittedError, __version__
+from .health import (
+    Backtest,
+    Bands,
+    Boolean,
+    CalibratedScorecard,
+    Linear,
+    Measure,
+    Percentile,
+    Scorecard,
+    ScorecardSet,
+    ZScore,
+)
 from .segment import QuadrantModel, RuleModel, Segment, TierModel, coverage, transitions
 
 __all__ = [
@@ -17,6 +29,7 @@ __all__ = [
     "__version__",
     # submodules
     "datasets",
+    "health",
     "segment",
     # segmentation
     "QuadrantModel",
@@ -27,5 +40,15 @@ __all__ = [
     "transitions",
     # metrics
     # health
+    "Backtest",
+    "Bands",
+    "Boolean",
+    "CalibratedScorecard",
+    "Linear",
+    "Measure",
+    "Percentile",
+    "Scorecard",
+    "ScorecardSet",
+    "ZScore",
     # retention models
 ]

@@ -215,7 +215,7 @@ public:
         const double scale = 100.0 / (good_ - bad_);
         for (std::size_t i = 0; i < n; ++i) {
           valid &= !std::isinf(x[i]);
-          out[i] = std::clamp((x[i] - bad_) * scale, 0.0, 100.0);
+          out[i] = std::clamp((x[i] - bad_) * scale, 0.0, 100.0) + 0.0;  // + 0.0: no -0 points
           if (std::isnan(x[i])) out[i] = NAN;
         }
         break;
