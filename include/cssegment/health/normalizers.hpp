@@ -279,8 +279,12 @@ public:
         document["unseen"] = to_string(unseen_);
         if (population_) {
           document["population"] = distribution_json(*population_);
-          json::Document groups = json::Document::object();
-          for (std::size_t g = 0; g < group_names_.size(); ++g) groups[group_names_[g]] = distribution_json(group_fits_[g]);
+          json::Document groups = json::Document::array();  // an array: objects would sort the names
+          for (std::size_t g = 0; g < group_names_.size(); ++g) {
+            auto group = distribution_json(group_fits_[g]);
+            group["name"] = group_names_[g];
+            groups.push_back(std::move(group));
+          }
           document["groups"] = groups;
         }
         break;
@@ -302,9 +306,12 @@ public:
     if (document.contains("population")) {
       n.population_ = distribution_from_json(json::field(document, "population"));
       const auto& groups = json::field(document, "groups");
-      if (!groups.is_object()) fail("json", "field 'groups' must be an object");
-      for (const auto& [name, fitted] : groups.items())
-        n.group_names_.push_back(name), n.group_fits_.push_back(distribution_from_json(fitted));
+      if (!groups.is_array()) fail("json", "field 'groups' must be an array");
+      for (const auto& group : groups) {
+        n.group_fits_.push_back(distribution_from_json(group));
+        n.group_names_.push_back(json::get<std::string>(group, "name"));
+      }
+      check_names("json groups", n.group_names_);
     }
     return n;
   }

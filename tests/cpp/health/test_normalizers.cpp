@@ -161,7 +161,7 @@ BOOST_AUTO_TEST_CASE(json_round_trips_with_fitted_state) {
   const std::vector<double> x{0.0, 1.0, 1.0, 0.0};
   const std::vector<std::int32_t> segment{0, 0, 1, 1};
   ColumnTable data;
-  data.add("x", x).add("segment", segment, {"a", "b"});
+  data.add("x", x).add("segment", segment, {"b", "a"});
   for (auto normalizer : {Normalizer::linear(1.0, 3.0), Normalizer::bands({1.0}, {10.0, 90.0}), Normalizer::boolean(false),
                           Normalizer::percentile("segment", false, UnseenGroup::raise), Normalizer::zscore()}) {
     BOOST_TEST((Normalizer::from_json(normalizer.to_json()) == normalizer));
