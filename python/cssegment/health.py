@@ -399,7 +399,9 @@ class Scorecard(Model):
         """
         columns, rows = _columns(data, self._model)
         values = _outcome(data, outcome, rows)
-        return CalibratedScorecard._wrap(_core.CalibratedScorecard.calibrate(self._model, columns, rows, values, float(l2)))
+        return CalibratedScorecard._wrap(
+            _core.CalibratedScorecard.calibrate(self._model, columns, rows, values, float(l2))
+        )
 
     def backtest(self, data: pd.DataFrame | Mapping[str, Any], outcome: str | _frame.ArrayLike = "churned") -> Backtest:
         """How well these scores would have predicted ``outcome`` (1 = churned): AUC, churn rate

@@ -97,7 +97,9 @@ def test_unseen_peer_group_falls_back_to_the_population_or_raises(book: pd.DataF
     pd.testing.assert_frame_equal(lenient.transform(apac), population.transform(apac))
     strict = cs.Scorecard([cs.Measure("seats_used_pct", cs.Percentile(by="region", unseen="raise"))]).fit(fit_on)
     first = book.index.get_loc(apac.index[0])
-    with pytest.raises(cs.InvalidInputError, match=rf"data\['region'\]\[{first}\] = 'APAC': peer group not seen in fit"):
+    with pytest.raises(
+        cs.InvalidInputError, match=rf"data\['region'\]\[{first}\] = 'APAC': peer group not seen in fit"
+    ):
         strict.score(book)
 
 
@@ -217,7 +219,9 @@ def test_bad_data_names_column_row_and_value(book: pd.DataFrame) -> None:
         card.score(broken)
     sponsor = book.assign(exec_sponsor=book["exec_sponsor"].astype(float))
     sponsor.iloc[2, sponsor.columns.get_loc("exec_sponsor")] = 0.5
-    with pytest.raises(cs.InvalidInputError, match=r"data\['exec_sponsor'\]\[2\] = 0.5: Boolean measures must be 0 or 1"):
+    with pytest.raises(
+        cs.InvalidInputError, match=r"data\['exec_sponsor'\]\[2\] = 0.5: Boolean measures must be 0 or 1"
+    ):
         card.score(sponsor)
 
 
