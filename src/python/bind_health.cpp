@@ -15,10 +15,11 @@ namespace {
 
 using MeasureTuple = std::tuple<std::string, Normalizer, double>;
 
-// A measure-major block (measures x rows) as a 2-D numpy array that owns it.
-py::array_t<double> by_measure(std::vector<double>&& values, std::size_t measures, std::size_t rows) {
-  auto flat = to_numpy(std::move(values));
-  return flat.reshape({static_cast<py::ssize_t>(measures), static_cast<py::ssize_t>(rows)});
+// An uninitialised float64 array the core fills, and a span over it (taken while holding the GIL).
+template <class T>
+std::pair<py::array_t<T>, std::span<T>> output(std::vector<py::ssize_t> shape) {
+  py::array_t<T> array(shape);
+  return {array, std::span<T>(array.mutable_data(), static_cast<std::size_t>(array.size()))};
 }
 
 void bind_normalizer(py::module_& m) {
@@ -87,12 +88,13 @@ void bind_scorecard(py::module_& m) {
           "transform",
           [](const Scorecard& card, const py::list& columns, std::size_t rows) {
             const auto arguments = column_table(columns, rows);
-            std::vector<double> out;
+            const auto measures = static_cast<py::ssize_t>(card.measures().size()), n = static_cast<py::ssize_t>(rows);
+            auto [out, values] = output<double>({measures, n});
             {
               py::gil_scoped_release release;
-              out = card.transform(arguments.table);
+              card.transform_into(arguments.table, values);
             }
-            return by_measure(std::move(out), card.measures().size(), rows);
+            return out;
           },
           py::arg("columns"), py::arg("rows"))
       .def(
@@ -101,16 +103,20 @@ void bind_scorecard(py::module_& m) {
              const std::optional<Array<double>>& previous) {
             const auto arguments = column_table(columns, rows);
             const auto previous_view = view(previous);
-            Scores scores;
+            const auto measures = static_cast<py::ssize_t>(card.measures().size()), n = static_cast<py::ssize_t>(rows);
+            auto [score, score_span] = output<double>({n});
+            auto [band, band_span] = output<std::int8_t>({n});
+            auto [trend, trend_span] = output<double>({previous ? n : 0});
+            auto [contributions, contribution_span] = output<double>({measures, n});
             {
               py::gil_scoped_release release;
-              scores = card.score(arguments.table, previous_view);
+              card.score_into(arguments.table, previous_view, {score_span, band_span, trend_span, contribution_span});
             }
             py::dict out;
-            out["score"] = to_numpy(std::move(scores.score));
-            out["band"] = to_numpy(std::move(scores.band));
-            out["trend"] = previous ? py::object(to_numpy(std::move(scores.trend))) : py::object(py::none());
-            out["contributions"] = by_measure(std::move(scores.contributions), card.measures().size(), rows);
+            out["score"] = score;
+            out["band"] = band;
+            out["trend"] = previous ? py::object(trend) : py::object(py::none());
+            out["contributions"] = contributions;
             return out;
           },
           py::arg("columns"), py::arg("rows"), py::arg("previous") = py::none())

@@ -213,11 +213,16 @@ public:
     switch (kind_) {
       case NormalizerKind::linear: {
         const double scale = 100.0 / (good_ - bad_);
+        // Clamped with arithmetic instead of selects, which compilers may not vectorise because an
+        // ordered comparison of NaN can trap. NaN passes through; + 0.0 turns -0 into 0.
+        std::size_t infinite = 0;
         for (std::size_t i = 0; i < n; ++i) {
-          valid &= !std::isinf(x[i]);
-          out[i] = std::clamp((x[i] - bad_) * scale, 0.0, 100.0) + 0.0;  // + 0.0: no -0 points
-          if (std::isnan(x[i])) out[i] = NAN;
+          infinite += std::abs(x[i]) == INFINITY;
+          const double points = (x[i] - bad_) * scale;
+          const double above = points > 100.0, below = points < 0.0;
+          out[i] = points * (1.0 - above - below) + 100.0 * above + 0.0;
         }
+        valid = infinite == 0;
         break;
       }
       case NormalizerKind::bands:

@@ -3,6 +3,7 @@
 // account, banded (red / yellow / green by default), and explained: the contributions of the
 // measures add up to the score. Scoring is one pass over the columns, parallel across rows.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -255,37 +256,59 @@ private:
     }
   }
 
-  // Turns the block's normalised values (in out.contributions) into contributions and the score.
+  // Turns the block's normalised values (in out.contributions) into contributions and the score,
+  // measure by measure over the rows of the block. The weighted path has no data-dependent
+  // branches (missing values come in random patterns): it tests NaN with quiet compares only.
   void combine_block(std::size_t n, std::size_t b, std::size_t e, const ScoreOutputs& out) const {
-    const std::size_t k = measures_.size();
-    double total_weight = 0.0;
-    for (const auto& m : measures_) total_weight += m.weight;
-    double* c = out.contributions.data();
-    for (std::size_t i = b; i < e; ++i) {
-      std::size_t present = 0;
-      double denominator = 0.0;
-      std::size_t lowest = k;
-      double lowest_value = INFINITY;
+    const std::size_t k = measures_.size(), rows = e - b;
+    std::array<double, health_block_rows> denominator{}, lowest_value;
+    std::array<std::uint32_t, health_block_rows> present{}, lowest;
+    double* score = out.score.data() + b;
+    for (std::size_t m = 0; m < k; ++m) {
+      const double* f = out.contributions.data() + m * n + b;
+      const double w = measures_[m].weight;
+      for (std::size_t i = 0; i < rows; ++i) {
+        const bool here = f[i] == f[i];
+        present[i] += here;
+        denominator[i] += here ? w : 0.0;
+      }
+    }
+    if (combine_ == Combine::weighted) {
+      double total_weight = 0.0;
+      for (const auto& m : measures_) total_weight += m.weight;
+      // score[i] first holds 1 / denominator (NaN when unscored), then the sum of contributions.
+      for (std::size_t i = 0; i < rows; ++i) {
+        const double d = missing_ == MissingMeasures::penalize ? total_weight : denominator[i];
+        denominator[i] = present[i] >= min_measures_ && d > 0.0 ? 1.0 / d : NAN;
+        score[i] = 0.0;
+      }
       for (std::size_t m = 0; m < k; ++m) {
-        const double f = c[m * n + i];
+        double* c = out.contributions.data() + m * n + b;
         const double w = measures_[m].weight;
-        const bool here = !std::isnan(f);
-        present += here;
-        denominator += here ? w : 0.0;
-        const double points = here ? f : missing_ == MissingMeasures::penalize ? 0.0 : INFINITY;
-        if (w > 0.0 && points < lowest_value) lowest_value = points, lowest = m;
+        for (std::size_t i = 0; i < rows; ++i) {
+          c[i] = (c[i] == c[i] ? w * c[i] : 0.0) * denominator[i];
+          score[i] += c[i];
+        }
       }
-      if (missing_ == MissingMeasures::penalize) denominator = total_weight;
-      const bool scored = present >= min_measures_ && (combine_ == Combine::worst ? lowest < k : denominator > 0.0);
-      double score = 0.0;
-      for (std::size_t m = 0; m < k; ++m) {
-        double& f = c[m * n + i];
-        if (!scored) f = NAN;
-        else if (combine_ == Combine::worst) f = m == lowest ? lowest_value : 0.0;
-        else f = std::isnan(f) ? 0.0 : measures_[m].weight * f / denominator;
-        score += f;
+      return;
+    }
+    lowest_value.fill(INFINITY), lowest.fill(static_cast<std::uint32_t>(k));
+    const double missing_points = missing_ == MissingMeasures::penalize ? 0.0 : INFINITY;
+    for (std::size_t m = 0; m < k; ++m) {
+      const double* f = out.contributions.data() + m * n + b;
+      if (!(measures_[m].weight > 0.0)) continue;  // "worst" ignores measures of weight 0
+      for (std::size_t i = 0; i < rows; ++i) {
+        const double points = f[i] == f[i] ? f[i] : missing_points;
+        if (points < lowest_value[i]) lowest_value[i] = points, lowest[i] = static_cast<std::uint32_t>(m);
       }
-      out.score[i] = scored ? score : NAN;
+    }
+    for (std::size_t i = 0; i < rows; ++i) {
+      const bool scored = present[i] >= min_measures_ && lowest[i] < k;
+      score[i] = scored ? lowest_value[i] : NAN;
+    }
+    for (std::size_t m = 0; m < k; ++m) {
+      double* c = out.contributions.data() + m * n + b;
+      for (std::size_t i = 0; i < rows; ++i) c[i] = score[i] != score[i] ? NAN : lowest[i] == m ? score[i] : 0.0;
     }
   }
 
