@@ -19,7 +19,7 @@ import cssegment as cs
 import numpy as np
 import pandas as pd
 import sklearn
-from bench_segment import Row, best_of, load_warning, ms, print_table
+from bench_segment import Row, best_of, load_warning, print_table
 from cssegment import _core
 from machine import machine_note
 from sklearn.linear_model import LogisticRegression

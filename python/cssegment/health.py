@@ -251,10 +251,6 @@ def _backtest(
     )
 
 
-def _bands_categorical(codes: np.ndarray, names: Sequence[str]) -> pd.Categorical:
-    return _frame.categorical(codes, names)
-
-
 # ----------------------------------------------------------------------------------------------
 # Scorecard
 
@@ -371,7 +367,7 @@ class Scorecard(Model):
         trend = result["trend"] if earlier is not None else np.full(rows, np.nan)
         frame: dict[str, Any] = {
             "score": result["score"],
-            "band": _bands_categorical(result["band"], self._model.band_names),
+            "band": _frame.categorical(result["band"], self._model.band_names),
             "trend": trend,
         }
         for (column, _, _), contribution in zip(self._model.measures, result["contributions"]):
@@ -476,7 +472,7 @@ class CalibratedScorecard(Model):
         return pd.DataFrame(
             {
                 "score": score,
-                "band": _bands_categorical(codes, self._model.scorecard.band_names),
+                "band": _frame.categorical(codes, self._model.scorecard.band_names),
                 "churn_probability": probability.to_numpy(),
             },
             index=probability.index,
@@ -549,10 +545,10 @@ class ScorecardSet(Model):
             raise InvalidInputError("scorecards: give at least one scorecard or a default")
         if self.DEFAULT in cards:
             raise InvalidInputError(f"scorecards: {self.DEFAULT!r} is reserved for the default scorecard")
-        every = [*cards.values(), *([default] if default is not None else [])]
-        names = every[0]._model.band_names
-        for name, card in [*cards.items(), (self.DEFAULT, default)]:
-            if card is not None and card._model.band_names != names:
+        every = {**cards, **({self.DEFAULT: default} if default is not None else {})}
+        names = next(iter(every.values()))._model.band_names
+        for name, card in every.items():
+            if card._model.band_names != names:
                 raise InvalidInputError(
                     f"scorecards[{name!r}]: bands {card._model.band_names} differ from {names}; all scorecards "
                     "must share band names"
@@ -645,9 +641,9 @@ class ScorecardSet(Model):
         band_names = (self._default or next(iter(self._cards.values())))._model.band_names
         result: dict[str, Any] = {
             "score": score,
-            "band": _bands_categorical(band, band_names),
+            "band": _frame.categorical(band, band_names),
             "trend": score - earlier if earlier is not None else np.full(n, np.nan),
-            "scorecard": pd.Categorical.from_codes(which, categories=[name for name, _, _ in routes]),
+            "scorecard": pd.Categorical.from_codes(which, categories=pd.Index([name for name, _, _ in routes])),
         }
         result.update({f"contrib_{column}": values for column, values in contributions.items()})
         return pd.DataFrame(result, index=frame.index, copy=False)
