@@ -73,6 +73,11 @@ class Bands:
         return _core.Normalizer.bands([float(e) for e in self.edges], [float(s) for s in self.scores])
 
 
+def _check_by(by: object) -> None:
+    if by is not None and not (isinstance(by, str) and by):
+        raise InvalidInputError(f"by: {by!r} must name a column of peer-group labels, or be None")
+
+
 @dataclasses.dataclass(frozen=True)
 class Percentile:
     """Mid-rank percentile of the value among the values seen in ``fit`` (ties count half).
@@ -85,8 +90,12 @@ class Percentile:
     within 0.025 points of exact)."""
 
     by: str | None = None
+    _: dataclasses.KW_ONLY
     higher_is_better: bool = True
     unseen: str = "population"
+
+    def __post_init__(self) -> None:
+        _check_by(self.by)
 
     def _core(self) -> Any:
         return _core.Normalizer.percentile(self.by or "", bool(self.higher_is_better), str(self.unseen))
@@ -99,8 +108,12 @@ class ZScore:
     :class:`Percentile`."""
 
     by: str | None = None
+    _: dataclasses.KW_ONLY
     higher_is_better: bool = True
     unseen: str = "population"
+
+    def __post_init__(self) -> None:
+        _check_by(self.by)
 
     def _core(self) -> Any:
         return _core.Normalizer.zscore(self.by or "", bool(self.higher_is_better), str(self.unseen))
@@ -128,7 +141,7 @@ def _normalizer_of(core: Any) -> Normalizer:
     if kind == "boolean":
         return Boolean(core.higher_is_better)
     learned = Percentile if kind == "percentile" else ZScore
-    return learned(core.by or None, core.higher_is_better, core.unseen)
+    return learned(core.by or None, higher_is_better=core.higher_is_better, unseen=core.unseen)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -201,6 +201,7 @@ def test_trend_is_the_change_since_previous(book: pd.DataFrame) -> None:
         (lambda: cs.Scorecard([cs.Measure("x", cs.Linear(0, 1))], combine="mean"), "combine: 'mean' is not a combine"),
         (lambda: cs.Scorecard([cs.Measure("x", cs.Linear(0, 1))], missing="zero"), "missing: 'zero' is not a"),
         (lambda: cs.Percentile(unseen="ignore")._core(), "unseen: 'ignore' is not a policy"),
+        (lambda: cs.ZScore(False), "by: False must name a column"),  # type: ignore[arg-type]
         (lambda: cs.Scorecard([("x", cs.Linear(0, 1))]), r"measures\[0\] = .*: expected a cssegment.Measure"),  # type: ignore[list-item]
     ],
 )
@@ -390,7 +391,10 @@ def test_scorecard_set_refuses_what_it_cannot_score(book: pd.DataFrame) -> None:
 
 def test_scorecards_round_trip_through_json_and_pickle(book: pd.DataFrame) -> None:
     card = cs.Scorecard(
-        [cs.Measure("nps", cs.Percentile(by="region", unseen="raise")), cs.Measure("tickets_90d", cs.ZScore(False))],
+        [
+            cs.Measure("nps", cs.Percentile(by="region", unseen="raise")),
+            cs.Measure("tickets_90d", cs.ZScore(higher_is_better=False)),
+        ],
         combine="worst",
         bands={"low": 0, "high": 40},
         missing="penalize",
