@@ -10,6 +10,11 @@
 
 #include "cssegment/datasets/synthetic_book.hpp"
 
+#include "cssegment/health/backtest.hpp"
+#include "cssegment/health/calibrate.hpp"
+#include "cssegment/health/normalizers.hpp"
+#include "cssegment/health/scorecard.hpp"
+
 #include "cssegment/metrics/cohorts.hpp"
 #include "cssegment/metrics/ledger.hpp"
 #include "cssegment/metrics/movements.hpp"

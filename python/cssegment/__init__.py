@@ -6,8 +6,20 @@ with pandas in and pandas out.
 
 from __future__ import annotations
 
-from . import datasets, metrics, segment
+from . import datasets, health, metrics, segment
 from ._core import InvalidInputError, NotFittedError, __version__
+from .health import (
+    Backtest,
+    Bands,
+    Boolean,
+    CalibratedScorecard,
+    Linear,
+    Measure,
+    Percentile,
+    Scorecard,
+    ScorecardSet,
+    ZScore,
+)
 from .metrics import (
     RevenueLedger,
     cac,
@@ -27,6 +39,7 @@ __all__ = [
     "__version__",
     # submodules
     "datasets",
+    "health",
     "metrics",
     "segment",
     # segmentation
@@ -46,5 +59,15 @@ __all__ = [
     "nps",
     "nps_difference",
     # health
+    "Backtest",
+    "Bands",
+    "Boolean",
+    "CalibratedScorecard",
+    "Linear",
+    "Measure",
+    "Percentile",
+    "Scorecard",
+    "ScorecardSet",
+    "ZScore",
     # retention models
 ]

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, TypeVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from . import _core, _frame
 from ._core import InvalidInputError
+from ._model import Model
 
 __all__ = ["QuadrantModel", "RuleModel", "Segment", "TierModel", "coverage", "transitions"]
 
-_STATE_VERSION = 1
-_Model = TypeVar("_Model", bound="_SegmentModel")
 Labels = _frame.Labels
 Ratio = float | None
 
@@ -30,17 +29,8 @@ def _ratios(csm_ratios: Sequence[Ratio] | None) -> list[Ratio]:
     return [] if csm_ratios is None else [None if r is None else float(r) for r in csm_ratios]
 
 
-class _SegmentModel:
+class _SegmentModel(Model):
     """What every segmentation model shares: labels, JSON, pickling and notebook display."""
-
-    _core_type: ClassVar[Any]
-    _model: Any
-
-    @classmethod
-    def _wrap(cls: type[_Model], model: Any) -> _Model:
-        wrapper = cls.__new__(cls)
-        wrapper._model = model
-        return wrapper
 
     @property
     def categories(self) -> list[str]:
@@ -52,49 +42,11 @@ class _SegmentModel:
         """Accounts per CSM for each segment (None: no CSM)."""
         return dict(zip(self.categories, self._model.csm_ratios))
 
-    def get_params(self) -> dict[str, Any]:
-        """The constructor arguments that rebuild this model."""
-        raise NotImplementedError
-
-    def to_json(self) -> str:
-        """The model as a versioned JSON document (``kind`` and ``cssegment_version`` included)."""
-        return str(self._model.to_json())
-
-    @classmethod
-    def from_json(cls: type[_Model], text: str) -> _Model:
-        """Rebuild a model from ``to_json`` output; foreign or newer documents raise InvalidInputError."""
-        if not isinstance(text, str):
-            raise InvalidInputError(f"json: expected a str, got {type(text).__name__}")
-        return cls._wrap(cls._core_type.from_json(text))
-
     def _previous_codes(self, previous: Labels | None, rows: int) -> np.ndarray | None:
         if previous is None:
             return None
         _frame.check_length("previous", previous, "data", rows)
         return _frame.codes_for(previous, self.categories, "previous")
-
-    def __getstate__(self) -> tuple[int, dict[str, str]]:
-        return (_STATE_VERSION, {"json": self.to_json()})
-
-    def __setstate__(self, state: tuple[int, dict[str, str]]) -> None:
-        if not (isinstance(state, tuple) and len(state) == 2 and isinstance(state[1], dict)):
-            raise InvalidInputError(f"state: not a {type(self).__name__} pickle state")
-        version, payload = state
-        if not isinstance(version, int) or version > _STATE_VERSION:
-            raise InvalidInputError(f"state: version {version!r} is newer than this cssegment understands")
-        self._model = self._core_type.from_json(payload["json"])
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and bool(self._model == other._model)  # type: ignore[attr-defined]
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"{type(self).__name__}({args})"
-
-    def _repr_html_(self) -> str:
-        return _frame.params_html(type(self).__name__, self.get_params())
 
 
 class TierModel(_SegmentModel):

@@ -1,8 +1,240 @@
-// Bindings of the health area.
+// Health scorecards, calibration and backtests. The Python layer (python/cssegment/health.py)
+// converts pandas columns; here they arrive as (name, values, labels) tuples.
+#include <pybind11/operators.h>
+#include <pybind11/stl.h>
+
 #include "bindings.hpp"
+#include "cssegment/health/backtest.hpp"
+#include "cssegment/health/calibrate.hpp"
+#include "cssegment/health/normalizers.hpp"
+#include "cssegment/health/scorecard.hpp"
 
 namespace cssegment::python {
 
-void bind_health(py::module_& m) { static_cast<void>(m); }
+namespace {
+
+using MeasureTuple = std::tuple<std::string, Normalizer, double>;
+
+// An uninitialised float64 array the core fills, and a span over it (taken while holding the GIL).
+template <class T>
+std::pair<py::array_t<T>, std::span<T>> output(std::vector<py::ssize_t> shape) {
+  py::array_t<T> array(shape);
+  return {array, std::span<T>(array.mutable_data(), static_cast<std::size_t>(array.size()))};
+}
+
+void bind_normalizer(py::module_& m) {
+  py::class_<Normalizer>(m, "Normalizer")
+      .def_static("linear", &Normalizer::linear, py::arg("bad"), py::arg("good"))
+      .def_static("bands", &Normalizer::bands, py::arg("edges"), py::arg("scores"))
+      .def_static(
+          "percentile",
+          [](std::string by, bool higher_is_better, const std::string& unseen) {
+            return Normalizer::percentile(std::move(by), higher_is_better, parse_unseen_group(unseen));
+          },
+          py::arg("by"), py::arg("higher_is_better"), py::arg("unseen"))
+      .def_static(
+          "zscore",
+          [](std::string by, bool higher_is_better, const std::string& unseen) {
+            return Normalizer::zscore(std::move(by), higher_is_better, parse_unseen_group(unseen));
+          },
+          py::arg("by"), py::arg("higher_is_better"), py::arg("unseen"))
+      .def_static("boolean", &Normalizer::boolean, py::arg("higher_is_better"))
+      .def_property_readonly("kind", [](const Normalizer& n) { return std::string(to_string(n.kind())); })
+      .def_property_readonly("bad", &Normalizer::bad)
+      .def_property_readonly("good", &Normalizer::good)
+      .def_property_readonly("edges", &Normalizer::edges)
+      .def_property_readonly("scores", &Normalizer::scores)
+      .def_property_readonly("by", &Normalizer::by)
+      .def_property_readonly("higher_is_better", &Normalizer::higher_is_better)
+      .def_property_readonly("unseen", [](const Normalizer& n) { return std::string(to_string(n.unseen())); })
+      .def_property_readonly("fitted", &Normalizer::fitted)
+      .def_property_readonly("groups", &Normalizer::groups)
+      .def(py::self == py::self);
+}
+
+void bind_scorecard(py::module_& m) {
+  py::class_<Scorecard>(m, "Scorecard")
+      .def(py::init([](const std::vector<MeasureTuple>& measures, const std::string& combine,
+                       std::vector<std::string> band_names, std::vector<double> band_lowers, const std::string& missing,
+                       std::size_t min_measures) {
+             std::vector<Measure> listed;
+             for (const auto& [column, normalizer, weight] : measures) listed.push_back({column, normalizer, weight});
+             return Scorecard(std::move(listed), parse_combine(combine), std::move(band_names), std::move(band_lowers),
+                              parse_missing_measures(missing), min_measures);
+           }),
+           py::arg("measures"), py::arg("combine"), py::arg("band_names"), py::arg("band_lowers"), py::arg("missing"),
+           py::arg("min_measures"))
+      .def_property_readonly("measures",
+                             [](const Scorecard& card) {
+                               std::vector<MeasureTuple> measures;
+                               for (const auto& m : card.measures()) measures.emplace_back(m.column, m.normalizer, m.weight);
+                               return measures;
+                             })
+      .def_property_readonly("combine", [](const Scorecard& card) { return std::string(to_string(card.combine())); })
+      .def_property_readonly("band_names", &Scorecard::band_names)
+      .def_property_readonly("band_lowers", &Scorecard::band_lowers)
+      .def_property_readonly("missing", [](const Scorecard& card) { return std::string(to_string(card.missing())); })
+      .def_property_readonly("min_measures", &Scorecard::min_measures)
+      .def_property_readonly("fitted", &Scorecard::fitted)
+      .def(
+          "fit",
+          [](Scorecard& card, const py::list& columns, std::size_t rows) {
+            const auto arguments = column_table(columns, rows);
+            py::gil_scoped_release release;
+            card.fit(arguments.table);
+          },
+          py::arg("columns"), py::arg("rows"))
+      .def(
+          "transform",
+          [](const Scorecard& card, const py::list& columns, std::size_t rows) {
+            const auto arguments = column_table(columns, rows);
+            const auto measures = static_cast<py::ssize_t>(card.measures().size()), n = static_cast<py::ssize_t>(rows);
+            auto [out, values] = output<double>({measures, n});
+            {
+              py::gil_scoped_release release;
+              card.transform_into(arguments.table, values);
+            }
+            return out;
+          },
+          py::arg("columns"), py::arg("rows"))
+      .def(
+          "score",
+          [](const Scorecard& card, const py::list& columns, std::size_t rows,
+             const std::optional<Array<double>>& previous) {
+            const auto arguments = column_table(columns, rows);
+            const auto previous_view = view(previous);
+            const auto measures = static_cast<py::ssize_t>(card.measures().size()), n = static_cast<py::ssize_t>(rows);
+            auto [score, score_span] = output<double>({n});
+            auto [band, band_span] = output<std::int8_t>({n});
+            auto [trend, trend_span] = output<double>({previous ? n : 0});
+            auto [contributions, contribution_span] = output<double>({measures, n});
+            {
+              py::gil_scoped_release release;
+              card.score_into(arguments.table, previous_view, {score_span, band_span, trend_span, contribution_span});
+            }
+            py::dict out;
+            out["score"] = score;
+            out["band"] = band;
+            out["trend"] = previous ? py::object(trend) : py::object(py::none());
+            out["contributions"] = contributions;
+            return out;
+          },
+          py::arg("columns"), py::arg("rows"), py::arg("previous") = py::none())
+      .def("with_weights", [](const Scorecard& card, const std::vector<double>& weights) { return card.with_weights(weights); },
+           py::arg("weights"))
+      .def("to_json", &Scorecard::to_json)
+      .def_static("from_json", &Scorecard::from_json, py::arg("text"))
+      .def(py::self == py::self);
+}
+
+void bind_calibrated(py::module_& m) {
+  py::class_<CalibratedScorecard>(m, "CalibratedScorecard")
+      .def_static(
+          "calibrate",
+          [](const Scorecard& card, const py::list& columns, std::size_t rows, const Array<double>& outcome, double l2) {
+            const auto arguments = column_table(columns, rows);
+            const auto outcome_view = view(outcome);
+            py::gil_scoped_release release;
+            return CalibratedScorecard::calibrate(card, arguments.table, outcome_view, l2);
+          },
+          py::arg("scorecard"), py::arg("columns"), py::arg("rows"), py::arg("outcome"), py::arg("l2"))
+      .def_property_readonly("scorecard", [](const CalibratedScorecard& model) { return model.scorecard(); })
+      .def_property_readonly("coef", &CalibratedScorecard::coef)
+      .def_property_readonly("intercept", &CalibratedScorecard::intercept)
+      .def_property_readonly("means", &CalibratedScorecard::means)
+      .def_property_readonly("l2", &CalibratedScorecard::l2)
+      .def_property_readonly("iterations", &CalibratedScorecard::iterations)
+      .def(
+          "predict_proba",
+          [](const CalibratedScorecard& model, const py::list& columns, std::size_t rows) {
+            const auto arguments = column_table(columns, rows);
+            std::vector<double> out;
+            {
+              py::gil_scoped_release release;
+              out = model.predict_proba(arguments.table);
+            }
+            return to_numpy(std::move(out));
+          },
+          py::arg("columns"), py::arg("rows"))
+      .def("as_scorecard", &CalibratedScorecard::as_scorecard)
+      .def("to_json", &CalibratedScorecard::to_json)
+      .def_static("from_json", &CalibratedScorecard::from_json, py::arg("text"))
+      .def(py::self == py::self);
+}
+
+void bind_metrics_of_scores(py::module_& m) {
+  m.def(
+      "fit_logistic",
+      [](const Array<double>& features, const Array<double>& outcome, double l2) {
+        if (features.ndim() != 2) fail("features", "must be a 2-D array (features x rows)");
+        const auto p = static_cast<std::size_t>(features.shape(0));
+        const std::span<const double> x(features.data(), static_cast<std::size_t>(features.size()));
+        const auto y = view(outcome);
+        LogisticFit fit;
+        {
+          py::gil_scoped_release release;
+          fit = fit_logistic(x, p, y, l2);
+        }
+        return py::make_tuple(fit.coef, fit.intercept, fit.iterations);
+      },
+      py::arg("features"), py::arg("outcome"), py::arg("l2"));
+  m.def(
+      "auc",
+      [](const Array<double>& health, const Array<double>& churned) {
+        const auto health_view = view(health), churned_view = view(churned);
+        py::gil_scoped_release release;
+        return auc(health_view, churned_view);
+      },
+      py::arg("health"), py::arg("churned"));
+  m.def(
+      "brier",
+      [](const Array<double>& probability, const Array<double>& outcome) {
+        const auto p = view(probability), y = view(outcome);
+        py::gil_scoped_release release;
+        return brier(p, y);
+      },
+      py::arg("probability"), py::arg("outcome"));
+  m.def(
+      "backtest",
+      [](const Array<double>& health, const Array<std::int8_t>& band, std::size_t bands, const Array<double>& churned) {
+        const auto health_view = view(health), churned_view = view(churned);
+        const auto band_view = view(band);
+        BacktestResult result;
+        {
+          py::gil_scoped_release release;
+          result = backtest(health_view, band_view, bands, churned_view);
+        }
+        auto groups = [](const std::vector<ChurnGroup>& listed) {
+          std::vector<double> accounts, churned, low, high;
+          for (const auto& g : listed)
+            accounts.push_back(static_cast<double>(g.accounts)), churned.push_back(static_cast<double>(g.churned)),
+                low.push_back(g.min_score), high.push_back(g.max_score);
+          py::dict columns;
+          columns["accounts"] = to_numpy(std::move(accounts));
+          columns["churned"] = to_numpy(std::move(churned));
+          columns["min_score"] = to_numpy(std::move(low));
+          columns["max_score"] = to_numpy(std::move(high));
+          return columns;
+        };
+        py::dict out;
+        out["auc"] = result.auc;
+        out["accounts"] = result.accounts;
+        out["churned"] = result.churned;
+        out["unscored"] = result.unscored;
+        out["deciles"] = groups(result.deciles);
+        out["bands"] = groups(result.bands);
+        return out;
+      },
+      py::arg("health"), py::arg("band"), py::arg("bands"), py::arg("churned"));
+}
+
+}  // namespace
+
+void bind_health(py::module_& m) {
+  bind_normalizer(m);
+  bind_scorecard(m);
+  bind_calibrated(m);
+  bind_metrics_of_scores(m);
+}
 
 }  // namespace cssegment::python

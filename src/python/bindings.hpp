@@ -3,12 +3,15 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 
+#include "cssegment/core/columns.hpp"
 #include "cssegment/core/validate.hpp"
 
 namespace cssegment::python {
@@ -42,6 +45,31 @@ py::array_t<T> to_numpy(std::vector<T>&& values) {
   auto* owned = new std::vector<T>(std::move(values));
   py::capsule owner(owned, [](void* pointer) { delete static_cast<std::vector<T>*>(pointer); });
   return py::array_t<T>({owned->size()}, {sizeof(T)}, owned->data(), owner);
+}
+
+// A ColumnTable over columns handed over as (name, values, labels) tuples: float64 values with
+// labels None, or int32 codes into labels. The table views the arrays, which `keep_alive` holds.
+struct ColumnArguments {
+  ColumnTable table;
+  std::vector<py::array> keep_alive;
+};
+
+inline ColumnArguments column_table(const py::list& columns, std::size_t rows) {
+  ColumnArguments arguments{ColumnTable(rows), {}};
+  for (const auto& entry : columns) {
+    const auto item = entry.cast<py::tuple>();
+    auto name = item[0].cast<std::string>();
+    if (item[2].is_none()) {
+      auto values = item[1].cast<Array<double>>();
+      arguments.table.add(std::move(name), view(values));
+      arguments.keep_alive.push_back(std::move(values));
+    } else {
+      auto codes = item[1].cast<Array<std::int32_t>>();
+      arguments.table.add(std::move(name), view(codes), item[2].cast<std::vector<std::string>>());
+      arguments.keep_alive.push_back(std::move(codes));
+    }
+  }
+  return arguments;
 }
 
 // Allocates the smallest code array pandas would use for `categories` labels, and fills it with

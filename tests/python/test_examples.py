@@ -38,6 +38,9 @@ def quickstart_output() -> str:
         "4. Tier moves from",
         "10% hysteresis",
         "flips avoided",
+        "6. Health scores backtested on",
+        "What calibration learned",
+        "red accounts' scores down",
     ],
 )
 def test_quickstart_prints_every_section(quickstart_output: str, expected: str) -> None:
@@ -47,6 +50,21 @@ def test_quickstart_prints_every_section(quickstart_output: str, expected: str) 
 def test_quickstart_shows_every_tier_and_quadrant(quickstart_output: str) -> None:
     for name in ["Tech touch", "Low touch", "High touch", "Enterprise", "Major", "Large Opportunity", "Small Business"]:
         assert name in quickstart_output
+
+
+def test_quickstart_compares_hand_set_and_calibrated_health(quickstart_output: str) -> None:
+    section = quickstart_output.split("6. Health scores backtested on", 1)[1]
+    table = {line[:20].strip(): line[20:].split() for line in section.splitlines()[2:8]}
+    assert set(table) >= {"AUC", "Brier score", "churn rate in red", "churn rate in green", "red vs green"}
+    hand, calibrated = (float(v) for v in table["AUC"])
+    assert 0.6 < hand < 1 and 0.6 < calibrated < 1
+    assert table["Brier score"][0] == "-" and 0 < float(table["Brier score"][1]) < 0.25
+    for column in (0, 1):  # red churns more than green under both scorecards
+        red, green = (float(table[row][column].rstrip("%")) for row in ("churn rate in red", "churn rate in green"))
+        assert red > green
+    drivers = section.split("red accounts' scores down", 1)[1].splitlines()[3:6]
+    measures = {"nps", "logins_per_user", "seats_used_pct", "tickets_90d", "exec_sponsor", "renewal_days"}
+    assert len({line.split()[0] for line in drivers} & measures) == 3
 
 
 def test_readme_python_tour_runs() -> None:

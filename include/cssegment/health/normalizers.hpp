@@ -1,0 +1,383 @@
+#pragma once
+// Normalisers turn one raw health signal (NPS, logins, open tickets ...) into 0-100 points, where
+// 100 is healthiest. Linear, Bands and Boolean are fixed rules; Percentile and ZScore learn the
+// distribution of the signal in fit(), on the whole population or within each peer group (e.g.
+// segment), so that an account is compared with accounts like it.
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cssegment/core/columns.hpp"
+#include "cssegment/core/error.hpp"
+#include "cssegment/core/json.hpp"
+#include "cssegment/core/validate.hpp"
+
+namespace cssegment {
+
+enum class NormalizerKind { linear, bands, percentile, zscore, boolean };
+
+// What a peer-grouped normaliser does with an account whose group had no fitted values.
+enum class UnseenGroup {
+  population,  // documented fallback: the account is compared with the whole population
+  raise,       // InvalidInput naming the row and the group
+};
+
+inline std::string_view to_string(NormalizerKind kind) {
+  constexpr std::string_view names[] = {"linear", "bands", "percentile", "zscore", "boolean"};
+  return names[static_cast<int>(kind)];
+}
+
+inline std::string_view to_string(UnseenGroup unseen) { return unseen == UnseenGroup::population ? "population" : "raise"; }
+
+inline UnseenGroup parse_unseen_group(std::string_view text) {
+  if (text == "population") return UnseenGroup::population;
+  if (text == "raise") return UnseenGroup::raise;
+  fail("unseen", single_quoted(text) + " is not a policy for unseen peer groups; use 'population' or 'raise'");
+}
+
+// The learned distribution of a signal within one group. Percentile keeps the sorted distinct values
+// and their counts (exact), or, past max_percentile_knots distinct values, that many evenly spaced
+// order statistics (percentiles then within 100 / max_percentile_knots points of exact).
+struct FittedDistribution {
+  std::vector<double> knots;
+  std::vector<double> counts;
+  double mean = 0.0;
+  double sd = 0.0;
+  std::vector<double> below;  // derived: total count of knots before each knot
+  double total = 0.0;         // derived
+
+  void index() {
+    below.assign(knots.size(), 0.0);
+    total = 0.0;
+    for (std::size_t k = 0; k < knots.size(); ++k) below[k] = total, total += counts[k];
+  }
+
+  // Mid-rank percentile: share of values below x, ties counting half.
+  double percentile(double x) const {
+    const auto k = static_cast<std::size_t>(std::lower_bound(knots.begin(), knots.end(), x) - knots.begin());
+    if (k == knots.size()) return 100.0;
+    const double at = knots[k] == x ? counts[k] : 0.0;
+    return 100.0 * (below[k] + 0.5 * at) / total;
+  }
+
+  bool operator==(const FittedDistribution& other) const {
+    return knots == other.knots && counts == other.counts && mean == other.mean && sd == other.sd;
+  }
+};
+
+inline constexpr std::size_t max_percentile_knots = 4096;
+
+// Sorted, finite values -> the distribution Percentile and ZScore score against.
+inline FittedDistribution fit_distribution(std::vector<double>&& values) {
+  std::sort(values.begin(), values.end());
+  FittedDistribution fitted;
+  const std::size_t n = values.size();
+  double sum = 0.0;
+  for (double v : values) sum += v;
+  fitted.mean = sum / static_cast<double>(n);
+  double squares = 0.0;
+  for (double v : values) squares += (v - fitted.mean) * (v - fitted.mean);
+  fitted.sd = std::sqrt(squares / static_cast<double>(n));
+  std::size_t distinct = n == 0 ? 0 : 1;
+  for (std::size_t i = 1; i < n; ++i) distinct += values[i] != values[i - 1];
+  auto push = [&](double value, double count) {
+    if (!fitted.knots.empty() && fitted.knots.back() == value) fitted.counts.back() += count;
+    else fitted.knots.push_back(value), fitted.counts.push_back(count);
+  };
+  if (distinct <= max_percentile_knots) {
+    for (double v : values) push(v, 1.0);
+  } else {
+    const double weight = static_cast<double>(n) / static_cast<double>(max_percentile_knots);
+    for (std::size_t j = 0; j < max_percentile_knots; ++j)
+      push(values[static_cast<std::size_t>((static_cast<double>(j) + 0.5) * weight)], weight);
+  }
+  fitted.index();
+  return fitted;
+}
+
+class Normalizer {
+public:
+  // 0 points at `bad`, 100 at `good`, linear in between and clamped outside; bad > good means
+  // lower values are healthier.
+  static Normalizer linear(double bad, double good) {
+    if (!std::isfinite(bad)) fail("bad", format_number(bad) + " must be finite");
+    if (!std::isfinite(good)) fail("good", format_number(good) + " must be finite");
+    if (bad == good) fail("good", format_number(good) + " equals bad; Linear needs two different anchors");
+    Normalizer n(NormalizerKind::linear);
+    n.bad_ = bad, n.good_ = good;
+    return n;
+  }
+
+  // Value in [edges[i-1], edges[i]) scores scores[i] (scores has one more entry than edges).
+  static Normalizer bands(std::vector<double> edges, std::vector<double> scores) {
+    check_strictly_ascending("edges", edges);
+    if (scores.size() != edges.size() + 1)
+      fail("scores", "has " + std::to_string(scores.size()) + " scores for " + std::to_string(edges.size()) +
+                         " edges; expected " + std::to_string(edges.size() + 1) + " (one per band)");
+    for (std::size_t i = 0; i < scores.size(); ++i)
+      if (!(scores[i] >= 0.0 && scores[i] <= 100.0)) fail_at("scores", i, scores[i], "scores must be in [0, 100]");
+    Normalizer n(NormalizerKind::bands);
+    n.edges_ = std::move(edges), n.scores_ = std::move(scores);
+    return n;
+  }
+
+  // Mid-rank percentile of the value among the fitted values (of its peer group when `by` is set).
+  static Normalizer percentile(std::string by = {}, bool higher_is_better = true,
+                               UnseenGroup unseen = UnseenGroup::population) {
+    return learned(NormalizerKind::percentile, std::move(by), higher_is_better, unseen);
+  }
+
+  // 100 * Phi((x - mean) / sd) with the fitted mean and population sd (50 when sd = 0).
+  static Normalizer zscore(std::string by = {}, bool higher_is_better = true,
+                           UnseenGroup unseen = UnseenGroup::population) {
+    return learned(NormalizerKind::zscore, std::move(by), higher_is_better, unseen);
+  }
+
+  // 0/1 (false/true) -> 0/100 points, or 100/0 when false is the healthy value.
+  static Normalizer boolean(bool higher_is_better = true) {
+    Normalizer n(NormalizerKind::boolean);
+    n.higher_is_better_ = higher_is_better;
+    return n;
+  }
+
+  NormalizerKind kind() const { return kind_; }
+  double bad() const { return bad_; }
+  double good() const { return good_; }
+  const std::vector<double>& edges() const { return edges_; }
+  const std::vector<double>& scores() const { return scores_; }
+  const std::string& by() const { return by_; }
+  bool higher_is_better() const { return higher_is_better_; }
+  UnseenGroup unseen() const { return unseen_; }
+  bool learns() const { return kind_ == NormalizerKind::percentile || kind_ == NormalizerKind::zscore; }
+  bool fitted() const { return !learns() || population_.has_value(); }
+  const std::vector<std::string>& groups() const { return group_names_; }
+  const std::optional<FittedDistribution>& population() const { return population_; }
+  const std::vector<FittedDistribution>& group_fits() const { return group_fits_; }
+
+  // Learns the distribution of `values` (missing values skipped) overall and, with `by`, per group.
+  void fit(const ColumnTable& data, std::string_view column) {
+    if (!learns()) return;
+    const auto values = data.numeric(column);
+    const std::string argument = "data[" + single_quoted(column) + "]";
+    check_finite_or_missing(argument, values, 0);
+    std::vector<double> observed;
+    for (double v : values)
+      if (!std::isnan(v)) observed.push_back(v);
+    if (observed.empty()) fail(argument, "has no observed (non-missing) values to fit " + std::string(to_string(kind_)) + " on");
+    group_names_.clear(), group_fits_.clear();
+    if (!by_.empty()) {
+      const auto& groups = peer_column(data);
+      std::vector<std::vector<double>> per_group(groups.categories.size());
+      for (std::size_t i = 0; i < values.size(); ++i)
+        if (groups.codes[i] >= 0 && !std::isnan(values[i])) per_group[static_cast<std::size_t>(groups.codes[i])].push_back(values[i]);
+      for (std::size_t g = 0; g < per_group.size(); ++g)
+        if (!per_group[g].empty()) group_names_.push_back(groups.categories[g]), group_fits_.push_back(fit_distribution(std::move(per_group[g])));
+    }
+    population_ = fit_distribution(std::move(observed));
+  }
+
+  // Per-row index into group_fits() (-1: the population) for the rows of `data`; empty when the
+  // normaliser has no peer groups. Unseen or missing groups follow `unseen`.
+  std::vector<std::int32_t> group_rows(const ColumnTable& data) const {
+    if (by_.empty()) return {};
+    const auto& groups = peer_column(data);
+    std::vector<std::int32_t> fitted_index(groups.categories.size(), -1);
+    for (std::size_t c = 0; c < groups.categories.size(); ++c)
+      for (std::size_t g = 0; g < group_names_.size(); ++g)
+        if (group_names_[g] == groups.categories[c]) fitted_index[c] = static_cast<std::int32_t>(g);
+    std::vector<std::int32_t> rows(groups.codes.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const std::int32_t code = groups.codes[i];
+      rows[i] = code < 0 ? -1 : fitted_index[static_cast<std::size_t>(code)];
+      if (rows[i] < 0 && unseen_ == UnseenGroup::raise)
+        fail_at("data[" + single_quoted(by_) + "]", i, code < 0 ? "missing" : single_quoted(groups.categories[static_cast<std::size_t>(code)]),
+                "peer group not seen in fit (use unseen='population' to score it against the whole population)");
+    }
+    return rows;
+  }
+
+  // Normalises values[begin, end) into out (same length as the range). `groups` is empty or the
+  // whole group_rows() vector. Returns false when a value is neither finite nor missing, or a
+  // Boolean value is not 0/1; the caller then reports the first bad row with check().
+  bool normalize(std::span<const double> values, std::span<const std::int32_t> groups, std::size_t begin,
+                 std::span<double> out) const {
+    const std::size_t n = out.size();
+    const double* x = values.data() + begin;
+    bool valid = true;
+    switch (kind_) {
+      case NormalizerKind::linear: {
+        const double scale = 100.0 / (good_ - bad_);
+        // Clamped with arithmetic instead of selects, which compilers may not vectorise because an
+        // ordered comparison of NaN can trap. NaN passes through; + 0.0 turns -0 into 0.
+        std::size_t infinite = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+          infinite += std::abs(x[i]) == INFINITY;
+          const double points = (x[i] - bad_) * scale;
+          const double above = points > 100.0, below = points < 0.0;
+          out[i] = points * (1.0 - above - below) + 100.0 * above + 0.0;
+        }
+        valid = infinite == 0;
+        break;
+      }
+      case NormalizerKind::bands:
+        for (std::size_t i = 0; i < n; ++i) {
+          valid &= !std::isinf(x[i]);
+          std::size_t band = 0;
+          for (double edge : edges_) band += x[i] >= edge;
+          out[i] = std::isnan(x[i]) ? NAN : scores_[band];
+        }
+        break;
+      case NormalizerKind::boolean: {
+        const double on = higher_is_better_ ? 100.0 : 0.0;
+        for (std::size_t i = 0; i < n; ++i) {
+          valid &= x[i] == 0.0 || x[i] == 1.0 || std::isnan(x[i]);
+          out[i] = std::isnan(x[i]) ? NAN : x[i] == 1.0 ? on : 100.0 - on;
+        }
+        break;
+      }
+      case NormalizerKind::percentile:
+      case NormalizerKind::zscore:
+        if (!population_) throw NotFitted(std::string(to_string(kind_)) + " normaliser is not fitted; call fit(data) first");
+        for (std::size_t i = 0; i < n; ++i) {
+          valid &= !std::isinf(x[i]);
+          if (std::isnan(x[i])) {
+            out[i] = NAN;
+            continue;
+          }
+          const std::int32_t g = groups.empty() ? -1 : groups[begin + i];
+          const FittedDistribution& fit = g < 0 ? *population_ : group_fits_[static_cast<std::size_t>(g)];
+          const double points = kind_ == NormalizerKind::percentile ? fit.percentile(x[i]) : normal_points(x[i], fit);
+          out[i] = higher_is_better_ ? points : 100.0 - points;
+        }
+        break;
+    }
+    return valid;
+  }
+
+  // The first value of [begin, end) this normaliser refuses, as an InvalidInput.
+  void check(std::string_view column, std::span<const double> values, std::size_t begin, std::size_t end) const {
+    const std::string argument = "data[" + single_quoted(column) + "]";
+    check_finite_or_missing(argument, values.subspan(0, end), begin);
+    if (kind_ == NormalizerKind::boolean)
+      for (std::size_t i = begin; i < end; ++i)
+        if (!(values[i] == 0.0 || values[i] == 1.0 || std::isnan(values[i])))
+          fail_at(argument, i, values[i], "Boolean measures must be 0 or 1 (false or true)");
+  }
+
+  json::Document to_json() const {
+    json::Document document;
+    document["kind"] = to_string(kind_);
+    switch (kind_) {
+      case NormalizerKind::linear: document["bad"] = bad_, document["good"] = good_; break;
+      case NormalizerKind::bands: document["edges"] = edges_, document["scores"] = scores_; break;
+      case NormalizerKind::boolean: document["higher_is_better"] = higher_is_better_; break;
+      case NormalizerKind::percentile:
+      case NormalizerKind::zscore:
+        document["by"] = by_;
+        document["higher_is_better"] = higher_is_better_;
+        document["unseen"] = to_string(unseen_);
+        if (population_) {
+          document["population"] = distribution_json(*population_);
+          json::Document groups = json::Document::array();  // an array: objects would sort the names
+          for (std::size_t g = 0; g < group_names_.size(); ++g) {
+            auto group = distribution_json(group_fits_[g]);
+            group["name"] = group_names_[g];
+            groups.push_back(std::move(group));
+          }
+          document["groups"] = groups;
+        }
+        break;
+    }
+    return document;
+  }
+
+  static Normalizer from_json(const json::Document& document) {
+    if (!document.is_object()) fail("json", "a normaliser must be a JSON object");
+    const auto kind = json::get<std::string>(document, "kind");
+    if (kind == "linear") return linear(json::get<double>(document, "bad"), json::get<double>(document, "good"));
+    if (kind == "bands")
+      return bands(json::get<std::vector<double>>(document, "edges"), json::get<std::vector<double>>(document, "scores"));
+    if (kind == "boolean") return boolean(json::get<bool>(document, "higher_is_better"));
+    if (kind != "percentile" && kind != "zscore") fail("json", "unknown normaliser kind " + single_quoted(kind));
+    Normalizer n = learned(kind == "percentile" ? NormalizerKind::percentile : NormalizerKind::zscore,
+                           json::get<std::string>(document, "by"), json::get<bool>(document, "higher_is_better"),
+                           parse_unseen_group(json::get<std::string>(document, "unseen")));
+    if (document.contains("population")) {
+      n.population_ = distribution_from_json(json::field(document, "population"));
+      const auto& groups = json::field(document, "groups");
+      if (!groups.is_array()) fail("json", "field 'groups' must be an array");
+      for (const auto& group : groups) {
+        n.group_fits_.push_back(distribution_from_json(group));
+        n.group_names_.push_back(json::get<std::string>(group, "name"));
+      }
+      check_names("json groups", n.group_names_);
+    }
+    return n;
+  }
+
+  bool operator==(const Normalizer&) const = default;
+
+private:
+  explicit Normalizer(NormalizerKind kind) : kind_(kind) {}
+
+  static Normalizer learned(NormalizerKind kind, std::string by, bool higher_is_better, UnseenGroup unseen) {
+    Normalizer n(kind);
+    n.by_ = std::move(by), n.higher_is_better_ = higher_is_better, n.unseen_ = unseen;
+    return n;
+  }
+
+  static double normal_points(double x, const FittedDistribution& fit) {
+    if (!(fit.sd > 0.0)) return 50.0;
+    return 50.0 * std::erfc(-(x - fit.mean) / (fit.sd * std::sqrt(2.0)));
+  }
+
+  const CategoricalColumn& peer_column(const ColumnTable& data) const {
+    const auto* groups = std::get_if<CategoricalColumn>(&data.at(by_));
+    if (!groups) fail("data[" + single_quoted(by_) + "]", "peer groups must be labels (strings or categories), not numbers");
+    return *groups;
+  }
+
+  static void check_finite_or_missing(std::string_view argument, std::span<const double> values, std::size_t begin) {
+    for (std::size_t i = begin; i < values.size(); ++i)
+      if (std::isinf(values[i])) fail_at(argument, i, values[i], "values must be finite (NaN means missing)");
+  }
+
+  static json::Document distribution_json(const FittedDistribution& fit) {
+    return {{"knots", fit.knots}, {"counts", fit.counts}, {"mean", fit.mean}, {"sd", fit.sd}};
+  }
+
+  static FittedDistribution distribution_from_json(const json::Document& document) {
+    if (!document.is_object()) fail("json", "a fitted distribution must be a JSON object");
+    FittedDistribution fit;
+    fit.knots = json::get<std::vector<double>>(document, "knots");
+    fit.counts = json::get<std::vector<double>>(document, "counts");
+    fit.mean = json::get<double>(document, "mean");
+    fit.sd = json::get<double>(document, "sd");
+    if (fit.knots.empty() || fit.counts.size() != fit.knots.size())
+      fail("json", "a fitted distribution needs as many counts as knots, and at least one");
+    check_strictly_ascending("json knots", fit.knots);
+    for (std::size_t k = 0; k < fit.counts.size(); ++k)
+      if (!(fit.counts[k] > 0.0 && std::isfinite(fit.counts[k]))) fail_at("json counts", k, fit.counts[k], "counts must be finite and > 0");
+    if (!std::isfinite(fit.mean) || !(fit.sd >= 0.0 && std::isfinite(fit.sd))) fail("json", "mean and sd must be finite, sd >= 0");
+    fit.index();
+    return fit;
+  }
+
+  NormalizerKind kind_;
+  double bad_ = 0.0, good_ = 0.0;
+  std::vector<double> edges_, scores_;
+  std::string by_;
+  bool higher_is_better_ = true;
+  UnseenGroup unseen_ = UnseenGroup::population;
+  std::optional<FittedDistribution> population_;
+  std::vector<std::string> group_names_;
+  std::vector<FittedDistribution> group_fits_;
+};
+
+}  // namespace cssegment

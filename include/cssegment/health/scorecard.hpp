@@ -1,0 +1,323 @@
+#pragma once
+// A health scorecard: measures (a column, a normaliser, a weight) combined into one 0-100 score per
+// account, banded (red / yellow / green by default), and explained: the contributions of the
+// measures add up to the score. Scoring is one pass over the columns, parallel across rows.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cssegment/core/columns.hpp"
+#include "cssegment/core/json.hpp"
+#include "cssegment/core/parallel.hpp"
+#include "cssegment/core/validate.hpp"
+#include "cssegment/health/normalizers.hpp"
+
+namespace cssegment {
+
+enum class Combine {
+  weighted,  // sum of w_i * f_i / sum of w_i
+  worst,     // the lowest normalised measure (measures of weight 0 are ignored)
+};
+
+// What a missing measure does to the score.
+enum class MissingMeasures {
+  renormalize,  // the score is over the measures present (their weights renormalised)
+  penalize,     // a missing measure scores 0 points
+};
+
+inline std::string_view to_string(Combine combine) { return combine == Combine::weighted ? "weighted" : "worst"; }
+
+inline std::string_view to_string(MissingMeasures missing) {
+  return missing == MissingMeasures::renormalize ? "renormalize" : "penalize";
+}
+
+inline Combine parse_combine(std::string_view text) {
+  if (text == "weighted") return Combine::weighted;
+  if (text == "worst") return Combine::worst;
+  fail("combine", single_quoted(text) + " is not a combine mode; use 'weighted' or 'worst'");
+}
+
+inline MissingMeasures parse_missing_measures(std::string_view text) {
+  if (text == "renormalize") return MissingMeasures::renormalize;
+  if (text == "penalize") return MissingMeasures::penalize;
+  fail("missing", single_quoted(text) + " is not a missing-measure policy; use 'renormalize' or 'penalize'");
+}
+
+struct Measure {
+  std::string column;
+  Normalizer normalizer;
+  double weight = 1.0;
+  bool operator==(const Measure&) const = default;
+};
+
+// Outputs of Scorecard::score_into, allocated by the caller: one entry per row, and for the
+// contributions one block of rows per measure (measure-major). `trend` is empty without `previous`.
+struct ScoreOutputs {
+  std::span<double> score;
+  std::span<std::int8_t> band;
+  std::span<double> trend;
+  std::span<double> contributions;
+};
+
+struct Scores {
+  std::vector<double> score;
+  std::vector<std::int8_t> band;  // index into band_names(), -1 where the score is missing
+  std::vector<double> trend;
+  std::vector<double> contributions;  // measure-major: contributions[m * rows + i]
+};
+
+inline constexpr std::size_t health_chunk_rows = 1u << 15;
+// Rows normalised and combined together: all measures of a block stay in cache.
+inline constexpr std::size_t health_block_rows = 1024;
+
+class Scorecard {
+public:
+  explicit Scorecard(std::vector<Measure> measures, Combine combine = Combine::weighted,
+                     std::vector<std::string> band_names = {"red", "yellow", "green"},
+                     std::vector<double> band_lowers = {0.0, 50.0, 75.0},
+                     MissingMeasures missing = MissingMeasures::renormalize, std::size_t min_measures = 1)
+      : measures_(std::move(measures)),
+        combine_(combine),
+        band_names_(std::move(band_names)),
+        band_lowers_(std::move(band_lowers)),
+        missing_(missing),
+        min_measures_(min_measures) {
+    require(!measures_.empty(), "measures", "a scorecard needs at least one measure");
+    double total = 0.0;
+    std::vector<std::string> columns;
+    for (std::size_t i = 0; i < measures_.size(); ++i) {
+      const auto& m = measures_[i];
+      if (!(m.weight >= 0.0 && std::isfinite(m.weight)))
+        fail_at("weights", i, m.weight, "weights must be finite and >= 0 (measure " + single_quoted(m.column) + ")");
+      total += m.weight;
+      columns.push_back(m.column);
+    }
+    check_names("measures", columns);
+    if (!(total > 0.0)) fail("weights", "all weights are 0; at least one measure must count");
+    if (band_names_.size() != band_lowers_.size())
+      fail("bands", "has " + std::to_string(band_names_.size()) + " names for " + std::to_string(band_lowers_.size()) +
+                        " lower bounds");
+    require(!band_lowers_.empty() && band_lowers_.size() < 128, "bands", "needs between 1 and 127 bands");
+    check_names("bands", band_names_);
+    check_strictly_ascending("bands", band_lowers_);
+    if (band_lowers_.front() != 0.0)
+      fail_at("bands", 0, band_lowers_.front(), "the first band must start at 0 (scores run from 0 to 100)");
+    if (band_lowers_.back() > 100.0)
+      fail_at("bands", band_lowers_.size() - 1, band_lowers_.back(), "band lower bounds must be <= 100");
+    if (min_measures_ < 1 || min_measures_ > measures_.size())
+      fail("min_measures", std::to_string(min_measures_) + " must be between 1 and the number of measures (" +
+                               std::to_string(measures_.size()) + ")");
+  }
+
+  const std::vector<Measure>& measures() const { return measures_; }
+  Combine combine() const { return combine_; }
+  const std::vector<std::string>& band_names() const { return band_names_; }
+  const std::vector<double>& band_lowers() const { return band_lowers_; }
+  MissingMeasures missing() const { return missing_; }
+  std::size_t min_measures() const { return min_measures_; }
+  bool fitted() const {
+    return std::all_of(measures_.begin(), measures_.end(), [](const Measure& m) { return m.normalizer.fitted(); });
+  }
+
+  // The same scorecard with other weights (same order as the measures).
+  Scorecard with_weights(std::span<const double> weights) const {
+    check_same_length("weights", weights.size(), "measures", measures_.size());
+    auto measures = measures_;
+    for (std::size_t i = 0; i < measures.size(); ++i) measures[i].weight = weights[i];
+    return Scorecard(std::move(measures), combine_, band_names_, band_lowers_, missing_, min_measures_);
+  }
+
+  // Learns the data-dependent normalisers (Percentile, ZScore); the others need no fit.
+  Scorecard& fit(const ColumnTable& data) {
+    for (auto& m : measures_) m.normalizer.fit(data, m.column);
+    return *this;
+  }
+
+  std::int8_t band_of(double score) const {
+    if (std::isnan(score)) return -1;
+    std::int8_t band = 0;
+    for (std::size_t k = 1; k < band_lowers_.size(); ++k) band += static_cast<std::int8_t>(score >= band_lowers_[k]);
+    return band;
+  }
+
+  // The normalised measures (0-100, NaN where missing), measure-major: out[m * rows + i].
+  void transform_into(const ColumnTable& data, std::span<double> out) const {
+    const Inputs inputs = prepare(data);
+    check_same_length("out", out.size(), "measures x rows", measures_.size() * inputs.rows);
+    parallel_for(inputs.rows, health_chunk_rows, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t b = begin; b < end; b += health_block_rows)
+        normalize_block(inputs, b, std::min(end, b + health_block_rows), out);
+    });
+  }
+
+  std::vector<double> transform(const ColumnTable& data) const {
+    std::vector<double> out(measures_.size() * data.rows());
+    transform_into(data, out);
+    return out;
+  }
+
+  void score_into(const ColumnTable& data, std::span<const double> previous, ScoreOutputs out) const {
+    const Inputs inputs = prepare(data);
+    const std::size_t n = inputs.rows;
+    check_same_length("score", out.score.size(), "data", n);
+    check_same_length("band", out.band.size(), "data", n);
+    check_same_length("contributions", out.contributions.size(), "measures x rows", measures_.size() * n);
+    if (!previous.empty()) {
+      check_same_length("previous", previous.size(), "data", n);
+      check_same_length("trend", out.trend.size(), "data", n);
+    }
+    parallel_for(n, health_chunk_rows, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t b = begin; b < end; b += health_block_rows) {
+        const std::size_t e = std::min(end, b + health_block_rows);
+        normalize_block(inputs, b, e, out.contributions);
+        combine_block(n, b, e, out);
+        for (std::size_t i = b; i < e; ++i) out.band[i] = band_of(out.score[i]);
+        if (!previous.empty())
+          for (std::size_t i = b; i < e; ++i) out.trend[i] = out.score[i] - previous[i];
+      }
+    });
+  }
+
+  Scores score(const ColumnTable& data, std::span<const double> previous = {}) const {
+    const std::size_t n = data.rows();
+    Scores s{std::vector<double>(n), std::vector<std::int8_t>(n), std::vector<double>(previous.empty() ? 0 : n),
+             std::vector<double>(measures_.size() * n)};
+    score_into(data, previous, {s.score, s.band, s.trend, s.contributions});
+    return s;
+  }
+
+  json::Document to_document() const {
+    auto document = json::make_document("Scorecard");
+    json::Document measures = json::Document::array();
+    for (const auto& m : measures_)
+      measures.push_back({{"column", m.column}, {"weight", m.weight}, {"normalizer", m.normalizer.to_json()}});
+    document["measures"] = measures;
+    document["combine"] = to_string(combine_);
+    document["band_names"] = band_names_;
+    document["band_lowers"] = band_lowers_;
+    document["missing"] = to_string(missing_);
+    document["min_measures"] = min_measures_;
+    return document;
+  }
+
+  std::string to_json() const { return to_document().dump(); }
+
+  static Scorecard from_document(const json::Document& document) {
+    const auto& listed = json::field(document, "measures");
+    if (!listed.is_array()) fail("json", "field 'measures' must be an array");
+    std::vector<Measure> measures;
+    for (const auto& m : listed) {
+      if (!m.is_object()) fail("json", "every measure must be a JSON object");
+      measures.push_back({json::get<std::string>(m, "column"), Normalizer::from_json(json::field(m, "normalizer")),
+                          json::get<double>(m, "weight")});
+    }
+    return Scorecard(std::move(measures), parse_combine(json::get<std::string>(document, "combine")),
+                     json::get<std::vector<std::string>>(document, "band_names"),
+                     json::get<std::vector<double>>(document, "band_lowers"),
+                     parse_missing_measures(json::get<std::string>(document, "missing")),
+                     json::get<std::size_t>(document, "min_measures"));
+  }
+
+  static Scorecard from_json(std::string_view text) { return from_document(json::parse_document(text, "Scorecard")); }
+
+  bool operator==(const Scorecard&) const = default;
+
+private:
+  struct Inputs {
+    std::size_t rows = 0;
+    std::vector<std::span<const double>> columns;
+    std::vector<std::vector<std::int32_t>> groups;  // per measure: fitted group of each row, or empty
+  };
+
+  Inputs prepare(const ColumnTable& data) const {
+    Inputs inputs;
+    inputs.rows = data.rows();
+    for (const auto& m : measures_) {
+      inputs.columns.push_back(data.numeric(m.column));
+      if (!m.normalizer.fitted())
+        throw NotFitted("measure " + single_quoted(m.column) + ": its " + std::string(to_string(m.normalizer.kind())) +
+                        " normaliser learns from data; call fit(data) first");
+      inputs.groups.push_back(m.normalizer.group_rows(data));
+    }
+    return inputs;
+  }
+
+  void normalize_block(const Inputs& inputs, std::size_t b, std::size_t e, std::span<double> out) const {
+    for (std::size_t m = 0; m < measures_.size(); ++m) {
+      const auto& normalizer = measures_[m].normalizer;
+      if (!normalizer.normalize(inputs.columns[m], inputs.groups[m], b, out.subspan(m * inputs.rows + b, e - b)))
+        [[unlikely]] normalizer.check(measures_[m].column, inputs.columns[m], b, e);
+    }
+  }
+
+  // Turns the block's normalised values (in out.contributions) into contributions and the score,
+  // measure by measure over the rows of the block. The weighted path has no data-dependent
+  // branches (missing values come in random patterns): it tests NaN with quiet compares only.
+  void combine_block(std::size_t n, std::size_t b, std::size_t e, const ScoreOutputs& out) const {
+    const std::size_t k = measures_.size(), rows = e - b;
+    std::array<double, health_block_rows> denominator{}, lowest_value;
+    std::array<std::uint32_t, health_block_rows> present{}, lowest;
+    double* score = out.score.data() + b;
+    for (std::size_t m = 0; m < k; ++m) {
+      const double* f = out.contributions.data() + m * n + b;
+      const double w = measures_[m].weight;
+      for (std::size_t i = 0; i < rows; ++i) {
+        const bool here = f[i] == f[i];
+        present[i] += here;
+        denominator[i] += here ? w : 0.0;
+      }
+    }
+    if (combine_ == Combine::weighted) {
+      double total_weight = 0.0;
+      for (const auto& m : measures_) total_weight += m.weight;
+      // score[i] first holds 1 / denominator (NaN when unscored), then the sum of contributions.
+      for (std::size_t i = 0; i < rows; ++i) {
+        const double d = missing_ == MissingMeasures::penalize ? total_weight : denominator[i];
+        denominator[i] = present[i] >= min_measures_ && d > 0.0 ? 1.0 / d : NAN;
+        score[i] = 0.0;
+      }
+      for (std::size_t m = 0; m < k; ++m) {
+        double* c = out.contributions.data() + m * n + b;
+        const double w = measures_[m].weight;
+        for (std::size_t i = 0; i < rows; ++i) {
+          c[i] = (c[i] == c[i] ? w * c[i] : 0.0) * denominator[i];
+          score[i] += c[i];
+        }
+      }
+      return;
+    }
+    lowest_value.fill(INFINITY), lowest.fill(static_cast<std::uint32_t>(k));
+    const double missing_points = missing_ == MissingMeasures::penalize ? 0.0 : INFINITY;
+    for (std::size_t m = 0; m < k; ++m) {
+      const double* f = out.contributions.data() + m * n + b;
+      if (!(measures_[m].weight > 0.0)) continue;  // "worst" ignores measures of weight 0
+      for (std::size_t i = 0; i < rows; ++i) {
+        const double points = f[i] == f[i] ? f[i] : missing_points;
+        if (points < lowest_value[i]) lowest_value[i] = points, lowest[i] = static_cast<std::uint32_t>(m);
+      }
+    }
+    for (std::size_t i = 0; i < rows; ++i) {
+      const bool scored = present[i] >= min_measures_ && lowest[i] < k;
+      score[i] = scored ? lowest_value[i] : NAN;
+    }
+    for (std::size_t m = 0; m < k; ++m) {
+      double* c = out.contributions.data() + m * n + b;
+      for (std::size_t i = 0; i < rows; ++i) c[i] = score[i] != score[i] ? NAN : lowest[i] == m ? score[i] : 0.0;
+    }
+  }
+
+  std::vector<Measure> measures_;
+  Combine combine_;
+  std::vector<std::string> band_names_;
+  std::vector<double> band_lowers_;
+  MissingMeasures missing_;
+  std::size_t min_measures_;
+};
+
+}  // namespace cssegment

@@ -1,0 +1,66 @@
+"""What every cssegment model shares: JSON, versioned pickling, equality and notebook display.
+
+A model wraps a C++ core object (``_model``) of type ``_core_type`` that has ``to_json``,
+``from_json`` and ``==``; subclasses add ``get_params`` and their own methods.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar, TypeVar
+
+from . import _frame
+from ._core import InvalidInputError
+
+STATE_VERSION = 1
+_M = TypeVar("_M", bound="Model")
+
+
+class Model:
+    """Base of the public models: ``to_json`` / ``from_json``, pickling, ``==``, ``repr``."""
+
+    _core_type: ClassVar[Any]
+    _model: Any
+
+    @classmethod
+    def _wrap(cls: type[_M], model: Any) -> _M:
+        wrapper = cls.__new__(cls)
+        wrapper._model = model
+        return wrapper
+
+    def get_params(self) -> dict[str, Any]:
+        """The constructor arguments that rebuild this model."""
+        raise NotImplementedError
+
+    def to_json(self) -> str:
+        """The model as a versioned JSON document (``kind`` and ``cssegment_version`` included)."""
+        return str(self._model.to_json())
+
+    @classmethod
+    def from_json(cls: type[_M], text: str) -> _M:
+        """Rebuild a model from ``to_json`` output; foreign or newer documents raise InvalidInputError."""
+        if not isinstance(text, str):
+            raise InvalidInputError(f"json: expected a str, got {type(text).__name__}")
+        return cls._wrap(cls._core_type.from_json(text))
+
+    def __getstate__(self) -> tuple[int, dict[str, str]]:
+        return (STATE_VERSION, {"json": self.to_json()})
+
+    def __setstate__(self, state: tuple[int, dict[str, str]]) -> None:
+        if not (isinstance(state, tuple) and len(state) == 2 and isinstance(state[1], dict)):
+            raise InvalidInputError(f"state: not a {type(self).__name__} pickle state")
+        version, payload = state
+        if not isinstance(version, int) or version > STATE_VERSION:
+            raise InvalidInputError(f"state: version {version!r} is newer than this cssegment understands")
+        self.__dict__.update(type(self).from_json(payload["json"]).__dict__)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and bool(self._model == other._model)  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({args})"
+
+    def _repr_html_(self) -> str:
+        return _frame.params_html(type(self).__name__, self.get_params())

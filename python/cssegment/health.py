@@ -1,0 +1,717 @@
+"""Health scoring that explains itself and is checked against what really happened.
+
+A :class:`Scorecard` turns raw signals (NPS, logins, open tickets, an executive sponsor ...) into
+one 0-100 health score per account, a band (red / yellow / green by default) and one
+``contrib_<column>`` per measure that add up to the score. :meth:`Scorecard.calibrate` learns the
+weights from outcomes (logistic regression), and :meth:`Scorecard.backtest` tells how well a
+score would have predicted churn: exact AUC, Brier score, churn by decile and by band.
+
+Missing values (NaN) are never guessed: ``missing="renormalize"`` scores an account over the
+measures it has, ``missing="penalize"`` scores a missing measure 0, and accounts with fewer than
+``min_measures`` measures get no score (NaN) rather than a made-up one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _core, _frame
+from ._core import InvalidInputError
+from ._model import Model
+
+__all__ = [
+    "Backtest",
+    "Bands",
+    "Boolean",
+    "CalibratedScorecard",
+    "Linear",
+    "Measure",
+    "Percentile",
+    "Scorecard",
+    "ScorecardSet",
+    "ZScore",
+    "auc",
+    "brier",
+]
+
+DEFAULT_BANDS: Mapping[str, float] = {"red": 0.0, "yellow": 50.0, "green": 75.0}
+
+
+# ----------------------------------------------------------------------------------------------
+# Normalisers: plain parameter holders; fitted state lives in the Scorecard.
+
+
+@dataclasses.dataclass(frozen=True)
+class Linear:
+    """0 points at ``bad``, 100 at ``good``, linear in between, clamped outside.
+    ``bad > good`` means lower values are healthier (e.g. open tickets)."""
+
+    bad: float
+    good: float
+
+    def _core(self) -> Any:
+        return _core.Normalizer.linear(float(self.bad), float(self.good))
+
+
+@dataclasses.dataclass(frozen=True)
+class Bands:
+    """A value in ``[edges[i-1], edges[i])`` scores ``scores[i]``; ``len(scores) == len(edges) + 1``.
+
+    ``Bands([7, 9], [0, 50, 100])`` scores NPS detractors 0, passives 50, promoters 100."""
+
+    edges: Sequence[float]
+    scores: Sequence[float]
+
+    def _core(self) -> Any:
+        return _core.Normalizer.bands([float(e) for e in self.edges], [float(s) for s in self.scores])
+
+
+def _check_by(by: object) -> None:
+    if by is not None and not (isinstance(by, str) and by):
+        raise InvalidInputError(f"by: {by!r} must name a column of peer-group labels, or be None")
+
+
+@dataclasses.dataclass(frozen=True)
+class Percentile:
+    """Mid-rank percentile of the value among the values seen in ``fit`` (ties count half).
+
+    With ``by`` (a column of labels such as the segment) each account is compared with its peer
+    group. A group not seen in ``fit`` (or a missing label) is compared with the whole population
+    when ``unseen="population"`` (the default), or raises InvalidInputError with
+    ``unseen="raise"``. ``higher_is_better=False`` reverses the scale. Up to 4,096 distinct fitted
+    values are kept exactly; beyond that, 4,096 evenly spaced order statistics (percentiles then
+    within 0.025 points of exact)."""
+
+    by: str | None = None
+    _: dataclasses.KW_ONLY
+    higher_is_better: bool = True
+    unseen: str = "population"
+
+    def __post_init__(self) -> None:
+        _check_by(self.by)
+
+    def _core(self) -> Any:
+        return _core.Normalizer.percentile(self.by or "", bool(self.higher_is_better), str(self.unseen))
+
+
+@dataclasses.dataclass(frozen=True)
+class ZScore:
+    """``100 * Phi((x - mean) / sd)``: the percentile a normal distribution with the fitted mean and
+    (population) standard deviation gives; 50 when sd is 0. ``by`` and ``unseen`` as in
+    :class:`Percentile`."""
+
+    by: str | None = None
+    _: dataclasses.KW_ONLY
+    higher_is_better: bool = True
+    unseen: str = "population"
+
+    def __post_init__(self) -> None:
+        _check_by(self.by)
+
+    def _core(self) -> Any:
+        return _core.Normalizer.zscore(self.by or "", bool(self.higher_is_better), str(self.unseen))
+
+
+@dataclasses.dataclass(frozen=True)
+class Boolean:
+    """True (1) scores 100 and False (0) scores 0, or the reverse with ``higher_is_better=False``."""
+
+    higher_is_better: bool = True
+
+    def _core(self) -> Any:
+        return _core.Normalizer.boolean(bool(self.higher_is_better))
+
+
+Normalizer = Linear | Bands | Percentile | ZScore | Boolean
+
+
+def _normalizer_of(core: Any) -> Normalizer:
+    kind = core.kind
+    if kind == "linear":
+        return Linear(core.bad, core.good)
+    if kind == "bands":
+        return Bands(list(core.edges), list(core.scores))
+    if kind == "boolean":
+        return Boolean(core.higher_is_better)
+    learned = Percentile if kind == "percentile" else ZScore
+    return learned(core.by or None, higher_is_better=core.higher_is_better, unseen=core.unseen)
+
+
+@dataclasses.dataclass(frozen=True)
+class Measure:
+    """One signal of a scorecard: the column, how it becomes 0-100 points, and its weight."""
+
+    column: str
+    normalizer: Normalizer
+    weight: float = 1.0
+
+
+# ----------------------------------------------------------------------------------------------
+# Conversions
+
+
+def _index(data: Any) -> pd.Index:
+    return data.index if isinstance(data, pd.DataFrame) else pd.RangeIndex(_rows(data))
+
+
+def _rows(data: Any) -> int:
+    if isinstance(data, pd.DataFrame):
+        return len(data)
+    if isinstance(data, Mapping):
+        return len(next(iter(data.values()), []))
+    raise InvalidInputError(f"data: expected a DataFrame or a mapping of columns, got {type(data).__name__}")
+
+
+def _columns(data: Any, core: Any) -> tuple[list[tuple[str, np.ndarray, list[str] | None]], int]:
+    """The columns a core scorecard reads: measures as float64, peer groups as label codes."""
+    rows = _rows(data)
+    columns: list[tuple[str, np.ndarray, list[str] | None]] = []
+    groups: list[str] = []
+    for column, normalizer, _ in core.measures:
+        values = _frame.numeric(_frame.column(data, column), f"data[{column!r}]")
+        _frame.check_length(f"data[{column!r}]", values, "data", rows)
+        columns.append((column, values, None))
+        if normalizer.by and normalizer.by not in groups:
+            groups.append(normalizer.by)
+    for name in groups:
+        codes, labels = _frame.labels(_frame.column(data, name), f"data[{name!r}]")
+        columns.append((name, codes, labels))
+    return columns, rows
+
+
+def _outcome(data: Any, outcome: str | _frame.ArrayLike, rows: int) -> np.ndarray:
+    if isinstance(outcome, str):
+        values = _frame.numeric(_frame.column(data, outcome), outcome)
+    else:
+        values = _frame.numeric(outcome, "outcome")
+    _frame.check_length("outcome", values, "data", rows)
+    return values
+
+
+# ----------------------------------------------------------------------------------------------
+# Backtest
+
+
+@dataclasses.dataclass(frozen=True)
+class Backtest:
+    """How well a health score would have predicted churn.
+
+    ``auc`` is the probability that an account that churned scored lower than one that stayed
+    (ties count half; 0.5 is no better than chance). ``brier`` is the mean squared error of the
+    churn probabilities (calibrated scorecards only). ``deciles`` (1 = least healthy) and ``bands``
+    hold accounts, churned, churn_rate, lift (churn rate / overall churn rate) and the score range.
+    Accounts without a score are left out of every figure and counted in ``unscored``."""
+
+    auc: float
+    brier: float | None
+    accounts: int
+    churned: int
+    unscored: int
+    deciles: pd.DataFrame
+    bands: pd.DataFrame
+
+    @property
+    def churn_rate(self) -> float:
+        return self.churned / self.accounts
+
+    def _repr_html_(self) -> str:
+        brier = "" if self.brier is None else f", Brier {self.brier:.4f}"
+        head = (
+            f"<p><strong>Backtest</strong>: AUC {self.auc:.4f}{brier}, {self.accounts:,} accounts, "
+            f"churn rate {self.churn_rate:.1%}, {self.unscored:,} unscored</p>"
+        )
+        return head + self.bands.to_html() + self.deciles.to_html()
+
+
+def _churn_table(groups: Mapping[str, np.ndarray], index: pd.Index, churn_rate: float) -> pd.DataFrame:
+    accounts = groups["accounts"].astype(np.int64)
+    churned = groups["churned"].astype(np.int64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = np.where(accounts > 0, churned / np.maximum(accounts, 1), np.nan)
+    return pd.DataFrame(
+        {
+            "accounts": accounts,
+            "churned": churned,
+            "churn_rate": rate,
+            "lift": rate / churn_rate,
+            "min_score": groups["min_score"],
+            "max_score": groups["max_score"],
+        },
+        index=index,
+    )
+
+
+def _backtest(
+    score: np.ndarray, band: np.ndarray, band_names: Sequence[str], outcome: np.ndarray, brier: float | None
+) -> Backtest:
+    result = _core.backtest(score, band, len(band_names), outcome)
+    rate = result["churned"] / result["accounts"]
+    return Backtest(
+        auc=float(result["auc"]),
+        brier=brier,
+        accounts=int(result["accounts"]),
+        churned=int(result["churned"]),
+        unscored=int(result["unscored"]),
+        deciles=_churn_table(result["deciles"], pd.RangeIndex(1, 11, name="decile"), rate),
+        bands=_churn_table(result["bands"], pd.Index(list(band_names), name="band"), rate),
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# Scorecard
+
+
+class Scorecard(Model):
+    """A health scorecard: weighted (or worst-of) normalised measures, banded and explained.
+
+    Parameters
+    ----------
+    measures : sequence of Measure
+        Column, normaliser (:class:`Linear`, :class:`Bands`, :class:`Percentile`,
+        :class:`ZScore`, :class:`Boolean`) and weight (finite, >= 0, not all 0) of each signal.
+    combine : {"weighted", "worst"}
+        ``weighted``: sum of w_i * f_i / sum of w_i. ``worst``: the lowest normalised measure
+        (measures of weight 0 are ignored).
+    bands : mapping of str to float
+        Band name -> lower bound, ascending from 0. A band holds scores from its lower bound
+        (inclusive) to the next band's (exclusive).
+    missing : {"renormalize", "penalize"}
+        A missing measure is left out (weights renormalised over the measures present), or
+        scores 0.
+    min_measures : int
+        Accounts with fewer measures present get no score (NaN) and no band.
+
+    Examples
+    --------
+    >>> import pandas as pd, cssegment as cs
+    >>> card = cs.Scorecard([cs.Measure("logins", cs.Linear(0, 20), weight=2),
+    ...                      cs.Measure("tickets", cs.Linear(10, 0))])
+    >>> scores = card.score(pd.DataFrame({"logins": [10, 20, None], "tickets": [0, 10, 5]}))
+    >>> scores[["score", "band", "contrib_logins", "contrib_tickets"]]
+           score    band  contrib_logins  contrib_tickets
+    0  66.666667  yellow       33.333333        33.333333
+    1  66.666667  yellow       66.666667         0.000000
+    2  50.000000  yellow        0.000000        50.000000
+    """
+
+    _core_type = _core.Scorecard
+
+    def __init__(
+        self,
+        measures: Sequence[Measure],
+        combine: str = "weighted",
+        bands: Mapping[str, float] = DEFAULT_BANDS,
+        missing: str = "renormalize",
+        min_measures: int = 1,
+    ) -> None:
+        listed = []
+        for i, measure in enumerate(measures):
+            if not isinstance(measure, Measure):
+                raise InvalidInputError(f"measures[{i}] = {measure!r}: expected a cssegment.Measure")
+            normalizer = measure.normalizer
+            if not isinstance(normalizer, (Linear, Bands, Percentile, ZScore, Boolean)):
+                raise InvalidInputError(
+                    f"measures[{i}].normalizer = {normalizer!r}: expected Linear, Bands, Percentile, ZScore or Boolean"
+                )
+            listed.append((str(measure.column), normalizer._core(), float(measure.weight)))
+        if not isinstance(bands, Mapping):
+            raise InvalidInputError(f"bands: expected a mapping of band name to lower bound, got {bands!r}")
+        self._model = _core.Scorecard(
+            listed,
+            str(combine),
+            [str(name) for name in bands],
+            [float(lower) for lower in bands.values()],
+            str(missing),
+            int(min_measures),
+        )
+
+    @property
+    def measures(self) -> list[Measure]:
+        return [Measure(column, _normalizer_of(n), weight) for column, n, weight in self._model.measures]
+
+    @property
+    def bands(self) -> dict[str, float]:
+        """Band name -> lower bound (inclusive), lowest first."""
+        return dict(zip(self._model.band_names, self._model.band_lowers))
+
+    @property
+    def fitted(self) -> bool:
+        """Whether every data-dependent normaliser (Percentile, ZScore) has been fitted."""
+        return bool(self._model.fitted)
+
+    def get_params(self) -> dict[str, Any]:
+        model = self._model
+        return {
+            "measures": self.measures,
+            "combine": model.combine,
+            "bands": self.bands,
+            "missing": model.missing,
+            "min_measures": model.min_measures,
+        }
+
+    def fit(self, data: pd.DataFrame | Mapping[str, Any]) -> Scorecard:
+        """Learn the Percentile and ZScore normalisers from ``data`` (within peer groups where they
+        have ``by``); missing values are skipped. Returns the scorecard itself."""
+        columns, rows = _columns(data, self._model)
+        self._model.fit(columns, rows)
+        return self
+
+    def transform(self, data: pd.DataFrame | Mapping[str, Any]) -> pd.DataFrame:
+        """The normalised measures (0-100, NaN where missing), one column per measure."""
+        columns, rows = _columns(data, self._model)
+        values = self._model.transform(columns, rows)
+        names = [column for column, _, _ in self._model.measures]
+        return pd.DataFrame(values.T, index=_index(data), columns=names, copy=False)
+
+    def score(self, data: pd.DataFrame | Mapping[str, Any], previous: _frame.ArrayLike | None = None) -> pd.DataFrame:
+        """Health of every account: ``score`` (0-100, NaN with fewer than ``min_measures``
+        measures), ``band`` (ordered Categorical), ``trend`` (score - ``previous``, NaN without
+        it) and one ``contrib_<column>`` per measure; the contributions add up to the score."""
+        columns, rows = _columns(data, self._model)
+        earlier = None if previous is None else _frame.numeric(previous, "previous")
+        result = self._model.score(columns, rows, earlier)
+        trend = result["trend"] if earlier is not None else np.full(rows, np.nan)
+        frame: dict[str, Any] = {
+            "score": result["score"],
+            "band": _frame.categorical(result["band"], self._model.band_names),
+            "trend": trend,
+        }
+        for (column, _, _), contribution in zip(self._model.measures, result["contributions"]):
+            frame[f"contrib_{column}"] = contribution
+        return pd.DataFrame(frame, index=_index(data), copy=False)
+
+    def calibrate(
+        self, data: pd.DataFrame | Mapping[str, Any], outcome: str | _frame.ArrayLike = "churned", l2: float = 1.0
+    ) -> CalibratedScorecard:
+        """Learn the weights from what happened: a logistic regression of the 0/1 ``outcome`` on
+        x = transform(data) / 100 (missing values imputed with the measure's mean), minimising
+        sum(log-loss) + (l2 / 2) * ||coef||^2 with the intercept not penalised, the optimum of
+        scikit-learn's ``LogisticRegression(C=1/l2)``. With ``l2=0`` and classes the measures
+        separate perfectly, no optimum exists and InvalidInputError says so.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> book = cs.datasets.synthetic_book(2000, seed=1).accounts
+        >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100)),
+        ...                      cs.Measure("tickets_90d", cs.Linear(10, 0))])
+        >>> model = card.calibrate(book, "churned", l2=1.0)
+        >>> bool((model.coef_ < 0).all())  # healthier measures, less churn
+        True
+        """
+        columns, rows = _columns(data, self._model)
+        values = _outcome(data, outcome, rows)
+        return CalibratedScorecard._wrap(
+            _core.CalibratedScorecard.calibrate(self._model, columns, rows, values, float(l2))
+        )
+
+    def backtest(self, data: pd.DataFrame | Mapping[str, Any], outcome: str | _frame.ArrayLike = "churned") -> Backtest:
+        """How well these scores would have predicted ``outcome`` (1 = churned): AUC, churn rate
+        and lift by score decile and by band. ``brier`` is None: a hand-set score is not a
+        probability."""
+        scores = self.score(data)
+        values = _outcome(data, outcome, len(scores))
+        band = np.asarray(scores["band"].cat.codes, dtype=np.int8)
+        return _backtest(scores["score"].to_numpy(), band, self._model.band_names, values, None)
+
+
+# ----------------------------------------------------------------------------------------------
+# Calibrated scorecard
+
+
+class CalibratedScorecard(Model):
+    """A scorecard whose weights were learned by :meth:`Scorecard.calibrate`.
+
+    ``coef_`` (per measure, on the 0-1 scale of x = transform / 100) and ``intercept_`` give the
+    churn log-odds; a healthy measure should have a negative coefficient. Its health score is
+    ``100 * (1 - churn probability)``, banded with the scorecard's bands.
+    """
+
+    _core_type = _core.CalibratedScorecard
+
+    def __init__(self) -> None:
+        raise TypeError("CalibratedScorecard is made by Scorecard.calibrate(data, outcome, l2)")
+
+    @property
+    def scorecard(self) -> Scorecard:
+        """The scorecard calibrated (its hand-set weights unchanged)."""
+        return Scorecard._wrap(self._model.scorecard)
+
+    def _names(self) -> pd.Index:
+        return pd.Index([column for column, _, _ in self._model.scorecard.measures], name="measure")
+
+    @property
+    def coef_(self) -> pd.Series:
+        return pd.Series(self._model.coef, index=self._names(), name="coef")
+
+    @property
+    def intercept_(self) -> float:
+        return float(self._model.intercept)
+
+    @property
+    def means_(self) -> pd.Series:
+        """Mean of each normalised measure / 100 in the calibration data: the imputed value."""
+        return pd.Series(self._model.means, index=self._names(), name="mean")
+
+    @property
+    def n_iter_(self) -> int:
+        return int(self._model.iterations)
+
+    @property
+    def l2(self) -> float:
+        return float(self._model.l2)
+
+    def get_params(self) -> dict[str, Any]:
+        return {"scorecard": self.scorecard, "l2": self.l2}
+
+    def predict_proba(self, data: pd.DataFrame | Mapping[str, Any]) -> pd.Series:
+        """Churn probability of every account."""
+        columns, rows = _columns(data, self._model.scorecard)
+        return pd.Series(self._model.predict_proba(columns, rows), index=_index(data), name="churn_probability")
+
+    def score(self, data: pd.DataFrame | Mapping[str, Any]) -> pd.DataFrame:
+        """``score`` = 100 * (1 - churn probability), its ``band`` and the ``churn_probability``."""
+        probability = self.predict_proba(data)
+        score = 100.0 * (1.0 - probability.to_numpy())
+        lowers = self._model.scorecard.band_lowers
+        codes = (np.searchsorted(lowers, score, side="right") - 1).astype(np.int8)
+        return pd.DataFrame(
+            {
+                "score": score,
+                "band": _frame.categorical(codes, self._model.scorecard.band_names),
+                "churn_probability": probability.to_numpy(),
+            },
+            index=probability.index,
+        )
+
+    def as_scorecard(self) -> Scorecard:
+        """The scorecard with the learned weights (-coef). A measure whose coefficient says it
+        *raises* churn as it improves contradicts its direction: it gets weight 0 and a warning."""
+        wrong = [name for name, c in self.coef_.items() if c > 0]
+        if wrong:
+            warnings.warn(
+                f"measure(s) {wrong} have a positive churn coefficient (healthier values went with more churn); "
+                "their weight is set to 0",
+                UserWarning,
+                stacklevel=2,
+            )
+        return Scorecard._wrap(self._model.as_scorecard())
+
+    def backtest(self, data: pd.DataFrame | Mapping[str, Any], outcome: str | _frame.ArrayLike = "churned") -> Backtest:
+        """AUC, Brier score, and churn rate and lift by decile and band of ``100 * (1 - p)``."""
+        scores = self.score(data)
+        values = _outcome(data, outcome, len(scores))
+        brier_score = _core.brier(scores["churn_probability"].to_numpy(), values)
+        band = np.asarray(scores["band"].cat.codes, dtype=np.int8)
+        return _backtest(scores["score"].to_numpy(), band, self._model.scorecard.band_names, values, brier_score)
+
+
+# ----------------------------------------------------------------------------------------------
+# ScorecardSet
+
+
+def _copy(card: Scorecard) -> Scorecard:
+    return Scorecard._wrap(_core.Scorecard.from_json(card._model.to_json()))
+
+
+class ScorecardSet(Model):
+    """One scorecard per segment or lifecycle stage, with a default for the others.
+
+    ``by`` names the column holding each account's segment. All scorecards must share the same
+    band names. ``fit`` fits each scorecard on its own segment's rows (the default on the rows no
+    other scorecard takes, or on all rows when there are none). ``score`` returns the columns of
+    :meth:`Scorecard.score` plus ``scorecard`` (which one scored the row); ``contrib_<column>``
+    covers every measure of every scorecard, 0 for measures not in the row's scorecard.
+
+    Examples
+    --------
+    >>> import pandas as pd, cssegment as cs
+    >>> usage = cs.Scorecard([cs.Measure("logins", cs.Linear(0, 20))])
+    >>> sponsor = cs.Scorecard([cs.Measure("sponsor", cs.Boolean())])
+    >>> cards = cs.ScorecardSet({"Enterprise": sponsor}, default=usage)
+    >>> df = pd.DataFrame({"segment": ["Enterprise", "SMB"], "logins": [2, 15], "sponsor": [True, False]})
+    >>> cards.score(df)[["score", "band", "scorecard"]]
+       score   band   scorecard
+    0  100.0  green  Enterprise
+    1   75.0  green     default
+    """
+
+    DEFAULT = "default"
+
+    def __init__(
+        self, scorecards: Mapping[str, Scorecard], default: Scorecard | None = None, by: str = "segment"
+    ) -> None:
+        if not isinstance(scorecards, Mapping):
+            raise InvalidInputError(f"scorecards: expected a mapping of segment to Scorecard, got {scorecards!r}")
+        cards = dict(scorecards)
+        for name, card in [*cards.items(), *([(self.DEFAULT, default)] if default is not None else [])]:
+            if not isinstance(card, Scorecard):
+                raise InvalidInputError(f"scorecards[{name!r}] = {card!r}: expected a cssegment.Scorecard")
+        if not cards and default is None:
+            raise InvalidInputError("scorecards: give at least one scorecard or a default")
+        if self.DEFAULT in cards:
+            raise InvalidInputError(f"scorecards: {self.DEFAULT!r} is reserved for the default scorecard")
+        every = {**cards, **({self.DEFAULT: default} if default is not None else {})}
+        names = next(iter(every.values()))._model.band_names
+        for name, card in every.items():
+            if card._model.band_names != names:
+                raise InvalidInputError(
+                    f"scorecards[{name!r}]: bands {card._model.band_names} differ from {names}; all scorecards "
+                    "must share band names"
+                )
+        self._by = str(by)
+        # Copies: fitting the set must not change the scorecards given (one may serve several segments).
+        self._cards = {str(k): _copy(v) for k, v in cards.items()}
+        self._default = None if default is None else _copy(default)
+        self._model = (self._by, tuple((k, v._model) for k, v in self._cards.items()), self._default_core())
+
+    def _default_core(self) -> Any:
+        return None if self._default is None else self._default._model
+
+    @property
+    def scorecards(self) -> dict[str, Scorecard]:
+        return dict(self._cards)
+
+    @property
+    def default(self) -> Scorecard | None:
+        return self._default
+
+    @property
+    def by(self) -> str:
+        return self._by
+
+    def get_params(self) -> dict[str, Any]:
+        return {"scorecards": self.scorecards, "default": self.default, "by": self.by}
+
+    def _routes(self, data: Any) -> list[tuple[str, Scorecard, np.ndarray]]:
+        """(name, scorecard, row positions) for each scorecard with rows; raises for a row no
+        scorecard takes."""
+        codes, labels = _frame.labels(_frame.column(data, self._by), f"data[{self._by!r}]")
+        taken = np.zeros(len(codes), dtype=bool)
+        routes = []
+        for name, card in self._cards.items():
+            rows = np.flatnonzero(codes == labels.index(name)) if name in labels else np.empty(0, dtype=np.intp)
+            taken[rows] = True
+            routes.append((name, card, rows))
+        rest = np.flatnonzero(~taken)
+        if rest.size and self._default is None:
+            row = int(rest[0])
+            label = "missing" if codes[row] < 0 else repr(labels[codes[row]])
+            raise InvalidInputError(
+                f"data[{self._by!r}][{row}] = {label}: no scorecard for this segment and no default "
+                f"(scorecards: {', '.join(repr(k) for k in self._cards)})"
+            )
+        if self._default is not None:
+            routes.append((self.DEFAULT, self._default, rest))
+        return routes
+
+    def fit(self, data: pd.DataFrame | Mapping[str, Any]) -> ScorecardSet:
+        """Fit each scorecard on its segment's rows; the default on the remaining rows (all rows
+        when no row is left)."""
+        frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(dict(data))
+        for name, card, rows in self._routes(frame):
+            if name == self.DEFAULT and rows.size == 0:
+                rows = np.arange(len(frame))
+            if rows.size:
+                card.fit(frame.iloc[rows])
+        return self
+
+    def score(self, data: pd.DataFrame | Mapping[str, Any], previous: _frame.ArrayLike | None = None) -> pd.DataFrame:
+        """Score each account with its segment's scorecard (see :meth:`Scorecard.score`)."""
+        frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(dict(data))
+        n = len(frame)
+        earlier = None if previous is None else _frame.numeric(previous, "previous")
+        if earlier is not None:
+            _frame.check_length("previous", earlier, "data", n)
+        routes = self._routes(frame)
+        columns: list[str] = []
+        for _, card, _ in routes:
+            columns += [m.column for m in card.measures if m.column not in columns]
+        score = np.full(n, np.nan)
+        band = np.full(n, -1, dtype=np.int8)
+        which = np.full(n, -1, dtype=np.int8 if len(routes) < 127 else np.int32)
+        contributions = {column: np.zeros(n) for column in columns}
+        for position, (_, card, rows) in enumerate(routes):
+            if rows.size == 0:
+                continue
+            part = card.score(frame.iloc[rows])
+            score[rows] = part["score"].to_numpy()
+            band[rows] = part["band"].cat.codes.to_numpy()
+            which[rows] = position
+            for column in columns:
+                name = f"contrib_{column}"
+                if name in part:
+                    contributions[column][rows] = part[name].to_numpy()
+        for values in contributions.values():
+            values[np.isnan(score)] = np.nan
+        band_names = (self._default or next(iter(self._cards.values())))._model.band_names
+        result: dict[str, Any] = {
+            "score": score,
+            "band": _frame.categorical(band, band_names),
+            "trend": score - earlier if earlier is not None else np.full(n, np.nan),
+            "scorecard": pd.Categorical.from_codes(which, categories=pd.Index([name for name, _, _ in routes])),
+        }
+        result.update({f"contrib_{column}": values for column, values in contributions.items()})
+        return pd.DataFrame(result, index=frame.index, copy=False)
+
+    def to_json(self) -> str:
+        document = {
+            "kind": "ScorecardSet",
+            "cssegment_version": _core.__version__,
+            "by": self._by,
+            "scorecards": {name: json.loads(card.to_json()) for name, card in self._cards.items()},
+            "default": None if self._default is None else json.loads(self._default.to_json()),
+        }
+        return json.dumps(document)
+
+    @classmethod
+    def from_json(cls, text: str) -> ScorecardSet:
+        if not isinstance(text, str):
+            raise InvalidInputError(f"json: expected a str, got {type(text).__name__}")
+        try:
+            document = json.loads(text)
+        except ValueError:
+            raise InvalidInputError("json: not a valid JSON document") from None
+        if not isinstance(document, dict) or document.get("kind") != "ScorecardSet":
+            raise InvalidInputError("json: not a 'ScorecardSet' document")
+        # The scorecards carry the same version and are checked by the core as they load.
+        cards = {name: Scorecard.from_json(json.dumps(card)) for name, card in document["scorecards"].items()}
+        default = None if document["default"] is None else Scorecard.from_json(json.dumps(document["default"]))
+        return cls(cards, default=default, by=document["by"])
+
+
+# ----------------------------------------------------------------------------------------------
+# Metrics of scores
+
+
+def auc(health: _frame.ArrayLike, churned: _frame.ArrayLike) -> float:
+    """Exact AUC of a health score: the probability that an account that churned scored lower
+    than one that stayed, ties counting half. Equals ``sklearn.metrics.roc_auc_score(churned,
+    -health)``; O(n log n) and exact, never sampled.
+
+    Examples
+    --------
+    >>> import cssegment as cs
+    >>> cs.health.auc([10, 50, 50, 90], [True, True, False, False])
+    0.875
+    """
+    return float(_core.auc(_frame.numeric(health, "health"), _frame.numeric(churned, "churned")))
+
+
+def brier(probability: _frame.ArrayLike, outcome: _frame.ArrayLike) -> float:
+    """Brier score: the mean of (p - y)^2 over accounts.
+
+    Examples
+    --------
+    >>> import cssegment as cs
+    >>> round(cs.health.brier([0.9, 0.2], [1, 0]), 3)
+    0.025
+    """
+    return float(_core.brier(_frame.numeric(probability, "probability"), _frame.numeric(outcome, "outcome")))

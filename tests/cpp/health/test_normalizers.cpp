@@ -1,0 +1,174 @@
+#define BOOST_TEST_MODULE health.normalizers
+#include <boost/test/unit_test.hpp>
+
+#include "message_of.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "cssegment/health/normalizers.hpp"
+
+using namespace cssegment;
+using cssegment::testing::message_of;
+
+namespace {
+
+std::vector<double> normalized(const Normalizer& normalizer, const std::vector<double>& values,
+                               const std::vector<std::int32_t>& groups = {}) {
+  std::vector<double> out(values.size());
+  BOOST_REQUIRE(normalizer.normalize(values, groups, 0, out));
+  return out;
+}
+
+bool same(const std::vector<double>& a, const std::vector<double>& b, double tolerance = 1e-12) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (!((std::isnan(a[i]) && std::isnan(b[i])) || std::abs(a[i] - b[i]) <= tolerance)) return false;
+  return true;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(linear_is_clamped_and_follows_its_direction) {
+  const auto logins = Normalizer::linear(0.0, 20.0);
+  BOOST_TEST(same(normalized(logins, {-5.0, 0.0, 5.0, 20.0, 40.0, NAN}), {0.0, 0.0, 25.0, 100.0, 100.0, NAN}));
+  const auto tickets = Normalizer::linear(10.0, 0.0);  // fewer tickets is healthier
+  BOOST_TEST(same(normalized(tickets, {0.0, 2.5, 10.0, 12.0}), {100.0, 75.0, 0.0, 0.0}));
+}
+
+BOOST_AUTO_TEST_CASE(bands_hold_values_from_their_lower_edge) {
+  const auto nps = Normalizer::bands({7.0, 9.0}, {0.0, 50.0, 100.0});
+  BOOST_TEST(same(normalized(nps, {0.0, 6.99, 7.0, 8.0, 9.0, 10.0, NAN}), {0.0, 0.0, 50.0, 50.0, 100.0, 100.0, NAN}));
+}
+
+BOOST_AUTO_TEST_CASE(boolean_maps_true_to_the_healthy_end) {
+  BOOST_TEST(same(normalized(Normalizer::boolean(), {1.0, 0.0, NAN}), {100.0, 0.0, NAN}));
+  BOOST_TEST(same(normalized(Normalizer::boolean(false), {1.0, 0.0}), {0.0, 100.0}));
+  std::vector<double> out(2);
+  const std::vector<double> bad{1.0, 2.0};
+  const auto flag = Normalizer::boolean();
+  BOOST_TEST(!flag.normalize(bad, {}, 0, out));
+  BOOST_TEST(message_of([&] { flag.check("exec_sponsor", bad, 0, 2); }) ==
+             "data['exec_sponsor'][1] = 2: Boolean measures must be 0 or 1 (false or true)");
+}
+
+BOOST_AUTO_TEST_CASE(percentile_is_the_mid_rank_among_fitted_values) {
+  const std::vector<double> x{1.0, 2.0, 2.0, 3.0, NAN};
+  ColumnTable data;
+  data.add("x", x);
+  auto p = Normalizer::percentile();
+  BOOST_TEST(!p.fitted());
+  p.fit(data, "x");
+  // 4 observed values: 1 -> (0 + 0.5) / 4, 2 -> (1 + 1) / 4, 3 -> (3 + 0.5) / 4; outside -> 0 or 100.
+  BOOST_TEST(same(normalized(p, {1.0, 2.0, 3.0, 0.0, 2.5, 9.0, NAN}), {12.5, 50.0, 87.5, 0.0, 75.0, 100.0, NAN}));
+  auto reversed = Normalizer::percentile("", false);
+  reversed.fit(data, "x");
+  BOOST_TEST(same(normalized(reversed, {1.0, 3.0}), {87.5, 12.5}));
+}
+
+BOOST_AUTO_TEST_CASE(percentile_of_a_large_sample_stays_within_its_resolution) {
+  std::mt19937_64 rng(3);
+  std::normal_distribution<double> normal;
+  std::vector<double> x(50'000);
+  for (auto& v : x) v = normal(rng);
+  ColumnTable data;
+  data.add("x", x);
+  auto p = Normalizer::percentile();
+  p.fit(data, "x");
+  BOOST_TEST(p.population()->knots.size() == max_percentile_knots);
+  std::vector<double> sorted = x;
+  std::sort(sorted.begin(), sorted.end());
+  const auto points = normalized(p, x);
+  for (std::size_t i = 0; i < x.size(); i += 97) {
+    const auto below = static_cast<double>(std::lower_bound(sorted.begin(), sorted.end(), x[i]) - sorted.begin());
+    const double exact = 100.0 * (below + 0.5) / static_cast<double>(x.size());
+    BOOST_TEST(std::abs(points[i] - exact) <= 100.0 / max_percentile_knots + 1e-9);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(zscore_is_the_normal_cdf_of_the_standardised_value) {
+  const std::vector<double> x{2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0};  // mean 5, population sd 2
+  ColumnTable data;
+  data.add("x", x);
+  auto z = Normalizer::zscore();
+  z.fit(data, "x");
+  BOOST_TEST(z.population()->mean == 5.0);
+  BOOST_TEST(z.population()->sd == 2.0);
+  const auto points = normalized(z, {5.0, 7.0, 3.0});
+  BOOST_TEST(points[0] == 50.0);
+  BOOST_TEST(std::abs(points[1] - 84.13447460685429) < 1e-9);
+  BOOST_TEST(std::abs(points[2] - 15.865525393145708) < 1e-9);
+  ColumnTable constant;
+  const std::vector<double> same_value{3.0, 3.0};
+  constant.add("x", same_value);
+  z.fit(constant, "x");
+  BOOST_TEST(normalized(z, {1.0})[0] == 50.0);
+}
+
+BOOST_AUTO_TEST_CASE(peer_groups_fit_apart_and_unseen_groups_follow_the_policy) {
+  const std::vector<double> x{1.0, 2.0, 3.0, 10.0, 20.0, 30.0, 5.0};
+  const std::vector<std::int32_t> segment{0, 0, 0, 1, 1, 1, -1};
+  ColumnTable data;
+  data.add("x", x).add("segment", segment, {"small", "large"});
+  auto p = Normalizer::percentile("segment");
+  p.fit(data, "x");
+  BOOST_TEST(p.groups() == std::vector<std::string>({"small", "large"}));
+  // 3 is the top of "small" but the bottom of "large".
+  const std::vector<double> scored{3.0, 3.0, 3.0, 3.0};
+  const std::vector<std::int32_t> codes{0, 1, 2, -1};
+  ColumnTable later;
+  later.add("x", scored).add("segment", codes, {"large", "small", "new"});
+  const auto rows = p.group_rows(later);
+  BOOST_TEST(rows == std::vector<std::int32_t>({1, 0, -1, -1}));
+  // "new" and missing fall back to the population of 7 values (3 is 3rd: (2 + 0.5) / 7).
+  BOOST_TEST(same(normalized(p, scored, rows), {0.0, 100.0 * 2.5 / 3.0, 100.0 * 2.5 / 7.0, 100.0 * 2.5 / 7.0}));
+  auto strict = Normalizer::zscore("segment", true, UnseenGroup::raise);
+  strict.fit(data, "x");
+  BOOST_TEST(message_of([&] { strict.group_rows(later); }) ==
+             "data['segment'][2] = 'new': peer group not seen in fit (use unseen='population' to score it against "
+             "the whole population)");
+  ColumnTable numeric_groups;
+  numeric_groups.add("x", x).add("segment", x);
+  BOOST_CHECK_THROW(p.fit(numeric_groups, "x"), InvalidInput);
+}
+
+BOOST_AUTO_TEST_CASE(learned_normalisers_refuse_to_work_unfitted) {
+  const auto p = Normalizer::percentile();
+  std::vector<double> out(1);
+  BOOST_CHECK_THROW(p.normalize(std::vector<double>{1.0}, {}, 0, out), NotFitted);
+  ColumnTable empty;
+  const std::vector<double> nothing{NAN, NAN};
+  empty.add("x", nothing);
+  auto z = Normalizer::zscore();
+  BOOST_TEST(message_of([&] { z.fit(empty, "x"); }) == "data['x']: has no observed (non-missing) values to fit zscore on");
+}
+
+BOOST_AUTO_TEST_CASE(bad_parameters_are_refused) {
+  BOOST_TEST(message_of([] { Normalizer::linear(5.0, 5.0); }) == "good: 5 equals bad; Linear needs two different anchors");
+  BOOST_TEST(message_of([] { Normalizer::linear(NAN, 5.0); }) == "bad: nan must be finite");
+  BOOST_TEST(message_of([] { Normalizer::bands({9.0, 7.0}, {0.0, 50.0, 100.0}); }) ==
+             "edges[1] = 7: thresholds must be strictly ascending (previous is 9)");
+  BOOST_TEST(message_of([] { Normalizer::bands({7.0}, {0.0, 50.0, 100.0}); }) ==
+             "scores: has 3 scores for 1 edges; expected 2 (one per band)");
+  BOOST_TEST(message_of([] { Normalizer::bands({7.0}, {0.0, 150.0}); }) == "scores[1] = 150: scores must be in [0, 100]");
+  BOOST_CHECK_THROW(parse_unseen_group("ignore"), InvalidInput);
+}
+
+BOOST_AUTO_TEST_CASE(json_round_trips_with_fitted_state) {
+  const std::vector<double> x{0.0, 1.0, 1.0, 0.0};
+  const std::vector<std::int32_t> segment{0, 0, 1, 1};
+  ColumnTable data;
+  data.add("x", x).add("segment", segment, {"b", "a"});
+  for (auto normalizer : {Normalizer::linear(1.0, 3.0), Normalizer::bands({1.0}, {10.0, 90.0}), Normalizer::boolean(false),
+                          Normalizer::percentile("segment", false, UnseenGroup::raise), Normalizer::zscore()}) {
+    BOOST_TEST((Normalizer::from_json(normalizer.to_json()) == normalizer));
+    normalizer.fit(data, "x");
+    const auto back = Normalizer::from_json(normalizer.to_json());
+    BOOST_TEST((back == normalizer));
+    BOOST_TEST(same(normalized(back, x, back.group_rows(data)), normalized(normalizer, x, normalizer.group_rows(data))));
+  }
+  BOOST_CHECK_THROW(Normalizer::from_json(nlohmann::json::parse(R"({"kind": "sigmoid"})")), InvalidInput);
+}
