@@ -5,6 +5,7 @@
 
 #include "bindings.hpp"
 #include "cssegment/segment/coverage.hpp"
+#include "cssegment/segment/kmeans.hpp"
 #include "cssegment/segment/quadrant.hpp"
 #include "cssegment/segment/rules.hpp"
 #include "cssegment/segment/tier.hpp"
@@ -192,6 +193,75 @@ void bind_reports(py::module_& m) {
       py::arg("segments"), py::arg("csm_ratios"), py::arg("arr") = py::none(), py::arg("csm_cost") = py::none());
 }
 
+// A C-contiguous 2-D float64 array as a feature matrix (no copy).
+FeatureMatrix features(const Array<double>& X, std::vector<std::string> names) {
+  if (X.ndim() != 2) fail("X", "must be two-dimensional (rows x features), got " + std::to_string(X.ndim()) + " dimensions");
+  const auto rows = static_cast<std::size_t>(X.shape(0)), columns = static_cast<std::size_t>(X.shape(1));
+  return {std::span<const double>(X.data(), rows * columns), rows, columns, std::move(names)};
+}
+
+void bind_kmeans(py::module_& m) {
+  py::class_<KMeans> model(m, "KMeans");
+  model
+      .def(py::init([](std::size_t n_clusters, std::size_t n_init, std::size_t max_iter, double tol,
+                       const std::vector<std::string>& scale, std::uint64_t seed) {
+             std::vector<FeatureScale> scales;
+             for (const auto& s : scale) scales.push_back(parse_feature_scale(s));
+             return KMeans(n_clusters, n_init, max_iter, tol, std::move(scales), seed);
+           }),
+           py::arg("n_clusters"), py::arg("n_init"), py::arg("max_iter"), py::arg("tol"), py::arg("scale"),
+           py::arg("seed"))
+      .def_property_readonly("n_clusters", &KMeans::n_clusters)
+      .def_property_readonly("n_init", &KMeans::n_init)
+      .def_property_readonly("max_iter", &KMeans::max_iter)
+      .def_property_readonly("tol", &KMeans::tol)
+      .def_property_readonly("scale",
+                             [](const KMeans& model) {
+                               std::vector<std::string> out;
+                               for (auto s : model.scale()) out.emplace_back(to_string(s));
+                               return out;
+                             })
+      .def_property_readonly("seed", &KMeans::seed)
+      .def_property_readonly("fitted", &KMeans::fitted)
+      .def_property_readonly("n_features", &KMeans::n_features)
+      .def_property_readonly("feature_names", &KMeans::feature_names)
+      .def_property_readonly("inertia", &KMeans::inertia)
+      .def_property_readonly("n_iter", &KMeans::n_iter)
+      .def_property_readonly("cluster_centers",
+                             [](const KMeans& model) {
+                               auto centers = to_numpy(model.cluster_centers());
+                               return centers.reshape({static_cast<py::ssize_t>(model.n_clusters()),
+                                                       static_cast<py::ssize_t>(model.n_features())});
+                             })
+      .def(
+          "fit",
+          [](KMeans& model, const Array<double>& X, std::vector<std::string> names, std::size_t max_threads) {
+            const auto matrix = features(X, std::move(names));
+            std::vector<std::int32_t> labels;
+            {
+              py::gil_scoped_release release;
+              labels = model.fit(matrix, max_threads);
+            }
+            return to_numpy(std::move(labels));
+          },
+          py::arg("X"), py::arg("names"), py::arg("max_threads") = 0)
+      .def(
+          "predict",
+          [](const KMeans& model, const Array<double>& X, std::size_t max_threads) {
+            const auto matrix = features(X, {});
+            std::vector<std::int32_t> labels;
+            {
+              py::gil_scoped_release release;
+              labels = model.predict(matrix, max_threads);
+            }
+            return to_numpy(std::move(labels));
+          },
+          py::arg("X"), py::arg("max_threads") = 0)
+      .def("to_json", &KMeans::to_json)
+      .def_static("from_json", &KMeans::from_json, py::arg("text"))
+      .def(py::self == py::self);
+}
+
 }  // namespace
 
 void bind_segment(py::module_& m) {
@@ -199,6 +269,7 @@ void bind_segment(py::module_& m) {
   bind_quadrant(m);
   bind_rules(m);
   bind_reports(m);
+  bind_kmeans(m);
 }
 
 }  // namespace cssegment::python
