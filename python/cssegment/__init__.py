@@ -6,9 +6,21 @@ with pandas in and pandas out.
 
 from __future__ import annotations
 
-from . import datasets, segment
+from . import datasets, retention, segment
 from ._core import InvalidInputError, NotFittedError, __version__
-from .segment import QuadrantModel, RuleModel, Segment, TierModel, coverage, transitions
+from .retention import ShiftedBetaGeometric
+from .segment import (
+    CadencePolicy,
+    KMeans,
+    OwnerAssignment,
+    QuadrantModel,
+    RuleModel,
+    Segment,
+    TierModel,
+    assign_owners,
+    coverage,
+    transitions,
+)
 
 __all__ = [
     # errors and version
@@ -17,15 +29,21 @@ __all__ = [
     "__version__",
     # submodules
     "datasets",
+    "retention",
     "segment",
     # segmentation
+    "CadencePolicy",
+    "KMeans",
+    "OwnerAssignment",
     "QuadrantModel",
     "RuleModel",
     "Segment",
     "TierModel",
+    "assign_owners",
     "coverage",
     "transitions",
     # metrics
     # health
     # retention models
+    "ShiftedBetaGeometric",
 ]

@@ -4,8 +4,10 @@
 #include <pybind11/stl.h>
 
 #include "bindings.hpp"
+#include "cssegment/segment/cadence.hpp"
 #include "cssegment/segment/coverage.hpp"
 #include "cssegment/segment/kmeans.hpp"
+#include "cssegment/segment/owners.hpp"
 #include "cssegment/segment/quadrant.hpp"
 #include "cssegment/segment/rules.hpp"
 #include "cssegment/segment/tier.hpp"
@@ -262,6 +264,81 @@ void bind_kmeans(py::module_& m) {
       .def(py::self == py::self);
 }
 
+using CoverageEntry = std::tuple<std::string, std::optional<double>, bool>;
+using SeatEntry = std::tuple<std::string, std::int32_t, std::optional<double>>;
+
+void bind_owners(py::module_& m) {
+  m.def(
+      "assign_owners",
+      [](const Array<std::int32_t>& segments, const std::optional<Array<double>>& arr,
+         const std::vector<CoverageEntry>& coverage, const std::vector<SeatEntry>& csms, const std::string& strategy,
+         const std::optional<Array<std::int32_t>>& previous) {
+        std::vector<SegmentCoverage> segment_coverage;
+        for (const auto& [name, ratio, pooled] : coverage) segment_coverage.push_back({name, ratio, pooled});
+        std::vector<CsmSeat> seats;
+        for (const auto& [name, segment, capacity] : csms) seats.push_back({name, segment, capacity});
+        const auto segment_view = view(segments), previous_view = view(previous);
+        const auto arr_view = view(arr);
+        const auto parsed = parse_owner_strategy(strategy);
+        OwnerAssignment result;
+        {
+          py::gil_scoped_release release;
+          result = assign_owners(segment_view, arr_view, segment_coverage, seats, parsed, previous_view);
+        }
+        py::list books;
+        for (const auto& book : result.books)
+          books.append(py::make_tuple(book.owner, book.segment, book.csms, book.accounts, book.arr, book.capacity));
+        py::dict out;
+        out["owners"] = to_numpy(std::move(result.owners));
+        out["books"] = books;
+        out["kept"] = result.kept;
+        out["reassigned"] = result.reassigned;
+        return out;
+      },
+      py::arg("segments"), py::arg("arr"), py::arg("coverage"), py::arg("csms"), py::arg("strategy"),
+      py::arg("previous") = py::none());
+}
+
+using DaysTable = std::vector<std::pair<std::string, double>>;
+
+void bind_cadence(py::module_& m) {
+  py::class_<CadencePolicy>(m, "CadencePolicy")
+      .def(py::init<DaysTable, double, double, double, double, DaysTable, double, double>(), py::arg("base_days"),
+           py::arg("onboarding_days"), py::arg("onboarding_factor"), py::arg("renewal_window_days"),
+           py::arg("renewal_factor"), py::arg("health_factors"), py::arg("min_days"), py::arg("max_days"))
+      .def_property_readonly("base_days", &CadencePolicy::base_days)
+      .def_property_readonly("onboarding_days", &CadencePolicy::onboarding_days)
+      .def_property_readonly("onboarding_factor", &CadencePolicy::onboarding_factor)
+      .def_property_readonly("renewal_window_days", &CadencePolicy::renewal_window_days)
+      .def_property_readonly("renewal_factor", &CadencePolicy::renewal_factor)
+      .def_property_readonly("health_factors", &CadencePolicy::health_factors)
+      .def_property_readonly("min_days", &CadencePolicy::min_days)
+      .def_property_readonly("max_days", &CadencePolicy::max_days)
+      .def(
+          "schedule",
+          [](const CadencePolicy& policy, const Array<std::int32_t>& segments, const Array<std::uint8_t>& digital,
+             const std::optional<Array<double>>& tenure_days, const std::optional<Array<double>>& renewal_days,
+             const std::optional<Array<std::int32_t>>& health) {
+            const auto segment_view = view(segments);
+            const auto tenure_view = view(tenure_days), renewal_view = view(renewal_days);
+            const auto digital_view = view(digital);
+            const auto health_view = view(health);
+            CadenceSchedule result;
+            {
+              py::gil_scoped_release release;
+              result = policy.schedule(segment_view, digital_view, tenure_view, renewal_view, health_view);
+            }
+            return py::make_tuple(to_numpy(std::move(result.interval_days)), to_numpy(std::move(result.digital)),
+                                  to_numpy(std::move(result.reasons)));
+          },
+          py::arg("segments"), py::arg("digital"), py::arg("tenure_days") = py::none(),
+          py::arg("renewal_days") = py::none(), py::arg("health") = py::none())
+      .def("describe", &CadencePolicy::describe, py::arg("reason"))
+      .def("to_json", &CadencePolicy::to_json)
+      .def_static("from_json", &CadencePolicy::from_json, py::arg("text"))
+      .def(py::self == py::self);
+}
+
 }  // namespace
 
 void bind_segment(py::module_& m) {
@@ -270,6 +347,8 @@ void bind_segment(py::module_& m) {
   bind_rules(m);
   bind_reports(m);
   bind_kmeans(m);
+  bind_owners(m);
+  bind_cadence(m);
 }
 
 }  // namespace cssegment::python
