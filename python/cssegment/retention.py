@@ -128,13 +128,11 @@ class ShiftedBetaGeometric(_Model):
 
     @property
     def log_likelihood_(self) -> float:
-        self._model.alpha  # raises NotFittedError before fit
-        return float(self._model.log_likelihood)
+        return float(self._fitted().log_likelihood)
 
     @property
     def n_periods_(self) -> int:
-        self._model.alpha
-        return int(self._model.periods)
+        return int(self._fitted().periods)
 
     def survival(self, t: Periods) -> Any:
         """S(t): the share of the cohort still active at the start of period t (t = 0, 1, ...)."""

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core, _frame
-from ._core import InvalidInputError
+from ._core import InvalidInputError, NotFittedError
 
 __all__ = [
     "CadencePolicy",
@@ -68,6 +68,12 @@ class _Model:
         merged.update(params)
         type(self).__init__(self, **merged)
         return self
+
+    def _fitted(self) -> Any:
+        """The C++ model, once fitted (models that learn from data)."""
+        if not self._model.fitted:
+            raise NotFittedError(f"{type(self).__name__}: call fit() before using the model")
+        return self._model
 
     def to_json(self) -> str:
         """The model as a versioned JSON document (``kind`` and ``cssegment_version`` included)."""
@@ -553,7 +559,9 @@ class KMeans(_Model):
         for name, value in (("n_clusters", n_clusters), ("n_init", n_init), ("max_iter", max_iter)):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
                 raise InvalidInputError(f"{name}: must be a whole number >= 1, got {value!r}")
-        self._model = _core.KMeans(int(n_clusters), int(n_init), int(max_iter), float(tol), _scale_names(scale), int(seed))
+        self._model = _core.KMeans(
+            int(n_clusters), int(n_init), int(max_iter), float(tol), _scale_names(scale), int(seed)
+        )
 
     def get_params(self) -> dict[str, Any]:
         model = self._model
@@ -604,13 +612,11 @@ class KMeans(_Model):
 
     @property
     def n_features_in_(self) -> int:
-        self._model.inertia  # raises NotFittedError before fit
-        return int(self._model.n_features)
+        return int(self._fitted().n_features)
 
     @property
     def feature_names_in_(self) -> list[str]:
-        self._model.inertia
-        return list(self._model.feature_names)
+        return list(self._fitted().feature_names)
 
     def profile(self, data: pd.DataFrame, arr: str = "arr") -> pd.DataFrame:
         """Per-cluster profile of ``data``: accounts, share of accounts, ARR share and the mean of
@@ -693,8 +699,9 @@ def assign_owners(
     ``segment`` is a model (its labels, ratios and pools are used), a column of ``accounts`` or
     labels; ``csms`` a DataFrame with columns ``csm``, ``segment`` (and optional ``capacity``) or
     a mapping from segment to CSM names. ``segments`` lists the segments to staff (default: every
-    segment with a CSM ratio, or a CSM on the roster); accounts of the others get no owner. ``previous`` holds each account's earlier owner (a CSM
-    name; unknown or missing names count as no previous owner).
+    segment with a CSM ratio, or a CSM on the roster); accounts of the others get no owner.
+    ``previous`` holds each account's earlier owner (a CSM name; unknown or missing names count as
+    no previous owner).
 
     Examples
     --------
@@ -733,14 +740,12 @@ def assign_owners(
     capacity = (
         _frame.numeric(roster["capacity"], "csms['capacity']") if "capacity" in roster else np.full(len(roster), np.nan)
     )
-    seats = [
-        (name, int(s), None if np.isnan(c) else float(c)) for name, s, c in zip(names, seat_segments, capacity)
-    ]
+    seats = [(name, int(s), None if np.isnan(c) else float(c)) for name, s, c in zip(names, seat_segments, capacity)]
     if segments is not None:
         for row, (name, s, _) in enumerate(seats):
             if s < 0 or ranked[s] not in segments:
                 where = "no segment" if s < 0 else repr(ranked[s])
-                raise InvalidInputError(f"csms[{row}]: {name!r} serves {where}, which is not among segments {list(segments)}")
+                raise InvalidInputError(f"csms[{row}]: {name!r} serves {where}, not one of segments {list(segments)}")
     previous_codes = None
     if previous is not None:
         before = pd.Series(np.asarray(_labels_of(accounts, previous, "previous"), dtype=object))
@@ -755,7 +760,7 @@ def assign_owners(
     books["capacity_used"] = books["accounts"] / books["capacity"].where(books["capacity"] > 0)
     if arr is None:
         books = books.drop(columns="arr")
-    owner_labels = pd.Categorical.from_codes(result["owners"], categories=list(books.index))
+    owner_labels = pd.Categorical.from_codes(result["owners"], categories=pd.Index(list(books.index)))
     owners = pd.Series(owner_labels, index=accounts.index, name="owner")
     return OwnerAssignment(owners, books, int(result["kept"]), int(result["reassigned"]))
 
@@ -845,7 +850,9 @@ class CadencePolicy(_Model):
         segments = list(self._model.base_days)
         names = [name for name, _ in segments]
         if isinstance(segment, _SegmentModel):
-            ratios_source: Mapping[str, Ratio] | _SegmentModel | None = csm_ratios if csm_ratios is not None else segment
+            ratios_source: Mapping[str, Ratio] | _SegmentModel | None = (
+                csm_ratios if csm_ratios is not None else segment
+            )
             labels: Labels = segment.assign(accounts)  # type: ignore[attr-defined]
         else:
             ratios_source = csm_ratios
@@ -863,13 +870,13 @@ class CadencePolicy(_Model):
             health_codes = _frame.codes_for(_labels_of(accounts, health, "health"), bands, "health")
         interval, channel, reasons = self._model.schedule(codes, digital, tenure_days, renewal_days, health_codes)
         unique, inverse = np.unique(reasons, return_inverse=True)
-        reason = pd.Categorical.from_codes(inverse, categories=[self._model.describe(int(u)) for u in unique])
+        reason = pd.Categorical.from_codes(inverse, categories=pd.Index([self._model.describe(int(u)) for u in unique]))
         return pd.DataFrame(
             {
                 "segment": _frame.categorical(codes, names),
                 "interval_days": interval,
                 "touches_per_month": DAYS_PER_MONTH / interval,
-                "channel": pd.Categorical.from_codes(channel, categories=["csm", "digital"]),
+                "channel": pd.Categorical.from_codes(channel, categories=pd.Index(["csm", "digital"])),
                 "reason": reason,
             },
             index=accounts.index,
