@@ -700,8 +700,9 @@ def assign_owners(
     labels; ``csms`` a DataFrame with columns ``csm``, ``segment`` (and optional ``capacity``) or
     a mapping from segment to CSM names. ``segments`` lists the segments to staff (default: every
     segment with a CSM ratio, or a CSM on the roster); accounts of the others get no owner.
-    ``previous`` holds each account's earlier owner (a CSM name; unknown or missing names count as
-    no previous owner).
+    ``previous`` holds each account's earlier owner (a CSM name; names not on the roster, such as
+    CSMs who left, and missing values count as no previous owner). ``kept`` and ``reassigned``
+    count the accounts whose previous owner is on the roster.
 
     Examples
     --------
@@ -869,8 +870,10 @@ class CadencePolicy(_Model):
         if health is not None:
             health_codes = _frame.codes_for(_labels_of(accounts, health, "health"), bands, "health")
         interval, channel, reasons = self._model.schedule(codes, digital, tenure_days, renewal_days, health_codes)
+        # Several codes may read the same (a health band with factor 1 changes nothing).
         unique, inverse = np.unique(reasons, return_inverse=True)
-        reason = pd.Categorical.from_codes(inverse, categories=pd.Index([self._model.describe(int(u)) for u in unique]))
+        texts, text_codes = pd.factorize(np.array([self._model.describe(int(u)) for u in unique], dtype=object))
+        reason = pd.Categorical.from_codes(texts[inverse], categories=pd.Index(text_codes))
         return pd.DataFrame(
             {
                 "segment": _frame.categorical(codes, names),
