@@ -545,7 +545,7 @@ def test_kmeans_round_trips_and_params(rng):
     assert model.set_params(n_clusters=3).get_params()["n_clusters"] == 3
     assert "KMeans" in model._repr_html_()
     with pytest.raises(cs.NotFittedError):
-        model.inertia_
+        _ = model.inertia_
 
 
 @pytest.mark.parametrize(
