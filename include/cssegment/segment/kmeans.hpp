@@ -150,11 +150,11 @@ public:
   // Fits the model and returns each row's cluster (0..k-1). `max_threads` 0 uses every core.
   std::vector<std::int32_t> fit(const FeatureMatrix& X, std::size_t max_threads = 0) {
     check_shape(X, /*fitting=*/true);
-    KMeans fitted = *this;
+    KMeans fitted = *this;  // *this changes only once the fit succeeded
     fitted.feature_names_ = X.names;
-    detail::RowMatrix Z = prepare(X);
+    detail::RowMatrix Z = prepare(X, {}, {}, max_threads);
     fitted.learn_scaling(Z);
-    fitted.standardize(Z);
+    fitted.standardize(Z, max_threads);
     const double tolerance = tol_ * mean_variance(Z);
     detail::SplitMix64 rng(seed_);
     std::vector<std::int32_t> best_labels;
@@ -172,6 +172,7 @@ public:
       }
     }
     fitted.inertia_ = best_inertia;
+    fitted.number_clusters_canonically(best_labels);
     *this = std::move(fitted);
     return best_labels;
   }
@@ -179,8 +180,7 @@ public:
   std::vector<std::int32_t> predict(const FeatureMatrix& X, std::size_t max_threads = 0) const {
     require_fitted();
     check_shape(X, /*fitting=*/false);
-    detail::RowMatrix Z = prepare(X);
-    standardize(Z);
+    detail::RowMatrix Z = prepare(X, offset_, spread_, max_threads);
     const Eigen::Map<const detail::RowMatrix> centers(centers_.data(), static_cast<Eigen::Index>(n_clusters_),
                                                       static_cast<Eigen::Index>(n_features()));
     std::vector<std::int32_t> labels(X.rows);
@@ -258,24 +258,54 @@ private:
     }
   }
 
-  // Checks every value and applies log1p to log features.
-  detail::RowMatrix prepare(const FeatureMatrix& X) const {
+  // Numbers clusters by their centres in lexicographic order (first feature first), so that the
+  // numbering does not depend on which random draw found each cluster.
+  void number_clusters_canonically(std::vector<std::int32_t>& labels) {
+    const std::size_t k = n_clusters_, d = n_features();
+    std::vector<std::size_t> order(k);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return std::lexicographical_compare(centers_.begin() + static_cast<std::ptrdiff_t>(a * d),
+                                          centers_.begin() + static_cast<std::ptrdiff_t>((a + 1) * d),
+                                          centers_.begin() + static_cast<std::ptrdiff_t>(b * d),
+                                          centers_.begin() + static_cast<std::ptrdiff_t>((b + 1) * d));
+    });
+    std::vector<double> sorted(centers_.size());
+    std::vector<std::int32_t> renumber(k);
+    for (std::size_t rank = 0; rank < k; ++rank) {
+      std::copy_n(centers_.begin() + static_cast<std::ptrdiff_t>(order[rank] * d), d,
+                  sorted.begin() + static_cast<std::ptrdiff_t>(rank * d));
+      renumber[order[rank]] = static_cast<std::int32_t>(rank);
+    }
+    centers_ = std::move(sorted);
+    for (auto& label : labels) label = renumber[static_cast<std::size_t>(label)];
+  }
+
+  // Checks every value and returns (f(x) - offset) / spread per feature, f = log1p for log
+  // features (identity otherwise), in parallel over rows. Empty offset/spread: f(x) alone.
+  detail::RowMatrix prepare(const FeatureMatrix& X, std::span<const double> offset, std::span<const double> spread,
+                            std::size_t max_threads) const {
     const std::size_t d = X.columns;
     detail::RowMatrix Z(static_cast<Eigen::Index>(X.rows), static_cast<Eigen::Index>(d));
-    std::vector<bool> logged(d);
+    std::vector<std::uint8_t> logged(d);
     for (std::size_t j = 0; j < d; ++j) logged[j] = scale_of(j) == FeatureScale::log;
-    for (std::size_t i = 0; i < X.rows; ++i) {
-      for (std::size_t j = 0; j < d; ++j) {
-        double value = X.values[i * d + j];
-        if (!std::isfinite(value) || (logged[j] && value < 0.0)) [[unlikely]]
-          fail_at(X.column_argument(j), i, value,
-                  std::isnan(value)   ? "missing value; k-means needs every feature of every row"
-                  : std::isinf(value) ? "features must be finite"
-                                      : "scale='log' needs values >= 0 (log1p is applied)");
-        if (logged[j]) value = std::log1p(value);
-        Z(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = value;
+    const bool scaled = !offset.empty();
+    detail::for_each_chunk(X.rows, max_threads, [&](std::size_t, std::size_t begin, std::size_t end) {
+      for (std::size_t i = begin; i < end; ++i) {
+        double* out = Z.data() + i * d;
+        const double* in = X.values.data() + i * d;
+        for (std::size_t j = 0; j < d; ++j) {
+          double value = in[j];
+          if (!std::isfinite(value) || (logged[j] && value < 0.0)) [[unlikely]]
+            fail_at(X.column_argument(j), i, value,
+                    std::isnan(value)   ? "missing value; k-means needs every feature of every row"
+                    : std::isinf(value) ? "features must be finite"
+                                        : "scale='log' needs values >= 0 (log1p is applied)");
+          if (logged[j]) value = std::log1p(value);
+          out[j] = scaled ? (value - offset[j]) / spread[j] : value;
+        }
       }
-    }
+    });
     return Z;
   }
 
@@ -295,10 +325,18 @@ private:
     }
   }
 
-  void standardize(detail::RowMatrix& Z) const {
+  bool scales_features() const {
+    return std::any_of(scale_.begin(), scale_.end(), [](FeatureScale s) { return s != FeatureScale::none; });
+  }
+
+  void standardize(detail::RowMatrix& Z, std::size_t max_threads) const {
+    if (!scales_features()) return;
     const auto d = static_cast<Eigen::Index>(offset_.size());
     const Eigen::Map<const Eigen::RowVectorXd> offset(offset_.data(), d), spread(spread_.data(), d);
-    Z = (Z.rowwise() - offset).array().rowwise() / spread.array();
+    detail::for_each_chunk(static_cast<std::size_t>(Z.rows()), max_threads, [&](std::size_t, std::size_t begin, std::size_t end) {
+      auto rows = Z.middleRows(static_cast<Eigen::Index>(begin), static_cast<Eigen::Index>(end - begin));
+      rows = (rows.rowwise() - offset).array().rowwise() / spread.array();
+    });
   }
 
   // scikit-learn's convention: tol is relative to the mean variance of the (scaled) features.
@@ -385,13 +423,15 @@ private:
       dots.topRows(m).noalias() = Z.middleRows(static_cast<Eigen::Index>(block), m) * centers.transpose();
       for (Eigen::Index r = 0; r < m; ++r) {
         const double* row = dots.row(r).data();
-        Eigen::Index nearest = 0;
+        std::int32_t nearest = 0;
         double best = center_norms[0] - 2.0 * row[0];
-        for (Eigen::Index j = 1; j < k; ++j) {
+        for (Eigen::Index j = 1; j < k; ++j) {  // branch-free: which centre wins is unpredictable
           const double distance = center_norms[j] - 2.0 * row[j];
-          if (distance < best) best = distance, nearest = j;
+          const bool closer = distance < best;
+          best = closer ? distance : best;
+          nearest = closer ? static_cast<std::int32_t>(j) : nearest;
         }
-        visit(block + static_cast<std::size_t>(r), static_cast<std::int32_t>(nearest), best);
+        visit(block + static_cast<std::size_t>(r), nearest, best);
       }
     }
   }
@@ -422,7 +462,9 @@ private:
                              [&](std::size_t i, std::int32_t nearest, double) {
                                changes += labels[i] != nearest;
                                labels[i] = nearest;
-                               sums.row(nearest) += Z.row(static_cast<Eigen::Index>(i));
+                               const double* point = Z.data() + i * static_cast<std::size_t>(d);
+                               double* sum = sums.data() + static_cast<std::size_t>(nearest) * static_cast<std::size_t>(d);
+                               for (Eigen::Index j = 0; j < d; ++j) sum[j] += point[j];
                                ++counts[static_cast<std::size_t>(nearest)];
                              });
             chunk_changes[chunk] = changes;
