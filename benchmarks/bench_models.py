@@ -20,7 +20,7 @@ import cssegment as cs
 import numpy as np
 import scipy
 import sklearn
-from bench_segment import Row, best_of, load_warning, ms, print_table
+from bench_segment import Row, best_of, load_warning, print_table
 from machine import machine_note
 from scipy import optimize, special
 from sklearn.cluster import KMeans as SkKMeans
