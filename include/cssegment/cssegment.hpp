@@ -10,9 +10,23 @@
 
 #include "cssegment/datasets/synthetic_book.hpp"
 
+#include "cssegment/metrics/cohorts.hpp"
+#include "cssegment/metrics/ledger.hpp"
+#include "cssegment/metrics/movements.hpp"
+#include "cssegment/metrics/nps.hpp"
+#include "cssegment/metrics/partials.hpp"
+#include "cssegment/metrics/retention.hpp"
+#include "cssegment/metrics/value.hpp"
+
+#include "cssegment/retention/hypergeometric.hpp"
+#include "cssegment/retention/sbg.hpp"
+
+#include "cssegment/segment/cadence.hpp"
 #include "cssegment/segment/coverage.hpp"
 #include "cssegment/segment/expression.hpp"
+#include "cssegment/segment/kmeans.hpp"
 #include "cssegment/segment/missing_policy.hpp"
+#include "cssegment/segment/owners.hpp"
 #include "cssegment/segment/quadrant.hpp"
 #include "cssegment/segment/rules.hpp"
 #include "cssegment/segment/tier.hpp"

@@ -6,8 +6,18 @@ with pandas in and pandas out.
 
 from __future__ import annotations
 
-from . import datasets, retention, segment
+from . import datasets, metrics, retention, segment
 from ._core import InvalidInputError, NotFittedError, __version__
+from .metrics import (
+    RevenueLedger,
+    cac,
+    cac_payback,
+    cltv,
+    cltv_cac_ratio,
+    crc,
+    nps,
+    nps_difference,
+)
 from .retention import ShiftedBetaGeometric
 from .segment import (
     CadencePolicy,
@@ -29,6 +39,7 @@ __all__ = [
     "__version__",
     # submodules
     "datasets",
+    "metrics",
     "retention",
     "segment",
     # segmentation
@@ -43,6 +54,14 @@ __all__ = [
     "coverage",
     "transitions",
     # metrics
+    "RevenueLedger",
+    "cac",
+    "cac_payback",
+    "cltv",
+    "cltv_cac_ratio",
+    "crc",
+    "nps",
+    "nps_difference",
     # health
     # retention models
     "ShiftedBetaGeometric",

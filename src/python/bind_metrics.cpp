@@ -1,8 +1,273 @@
-// Bindings of the metrics area.
+// Bindings of the metrics area: the revenue ledger, segments, mergeable partial sums and the
+// tables computed from them.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include <pybind11/stl.h>
+
 #include "bindings.hpp"
+#include "cssegment/metrics/cohorts.hpp"
+#include "cssegment/metrics/ledger.hpp"
+#include "cssegment/metrics/movements.hpp"
+#include "cssegment/metrics/nps.hpp"
+#include "cssegment/metrics/partials.hpp"
+#include "cssegment/metrics/retention.hpp"
+#include "cssegment/metrics/value.hpp"
 
 namespace cssegment::python {
 
-void bind_metrics(py::module_& m) { static_cast<void>(m); }
+namespace {
+
+RevenueLedger ledger_from_rows(const Array<std::int64_t>& accounts, const Array<std::int64_t>& periods,
+                               std::int64_t ticks_per_day, const Array<double>& amounts,
+                               std::optional<std::int64_t> first_period, std::optional<std::size_t> n_periods,
+                               const std::tuple<std::string, std::string, std::string>& columns) {
+  const LedgerColumns names{std::get<0>(columns), std::get<1>(columns), std::get<2>(columns)};
+  const auto account_view = view(accounts);
+  const PeriodKeys period_keys{view(periods), ticks_per_day};
+  const auto amount_view = view(amounts);
+  std::optional<std::pair<std::int64_t, std::size_t>> range;
+  if (first_period && n_periods) range = std::pair{*first_period, *n_periods};
+  py::gil_scoped_release release;
+  return RevenueLedger::from_rows(account_view, period_keys, amount_view, range, names);
+}
+
+const AccountSegments& segments_or_one(const std::optional<AccountSegments>& segments) {
+  static const AccountSegments one;
+  return segments ? *segments : one;
+}
+
+// Moves named columns into numpy arrays without copying.
+template <class Columns>
+py::dict columns_dict(Columns& columns) {
+  py::dict out;
+  for (auto& [name, column] : columns) out[name] = to_numpy(std::move(*column));
+  return out;
+}
+
+py::dict movement_columns(const PartialSums& sums) {
+  MovementTable table = movement_table(sums);
+  std::pair<const char*, std::vector<double>*> columns[] = {
+      {"start", &table.start},
+      {"new", &table.new_revenue},
+      {"reactivation", &table.reactivation},
+      {"expansion", &table.expansion},
+      {"contraction", &table.contraction},
+      {"churn", &table.churn},
+      {"end", &table.end},
+      {"logos_start", &table.logos_start},
+      {"logos_new", &table.logos_new},
+      {"logos_reactivated", &table.logos_reactivated},
+      {"logos_churned", &table.logos_churned},
+      {"logos_end", &table.logos_end},
+      {"quick_ratio", &table.quick_ratio}};
+  return columns_dict(columns);
+}
+
+py::dict retention_columns(const PartialSums& sums, double masks_churn_below) {
+  RetentionTable table = retention_table(sums, masks_churn_below);
+  std::pair<const char*, std::vector<double>*> columns[] = {{"cohort_accounts", &table.cohort_accounts},
+                                                            {"start_revenue", &table.start_revenue},
+                                                            {"end_revenue", &table.end_revenue},
+                                                            {"retained_revenue", &table.retained_revenue},
+                                                            {"nrr", &table.nrr},
+                                                            {"grr", &table.grr},
+                                                            {"logo_retention", &table.logo_retention}};
+  py::dict out = columns_dict(columns);
+  py::array_t<bool> masks(static_cast<py::ssize_t>(table.nrr_masks_churn.size()));
+  for (std::size_t i = 0; i < table.nrr_masks_churn.size(); ++i) masks.mutable_at(i) = table.nrr_masks_churn[i];
+  out["nrr_masks_churn"] = masks;
+  return out;
+}
+
+py::dict cohort_columns(const RevenueLedger& ledger, const std::optional<AccountSegments>& segments,
+                        std::int64_t cohort_length, bool include_first_period) {
+  CohortSums sums;
+  {
+    py::gil_scoped_release release;
+    sums = cohort_sums(ledger, segments_or_one(segments), {cohort_length, include_first_period});
+  }
+  const auto blocks = static_cast<py::ssize_t>(sums.sums.rows());
+  const auto groups = static_cast<py::ssize_t>(sums.sums.segments());
+  const auto ages = static_cast<py::ssize_t>(sums.periods);
+  py::dict out;
+  for (auto [name, field] : {std::pair{"revenue", cohort_revenue}, std::pair{"paying", cohort_paying},
+                             std::pair{"surviving", cohort_surviving}}) {
+    py::array_t<double> values({blocks, groups, ages});
+    auto cells = values.mutable_unchecked<3>();
+    for (py::ssize_t b = 0; b < blocks; ++b)
+      for (py::ssize_t s = 0; s < groups; ++s)
+        for (py::ssize_t t = 0; t < ages; ++t)
+          cells(b, s, t) = sums.value(static_cast<std::size_t>(b), static_cast<std::size_t>(s),
+                                      static_cast<std::size_t>(t), field);
+    out[name] = values;
+  }
+  py::array_t<std::int64_t> observed({blocks, groups});
+  auto cells = observed.mutable_unchecked<2>();
+  for (py::ssize_t b = 0; b < blocks; ++b)
+    for (py::ssize_t s = 0; s < groups; ++s)
+      cells(b, s) = sums.observed_ages(static_cast<std::size_t>(b), static_cast<std::size_t>(s));
+  out["observed_ages"] = observed;
+  return out;
+}
+
+py::dict nps_columns(const Array<double>& scores, const std::optional<Array<std::int32_t>>& groups,
+                     std::size_t group_count) {
+  const std::vector<NpsCounts> counts = nps_counts(view(scores), view(groups), group_count);
+  std::vector<double> n, promoters, passives, detractors, nps, standard_error, low, high;
+  for (const NpsCounts& c : counts) {
+    const NpsEstimate e = nps_estimate(c);
+    n.push_back(static_cast<double>(e.n));
+    promoters.push_back(static_cast<double>(e.promoters));
+    passives.push_back(static_cast<double>(e.passives));
+    detractors.push_back(static_cast<double>(e.detractors));
+    nps.push_back(e.nps);
+    standard_error.push_back(e.standard_error);
+    low.push_back(e.low);
+    high.push_back(e.high);
+  }
+  std::pair<const char*, std::vector<double>*> columns[] = {
+      {"nps", &nps},           {"standard_error", &standard_error}, {"ci_low", &low},
+      {"ci_high", &high},      {"n", &n},                           {"promoters", &promoters},
+      {"passives", &passives}, {"detractors", &detractors}};
+  return columns_dict(columns);
+}
+
+py::dict nps_difference_of(const Array<double>& a, const Array<double>& b) {
+  auto estimate = [](const Array<double>& scores, const char* argument) {
+    return nps_estimate(nps_counts(view(scores), {}, 1, argument)[0]);
+  };
+  const NpsEstimate ea = estimate(a, "a"), eb = estimate(b, "b");
+  const NpsDifference d = nps_difference(ea, eb);
+  py::dict out;
+  out["difference"] = d.difference;
+  out["standard_error"] = d.standard_error;
+  out["z"] = d.z;
+  out["p_value"] = d.p_value;
+  out["ci_low"] = d.low;
+  out["ci_high"] = d.high;
+  out["nps_a"] = ea.nps;
+  out["nps_b"] = eb.nps;
+  return out;
+}
+
+}  // namespace
+
+void bind_metrics(py::module_& m) {
+  py::class_<AccountSegments>(m, "AccountSegments")
+      .def_static(
+          "per_account",
+          [](const RevenueLedger& ledger, const Array<std::int64_t>& keys, const Array<std::int32_t>& codes,
+             std::size_t segments) { return AccountSegments::per_account(ledger, view(keys), view(codes), segments); },
+          py::arg("ledger"), py::arg("keys"), py::arg("codes"), py::arg("segments"))
+      .def_static(
+          "per_period",
+          [](const RevenueLedger& ledger, const Array<std::int64_t>& keys, const Array<std::int64_t>& periods,
+             std::int64_t ticks_per_day, const Array<std::int32_t>& codes, std::size_t segments) {
+            return AccountSegments::per_period(ledger, view(keys), {view(periods), ticks_per_day}, view(codes),
+                                               segments);
+          },
+          py::arg("ledger"), py::arg("keys"), py::arg("periods"), py::arg("ticks_per_day"), py::arg("codes"),
+          py::arg("segments"))
+      .def_property_readonly("count", &AccountSegments::count)
+      .def("first_unsegmented", &AccountSegments::first_unsegmented, py::arg("ledger"));
+
+  py::class_<PartialSums>(m, "PartialSums")
+      .def_property_readonly("kind", &PartialSums::kind)
+      .def_property_readonly("parameter", &PartialSums::parameter)
+      .def_property_readonly("first_period", &PartialSums::first_period)
+      .def_property_readonly("rows", &PartialSums::rows)
+      .def_property_readonly("segments", &PartialSums::segments)
+      .def("merge", &PartialSums::merge, py::arg("other"), py::return_value_policy::reference_internal)
+      .def("copy", [](const PartialSums& sums) { return sums; })
+      .def("to_json", &PartialSums::to_json)
+      .def_static("from_json", &PartialSums::from_json, py::arg("text"))
+      .def("__eq__", [](const PartialSums& a, const PartialSums& b) { return a == b; })
+      .def(py::pickle([](const PartialSums& sums) { return sums.to_json(); },
+                      [](const std::string& text) { return PartialSums::from_json(text); }));
+
+  py::class_<RevenueLedger>(m, "RevenueLedger")
+      .def_static("from_rows", &ledger_from_rows, py::arg("accounts"), py::arg("periods"), py::arg("ticks_per_day"),
+                  py::arg("amounts"), py::arg("first_period") = py::none(), py::arg("n_periods") = py::none(),
+                  py::arg("names") = std::tuple<std::string, std::string, std::string>{"account", "period", "amount"})
+      .def_property_readonly("accounts", &RevenueLedger::accounts)
+      .def_property_readonly("periods", &RevenueLedger::periods)
+      .def_property_readonly("first_period", &RevenueLedger::first_period)
+      .def_property_readonly("account_keys",
+                             [](py::object self) {
+                               const auto& keys = self.cast<const RevenueLedger&>().account_keys();
+                               return py::array_t<std::int64_t>({keys.size()}, {sizeof(std::int64_t)}, keys.data(), self);
+                             })
+      .def_property_readonly("matrix",
+                             [](py::object self) {
+                               const auto& ledger = self.cast<const RevenueLedger&>();
+                               const std::size_t periods = ledger.periods();
+                               py::array_t<double> matrix({ledger.accounts(), periods},
+                                                          {periods * sizeof(double), sizeof(double)},
+                                                          ledger.matrix().data(), self);
+                               py::detail::array_proxy(matrix.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+                               return matrix;
+                             })
+      .def("summary",
+           [](const RevenueLedger& ledger) {
+             const LedgerSummary& s = ledger.summary();
+             py::dict out;
+             out["rows_read"] = s.rows_read;
+             out["accounts"] = s.accounts;
+             out["periods"] = s.periods;
+             out["duplicate_rows"] = s.duplicate_rows;
+             return out;
+           })
+      .def(
+          "movement_partials",
+          [](const RevenueLedger& ledger, const std::optional<AccountSegments>& segments,
+             std::optional<std::int64_t> window) {
+            py::gil_scoped_release release;
+            return movement_partials(ledger, segments_or_one(segments), window);
+          },
+          py::arg("segments"), py::arg("reactivation_window"))
+      .def(
+          "retention_partials",
+          [](const RevenueLedger& ledger, const std::optional<AccountSegments>& segments, std::int64_t horizon) {
+            py::gil_scoped_release release;
+            return retention_partials(ledger, segments_or_one(segments), horizon);
+          },
+          py::arg("segments"), py::arg("horizon"))
+      .def("cohort_sums", &cohort_columns, py::arg("segments"), py::arg("cohort_length"),
+           py::arg("include_first_period"));
+
+  m.def("movement_table", &movement_columns, py::arg("partials"));
+  m.def("retention_table", &retention_columns, py::arg("partials"), py::arg("masks_churn_below"));
+  m.def(
+      "cltv",
+      [](const Array<double>& arpa, const Array<double>& churn_rate, const Array<double>& cost_to_serve,
+         const Array<double>& gross_margin, const Array<double>& discount_rate) {
+        return to_numpy(cltv(view(arpa), view(churn_rate), view(cost_to_serve), view(gross_margin),
+                             view(discount_rate)));
+      },
+      py::arg("arpa"), py::arg("churn_rate"), py::arg("cost_to_serve"), py::arg("gross_margin"),
+      py::arg("discount_rate"));
+  m.def(
+      "per_customer",
+      [](const Array<double>& amount, const Array<double>& customers, const std::string& amount_name,
+         const std::string& customers_name) {
+        return to_numpy(per_customer(view(amount), view(customers), amount_name, customers_name));
+      },
+      py::arg("amount"), py::arg("customers"), py::arg("amount_name"), py::arg("customers_name"));
+  m.def(
+      "cac_payback",
+      [](const Array<double>& cac, const Array<double>& arpa_new, const Array<double>& gross_margin) {
+        return to_numpy(cac_payback(view(cac), view(arpa_new), view(gross_margin)));
+      },
+      py::arg("cac"), py::arg("arpa_new"), py::arg("gross_margin"));
+  m.def("nps", &nps_columns, py::arg("scores"), py::arg("groups"), py::arg("group_count"));
+  m.def("nps_difference", &nps_difference_of, py::arg("a"), py::arg("b"));
+  m.def("check_horizon", &check_horizon, py::arg("horizon"));
+  m.def("check_reactivation_window", &check_reactivation_window, py::arg("reactivation_window"));
+}
 
 }  // namespace cssegment::python

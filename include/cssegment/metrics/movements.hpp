@@ -1,0 +1,121 @@
+#pragma once
+// Revenue movements from period p-1 to p (DESIGN.md section 4): new, reactivation, expansion,
+// contraction and churn, with end = start + new + reactivation + expansion - contraction - churn.
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include "cssegment/core/parallel.hpp"
+#include "cssegment/metrics/ledger.hpp"
+#include "cssegment/metrics/partials.hpp"
+
+namespace cssegment {
+
+// Fields of the movement partial sums, in table order.
+enum MovementField : std::size_t {
+  movement_start,
+  movement_new,
+  movement_reactivation,
+  movement_expansion,
+  movement_contraction,
+  movement_churn,
+  movement_end,
+  movement_logos_start,
+  movement_logos_new,
+  movement_logos_reactivated,
+  movement_logos_churned,
+  movement_logos_end,
+  movement_fields
+};
+
+// Accounts per parallel chunk of the metric passes.
+inline constexpr std::size_t metrics_chunk_accounts = 4096;
+
+inline void check_reactivation_window(std::optional<std::int64_t> window) {
+  if (window && *window < 0) fail("reactivation_window", std::to_string(*window) + " must be >= 0 or None");
+}
+
+// Partial sums per (period p = 1 .. periods-1, segment); row i holds the move into period i+1.
+// An account's move is attributed to its segment at p when it has revenue at p, else at p-1.
+// A return after more than `reactivation_window` empty periods counts as new (none: never).
+inline PartialSums movement_partials(const RevenueLedger& ledger, const AccountSegments& segments,
+                                     std::optional<std::int64_t> reactivation_window = std::nullopt) {
+  check_reactivation_window(reactivation_window);
+  const std::size_t periods = ledger.periods();
+  const std::size_t rows = periods > 0 ? periods - 1 : 0;
+  PartialSums total("movements", reactivation_window.value_or(-1), ledger.first_period() + 1, rows, segments.count(),
+                    movement_fields);
+  std::mutex merging;
+  parallel_for(ledger.accounts(), metrics_chunk_accounts, [&](std::size_t begin, std::size_t end) {
+    PartialSums local("movements", total.parameter(), total.first_period(), rows, segments.count(), movement_fields);
+    for (std::size_t a = begin; a < end; ++a) {
+      const auto revenue = ledger.row(a);
+      std::int64_t last_paid = periods > 0 && revenue[0] > 0.0 ? 0 : -1;
+      for (std::size_t p = 1; p < periods; ++p) {
+        const double before = revenue[p - 1], now = revenue[p];
+        if (before == 0.0 && now == 0.0) continue;
+        const auto segment = static_cast<std::size_t>(segments.at(a, now > 0.0 ? p : p - 1));
+        auto field = [&](std::size_t f) -> ExactTotal& { return local.at(p - 1, segment, f); };
+        const ExactTotal exact_before = to_exact(before), exact_now = to_exact(now);
+        if (before > 0.0) {
+          field(movement_start) += exact_before;
+          field(movement_logos_start) += 1;
+        }
+        if (now > 0.0) {
+          field(movement_end) += exact_now;
+          field(movement_logos_end) += 1;
+        }
+        if (before == 0.0) {
+          const auto gap = static_cast<std::int64_t>(p) - 1 - last_paid;
+          const bool returning = last_paid >= 0 && (!reactivation_window || gap <= *reactivation_window);
+          field(returning ? movement_reactivation : movement_new) += exact_now;
+          field(returning ? movement_logos_reactivated : movement_logos_new) += 1;
+        } else if (now == 0.0) {
+          field(movement_churn) += exact_before;
+          field(movement_logos_churned) += 1;
+        } else if (exact_now > exact_before) {
+          field(movement_expansion) += exact_now - exact_before;
+        } else {
+          field(movement_contraction) += exact_before - exact_now;
+        }
+        if (now > 0.0) last_paid = static_cast<std::int64_t>(p);
+      }
+    }
+    const std::lock_guard lock(merging);
+    total.merge(local);
+  });
+  return total;
+}
+
+// The movement table, one row per (period, segment) of the partial sums, period-major.
+struct MovementTable {
+  std::vector<double> start, new_revenue, reactivation, expansion, contraction, churn, end;
+  std::vector<double> logos_start, logos_new, logos_reactivated, logos_churned, logos_end;
+  // (new + reactivation + expansion) / (contraction + churn); NaN when nothing was lost.
+  std::vector<double> quick_ratio;
+};
+
+inline MovementTable movement_table(const PartialSums& sums) {
+  if (sums.kind() != "movements" || sums.fields() != movement_fields)
+    fail("partials", "are partial sums of " + single_quoted(sums.kind()) + ", not of movements");
+  MovementTable table;
+  std::vector<double>* columns[] = {&table.start,          &table.new_revenue,  &table.reactivation,
+                                    &table.expansion,      &table.contraction,  &table.churn,
+                                    &table.end,            &table.logos_start,  &table.logos_new,
+                                    &table.logos_reactivated, &table.logos_churned, &table.logos_end};
+  for (std::size_t r = 0; r < sums.rows(); ++r)
+    for (std::size_t s = 0; s < sums.segments(); ++s) {
+      for (std::size_t f = 0; f < movement_fields; ++f)
+        columns[f]->push_back(f < movement_logos_start ? sums.value(r, s, f) : sums.count(r, s, f));
+      const ExactTotal gained = sums.at(r, s, movement_new) + sums.at(r, s, movement_reactivation) +
+                                sums.at(r, s, movement_expansion);
+      const ExactTotal lost = sums.at(r, s, movement_contraction) + sums.at(r, s, movement_churn);
+      table.quick_ratio.push_back(lost == 0 ? NAN : from_exact(gained) / from_exact(lost));
+    }
+  return table;
+}
+
+}  // namespace cssegment

@@ -1,0 +1,196 @@
+"""Ledger metrics over Dask DataFrames, equal to the in-memory results.
+
+The rows are shuffled by account, so that every account's whole history lives in one partition
+(reactivation windows and retention horizons never cross partitions). Each partition builds its
+own ledger over the global periods and computes the C++ core's partial sums; the partial sums
+(exact fixed-point totals) are merged in a tree and turned into the same tables as
+:meth:`cssegment.RevenueLedger.movements` and :meth:`~cssegment.RevenueLedger.retention`.
+Because the totals are exact, the result does not depend on the partitioning: it equals the
+in-memory result bit for bit.
+
+Requires the ``dask`` extra (``pip install 'cssegment[dask]'``); import it as
+``import cssegment.dask``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import dask
+import dask.dataframe as dd
+import numpy as np
+import pandas as pd
+
+from . import _core
+from ._core import InvalidInputError
+from .metrics import (
+    RevenueLedger,
+    _long_segment_column,
+    _movement_frame,
+    _period_keys,
+    _PeriodKind,
+    _retention_frame,
+    _segment_categories,
+)
+
+__all__ = ["movements", "retention"]
+
+Segments = pd.Series | pd.DataFrame | str | None
+
+
+def movements(
+    ddf: dd.DataFrame,
+    account: str = "account_id",
+    period: str = "month",
+    amount: str = "mrr",
+    by: Segments = None,
+    reactivation_window: int | None = None,
+) -> pd.DataFrame:
+    """:meth:`cssegment.RevenueLedger.movements` over a Dask DataFrame of long revenue rows.
+
+    Parameters
+    ----------
+    ddf : dask.dataframe.DataFrame
+        Rows of (account, period, amount), as for :class:`cssegment.RevenueLedger`.
+    account, period, amount : str
+        Column names.
+    by : pandas.Series, pandas.DataFrame or str, optional
+        Segments: a pandas Series indexed by account id or a long pandas frame, as in memory
+        (sent to every partition), or the name of a column of `ddf` holding each row's segment
+        (the account's segment in that period).
+    reactivation_window : int, optional
+        As in memory.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Equal to the in-memory result on the same rows.
+    """
+    _core.check_reactivation_window(reactivation_window)
+    return _compute(ddf, (account, period, amount), by, "movements", reactivation_window)
+
+
+def retention(
+    ddf: dd.DataFrame,
+    horizon: int = 12,
+    account: str = "account_id",
+    period: str = "month",
+    amount: str = "mrr",
+    by: Segments = None,
+    masks_churn_below: float = 0.9,
+) -> pd.DataFrame:
+    """:meth:`cssegment.RevenueLedger.retention` over a Dask DataFrame of long revenue rows.
+
+    Parameters are those of :func:`movements` plus `horizon` and `masks_churn_below` as in
+    memory. Returns a pandas DataFrame equal to the in-memory result on the same rows.
+    """
+    _core.check_horizon(horizon)
+    return _compute(ddf, (account, period, amount), by, "retention", horizon, masks_churn_below)
+
+
+def _compute(
+    ddf: dd.DataFrame,
+    names: tuple[str, str, str],
+    by: Segments,
+    what: str,
+    parameter: int | None,
+    masks_churn_below: float = 0.9,
+) -> pd.DataFrame:
+    if not isinstance(ddf, dd.DataFrame):
+        raise InvalidInputError(f"ddf: expected a dask.dataframe.DataFrame, got {type(ddf).__name__}")
+    columns = list(names) + ([by] if isinstance(by, str) else [])
+    for name in columns:
+        if name not in ddf.columns:
+            known = ", ".join(repr(str(c)) for c in list(ddf.columns)[:20]) or "none"
+            raise InvalidInputError(f"ddf: no column {name!r} (columns: {known})")
+    if by is not None and not isinstance(by, (str, pd.Series, pd.DataFrame)):
+        raise InvalidInputError(
+            f"by: expected a pandas Series or DataFrame, or the name of a column of ddf; got {type(by).__name__}"
+        )
+    rows = ddf[columns]
+    kind, first, count = _global_periods(rows[names[1]])
+    categories = _global_categories(rows, by, names)
+    shuffled = rows.shuffle(on=names[0])
+    shared_by = dask.delayed(by, pure=True) if isinstance(by, (pd.Series, pd.DataFrame)) else by
+    partials = [
+        dask.delayed(_partition_partials)(part, names, (first, count), shared_by, categories, what, parameter)
+        for part in shuffled.to_delayed()
+    ]
+    total = _tree(partials, dask.delayed(_merged))
+    if total is None:
+        raise InvalidInputError("ddf: has no partitions")
+    (sums,) = dask.compute(total)
+    if what == "movements":
+        return _movement_frame(sums, kind, categories)
+    return _retention_frame(sums, kind, categories, masks_churn_below)
+
+
+def _partition_range(periods: pd.Series) -> tuple[_PeriodKind | None, int, int]:
+    """Kind and first and last ordinal of a partition's periods, read (and checked) by the core."""
+    keys, kind = _period_keys(periods, "period")
+    if len(keys) == 0:
+        return None, 0, -1
+    ledger = _core.RevenueLedger.from_rows(
+        np.zeros(len(keys), dtype=np.int64), keys, kind.ticks_per_day(), np.zeros(len(keys))
+    )
+    return kind, ledger.first_period, ledger.first_period + ledger.periods - 1
+
+
+def _global_periods(periods: dd.Series) -> tuple[_PeriodKind, int, int]:
+    """The kind of the periods and the (first ordinal, count) every partition's ledger spans."""
+    ranges = dask.compute(*[dask.delayed(_partition_range)(part) for part in periods.to_delayed()])
+    seen = [(kind, low, high) for kind, low, high in ranges if kind is not None]
+    if not seen:
+        raise InvalidInputError("ddf: has no rows")
+    kinds = {kind for kind, _, _ in seen}
+    if len({(k.name, None if k.name == "datetime" else k.freq) for k in kinds}) > 1:
+        raise InvalidInputError(f"period: partitions hold different kinds of periods: {', '.join(map(str, kinds))}")
+    first = min(low for _, low, _ in seen)
+    last = max(high for _, _, high in seen)
+    return seen[0][0], first, last - first + 1
+
+
+def _global_categories(rows: dd.DataFrame, by: Segments, names: tuple[str, str, str]) -> list[str] | None:
+    """Segment names shared by every partition: a categorical's order, else sorted labels."""
+    if by is None:
+        return None
+    if isinstance(by, pd.Series):
+        return _segment_categories(by, "by")[1]
+    if isinstance(by, pd.DataFrame):
+        return _segment_categories(by[_long_segment_column(by, names[0], names[1])], "by")[1]
+    dtype = rows[by].dtype
+    if isinstance(dtype, pd.CategoricalDtype) and dtype.categories is not None and len(dtype.categories):
+        return [str(c) for c in dtype.categories]
+    labels = rows[by].dropna().unique().compute()
+    return _segment_categories(pd.Series(labels), "by")[1]
+
+
+def _partition_partials(
+    part: pd.DataFrame,
+    names: tuple[str, str, str],
+    period_range: tuple[int, int],
+    by: Segments,
+    categories: list[str] | None,
+    what: str,
+    parameter: int | None,
+) -> Any:
+    ledger = RevenueLedger.__new__(RevenueLedger)
+    ledger._build(part, names, period_range)
+    if isinstance(by, str):
+        by = part[[names[0], names[1], by]].rename(columns={by: "segment"})
+    segments, _ = ledger._segments(by, categories)
+    if what == "movements":
+        return ledger._ledger.movement_partials(segments, parameter)
+    return ledger._ledger.retention_partials(segments, parameter)
+
+
+def _merged(a: Any, b: Any) -> Any:
+    """a + b as a new value: task results must not change once computed."""
+    return a.copy().merge(b)
+
+
+def _tree(items: list[Any], combine: Callable[[Any, Any], Any]) -> Any:
+    while len(items) > 1:
+        items = [combine(items[i], items[i + 1]) if i + 1 < len(items) else items[i] for i in range(0, len(items), 2)]
+    return items[0] if items else None

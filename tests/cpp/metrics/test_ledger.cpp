@@ -1,0 +1,110 @@
+#define BOOST_TEST_MODULE metrics.ledger
+#include <boost/test/unit_test.hpp>
+
+#include "ledger_rows.hpp"
+#include "message_of.hpp"
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "cssegment/metrics/ledger.hpp"
+
+using namespace cssegment;
+using cssegment::testing::message_of;
+
+BOOST_AUTO_TEST_CASE(rows_become_a_dense_matrix_with_duplicates_summed_and_gaps_as_zeros) {
+  const std::vector<std::int64_t> accounts{70, 12, 70, 70, 12};
+  const std::vector<std::int64_t> periods{5, 3, 5, 8, 3};
+  const std::vector<double> amounts{1.0, 2.0, 3.0, 4.0, 0.5};
+  const auto ledger = RevenueLedger::from_rows(accounts, {periods}, amounts);
+  BOOST_TEST(ledger.accounts() == 2u);
+  BOOST_TEST(ledger.periods() == 6u);  // 3 .. 8
+  BOOST_TEST(ledger.first_period() == 3);
+  BOOST_TEST(ledger.account_keys() == std::vector<std::int64_t>({12, 70}));
+  BOOST_TEST(ledger.matrix() == std::vector<double>({2.5, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 4}));
+  BOOST_TEST(ledger.summary().rows_read == 5u);
+  BOOST_TEST(ledger.summary().duplicate_rows == 2u);
+  BOOST_TEST(*ledger.account_row(70) == 1u);
+  BOOST_TEST(!ledger.account_row(13));
+}
+
+BOOST_AUTO_TEST_CASE(a_period_range_fixes_the_columns) {
+  const std::vector<std::int64_t> accounts{1};
+  const std::vector<std::int64_t> periods{4};
+  const std::vector<double> amounts{9.0};
+  const auto ledger = RevenueLedger::from_rows(accounts, {periods}, amounts, std::pair{std::int64_t{2}, std::size_t{5}});
+  BOOST_TEST(ledger.first_period() == 2);
+  BOOST_TEST(ledger.row(0)[2] == 9.0);
+  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {periods}, amounts, std::pair{std::int64_t{5}, std::size_t{2}}); }) ==
+             "period: rows fall outside the given period range");
+  const auto empty = RevenueLedger::from_rows({}, {}, {}, std::pair{std::int64_t{0}, std::size_t{3}});
+  BOOST_TEST(empty.accounts() == 0u);
+  BOOST_TEST(empty.periods() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(month_start_datetimes_become_month_ordinals) {
+  constexpr std::int64_t us_per_day = 86'400'000'000;
+  // 2024-01-01 is day 19723; 2024-03-01 is day 19783; 1969-12-01 is day -31.
+  const std::vector<std::int64_t> ticks{19723 * us_per_day, 19783 * us_per_day, -31 * us_per_day};
+  BOOST_TEST(*month_ordinal(ticks[0], us_per_day) == 648);
+  BOOST_TEST(*month_ordinal(ticks[1], us_per_day) == 650);
+  BOOST_TEST(*month_ordinal(ticks[2], us_per_day) == -1);
+  BOOST_TEST(!month_ordinal(19724 * us_per_day, us_per_day));  // 2024-01-02
+  BOOST_TEST(!month_ordinal(19723 * us_per_day + 1, us_per_day));
+  const std::vector<std::int64_t> accounts{1, 1};
+  const std::vector<double> amounts{1.0, 2.0};
+  const std::vector<std::int64_t> mid_month{19723 * us_per_day, 19737 * us_per_day + 3'600'000'000};
+  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {mid_month, us_per_day}, amounts, {}, {"id", "month", "mrr"}); }) ==
+             "month[1] = 2024-01-15 + 3600 s: dates must be the first day of a month at midnight (use "
+             ".dt.to_period('M') for other dates)");
+}
+
+BOOST_AUTO_TEST_CASE(bad_rows_are_named) {
+  const std::vector<std::int64_t> accounts{1, 2, 3};
+  const std::vector<std::int64_t> periods{0, 1, std::numeric_limits<std::int64_t>::min()};
+  const LedgerColumns names{"id", "month", "mrr"};
+  const std::vector<std::int64_t> fine{0, 1, 1};
+  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {fine}, std::vector<double>{1, -5, 1}, {}, names); }) ==
+             "mrr[1] = -5: amounts must be finite, >= 0 and < 2^80");
+  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {fine}, std::vector<double>{1, 1, NAN}, {}, names); }) ==
+             "mrr[2] = nan: amounts must be finite, >= 0 and < 2^80");
+  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {fine}, std::vector<double>{INFINITY, 1, 1}, {}, names); }) ==
+             "mrr[0] = inf: amounts must be finite, >= 0 and < 2^80");
+  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {periods}, std::vector<double>{1, 1, 1}, {}, names); }) ==
+             "month[2] = NaT: periods must not be missing");
+  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {fine}, std::vector<double>{1, 1}, {}, names); }) ==
+             "mrr: has length 2 but id has length 3");
+  const std::vector<std::int64_t> far{0, 1'000'000'000'000, 5};
+  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {far}, std::vector<double>{1, 1, 1}, {}, names); })
+                 .find("exceed the ledger's limit of 2^33 cells; are the periods consecutive?") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(segments_per_account_and_per_period) {
+  using cssegment::testing::hand_book;
+  const auto ledger = cssegment::testing::ledger_of(cssegment::testing::rows_of(hand_book));
+  const std::vector<std::int64_t> keys{4, 1, 2, 3, 99};
+  const std::vector<std::int32_t> codes{1, 0, 1, 0, 1};
+  const auto fixed = AccountSegments::per_account(ledger, keys, codes, 2);
+  BOOST_TEST(fixed.at(0, 3) == 0);
+  BOOST_TEST(fixed.at(3, 0) == 1);
+  BOOST_TEST(!fixed.first_unsegmented(ledger));
+  const auto partial = AccountSegments::per_account(ledger, std::vector<std::int64_t>{1, 2, 3}, std::vector<std::int32_t>{0, 0, 0}, 1);
+  BOOST_TEST((*partial.first_unsegmented(ledger) == std::pair<std::size_t, std::size_t>{3, 0}));
+  BOOST_TEST(message_of([&] { partial.require_complete(ledger); }) == "by: account key 4 has revenue in period 0 but no segment");
+  BOOST_TEST(message_of([&] { AccountSegments::per_account(ledger, std::vector<std::int64_t>{1, 1}, std::vector<std::int32_t>{0, 1}, 2); }) ==
+             "by[1] = 1: a second, different segment for the same account");
+
+  const std::vector<std::int64_t> long_keys{1, 1, 2};
+  const std::vector<std::int64_t> long_periods{0, 1, 0};
+  const auto changing = AccountSegments::per_period(ledger, long_keys, {long_periods}, std::vector<std::int32_t>{0, 1, 1}, 2);
+  BOOST_TEST(changing.at(0, 0) == 0);
+  BOOST_TEST(changing.at(0, 1) == 1);
+  BOOST_TEST(changing.at(0, 2) == -1);
+  BOOST_TEST((*changing.first_unsegmented(ledger) == std::pair<std::size_t, std::size_t>{0, 2}));
+  BOOST_TEST(message_of([&] {
+               AccountSegments::per_period(ledger, std::vector<std::int64_t>{2, 2}, {std::vector<std::int64_t>{1, 1}},
+                                           std::vector<std::int32_t>{0, 1}, 2);
+             }) == "by[1] = 1: a second, different segment for the same account and period");
+}

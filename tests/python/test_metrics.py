@@ -1,0 +1,672 @@
+"""Revenue ledger, movements, retention, cohorts, survivors and value metrics (DESIGN.md section 4)."""
+
+from __future__ import annotations
+
+import doctest
+import pickle
+
+import cssegment as cs
+import numpy as np
+import pandas as pd
+import pytest
+from cssegment import _core
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pandas.testing import assert_frame_equal, assert_index_equal, assert_series_equal
+from scipy import stats
+
+# --------------------------------------------------------------------------------------------
+# Independent implementations (pandas / numpy), straight from the definitions
+
+
+def dense(rows: pd.DataFrame) -> pd.DataFrame:
+    """R(a, p): pivot_table sums duplicates; every period from first to last, gaps as zeros."""
+    table = rows.pivot_table(index="account_id", columns="month", values="mrr", aggfunc="sum", fill_value=0.0)
+    periods = np.arange(rows["month"].min(), rows["month"].max() + 1)
+    return table.reindex(columns=periods, fill_value=0.0).astype(float)
+
+
+def oracle_movements(matrix: pd.DataFrame, window: int | None = None) -> pd.DataFrame:
+    revenue = matrix.to_numpy()
+    out = []
+    for p in range(1, revenue.shape[1]):
+        before, now = revenue[:, p - 1], revenue[:, p]
+        paid_earlier = (revenue[:, : p - 1] > 0).any(axis=1)
+        last_paid = np.where(revenue[:, :p] > 0, np.arange(p), -1).max(axis=1)
+        gap = p - 1 - last_paid
+        arriving = (before == 0) & (now > 0)
+        returning = arriving & paid_earlier & ((gap <= window) if window is not None else True)
+        new = arriving & ~returning
+        both = (before > 0) & (now > 0)
+        churned = (before > 0) & (now == 0)
+        row = {
+            "start": before.sum(),
+            "new": now[new].sum(),
+            "reactivation": now[returning].sum(),
+            "expansion": (now - before)[both & (now > before)].sum(),
+            "contraction": (before - now)[both & (before > now)].sum(),
+            "churn": before[churned].sum(),
+            "end": now.sum(),
+            "logos_start": int((before > 0).sum()),
+            "logos_new": int(new.sum()),
+            "logos_reactivated": int(returning.sum()),
+            "logos_churned": int(churned.sum()),
+            "logos_end": int((now > 0).sum()),
+        }
+        lost = row["contraction"] + row["churn"]
+        row["quick_ratio"] = (row["new"] + row["reactivation"] + row["expansion"]) / lost if lost else np.nan
+        out.append(row)
+    return pd.DataFrame(out, index=pd.Index(matrix.columns[1:], name="period"))
+
+
+def oracle_retention(matrix: pd.DataFrame, horizon: int) -> pd.DataFrame:
+    revenue = matrix.to_numpy()
+    out = []
+    for p in range(revenue.shape[1] - horizon):
+        cohort = revenue[:, p] > 0
+        start, end = revenue[cohort, p], revenue[cohort, p + horizon]
+        out.append(
+            {
+                "cohort_accounts": int(cohort.sum()),
+                "nrr": end.sum() / start.sum(),
+                "grr": np.minimum(end, start).sum() / start.sum(),
+                "logo_retention": (end > 0).mean(),
+            }
+        )
+    return pd.DataFrame(out, index=pd.Index(matrix.columns[: revenue.shape[1] - horizon], name="period"))
+
+
+def oracle_survivors(matrix: pd.DataFrame, include_first_period: bool) -> dict[int, list[float]]:
+    revenue = matrix.to_numpy()
+    n_periods = revenue.shape[1]
+    paying = revenue > 0
+    first = np.where(paying.any(axis=1), paying.argmax(axis=1), -1)
+    curves = {}
+    for c in range(n_periods):
+        members = first == c
+        if c == 0 and not include_first_period or not members.any():
+            continue
+        alive = np.ones(members.sum(), dtype=bool)
+        curve = []
+        for age in range(n_periods - c):
+            alive &= paying[members, c + age]
+            curve.append(float(alive.sum()))
+        curves[int(matrix.columns[c])] = curve
+    return curves
+
+
+@pytest.fixture(scope="module")
+def book() -> cs.datasets.Book:
+    return cs.datasets.synthetic_book(n_accounts=1500, n_months=18, seed=7)
+
+
+@pytest.fixture(scope="module")
+def int_rows(book: cs.datasets.Book) -> pd.DataFrame:
+    """The book's revenue with integer months, some rows split in two (duplicates) and some gaps."""
+    rows = book.revenue.assign(month=book.revenue["month"].array.asi8 - book.revenue["month"].array.asi8.min())
+    rng = np.random.default_rng(3)
+    rows = rows[rng.random(len(rows)) > 0.03]  # holes: churn and returns
+    split = rows.sample(frac=0.1, random_state=1)
+    rows = rows.copy()
+    rows.loc[split.index, "mrr"] *= 0.25
+    return pd.concat([rows, split.assign(mrr=split["mrr"] * 3)], ignore_index=True)
+
+
+# --------------------------------------------------------------------------------------------
+# The ledger
+
+
+def test_ledger_sums_duplicates_and_counts_every_row() -> None:
+    rows = pd.DataFrame(
+        {"account_id": ["b", "a", "b", "b", "c"], "month": [3, 1, 3, 5, 5], "mrr": [1.0, 2.0, 3.0, 4.0, 0.0]}
+    )
+    ledger = cs.RevenueLedger(rows)
+    expected = pd.DataFrame(
+        [[0.0, 4.0, 0.0, 0.0, 0.0], [2.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0]],
+        index=pd.Index(["b", "a", "c"], name="account_id"),
+        columns=pd.Index([1, 2, 3, 4, 5], name="period"),
+    )
+    expected.loc["b", 5] = 4.0
+    expected.loc["b", 3] = 4.0
+    expected.loc["b", 2] = 0.0
+    assert_frame_equal(ledger.revenue, expected.astype(float))
+    assert ledger.summary().to_dict() == {"rows_read": 5, "accounts": 3, "periods": 5, "duplicate_rows": 1}
+    assert "3 accounts x 5 periods" in repr(ledger)
+    assert "RevenueLedger" in ledger._repr_html_()
+
+
+def test_ledger_matches_pivot_table(int_rows: pd.DataFrame) -> None:
+    ledger = cs.RevenueLedger(int_rows)
+    expected = dense(int_rows)
+    got = ledger.revenue.sort_index()
+    np.testing.assert_allclose(got.to_numpy(), expected.to_numpy(), rtol=1e-12)
+    assert list(got.columns) == list(expected.columns)
+    summary = ledger.summary()
+    assert summary["rows_read"] == len(int_rows)
+    assert summary["duplicate_rows"] == len(int_rows) - len(int_rows.drop_duplicates(["account_id", "month"]))
+
+
+def test_sparse_integer_and_string_ids_give_the_same_ledger(int_rows: pd.DataFrame) -> None:
+    base = cs.RevenueLedger(int_rows).revenue
+    sparse = cs.RevenueLedger(int_rows.assign(account_id=int_rows["account_id"] * 10**12)).revenue
+    strings = cs.RevenueLedger(int_rows.assign(account_id="acct-" + int_rows["account_id"].astype(str))).revenue
+    np.testing.assert_array_equal(sparse.sort_index().to_numpy(), base.sort_index().to_numpy())
+    assert set(strings.index) == {f"acct-{i}" for i in base.index}
+    np.testing.assert_array_equal(strings.loc[[f"acct-{i}" for i in base.index]].to_numpy(), base.to_numpy())
+
+
+def test_periods_keep_their_kind_and_gaps_become_zero_periods() -> None:
+    months = pd.PeriodIndex(["2024-01", "2024-04", "2024-02"], freq="M")
+    rows = pd.DataFrame({"account_id": [1, 1, 2], "month": months, "mrr": [1.0, 2.0, 3.0]})
+    ledger = cs.RevenueLedger(rows)
+    assert_index_equal(ledger.periods, pd.period_range("2024-01", "2024-04", freq="M", name="period"))
+    assert ledger.revenue.loc[1].tolist() == [1.0, 0.0, 0.0, 2.0]
+    dates = rows.assign(month=months.to_timestamp())
+    by_date = cs.RevenueLedger(dates)
+    assert_index_equal(
+        by_date.periods,
+        pd.date_range("2024-01-01", periods=4, freq="MS", name="period").as_unit(by_date.periods.unit),
+        check_freq=False,
+    )
+    np.testing.assert_array_equal(by_date.revenue.to_numpy(), ledger.revenue.to_numpy())
+    moves = by_date.movements()
+    assert isinstance(moves.index, pd.DatetimeIndex)
+    objects = rows.assign(month=pd.Series(list(months), dtype=object))
+    assert_frame_equal(cs.RevenueLedger(objects).revenue, ledger.revenue)
+
+
+def test_columns_can_be_renamed() -> None:
+    rows = pd.DataFrame({"customer": ["x", "x"], "p": [0, 1], "amount": [5.0, 6.0]})
+    ledger = cs.RevenueLedger(rows, account="customer", period="p", amount="amount")
+    assert ledger.accounts.name == "customer"
+    assert ledger.movements()["expansion"].tolist() == [1.0]
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        (-5.0, r"mrr\[1\] = -5: amounts must be finite"),
+        (np.nan, r"mrr\[1\] = nan: amounts must be finite"),
+        (np.inf, r"mrr\[1\] = inf: amounts must be finite"),
+    ],
+)
+def test_bad_amounts_are_named(amount: float, message: str) -> None:
+    rows = pd.DataFrame({"account_id": [1, 2, 3], "month": [1, 1, 2], "mrr": [1.0, amount, 2.0]})
+    with pytest.raises(cs.InvalidInputError, match=message):
+        cs.RevenueLedger(rows, amount="mrr")
+
+
+def test_bad_accounts_and_periods_are_named() -> None:
+    rows = pd.DataFrame({"account_id": ["a", None, "c"], "month": [1, 1, 2], "mrr": [1.0, 1.0, 2.0]})
+    with pytest.raises(cs.InvalidInputError, match=r"account_id\[1\] = (None|nan): account ids must not be missing"):
+        cs.RevenueLedger(rows)
+    with pytest.raises(cs.InvalidInputError, match="month: has dtype float64; periods must be integers"):
+        cs.RevenueLedger(rows.assign(account_id="a", month=[1.5, 2.0, 3.0]))
+    with pytest.raises(cs.InvalidInputError, match=r"month\[1\] = 'March': periods must be integers"):
+        cs.RevenueLedger(rows.assign(account_id="a", month=pd.Series([1, "March", 2], dtype=object)))
+    mixed = pd.Series([1, pd.Period("2024-01", "M"), 2], dtype=object)
+    with pytest.raises(cs.InvalidInputError, match=r"month\[1\] = Period\('2024-01', 'M'\): mixed kinds"):
+        cs.RevenueLedger(rows.assign(account_id="a", month=mixed))
+    mid_month = pd.to_datetime(["2024-01-01", "2024-01-15", "2024-02-01"])
+    with pytest.raises(cs.InvalidInputError, match=r"month\[1\] = .*first day of a month"):
+        cs.RevenueLedger(rows.assign(account_id="a", month=mid_month))
+    with pytest.raises(cs.InvalidInputError, match=r"month\[2\] = NaT: periods must not be missing"):
+        cs.RevenueLedger(rows.assign(account_id="a", month=pd.to_datetime(["2024-01-01", "2024-02-01", None])))
+    with pytest.raises(cs.InvalidInputError, match="no column 'mrr'"):
+        cs.RevenueLedger(rows.assign(account_id="a").drop(columns="mrr"))
+
+
+def test_yyyymm_integers_fail_clearly_rather_than_exhausting_memory() -> None:
+    rows = pd.DataFrame({"account_id": np.arange(3), "month": [0, 2**40, 5], "mrr": 1.0})
+    with pytest.raises(cs.InvalidInputError, match="are the periods consecutive"):
+        cs.RevenueLedger(rows)
+
+
+# --------------------------------------------------------------------------------------------
+# Movements
+
+
+def hand_rows() -> pd.DataFrame:
+    """Account 1 grows then shrinks; 2 churns at 2 and returns at 4 after two empty periods;
+    3 is new at 2 and churns at 4; 4 pays at 0, leaves for three periods and returns at 4."""
+    revenue = {
+        1: [10, 12, 12, 8, 8, 9],
+        2: [5, 5, 0, 0, 6, 6],
+        3: [0, 0, 7, 7, 0, 0],
+        4: [3, 0, 0, 0, 4, 4],
+    }
+    return pd.DataFrame(
+        [(a, p, float(v)) for a, values in revenue.items() for p, v in enumerate(values) if v],
+        columns=["account_id", "month", "mrr"],
+    )
+
+
+def test_movements_by_hand() -> None:
+    moves = cs.RevenueLedger(hand_rows()).movements()
+    assert moves.index.tolist() == [1, 2, 3, 4, 5]
+    assert moves.loc[1, ["start", "new", "expansion", "contraction", "churn", "end"]].tolist() == [18, 0, 2, 0, 3, 17]
+    assert moves.loc[2, ["new", "churn", "end", "logos_new", "logos_churned"]].tolist() == [7, 5, 19, 1, 1]
+    assert moves.loc[3, ["contraction", "end"]].tolist() == [4, 15]
+    # period 4: account 2 returns after two empty periods, 4 after three: both reactivations.
+    assert moves.loc[4, ["reactivation", "churn", "logos_reactivated", "logos_churned"]].tolist() == [10, 7, 2, 1]
+    assert moves.loc[5, ["expansion", "quick_ratio"]].tolist() == [1, pytest.approx(np.nan, nan_ok=True)]
+    assert moves.loc[4, "quick_ratio"] == pytest.approx(10 / 7)
+    assert moves["logos_start"].dtype == np.int64
+
+
+def test_reactivation_window_inside_and_outside() -> None:
+    ledger = cs.RevenueLedger(hand_rows())
+    window_one = ledger.movements(reactivation_window=1).loc[4]
+    assert window_one[["reactivation", "new", "logos_reactivated", "logos_new"]].tolist() == [0, 10, 0, 2]
+    window_two = ledger.movements(reactivation_window=2).loc[4]
+    assert window_two[["reactivation", "new"]].tolist() == [6, 4]  # account 4 was away 3 periods
+    window_three = ledger.movements(reactivation_window=3).loc[4]
+    assert window_three[["reactivation", "new"]].tolist() == [10, 0]
+    window_zero = ledger.movements(reactivation_window=0).loc[4]
+    assert window_zero[["reactivation", "new"]].tolist() == [0, 10]
+    with pytest.raises(cs.InvalidInputError, match="reactivation_window: -1 must be >= 0"):
+        ledger.movements(reactivation_window=-1)
+
+
+@pytest.mark.parametrize("window", [None, 0, 2])
+def test_movements_match_the_definitions(int_rows: pd.DataFrame, window: int | None) -> None:
+    got = cs.RevenueLedger(int_rows).movements(reactivation_window=window)
+    expected = oracle_movements(dense(int_rows), window)
+    assert_frame_equal(got, expected, check_exact=False, rtol=1e-12, check_index_type=False)
+
+
+def test_movement_identity_holds_in_every_row(int_rows: pd.DataFrame) -> None:
+    m = cs.RevenueLedger(int_rows).movements()
+    rebuilt = m["start"] + m["new"] + m["reactivation"] + m["expansion"] - m["contraction"] - m["churn"]
+    np.testing.assert_allclose(m["end"], rebuilt, rtol=1e-14)
+    logos = m["logos_start"] + m["logos_new"] + m["logos_reactivated"] - m["logos_churned"]
+    assert (m["logos_end"] == logos).all()
+    assert (m["start"].iloc[1:].to_numpy() == m["end"].iloc[:-1].to_numpy()).all()
+
+
+# --------------------------------------------------------------------------------------------
+# Retention
+
+
+def test_retention_by_hand() -> None:
+    ret = cs.RevenueLedger(hand_rows()).retention(horizon=2)
+    assert ret.index.tolist() == [0, 1, 2, 3]
+    # From 0: cohort {1: 10, 2: 5, 4: 3} -> at 2: {1: 12, 2: 0, 4: 0}.
+    row = ret.loc[0]
+    assert row["cohort_accounts"] == 3
+    assert row[["start_revenue", "end_revenue", "retained_revenue"]].tolist() == [18, 12, 10]
+    assert row["nrr"] == pytest.approx(12 / 18)
+    assert row["grr"] == pytest.approx(10 / 18)
+    assert row["logo_retention"] == pytest.approx(1 / 3)
+    # From 2: cohort {1: 12, 3: 7}; at 4: {1: 8}; account 2 returning at 4 never counts.
+    assert ret.loc[2, ["cohort_accounts", "start_revenue", "end_revenue"]].tolist() == [2, 19, 8]
+
+
+def test_nrr_masks_churn_is_flagged() -> None:
+    # Two accounts churn, one grows a lot: NRR 1.5 with 1/3 of the logos.
+    rows = pd.DataFrame({"account_id": [1, 2, 3, 1], "month": [0, 0, 0, 1], "mrr": [10.0, 10.0, 10.0, 45.0]})
+    ret = cs.RevenueLedger(rows).retention(horizon=1)
+    assert ret.loc[0, "nrr"] == 1.5
+    assert ret.loc[0, "nrr_masks_churn"]
+    assert not cs.RevenueLedger(rows).retention(horizon=1, masks_churn_below=0.3).loc[0, "nrr_masks_churn"]
+
+
+@pytest.mark.parametrize("horizon", [1, 6, 12])
+def test_retention_matches_the_definitions(int_rows: pd.DataFrame, horizon: int) -> None:
+    got = cs.RevenueLedger(int_rows).retention(horizon=horizon)
+    expected = oracle_retention(dense(int_rows), horizon)
+    assert_frame_equal(got[expected.columns], expected, check_exact=False, rtol=1e-12, check_index_type=False)
+    assert (got["nrr_masks_churn"] == ((got["nrr"] >= 1) & (got["logo_retention"] < 0.9))).all()
+
+
+def test_horizon_bounds() -> None:
+    ledger = cs.RevenueLedger(hand_rows())
+    with pytest.raises(cs.InvalidInputError, match="horizon: 0 must be >= 1"):
+        ledger.retention(horizon=0)
+    empty = ledger.retention(horizon=6)
+    assert len(empty) == 0
+    assert list(empty.columns) == [
+        "cohort_accounts",
+        "start_revenue",
+        "end_revenue",
+        "retained_revenue",
+        "nrr",
+        "grr",
+        "logo_retention",
+        "nrr_masks_churn",
+    ]
+    assert len(ledger.retention(horizon=5)) == 1
+
+
+# --------------------------------------------------------------------------------------------
+# Segments
+
+
+@pytest.fixture(scope="module")
+def tiers(book: cs.datasets.Book) -> pd.Series:
+    """A segment per account that does not depend on the outcome (today's ARR tier would)."""
+    return pd.Series(book.accounts["industry"].array, index=book.accounts["account_id"])
+
+
+def test_by_series_splits_the_totals(book: cs.datasets.Book, tiers: pd.Series) -> None:
+    ledger = cs.RevenueLedger(book.revenue)
+    whole, split = ledger.movements(), ledger.movements(by=tiers)
+    assert split.index.names == ["period", "segment"]
+    assert list(split.index.levels[1]) == list(tiers.cat.categories)
+    assert split.index.levels[1].ordered
+    summed = split.drop(columns="quick_ratio").groupby(level="period").sum()
+    assert_frame_equal(summed, whole.drop(columns="quick_ratio"), check_exact=False, rtol=1e-12)
+    ret = ledger.retention(horizon=12, by=tiers)
+    assert (
+        ret.groupby(level="period")["cohort_accounts"].sum().tolist()
+        == ledger.retention(12)["cohort_accounts"].tolist()
+    )
+    # Each tier's retention equals the retention of a ledger of that tier's accounts alone.
+    for tier in tiers.cat.categories:
+        members = tiers.index[tiers == tier]
+        alone = cs.RevenueLedger(book.revenue[book.revenue["account_id"].isin(members)]).retention(12)
+        got = ret.xs(tier, level="segment")
+        assert_frame_equal(got, alone.reindex(got.index), check_exact=False, rtol=1e-12, check_freq=False)
+
+
+def test_by_long_frame_uses_the_segment_at_the_start_period() -> None:
+    rows = hand_rows()
+    segments = rows[["account_id", "month"]].assign(tier=np.where(rows["mrr"] >= 8, "big", "small"))
+    ret = cs.RevenueLedger(rows).retention(horizon=1, by=segments)
+    # At 3, account 1 pays 8 (big); it pays 8 at 4: retained. Account 3 (small, 7) churns.
+    assert ret.loc[(3, "big"), ["cohort_accounts", "nrr"]].tolist() == [1, 1.0]
+    assert ret.loc[(3, "small"), ["cohort_accounts", "logo_retention"]].tolist() == [1, 0.0]
+    moves = cs.RevenueLedger(rows).movements(by=segments)
+    # Account 1 drops from 12 (big) to 8 (big): contraction in big; 3 churns from small at 4.
+    assert moves.loc[(3, "big"), "contraction"] == 4
+    assert moves.loc[(4, "small"), "churn"] == 7
+    identity = moves["start"] + moves["new"] + moves["reactivation"] + moves["expansion"] - moves["contraction"]
+    np.testing.assert_allclose(moves["end"], identity - moves["churn"])
+
+
+def test_bad_segments_are_named() -> None:
+    rows = hand_rows()
+    ledger = cs.RevenueLedger(rows)
+    with pytest.raises(cs.InvalidInputError, match="by: account 4 has revenue in period 0 but no segment"):
+        ledger.retention(horizon=1, by=pd.Series(["a", "b", "c"], index=[1, 2, 3]))
+    twice = pd.Series(["a", "b", "a", "b", "b"], index=[1, 2, 3, 4, 1])
+    with pytest.raises(cs.InvalidInputError, match=r"by\[4\] = .*second, different segment"):
+        ledger.movements(by=twice)
+    long = rows[["account_id", "month"]].assign(segment="a")
+    clash = pd.concat([long, long.iloc[[2]].assign(segment="b")], ignore_index=True)
+    with pytest.raises(cs.InvalidInputError, match=r"by\[\d+\] = .*same account and period"):
+        ledger.movements(by=clash)
+    with pytest.raises(cs.InvalidInputError, match=r"by: account 2 has revenue in period 1 but no segment"):
+        ledger.movements(
+            by=long.drop(index=[i for i in long.index if tuple(long.loc[i, ["account_id", "month"]]) == (2, 1)])
+        )
+    with pytest.raises(cs.InvalidInputError, match="by: expected a Series"):
+        ledger.movements(by=["a"])  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------------------------
+# Partial sums merge exactly
+
+
+def test_partial_sums_of_split_accounts_merge_to_the_whole(int_rows: pd.DataFrame) -> None:
+    keys = int_rows["account_id"].to_numpy()
+    months = int_rows["month"].to_numpy().astype(np.int64)
+    amounts = int_rows["mrr"].to_numpy()
+    whole = _core.RevenueLedger.from_rows(keys, months, 0, amounts)
+    first, count = whole.first_period, whole.periods
+    odd = keys % 3 == 0
+    parts = [
+        _core.RevenueLedger.from_rows(keys[mask], months[mask], 0, amounts[mask], first, count) for mask in (odd, ~odd)
+    ]
+    for compute in (
+        lambda ledger: ledger.movement_partials(None, 2),
+        lambda ledger: ledger.retention_partials(None, 6),
+    ):
+        total = compute(whole)
+        merged = compute(parts[1]).copy().merge(compute(parts[0]))
+        assert merged == total
+        assert pickle.loads(pickle.dumps(merged)) == total
+        assert _core.PartialSums.from_json(total.to_json()) == total
+    with pytest.raises(cs.InvalidInputError, match="cannot merge"):
+        whole.movement_partials(None, 2).merge(whole.movement_partials(None, 3))
+
+
+# --------------------------------------------------------------------------------------------
+# Cohorts and survivors
+
+
+def test_survivors_by_hand() -> None:
+    # Starts: 1 and 2 at 0 (left-censored), 3 at 2, 5 at 1 (pays 1, 2, stops at 3, back at 4),
+    # 6 at 1 (pays only 1).
+    rows = pd.concat(
+        [
+            hand_rows(),
+            pd.DataFrame({"account_id": [5, 5, 5, 6], "month": [1, 2, 4, 1], "mrr": [1.0, 1.0, 1.0, 1.0]}),
+        ],
+        ignore_index=True,
+    )
+    ledger = cs.RevenueLedger(rows)
+    survivors = ledger.survivors()
+    assert survivors.index.name == "cohort"
+    assert survivors.index.tolist() == [1, 2]
+    assert list(survivors.columns) == [0, 1, 2, 3, 4]
+    assert survivors.dtypes.unique().tolist() == [np.float64]
+    np.testing.assert_array_equal(survivors.loc[1], [2.0, 1.0, 0.0, 0.0, 0.0])  # 5 does not revive
+    np.testing.assert_array_equal(survivors.loc[2], [1.0, 1.0, 0.0, 0.0, np.nan])
+    with_first = ledger.survivors(include_first_period=True)
+    np.testing.assert_array_equal(with_first.loc[0], [3.0, 2.0, 1.0, 1.0, 1.0, 1.0])  # 1, 2 and 4
+    blocks = ledger.survivors(cohort_length=2)
+    # Block [0, 1] holds 5 and 6 (started at 1; accounts of period 0 are left out): ages to 4.
+    np.testing.assert_array_equal(blocks.loc[0], [2.0, 1.0, 0.0, 0.0, 0.0])
+    np.testing.assert_array_equal(blocks.loc[2], [1.0, 1.0, 0.0, 0.0, np.nan])
+    with pytest.raises(cs.InvalidInputError, match="cohort_length: 0 must be >= 1"):
+        ledger.survivors(cohort_length=0)
+
+
+def test_survivors_match_the_definition(int_rows: pd.DataFrame) -> None:
+    ledger = cs.RevenueLedger(int_rows)
+    for include in (False, True):
+        got = ledger.survivors(include_first_period=include)
+        expected = oracle_survivors(dense(int_rows), include)
+        assert got.index.tolist() == list(expected)
+        for cohort, curve in expected.items():
+            row = got.loc[cohort].to_numpy()
+            np.testing.assert_array_equal(row[: len(curve)], curve)
+            assert np.isnan(row[len(curve) :]).all()
+            assert (np.diff(row[: len(curve)]) <= 0).all()
+
+
+def test_survivors_by_segment_use_the_segment_at_first_revenue(book: cs.datasets.Book, tiers: pd.Series) -> None:
+    ledger = cs.RevenueLedger(book.revenue)
+    split = ledger.survivors(by=tiers, cohort_length=3)
+    assert split.index.names == ["cohort", "segment"]
+    assert isinstance(split.index.levels[0], pd.PeriodIndex)
+    whole = ledger.survivors(cohort_length=3)
+    summed = split.groupby(level="cohort").sum(min_count=1)
+    np.testing.assert_array_equal(summed[0].to_numpy(), whole[0].to_numpy())
+    assert (split[0] > 0).all()
+
+
+def test_cohort_tables_by_hand() -> None:
+    ledger = cs.RevenueLedger(hand_rows())
+    logos = ledger.cohorts("logos", include_first_period=True)
+    np.testing.assert_allclose(logos.loc[0], [1, 2 / 3, 1 / 3, 1 / 3, 1, 1])  # 2 and 4 come back
+    revenue = ledger.cohorts("revenue", include_first_period=True, normalize=False)
+    np.testing.assert_array_equal(revenue.loc[0], [18, 17, 12, 8, 18, 19])
+    np.testing.assert_array_equal(ledger.cohorts("revenue").loc[2], [1, 1, 0, 0])
+    with pytest.raises(cs.InvalidInputError, match="metric: 'arr' must be"):
+        ledger.cohorts("arr")  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------------------------
+# Property tests
+
+
+@st.composite
+def ledgers(draw: st.DrawFn) -> pd.DataFrame:
+    accounts = draw(st.integers(1, 6))
+    periods = draw(st.integers(2, 7))
+    values = draw(
+        st.lists(
+            st.one_of(st.just(0.0), st.floats(0.01, 1e6, allow_nan=False)),
+            min_size=accounts * periods,
+            max_size=accounts * periods,
+        )
+    )
+    rows = [(a, p, v) for i, (a, p) in enumerate(np.ndindex(accounts, periods)) if (v := values[i]) > 0]
+    rows.append((accounts, periods - 1, 1.0))  # every period exists
+    rows.append((accounts, 0, 1.0))
+    return pd.DataFrame(rows, columns=["account_id", "month", "mrr"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(ledgers(), st.one_of(st.none(), st.integers(0, 3)), st.integers(1, 6))
+def test_properties(rows: pd.DataFrame, window: int | None, horizon: int) -> None:
+    ledger = cs.RevenueLedger(rows)
+    m = ledger.movements(reactivation_window=window)
+    rebuilt = m["start"] + m["new"] + m["reactivation"] + m["expansion"] - m["contraction"] - m["churn"]
+    np.testing.assert_allclose(m["end"], rebuilt, rtol=1e-12, atol=1e-9)
+    ret = ledger.retention(horizon=horizon).dropna()  # NaN: no account paid at the start
+    assert (ret["grr"] <= 1).all()
+    assert (ret["grr"] <= ret["nrr"]).all()
+    assert ret["logo_retention"].between(0, 1).all()
+    assert_frame_equal(
+        m, oracle_movements(dense(rows), window), check_exact=False, rtol=1e-9, atol=1e-9, check_index_type=False
+    )
+    survivors = ledger.survivors(include_first_period=True).to_numpy()
+    steps = np.diff(survivors, axis=1)
+    assert (steps[~np.isnan(steps)] <= 0).all()
+
+
+# --------------------------------------------------------------------------------------------
+# Value metrics
+
+
+def test_cltv_formulas() -> None:
+    assert cs.cltv(1000.0, 0.02) == pytest.approx(50_000)
+    assert cs.cltv(1000.0, 0.02, cost_to_serve=100.0, gross_margin=0.8) == pytest.approx(700 / 0.02)
+    d, r = 0.01, 0.98
+    assert cs.cltv(1000.0, 0.02, discount_rate=d) == pytest.approx(1000 * (1 + d) / (1 + d - r))
+    arpa = pd.Series([100.0, 200.0], index=["x", "y"])
+    got = cs.cltv(arpa, np.array([0.1, 0.5]))
+    assert_series_equal(got, pd.Series([1000.0, 400.0], index=["x", "y"], name="cltv"))
+    np.testing.assert_allclose(cs.cltv([100.0, 200.0], 0.1), [1000.0, 2000.0])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"churn_rate": 0.0}, r"churn_rate\[0\] = 0: must be in \(0, 1\]"),
+        ({"churn_rate": 1.5}, r"churn_rate\[0\] = 1.5: must be in \(0, 1\]"),
+        ({"gross_margin": 0.0}, r"gross_margin\[0\] = 0: must be in \(0, 1\]"),
+        ({"gross_margin": 1.2}, r"gross_margin\[0\] = 1.2"),
+        ({"arpa": -1.0}, r"arpa\[0\] = -1"),
+        ({"discount_rate": np.nan}, r"discount_rate\[0\] = nan"),
+    ],
+)
+def test_cltv_rejects_bad_input(kwargs: dict[str, float], message: str) -> None:
+    arguments = {"arpa": 100.0, "churn_rate": 0.1, **kwargs}
+    with pytest.raises(cs.InvalidInputError, match=message):
+        cs.cltv(**arguments)
+
+
+def test_crc_cac_ratio_and_payback() -> None:
+    assert cs.crc(90_000.0, customers_retained=450) == 200.0
+    assert cs.crc(90_000.0, customers_start=500) == 180.0
+    with pytest.raises(cs.InvalidInputError, match="exactly one"):
+        cs.crc(1.0)
+    with pytest.raises(cs.InvalidInputError, match=r"customers_retained\[1\] = 0: must be finite and > 0"):
+        cs.crc([1.0, 2.0], customers_retained=[3, 0])
+    np.testing.assert_allclose(cs.cac([100.0, 300.0], [4, 10]), [25.0, 30.0])
+    assert cs.cltv_cac_ratio(9000.0, 3000.0) == 3.0
+    assert cs.cac_payback(3000.0, 500.0, gross_margin=0.75) == 8.0
+    with pytest.raises(cs.InvalidInputError, match="different lengths"):
+        cs.cac([1.0, 2.0], [1.0, 2.0, 3.0])
+
+
+def test_ledger_cltv_by_hand() -> None:
+    ledger = cs.RevenueLedger(hand_rows())
+    value = ledger.cltv(window=2)
+    # Logo churn: period 4 -> 1/3 (3 churns from {1, 3, ...}), period 5 -> 0/3. Mean 1/6.
+    moves = ledger.movements()
+    rate = (moves["logos_churned"] / moves["logos_start"]).iloc[-2:].mean()
+    arpa = moves["end"].iloc[-1] / moves["logos_end"].iloc[-1]
+    assert value.loc["all", "churn_rate"] == pytest.approx(rate)
+    assert value.loc["all", "arpa"] == pytest.approx(arpa)
+    assert value.loc["all", "cltv"] == pytest.approx(arpa / rate)
+    assert value.loc["all", "accounts"] == 3
+    margin = ledger.cltv(window=2, gross_margin=0.5, cost_to_serve=1.0)
+    assert margin.loc["all", "cltv"] == pytest.approx((arpa * 0.5 - 1) / rate)
+    no_churn = ledger.cltv(window=1)
+    assert np.isnan(no_churn.loc["all", "cltv"])
+
+
+def test_ledger_cltv_by_segment(book: cs.datasets.Book, tiers: pd.Series) -> None:
+    value = cs.RevenueLedger(book.revenue).cltv(window=6, by=tiers)
+    assert list(value.index) == list(tiers.cat.categories)
+    assert value["cltv"].notna().all()
+    assert_series_equal(value["cltv"], cs.cltv(value["arpa"], value["churn_rate"]), check_names=False)
+
+
+# --------------------------------------------------------------------------------------------
+# NPS
+
+
+def test_nps_by_hand_and_its_standard_error() -> None:
+    scores = [10, 9, 9, 8, 7, 6, 0, 10, 3, 9]
+    result = cs.nps(scores)
+    p, d, n = 5 / 10, 3 / 10, 10
+    assert result["nps"] == pytest.approx(20.0)
+    se = 100 * np.sqrt((p + d - (p - d) ** 2) / n)
+    assert result["standard_error"] == pytest.approx(se)
+    assert result["ci_low"] == pytest.approx(20 - stats.norm.ppf(0.975) * se)
+    assert result[["n", "promoters", "passives", "detractors"]].tolist() == [10, 5, 2, 3]
+    # The standard error is the bootstrap-free one: the sample std of +100/0/-100 scores / sqrt(n).
+    points = np.select([np.array(scores) >= 9, np.array(scores) <= 6], [100.0, -100.0], 0.0)
+    assert se == pytest.approx(points.std(ddof=0) / np.sqrt(n))
+
+
+def test_nps_by_segment_and_missing_answers() -> None:
+    scores = pd.Series([10, 0, np.nan, 9, 7])
+    table = cs.nps(scores, by=["b", "a", "a", "b", "a"])
+    assert list(table.index) == ["a", "b"]
+    assert table.loc["a", "nps"] == pytest.approx(-50.0)
+    assert table.loc["a", "n"] == 2
+    assert table.loc["b", "nps"] == 100.0
+    assert table.loc["b", "standard_error"] == 0.0
+
+
+@pytest.mark.parametrize(("score", "shown"), [(11, "11"), (7.5, "7.5"), (-1, "-1")])
+def test_nps_rejects_bad_scores(score: float, shown: str) -> None:
+    with pytest.raises(cs.InvalidInputError, match=rf"scores\[1\] = {shown}: NPS scores must be whole numbers"):
+        cs.nps([9, score])
+    with pytest.raises(cs.InvalidInputError, match=rf"b\[1\] = {shown}"):
+        cs.nps_difference([9, 9], [9, score])
+
+
+def test_nps_difference_is_a_z_test() -> None:
+    rng = np.random.default_rng(5)
+    a, b = rng.integers(0, 11, 400), rng.integers(3, 11, 300)
+    result = cs.nps_difference(a, b)
+    ea, eb = cs.nps(a), cs.nps(b)
+    se = np.hypot(ea["standard_error"], eb["standard_error"])
+    z = (ea["nps"] - eb["nps"]) / se
+    assert result["difference"] == pytest.approx(ea["nps"] - eb["nps"])
+    assert result["standard_error"] == pytest.approx(se)
+    assert result["z"] == pytest.approx(z)
+    assert result["p_value"] == pytest.approx(2 * stats.norm.sf(abs(z)))
+    # TSIA: a 2-point gap on ~100 answers each is well within the noise.
+    close = cs.nps_difference([10] * 52 + [0] * 48, [10] * 51 + [0] * 49)
+    assert close["p_value"] > 0.5
+    with pytest.raises(cs.InvalidInputError, match="a: has no scores"):
+        cs.nps_difference([np.nan], [9])
+
+
+# --------------------------------------------------------------------------------------------
+# Documentation
+
+
+def test_docstring_examples_run() -> None:
+    failures, tried = doctest.testmod(cs.metrics, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert tried >= 20
+    assert failures == 0
