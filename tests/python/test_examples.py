@@ -42,6 +42,8 @@ def quickstart_output() -> str:
         "7. Learned segments: k-means (k = 5)",
         "Learned segment x touch tier",
         "one revenue tier, two playbooks",
+        "8. Retention models: shifted-beta-geometric fit per starting tier",
+        "naive misses",
         "9. CSM books for the High touch tier",
         "kept their CSM",
         "10. Dynamic cadence",
@@ -72,6 +74,16 @@ def test_quickstart_learned_segments_cover_every_account(quickstart_output: str)
     assert abs(sum(shares) - 100.0) < 0.5
     crossed = [int(cell.replace(",", "")) for row in rows[5:10] for cell in row[2:]]
     assert sum(crossed) == sum(int(row[2].replace(",", "")) for row in profile)
+
+
+def test_quickstart_sbg_values_customers_at_least_as_the_naive_formula(quickstart_output: str) -> None:
+    rows = [line.split() for line in section(quickstart_output, 8).splitlines() if line.endswith("%")]
+    assert len(rows) == 3
+    for row in rows:
+        survival, naive_survival, missed = (float(cell.rstrip("%")) for cell in (row[-6], row[-5], row[-1]))
+        assert 0.0 < survival <= 100.0 and 0.0 < naive_survival <= 100.0
+        # The constant-churn fit is the sBG's homogeneous limit: it never values customers more.
+        assert missed >= 0.0
 
 
 def test_quickstart_books_stay_within_capacity(quickstart_output: str) -> None:
