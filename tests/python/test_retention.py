@@ -19,13 +19,13 @@ HIGH_END = [1000, 869, 743, 653, 593, 551, 517, 491, 468, 445, 427, 409, 394]
 
 
 def negative_log_likelihood(log_params: np.ndarray, alive: np.ndarray) -> float:
-    """The sBG likelihood written independently, with Beta functions (scipy.special.betaln)."""
+    """The sBG likelihood written independently, with DESIGN.md's recursions for P(T = t) and S(t)."""
     a, b = np.exp(log_params)
     t = np.arange(1, len(alive))
+    churn = np.cumprod(np.r_[a / (a + b), (b + t[1:] - 2) / (a + b + t[1:] - 1)])
+    survival = np.cumprod((b + t - 1) / (a + b + t - 1))
     lost = alive[:-1] - alive[1:]
-    log_p = special.betaln(a + 1, b + t - 1) - special.betaln(a, b)
-    log_s = special.betaln(a, b + t[-1]) - special.betaln(a, b)
-    return -float(lost @ log_p + alive[-1] * log_s)
+    return -float(lost @ np.log(churn) + alive[-1] * np.log(survival[-1]))
 
 
 def survival_reference(a: float, b: float, t: np.ndarray) -> np.ndarray:

@@ -98,6 +98,17 @@ void for_each_chunk(std::size_t rows, std::size_t max_threads, Body&& body) {
       max_threads);
 }
 
+// |a - b|^2 over d coordinates (a plain loop: Eigen's dynamic-size row expressions cost more
+// than the arithmetic for the few features k-means sees).
+inline double squared_distance(const double* a, const double* b, std::size_t d) {
+  double sum = 0.0;
+  for (std::size_t j = 0; j < d; ++j) {
+    const double difference = a[j] - b[j];
+    sum += difference * difference;
+  }
+  return sum;
+}
+
 // Sum of per-chunk values in chunk order: the same on any thread count.
 inline double ordered_sum(const std::vector<double>& per_chunk) {
   return std::accumulate(per_chunk.begin(), per_chunk.end(), 0.0);
@@ -152,7 +163,7 @@ public:
     check_shape(X, /*fitting=*/true);
     KMeans fitted = *this;  // *this changes only once the fit succeeded
     fitted.feature_names_ = X.names;
-    detail::RowMatrix Z = prepare(X, {}, {}, max_threads);
+    detail::RowMatrix Z = prepare(X, max_threads);
     fitted.learn_scaling(Z);
     fitted.standardize(Z, max_threads);
     const double tolerance = tol_ * mean_variance(Z);
@@ -177,14 +188,24 @@ public:
     return best_labels;
   }
 
+  // Rows are scaled block by block on their way to the distance step: nothing of X's size is
+  // allocated besides the labels.
   std::vector<std::int32_t> predict(const FeatureMatrix& X, std::size_t max_threads = 0) const {
     require_fitted();
     check_shape(X, /*fitting=*/false);
-    detail::RowMatrix Z = prepare(X, offset_, spread_, max_threads);
-    const Eigen::Map<const detail::RowMatrix> centers(centers_.data(), static_cast<Eigen::Index>(n_clusters_),
-                                                      static_cast<Eigen::Index>(n_features()));
+    const auto k = static_cast<Eigen::Index>(n_clusters_), d = static_cast<Eigen::Index>(n_features());
+    const Eigen::Map<const detail::RowMatrix> centers(centers_.data(), k, d);
+    const Eigen::VectorXd center_norms = centers.rowwise().squaredNorm();
     std::vector<std::int32_t> labels(X.rows);
-    assign_rows(Z, centers, labels, max_threads);
+    detail::for_each_chunk(X.rows, max_threads, [&](std::size_t, std::size_t begin, std::size_t end) {
+      detail::RowMatrix rows(static_cast<Eigen::Index>(detail::kmeans_block_rows), d), dots(rows.rows(), k);
+      for (std::size_t block = begin; block < end; block += detail::kmeans_block_rows) {
+        const std::size_t stop = std::min(end, block + detail::kmeans_block_rows);
+        prepare_rows(X, block, stop, offset_, spread_, rows.data());
+        nearest_centers(rows.topRows(static_cast<Eigen::Index>(stop - block)), centers, center_norms, dots,
+                        [&](Eigen::Index r, std::int32_t nearest, double) { labels[block + static_cast<std::size_t>(r)] = nearest; });
+      }
+    });
     return labels;
   }
 
@@ -281,30 +302,32 @@ private:
     for (auto& label : labels) label = renumber[static_cast<std::size_t>(label)];
   }
 
-  // Checks every value and returns (f(x) - offset) / spread per feature, f = log1p for log
-  // features (identity otherwise), in parallel over rows. Empty offset/spread: f(x) alone.
-  detail::RowMatrix prepare(const FeatureMatrix& X, std::span<const double> offset, std::span<const double> spread,
-                            std::size_t max_threads) const {
+  // Writes (f(x) - offset) / spread of rows [begin, end) of X to `out` (row-major), f = log1p for
+  // log features and the identity otherwise, checking every value. Empty offset: f(x) alone.
+  void prepare_rows(const FeatureMatrix& X, std::size_t begin, std::size_t end, std::span<const double> offset,
+                    std::span<const double> spread, double* out) const {
     const std::size_t d = X.columns;
-    detail::RowMatrix Z(static_cast<Eigen::Index>(X.rows), static_cast<Eigen::Index>(d));
-    std::vector<std::uint8_t> logged(d);
-    for (std::size_t j = 0; j < d; ++j) logged[j] = scale_of(j) == FeatureScale::log;
     const bool scaled = !offset.empty();
-    detail::for_each_chunk(X.rows, max_threads, [&](std::size_t, std::size_t begin, std::size_t end) {
-      for (std::size_t i = begin; i < end; ++i) {
-        double* out = Z.data() + i * d;
-        const double* in = X.values.data() + i * d;
-        for (std::size_t j = 0; j < d; ++j) {
-          double value = in[j];
-          if (!std::isfinite(value) || (logged[j] && value < 0.0)) [[unlikely]]
-            fail_at(X.column_argument(j), i, value,
-                    std::isnan(value)   ? "missing value; k-means needs every feature of every row"
-                    : std::isinf(value) ? "features must be finite"
-                                        : "scale='log' needs values >= 0 (log1p is applied)");
-          if (logged[j]) value = std::log1p(value);
-          out[j] = scaled ? (value - offset[j]) / spread[j] : value;
-        }
+    for (std::size_t i = begin; i < end; ++i, out += d) {
+      const double* in = X.values.data() + i * d;
+      for (std::size_t j = 0; j < d; ++j) {
+        double value = in[j];
+        const bool logged = scale_of(j) == FeatureScale::log;
+        if (!std::isfinite(value) || (logged && value < 0.0)) [[unlikely]]
+          fail_at(X.column_argument(j), i, value,
+                  std::isnan(value)   ? "missing value; k-means needs every feature of every row"
+                  : std::isinf(value) ? "features must be finite"
+                                      : "scale='log' needs values >= 0 (log1p is applied)");
+        if (logged) value = std::log1p(value);
+        out[j] = scaled ? (value - offset[j]) / spread[j] : value;
       }
+    }
+  }
+
+  detail::RowMatrix prepare(const FeatureMatrix& X, std::size_t max_threads) const {
+    detail::RowMatrix Z(static_cast<Eigen::Index>(X.rows), static_cast<Eigen::Index>(X.columns));
+    detail::for_each_chunk(X.rows, max_threads, [&](std::size_t, std::size_t begin, std::size_t end) {
+      prepare_rows(X, begin, end, {}, {}, Z.data() + begin * X.columns);
     });
     return Z;
   }
@@ -355,15 +378,15 @@ private:
     centers.row(0) = Z.row(static_cast<Eigen::Index>(rng.below(n)));
     std::vector<double> closest(n);
     const std::size_t chunks = detail::chunk_count(n);
-    auto squared_distance = [&](std::size_t i, const auto& center) {
-      return (Z.row(static_cast<Eigen::Index>(i)) - center).squaredNorm();
-    };
+    const auto width = static_cast<std::size_t>(d);
+    auto row = [&](std::size_t i) { return Z.data() + i * width; };
+    auto distance_to = [&](std::size_t i, const double* center) { return detail::squared_distance(row(i), center, width); };
     std::vector<double> chunk_potential(chunks);
     detail::for_each_chunk(
         n, max_threads,
         [&](std::size_t chunk, std::size_t begin, std::size_t end) {
           double potential = 0.0;
-          for (std::size_t i = begin; i < end; ++i) potential += closest[i] = squared_distance(i, centers.row(0));
+          for (std::size_t i = begin; i < end; ++i) potential += closest[i] = distance_to(i, centers.data());
           chunk_potential[chunk] = potential;
         });
     double potential = detail::ordered_sum(chunk_potential);
@@ -387,9 +410,9 @@ private:
           [&](std::size_t chunk, std::size_t begin, std::size_t end) {
             double* sums = &trial_potential[chunk * trials];
             for (std::size_t t = 0; t < trials; ++t) {
-              const auto candidate = Z.row(static_cast<Eigen::Index>(candidates[t]));
+              const double* candidate = row(candidates[t]);
               double sum = 0.0;
-              for (std::size_t i = begin; i < end; ++i) sum += std::min(closest[i], squared_distance(i, candidate));
+              for (std::size_t i = begin; i < end; ++i) sum += std::min(closest[i], distance_to(i, candidate));
               sums[t] = sum;
             }
           });
@@ -403,36 +426,46 @@ private:
       centers.row(static_cast<Eigen::Index>(c)) = Z.row(static_cast<Eigen::Index>(candidates[best]));
       detail::for_each_chunk(
           n, max_threads,
-          [&](std::size_t chunk, std::size_t begin, std::size_t end) {
-            for (std::size_t i = begin; i < end; ++i)
-              closest[i] = std::min(closest[i], squared_distance(i, centers.row(static_cast<Eigen::Index>(c))));
+          [&](std::size_t, std::size_t begin, std::size_t end) {
+            const double* center = centers.data() + c * width;
+            for (std::size_t i = begin; i < end; ++i) closest[i] = std::min(closest[i], distance_to(i, center));
           });
       potential = best_potential;
     }
     return centers;
   }
 
-  // Visits the rows in blocks; for each row calls visit(row, nearest centre, |x - c|^2 - |x|^2).
-  // The squared norm of x is left out of the search: it does not change which centre is nearest.
+  // For each row r of `rows` calls visit(r, nearest centre, |x - c|^2 - |x|^2); the squared norm
+  // of x is left out of the search, it does not change which centre is nearest.
+  template <class Rows, class Centers, class Visit>
+  static void nearest_centers(const Rows& rows, const Centers& centers, const Eigen::VectorXd& center_norms,
+                              detail::RowMatrix& dots, Visit&& visit) {
+    const Eigen::Index m = rows.rows(), k = centers.rows();
+    dots.topRows(m).noalias() = rows * centers.transpose();
+    for (Eigen::Index r = 0; r < m; ++r) {
+      const double* row = dots.row(r).data();
+      std::int32_t nearest = 0;
+      double best = center_norms[0] - 2.0 * row[0];
+      for (Eigen::Index j = 1; j < k; ++j) {  // branch-free: which centre wins is unpredictable
+        const double distance = center_norms[j] - 2.0 * row[j];
+        const bool closer = distance < best;
+        best = closer ? distance : best;
+        nearest = closer ? static_cast<std::int32_t>(j) : nearest;
+      }
+      visit(r, nearest, best);
+    }
+  }
+
+  // nearest_centers over rows [begin, end) of Z, block by block; visit receives the row of Z.
   template <class Centers, class Visit>
   static void nearest_in_block(const detail::RowMatrix& Z, const Centers& centers, const Eigen::VectorXd& center_norms,
                                std::size_t begin, std::size_t end, detail::RowMatrix& dots, Visit&& visit) {
-    const Eigen::Index k = centers.rows();
     for (std::size_t block = begin; block < end; block += detail::kmeans_block_rows) {
       const auto m = static_cast<Eigen::Index>(std::min(end - block, detail::kmeans_block_rows));
-      dots.topRows(m).noalias() = Z.middleRows(static_cast<Eigen::Index>(block), m) * centers.transpose();
-      for (Eigen::Index r = 0; r < m; ++r) {
-        const double* row = dots.row(r).data();
-        std::int32_t nearest = 0;
-        double best = center_norms[0] - 2.0 * row[0];
-        for (Eigen::Index j = 1; j < k; ++j) {  // branch-free: which centre wins is unpredictable
-          const double distance = center_norms[j] - 2.0 * row[j];
-          const bool closer = distance < best;
-          best = closer ? distance : best;
-          nearest = closer ? static_cast<std::int32_t>(j) : nearest;
-        }
-        visit(block + static_cast<std::size_t>(r), nearest, best);
-      }
+      nearest_centers(Z.middleRows(static_cast<Eigen::Index>(block), m), centers, center_norms, dots,
+                      [&](Eigen::Index r, std::int32_t nearest, double best) {
+                        visit(block + static_cast<std::size_t>(r), nearest, best);
+                      });
     }
   }
 
@@ -501,9 +534,11 @@ private:
     std::vector<double> distance(n);
     detail::for_each_chunk(
         n, max_threads,
-        [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+        [&](std::size_t, std::size_t begin, std::size_t end) {
           for (std::size_t i = begin; i < end; ++i)
-            distance[i] = (Z.row(static_cast<Eigen::Index>(i)) - centers.row(labels[i])).squaredNorm();
+            distance[i] = detail::squared_distance(Z.data() + i * static_cast<std::size_t>(Z.cols()),
+                                                   centers.data() + static_cast<std::size_t>(labels[i]) * static_cast<std::size_t>(Z.cols()),
+                                                   static_cast<std::size_t>(Z.cols()));
         });
     std::vector<std::size_t> order(n);
     std::iota(order.begin(), order.end(), std::size_t{0});
@@ -537,7 +572,10 @@ private:
           double inertia = 0.0;
           nearest_in_block(Z, centers, center_norms, begin, end, dots, [&](std::size_t i, std::int32_t nearest, double partial) {
             labels[i] = nearest;
-            inertia += std::max(0.0, partial + Z.row(static_cast<Eigen::Index>(i)).squaredNorm());
+            const double* x = Z.data() + i * static_cast<std::size_t>(Z.cols());
+            double norm = 0.0;
+            for (Eigen::Index j = 0; j < Z.cols(); ++j) norm += x[j] * x[j];
+            inertia += std::max(0.0, partial + norm);
           });
           chunk_inertia[chunk] = inertia;
         });
