@@ -589,7 +589,8 @@ class KMeans(_Model):
         """The nearest cluster of each row; a DataFrame needs the columns the model was fitted on."""
         names = self._model.feature_names if self._model.fitted else []
         if isinstance(X, pd.DataFrame) and names:
-            X = pd.DataFrame({name: _frame.column(X, name) for name in names}, index=X.index)
+            by_name = {str(c): c for c in X.columns}  # names were stored as text
+            X = pd.DataFrame({name: _frame.column(X, by_name.get(name, name)) for name in names}, index=X.index)
         values, _ = _features(X)
         return self._labels(self._model.predict(values), X)
 

@@ -502,8 +502,12 @@ def test_kmeans_log_scale_and_dataframes(rng):
     assert labels.name == "cluster"
     assert model.feature_names_in_ == ["arr", "nps"]
     assert model.n_features_in_ == 2
-    # Columns are found by name, in any order.
+    # Columns are found by name, in any order; names that are not strings work too.
     assert model.predict(frame[["nps", "arr"]]).equals(labels)
+    numbered = frame.set_axis([0, 1], axis=1)
+    assert (
+        cs.KMeans(2, seed=0).fit(numbered).predict(numbered[[1, 0]]).equals(cs.KMeans(2, seed=0).fit_predict(numbered))
+    )
     # Clusters are numbered by centre, first feature first: the small accounts are cluster 0.
     assert (labels.iloc[:100] == 0).all() and (labels.iloc[100:] == 1).all()
     profile = model.profile(frame)
