@@ -15,6 +15,24 @@ CSM_COST = 150_000  # fully loaded yearly cost of one CSM, in dollars
 HYSTERESIS = 0.10
 MONTHS_BACK = 3
 OPPORTUNITY = "Large Opportunity"
+CLUSTERS = 5
+# k-means features: size and money on a log scale; usage signals (NPS is left out: many accounts
+# never answered a survey, and k-means needs every value).
+CLUSTER_SCALES = {
+    "arr": "log",
+    "employees": "log",
+    "potential": "log",
+    "logins_per_user": "log",
+    "seats_used_pct": "standard",
+    "tickets_90d": "log",
+}
+HIGH_TOUCH = "High touch"
+POOLED_MONTHS = 24  # cohorts observed this long are pooled per tier for the sBG fit
+ANNUAL_DISCOUNT = 0.10
+PROJECTION_MONTHS = 60
+CADENCE_DAYS = {"Tech touch": 90, "Low touch": 45, "High touch": 14}
+MINUTES_PER_TOUCH = {"Tech touch": 0, "Low touch": 30, "High touch": 60}
+CSM_HOURS_PER_MONTH = 140 * 0.6  # customer-facing share of a CSM's month
 
 
 def money(value: float) -> str:
@@ -62,6 +80,240 @@ def tiers_of(model: cs.TierModel, arr: pd.Series, previous: pd.Categorical | Non
     earlier = None if previous is None else previous[paying]
     codes[paying] = model.assign(arr[paying], previous=earlier).codes
     return pd.Categorical.from_codes(codes, categories=model.categories, ordered=True)
+
+
+def learned_segments(active: pd.DataFrame, tiers: pd.Categorical, seed: int) -> None:
+    features = active[list(CLUSTER_SCALES)]
+    model = cs.KMeans(CLUSTERS, scale=list(CLUSTER_SCALES.values()), seed=seed).fit(features)
+    profile = model.profile(active)
+    order = list(profile.index)
+    names = {cluster: f"cluster {rank + 1}" for rank, cluster in enumerate(order)}
+    show(
+        f"7. Learned segments: k-means (k = {CLUSTERS}) on log ARR, employees, potential and usage signals",
+        pd.DataFrame(
+            {
+                "accounts": profile["accounts"].map("{:,}".format),
+                "% of ARR": profile["arr_share"].map(percent),
+                "average ARR": profile["mean_arr"].map(money),
+                "employees": profile["mean_employees"].map("{:,.0f}".format),
+                "potential": profile["mean_potential"].map(money),
+                "logins / user": profile["mean_logins_per_user"].map("{:.1f}".format),
+                "seats used": (profile["mean_seats_used_pct"] / 100).map(percent),
+                "tickets (90d)": profile["mean_tickets_90d"].map("{:.1f}".format),
+            }
+        ).rename(index=names),
+        f"   Clusters ordered by average ARR; inertia {model.inertia_:,.0f} after {model.n_iter_} iterations "
+        "(scaled space).",
+    )
+    clusters = pd.Series(model.predict(features).map(names).to_numpy(), name="learned")
+    cross = pd.crosstab(clusters, pd.Series(tiers, name="tier"), dropna=False).reindex(list(names.values()))
+    show("   Learned segment x touch tier (accounts)", cross.map("{:,}".format))
+    # The two clusters that pay most alike but use the product most differently.
+    pairs = [
+        (abs(profile.loc[a, "mean_seats_used_pct"] - profile.loc[b, "mean_seats_used_pct"]), a, b)
+        for i, a in enumerate(order)
+        for b in order[i + 1 :]
+        if abs(np.log(profile.loc[a, "mean_arr"] / profile.loc[b, "mean_arr"])) < np.log(1.25)
+    ]
+    if pairs:
+        _, a, b = max(pairs)
+        print(
+            f"   {names[a]} and {names[b]} pay alike ({money(profile.loc[a, 'mean_arr'])} vs "
+            f"{money(profile.loc[b, 'mean_arr'])} average ARR) but use {profile.loc[a, 'mean_seats_used_pct']:.0f}% vs "
+            f"{profile.loc[b, 'mean_seats_used_pct']:.0f}% of their seats: one revenue tier, two playbooks."
+        )
+
+
+def retention_models(revenue: pd.DataFrame, touch: cs.TierModel) -> None:
+    """sBG per starting tier: fit_many over quarterly cohorts, then one pooled fit per tier."""
+    ledger = cs.RevenueLedger(revenue)
+    first_arr = revenue.sort_values("month").groupby("account_id")["mrr"].first() * 12
+    start_tier = pd.Series(touch.assign(first_arr), index=first_arr.index)
+    survivors = ledger.survivors(by=start_tier, cohort_length=3)
+    fits = cs.ShiftedBetaGeometric.fit_many(survivors)
+    discount = (1 + ANNUAL_DISCOUNT) ** (1 / 12) - 1
+    arpa = ledger.cltv(by=start_tier)["arpa"]
+    rows = {}
+    for tier in touch.categories:
+        cohorts = survivors.xs(tier, level="segment")
+        complete = cohorts[cohorts[POOLED_MONTHS].notna()]
+        alive = complete.loc[:, :POOLED_MONTHS].sum()
+        model = cs.ShiftedBetaGeometric().fit(alive.to_numpy())
+        # The naive view: one constant monthly churn rate, the best such fit to the same data
+        # (accounts lost / account-months at risk).
+        churn = (alive.iloc[0] - alive.iloc[-1]) / alive.iloc[:-1].sum()
+        sbg_value = model.clv(arpa[tier], discount)
+        naive_value = cs.cltv(arpa[tier], churn, discount_rate=discount)
+        rows[tier] = {
+            "cohorts fitted": f"{int((fits.xs(tier, level='segment')['periods'] > 0).sum())}",
+            "pooled accounts": f"{alive[0]:,.0f}",
+            "alpha": f"{model.alpha_:.3g}",
+            "beta": f"{model.beta_:.3g}",
+            "retention, month 1": percent(model.retention_rate(1)),
+            f"month {POOLED_MONTHS}": percent(model.retention_rate(POOLED_MONTHS)),
+            "5-yr survival": percent(model.survival(PROJECTION_MONTHS)),
+            "naive 5-yr": percent((1 - churn) ** PROJECTION_MONTHS),
+            "CLTV (sBG)": money(sbg_value),
+            "CLTV (naive)": money(naive_value),
+            "naive misses": percent(1 - naive_value / sbg_value),
+        }
+    show(
+        f"8. Retention models: shifted-beta-geometric fit per starting tier ({len(fits):,} quarterly cohorts by "
+        f"fit_many; {POOLED_MONTHS}-month cohorts pooled per tier)",
+        pd.DataFrame(rows).T,
+        f"   CLTV = monthly ARPA x discounted expected lifetime at {ANNUAL_DISCOUNT:.0%} a year. The naive formula "
+        "fits one constant churn rate to the same months;\n"
+        "   sBG lets retention rise with tenure as the likeliest churners leave first, so the naive formula "
+        "undervalues customers wherever churn\n"
+        "   propensity varies. Where alpha and beta are huge the tier churns at a constant rate, and both agree.",
+    )
+
+
+def owner_books(
+    accounts: pd.DataFrame, arr_then: pd.Series, touch: cs.TierModel
+) -> tuple[cs.OwnerAssignment, list[str]]:
+    """CSM books for the High-touch tier three months ago, then re-balanced today keeping owners."""
+    high_now = int((touch.assign(accounts[accounts["arr"] > 0]) == HIGH_TOUCH).sum())
+    ratio = touch.csm_ratios[HIGH_TOUCH] or 1.0
+    roster = [f"CSM {i + 1:02d}" for i in range(int(np.ceil(high_now / ratio)))]
+    then = accounts.assign(arr=arr_then.to_numpy())
+    before = cs.assign_owners(then[then["arr"] > 0], touch, {HIGH_TOUCH: roster}, segments=[HIGH_TOUCH])
+    active = accounts[accounts["arr"] > 0]
+    previous = before.owners.reindex(active.index)
+    result = cs.assign_owners(active, touch, {HIGH_TOUCH: roster}, previous=previous, segments=[HIGH_TOUCH])
+    books = result.books
+    had, has = previous.notna(), result.owners.notna()
+    left, joined = int((had & ~has).sum()), int((has & ~had).sum())
+    moved = int((had & has & (previous.astype(object) != result.owners.astype(object))).sum())
+    show(
+        f"9. CSM books for the {HIGH_TOUCH} tier: {high_now:,} accounts, {len(roster)} CSMs at "
+        f"{ratio:,.0f}:1, balanced by ARR",
+        pd.DataFrame(
+            {
+                "accounts": books["accounts"].describe()[["min", "50%", "max"]].map("{:,.0f}".format),
+                "ARR": books["arr"].describe()[["min", "50%", "max"]].map(money),
+                "capacity used": books["capacity_used"].describe()[["min", "50%", "max"]].map(percent),
+            }
+        ).rename(index={"min": "smallest book", "50%": "median book", "max": "largest book"}),
+        f"   Re-balanced {MONTHS_BACK} months after the first assignment: {result.kept:,} accounts kept their CSM, "
+        f"{moved:,} moved to another CSM, {left:,} left the tier and {joined:,} joined it.",
+    )
+    return result, roster
+
+
+def health_band(accounts: pd.DataFrame) -> pd.Series:
+    """A simple band from the book's usage signals (the health scorecards of cs.health refine this)."""
+    red = (accounts["seats_used_pct"] < 40) | (accounts["logins_per_user"] < 3) | (accounts["nps"] <= 6)
+    green = (accounts["seats_used_pct"] >= 70) & (accounts["logins_per_user"] >= 8) & ~(accounts["nps"] <= 8)
+    return pd.Series(np.select([red, green], ["red", "green"], "yellow"), index=accounts.index, name="health")
+
+
+def cadence_summary(active: pd.DataFrame, touch: cs.TierModel, books: cs.OwnerAssignment) -> None:
+    policy = cs.CadencePolicy(CADENCE_DAYS)
+    health = health_band(active)
+    ratios = {**touch.csm_ratios, "Tech touch": None}  # Tech touch: no named CSM, digital programmes
+    plan = policy.schedule(active, touch, health=health, csm_ratios=ratios)
+    reasons = plan["reason"].astype(str)
+    grouped = plan.assign(
+        onboarding=reasons.str.contains("onboarding"),
+        renewal=reasons.str.contains("renewal"),
+        red=(health == "red").to_numpy(),
+    ).groupby("segment", observed=False)
+    summary = pd.DataFrame(
+        {
+            "channel": grouped["channel"].agg(lambda c: c.mode().iloc[0]),
+            "base days": pd.Series(CADENCE_DAYS),
+            "median interval": grouped["interval_days"].median().map("{:.0f} days".format),
+            "shortest": grouped["interval_days"].min().map("{:.1f}".format),
+            "longest": grouped["interval_days"].max().map("{:.1f}".format),
+            "onboarding": grouped["onboarding"].mean().map(percent),
+            "renewal window": grouped["renewal"].mean().map(percent),
+            "red health": grouped["red"].mean().map(percent),
+            "touches / month": grouped["touches_per_month"].sum().map("{:,.0f}".format),
+        }
+    )
+    show("10. Dynamic cadence: days between touches by tier (onboarding, renewal and health adjust it)", summary)
+    high = (plan["segment"] == HIGH_TOUCH).to_numpy()
+    load = policy.workload(plan[high], books.owners[high], minutes_per_touch=MINUTES_PER_TOUCH)
+    hours = load["hours_per_month"]
+    print(
+        f"   {HIGH_TOUCH} workload at {MINUTES_PER_TOUCH[HIGH_TOUCH]} minutes per touch: {hours.mean():.1f} hours "
+        f"per CSM per month on average (range {hours.min():.1f}-{hours.max():.1f}), "
+        f"{hours.mean() / CSM_HOURS_PER_MONTH:.0%} of {CSM_HOURS_PER_MONTH:.0f} customer-facing hours."
+    )
+    print(
+        "   Health bands here come from the book's usage signals (seats used, logins, NPS); "
+        "a fitted cs.health scorecard would replace them."
+    )
+
+
+def hand_set_scorecard() -> cs.Scorecard:
+    """The weights a CS team would pick by judgement: usage and adoption first."""
+    return cs.Scorecard(
+        [
+            cs.Measure("nps", cs.Bands([7, 9], [0, 50, 100])),  # detractor / passive / promoter
+            cs.Measure("logins_per_user", cs.Linear(0, 20), weight=2),
+            cs.Measure("seats_used_pct", cs.Linear(20, 90), weight=2),
+            cs.Measure("tickets_90d", cs.Linear(10, 0)),  # fewer tickets is healthier
+            cs.Measure("exec_sponsor", cs.Boolean()),
+            cs.Measure("renewal_days", cs.Linear(0, 180)),  # a renewal that is close is a risk
+        ]
+    )
+
+
+def points_lost(card: cs.Scorecard, accounts: pd.DataFrame) -> pd.DataFrame:
+    """Points each measure costs each account: w * (100 - f) / (sum of w present); with the score
+    they add up to 100."""
+    normalised = card.transform(accounts)
+    weights = pd.Series({m.column: m.weight for m in card.measures})
+    present = normalised.notna() * weights
+    return (100 - normalised).fillna(0).mul(weights).div(present.sum(axis=1), axis=0)
+
+
+def health_section(accounts: pd.DataFrame) -> None:
+    # Calibrate on half of the book and backtest on the other half: an honest, out-of-sample check.
+    learn = accounts[accounts["account_id"] % 2 == 1]
+    check = accounts[accounts["account_id"] % 2 == 0]
+    card = hand_set_scorecard()
+    calibrated = card.calibrate(learn, "churned", l2=1.0)
+    hand, learned = card.backtest(check), calibrated.backtest(check)
+
+    def column(result: cs.Backtest) -> list[str]:
+        rates = result.bands["churn_rate"]
+        return [
+            f"{result.auc:.3f}",
+            "-" if result.brier is None else f"{result.brier:.3f}",
+            percent(rates["red"]),
+            percent(rates["green"]),
+            f"{rates['red'] / rates['green']:.1f}x",
+            f"{result.bands.loc['red', 'accounts']:,}",
+        ]
+
+    rows = ["AUC", "Brier score", "churn rate in red", "churn rate in green", "red vs green", "accounts in red"]
+    show(
+        f"6. Health scores backtested on {hand.accounts:,} accounts (churn rate {percent(hand.churn_rate)}; "
+        f"weights calibrated on the other {len(learn):,})",
+        pd.DataFrame({"hand-set": column(hand), "calibrated": column(learned)}, index=rows),
+        "   AUC = chance that an account that churned scored lower than one that stayed (0.5 = a coin flip).",
+    )
+    weights = pd.DataFrame(
+        {
+            "hand-set weight": [m.weight for m in card.measures],
+            "churn coefficient": calibrated.coef_.map("{:+.2f}".format).to_numpy(),
+        },
+        index=calibrated.coef_.index,
+    )
+    show("   What calibration learned (negative: healthier means less churn)", weights)
+    scores = card.score(check)
+    red = scores["band"] == "red"
+    lost = points_lost(card, check)[red].mean().sort_values(ascending=False)
+    top = lost.head(3)
+    show(
+        f"   What drives the {int(red.sum()):,} red accounts' scores down (hand-set card, average points lost of 100)",
+        top.map("{:.1f}".format).to_frame("points lost"),
+        f"   These three measures cost red accounts {top.sum():.0f} of the {100 - scores['score'][red].mean():.0f} "
+        "points they miss on average.",
+    )
 
 
 def main() -> None:
@@ -148,75 +400,10 @@ def main() -> None:
     )
 
     health_section(accounts)
-
-
-def hand_set_scorecard() -> cs.Scorecard:
-    """The weights a CS team would pick by judgement: usage and adoption first."""
-    return cs.Scorecard(
-        [
-            cs.Measure("nps", cs.Bands([7, 9], [0, 50, 100])),  # detractor / passive / promoter
-            cs.Measure("logins_per_user", cs.Linear(0, 20), weight=2),
-            cs.Measure("seats_used_pct", cs.Linear(20, 90), weight=2),
-            cs.Measure("tickets_90d", cs.Linear(10, 0)),  # fewer tickets is healthier
-            cs.Measure("exec_sponsor", cs.Boolean()),
-            cs.Measure("renewal_days", cs.Linear(0, 180)),  # a renewal that is close is a risk
-        ]
-    )
-
-
-def points_lost(card: cs.Scorecard, accounts: pd.DataFrame) -> pd.DataFrame:
-    """Points each measure costs each account: w * (100 - f) / (sum of w present); with the score
-    they add up to 100."""
-    normalised = card.transform(accounts)
-    weights = pd.Series({m.column: m.weight for m in card.measures})
-    present = normalised.notna() * weights
-    return (100 - normalised).fillna(0).mul(weights).div(present.sum(axis=1), axis=0)
-
-
-def health_section(accounts: pd.DataFrame) -> None:
-    # Calibrate on half of the book and backtest on the other half: an honest, out-of-sample check.
-    learn = accounts[accounts["account_id"] % 2 == 1]
-    check = accounts[accounts["account_id"] % 2 == 0]
-    card = hand_set_scorecard()
-    calibrated = card.calibrate(learn, "churned", l2=1.0)
-    hand, learned = card.backtest(check), calibrated.backtest(check)
-
-    def column(result: cs.Backtest) -> list[str]:
-        rates = result.bands["churn_rate"]
-        return [
-            f"{result.auc:.3f}",
-            "-" if result.brier is None else f"{result.brier:.3f}",
-            percent(rates["red"]),
-            percent(rates["green"]),
-            f"{rates['red'] / rates['green']:.1f}x",
-            f"{result.bands.loc['red', 'accounts']:,}",
-        ]
-
-    rows = ["AUC", "Brier score", "churn rate in red", "churn rate in green", "red vs green", "accounts in red"]
-    show(
-        f"6. Health scores backtested on {hand.accounts:,} accounts (churn rate {percent(hand.churn_rate)}; "
-        f"weights calibrated on the other {len(learn):,})",
-        pd.DataFrame({"hand-set": column(hand), "calibrated": column(learned)}, index=rows),
-        "   AUC = chance that an account that churned scored lower than one that stayed (0.5 = a coin flip).",
-    )
-    weights = pd.DataFrame(
-        {
-            "hand-set weight": [m.weight for m in card.measures],
-            "churn coefficient": calibrated.coef_.map("{:+.2f}".format).to_numpy(),
-        },
-        index=calibrated.coef_.index,
-    )
-    show("   What calibration learned (negative: healthier means less churn)", weights)
-    scores = card.score(check)
-    red = scores["band"] == "red"
-    lost = points_lost(card, check)[red].mean().sort_values(ascending=False)
-    top = lost.head(3)
-    show(
-        f"   What drives the {int(red.sum()):,} red accounts' scores down (hand-set card, average points lost of 100)",
-        top.map("{:.1f}".format).to_frame("points lost"),
-        f"   These three measures cost red accounts {top.sum():.0f} of the {100 - scores['score'][red].mean():.0f} "
-        "points they miss on average.",
-    )
+    learned_segments(active, tiers, args.seed)
+    retention_models(revenue, touch)
+    books, _ = owner_books(accounts, arr_then.reset_index(drop=True), touch)
+    cadence_summary(active, touch, books)
 
 
 if __name__ == "__main__":

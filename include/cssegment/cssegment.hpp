@@ -23,9 +23,15 @@
 #include "cssegment/metrics/retention.hpp"
 #include "cssegment/metrics/value.hpp"
 
+#include "cssegment/retention/hypergeometric.hpp"
+#include "cssegment/retention/sbg.hpp"
+
+#include "cssegment/segment/cadence.hpp"
 #include "cssegment/segment/coverage.hpp"
 #include "cssegment/segment/expression.hpp"
+#include "cssegment/segment/kmeans.hpp"
 #include "cssegment/segment/missing_policy.hpp"
+#include "cssegment/segment/owners.hpp"
 #include "cssegment/segment/quadrant.hpp"
 #include "cssegment/segment/rules.hpp"
 #include "cssegment/segment/tier.hpp"

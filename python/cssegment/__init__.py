@@ -6,7 +6,7 @@ with pandas in and pandas out.
 
 from __future__ import annotations
 
-from . import datasets, health, metrics, segment
+from . import datasets, health, metrics, retention, segment
 from ._core import InvalidInputError, NotFittedError, __version__
 from .health import (
     Backtest,
@@ -30,7 +30,19 @@ from .metrics import (
     nps,
     nps_difference,
 )
-from .segment import QuadrantModel, RuleModel, Segment, TierModel, coverage, transitions
+from .retention import ShiftedBetaGeometric
+from .segment import (
+    CadencePolicy,
+    KMeans,
+    OwnerAssignment,
+    QuadrantModel,
+    RuleModel,
+    Segment,
+    TierModel,
+    assign_owners,
+    coverage,
+    transitions,
+)
 
 __all__ = [
     # errors and version
@@ -41,12 +53,17 @@ __all__ = [
     "datasets",
     "health",
     "metrics",
+    "retention",
     "segment",
     # segmentation
+    "CadencePolicy",
+    "KMeans",
+    "OwnerAssignment",
     "QuadrantModel",
     "RuleModel",
     "Segment",
     "TierModel",
+    "assign_owners",
     "coverage",
     "transitions",
     # metrics
@@ -70,4 +87,5 @@ __all__ = [
     "ScorecardSet",
     "ZScore",
     # retention models
+    "ShiftedBetaGeometric",
 ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, TypeVar
 
 from . import _frame
-from ._core import InvalidInputError
+from ._core import InvalidInputError, NotFittedError
 
 STATE_VERSION = 1
 _M = TypeVar("_M", bound="Model")
@@ -30,6 +30,22 @@ class Model:
     def get_params(self) -> dict[str, Any]:
         """The constructor arguments that rebuild this model."""
         raise NotImplementedError
+
+    def set_params(self: _M, **params: Any) -> _M:
+        """Rebuild the model with some constructor arguments changed (a fitted model is unfitted)."""
+        merged = self.get_params()
+        unknown = set(params) - set(merged)
+        if unknown:
+            raise InvalidInputError(f"params: unknown parameter(s) {sorted(unknown)}; known: {sorted(merged)}")
+        merged.update(params)
+        type(self).__init__(self, **merged)
+        return self
+
+    def _fitted(self) -> Any:
+        """The C++ model, once fitted (models that learn from data)."""
+        if not self._model.fitted:
+            raise NotFittedError(f"{type(self).__name__}: call fit() before using the model")
+        return self._model
 
     def to_json(self) -> str:
         """The model as a versioned JSON document (``kind`` and ``cssegment_version`` included)."""

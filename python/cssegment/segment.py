@@ -1,5 +1,6 @@
 """Segmentation: revenue tiers, the client-size x contract-value quadrants, rule-based segments,
-transition reports and coverage planning.
+learned (k-means) segments, transition reports, coverage planning, CSM book assignment and the
+engagement cadence.
 
 Every model assigns an ordered ``pandas.Categorical`` whose categories are ranked lowest first,
 pickles, and round-trips through JSON. Hysteresis (``previous=``) keeps accounts in their segment
@@ -19,7 +20,18 @@ from . import _core, _frame
 from ._core import InvalidInputError
 from ._model import Model
 
-__all__ = ["QuadrantModel", "RuleModel", "Segment", "TierModel", "coverage", "transitions"]
+__all__ = [
+    "CadencePolicy",
+    "KMeans",
+    "OwnerAssignment",
+    "QuadrantModel",
+    "RuleModel",
+    "Segment",
+    "TierModel",
+    "assign_owners",
+    "coverage",
+    "transitions",
+]
 
 Labels = _frame.Labels
 Ratio = float | None
@@ -30,7 +42,7 @@ def _ratios(csm_ratios: Sequence[Ratio] | None) -> list[Ratio]:
 
 
 class _SegmentModel(Model):
-    """What every segmentation model shares: labels, JSON, pickling and notebook display."""
+    """What every segmentation model shares: labels and CSM ratios."""
 
     @property
     def categories(self) -> list[str]:
@@ -413,3 +425,436 @@ def coverage(
     dropped = [] if arr_values is not None else ["arr", "arr_per_csm"]
     dropped += [] if cost is not None else ["cost_to_serve_per_account", "total_cost"]
     return table.drop(columns=dropped)
+
+
+# --- learned segments --------------------------------------------------------------------------
+
+Scale = str | None
+
+
+def _scale_names(scale: Scale | Sequence[Scale]) -> list[str]:
+    if scale is None or isinstance(scale, str):
+        return ["none" if scale is None else scale]
+    return ["none" if s is None else str(s) for s in scale]
+
+
+def _features(X: pd.DataFrame | np.ndarray | Sequence[Sequence[float]]) -> tuple[np.ndarray, list[str]]:
+    """A C-contiguous float64 rows x features matrix and its column names (empty for arrays)."""
+    if isinstance(X, pd.DataFrame):
+        names = [str(c) for c in X.columns]
+        columns = [_frame.numeric(X[c], f"X[{c!r}]") for c in X.columns]
+        if not columns:
+            raise InvalidInputError("X: needs at least one feature column")
+        return np.ascontiguousarray(np.column_stack(columns)), names
+    array = np.asarray(X)
+    if array.ndim != 2:
+        raise InvalidInputError(f"X: must be two-dimensional (rows x features), got shape {array.shape}")
+    if array.dtype.kind not in "biuf":
+        raise InvalidInputError(f"X: has dtype {array.dtype}; numeric features are required")
+    return np.ascontiguousarray(array, dtype=np.float64), []
+
+
+class KMeans(Model):
+    """Learned segments: k-means (Lloyd) with greedy k-means++ seeding and ``n_init`` restarts.
+
+    Features are scaled before clustering: ``"standard"`` (z-scores), ``"log"`` (``log1p`` then
+    z-scores: for money, headcounts and other heavy-tailed values, which must be >= 0) or None;
+    one scale for every feature or one per feature. Clusters are numbered by their centres in
+    lexicographic order of the scaled features (first feature first), so the numbering is stable.
+    Results do not depend on the number of threads; ``seed`` fixes them.
+
+    Attributes after ``fit``: ``cluster_centers_`` (in the input's units; log features give
+    geometric means), ``inertia_`` (sum of squared distances in the scaled space optimised),
+    ``n_iter_``, ``n_features_in_``, ``feature_names_in_`` (when fitted on a DataFrame).
+
+    Examples
+    --------
+    >>> import pandas as pd, cssegment as cs
+    >>> X = pd.DataFrame({"arr": [1e3, 1.2e3, 1e5, 1.1e5], "seats": [5, 6, 300, 320]})
+    >>> model = cs.KMeans(2, scale="log").fit(X)
+    >>> model.predict(X).tolist()
+    [0, 0, 1, 1]
+    """
+
+    _core_type = _core.KMeans
+
+    def __init__(
+        self,
+        n_clusters: int,
+        n_init: int = 4,
+        max_iter: int = 300,
+        tol: float = 1e-4,
+        scale: Scale | Sequence[Scale] = "standard",
+        seed: int = 0,
+    ) -> None:
+        for name, value in (("n_clusters", n_clusters), ("n_init", n_init), ("max_iter", max_iter)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+                raise InvalidInputError(f"{name}: must be a whole number >= 1, got {value!r}")
+        self._model = _core.KMeans(
+            int(n_clusters), int(n_init), int(max_iter), float(tol), _scale_names(scale), int(seed)
+        )
+
+    def get_params(self) -> dict[str, Any]:
+        model = self._model
+        scales: list[Scale] = [None if s == "none" else s for s in model.scale]
+        return {
+            "n_clusters": model.n_clusters,
+            "n_init": model.n_init,
+            "max_iter": model.max_iter,
+            "tol": model.tol,
+            "scale": scales[0] if len(scales) == 1 else scales,
+            "seed": model.seed,
+        }
+
+    def fit(self, X: pd.DataFrame | np.ndarray) -> KMeans:
+        """Learn the clusters of ``X`` (a DataFrame: every column is a feature; or a 2-D array)."""
+        self.fit_predict(X)
+        return self
+
+    def fit_predict(self, X: pd.DataFrame | np.ndarray) -> pd.Series:
+        """Fit, and return each row's cluster (aligned with ``X``'s index)."""
+        values, names = _features(X)
+        return self._labels(self._model.fit(values, names), X)
+
+    def predict(self, X: pd.DataFrame | np.ndarray) -> pd.Series:
+        """The nearest cluster of each row; a DataFrame needs the columns the model was fitted on."""
+        names = self._model.feature_names if self._model.fitted else []
+        if isinstance(X, pd.DataFrame) and names:
+            by_name = {str(c): c for c in X.columns}  # names were stored as text
+            X = pd.DataFrame({name: _frame.column(X, by_name.get(name, name)) for name in names}, index=X.index)
+        values, _ = _features(X)
+        return self._labels(self._model.predict(values), X)
+
+    @staticmethod
+    def _labels(codes: np.ndarray, X: Any) -> pd.Series:
+        index = X.index if isinstance(X, pd.DataFrame) else None
+        return pd.Series(codes, index=index, name="cluster")
+
+    @property
+    def cluster_centers_(self) -> np.ndarray:
+        return np.asarray(self._model.cluster_centers)
+
+    @property
+    def inertia_(self) -> float:
+        return float(self._model.inertia)
+
+    @property
+    def n_iter_(self) -> int:
+        return int(self._model.n_iter)
+
+    @property
+    def n_features_in_(self) -> int:
+        return int(self._fitted().n_features)
+
+    @property
+    def feature_names_in_(self) -> list[str]:
+        return list(self._fitted().feature_names)
+
+    def profile(self, data: pd.DataFrame, arr: str = "arr") -> pd.DataFrame:
+        """Per-cluster profile of ``data``: accounts, share of accounts, ARR share and the mean of
+        every numeric column, with clusters ordered by mean ARR (lowest first)."""
+        labels = self.predict(data)
+        frame = data.select_dtypes("number").copy()
+        if arr not in frame:
+            frame[arr] = _frame.numeric(_frame.column(data, arr), arr)
+        grouped = frame.groupby(labels.to_numpy())
+        means = grouped.mean()
+        counts = grouped.size()
+        totals = grouped[arr].sum()
+        table = pd.DataFrame(
+            {
+                "accounts": counts,
+                "account_share": counts / counts.sum(),
+                "arr_share": totals / totals.sum(),
+            }
+        ).join(means.add_prefix("mean_"))
+        table.index.name = "cluster"
+        return table.sort_values(f"mean_{arr}", kind="stable")
+
+
+# --- book assignment ---------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class OwnerAssignment:
+    """What ``assign_owners`` decided: each account's owner (a CSM, a pool, or missing for
+    segments without CSMs), each owner's book, and how many accounts kept or changed owner."""
+
+    owners: pd.Series
+    books: pd.DataFrame
+    kept: int
+    reassigned: int
+
+
+def _coverage_of(
+    segments: Sequence[str], csm_ratios: Mapping[str, Ratio] | _SegmentModel | None, pooled: Sequence[str] | None
+) -> list[tuple[str, Ratio, bool]]:
+    if isinstance(csm_ratios, _SegmentModel):
+        ratios: Mapping[str, Ratio] = csm_ratios.csm_ratios
+        model_pools = csm_ratios.pooled if isinstance(csm_ratios, RuleModel) else {}
+    else:
+        ratios, model_pools = csm_ratios or {}, {}
+    pools = set(pooled) if pooled is not None else {s for s, p in model_pools.items() if p}
+    return [(s, None if ratios.get(s) is None else float(ratios[s]), s in pools) for s in segments]  # type: ignore[arg-type]
+
+
+def _labels_of(accounts: pd.DataFrame, labels: Labels | str, argument: str) -> Labels:
+    if isinstance(labels, str):
+        return _frame.column(accounts, labels)  # type: ignore[no-any-return]
+    _frame.check_length(argument, labels, "accounts", len(accounts))
+    return labels
+
+
+def assign_owners(
+    accounts: pd.DataFrame,
+    segment: Labels | str | _SegmentModel,
+    csms: pd.DataFrame | Mapping[str, Sequence[str]],
+    strategy: str = "balance_arr",
+    previous: Labels | str | None = None,
+    *,
+    segments: Sequence[str] | None = None,
+    csm_ratios: Mapping[str, Ratio] | _SegmentModel | None = None,
+    pooled: Sequence[str] | None = None,
+    arr: str | None = "arr",
+) -> OwnerAssignment:
+    """Give every account of a CSM-covered segment an owner from that segment's roster.
+
+    Each CSM holds at most their capacity: the ``capacity`` column of ``csms`` or, by default, the
+    segment's accounts-per-CSM ratio (rounded down). Accounts keep their ``previous`` owner while
+    that CSM serves their segment and has room (largest ARR first); the others are placed by
+    ``strategy``: ``"balance_arr"`` (largest account to the CSM with the least ARR),
+    ``"balance_count"`` (to the CSM with the fewest accounts) or ``"round_robin"`` (in order).
+    A pooled segment (``RuleModel.four_tier``'s 1:Many) is owned by its pool; segments without
+    CSMs get no owner. A segment that needs more CSMs than its roster has raises
+    InvalidInputError saying how many are missing.
+
+    ``segment`` is a model (its labels, ratios and pools are used), a column of ``accounts`` or
+    labels; ``csms`` a DataFrame with columns ``csm``, ``segment`` (and optional ``capacity``) or
+    a mapping from segment to CSM names. ``segments`` lists the segments to staff (default: every
+    segment with a CSM ratio, or a CSM on the roster); accounts of the others get no owner.
+    ``previous`` holds each account's earlier owner (a CSM name; names not on the roster, such as
+    CSMs who left, and missing values count as no previous owner). ``kept`` and ``reassigned``
+    count the accounts whose previous owner is on the roster.
+
+    Examples
+    --------
+    >>> import pandas as pd, cssegment as cs
+    >>> accounts = pd.DataFrame({"arr": [90e3, 80e3, 70e3, 60e3, 2e3]})
+    >>> roster = {"High touch": ["Ana", "Bo"]}
+    >>> result = cs.assign_owners(accounts, cs.TierModel.touch(), roster, segments=["High touch"])
+    >>> result.owners.tolist()
+    ['Ana', 'Bo', 'Bo', 'Ana', nan]
+    >>> result.books[["accounts", "arr", "capacity_used"]]
+           accounts       arr  capacity_used
+    owner
+    Ana           2  150000.0       0.133333
+    Bo            2  150000.0       0.133333
+    """
+    if isinstance(segment, _SegmentModel):
+        labels: Labels = segment.assign(accounts)  # type: ignore[attr-defined]
+        ranked = segment.categories
+        coverage = _coverage_of(ranked, csm_ratios if csm_ratios is not None else segment, pooled)
+    else:
+        labels = _labels_of(accounts, segment, "segment")
+        ranked = _ranked(labels, labels)
+        coverage = _coverage_of(ranked, csm_ratios, pooled)
+    codes = _frame.codes_for(labels, ranked, "segment")
+    if segments is not None:
+        unknown = [s for s in segments if s not in ranked]
+        if unknown:
+            raise InvalidInputError(f"segments: unknown segment(s) {unknown}; segments are {ranked}")
+        coverage = [(s, ratio if s in segments else None, pool and s in segments) for s, ratio, pool in coverage]
+    if isinstance(csms, pd.DataFrame):
+        roster = csms
+    else:
+        roster = pd.DataFrame([(name, s) for s, names in csms.items() for name in names], columns=["csm", "segment"])
+    names = [str(n) for n in _frame.column(roster, "csm")]
+    seat_segments = _frame.codes_for(_frame.column(roster, "segment"), ranked, "csms['segment']")
+    capacity = (
+        _frame.numeric(roster["capacity"], "csms['capacity']") if "capacity" in roster else np.full(len(roster), np.nan)
+    )
+    seats = [(name, int(s), None if np.isnan(c) else float(c)) for name, s, c in zip(names, seat_segments, capacity)]
+    if segments is not None:
+        for row, (name, s, _) in enumerate(seats):
+            if s < 0 or ranked[s] not in segments:
+                where = "no segment" if s < 0 else repr(ranked[s])
+                raise InvalidInputError(f"csms[{row}]: {name!r} serves {where}, not one of segments {list(segments)}")
+    previous_codes = None
+    if previous is not None:
+        before = pd.Series(np.asarray(_labels_of(accounts, previous, "previous"), dtype=object))
+        position = {name: i for i, name in enumerate(names)}
+        previous_codes = before.map(lambda v: position.get(v, -1)).fillna(-1).to_numpy(dtype=np.int32)
+    arr_values = None if arr is None else _frame.numeric(_frame.column(accounts, arr), arr)
+    result = _core.assign_owners(codes, arr_values, coverage, seats, str(strategy), previous_codes)
+    books = pd.DataFrame(
+        result["books"], columns=["owner", "segment", "csms", "accounts", "arr", "capacity"]
+    ).set_index("owner")
+    books["segment"] = _frame.categorical(books["segment"].to_numpy(dtype=np.int32), ranked)
+    books["capacity_used"] = books["accounts"] / books["capacity"].where(books["capacity"] > 0)
+    if arr is None:
+        books = books.drop(columns="arr")
+    owner_labels = pd.Categorical.from_codes(result["owners"], categories=pd.Index(list(books.index)))
+    owners = pd.Series(owner_labels, index=accounts.index, name="owner")
+    return OwnerAssignment(owners, books, int(result["kept"]), int(result["reassigned"]))
+
+
+# --- engagement cadence ------------------------------------------------------------------------
+
+_DEFAULT_HEALTH_FACTORS = {"red": 0.5, "yellow": 1.0, "green": 1.5}
+DAYS_PER_MONTH = 365.25 / 12
+
+
+class CadencePolicy(Model):
+    """Dynamic contact cadence: days between touches per account.
+
+    The account's segment sets ``base_days``; accounts in onboarding (tenure below
+    ``onboarding_days``) are touched ``onboarding_factor`` times as far apart, accounts within
+    ``renewal_window_days`` of renewal (overdue included) ``renewal_factor`` times, and the health
+    band multiplies by its ``health_factors`` entry (any labels; missing health: no factor). The
+    interval is then clipped to ``[min_days, max_days]``. Segments without CSMs are served through
+    the ``"digital"`` channel.
+
+    Examples
+    --------
+    >>> import pandas as pd, cssegment as cs
+    >>> policy = cs.CadencePolicy({"High touch": 30, "Low touch": 60})
+    >>> accounts = pd.DataFrame({"tenure_days": [30, 400], "renewal_days": [300, 60]})
+    >>> plan = policy.schedule(accounts, segment=["High touch", "Low touch"], health=["red", "green"])
+    >>> plan[["interval_days", "reason"]]
+       interval_days                              reason
+    0            7.5  onboarding x0.5, red x0.5
+    1           45.0            renewal x0.5, green x1.5
+    """
+
+    _core_type = _core.CadencePolicy
+
+    def __init__(
+        self,
+        base_days: Mapping[str, float],
+        onboarding_days: float = 90,
+        onboarding_factor: float = 0.5,
+        renewal_window_days: float = 120,
+        renewal_factor: float = 0.5,
+        health_factors: Mapping[str, float] | None = None,
+        min_days: float = 7,
+        max_days: float = 180,
+    ) -> None:
+        factors = _DEFAULT_HEALTH_FACTORS if health_factors is None else health_factors
+        self._model = _core.CadencePolicy(
+            [(str(k), float(v)) for k, v in base_days.items()],
+            float(onboarding_days),
+            float(onboarding_factor),
+            float(renewal_window_days),
+            float(renewal_factor),
+            [(str(k), float(v)) for k, v in factors.items()],
+            float(min_days),
+            float(max_days),
+        )
+
+    def get_params(self) -> dict[str, Any]:
+        model = self._model
+        return {
+            "base_days": dict(model.base_days),
+            "onboarding_days": model.onboarding_days,
+            "onboarding_factor": model.onboarding_factor,
+            "renewal_window_days": model.renewal_window_days,
+            "renewal_factor": model.renewal_factor,
+            "health_factors": dict(model.health_factors),
+            "min_days": model.min_days,
+            "max_days": model.max_days,
+        }
+
+    def schedule(
+        self,
+        accounts: pd.DataFrame,
+        segment: Labels | str | _SegmentModel,
+        health: Labels | str | None = None,
+        *,
+        csm_ratios: Mapping[str, Ratio] | _SegmentModel | None = None,
+        tenure: str | None = "tenure_days",
+        renewal: str | None = "renewal_days",
+    ) -> pd.DataFrame:
+        """Interval per account, aligned with ``accounts``: ``segment``, ``interval_days``,
+        ``touches_per_month``, ``channel`` (``"csm"`` or ``"digital"``: segments whose CSM ratio is
+        None, from ``csm_ratios`` or the segment model) and ``reason`` (the factors applied).
+
+        ``tenure`` and ``renewal`` name the columns of days since start and days to renewal
+        (None: not used; NaN: unknown, the factor is not applied)."""
+        segments = list(self._model.base_days)
+        names = [name for name, _ in segments]
+        if isinstance(segment, _SegmentModel):
+            ratios_source: Mapping[str, Ratio] | _SegmentModel | None = (
+                csm_ratios if csm_ratios is not None else segment
+            )
+            labels: Labels = segment.assign(accounts)  # type: ignore[attr-defined]
+        else:
+            ratios_source = csm_ratios
+            labels = _labels_of(accounts, segment, "segment")
+        codes = _frame.codes_for(labels, names, "segment")
+        digital = np.zeros(len(names), dtype=np.uint8)
+        if ratios_source is not None:
+            ratios = ratios_source.csm_ratios if isinstance(ratios_source, _SegmentModel) else ratios_source
+            digital = np.array([name in ratios and ratios[name] is None for name in names], dtype=np.uint8)
+        tenure_days = None if tenure is None else _frame.numeric(_frame.column(accounts, tenure), tenure)
+        renewal_days = None if renewal is None else _frame.numeric(_frame.column(accounts, renewal), renewal)
+        bands = [name for name, _ in self._model.health_factors]
+        health_codes = None
+        if health is not None:
+            health_codes = _frame.codes_for(_labels_of(accounts, health, "health"), bands, "health")
+        interval, channel, reasons = self._model.schedule(codes, digital, tenure_days, renewal_days, health_codes)
+        # Several codes may read the same (a health band with factor 1 changes nothing).
+        unique, inverse = np.unique(reasons, return_inverse=True)
+        texts, text_codes = pd.factorize(np.array([self._model.describe(int(u)) for u in unique], dtype=object))
+        reason = pd.Categorical.from_codes(texts[inverse], categories=pd.Index(text_codes))
+        return pd.DataFrame(
+            {
+                "segment": _frame.categorical(codes, names),
+                "interval_days": interval,
+                "touches_per_month": DAYS_PER_MONTH / interval,
+                "channel": pd.Categorical.from_codes(channel, categories=pd.Index(["csm", "digital"])),
+                "reason": reason,
+            },
+            index=accounts.index,
+        )
+
+    def workload(
+        self,
+        schedule: pd.DataFrame,
+        owners: OwnerAssignment | Labels,
+        minutes_per_touch: float | Mapping[str, float] = 45.0,
+    ) -> pd.DataFrame:
+        """Hours of CSM contact per owner per month: touches per month x minutes per touch (one
+        number, or one per segment). Digital touches cost no CSM time and are listed under
+        ``"(digital)"``; CSM-channel accounts without an owner under ``"(no owner)"``. With an
+        ``OwnerAssignment``, pools also get ``hours_per_csm``."""
+        assignment = owners if isinstance(owners, OwnerAssignment) else None
+        labels = assignment.owners if assignment is not None else owners
+        _frame.check_length("owners", labels, "schedule", len(schedule))
+        owner = pd.Series(np.asarray(labels, dtype=object), index=schedule.index).fillna(_NO_OWNER)
+        digital = (schedule["channel"] == "digital").to_numpy()
+        owner[digital] = _DIGITAL
+        if isinstance(minutes_per_touch, Mapping):
+            missing = [s for s in schedule["segment"].unique() if s not in minutes_per_touch]
+            if missing:
+                raise InvalidInputError(f"minutes_per_touch: no minutes for segment(s) {sorted(map(str, missing))}")
+            minutes = schedule["segment"].map(minutes_per_touch).astype(np.float64).to_numpy()
+        else:
+            minutes = np.full(len(schedule), float(minutes_per_touch))
+        if not (np.isfinite(minutes).all() and (minutes >= 0).all()):
+            raise InvalidInputError("minutes_per_touch: minutes must be finite and >= 0")
+        touches = schedule["touches_per_month"].to_numpy()
+        hours = np.where(digital, 0.0, touches * minutes / 60.0)
+        frame = pd.DataFrame({"owner": owner.to_numpy(), "touches_per_month": touches, "hours_per_month": hours})
+        table = frame.groupby("owner", sort=False).agg(
+            accounts=("touches_per_month", "size"),
+            touches_per_month=("touches_per_month", "sum"),
+            hours_per_month=("hours_per_month", "sum"),
+        )
+        if assignment is not None:
+            csms = assignment.books["csms"].reindex(table.index)
+            table["hours_per_csm"] = table["hours_per_month"] / csms.where(csms > 0)
+        return table.sort_values("hours_per_month", ascending=False, kind="stable")
+
+
+_NO_OWNER = "(no owner)"
+_DIGITAL = "(digital)"

@@ -4,7 +4,10 @@
 #include <pybind11/stl.h>
 
 #include "bindings.hpp"
+#include "cssegment/segment/cadence.hpp"
 #include "cssegment/segment/coverage.hpp"
+#include "cssegment/segment/kmeans.hpp"
+#include "cssegment/segment/owners.hpp"
 #include "cssegment/segment/quadrant.hpp"
 #include "cssegment/segment/rules.hpp"
 #include "cssegment/segment/tier.hpp"
@@ -192,6 +195,150 @@ void bind_reports(py::module_& m) {
       py::arg("segments"), py::arg("csm_ratios"), py::arg("arr") = py::none(), py::arg("csm_cost") = py::none());
 }
 
+// A C-contiguous 2-D float64 array as a feature matrix (no copy).
+FeatureMatrix features(const Array<double>& X, std::vector<std::string> names) {
+  if (X.ndim() != 2) fail("X", "must be two-dimensional (rows x features), got " + std::to_string(X.ndim()) + " dimensions");
+  const auto rows = static_cast<std::size_t>(X.shape(0)), columns = static_cast<std::size_t>(X.shape(1));
+  return {std::span<const double>(X.data(), rows * columns), rows, columns, std::move(names)};
+}
+
+void bind_kmeans(py::module_& m) {
+  py::class_<KMeans> model(m, "KMeans");
+  model
+      .def(py::init([](std::size_t n_clusters, std::size_t n_init, std::size_t max_iter, double tol,
+                       const std::vector<std::string>& scale, std::uint64_t seed) {
+             std::vector<FeatureScale> scales;
+             for (const auto& s : scale) scales.push_back(parse_feature_scale(s));
+             return KMeans(n_clusters, n_init, max_iter, tol, std::move(scales), seed);
+           }),
+           py::arg("n_clusters"), py::arg("n_init"), py::arg("max_iter"), py::arg("tol"), py::arg("scale"),
+           py::arg("seed"))
+      .def_property_readonly("n_clusters", &KMeans::n_clusters)
+      .def_property_readonly("n_init", &KMeans::n_init)
+      .def_property_readonly("max_iter", &KMeans::max_iter)
+      .def_property_readonly("tol", &KMeans::tol)
+      .def_property_readonly("scale",
+                             [](const KMeans& model) {
+                               std::vector<std::string> out;
+                               for (auto s : model.scale()) out.emplace_back(to_string(s));
+                               return out;
+                             })
+      .def_property_readonly("seed", &KMeans::seed)
+      .def_property_readonly("fitted", &KMeans::fitted)
+      .def_property_readonly("n_features", &KMeans::n_features)
+      .def_property_readonly("feature_names", &KMeans::feature_names)
+      .def_property_readonly("inertia", &KMeans::inertia)
+      .def_property_readonly("n_iter", &KMeans::n_iter)
+      .def_property_readonly("cluster_centers",
+                             [](const KMeans& model) {
+                               auto centers = to_numpy(model.cluster_centers());
+                               return centers.reshape({static_cast<py::ssize_t>(model.n_clusters()),
+                                                       static_cast<py::ssize_t>(model.n_features())});
+                             })
+      .def(
+          "fit",
+          [](KMeans& model, const Array<double>& X, std::vector<std::string> names, std::size_t max_threads) {
+            const auto matrix = features(X, std::move(names));
+            std::vector<std::int32_t> labels;
+            {
+              py::gil_scoped_release release;
+              labels = model.fit(matrix, max_threads);
+            }
+            return to_numpy(std::move(labels));
+          },
+          py::arg("X"), py::arg("names"), py::arg("max_threads") = 0)
+      .def(
+          "predict",
+          [](const KMeans& model, const Array<double>& X, std::size_t max_threads) {
+            const auto matrix = features(X, {});
+            std::vector<std::int32_t> labels;
+            {
+              py::gil_scoped_release release;
+              labels = model.predict(matrix, max_threads);
+            }
+            return to_numpy(std::move(labels));
+          },
+          py::arg("X"), py::arg("max_threads") = 0)
+      .def("to_json", &KMeans::to_json)
+      .def_static("from_json", &KMeans::from_json, py::arg("text"))
+      .def(py::self == py::self);
+}
+
+using CoverageEntry = std::tuple<std::string, std::optional<double>, bool>;
+using SeatEntry = std::tuple<std::string, std::int32_t, std::optional<double>>;
+
+void bind_owners(py::module_& m) {
+  m.def(
+      "assign_owners",
+      [](const Array<std::int32_t>& segments, const std::optional<Array<double>>& arr,
+         const std::vector<CoverageEntry>& coverage, const std::vector<SeatEntry>& csms, const std::string& strategy,
+         const std::optional<Array<std::int32_t>>& previous) {
+        std::vector<SegmentCoverage> segment_coverage;
+        for (const auto& [name, ratio, pooled] : coverage) segment_coverage.push_back({name, ratio, pooled});
+        std::vector<CsmSeat> seats;
+        for (const auto& [name, segment, capacity] : csms) seats.push_back({name, segment, capacity});
+        const auto segment_view = view(segments), previous_view = view(previous);
+        const auto arr_view = view(arr);
+        const auto parsed = parse_owner_strategy(strategy);
+        OwnerAssignment result;
+        {
+          py::gil_scoped_release release;
+          result = assign_owners(segment_view, arr_view, segment_coverage, seats, parsed, previous_view);
+        }
+        py::list books;
+        for (const auto& book : result.books)
+          books.append(py::make_tuple(book.owner, book.segment, book.csms, book.accounts, book.arr, book.capacity));
+        py::dict out;
+        out["owners"] = to_numpy(std::move(result.owners));
+        out["books"] = books;
+        out["kept"] = result.kept;
+        out["reassigned"] = result.reassigned;
+        return out;
+      },
+      py::arg("segments"), py::arg("arr"), py::arg("coverage"), py::arg("csms"), py::arg("strategy"),
+      py::arg("previous") = py::none());
+}
+
+using DaysTable = std::vector<std::pair<std::string, double>>;
+
+void bind_cadence(py::module_& m) {
+  py::class_<CadencePolicy>(m, "CadencePolicy")
+      .def(py::init<DaysTable, double, double, double, double, DaysTable, double, double>(), py::arg("base_days"),
+           py::arg("onboarding_days"), py::arg("onboarding_factor"), py::arg("renewal_window_days"),
+           py::arg("renewal_factor"), py::arg("health_factors"), py::arg("min_days"), py::arg("max_days"))
+      .def_property_readonly("base_days", &CadencePolicy::base_days)
+      .def_property_readonly("onboarding_days", &CadencePolicy::onboarding_days)
+      .def_property_readonly("onboarding_factor", &CadencePolicy::onboarding_factor)
+      .def_property_readonly("renewal_window_days", &CadencePolicy::renewal_window_days)
+      .def_property_readonly("renewal_factor", &CadencePolicy::renewal_factor)
+      .def_property_readonly("health_factors", &CadencePolicy::health_factors)
+      .def_property_readonly("min_days", &CadencePolicy::min_days)
+      .def_property_readonly("max_days", &CadencePolicy::max_days)
+      .def(
+          "schedule",
+          [](const CadencePolicy& policy, const Array<std::int32_t>& segments, const Array<std::uint8_t>& digital,
+             const std::optional<Array<double>>& tenure_days, const std::optional<Array<double>>& renewal_days,
+             const std::optional<Array<std::int32_t>>& health) {
+            const auto segment_view = view(segments);
+            const auto tenure_view = view(tenure_days), renewal_view = view(renewal_days);
+            const auto digital_view = view(digital);
+            const auto health_view = view(health);
+            CadenceSchedule result;
+            {
+              py::gil_scoped_release release;
+              result = policy.schedule(segment_view, digital_view, tenure_view, renewal_view, health_view);
+            }
+            return py::make_tuple(to_numpy(std::move(result.interval_days)), to_numpy(std::move(result.digital)),
+                                  to_numpy(std::move(result.reasons)));
+          },
+          py::arg("segments"), py::arg("digital"), py::arg("tenure_days") = py::none(),
+          py::arg("renewal_days") = py::none(), py::arg("health") = py::none())
+      .def("describe", &CadencePolicy::describe, py::arg("reason"))
+      .def("to_json", &CadencePolicy::to_json)
+      .def_static("from_json", &CadencePolicy::from_json, py::arg("text"))
+      .def(py::self == py::self);
+}
+
 }  // namespace
 
 void bind_segment(py::module_& m) {
@@ -199,6 +346,9 @@ void bind_segment(py::module_& m) {
   bind_quadrant(m);
   bind_rules(m);
   bind_reports(m);
+  bind_kmeans(m);
+  bind_owners(m);
+  bind_cadence(m);
 }
 
 }  // namespace cssegment::python

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -41,6 +42,15 @@ def quickstart_output() -> str:
         "6. Health scores backtested on",
         "What calibration learned",
         "red accounts' scores down",
+        "7. Learned segments: k-means (k = 5)",
+        "Learned segment x touch tier",
+        "one revenue tier, two playbooks",
+        "8. Retention models: shifted-beta-geometric fit per starting tier",
+        "naive misses",
+        "9. CSM books for the High touch tier",
+        "kept their CSM",
+        "10. Dynamic cadence",
+        "High touch workload at 60 minutes per touch",
     ],
 )
 def test_quickstart_prints_every_section(quickstart_output: str, expected: str) -> None:
@@ -65,6 +75,54 @@ def test_quickstart_compares_hand_set_and_calibrated_health(quickstart_output: s
     drivers = section.split("red accounts' scores down", 1)[1].splitlines()[3:6]
     measures = {"nps", "logins_per_user", "seats_used_pct", "tickets_90d", "exec_sponsor", "renewal_days"}
     assert len({line.split()[0] for line in drivers} & measures) == 3
+
+
+def section(output: str, number: int) -> str:
+    start = output.index(f"\n{number}. ")
+    following = output.find(f"\n{number + 1}. ", start)
+    return output[start : following if following >= 0 else len(output)]
+
+
+def test_quickstart_learned_segments_cover_every_account(quickstart_output: str) -> None:
+    lines = section(quickstart_output, 7).splitlines()
+    rows = [line.split() for line in lines if re.match(r"cluster \d", line)]
+    profile = rows[:5]
+    assert [row[1] for row in profile] == ["1", "2", "3", "4", "5"]
+    shares = [float(row[3].rstrip("%")) for row in profile]
+    assert abs(sum(shares) - 100.0) < 0.5
+    crossed = [int(cell.replace(",", "")) for row in rows[5:10] for cell in row[2:]]
+    assert sum(crossed) == sum(int(row[2].replace(",", "")) for row in profile)
+
+
+def test_quickstart_sbg_values_customers_at_least_as_the_naive_formula(quickstart_output: str) -> None:
+    rows = [line.split() for line in section(quickstart_output, 8).splitlines() if line.endswith("%")]
+    assert len(rows) == 3
+    for row in rows:
+        survival, naive_survival, missed = (float(cell.rstrip("%")) for cell in (row[-6], row[-5], row[-1]))
+        assert 0.0 < survival <= 100.0 and 0.0 < naive_survival <= 100.0
+        # The constant-churn fit is the sBG's homogeneous limit: it never values customers more.
+        assert missed >= 0.0
+
+
+def test_quickstart_books_stay_within_capacity(quickstart_output: str) -> None:
+    text = section(quickstart_output, 9)
+    largest = next(line for line in text.splitlines() if line.startswith("largest book")).split()
+    assert int(largest[2]) <= 15
+    assert "100.0%" in largest or float(largest[-1].rstrip("%")) <= 100.0
+
+
+def test_quickstart_cadence_is_digital_only_for_tech_touch(quickstart_output: str) -> None:
+    tiers = ("Tech touch", "Low touch", "High touch")
+    rows = {
+        line[: len(tier)]: line[len(tier) :].split()
+        for line in section(quickstart_output, 10).splitlines()
+        for tier in tiers
+        if line.startswith(tier + " ")
+    }
+    assert [rows[tier][0] for tier in tiers] == ["digital", "csm", "csm"]
+    # Heavier touch, shorter intervals: the median interval falls from Tech to High touch.
+    medians = [int(rows[tier][2]) for tier in tiers]
+    assert medians == sorted(medians, reverse=True)
 
 
 def test_readme_python_tour_runs() -> None:

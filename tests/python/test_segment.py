@@ -439,3 +439,306 @@ def test_docstring_examples_run():
     failures, tried = doctest.testmod(cs.segment, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert tried >= 10
     assert failures == 0
+
+
+# --- KMeans ------------------------------------------------------------------------------------
+
+
+def blobs(rng, centres, per_blob=300, sd=1.0):
+    centres = np.asarray(centres, dtype=float)
+    points = np.concatenate([c + rng.normal(0, sd, (per_blob, centres.shape[1])) for c in centres])
+    return points, np.repeat(np.arange(len(centres)), per_blob)
+
+
+def same_partition(a, b) -> bool:
+    """Two labelings split the rows the same way (up to renumbering)."""
+    pairs = pd.crosstab(np.asarray(a), np.asarray(b))
+    return bool(((pairs > 0).sum(axis=1) == 1).all() and ((pairs > 0).sum(axis=0) == 1).all())
+
+
+def test_kmeans_recovers_well_separated_blobs(rng):
+    X, truth = blobs(rng, [[0, 0, 0], [12, 0, 3], [0, 12, -3], [12, 12, 9]])
+    labels = cs.KMeans(4, seed=3).fit_predict(X)
+    assert same_partition(labels, truth)
+
+
+def test_kmeans_inertia_matches_scikit_learn(rng):
+    from sklearn.cluster import KMeans as SkKMeans
+
+    X, _ = blobs(rng, rng.normal(0, 3, (6, 5)), per_blob=2_000, sd=1.5)
+    ours = cs.KMeans(6, n_init=4, scale=None, seed=0).fit(X)
+    theirs = SkKMeans(6, n_init=4, algorithm="lloyd", random_state=0).fit(X)
+    assert ours.inertia_ <= theirs.inertia_ * 1.01
+    # The inertia is the sum of squared distances to the centres (the scaled space is the input here).
+    labels = ours.predict(X).to_numpy()
+    direct = ((X - ours.cluster_centers_[labels]) ** 2).sum()
+    assert ours.inertia_ == pytest.approx(direct, rel=1e-9)
+    assert 1 <= ours.n_iter_ <= 300
+
+
+def test_kmeans_standard_scaling_equals_scikit_learn_on_z_scores(rng):
+    from sklearn.cluster import KMeans as SkKMeans
+    from sklearn.preprocessing import StandardScaler
+
+    X = np.column_stack([rng.lognormal(10, 1, 3_000), rng.normal(50, 20, 3_000)])
+    ours = cs.KMeans(5, seed=1).fit(X)
+    Z = StandardScaler().fit_transform(X)
+    theirs = SkKMeans(5, n_init=4, algorithm="lloyd", random_state=1).fit(Z)
+    assert ours.inertia_ <= theirs.inertia_ * 1.01
+    # Centres come back in the input's units.
+    labels = ours.predict(X).to_numpy()
+    means = pd.DataFrame(X).groupby(labels).mean().to_numpy()
+    assert np.allclose(ours.cluster_centers_, means, rtol=1e-6)
+
+
+def test_kmeans_log_scale_and_dataframes(rng):
+    frame = pd.DataFrame(
+        {"arr": np.r_[rng.uniform(1e3, 2e3, 100), rng.uniform(1e5, 2e5, 100)], "nps": rng.integers(0, 11, 200)},
+        index=pd.RangeIndex(1000, 1200),
+    )
+    model = cs.KMeans(2, scale=["log", "standard"], seed=0).fit(frame)
+    labels = model.predict(frame)
+    assert labels.index.equals(frame.index)
+    assert labels.name == "cluster"
+    assert model.feature_names_in_ == ["arr", "nps"]
+    assert model.n_features_in_ == 2
+    # Columns are found by name, in any order; names that are not strings work too.
+    assert model.predict(frame[["nps", "arr"]]).equals(labels)
+    numbered = frame.set_axis([0, 1], axis=1)
+    assert (
+        cs.KMeans(2, seed=0).fit(numbered).predict(numbered[[1, 0]]).equals(cs.KMeans(2, seed=0).fit_predict(numbered))
+    )
+    # Clusters are numbered by centre, first feature first: the small accounts are cluster 0.
+    assert (labels.iloc[:100] == 0).all() and (labels.iloc[100:] == 1).all()
+    profile = model.profile(frame)
+    assert list(profile.index) == [0, 1]
+    assert profile["accounts"].tolist() == [100, 100]
+    assert profile["arr_share"].sum() == pytest.approx(1.0)
+    assert profile.loc[1, "mean_arr"] == pytest.approx(frame["arr"].iloc[100:].mean())
+
+
+def test_kmeans_does_not_depend_on_the_thread_count(rng):
+    X, _ = blobs(rng, rng.normal(0, 2, (5, 4)), per_blob=10_000, sd=2.0)
+    model = cs.KMeans(5, n_init=2, seed=7)
+    one, two = model._model, cs.KMeans(5, n_init=2, seed=7)._model
+    a, b = one.fit(X, [], 1), two.fit(X, [], 2)
+    assert np.array_equal(a, b)
+    assert one.inertia == two.inertia
+    assert np.array_equal(one.cluster_centers, two.cluster_centers)
+
+
+def test_kmeans_round_trips_and_params(rng):
+    X, _ = blobs(rng, [[0, 0], [5, 5]], per_blob=50)
+    model = cs.KMeans(2, n_init=2, tol=1e-3, scale=[None, "standard"], seed=9)
+    assert cs.KMeans.from_json(model.to_json()) == model
+    model.fit(X)
+    for restored in (cs.KMeans.from_json(model.to_json()), pickle.loads(pickle.dumps(model))):
+        assert restored == model
+        assert np.array_equal(restored.predict(X), model.predict(X))
+    assert json.loads(model.to_json())["kind"] == "KMeans"
+    params = model.get_params()
+    assert params == {
+        "n_clusters": 2,
+        "n_init": 2,
+        "max_iter": 300,
+        "tol": 1e-3,
+        "scale": [None, "standard"],
+        "seed": 9,
+    }
+    assert cs.KMeans(**params) != model  # unfitted
+    assert model.set_params(n_clusters=3).get_params()["n_clusters"] == 3
+    assert "KMeans" in model._repr_html_()
+    with pytest.raises(cs.NotFittedError):
+        _ = model.inertia_
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: cs.KMeans(0).fit(np.ones((3, 1))), "n_clusters: must be >= 1, got 0"),
+        (lambda: cs.KMeans(3).fit([[1.0], [1.0], [2.0]]), "X has only 2 distinct points"),
+        (lambda: cs.KMeans(1).fit(pd.DataFrame({"a": [1.0, np.nan]})), "X['a'][1] = nan: missing value"),
+        (lambda: cs.KMeans(1).fit(np.array([[1.0], [np.inf]])), "X[:, 0][1] = inf: features must be finite"),
+        (lambda: cs.KMeans(1, scale="log").fit(pd.DataFrame({"arr": [1.0, -5.0]})), "X['arr'][1] = -5: scale='log'"),
+        (lambda: cs.KMeans(1, scale="minmax").fit(np.ones((2, 1))), "scale: 'minmax' is not one of"),
+        (lambda: cs.KMeans(1).fit(np.ones(3)), "X: must be two-dimensional"),
+        (lambda: cs.KMeans(1).fit(np.ones((2, 1))).predict(np.ones((2, 2))), "X: has 2 features but the model"),
+        (lambda: cs.KMeans(1).fit(pd.DataFrame({"a": [1.0]})).predict(pd.DataFrame({"b": [1.0]})), "no column 'a'"),
+        (lambda: cs.KMeans(2.5), "n_clusters: must be a whole number"),  # type: ignore[arg-type]
+    ],
+)
+def test_kmeans_bad_input(make, message):
+    with pytest.raises(InvalidInputError) as error:
+        make()
+    assert message in str(error.value)
+
+
+def test_kmeans_predict_before_fit():
+    with pytest.raises(cs.NotFittedError):
+        cs.KMeans(2).predict(np.ones((2, 1)))
+
+
+# --- assign_owners -----------------------------------------------------------------------------
+
+
+def test_owners_respect_capacity_and_balance_books(rng):
+    arr = rng.lognormal(np.log(120_000), 0.8, 200)
+    accounts = pd.DataFrame({"arr": arr}, index=pd.RangeIndex(10, 210))
+    roster = {"High touch": [f"csm{i}" for i in range(15)]}
+    result = cs.assign_owners(accounts, cs.TierModel.touch(), roster, segments=["High touch"])
+    books = result.books
+    assert result.owners.index.equals(accounts.index)
+    assert (books["accounts"] <= books["capacity"]).all()
+    assert books["capacity"].eq(15).all()
+    assert books["accounts"].sum() == (arr >= 50_000).sum()
+    # Books are built from the owners, and balanced: they differ by at most the largest account.
+    by_owner = accounts["arr"].groupby(result.owners.astype(object)).sum()
+    assert np.allclose(by_owner.reindex(books.index).to_numpy(), books["arr"].to_numpy())
+    assert books["arr"].max() - books["arr"].min() <= arr.max()
+    assert result.owners[accounts["arr"] < 50_000].isna().all()
+    assert books["capacity_used"].tolist() == (books["accounts"] / 15).tolist()
+
+
+def test_owners_keep_previous_owners_where_capacity_allows():
+    accounts = pd.DataFrame({"arr": [90e3, 80e3, 70e3, 60e3], "before": ["Bo", "Bo", "Cy", None]})
+    csms = pd.DataFrame({"csm": ["Ana", "Bo"], "segment": ["High touch", "High touch"], "capacity": [3, 1]})
+    result = cs.assign_owners(accounts, cs.TierModel.touch(), csms, previous="before", segments=["High touch"])
+    # Bo has room for one: the larger account stays, the other moves. Cy is not on the roster
+    # (left the team): that account has no previous owner to keep.
+    assert result.owners.tolist() == ["Bo", "Ana", "Ana", "Ana"]
+    assert (result.kept, result.reassigned) == (1, 1)
+
+
+def test_owners_strategies_and_pools():
+    model = cs.RuleModel.four_tier()
+    accounts = pd.DataFrame({"arr": [300e3, 260e3, 120e3, 20e3, 15e3, 5e3], "potential": [0.0] * 6})
+    roster = {"Enterprise": ["E1", "E2"], "Strategic": ["S1"], "1:Many": ["P1", "P2"]}
+    result = cs.assign_owners(accounts, model, roster, strategy="round_robin")
+    assert result.owners.tolist() == ["E1", "E2", "S1", "1:Many pool", "1:Many pool", np.nan]
+    pool = result.books.loc["1:Many pool"]
+    assert (pool["csms"], pool["accounts"], pool["capacity"]) == (2, 2, 400)
+    counted = cs.assign_owners(accounts, model, roster, strategy="balance_count")
+    assert counted.books.loc[["E1", "E2"], "accounts"].tolist() == [1, 1]
+
+
+def test_owners_from_labels_with_ratios():
+    labels = pd.Categorical(["a", "a", "a", "b"])
+    accounts = pd.DataFrame({"arr": [1.0, 2.0, 3.0, 4.0]})
+    result = cs.assign_owners(accounts, labels, {"a": ["x", "y"]}, csm_ratios={"a": 2, "b": None})
+    assert result.owners.iloc[:3].notna().all() and pd.isna(result.owners.iloc[3])
+
+
+@pytest.mark.parametrize(
+    ("roster", "kwargs", "message"),
+    [
+        ({"High touch": ["a"]}, {}, "segment 'High touch' has 30 accounts but its 1 CSMs hold 15 at 15:1; 1 more CSM"),
+        ({"High touch": []}, {}, "has 30 accounts but no CSM on its roster at 15:1; 2 more CSMs are needed"),
+        ({"High touch": ["a", "b"]}, {"strategy": "random"}, "strategy: 'random' is not one of"),
+        ({"Gold": ["a"]}, {}, "csms['segment'][0] = 'Gold': not one of the segments"),
+        ({"High touch": ["a", "a"]}, {}, "csms[1]: 'a' is listed twice"),
+    ],
+)
+def test_owners_bad_input(roster, kwargs, message):
+    accounts = pd.DataFrame({"arr": [60e3] * 30})
+    with pytest.raises(InvalidInputError) as error:
+        cs.assign_owners(accounts, cs.TierModel.touch(), roster, segments=["High touch"], **kwargs)
+    assert message in str(error.value)
+
+
+def test_owners_need_a_roster_for_every_staffed_segment():
+    with pytest.raises(InvalidInputError, match="segment 'Low touch' has 1 accounts but no CSM"):
+        cs.assign_owners(pd.DataFrame({"arr": [20e3]}), cs.TierModel.touch(), {"High touch": ["a"]})
+
+
+# --- CadencePolicy -----------------------------------------------------------------------------
+
+
+def cadence_reference(policy, segment, tenure, renewal, health):
+    """Row-by-row transcription of the cadence rule."""
+    p = policy.get_params()
+    out = []
+    for s, t, r, h in zip(segment, tenure, renewal, health):
+        days = p["base_days"][s]
+        days *= p["onboarding_factor"] if t < p["onboarding_days"] else 1.0
+        days *= p["renewal_factor"] if r <= p["renewal_window_days"] else 1.0
+        days *= p["health_factors"][h] if isinstance(h, str) else 1.0
+        out.append(min(max(days, p["min_days"]), p["max_days"]))
+    return out
+
+
+def test_cadence_follows_each_factor(rng):
+    book = cs.datasets.synthetic_book(n_accounts=2_000, seed=3).accounts
+    touch = cs.TierModel.touch()
+    policy = cs.CadencePolicy({"Tech touch": 90, "Low touch": 45, "High touch": 14})
+    health = pd.Series(rng.choice(np.array(["red", "yellow", "green", None], dtype=object), len(book)))
+    plan = policy.schedule(book, touch, health=health)
+    expected = cadence_reference(policy, touch.assign(book), book["tenure_days"], book["renewal_days"], health)
+    assert np.allclose(plan["interval_days"], expected)
+    assert plan.index.equals(book.index)
+    assert plan["interval_days"].between(7, 180).all()
+    assert np.allclose(plan["touches_per_month"], (365.25 / 12) / plan["interval_days"])
+    # The touch preset's Tech touch has a ratio (1000:1), so every channel is a CSM here...
+    assert (plan["channel"] == "csm").all()
+    # ...unless the ratios say the segment has no CSM.
+    digital = policy.schedule(book, touch, health=health, csm_ratios={"Tech touch": None, "Low touch": 100})
+    assert ((digital["channel"] == "digital") == (digital["segment"] == "Tech touch")).all()
+    onboarding = plan["reason"].astype(str).str.contains("onboarding")
+    assert (onboarding == (book["tenure_days"] < 90)).all()
+
+
+def test_cadence_reasons_and_clipping():
+    policy = cs.CadencePolicy({"a": 10, "b": 150}, health_factors={"red": 0.25, "green": 2.0})
+    accounts = pd.DataFrame({"tenure_days": [10, 400, 400], "renewal_days": [10, 300, np.nan]})
+    plan = policy.schedule(accounts, ["a", "b", "b"], health=["red", "green", None])
+    assert plan["interval_days"].tolist() == [7.0, 180.0, 150.0]
+    assert plan["reason"].tolist() == [
+        "onboarding x0.5, renewal x0.5, red x0.25, min 7 days",
+        "green x2, max 180 days",
+        "base",
+    ]
+
+
+def test_cadence_workload_sums_hours_per_owner():
+    policy = cs.CadencePolicy({"High touch": 30, "Tech touch": 90})
+    accounts = pd.DataFrame({"tenure_days": [400] * 4, "renewal_days": [300] * 4})
+    plan = policy.schedule(
+        accounts, ["High touch"] * 3 + ["Tech touch"], csm_ratios={"High touch": 15, "Tech touch": None}
+    )
+    load = policy.workload(plan, ["Ana", "Ana", "Bo", None], minutes_per_touch={"High touch": 60, "Tech touch": 5})
+    month = 365.25 / 12
+    assert load.loc["Ana", "hours_per_month"] == pytest.approx(2 * month / 30)
+    assert load.loc["Bo", "accounts"] == 1
+    assert load.loc["(digital)", "hours_per_month"] == 0.0
+    assert load["accounts"].sum() == 4
+
+
+def test_cadence_round_trips():
+    policy = cs.CadencePolicy({"a": 10}, min_days=3, max_days=60)
+    assert cs.CadencePolicy.from_json(policy.to_json()) == policy
+    assert pickle.loads(pickle.dumps(policy)) == policy
+    assert cs.CadencePolicy(**policy.get_params()) == policy
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"onboarding_factor": 0}, "onboarding_factor: 0 must be finite and > 0"),
+        ({"health_factors": {"red": -1}}, "health_factors['red']: -1 must be finite and > 0"),
+        ({"min_days": 30, "max_days": 10}, "min_days: 30 is greater than max_days = 10"),
+        ({"base_days": {"a": 0}}, "base_days['a']: 0 must be finite and > 0"),
+    ],
+)
+def test_cadence_bad_input(kwargs, message):
+    params = {"base_days": {"a": 10}, **kwargs}
+    with pytest.raises(InvalidInputError) as error:
+        cs.CadencePolicy(**params)
+    assert message in str(error.value)
+
+
+def test_cadence_unknown_labels():
+    policy = cs.CadencePolicy({"a": 10})
+    accounts = pd.DataFrame({"tenure_days": [400], "renewal_days": [300]})
+    with pytest.raises(InvalidInputError, match=r"segment\[0\] = 'b': not one of the segments"):
+        policy.schedule(accounts, ["b"])
+    with pytest.raises(InvalidInputError, match=r"health\[0\] = 'amber'"):
+        policy.schedule(accounts, ["a"], health=["amber"])

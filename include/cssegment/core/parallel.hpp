@@ -18,12 +18,13 @@ inline std::size_t default_thread_count() {
 
 // Calls body(begin, end) on chunks of about `chunk_rows` rows covering [0, n). Small inputs run
 // on the calling thread. If chunks throw, the exception of the lowest chunk is rethrown, so an
-// error names the same (first) offending row on every run.
+// error names the same (first) offending row on every run. `max_threads` caps the threads used
+// (0: one per hardware thread); tests use it to show that results do not depend on it.
 template <class Body>
-void parallel_for(std::size_t n, std::size_t chunk_rows, Body&& body) {
+void parallel_for(std::size_t n, std::size_t chunk_rows, Body&& body, std::size_t max_threads = 0) {
   chunk_rows = std::max<std::size_t>(1, chunk_rows);
   const std::size_t chunks = (n + chunk_rows - 1) / chunk_rows;
-  const std::size_t threads = std::min(default_thread_count(), chunks);
+  const std::size_t threads = std::min(max_threads == 0 ? default_thread_count() : max_threads, chunks);
   if (threads <= 1) {
     if (n > 0) body(std::size_t{0}, n);
     return;

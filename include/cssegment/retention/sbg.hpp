@@ -1,0 +1,305 @@
+#pragma once
+// The shifted-beta-geometric (sBG) retention model (Fader & Hardie 2007): each customer churns at
+// the end of every period with their own probability theta, and theta varies across customers as
+// Beta(alpha, beta). The cohort's retention rate therefore rises with tenure (the customers most
+// likely to churn leave first), which a constant churn rate cannot show.
+//
+//   hazard        h(t) = alpha / (alpha + beta + t - 1)       (churn in period t, given alive)
+//   retention     r(t) = (beta + t - 1) / (alpha + beta + t - 1) = 1 - h(t)
+//   survival      S(t) = r(1) ... r(t),  S(0) = 1
+//   P(T = t)      = S(t - 1) h(t)
+//   DEL(d)        = sum_t S(t) / (1 + d)^t = 2F1(1, beta; alpha + beta; 1 / (1 + d))
+//   DERL(d | n)   = (beta + n) / (alpha + beta + n) 2F1(1, beta + n + 1; alpha + beta + n + 1; 1 / (1 + d))
+//
+// From survivor counts alive[0] >= alive[1] >= ... the log-likelihood is a sum of per-period
+// Bernoulli terms: sum_t lost_t log h(t) + alive[t] log r(t). It is maximised over
+// (log alpha, log beta) by Newton's method with exact first and second derivatives, Levenberg
+// damping where the Hessian is not negative definite, and a backtracking line search. Everything
+// is written with logs of ratios, so extreme alpha and beta stay finite.
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cssegment/core/error.hpp"
+#include "cssegment/core/json.hpp"
+#include "cssegment/core/parallel.hpp"
+#include "cssegment/core/validate.hpp"
+#include "cssegment/retention/hypergeometric.hpp"
+
+namespace cssegment {
+
+// One cohort's maximum-likelihood fit.
+struct SbgFit {
+  double alpha = NAN;
+  double beta = NAN;
+  double log_likelihood = NAN;
+  std::size_t periods = 0;  // transitions observed: alive values used - 1
+  std::size_t iterations = 0;
+};
+
+namespace detail {
+
+// log alpha and log beta stay within +-sbg_log_bound: a cohort that churns at a constant rate has
+// its maximum at infinity (alpha, beta -> inf with alpha / (alpha + beta) fixed), reached closely
+// enough at e^30.
+inline constexpr double sbg_log_bound = 30.0;
+inline constexpr std::size_t sbg_max_iterations = 200;
+
+struct SbgObjective {
+  double value = 0.0;                    // log-likelihood
+  double grad_a = 0.0, grad_b = 0.0;     // d/d log alpha, d/d log beta
+  double hess_aa = 0.0, hess_ab = 0.0, hess_bb = 0.0;
+};
+
+// Log-likelihood of survivor counts `alive` (alive[0] = cohort size) at log alpha = a,
+// log beta = b, with derivatives when `derivatives` is set.
+inline SbgObjective sbg_objective(std::span<const double> alive, double a, double b, bool derivatives) {
+  const double alpha = std::exp(a), beta = std::exp(b);
+  SbgObjective out;
+  for (std::size_t t = 1; t < alive.size(); ++t) {
+    const double lost = alive[t - 1] - alive[t], kept = alive[t];
+    const double u = beta + static_cast<double>(t - 1), s = alpha + u;
+    if (lost > 0.0) out.value += lost * (a - std::log(s));
+    if (kept > 0.0) out.value -= kept * std::log1p(alpha / u);
+    if (!derivatives) continue;
+    const double h = alpha / s, r = u / s, q = beta / s, p = beta / u, at_risk = lost + kept;
+    out.grad_a += lost * r - kept * h;
+    out.grad_b += kept * h * p - lost * q;
+    out.hess_aa -= at_risk * h * r;
+    out.hess_ab += at_risk * q * h;
+    out.hess_bb += kept * h * p * (1.0 - p - q) - lost * q * (1.0 - q);
+  }
+  return out;
+}
+
+}  // namespace detail
+
+// Checks survivor counts: finite, >= 0, non-increasing, starting above 0, at least two of them.
+inline void check_survivor_values(std::string_view argument, std::span<const double> alive) {
+  for (std::size_t t = 0; t < alive.size(); ++t) {
+    const double value = alive[t];
+    if (!(value >= 0.0 && std::isfinite(value)))
+      fail_at(argument, t, value, "survivor counts must be finite and >= 0");
+    if (t == 0 && value == 0.0) fail_at(argument, t, value, "the cohort must start with more than 0 customers");
+    if (t > 0 && value > alive[t - 1])
+      fail_at(argument, t, value,
+              "survivor counts must not increase (previous is " + format_number(alive[t - 1]) + ")");
+  }
+}
+
+inline void check_survivors(std::string_view argument, std::span<const double> alive) {
+  if (alive.size() < 2)
+    fail(argument, "needs at least 2 counts (the cohort size and one later count), got " + std::to_string(alive.size()));
+  check_survivor_values(argument, alive);
+}
+
+// Maximum-likelihood alpha and beta of one cohort's survivor counts.
+inline SbgFit fit_sbg(std::span<const double> alive, std::string_view argument = "alive") {
+  check_survivors(argument, alive);
+  // Start from the first period's churn rate, split as a strongly heterogeneous Beta (alpha + beta = 1).
+  const double first_churn = std::clamp((alive[0] - alive[1]) / alive[0], 1e-3, 1.0 - 1e-3);
+  double a = std::log(first_churn), b = std::log1p(-first_churn);
+  auto current = detail::sbg_objective(alive, a, b, true);
+  SbgFit fit;
+  for (fit.iterations = 1; fit.iterations <= detail::sbg_max_iterations; ++fit.iterations) {
+    // Solve (-H + lambda I) step = g; lambda > 0 only where -H is not positive definite.
+    const double naa = -current.hess_aa, nab = -current.hess_ab, nbb = -current.hess_bb;
+    const double trace = naa + nbb, det = naa * nbb - nab * nab;
+    const double smallest = 0.5 * (trace - std::sqrt(std::max(0.0, (naa - nbb) * (naa - nbb) + 4.0 * nab * nab)));
+    const double scale = std::max({std::abs(naa), std::abs(nbb), 1e-12});
+    const double lambda = smallest > 1e-10 * scale && det > 0.0 ? 0.0 : std::abs(smallest) + 1e-3 * scale;
+    const double m_aa = naa + lambda, m_bb = nbb + lambda, m_det = m_aa * m_bb - nab * nab;
+    double step_a = (m_bb * current.grad_a - nab * current.grad_b) / m_det;
+    double step_b = (m_aa * current.grad_b - nab * current.grad_a) / m_det;
+    // A trust region on the log scale: no step multiplies a parameter by more than e^4.
+    const double longest = std::max(std::abs(step_a), std::abs(step_b));
+    if (longest > 4.0) step_a *= 4.0 / longest, step_b *= 4.0 / longest;
+    bool improved = false;
+    for (int halving = 0; halving < 40; ++halving) {
+      const double next_a = std::clamp(a + step_a, -detail::sbg_log_bound, detail::sbg_log_bound);
+      const double next_b = std::clamp(b + step_b, -detail::sbg_log_bound, detail::sbg_log_bound);
+      const double value = detail::sbg_objective(alive, next_a, next_b, false).value;
+      if (value >= current.value) {
+        const double moved = std::max(std::abs(next_a - a), std::abs(next_b - b));
+        const double gain = value - current.value;
+        a = next_a, b = next_b;
+        current = detail::sbg_objective(alive, a, b, true);
+        improved = moved > 1e-10 && gain > 1e-15 * std::abs(value);
+        break;
+      }
+      step_a *= 0.5, step_b *= 0.5;
+    }
+    if (!improved) break;
+  }
+  fit.alpha = std::exp(a);
+  fit.beta = std::exp(b);
+  fit.log_likelihood = current.value;
+  fit.periods = alive.size() - 1;
+  return fit;
+}
+
+// Fits every row of a row-major rows x columns matrix of survivor counts (NaN after a cohort's last
+// observed count: ragged cohorts). Rows with fewer than `min_counts` observed counts (at least 2)
+// are not fitted: NaN parameters and 0 periods. Cohorts are fitted in parallel.
+inline std::vector<SbgFit> fit_sbg_many(std::span<const double> alive, std::size_t rows, std::size_t columns,
+                                        std::size_t min_counts = 2, std::size_t max_threads = 0) {
+  if (alive.size() != rows * columns)
+    fail("alive", "holds " + std::to_string(alive.size()) + " values, not rows x columns = " + std::to_string(rows) +
+                      " x " + std::to_string(columns));
+  min_counts = std::max<std::size_t>(2, min_counts);
+  std::vector<SbgFit> fits(rows);
+  parallel_for(
+      rows, 16,
+      [&](std::size_t begin, std::size_t end) {
+        for (std::size_t row = begin; row < end; ++row) {
+          const auto counts = alive.subspan(row * columns, columns);
+          std::size_t observed = 0;
+          while (observed < columns && !std::isnan(counts[observed])) ++observed;
+          const std::string argument = "alive[" + std::to_string(row) + "]";
+          for (std::size_t t = observed; t < columns; ++t)
+            if (!std::isnan(counts[t]))
+              fail_at(argument, t, counts[t],
+                      "a count after a missing one (NaN marks only the unobserved end of a cohort)");
+          if (observed < min_counts) {
+            check_survivor_values(argument, counts.first(observed));
+            continue;
+          }
+          fits[row] = fit_sbg(counts.first(observed), argument);
+        }
+      },
+      max_threads);
+  return fits;
+}
+
+class ShiftedBetaGeometric {
+public:
+  ShiftedBetaGeometric() = default;
+  ShiftedBetaGeometric(double alpha, double beta) : alpha_(alpha), beta_(beta) {
+    check_parameter("alpha", alpha);
+    check_parameter("beta", beta);
+  }
+
+  static ShiftedBetaGeometric fit(std::span<const double> alive) {
+    const SbgFit result = fit_sbg(alive);
+    ShiftedBetaGeometric model(result.alpha, result.beta);
+    model.log_likelihood_ = result.log_likelihood;
+    model.periods_ = result.periods;
+    return model;
+  }
+
+  bool fitted() const { return !std::isnan(alpha_); }
+  double alpha() const { return require_fitted(), alpha_; }
+  double beta() const { return require_fitted(), beta_; }
+  // NaN when the parameters were given rather than fitted.
+  double log_likelihood() const { return log_likelihood_; }
+  std::size_t periods() const { return periods_; }
+
+  // Per period t = 1..periods (index 0 unused and NaN): r(t), and S(t) for t = 0..periods.
+  double retention_rate(double t) const {
+    check_period("t", t, 1.0);
+    return (beta() + t - 1.0) / (alpha_ + beta_ + t - 1.0);
+  }
+  double survival(double t) const {
+    check_period("t", t, 0.0);
+    double log_survival = 0.0;
+    for (double i = 1.0; i <= t; i += 1.0) log_survival -= std::log1p(alpha() / (beta_ + i - 1.0));
+    return std::exp(log_survival);
+  }
+  double churn_probability(double t) const {
+    check_period("t", t, 1.0);
+    return survival(t - 1.0) * alpha_ / (alpha_ + beta_ + t - 1.0);
+  }
+  // S(0..periods), with each value built from the previous one.
+  std::vector<double> survival_curve(std::size_t periods) const {
+    require_fitted();
+    std::vector<double> curve(periods + 1, 1.0);
+    double log_survival = 0.0;
+    for (std::size_t t = 1; t <= periods; ++t) {
+      log_survival -= std::log1p(alpha_ / (beta_ + static_cast<double>(t - 1)));
+      curve[t] = std::exp(log_survival);
+    }
+    return curve;
+  }
+
+  // Discounted expected lifetime of a new customer, in periods (the first period counts in full).
+  double discounted_expected_lifetime(double discount_rate) const {
+    require_fitted();
+    return residual(discount_rate, 0.0, /*include_current=*/true);
+  }
+  // Discounted expected residual lifetime of a customer who has made `renewals` renewals.
+  double discounted_expected_residual_lifetime(double discount_rate, double renewals) const {
+    require_fitted();
+    check_period("renewals", renewals, 0.0);
+    return residual(discount_rate, renewals, /*include_current=*/false);
+  }
+  // Expected lifetime value of a new customer paying `margin` per period.
+  double lifetime_value(double margin, double discount_rate) const {
+    if (!std::isfinite(margin)) fail("margin_per_period", format_number(margin) + " must be finite");
+    return margin * discounted_expected_lifetime(discount_rate);
+  }
+
+  std::string to_json() const {
+    auto document = json::make_document("ShiftedBetaGeometric");
+    document["alpha"] = fitted() ? json::Document(alpha_) : json::Document(nullptr);
+    document["beta"] = fitted() ? json::Document(beta_) : json::Document(nullptr);
+    document["log_likelihood"] = std::isnan(log_likelihood_) ? json::Document(nullptr) : json::Document(log_likelihood_);
+    document["periods"] = periods_;
+    return document.dump();
+  }
+
+  static ShiftedBetaGeometric from_json(std::string_view text) {
+    const auto document = json::parse_document(text, "ShiftedBetaGeometric");
+    const auto& alpha = json::field(document, "alpha");
+    ShiftedBetaGeometric model;
+    if (!alpha.is_null()) model = ShiftedBetaGeometric(json::get<double>(document, "alpha"), json::get<double>(document, "beta"));
+    const auto& log_likelihood = json::field(document, "log_likelihood");
+    if (!log_likelihood.is_null()) model.log_likelihood_ = json::get<double>(document, "log_likelihood");
+    model.periods_ = json::get<std::size_t>(document, "periods");
+    return model;
+  }
+
+  bool operator==(const ShiftedBetaGeometric& other) const {
+    auto same = [](double x, double y) { return x == y || (std::isnan(x) && std::isnan(y)); };
+    return same(alpha_, other.alpha_) && same(beta_, other.beta_) && same(log_likelihood_, other.log_likelihood_) &&
+           periods_ == other.periods_;
+  }
+
+private:
+  static void check_parameter(std::string_view name, double value) {
+    if (!(value > 0.0 && std::isfinite(value))) fail(name, format_number(value) + " must be finite and > 0");
+  }
+
+  static void check_period(std::string_view name, double t, double lowest) {
+    if (!(t >= lowest && std::isfinite(t) && t == std::floor(t)))
+      fail(name, format_number(t) + " must be a whole number >= " + format_number(lowest));
+  }
+
+  void require_fitted() const {
+    if (!fitted()) throw NotFitted("ShiftedBetaGeometric: give alpha and beta, or call fit()");
+  }
+
+  // sum over t > n of S(t) / S(n) / (1 + d)^(t - n - 1) (DERL), plus the current period when
+  // `include_current` (DEL, n = 0). A negative rate makes the sum diverge: S(t) falls only like a
+  // power of t.
+  double residual(double discount_rate, double renewals, bool include_current) const {
+    if (!(discount_rate > -1.0 && std::isfinite(discount_rate)))
+      fail("discount_rate", format_number(discount_rate) + " must be finite and > -1");
+    if (discount_rate < 0.0) return std::numeric_limits<double>::infinity();
+    const double z = 1.0 / (1.0 + discount_rate);
+    if (include_current) return hypergeometric_2f1_unit_a(beta_, alpha_ + beta_, z);
+    const double n = renewals;
+    return (beta_ + n) / (alpha_ + beta_ + n) * hypergeometric_2f1_unit_a(beta_ + n + 1.0, alpha_ + beta_ + n + 1.0, z);
+  }
+
+  double alpha_ = NAN;
+  double beta_ = NAN;
+  double log_likelihood_ = NAN;
+  std::size_t periods_ = 0;
+};
+
+}  // namespace cssegment

@@ -1,0 +1,600 @@
+#pragma once
+// Learned segments: k-means (Lloyd) with k-means++ seeding. Features are scaled first (z-scores,
+// or log1p then z-scores for money and counts), so that no column dominates by its units.
+//
+// Speed: each Lloyd pass cuts the rows into chunks processed in parallel; inside a chunk,
+// blocks of rows get their distances to all centres from one matrix product
+// (|x|^2 - 2 x.c + |c|^2). Per-chunk centre sums are reduced in chunk order, and chunk
+// boundaries depend only on the row count, so results never depend on the thread count.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <numeric>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "cssegment/core/error.hpp"
+#include "cssegment/core/json.hpp"
+#include "cssegment/core/parallel.hpp"
+#include "cssegment/core/validate.hpp"
+
+namespace cssegment {
+
+// How a feature is scaled before clustering.
+enum class FeatureScale { none, standard, log };
+
+inline std::string_view to_string(FeatureScale scale) {
+  switch (scale) {
+    case FeatureScale::none: return "none";
+    case FeatureScale::standard: return "standard";
+    case FeatureScale::log: return "log";
+  }
+  return "none";
+}
+
+inline FeatureScale parse_feature_scale(std::string_view text) {
+  if (text == "none") return FeatureScale::none;
+  if (text == "standard") return FeatureScale::standard;
+  if (text == "log") return FeatureScale::log;
+  fail("scale", single_quoted(text) + " is not one of 'standard', 'log', 'none'");
+}
+
+// A row-major rows x columns matrix of features; `names` (optional) name the columns in messages.
+struct FeatureMatrix {
+  std::span<const double> values;
+  std::size_t rows = 0;
+  std::size_t columns = 0;
+  std::vector<std::string> names = {};
+
+  std::string column_argument(std::size_t column) const {
+    return names.empty() ? "X[:, " + std::to_string(column) + "]" : "X[" + single_quoted(names[column]) + "]";
+  }
+};
+
+namespace detail {
+
+using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+// Rows per parallel chunk, and rows per distance block inside a chunk (the block's distance
+// matrix stays in L1).
+inline constexpr std::size_t kmeans_chunk_rows = 8192;
+inline constexpr std::size_t kmeans_block_rows = 256;
+
+// A 64-bit generator fully specified here (splitmix64), so that a seed gives the same clusters
+// with every standard library.
+class SplitMix64 {
+public:
+  explicit SplitMix64(std::uint64_t seed) : state_(seed) {}
+  std::uint64_t next() {
+    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }  // [0, 1)
+  std::size_t below(std::size_t n) { return static_cast<std::size_t>(uniform() * static_cast<double>(n)); }
+
+private:
+  std::uint64_t state_;
+};
+
+inline std::size_t chunk_count(std::size_t rows) { return (rows + kmeans_chunk_rows - 1) / kmeans_chunk_rows; }
+
+// Calls body(chunk, begin, end) for every chunk of kmeans_chunk_rows rows, in parallel. Chunks are
+// fixed by the row count alone (parallel_for may hand one thread several chunks at once).
+template <class Body>
+void for_each_chunk(std::size_t rows, std::size_t max_threads, Body&& body) {
+  parallel_for(
+      rows, kmeans_chunk_rows,
+      [&](std::size_t begin, std::size_t end) {
+        for (std::size_t start = begin; start < end; start += kmeans_chunk_rows)
+          body(start / kmeans_chunk_rows, start, std::min(end, start + kmeans_chunk_rows));
+      },
+      max_threads);
+}
+
+// |a - b|^2 over d coordinates (a plain loop: Eigen's dynamic-size row expressions cost more
+// than the arithmetic for the few features k-means sees).
+inline double squared_distance(const double* a, const double* b, std::size_t d) {
+  double sum = 0.0;
+  for (std::size_t j = 0; j < d; ++j) {
+    const double difference = a[j] - b[j];
+    sum += difference * difference;
+  }
+  return sum;
+}
+
+// Sum of per-chunk values in chunk order: the same on any thread count.
+inline double ordered_sum(const std::vector<double>& per_chunk) {
+  return std::accumulate(per_chunk.begin(), per_chunk.end(), 0.0);
+}
+
+}  // namespace detail
+
+class KMeans {
+public:
+  explicit KMeans(std::size_t n_clusters, std::size_t n_init = 4, std::size_t max_iter = 300, double tol = 1e-4,
+                  std::vector<FeatureScale> scale = {FeatureScale::standard}, std::uint64_t seed = 0)
+      : n_clusters_(n_clusters), n_init_(n_init), max_iter_(max_iter), tol_(tol), scale_(std::move(scale)), seed_(seed) {
+    require(n_clusters_ >= 1, "n_clusters", "must be >= 1, got " + std::to_string(n_clusters_));
+    require(n_init_ >= 1, "n_init", "must be >= 1, got " + std::to_string(n_init_));
+    require(max_iter_ >= 1, "max_iter", "must be >= 1, got " + std::to_string(max_iter_));
+    require(std::isfinite(tol_) && tol_ >= 0.0, "tol", format_number(tol_) + " must be finite and >= 0");
+    require(!scale_.empty(), "scale", "needs one scale, or one per feature");
+  }
+
+  std::size_t n_clusters() const { return n_clusters_; }
+  std::size_t n_init() const { return n_init_; }
+  std::size_t max_iter() const { return max_iter_; }
+  double tol() const { return tol_; }
+  const std::vector<FeatureScale>& scale() const { return scale_; }
+  std::uint64_t seed() const { return seed_; }
+
+  bool fitted() const { return !centers_.empty(); }
+  std::size_t n_features() const { return offset_.size(); }
+  const std::vector<std::string>& feature_names() const { return feature_names_; }
+  // Sum of squared distances of the fitted rows to their centre, in the scaled space.
+  double inertia() const { return require_fitted(), inertia_; }
+  std::size_t n_iter() const { return require_fitted(), n_iter_; }
+  // Centres in the scaled space the model optimised, row-major k x n_features.
+  const std::vector<double>& scaled_centers() const { return require_fitted(), centers_; }
+
+  // Centres in the input's units, row-major k x n_features (log features: expm1 of the centre,
+  // a geometric mean).
+  std::vector<double> cluster_centers() const {
+    require_fitted();
+    std::vector<double> out(centers_.size());
+    const std::size_t d = n_features();
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      const std::size_t j = i % d;
+      const double value = centers_[i] * spread_[j] + offset_[j];
+      out[i] = scale_of(j) == FeatureScale::log ? std::expm1(value) : value;
+    }
+    return out;
+  }
+
+  // Fits the model and returns each row's cluster (0..k-1). `max_threads` 0 uses every core.
+  std::vector<std::int32_t> fit(const FeatureMatrix& X, std::size_t max_threads = 0) {
+    check_shape(X, /*fitting=*/true);
+    KMeans fitted = *this;  // *this changes only once the fit succeeded
+    fitted.feature_names_ = X.names;
+    detail::RowMatrix Z = prepare(X, max_threads);
+    fitted.learn_scaling(Z);
+    fitted.standardize(Z, max_threads);
+    const double tolerance = tol_ * mean_variance(Z);
+    detail::SplitMix64 rng(seed_);
+    std::vector<std::int32_t> best_labels;
+    double best_inertia = INFINITY;
+    for (std::size_t run = 0; run < n_init_; ++run) {
+      detail::RowMatrix centers = seed_centers(Z, rng, max_threads);
+      std::vector<std::int32_t> labels(Z.rows(), -1);
+      const std::size_t iterations = lloyd(Z, centers, labels, tolerance, max_threads);
+      const double inertia = assign_rows(Z, centers, labels, max_threads);
+      if (inertia < best_inertia) {
+        best_inertia = inertia;
+        best_labels = std::move(labels);
+        fitted.centers_.assign(centers.data(), centers.data() + centers.size());
+        fitted.n_iter_ = iterations;
+      }
+    }
+    fitted.inertia_ = best_inertia;
+    fitted.number_clusters_canonically(best_labels);
+    *this = std::move(fitted);
+    return best_labels;
+  }
+
+  // Rows are scaled block by block on their way to the distance step: nothing of X's size is
+  // allocated besides the labels.
+  std::vector<std::int32_t> predict(const FeatureMatrix& X, std::size_t max_threads = 0) const {
+    require_fitted();
+    check_shape(X, /*fitting=*/false);
+    const auto k = static_cast<Eigen::Index>(n_clusters_), d = static_cast<Eigen::Index>(n_features());
+    const Eigen::Map<const detail::RowMatrix> centers(centers_.data(), k, d);
+    const Eigen::VectorXd center_norms = centers.rowwise().squaredNorm();
+    std::vector<std::int32_t> labels(X.rows);
+    detail::for_each_chunk(X.rows, max_threads, [&](std::size_t, std::size_t begin, std::size_t end) {
+      detail::RowMatrix rows(static_cast<Eigen::Index>(detail::kmeans_block_rows), d), dots(rows.rows(), k);
+      for (std::size_t block = begin; block < end; block += detail::kmeans_block_rows) {
+        const std::size_t stop = std::min(end, block + detail::kmeans_block_rows);
+        prepare_rows(X, block, stop, offset_, spread_, rows.data());
+        nearest_centers(rows.topRows(static_cast<Eigen::Index>(stop - block)), centers, center_norms, dots,
+                        [&](Eigen::Index r, std::int32_t nearest, double) { labels[block + static_cast<std::size_t>(r)] = nearest; });
+      }
+    });
+    return labels;
+  }
+
+  std::string to_json() const {
+    auto document = json::make_document("KMeans");
+    document["n_clusters"] = n_clusters_;
+    document["n_init"] = n_init_;
+    document["max_iter"] = max_iter_;
+    document["tol"] = tol_;
+    std::vector<std::string> scale;
+    for (auto s : scale_) scale.emplace_back(to_string(s));
+    document["scale"] = scale;
+    document["seed"] = seed_;
+    if (fitted()) {
+      document["fit"] = {{"feature_names", feature_names_}, {"offset", offset_}, {"spread", spread_},
+                         {"centers", centers_},             {"inertia", inertia_}, {"n_iter", n_iter_}};
+    }
+    return document.dump();
+  }
+
+  static KMeans from_json(std::string_view text) {
+    const auto document = json::parse_document(text, "KMeans");
+    std::vector<FeatureScale> scale;
+    for (const auto& s : json::get<std::vector<std::string>>(document, "scale")) scale.push_back(parse_feature_scale(s));
+    KMeans model(json::get<std::size_t>(document, "n_clusters"), json::get<std::size_t>(document, "n_init"),
+                 json::get<std::size_t>(document, "max_iter"), json::get<double>(document, "tol"), std::move(scale),
+                 json::get<std::uint64_t>(document, "seed"));
+    if (document.contains("fit")) {
+      const auto& fit = json::field(document, "fit");
+      model.feature_names_ = json::get<std::vector<std::string>>(fit, "feature_names");
+      model.offset_ = json::get<std::vector<double>>(fit, "offset");
+      model.spread_ = json::get<std::vector<double>>(fit, "spread");
+      model.centers_ = json::get<std::vector<double>>(fit, "centers");
+      model.inertia_ = json::get<double>(fit, "inertia");
+      model.n_iter_ = json::get<std::size_t>(fit, "n_iter");
+      const std::size_t d = model.offset_.size();
+      if (d == 0 || model.spread_.size() != d || model.centers_.size() != d * model.n_clusters_ ||
+          !(model.feature_names_.empty() || model.feature_names_.size() == d) ||
+          !(model.scale_.size() == 1 || model.scale_.size() == d))
+        fail("json", "fitted KMeans state has inconsistent sizes");
+    }
+    return model;
+  }
+
+  bool operator==(const KMeans&) const = default;
+
+private:
+  void require_fitted() const {
+    if (!fitted()) throw NotFitted("KMeans: call fit() before using the model");
+  }
+
+  FeatureScale scale_of(std::size_t column) const { return scale_.size() == 1 ? scale_[0] : scale_[column]; }
+
+  void check_shape(const FeatureMatrix& X, bool fitting) const {
+    if (X.values.size() != X.rows * X.columns)
+      fail("X", "holds " + std::to_string(X.values.size()) + " values, not rows x columns = " +
+                    std::to_string(X.rows) + " x " + std::to_string(X.columns));
+    require(X.names.empty() || X.names.size() == X.columns, "X",
+            "has " + std::to_string(X.names.size()) + " names for " + std::to_string(X.columns) + " columns");
+    require(X.columns >= 1, "X", "needs at least one feature column");
+    if (fitting) {
+      if (scale_.size() != 1 && scale_.size() != X.columns)
+        fail("scale", "has " + std::to_string(scale_.size()) + " entries for " + std::to_string(X.columns) +
+                          " features; give one scale, or one per feature");
+      if (X.rows < n_clusters_)
+        fail("n_clusters", std::to_string(n_clusters_) + " clusters need at least as many rows; X has " +
+                               std::to_string(X.rows));
+    } else if (X.columns != n_features()) {
+      fail("X", "has " + std::to_string(X.columns) + " features but the model was fitted on " +
+                    std::to_string(n_features()));
+    }
+  }
+
+  // Numbers clusters by their centres in lexicographic order (first feature first), so that the
+  // numbering does not depend on which random draw found each cluster.
+  void number_clusters_canonically(std::vector<std::int32_t>& labels) {
+    const std::size_t k = n_clusters_, d = n_features();
+    std::vector<std::size_t> order(k);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return std::lexicographical_compare(centers_.begin() + static_cast<std::ptrdiff_t>(a * d),
+                                          centers_.begin() + static_cast<std::ptrdiff_t>((a + 1) * d),
+                                          centers_.begin() + static_cast<std::ptrdiff_t>(b * d),
+                                          centers_.begin() + static_cast<std::ptrdiff_t>((b + 1) * d));
+    });
+    std::vector<double> sorted(centers_.size());
+    std::vector<std::int32_t> renumber(k);
+    for (std::size_t rank = 0; rank < k; ++rank) {
+      std::copy_n(centers_.begin() + static_cast<std::ptrdiff_t>(order[rank] * d), d,
+                  sorted.begin() + static_cast<std::ptrdiff_t>(rank * d));
+      renumber[order[rank]] = static_cast<std::int32_t>(rank);
+    }
+    centers_ = std::move(sorted);
+    for (auto& label : labels) label = renumber[static_cast<std::size_t>(label)];
+  }
+
+  // Writes (f(x) - offset) / spread of rows [begin, end) of X to `out` (row-major), f = log1p for
+  // log features and the identity otherwise, checking every value. Empty offset: f(x) alone.
+  void prepare_rows(const FeatureMatrix& X, std::size_t begin, std::size_t end, std::span<const double> offset,
+                    std::span<const double> spread, double* out) const {
+    const std::size_t d = X.columns;
+    const bool scaled = !offset.empty();
+    for (std::size_t i = begin; i < end; ++i, out += d) {
+      const double* in = X.values.data() + i * d;
+      for (std::size_t j = 0; j < d; ++j) {
+        double value = in[j];
+        const bool logged = scale_of(j) == FeatureScale::log;
+        if (!std::isfinite(value) || (logged && value < 0.0)) [[unlikely]]
+          fail_at(X.column_argument(j), i, value,
+                  std::isnan(value)   ? "missing value; k-means needs every feature of every row"
+                  : std::isinf(value) ? "features must be finite"
+                                      : "scale='log' needs values >= 0 (log1p is applied)");
+        if (logged) value = std::log1p(value);
+        out[j] = scaled ? (value - offset[j]) / spread[j] : value;
+      }
+    }
+  }
+
+  detail::RowMatrix prepare(const FeatureMatrix& X, std::size_t max_threads) const {
+    detail::RowMatrix Z(static_cast<Eigen::Index>(X.rows), static_cast<Eigen::Index>(X.columns));
+    detail::for_each_chunk(X.rows, max_threads, [&](std::size_t, std::size_t begin, std::size_t end) {
+      prepare_rows(X, begin, end, {}, {}, Z.data() + begin * X.columns);
+    });
+    return Z;
+  }
+
+  // Learns each scaled feature's offset and spread: mean and standard deviation (after the log
+  // for log features); a constant feature keeps spread 1.
+  void learn_scaling(const detail::RowMatrix& Z) {
+    const auto d = static_cast<std::size_t>(Z.cols());
+    offset_.assign(d, 0.0);
+    spread_.assign(d, 1.0);
+    const Eigen::RowVectorXd mean = Z.colwise().mean();
+    const Eigen::RowVectorXd deviation =
+        ((Z.rowwise() - mean).array().square().colwise().sum() / static_cast<double>(Z.rows())).sqrt();
+    for (std::size_t j = 0; j < d; ++j) {
+      if (scale_of(j) == FeatureScale::none) continue;
+      offset_[j] = mean[static_cast<Eigen::Index>(j)];
+      if (deviation[static_cast<Eigen::Index>(j)] > 0.0) spread_[j] = deviation[static_cast<Eigen::Index>(j)];
+    }
+  }
+
+  bool scales_features() const {
+    return std::any_of(scale_.begin(), scale_.end(), [](FeatureScale s) { return s != FeatureScale::none; });
+  }
+
+  void standardize(detail::RowMatrix& Z, std::size_t max_threads) const {
+    if (!scales_features()) return;
+    const auto d = static_cast<Eigen::Index>(offset_.size());
+    const Eigen::Map<const Eigen::RowVectorXd> offset(offset_.data(), d), spread(spread_.data(), d);
+    detail::for_each_chunk(static_cast<std::size_t>(Z.rows()), max_threads, [&](std::size_t, std::size_t begin, std::size_t end) {
+      auto rows = Z.middleRows(static_cast<Eigen::Index>(begin), static_cast<Eigen::Index>(end - begin));
+      rows = (rows.rowwise() - offset).array().rowwise() / spread.array();
+    });
+  }
+
+  // scikit-learn's convention: tol is relative to the mean variance of the (scaled) features.
+  static double mean_variance(const detail::RowMatrix& Z) {
+    const Eigen::RowVectorXd mean = Z.colwise().mean();
+    return (Z.rowwise() - mean).array().square().colwise().sum().mean() / static_cast<double>(Z.rows());
+  }
+
+  // Greedy k-means++: each new centre is the best (lowest potential) of 2 + log(k) candidates
+  // drawn with probability proportional to the squared distance to the nearest chosen centre.
+  detail::RowMatrix seed_centers(const detail::RowMatrix& Z, detail::SplitMix64& rng, std::size_t max_threads) const {
+    const std::size_t n = static_cast<std::size_t>(Z.rows());
+    const Eigen::Index d = Z.cols();
+    const std::size_t trials = 2 + static_cast<std::size_t>(std::log(static_cast<double>(n_clusters_)));
+    detail::RowMatrix centers(static_cast<Eigen::Index>(n_clusters_), d);
+    centers.row(0) = Z.row(static_cast<Eigen::Index>(rng.below(n)));
+    std::vector<double> closest(n);
+    const std::size_t chunks = detail::chunk_count(n);
+    const auto width = static_cast<std::size_t>(d);
+    auto row = [&](std::size_t i) { return Z.data() + i * width; };
+    auto distance_to = [&](std::size_t i, const double* center) { return detail::squared_distance(row(i), center, width); };
+    std::vector<double> chunk_potential(chunks);
+    detail::for_each_chunk(
+        n, max_threads,
+        [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+          double potential = 0.0;
+          for (std::size_t i = begin; i < end; ++i) potential += closest[i] = distance_to(i, centers.data());
+          chunk_potential[chunk] = potential;
+        });
+    double potential = detail::ordered_sum(chunk_potential);
+    std::vector<double> cumulative(n);
+    std::vector<std::size_t> candidates(trials);
+    std::vector<double> trial_potential(chunks * trials);
+    for (std::size_t c = 1; c < n_clusters_; ++c) {
+      if (!(potential > 0.0))
+        fail("n_clusters", std::to_string(n_clusters_) + " clusters requested but X has only " + std::to_string(c) +
+                               " distinct points");
+      std::partial_sum(closest.begin(), closest.end(), cumulative.begin());
+      for (auto& candidate : candidates) {
+        // upper_bound: a point already at a centre (weight 0) is never drawn.
+        const double target = rng.uniform() * cumulative.back();
+        candidate = std::min<std::size_t>(
+            n - 1, static_cast<std::size_t>(std::upper_bound(cumulative.begin(), cumulative.end(), target) -
+                                            cumulative.begin()));
+      }
+      detail::for_each_chunk(
+          n, max_threads,
+          [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+            double* sums = &trial_potential[chunk * trials];
+            for (std::size_t t = 0; t < trials; ++t) {
+              const double* candidate = row(candidates[t]);
+              double sum = 0.0;
+              for (std::size_t i = begin; i < end; ++i) sum += std::min(closest[i], distance_to(i, candidate));
+              sums[t] = sum;
+            }
+          });
+      std::size_t best = 0;
+      double best_potential = INFINITY;
+      for (std::size_t t = 0; t < trials; ++t) {
+        double sum = 0.0;
+        for (std::size_t chunk = 0; chunk < chunks; ++chunk) sum += trial_potential[chunk * trials + t];
+        if (sum < best_potential) best_potential = sum, best = t;
+      }
+      centers.row(static_cast<Eigen::Index>(c)) = Z.row(static_cast<Eigen::Index>(candidates[best]));
+      detail::for_each_chunk(
+          n, max_threads,
+          [&](std::size_t, std::size_t begin, std::size_t end) {
+            const double* center = centers.data() + c * width;
+            for (std::size_t i = begin; i < end; ++i) closest[i] = std::min(closest[i], distance_to(i, center));
+          });
+      potential = best_potential;
+    }
+    return centers;
+  }
+
+  // For each row r of `rows` calls visit(r, nearest centre, |x - c|^2 - |x|^2); the squared norm
+  // of x is left out of the search, it does not change which centre is nearest.
+  template <class Rows, class Centers, class Visit>
+  static void nearest_centers(const Rows& rows, const Centers& centers, const Eigen::VectorXd& center_norms,
+                              detail::RowMatrix& dots, Visit&& visit) {
+    const Eigen::Index m = rows.rows(), k = centers.rows();
+    dots.topRows(m).noalias() = rows * centers.transpose();
+    for (Eigen::Index r = 0; r < m; ++r) {
+      const double* row = dots.row(r).data();
+      std::int32_t nearest = 0;
+      double best = center_norms[0] - 2.0 * row[0];
+      for (Eigen::Index j = 1; j < k; ++j) {  // branch-free: which centre wins is unpredictable
+        const double distance = center_norms[j] - 2.0 * row[j];
+        const bool closer = distance < best;
+        best = closer ? distance : best;
+        nearest = closer ? static_cast<std::int32_t>(j) : nearest;
+      }
+      visit(r, nearest, best);
+    }
+  }
+
+  // nearest_centers over rows [begin, end) of Z, block by block; visit receives the row of Z.
+  template <class Centers, class Visit>
+  static void nearest_in_block(const detail::RowMatrix& Z, const Centers& centers, const Eigen::VectorXd& center_norms,
+                               std::size_t begin, std::size_t end, detail::RowMatrix& dots, Visit&& visit) {
+    for (std::size_t block = begin; block < end; block += detail::kmeans_block_rows) {
+      const auto m = static_cast<Eigen::Index>(std::min(end - block, detail::kmeans_block_rows));
+      nearest_centers(Z.middleRows(static_cast<Eigen::Index>(block), m), centers, center_norms, dots,
+                      [&](Eigen::Index r, std::int32_t nearest, double best) {
+                        visit(block + static_cast<std::size_t>(r), nearest, best);
+                      });
+    }
+  }
+
+  // Lloyd iterations until the labels stop changing, or the centres move (in total squared
+  // distance) by at most `tolerance`, or max_iter. Returns the number of iterations run.
+  std::size_t lloyd(const detail::RowMatrix& Z, detail::RowMatrix& centers, std::vector<std::int32_t>& labels,
+                    double tolerance, std::size_t max_threads) const {
+    const std::size_t n = static_cast<std::size_t>(Z.rows()), chunks = detail::chunk_count(n);
+    const Eigen::Index k = centers.rows(), d = Z.cols();
+    std::vector<detail::RowMatrix> chunk_sums(chunks, detail::RowMatrix::Zero(k, d));
+    std::vector<std::vector<std::size_t>> chunk_counts(chunks, std::vector<std::size_t>(static_cast<std::size_t>(k)));
+    std::vector<std::size_t> chunk_changes(chunks);
+    std::size_t iteration = 0;
+    while (iteration < max_iter_) {
+      ++iteration;
+      const Eigen::VectorXd center_norms = centers.rowwise().squaredNorm();
+      detail::for_each_chunk(
+          n, max_threads,
+          [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+            auto& sums = chunk_sums[chunk];
+            auto& counts = chunk_counts[chunk];
+            sums.setZero();
+            std::fill(counts.begin(), counts.end(), 0);
+            std::size_t changes = 0;
+            detail::RowMatrix dots(static_cast<Eigen::Index>(detail::kmeans_block_rows), k);
+            nearest_in_block(Z, centers, center_norms, begin, end, dots,
+                             [&](std::size_t i, std::int32_t nearest, double) {
+                               changes += labels[i] != nearest;
+                               labels[i] = nearest;
+                               const double* point = Z.data() + i * static_cast<std::size_t>(d);
+                               double* sum = sums.data() + static_cast<std::size_t>(nearest) * static_cast<std::size_t>(d);
+                               for (Eigen::Index j = 0; j < d; ++j) sum[j] += point[j];
+                               ++counts[static_cast<std::size_t>(nearest)];
+                             });
+            chunk_changes[chunk] = changes;
+          });
+      detail::RowMatrix sums = detail::RowMatrix::Zero(k, d);
+      std::vector<std::size_t> counts(static_cast<std::size_t>(k));
+      std::size_t changes = 0;
+      for (std::size_t chunk = 0; chunk < chunks; ++chunk) {
+        sums += chunk_sums[chunk];
+        for (Eigen::Index j = 0; j < k; ++j) counts[static_cast<std::size_t>(j)] += chunk_counts[chunk][static_cast<std::size_t>(j)];
+        changes += chunk_changes[chunk];
+      }
+      relocate_empty_clusters(Z, centers, labels, sums, counts, max_threads);
+      detail::RowMatrix updated(k, d);
+      for (Eigen::Index j = 0; j < k; ++j)
+        updated.row(j) = sums.row(j) / static_cast<double>(counts[static_cast<std::size_t>(j)]);
+      const double shift = (updated - centers).squaredNorm();
+      centers = std::move(updated);
+      if (changes == 0 || shift <= tolerance) break;
+    }
+    return iteration;
+  }
+
+  // An empty cluster takes the row farthest from its own centre (as scikit-learn does), so that
+  // k clusters always come out. Ties go to the lowest row.
+  void relocate_empty_clusters(const detail::RowMatrix& Z, const detail::RowMatrix& centers,
+                               const std::vector<std::int32_t>& labels, detail::RowMatrix& sums,
+                               std::vector<std::size_t>& counts, std::size_t max_threads) const {
+    std::vector<std::size_t> empty;
+    for (std::size_t j = 0; j < counts.size(); ++j)
+      if (counts[j] == 0) empty.push_back(j);
+    if (empty.empty()) return;
+    const std::size_t n = labels.size();
+    std::vector<double> distance(n);
+    detail::for_each_chunk(
+        n, max_threads,
+        [&](std::size_t, std::size_t begin, std::size_t end) {
+          for (std::size_t i = begin; i < end; ++i)
+            distance[i] = detail::squared_distance(Z.data() + i * static_cast<std::size_t>(Z.cols()),
+                                                   centers.data() + static_cast<std::size_t>(labels[i]) * static_cast<std::size_t>(Z.cols()),
+                                                   static_cast<std::size_t>(Z.cols()));
+        });
+    std::vector<std::size_t> order(n);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    const std::size_t take = std::min(empty.size(), n);
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(take), order.end(),
+                      [&](std::size_t a, std::size_t b) { return distance[a] > distance[b] || (distance[a] == distance[b] && a < b); });
+    for (std::size_t e = 0; e < take; ++e) {
+      const std::size_t row = order[e], from = static_cast<std::size_t>(labels[row]);
+      if (counts[from] <= 1) continue;  // never empty another cluster to fill this one
+      const auto point = Z.row(static_cast<Eigen::Index>(row));
+      sums.row(static_cast<Eigen::Index>(from)) -= point;
+      --counts[from];
+      sums.row(static_cast<Eigen::Index>(empty[e])) = point;
+      counts[empty[e]] = 1;
+    }
+    for (std::size_t j : empty)
+      if (counts[j] == 0) sums.row(static_cast<Eigen::Index>(j)) = centers.row(static_cast<Eigen::Index>(j)), counts[j] = 1;
+  }
+
+  // Nearest centre of every row; returns the inertia (sum of squared distances).
+  template <class Centers>
+  static double assign_rows(const detail::RowMatrix& Z, const Centers& centers, std::vector<std::int32_t>& labels,
+                            std::size_t max_threads) {
+    const std::size_t n = static_cast<std::size_t>(Z.rows());
+    const Eigen::VectorXd center_norms = centers.rowwise().squaredNorm();
+    std::vector<double> chunk_inertia(detail::chunk_count(n));
+    detail::for_each_chunk(
+        n, max_threads,
+        [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+          detail::RowMatrix dots(static_cast<Eigen::Index>(detail::kmeans_block_rows), centers.rows());
+          double inertia = 0.0;
+          nearest_in_block(Z, centers, center_norms, begin, end, dots, [&](std::size_t i, std::int32_t nearest, double partial) {
+            labels[i] = nearest;
+            const double* x = Z.data() + i * static_cast<std::size_t>(Z.cols());
+            double norm = 0.0;
+            for (Eigen::Index j = 0; j < Z.cols(); ++j) norm += x[j] * x[j];
+            inertia += std::max(0.0, partial + norm);
+          });
+          chunk_inertia[chunk] = inertia;
+        });
+    return detail::ordered_sum(chunk_inertia);
+  }
+
+  std::size_t n_clusters_;
+  std::size_t n_init_;
+  std::size_t max_iter_;
+  double tol_;
+  std::vector<FeatureScale> scale_;
+  std::uint64_t seed_;
+  // Fitted state (empty before fit).
+  std::vector<std::string> feature_names_;
+  std::vector<double> offset_;
+  std::vector<double> spread_;
+  std::vector<double> centers_;
+  double inertia_ = 0.0;
+  std::size_t n_iter_ = 0;
+};
+
+}  // namespace cssegment

@@ -1,0 +1,198 @@
+#define BOOST_TEST_MODULE retention.sbg
+#include <boost/test/unit_test.hpp>
+
+#include "message_of.hpp"
+
+#include <cmath>
+#include <vector>
+
+#include "cssegment/retention/sbg.hpp"
+
+using namespace cssegment;
+using cssegment::testing::message_of;
+namespace tt = boost::test_tools;
+
+namespace {
+
+// Fader & Hardie (2007), "How to project customer retention", Table 1: customers still active at
+// the start of years 0..12, out of 1,000, for the "regular" and "high end" segments.
+const std::vector<double> regular{1000, 631, 468, 382, 326, 289, 262, 241, 223, 207, 194, 183, 173};
+const std::vector<double> high_end{1000, 869, 743, 653, 593, 551, 517, 491, 468, 445, 427, 409, 394};
+
+std::vector<double> first(const std::vector<double>& values, std::size_t n) {
+  return {values.begin(), values.begin() + static_cast<std::ptrdiff_t>(n)};
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(uniform_mixing_gives_the_hand_computed_curve) {
+  // alpha = beta = 1: S(t) = 1 / (t + 1), r(t) = t / (t + 1), P(T = t) = 1 / (t (t + 1)).
+  const ShiftedBetaGeometric model(1.0, 1.0);
+  for (double t : {1.0, 2.0, 5.0, 40.0}) {
+    BOOST_TEST(model.survival(t) == 1.0 / (t + 1.0), tt::tolerance(1e-14));
+    BOOST_TEST(model.retention_rate(t) == t / (t + 1.0), tt::tolerance(1e-14));
+    BOOST_TEST(model.churn_probability(t) == 1.0 / (t * (t + 1.0)), tt::tolerance(1e-14));
+  }
+  BOOST_TEST(model.survival(0.0) == 1.0);
+  const auto curve = model.survival_curve(4);
+  BOOST_TEST(curve.size() == 5u);
+  BOOST_TEST(curve[4] == 0.2, tt::tolerance(1e-14));
+  // DEL = 2F1(1, 1; 2; z) = -(1 + d) log(d / (1 + d)).
+  for (double d : {0.1, 0.01})
+    BOOST_TEST(model.discounted_expected_lifetime(d) == (1.0 + d) * std::log((1.0 + d) / d), tt::tolerance(1e-12));
+}
+
+BOOST_AUTO_TEST_CASE(design_recursions_hold) {
+  // DESIGN.md section 4: P(T=1) = a/(a+b), P(T=t) = P(T=t-1)(b+t-2)/(a+b+t-1), S(t) = S(t-1)(b+t-1)/(a+b+t-1).
+  const double a = 0.7, b = 2.3;
+  const ShiftedBetaGeometric model(a, b);
+  double p = a / (a + b), s = 1.0;
+  BOOST_TEST(model.churn_probability(1.0) == p, tt::tolerance(1e-14));
+  for (double t = 1.0; t <= 30.0; t += 1.0) {
+    if (t > 1.0) p *= (b + t - 2.0) / (a + b + t - 1.0);
+    s *= (b + t - 1.0) / (a + b + t - 1.0);
+    BOOST_TEST(model.churn_probability(t) == p, tt::tolerance(1e-12));
+    BOOST_TEST(model.survival(t) == s, tt::tolerance(1e-12));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(log_likelihood_matches_the_hand_computation) {
+  // alive {10, 6, 4} at alpha = beta = 1: 4 lost at h(1) = 1/2, 6 kept at r(1) = 1/2, 2 lost at
+  // h(2) = 1/3, 4 kept at r(2) = 2/3.
+  const std::vector<double> alive{10, 6, 4};
+  const double expected = 10 * std::log(0.5) + 2 * std::log(1.0 / 3.0) + 4 * std::log(2.0 / 3.0);
+  BOOST_TEST(detail::sbg_objective(alive, 0.0, 0.0, false).value == expected, tt::tolerance(1e-14));
+}
+
+BOOST_AUTO_TEST_CASE(analytic_derivatives_match_finite_differences) {
+  const double a = std::log(0.8), b = std::log(3.1), step = 1e-5;
+  const auto at = detail::sbg_objective(regular, a, b, true);
+  auto value = [&](double x, double y) { return detail::sbg_objective(regular, x, y, false).value; };
+  auto grad = [&](double x, double y) { return detail::sbg_objective(regular, x, y, true); };
+  BOOST_TEST(at.grad_a == (value(a + step, b) - value(a - step, b)) / (2 * step), tt::tolerance(1e-7));
+  BOOST_TEST(at.grad_b == (value(a, b + step) - value(a, b - step)) / (2 * step), tt::tolerance(1e-7));
+  BOOST_TEST(at.hess_aa == (grad(a + step, b).grad_a - grad(a - step, b).grad_a) / (2 * step), tt::tolerance(1e-6));
+  BOOST_TEST(at.hess_ab == (grad(a + step, b).grad_b - grad(a - step, b).grad_b) / (2 * step), tt::tolerance(1e-6));
+  BOOST_TEST(at.hess_bb == (grad(a, b + step).grad_b - grad(a, b - step).grad_b) / (2 * step), tt::tolerance(1e-6));
+}
+
+BOOST_AUTO_TEST_CASE(fit_reproduces_the_published_estimates) {
+  // Fader & Hardie (2007) fit years 1-7: regular alpha 0.704, beta 1.182, LL -1680.3;
+  // high end alpha 0.668, beta 3.806, LL -1611.2.
+  const auto reg = ShiftedBetaGeometric::fit(first(regular, 8));
+  BOOST_TEST(reg.alpha() == 0.704, tt::tolerance(1e-3));
+  BOOST_TEST(reg.beta() == 1.182, tt::tolerance(1e-3));
+  BOOST_TEST(reg.log_likelihood() == -1680.3, tt::tolerance(1e-4));
+  BOOST_TEST(reg.periods() == 7u);
+  const auto high = ShiftedBetaGeometric::fit(first(high_end, 8));
+  BOOST_TEST(high.alpha() == 0.668, tt::tolerance(1e-3));
+  BOOST_TEST(high.beta() == 3.806, tt::tolerance(1e-3));
+  BOOST_TEST(high.log_likelihood() == -1611.2, tt::tolerance(1e-4));
+  // Heterogeneous cohorts: retention rises with tenure.
+  for (double t = 1.0; t < 12.0; t += 1.0) BOOST_TEST(reg.retention_rate(t + 1.0) > reg.retention_rate(t));
+  // The maximum: the gradient vanishes there.
+  const auto at = detail::sbg_objective(first(regular, 8), std::log(reg.alpha()), std::log(reg.beta()), true);
+  BOOST_TEST(std::abs(at.grad_a) < 1e-6);
+  BOOST_TEST(std::abs(at.grad_b) < 1e-6);
+}
+
+BOOST_AUTO_TEST_CASE(fit_recovers_parameters_from_expected_counts) {
+  for (auto [alpha, beta] : {std::pair{0.7, 1.3}, std::pair{3.0, 20.0}, std::pair{0.05, 0.2}}) {
+    const auto curve = ShiftedBetaGeometric(alpha, beta).survival_curve(24);
+    std::vector<double> alive;
+    for (double s : curve) alive.push_back(1e6 * s);
+    const auto fit = ShiftedBetaGeometric::fit(alive);
+    BOOST_TEST(fit.alpha() == alpha, tt::tolerance(1e-6));
+    BOOST_TEST(fit.beta() == beta, tt::tolerance(1e-6));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(degenerate_cohorts_stay_finite) {
+  // Nobody leaves: the churn probability goes to 0 (alpha tiny). Everybody leaves at once: beta tiny.
+  const auto loyal = ShiftedBetaGeometric::fit(std::vector<double>{50, 50, 50, 50});
+  BOOST_TEST(std::isfinite(loyal.alpha()));
+  BOOST_TEST(loyal.churn_probability(1.0) < 1e-6);
+  const auto gone = ShiftedBetaGeometric::fit(std::vector<double>{50, 0, 0});
+  BOOST_TEST(gone.survival(1.0) < 1e-6);
+  // Constant churn (a homogeneous cohort): alpha and beta grow together; the fit still predicts.
+  std::vector<double> geometric{1e6};
+  for (int t = 0; t < 10; ++t) geometric.push_back(geometric.back() * 0.8);
+  const auto homogeneous = ShiftedBetaGeometric::fit(geometric);
+  BOOST_TEST(homogeneous.retention_rate(1.0) == 0.8, tt::tolerance(1e-4));
+  BOOST_TEST(homogeneous.retention_rate(10.0) == 0.8, tt::tolerance(1e-3));
+  BOOST_TEST(homogeneous.alpha() > 100.0);
+}
+
+BOOST_AUTO_TEST_CASE(del_and_derl_match_direct_summation) {
+  const ShiftedBetaGeometric model(0.704, 1.182);
+  for (double d : {0.1, 0.01}) {
+    const auto curve = model.survival_curve(20'000);
+    long double del = 0.0L;
+    for (std::size_t t = 0; t < curve.size(); ++t) del += curve[t] / std::pow(1.0L + d, static_cast<long double>(t));
+    BOOST_TEST(model.discounted_expected_lifetime(d) == static_cast<double>(del), tt::tolerance(1e-9));
+    for (std::size_t n : {0u, 1u, 4u}) {
+      long double derl = 0.0L;
+      for (std::size_t t = n + 1; t < curve.size(); ++t)
+        derl += curve[t] / curve[n] / std::pow(1.0L + d, static_cast<long double>(t - n - 1));
+      BOOST_TEST(model.discounted_expected_residual_lifetime(d, static_cast<double>(n)) == static_cast<double>(derl),
+                 tt::tolerance(1e-9));
+    }
+  }
+  BOOST_TEST(model.lifetime_value(100.0, 0.1) == 100.0 * model.discounted_expected_lifetime(0.1));
+  // No discounting: the expected lifetime, finite only for alpha > 1.
+  BOOST_TEST(ShiftedBetaGeometric(3.0, 2.0).discounted_expected_lifetime(0.0) == 2.0);
+  BOOST_TEST(std::isinf(model.discounted_expected_lifetime(0.0)));
+  BOOST_TEST(std::isinf(model.discounted_expected_lifetime(-0.5)));
+}
+
+BOOST_AUTO_TEST_CASE(fit_many_fits_ragged_rows_like_fit) {
+  const double nan = NAN;
+  std::vector<double> rows;
+  for (double v : first(regular, 8)) rows.push_back(v);
+  for (double v : first(high_end, 5)) rows.push_back(v);
+  for (int i = 0; i < 3; ++i) rows.push_back(nan);
+  rows.insert(rows.end(), {40, nan, nan, nan, nan, nan, nan, nan});  // one count: not fitted
+  const auto fits = fit_sbg_many(rows, 3, 8);
+  const auto reg = fit_sbg(first(regular, 8));
+  BOOST_TEST(fits[0].alpha == reg.alpha);
+  BOOST_TEST(fits[0].periods == 7u);
+  BOOST_TEST(fits[1].alpha == fit_sbg(first(high_end, 5)).alpha);
+  BOOST_TEST(fits[1].periods == 4u);
+  BOOST_TEST(std::isnan(fits[2].alpha));
+  BOOST_TEST(fits[2].periods == 0u);
+  // Thread count changes nothing.
+  std::vector<double> many;
+  for (int copy = 0; copy < 100; ++copy)
+    for (double v : first(regular, 8)) many.push_back(v * (1.0 + copy * 0.01));
+  const auto one = fit_sbg_many(many, 100, 8, 2, 1), two = fit_sbg_many(many, 100, 8, 2, 2);
+  for (std::size_t i = 0; i < 100; ++i) BOOST_REQUIRE(one[i].alpha == two[i].alpha && one[i].beta == two[i].beta);
+}
+
+BOOST_AUTO_TEST_CASE(json_round_trip) {
+  const auto fitted = ShiftedBetaGeometric::fit(first(regular, 8));
+  BOOST_TEST((ShiftedBetaGeometric::from_json(fitted.to_json()) == fitted));
+  const ShiftedBetaGeometric given(0.5, 2.0), empty;
+  BOOST_TEST((ShiftedBetaGeometric::from_json(given.to_json()) == given));
+  BOOST_TEST((ShiftedBetaGeometric::from_json(empty.to_json()) == empty));
+}
+
+BOOST_AUTO_TEST_CASE(bad_input_gets_clear_errors) {
+  using V = std::vector<double>;
+  BOOST_TEST(message_of([] { fit_sbg(V{10}); }) ==
+             "alive: needs at least 2 counts (the cohort size and one later count), got 1");
+  BOOST_TEST(message_of([] { fit_sbg(V{10, 8, 9}); }) == "alive[2] = 9: survivor counts must not increase (previous is 8)");
+  BOOST_TEST(message_of([] { fit_sbg(V{10, -1}); }) == "alive[1] = -1: survivor counts must be finite and >= 0");
+  BOOST_TEST(message_of([] { fit_sbg(V{0, 0}); }) == "alive[0] = 0: the cohort must start with more than 0 customers");
+  BOOST_TEST(message_of([] { fit_sbg(V{10, NAN}); }) == "alive[1] = nan: survivor counts must be finite and >= 0");
+  BOOST_TEST(message_of([] { fit_sbg_many(V{10, 8, 10, 12}, 2, 2); }) ==
+             "alive[1][1] = 12: survivor counts must not increase (previous is 10)");
+  BOOST_TEST(message_of([] { fit_sbg_many(V{10, NAN, 5}, 1, 3); }) ==
+             "alive[0][2] = 5: a count after a missing one (NaN marks only the unobserved end of a cohort)");
+  BOOST_TEST(message_of([] { ShiftedBetaGeometric(0.0, 1.0); }) == "alpha: 0 must be finite and > 0");
+  const ShiftedBetaGeometric model(1.0, 1.0);
+  BOOST_TEST(message_of([&] { model.discounted_expected_lifetime(-1.0); }) ==
+             "discount_rate: -1 must be finite and > -1");
+  BOOST_TEST(message_of([&] { model.survival(1.5); }) == "t: 1.5 must be a whole number >= 0");
+  BOOST_TEST(message_of([&] { model.retention_rate(0.0); }) == "t: 0 must be a whole number >= 1");
+  BOOST_CHECK_THROW(ShiftedBetaGeometric().survival(1.0), NotFitted);
+}
