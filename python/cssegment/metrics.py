@@ -73,7 +73,8 @@ def _period_keys(values: Any, argument: str) -> tuple[np.ndarray, _PeriodKind]:
     numpy-backed int64, Period and datetime64 columns."""
     dtype = getattr(values, "dtype", None)
     if isinstance(dtype, pd.PeriodDtype):
-        return np.asarray(pd.array(values).asi8), _PeriodKind("period", dtype.freq)
+        periods = values.array if isinstance(values, (pd.Series, pd.Index)) else pd.array(values, copy=False)
+        return periods.asi8, _PeriodKind("period", dtype.freq)  # the ordinals themselves, not a copy
     if isinstance(dtype, pd.DatetimeTZDtype):
         raise InvalidInputError(f"{argument}: has time zone {dtype.tz}; pass naive dates (e.g. .dt.tz_localize(None))")
     if isinstance(values, (pd.Series, pd.Index)):

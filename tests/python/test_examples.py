@@ -38,6 +38,12 @@ def quickstart_output() -> str:
         "4. Tier moves from",
         "10% hysteresis",
         "flips avoided",
+        "5. Retention by touch tier, trailing 12 months",
+        "NRR masks churn",
+        "logo retention",
+        "Whole book: NRR",
+        "Customer lifetime value by tier",
+        "CLTV after CSM cost",
     ],
 )
 def test_quickstart_prints_every_section(quickstart_output: str, expected: str) -> None:
