@@ -160,7 +160,11 @@ def with_polars(frame: Any, seg: Any) -> tuple[Any, Any]:
         .group_by("month")
         .agg(
             pl.col("before").sum().alias("start"),
-            pl.when((pl.col("before") == 0) & (pl.col("first") == pl.col("month"))).then("now").otherwise(0.0).sum().alias("new"),
+            pl.when((pl.col("before") == 0) & (pl.col("first") == pl.col("month")))
+            .then("now")
+            .otherwise(0.0)
+            .sum()
+            .alias("new"),
             pl.when((pl.col("before") == 0) & (pl.col("first") < pl.col("month")))
             .then("now")
             .otherwise(0.0)
@@ -341,7 +345,9 @@ def main() -> None:
 
     n_accounts, big_accounts = (20_000, 100_000) if args.small else (200_000, 1_000_000)
     repeats = 3
-    print(machine_note(**({"polars": pl.__version__} if pl else {}), **({"duckdb": duckdb.__version__} if duckdb else {})))
+    print(
+        machine_note(**({"polars": pl.__version__} if pl else {}), **({"duckdb": duckdb.__version__} if duckdb else {}))
+    )
     load = os.getloadavg()[0]
     if load > 0.5 * (os.cpu_count() or 1):
         print(f"warning: 1-minute load average is {load:.2f}; other work is running, times are noisy")

@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import dask
-import dask.dataframe as dd
+import dask  # type: ignore[import-not-found, unused-ignore]
+import dask.dataframe as dd  # type: ignore[import-not-found, unused-ignore]
 import numpy as np
 import pandas as pd
 
@@ -177,11 +177,11 @@ def _partition_partials(
 ) -> Any:
     ledger = RevenueLedger.__new__(RevenueLedger)
     ledger._build(part, names, period_range)
-    if isinstance(by, str):
-        by = part[[names[0], names[1], by]].rename(columns={by: "segment"})
-    segments, _ = ledger._segments(by, categories)
+    frame = part[[names[0], names[1], by]].rename(columns={by: "segment"}) if isinstance(by, str) else by
+    segments, _ = ledger._segments(frame, categories)
     if what == "movements":
         return ledger._ledger.movement_partials(segments, parameter)
+    assert parameter is not None  # the horizon, checked by retention()
     return ledger._ledger.retention_partials(segments, parameter)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -58,7 +58,7 @@ class _PeriodKind:
 
     def labels(self, ordinals: np.ndarray) -> pd.Index:
         if self.name == "period":
-            return pd.PeriodIndex.from_ordinals(ordinals, freq=self.freq, name="period")
+            return pd.PeriodIndex(pd.arrays.PeriodArray(ordinals, dtype=pd.PeriodDtype(self.freq)), name="period")
         if self.name == "datetime":
             months = (np.datetime64("1970-01", "M") + ordinals.astype("m8[M]")).astype(f"M8[{self.freq}]")
             return pd.DatetimeIndex(months, name="period")
@@ -74,13 +74,14 @@ def _period_keys(values: Any, argument: str) -> tuple[np.ndarray, _PeriodKind]:
     dtype = getattr(values, "dtype", None)
     if isinstance(dtype, pd.PeriodDtype):
         periods = values.array if isinstance(values, (pd.Series, pd.Index)) else pd.array(values, copy=False)
-        return periods.asi8, _PeriodKind("period", dtype.freq)  # the ordinals themselves, not a copy
+        ordinals: np.ndarray = cast(Any, periods).asi8  # the ordinals themselves, not a copy
+        return ordinals, _PeriodKind("period", dtype.freq)
     if isinstance(dtype, pd.DatetimeTZDtype):
         raise InvalidInputError(f"{argument}: has time zone {dtype.tz}; pass naive dates (e.g. .dt.tz_localize(None))")
     if isinstance(values, (pd.Series, pd.Index)):
         if isinstance(dtype, np.dtype):
             values = values.to_numpy()
-        elif pd.api.types.is_integer_dtype(dtype):
+        elif dtype is not None and pd.api.types.is_integer_dtype(dtype):
             if values.isna().any():
                 row = int(np.flatnonzero(values.isna().to_numpy())[0])
                 raise InvalidInputError(f"{argument}[{row}] = <NA>: periods must not be missing")
@@ -318,7 +319,7 @@ class RevenueLedger:
         return f"RevenueLedger({s['accounts']:,} accounts x {s['periods']:,} periods, {span}; {s['rows_read']:,} rows)"
 
     def _repr_html_(self) -> str:
-        return _frame.params_html("RevenueLedger", dict(self.summary().items()))
+        return _frame.params_html("RevenueLedger", {str(k): v for k, v in self.summary().items()})
 
     # ---- segments
 
@@ -580,8 +581,6 @@ class RevenueLedger:
         index: pd.Index = cohorts
         if categories is not None:
             index = pd.MultiIndex.from_product([cohorts, _segment_index(categories)], names=["cohort", "segment"])
-        elif groups != 1:  # pragma: no cover - one segment without `by`
-            raise AssertionError("segments without by")
         return pd.DataFrame(values[:, :width], index=index[keep], columns=pd.RangeIndex(width, name="age"))
 
     def cltv(
@@ -673,13 +672,7 @@ def _index(kind: _PeriodKind, first: int, rows: int, categories: list[str] | Non
 
 
 def _floats(values: Any, argument: str) -> np.ndarray:
-    if np.ndim(values) == 0:
-        return (
-            np.array([float(values)])
-            if isinstance(values, (int, float, np.number)) and not isinstance(values, bool)
-            else _frame.numeric(np.atleast_1d(values), argument)
-        )
-    return _frame.numeric(values, argument)
+    return _frame.numeric(values if np.ndim(values) else np.atleast_1d(values), argument)
 
 
 def _vectorised(result: np.ndarray, template: Mapping[str, Any], name: str) -> Any:
@@ -805,10 +798,6 @@ def cac_payback(cac: Any, arpa_new: Any, gross_margin: Any = 1.0) -> Any:
 # NPS
 
 
-def _scores(values: Any, argument: str) -> np.ndarray:
-    return _frame.numeric(values, argument)
-
-
 def nps(scores: Any, by: Any = None) -> pd.Series | pd.DataFrame:
     """Net Promoter Score with its standard error and 95% interval.
 
@@ -833,7 +822,7 @@ def nps(scores: Any, by: Any = None) -> pd.Series | pd.DataFrame:
     >>> cs.nps([10, 9, 8, 6, 10])["nps"]
     np.float64(40.0)
     """
-    values = _scores(scores, "scores")
+    values = _frame.numeric(scores, "scores")
     if by is None:
         columns = _core.nps(values, None, 1)
         return pd.Series({k: v[0] for k, v in columns.items()}, name="nps")
@@ -857,4 +846,4 @@ def nps_difference(a: Any, b: Any) -> pd.Series:
     >>> float(result["difference"]), bool(result["p_value"] < 0.05)
     (80.0, True)
     """
-    return pd.Series(_core.nps_difference(_scores(a, "a"), _scores(b, "b")), name="nps_difference")
+    return pd.Series(_core.nps_difference(_frame.numeric(a, "a"), _frame.numeric(b, "b")), name="nps_difference")

@@ -209,7 +209,7 @@ private:
       fail(names.period, std::to_string(keys_.size()) + " accounts x " + std::to_string(columns) +
                              " periods exceed the ledger's limit of 2^33 cells; are the periods consecutive?");
     revenue_.assign(keys_.size() * columns, 0.0);
-    // 4-byte cell numbers whenever they fit: the one array of the size of the input built here.
+    // 4-byte cell numbers whenever they fit.
     const std::optional<std::size_t> too_large =
         revenue_.size() <= std::numeric_limits<std::uint32_t>::max()
             ? add_rows<std::uint32_t>(accounts, periods, amounts, row_of, low_key)
@@ -220,34 +220,40 @@ private:
   }
 
   // Adds every row into its cell; returns a cell whose sum reached max_exact_amount, if any.
+  // Rows go in blocks: the cells of a block are computed in parallel, then added in order.
   template <class Cell>
   std::optional<std::size_t> add_rows(std::span<const std::int64_t> accounts, const PeriodKeys& periods,
                                       std::span<const double> amounts, const std::vector<std::int32_t>& row_of,
                                       std::int64_t low_key) {
     const std::size_t n = accounts.size(), columns = periods_;
-    std::vector<Cell> cells(n);
-    parallel_for(n, ledger_chunk_rows, [&](std::size_t begin, std::size_t end) {
-      for (std::size_t i = begin; i < end; ++i) {
-        const auto row = static_cast<std::size_t>(row_of[static_cast<std::size_t>(accounts[i] - low_key)]);
-        const auto column = static_cast<std::size_t>(period_ordinal(periods, i, "period") - first_period_);
-        cells[i] = static_cast<Cell>(row * columns + column);
-      }
-    });
+    constexpr std::size_t block_rows = 4 * ledger_chunk_rows;
+    std::vector<Cell> cells(std::min(n, block_rows));
     // One bit per cell (1/64 of the matrix, cache-resident) tells duplicates apart.
     std::vector<std::uint64_t> seen((revenue_.size() + 63) / 64, 0);
-    constexpr std::size_t ahead = 16;
     double* revenue = revenue_.data();
     std::size_t duplicates = 0;
     bool large = false;
-    for (std::size_t i = 0; i < n; ++i) {
-      if (i + ahead < n) __builtin_prefetch(revenue + cells[i + ahead], 1);
-      const std::size_t cell = cells[i];
-      std::uint64_t& word = seen[cell / 64];
-      const std::uint64_t bit = std::uint64_t{1} << (cell % 64);
-      duplicates += (word & bit) != 0;
-      word |= bit;
-      revenue[cell] += amounts[i];
-      large |= !(revenue[cell] < max_exact_amount);
+    for (std::size_t first = 0; first < n; first += block_rows) {
+      const std::size_t rows = std::min(block_rows, n - first);
+      parallel_for(rows, ledger_chunk_rows / 4, [&](std::size_t begin, std::size_t end) {
+        for (std::size_t j = begin; j < end; ++j) {
+          const std::size_t i = first + j;
+          const auto row = static_cast<std::size_t>(row_of[static_cast<std::size_t>(accounts[i] - low_key)]);
+          const auto column = static_cast<std::size_t>(period_ordinal(periods, i, "period") - first_period_);
+          cells[j] = static_cast<Cell>(row * columns + column);
+        }
+      });
+      constexpr std::size_t ahead = 16;
+      for (std::size_t j = 0; j < rows; ++j) {
+        if (j + ahead < rows) __builtin_prefetch(revenue + cells[j + ahead], 1);
+        const std::size_t cell = cells[j];
+        std::uint64_t& word = seen[cell / 64];
+        const std::uint64_t bit = std::uint64_t{1} << (cell % 64);
+        duplicates += (word & bit) != 0;
+        word |= bit;
+        revenue[cell] += amounts[first + j];
+        large |= !(revenue[cell] < max_exact_amount);
+      }
     }
     summary_.duplicate_rows = duplicates;
     if (!large) return std::nullopt;
