@@ -159,10 +159,16 @@ def _global_categories(rows: dd.DataFrame, by: Segments, names: tuple[str, str, 
         return _segment_categories(by, "by")[1]
     if isinstance(by, pd.DataFrame):
         return _segment_categories(by[_long_segment_column(by, names[0], names[1])], "by")[1]
-    dtype = rows[by].dtype
-    if isinstance(dtype, pd.CategoricalDtype) and dtype.categories is not None and len(dtype.categories):
-        return [str(c) for c in dtype.categories]
-    labels = rows[by].dropna().unique().compute()
+    column = rows[by]
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        if column.cat.known:
+            return [str(c) for c in column.cat.categories]
+        # Unknown to the graph, known to every partition: their categories, in first-seen order.
+        listed = column.map_partitions(
+            lambda part: pd.Series(list(part.cat.categories), dtype=object), meta=(by, object)
+        )
+        return [str(c) for c in pd.unique(listed.compute().to_numpy())]
+    labels = column.dropna().unique().compute()
     return _segment_categories(pd.Series(labels), "by")[1]
 
 
