@@ -733,29 +733,31 @@ def cltv(
     )
 
 
-def crc(retention_spend: Any, customers_retained: Any = None, *, customers_start: Any = None) -> Any:
-    """Customer retention cost: retention spend per customer.
+def crc(retention_spend: Any, customers: Any, denominator: Literal["retained", "start"] = "retained") -> Any:
+    """Customer retention cost: retention spend / customers.
 
-    The denominator is a named choice: ``customers_retained`` (DESIGN.md: customers retained in
-    the period) or ``customers_start`` (customers at the start of the period). Give exactly one.
-    Spend must be finite and >= 0, customers > 0.
+    Parameters
+    ----------
+    retention_spend : float, array-like or Series
+        Spend on keeping customers in the period (finite, >= 0).
+    customers : float, array-like or Series
+        What `denominator` names (> 0).
+    denominator : {"retained", "start"}
+        ``retained`` (the definition in DESIGN.md): `customers` are those retained in the period;
+        ``start``: those at the start of the period, which spreads the spend over everyone the
+        team had to work on, churned or not. The choice is spelled out because both are in use.
 
     Examples
     --------
     >>> import cssegment as cs
-    >>> cs.crc(90_000.0, customers_retained=450)
+    >>> cs.crc(90_000.0, 450)
     200.0
-    >>> cs.crc(90_000.0, customers_start=500)
+    >>> cs.crc(90_000.0, 500, denominator="start")
     180.0
     """
-    if (customers_retained is None) == (customers_start is None):
-        raise InvalidInputError("crc: give exactly one of customers_retained and customers_start")
-    customers = (
-        ("customers_retained", customers_retained)
-        if customers_retained is not None
-        else ("customers_start", customers_start)
-    )
-    return _per_customer("crc", ("retention_spend", retention_spend), customers)
+    if denominator not in ("retained", "start"):
+        raise InvalidInputError(f"denominator: {denominator!r} must be 'retained' or 'start'")
+    return _per_customer("crc", ("retention_spend", retention_spend), (f"customers ({denominator})", customers))
 
 
 def cac(acquisition_spend: Any, new_customers: Any) -> Any:
