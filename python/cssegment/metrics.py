@@ -566,8 +566,9 @@ class RevenueLedger:
             raise InvalidInputError(f"cohort_length: {cohort_length!r} must be an integer >= 1")
         segments, categories = self._segments(by)
         sums = self._ledger.cohort_sums(segments, int(cohort_length), bool(include_first_period))
-        values, members, observed = sums[field], sums["paying"][:, :, 0], sums["observed_ages"]
+        values, observed = sums[field], sums["observed_ages"]
         blocks, groups, ages = values.shape
+        members = sums["paying"][:, :, 0] if ages else np.zeros((blocks, groups))
         keep = members.reshape(-1) > 0
         values = values.reshape(blocks * groups, ages)[keep]
         observed = observed.reshape(-1)[keep]

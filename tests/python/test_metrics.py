@@ -216,6 +216,18 @@ def test_bad_accounts_and_periods_are_named() -> None:
         cs.RevenueLedger(rows.assign(account_id="a").drop(columns="mrr"))
 
 
+def test_an_empty_ledger_gives_empty_tables() -> None:
+    rows = pd.DataFrame({"account_id": np.array([], dtype=np.int64), "month": np.array([], dtype=np.int64), "mrr": []})
+    ledger = cs.RevenueLedger(rows)
+    assert ledger.summary().to_dict() == {"rows_read": 0, "accounts": 0, "periods": 0, "duplicate_rows": 0}
+    assert len(ledger.movements()) == 0
+    assert len(ledger.retention(horizon=1)) == 0
+    assert ledger.survivors().shape == (0, 0)
+    assert ledger.cohorts().shape == (0, 0)
+    with pytest.raises(cs.InvalidInputError, match="CLTV needs at least two"):
+        ledger.cltv()
+
+
 def test_yyyymm_integers_fail_clearly_rather_than_exhausting_memory() -> None:
     rows = pd.DataFrame({"account_id": np.arange(3), "month": [0, 2**40, 5], "mrr": 1.0})
     with pytest.raises(cs.InvalidInputError, match="are the periods consecutive"):
