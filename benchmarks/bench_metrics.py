@@ -337,6 +337,7 @@ def gib(n: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--small", action="store_true", help="20k x 36 and 100k x 60: a smoke check")
+    parser.add_argument("--no-memory", action="store_true", help="skip the 1M x 60 peak-memory run")
     parser.add_argument("--memory-child", nargs=2, type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:
@@ -394,6 +395,8 @@ def main() -> None:
         print(f"  {name:32s} {seconds * 1e3:8.1f} ms {seconds / ours:16.1f}x")
     print("  cssegment steps: " + ", ".join(f"{k} {v * 1e3:.1f} ms" for k, v in steps.items()))
 
+    if args.no_memory:
+        return
     print(f"\n{big_accounts:,} accounts x 60 months, cssegment alone, fresh process:")
     memory = measure_memory(big_accounts, 60)
     print(
