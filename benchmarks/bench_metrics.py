@@ -160,7 +160,11 @@ def with_polars(frame: Any, seg: Any) -> tuple[Any, Any]:
         .group_by("month")
         .agg(
             pl.col("before").sum().alias("start"),
-            pl.when((pl.col("before") == 0) & (pl.col("first") == pl.col("month"))).then("now").otherwise(0.0).sum().alias("new"),
+            pl.when((pl.col("before") == 0) & (pl.col("first") == pl.col("month")))
+            .then("now")
+            .otherwise(0.0)
+            .sum()
+            .alias("new"),
             pl.when((pl.col("before") == 0) & (pl.col("first") < pl.col("month")))
             .then("now")
             .otherwise(0.0)
@@ -333,6 +337,7 @@ def gib(n: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--small", action="store_true", help="20k x 36 and 100k x 60: a smoke check")
+    parser.add_argument("--no-memory", action="store_true", help="skip the 1M x 60 peak-memory run")
     parser.add_argument("--memory-child", nargs=2, type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:
@@ -341,7 +346,9 @@ def main() -> None:
 
     n_accounts, big_accounts = (20_000, 100_000) if args.small else (200_000, 1_000_000)
     repeats = 3
-    print(machine_note(**({"polars": pl.__version__} if pl else {}), **({"duckdb": duckdb.__version__} if duckdb else {})))
+    print(
+        machine_note(**({"polars": pl.__version__} if pl else {}), **({"duckdb": duckdb.__version__} if duckdb else {}))
+    )
     load = os.getloadavg()[0]
     if load > 0.5 * (os.cpu_count() or 1):
         print(f"warning: 1-minute load average is {load:.2f}; other work is running, times are noisy")
@@ -388,6 +395,8 @@ def main() -> None:
         print(f"  {name:32s} {seconds * 1e3:8.1f} ms {seconds / ours:16.1f}x")
     print("  cssegment steps: " + ", ".join(f"{k} {v * 1e3:.1f} ms" for k, v in steps.items()))
 
+    if args.no_memory:
+        return
     print(f"\n{big_accounts:,} accounts x 60 months, cssegment alone, fresh process:")
     memory = measure_memory(big_accounts, 60)
     print(

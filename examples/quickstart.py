@@ -33,6 +33,9 @@ PROJECTION_MONTHS = 60
 CADENCE_DAYS = {"Tech touch": 90, "Low touch": 45, "High touch": 14}
 MINUTES_PER_TOUCH = {"Tech touch": 0, "Low touch": 30, "High touch": 60}
 CSM_HOURS_PER_MONTH = 140 * 0.6  # customer-facing share of a CSM's month
+HORIZON = 12  # months of the retention window
+GROSS_MARGIN = 0.8
+CHURN_WINDOW = 6  # months of logo churn averaged for CLTV
 
 
 def money(value: float) -> str:
@@ -316,6 +319,61 @@ def health_section(accounts: pd.DataFrame) -> None:
     )
 
 
+def retention_by_tier(revenue: pd.DataFrame, touch: cs.TierModel, plan: pd.DataFrame) -> None:
+    """5. NRR beside GRR and logo retention, per tier, and what an account is worth."""
+    ledger = cs.RevenueLedger(revenue)
+    # Each account's tier in each month it paid, from that month's MRR: retention counts an
+    # account in its tier at the start of the window, CLTV's churn in its tier before leaving.
+    monthly_tiers = revenue[["account_id", "month"]].assign(tier=touch.assign(revenue.assign(arr=revenue["mrr"] * 12)))
+    retention = ledger.retention(horizon=HORIZON, by=monthly_tiers)
+    start = retention.index.get_level_values("period").max()
+    window = retention.xs(start, level="period")
+    show(
+        f"5. Retention by touch tier, trailing {HORIZON} months ({start} to {start + HORIZON})",
+        pd.DataFrame(
+            {
+                "accounts at start": window["cohort_accounts"].map("{:,}".format),
+                "MRR at start": window["start_revenue"].map(money),
+                "MRR now": window["end_revenue"].map(money),
+                "NRR": window["nrr"].map(percent),
+                "GRR": window["grr"].map(percent),
+                "logo retention": window["logo_retention"].map(percent),
+                "NRR masks churn": window["nrr_masks_churn"].map({True: "YES", False: ""}),
+            }
+        ),
+    )
+    masked = window.index[window["nrr_masks_churn"]]
+    for tier in masked:
+        row = window.loc[tier]
+        print(
+            f"   {tier}: NRR {row['nrr']:.0%} looks healthy, yet {1 - row['logo_retention']:.0%} of its accounts "
+            f"left; expansion of the survivors hides the churn (GRR {row['grr']:.0%})."
+        )
+    if not len(masked):
+        print("   No tier shows NRR >= 100% while losing more than 10% of its accounts.")
+    book = ledger.retention(horizon=HORIZON).loc[start]
+    print(f"   Whole book: NRR {book['nrr']:.1%}, GRR {book['grr']:.1%}, logo retention {book['logo_retention']:.1%}.")
+
+    value = ledger.cltv(window=CHURN_WINDOW, by=monthly_tiers, gross_margin=GROSS_MARGIN)
+    monthly_cost = (plan["cost_to_serve_per_account"] / 12).reindex(value.index).fillna(0.0)
+    after_cost = cs.cltv(value["arpa"], value["churn_rate"], cost_to_serve=monthly_cost, gross_margin=GROSS_MARGIN)
+    show(
+        f"   Customer lifetime value by tier ({GROSS_MARGIN:.0%} gross margin, "
+        f"logo churn averaged over {CHURN_WINDOW} months)",
+        pd.DataFrame(
+            {
+                "paying accounts": value["accounts"].map("{:,}".format),
+                "ARPA / month": value["arpa"].map(money),
+                "monthly churn": value["churn_rate"].map(percent),
+                "CLTV": value["cltv"].map(money),
+                "CSM cost / month": monthly_cost.map(money),
+                "CLTV after CSM cost": after_cost.map(money),
+            }
+        ),
+        "   CLTV = (ARPA x gross margin - cost to serve) / monthly churn rate.",
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--accounts", type=int, default=5_000)
@@ -399,6 +457,7 @@ def main() -> None:
         f"{never:,} paid at neither date."
     )
 
+    retention_by_tier(revenue, touch, plan)
     health_section(accounts)
     learned_segments(active, tiers, args.seed)
     retention_models(revenue, touch)

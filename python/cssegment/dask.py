@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import dask
-import dask.dataframe as dd
+import dask  # type: ignore[import-not-found, unused-ignore]
+import dask.dataframe as dd  # type: ignore[import-not-found, unused-ignore]
 import numpy as np
 import pandas as pd
 
@@ -159,10 +159,16 @@ def _global_categories(rows: dd.DataFrame, by: Segments, names: tuple[str, str, 
         return _segment_categories(by, "by")[1]
     if isinstance(by, pd.DataFrame):
         return _segment_categories(by[_long_segment_column(by, names[0], names[1])], "by")[1]
-    dtype = rows[by].dtype
-    if isinstance(dtype, pd.CategoricalDtype) and dtype.categories is not None and len(dtype.categories):
-        return [str(c) for c in dtype.categories]
-    labels = rows[by].dropna().unique().compute()
+    column = rows[by]
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        if column.cat.known:
+            return [str(c) for c in column.cat.categories]
+        # Unknown to the graph, known to every partition: their categories, in first-seen order.
+        listed = column.map_partitions(
+            lambda part: pd.Series(list(part.cat.categories), dtype=object), meta=(by, object)
+        )
+        return [str(c) for c in pd.unique(listed.compute().to_numpy())]
+    labels = column.dropna().unique().compute()
     return _segment_categories(pd.Series(labels), "by")[1]
 
 
@@ -177,11 +183,11 @@ def _partition_partials(
 ) -> Any:
     ledger = RevenueLedger.__new__(RevenueLedger)
     ledger._build(part, names, period_range)
-    if isinstance(by, str):
-        by = part[[names[0], names[1], by]].rename(columns={by: "segment"})
-    segments, _ = ledger._segments(by, categories)
+    frame = part[[names[0], names[1], by]].rename(columns={by: "segment"}) if isinstance(by, str) else by
+    segments, _ = ledger._segments(frame, categories)
     if what == "movements":
         return ledger._ledger.movement_partials(segments, parameter)
+    assert parameter is not None  # the horizon, checked by retention()
     return ledger._ledger.retention_partials(segments, parameter)
 
 

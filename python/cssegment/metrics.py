@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -58,7 +58,7 @@ class _PeriodKind:
 
     def labels(self, ordinals: np.ndarray) -> pd.Index:
         if self.name == "period":
-            return pd.PeriodIndex.from_ordinals(ordinals, freq=self.freq, name="period")
+            return pd.PeriodIndex(pd.arrays.PeriodArray(ordinals, dtype=pd.PeriodDtype(self.freq)), name="period")
         if self.name == "datetime":
             months = (np.datetime64("1970-01", "M") + ordinals.astype("m8[M]")).astype(f"M8[{self.freq}]")
             return pd.DatetimeIndex(months, name="period")
@@ -73,13 +73,15 @@ def _period_keys(values: Any, argument: str) -> tuple[np.ndarray, _PeriodKind]:
     numpy-backed int64, Period and datetime64 columns."""
     dtype = getattr(values, "dtype", None)
     if isinstance(dtype, pd.PeriodDtype):
-        return np.asarray(pd.array(values).asi8), _PeriodKind("period", dtype.freq)
+        periods = values.array if isinstance(values, (pd.Series, pd.Index)) else pd.array(values, copy=False)
+        ordinals: np.ndarray = cast(Any, periods).asi8  # the ordinals themselves, not a copy
+        return ordinals, _PeriodKind("period", dtype.freq)
     if isinstance(dtype, pd.DatetimeTZDtype):
         raise InvalidInputError(f"{argument}: has time zone {dtype.tz}; pass naive dates (e.g. .dt.tz_localize(None))")
     if isinstance(values, (pd.Series, pd.Index)):
         if isinstance(dtype, np.dtype):
             values = values.to_numpy()
-        elif pd.api.types.is_integer_dtype(dtype):
+        elif dtype is not None and pd.api.types.is_integer_dtype(dtype):
             if values.isna().any():
                 row = int(np.flatnonzero(values.isna().to_numpy())[0])
                 raise InvalidInputError(f"{argument}[{row}] = <NA>: periods must not be missing")
@@ -317,7 +319,7 @@ class RevenueLedger:
         return f"RevenueLedger({s['accounts']:,} accounts x {s['periods']:,} periods, {span}; {s['rows_read']:,} rows)"
 
     def _repr_html_(self) -> str:
-        return _frame.params_html("RevenueLedger", dict(self.summary().items()))
+        return _frame.params_html("RevenueLedger", {str(k): v for k, v in self.summary().items()})
 
     # ---- segments
 
@@ -564,8 +566,9 @@ class RevenueLedger:
             raise InvalidInputError(f"cohort_length: {cohort_length!r} must be an integer >= 1")
         segments, categories = self._segments(by)
         sums = self._ledger.cohort_sums(segments, int(cohort_length), bool(include_first_period))
-        values, members, observed = sums[field], sums["paying"][:, :, 0], sums["observed_ages"]
+        values, observed = sums[field], sums["observed_ages"]
         blocks, groups, ages = values.shape
+        members = sums["paying"][:, :, 0] if ages else np.zeros((blocks, groups))
         keep = members.reshape(-1) > 0
         values = values.reshape(blocks * groups, ages)[keep]
         observed = observed.reshape(-1)[keep]
@@ -579,8 +582,6 @@ class RevenueLedger:
         index: pd.Index = cohorts
         if categories is not None:
             index = pd.MultiIndex.from_product([cohorts, _segment_index(categories)], names=["cohort", "segment"])
-        elif groups != 1:  # pragma: no cover - one segment without `by`
-            raise AssertionError("segments without by")
         return pd.DataFrame(values[:, :width], index=index[keep], columns=pd.RangeIndex(width, name="age"))
 
     def cltv(
@@ -672,13 +673,7 @@ def _index(kind: _PeriodKind, first: int, rows: int, categories: list[str] | Non
 
 
 def _floats(values: Any, argument: str) -> np.ndarray:
-    if np.ndim(values) == 0:
-        return (
-            np.array([float(values)])
-            if isinstance(values, (int, float, np.number)) and not isinstance(values, bool)
-            else _frame.numeric(np.atleast_1d(values), argument)
-        )
-    return _frame.numeric(values, argument)
+    return _frame.numeric(values if np.ndim(values) else np.atleast_1d(values), argument)
 
 
 def _vectorised(result: np.ndarray, template: Mapping[str, Any], name: str) -> Any:
@@ -739,29 +734,31 @@ def cltv(
     )
 
 
-def crc(retention_spend: Any, customers_retained: Any = None, *, customers_start: Any = None) -> Any:
-    """Customer retention cost: retention spend per customer.
+def crc(retention_spend: Any, customers: Any, denominator: Literal["retained", "start"] = "retained") -> Any:
+    """Customer retention cost: retention spend / customers.
 
-    The denominator is a named choice: ``customers_retained`` (DESIGN.md: customers retained in
-    the period) or ``customers_start`` (customers at the start of the period). Give exactly one.
-    Spend must be finite and >= 0, customers > 0.
+    Parameters
+    ----------
+    retention_spend : float, array-like or Series
+        Spend on keeping customers in the period (finite, >= 0).
+    customers : float, array-like or Series
+        What `denominator` names (> 0).
+    denominator : {"retained", "start"}
+        ``retained`` (the definition in DESIGN.md): `customers` are those retained in the period;
+        ``start``: those at the start of the period, which spreads the spend over everyone the
+        team had to work on, churned or not. The choice is spelled out because both are in use.
 
     Examples
     --------
     >>> import cssegment as cs
-    >>> cs.crc(90_000.0, customers_retained=450)
+    >>> cs.crc(90_000.0, 450)
     200.0
-    >>> cs.crc(90_000.0, customers_start=500)
+    >>> cs.crc(90_000.0, 500, denominator="start")
     180.0
     """
-    if (customers_retained is None) == (customers_start is None):
-        raise InvalidInputError("crc: give exactly one of customers_retained and customers_start")
-    customers = (
-        ("customers_retained", customers_retained)
-        if customers_retained is not None
-        else ("customers_start", customers_start)
-    )
-    return _per_customer("crc", ("retention_spend", retention_spend), customers)
+    if denominator not in ("retained", "start"):
+        raise InvalidInputError(f"denominator: {denominator!r} must be 'retained' or 'start'")
+    return _per_customer("crc", ("retention_spend", retention_spend), (f"customers ({denominator})", customers))
 
 
 def cac(acquisition_spend: Any, new_customers: Any) -> Any:
@@ -804,10 +801,6 @@ def cac_payback(cac: Any, arpa_new: Any, gross_margin: Any = 1.0) -> Any:
 # NPS
 
 
-def _scores(values: Any, argument: str) -> np.ndarray:
-    return _frame.numeric(values, argument)
-
-
 def nps(scores: Any, by: Any = None) -> pd.Series | pd.DataFrame:
     """Net Promoter Score with its standard error and 95% interval.
 
@@ -832,7 +825,7 @@ def nps(scores: Any, by: Any = None) -> pd.Series | pd.DataFrame:
     >>> cs.nps([10, 9, 8, 6, 10])["nps"]
     np.float64(40.0)
     """
-    values = _scores(scores, "scores")
+    values = _frame.numeric(scores, "scores")
     if by is None:
         columns = _core.nps(values, None, 1)
         return pd.Series({k: v[0] for k, v in columns.items()}, name="nps")
@@ -856,4 +849,4 @@ def nps_difference(a: Any, b: Any) -> pd.Series:
     >>> float(result["difference"]), bool(result["p_value"] < 0.05)
     (80.0, True)
     """
-    return pd.Series(_core.nps_difference(_scores(a, "a"), _scores(b, "b")), name="nps_difference")
+    return pd.Series(_core.nps_difference(_frame.numeric(a, "a"), _frame.numeric(b, "b")), name="nps_difference")

@@ -75,6 +75,13 @@ def test_segment_column_equals_the_long_frame_in_memory(client: Client, rows: pd
     )
 
 
+def test_unknown_categories_are_found(client: Client, rows: pd.DataFrame) -> None:
+    ddf = dd.from_pandas(rows, npartitions=3)
+    unknown = ddf.assign(tier=ddf["tier"].cat.as_unknown())
+    assert not unknown["tier"].cat.known
+    assert_frame_equal(csd.movements(unknown, by="tier"), csd.movements(ddf, by="tier"), check_exact=True)
+
+
 def test_string_ids_and_integer_periods(client: Client, rows: pd.DataFrame) -> None:
     renamed = rows.assign(
         account_id="acct-" + rows["account_id"].astype(str),

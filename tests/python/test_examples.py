@@ -51,6 +51,12 @@ def quickstart_output() -> str:
         "kept their CSM",
         "10. Dynamic cadence",
         "High touch workload at 60 minutes per touch",
+        "5. Retention by touch tier, trailing 12 months",
+        "NRR masks churn",
+        "logo retention",
+        "Whole book: NRR",
+        "Customer lifetime value by tier",
+        "CLTV after CSM cost",
     ],
 )
 def test_quickstart_prints_every_section(quickstart_output: str, expected: str) -> None:

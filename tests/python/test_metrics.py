@@ -216,6 +216,18 @@ def test_bad_accounts_and_periods_are_named() -> None:
         cs.RevenueLedger(rows.assign(account_id="a").drop(columns="mrr"))
 
 
+def test_an_empty_ledger_gives_empty_tables() -> None:
+    rows = pd.DataFrame({"account_id": np.array([], dtype=np.int64), "month": np.array([], dtype=np.int64), "mrr": []})
+    ledger = cs.RevenueLedger(rows)
+    assert ledger.summary().to_dict() == {"rows_read": 0, "accounts": 0, "periods": 0, "duplicate_rows": 0}
+    assert len(ledger.movements()) == 0
+    assert len(ledger.retention(horizon=1)) == 0
+    assert ledger.survivors().shape == (0, 0)
+    assert ledger.cohorts().shape == (0, 0)
+    with pytest.raises(cs.InvalidInputError, match="CLTV needs at least two"):
+        ledger.cltv()
+
+
 def test_yyyymm_integers_fail_clearly_rather_than_exhausting_memory() -> None:
     rows = pd.DataFrame({"account_id": np.arange(3), "month": [0, 2**40, 5], "mrr": 1.0})
     with pytest.raises(cs.InvalidInputError, match="are the periods consecutive"):
@@ -571,12 +583,12 @@ def test_cltv_rejects_bad_input(kwargs: dict[str, float], message: str) -> None:
 
 
 def test_crc_cac_ratio_and_payback() -> None:
-    assert cs.crc(90_000.0, customers_retained=450) == 200.0
-    assert cs.crc(90_000.0, customers_start=500) == 180.0
-    with pytest.raises(cs.InvalidInputError, match="exactly one"):
-        cs.crc(1.0)
-    with pytest.raises(cs.InvalidInputError, match=r"customers_retained\[1\] = 0: must be finite and > 0"):
-        cs.crc([1.0, 2.0], customers_retained=[3, 0])
+    assert cs.crc(90_000.0, 450) == 200.0
+    assert cs.crc(90_000.0, 500, denominator="start") == 180.0
+    with pytest.raises(cs.InvalidInputError, match="denominator: 'end' must be 'retained' or 'start'"):
+        cs.crc(1.0, 1.0, denominator="end")  # type: ignore[arg-type]
+    with pytest.raises(cs.InvalidInputError, match=r"customers \(start\)\[1\] = 0: must be finite and > 0"):
+        cs.crc([1.0, 2.0], [3, 0], denominator="start")
     np.testing.assert_allclose(cs.cac([100.0, 300.0], [4, 10]), [25.0, 30.0])
     assert cs.cltv_cac_ratio(9000.0, 3000.0) == 3.0
     assert cs.cac_payback(3000.0, 500.0, gross_margin=0.75) == 8.0

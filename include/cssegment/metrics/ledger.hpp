@@ -6,12 +6,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "cssegment/core/parallel.hpp"
 #include "cssegment/core/validate.hpp"
 #include "cssegment/metrics/partials.hpp"
 
@@ -87,6 +89,9 @@ struct LedgerSummary {
   std::size_t duplicate_rows = 0;  // rows summed into an (account, period) seen before
 };
 
+// Rows per parallel chunk of the ledger's passes over its input.
+inline constexpr std::size_t ledger_chunk_rows = 1u << 18;
+
 // The largest matrix a ledger builds (2^33 cells, 64 GiB), so that a mistaken period key
 // (e.g. yyyymmdd integers) fails clearly instead of exhausting memory.
 inline constexpr std::size_t max_ledger_cells = std::size_t{1} << 33;
@@ -106,66 +111,26 @@ public:
     check_same_length(names.period, periods.values.size(), names.account, accounts.size());
     check_same_length(names.amount, amounts.size(), names.account, accounts.size());
     const std::size_t n = accounts.size();
-    for (std::size_t i = 0; i < n; ++i)
-      if (!(amounts[i] >= 0.0 && amounts[i] < max_exact_amount))
-        fail_at(names.amount, i, amounts[i], "amounts must be finite, >= 0 and < 2^80");
     RevenueLedger ledger;
     ledger.summary_.rows_read = n;
+    const KeyRanges ranges = key_ranges(accounts, periods, amounts, names);
     if (n == 0 && !period_range) return ledger;
-
-    std::int64_t first_period = std::numeric_limits<std::int64_t>::max(), last_period = 0;
-    std::int64_t low_key = std::numeric_limits<std::int64_t>::max(), high_key = std::numeric_limits<std::int64_t>::min();
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::int64_t ordinal = period_ordinal(periods, i, names.period);
-      if (ordinal < first_period) first_period = ordinal;
-      if (i == 0 || ordinal > last_period) last_period = ordinal;
-      low_key = std::min(low_key, accounts[i]);
-      high_key = std::max(high_key, accounts[i]);
-    }
     if (period_range) {
-      if (n > 0 && (first_period < period_range->first ||
-                    last_period - period_range->first >= static_cast<std::int64_t>(period_range->second)))
+      if (n > 0 && (ranges.first_period < period_range->first ||
+                    ranges.last_period - period_range->first >= static_cast<std::int64_t>(period_range->second)))
         fail(names.period, "rows fall outside the given period range");
-      first_period = period_range->first;
+      ledger.first_period_ = period_range->first;
       ledger.periods_ = period_range->second;
     } else {
-      ledger.periods_ = static_cast<std::size_t>(last_period - first_period) + 1;
+      const auto span = static_cast<std::uint64_t>(ranges.last_period) - static_cast<std::uint64_t>(ranges.first_period);
+      if (span >= max_ledger_cells)
+        fail(names.period, "periods from " + std::to_string(ranges.first_period) + " to " +
+                               std::to_string(ranges.last_period) +
+                               " exceed the ledger's limit of 2^33 cells; are the periods consecutive?");
+      ledger.first_period_ = ranges.first_period;
+      ledger.periods_ = static_cast<std::size_t>(span) + 1;
     }
-    ledger.first_period_ = first_period;
-
-    // Dense account rows through a table over the key range (the caller keeps the range small,
-    // factorizing sparse keys first).
-    if (n > 0) {
-      const auto range = static_cast<std::uint64_t>(high_key) - static_cast<std::uint64_t>(low_key) + 1;
-      if (range > max_ledger_cells) fail(names.account, "account keys span more than 2^33 values; factorize them first");
-      std::vector<std::int32_t> row_of(range, -1);
-      for (std::size_t i = 0; i < n; ++i) row_of[static_cast<std::size_t>(accounts[i] - low_key)] = 0;
-      for (std::size_t k = 0; k < range; ++k)
-        if (row_of[k] == 0) {
-          row_of[k] = static_cast<std::int32_t>(ledger.keys_.size());
-          ledger.keys_.push_back(low_key + static_cast<std::int64_t>(k));
-        }
-      const std::size_t periods_count = ledger.periods_;
-      if (ledger.keys_.size() > max_ledger_cells / std::max<std::size_t>(periods_count, 1))
-        fail(names.period, std::to_string(ledger.keys_.size()) + " accounts x " + std::to_string(periods_count) +
-                           " periods exceed the ledger's limit of 2^33 cells; are the periods consecutive?");
-      ledger.revenue_.assign(ledger.keys_.size() * periods_count, 0.0);
-      std::vector<bool> seen(ledger.revenue_.size(), false);
-      std::size_t duplicates = 0;
-      for (std::size_t i = 0; i < n; ++i) {
-        const auto row = static_cast<std::size_t>(row_of[static_cast<std::size_t>(accounts[i] - low_key)]);
-        const auto column = static_cast<std::size_t>(period_ordinal(periods, i, names.period) - first_period);
-        const std::size_t cell = row * periods_count + column;
-        duplicates += seen[cell];
-        seen[cell] = true;
-        ledger.revenue_[cell] += amounts[i];
-      }
-      ledger.summary_.duplicate_rows = duplicates;
-      for (std::size_t cell = 0; cell < ledger.revenue_.size(); ++cell)
-        if (!(ledger.revenue_[cell] < max_exact_amount))
-          fail(names.amount, "the summed revenue of account key " + std::to_string(ledger.keys_[cell / periods_count]) +
-                             " reaches 2^80");
-    }
+    if (n > 0) ledger.scatter(accounts, periods, amounts, ranges, names);
     ledger.summary_.accounts = ledger.keys_.size();
     ledger.summary_.periods = ledger.periods_;
     return ledger;
@@ -191,6 +156,112 @@ public:
   }
 
 private:
+  struct KeyRanges {
+    std::int64_t first_period = std::numeric_limits<std::int64_t>::max();
+    std::int64_t last_period = std::numeric_limits<std::int64_t>::min();
+    std::int64_t low_key = std::numeric_limits<std::int64_t>::max();
+    std::int64_t high_key = std::numeric_limits<std::int64_t>::min();
+  };
+
+  // Checks every row (the first bad row is named, whatever the thread count) and finds the
+  // ranges of period ordinals and account keys.
+  static KeyRanges key_ranges(std::span<const std::int64_t> accounts, const PeriodKeys& periods,
+                              std::span<const double> amounts, const LedgerColumns& names) {
+    KeyRanges total;
+    std::mutex merging;
+    parallel_for(accounts.size(), ledger_chunk_rows, [&](std::size_t begin, std::size_t end) {
+      KeyRanges local;
+      for (std::size_t i = begin; i < end; ++i) {
+        if (!(amounts[i] >= 0.0 && amounts[i] < max_exact_amount))
+          fail_at(names.amount, i, amounts[i], "amounts must be finite, >= 0 and < 2^80");
+        const std::int64_t ordinal = period_ordinal(periods, i, names.period);
+        local.first_period = std::min(local.first_period, ordinal);
+        local.last_period = std::max(local.last_period, ordinal);
+        local.low_key = std::min(local.low_key, accounts[i]);
+        local.high_key = std::max(local.high_key, accounts[i]);
+      }
+      const std::lock_guard lock(merging);
+      total.first_period = std::min(total.first_period, local.first_period);
+      total.last_period = std::max(total.last_period, local.last_period);
+      total.low_key = std::min(total.low_key, local.low_key);
+      total.high_key = std::max(total.high_key, local.high_key);
+    });
+    return total;
+  }
+
+  // Sums the rows into the matrix: rows arrive in any order, so each write is a likely cache
+  // miss. The cell of every row is computed in parallel first, then one thread adds the rows in
+  // input order (so sums never depend on the thread count), prefetching cells a few rows ahead.
+  void scatter(std::span<const std::int64_t> accounts, const PeriodKeys& periods, std::span<const double> amounts,
+               const KeyRanges& ranges, const LedgerColumns& names) {
+    const std::int64_t low_key = ranges.low_key;
+    const auto range = static_cast<std::uint64_t>(ranges.high_key) - static_cast<std::uint64_t>(low_key) + 1;
+    if (range > max_ledger_cells) fail(names.account, "account keys span more than 2^33 values; factorize them first");
+    std::vector<std::int32_t> row_of(range, -1);
+    for (std::int64_t key : accounts) row_of[static_cast<std::size_t>(key - low_key)] = 0;
+    for (std::size_t k = 0; k < range; ++k)
+      if (row_of[k] == 0) {
+        row_of[k] = static_cast<std::int32_t>(keys_.size());
+        keys_.push_back(low_key + static_cast<std::int64_t>(k));
+      }
+    const std::size_t columns = periods_;
+    if (keys_.size() > max_ledger_cells / std::max<std::size_t>(columns, 1))
+      fail(names.period, std::to_string(keys_.size()) + " accounts x " + std::to_string(columns) +
+                             " periods exceed the ledger's limit of 2^33 cells; are the periods consecutive?");
+    revenue_.assign(keys_.size() * columns, 0.0);
+    // 4-byte cell numbers whenever they fit.
+    const std::optional<std::size_t> too_large =
+        revenue_.size() <= std::numeric_limits<std::uint32_t>::max()
+            ? add_rows<std::uint32_t>(accounts, periods, amounts, row_of, low_key)
+            : add_rows<std::uint64_t>(accounts, periods, amounts, row_of, low_key);
+    if (too_large)
+      fail(names.amount, "the summed revenue of account key " + std::to_string(keys_[*too_large / columns]) +
+                             " reaches 2^80");
+  }
+
+  // Adds every row into its cell; returns a cell whose sum reached max_exact_amount, if any.
+  // Rows go in blocks: the cells of a block are computed in parallel, then added in order.
+  template <class Cell>
+  std::optional<std::size_t> add_rows(std::span<const std::int64_t> accounts, const PeriodKeys& periods,
+                                      std::span<const double> amounts, const std::vector<std::int32_t>& row_of,
+                                      std::int64_t low_key) {
+    const std::size_t n = accounts.size(), columns = periods_;
+    constexpr std::size_t block_rows = 4 * ledger_chunk_rows;
+    std::vector<Cell> cells(std::min(n, block_rows));
+    // One bit per cell (1/64 of the matrix, cache-resident) tells duplicates apart.
+    std::vector<std::uint64_t> seen((revenue_.size() + 63) / 64, 0);
+    double* revenue = revenue_.data();
+    std::size_t duplicates = 0;
+    bool large = false;
+    for (std::size_t first = 0; first < n; first += block_rows) {
+      const std::size_t rows = std::min(block_rows, n - first);
+      parallel_for(rows, ledger_chunk_rows / 4, [&](std::size_t begin, std::size_t end) {
+        for (std::size_t j = begin; j < end; ++j) {
+          const std::size_t i = first + j;
+          const auto row = static_cast<std::size_t>(row_of[static_cast<std::size_t>(accounts[i] - low_key)]);
+          const auto column = static_cast<std::size_t>(period_ordinal(periods, i, "period") - first_period_);
+          cells[j] = static_cast<Cell>(row * columns + column);
+        }
+      });
+      constexpr std::size_t ahead = 16;
+      for (std::size_t j = 0; j < rows; ++j) {
+        if (j + ahead < rows) __builtin_prefetch(revenue + cells[j + ahead], 1);
+        const std::size_t cell = cells[j];
+        std::uint64_t& word = seen[cell / 64];
+        const std::uint64_t bit = std::uint64_t{1} << (cell % 64);
+        duplicates += (word & bit) != 0;
+        word |= bit;
+        revenue[cell] += amounts[first + j];
+        large |= !(revenue[cell] < max_exact_amount);
+      }
+    }
+    summary_.duplicate_rows = duplicates;
+    if (!large) return std::nullopt;
+    for (std::size_t cell = 0; cell < revenue_.size(); ++cell)
+      if (!(revenue_[cell] < max_exact_amount)) return cell;
+    return std::nullopt;
+  }
+
   std::vector<std::int64_t> keys_;
   std::vector<double> revenue_;
   std::size_t periods_ = 0;
@@ -252,9 +323,12 @@ public:
 
   // The first (account, period) with revenue but no segment, if any: the caller names it.
   std::optional<std::pair<std::size_t, std::size_t>> first_unsegmented(const RevenueLedger& ledger) const {
-    for (std::size_t a = 0; a < ledger.accounts(); ++a)
+    if (codes_.empty()) return std::nullopt;
+    for (std::size_t a = 0; a < ledger.accounts(); ++a) {
+      if (stride_ == 0 && codes_[a] != missing) continue;
       for (std::size_t p = 0; p < ledger.periods(); ++p)
         if (ledger.revenue(a, p) > 0.0 && at(a, p) == missing) return std::pair{a, p};
+    }
     return std::nullopt;
   }
 

@@ -54,12 +54,14 @@ inline PartialSums movement_partials(const RevenueLedger& ledger, const AccountS
     for (std::size_t a = begin; a < end; ++a) {
       const auto revenue = ledger.row(a);
       std::int64_t last_paid = periods > 0 && revenue[0] > 0.0 ? 0 : -1;
+      ExactTotal exact_now = periods > 0 ? to_exact(revenue[0]) : 0;
       for (std::size_t p = 1; p < periods; ++p) {
         const double before = revenue[p - 1], now = revenue[p];
+        const ExactTotal exact_before = exact_now;
+        exact_now = to_exact(now);
         if (before == 0.0 && now == 0.0) continue;
         const auto segment = static_cast<std::size_t>(segments.at(a, now > 0.0 ? p : p - 1));
         auto field = [&](std::size_t f) -> ExactTotal& { return local.at(p - 1, segment, f); };
-        const ExactTotal exact_before = to_exact(before), exact_now = to_exact(now);
         if (before > 0.0) {
           field(movement_start) += exact_before;
           field(movement_logos_start) += 1;
