@@ -621,22 +621,16 @@ class KMeans(_Model):
 
     def profile(self, data: pd.DataFrame, arr: str = "arr") -> pd.DataFrame:
         """Per-cluster profile of ``data``: accounts, share of accounts, ARR share and the mean of
-        every numeric column, with clusters ordered by mean ARR (lowest first)."""
-        labels = self.predict(data)
-        frame = data.select_dtypes("number").copy()
-        if arr not in frame:
-            frame[arr] = _frame.numeric(_frame.column(data, arr), arr)
-        grouped = frame.groupby(labels.to_numpy())
-        means = grouped.mean()
-        counts = grouped.size()
-        totals = grouped[arr].sum()
+        every feature (``mean_<feature>``, and ``mean_<arr>``), in the input's units, with clusters
+        ordered by mean ARR (lowest first)."""
+        labels = self.predict(data).to_numpy()
+        names = self._fitted().feature_names or [str(c) for c in data.columns]
+        columns = {name: _frame.numeric(_frame.column(data, name), name) for name in [*names, arr]}
+        grouped = pd.DataFrame(columns, index=data.index).groupby(labels)
+        counts, totals = grouped.size(), grouped[arr].sum()
         table = pd.DataFrame(
-            {
-                "accounts": counts,
-                "account_share": counts / counts.sum(),
-                "arr_share": totals / totals.sum(),
-            }
-        ).join(means.add_prefix("mean_"))
+            {"accounts": counts, "account_share": counts / counts.sum(), "arr_share": totals / totals.sum()}
+        ).join(grouped.mean().add_prefix("mean_"))
         table.index.name = "cluster"
         return table.sort_values(f"mean_{arr}", kind="stable")
 
