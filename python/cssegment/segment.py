@@ -713,13 +713,18 @@ def assign_owners(
     Ana           2  150000.0       0.133333
     Bo            2  150000.0       0.133333
     """
+    if isinstance(csms, pd.DataFrame):
+        roster = csms
+    else:
+        roster = pd.DataFrame([(name, s) for s, names in csms.items() for name in names], columns=["csm", "segment"])
     if isinstance(segment, _SegmentModel):
         labels: Labels = segment.assign(accounts)  # type: ignore[attr-defined]
         ranked = segment.categories
         coverage = _coverage_of(ranked, csm_ratios if csm_ratios is not None else segment, pooled)
     else:
         labels = _labels_of(accounts, segment, "segment")
-        ranked = _ranked(labels, labels)
+        # Plain labels: a segment on the roster may have no account today.
+        ranked = _ranked(labels, _frame.column(roster, "segment"))
         coverage = _coverage_of(ranked, csm_ratios, pooled)
     codes = _frame.codes_for(labels, ranked, "segment")
     if segments is not None:
@@ -727,10 +732,6 @@ def assign_owners(
         if unknown:
             raise InvalidInputError(f"segments: unknown segment(s) {unknown}; segments are {ranked}")
         coverage = [(s, ratio if s in segments else None, pool and s in segments) for s, ratio, pool in coverage]
-    if isinstance(csms, pd.DataFrame):
-        roster = csms
-    else:
-        roster = pd.DataFrame([(name, s) for s, names in csms.items() for name in names], columns=["csm", "segment"])
     names = [str(n) for n in _frame.column(roster, "csm")]
     seat_segments = _frame.codes_for(_frame.column(roster, "segment"), ranked, "csms['segment']")
     capacity = (
