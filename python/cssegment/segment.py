@@ -552,22 +552,16 @@ class KMeans(Model):
 
     def profile(self, data: pd.DataFrame, arr: str = "arr") -> pd.DataFrame:
         """Per-cluster profile of ``data``: accounts, share of accounts, ARR share and the mean of
-        every numeric column, with clusters ordered by mean ARR (lowest first)."""
-        labels = self.predict(data)
-        frame = data.select_dtypes("number").copy()
-        if arr not in frame:
-            frame[arr] = _frame.numeric(_frame.column(data, arr), arr)
-        grouped = frame.groupby(labels.to_numpy())
-        means = grouped.mean()
-        counts = grouped.size()
-        totals = grouped[arr].sum()
+        every feature (``mean_<feature>``, and ``mean_<arr>``), in the input's units, with clusters
+        ordered by mean ARR (lowest first)."""
+        labels = self.predict(data).to_numpy()
+        names = self._fitted().feature_names or [str(c) for c in data.columns]
+        columns = {name: _frame.numeric(_frame.column(data, name), name) for name in [*names, arr]}
+        grouped = pd.DataFrame(columns, index=data.index).groupby(labels)
+        counts, totals = grouped.size(), grouped[arr].sum()
         table = pd.DataFrame(
-            {
-                "accounts": counts,
-                "account_share": counts / counts.sum(),
-                "arr_share": totals / totals.sum(),
-            }
-        ).join(means.add_prefix("mean_"))
+            {"accounts": counts, "account_share": counts / counts.sum(), "arr_share": totals / totals.sum()}
+        ).join(grouped.mean().add_prefix("mean_"))
         table.index.name = "cluster"
         return table.sort_values(f"mean_{arr}", kind="stable")
 
@@ -650,13 +644,18 @@ def assign_owners(
     Ana           2  150000.0       0.133333
     Bo            2  150000.0       0.133333
     """
+    if isinstance(csms, pd.DataFrame):
+        roster = csms
+    else:
+        roster = pd.DataFrame([(name, s) for s, names in csms.items() for name in names], columns=["csm", "segment"])
     if isinstance(segment, _SegmentModel):
         labels: Labels = segment.assign(accounts)  # type: ignore[attr-defined]
         ranked = segment.categories
         coverage = _coverage_of(ranked, csm_ratios if csm_ratios is not None else segment, pooled)
     else:
         labels = _labels_of(accounts, segment, "segment")
-        ranked = _ranked(labels, labels)
+        # Plain labels: a segment on the roster may have no account today.
+        ranked = _ranked(labels, _frame.column(roster, "segment"))
         coverage = _coverage_of(ranked, csm_ratios, pooled)
     codes = _frame.codes_for(labels, ranked, "segment")
     if segments is not None:
@@ -664,10 +663,6 @@ def assign_owners(
         if unknown:
             raise InvalidInputError(f"segments: unknown segment(s) {unknown}; segments are {ranked}")
         coverage = [(s, ratio if s in segments else None, pool and s in segments) for s, ratio, pool in coverage]
-    if isinstance(csms, pd.DataFrame):
-        roster = csms
-    else:
-        roster = pd.DataFrame([(name, s) for s, names in csms.items() for name in names], columns=["csm", "segment"])
     names = [str(n) for n in _frame.column(roster, "csm")]
     seat_segments = _frame.codes_for(_frame.column(roster, "segment"), ranked, "csms['segment']")
     capacity = (

@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from cssegment import InvalidInputError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 TOUCH = ["Tech touch", "Low touch", "High touch"]
 
@@ -742,3 +744,35 @@ def test_cadence_unknown_labels():
         policy.schedule(accounts, ["b"])
     with pytest.raises(InvalidInputError, match=r"health\[0\] = 'amber'"):
         policy.schedule(accounts, ["a"], health=["amber"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 2), st.floats(0, 1e6), st.integers(-1, 5)), min_size=1, max_size=60),
+    st.lists(st.integers(1, 12), min_size=6, max_size=6),
+    st.sampled_from(["balance_arr", "balance_count", "round_robin"]),
+)
+def test_owners_properties(accounts, capacities, strategy):
+    """Books never exceed capacity; every account gets a CSM of its own segment; an account loses
+    its previous owner only when that CSM's book is full."""
+    segments = np.array([s for s, _, _ in accounts])
+    frame = pd.DataFrame({"arr": [a for _, a, _ in accounts], "segment": np.array(["a", "b", "c"])[segments]})
+    roster = pd.DataFrame(
+        {"csm": [f"csm{i}" for i in range(6)], "segment": ["a", "a", "b", "b", "c", "c"], "capacity": capacities}
+    )
+    previous = [None if p < 0 else f"csm{p}" for _, _, p in accounts]
+    for name in ("a", "b", "c"):
+        needed = int((frame["segment"] == name).sum())
+        held = roster.loc[roster["segment"] == name, "capacity"].sum()
+        if needed > held:
+            with pytest.raises(InvalidInputError, match=f"segment '{name}' has {needed} accounts"):
+                cs.assign_owners(frame, "segment", roster, strategy, previous=previous)
+            return
+    result = cs.assign_owners(frame, "segment", roster, strategy, previous=previous)
+    books = result.books
+    assert (books["accounts"] <= books["capacity"]).all()
+    owner_segment = roster.set_index("csm")["segment"]
+    assert (owner_segment.reindex(result.owners.astype(str)).to_numpy() == frame["segment"].to_numpy()).all()
+    for owner, before, segment in zip(result.owners, previous, frame["segment"]):
+        if before is not None and owner != before and owner_segment[before] == segment:
+            assert books.loc[before, "accounts"] == books.loc[before, "capacity"]
