@@ -204,16 +204,9 @@ def owner_books(
     return result, roster
 
 
-def health_band(accounts: pd.DataFrame) -> pd.Series:
-    """A simple band from the book's usage signals (the health scorecards of cs.health refine this)."""
-    red = (accounts["seats_used_pct"] < 40) | (accounts["logins_per_user"] < 3) | (accounts["nps"] <= 6)
-    green = (accounts["seats_used_pct"] >= 70) & (accounts["logins_per_user"] >= 8) & ~(accounts["nps"] <= 8)
-    return pd.Series(np.select([red, green], ["red", "green"], "yellow"), index=accounts.index, name="health")
-
-
 def cadence_summary(active: pd.DataFrame, touch: cs.TierModel, books: cs.OwnerAssignment) -> None:
     policy = cs.CadencePolicy(CADENCE_DAYS)
-    health = health_band(active)
+    health = hand_set_scorecard().score(active)["band"]  # the hand-set card of section 6
     ratios = {**touch.csm_ratios, "Tech touch": None}  # Tech touch: no named CSM, digital programmes
     plan = policy.schedule(active, touch, health=health, csm_ratios=ratios)
     reasons = plan["reason"].astype(str)
@@ -243,10 +236,6 @@ def cadence_summary(active: pd.DataFrame, touch: cs.TierModel, books: cs.OwnerAs
         f"   {HIGH_TOUCH} workload at {MINUTES_PER_TOUCH[HIGH_TOUCH]} minutes per touch: {hours.mean():.1f} hours "
         f"per CSM per month on average (range {hours.min():.1f}-{hours.max():.1f}), "
         f"{hours.mean() / CSM_HOURS_PER_MONTH:.0%} of {CSM_HOURS_PER_MONTH:.0f} customer-facing hours."
-    )
-    print(
-        "   Health bands here come from the book's usage signals (seats used, logins, NPS); "
-        "a fitted cs.health scorecard would replace them."
     )
 
 
