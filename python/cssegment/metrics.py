@@ -117,7 +117,7 @@ def _object_period_keys(array: np.ndarray, argument: str) -> tuple[np.ndarray, _
         return _period_keys(pd.array(array), argument)
     if inferred in ("datetime", "datetime64", "date"):
         return _period_keys(pd.to_datetime(pd.Series(array)), argument)
-    kinds = [_value_kind(value) for value in array[: min(len(array), 1_000_000)]]
+    kinds = [_value_kind(value) for value in array]  # only mixed or invalid columns get here
     first_kind = next((k for k in kinds if k is not None), None)
     for row, (value, value_kind) in enumerate(zip(array, kinds)):
         if value_kind is None:
