@@ -117,7 +117,7 @@ def _object_period_keys(array: np.ndarray, argument: str) -> tuple[np.ndarray, _
         return _period_keys(pd.array(array), argument)
     if inferred in ("datetime", "datetime64", "date"):
         return _period_keys(pd.to_datetime(pd.Series(array)), argument)
-    kinds = [_value_kind(value) for value in array[: min(len(array), 1_000_000)]]
+    kinds = [_value_kind(value) for value in array]  # only mixed or invalid columns get here
     first_kind = next((k for k in kinds if k is not None), None)
     for row, (value, value_kind) in enumerate(zip(array, kinds)):
         if value_kind is None:
@@ -182,9 +182,14 @@ def _account_keys(values: Any, argument: str) -> tuple[np.ndarray, pd.Index | No
 
 def _segment_categories(labels: Any, argument: str) -> tuple[np.ndarray, list[str]]:
     """Codes (-1 = missing) and categories: a categorical's own order, else sorted labels."""
-    if isinstance(getattr(labels, "dtype", None), pd.CategoricalDtype):
+    dtype = getattr(labels, "dtype", None)
+    if isinstance(dtype, pd.CategoricalDtype):
         return _frame.labels(labels, argument)
-    codes, names = _frame.labels(labels, argument)
+    if isinstance(dtype, pd.StringDtype):  # strings for sure: pandas factorizes them fastest as they are
+        raw_codes, uniques = pd.factorize(labels, use_na_sentinel=True)
+        codes, names = raw_codes.astype(np.int32), [str(u) for u in uniques]
+    else:
+        codes, names = _frame.labels(labels, argument)
     order = np.argsort(np.array(names, dtype=object), kind="stable")
     rank = np.empty(len(names) + 1, dtype=np.int32)
     rank[order] = np.arange(len(names), dtype=np.int32)

@@ -550,6 +550,27 @@ def test_properties(rows: pd.DataFrame, window: int | None, horizon: int) -> Non
     assert (steps[~np.isnan(steps)] <= 0).all()
 
 
+@settings(max_examples=40, deadline=None)
+@given(ledgers(), st.integers(0, 2**32 - 1), st.integers(1, 4))
+def test_partial_sums_of_any_split_merge_to_the_whole(rows: pd.DataFrame, seed: int, parts: int) -> None:
+    keys = rows["account_id"].to_numpy()
+    months = rows["month"].to_numpy().astype(np.int64)
+    amounts = rows["mrr"].to_numpy()
+    whole = _core.RevenueLedger.from_rows(keys, months, 0, amounts)
+    part_of = np.random.default_rng(seed).integers(0, parts, keys.max() + 1)[keys]
+    merged_moves = merged_retention = None
+    for part in range(parts):
+        mask = part_of == part
+        ledger = _core.RevenueLedger.from_rows(
+            keys[mask], months[mask], 0, amounts[mask], whole.first_period, whole.periods
+        )
+        moves, retention = ledger.movement_partials(None, 1), ledger.retention_partials(None, 1)
+        merged_moves = moves if merged_moves is None else merged_moves.merge(moves)
+        merged_retention = retention if merged_retention is None else merged_retention.merge(retention)
+    assert merged_moves == whole.movement_partials(None, 1)
+    assert merged_retention == whole.retention_partials(None, 1)
+
+
 # --------------------------------------------------------------------------------------------
 # Value metrics
 

@@ -269,6 +269,34 @@ private:
   LedgerSummary summary_;
 };
 
+// Ledger rows of account keys: a table over the keys' range when it is compact (the usual case:
+// integer ids or factorized codes), else a binary search.
+class AccountRows {
+public:
+  explicit AccountRows(const RevenueLedger& ledger) : ledger_(ledger) {
+    const auto& keys = ledger.account_keys();
+    if (keys.empty()) return;
+    low_ = keys.front();
+    const auto span = static_cast<std::uint64_t>(keys.back()) - static_cast<std::uint64_t>(low_) + 1;
+    if (span > 4 * keys.size() + (std::size_t{1} << 16)) return;
+    table_.assign(span, -1);
+    for (std::size_t row = 0; row < keys.size(); ++row)
+      table_[static_cast<std::size_t>(keys[row] - low_)] = static_cast<std::int32_t>(row);
+  }
+
+  std::optional<std::size_t> operator()(std::int64_t key) const {
+    if (table_.empty()) return ledger_.account_row(key);
+    const auto offset = static_cast<std::uint64_t>(key) - static_cast<std::uint64_t>(low_);  // wraps below low_
+    if (offset >= table_.size() || table_[offset] < 0) return std::nullopt;
+    return static_cast<std::size_t>(table_[offset]);
+  }
+
+private:
+  const RevenueLedger& ledger_;
+  std::int64_t low_ = 0;
+  std::vector<std::int32_t> table_;
+};
+
 // The segment of every account, fixed or per period; -1 = none. Metrics attribute an account
 // to its segment in a period where it has revenue.
 class AccountSegments {
@@ -284,8 +312,9 @@ public:
     check_codes<std::int32_t>("by", codes, segments);
     AccountSegments result(segments, 0);
     result.codes_.assign(ledger.accounts(), missing);
+    const AccountRows row_of(ledger);
     for (std::size_t i = 0; i < keys.size(); ++i) {
-      const auto row = ledger.account_row(keys[i]);
+      const auto row = row_of(keys[i]);
       if (!row) continue;
       if (result.codes_[*row] != missing && result.codes_[*row] != codes[i])
         fail_at("by", i, std::to_string(codes[i]), "a second, different segment for the same account");
@@ -303,14 +332,27 @@ public:
     AccountSegments result(segments, ledger.periods());
     result.codes_.assign(ledger.accounts() * ledger.periods(), missing);
     const auto periods_count = static_cast<std::int64_t>(ledger.periods());
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      const std::int64_t column = period_ordinal(periods, i, "by") - ledger.first_period();
-      const auto row = ledger.account_row(keys[i]);
-      if (!row || column < 0 || column >= periods_count) continue;
-      std::int32_t& code = result.codes_[*row * ledger.periods() + static_cast<std::size_t>(column)];
-      if (code != missing && code != codes[i])
-        fail_at("by", i, std::to_string(codes[i]), "a second, different segment for the same account and period");
-      code = codes[i];
+    const AccountRows row_of(ledger);
+    // Rows in any order: cells of a block are found and prefetched before they are written.
+    constexpr std::size_t block = 64;
+    std::size_t cells[block], rows[block];
+    for (std::size_t first = 0; first < keys.size(); first += block) {
+      std::size_t pending = 0;
+      for (std::size_t i = first; i < std::min(keys.size(), first + block); ++i) {
+        const std::int64_t column = period_ordinal(periods, i, "by") - ledger.first_period();
+        const auto row = row_of(keys[i]);
+        if (!row || column < 0 || column >= periods_count) continue;
+        cells[pending] = *row * ledger.periods() + static_cast<std::size_t>(column);
+        __builtin_prefetch(result.codes_.data() + cells[pending], 1);
+        rows[pending++] = i;
+      }
+      for (std::size_t j = 0; j < pending; ++j) {
+        std::int32_t& code = result.codes_[cells[j]];
+        const std::int32_t given = codes[rows[j]];
+        if (code != missing && code != given)
+          fail_at("by", rows[j], std::to_string(given), "a second, different segment for the same account and period");
+        code = given;
+      }
     }
     return result;
   }
