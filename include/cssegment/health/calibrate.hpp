@@ -141,10 +141,11 @@ inline LogisticFit fit_logistic(std::span<const double> features, std::size_t p,
       candidate = beta - scale * step;
       next = detail::newton_pass(x, y, candidate);
     }
-    const double moved = (scale * step).cwiseAbs().maxCoeff();
     beta = candidate, pass = std::move(next), current = objective(beta, pass.loss);
     if (l2 == 0.0 && beta.tail(p).cwiseAbs().maxCoeff() > separated_coefficient) separated();
-    if (moved <= 1e-11 * (1.0 + beta.cwiseAbs().maxCoeff()))
+    // Converged when the full Newton step is negligible (a step shortened by the line search says
+    // nothing about the distance to the optimum).
+    if (scale == 1.0 && step.cwiseAbs().maxCoeff() <= 1e-11 * (1.0 + beta.cwiseAbs().maxCoeff()))
       return {std::vector<double>(beta.data() + 1, beta.data() + beta.size()), beta[0], iteration, current};
   }
   if (l2 == 0.0) separated();
