@@ -83,7 +83,8 @@ class Percentile:
     """Mid-rank percentile of the value among the values seen in ``fit`` (ties count half).
 
     With ``by`` (a column of labels such as the segment) each account is compared with its peer
-    group. A group not seen in ``fit`` (or a missing label) is compared with the whole population
+    group. A group not seen in ``fit`` (or seen only with missing values, or a missing label) is
+    compared with the whole population
     when ``unseen="population"`` (the default), or raises InvalidInputError with
     ``unseen="raise"``. ``higher_is_better=False`` reverses the scale. Up to 4,096 distinct fitted
     values are kept exactly; beyond that, 4,096 evenly spaced order statistics (percentiles then
@@ -373,7 +374,9 @@ class Scorecard(Model):
     def score(self, data: pd.DataFrame | Mapping[str, Any], previous: _frame.ArrayLike | None = None) -> pd.DataFrame:
         """Health of every account: ``score`` (0-100, NaN with fewer than ``min_measures``
         measures), ``band`` (ordered Categorical), ``trend`` (score - ``previous``, NaN without
-        it) and one ``contrib_<column>`` per measure; the contributions add up to the score."""
+        it) and one ``contrib_<column>`` per measure; the contributions add up to the score.
+
+        ``previous`` holds the earlier scores in the same row order as ``data`` (NaN: none)."""
         columns, rows = _columns(data, self._model)
         earlier = None if previous is None else _frame.numeric(previous, "previous")
         result = self._model.score(columns, rows, earlier)

@@ -238,6 +238,9 @@ def test_bad_outcomes_and_penalties_are_refused(book: pd.DataFrame) -> None:
         card.calibrate(book, outcome=[0, 1, 0])
     with pytest.raises(cs.InvalidInputError, match=r"outcome\[0\] = nan"):
         card.backtest(book, outcome=np.full(len(book), np.nan))
+    thin = cs.Scorecard(card.measures, min_measures=5)
+    with pytest.raises(cs.InvalidInputError, match="health: no account has a score"):
+        thin.backtest(book.assign(nps=np.nan))
 
 
 def test_separable_outcomes_without_penalty_are_a_clear_error() -> None:
@@ -365,6 +368,9 @@ def test_scorecard_set_scores_each_segment_with_its_own_card(book: pd.DataFrame)
     assert (scores.loc[big, "scorecard"] == "Enterprise").all()
     contrib = scores[[c for c in scores.columns if c.startswith("contrib_")]]
     np.testing.assert_allclose(contrib.sum(axis=1), scores["score"])
+    later = cards.score(data.assign(nps=data["nps"] - 1), previous=scores["score"])
+    np.testing.assert_allclose(later["trend"], later["score"] - scores["score"])
+    assert (later["trend"].dropna() <= 1e-12).all() and later["trend"].notna().any()
     restored = pickle.loads(pickle.dumps(cards))
     assert restored == cards
     pd.testing.assert_frame_equal(restored.score(data), scores)

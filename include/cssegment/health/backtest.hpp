@@ -175,6 +175,7 @@ inline BacktestResult backtest(std::span<const double> health, std::span<const s
     add(result.deciles[decile], health[i], lost);
     add(result.bands[static_cast<std::size_t>(band[i])], health[i], lost);
   }
+  if (result.accounts == 0) fail("health", "no account has a score (too few measures present?); nothing to backtest");
   if (result.churned == 0 || result.churned == result.accounts)
     fail("outcome", "the scored accounts are all " + std::string(result.churned == 0 ? "retained" : "churned") +
                         "; a backtest needs both outcomes");

@@ -76,6 +76,52 @@ inline constexpr std::size_t health_chunk_rows = 1u << 15;
 // Rows normalised and combined together: all measures of a block stay in cache.
 inline constexpr std::size_t health_block_rows = 1024;
 
+namespace detail {
+
+// The weighted combination of one block: `values` holds the normalised measures (measure m of row i
+// at values[m * stride + i], NaN = missing) and becomes the contributions; `score` gets their sum.
+// GCC vectorises the NaN tests only when told that floating-point operations do not trap, which
+// nothing here relies on; the results are the same either way. GCC does not inline across the
+// option change, so the kernel calls no library function.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC push_options
+#pragma GCC optimize("no-trapping-math")
+#endif
+inline void weighted_block(double* values, std::size_t stride, std::size_t rows, std::span<const double> weights,
+                           bool penalize, double min_measures, double* score) {
+  double present[health_block_rows] = {}, denominator[health_block_rows] = {};
+  double total_weight = 0.0;
+  for (double w : weights) total_weight += w;
+  for (std::size_t m = 0; m < weights.size(); ++m) {
+    const double* f = values + m * stride;
+    const double w = weights[m];
+    for (std::size_t i = 0; i < rows; ++i) {
+      const bool here = f[i] == f[i];
+      present[i] += here ? 1.0 : 0.0;
+      denominator[i] += here ? w : 0.0;
+    }
+  }
+  // denominator becomes 1 / (sum of weights), NaN when the row is not scored.
+  for (std::size_t i = 0; i < rows; ++i) {
+    const double d = penalize ? total_weight : denominator[i];
+    denominator[i] = present[i] >= min_measures && d > 0.0 ? 1.0 / d : NAN;
+    score[i] = 0.0;
+  }
+  for (std::size_t m = 0; m < weights.size(); ++m) {
+    double* c = values + m * stride;
+    const double w = weights[m];
+    for (std::size_t i = 0; i < rows; ++i) {
+      c[i] = (c[i] == c[i] ? w * c[i] : 0.0) * denominator[i];
+      score[i] += c[i];
+    }
+  }
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC pop_options
+#endif
+
+}  // namespace detail
+
 class Scorecard {
 public:
   explicit Scorecard(std::vector<Measure> measures, Combine combine = Combine::weighted,
@@ -172,11 +218,13 @@ public:
       check_same_length("previous", previous.size(), "data", n);
       check_same_length("trend", out.trend.size(), "data", n);
     }
+    std::vector<double> weights;
+    for (const auto& m : measures_) weights.push_back(m.weight);
     parallel_for(n, health_chunk_rows, [&](std::size_t begin, std::size_t end) {
       for (std::size_t b = begin; b < end; b += health_block_rows) {
         const std::size_t e = std::min(end, b + health_block_rows);
         normalize_block(inputs, b, e, out.contributions);
-        combine_block(n, b, e, out);
+        combine_block(n, b, e, weights, out);
         for (std::size_t i = b; i < e; ++i) out.band[i] = band_of(out.score[i]);
         if (!previous.empty())
           for (std::size_t i = b; i < e; ++i) out.trend[i] = out.score[i] - previous[i];
@@ -257,40 +305,21 @@ private:
   }
 
   // Turns the block's normalised values (in out.contributions) into contributions and the score,
-  // measure by measure over the rows of the block. The weighted path has no data-dependent
-  // branches (missing values come in random patterns): it tests NaN with quiet compares only.
-  void combine_block(std::size_t n, std::size_t b, std::size_t e, const ScoreOutputs& out) const {
+  // measure by measure over the rows of the block.
+  void combine_block(std::size_t n, std::size_t b, std::size_t e, std::span<const double> weights,
+                     const ScoreOutputs& out) const {
     const std::size_t k = measures_.size(), rows = e - b;
-    std::array<double, health_block_rows> denominator{}, lowest_value;
-    std::array<std::uint32_t, health_block_rows> present{}, lowest;
     double* score = out.score.data() + b;
+    if (combine_ == Combine::weighted) {
+      detail::weighted_block(out.contributions.data() + b, n, rows, weights, missing_ == MissingMeasures::penalize,
+                             static_cast<double>(min_measures_), score);
+      return;
+    }
+    std::array<double, health_block_rows> lowest_value;
+    std::array<std::uint32_t, health_block_rows> present{}, lowest;
     for (std::size_t m = 0; m < k; ++m) {
       const double* f = out.contributions.data() + m * n + b;
-      const double w = measures_[m].weight;
-      for (std::size_t i = 0; i < rows; ++i) {
-        const bool here = f[i] == f[i];
-        present[i] += here;
-        denominator[i] += here ? w : 0.0;
-      }
-    }
-    if (combine_ == Combine::weighted) {
-      double total_weight = 0.0;
-      for (const auto& m : measures_) total_weight += m.weight;
-      // score[i] first holds 1 / denominator (NaN when unscored), then the sum of contributions.
-      for (std::size_t i = 0; i < rows; ++i) {
-        const double d = missing_ == MissingMeasures::penalize ? total_weight : denominator[i];
-        denominator[i] = present[i] >= min_measures_ && d > 0.0 ? 1.0 / d : NAN;
-        score[i] = 0.0;
-      }
-      for (std::size_t m = 0; m < k; ++m) {
-        double* c = out.contributions.data() + m * n + b;
-        const double w = measures_[m].weight;
-        for (std::size_t i = 0; i < rows; ++i) {
-          c[i] = (c[i] == c[i] ? w * c[i] : 0.0) * denominator[i];
-          score[i] += c[i];
-        }
-      }
-      return;
+      for (std::size_t i = 0; i < rows; ++i) present[i] += f[i] == f[i];
     }
     lowest_value.fill(INFINITY), lowest.fill(static_cast<std::uint32_t>(k));
     const double missing_points = missing_ == MissingMeasures::penalize ? 0.0 : INFINITY;

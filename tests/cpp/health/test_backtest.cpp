@@ -119,4 +119,7 @@ BOOST_AUTO_TEST_CASE(bad_input_is_refused) {
   const std::vector<std::int8_t> band{0, -1};
   BOOST_TEST(message_of([&] { backtest(std::vector<double>{1.0, NAN}, band, 1, std::vector<double>{0.0, 1.0}); }) ==
              "outcome: the scored accounts are all retained; a backtest needs both outcomes");
+  const std::vector<std::int8_t> unscored{-1, -1};
+  BOOST_TEST(message_of([&] { backtest(std::vector<double>{NAN, NAN}, unscored, 1, std::vector<double>{0.0, 1.0}); }) ==
+             "health: no account has a score (too few measures present?); nothing to backtest");
 }
