@@ -116,25 +116,10 @@ void bind_rules(py::module_& m) {
           "assign",
           [](const RuleModel& model, const py::list& columns, std::size_t rows,
              const std::optional<Array<std::int32_t>>& previous) {
-            // Each entry is (name, values, labels): float64 values with labels None, or int32 codes into labels.
-            std::vector<py::array> keep_alive;
-            ColumnTable table(rows);
-            for (const auto& entry : columns) {
-              const auto item = entry.cast<py::tuple>();
-              auto name = item[0].cast<std::string>();
-              if (item[2].is_none()) {
-                auto values = item[1].cast<Array<double>>();
-                table.add(std::move(name), view(values));
-                keep_alive.push_back(std::move(values));
-              } else {
-                auto codes = item[1].cast<Array<std::int32_t>>();
-                table.add(std::move(name), view(codes), item[2].cast<std::vector<std::string>>());
-                keep_alive.push_back(std::move(codes));
-              }
-            }
+            const auto arguments = column_table(columns, rows);
             const auto previous_view = view(previous);
             return segment_codes(rows, model.categories().size(),
-                                 [&](auto codes) { model.assign_into(table, previous_view, codes); });
+                                 [&](auto codes) { model.assign_into(arguments.table, previous_view, codes); });
           },
           py::arg("columns"), py::arg("rows"), py::arg("previous") = py::none());
   bind_model_basics(model);
