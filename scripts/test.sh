@@ -5,33 +5,36 @@
 set -euo pipefail
 source "$(dirname "$0")/setup.sh"
 jobs=$(nproc 2>/dev/null || echo 2)
+# Each step announces itself with the minutes spent so far, so a slow CI run shows where it went.
+step() { step "[$((SECONDS / 60))m$((SECONDS % 60))s] $*"; }
 prefix="$root/build/prefix"
 
-echo "==> C++ core and Boost.Test suites (Release)"
+step "C++ core and Boost.Test suites (Release)"
 cmake --preset release >/dev/null
 cmake --build --preset release -j "$jobs"
 ctest --preset release -j "$jobs"
 
-echo "==> C++ suites again under AddressSanitizer + UndefinedBehaviorSanitizer, warnings as errors"
+step "C++ suites again under AddressSanitizer + UndefinedBehaviorSanitizer, warnings as errors"
 cmake --preset sanitize >/dev/null
 cmake --build --preset sanitize -j "$jobs"
 ctest --preset sanitize -j "$jobs"
 
-echo "==> installed package: find_package(cssegment) consumer in examples/cpp"
+step "installed package: find_package(cssegment) consumer in examples/cpp"
 rm -rf "$prefix"
 cmake --install build/cpp >/dev/null
 cmake -S examples/cpp -B build/example -G Ninja -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
 cmake --build build/example
 ./build/example/segment_accounts
 
-echo "==> add_subdirectory consumer in tests/package"
+step "add_subdirectory consumer in tests/package"
 cmake -S tests/package -B build/package -G Ninja >/dev/null
 cmake --build build/package
 ctest --test-dir build/package --output-on-failure
 
-echo "==> Python style (ruff)"
+step "Python style (ruff)"
 ruff check python/cssegment tests/python examples benchmarks
 ruff format --check python/cssegment tests/python examples benchmarks
 
-echo "==> Python suites"
+step "Python suites"
 python -m pytest tests/python
+step "all tests passed"
