@@ -6,7 +6,7 @@ set -euo pipefail
 source "$(dirname "$0")/setup.sh"
 jobs=$(nproc 2>/dev/null || echo 2)
 # Each step announces itself with the minutes spent so far, so a slow CI run shows where it went.
-step() { step "[$((SECONDS / 60))m$((SECONDS % 60))s] $*"; }
+step() { echo "==> [$((SECONDS / 60))m$((SECONDS % 60))s] $*"; }
 prefix="$root/build/prefix"
 
 step "C++ core and Boost.Test suites (Release)"
