@@ -342,6 +342,12 @@ def retention_by_tier(revenue: pd.DataFrame, touch: cs.TierModel, plan: pd.DataF
         print("   No tier shows NRR >= 100% while losing more than 10% of its accounts.")
     book = ledger.retention(horizon=HORIZON).loc[start]
     print(f"   Whole book: NRR {book['nrr']:.1%}, GRR {book['grr']:.1%}, logo retention {book['logo_retention']:.1%}.")
+    if book["nrr_masks_churn"]:
+        print(
+            f"   The book as a whole masks churn: NRR is above 100% while {1 - book['logo_retention']:.0%} of its "
+            "accounts left. NRR weighs accounts by revenue, logo retention counts them: the largest accounts' "
+            "expansion hides the loss of many small ones."
+        )
 
     value = ledger.cltv(window=CHURN_WINDOW, by=monthly_tiers, gross_margin=GROSS_MARGIN)
     monthly_cost = (plan["cost_to_serve_per_account"] / 12).reindex(value.index).fillna(0.0)

@@ -55,6 +55,7 @@ def quickstart_output() -> str:
         "NRR masks churn",
         "logo retention",
         "Whole book: NRR",
+        "The book as a whole masks churn",
         "Customer lifetime value by tier",
         "CLTV after CSM cost",
     ],
