@@ -369,6 +369,32 @@ def retention_by_tier(revenue: pd.DataFrame, touch: cs.TierModel, plan: pd.DataF
     )
 
 
+def nps_by_tier(active: pd.DataFrame, tiers: pd.Categorical) -> None:
+    """NPS per tier with its uncertainty, and whether the gap between the extreme tiers is real."""
+    tier = pd.Series(tiers, index=active.index, name="tier")
+    scores = cs.nps(active["nps"], by=tier)
+    show(
+        "   NPS by touch tier (accounts that answered the survey)",
+        pd.DataFrame(
+            {
+                "answers": scores["n"].map("{:,}".format),
+                "NPS": scores["nps"].map("{:+.1f}".format),
+                "95% interval": [
+                    f"{low:+.1f} to {high:+.1f}" for low, high in zip(scores["ci_low"], scores["ci_high"])
+                ],
+                "promoters": scores["promoters"].map("{:,}".format),
+                "detractors": scores["detractors"].map("{:,}".format),
+            }
+        ),
+    )
+    low, high = scores.index[0], scores.index[-1]
+    gap = cs.nps_difference(active["nps"][tier == high], active["nps"][tier == low])
+    print(
+        f"   {high} minus {low}: {gap['difference']:+.1f} points (z = {gap['z']:.1f}, p = {gap['p_value']:.1g}); "
+        f"{int(active['nps'].isna().sum()):,} accounts never answered and are not counted."
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--accounts", type=int, default=5_000)
@@ -453,6 +479,7 @@ def main() -> None:
     )
 
     retention_by_tier(revenue, touch, plan)
+    nps_by_tier(active, tiers)
     health_section(accounts)
     learned_segments(active, tiers, args.seed)
     retention_models(revenue, touch)

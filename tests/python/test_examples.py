@@ -56,6 +56,8 @@ def quickstart_output() -> str:
         "logo retention",
         "Whole book: NRR",
         "The book as a whole masks churn",
+        "NPS by touch tier",
+        "never answered and are not counted",
         "Customer lifetime value by tier",
         "CLTV after CSM cost",
     ],
