@@ -14,6 +14,7 @@
 #include "cssegment/health/calibrate.hpp"
 #include "cssegment/health/normalizers.hpp"
 #include "cssegment/health/scorecard.hpp"
+#include "cssegment/health/scorecard_set.hpp"
 
 #include "cssegment/metrics/cohorts.hpp"
 #include "cssegment/metrics/ledger.hpp"

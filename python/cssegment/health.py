@@ -14,7 +14,6 @@ measures it has, ``missing="penalize"`` scores a missing measure 0, and accounts
 from __future__ import annotations
 
 import dataclasses
-import json
 import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -170,21 +169,47 @@ def _rows(data: Any) -> int:
     raise InvalidInputError(f"data: expected a DataFrame or a mapping of columns, got {type(data).__name__}")
 
 
-def _columns(data: Any, core: Any) -> tuple[list[tuple[str, np.ndarray, list[str] | None]], int]:
+_Columns = list[tuple[str, np.ndarray, list[str] | None]]
+
+
+def _columns(data: Any, core: Any) -> tuple[_Columns, int]:
     """The columns a core scorecard reads: measures as float64, peer groups as label codes."""
+    groups = [normalizer.by for _, normalizer, _ in core.measures if normalizer.by]
+    return _columns_named(data, [column for column, _, _ in core.measures], groups)
+
+
+def _columns_named(data: Any, numeric: Sequence[str], labels: Sequence[str]) -> tuple[_Columns, int]:
     rows = _rows(data)
-    columns: list[tuple[str, np.ndarray, list[str] | None]] = []
-    groups: list[str] = []
-    for column, normalizer, _ in core.measures:
+    columns: _Columns = []
+    for column in dict.fromkeys(numeric):
         values = _frame.numeric(_frame.column(data, column), f"data[{column!r}]")
         _frame.check_length(f"data[{column!r}]", values, "data", rows)
         columns.append((column, values, None))
-        if normalizer.by and normalizer.by not in groups:
-            groups.append(normalizer.by)
-    for name in groups:
-        codes, labels = _frame.labels(_frame.column(data, name), f"data[{name!r}]")
-        columns.append((name, codes, labels))
+    for name in dict.fromkeys(labels):
+        if name not in numeric:
+            codes, categories = _frame.labels(_frame.column(data, name), f"data[{name!r}]")
+            columns.append((name, codes, categories))
     return columns, rows
+
+
+def _score_frame(
+    result: Mapping[str, Any],
+    band_names: Sequence[str],
+    measures: Sequence[str],
+    index: pd.Index,
+    more: Mapping[str, Any],
+) -> pd.DataFrame:
+    """score, band, trend (NaN without previous scores), ``more``, then contrib_<measure>."""
+    trend = result["trend"] if result["trend"] is not None else np.full(len(index), np.nan)
+    frame: dict[str, Any] = {
+        "score": result["score"],
+        "band": _frame.categorical(result["band"], band_names),
+        "trend": trend,
+        **more,
+    }
+    for column, contribution in zip(measures, result["contributions"]):
+        frame[f"contrib_{column}"] = contribution
+    return pd.DataFrame(frame, index=index, copy=False)
 
 
 def _outcome(data: Any, outcome: str | _frame.ArrayLike, rows: int) -> np.ndarray:
@@ -380,15 +405,8 @@ class Scorecard(Model):
         columns, rows = _columns(data, self._model)
         earlier = None if previous is None else _frame.numeric(previous, "previous")
         result = self._model.score(columns, rows, earlier)
-        trend = result["trend"] if earlier is not None else np.full(rows, np.nan)
-        frame: dict[str, Any] = {
-            "score": result["score"],
-            "band": _frame.categorical(result["band"], self._model.band_names),
-            "trend": trend,
-        }
-        for (column, _, _), contribution in zip(self._model.measures, result["contributions"]):
-            frame[f"contrib_{column}"] = contribution
-        return pd.DataFrame(frame, index=_index(data), copy=False)
+        measures = [column for column, _, _ in self._model.measures]
+        return _score_frame(result, self._model.band_names, measures, _index(data), {})
 
     def calibrate(
         self, data: pd.DataFrame | Mapping[str, Any], outcome: str | _frame.ArrayLike = "churned", l2: float = 1.0
@@ -520,18 +538,17 @@ class CalibratedScorecard(Model):
 # ScorecardSet
 
 
-def _copy(card: Scorecard) -> Scorecard:
-    return Scorecard._wrap(_core.Scorecard.from_json(card._model.to_json()))
-
-
 class ScorecardSet(Model):
     """One scorecard per segment or lifecycle stage, with a default for the others.
 
     ``by`` names the column holding each account's segment. All scorecards must share the same
-    band names. ``fit`` fits each scorecard on its own segment's rows (the default on the rows no
-    other scorecard takes, or on all rows when there are none). ``score`` returns the columns of
-    :meth:`Scorecard.score` plus ``scorecard`` (which one scored the row); ``contrib_<column>``
-    covers every measure of every scorecard, 0 for measures not in the row's scorecard.
+    band names (each bands its scores with its own bounds). ``fit`` fits each scorecard on its own
+    segment's rows (the default on the rows no other scorecard takes, or on all rows when there
+    are none). ``score`` returns the columns of :meth:`Scorecard.score` plus ``scorecard`` (which
+    one scored the row); ``contrib_<column>`` covers every measure of every scorecard, 0 for
+    measures not in the row's scorecard (so a row's contributions still add up to its score), NaN
+    where there is no score. Without a default, an account of another segment (or of none) is an
+    error. Scoring runs in the C++ core, parallel across rows.
 
     Examples
     --------
@@ -540,12 +557,13 @@ class ScorecardSet(Model):
     >>> sponsor = cs.Scorecard([cs.Measure("sponsor", cs.Boolean())])
     >>> cards = cs.ScorecardSet({"Enterprise": sponsor}, default=usage)
     >>> df = pd.DataFrame({"segment": ["Enterprise", "SMB"], "logins": [2, 15], "sponsor": [True, False]})
-    >>> cards.score(df)[["score", "band", "scorecard"]]
-       score   band   scorecard
-    0  100.0  green  Enterprise
-    1   75.0  green     default
+    >>> cards.score(df)[["score", "band", "scorecard", "contrib_sponsor", "contrib_logins"]]
+       score   band   scorecard  contrib_sponsor  contrib_logins
+    0  100.0  green  Enterprise            100.0             0.0
+    1   75.0  green     default              0.0            75.0
     """
 
+    _core_type = _core.ScorecardSet
     DEFAULT = "default"
 
     def __init__(
@@ -557,137 +575,55 @@ class ScorecardSet(Model):
         for name, card in [*cards.items(), *([(self.DEFAULT, default)] if default is not None else [])]:
             if not isinstance(card, Scorecard):
                 raise InvalidInputError(f"scorecards[{name!r}] = {card!r}: expected a cssegment.Scorecard")
-        if not cards and default is None:
-            raise InvalidInputError("scorecards: give at least one scorecard or a default")
-        if self.DEFAULT in cards:
-            raise InvalidInputError(f"scorecards: {self.DEFAULT!r} is reserved for the default scorecard")
-        every = {**cards, **({self.DEFAULT: default} if default is not None else {})}
-        names = next(iter(every.values()))._model.band_names
-        for name, card in every.items():
-            if card._model.band_names != names:
-                raise InvalidInputError(
-                    f"scorecards[{name!r}]: bands {card._model.band_names} differ from {names}; all scorecards "
-                    "must share band names"
-                )
-        self._by = str(by)
-        # Copies: fitting the set must not change the scorecards given (one may serve several segments).
-        self._cards = {str(k): _copy(v) for k, v in cards.items()}
-        self._default = None if default is None else _copy(default)
-        self._model = (self._by, tuple((k, v._model) for k, v in self._cards.items()), self._default_core())
-
-    def _default_core(self) -> Any:
-        return None if self._default is None else self._default._model
+        # The core keeps copies: fitting the set does not change the scorecards given.
+        self._model = _core.ScorecardSet(
+            str(by),
+            [(str(name), card._model) for name, card in cards.items()],
+            None if default is None else default._model,
+        )
 
     @property
     def scorecards(self) -> dict[str, Scorecard]:
-        return dict(self._cards)
+        """Segment -> its scorecard (copies: fit the set, not these)."""
+        return {name: Scorecard._wrap(card) for name, card in self._model.scorecards}
 
     @property
     def default(self) -> Scorecard | None:
-        return self._default
+        default = self._model.default
+        return None if default is None else Scorecard._wrap(default)
 
     @property
     def by(self) -> str:
-        return self._by
+        return str(self._model.by)
 
     def get_params(self) -> dict[str, Any]:
         return {"scorecards": self.scorecards, "default": self.default, "by": self.by}
 
-    def _routes(self, data: Any) -> list[tuple[str, Scorecard, np.ndarray]]:
-        """(name, scorecard, row positions) for each scorecard with rows; raises for a row no
-        scorecard takes."""
-        codes, labels = _frame.labels(_frame.column(data, self._by), f"data[{self._by!r}]")
-        taken = np.zeros(len(codes), dtype=bool)
-        routes = []
-        for name, card in self._cards.items():
-            rows = np.flatnonzero(codes == labels.index(name)) if name in labels else np.empty(0, dtype=np.intp)
-            taken[rows] = True
-            routes.append((name, card, rows))
-        rest = np.flatnonzero(~taken)
-        if rest.size and self._default is None:
-            row = int(rest[0])
-            label = "missing" if codes[row] < 0 else repr(labels[codes[row]])
-            raise InvalidInputError(
-                f"data[{self._by!r}][{row}] = {label}: no scorecard for this segment and no default "
-                f"(scorecards: {', '.join(repr(k) for k in self._cards)})"
-            )
-        if self._default is not None:
-            routes.append((self.DEFAULT, self._default, rest))
-        return routes
+    def _columns(self, data: Any) -> tuple[_Columns, int]:
+        """The segment column and every column a scorecard reads that ``data`` has; the core names
+        any missing one a scorecard with rows needs."""
+        cards = [card for _, card in self._model.scorecards]
+        if self._model.default is not None:
+            cards.append(self._model.default)
+        groups = [n.by for card in cards for _, n, _ in card.measures if n.by and n.by in data]
+        numeric = [column for column in self._model.measure_columns if column in data]
+        return _columns_named(data, numeric, [self.by, *groups])
 
     def fit(self, data: pd.DataFrame | Mapping[str, Any]) -> ScorecardSet:
         """Fit each scorecard on its segment's rows; the default on the remaining rows (all rows
         when no row is left)."""
-        frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(dict(data))
-        for name, card, rows in self._routes(frame):
-            if name == self.DEFAULT and rows.size == 0:
-                rows = np.arange(len(frame))
-            if rows.size:
-                card.fit(frame.iloc[rows])
+        columns, rows = self._columns(data)
+        self._model.fit(columns, rows)
         return self
 
     def score(self, data: pd.DataFrame | Mapping[str, Any], previous: _frame.ArrayLike | None = None) -> pd.DataFrame:
         """Score each account with its segment's scorecard (see :meth:`Scorecard.score`)."""
-        frame = data if isinstance(data, pd.DataFrame) else pd.DataFrame(dict(data))
-        n = len(frame)
+        columns, rows = self._columns(data)
         earlier = None if previous is None else _frame.numeric(previous, "previous")
-        if earlier is not None:
-            _frame.check_length("previous", earlier, "data", n)
-        routes = self._routes(frame)
-        columns: list[str] = []
-        for _, card, _ in routes:
-            columns += [m.column for m in card.measures if m.column not in columns]
-        score = np.full(n, np.nan)
-        band = np.full(n, -1, dtype=np.int8)
-        which = np.full(n, -1, dtype=np.int8 if len(routes) < 127 else np.int32)
-        contributions = {column: np.zeros(n) for column in columns}
-        for position, (_, card, rows) in enumerate(routes):
-            if rows.size == 0:
-                continue
-            part = card.score(frame.iloc[rows])
-            score[rows] = part["score"].to_numpy()
-            band[rows] = part["band"].cat.codes.to_numpy()
-            which[rows] = position
-            for column in columns:
-                name = f"contrib_{column}"
-                if name in part:
-                    contributions[column][rows] = part[name].to_numpy()
-        for values in contributions.values():
-            values[np.isnan(score)] = np.nan
-        band_names = (self._default or next(iter(self._cards.values())))._model.band_names
-        result: dict[str, Any] = {
-            "score": score,
-            "band": _frame.categorical(band, band_names),
-            "trend": score - earlier if earlier is not None else np.full(n, np.nan),
-            "scorecard": pd.Categorical.from_codes(which, categories=pd.Index([name for name, _, _ in routes])),
-        }
-        result.update({f"contrib_{column}": values for column, values in contributions.items()})
-        return pd.DataFrame(result, index=frame.index, copy=False)
-
-    def to_json(self) -> str:
-        document = {
-            "kind": "ScorecardSet",
-            "cssegment_version": _core.__version__,
-            "by": self._by,
-            "scorecards": {name: json.loads(card.to_json()) for name, card in self._cards.items()},
-            "default": None if self._default is None else json.loads(self._default.to_json()),
-        }
-        return json.dumps(document)
-
-    @classmethod
-    def from_json(cls, text: str) -> ScorecardSet:
-        if not isinstance(text, str):
-            raise InvalidInputError(f"json: expected a str, got {type(text).__name__}")
-        try:
-            document = json.loads(text)
-        except ValueError:
-            raise InvalidInputError("json: not a valid JSON document") from None
-        if not isinstance(document, dict) or document.get("kind") != "ScorecardSet":
-            raise InvalidInputError("json: not a 'ScorecardSet' document")
-        # The scorecards carry the same version and are checked by the core as they load.
-        cards = {name: Scorecard.from_json(json.dumps(card)) for name, card in document["scorecards"].items()}
-        default = None if document["default"] is None else Scorecard.from_json(json.dumps(document["default"]))
-        return cls(cards, default=default, by=document["by"])
+        result = self._model.score(columns, rows, earlier)
+        which = pd.Categorical.from_codes(result["scorecard"], categories=pd.Index(self._model.scorecard_names))
+        index = _index(data)
+        return _score_frame(result, self._model.band_names, self._model.measure_columns, index, {"scorecard": which})
 
 
 # ----------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@
 #include "cssegment/health/calibrate.hpp"
 #include "cssegment/health/normalizers.hpp"
 #include "cssegment/health/scorecard.hpp"
+#include "cssegment/health/scorecard_set.hpp"
 
 namespace cssegment::python {
 
@@ -20,6 +21,14 @@ template <class T>
 std::pair<py::array_t<T>, std::span<T>> output(std::vector<py::ssize_t> shape) {
   py::array_t<T> array(shape);
   return {array, std::span<T>(array.mutable_data(), static_cast<std::size_t>(array.size()))};
+}
+
+// model.fit(columns), the GIL released while it learns.
+template <class Model>
+void fit_on_columns(Model& model, const py::list& columns, std::size_t rows) {
+  const auto arguments = column_table(columns, rows);
+  py::gil_scoped_release release;
+  model.fit(arguments.table);
 }
 
 void bind_normalizer(py::module_& m) {
@@ -76,14 +85,7 @@ void bind_scorecard(py::module_& m) {
       .def_property_readonly("missing", [](const Scorecard& card) { return std::string(to_string(card.missing())); })
       .def_property_readonly("min_measures", &Scorecard::min_measures)
       .def_property_readonly("fitted", &Scorecard::fitted)
-      .def(
-          "fit",
-          [](Scorecard& card, const py::list& columns, std::size_t rows) {
-            const auto arguments = column_table(columns, rows);
-            py::gil_scoped_release release;
-            card.fit(arguments.table);
-          },
-          py::arg("columns"), py::arg("rows"))
+      .def("fit", &fit_on_columns<Scorecard>, py::arg("columns"), py::arg("rows"))
       .def(
           "transform",
           [](const Scorecard& card, const py::list& columns, std::size_t rows) {
@@ -124,6 +126,55 @@ void bind_scorecard(py::module_& m) {
            py::arg("weights"))
       .def("to_json", &Scorecard::to_json)
       .def_static("from_json", &Scorecard::from_json, py::arg("text"))
+      .def(py::self == py::self);
+}
+
+void bind_scorecard_set(py::module_& m) {
+  using Segments = std::vector<std::pair<std::string, Scorecard>>;
+  py::class_<ScorecardSet>(m, "ScorecardSet")
+      .def(py::init<std::string, Segments, std::optional<Scorecard>>(), py::arg("by"), py::arg("scorecards"),
+           py::arg("default"))
+      .def_property_readonly("by", &ScorecardSet::by)
+      .def_property_readonly("scorecards",
+                             [](const ScorecardSet& set) {
+                               Segments segments;
+                               for (std::size_t k = 0; k < set.segment_count(); ++k)
+                                 segments.emplace_back(set.scorecard_names()[k], set.scorecards()[k]);
+                               return segments;
+                             })
+      .def_property_readonly("default",
+                             [](const ScorecardSet& set) {
+                               const Scorecard* card = set.default_scorecard();
+                               return card ? std::optional<Scorecard>(*card) : std::nullopt;
+                             })
+      .def_property_readonly("scorecard_names", &ScorecardSet::scorecard_names)
+      .def_property_readonly("band_names", &ScorecardSet::band_names)
+      .def_property_readonly("measure_columns", &ScorecardSet::measure_columns)
+      .def("fit", &fit_on_columns<ScorecardSet>, py::arg("columns"), py::arg("rows"))
+      .def(
+          "score",
+          [](const ScorecardSet& set, const py::list& columns, std::size_t rows,
+             const std::optional<Array<double>>& previous) {
+            const auto arguments = column_table(columns, rows);
+            const auto previous_view = view(previous);
+            SetScores scores;
+            {
+              py::gil_scoped_release release;
+              scores = set.score(arguments.table, previous_view);
+            }
+            const auto measures = static_cast<py::ssize_t>(set.measure_columns().size());
+            py::dict out;
+            out["score"] = to_numpy(std::move(scores.score));
+            out["band"] = to_numpy(std::move(scores.band));
+            out["trend"] = previous ? py::object(to_numpy(std::move(scores.trend))) : py::object(py::none());
+            out["contributions"] =
+                to_numpy(std::move(scores.contributions)).reshape({measures, static_cast<py::ssize_t>(rows)});
+            out["scorecard"] = to_numpy(std::move(scores.scorecard));
+            return out;
+          },
+          py::arg("columns"), py::arg("rows"), py::arg("previous") = py::none())
+      .def("to_json", &ScorecardSet::to_json)
+      .def_static("from_json", &ScorecardSet::from_json, py::arg("text"))
       .def(py::self == py::self);
 }
 
@@ -233,6 +284,7 @@ void bind_metrics_of_scores(py::module_& m) {
 void bind_health(py::module_& m) {
   bind_normalizer(m);
   bind_scorecard(m);
+  bind_scorecard_set(m);
   bind_calibrated(m);
   bind_metrics_of_scores(m);
 }

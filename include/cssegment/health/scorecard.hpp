@@ -208,7 +208,9 @@ public:
     return out;
   }
 
-  void score_into(const ColumnTable& data, std::span<const double> previous, ScoreOutputs out) const {
+  // `max_threads` caps the threads (0: all); the results do not depend on it.
+  void score_into(const ColumnTable& data, std::span<const double> previous, ScoreOutputs out,
+                  std::size_t max_threads = 0) const {
     const Inputs inputs = prepare(data);
     const std::size_t n = inputs.rows;
     check_same_length("score", out.score.size(), "data", n);
@@ -229,14 +231,14 @@ public:
         if (!previous.empty())
           for (std::size_t i = b; i < e; ++i) out.trend[i] = out.score[i] - previous[i];
       }
-    });
+    }, max_threads);
   }
 
-  Scores score(const ColumnTable& data, std::span<const double> previous = {}) const {
+  Scores score(const ColumnTable& data, std::span<const double> previous = {}, std::size_t max_threads = 0) const {
     const std::size_t n = data.rows();
     Scores s{std::vector<double>(n), std::vector<std::int8_t>(n), std::vector<double>(previous.empty() ? 0 : n),
              std::vector<double>(measures_.size() * n)};
-    score_into(data, previous, {s.score, s.band, s.trend, s.contributions});
+    score_into(data, previous, {s.score, s.band, s.trend, s.contributions}, max_threads);
     return s;
   }
 
