@@ -435,24 +435,14 @@ def test_scorecard_set_errors_name_rows_of_the_whole_frame(book: pd.DataFrame) -
         cs.ScorecardSet({"x": 1})  # type: ignore[dict-item]
 
 
-def test_scorecard_set_loads_the_earlier_json_layout(book: pd.DataFrame) -> None:
+def test_scorecard_set_json_keeps_the_set_order(book: pd.DataFrame) -> None:
     usage = cs.Scorecard([cs.Measure("logins_per_user", cs.Percentile(by="region"))])
     sponsor = cs.Scorecard([cs.Measure("exec_sponsor", cs.Boolean())])
     data = book.assign(segment=np.where(book["arr"] >= 50_000, "Enterprise", "SMB"))
     cards = cs.ScorecardSet({"SMB": usage, "Enterprise": sponsor}, default=sponsor).fit(data)
     given = cards.scorecards
-    earlier = {  # as the pure-Python ScorecardSet wrote it: {segment: scorecard}, in the set's order
-        "kind": "ScorecardSet",
-        "cssegment_version": cs.__version__,
-        "by": "segment",
-        "scorecards": {name: json.loads(card.to_json()) for name, card in given.items()},
-        "default": json.loads(sponsor.to_json()),
-    }
-    restored = cs.ScorecardSet.from_json(json.dumps(earlier))
+    restored = cs.ScorecardSet.from_json(cards.to_json())
     assert restored == cards and list(restored.scorecards) == ["SMB", "Enterprise"]
-    unpickled = cs.ScorecardSet.__new__(cs.ScorecardSet)
-    unpickled.__setstate__((1, {"json": json.dumps(earlier)}))  # a pickle of the pure-Python set
-    assert unpickled == cards
     pd.testing.assert_frame_equal(restored.score(data), cards.score(data))
     document = json.loads(cards.to_json())
     assert document["kind"] == "ScorecardSet" and document["cssegment_version"] == cs.__version__

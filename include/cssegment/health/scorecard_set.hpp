@@ -143,21 +143,15 @@ public:
 
   std::string to_json() const { return to_document().dump(); }
 
-  // Reads "scorecards" as a list of {"segment", "scorecard"} or, as the pure-Python ScorecardSet of
-  // cssegment 0.1.0 development builds wrote it, an object {segment: scorecard} (whose order
-  // from_json keeps; a json::Document sorts object keys).
+  // "scorecards" is a list of {"segment", "scorecard"}, not an object: a json::Document sorts
+  // object keys, and the set's order matters.
   static ScorecardSet from_document(const json::Document& document) {
     const auto& listed = json::field(document, "scorecards");
+    if (!listed.is_array()) fail("json", "field 'scorecards' must be an array");
     std::vector<std::pair<std::string, Scorecard>> scorecards;
-    if (listed.is_object()) {
-      for (const auto& [segment, card] : listed.items()) scorecards.emplace_back(segment, embedded(card));
-    } else if (listed.is_array()) {
-      for (const auto& entry : listed) {
-        if (!entry.is_object()) fail("json", "every entry of 'scorecards' must be a JSON object");
-        scorecards.emplace_back(json::get<std::string>(entry, "segment"), embedded(json::field(entry, "scorecard")));
-      }
-    } else {
-      fail("json", "field 'scorecards' must be an array");
+    for (const auto& entry : listed) {
+      if (!entry.is_object()) fail("json", "every entry of 'scorecards' must be a JSON object");
+      scorecards.emplace_back(json::get<std::string>(entry, "segment"), embedded(json::field(entry, "scorecard")));
     }
     const auto& fallback = json::field(document, "default");
     std::optional<Scorecard> default_scorecard;
@@ -166,16 +160,7 @@ public:
   }
 
   static ScorecardSet from_json(std::string_view text) {
-    auto document = json::parse_document(text, "ScorecardSet");
-    const auto found = document.find("scorecards");
-    if (found != document.end() && found->is_object()) {
-      const auto ordered = nlohmann::ordered_json::parse(text);
-      json::Document scorecards = json::Document::array();
-      for (const auto& [segment, card] : ordered.at("scorecards").items())
-        scorecards.push_back({{"segment", segment}, {"scorecard", json::Document::parse(card.dump())}});
-      *found = std::move(scorecards);
-    }
-    return from_document(document);
+    return from_document(json::parse_document(text, "ScorecardSet"));
   }
 
   bool operator==(const ScorecardSet&) const = default;
