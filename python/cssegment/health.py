@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -72,13 +72,28 @@ class Bands:
         return _core.Normalizer.bands([float(e) for e in self.edges], [float(s) for s in self.scores])
 
 
-def _check_by(by: object) -> None:
-    if by is not None and not (isinstance(by, str) and by):
-        raise InvalidInputError(f"by: {by!r} must name a column of peer-group labels, or be None")
+@dataclasses.dataclass(frozen=True)
+class _PeerGroupNormalizer:
+    """What Percentile and ZScore share: learned in ``fit``, overall or within peer groups."""
+
+    by: str | None = None
+    _: dataclasses.KW_ONLY
+    higher_is_better: bool = True
+    unseen: str = "population"
+
+    _factory: ClassVar[str]
+
+    def __post_init__(self) -> None:
+        if self.by is not None and not (isinstance(self.by, str) and self.by):
+            raise InvalidInputError(f"by: {self.by!r} must name a column of peer-group labels, or be None")
+
+    def _core(self) -> Any:
+        make = getattr(_core.Normalizer, self._factory)
+        return make(self.by or "", bool(self.higher_is_better), str(self.unseen))
 
 
 @dataclasses.dataclass(frozen=True)
-class Percentile:
+class Percentile(_PeerGroupNormalizer):
     """Mid-rank percentile of the value among the values seen in ``fit`` (ties count half).
 
     With ``by`` (a column of labels such as the segment) each account is compared with its peer
@@ -89,34 +104,16 @@ class Percentile:
     values are kept exactly; beyond that, 4,096 evenly spaced order statistics (percentiles then
     within 0.025 points of exact)."""
 
-    by: str | None = None
-    _: dataclasses.KW_ONLY
-    higher_is_better: bool = True
-    unseen: str = "population"
-
-    def __post_init__(self) -> None:
-        _check_by(self.by)
-
-    def _core(self) -> Any:
-        return _core.Normalizer.percentile(self.by or "", bool(self.higher_is_better), str(self.unseen))
+    _factory: ClassVar[str] = "percentile"
 
 
 @dataclasses.dataclass(frozen=True)
-class ZScore:
+class ZScore(_PeerGroupNormalizer):
     """``100 * Phi((x - mean) / sd)``: the percentile a normal distribution with the fitted mean and
     (population) standard deviation gives; 50 when sd is 0. ``by`` and ``unseen`` as in
     :class:`Percentile`."""
 
-    by: str | None = None
-    _: dataclasses.KW_ONLY
-    higher_is_better: bool = True
-    unseen: str = "population"
-
-    def __post_init__(self) -> None:
-        _check_by(self.by)
-
-    def _core(self) -> Any:
-        return _core.Normalizer.zscore(self.by or "", bool(self.higher_is_better), str(self.unseen))
+    _factory: ClassVar[str] = "zscore"
 
 
 @dataclasses.dataclass(frozen=True)
