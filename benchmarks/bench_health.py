@@ -19,9 +19,8 @@ import cssegment as cs
 import numpy as np
 import pandas as pd
 import sklearn
-from bench_segment import Row, best_of, load_warning, print_table
+from bench_segment import Row, best_of, print_header, print_report
 from cssegment import _core
-from machine import machine_note
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
@@ -190,21 +189,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
 
     size = "small" if args.small else "full"
-    print(f"cssegment health benchmark ({size} run, best of >= {args.repeats} repeats / 0.5 s)")
-    print(f"machine: {machine_note(**{'scikit-learn': sklearn.__version__})}")
-    warning = load_warning()
-    if warning:
-        print(warning)
+    print_header(
+        f"cssegment health benchmark ({size} run, best of >= {args.repeats} repeats / 0.5 s)",
+        **{"scikit-learn": sklearn.__version__},
+    )
     print()
     started = time.perf_counter()
     rows = bench_scoring(scoring_rows, args.repeats)
     calibration, notes = bench_calibration(calibration_rows, args.repeats)
     rows += calibration + bench_auc(auc_rows, args.repeats)
-    print_table(rows)
-    print()
-    for note in notes:
-        print(note)
-    print(f"total benchmark time: {time.perf_counter() - started:.1f} s")
+    print_report(rows, notes, started)
     return 0
 
 

@@ -20,8 +20,7 @@ import cssegment as cs
 import numpy as np
 import scipy
 import sklearn
-from bench_segment import Row, best_of, load_warning, print_table
-from machine import machine_note
+from bench_segment import Row, best_of, print_header, print_report
 from scipy import optimize, special
 from sklearn.cluster import KMeans as SkKMeans
 
@@ -166,20 +165,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows_n, cohort_n = (100_000, 300) if args.small else (1_000_000, 10_000)
 
     size = "small" if args.small else "full"
-    print(f"cssegment models benchmark ({size} run, best of >= {args.repeats} repeats)")
-    print(f"machine: {machine_note(**{'scikit-learn': sklearn.__version__, 'scipy': scipy.__version__})}")
-    warning = load_warning()
-    if warning:
-        print(warning)
+    print_header(
+        f"cssegment models benchmark ({size} run, best of >= {args.repeats} repeats)",
+        **{"scikit-learn": sklearn.__version__, "scipy": scipy.__version__},
+    )
     print()
     started = time.perf_counter()
     rows, notes = bench_kmeans(rows_n, 8, 8, 4, args.repeats)
     sbg_rows, sbg_notes = bench_sbg(cohort_n, args.repeats)
-    print_table(rows + sbg_rows)
-    print()
-    for note in notes + sbg_notes:
-        print(note)
-    print(f"total benchmark time: {time.perf_counter() - started:.1f} s")
+    print_report(rows + sbg_rows, notes + sbg_notes, started)
     return 0
 
 

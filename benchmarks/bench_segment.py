@@ -444,6 +444,24 @@ def bench_reports(n: int, repeats: int) -> list[Row]:
 # --------------------------------------------------------------------------------------------
 
 
+def print_header(title: str, **peers: str) -> None:
+    """The run's title, the machine and its peers' versions, and a warning if the machine is busy."""
+    print(title)
+    print(f"machine: {machine_note(**peers)}")
+    warning = load_warning()
+    if warning:
+        print(warning)
+
+
+def print_report(rows: Sequence[Row], notes: Sequence[str], started: float) -> None:
+    """The table, the notes under it, and the whole run's time since `started`."""
+    print_table(rows)
+    print()
+    for note in notes:
+        print(note)
+    print(f"total benchmark time: {time.perf_counter() - started:.1f} s")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--small", action="store_true", help="quick smoke run on 100k rows")
@@ -452,12 +470,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     tier_rows, rule_rows = (100_000, 100_000) if args.small else (10_000_000, 1_000_000)
 
     size = "small" if args.small else "full"
-    print(f"cssegment segmentation benchmark ({size} run, best of >= {args.repeats} repeats / 0.5 s)")
     polars_version = "not installed" if pl is None else pl.__version__
-    print(f"machine: {machine_note(polars=polars_version)}")
-    warning = load_warning()
-    if warning:
-        print(warning)
+    print_header(
+        f"cssegment segmentation benchmark ({size} run, best of >= {args.repeats} repeats / 0.5 s)",
+        polars=polars_version,
+    )
     if pl is None:
         print("polars is not installed: the polars rows are skipped (pip install 'cssegment[bench]')")
     print()
@@ -467,12 +484,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     rule_table, rule_notes = bench_rules(rule_rows, args.repeats)
     rows += rule_table + bench_hysteresis(tier_rows, args.repeats) + bench_quadrants(tier_rows, args.repeats)
     rows += bench_reports(tier_rows, args.repeats)
-    notes += rule_notes
-    print_table(rows)
-    print()
-    for note in notes:
-        print(note)
-    print(f"total benchmark time: {time.perf_counter() - started:.1f} s")
+    print_report(rows, notes + rule_notes, started)
     return 0
 
 
