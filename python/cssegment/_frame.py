@@ -76,6 +76,10 @@ def labels(values: Labels, argument: str) -> tuple[np.ndarray, list[str]]:
         codes, categories = values.cat.codes.to_numpy(), values.cat.categories
     elif isinstance(values, pd.Categorical):
         codes, categories = values.codes, values.categories
+    elif isinstance(values, pd.Series) and isinstance(values.dtype, pd.StringDtype):
+        # Strings for sure: pandas factorizes its string arrays fastest as they are.
+        string_codes, found = pd.factorize(values, use_na_sentinel=True)
+        return string_codes.astype(np.int32), [str(label) for label in found]
     else:
         array = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
         if array.ndim != 1:

@@ -182,14 +182,9 @@ def _account_keys(values: Any, argument: str) -> tuple[np.ndarray, pd.Index | No
 
 def _segment_categories(labels: Any, argument: str) -> tuple[np.ndarray, list[str]]:
     """Codes (-1 = missing) and categories: a categorical's own order, else sorted labels."""
-    dtype = getattr(labels, "dtype", None)
-    if isinstance(dtype, pd.CategoricalDtype):
+    if isinstance(getattr(labels, "dtype", None), pd.CategoricalDtype):
         return _frame.labels(labels, argument)
-    if isinstance(dtype, pd.StringDtype):  # strings for sure: pandas factorizes them fastest as they are
-        raw_codes, uniques = pd.factorize(labels, use_na_sentinel=True)
-        codes, names = raw_codes.astype(np.int32), [str(u) for u in uniques]
-    else:
-        codes, names = _frame.labels(labels, argument)
+    codes, names = _frame.labels(labels, argument)
     order = np.argsort(np.array(names, dtype=object), kind="stable")
     rank = np.empty(len(names) + 1, dtype=np.int32)
     rank[order] = np.arange(len(names), dtype=np.int32)
