@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Sourced by quickstart.sh and test.sh: installs what is missing, quickly when nothing is.
-#   - Debian packages: a C++20 compiler, Eigen, Boost.Test, nlohmann/json
+#   - Debian packages: a C++20 compiler, Eigen, Boost.Test, nlohmann/json; clang for libFuzzer
 #   - a virtual environment in .venv with the build and test dependencies
 #   - cssegment itself, built incrementally by scikit-build-core in build/<wheel tag>
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
-apt_packages=(g++ libeigen3-dev libboost-test-dev nlohmann-json3-dev)
+apt_packages=(g++ libeigen3-dev libboost-test-dev nlohmann-json3-dev clang libclang-rt-14-dev)
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
@@ -30,9 +30,20 @@ stamp=.venv/.cssegment-deps
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "==> installing Python dependencies"
   "$venv_python" -m pip install -q --upgrade pip
-  "$venv_python" -m pip install -q "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja \
-    "numpy>=1.24" "pandas>=2.1" "pytest>=8" "hypothesis>=6" ruff \
-    "scikit-learn>=1.3" "scipy>=1.10" "dask[dataframe,distributed]>=2024.1"
+  # The requirements come from pyproject.toml, so they are written in one place.
+  mapfile -t requirements < <("$venv_python" - <<'PY'
+import tomllib
+
+with open("pyproject.toml", "rb") as file:
+    project = tomllib.load(file)
+extras = project["project"]["optional-dependencies"]
+wanted = project["build-system"]["requires"] + ["cmake", "ninja"] + project["project"]["dependencies"]
+for extra in ("test", "plot", "progress", "typing", "docs", "notebook"):
+    wanted += extras[extra]
+print("\n".join(wanted))
+PY
+  )
+  "$venv_python" -m pip install -q "${requirements[@]}"
   touch "$stamp"
 fi
 echo "==> building cssegment"

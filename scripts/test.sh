@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Every test: set up (if needed), then the C++ suites (CTest; Release, then under ASan + UBSan),
-# the installed CMake package with its find_package consumer, the add_subdirectory consumer, a
-# style check, and the Python suites (pytest, which also runs the quickstart).
+# Every test: set up (if needed), then the C++ suites (CTest; Release, under ASan + UBSan, and the
+# concurrency suite under ThreadSanitizer), the libFuzzer targets for a bounded time, the installed
+# CMake package with its find_package consumer, the add_subdirectory consumer, style and strict
+# typing checks, the Python suites (pytest: also the quickstart, the notebook and every docstring
+# example) and the documentation, built with warnings as errors.
 set -euo pipefail
 source "$(dirname "$0")/setup.sh"
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -19,6 +21,14 @@ cmake --preset sanitize >/dev/null
 cmake --build --preset sanitize -j "$jobs"
 ctest --preset sanitize -j "$jobs"
 
+step "C++ concurrent use of const models under ThreadSanitizer"
+cmake --preset tsan >/dev/null
+cmake --build --preset tsan -j "$jobs"
+ctest --preset tsan -j "$jobs"
+
+step "libFuzzer targets under ASan + UBSan, each for a bounded time"
+bash scripts/fuzz.sh
+
 step "installed package: find_package(cssegment) consumer in examples/cpp"
 rm -rf "$prefix"
 cmake --install build/cpp >/dev/null
@@ -35,6 +45,12 @@ step "Python style (ruff)"
 ruff check python/cssegment tests/python examples benchmarks
 ruff format --check python/cssegment tests/python examples benchmarks
 
+step "Python typing (mypy --strict, configured in pyproject.toml)"
+mypy
+
 step "Python suites"
 python -m pytest tests/python
+
+step "documentation (Sphinx, warnings as errors)"
+bash scripts/docs.sh
 step "all tests passed"
