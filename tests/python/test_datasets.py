@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import dataclasses
-import doctest
 
 import cssegment as cs
 import numpy as np
@@ -149,9 +148,3 @@ def test_bad_arguments_raise_naming_the_argument(arguments: dict[str, object], n
 def test_invalid_input_is_a_value_error() -> None:
     with pytest.raises(ValueError, match="n_months"):
         cs.datasets.synthetic_book(n_months=0)
-
-
-def test_docstring_examples_run() -> None:
-    failures, tried = doctest.testmod(datasets, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert tried > 0
-    assert failures == 0

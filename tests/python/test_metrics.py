@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import pickle
 
 import cssegment as cs
@@ -693,13 +692,3 @@ def test_nps_difference_is_a_z_test() -> None:
     assert close["p_value"] > 0.5
     with pytest.raises(cs.InvalidInputError, match="a: has no scores"):
         cs.nps_difference([np.nan], [9])
-
-
-# --------------------------------------------------------------------------------------------
-# Documentation
-
-
-def test_docstring_examples_run() -> None:
-    failures, tried = doctest.testmod(cs.metrics, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert tried >= 20
-    assert failures == 0

@@ -196,11 +196,3 @@ def test_use_before_fit():
 def test_negative_discount_rates_make_lifetimes_infinite():
     assert cs.ShiftedBetaGeometric(2.0, 1.0).del_(-0.1) == np.inf
     assert cs.ShiftedBetaGeometric(2.0, 1.0).del_(0.0) == pytest.approx(2.0)  # (a + b - 1) / (a - 1)
-
-
-def test_docstring_examples_run():
-    import doctest
-
-    failures, tried = doctest.testmod(cs.retention, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert tried >= 5
-    assert failures == 0

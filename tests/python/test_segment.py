@@ -435,14 +435,6 @@ def test_package_exposes_exceptions_and_version():
     assert cs.__version__.count(".") == 2
 
 
-def test_docstring_examples_run():
-    import doctest
-
-    failures, tried = doctest.testmod(cs.segment, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert tried >= 10
-    assert failures == 0
-
-
 # --- KMeans ------------------------------------------------------------------------------------
 
 
