@@ -10,11 +10,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ._core import InvalidInputError
 
 Frame = pd.DataFrame | Mapping[str, Any]
+Floats = npt.NDArray[np.float64]
+Codes = npt.NDArray[np.int32]
 ArrayLike = pd.Series | np.ndarray | Sequence[Any]
 Labels = pd.Categorical | pd.Series | np.ndarray | Sequence[Any]
 
@@ -34,7 +37,7 @@ def _describe(value: Any) -> str:
     return repr(value.item() if isinstance(value, np.generic) else value)
 
 
-def numeric(values: ArrayLike, argument: str) -> np.ndarray:
+def numeric(values: ArrayLike, argument: str) -> Floats:
     """A 1-D contiguous float64 array (NaN = missing) from numbers, booleans or nullable columns."""
     if isinstance(values, (pd.Series, pd.Index)):
         dtype = values.dtype
@@ -70,7 +73,7 @@ def check_length(argument: str, values: Any, reference: str, expected: int) -> N
         raise InvalidInputError(f"{argument}: has length {len(values)} but {reference} has length {expected}")
 
 
-def labels(values: Labels, argument: str) -> tuple[np.ndarray, list[str]]:
+def labels(values: Labels, argument: str) -> tuple[Codes, list[str]]:
     """Integer codes (int32, -1 = missing) and the label list of a string-like column."""
     if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
         codes, categories = values.cat.codes.to_numpy(), values.cat.categories
@@ -107,14 +110,14 @@ def _raise_first_non_string(array: np.ndarray, argument: str) -> None:
             )
 
 
-def codes_for(values: Labels, categories: Sequence[str], argument: str) -> np.ndarray:
+def codes_for(values: Labels, categories: Sequence[str], argument: str) -> Codes:
     """Codes of `values` in a model's `categories` (-1 for missing); unknown labels are an error."""
     own_codes, own_labels = labels(values, argument)
     if own_labels == list(categories):  # already in the model's order: the usual case, and free
         return own_codes
     position = {label: i for i, label in enumerate(categories)}
     lookup = np.array([position.get(label, -2) for label in own_labels] + [-1], dtype=np.int32)
-    codes = lookup[own_codes]  # code -1 picks the trailing -1: missing stays missing
+    codes: Codes = lookup[own_codes]  # code -1 picks the trailing -1: missing stays missing
     unknown = np.flatnonzero(codes == -2)
     if unknown.size:
         row = int(unknown[0])
@@ -125,13 +128,13 @@ def codes_for(values: Labels, categories: Sequence[str], argument: str) -> np.nd
     return codes
 
 
-def categorical(codes: np.ndarray, categories: Sequence[str]) -> pd.Categorical:
+def categorical(codes: npt.NDArray[np.integer], categories: Sequence[str]) -> pd.Categorical:
     """Ordered segment labels, ranked lowest first, from codes the core produced."""
     labels = pd.Categorical.from_codes(codes, categories=pd.Index(list(categories)), ordered=True, validate=False)
     return cast(pd.Categorical, labels)
 
 
-def optional_array(values: ArrayLike | None, argument: str) -> np.ndarray | None:
+def optional_array(values: ArrayLike | None, argument: str) -> Floats | None:
     return None if values is None else numeric(values, argument)
 
 

@@ -325,6 +325,7 @@ class Scorecard(Model):
     """
 
     _core_type = _core.Scorecard
+    _model: _core.Scorecard
 
     def __init__(
         self,
@@ -453,6 +454,7 @@ class CalibratedScorecard(Model):
     """
 
     _core_type = _core.CalibratedScorecard
+    _model: _core.CalibratedScorecard
 
     def __init__(self) -> None:
         raise TypeError("CalibratedScorecard is made by Scorecard.calibrate(data, outcome, l2)")
@@ -561,6 +563,7 @@ class ScorecardSet(Model):
     """
 
     _core_type = _core.ScorecardSet
+    _model: _core.ScorecardSet
     DEFAULT = "default"
 
     def __init__(

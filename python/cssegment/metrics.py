@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, cast
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from . import _core, _frame
@@ -56,7 +57,7 @@ class _PeriodKind:
     def ticks_per_day(self) -> int:
         return _TICKS_PER_DAY[self.freq] if self.name == "datetime" else 0
 
-    def labels(self, ordinals: np.ndarray) -> pd.Index:
+    def labels(self, ordinals: npt.NDArray[np.int64]) -> pd.Index:
         if self.name == "period":
             return pd.PeriodIndex(pd.arrays.PeriodArray(ordinals, dtype=pd.PeriodDtype(self.freq)), name="period")
         if self.name == "datetime":

@@ -59,6 +59,7 @@ class ShiftedBetaGeometric(Model):
     """
 
     _core_type = _core.ShiftedBetaGeometric
+    _model: _core.ShiftedBetaGeometric
 
     def __init__(self, alpha: float | None = None, beta: float | None = None) -> None:
         if (alpha is None) != (beta is None):
@@ -105,7 +106,7 @@ class ShiftedBetaGeometric(Model):
         elif isinstance(alive, np.ndarray) and alive.ndim == 2:
             matrix = alive
         else:
-            rows = [_frame.numeric(row, f"alive[{i}]") for i, row in enumerate(alive)]  # type: ignore[arg-type]
+            rows = [_frame.numeric(row, f"alive[{i}]") for i, row in enumerate(alive)]
             matrix = np.full((len(rows), max((len(r) for r in rows), default=0)), np.nan)
             for i, row in enumerate(rows):
                 matrix[i, : len(row)] = row

@@ -44,6 +44,8 @@ def _ratios(csm_ratios: Sequence[Ratio] | None) -> list[Ratio]:
 class _SegmentModel(Model):
     """What every segmentation model shares: labels and CSM ratios."""
 
+    _model: _core.TierModel | _core.QuadrantModel | _core.RuleModel
+
     @property
     def categories(self) -> list[str]:
         """Segment labels ranked lowest first, as ``assign`` returns them."""
@@ -89,6 +91,7 @@ class TierModel(_SegmentModel):
     """
 
     _core_type = _core.TierModel
+    _model: _core.TierModel
 
     def __init__(
         self,
@@ -162,6 +165,7 @@ class QuadrantModel(_SegmentModel):
     """
 
     _core_type = _core.QuadrantModel
+    _model: _core.QuadrantModel
 
     def __init__(
         self,
@@ -243,6 +247,7 @@ class RuleModel(_SegmentModel):
     """
 
     _core_type = _core.RuleModel
+    _model: _core.RuleModel
 
     def __init__(
         self,
@@ -307,8 +312,8 @@ class RuleModel(_SegmentModel):
             raw = _frame.column(data, name)
             argument = f"data[{name!r}]"
             if _is_label_column(raw):
-                codes, labels = _frame.labels(raw, argument)
-                columns.append((name, codes, labels))
+                label_codes, labels = _frame.labels(raw, argument)
+                columns.append((name, label_codes, labels))
             else:
                 columns.append((name, _frame.numeric(raw, argument), None))
             rows = len(raw) if rows is None else rows
@@ -477,6 +482,7 @@ class KMeans(Model):
     """
 
     _core_type = _core.KMeans
+    _model: _core.KMeans
 
     def __init__(
         self,
@@ -722,6 +728,7 @@ class CadencePolicy(Model):
     """
 
     _core_type = _core.CadencePolicy
+    _model: _core.CadencePolicy
 
     def __init__(
         self,
