@@ -28,11 +28,47 @@ class Model:
         return wrapper
 
     def get_params(self) -> dict[str, Any]:
-        """The constructor arguments that rebuild this model."""
+        """The constructor arguments that rebuild this model.
+
+        Returns
+        -------
+        dict
+            Argument name -> value; ``type(model)(**model.get_params())`` is an equal model
+            (unfitted, for models that learn from data).
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> cs.TierModel([10_000], ["Small", "Large"]).get_params()["thresholds"]
+        [10000.0]
+        """
         raise NotImplementedError
 
     def set_params(self: _M, **params: Any) -> _M:
-        """Rebuild the model with some constructor arguments changed (a fitted model is unfitted)."""
+        """Rebuild the model with some constructor arguments changed (a fitted model is unfitted).
+
+        Parameters
+        ----------
+        **params
+            Constructor arguments to change; the others keep their values.
+
+        Returns
+        -------
+        Model
+            The model itself, rebuilt.
+
+        Raises
+        ------
+        InvalidInputError
+            If a name is not a constructor argument.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> model = cs.TierModel.touch().set_params(thresholds=[5_000, 25_000])
+        >>> list(model.assign([6_000, 30_000]))
+        ['Low touch', 'High touch']
+        """
         merged = self.get_params()
         unknown = set(params) - set(merged)
         if unknown:
@@ -48,12 +84,49 @@ class Model:
         return self._model
 
     def to_json(self) -> str:
-        """The model as a versioned JSON document (``kind`` and ``cssegment_version`` included)."""
+        """The model as a versioned JSON document (``kind`` and ``cssegment_version`` included).
+
+        Returns
+        -------
+        str
+            A JSON object; :meth:`from_json` rebuilds an equal model from it.
+
+        Examples
+        --------
+        >>> import json, cssegment as cs
+        >>> document = json.loads(cs.TierModel.touch().to_json())
+        >>> document["kind"], document["cssegment_version"] == cs.__version__
+        ('TierModel', True)
+        """
         return str(self._model.to_json())
 
     @classmethod
     def from_json(cls: type[_M], text: str) -> _M:
-        """Rebuild a model from ``to_json`` output; foreign or newer documents raise InvalidInputError."""
+        """Rebuild a model from :meth:`to_json` output.
+
+        Parameters
+        ----------
+        text : str
+            A JSON document written by ``to_json`` of the same kind of model.
+
+        Returns
+        -------
+        Model
+            A model equal to the one written.
+
+        Raises
+        ------
+        InvalidInputError
+            If the document is not valid JSON, is of another kind of model, or was written by a
+            newer cssegment.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> model = cs.TierModel.touch()
+        >>> cs.TierModel.from_json(model.to_json()) == model
+        True
+        """
         if not isinstance(text, str):
             raise InvalidInputError(f"json: expected a str, got {type(text).__name__}")
         return cls._wrap(cls._core_type.from_json(text))

@@ -5,6 +5,13 @@ engagement cadence.
 Every model assigns an ordered ``pandas.Categorical`` whose categories are ranked lowest first,
 pickles, and round-trips through JSON. Hysteresis (``previous=``) keeps accounts in their segment
 while their value wobbles near a boundary.
+
+Examples
+--------
+>>> import cssegment as cs
+>>> tiers = cs.TierModel.touch().assign([2_000, 30_000, 30_000, 90_000])
+>>> tiers.value_counts().to_dict()
+{'Tech touch': 1, 'Low touch': 2, 'High touch': 1}
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from . import _core, _frame
@@ -48,12 +56,26 @@ class _SegmentModel(Model):
 
     @property
     def categories(self) -> list[str]:
-        """Segment labels ranked lowest first, as ``assign`` returns them."""
+        """Segment labels ranked lowest first, as ``assign`` returns them.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> cs.TierModel.touch().categories
+        ['Tech touch', 'Low touch', 'High touch']
+        """
         return list(self._model.categories)
 
     @property
     def csm_ratios(self) -> dict[str, Ratio]:
-        """Accounts per CSM for each segment (None: no CSM)."""
+        """Accounts per CSM for each segment (None: no CSM).
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> cs.TierModel.touch().csm_ratios
+        {'Tech touch': 1000.0, 'Low touch': 100.0, 'High touch': 15.0}
+        """
         return dict(zip(self.categories, self._model.csm_ratios))
 
     def _previous_codes(self, previous: Labels | None, rows: int) -> np.ndarray | None:
@@ -114,7 +136,29 @@ class TierModel(_SegmentModel):
     @classmethod
     def touch(cls, **overrides: Any) -> TierModel:
         """The coverage preset: Tech touch < $10k <= Low touch < $50k <= High touch, at 1000:1,
-        100:1 and 15:1 accounts per CSM. Any constructor argument may be overridden."""
+        100:1 and 15:1 accounts per CSM.
+
+        Parameters
+        ----------
+        **overrides
+            Constructor arguments to change from the preset (``field``, ``hysteresis`` ...).
+
+        Returns
+        -------
+        TierModel
+
+        Raises
+        ------
+        InvalidInputError
+            If an override is not a constructor argument.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> model = cs.TierModel.touch(field="arr_next_year", hysteresis=0.1)
+        >>> model.get_params()["thresholds"], model.get_params()["field"]
+        ([10000.0, 50000.0], 'arr_next_year')
+        """
         params = cls._wrap(_core.TierModel.touch()).get_params()
         unknown = set(overrides) - set(params)
         if unknown:
@@ -138,8 +182,30 @@ class TierModel(_SegmentModel):
     ) -> pd.Categorical:
         """Tier of every account: from a DataFrame (its ``field`` column) or the values themselves.
 
-        ``previous`` holds each account's earlier tier label (missing: no previous tier) and turns
-        hysteresis on.
+        Parameters
+        ----------
+        data : pandas.DataFrame, mapping of columns, or array-like of float
+            The accounts (the ``field`` column is read) or the values to segment.
+        previous : array-like of str, optional
+            Each account's earlier tier label (missing: no previous tier); turns hysteresis on.
+
+        Returns
+        -------
+        pandas.Categorical
+            Ordered tier labels, lowest tier first.
+
+        Raises
+        ------
+        InvalidInputError
+            If a value is negative or not finite (NaN too, with ``missing="raise"``), or a
+            previous label is not a tier.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> model = cs.TierModel.touch(hysteresis=0.1)
+        >>> list(model.assign([52_000, 52_000], previous=["Low touch", None]))
+        ['Low touch', 'High touch']
         """
         field = self._model.field
         raw = _frame.column(data, field) if isinstance(data, (pd.DataFrame, Mapping)) else data
@@ -203,7 +269,27 @@ class QuadrantModel(_SegmentModel):
         }
 
     def assign(self, data: pd.DataFrame | Mapping[str, Any], previous: Labels | None = None) -> pd.Categorical:
-        """Quadrant of every account from the size and value columns of ``data``."""
+        """Quadrant of every account from the size and value columns of ``data``.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame or mapping of columns
+            Holds the ``size_field`` and ``value_field`` columns.
+        previous : array-like of str, optional
+            Each account's earlier quadrant (missing: none); turns hysteresis on.
+
+        Returns
+        -------
+        pandas.Categorical
+            Ordered quadrant labels.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> model = cs.QuadrantModel(size_threshold=500, value_threshold=20_000)
+        >>> list(model.assign({"employees": [600, 100], "arr": [25_000, 1_000]}))
+        ['Enterprise', 'Small Business']
+        """
         model = self._model
         sizes = _frame.numeric(_frame.column(data, model.size_field), model.size_field)
         values = _frame.numeric(_frame.column(data, model.value_field), model.value_field)
@@ -214,7 +300,26 @@ class QuadrantModel(_SegmentModel):
 @dataclasses.dataclass(frozen=True)
 class Segment:
     """One rule of a RuleModel: accounts for which ``when`` is true (and no earlier rule matched)
-    belong to ``name``. ``pooled`` segments share a pool of CSMs instead of named owners."""
+    belong to ``name``. ``pooled`` segments share a pool of CSMs instead of named owners.
+
+    Parameters
+    ----------
+    name : str
+        The segment's label.
+    when : str
+        The rule, in the expression language of :class:`RuleModel`.
+    csm_ratio : float or None
+        Accounts per CSM (None: no CSM).
+    pooled : bool
+        Served by a pool of CSMs rather than named owners.
+
+    Examples
+    --------
+    >>> import cssegment as cs
+    >>> model = cs.RuleModel([cs.Segment("Key", "arr >= 100k or region == 'EMEA'", csm_ratio=20)])
+    >>> list(model.assign({"arr": [150_000, 5_000, 5_000], "region": ["US", "EMEA", "US"]}))
+    ['Key', 'Key', 'Unassigned']
+    """
 
     name: str
     when: str
@@ -274,7 +379,28 @@ class RuleModel(_SegmentModel):
         one_to_many_arr: float = 10_000,
     ) -> RuleModel:
         """Enterprise (10:1), Strategic by spend or potential (25:1), 1:Many (200:1, pooled) and
-        Self-Service (no CSM); the numbers are defaults to override."""
+        Self-Service (no CSM).
+
+        Parameters
+        ----------
+        enterprise_arr : float
+            ARR from which an account is Enterprise.
+        strategic_arr, strategic_potential : float
+            ARR, or potential ARR, from which an account is Strategic.
+        one_to_many_arr : float
+            ARR from which an account is 1:Many; below it, Self-Service.
+
+        Returns
+        -------
+        RuleModel
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> model = cs.RuleModel.four_tier(enterprise_arr=500_000)
+        >>> [(s.name, s.when) for s in model.segments][0]
+        ('Enterprise', 'arr >= 500000')
+        """
         return cls._wrap(
             _core.RuleModel.four_tier(
                 float(enterprise_arr), float(strategic_arr), float(strategic_potential), float(one_to_many_arr)
@@ -283,16 +409,38 @@ class RuleModel(_SegmentModel):
 
     @property
     def segments(self) -> list[Segment]:
+        """The rules, in the order they are tried.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> [segment.name for segment in cs.RuleModel.four_tier().segments]
+        ['Enterprise', 'Strategic', '1:Many']
+        """
         return [Segment(*rule) for rule in self._model.segments]
 
     @property
     def pooled(self) -> dict[str, bool]:
-        """Whether each segment is served by a pool of CSMs rather than named owners."""
+        """Whether each segment is served by a pool of CSMs rather than named owners.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> cs.RuleModel.four_tier().pooled["1:Many"]
+        True
+        """
         return dict(zip(self.categories, self._model.pooled))
 
     @property
     def columns(self) -> list[str]:
-        """The columns the rules read."""
+        """The columns the rules read.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> cs.RuleModel.four_tier().columns
+        ['arr', 'potential']
+        """
         return list(self._model.columns)
 
     def get_params(self) -> dict[str, Any]:
@@ -305,7 +453,28 @@ class RuleModel(_SegmentModel):
         }
 
     def assign(self, data: pd.DataFrame | Mapping[str, Any], previous: Labels | None = None) -> pd.Categorical:
-        """Segment of every account; ``data`` must hold every column the rules read."""
+        """Segment of every account: the first rule that is true, else the default.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame or mapping of columns
+            Must hold every column the rules read (:attr:`columns`): numbers, or labels for
+            comparisons with strings.
+        previous : array-like of str, optional
+            Each account's earlier segment (missing: none); turns hysteresis on.
+
+        Returns
+        -------
+        pandas.Categorical
+            Ordered segment labels, lowest first.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> model = cs.RuleModel([cs.Segment("Growth", "arr >= 10k and not is_missing(nps)")])
+        >>> list(model.assign({"arr": [20_000, 20_000], "nps": [8, None]}))
+        ['Growth', 'Unassigned']
+        """
         columns: list[tuple[str, np.ndarray, list[str] | None]] = []
         rows: int | None = None
         for name in self._model.columns:
@@ -513,17 +682,84 @@ class KMeans(Model):
         }
 
     def fit(self, X: pd.DataFrame | np.ndarray) -> KMeans:
-        """Learn the clusters of ``X`` (a DataFrame: every column is a feature; or a 2-D array)."""
+        """Learn the clusters of ``X``.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame or 2-D array
+            Rows x features: every column of a DataFrame is a feature (its names are kept).
+
+        Returns
+        -------
+        KMeans
+            The model itself, fitted.
+
+        Raises
+        ------
+        InvalidInputError
+            If a value is missing or not finite, a log-scaled value is negative, or there are
+            fewer rows than clusters.
+
+        Examples
+        --------
+        >>> import pandas as pd, cssegment as cs
+        >>> X = pd.DataFrame({"arr": [1e3, 1.2e3, 1e5, 1.1e5], "seats": [5, 6, 300, 320]})
+        >>> model = cs.KMeans(2, scale="log").fit(X)
+        >>> model.n_features_in_, model.feature_names_in_
+        (2, ['arr', 'seats'])
+        """
         self.fit_predict(X)
         return self
 
     def fit_predict(self, X: pd.DataFrame | np.ndarray) -> pd.Series:
-        """Fit, and return each row's cluster (aligned with ``X``'s index)."""
+        """Fit, and return each row's cluster.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame or 2-D array
+            As in :meth:`fit`.
+
+        Returns
+        -------
+        pandas.Series
+            int32 cluster numbers named ``cluster``, aligned with ``X``'s index.
+
+        Examples
+        --------
+        >>> import numpy as np, cssegment as cs
+        >>> X = np.array([[0.0, 0.0], [0.1, 0.0], [5.0, 5.0], [5.1, 5.0]])
+        >>> cs.KMeans(2, scale=None).fit_predict(X).tolist()
+        [0, 0, 1, 1]
+        """
         values, names = _features(X)
         return self._labels(self._model.fit(values, names), X)
 
     def predict(self, X: pd.DataFrame | np.ndarray) -> pd.Series:
-        """The nearest cluster of each row; a DataFrame needs the columns the model was fitted on."""
+        """The nearest cluster of each row.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame or 2-D array
+            A DataFrame needs the columns the model was fitted on (found by name, in any order).
+
+        Returns
+        -------
+        pandas.Series
+            int32 cluster numbers named ``cluster``, aligned with ``X``'s index.
+
+        Raises
+        ------
+        NotFittedError
+            Before :meth:`fit`.
+
+        Examples
+        --------
+        >>> import pandas as pd, cssegment as cs
+        >>> X = pd.DataFrame({"arr": [1e3, 1.2e3, 1e5, 1.1e5], "seats": [5, 6, 300, 320]})
+        >>> model = cs.KMeans(2, scale="log").fit(X)
+        >>> model.predict(pd.DataFrame({"seats": [250], "arr": [90e3]})).tolist()
+        [1]
+        """
         names = self._model.feature_names if self._model.fitted else []
         if isinstance(X, pd.DataFrame) and names:
             by_name = {str(c): c for c in X.columns}  # names were stored as text
@@ -537,29 +773,105 @@ class KMeans(Model):
         return pd.Series(codes, index=index, name="cluster")
 
     @property
-    def cluster_centers_(self) -> np.ndarray:
+    def cluster_centers_(self) -> npt.NDArray[np.float64]:
+        """Cluster centres (clusters x features) in the input's units; log-scaled features give
+        geometric means.
+
+        Examples
+        --------
+        >>> import pandas as pd, cssegment as cs
+        >>> X = pd.DataFrame({"arr": [1e3, 1.2e3, 1e5, 1.1e5], "seats": [5, 6, 300, 320]})
+        >>> model = cs.KMeans(2, scale="log").fit(X)
+        >>> model.cluster_centers_.round(0).tolist()
+        [[1095.0, 5.0], [104881.0, 310.0]]
+        """
         return np.asarray(self._model.cluster_centers)
 
     @property
     def inertia_(self) -> float:
+        """Sum of squared distances of the rows to their centres, in the scaled space optimised.
+
+        Examples
+        --------
+        >>> import pandas as pd, cssegment as cs
+        >>> X = pd.DataFrame({"arr": [1e3, 1.2e3, 1e5, 1.1e5], "seats": [5, 6, 300, 320]})
+        >>> model = cs.KMeans(2, scale="log").fit(X)
+        >>> round(model.inertia_, 4)
+        0.0078
+        """
         return float(self._model.inertia)
 
     @property
     def n_iter_(self) -> int:
+        """Lloyd iterations of the best restart.
+
+        Examples
+        --------
+        >>> import pandas as pd, cssegment as cs
+        >>> X = pd.DataFrame({"arr": [1e3, 1.2e3, 1e5, 1.1e5], "seats": [5, 6, 300, 320]})
+        >>> model = cs.KMeans(2, scale="log").fit(X)
+        >>> model.n_iter_ >= 1
+        True
+        """
         return int(self._model.n_iter)
 
     @property
     def n_features_in_(self) -> int:
+        """Number of features seen in :meth:`fit`.
+
+        Examples
+        --------
+        >>> import pandas as pd, cssegment as cs
+        >>> X = pd.DataFrame({"arr": [1e3, 1.2e3, 1e5, 1.1e5], "seats": [5, 6, 300, 320]})
+        >>> model = cs.KMeans(2, scale="log").fit(X)
+        >>> model.n_features_in_
+        2
+        """
         return int(self._fitted().n_features)
 
     @property
     def feature_names_in_(self) -> list[str]:
+        """Names of the features seen in :meth:`fit` (empty when fitted on an array).
+
+        Examples
+        --------
+        >>> import pandas as pd, cssegment as cs
+        >>> X = pd.DataFrame({"arr": [1e3, 1.2e3, 1e5, 1.1e5], "seats": [5, 6, 300, 320]})
+        >>> model = cs.KMeans(2, scale="log").fit(X)
+        >>> model.feature_names_in_
+        ['arr', 'seats']
+        """
         return list(self._fitted().feature_names)
 
     def profile(self, data: pd.DataFrame, arr: str = "arr") -> pd.DataFrame:
         """Per-cluster profile of ``data``: accounts, share of accounts, ARR share and the mean of
-        every feature (``mean_<feature>``, and ``mean_<arr>``), in the input's units, with clusters
-        ordered by mean ARR (lowest first)."""
+        every feature.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame
+            The features the model was fitted on and the ``arr`` column.
+        arr : str
+            Column of ARR (it may also be a feature).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by ``cluster``, ordered by mean ARR (lowest first): ``accounts``,
+            ``account_share``, ``arr_share`` and ``mean_<feature>`` for every feature and for
+            ``arr``, in the input's units.
+
+        Examples
+        --------
+        >>> import pandas as pd, cssegment as cs
+        >>> X = pd.DataFrame({"arr": [1e3, 1.2e3, 1e5, 1.1e5], "seats": [5, 6, 300, 320]})
+        >>> model = cs.KMeans(2, scale="log").fit(X)
+        >>> model.profile(X)[["accounts", "arr_share", "mean_seats"]]
+                 accounts  arr_share  mean_seats
+        cluster
+        0               2   0.010368         5.5
+        1               2   0.989632       310.0
+        """
         labels = self.predict(data).to_numpy()
         names = self._fitted().feature_names or [str(c) for c in data.columns]
         columns = {name: _frame.numeric(_frame.column(data, name), name) for name in [*names, arr]}
@@ -577,8 +889,28 @@ class KMeans(Model):
 
 @dataclasses.dataclass(frozen=True)
 class OwnerAssignment:
-    """What ``assign_owners`` decided: each account's owner (a CSM, a pool, or missing for
-    segments without CSMs), each owner's book, and how many accounts kept or changed owner."""
+    """What :func:`assign_owners` decided.
+
+    Attributes
+    ----------
+    owners : pandas.Series
+        Each account's owner (a CSM, a pool, or missing for segments without CSMs), a
+        categorical aligned with the accounts.
+    books : pandas.DataFrame
+        One row per owner: ``segment``, ``csms`` (1, or the pool's size), ``accounts``, ``arr``,
+        ``capacity`` and ``capacity_used``.
+    kept, reassigned : int
+        Accounts whose previous owner (on the roster) kept them, or lost them.
+
+    Examples
+    --------
+    >>> import pandas as pd, cssegment as cs
+    >>> accounts = pd.DataFrame({"arr": [90e3, 80e3, 70e3], "csm": ["Bo", "Bo", None]})
+    >>> result = cs.assign_owners(accounts, cs.TierModel.touch(), {"High touch": ["Ana", "Bo"]},
+    ...                           previous="csm", segments=["High touch"])
+    >>> result.owners.tolist(), result.kept, result.reassigned
+    (['Bo', 'Bo', 'Ana'], 2, 0)
+    """
 
     owners: pd.Series
     books: pd.DataFrame
