@@ -9,6 +9,16 @@ score would have predicted churn: exact AUC, Brier score, churn by decile and by
 Missing values (NaN) are never guessed: ``missing="renormalize"`` scores an account over the
 measures it has, ``missing="penalize"`` scores a missing measure 0, and accounts with fewer than
 ``min_measures`` measures get no score (NaN) rather than a made-up one.
+
+Examples
+--------
+>>> import pandas as pd, cssegment as cs
+>>> card = cs.Scorecard([cs.Measure("nps", cs.Bands([7, 9], [0, 50, 100])),
+...                      cs.Measure("tickets", cs.Linear(10, 0))])
+>>> card.score(pd.DataFrame({"nps": [10, 5], "tickets": [2, 8]}))[["score", "band"]]
+   score band
+0   90.0  green
+1   10.0    red
 """
 
 from __future__ import annotations
@@ -50,7 +60,20 @@ DEFAULT_BANDS: Mapping[str, float] = {"red": 0.0, "yellow": 50.0, "green": 75.0}
 @dataclasses.dataclass(frozen=True)
 class Linear:
     """0 points at ``bad``, 100 at ``good``, linear in between, clamped outside.
-    ``bad > good`` means lower values are healthier (e.g. open tickets)."""
+
+    Parameters
+    ----------
+    bad, good : float
+        The values that score 0 and 100; ``bad > good`` means lower values are healthier (e.g.
+        open tickets).
+
+    Examples
+    --------
+    >>> import cssegment as cs
+    >>> card = cs.Scorecard([cs.Measure("tickets", cs.Linear(bad=10, good=0))])
+    >>> card.transform({"tickets": [0, 4, 25]})["tickets"].tolist()
+    [100.0, 60.0, 0.0]
+    """
 
     bad: float
     good: float
@@ -61,9 +84,24 @@ class Linear:
 
 @dataclasses.dataclass(frozen=True)
 class Bands:
-    """A value in ``[edges[i-1], edges[i])`` scores ``scores[i]``; ``len(scores) == len(edges) + 1``.
+    """A value in ``[edges[i-1], edges[i])`` scores ``scores[i]``.
 
-    ``Bands([7, 9], [0, 50, 100])`` scores NPS detractors 0, passives 50, promoters 100."""
+    Parameters
+    ----------
+    edges : sequence of float
+        Strictly ascending boundaries.
+    scores : sequence of float
+        Points of each band, 0-100; ``len(scores) == len(edges) + 1``.
+
+    Examples
+    --------
+    ``Bands([7, 9], [0, 50, 100])`` scores NPS detractors 0, passives 50, promoters 100:
+
+    >>> import cssegment as cs
+    >>> card = cs.Scorecard([cs.Measure("nps", cs.Bands([7, 9], [0, 50, 100]))])
+    >>> card.transform({"nps": [3, 7, 8, 9, 10]})["nps"].tolist()
+    [0.0, 50.0, 50.0, 100.0, 100.0]
+    """
 
     edges: Sequence[float]
     scores: Sequence[float]
@@ -102,7 +140,25 @@ class Percentile(_PeerGroupNormalizer):
     when ``unseen="population"`` (the default), or raises InvalidInputError with
     ``unseen="raise"``. ``higher_is_better=False`` reverses the scale. Up to 4,096 distinct fitted
     values are kept exactly; beyond that, 4,096 evenly spaced order statistics (percentiles then
-    within 0.025 points of exact)."""
+    within 0.025 points of exact).
+
+    Parameters
+    ----------
+    by : str, optional
+        Column of peer-group labels.
+    higher_is_better : bool
+        False reverses the scale.
+    unseen : {"population", "raise"}
+        What to do with a peer group not seen in ``fit``.
+
+    Examples
+    --------
+    >>> import cssegment as cs
+    >>> card = cs.Scorecard([cs.Measure("logins", cs.Percentile(by="segment"))])
+    >>> data = {"logins": [1, 2, 3, 10, 20], "segment": ["SMB", "SMB", "SMB", "Ent", "Ent"]}
+    >>> card.fit(data).transform(data)["logins"].round(1).tolist()
+    [16.7, 50.0, 83.3, 25.0, 75.0]
+    """
 
     _factory: ClassVar[str] = "percentile"
 
@@ -111,14 +167,31 @@ class Percentile(_PeerGroupNormalizer):
 class ZScore(_PeerGroupNormalizer):
     """``100 * Phi((x - mean) / sd)``: the percentile a normal distribution with the fitted mean and
     (population) standard deviation gives; 50 when sd is 0. ``by`` and ``unseen`` as in
-    :class:`Percentile`."""
+    :class:`Percentile`.
+
+    Examples
+    --------
+    >>> import cssegment as cs
+    >>> card = cs.Scorecard([cs.Measure("tickets", cs.ZScore(higher_is_better=False))])
+    >>> data = {"tickets": [0, 5, 10]}
+    >>> card.fit(data).transform(data)["tickets"].round(1).tolist()
+    [89.0, 50.0, 11.0]
+    """
 
     _factory: ClassVar[str] = "zscore"
 
 
 @dataclasses.dataclass(frozen=True)
 class Boolean:
-    """True (1) scores 100 and False (0) scores 0, or the reverse with ``higher_is_better=False``."""
+    """True (1) scores 100 and False (0) scores 0, or the reverse with ``higher_is_better=False``.
+
+    Examples
+    --------
+    >>> import cssegment as cs
+    >>> card = cs.Scorecard([cs.Measure("overdue_invoice", cs.Boolean(higher_is_better=False))])
+    >>> card.transform({"overdue_invoice": [True, False]})["overdue_invoice"].tolist()
+    [0.0, 100.0]
+    """
 
     higher_is_better: bool = True
 
@@ -143,7 +216,25 @@ def _normalizer_of(core: Any) -> Normalizer:
 
 @dataclasses.dataclass(frozen=True)
 class Measure:
-    """One signal of a scorecard: the column, how it becomes 0-100 points, and its weight."""
+    """One signal of a scorecard: the column, how it becomes 0-100 points, and its weight.
+
+    Parameters
+    ----------
+    column : str
+        Column of the data scored.
+    normalizer : Linear, Bands, Percentile, ZScore or Boolean
+        How a value becomes 0-100 points.
+    weight : float
+        Weight in the scorecard (finite, >= 0).
+
+    Examples
+    --------
+    >>> import cssegment as cs
+    >>> card = cs.Scorecard([cs.Measure("logins", cs.Linear(0, 20), weight=3),
+    ...                      cs.Measure("sponsor", cs.Boolean())])
+    >>> card.score({"logins": [20], "sponsor": [False]})["score"].tolist()
+    [75.0]
+    """
 
     column: str
     normalizer: Normalizer
@@ -230,7 +321,23 @@ class Backtest:
     (ties count half; 0.5 is no better than chance). ``brier`` is the mean squared error of the
     churn probabilities (calibrated scorecards only). ``deciles`` (1 = least healthy) and ``bands``
     hold accounts, churned, churn_rate, lift (churn rate / overall churn rate) and the score range.
-    Accounts without a score are left out of every figure and counted in ``unscored``."""
+    Accounts without a score are left out of every figure and counted in ``unscored``.
+
+    Examples
+    --------
+    >>> import cssegment as cs
+    >>> book = cs.datasets.synthetic_book(2000, seed=1).accounts
+    >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100))])
+    >>> result = card.backtest(book, "churned")
+    >>> round(result.auc, 3), result.accounts, result.unscored
+    (0.721, 2000, 0)
+    >>> result.bands[["accounts", "churn_rate", "lift"]].round(2)
+            accounts  churn_rate  lift
+    band
+    red          459        0.51  1.80
+    yellow       747        0.31  1.09
+    green        794        0.13  0.45
+    """
 
     auc: float
     brier: float | None
@@ -242,6 +349,15 @@ class Backtest:
 
     @property
     def churn_rate(self) -> float:
+        """Share of the scored accounts that churned.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> card = cs.Scorecard([cs.Measure("logins", cs.Linear(0, 20))])
+        >>> card.backtest({"logins": [1, 5, 12, 18], "churned": [1, 1, 0, 0]}).churn_rate
+        0.5
+        """
         return self.churned / self.accounts
 
     def _repr_html_(self) -> str:
@@ -358,16 +474,40 @@ class Scorecard(Model):
 
     @property
     def measures(self) -> list[Measure]:
+        """The measures, as given.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> card = cs.Scorecard([cs.Measure("logins", cs.Linear(0, 20)), cs.Measure("nps", cs.Percentile())])
+        >>> [measure.column for measure in card.measures]
+        ['logins', 'nps']
+        """
         return [Measure(column, _normalizer_of(n), weight) for column, n, weight in self._model.measures]
 
     @property
     def bands(self) -> dict[str, float]:
-        """Band name -> lower bound (inclusive), lowest first."""
+        """Band name -> lower bound (inclusive), lowest first.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> cs.Scorecard([cs.Measure("logins", cs.Linear(0, 20))]).bands
+        {'red': 0.0, 'yellow': 50.0, 'green': 75.0}
+        """
         return dict(zip(self._model.band_names, self._model.band_lowers))
 
     @property
     def fitted(self) -> bool:
-        """Whether every data-dependent normaliser (Percentile, ZScore) has been fitted."""
+        """Whether every data-dependent normaliser (Percentile, ZScore) has been fitted.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> card = cs.Scorecard([cs.Measure("logins", cs.Linear(0, 20)), cs.Measure("nps", cs.Percentile())])
+        >>> card.fitted, card.fit({"logins": [1, 2], "nps": [9, 6]}).fitted
+        (False, True)
+        """
         return bool(self._model.fitted)
 
     def get_params(self) -> dict[str, Any]:
@@ -381,25 +521,87 @@ class Scorecard(Model):
         }
 
     def fit(self, data: pd.DataFrame | Mapping[str, Any]) -> Scorecard:
-        """Learn the Percentile and ZScore normalisers from ``data`` (within peer groups where they
-        have ``by``); missing values are skipped. Returns the scorecard itself."""
+        """Learn the Percentile and ZScore normalisers from ``data``.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame or mapping of columns
+            Every measure's column (and peer-group columns); missing values are skipped.
+
+        Returns
+        -------
+        Scorecard
+            The scorecard itself, fitted (within peer groups where a normaliser has ``by``).
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> card = cs.Scorecard([cs.Measure("logins", cs.Linear(0, 20)), cs.Measure("nps", cs.Percentile())])
+        >>> card.fit({"logins": [1, 2, 3], "nps": [10, 6, 8]}).transform({"logins": [10], "nps": [8]})
+           logins   nps
+        0    50.0  50.0
+        """
         columns, rows = _columns(data, self._model)
         self._model.fit(columns, rows)
         return self
 
     def transform(self, data: pd.DataFrame | Mapping[str, Any]) -> pd.DataFrame:
-        """The normalised measures (0-100, NaN where missing), one column per measure."""
+        """The normalised measures, before weighting.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame or mapping of columns
+            Every measure's column.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One column per measure, 0-100 (NaN where missing), aligned with ``data``.
+
+        Raises
+        ------
+        NotFittedError
+            If a Percentile or ZScore measure has not been fitted.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> card = cs.Scorecard([cs.Measure("logins", cs.Linear(0, 20))])
+        >>> card.transform({"logins": [5, None, 40]})["logins"].tolist()
+        [25.0, nan, 100.0]
+        """
         columns, rows = _columns(data, self._model)
         values = self._model.transform(columns, rows)
         names = [column for column, _, _ in self._model.measures]
         return pd.DataFrame(values.T, index=_index(data), columns=names, copy=False)
 
     def score(self, data: pd.DataFrame | Mapping[str, Any], previous: _frame.ArrayLike | None = None) -> pd.DataFrame:
-        """Health of every account: ``score`` (0-100, NaN with fewer than ``min_measures``
-        measures), ``band`` (ordered Categorical), ``trend`` (score - ``previous``, NaN without
-        it) and one ``contrib_<column>`` per measure; the contributions add up to the score.
+        """Health of every account, explained.
 
-        ``previous`` holds the earlier scores in the same row order as ``data`` (NaN: none)."""
+        Parameters
+        ----------
+        data : pandas.DataFrame or mapping of columns
+            Every measure's column.
+        previous : array-like of float, optional
+            Earlier scores in the same row order as ``data`` (NaN: none).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Aligned with ``data``: ``score`` (0-100, NaN with fewer than ``min_measures``
+            measures), ``band`` (ordered Categorical), ``trend`` (score - ``previous``, NaN
+            without it) and one ``contrib_<column>`` per measure; the contributions add up to
+            the score.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> card = cs.Scorecard([cs.Measure("logins", cs.Linear(0, 20))])
+        >>> card.score({"logins": [5, 18]}, previous=[40, 80])[["score", "band", "trend"]]
+           score   band  trend
+        0   25.0    red  -15.0
+        1   90.0  green   10.0
+        """
         columns, rows = _columns(data, self._model)
         earlier = None if previous is None else _frame.numeric(previous, "previous")
         result = self._model.score(columns, rows, earlier)
@@ -412,8 +614,26 @@ class Scorecard(Model):
         """Learn the weights from what happened: a logistic regression of the 0/1 ``outcome`` on
         x = transform(data) / 100 (missing values imputed with the measure's mean), minimising
         sum(log-loss) + (l2 / 2) * ||coef||^2 with the intercept not penalised, the optimum of
-        scikit-learn's ``LogisticRegression(C=1/l2)``. With ``l2=0`` and classes the measures
-        separate perfectly, no optimum exists and InvalidInputError says so.
+        scikit-learn's ``LogisticRegression(C=1/l2)``.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame or mapping of columns
+            Every measure's column.
+        outcome : str or array-like
+            Column of ``data``, or values aligned with it: 1 (or True) = churned.
+        l2 : float
+            L2 penalty on the coefficients (>= 0).
+
+        Returns
+        -------
+        CalibratedScorecard
+
+        Raises
+        ------
+        InvalidInputError
+            If an outcome is not 0 or 1, or, with ``l2=0``, the measures separate the classes
+            perfectly (no optimum exists).
 
         Examples
         --------
@@ -432,9 +652,29 @@ class Scorecard(Model):
         )
 
     def backtest(self, data: pd.DataFrame | Mapping[str, Any], outcome: str | _frame.ArrayLike = "churned") -> Backtest:
-        """How well these scores would have predicted ``outcome`` (1 = churned): AUC, churn rate
-        and lift by score decile and by band. ``brier`` is None: a hand-set score is not a
-        probability."""
+        """How well these scores would have predicted ``outcome``.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame or mapping of columns
+            Every measure's column.
+        outcome : str or array-like
+            Column of ``data``, or values aligned with it: 1 (or True) = churned.
+
+        Returns
+        -------
+        Backtest
+            AUC, churn rate and lift by score decile and by band. ``brier`` is None: a hand-set
+            score is not a probability.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> card = cs.Scorecard([cs.Measure("logins", cs.Linear(0, 20))])
+        >>> result = card.backtest({"logins": [1, 5, 12, 18], "churned": [1, 0, 1, 0]})
+        >>> result.auc, result.brier
+        (0.75, None)
+        """
         scores = self.score(data)
         values = _outcome(data, outcome, len(scores))
         band = np.asarray(scores["band"].cat.codes, dtype=np.int8)
@@ -451,6 +691,19 @@ class CalibratedScorecard(Model):
     ``coef_`` (per measure, on the 0-1 scale of x = transform / 100) and ``intercept_`` give the
     churn log-odds; a healthy measure should have a negative coefficient. Its health score is
     ``100 * (1 - churn probability)``, banded with the scorecard's bands.
+
+    Examples
+    --------
+    >>> import cssegment as cs
+    >>> book = cs.datasets.synthetic_book(2000, seed=1).accounts
+    >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100)),
+    ...                      cs.Measure("tickets_90d", cs.Linear(10, 0))])
+    >>> model = card.calibrate(book, "churned")
+    >>> model.score(book).head(3).round(2)
+       score    band  churn_probability
+    0  83.62   green               0.16
+    1  71.33  yellow               0.29
+    2  87.49   green               0.13
     """
 
     _core_type = _core.CalibratedScorecard
@@ -461,7 +714,18 @@ class CalibratedScorecard(Model):
 
     @property
     def scorecard(self) -> Scorecard:
-        """The scorecard calibrated (its hand-set weights unchanged)."""
+        """The scorecard calibrated (its hand-set weights unchanged).
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> book = cs.datasets.synthetic_book(2000, seed=1).accounts
+        >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100)),
+        ...                      cs.Measure("tickets_90d", cs.Linear(10, 0))])
+        >>> model = card.calibrate(book, "churned")
+        >>> model.scorecard == card
+        True
+        """
         return Scorecard._wrap(self._model.scorecard)
 
     def _names(self) -> pd.Index:
@@ -469,35 +733,141 @@ class CalibratedScorecard(Model):
 
     @property
     def coef_(self) -> pd.Series:
+        """Churn log-odds per unit of each normalised measure / 100 (negative: healthier, less
+        churn).
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> book = cs.datasets.synthetic_book(2000, seed=1).accounts
+        >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100)),
+        ...                      cs.Measure("tickets_90d", cs.Linear(10, 0))])
+        >>> model = card.calibrate(book, "churned")
+        >>> model.coef_.round(3)
+        measure
+        seats_used_pct   -3.178
+        tickets_90d      -1.108
+        Name: coef, dtype: float64
+        """
         return pd.Series(self._model.coef, index=self._names(), name="coef")
 
     @property
     def intercept_(self) -> float:
+        """Churn log-odds when every normalised measure is 0.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> book = cs.datasets.synthetic_book(2000, seed=1).accounts
+        >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100)),
+        ...                      cs.Measure("tickets_90d", cs.Linear(10, 0))])
+        >>> model = card.calibrate(book, "churned")
+        >>> round(model.intercept_, 3)
+        1.896
+        """
         return float(self._model.intercept)
 
     @property
     def means_(self) -> pd.Series:
-        """Mean of each normalised measure / 100 in the calibration data: the imputed value."""
+        """Mean of each normalised measure / 100 in the calibration data: the imputed value.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> book = cs.datasets.synthetic_book(2000, seed=1).accounts
+        >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100)),
+        ...                      cs.Measure("tickets_90d", cs.Linear(10, 0))])
+        >>> model = card.calibrate(book, "churned")
+        >>> model.means_.round(3).tolist()
+        [0.66, 0.766]
+        """
         return pd.Series(self._model.means, index=self._names(), name="mean")
 
     @property
     def n_iter_(self) -> int:
+        """Newton iterations the fit took.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> book = cs.datasets.synthetic_book(2000, seed=1).accounts
+        >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100)),
+        ...                      cs.Measure("tickets_90d", cs.Linear(10, 0))])
+        >>> model = card.calibrate(book, "churned")
+        >>> model.n_iter_
+        5
+        """
         return int(self._model.iterations)
 
     @property
     def l2(self) -> float:
+        """The L2 penalty the weights were learned with.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> book = cs.datasets.synthetic_book(2000, seed=1).accounts
+        >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100)),
+        ...                      cs.Measure("tickets_90d", cs.Linear(10, 0))])
+        >>> model = card.calibrate(book, "churned")
+        >>> model.l2
+        1.0
+        """
         return float(self._model.l2)
 
     def get_params(self) -> dict[str, Any]:
         return {"scorecard": self.scorecard, "l2": self.l2}
 
     def predict_proba(self, data: pd.DataFrame | Mapping[str, Any]) -> pd.Series:
-        """Churn probability of every account."""
+        """Churn probability of every account.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame or mapping of columns
+            Every measure's column; missing measures are imputed with :attr:`means_`.
+
+        Returns
+        -------
+        pandas.Series
+            ``churn_probability``, aligned with ``data``.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> book = cs.datasets.synthetic_book(2000, seed=1).accounts
+        >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100)),
+        ...                      cs.Measure("tickets_90d", cs.Linear(10, 0))])
+        >>> model = card.calibrate(book, "churned")
+        >>> model.predict_proba({"seats_used_pct": [10, 90], "tickets_90d": [8, 0]}).round(3).tolist()
+        [0.795, 0.112]
+        """
         columns, rows = _columns(data, self._model.scorecard)
         return pd.Series(self._model.predict_proba(columns, rows), index=_index(data), name="churn_probability")
 
     def score(self, data: pd.DataFrame | Mapping[str, Any]) -> pd.DataFrame:
-        """``score`` = 100 * (1 - churn probability), its ``band`` and the ``churn_probability``."""
+        """Health as ``score`` = 100 * (1 - churn probability), its ``band`` and the probability.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame or mapping of columns
+            Every measure's column.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``score``, ``band`` and ``churn_probability``, aligned with ``data``.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> book = cs.datasets.synthetic_book(2000, seed=1).accounts
+        >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100)),
+        ...                      cs.Measure("tickets_90d", cs.Linear(10, 0))])
+        >>> model = card.calibrate(book, "churned")
+        >>> model.score({"seats_used_pct": [90], "tickets_90d": [0]}).round(1)
+           score   band  churn_probability
+        0   88.8  green                0.1
+        """
         probability = self.predict_proba(data)
         score = 100.0 * (1.0 - probability.to_numpy())
         lowers = self._model.scorecard.band_lowers
@@ -512,8 +882,25 @@ class CalibratedScorecard(Model):
         )
 
     def as_scorecard(self) -> Scorecard:
-        """The scorecard with the learned weights (-coef). A measure whose coefficient says it
-        *raises* churn as it improves contradicts its direction: it gets weight 0 and a warning."""
+        """The scorecard with the learned weights (-coef).
+
+        A measure whose coefficient says it *raises* churn as it improves contradicts its
+        direction: it gets weight 0 and a ``UserWarning``.
+
+        Returns
+        -------
+        Scorecard
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> book = cs.datasets.synthetic_book(2000, seed=1).accounts
+        >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100)),
+        ...                      cs.Measure("tickets_90d", cs.Linear(10, 0))])
+        >>> model = card.calibrate(book, "churned")
+        >>> [round(measure.weight, 2) for measure in model.as_scorecard().measures]
+        [3.18, 1.11]
+        """
         wrong = [name for name, c in self.coef_.items() if c > 0]
         if wrong:
             warnings.warn(
@@ -525,7 +912,30 @@ class CalibratedScorecard(Model):
         return Scorecard._wrap(self._model.as_scorecard())
 
     def backtest(self, data: pd.DataFrame | Mapping[str, Any], outcome: str | _frame.ArrayLike = "churned") -> Backtest:
-        """AUC, Brier score, and churn rate and lift by decile and band of ``100 * (1 - p)``."""
+        """AUC, Brier score, and churn rate and lift by decile and band of ``100 * (1 - p)``.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame or mapping of columns
+            Every measure's column.
+        outcome : str or array-like
+            Column of ``data``, or values aligned with it: 1 (or True) = churned.
+
+        Returns
+        -------
+        Backtest
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> book = cs.datasets.synthetic_book(2000, seed=1).accounts
+        >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100)),
+        ...                      cs.Measure("tickets_90d", cs.Linear(10, 0))])
+        >>> model = card.calibrate(book, "churned")
+        >>> result = model.backtest(book, "churned")
+        >>> round(result.auc, 3), round(result.brier, 4)
+        (0.726, 0.1766)
+        """
         scores = self.score(data)
         values = _outcome(data, outcome, len(scores))
         brier_score = _core.brier(scores["churn_probability"].to_numpy(), values)

@@ -1108,12 +1108,41 @@ class CadencePolicy(Model):
         tenure: str | None = "tenure_days",
         renewal: str | None = "renewal_days",
     ) -> pd.DataFrame:
-        """Interval per account, aligned with ``accounts``: ``segment``, ``interval_days``,
-        ``touches_per_month``, ``channel`` (``"csm"`` or ``"digital"``: segments whose CSM ratio is
-        None, from ``csm_ratios`` or the segment model) and ``reason`` (the factors applied).
+        """Days between touches for every account.
 
-        ``tenure`` and ``renewal`` name the columns of days since start and days to renewal
-        (None: not used; NaN: unknown, the factor is not applied)."""
+        Parameters
+        ----------
+        accounts : pandas.DataFrame
+            The accounts, with the ``tenure`` and ``renewal`` columns.
+        segment : segment model, column name or labels
+            Each account's segment: a model (it assigns them), a column of ``accounts``, or
+            labels aligned with ``accounts``. Every segment needs a ``base_days`` entry.
+        health : column name or labels, optional
+            Each account's health band (missing: no health factor).
+        csm_ratios : mapping or segment model, optional
+            Accounts per CSM by segment: segments whose ratio is None are served digitally.
+            Default: the segment model's ratios, if ``segment`` is a model.
+        tenure, renewal : str or None
+            Columns of days since start and days to renewal (None: not used; NaN: unknown, the
+            factor is not applied).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Aligned with ``accounts``: ``segment``, ``interval_days``, ``touches_per_month``,
+            ``channel`` (``"csm"`` or ``"digital"``) and ``reason`` (the factors applied).
+
+        Examples
+        --------
+        >>> import pandas as pd, cssegment as cs
+        >>> policy = cs.CadencePolicy({"Tech touch": 90, "Low touch": 60, "High touch": 30})
+        >>> accounts = pd.DataFrame({"arr": [5e3, 80e3], "tenure_days": [400, 400],
+        ...                          "renewal_days": [300, 300]})
+        >>> policy.schedule(accounts, cs.TierModel.touch(), tenure=None)[["interval_days", "channel"]]
+           interval_days channel
+        0           90.0     csm
+        1           30.0     csm
+        """
         segments = list(self._model.base_days)
         names = [name for name, _ in segments]
         if isinstance(segment, _SegmentModel):
@@ -1157,10 +1186,37 @@ class CadencePolicy(Model):
         owners: OwnerAssignment | Labels,
         minutes_per_touch: float | Mapping[str, float] = 45.0,
     ) -> pd.DataFrame:
-        """Hours of CSM contact per owner per month: touches per month x minutes per touch (one
-        number, or one per segment). Digital touches cost no CSM time and are listed under
-        ``"(digital)"``; CSM-channel accounts without an owner under ``"(no owner)"``. With an
-        ``OwnerAssignment``, pools also get ``hours_per_csm``."""
+        """Hours of CSM contact per owner per month: touches per month x minutes per touch.
+
+        Parameters
+        ----------
+        schedule : pandas.DataFrame
+            The output of :meth:`schedule`.
+        owners : OwnerAssignment or labels
+            Each account's owner, aligned with ``schedule``.
+        minutes_per_touch : float or mapping of segment to float
+            Minutes of CSM time per touch: one number, or one per segment.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by ``owner``, busiest first: ``accounts``, ``touches_per_month`` and
+            ``hours_per_month`` (and ``hours_per_csm`` for pools, with an ``OwnerAssignment``).
+            Digital touches cost no CSM time and are listed under ``"(digital)"``; CSM-channel
+            accounts without an owner under ``"(no owner)"``.
+
+        Examples
+        --------
+        >>> import pandas as pd, cssegment as cs
+        >>> policy = cs.CadencePolicy({"High touch": 30}, min_days=1)
+        >>> accounts = pd.DataFrame({"tenure_days": [400] * 3, "renewal_days": [300] * 3})
+        >>> plan = policy.schedule(accounts, ["High touch"] * 3)
+        >>> policy.workload(plan, ["Ana", "Ana", "Bo"], minutes_per_touch=60).round(2)
+               accounts  touches_per_month  hours_per_month
+        owner
+        Ana           2               2.03             2.03
+        Bo            1               1.01             1.01
+        """
         assignment = owners if isinstance(owners, OwnerAssignment) else None
         labels = assignment.owners if assignment is not None else owners
         _frame.check_length("owners", labels, "schedule", len(schedule))
