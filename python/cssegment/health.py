@@ -994,16 +994,45 @@ class ScorecardSet(Model):
 
     @property
     def scorecards(self) -> dict[str, Scorecard]:
-        """Segment -> its scorecard (copies: fit the set, not these)."""
+        """Segment -> its scorecard (copies: fit the set, not these).
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> usage = cs.Scorecard([cs.Measure("logins", cs.Percentile())])
+        >>> cards = cs.ScorecardSet({"Enterprise": usage}, default=usage)
+        >>> list(cards.scorecards)
+        ['Enterprise']
+        """
         return {name: Scorecard._wrap(card) for name, card in self._model.scorecards}
 
     @property
     def default(self) -> Scorecard | None:
+        """The scorecard of accounts of every other segment (None: they are an error).
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> usage = cs.Scorecard([cs.Measure("logins", cs.Percentile())])
+        >>> cards = cs.ScorecardSet({"Enterprise": usage}, default=usage)
+        >>> cards.default == usage
+        True
+        """
         default = self._model.default
         return None if default is None else Scorecard._wrap(default)
 
     @property
     def by(self) -> str:
+        """The column holding each account's segment.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> usage = cs.Scorecard([cs.Measure("logins", cs.Percentile())])
+        >>> cards = cs.ScorecardSet({"Enterprise": usage}, default=usage)
+        >>> cards.by
+        'segment'
+        """
         return str(self._model.by)
 
     def get_params(self) -> dict[str, Any]:
@@ -1021,13 +1050,59 @@ class ScorecardSet(Model):
 
     def fit(self, data: pd.DataFrame | Mapping[str, Any]) -> ScorecardSet:
         """Fit each scorecard on its segment's rows; the default on the remaining rows (all rows
-        when no row is left)."""
+        when no row is left).
+
+        Parameters
+        ----------
+        data : pandas.DataFrame or mapping of columns
+            The ``by`` column and the columns the scorecards read.
+
+        Returns
+        -------
+        ScorecardSet
+            The set itself, fitted.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> usage = cs.Scorecard([cs.Measure("logins", cs.Percentile())])
+        >>> cards = cs.ScorecardSet({"Enterprise": usage}, default=usage)
+        >>> data = {"segment": ["Enterprise", "Enterprise", "SMB", "SMB"], "logins": [10, 30, 1, 3]}
+        >>> cards.fit(data).score(data)["score"].tolist()
+        [25.0, 75.0, 25.0, 75.0]
+        """
         columns, rows = self._columns(data)
         self._model.fit(columns, rows)
         return self
 
     def score(self, data: pd.DataFrame | Mapping[str, Any], previous: _frame.ArrayLike | None = None) -> pd.DataFrame:
-        """Score each account with its segment's scorecard (see :meth:`Scorecard.score`)."""
+        """Score each account with its segment's scorecard.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame or mapping of columns
+            The ``by`` column and the columns the scorecards read.
+        previous : array-like of float, optional
+            Earlier scores in the same row order as ``data`` (NaN: none).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The columns of :meth:`Scorecard.score` plus ``scorecard`` (which one scored the row).
+
+        Raises
+        ------
+        InvalidInputError
+            If an account's segment has no scorecard and there is no default.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> cards = cs.ScorecardSet({"Enterprise": cs.Scorecard([cs.Measure("logins", cs.Linear(0, 20))])})
+        >>> cards.score({"segment": ["Enterprise"], "logins": [15]})[["score", "scorecard"]]
+           score   scorecard
+        0   75.0  Enterprise
+        """
         columns, rows = self._columns(data)
         earlier = None if previous is None else _frame.numeric(previous, "previous")
         result = self._model.score(columns, rows, earlier)

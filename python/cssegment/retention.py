@@ -4,14 +4,22 @@ Customers of a cohort churn at the end of each period with their own probability
 across customers as a Beta(alpha, beta) distribution. Retention therefore rises with tenure, and
 lifetime value is higher than the constant-churn formula says: ignoring heterogeneity undervalues
 the customers who stay.
+
+Examples
+--------
+>>> import cssegment as cs
+>>> model = cs.ShiftedBetaGeometric(alpha=1.0, beta=3.0)
+>>> model.retention_rate([1, 2, 3]).round(3).tolist()
+[0.75, 0.8, 0.833]
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, overload
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from . import _core, _frame
@@ -20,14 +28,19 @@ from ._model import Model
 
 __all__ = ["ShiftedBetaGeometric"]
 
-Periods = float | int | np.ndarray | pd.Series | Sequence[float]
+Floats = npt.NDArray[np.float64]
+Vector = npt.NDArray[np.integer[Any] | np.floating[Any]] | Sequence[float]
+Periods = float | pd.Series | Vector
+_Vectorized = Callable[..., float | Floats]  # a py::vectorize'd core function
 
 
 @overload
-def _apply(values: float | int, fn: Any, *args: Any) -> float: ...
+def _apply(values: float, fn: _Vectorized, *args: float) -> float: ...
 @overload
-def _apply(values: np.ndarray | pd.Series | Sequence[float], fn: Any, *args: Any) -> np.ndarray | pd.Series: ...
-def _apply(values: Periods, fn: Any, *args: Any) -> float | np.ndarray | pd.Series:
+def _apply(values: pd.Series, fn: _Vectorized, *args: float) -> pd.Series: ...
+@overload
+def _apply(values: Vector, fn: _Vectorized, *args: float) -> Floats: ...
+def _apply(values: Periods, fn: _Vectorized, *args: float) -> float | Floats | pd.Series:
     """fn over scalars (a float back), arrays (an array) or Series (a Series with the same index)."""
     if isinstance(values, pd.Series):
         return pd.Series(np.asarray(fn(_frame.numeric(values, "t"), *args)), index=values.index, name=values.name)
@@ -74,8 +87,31 @@ class ShiftedBetaGeometric(Model):
         return {"alpha": self._model.alpha if fitted else None, "beta": self._model.beta if fitted else None}
 
     def fit(self, alive: np.ndarray | pd.Series | Sequence[float]) -> ShiftedBetaGeometric:
-        """Maximum-likelihood alpha and beta from one cohort's survivor counts (non-increasing,
-        starting above 0, at least two of them)."""
+        """Maximum-likelihood alpha and beta from one cohort's survivor counts.
+
+        Parameters
+        ----------
+        alive : array-like of float
+            Customers still active at the start of periods 0, 1, ...: non-increasing, starting
+            above 0, at least two of them.
+
+        Returns
+        -------
+        ShiftedBetaGeometric
+            The model itself, fitted.
+
+        Raises
+        ------
+        InvalidInputError
+            If the counts increase, are negative, or are fewer than two.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> model = cs.ShiftedBetaGeometric().fit([1000, 631, 468, 382, 326, 289, 262, 241])
+        >>> model.n_periods_, round(model.log_likelihood_, 2)
+        (7, -1680.27)
+        """
         self._model = _core.ShiftedBetaGeometric.fit(_frame.numeric(alive, "alive"))
         return self
 
@@ -121,36 +157,167 @@ class ShiftedBetaGeometric(Model):
 
     @property
     def alpha_(self) -> float:
+        """alpha of the Beta distribution of churn probabilities (fitted or given).
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> model = cs.ShiftedBetaGeometric().fit([1000, 631, 468, 382, 326, 289, 262, 241])
+        >>> round(model.alpha_, 3)
+        0.704
+        """
         return float(self._model.alpha)
 
     @property
     def beta_(self) -> float:
+        """beta of the Beta distribution of churn probabilities (fitted or given).
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> model = cs.ShiftedBetaGeometric().fit([1000, 631, 468, 382, 326, 289, 262, 241])
+        >>> round(model.beta_, 3)
+        1.182
+        """
         return float(self._model.beta)
 
     @property
     def log_likelihood_(self) -> float:
+        """Log-likelihood of the fitted parameters (NaN for given parameters).
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> model = cs.ShiftedBetaGeometric().fit([1000, 631, 468, 382, 326, 289, 262, 241])
+        >>> round(model.log_likelihood_, 2)
+        -1680.27
+        """
         return float(self._fitted().log_likelihood)
 
     @property
     def n_periods_(self) -> int:
+        """Periods observed in the fitted survivor counts (their number minus one).
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> model = cs.ShiftedBetaGeometric().fit([1000, 631, 468, 382, 326, 289, 262, 241])
+        >>> model.n_periods_
+        7
+        """
         return int(self._fitted().periods)
 
-    def survival(self, t: Periods) -> Any:
-        """S(t): the share of the cohort still active at the start of period t (t = 0, 1, ...)."""
+    @overload
+    def survival(self, t: float) -> float: ...
+    @overload
+    def survival(self, t: pd.Series) -> pd.Series: ...
+    @overload
+    def survival(self, t: Vector) -> Floats: ...
+    def survival(self, t: Periods) -> float | Floats | pd.Series:
+        """S(t): the share of the cohort still active at the start of period t (t = 0, 1, ...).
+
+        Parameters
+        ----------
+        t : float, array-like or pandas.Series
+            Periods.
+
+        Returns
+        -------
+        float, numpy.ndarray or pandas.Series
+            Shaped like ``t`` (a Series keeps its index).
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> model = cs.ShiftedBetaGeometric().fit([1000, 631, 468, 382, 326, 289, 262, 241])
+        >>> model.survival([0, 1, 2]).round(3).tolist()
+        [1.0, 0.627, 0.474]
+        """
         return _apply(t, self._model.survival)
 
-    def retention_rate(self, t: Periods) -> Any:
+    @overload
+    def retention_rate(self, t: float) -> float: ...
+    @overload
+    def retention_rate(self, t: pd.Series) -> pd.Series: ...
+    @overload
+    def retention_rate(self, t: Vector) -> Floats: ...
+    def retention_rate(self, t: Periods) -> float | Floats | pd.Series:
         """r(t) = (beta + t - 1) / (alpha + beta + t - 1): the share of those active in period t
-        who renew into period t + 1 (t = 1, 2, ...)."""
+        who renew into period t + 1 (t = 1, 2, ...).
+
+        Parameters
+        ----------
+        t : float, array-like or pandas.Series
+            Periods.
+
+        Returns
+        -------
+        float, numpy.ndarray or pandas.Series
+            Shaped like ``t``.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> cs.ShiftedBetaGeometric(alpha=1.0, beta=3.0).retention_rate(1)
+        0.75
+        """
         return _apply(t, self._model.retention_rate)
 
-    def churn_probability(self, t: Periods) -> Any:
-        """P(T = t): the probability that a new customer churns at the end of period t."""
+    @overload
+    def churn_probability(self, t: float) -> float: ...
+    @overload
+    def churn_probability(self, t: pd.Series) -> pd.Series: ...
+    @overload
+    def churn_probability(self, t: Vector) -> Floats: ...
+    def churn_probability(self, t: Periods) -> float | Floats | pd.Series:
+        """P(T = t): the probability that a new customer churns at the end of period t.
+
+        Parameters
+        ----------
+        t : float, array-like or pandas.Series
+            Periods (1, 2, ...).
+
+        Returns
+        -------
+        float, numpy.ndarray or pandas.Series
+            Shaped like ``t``.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> cs.ShiftedBetaGeometric(alpha=1.0, beta=3.0).churn_probability([1, 2]).tolist()
+        [0.25, 0.15]
+        """
         return _apply(t, self._model.churn_probability)
 
     def project(self, periods: int, cohort_size: float = 1.0) -> pd.DataFrame:
-        """Projection for periods 0..``periods``: ``survival``, ``alive`` (cohort_size x
-        survival), ``retention_rate`` and ``churn_probability`` (NaN at period 0)."""
+        """Projection of a cohort for periods 0..``periods``.
+
+        Parameters
+        ----------
+        periods : int
+            Last period projected (>= 0).
+        cohort_size : float
+            Customers at period 0.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by ``period``: ``survival``, ``alive`` (cohort_size x survival),
+            ``retention_rate`` and ``churn_probability`` (NaN at period 0).
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> model = cs.ShiftedBetaGeometric().fit([1000, 631, 468, 382, 326, 289, 262, 241])
+        >>> model.project(3, cohort_size=1000).round(3)
+                survival    alive  retention_rate  churn_probability
+        period
+        0          1.000  1000.000             NaN                NaN
+        1          0.627   626.706           0.627              0.373
+        2          0.474   473.819           0.756              0.153
+        3          0.388   387.974           0.819              0.086
+        """
         if isinstance(periods, bool) or not isinstance(periods, (int, np.integer)) or periods < 0:
             raise InvalidInputError(f"periods: must be a whole number >= 0, got {periods!r}")
         survival = np.asarray(self._model.survival_curve(int(periods)))
@@ -166,17 +333,92 @@ class ShiftedBetaGeometric(Model):
             index=pd.RangeIndex(periods + 1, name="period"),
         )
 
-    def del_(self, discount_rate: Periods) -> Any:
+    @overload
+    def del_(self, discount_rate: float) -> float: ...
+    @overload
+    def del_(self, discount_rate: pd.Series) -> pd.Series: ...
+    @overload
+    def del_(self, discount_rate: Vector) -> Floats: ...
+    def del_(self, discount_rate: Periods) -> float | Floats | pd.Series:
         """Discounted expected lifetime of a new customer, in periods:
         DEL(d) = sum_t S(t) / (1 + d)^t = 2F1(1, beta; alpha + beta; 1 / (1 + d)). Infinite for
-        d < 0, and for d = 0 when alpha <= 1."""
+        d < 0, and for d = 0 when alpha <= 1.
+
+        Parameters
+        ----------
+        discount_rate : float, array-like or pandas.Series
+            Discount rate per period.
+
+        Returns
+        -------
+        float, numpy.ndarray or pandas.Series
+            Shaped like ``discount_rate``.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> cs.ShiftedBetaGeometric(alpha=2.0, beta=1.0).del_(0.0)  # (alpha + beta - 1) / (alpha - 1)
+        2.0
+        """
         return _apply(discount_rate, self._model.discounted_expected_lifetime)
 
-    def derl(self, discount_rate: Periods, renewals: int = 0) -> Any:
+    @overload
+    def derl(self, discount_rate: float, renewals: int = ...) -> float: ...
+    @overload
+    def derl(self, discount_rate: pd.Series, renewals: int = ...) -> pd.Series: ...
+    @overload
+    def derl(self, discount_rate: Vector, renewals: int = ...) -> Floats: ...
+    def derl(self, discount_rate: Periods, renewals: int = 0) -> float | Floats | pd.Series:
         """Discounted expected residual lifetime of a customer who has made ``renewals``
-        renewals: (beta + n) / (alpha + beta + n) 2F1(1, beta + n + 1; alpha + beta + n + 1; 1 / (1 + d))."""
+        renewals: (beta + n) / (alpha + beta + n) 2F1(1, beta + n + 1; alpha + beta + n + 1; 1 / (1 + d)).
+
+        Parameters
+        ----------
+        discount_rate : float, array-like or pandas.Series
+            Discount rate per period.
+        renewals : int
+            Renewals the customer has made (n).
+
+        Returns
+        -------
+        float, numpy.ndarray or pandas.Series
+            Shaped like ``discount_rate``.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> model = cs.ShiftedBetaGeometric().fit([1000, 631, 468, 382, 326, 289, 262, 241])
+        >>> round(model.derl(0.10, renewals=3), 2)  # loyal customers are worth more
+        5.44
+        """
         return _apply(discount_rate, self._model.discounted_expected_residual_lifetime, float(renewals))
 
-    def clv(self, margin_per_period: float, discount_rate: Periods) -> Any:
-        """Expected lifetime value of a new customer: margin_per_period x DEL(discount_rate)."""
+    @overload
+    def clv(self, margin_per_period: float, discount_rate: float) -> float: ...
+    @overload
+    def clv(self, margin_per_period: float, discount_rate: pd.Series) -> pd.Series: ...
+    @overload
+    def clv(self, margin_per_period: float, discount_rate: Vector) -> Floats: ...
+    def clv(self, margin_per_period: float, discount_rate: Periods) -> float | Floats | pd.Series:
+        """Expected lifetime value of a new customer: margin_per_period x DEL(discount_rate).
+
+        Parameters
+        ----------
+        margin_per_period : float
+            Margin a customer brings per period.
+        discount_rate : float, array-like or pandas.Series
+            Discount rate per period.
+
+        Returns
+        -------
+        float, numpy.ndarray or pandas.Series
+            Shaped like ``discount_rate``.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> model = cs.ShiftedBetaGeometric().fit([1000, 631, 468, 382, 326, 289, 262, 241])
+        >>> round(model.clv(100.0, 0.10), 2)
+        369.49
+        """
         return _apply(discount_rate, lambda d: self._model.lifetime_value(float(margin_per_period), d))
