@@ -4,13 +4,21 @@ CLTV / CRC / CAC and NPS with its uncertainty.
 Definitions follow DESIGN.md section 4 exactly. Sums are kept in exact fixed point (multiples of
 2^-40) and rounded to float64 once, so results do not depend on the thread count or on how the
 accounts were split (see :mod:`cssegment.dask`).
+
+Examples
+--------
+>>> import cssegment as cs
+>>> book = cs.datasets.synthetic_book(1000, seed=3)
+>>> nrr = cs.RevenueLedger(book.revenue).retention(horizon=12)["nrr"]
+>>> bool(nrr.between(0.5, 1.5).all())
+True
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Any, Literal, cast, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -294,24 +302,69 @@ class RevenueLedger:
 
     @property
     def accounts(self) -> pd.Index:
-        """The account ids, one per row of :attr:`revenue`."""
+        """The account ids, one per row of :attr:`revenue`.
+
+        Examples
+        --------
+        >>> import pandas as pd, cssegment as cs
+        >>> rows = pd.DataFrame({"account_id": ["a", "a", "b"], "mrr": [100.0, 120.0, 50.0],
+        ...                      "month": pd.PeriodIndex(["2026-01", "2026-03", "2026-02"], freq="M")})
+        >>> ledger = cs.RevenueLedger(rows)
+        >>> ledger.accounts.tolist()
+        ['a', 'b']
+        """
         keys = self._ledger.account_keys
         ids = pd.Index(keys) if self._account_ids is None else self._account_ids[keys]
         return ids.rename(self._names[0])
 
     @property
     def periods(self) -> pd.Index:
-        """Every period from the first to the last, gaps included."""
+        """Every period from the first to the last, gaps included.
+
+        Examples
+        --------
+        >>> import pandas as pd, cssegment as cs
+        >>> rows = pd.DataFrame({"account_id": ["a", "a", "b"], "mrr": [100.0, 120.0, 50.0],
+        ...                      "month": pd.PeriodIndex(["2026-01", "2026-03", "2026-02"], freq="M")})
+        >>> ledger = cs.RevenueLedger(rows)
+        >>> [str(period) for period in ledger.periods]
+        ['2026-01', '2026-02', '2026-03']
+        """
         return self._kind.labels(self._ledger.first_period + np.arange(self._ledger.periods, dtype=np.int64))
 
     @property
     def revenue(self) -> pd.DataFrame:
-        """The account x period matrix R(a, p) (a read-only view, not a copy)."""
+        """The account x period matrix R(a, p) (a read-only view, not a copy).
+
+        Examples
+        --------
+        >>> import pandas as pd, cssegment as cs
+        >>> rows = pd.DataFrame({"account_id": ["a", "a", "b"], "mrr": [100.0, 120.0, 50.0],
+        ...                      "month": pd.PeriodIndex(["2026-01", "2026-03", "2026-02"], freq="M")})
+        >>> ledger = cs.RevenueLedger(rows)
+        >>> ledger.revenue.to_numpy().tolist()
+        [[100.0, 0.0, 120.0], [0.0, 50.0, 0.0]]
+        """
         return pd.DataFrame(self._ledger.matrix, index=self.accounts, columns=self.periods, copy=False)
 
     def summary(self) -> pd.Series:
         """What was read: ``rows_read``, ``accounts``, ``periods`` and ``duplicate_rows`` (rows summed
-        into an account and period that already had a row). Nothing is dropped silently."""
+        into an account and period that already had a row). Nothing is dropped silently.
+
+        Returns
+        -------
+        pandas.Series
+            int64 counts named ``ledger``.
+
+        Examples
+        --------
+        >>> import pandas as pd, cssegment as cs
+        >>> rows = pd.DataFrame({"account_id": ["a", "a", "b"], "mrr": [100.0, 120.0, 50.0],
+        ...                      "month": pd.PeriodIndex(["2026-01", "2026-03", "2026-02"], freq="M")})
+        >>> ledger = cs.RevenueLedger(rows)
+        >>> ledger.summary().to_dict()
+        {'rows_read': 3, 'accounts': 2, 'periods': 3, 'duplicate_rows': 0}
+        """
         return pd.Series(self._ledger.summary(), dtype=np.int64, name="ledger")
 
     def __repr__(self) -> str:
@@ -673,11 +726,19 @@ def _index(kind: _PeriodKind, first: int, rows: int, categories: list[str] | Non
 # Value metrics
 
 
-def _floats(values: Any, argument: str) -> np.ndarray:
-    return _frame.numeric(values if np.ndim(values) else np.atleast_1d(values), argument)
+Floats = npt.NDArray[np.float64]
+Vector = npt.NDArray[np.integer[Any] | np.floating[Any]] | Sequence[float]
+#: Amounts per period: a number, an array or a Series; broadcast against each other.
+Amounts = float | Vector | pd.Series
 
 
-def _vectorised(result: np.ndarray, template: Mapping[str, Any], name: str) -> Any:
+def _floats(values: Amounts, argument: str) -> Floats:
+    if isinstance(values, (int, float, np.generic)) or np.ndim(values) == 0:
+        return _frame.numeric(np.atleast_1d(values), argument)
+    return _frame.numeric(values, argument)
+
+
+def _vectorised(result: Floats, template: Mapping[str, Amounts], name: str) -> float | Floats | pd.Series:
     """A float for scalar inputs, a Series aligned to the first Series input, else an array."""
     for value in template.values():
         if isinstance(value, pd.Series):
@@ -687,7 +748,7 @@ def _vectorised(result: np.ndarray, template: Mapping[str, Any], name: str) -> A
     return result
 
 
-def _apply(name: str, function: Any, **arguments: Any) -> Any:
+def _apply(name: str, function: Callable[..., Floats], **arguments: Amounts) -> float | Floats | pd.Series:
     """Broadcast the arguments against each other, call the core, shape the result like them."""
     arrays = [_floats(v, k) for k, v in arguments.items()]
     try:
@@ -699,22 +760,79 @@ def _apply(name: str, function: Any, **arguments: Any) -> Any:
     return _vectorised(function(*arrays), arguments, name)
 
 
-def _per_customer(name: str, amount: tuple[str, Any], customers: tuple[str, Any]) -> Any:
-    def divide(spend: np.ndarray, count: np.ndarray) -> np.ndarray:
+def _per_customer(name: str, amount: tuple[str, Amounts], customers: tuple[str, Amounts]) -> float | Floats | pd.Series:
+    def divide(spend: Floats, count: Floats) -> Floats:
         return _core.per_customer(spend, count, amount[0], customers[0])
 
     return _apply(name, divide, **{amount[0]: amount[1], customers[0]: customers[1]})
 
 
+@overload
 def cltv(
-    arpa: Any, churn_rate: Any, cost_to_serve: Any = 0.0, gross_margin: Any = 1.0, discount_rate: Any = 0.0
-) -> Any:
+    arpa: float, churn_rate: float, cost_to_serve: float = ..., gross_margin: float = ..., discount_rate: float = ...
+) -> float: ...
+@overload
+def cltv(
+    arpa: pd.Series,
+    churn_rate: Amounts,
+    cost_to_serve: Amounts = ...,
+    gross_margin: Amounts = ...,
+    discount_rate: Amounts = ...,
+) -> pd.Series: ...
+@overload
+def cltv(
+    arpa: Vector,
+    churn_rate: float | Vector,
+    cost_to_serve: float | Vector = ...,
+    gross_margin: float | Vector = ...,
+    discount_rate: float | Vector = ...,
+) -> Floats: ...
+@overload
+def cltv(
+    arpa: Amounts,
+    churn_rate: Amounts,
+    cost_to_serve: Amounts = ...,
+    gross_margin: Amounts = ...,
+    discount_rate: Amounts = ...,
+) -> float | Floats | pd.Series: ...
+def cltv(
+    arpa: Amounts,
+    churn_rate: Amounts,
+    cost_to_serve: Amounts = 0.0,
+    gross_margin: Amounts = 1.0,
+    discount_rate: Amounts = 0.0,
+) -> float | Floats | pd.Series:
     """Customer lifetime value: (ARPA x gross_margin - cost_to_serve) / churn_rate, or with a
     discount rate d and retention r = 1 - churn_rate: (ARPA x gm - cts) x (1 + d) / (1 + d - r).
 
     All arguments are per period and broadcast against each other (scalars, arrays, Series).
     churn_rate must be in (0, 1], gross_margin in (0, 1], discount_rate >= 0, ARPA and
     cost_to_serve finite and >= 0.
+
+    Parameters
+    ----------
+    arpa : float, array-like or pandas.Series
+        Average revenue per account per period.
+    churn_rate : float, array-like or pandas.Series
+        Share of accounts lost per period.
+    cost_to_serve : float, array-like or pandas.Series
+        Cost of serving an account per period.
+    gross_margin : float, array-like or pandas.Series
+        Share of revenue kept after the cost of goods.
+    discount_rate : float, array-like or pandas.Series
+        Discount rate per period.
+
+    Returns
+    -------
+    float, numpy.ndarray or pandas.Series
+        A float for scalar arguments, a Series aligned with the first Series argument, else an
+        array.
+
+    Raises
+    ------
+    InvalidInputError
+        If a value is out of range (the message names the argument and the row) or the
+        arguments do not broadcast.
 
     Examples
     --------
@@ -735,7 +853,23 @@ def cltv(
     )
 
 
-def crc(retention_spend: Any, customers: Any, denominator: Literal["retained", "start"] = "retained") -> Any:
+@overload
+def crc(retention_spend: float, customers: float, denominator: Literal["retained", "start"] = ...) -> float: ...
+@overload
+def crc(
+    retention_spend: pd.Series, customers: Amounts, denominator: Literal["retained", "start"] = ...
+) -> pd.Series: ...
+@overload
+def crc(
+    retention_spend: Vector, customers: float | Vector, denominator: Literal["retained", "start"] = ...
+) -> Floats: ...
+@overload
+def crc(
+    retention_spend: Amounts, customers: Amounts, denominator: Literal["retained", "start"] = ...
+) -> float | Floats | pd.Series: ...
+def crc(
+    retention_spend: Amounts, customers: Amounts, denominator: Literal["retained", "start"] = "retained"
+) -> float | Floats | pd.Series:
     """Customer retention cost: retention spend / customers.
 
     Parameters
@@ -748,6 +882,12 @@ def crc(retention_spend: Any, customers: Any, denominator: Literal["retained", "
         ``retained`` (the definition in DESIGN.md): `customers` are those retained in the period;
         ``start``: those at the start of the period, which spreads the spend over everyone the
         team had to work on, churned or not. The choice is spelled out because both are in use.
+
+    Returns
+    -------
+    float, numpy.ndarray or pandas.Series
+        A float for scalar arguments, a Series aligned with the first Series argument, else an
+        array.
 
     Examples
     --------
@@ -762,8 +902,29 @@ def crc(retention_spend: Any, customers: Any, denominator: Literal["retained", "
     return _per_customer("crc", ("retention_spend", retention_spend), (f"customers ({denominator})", customers))
 
 
-def cac(acquisition_spend: Any, new_customers: Any) -> Any:
+@overload
+def cac(acquisition_spend: float, new_customers: float) -> float: ...
+@overload
+def cac(acquisition_spend: pd.Series, new_customers: Amounts) -> pd.Series: ...
+@overload
+def cac(acquisition_spend: Vector, new_customers: float | Vector) -> Floats: ...
+@overload
+def cac(acquisition_spend: Amounts, new_customers: Amounts) -> float | Floats | pd.Series: ...
+def cac(acquisition_spend: Amounts, new_customers: Amounts) -> float | Floats | pd.Series:
     """Customer acquisition cost: acquisition spend / new customers (> 0).
+
+    Parameters
+    ----------
+    acquisition_spend : float, array-like or pandas.Series
+        Sales and marketing spend on winning customers in the period (finite, >= 0).
+    new_customers : float, array-like or pandas.Series
+        Customers won in the period (> 0).
+
+    Returns
+    -------
+    float, numpy.ndarray or pandas.Series
+        A float for scalar arguments, a Series aligned with the first Series argument, else an
+        array.
 
     Examples
     --------
@@ -774,8 +935,29 @@ def cac(acquisition_spend: Any, new_customers: Any) -> Any:
     return _per_customer("cac", ("acquisition_spend", acquisition_spend), ("new_customers", new_customers))
 
 
-def cltv_cac_ratio(cltv: Any, cac: Any) -> Any:
+@overload
+def cltv_cac_ratio(cltv: float, cac: float) -> float: ...
+@overload
+def cltv_cac_ratio(cltv: pd.Series, cac: Amounts) -> pd.Series: ...
+@overload
+def cltv_cac_ratio(cltv: Vector, cac: float | Vector) -> Floats: ...
+@overload
+def cltv_cac_ratio(cltv: Amounts, cac: Amounts) -> float | Floats | pd.Series: ...
+def cltv_cac_ratio(cltv: Amounts, cac: Amounts) -> float | Floats | pd.Series:
     """CLTV : CAC, the value a customer brings per unit of acquisition cost (CAC > 0).
+
+    Parameters
+    ----------
+    cltv : float, array-like or pandas.Series
+        Customer lifetime value (see :func:`cltv`).
+    cac : float, array-like or pandas.Series
+        Customer acquisition cost (see :func:`cac`).
+
+    Returns
+    -------
+    float, numpy.ndarray or pandas.Series
+        A float for scalar arguments, a Series aligned with the first Series argument, else an
+        array.
 
     Examples
     --------
@@ -786,8 +968,31 @@ def cltv_cac_ratio(cltv: Any, cac: Any) -> Any:
     return _per_customer("cltv_cac_ratio", ("cltv", cltv), ("cac", cac))
 
 
-def cac_payback(cac: Any, arpa_new: Any, gross_margin: Any = 1.0) -> Any:
+@overload
+def cac_payback(cac: float, arpa_new: float, gross_margin: float = ...) -> float: ...
+@overload
+def cac_payback(cac: pd.Series, arpa_new: Amounts, gross_margin: Amounts = ...) -> pd.Series: ...
+@overload
+def cac_payback(cac: Vector, arpa_new: float | Vector, gross_margin: float | Vector = ...) -> Floats: ...
+@overload
+def cac_payback(cac: Amounts, arpa_new: Amounts, gross_margin: Amounts = ...) -> float | Floats | pd.Series: ...
+def cac_payback(cac: Amounts, arpa_new: Amounts, gross_margin: Amounts = 1.0) -> float | Floats | pd.Series:
     """CAC payback in periods: CAC / (ARPA of new customers x gross_margin).
+
+    Parameters
+    ----------
+    cac : float, array-like or pandas.Series
+        Customer acquisition cost.
+    arpa_new : float, array-like or pandas.Series
+        Revenue per new account per period (> 0).
+    gross_margin : float, array-like or pandas.Series
+        Share of revenue kept after the cost of goods, in (0, 1].
+
+    Returns
+    -------
+    float, numpy.ndarray or pandas.Series
+        A float for scalar arguments, a Series aligned with the first Series argument, else an
+        array.
 
     Examples
     --------
@@ -802,7 +1007,11 @@ def cac_payback(cac: Any, arpa_new: Any, gross_margin: Any = 1.0) -> Any:
 # NPS
 
 
-def nps(scores: Any, by: Any = None) -> pd.Series | pd.DataFrame:
+@overload
+def nps(scores: _frame.ArrayLike, by: None = ...) -> pd.Series: ...
+@overload
+def nps(scores: _frame.ArrayLike, by: _frame.Labels) -> pd.DataFrame: ...
+def nps(scores: _frame.ArrayLike, by: _frame.Labels | None = None) -> pd.Series | pd.DataFrame:
     """Net Promoter Score with its standard error and 95% interval.
 
     Promoters score 9-10, passives 7-8, detractors 0-6; NPS = 100 (promoters - detractors) / n,
@@ -839,9 +1048,20 @@ def nps(scores: Any, by: Any = None) -> pd.Series | pd.DataFrame:
     return table
 
 
-def nps_difference(a: Any, b: Any) -> pd.Series:
+def nps_difference(a: _frame.ArrayLike, b: _frame.ArrayLike) -> pd.Series:
     """Difference of two NPS (a - b) with a z-test: the standard error is the square root of the
     sum of the two variances; two-sided p-value; 95% interval of the difference.
+
+    Parameters
+    ----------
+    a, b : array-like or pandas.Series
+        The scores of the two groups (0-10; NaN: no answer).
+
+    Returns
+    -------
+    pandas.Series
+        ``difference``, ``standard_error``, ``z``, ``p_value``, ``ci_low``, ``ci_high``, and the two
+        scores ``nps_a`` and ``nps_b``.
 
     Examples
     --------
