@@ -2,6 +2,15 @@
 
 Segment a book of accounts (tiers, quadrants, rules), plan coverage, and report transitions,
 with pandas in and pandas out.
+
+Examples
+--------
+>>> import cssegment as cs
+>>> book = cs.datasets.synthetic_book(n_accounts=2000, seed=0)
+>>> tiers = cs.TierModel.touch().assign(book.accounts)
+>>> plan = cs.coverage(tiers, cs.TierModel.touch(), arr=book.accounts["arr"])
+>>> list(plan.index)
+['Tech touch', 'Low touch', 'High touch']
 """
 
 from __future__ import annotations
@@ -43,6 +52,34 @@ from .segment import (
     coverage,
     transitions,
 )
+
+# The errors are defined by the C++ extension; their examples live here, with the Python API.
+InvalidInputError.__doc__ = f"""{InvalidInputError.__doc__}
+
+A ``ValueError``: ``except ValueError`` catches it too.
+
+Examples
+--------
+>>> import cssegment as cs
+>>> try:
+...     cs.TierModel.touch().assign([5_000, -1.0])
+... except cs.InvalidInputError as error:
+...     print(error)
+arr[1] = -1: values must be finite and >= 0
+"""
+NotFittedError.__doc__ = f"""{NotFittedError.__doc__}
+
+A ``ValueError``: ``except ValueError`` catches it too.
+
+Examples
+--------
+>>> import cssegment as cs
+>>> try:
+...     cs.KMeans(2).predict([[1.0, 2.0]])
+... except cs.NotFittedError as error:
+...     print(error)
+KMeans: call fit() before using the model
+"""
 
 __all__ = [
     # errors and version

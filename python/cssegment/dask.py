@@ -10,6 +10,14 @@ in-memory result bit for bit.
 
 Requires the ``dask`` extra (``pip install 'cssegment[dask]'``); import it as
 ``import cssegment.dask``.
+
+Examples
+--------
+>>> import dask.dataframe as dd, cssegment as cs, cssegment.dask
+>>> book = cs.datasets.synthetic_book(500, seed=4)
+>>> rows = dd.from_pandas(book.revenue, npartitions=4)
+>>> cs.dask.movements(rows).equals(cs.RevenueLedger(book.revenue).movements())
+True
 """
 
 from __future__ import annotations
@@ -66,6 +74,22 @@ def movements(
     -------
     pandas.DataFrame
         Equal to the in-memory result on the same rows.
+
+    Raises
+    ------
+    InvalidInputError
+        If a column is missing, the rows are invalid (as in memory), or partitions hold
+        different kinds of periods.
+
+    Examples
+    --------
+    >>> import pandas as pd, dask.dataframe as dd, cssegment as cs, cssegment.dask
+    >>> rows = pd.DataFrame({"account_id": [1, 1, 2, 2, 3], "month": [1, 2, 1, 2, 2],
+    ...                      "mrr": [10.0, 15.0, 5.0, 0.0, 7.0]})
+    >>> cs.dask.movements(dd.from_pandas(rows, npartitions=2))[["start", "new", "expansion", "churn", "end"]]
+            start  new  expansion  churn   end
+    period
+    2        15.0  7.0        5.0    5.0  22.0
     """
     _core.check_reactivation_window(reactivation_window)
     return _compute(ddf, (account, period, amount), by, "movements", reactivation_window)
@@ -82,8 +106,33 @@ def retention(
 ) -> pd.DataFrame:
     """:meth:`cssegment.RevenueLedger.retention` over a Dask DataFrame of long revenue rows.
 
-    Parameters are those of :func:`movements` plus `horizon` and `masks_churn_below` as in
-    memory. Returns a pandas DataFrame equal to the in-memory result on the same rows.
+    Parameters
+    ----------
+    ddf : dask.dataframe.DataFrame
+        Rows of (account, period, amount), as for :class:`cssegment.RevenueLedger`.
+    horizon : int
+        Periods from start to end, as in memory.
+    account, period, amount : str
+        Column names.
+    by : pandas.Series, pandas.DataFrame or str, optional
+        Segments, as in :func:`movements`.
+    masks_churn_below : float
+        As in memory.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Equal to the in-memory result on the same rows.
+
+    Examples
+    --------
+    >>> import pandas as pd, dask.dataframe as dd, cssegment as cs, cssegment.dask
+    >>> rows = pd.DataFrame({"account_id": [1, 1, 2, 2, 3], "month": [1, 2, 1, 2, 2],
+    ...                      "mrr": [10.0, 15.0, 5.0, 0.0, 7.0]})
+    >>> cs.dask.retention(dd.from_pandas(rows, npartitions=2), horizon=1)[["nrr", "grr", "logo_retention"]]
+            nrr       grr  logo_retention
+    period
+    1       1.0  0.666667             0.5
     """
     _core.check_horizon(horizon)
     return _compute(ddf, (account, period, amount), by, "retention", horizon, masks_churn_below)

@@ -95,4 +95,5 @@ def test_public_name_has_a_docstring_with_an_example(name: str, value: Any) -> N
     doc = inspect.getdoc(value)
     assert doc, f"{name} has no docstring"
     assert doc.splitlines()[0].strip(), f"{name}: the docstring starts with a summary line"
-    assert "Examples\n--------\n>>> " in doc, f"{name}: no Examples section"
+    examples = doc.partition("\nExamples\n--------\n")[2]
+    assert ">>> " in examples, f"{name}: no Examples section with an example"
