@@ -222,6 +222,27 @@ class QuadrantModel(_SegmentModel):
     above a threshold is "large". ``names`` are listed in the order (small, small), (large
     client, small contract), (small client, large contract), (large, large).
 
+    Parameters
+    ----------
+    size_field : str
+        Column of client size (e.g. employees); finite and >= 0.
+    size_threshold : float
+        Client size from which a client is large.
+    value_field : str
+        Column of contract value (e.g. ARR); finite and >= 0.
+    value_threshold : float
+        Contract value from which a contract is large.
+    names : sequence of 4 str
+        Quadrant names, in the order above.
+    hysteresis : float
+        With ``previous`` labels, each axis is a two-tier split with TierModel's hysteresis: a
+        quadrant changes only when one of its two values crosses its threshold by more than
+        ``h`` (relative).
+    csm_ratios : sequence of float or None, optional
+        Accounts per CSM for each quadrant, in ``names`` order (None: no CSM).
+    missing : {"raise", "unassigned"}
+        NaN values raise, or get the extra last category ``"Unassigned"``.
+
     Examples
     --------
     >>> import pandas as pd, cssegment as cs
@@ -340,6 +361,17 @@ class RuleModel(_SegmentModel):
     ``arr >= c*(1-h)``, ``arr < c`` becomes ``arr < c*(1+h)``) and no rule ranked before it
     matches with its bounds tightened by ``h``; otherwise the plain first match decides. For a
     tier-shaped rule list this is exactly TierModel's hysteresis.
+
+    Parameters
+    ----------
+    segments : sequence of Segment
+        The rules, tried in order.
+    default : str
+        Segment of accounts no rule matches.
+    hysteresis : float
+        Relative slack of numeric bounds for accounts with ``previous`` labels (see above).
+    default_csm_ratio : float or None
+        Accounts per CSM in the default segment (None: no CSM).
 
     Examples
     --------
@@ -520,6 +552,20 @@ def transitions(before: Labels, after: Labels, weights: _frame.ArrayLike | None 
     Segments rank as the categories of ``before`` (or ``after``) if categorical, else sorted.
     Accounts with no label on a side (new or gone) are counted under ``"(none)"``.
 
+    Parameters
+    ----------
+    before, after : array-like of str
+        Each account's segment at the two dates, aligned (missing: no segment).
+    weights : array-like of float, optional
+        Summed instead of counting accounts (e.g. ARR).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``from``, columns ``to`` (every segment and ``"(none)"``), then
+        ``upgraded``, ``downgraded``, ``unchanged`` and ``total``; int64 counts, or float sums
+        of ``weights``.
+
     Examples
     --------
     >>> import cssegment as cs
@@ -564,8 +610,23 @@ def coverage(
     """Coverage plan per segment: accounts, ARR, CSM ratio, CSMs needed (fractional FTE),
     resource share, cost to serve per account (``csm_cost / ratio``), total cost and ARR per CSM.
 
-    ``csm_ratios`` is a model (its ratios), a mapping from segment to accounts per CSM, or a list
-    aligned with the categories. A ratio of None means no CSM (digital only).
+    Parameters
+    ----------
+    segments : array-like of str
+        Each account's segment.
+    csm_ratios : segment model, mapping or sequence
+        Accounts per CSM: a model (its ratios), a mapping from segment to ratio, or a list
+        aligned with the categories. A ratio of None means no CSM (digital only).
+    arr : array-like of float, optional
+        Each account's ARR (adds ``arr`` and ``arr_per_csm``).
+    csm_cost : float, optional
+        Fully loaded cost of a CSM (adds ``cost_to_serve_per_account`` and ``total_cost``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``segment``: ``accounts``, ``arr``, ``csm_ratio``, ``csms_needed``,
+        ``resource_share``, ``cost_to_serve_per_account``, ``total_cost``, ``arr_per_csm``.
 
     Examples
     --------
@@ -640,6 +701,21 @@ class KMeans(Model):
     Attributes after ``fit``: ``cluster_centers_`` (in the input's units; log features give
     geometric means), ``inertia_`` (sum of squared distances in the scaled space optimised),
     ``n_iter_``, ``n_features_in_``, ``feature_names_in_`` (when fitted on a DataFrame).
+
+    Parameters
+    ----------
+    n_clusters : int
+        Number of clusters (segments), >= 1.
+    n_init : int
+        Restarts from different seeds; the lowest inertia wins.
+    max_iter : int
+        Lloyd iterations per restart at most.
+    tol : float
+        Stop when no centre moves more than this (in the scaled space).
+    scale : {"standard", "log", None} or a sequence of them
+        Scaling of every feature, or of each feature.
+    seed : int
+        Seed of the k-means++ seeding.
 
     Examples
     --------
@@ -960,13 +1036,41 @@ def assign_owners(
     CSMs get no owner. A segment that needs more CSMs than its roster has raises
     InvalidInputError saying how many are missing.
 
-    ``segment`` is a model (its labels, ratios and pools are used), a column of ``accounts`` or
-    labels; ``csms`` a DataFrame with columns ``csm``, ``segment`` (and optional ``capacity``) or
-    a mapping from segment to CSM names. ``segments`` lists the segments to staff (default: every
-    segment with a CSM ratio, or a CSM on the roster); accounts of the others get no owner.
-    ``previous`` holds each account's earlier owner (a CSM name; names not on the roster, such as
-    CSMs who left, and missing values count as no previous owner). ``kept`` and ``reassigned``
-    count the accounts whose previous owner is on the roster.
+    Parameters
+    ----------
+    accounts : pandas.DataFrame
+        The accounts (with the ``arr`` column).
+    segment : segment model, column name or labels
+        A model (its labels, ratios and pools are used), a column of ``accounts`` or labels.
+    csms : pandas.DataFrame or mapping of str to sequence of str
+        The roster: columns ``csm``, ``segment`` (and optional ``capacity``), or a mapping from
+        segment to CSM names.
+    strategy : {"balance_arr", "balance_count", "round_robin"}
+        How accounts without a kept owner are placed.
+    previous : column name or labels, optional
+        Each account's earlier owner (a CSM name; names not on the roster, such as CSMs who
+        left, and missing values count as no previous owner).
+    segments : sequence of str, optional
+        The segments to staff (default: every segment with a CSM ratio, or a CSM on the
+        roster); accounts of the others get no owner.
+    csm_ratios : mapping or segment model, optional
+        Accounts per CSM by segment (default: the model's, if ``segment`` is one).
+    pooled : sequence of str, optional
+        Segments served by a pool (default: the model's pooled segments).
+    arr : str or None
+        Column of ARR (None: balance without ARR).
+
+    Returns
+    -------
+    OwnerAssignment
+        Owners, books, and the counts of accounts whose previous owner (on the roster) kept or
+        lost them.
+
+    Raises
+    ------
+    InvalidInputError
+        If a segment needs more CSMs than its roster has (the message says how many are
+        missing), or a CSM serves a segment not staffed.
 
     Examples
     --------
@@ -1046,6 +1150,23 @@ class CadencePolicy(Model):
     band multiplies by its ``health_factors`` entry (any labels; missing health: no factor). The
     interval is then clipped to ``[min_days, max_days]``. Segments without CSMs are served through
     the ``"digital"`` channel.
+
+    Parameters
+    ----------
+    base_days : mapping of str to float
+        Segment -> days between touches.
+    onboarding_days : float
+        Tenure (days) below which an account is onboarding.
+    onboarding_factor : float
+        Interval factor during onboarding.
+    renewal_window_days : float
+        Days before renewal from which the renewal factor applies.
+    renewal_factor : float
+        Interval factor near renewal.
+    health_factors : mapping of str to float, optional
+        Health band -> interval factor (default red 0.5, yellow 1, green 1.5).
+    min_days, max_days : float
+        Bounds of the interval.
 
     Examples
     --------
