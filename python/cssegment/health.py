@@ -169,6 +169,15 @@ class ZScore(_PeerGroupNormalizer):
     (population) standard deviation gives; 50 when sd is 0. ``by`` and ``unseen`` as in
     :class:`Percentile`.
 
+    Parameters
+    ----------
+    by : str, optional
+        Column of peer-group labels.
+    higher_is_better : bool
+        False reverses the scale.
+    unseen : {"population", "raise"}
+        What to do with a peer group not seen in ``fit``.
+
     Examples
     --------
     >>> import cssegment as cs
@@ -184,6 +193,11 @@ class ZScore(_PeerGroupNormalizer):
 @dataclasses.dataclass(frozen=True)
 class Boolean:
     """True (1) scores 100 and False (0) scores 0, or the reverse with ``higher_is_better=False``.
+
+    Parameters
+    ----------
+    higher_is_better : bool
+        False: True scores 0 (e.g. an overdue invoice).
 
     Examples
     --------
@@ -322,6 +336,18 @@ class Backtest:
     churn probabilities (calibrated scorecards only). ``deciles`` (1 = least healthy) and ``bands``
     hold accounts, churned, churn_rate, lift (churn rate / overall churn rate) and the score range.
     Accounts without a score are left out of every figure and counted in ``unscored``.
+
+    Attributes
+    ----------
+    auc : float
+        Probability that a churned account scored lower than a retained one.
+    brier : float or None
+        Mean squared error of the churn probabilities (None for hand-set scores).
+    accounts, churned, unscored : int
+        Scored accounts, those of them that churned, and accounts without a score.
+    deciles, bands : pandas.DataFrame
+        ``accounts``, ``churned``, ``churn_rate``, ``lift``, ``min_score``, ``max_score`` by
+        score decile (1 = least healthy) and by band.
 
     Examples
     --------
@@ -628,6 +654,7 @@ class Scorecard(Model):
         Returns
         -------
         CalibratedScorecard
+            Its coefficients, intercept, probabilities and scores.
 
         Raises
         ------
@@ -890,6 +917,7 @@ class CalibratedScorecard(Model):
         Returns
         -------
         Scorecard
+            The scorecard with weights -coef (0 where a coefficient is positive).
 
         Examples
         --------
@@ -924,6 +952,7 @@ class CalibratedScorecard(Model):
         Returns
         -------
         Backtest
+            With ``brier``, since the score is a probability.
 
         Examples
         --------
@@ -958,6 +987,15 @@ class ScorecardSet(Model):
     measures not in the row's scorecard (so a row's contributions still add up to its score), NaN
     where there is no score. Without a default, an account of another segment (or of none) is an
     error. Scoring runs in the C++ core, parallel across rows.
+
+    Parameters
+    ----------
+    scorecards : mapping of str to Scorecard
+        Segment -> its scorecard.
+    default : Scorecard, optional
+        The scorecard of every other segment.
+    by : str
+        Column of each account's segment.
 
     Examples
     --------
@@ -1120,6 +1158,18 @@ def auc(health: _frame.ArrayLike, churned: _frame.ArrayLike) -> float:
     than one that stayed, ties counting half. Equals ``sklearn.metrics.roc_auc_score(churned,
     -health)``; O(n log n) and exact, never sampled.
 
+    Parameters
+    ----------
+    health : array-like of float
+        Health scores (finite).
+    churned : array-like
+        1 (or True) = churned, 0 = retained.
+
+    Returns
+    -------
+    float
+        0.5 is no better than chance; 1 ranks every churned account below every retained one.
+
     Examples
     --------
     >>> import cssegment as cs
@@ -1131,6 +1181,18 @@ def auc(health: _frame.ArrayLike, churned: _frame.ArrayLike) -> float:
 
 def brier(probability: _frame.ArrayLike, outcome: _frame.ArrayLike) -> float:
     """Brier score: the mean of (p - y)^2 over accounts.
+
+    Parameters
+    ----------
+    probability : array-like of float
+        Predicted churn probabilities, in [0, 1].
+    outcome : array-like
+        1 (or True) = churned, 0 = retained.
+
+    Returns
+    -------
+    float
+        0 is perfect; always predicting 0.5 scores 0.25.
 
     Examples
     --------

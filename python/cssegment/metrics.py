@@ -652,6 +652,15 @@ class RevenueLedger:
         the logo churn rates (logos_churned / logos_start) of the last `window` periods (periods
         with no paying account at their start are skipped). Then :func:`cltv`.
 
+        Parameters
+        ----------
+        window : int
+            Periods whose churn rates are averaged (>= 1).
+        by : pandas.Series or pandas.DataFrame, optional
+            Segments, as in :meth:`movements`.
+        cost_to_serve, gross_margin, discount_rate : float
+            As in :func:`cltv`.
+
         Returns
         -------
         pandas.DataFrame
@@ -1021,6 +1030,7 @@ def nps(scores: _frame.ArrayLike, by: _frame.Labels | None = None) -> pd.Series 
     Parameters
     ----------
     scores : array-like or pandas.Series
+        Answers 0-10 (NaN: no answer).
     by : array-like of segment labels, optional
         One label per score: the result has one row per segment.
 

@@ -59,6 +59,11 @@ class ShiftedBetaGeometric(Model):
     Fitted attributes: ``alpha_``, ``beta_``, ``log_likelihood_`` (NaN for given parameters),
     ``n_periods_`` (periods observed).
 
+    Parameters
+    ----------
+    alpha, beta : float, optional
+        Known parameters of the Beta distribution of churn probabilities (both > 0), or neither.
+
     Examples
     --------
     >>> import cssegment as cs
@@ -121,12 +126,21 @@ class ShiftedBetaGeometric(Model):
     ) -> pd.DataFrame:
         """Fit many cohorts at once, in parallel: one row of survivor counts per cohort.
 
-        ``alive`` is a DataFrame (rows = cohorts, columns = ages 0, 1, ...; e.g.
-        ``RevenueLedger.survivors()``), a 2-D array, or a list of 1-D arrays of any lengths. NaN
-        marks the unobserved end of a cohort (ragged cohorts). Returns ``alpha``, ``beta``,
-        ``log_likelihood`` and ``periods`` (periods observed) per row, indexed like the input's
-        rows; cohorts with fewer than ``min_periods`` observed periods are not fitted (NaN
-        parameters) and are kept in the result.
+        Parameters
+        ----------
+        alive : pandas.DataFrame, 2-D array or sequence of 1-D arrays
+            Survivor counts: rows = cohorts, columns = ages 0, 1, ... (e.g.
+            ``RevenueLedger.survivors()``), or a list of arrays of any lengths. NaN marks the
+            unobserved end of a cohort (ragged cohorts).
+        min_periods : int
+            Cohorts with fewer observed periods are not fitted (NaN parameters) and are kept in
+            the result.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``alpha``, ``beta``, ``log_likelihood`` and ``periods`` (periods observed) per row,
+            indexed like the input's rows.
 
         Examples
         --------
@@ -157,7 +171,7 @@ class ShiftedBetaGeometric(Model):
 
     @property
     def alpha_(self) -> float:
-        """alpha of the Beta distribution of churn probabilities (fitted or given).
+        """The alpha parameter of the Beta distribution of churn probabilities (fitted or given).
 
         Examples
         --------
@@ -170,7 +184,7 @@ class ShiftedBetaGeometric(Model):
 
     @property
     def beta_(self) -> float:
-        """beta of the Beta distribution of churn probabilities (fitted or given).
+        """The beta parameter of the Beta distribution of churn probabilities (fitted or given).
 
         Examples
         --------
@@ -242,7 +256,7 @@ class ShiftedBetaGeometric(Model):
     @overload
     def retention_rate(self, t: Vector) -> Floats: ...
     def retention_rate(self, t: Periods) -> float | Floats | pd.Series:
-        """r(t) = (beta + t - 1) / (alpha + beta + t - 1): the share of those active in period t
+        """Retention rate r(t) = (beta + t - 1) / (alpha + beta + t - 1): the share of those active in period t
         who renew into period t + 1 (t = 1, 2, ...).
 
         Parameters
