@@ -20,6 +20,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
+from numpydoc.docscrape import NumpyDocString
 
 matplotlib.use("Agg")  # before cssegment.plot imports pyplot: no window, no display needed
 
@@ -72,7 +73,7 @@ def _members(cls: type) -> Iterator[tuple[str, Any]]:
             continue
         raw = inspect.getattr_static(cls, member)
         if isinstance(raw, property):
-            yield member, raw.fget
+            yield member, raw
         elif isinstance(raw, (classmethod, staticmethod)):
             yield member, raw.__func__
         elif inspect.isfunction(raw):
@@ -97,3 +98,29 @@ def test_public_name_has_a_docstring_with_an_example(name: str, value: Any) -> N
     assert doc.splitlines()[0].strip(), f"{name}: the docstring starts with a summary line"
     examples = doc.partition("\nExamples\n--------\n")[2]
     assert ">>> " in examples, f"{name}: no Examples section with an example"
+
+
+def _documented(doc: str, *sections: str) -> set[str]:
+    parsed = NumpyDocString(doc)
+    names = (name for section in sections for item in parsed[section] for name in item.name.split(","))
+    return {name.strip().lstrip("*") for name in names}
+
+
+_CALLABLES = [
+    (name, value)
+    for name, value in PUBLIC
+    if inspect.isfunction(value) or (inspect.isclass(value) and not issubclass(value, BaseException))
+]
+
+
+@pytest.mark.parametrize(("name", "value"), _CALLABLES, ids=[name for name, _ in _CALLABLES])
+def test_parameters_and_returns_are_documented(name: str, value: Any) -> None:
+    doc = inspect.getdoc(value)
+    assert doc
+    parameters = [p for p in inspect.signature(value).parameters if p not in ("self", "cls")]
+    # Result classes (dataclasses users read, not build) list their fields as Attributes.
+    sections = ("Parameters", "Attributes") if inspect.isclass(value) else ("Parameters",)
+    undocumented = set(parameters) - _documented(doc, *sections)
+    assert not undocumented, f"{name}: parameters {sorted(undocumented)} are not documented"
+    if inspect.isfunction(value) and inspect.signature(value).return_annotation not in ("None", None):
+        assert NumpyDocString(doc)["Returns"], f"{name}: no Returns section"
