@@ -1,6 +1,6 @@
 """Type stubs of the C++ extension module cssegment._core (bindings in src/python/)."""
 
-from typing import Any, overload
+from typing import Any, TypedDict, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -119,9 +119,16 @@ class RuleModel:
     def from_json(text: str) -> RuleModel: ...
     def __eq__(self, other: object) -> bool: ...
 
+class _TransitionTotals(TypedDict):
+    upgrades: float
+    downgrades: float
+    unchanged: float
+    entered: float
+    exited: float
+
 def transitions(
     before: _Codes, after: _Codes, categories: int, weights: _Floats | None = None
-) -> tuple[npt.NDArray[np.float64], dict[str, float]]: ...
+) -> tuple[npt.NDArray[np.float64], _TransitionTotals]: ...
 def coverage(
     segments: _Codes, csm_ratios: _Ratios, arr: _Floats | None = None, csm_cost: float | None = None
 ) -> dict[str, npt.NDArray[np.float64]]: ...
@@ -161,6 +168,12 @@ class KMeans:
     def from_json(text: str) -> KMeans: ...
     def __eq__(self, other: object) -> bool: ...
 
+class _OwnerResult(TypedDict):
+    owners: _Codes  # index into the owners of `books`, -1: no owner
+    books: list[tuple[str, int, int, int, float, float]]  # owner, segment, csms, accounts, arr, capacity
+    kept: int
+    reassigned: int
+
 def assign_owners(
     segments: _Codes,
     arr: _Floats | None,
@@ -168,7 +181,7 @@ def assign_owners(
     csms: list[tuple[str, int, float | None]],
     strategy: str,
     previous: _Codes | None = None,
-) -> dict[str, Any]: ...
+) -> _OwnerResult: ...
 
 _DaysTable = list[tuple[str, float]]
 
@@ -214,7 +227,32 @@ class CadencePolicy:
     def from_json(text: str) -> CadencePolicy: ...
     def __eq__(self, other: object) -> bool: ...
 
-def synthetic_book(n_accounts: int, n_months: int, seed: int) -> dict[str, Any]: ...
+_Int32s = npt.NDArray[np.int32]
+
+class _BookColumns(TypedDict):
+    account_id: npt.NDArray[np.int64]
+    arr: _Floats
+    employees: _Floats
+    company_revenue: _Floats
+    potential: _Floats
+    industry: _Int32s
+    industry_names: list[str]
+    region: _Int32s
+    region_names: list[str]
+    start_month: _Int32s
+    tenure_days: _Int32s
+    renewal_days: _Int32s
+    nps: _Floats
+    logins_per_user: _Floats
+    seats_used_pct: _Floats
+    tickets_90d: _Int32s
+    exec_sponsor: npt.NDArray[np.uint8]
+    churned: npt.NDArray[np.uint8]
+    revenue_account_id: npt.NDArray[np.int64]
+    revenue_month: _Int32s
+    revenue_mrr: _Floats
+
+def synthetic_book(n_accounts: int, n_months: int, seed: int) -> _BookColumns: ...
 
 synthetic_book_limits: dict[str, tuple[int, int]]
 
@@ -251,6 +289,18 @@ class PartialSums:
     def from_json(text: str) -> PartialSums: ...
     def __eq__(self, other: object) -> bool: ...
 
+class _LedgerSummary(TypedDict):
+    rows_read: int
+    accounts: int
+    periods: int
+    duplicate_rows: int
+
+class _CohortSums(TypedDict):
+    revenue: npt.NDArray[np.float64]  # blocks x segments x ages
+    paying: npt.NDArray[np.float64]
+    surviving: npt.NDArray[np.float64]
+    observed_ages: npt.NDArray[np.int64]  # blocks x segments
+
 class RevenueLedger:
     @staticmethod
     def from_rows(
@@ -272,12 +322,12 @@ class RevenueLedger:
     def account_keys(self) -> _Ints: ...
     @property
     def matrix(self) -> npt.NDArray[np.float64]: ...
-    def summary(self) -> dict[str, int]: ...
+    def summary(self) -> _LedgerSummary: ...
     def movement_partials(self, segments: AccountSegments | None, reactivation_window: int | None) -> PartialSums: ...
     def retention_partials(self, segments: AccountSegments | None, horizon: int) -> PartialSums: ...
     def cohort_sums(
         self, segments: AccountSegments | None, cohort_length: int, include_first_period: bool
-    ) -> dict[str, npt.NDArray[Any]]: ...
+    ) -> _CohortSums: ...
 
 def movement_table(partials: PartialSums) -> dict[str, _Floats]: ...
 def retention_table(partials: PartialSums, masks_churn_below: float) -> dict[str, npt.NDArray[Any]]: ...
@@ -289,7 +339,18 @@ def cltv(
 def per_customer(amount: _Floats, customers: _Floats, amount_name: str, customers_name: str) -> _Floats: ...
 def cac_payback(cac: _Floats, arpa_new: _Floats, gross_margin: _Floats) -> _Floats: ...
 def nps(scores: _Floats, groups: _Codes | None, group_count: int) -> dict[str, _Floats]: ...
-def nps_difference(a: _Floats, b: _Floats) -> dict[str, float]: ...
+
+class _NpsDifference(TypedDict):
+    difference: float
+    standard_error: float
+    z: float
+    p_value: float
+    ci_low: float
+    ci_high: float
+    nps_a: float
+    nps_b: float
+
+def nps_difference(a: _Floats, b: _Floats) -> _NpsDifference: ...
 
 # --- health ---
 
@@ -327,7 +388,29 @@ class Normalizer:
     def __eq__(self, other: object) -> bool: ...
 
 _Measure = tuple[str, Normalizer, float]
-_ChurnGroups = dict[str, npt.NDArray[np.float64]]
+
+class _Scores(TypedDict):
+    score: _Floats
+    band: npt.NDArray[np.int8]
+    trend: _Floats | None  # None without previous scores
+    contributions: npt.NDArray[np.float64]  # measures x rows
+
+class _SetScores(_Scores):
+    scorecard: _Codes  # index into ScorecardSet.scorecard_names
+
+class _ChurnGroups(TypedDict):
+    accounts: _Floats
+    churned: _Floats
+    min_score: _Floats
+    max_score: _Floats
+
+class _Backtest(TypedDict):
+    auc: float
+    accounts: int
+    churned: int
+    unscored: int
+    deciles: _ChurnGroups
+    bands: _ChurnGroups
 
 class Scorecard:
     def __init__(
@@ -355,7 +438,7 @@ class Scorecard:
     def fitted(self) -> bool: ...
     def fit(self, columns: list[_Column], rows: int) -> None: ...
     def transform(self, columns: list[_Column], rows: int) -> npt.NDArray[np.float64]: ...
-    def score(self, columns: list[_Column], rows: int, previous: _Floats | None = None) -> dict[str, Any]: ...
+    def score(self, columns: list[_Column], rows: int, previous: _Floats | None = None) -> _Scores: ...
     def with_weights(self, weights: list[float]) -> Scorecard: ...
     def to_json(self) -> str: ...
     @staticmethod
@@ -377,7 +460,7 @@ class ScorecardSet:
     @property
     def measure_columns(self) -> list[str]: ...
     def fit(self, columns: list[_Column], rows: int) -> None: ...
-    def score(self, columns: list[_Column], rows: int, previous: _Floats | None = None) -> dict[str, Any]: ...
+    def score(self, columns: list[_Column], rows: int, previous: _Floats | None = None) -> _SetScores: ...
     def to_json(self) -> str: ...
     @staticmethod
     def from_json(text: str) -> ScorecardSet: ...
@@ -410,7 +493,7 @@ class CalibratedScorecard:
 def fit_logistic(features: _Floats, outcome: _Floats, l2: float) -> tuple[list[float], float, int]: ...
 def auc(health: _Floats, churned: _Floats) -> float: ...
 def brier(probability: _Floats, outcome: _Floats) -> float: ...
-def backtest(health: _Floats, band: npt.NDArray[np.int8], bands: int, churned: _Floats) -> dict[str, Any]: ...
+def backtest(health: _Floats, band: npt.NDArray[np.int8], bands: int, churned: _Floats) -> _Backtest: ...
 
 # --- retention ---
 

@@ -395,7 +395,7 @@ class Backtest:
         return head + self.bands.to_html() + self.deciles.to_html()
 
 
-def _churn_table(groups: Mapping[str, np.ndarray], index: pd.Index, churn_rate: float) -> pd.DataFrame:
+def _churn_table(groups: _core._ChurnGroups, index: pd.Index, churn_rate: float) -> pd.DataFrame:
     accounts = groups["accounts"].astype(np.int64)
     churned = groups["churned"].astype(np.int64)
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -554,7 +554,7 @@ class RevenueLedger:
         """
         if metric not in ("revenue", "logos"):
             raise InvalidInputError(f"metric: {metric!r} must be 'revenue' or 'logos'")
-        field = "revenue" if metric == "revenue" else "paying"
+        field: Literal["revenue", "paying"] = "revenue" if metric == "revenue" else "paying"
         return self._cohort_table(field, by, cohort_length, include_first_period, normalize)
 
     def survivors(
@@ -610,7 +610,7 @@ class RevenueLedger:
 
     def _cohort_table(
         self,
-        field: str,
+        field: Literal["revenue", "paying", "surviving"],
         by: pd.Series | pd.DataFrame | None,
         cohort_length: int,
         include_first_period: bool,
