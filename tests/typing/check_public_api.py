@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import assert_type
 
+import cssegment as cs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-
-import cssegment as cs
 
 Floats = npt.NDArray[np.float64]
 arpa = pd.Series([1000.0, 500.0])
