@@ -11,6 +11,7 @@ import doctest
 import importlib
 import inspect
 import pkgutil
+import sys
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
@@ -42,6 +43,8 @@ def test_docstring_examples_run(name: str) -> None:
         for test in _examples(module):
             np.random.seed(0)
             runner.run(test)
+            if "matplotlib.pyplot" in sys.modules:  # plotting examples leave their figures open
+                sys.modules["matplotlib.pyplot"].close("all")
     failures, tried = runner.summarize(verbose=False)
     assert failures == 0, f"{failures} of {tried} examples of {name} failed (output above)"
 
