@@ -165,9 +165,10 @@ class Percentile(_PeerGroupNormalizer):
 
 @dataclasses.dataclass(frozen=True)
 class ZScore(_PeerGroupNormalizer):
-    """``100 * Phi((x - mean) / sd)``: the percentile a normal distribution with the fitted mean and
-    (population) standard deviation gives; 50 when sd is 0. ``by`` and ``unseen`` as in
-    :class:`Percentile`.
+    """The percentile of a normal distribution fitted to the values: ``100 * Phi((x - mean) / sd)``.
+
+    The mean and (population) standard deviation are learned in ``fit``; 50 when sd is 0.
+    ``by`` and ``unseen`` as in :class:`Percentile`.
 
     Parameters
     ----------
@@ -637,10 +638,11 @@ class Scorecard(Model):
     def calibrate(
         self, data: pd.DataFrame | Mapping[str, Any], outcome: str | _frame.ArrayLike = "churned", l2: float = 1.0
     ) -> CalibratedScorecard:
-        """Learn the weights from what happened: a logistic regression of the 0/1 ``outcome`` on
-        x = transform(data) / 100 (missing values imputed with the measure's mean), minimising
-        sum(log-loss) + (l2 / 2) * ||coef||^2 with the intercept not penalised, the optimum of
-        scikit-learn's ``LogisticRegression(C=1/l2)``.
+        """Learn the weights from what happened: a penalised logistic regression.
+
+        A logistic regression of the 0/1 ``outcome`` on x = transform(data) / 100 (missing values
+        imputed with the measure's mean), minimising sum(log-loss) + (l2 / 2) * ||coef||^2 with the
+        intercept not penalised, the optimum of scikit-learn's ``LogisticRegression(C=1/l2)``.
 
         Parameters
         ----------
@@ -760,8 +762,9 @@ class CalibratedScorecard(Model):
 
     @property
     def coef_(self) -> pd.Series:
-        """Churn log-odds per unit of each normalised measure / 100 (negative: healthier, less
-        churn).
+        """Churn log-odds per unit of each normalised measure / 100.
+
+        Negative: the healthier the measure, the less churn.
 
         Examples
         --------
@@ -1087,8 +1090,9 @@ class ScorecardSet(Model):
         return _columns_named(data, numeric, [self.by, *groups])
 
     def fit(self, data: pd.DataFrame | Mapping[str, Any]) -> ScorecardSet:
-        """Fit each scorecard on its segment's rows; the default on the remaining rows (all rows
-        when no row is left).
+        """Fit each scorecard on its segment's rows.
+
+        The default is fitted on the remaining rows (all rows when no row is left).
 
         Parameters
         ----------
@@ -1154,9 +1158,11 @@ class ScorecardSet(Model):
 
 
 def auc(health: _frame.ArrayLike, churned: _frame.ArrayLike) -> float:
-    """Exact AUC of a health score: the probability that an account that churned scored lower
-    than one that stayed, ties counting half. Equals ``sklearn.metrics.roc_auc_score(churned,
-    -health)``; O(n log n) and exact, never sampled.
+    """Exact AUC of a health score.
+
+    The probability that an account that churned scored lower than one that stayed, ties counting
+    half. Equals ``sklearn.metrics.roc_auc_score(churned, -health)``; O(n log n) and exact, never
+    sampled.
 
     Parameters
     ----------

@@ -227,8 +227,9 @@ def _segment_index(categories: list[str]) -> pd.CategoricalIndex:
 
 
 class RevenueLedger:
-    """Revenue of every account in every period: a dense account x period matrix built from long
-    rows, the input of movements, retention, cohorts and CLTV.
+    """Revenue of every account in every period: a dense account x period matrix.
+
+    Built from long rows; the input of movements, retention, cohorts and CLTV.
 
     Parameters
     ----------
@@ -348,8 +349,10 @@ class RevenueLedger:
         return pd.DataFrame(self._ledger.matrix, index=self.accounts, columns=self.periods, copy=False)
 
     def summary(self) -> pd.Series:
-        """What was read: ``rows_read``, ``accounts``, ``periods`` and ``duplicate_rows`` (rows summed
-        into an account and period that already had a row). Nothing is dropped silently.
+        """What was read: rows, accounts, periods and duplicate rows.
+
+        ``rows_read``, ``accounts``, ``periods`` and ``duplicate_rows`` (rows summed into an account
+        and period that already had a row). Nothing is dropped silently.
 
         Returns
         -------
@@ -563,8 +566,9 @@ class RevenueLedger:
         cohort_length: int = 1,
         include_first_period: bool = False,
     ) -> pd.DataFrame:
-        """Accounts of each first-revenue cohort still paying without a break, by age: the input
-        of shifted-beta-geometric retention curves (``ShiftedBetaGeometric.fit_many``).
+        """Accounts of each first-revenue cohort still paying without a break, by age.
+
+        The input of shifted-beta-geometric retention curves (``ShiftedBetaGeometric.fit_many``).
 
         Cohorts are as in :meth:`cohorts`. The value at age t counts the cohort's accounts that
         paid (revenue > 0) in every period from their own first revenue period through first + t:
@@ -811,8 +815,10 @@ def cltv(
     gross_margin: Amounts = 1.0,
     discount_rate: Amounts = 0.0,
 ) -> float | Floats | pd.Series:
-    """Customer lifetime value: (ARPA x gross_margin - cost_to_serve) / churn_rate, or with a
-    discount rate d and retention r = 1 - churn_rate: (ARPA x gm - cts) x (1 + d) / (1 + d - r).
+    """Customer lifetime value from ARPA, churn rate, margin, cost to serve and discount rate.
+
+    (ARPA x gross_margin - cost_to_serve) / churn_rate, or with a discount rate d and retention
+    r = 1 - churn_rate: (ARPA x gm - cts) x (1 + d) / (1 + d - r).
 
     All arguments are per period and broadcast against each other (scalars, arrays, Series).
     churn_rate must be in (0, 1], gross_margin in (0, 1], discount_rate >= 0, ARPA and
@@ -1059,8 +1065,10 @@ def nps(scores: _frame.ArrayLike, by: _frame.Labels | None = None) -> pd.Series 
 
 
 def nps_difference(a: _frame.ArrayLike, b: _frame.ArrayLike) -> pd.Series:
-    """Difference of two NPS (a - b) with a z-test: the standard error is the square root of the
-    sum of the two variances; two-sided p-value; 95% interval of the difference.
+    """Difference of two NPS (a - b) with a z-test.
+
+    The standard error is the square root of the sum of the two variances; two-sided p-value; 95%
+    interval of the difference.
 
     Parameters
     ----------

@@ -256,8 +256,9 @@ class ShiftedBetaGeometric(Model):
     @overload
     def retention_rate(self, t: Vector) -> Floats: ...
     def retention_rate(self, t: Periods) -> float | Floats | pd.Series:
-        """Retention rate r(t) = (beta + t - 1) / (alpha + beta + t - 1): the share of those active in period t
-        who renew into period t + 1 (t = 1, 2, ...).
+        """Retention rate r(t): the share of those active in period t who renew into t + 1.
+
+        r(t) = (beta + t - 1) / (alpha + beta + t - 1), for t = 1, 2, ...
 
         Parameters
         ----------
@@ -354,7 +355,8 @@ class ShiftedBetaGeometric(Model):
     @overload
     def del_(self, discount_rate: Vector) -> Floats: ...
     def del_(self, discount_rate: Periods) -> float | Floats | pd.Series:
-        """Discounted expected lifetime of a new customer, in periods:
+        """Discounted expected lifetime of a new customer, in periods.
+
         DEL(d) = sum_t S(t) / (1 + d)^t = 2F1(1, beta; alpha + beta; 1 / (1 + d)). Infinite for
         d < 0, and for d = 0 when alpha <= 1.
 
@@ -383,8 +385,10 @@ class ShiftedBetaGeometric(Model):
     @overload
     def derl(self, discount_rate: Vector, renewals: int = ...) -> Floats: ...
     def derl(self, discount_rate: Periods, renewals: int = 0) -> float | Floats | pd.Series:
-        """Discounted expected residual lifetime of a customer who has made ``renewals``
-        renewals: (beta + n) / (alpha + beta + n) 2F1(1, beta + n + 1; alpha + beta + n + 1; 1 / (1 + d)).
+        """Discounted expected residual lifetime of a customer who has made ``renewals`` renewals.
+
+        DERL(d, n) = (beta + n) / (alpha + beta + n) 2F1(1, beta + n + 1; alpha + beta + n + 1;
+        1 / (1 + d)).
 
         Parameters
         ----------

@@ -135,8 +135,10 @@ class TierModel(_SegmentModel):
 
     @classmethod
     def touch(cls, **overrides: Any) -> TierModel:
-        """The coverage preset: Tech touch < $10k <= Low touch < $50k <= High touch, at 1000:1,
-        100:1 and 15:1 accounts per CSM.
+        """The coverage preset: Tech touch, Low touch and High touch.
+
+        Tech touch < $10k <= Low touch < $50k <= High touch, at 1000:1, 100:1 and 15:1 accounts per
+        CSM.
 
         Parameters
         ----------
@@ -320,8 +322,10 @@ class QuadrantModel(_SegmentModel):
 
 @dataclasses.dataclass(frozen=True)
 class Segment:
-    """One rule of a RuleModel: accounts for which ``when`` is true (and no earlier rule matched)
-    belong to ``name``. ``pooled`` segments share a pool of CSMs instead of named owners.
+    """One rule of a RuleModel.
+
+    Accounts for which ``when`` is true (and no earlier rule matched) belong to ``name``.
+    ``pooled`` segments share a pool of CSMs instead of named owners.
 
     Parameters
     ----------
@@ -410,7 +414,9 @@ class RuleModel(_SegmentModel):
         strategic_potential: float = 500_000,
         one_to_many_arr: float = 10_000,
     ) -> RuleModel:
-        """Enterprise (10:1), Strategic by spend or potential (25:1), 1:Many (200:1, pooled) and
+        """The four-tier preset: Enterprise, Strategic, 1:Many and Self-Service.
+
+        Enterprise (10:1), Strategic by spend or potential (25:1), 1:Many (200:1, pooled) and
         Self-Service (no CSM).
 
         Parameters
@@ -546,8 +552,10 @@ def _ranked(before: Labels, after: Labels) -> list[str]:
 
 
 def transitions(before: Labels, after: Labels, weights: _frame.ArrayLike | None = None) -> pd.DataFrame:
-    """How accounts moved between segments: a from x to table of counts (or summed ``weights``,
-    e.g. ARR), with per-row ``upgraded``, ``downgraded``, ``unchanged`` and ``total``.
+    """How accounts moved between segments: a from x to table.
+
+    Counts (or summed ``weights``, e.g. ARR), with per-row ``upgraded``, ``downgraded``,
+    ``unchanged`` and ``total``.
 
     Segments rank as the categories of ``before`` (or ``after``) if categorical, else sorted.
     Accounts with no label on a side (new or gone) are counted under ``"(none)"``.
@@ -607,8 +615,10 @@ def coverage(
     arr: _frame.ArrayLike | None = None,
     csm_cost: float | None = None,
 ) -> pd.DataFrame:
-    """Coverage plan per segment: accounts, ARR, CSM ratio, CSMs needed (fractional FTE),
-    resource share, cost to serve per account (``csm_cost / ratio``), total cost and ARR per CSM.
+    """Coverage plan per segment: how many CSMs each segment needs and what it costs.
+
+    Accounts, ARR, CSM ratio, CSMs needed (fractional FTE), resource share, cost to serve per
+    account (``csm_cost / ratio``), total cost and ARR per CSM.
 
     Parameters
     ----------
@@ -850,8 +860,9 @@ class KMeans(Model):
 
     @property
     def cluster_centers_(self) -> npt.NDArray[np.float64]:
-        """Cluster centres (clusters x features) in the input's units; log-scaled features give
-        geometric means.
+        """Cluster centres (clusters x features) in the input's units.
+
+        Log-scaled features give geometric means.
 
         Examples
         --------
@@ -920,8 +931,9 @@ class KMeans(Model):
         return list(self._fitted().feature_names)
 
     def profile(self, data: pd.DataFrame, arr: str = "arr") -> pd.DataFrame:
-        """Per-cluster profile of ``data``: accounts, share of accounts, ARR share and the mean of
-        every feature.
+        """Per-cluster profile of ``data``.
+
+        Accounts, share of accounts, ARR share and the mean of every feature.
 
         Parameters
         ----------

@@ -98,7 +98,9 @@ PUBLIC = _unique(_public_names())
 def test_public_name_has_a_docstring_with_an_example(name: str, value: Any) -> None:
     doc = inspect.getdoc(value)
     assert doc, f"{name} has no docstring"
-    assert doc.splitlines()[0].strip(), f"{name}: the docstring starts with a summary line"
+    summary = doc.split("\n\n")[0]
+    assert summary.strip(), f"{name}: the docstring starts with a summary line"
+    assert inspect.ismodule(value) or "\n" not in summary, f"{name}: the summary is one line"
     examples = doc.partition("\nExamples\n--------\n")[2]
     assert ">>> " in examples, f"{name}: no Examples section with an example"
 
