@@ -6,6 +6,8 @@ with pandas in and pandas out.
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import datasets, health, metrics, retention, segment
 from ._core import InvalidInputError, NotFittedError, __version__
 from .health import (
@@ -89,3 +91,12 @@ __all__ = [
     # retention models
     "ShiftedBetaGeometric",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # cssegment.plot imports matplotlib, an optional extra: loaded on first use, not by import.
+    if name == "plot":
+        import importlib
+
+        return importlib.import_module(".plot", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
