@@ -90,7 +90,14 @@ def _money(value: float, currency: str = "$") -> str:
 
 
 def _money_axis(currency: str) -> FuncFormatter:
-    return FuncFormatter(lambda value, _: _money(value, currency))
+    """Axis ticks: $500 / $5k / $50k / $1.5M."""
+
+    def tick(value: float, _: Any) -> str:
+        if 1e3 <= abs(value) < 1e6:
+            return f"{'-' if value < 0 else ''}{currency}{abs(value) / 1e3:,.3g}k"
+        return _money(value, currency)
+
+    return FuncFormatter(tick)
 
 
 _COUNT_AXIS = FuncFormatter(lambda value, _: f"{value:,.0f}")
@@ -240,7 +247,7 @@ def quadrant_map(
         if bad.size:
             row = int(bad[0])
             raise InvalidInputError(
-                f"accounts[{field!r}][{row}] = {column[row]!r}: a log-log map needs values > 0; "
+                f"accounts[{field!r}][{row}] = {_frame._describe(column[row])}: a log-log map needs values > 0; "
                 f"plot the paying accounts, e.g. accounts[accounts[{value_field!r}] > 0]"
             )
     ax = _axes(ax, (8.5, 7.0))
@@ -353,7 +360,7 @@ def tier_distribution(
     bad = np.flatnonzero(~(np.isfinite(values) & (values >= 0)))
     if bad.size:
         row = int(bad[0])
-        raise InvalidInputError(f"arr[{row}] = {values[row]!r}: ARR must be finite and >= 0")
+        raise InvalidInputError(f"arr[{row}] = {_frame._describe(values[row])}: ARR must be finite and >= 0")
     if not len(values):
         raise InvalidInputError("segments: is empty; there is nothing to plot")
     if (codes < 0).any():
@@ -724,7 +731,7 @@ def survival_projection(
     bad = np.flatnonzero(~(np.isfinite(counts) & (counts >= 0)))
     if bad.size:
         row = int(bad[0])
-        raise InvalidInputError(f"alive[{row}] = {counts[row]!r}: counts must be finite and >= 0")
+        raise InvalidInputError(f"alive[{row}] = {_frame._describe(counts[row])}: counts must be finite and >= 0")
     if not observed or counts[0] <= 0:
         raise InvalidInputError("alive: needs a cohort size alive[0] > 0")
     horizon = max(2 * (observed - 1), 12) if periods is None else periods
