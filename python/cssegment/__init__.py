@@ -6,7 +6,7 @@ with pandas in and pandas out.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import datasets, health, metrics, retention, segment
 from ._core import InvalidInputError, NotFittedError, __version__
@@ -91,6 +91,9 @@ __all__ = [
     # retention models
     "ShiftedBetaGeometric",
 ]
+
+if TYPE_CHECKING:  # type checkers see cssegment.plot; at run time it loads on first use
+    from . import plot as plot
 
 
 def __getattr__(name: str) -> Any:

@@ -9,7 +9,8 @@ Okabe-Ito palette, readable with every common colour-vision deficiency; health b
 red / amber / green in its vermillion, orange and bluish green. Text is never read as mathtext,
 so currency symbols such as ``$`` print as they are.
 
-matplotlib is an optional dependency: ``pip install cssegment[plot]``.
+matplotlib is an optional dependency: ``pip install cssegment[plot]``. The examples draw with
+whatever backend matplotlib picks (inline in Jupyter; Agg where there is no display).
 """
 
 from __future__ import annotations
@@ -221,8 +222,6 @@ def quadrant_map(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import cssegment as cs, cssegment.plot
     >>> accounts = cs.datasets.synthetic_book(1000, seed=1).accounts
     >>> ax = cs.plot.quadrant_map(accounts[accounts["arr"] > 0])
@@ -344,8 +343,6 @@ def tier_distribution(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import cssegment as cs, cssegment.plot
     >>> model = cs.TierModel.touch()
     >>> arr = [5_000] * 8 + [80_000] * 2
@@ -412,8 +409,6 @@ def coverage_chart(plan: pd.DataFrame, *, ax: Axes | None = None, currency: str 
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import cssegment as cs, cssegment.plot
     >>> model = cs.TierModel.touch()
     >>> plan = cs.coverage(model.assign([5e3] * 2000 + [20e3] * 300 + [80e3] * 30), model)
@@ -485,8 +480,6 @@ def revenue_bridge(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import pandas as pd, cssegment as cs, cssegment.plot
     >>> rows = pd.DataFrame({"account_id": [1, 1, 2, 3], "month": [1, 2, 1, 2], "mrr": [10.0, 15.0, 5.0, 7.0]})
     >>> ax = cs.plot.revenue_bridge(cs.RevenueLedger(rows).movements())
@@ -570,8 +563,6 @@ def retention_curves(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import cssegment as cs, cssegment.plot
     >>> ledger = cs.RevenueLedger(cs.datasets.synthetic_book(500, seed=1).revenue)
     >>> ax = cs.plot.retention_curves(ledger.retention(horizon=12))
@@ -639,8 +630,6 @@ def cohort_heatmap(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import cssegment as cs, cssegment.plot
     >>> ledger = cs.RevenueLedger(cs.datasets.synthetic_book(500, seed=1).revenue)
     >>> ax = cs.plot.cohort_heatmap(ledger.cohorts("logos", cohort_length=6))
@@ -712,8 +701,6 @@ def survival_projection(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import cssegment as cs, cssegment.plot
     >>> alive = [1000, 631, 468, 382, 326, 289, 262, 241]
     >>> ax = cs.plot.survival_projection(cs.ShiftedBetaGeometric().fit(alive), alive, periods=24)
@@ -809,8 +796,6 @@ def health_distribution(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import cssegment as cs, cssegment.plot
     >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(20, 90))])
     >>> scores = card.score(cs.datasets.synthetic_book(1000, seed=1).accounts)
@@ -930,8 +915,6 @@ def backtest_chart(
 
     Examples
     --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
     >>> import cssegment as cs, cssegment.plot
     >>> accounts = cs.datasets.synthetic_book(2000, seed=1).accounts
     >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(20, 90)),
