@@ -26,6 +26,7 @@ try:
     from matplotlib.axes import Axes
     from matplotlib.colors import LinearSegmentedColormap, TwoSlopeNorm, to_rgb
     from matplotlib.legend import Legend
+    from matplotlib.lines import Line2D
     from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 except ImportError as error:  # exercised in a subprocess without matplotlib
     raise ImportError("cssegment.plot needs matplotlib, an optional dependency: pip install cssegment[plot]") from error
@@ -253,7 +254,8 @@ def quadrant_map(
     names = list(params["names"])
     # Dot area in points^2 proportional to value; the 99th percentile gets 150 so that one giant
     # account does not shrink every other dot to nothing.
-    areas = np.clip(150.0 * values / float(np.quantile(values, 0.99)), 2.0, 400.0)
+    points_per_value = 150.0 / float(np.quantile(values, 0.99))
+    areas = np.clip(points_per_value * values, 2.0, 400.0)
     codes = np.asarray(labels.codes)
     total = float(values.sum())
     # (small, small) bottom left, (large client, small contract) bottom right, (small client,
@@ -311,6 +313,22 @@ def quadrant_map(
         **_PLAIN,
     )
     ax.set_title(f"Client size x contract value: {len(values):,} accounts, {_money(total, currency)}", **_PLAIN)
+    # The key to the dot sizes: up to three powers of ten within the data.
+    powers = range(int(np.floor(np.log10(values.min()))), int(np.floor(np.log10(values.max()))) + 1)
+    keys = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            color="#777777",
+            alpha=0.6,
+            label=_money(10.0**p, currency),
+            markersize=float(np.sqrt(np.clip(points_per_value * 10.0**p, 2.0, 400.0))),
+        )
+        for p in list(powers)[-3:]
+    ]
+    _legend(ax, handles=keys, title=f"{_pretty(value_field)} (dot area)", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     _grid(ax)
     return ax
 
@@ -678,9 +696,11 @@ def survival_projection(
     alive: ArrayLike,
     *,
     periods: int | None = None,
+    constant_churn: bool = False,
     ax: Axes | None = None,
 ) -> Axes:
-    """A shifted-beta-geometric fit against the survivors it was fitted on, and its projection.
+    """A shifted-beta-geometric fit against the survivors it was fitted on, and its projection;
+    optionally beside the naive view of one constant churn rate fitted to the same counts.
 
     Parameters
     ----------
@@ -691,13 +711,19 @@ def survival_projection(
         row of :meth:`RevenueLedger.survivors`); trailing NaN (ages not observed yet) are ignored.
     periods : int, optional
         Last period of the projection (default: twice the observed periods, at least 12).
+    constant_churn : bool
+        Also draw (dotted) the survival under the best constant churn rate: customers lost /
+        customer-periods at risk, the maximum-likelihood geometric fit. Where churn propensity
+        varies across customers it falls below the sBG projection: the naive CLTV undervalues
+        them.
     ax : matplotlib Axes, optional
 
     Returns
     -------
     matplotlib.axes.Axes
-        Lines ``observed`` (markers), ``sBG fit`` (over the observed periods) and ``projection``
-        (dashed), with the survival projected at ``periods`` written at the end of the curve.
+        Lines ``observed`` (markers), ``sBG fit`` (over the observed periods), ``projection``
+        (dashed) and, with ``constant_churn``, the constant-churn curve, with the survival the
+        sBG model projects at ``periods`` written at the end of its curve.
 
     Examples
     --------
@@ -737,14 +763,23 @@ def survival_projection(
     ax.plot(ages, curve[:observed], color=OKABE_ITO[0], linewidth=2, label=fit)
     later = np.arange(observed - 1, horizon + 1)
     ax.plot(later, curve[observed - 1 :], color=OKABE_ITO[0], linewidth=2, linestyle="--", label="projection")
+    below = True  # where the S(horizon) note goes: away from the constant-churn curve
+    if constant_churn:
+        if observed < 2 or counts[0] == counts[-1]:
+            raise InvalidInputError("constant_churn: needs at least two observed periods and some customers lost")
+        churn = (counts[0] - counts[-1]) / counts[:-1].sum()
+        naive = (1.0 - churn) ** np.arange(horizon + 1)
+        label = f"constant churn {churn:.1%} a period: S({horizon}) = {naive[-1]:.1%}"
+        ax.plot(np.arange(horizon + 1), naive, color=OKABE_ITO[5], linewidth=2, linestyle=":", label=label)
+        below = bool(naive[-1] > curve[-1])
     end = float(curve[-1])
     ax.annotate(
         f"S({horizon}) = {end:.1%}",
         (float(horizon), end),
-        xytext=(0, -10),
+        xytext=(0, -10 if below else 10),
         textcoords="offset points",
         ha="right",
-        va="top",
+        va="top" if below else "bottom",
         color=OKABE_ITO[0],
         fontweight="bold",
         **_PLAIN,

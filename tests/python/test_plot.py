@@ -154,6 +154,15 @@ def test_quadrant_map_areas_follow_value(active):
     inner = (sizes > 2.0) & (sizes < 400.0)  # clipped at both ends
     ratio = sizes[inner] / values[inner]
     assert np.allclose(ratio, ratio[0])
+    # The key: powers of ten within the data, drawn at the same area per dollar.
+    arr = active["arr"]
+    powers = list(range(int(np.floor(np.log10(arr.min()))), int(np.floor(np.log10(arr.max()))) + 1))[-3:]
+    legend = ax.get_legend()
+    assert [text.get_text() for text in legend.get_texts()] == [money(10.0**p) for p in powers]
+    for key, p in zip(legend.legend_handles, powers):
+        area = key.get_markersize() ** 2  # type: ignore[union-attr]
+        if 2.0 < area < 400.0:
+            assert area == pytest.approx(ratio[0] * 10.0**p)
 
 
 def test_quadrant_map_uses_the_models_fields_and_thresholds(active):
@@ -441,6 +450,20 @@ def test_survival_projection_draws_observed_fit_and_projection():
     assert observed.get_label() == "observed (1,000 customers)"
     assert f"alpha = {model.alpha_:.3g}" in fit.get_label()
     assert ax.get_title() == "Survival: shifted-beta-geometric fit on 7 periods, projected to 36"
+
+
+def test_survival_projection_beside_the_constant_churn_view():
+    alive = np.array([500.0, 400, 340, 300, 275])
+    model = cs.ShiftedBetaGeometric().fit(alive)
+    ax = plot.survival_projection(model, alive, periods=20, constant_churn=True)
+    naive = ax.get_lines()[3]
+    # Geometric maximum likelihood by hand: 225 lost over 500 + 400 + 340 + 300 customer-periods.
+    churn = 225 / 1540
+    np.testing.assert_allclose(naive.get_ydata(), (1 - churn) ** np.arange(21))
+    assert naive.get_label() == f"constant churn {churn:.1%} a period: S(20) = {(1 - churn) ** 20:.1%}"
+    assert naive.get_ydata()[-1] < sbg_survival(model.alpha_, model.beta_, 20)[-1]  # it undervalues
+    with pytest.raises(cs.InvalidInputError, match="constant_churn: needs at least two observed periods"):
+        plot.survival_projection(model, [500.0, 500.0], constant_churn=True)
 
 
 def test_survival_projection_of_a_ragged_survivors_row(ledger):
