@@ -15,6 +15,8 @@ Examples
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from . import datasets, health, metrics, retention, segment
 from ._core import InvalidInputError, NotFittedError, __version__
 from .health import (
@@ -126,3 +128,15 @@ __all__ = [
     # retention models
     "ShiftedBetaGeometric",
 ]
+
+if TYPE_CHECKING:  # type checkers see cssegment.plot; at run time it loads on first use
+    from . import plot as plot
+
+
+def __getattr__(name: str) -> Any:
+    # cssegment.plot imports matplotlib, an optional extra: loaded on first use, not by import.
+    if name == "plot":
+        import importlib
+
+        return importlib.import_module(".plot", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
