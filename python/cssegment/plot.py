@@ -11,6 +11,15 @@ so currency symbols such as ``$`` print as they are.
 
 matplotlib is an optional dependency: ``pip install cssegment[plot]``. The examples draw with
 whatever backend matplotlib picks (inline in Jupyter; Agg where there is no display).
+
+Examples
+--------
+>>> import cssegment as cs, cssegment.plot
+>>> book = cs.datasets.synthetic_book(500, seed=6)
+>>> ax = cs.plot.tier_distribution(cs.TierModel.touch().assign(book.accounts), book.accounts["arr"])
+>>> ax.get_title()
+'Accounts vs ARR by segment: 500 accounts, $14.6M ARR'
+>>> import matplotlib.pyplot as plt; plt.close("all")
 """
 
 from __future__ import annotations
@@ -200,9 +209,10 @@ def quadrant_map(
     ax: Axes | None = None,
     currency: str = "$",
 ) -> Axes:
-    """Client size x contract value on log-log axes: one dot per account, its area proportional to
-    its contract value, the model's thresholds as dashed lines, and every quadrant named with its
-    accounts, value and share of value.
+    """Client size x contract value on log-log axes, one dot per account.
+
+    Each dot's area is proportional to its contract value, the model's thresholds are dashed
+    lines, and every quadrant is named with its accounts, value and share of value.
 
     Parameters
     ----------
@@ -340,8 +350,9 @@ def tier_distribution(
     ax: Axes | None = None,
     currency: str = "$",
 ) -> Axes:
-    """Share of accounts beside share of ARR per segment: the Pareto picture of a B2B book, where
-    a few large accounts carry most of the revenue.
+    """Share of accounts beside share of ARR per segment: the Pareto picture of a book.
+
+    In a B2B book a few large accounts carry most of the revenue.
 
     Parameters
     ----------
@@ -408,8 +419,10 @@ def tier_distribution(
 
 
 def coverage_chart(plan: pd.DataFrame, *, ax: Axes | None = None, currency: str = "$") -> Axes:
-    """CSMs needed per segment (bars) with each segment's share of CS resources and its
-    accounts-per-CSM ratio; segments without a CSM are marked digital.
+    """CSMs needed per segment, with each segment's share of CS resources and its CSM ratio.
+
+    Bars of CSMs needed, labelled with the share of CS resources and the accounts-per-CSM ratio;
+    segments without a CSM are marked digital.
 
     Parameters
     ----------
@@ -475,8 +488,9 @@ def revenue_bridge(
     ax: Axes | None = None,
     currency: str = "$",
 ) -> Axes:
-    """Waterfall of recurring revenue over a range of periods: start -> new -> reactivation ->
-    expansion -> contraction -> churn -> end.
+    """Waterfall of recurring revenue over a range of periods.
+
+    Start -> new -> reactivation -> expansion -> contraction -> churn -> end.
 
     Parameters
     ----------
@@ -562,8 +576,9 @@ def retention_curves(
     metrics: Sequence[str] = ("nrr", "grr", "logo_retention"),
     ax: Axes | None = None,
 ) -> Axes:
-    """NRR, GRR and logo retention by start period, per segment, against a 100% line: NRR above
-    100% while logo retention falls is expansion hiding churn.
+    """NRR, GRR and logo retention by start period, per segment, against a 100% line.
+
+    NRR above 100% while logo retention falls is expansion hiding churn.
 
     Parameters
     ----------
@@ -627,9 +642,10 @@ def cohort_heatmap(
     annotate: bool | None = None,
     ax: Axes | None = None,
 ) -> Axes:
-    """First-revenue cohorts (rows) by age (columns) as a heatmap. Retention tables (divided by
-    age 0) read as percentages, on a red-blue scale diverging at 100% when revenue expands past
-    it; totals on a plain scale.
+    """First-revenue cohorts (rows) by age (columns) as a heatmap.
+
+    Retention tables (divided by age 0) read as percentages, on a red-blue scale diverging at 100%
+    when revenue expands past it; totals on a plain scale.
 
     Parameters
     ----------
@@ -699,8 +715,9 @@ def survival_projection(
     constant_churn: bool = False,
     ax: Axes | None = None,
 ) -> Axes:
-    """A shifted-beta-geometric fit against the survivors it was fitted on, and its projection;
-    optionally beside the naive view of one constant churn rate fitted to the same counts.
+    """A shifted-beta-geometric fit against the survivors it was fitted on, and its projection.
+
+    Optionally beside the naive view of one constant churn rate fitted to the same counts.
 
     Parameters
     ----------
@@ -806,9 +823,10 @@ def health_distribution(
     bins: int = 20,
     ax: Axes | None = None,
 ) -> Axes:
-    """Histogram of health scores, each bar split by band colour (red / amber / green); with
-    ``by``, one histogram per segment stacked as ridges, each labelled with its size and the share
-    of its accounts in every band.
+    """Histogram of health scores, each bar split by band colour (red / amber / green).
+
+    With ``by``, one histogram per segment stacked as ridges, each labelled with its size and the
+    share of its accounts in every band.
 
     Parameters
     ----------
@@ -931,9 +949,11 @@ def backtest_chart(backtest: Mapping[str, Backtest], *, ax: Sequence[Axes] | Non
 def backtest_chart(
     backtest: Backtest | Mapping[str, Backtest], *, ax: Axes | Sequence[Axes] | None = None
 ) -> Axes | np.ndarray:
-    """Churn rate by health-score decile with each decile's lift (churn rate / overall churn
-    rate): a useful score puts the churn in the low deciles. Give several backtests by name
-    (e.g. hand-set and calibrated weights) to see them side by side on one scale.
+    """Churn rate and lift by health-score decile, for one backtest or several side by side.
+
+    Each decile's churn rate with its lift (churn rate / overall churn rate): a useful score puts
+    the churn in the low deciles. Give several backtests by name (e.g. hand-set and calibrated
+    weights) to see them side by side on one scale.
 
     Parameters
     ----------

@@ -3,7 +3,6 @@ from the inputs (pandas, numpy, scikit-learn), bad input rejected with the argum
 
 from __future__ import annotations
 
-import doctest
 import os
 import subprocess
 import sys
@@ -605,12 +604,3 @@ def test_backtest_chart_rejects_bad_input(book):
         plot.backtest_chart({"a": hand, "b": hand}, ax=[given])
     with pytest.raises(cs.InvalidInputError, match="ax: expected a matplotlib Axes"):
         plot.backtest_chart(hand, ax=[given])  # type: ignore[call-overload]
-
-
-# ---------------------------------------------------------------------------------------------
-
-
-def test_docstring_examples_run():
-    failures, tried = doctest.testmod(plot, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert tried >= 9 * 4
-    assert failures == 0
