@@ -45,7 +45,7 @@ def _apply(values: Periods, fn: _Vectorized, *args: float) -> float | Floats | p
     if isinstance(values, pd.Series):
         return pd.Series(np.asarray(fn(_frame.numeric(values, "t"), *args)), index=values.index, name=values.name)
     if np.ndim(values) == 0:
-        return float(fn(float(values), *args))  # type: ignore[arg-type]
+        return float(fn(float(np.asarray(values)), *args))
     return np.asarray(fn(np.asarray(values, dtype=np.float64), *args))
 
 

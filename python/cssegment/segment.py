@@ -974,6 +974,9 @@ class KMeans(Model):
 
 # --- book assignment ---------------------------------------------------------------------------
 
+#: A segmentation model, as accepted where segments are needed.
+SegmentModel = TierModel | QuadrantModel | RuleModel
+
 
 @dataclasses.dataclass(frozen=True)
 class OwnerAssignment:
@@ -1015,7 +1018,7 @@ def _coverage_of(
     else:
         ratios, model_pools = csm_ratios or {}, {}
     pools = set(pooled) if pooled is not None else {s for s, p in model_pools.items() if p}
-    return [(s, None if ratios.get(s) is None else float(ratios[s]), s in pools) for s in segments]  # type: ignore[arg-type]
+    return [(s, None if (ratio := ratios.get(s)) is None else float(ratio), s in pools) for s in segments]
 
 
 def _labels_of(accounts: pd.DataFrame, labels: Labels | str, argument: str) -> Labels:
@@ -1027,7 +1030,7 @@ def _labels_of(accounts: pd.DataFrame, labels: Labels | str, argument: str) -> L
 
 def assign_owners(
     accounts: pd.DataFrame,
-    segment: Labels | str | _SegmentModel,
+    segment: Labels | str | SegmentModel,
     csms: pd.DataFrame | Mapping[str, Sequence[str]],
     strategy: str = "balance_arr",
     previous: Labels | str | None = None,
@@ -1103,7 +1106,7 @@ def assign_owners(
     else:
         roster = pd.DataFrame([(name, s) for s, names in csms.items() for name in names], columns=["csm", "segment"])
     if isinstance(segment, _SegmentModel):
-        labels: Labels = segment.assign(accounts)  # type: ignore[attr-defined]
+        labels: Labels = segment.assign(accounts)
         ranked = segment.categories
         coverage = _coverage_of(ranked, csm_ratios if csm_ratios is not None else segment, pooled)
     else:
@@ -1234,7 +1237,7 @@ class CadencePolicy(Model):
     def schedule(
         self,
         accounts: pd.DataFrame,
-        segment: Labels | str | _SegmentModel,
+        segment: Labels | str | SegmentModel,
         health: Labels | str | None = None,
         *,
         csm_ratios: Mapping[str, Ratio] | _SegmentModel | None = None,
@@ -1282,7 +1285,7 @@ class CadencePolicy(Model):
             ratios_source: Mapping[str, Ratio] | _SegmentModel | None = (
                 csm_ratios if csm_ratios is not None else segment
             )
-            labels: Labels = segment.assign(accounts)  # type: ignore[attr-defined]
+            labels: Labels = segment.assign(accounts)
         else:
             ratios_source = csm_ratios
             labels = _labels_of(accounts, segment, "segment")
