@@ -43,7 +43,6 @@ autodoc_typehints = "none"  # the numpydoc sections carry the types; signatures 
 autodoc_preserve_defaults = True
 numpydoc_show_class_members = False  # the autosummary class template lists the members
 numpydoc_class_members_toctree = False
-numpydoc_attributes_as_param_list = False
 numpydoc_validation_checks: set[str] = set()
 
 # Types from other libraries are written in the docstrings as plain names; there is no network
