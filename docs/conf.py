@@ -34,6 +34,8 @@ nb_execution_mode = "force"
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_execution_timeout = 120
+# A warning printed by a cell (a deprecation, a pandas warning) fails the build like any other.
+nb_output_stderr = "warn"
 
 # --- API reference ------------------------------------------------------------------------
 autosummary_generate = True
