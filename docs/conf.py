@@ -7,7 +7,10 @@ import re
 from pathlib import Path
 
 import cssegment
+from docutils.nodes import Element
+from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 logger = logging.getLogger("cssegment.docs")
@@ -101,5 +104,19 @@ def _check_reference(app: Sphinx) -> None:
                 logger.warning("%s.%s is public but no page of docs/reference lists it", module.__name__, name)
 
 
+def _resolve_in_package(app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: Element) -> Element | None:
+    """Resolve a short Python reference such as ``RevenueLedger.cohorts``, written in a docstring of
+    another module of the package, as ``cssegment.RevenueLedger.cohorts``: the names are
+    re-exported at the top level, where the reference documents them."""
+    target = node.get("reftarget", "")
+    if node.get("refdomain") != "py" or not target or target.startswith(("cssegment.", "~", ".")):
+        return None
+    python = env.get_domain("py")
+    retry = node.deepcopy()
+    retry["reftarget"] = f"cssegment.{target}"
+    return python.resolve_xref(env, node["refdoc"], app.builder, node["reftype"], retry["reftarget"], retry, contnode)
+
+
 def setup(app: Sphinx) -> None:
     app.connect("builder-inited", _check_reference)
+    app.connect("missing-reference", _resolve_in_package)

@@ -4,6 +4,13 @@
 # Uses the venv's Python (PYTHON overrides it) and the cssegment installed there; run from a source
 # tree without installing, PYTHONPATH=python picks up the package built in place.
 set -euo pipefail
+# The notebook kernels start in the pages' directories: relative PYTHONPATH entries would point
+# elsewhere there (and silently import another cssegment), so they are made absolute first.
+if [[ -n "${PYTHONPATH:-}" ]]; then
+  IFS=: read -ra entries <<<"$PYTHONPATH"
+  PYTHONPATH=$(for entry in "${entries[@]}"; do realpath -m "$entry"; done | paste -sd:)
+  export PYTHONPATH
+fi
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 python=${PYTHON:-$root/.venv/bin/python}
