@@ -2,7 +2,9 @@
 # Builds the documentation into build/docs with Sphinx, warnings as errors (nitpicky: every
 # cross-reference must resolve). The notebook is executed during the build; any cell error fails it.
 # Uses the venv's Python (PYTHON overrides it) and the cssegment installed there; run from a source
-# tree without installing, PYTHONPATH=python picks up the package built in place.
+# tree without installing, PYTHONPATH=python picks up the package built in place. Extra arguments
+# go to sphinx-build: `-D nb_execution_mode=off` skips running the examples and the notebook for a
+# quick look at the prose and the API reference.
 set -euo pipefail
 # The notebook kernels start in the pages' directories: relative PYTHONPATH entries would point
 # elsewhere there (and silently import another cssegment), so they are made absolute first.
