@@ -37,6 +37,8 @@ nitpicky = True
 # --- MyST and the rendered notebook ---------------------------------------------------------
 myst_enable_extensions = ["amsmath", "colon_fence", "deflist", "dollarmath", "fieldlist"]
 myst_heading_anchors = 3
+# "$10k to $50k" in prose is money, not maths: inline maths may not start or end with a space.
+myst_dmath_allow_space = False
 # The notebook is stored without outputs: run it on every build and fail on any cell error.
 nb_execution_mode = "force"
 nb_execution_raise_on_error = True
