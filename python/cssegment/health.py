@@ -56,7 +56,7 @@ class Linear:
     good: float
 
     def _core(self) -> Any:
-        return _core.Normalizer.linear(float(self.bad), float(self.good))
+        return _core.Normalizer.linear(_frame.number(self.bad, "bad"), _frame.number(self.good, "good"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,7 +69,7 @@ class Bands:
     scores: Sequence[float]
 
     def _core(self) -> Any:
-        return _core.Normalizer.bands([float(e) for e in self.edges], [float(s) for s in self.scores])
+        return _core.Normalizer.bands(_frame.numbers(self.edges, "edges"), _frame.numbers(self.scores, "scores"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,7 +89,7 @@ class _PeerGroupNormalizer:
 
     def _core(self) -> Any:
         make = getattr(_core.Normalizer, self._factory)
-        return make(self.by or "", bool(self.higher_is_better), str(self.unseen))
+        return make(self.by or "", bool(self.higher_is_better), _frame.text(self.unseen, "unseen"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -207,6 +207,15 @@ def _score_frame(
     for column, contribution in zip(measures, result["contributions"]):
         frame[f"contrib_{column}"] = contribution
     return pd.DataFrame(frame, index=index, copy=False)
+
+
+def _previous_scores(previous: _frame.ArrayLike | None, rows: int) -> np.ndarray | None:
+    """Earlier scores, one per row (the core checks they are on the 0-100 scale)."""
+    if previous is None:
+        return None
+    earlier = _frame.numeric(previous, "previous", booleans=False)
+    _frame.check_length("previous", earlier, "data", rows)
+    return earlier
 
 
 def _outcome(data: Any, outcome: str | _frame.ArrayLike, rows: int) -> np.ndarray:
@@ -343,16 +352,17 @@ class Scorecard(Model):
                 raise InvalidInputError(
                     f"measures[{i}].normalizer = {normalizer!r}: expected Linear, Bands, Percentile, ZScore or Boolean"
                 )
-            listed.append((str(measure.column), normalizer._core(), float(measure.weight)))
+            column = _frame.text(measure.column, f"measures[{i}].column")
+            listed.append((column, normalizer._core(), _frame.number(measure.weight, f"measures[{i}].weight")))
         if not isinstance(bands, Mapping):
             raise InvalidInputError(f"bands: expected a mapping of band name to lower bound, got {bands!r}")
         self._model = _core.Scorecard(
             listed,
-            str(combine),
-            [str(name) for name in bands],
-            [float(lower) for lower in bands.values()],
-            str(missing),
-            int(min_measures),
+            _frame.text(combine, "combine"),
+            [_frame.text(name, "bands") for name in bands],
+            [_frame.number(lower, f"bands[{name!r}]") for name, lower in bands.items()],
+            _frame.text(missing, "missing"),
+            _frame.integer(min_measures, "min_measures"),
         )
 
     @property
@@ -400,7 +410,7 @@ class Scorecard(Model):
 
         ``previous`` holds the earlier scores in the same row order as ``data`` (NaN: none)."""
         columns, rows = _columns(data, self._model)
-        earlier = None if previous is None else _frame.numeric(previous, "previous")
+        earlier = _previous_scores(previous, rows)
         result = self._model.score(columns, rows, earlier)
         measures = [column for column, _, _ in self._model.measures]
         return _score_frame(result, self._model.band_names, measures, _index(data), {})
@@ -427,7 +437,7 @@ class Scorecard(Model):
         columns, rows = _columns(data, self._model)
         values = _outcome(data, outcome, rows)
         return CalibratedScorecard._wrap(
-            _core.CalibratedScorecard.calibrate(self._model, columns, rows, values, float(l2))
+            _core.CalibratedScorecard.calibrate(self._model, columns, rows, values, _frame.number(l2, "l2"))
         )
 
     def backtest(self, data: pd.DataFrame | Mapping[str, Any], outcome: str | _frame.ArrayLike = "churned") -> Backtest:
@@ -574,8 +584,8 @@ class ScorecardSet(Model):
                 raise InvalidInputError(f"scorecards[{name!r}] = {card!r}: expected a cssegment.Scorecard")
         # The core keeps copies: fitting the set does not change the scorecards given.
         self._model = _core.ScorecardSet(
-            str(by),
-            [(str(name), card._model) for name, card in cards.items()],
+            _frame.text(by, "by"),
+            [(_frame.text(name, "scorecards"), card._model) for name, card in cards.items()],
             None if default is None else default._model,
         )
 
@@ -616,7 +626,7 @@ class ScorecardSet(Model):
     def score(self, data: pd.DataFrame | Mapping[str, Any], previous: _frame.ArrayLike | None = None) -> pd.DataFrame:
         """Score each account with its segment's scorecard (see :meth:`Scorecard.score`)."""
         columns, rows = self._columns(data)
-        earlier = None if previous is None else _frame.numeric(previous, "previous")
+        earlier = _previous_scores(previous, rows)
         result = self._model.score(columns, rows, earlier)
         which = pd.Categorical.from_codes(result["scorecard"], categories=pd.Index(self._model.scorecard_names))
         index = _index(data)

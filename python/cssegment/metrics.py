@@ -166,6 +166,8 @@ def _account_keys(values: Any, argument: str) -> tuple[np.ndarray, pd.Index | No
         low, high = int(array.min()), int(array.max())
         if high - low <= _DENSE_ID_FACTOR * array.size + _DENSE_ID_SLACK and high <= np.iinfo(np.int64).max:
             return np.ascontiguousarray(array, dtype=np.int64), None
+    if array is not None and array.dtype == object:
+        _check_one_kind_of_id(array, argument)
     codes, uniques = pd.factorize(values if array is None else array, use_na_sentinel=True)
     if codes.size and codes.min() < 0:
         row = int(np.argmin(codes))
@@ -174,6 +176,20 @@ def _account_keys(values: Any, argument: str) -> tuple[np.ndarray, pd.Index | No
             "account ids must not be missing"
         )
     return codes.astype(np.int64, copy=False), pd.Index(uniques)
+
+
+def _check_one_kind_of_id(ids: np.ndarray, argument: str) -> None:
+    """Ids of one kind: 1 and "1" are different keys, so a column mixing ints and strings (a
+    half-converted export) would split accounts in two without a word."""
+    if pd.api.types.infer_dtype(ids, skipna=True) not in ("mixed-integer", "mixed"):
+        return
+    kinds = [type(v) for v in ids if not pd.isna(v)]
+    first = kinds[0]
+    for row, value in enumerate(ids):
+        if not pd.isna(value) and type(value) is not first:
+            raise InvalidInputError(
+                f"{argument}[{row}] = {value!r}: account ids mix kinds ({first.__name__} and {type(value).__name__})"
+            )
 
 
 # --------------------------------------------------------------------------------------------
@@ -271,9 +287,9 @@ class RevenueLedger:
         """Reads the rows; `period_range` (first ordinal, count) fixes the periods, so that
         ledgers of disjoint accounts (Dask partitions) share them."""
         account, period, amount = self._names = names
-        keys, self._account_ids = _account_keys(_frame.column(revenue, account), account)
-        period_keys, self._kind = _period_keys(_frame.column(revenue, period), period)
-        amounts = _frame.numeric(_frame.column(revenue, amount), amount)
+        keys, self._account_ids = _account_keys(_frame.column(revenue, account, "revenue"), account)
+        period_keys, self._kind = _period_keys(_frame.column(revenue, period, "revenue"), period)
+        amounts = _frame.numeric(_frame.column(revenue, amount, "revenue"), amount, booleans=False)
         _frame.check_length(period, period_keys, account, len(keys))
         _frame.check_length(amount, amounts, account, len(keys))
         first, count = period_range if period_range is not None else (None, None)
@@ -405,7 +421,7 @@ class RevenueLedger:
         2        15.0  7.0        5.0    5.0  22.0
         """
         segments, categories = self._segments(by)
-        _core.check_reactivation_window(reactivation_window)
+        _check_reactivation_window(reactivation_window)
         partials = self._ledger.movement_partials(segments, reactivation_window)
         return _movement_frame(partials, self._kind, categories)
 
@@ -445,7 +461,7 @@ class RevenueLedger:
         period
         1       1.75  0.75        0.666667
         """
-        _core.check_horizon(horizon)
+        _check_horizon(horizon)
         segments, categories = self._segments(by)
         partials = self._ledger.retention_partials(segments, horizon)
         return _retention_frame(partials, self._kind, categories, masks_churn_below)
@@ -645,6 +661,16 @@ class RevenueLedger:
         return pd.DataFrame({"accounts": accounts, "arpa": arpa, "churn_rate": churn_rate, "cltv": value})
 
 
+def _check_horizon(horizon: int) -> None:
+    _core.check_horizon(_frame.integer(horizon, "horizon"))
+
+
+def _check_reactivation_window(reactivation_window: int | None) -> None:
+    if reactivation_window is not None:
+        reactivation_window = _frame.integer(reactivation_window, "reactivation_window")
+    _core.check_reactivation_window(reactivation_window)
+
+
 def _movement_frame(partials: Any, kind: _PeriodKind, categories: list[str] | None) -> pd.DataFrame:
     columns = _core.movement_table(partials)
     for name in ("logos_start", "logos_new", "logos_reactivated", "logos_churned", "logos_end"):
@@ -656,7 +682,7 @@ def _movement_frame(partials: Any, kind: _PeriodKind, categories: list[str] | No
 def _retention_frame(
     partials: Any, kind: _PeriodKind, categories: list[str] | None, masks_churn_below: float
 ) -> pd.DataFrame:
-    columns = _core.retention_table(partials, float(masks_churn_below))
+    columns = _core.retention_table(partials, _frame.number(masks_churn_below, "masks_churn_below"))
     columns["cohort_accounts"] = columns["cohort_accounts"].astype(np.int64)
     return pd.DataFrame(columns, index=_index(kind, partials.first_period, partials.rows, categories))
 
@@ -673,7 +699,7 @@ def _index(kind: _PeriodKind, first: int, rows: int, categories: list[str] | Non
 
 
 def _floats(values: Any, argument: str) -> np.ndarray:
-    return _frame.numeric(values if np.ndim(values) else np.atleast_1d(values), argument)
+    return _frame.numeric(values if np.ndim(values) else np.atleast_1d(values), argument, booleans=False)
 
 
 def _vectorised(result: np.ndarray, template: Mapping[str, Any], name: str) -> Any:
@@ -688,6 +714,12 @@ def _vectorised(result: np.ndarray, template: Mapping[str, Any], name: str) -> A
 
 def _apply(name: str, function: Any, **arguments: Any) -> Any:
     """Broadcast the arguments against each other, call the core, shape the result like them."""
+    series = [(k, v) for k, v in arguments.items() if isinstance(v, pd.Series)]
+    for name, value in series[1:]:
+        if not value.index.equals(series[0][1].index):
+            raise InvalidInputError(
+                f"{name}: its index differs from {series[0][0]}'s; align the Series first (e.g. .reindex)"
+            )
     arrays = [_floats(v, k) for k, v in arguments.items()]
     try:
         shape = np.broadcast_shapes(*(a.shape for a in arrays))
@@ -825,7 +857,7 @@ def nps(scores: Any, by: Any = None) -> pd.Series | pd.DataFrame:
     >>> cs.nps([10, 9, 8, 6, 10])["nps"]
     np.float64(40.0)
     """
-    values = _frame.numeric(scores, "scores")
+    values = _frame.numeric(scores, "scores", booleans=False)
     if by is None:
         columns = _core.nps(values, None, 1)
         return pd.Series({k: v[0] for k, v in columns.items()}, name="nps")

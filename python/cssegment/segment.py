@@ -37,8 +37,11 @@ Labels = _frame.Labels
 Ratio = float | None
 
 
-def _ratios(csm_ratios: Sequence[Ratio] | None) -> list[Ratio]:
-    return [] if csm_ratios is None else [None if r is None else float(r) for r in csm_ratios]
+def _ratios(csm_ratios: Sequence[Ratio] | None, argument: str = "csm_ratios") -> list[Ratio]:
+    if csm_ratios is None:
+        return []
+    listed = _frame._sequence(csm_ratios, argument)
+    return [None if r is None else _frame.number(r, f"{argument}[{i}]") for i, r in enumerate(listed)]
 
 
 class _SegmentModel(Model):
@@ -100,12 +103,12 @@ class TierModel(_SegmentModel):
         missing: str = "raise",
     ) -> None:
         self._model = _core.TierModel(
-            [float(t) for t in thresholds],
-            [str(n) for n in names],
-            str(field),
+            _frame.numbers(thresholds, "thresholds"),
+            _frame.texts(names, "names"),
+            _frame.text(field, "field"),
             _ratios(csm_ratios),
-            float(hysteresis),
-            str(missing),
+            _frame.number(hysteresis, "hysteresis"),
+            _frame.text(missing, "missing"),
         )
 
     @classmethod
@@ -140,7 +143,7 @@ class TierModel(_SegmentModel):
         """
         field = self._model.field
         raw = _frame.column(data, field) if isinstance(data, (pd.DataFrame, Mapping)) else data
-        values = _frame.numeric(raw, field)
+        values = _frame.numeric(raw, field, booleans=False)
         codes = self._model.assign(values, self._previous_codes(previous, len(values)))
         return _frame.categorical(codes, self.categories)
 
@@ -175,14 +178,14 @@ class QuadrantModel(_SegmentModel):
         missing: str = "raise",
     ) -> None:
         self._model = _core.QuadrantModel(
-            str(size_field),
-            float(size_threshold),
-            str(value_field),
-            float(value_threshold),
-            [str(n) for n in names],
-            float(hysteresis),
+            _frame.text(size_field, "size_field"),
+            _frame.number(size_threshold, "size_threshold"),
+            _frame.text(value_field, "value_field"),
+            _frame.number(value_threshold, "value_threshold"),
+            _frame.texts(names, "names"),
+            _frame.number(hysteresis, "hysteresis"),
             _ratios(csm_ratios),
-            str(missing),
+            _frame.text(missing, "missing"),
         )
 
     def get_params(self) -> dict[str, Any]:
@@ -201,8 +204,8 @@ class QuadrantModel(_SegmentModel):
     def assign(self, data: pd.DataFrame | Mapping[str, Any], previous: Labels | None = None) -> pd.Categorical:
         """Quadrant of every account from the size and value columns of ``data``."""
         model = self._model
-        sizes = _frame.numeric(_frame.column(data, model.size_field), model.size_field)
-        values = _frame.numeric(_frame.column(data, model.value_field), model.value_field)
+        sizes = _frame.numeric(_frame.column(data, model.size_field), model.size_field, booleans=False)
+        values = _frame.numeric(_frame.column(data, model.value_field), model.value_field, booleans=False)
         codes = model.assign(sizes, values, self._previous_codes(previous, len(sizes)))
         return _frame.categorical(codes, self.categories)
 
@@ -255,10 +258,13 @@ class RuleModel(_SegmentModel):
         for i, segment in enumerate(segments):
             if not isinstance(segment, Segment):
                 raise InvalidInputError(f"segments[{i}] = {segment!r}: expected a cssegment.Segment")
-            ratio = None if segment.csm_ratio is None else float(segment.csm_ratio)
-            rules.append((str(segment.name), str(segment.when), ratio, bool(segment.pooled)))
-        ratio = None if default_csm_ratio is None else float(default_csm_ratio)
-        self._model = _core.RuleModel(rules, str(default), float(hysteresis), ratio)
+            ratio = None if segment.csm_ratio is None else _frame.number(segment.csm_ratio, f"segments[{i}].csm_ratio")
+            name, when = _frame.text(segment.name, f"segments[{i}].name"), _frame.text(segment.when, f"segments[{i}].when")
+            rules.append((name, when, ratio, bool(segment.pooled)))
+        ratio = None if default_csm_ratio is None else _frame.number(default_csm_ratio, "default_csm_ratio")
+        self._model = _core.RuleModel(
+            rules, _frame.text(default, "default"), _frame.number(hysteresis, "hysteresis"), ratio
+        )
 
     @classmethod
     def four_tier(
@@ -272,7 +278,10 @@ class RuleModel(_SegmentModel):
         Self-Service (no CSM); the numbers are defaults to override."""
         return cls._wrap(
             _core.RuleModel.four_tier(
-                float(enterprise_arr), float(strategic_arr), float(strategic_potential), float(one_to_many_arr)
+                _frame.number(enterprise_arr, "enterprise_arr"),
+                _frame.number(strategic_arr, "strategic_arr"),
+                _frame.number(strategic_potential, "strategic_potential"),
+                _frame.number(one_to_many_arr, "one_to_many_arr"),
             )
         )
 
@@ -418,7 +427,7 @@ def coverage(
     arr_values = _frame.optional_array(arr, "arr")
     if arr_values is not None:
         _frame.check_length("arr", arr_values, "segments", len(codes))
-    cost = None if csm_cost is None else float(csm_cost)
+    cost = None if csm_cost is None else _frame.number(csm_cost, "csm_cost")
     columns = _core.coverage(codes, _ratios(ratios), arr_values, cost)
     table = pd.DataFrame(columns, index=pd.Index(ranked, name="segment"))
     table["accounts"] = table["accounts"].astype(np.int64)
@@ -491,7 +500,12 @@ class KMeans(Model):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
                 raise InvalidInputError(f"{name}: must be a whole number >= 1, got {value!r}")
         self._model = _core.KMeans(
-            int(n_clusters), int(n_init), int(max_iter), float(tol), _scale_names(scale), int(seed)
+            int(n_clusters),
+            int(n_init),
+            int(max_iter),
+            _frame.number(tol, "tol"),
+            _scale_names(scale),
+            _frame.integer(seed, "seed", 0, 2**64 - 1),
         )
 
     def get_params(self) -> dict[str, Any]:
@@ -521,7 +535,7 @@ class KMeans(Model):
         names = self._model.feature_names if self._model.fitted else []
         if isinstance(X, pd.DataFrame) and names:
             by_name = {str(c): c for c in X.columns}  # names were stored as text
-            X = pd.DataFrame({name: _frame.column(X, by_name.get(name, name)) for name in names}, index=X.index)
+            X = pd.DataFrame({name: _frame.column(X, by_name.get(name, name), "X") for name in names}, index=X.index)
         values, _ = _features(X)
         return self._labels(self._model.predict(values), X)
 
@@ -592,9 +606,14 @@ def _coverage_of(
     return [(s, None if ratios.get(s) is None else float(ratios[s]), s in pools) for s in segments]  # type: ignore[arg-type]
 
 
+def _check_accounts(accounts: Any) -> None:
+    if not isinstance(accounts, pd.DataFrame):
+        raise InvalidInputError(f"accounts: expected a DataFrame, one row per account; got {type(accounts).__name__}")
+
+
 def _labels_of(accounts: pd.DataFrame, labels: Labels | str, argument: str) -> Labels:
     if isinstance(labels, str):
-        return _frame.column(accounts, labels)  # type: ignore[no-any-return]
+        return _frame.column(accounts, labels, "accounts")  # type: ignore[no-any-return]
     _frame.check_length(argument, labels, "accounts", len(accounts))
     return labels
 
@@ -644,10 +663,14 @@ def assign_owners(
     Ana           2  150000.0       0.133333
     Bo            2  150000.0       0.133333
     """
+    _check_accounts(accounts)
     if isinstance(csms, pd.DataFrame):
         roster = csms
+    elif isinstance(csms, Mapping):
+        pairs = [(name, s) for s, names in csms.items() for name in _frame.texts(names, f"csms[{s!r}]")]
+        roster = pd.DataFrame(pairs, columns=["csm", "segment"])
     else:
-        roster = pd.DataFrame([(name, s) for s, names in csms.items() for name in names], columns=["csm", "segment"])
+        raise InvalidInputError(f"csms: expected a DataFrame or a mapping of segment to CSM names, got {type(csms).__name__}")
     if isinstance(segment, _SegmentModel):
         labels: Labels = segment.assign(accounts)  # type: ignore[attr-defined]
         ranked = segment.categories
@@ -655,16 +678,17 @@ def assign_owners(
     else:
         labels = _labels_of(accounts, segment, "segment")
         # Plain labels: a segment on the roster may have no account today.
-        ranked = _ranked(labels, _frame.column(roster, "segment"))
+        ranked = _ranked(labels, _frame.column(roster, "segment", "csms"))
         coverage = _coverage_of(ranked, csm_ratios, pooled)
     codes = _frame.codes_for(labels, ranked, "segment")
-    if segments is not None:
-        unknown = [s for s in segments if s not in ranked]
+    for argument, listed in (("segments", segments), ("pooled", pooled)):
+        unknown = [s for s in listed or [] if s not in ranked]
         if unknown:
-            raise InvalidInputError(f"segments: unknown segment(s) {unknown}; segments are {ranked}")
+            raise InvalidInputError(f"{argument}: unknown segment(s) {unknown}; segments are {ranked}")
+    if segments is not None:
         coverage = [(s, ratio if s in segments else None, pool and s in segments) for s, ratio, pool in coverage]
-    names = [str(n) for n in _frame.column(roster, "csm")]
-    seat_segments = _frame.codes_for(_frame.column(roster, "segment"), ranked, "csms['segment']")
+    names = _frame.texts(_frame.column(roster, "csm", "csms"), "csms['csm']")
+    seat_segments = _frame.codes_for(_frame.column(roster, "segment", "csms"), ranked, "csms['segment']")
     capacity = (
         _frame.numeric(roster["capacity"], "csms['capacity']") if "capacity" in roster else np.full(len(roster), np.nan)
     )
@@ -679,7 +703,7 @@ def assign_owners(
         before = pd.Series(np.asarray(_labels_of(accounts, previous, "previous"), dtype=object))
         position = {name: i for i, name in enumerate(names)}
         previous_codes = before.map(lambda v: position.get(v, -1)).fillna(-1).to_numpy(dtype=np.int32)
-    arr_values = None if arr is None else _frame.numeric(_frame.column(accounts, arr), arr)
+    arr_values = None if arr is None else _frame.numeric(_frame.column(accounts, arr, "accounts"), arr, booleans=False)
     result = _core.assign_owners(codes, arr_values, coverage, seats, str(strategy), previous_codes)
     books = pd.DataFrame(
         result["books"], columns=["owner", "segment", "csms", "accounts", "arr", "capacity"]
@@ -736,14 +760,14 @@ class CadencePolicy(Model):
     ) -> None:
         factors = _DEFAULT_HEALTH_FACTORS if health_factors is None else health_factors
         self._model = _core.CadencePolicy(
-            [(str(k), float(v)) for k, v in base_days.items()],
-            float(onboarding_days),
-            float(onboarding_factor),
-            float(renewal_window_days),
-            float(renewal_factor),
-            [(str(k), float(v)) for k, v in factors.items()],
-            float(min_days),
-            float(max_days),
+            [(_frame.text(k, "base_days"), _frame.number(v, f"base_days[{k!r}]")) for k, v in base_days.items()],
+            _frame.number(onboarding_days, "onboarding_days"),
+            _frame.number(onboarding_factor, "onboarding_factor"),
+            _frame.number(renewal_window_days, "renewal_window_days"),
+            _frame.number(renewal_factor, "renewal_factor"),
+            [(_frame.text(k, "health_factors"), _frame.number(v, f"health_factors[{k!r}]")) for k, v in factors.items()],
+            _frame.number(min_days, "min_days"),
+            _frame.number(max_days, "max_days"),
         )
 
     def get_params(self) -> dict[str, Any]:
@@ -775,6 +799,7 @@ class CadencePolicy(Model):
 
         ``tenure`` and ``renewal`` name the columns of days since start and days to renewal
         (None: not used; NaN: unknown, the factor is not applied)."""
+        _check_accounts(accounts)
         segments = list(self._model.base_days)
         names = [name for name, _ in segments]
         if isinstance(segment, _SegmentModel):
@@ -790,8 +815,8 @@ class CadencePolicy(Model):
         if ratios_source is not None:
             ratios = ratios_source.csm_ratios if isinstance(ratios_source, _SegmentModel) else ratios_source
             digital = np.array([name in ratios and ratios[name] is None for name in names], dtype=np.uint8)
-        tenure_days = None if tenure is None else _frame.numeric(_frame.column(accounts, tenure), tenure)
-        renewal_days = None if renewal is None else _frame.numeric(_frame.column(accounts, renewal), renewal)
+        tenure_days = None if tenure is None else _frame.numeric(_frame.column(accounts, tenure, "accounts"), tenure)
+        renewal_days = None if renewal is None else _frame.numeric(_frame.column(accounts, renewal, "accounts"), renewal)
         bands = [name for name, _ in self._model.health_factors]
         health_codes = None
         if health is not None:
@@ -826,7 +851,7 @@ class CadencePolicy(Model):
         labels = assignment.owners if assignment is not None else owners
         _frame.check_length("owners", labels, "schedule", len(schedule))
         owner = pd.Series(np.asarray(labels, dtype=object), index=schedule.index).fillna(_NO_OWNER)
-        digital = (schedule["channel"] == "digital").to_numpy()
+        digital = (_frame.column(schedule, "channel", "schedule") == "digital").to_numpy()
         owner[digital] = _DIGITAL
         if isinstance(minutes_per_touch, Mapping):
             missing = [s for s in schedule["segment"].unique() if s not in minutes_per_touch]
@@ -834,7 +859,7 @@ class CadencePolicy(Model):
                 raise InvalidInputError(f"minutes_per_touch: no minutes for segment(s) {sorted(map(str, missing))}")
             minutes = schedule["segment"].map(minutes_per_touch).astype(np.float64).to_numpy()
         else:
-            minutes = np.full(len(schedule), float(minutes_per_touch))
+            minutes = np.full(len(schedule), _frame.number(minutes_per_touch, "minutes_per_touch"))
         if not (np.isfinite(minutes).all() and (minutes >= 0).all()):
             raise InvalidInputError("minutes_per_touch: minutes must be finite and >= 0")
         touches = schedule["touches_per_month"].to_numpy()
