@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any, cast
 
 import numpy as np
@@ -27,10 +28,13 @@ def column(data: Frame, name: str, argument: str = "data") -> Any:
     if not isinstance(data, (pd.DataFrame, Mapping)):
         raise InvalidInputError(f"{argument}: expected a DataFrame or a mapping of columns, got {type(data).__name__}")
     try:
-        return data[name]
+        values = data[name]
     except (KeyError, IndexError, TypeError):
         known = ", ".join(repr(str(c)) for c in list(data.keys())[:20]) or "none"
         raise InvalidInputError(f"{argument}: no column {name!r} (columns: {known})") from None
+    if isinstance(values, pd.DataFrame):
+        raise InvalidInputError(f"{argument}: has {values.shape[1]} columns named {name!r}; which one is meant?")
+    return values
 
 
 # Scalar and list parameters. A str is not a sequence of names here, and a bool is not a number:
@@ -112,13 +116,14 @@ def numeric(values: ArrayLike, argument: str, booleans: bool = True) -> np.ndarr
         return np.ascontiguousarray(array, dtype=np.float64)
     if kind == "O":
         for row, value in enumerate(array):
-            if value is None or (isinstance(value, float) and np.isnan(value)):
+            if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
                 continue
-            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            # Decimal: what SQL drivers give for NUMERIC columns.
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating, Decimal)):
                 raise InvalidInputError(
                     f"{argument}[{row}] = {_describe(value)}: expected a number, got {type(value).__name__}"
                 )
-        return np.array([np.nan if v is None else float(v) for v in array], dtype=np.float64)
+        return np.array([np.nan if v is None or v is pd.NA else float(v) for v in array], dtype=np.float64)
     raise InvalidInputError(f"{argument}: has dtype {array.dtype}; a numeric column is required")
 
 

@@ -639,7 +639,7 @@ class RevenueLedger:
             moves = moves.set_index(_segment_index([_ALL])[np.zeros(len(moves), dtype=np.intp)], append=True)
         periods = moves.index.get_level_values("period").unique()
         if len(periods) == 0:
-            raise InvalidInputError("window: the ledger has a single period; CLTV needs at least two")
+            raise InvalidInputError(f"window: the ledger has {len(self.periods)} period(s); CLTV needs at least two")
         recent = moves.loc[moves.index.get_level_values("period").isin(periods[-window:])]
         rates = (recent["logos_churned"] / recent["logos_start"].where(recent["logos_start"] > 0)).groupby(
             level="segment", observed=False

@@ -259,7 +259,8 @@ class RuleModel(_SegmentModel):
             if not isinstance(segment, Segment):
                 raise InvalidInputError(f"segments[{i}] = {segment!r}: expected a cssegment.Segment")
             ratio = None if segment.csm_ratio is None else _frame.number(segment.csm_ratio, f"segments[{i}].csm_ratio")
-            name, when = _frame.text(segment.name, f"segments[{i}].name"), _frame.text(segment.when, f"segments[{i}].when")
+            name = _frame.text(segment.name, f"segments[{i}].name")
+            when = _frame.text(segment.when, f"segments[{i}].when")
             rules.append((name, when, ratio, bool(segment.pooled)))
         ratio = None if default_csm_ratio is None else _frame.number(default_csm_ratio, "default_csm_ratio")
         self._model = _core.RuleModel(
@@ -670,7 +671,9 @@ def assign_owners(
         pairs = [(name, s) for s, names in csms.items() for name in _frame.texts(names, f"csms[{s!r}]")]
         roster = pd.DataFrame(pairs, columns=["csm", "segment"])
     else:
-        raise InvalidInputError(f"csms: expected a DataFrame or a mapping of segment to CSM names, got {type(csms).__name__}")
+        raise InvalidInputError(
+            f"csms: expected a DataFrame or a mapping of segment to CSM names, got {type(csms).__name__}"
+        )
     if isinstance(segment, _SegmentModel):
         labels: Labels = segment.assign(accounts)  # type: ignore[attr-defined]
         ranked = segment.categories
@@ -723,6 +726,12 @@ _DEFAULT_HEALTH_FACTORS = {"red": 0.5, "yellow": 1.0, "green": 1.5}
 DAYS_PER_MONTH = 365.25 / 12
 
 
+def _days_table(table: Mapping[str, float], argument: str) -> list[tuple[str, float]]:
+    if not isinstance(table, Mapping):
+        raise InvalidInputError(f"{argument}: expected a mapping of label to number, got {type(table).__name__}")
+    return [(_frame.text(k, argument), _frame.number(v, f"{argument}[{k!r}]")) for k, v in table.items()]
+
+
 class CadencePolicy(Model):
     """Dynamic contact cadence: days between touches per account.
 
@@ -760,12 +769,12 @@ class CadencePolicy(Model):
     ) -> None:
         factors = _DEFAULT_HEALTH_FACTORS if health_factors is None else health_factors
         self._model = _core.CadencePolicy(
-            [(_frame.text(k, "base_days"), _frame.number(v, f"base_days[{k!r}]")) for k, v in base_days.items()],
+            _days_table(base_days, "base_days"),
             _frame.number(onboarding_days, "onboarding_days"),
             _frame.number(onboarding_factor, "onboarding_factor"),
             _frame.number(renewal_window_days, "renewal_window_days"),
             _frame.number(renewal_factor, "renewal_factor"),
-            [(_frame.text(k, "health_factors"), _frame.number(v, f"health_factors[{k!r}]")) for k, v in factors.items()],
+            _days_table(factors, "health_factors"),
             _frame.number(min_days, "min_days"),
             _frame.number(max_days, "max_days"),
         )
@@ -816,7 +825,9 @@ class CadencePolicy(Model):
             ratios = ratios_source.csm_ratios if isinstance(ratios_source, _SegmentModel) else ratios_source
             digital = np.array([name in ratios and ratios[name] is None for name in names], dtype=np.uint8)
         tenure_days = None if tenure is None else _frame.numeric(_frame.column(accounts, tenure, "accounts"), tenure)
-        renewal_days = None if renewal is None else _frame.numeric(_frame.column(accounts, renewal, "accounts"), renewal)
+        renewal_days = (
+            None if renewal is None else _frame.numeric(_frame.column(accounts, renewal, "accounts"), renewal)
+        )
         bands = [name for name, _ in self._model.health_factors]
         health_codes = None
         if health is not None:

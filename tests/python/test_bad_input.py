@@ -19,6 +19,8 @@ shows in the result and can be counted. ``docs/reference/bad-input.md`` is check
 tables: every function it lists has rows here, and every example message it quotes is a row's.
 """
 
+# ruff: noqa: E501 -- the matrix keeps one bad call per line, so that it reads as a table
+
 from __future__ import annotations
 
 import json
@@ -92,6 +94,7 @@ def bad(api: str, what: str, call: Callable[[], object], message: str, error: ty
 
 # --- the matrix -------------------------------------------------------------------------------
 
+# fmt: off
 MATRIX = [
     # TierModel
     bad("TierModel.assign", "NaN", lambda: TOUCH.assign([1.0, np.nan]), "arr[1] = nan: missing value (use missing='unassigned'"),
@@ -178,6 +181,7 @@ MATRIX = [
     bad("KMeans.fit", "+inf", lambda: cs.KMeans(2).fit(X.assign(a=[1, np.inf, 3, 4])), "X['a'][1] = inf: features must be finite"),
     bad("KMeans.fit", "strings", lambda: cs.KMeans(2).fit(X.assign(a=["1", "2", "3", "4"])), "X['a'][0] = '1': expected a number, got str"),
     bad("KMeans.fit", "more clusters than rows", lambda: cs.KMeans(5).fit(X), "n_clusters: 5 clusters need at least as many rows; X has 4"),
+    bad("KMeans.fit", "empty frame", lambda: cs.KMeans(2).fit(X.iloc[:0]), "n_clusters: 2 clusters need at least as many rows; X has 0"),
     bad("KMeans.fit", "one-dimensional X", lambda: cs.KMeans(2).fit(np.ones(4)), "X: must be two-dimensional (rows x features), got shape (4,)"),
     bad("KMeans.fit_predict", "log of a negative", lambda: cs.KMeans(2, scale="log").fit_predict(X.assign(a=[-1, 2, 3, 4])), "X['a'][0] = -1: scale='log' needs values >= 0"),
     bad("KMeans.predict", "unknown column", lambda: cs.KMeans(2).fit(X).predict(X[["a"]]), "X: no column 'b' (columns: 'a')"),
@@ -240,7 +244,8 @@ MATRIX = [
     bad("RevenueLedger.survivors", "cohort_length not whole", lambda: LEDGER.survivors(cohort_length=1.0), "cohort_length: 1.0 must be an integer >= 1"),
     bad("RevenueLedger.cltv", "window 0", lambda: LEDGER.cltv(window=0), "window: 0 must be an integer >= 1"),
     bad("RevenueLedger.cltv", "gross margin above 1", lambda: LEDGER.cltv(gross_margin=2), "gross_margin[0] = 2: must be in (0, 1]"),
-    bad("RevenueLedger.cltv", "a single period", lambda: cs.RevenueLedger(ledger_rows(month=[1, 1, 1])).cltv(), "window: the ledger has a single period; CLTV needs at least two"),
+    bad("RevenueLedger.cltv", "a single period", lambda: cs.RevenueLedger(ledger_rows(month=[1, 1, 1])).cltv(), "window: the ledger has 1 period(s); CLTV needs at least two"),
+    bad("RevenueLedger.cltv", "an empty ledger", lambda: cs.RevenueLedger(REVENUE.iloc[:0]).cltv(), "window: the ledger has 0 period(s); CLTV needs at least two"),
     # value functions and NPS
     bad("cltv", "NaN ARPA", lambda: cs.cltv(np.nan, 0.1), "arpa[0] = nan: values must be finite and >= 0"),
     bad("cltv", "churn rate 0", lambda: cs.cltv(100, 0.0), "churn_rate[0] = 0: must be in (0, 1]"),
@@ -285,6 +290,7 @@ MATRIX = [
     bad("Scorecard.score", "datetimes", lambda: CARD.score(HEALTH.assign(nps=pd.to_datetime(["2020-01-01"] * 3))), "data['nps']: has dtype datetime64"),
     bad("Scorecard.score", "previous score +inf", lambda: CARD.score(HEALTH, previous=[np.inf, 1, 1]), "previous[0] = inf: earlier scores must be in [0, 100]"),
     bad("Scorecard.score", "previous empty", lambda: CARD.score(HEALTH, previous=[]), "previous: has length 0 but data has length 3"),
+    bad("Scorecard.score", "duplicated column", lambda: CARD.score(pd.concat([HEALTH, HEALTH[["nps"]]], axis=1)), "data: has 2 columns named 'nps'; which one is meant?"),
     bad("Scorecard.score", "a list, not a frame", lambda: CARD.score([1, 2]), "data: expected a DataFrame or a mapping of columns, got list"),
     bad("Boolean", "values other than 0 and 1", lambda: cs.Scorecard([cs.Measure("nps", cs.Boolean())]).score(HEALTH), "data['nps'][1] = 5: Boolean measures must be 0 or 1"),
     bad("Scorecard.score", "Percentile before fit", lambda: percentile_card().score(HEALTH), "measure 'logins': its percentile normaliser learns from data; call fit(data) first", NotFittedError),
@@ -295,6 +301,7 @@ MATRIX = [
     bad("Scorecard.calibrate", "outcome 2", lambda: CARD.calibrate(HEALTH.assign(churned=[0, 2, 1])), "outcome[1] = 2: outcomes must be 0 or 1"),
     bad("Scorecard.calibrate", "outcome NaN", lambda: CARD.calibrate(HEALTH.assign(churned=[0, np.nan, 1])), "outcome[1] = nan: outcomes must be 0 or 1"),
     bad("Scorecard.calibrate", "one class only", lambda: CARD.calibrate(HEALTH.assign(churned=[0, 0, 0])), "outcome: has only 0s in 3 rows; both outcomes are needed"),
+    bad("Scorecard.calibrate", "empty frame", lambda: CARD.calibrate(HEALTH.iloc[:0]), "outcome: has only 0s in 0 rows; both outcomes are needed"),
     bad("Scorecard.calibrate", "negative l2", lambda: CARD.calibrate(HEALTH, l2=-1), "l2: -1 must be finite and >= 0"),
     bad("Scorecard.calibrate", "outcome length", lambda: CARD.calibrate(HEALTH, [0, 1]), "outcome: has length 2 but data has length 3"),
     bad("Scorecard.backtest", "no account scored", lambda: CARD.backtest(HEALTH.assign(nps=np.nan)), "health: no account has a score"),
@@ -313,6 +320,7 @@ MATRIX = [
     bad("ScorecardSet.from_json", "truncated", lambda: cs.ScorecardSet.from_json('{"kind": "ScorecardSet"'), "json: not a valid JSON document"),
     bad("health.auc", "outcomes other than 0 and 1", lambda: cs.health.auc([1, 2], [1, 2]), "churned[1] = 2: outcomes must be 0 or 1"),
     bad("health.auc", "NaN health", lambda: cs.health.auc([np.nan, 2, 3], [1, 0, 0]), "health[0] = nan: scores must be finite"),
+    bad("health.brier", "no rows", lambda: cs.health.brier([], []), "probability: is empty"),
     bad("health.brier", "probability above 1", lambda: cs.health.brier([1.5], [1]), "probability[0] = 1.5: probabilities must be in [0, 1]"),
     # ShiftedBetaGeometric
     bad("ShiftedBetaGeometric", "alpha without beta", lambda: cs.ShiftedBetaGeometric(alpha=1), "alpha, beta: give both parameters, or neither"),
@@ -320,6 +328,7 @@ MATRIX = [
     bad("ShiftedBetaGeometric", "alpha a string", lambda: cs.ShiftedBetaGeometric(alpha="a", beta=1), "alpha: expected a number, got str 'a'"),
     bad("ShiftedBetaGeometric.fit", "survivors increase", lambda: cs.ShiftedBetaGeometric().fit([100, 120, 50]), "alive[1] = 120: survivor counts must not increase (previous is 100)"),
     bad("ShiftedBetaGeometric.fit", "one count", lambda: cs.ShiftedBetaGeometric().fit([100]), "alive: needs at least 2 counts"),
+    bad("ShiftedBetaGeometric.fit", "no counts", lambda: cs.ShiftedBetaGeometric().fit([]), "alive: needs at least 2 counts (the cohort size and one later count), got 0"),
     bad("ShiftedBetaGeometric.fit", "NaN", lambda: cs.ShiftedBetaGeometric().fit([100, np.nan, 50]), "alive[1] = nan: survivor counts must be finite and >= 0"),
     bad("ShiftedBetaGeometric.fit", "empty cohort", lambda: cs.ShiftedBetaGeometric().fit([0, 0]), "alive[0] = 0: the cohort must start with more than 0 customers"),
     bad("ShiftedBetaGeometric.survival", "before fit", lambda: cs.ShiftedBetaGeometric().survival(3), "ShiftedBetaGeometric: give alpha and beta, or call fit()", NotFittedError),
@@ -354,6 +363,7 @@ MATRIX = [
     bad("dask.retention", "negative amount", lambda: csd.retention(dask_rows(ledger_rows(mrr=[1, -1, 1])), horizon=1), "mrr[1] = -1: amounts must be finite, >= 0 and < 2^80"),
     bad("dask.retention", "horizon not whole", lambda: csd.retention(dask_rows(), horizon=1.5), "horizon: expected an integer, got float 1.5"),
     bad("dask.retention", "account without a segment", lambda: csd.retention(dask_rows(), horizon=1, by=pd.Series({1: "a"})), "by: account 2 has revenue in period 1 but no segment"),
+# fmt: on
 ]
 
 
@@ -457,6 +467,27 @@ def test_missing_values_have_a_documented_countable_meaning(api: str, check: Cal
     assert check(), api
 
 
+def test_empty_inputs_give_empty_results() -> None:
+    """No rows is not an error where nothing has to be learned: the result has no rows either."""
+    no_accounts = pd.DataFrame({"arr": np.array([], dtype=float), "potential": np.array([], dtype=float)})
+    assert len(TOUCH.assign(no_accounts)) == 0
+    assert len(cs.RuleModel.four_tier().assign(no_accounts)) == 0
+    assert CARD.score(HEALTH.iloc[:0]).shape == (0, 4)
+    empty = cs.RevenueLedger(REVENUE.iloc[:0])
+    assert empty.summary()["rows_read"] == 0
+    assert len(empty.movements()) == 0 and len(empty.retention(horizon=1)) == 0
+    assert cs.transitions([], [])["total"].sum() == 0
+    assert cs.nps([])["n"] == 0 and np.isnan(cs.nps([])["nps"])
+
+
+def test_object_columns_read_decimals_as_numbers_and_none_or_na_as_missing() -> None:
+    from decimal import Decimal
+
+    arr = pd.Series([Decimal("20000.50"), pd.NA, None, np.nan, 3], dtype=object)
+    labels = cs.TierModel.touch(missing="unassigned").assign(arr)
+    assert list(labels) == ["Low touch", "Unassigned", "Unassigned", "Unassigned", "Tech touch"]
+
+
 # --- the matrix covers the public API, and the docs table matches the matrix ------------------
 
 MATRIX_APIS = {param.values[0] for param in MATRIX}
@@ -486,11 +517,12 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "reference" / "bad-input.md
 
 
 def _doc_rows() -> list[tuple[str, str]]:
-    """(function, example message) of every row of the docs table."""
-    rows = []
+    """(function, example message) of every row of the docs' per-function tables."""
+    rows, in_table = [], False
     for line in DOC.read_text().splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")] if line.startswith("| `") else []
-        if cells:
+        in_table = line.startswith("| Function |") or (in_table and line.startswith("|"))
+        if in_table and line.startswith("| `"):
+            cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
             rows.append((cells[0].strip("`"), re.sub(r"^`|`$", "", cells[-1]).replace("\\|", "|")))
     return rows
 
