@@ -63,6 +63,13 @@ def integer(value: Any, argument: str, low: int | None = None, high: int | None 
     return whole
 
 
+def flag(value: Any, argument: str) -> bool:
+    """A True/False parameter: the string "no" is truthy, so it is refused rather than read as True."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise InvalidInputError(f"{argument}: expected True or False, got {type(value).__name__} {_describe(value)}")
+    return bool(value)
+
+
 def _sequence(values: Any, argument: str) -> Sequence[Any]:
     if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, (Sequence, np.ndarray, pd.Series, pd.Index)):
         raise InvalidInputError(f"{argument}: expected a list, got {type(values).__name__} {_describe(values)}")

@@ -89,7 +89,8 @@ class _PeerGroupNormalizer:
 
     def _core(self) -> Any:
         make = getattr(_core.Normalizer, self._factory)
-        return make(self.by or "", bool(self.higher_is_better), _frame.text(self.unseen, "unseen"))
+        higher_is_better = _frame.flag(self.higher_is_better, "higher_is_better")
+        return make(self.by or "", higher_is_better, _frame.text(self.unseen, "unseen"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -123,7 +124,7 @@ class Boolean:
     higher_is_better: bool = True
 
     def _core(self) -> Any:
-        return _core.Normalizer.boolean(bool(self.higher_is_better))
+        return _core.Normalizer.boolean(_frame.flag(self.higher_is_better, "higher_is_better"))
 
 
 Normalizer = Linear | Bands | Percentile | ZScore | Boolean

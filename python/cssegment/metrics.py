@@ -287,6 +287,10 @@ class RevenueLedger:
         """Reads the rows; `period_range` (first ordinal, count) fixes the periods, so that
         ledgers of disjoint accounts (Dask partitions) share them."""
         account, period, amount = self._names = names
+        for later, name in enumerate(names[1:], start=1):
+            if name in names[:later]:
+                roles = ("account", "period", "amount")
+                raise InvalidInputError(f"{roles[later]}: {name!r} is also the {roles[names.index(name)]} column")
         keys, self._account_ids = _account_keys(_frame.column(revenue, account, "revenue"), account)
         period_keys, self._kind = _period_keys(_frame.column(revenue, period, "revenue"), period)
         amounts = _frame.numeric(_frame.column(revenue, amount, "revenue"), amount, booleans=False)

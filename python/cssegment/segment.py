@@ -261,7 +261,7 @@ class RuleModel(_SegmentModel):
             ratio = None if segment.csm_ratio is None else _frame.number(segment.csm_ratio, f"segments[{i}].csm_ratio")
             name = _frame.text(segment.name, f"segments[{i}].name")
             when = _frame.text(segment.when, f"segments[{i}].when")
-            rules.append((name, when, ratio, bool(segment.pooled)))
+            rules.append((name, when, ratio, _frame.flag(segment.pooled, f"segments[{i}].pooled")))
         ratio = None if default_csm_ratio is None else _frame.number(default_csm_ratio, "default_csm_ratio")
         self._model = _core.RuleModel(
             rules, _frame.text(default, "default"), _frame.number(hysteresis, "hysteresis"), ratio
