@@ -70,7 +70,8 @@ def flag(value: Any, argument: str) -> bool:
     return bool(value)
 
 
-def _sequence(values: Any, argument: str) -> Sequence[Any]:
+def listed(values: Any, argument: str) -> list[Any]:
+    """A parameter that must be a list (or array): not a str, a mapping or a scalar."""
     if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, (Sequence, np.ndarray, pd.Series, pd.Index)):
         raise InvalidInputError(f"{argument}: expected a list, got {type(values).__name__} {_describe(values)}")
     return list(values)
@@ -78,7 +79,7 @@ def _sequence(values: Any, argument: str) -> Sequence[Any]:
 
 def numbers(values: Any, argument: str) -> list[float]:
     """A list of float parameters (thresholds, edges, ...)."""
-    return [number(value, f"{argument}[{i}]") for i, value in enumerate(_sequence(values, argument))]
+    return [number(value, f"{argument}[{i}]") for i, value in enumerate(listed(values, argument))]
 
 
 def text(value: Any, argument: str) -> str:
@@ -90,7 +91,7 @@ def text(value: Any, argument: str) -> str:
 
 def texts(values: Any, argument: str) -> list[str]:
     """A list of str parameters (tier or band names)."""
-    return [text(value, f"{argument}[{i}]") for i, value in enumerate(_sequence(values, argument))]
+    return [text(value, f"{argument}[{i}]") for i, value in enumerate(listed(values, argument))]
 
 
 def _describe(value: Any) -> str:
@@ -102,7 +103,7 @@ def numeric(values: ArrayLike, argument: str, booleans: bool = True) -> np.ndarr
 
     ``booleans=False`` for amounts (money, scores): a true/false column there is a mistake.
     """
-    if not booleans and _is_boolean(values):
+    if not booleans and _is_boolean(values, argument):
         raise InvalidInputError(f"{argument}: is a column of true/false values; numbers are required")
     if isinstance(values, (pd.Series, pd.Index)):
         dtype = values.dtype
@@ -115,7 +116,7 @@ def numeric(values: ArrayLike, argument: str, booleans: bool = True) -> np.ndarr
         else:
             array = values.to_numpy()
     else:
-        array = np.asarray(values)
+        array = as_array(values, argument)
     if array.ndim != 1:
         raise InvalidInputError(f"{argument}: must be one-dimensional, got shape {array.shape}")
     kind = array.dtype.kind
@@ -134,13 +135,28 @@ def numeric(values: ArrayLike, argument: str, booleans: bool = True) -> np.ndarr
     raise InvalidInputError(f"{argument}: has dtype {array.dtype}; a numeric column is required")
 
 
-def _is_boolean(values: ArrayLike) -> bool:
+def as_array(values: Any, argument: str, dtype: Any = None) -> np.ndarray:
+    """np.asarray, with ragged or nested lists refused by name."""
+    try:
+        return np.asarray(values, dtype=dtype)
+    except (ValueError, TypeError):
+        raise InvalidInputError(f"{argument}: is not a column of values (nested lists of different lengths?)") from None
+
+
+def _is_boolean(values: ArrayLike, argument: str) -> bool:
     dtype = getattr(values, "dtype", None)
-    return pd.api.types.is_bool_dtype(np.asarray(values).dtype if dtype is None else dtype)
+    return pd.api.types.is_bool_dtype(as_array(values, argument).dtype if dtype is None else dtype)
+
+
+def length(values: Any, argument: str) -> int:
+    """The length of a column, or a clear error for a scalar, a str or a mapping."""
+    if not hasattr(values, "__len__") or isinstance(values, (str, bytes, Mapping)):
+        raise InvalidInputError(f"{argument}: expected a column (array, list or Series), got {type(values).__name__}")
+    return len(values)
 
 
 def check_length(argument: str, values: Any, reference: str, expected: int) -> None:
-    if len(values) != expected:
+    if length(values, argument) != expected:
         raise InvalidInputError(f"{argument}: has length {len(values)} but {reference} has length {expected}")
 
 

@@ -163,7 +163,10 @@ def _rows(data: Any) -> int:
     if isinstance(data, pd.DataFrame):
         return len(data)
     if isinstance(data, Mapping):
-        return len(next(iter(data.values()), []))
+        first: Any = next(iter(data.values()), [])
+        if not hasattr(first, "__len__") or isinstance(first, str):
+            raise InvalidInputError(f"data: columns must be arrays, lists or Series, got {type(first).__name__}")
+        return len(first)
     raise InvalidInputError(f"data: expected a DataFrame or a mapping of columns, got {type(data).__name__}")
 
 
@@ -345,7 +348,7 @@ class Scorecard(Model):
         min_measures: int = 1,
     ) -> None:
         listed = []
-        for i, measure in enumerate(measures):
+        for i, measure in enumerate(_frame.listed(measures, "measures")):
             if not isinstance(measure, Measure):
                 raise InvalidInputError(f"measures[{i}] = {measure!r}: expected a cssegment.Measure")
             normalizer = measure.normalizer
@@ -363,7 +366,7 @@ class Scorecard(Model):
             [_frame.text(name, "bands") for name in bands],
             [_frame.number(lower, f"bands[{name!r}]") for name, lower in bands.items()],
             _frame.text(missing, "missing"),
-            _frame.integer(min_measures, "min_measures"),
+            _frame.integer(min_measures, "min_measures", 1),
         )
 
     @property
@@ -610,6 +613,7 @@ class ScorecardSet(Model):
     def _columns(self, data: Any) -> tuple[_Columns, int]:
         """The segment column and every column a scorecard reads that ``data`` has; the core names
         any missing one a scorecard with rows needs."""
+        _rows(data)  # a DataFrame or a mapping of columns, before looking into it
         cards = [card for _, card in self._model.scorecards]
         if self._model.default is not None:
             cards.append(self._model.default)

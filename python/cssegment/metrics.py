@@ -276,7 +276,8 @@ class RevenueLedger:
         period: str = "month",
         amount: str = "mrr",
     ) -> None:
-        self._build(revenue, (account, period, amount))
+        names = (_frame.text(account, "account"), _frame.text(period, "period"), _frame.text(amount, "amount"))
+        self._build(revenue, names)
 
     def _build(
         self,
@@ -518,7 +519,7 @@ class RevenueLedger:
         cohort
         1       1.0  0.5  0.5
         """
-        if metric not in ("revenue", "logos"):
+        if not isinstance(metric, str) or metric not in ("revenue", "logos"):
             raise InvalidInputError(f"metric: {metric!r} must be 'revenue' or 'logos'")
         field = "revenue" if metric == "revenue" else "paying"
         return self._cohort_table(field, by, cohort_length, include_first_period, normalize)
@@ -585,14 +586,15 @@ class RevenueLedger:
         if isinstance(cohort_length, bool) or not isinstance(cohort_length, (int, np.integer)):
             raise InvalidInputError(f"cohort_length: {cohort_length!r} must be an integer >= 1")
         segments, categories = self._segments(by)
-        sums = self._ledger.cohort_sums(segments, int(cohort_length), bool(include_first_period))
+        first_period = _frame.flag(include_first_period, "include_first_period")
+        sums = self._ledger.cohort_sums(segments, int(cohort_length), first_period)
         values, observed = sums[field], sums["observed_ages"]
         blocks, groups, ages = values.shape
         members = sums["paying"][:, :, 0] if ages else np.zeros((blocks, groups))
         keep = members.reshape(-1) > 0
         values = values.reshape(blocks * groups, ages)[keep]
         observed = observed.reshape(-1)[keep]
-        if normalize:
+        if _frame.flag(normalize, "normalize"):
             values = values / values[:, :1]
         values = np.where(np.arange(ages) < observed[:, None], values, np.nan)
         width = int(observed.max()) if keep.any() else 0
@@ -703,7 +705,8 @@ def _index(kind: _PeriodKind, first: int, rows: int, categories: list[str] | Non
 
 
 def _floats(values: Any, argument: str) -> np.ndarray:
-    return _frame.numeric(values if np.ndim(values) else np.atleast_1d(values), argument, booleans=False)
+    scalar = _frame.as_array(values, argument).ndim == 0
+    return _frame.numeric(np.atleast_1d(values) if scalar else values, argument, booleans=False)
 
 
 def _vectorised(result: np.ndarray, template: Mapping[str, Any], name: str) -> Any:
@@ -725,11 +728,12 @@ def _apply(name: str, function: Any, **arguments: Any) -> Any:
                 f"{name}: its index differs from {series[0][0]}'s; align the Series first (e.g. .reindex)"
             )
     arrays = [_floats(v, k) for k, v in arguments.items()]
-    try:
-        shape = np.broadcast_shapes(*(a.shape for a in arrays))
-    except ValueError:
+    # Only scalars broadcast: numpy would also stretch a length-1 array, or shrink it to length 0.
+    lengths = {len(a) for a, v in zip(arrays, arguments.values()) if np.ndim(v) != 0}
+    if len(lengths) > 1:
         sizes = ", ".join(f"{k} has {np.size(v)}" for k, v in arguments.items())
-        raise InvalidInputError(f"{name}: arguments have different lengths: {sizes}") from None
+        raise InvalidInputError(f"{name}: arguments have different lengths: {sizes}")
+    shape = (lengths.pop() if lengths else 1,)
     arrays = [np.ascontiguousarray(np.broadcast_to(a, shape)) for a in arrays]
     return _vectorised(function(*arrays), arguments, name)
 
@@ -792,7 +796,7 @@ def crc(retention_spend: Any, customers: Any, denominator: Literal["retained", "
     >>> cs.crc(90_000.0, 500, denominator="start")
     180.0
     """
-    if denominator not in ("retained", "start"):
+    if not isinstance(denominator, str) or denominator not in ("retained", "start"):
         raise InvalidInputError(f"denominator: {denominator!r} must be 'retained' or 'start'")
     return _per_customer("crc", ("retention_spend", retention_spend), (f"customers ({denominator})", customers))
 

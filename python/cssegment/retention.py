@@ -33,7 +33,7 @@ def _apply(values: Periods, fn: Any, *args: Any, argument: str = "t") -> float |
     """fn over scalars (a float back), arrays (an array) or Series (a Series with the same index)."""
     if isinstance(values, pd.Series):
         return pd.Series(np.asarray(fn(_frame.numeric(values, argument), *args)), index=values.index, name=values.name)
-    if np.ndim(values) == 0:
+    if _frame.as_array(values, argument).ndim == 0:
         return float(fn(_frame.number(values, argument), *args))
     return np.asarray(fn(_frame.numeric(values, argument), *args))  # type: ignore[arg-type]
 
@@ -109,7 +109,7 @@ class ShiftedBetaGeometric(Model):
         elif isinstance(alive, np.ndarray) and alive.ndim == 2:
             matrix = alive
         else:
-            rows = [_frame.numeric(row, f"alive[{i}]") for i, row in enumerate(_frame._sequence(alive, "alive"))]
+            rows = [_frame.numeric(row, f"alive[{i}]") for i, row in enumerate(_frame.listed(alive, "alive"))]
             matrix = np.full((len(rows), max((len(r) for r in rows), default=0)), np.nan)
             for i, row in enumerate(rows):
                 matrix[i, : len(row)] = row

@@ -40,7 +40,7 @@ Ratio = float | None
 def _ratios(csm_ratios: Sequence[Ratio] | None, argument: str = "csm_ratios") -> list[Ratio]:
     if csm_ratios is None:
         return []
-    listed = _frame._sequence(csm_ratios, argument)
+    listed = _frame.listed(csm_ratios, argument)
     return [None if r is None else _frame.number(r, f"{argument}[{i}]") for i, r in enumerate(listed)]
 
 
@@ -255,7 +255,7 @@ class RuleModel(_SegmentModel):
         default_csm_ratio: Ratio = None,
     ) -> None:
         rules = []
-        for i, segment in enumerate(segments):
+        for i, segment in enumerate(_frame.listed(segments, "segments")):
             if not isinstance(segment, Segment):
                 raise InvalidInputError(f"segments[{i}] = {segment!r}: expected a cssegment.Segment")
             ratio = None if segment.csm_ratio is None else _frame.number(segment.csm_ratio, f"segments[{i}].csm_ratio")
@@ -340,13 +340,13 @@ def _is_label_column(values: Any) -> bool:
     return False
 
 
-def _ranked(before: Labels, after: Labels) -> list[str]:
+def _ranked(before: Labels, after: Labels, arguments: tuple[str, str] = ("before", "after")) -> list[str]:
     for labels in (before, after):
         dtype = getattr(labels, "dtype", None)
         if isinstance(labels, pd.Categorical) or isinstance(dtype, pd.CategoricalDtype):
             return [str(c) for c in pd.Categorical(labels).categories]
-    observed = pd.concat([pd.Series(np.asarray(before, dtype=object)), pd.Series(np.asarray(after, dtype=object))])
-    return sorted(str(v) for v in observed.dropna().unique())
+    found = [_frame.labels(labels, argument)[1] for labels, argument in zip((before, after), arguments)]
+    return sorted({label for labels in found for label in labels})
 
 
 def transitions(before: Labels, after: Labels, weights: _frame.ArrayLike | None = None) -> pd.DataFrame:
@@ -364,7 +364,7 @@ def transitions(before: Labels, after: Labels, weights: _frame.ArrayLike | None 
     >>> int(table["upgraded"].sum()), int(table["unchanged"].sum())
     (1, 1)
     """
-    _frame.check_length("after", after, "before", len(before))
+    _frame.check_length("after", after, "before", _frame.length(before, "before"))
     ranked = _ranked(before, after)
     before_codes = _frame.codes_for(before, ranked, "before")
     after_codes = _frame.codes_for(after, ranked, "after")
@@ -414,14 +414,14 @@ def coverage(
     if isinstance(csm_ratios, _SegmentModel):
         ranked, ratios = csm_ratios.categories, list(csm_ratios.csm_ratios.values())
     else:
-        ranked = _ranked(segments, segments)
+        ranked = _ranked(segments, segments, ("segments", "segments"))
         if isinstance(csm_ratios, Mapping):
             missing = [s for s in ranked if s not in csm_ratios]
             if missing:
                 raise InvalidInputError(f"csm_ratios: no ratio for segment(s) {missing}; use None for no CSM")
             ratios = [csm_ratios[s] for s in ranked]
         else:
-            ratios = list(csm_ratios)
+            ratios = _frame.listed(csm_ratios, "csm_ratios")
             if len(ratios) != len(ranked):
                 raise InvalidInputError(f"csm_ratios: has {len(ratios)} ratios for {len(ranked)} segments {ranked}")
     codes = _frame.codes_for(segments, ranked, "segments")
@@ -445,7 +445,7 @@ Scale = str | None
 def _scale_names(scale: Scale | Sequence[Scale]) -> list[str]:
     if scale is None or isinstance(scale, str):
         return ["none" if scale is None else scale]
-    return ["none" if s is None else str(s) for s in scale]
+    return ["none" if s is None else str(s) for s in _frame.listed(scale, "scale")]
 
 
 def _features(X: pd.DataFrame | np.ndarray | Sequence[Sequence[float]]) -> tuple[np.ndarray, list[str]]:
@@ -456,7 +456,7 @@ def _features(X: pd.DataFrame | np.ndarray | Sequence[Sequence[float]]) -> tuple
         if not columns:
             raise InvalidInputError("X: needs at least one feature column")
         return np.ascontiguousarray(np.column_stack(columns)), names
-    array = np.asarray(X)
+    array = _frame.as_array(X, "X")
     if array.ndim != 2:
         raise InvalidInputError(f"X: must be two-dimensional (rows x features), got shape {array.shape}")
     if array.dtype.kind not in "biuf":
@@ -681,7 +681,7 @@ def assign_owners(
     else:
         labels = _labels_of(accounts, segment, "segment")
         # Plain labels: a segment on the roster may have no account today.
-        ranked = _ranked(labels, _frame.column(roster, "segment", "csms"))
+        ranked = _ranked(labels, _frame.column(roster, "segment", "csms"), ("segment", "csms['segment']"))
         coverage = _coverage_of(ranked, csm_ratios, pooled)
     codes = _frame.codes_for(labels, ranked, "segment")
     for argument, listed in (("segments", segments), ("pooled", pooled)):
@@ -703,7 +703,9 @@ def assign_owners(
                 raise InvalidInputError(f"csms[{row}]: {name!r} serves {where}, not one of segments {list(segments)}")
     previous_codes = None
     if previous is not None:
-        before = pd.Series(np.asarray(_labels_of(accounts, previous, "previous"), dtype=object))
+        earlier = _labels_of(accounts, previous, "previous")
+        _frame.labels(earlier, "previous")  # CSM names (strings) or missing, one per account
+        before = pd.Series(np.asarray(earlier, dtype=object))
         position = {name: i for i, name in enumerate(names)}
         previous_codes = before.map(lambda v: position.get(v, -1)).fillna(-1).to_numpy(dtype=np.int32)
     arr_values = None if arr is None else _frame.numeric(_frame.column(accounts, arr, "accounts"), arr, booleans=False)
@@ -858,9 +860,12 @@ class CadencePolicy(Model):
         number, or one per segment). Digital touches cost no CSM time and are listed under
         ``"(digital)"``; CSM-channel accounts without an owner under ``"(no owner)"``. With an
         ``OwnerAssignment``, pools also get ``hours_per_csm``."""
+        if not isinstance(schedule, pd.DataFrame):
+            raise InvalidInputError(f"schedule: expected what schedule() returns, got {type(schedule).__name__}")
         assignment = owners if isinstance(owners, OwnerAssignment) else None
-        labels = assignment.owners if assignment is not None else owners
+        labels: Labels = owners.owners if isinstance(owners, OwnerAssignment) else owners
         _frame.check_length("owners", labels, "schedule", len(schedule))
+        _frame.labels(labels, "owners")  # names (strings) or missing, one per row
         owner = pd.Series(np.asarray(labels, dtype=object), index=schedule.index).fillna(_NO_OWNER)
         digital = (_frame.column(schedule, "channel", "schedule") == "digital").to_numpy()
         owner[digital] = _DIGITAL

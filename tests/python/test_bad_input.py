@@ -196,6 +196,7 @@ MATRIX = [
     bad("assign_owners", "duplicated CSM", lambda: owners({"High touch": ["Ana", "Ana"]}), "csms[1]: 'Ana' is listed twice"),
     bad("assign_owners", "CSM name missing", lambda: owners(pd.DataFrame({"csm": [None], "segment": ["High touch"]})), "csms['csm'][0]: expected a str, got NoneType None"),
     bad("assign_owners", "CSM names as one string", lambda: owners({"High touch": "Ana"}), "csms['High touch']: expected a list, got str 'Ana'"),
+    bad("assign_owners", "numbers as previous owners", lambda: owners({"High touch": ["Ana"]}, previous=[5]), "previous[0] = 5: labels must be strings, got int"),
     bad("assign_owners", "unknown pooled segment", lambda: owners({"High touch": ["Ana"]}, pooled=["Gold"]), "pooled: unknown segment(s) ['Gold']"),
     bad("assign_owners", "accounts a list", lambda: cs.assign_owners([1, 2], TOUCH, {"High touch": ["Ana"]}), "accounts: expected a DataFrame"),
     bad("assign_owners", "too few CSMs", lambda: cs.assign_owners(pd.DataFrame({"arr": [9e4] * 40}), TOUCH, {"High touch": ["Ana"]}), "csms: segment 'High touch' has 40 accounts but its 1 CSMs hold 15"),
@@ -283,6 +284,7 @@ MATRIX = [
     bad("Scorecard", "no measures", lambda: cs.Scorecard([]), "measures: a scorecard needs at least one measure"),
     bad("Scorecard", "unknown normaliser", lambda: cs.Scorecard([cs.Measure("nps", abs)]), "measures[0].normalizer = <built-in function abs>: expected Linear, Bands"),
     bad("Scorecard", "unknown combine", lambda: cs.Scorecard([cs.Measure("nps", cs.Linear(0, 10))], combine="mean"), "combine: 'mean' is not a combine mode"),
+    bad("Scorecard", "min_measures negative", lambda: cs.Scorecard([cs.Measure("nps", cs.Linear(0, 10))], min_measures=-1), "min_measures: -1 must be >= 1"),
     bad("Scorecard", "min_measures not whole", lambda: cs.Scorecard([cs.Measure("nps", cs.Linear(0, 10))], min_measures=1.5), "min_measures: expected an integer, got float 1.5"),
     bad("Scorecard", "bands not from 0", lambda: cs.Scorecard([cs.Measure("nps", cs.Linear(0, 10))], bands={"red": 10, "green": 50}), "bands[0] = 10: the first band must start at 0"),
     bad("Scorecard", "bands a list", lambda: cs.Scorecard([cs.Measure("nps", cs.Linear(0, 10))], bands=[0, 50]), "bands: expected a mapping of band name to lower bound"),
@@ -378,6 +380,98 @@ def test_bad_input_raises_the_documented_error(
         call()
     assert type(caught.value) is error, f"{api}: raised {type(caught.value).__name__}: {caught.value}"
     assert str(caught.value).startswith(message), f"{api}: message {str(caught.value)!r}"
+
+
+# --- junk in any argument: a cssegment error, never an AttributeError, KeyError or numpy's own --
+
+
+JUNK = {
+    "None": None, "a number": -1, "NaN": np.nan, "True": True, "a str": "x", "bytes": b"x", "an empty list": [],
+    "[None]": [None], "a dict": {"a": 1}, "nested ragged lists": [[1, 2], [3]], "a 2-D array": np.array([[1.0]]),
+    "an empty frame": pd.DataFrame(), "a frame": pd.DataFrame({"a": [1.0]}), "a str Series": pd.Series(["a"]),
+    "an object": object(),
+}  # fmt: skip
+
+
+def _entry_points() -> dict[str, tuple[Callable[..., object], tuple[Any, ...]]]:
+    """Each public entry point with arguments it accepts; every argument in turn is replaced by junk."""
+    accounts = pd.DataFrame({"arr": [1.0], "employees": [1.0], "potential": [1.0], "s": ["High touch"]})
+    days = pd.DataFrame({"tenure_days": [1.0], "renewal_days": [1.0]})
+    calibrated = CARD.calibrate(HEALTH)
+    fitted = cs.KMeans(1).fit(X[["a"]])
+    return {
+        "TierModel": (cs.TierModel, ([10.0], ["a", "b"], "arr", None, 0.0, "raise")),
+        "TierModel.assign": (TOUCH.assign, ([1.0], None)),
+        "QuadrantModel": (cs.QuadrantModel, ("employees", 1000, "arr", 50_000)),
+        "QuadrantModel.assign": (cs.QuadrantModel().assign, (accounts, None)),
+        "RuleModel": (cs.RuleModel, ([cs.Segment("a", "true")], "d", 0.0)),
+        "Segment": (lambda name, when, ratio: cs.RuleModel([cs.Segment(name, when, ratio)]), ("a", "true", 10.0)),
+        "RuleModel.assign": (cs.RuleModel.four_tier().assign, (accounts, None)),
+        "transitions": (cs.transitions, (["a"], ["a"], None)),
+        "coverage": (cs.coverage, (["a"], {"a": 1}, None, None)),
+        "KMeans": (cs.KMeans, (1, 1, 10, 1e-4, "standard", 0)),
+        "KMeans.fit": (cs.KMeans(1).fit, (X,)),
+        "KMeans.predict": (fitted.predict, (X,)),
+        "KMeans.profile": (fitted.profile, (X.assign(arr=1.0), "arr")),
+        "assign_owners": (cs.assign_owners, (accounts, "s", roster(capacity=[10]), "balance_arr", None)),
+        "CadencePolicy": (cs.CadencePolicy, ({"a": 10}, 90, 0.5, 120, 0.5, None, 7, 180)),
+        "CadencePolicy.schedule": (POLICY.schedule, (days, ["High touch"], None)),
+        "CadencePolicy.workload": (POLICY.workload, (POLICY.schedule(days, ["High touch"]), ["Ana"], 45.0)),
+        "RevenueLedger": (cs.RevenueLedger, (REVENUE, "account_id", "month", "mrr")),
+        "RevenueLedger.movements": (LEDGER.movements, (None, None)),
+        "RevenueLedger.retention": (LEDGER.retention, (1, None, 0.9)),
+        "RevenueLedger.cohorts": (LEDGER.cohorts, ("revenue", None, 1, False, True)),
+        "RevenueLedger.survivors": (LEDGER.survivors, (None, 1, False)),
+        "RevenueLedger.cltv": (LEDGER.cltv, (1, None, 0.0, 1.0, 0.0)),
+        "cltv": (cs.cltv, (1.0, 0.1, 0.0, 1.0, 0.0)),
+        "crc": (cs.crc, (1.0, 1.0, "retained")),
+        "cac": (cs.cac, (1.0, 1.0)),
+        "cltv_cac_ratio": (cs.cltv_cac_ratio, (1.0, 1.0)),
+        "cac_payback": (cs.cac_payback, (1.0, 1.0, 1.0)),
+        "nps": (cs.nps, ([10.0], None)),
+        "nps_difference": (cs.nps_difference, ([10.0], [1.0])),
+        "Linear": (lambda bad, good: cs.Scorecard([cs.Measure("nps", cs.Linear(bad, good))]), (0, 1)),
+        "Bands": (lambda edges, scores: cs.Scorecard([cs.Measure("nps", cs.Bands(edges, scores))]), ([1], [0, 1])),
+        "Percentile": (lambda by, unseen: cs.Scorecard([cs.Measure("nps", cs.Percentile(by, unseen=unseen))]), (None, "raise")),
+        "Measure": (lambda column, weight: cs.Scorecard([cs.Measure(column, cs.Linear(0, 1), weight)]), ("nps", 1.0)),
+        "Scorecard": (cs.Scorecard, ([cs.Measure("nps", cs.Linear(0, 1))], "weighted", {"r": 0}, "renormalize", 1)),
+        "Scorecard.score": (CARD.score, (HEALTH, None)),
+        "Scorecard.fit": (percentile_card().fit, (HEALTH,)),
+        "Scorecard.transform": (CARD.transform, (HEALTH,)),
+        "Scorecard.calibrate": (CARD.calibrate, (HEALTH, "churned", 1.0)),
+        "Scorecard.backtest": (CARD.backtest, (HEALTH, "churned")),
+        "CalibratedScorecard.predict_proba": (calibrated.predict_proba, (HEALTH,)),
+        "CalibratedScorecard.backtest": (calibrated.backtest, (HEALTH, "churned")),
+        "ScorecardSet": (cs.ScorecardSet, ({"a": CARD}, None, "segment")),
+        "ScorecardSet.score": (cs.ScorecardSet({"a": CARD}, default=CARD).score, (HEALTH, None)),
+        "health.auc": (cs.health.auc, ([1.0, 2.0], [0, 1])),
+        "health.brier": (cs.health.brier, ([0.5], [1])),
+        "ShiftedBetaGeometric": (cs.ShiftedBetaGeometric, (1.0, 2.0)),
+        "ShiftedBetaGeometric.fit": (cs.ShiftedBetaGeometric().fit, ([10, 5],)),
+        "ShiftedBetaGeometric.fit_many": (cs.ShiftedBetaGeometric.fit_many, ([[10, 5]], 1)),
+        "ShiftedBetaGeometric.survival": (SBG.survival, (1,)),
+        "ShiftedBetaGeometric.project": (SBG.project, (2, 1.0)),
+        "ShiftedBetaGeometric.derl": (SBG.derl, (0.1, 0)),
+        "ShiftedBetaGeometric.clv": (SBG.clv, (1.0, 0.1)),
+        "datasets.synthetic_book": (cs.datasets.synthetic_book, (10, 2, 0)),
+        "TierModel.from_json": (cs.TierModel.from_json, (TOUCH.to_json(),)),
+        "Scorecard.from_json": (cs.Scorecard.from_json, (CARD.to_json(),)),
+    }
+
+
+@pytest.mark.parametrize("name", list(_entry_points()))
+def test_junk_in_any_argument_raises_a_cssegment_error(name: str) -> None:
+    function, arguments = _entry_points()[name]
+    function(*arguments)  # the arguments as given are fine
+    for position in range(len(arguments)):
+        for junk_name, junk in JUNK.items():
+            call = [*arguments[:position], junk, *arguments[position + 1 :]]
+            try:
+                function(*call)
+            except (InvalidInputError, NotFittedError):
+                pass
+            except Exception as error:  # noqa: BLE001 - the point: no other exception escapes
+                pytest.fail(f"{name}: argument {position} = {junk_name}: {type(error).__name__}: {error}")
 
 
 # --- missing values with a documented meaning: nothing is dropped without a count ------------
