@@ -722,10 +722,10 @@ def _vectorised(result: np.ndarray, template: Mapping[str, Any], name: str) -> A
 def _apply(name: str, function: Any, **arguments: Any) -> Any:
     """Broadcast the arguments against each other, call the core, shape the result like them."""
     series = [(k, v) for k, v in arguments.items() if isinstance(v, pd.Series)]
-    for name, value in series[1:]:
+    for argument, value in series[1:]:
         if not value.index.equals(series[0][1].index):
             raise InvalidInputError(
-                f"{name}: its index differs from {series[0][0]}'s; align the Series first (e.g. .reindex)"
+                f"{argument}: its index differs from {series[0][0]}'s; align the Series first (e.g. .reindex)"
             )
     arrays = [_floats(v, k) for k, v in arguments.items()]
     # Only scalars broadcast: numpy would also stretch a length-1 array, or shrink it to length 0.

@@ -577,6 +577,12 @@ def test_empty_inputs_give_empty_results() -> None:
     assert cs.nps([])["n"] == 0 and np.isnan(cs.nps([])["nps"])
 
 
+def test_value_functions_keep_their_name_and_index_with_several_series() -> None:
+    index = pd.Index(["a", "b"], name="account")
+    result = cs.cltv(pd.Series([100.0, 200.0], index=index), pd.Series([0.1, 0.2], index=index))
+    assert result.name == "cltv" and result.index.equals(index) and result.tolist() == [1000.0, 1000.0]
+
+
 def test_object_columns_read_decimals_as_numbers_and_none_or_na_as_missing() -> None:
     from decimal import Decimal
 
