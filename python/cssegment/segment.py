@@ -452,7 +452,7 @@ def _features(X: pd.DataFrame | np.ndarray | Sequence[Sequence[float]]) -> tuple
     """A C-contiguous float64 rows x features matrix and its column names (empty for arrays)."""
     if isinstance(X, pd.DataFrame):
         names = [str(c) for c in X.columns]
-        columns = [_frame.numeric(X[c], f"X[{c!r}]") for c in X.columns]
+        columns = [_frame.numeric(_frame.column(X, c, "X"), f"X[{c!r}]") for c in X.columns]
         if not columns:
             raise InvalidInputError("X: needs at least one feature column")
         return np.ascontiguousarray(np.column_stack(columns)), names

@@ -182,6 +182,7 @@ MATRIX = [
     bad("KMeans.fit", "+inf", lambda: cs.KMeans(2).fit(X.assign(a=[1, np.inf, 3, 4])), "X['a'][1] = inf: features must be finite"),
     bad("KMeans.fit", "strings", lambda: cs.KMeans(2).fit(X.assign(a=["1", "2", "3", "4"])), "X['a'][0] = '1': expected a number, got str"),
     bad("KMeans.fit", "more clusters than rows", lambda: cs.KMeans(5).fit(X), "n_clusters: 5 clusters need at least as many rows; X has 4"),
+    bad("KMeans.fit", "duplicated column", lambda: cs.KMeans(2).fit(pd.concat([X, X[["a"]]], axis=1)), "X: has 2 columns named 'a'; which one is meant?"),
     bad("KMeans.fit", "empty frame", lambda: cs.KMeans(2).fit(X.iloc[:0]), "n_clusters: 2 clusters need at least as many rows; X has 0"),
     bad("KMeans.fit", "one-dimensional X", lambda: cs.KMeans(2).fit(np.ones(4)), "X: must be two-dimensional (rows x features), got shape (4,)"),
     bad("KMeans.fit_predict", "log of a negative", lambda: cs.KMeans(2, scale="log").fit_predict(X.assign(a=[-1, 2, 3, 4])), "X['a'][0] = -1: scale='log' needs values >= 0"),
