@@ -13,6 +13,10 @@ message. The convention the rows pin down:
 - ``pickle.UnpicklingError`` for a truncated pickle: the pickle module refuses it before any
   cssegment code runs.
 
+``JUNK`` goes the other way round: every argument of every entry point in turn gets None, NaN, a
+str, a dict, ragged lists, a 2-D array, an arbitrary object...; each call works or raises a
+cssegment error, never an AttributeError, a KeyError or numpy's own.
+
 ``COUNTED`` lists the inputs that do *not* raise because a missing value has a documented meaning
 (skipped, a separate category, an unknown comparison); each row checks that what was set aside
 shows in the result and can be counted. ``docs/reference/bad-input.md`` is checked against both
