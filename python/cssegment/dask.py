@@ -26,6 +26,8 @@ from . import _core
 from ._core import InvalidInputError
 from .metrics import (
     RevenueLedger,
+    _check_horizon,
+    _check_reactivation_window,
     _long_segment_column,
     _movement_frame,
     _period_keys,
@@ -67,7 +69,7 @@ def movements(
     pandas.DataFrame
         Equal to the in-memory result on the same rows.
     """
-    _core.check_reactivation_window(reactivation_window)
+    _check_reactivation_window(reactivation_window)
     return _compute(ddf, (account, period, amount), by, "movements", reactivation_window)
 
 
@@ -85,7 +87,7 @@ def retention(
     Parameters are those of :func:`movements` plus `horizon` and `masks_churn_below` as in
     memory. Returns a pandas DataFrame equal to the in-memory result on the same rows.
     """
-    _core.check_horizon(horizon)
+    _check_horizon(horizon)
     return _compute(ddf, (account, period, amount), by, "retention", horizon, masks_churn_below)
 
 
@@ -128,7 +130,7 @@ def _compute(
 
 def _partition_range(periods: pd.Series) -> tuple[_PeriodKind | None, int, int]:
     """Kind and first and last ordinal of a partition's periods, read (and checked) by the core."""
-    keys, kind = _period_keys(periods, "period")
+    keys, kind = _period_keys(periods, str(periods.name))
     if len(keys) == 0:
         return None, 0, -1
     ledger = _core.RevenueLedger.from_rows(

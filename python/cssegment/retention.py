@@ -24,16 +24,18 @@ Periods = float | int | np.ndarray | pd.Series | Sequence[float]
 
 
 @overload
-def _apply(values: float | int, fn: Any, *args: Any) -> float: ...
+def _apply(values: float | int, fn: Any, *args: Any, argument: str = "t") -> float: ...
 @overload
-def _apply(values: np.ndarray | pd.Series | Sequence[float], fn: Any, *args: Any) -> np.ndarray | pd.Series: ...
-def _apply(values: Periods, fn: Any, *args: Any) -> float | np.ndarray | pd.Series:
+def _apply(
+    values: np.ndarray | pd.Series | Sequence[float], fn: Any, *args: Any, argument: str = "t"
+) -> np.ndarray | pd.Series: ...
+def _apply(values: Periods, fn: Any, *args: Any, argument: str = "t") -> float | np.ndarray | pd.Series:
     """fn over scalars (a float back), arrays (an array) or Series (a Series with the same index)."""
     if isinstance(values, pd.Series):
-        return pd.Series(np.asarray(fn(_frame.numeric(values, "t"), *args)), index=values.index, name=values.name)
-    if np.ndim(values) == 0:
-        return float(fn(float(values), *args))  # type: ignore[arg-type]
-    return np.asarray(fn(np.asarray(values, dtype=np.float64), *args))
+        return pd.Series(np.asarray(fn(_frame.numeric(values, argument), *args)), index=values.index, name=values.name)
+    if _frame.as_array(values, argument).ndim == 0:
+        return float(fn(_frame.number(values, argument), *args))
+    return np.asarray(fn(_frame.numeric(values, argument), *args))  # type: ignore[arg-type]
 
 
 class ShiftedBetaGeometric(Model):
@@ -66,7 +68,7 @@ class ShiftedBetaGeometric(Model):
         if alpha is None or beta is None:
             self._model = _core.ShiftedBetaGeometric()
         else:
-            self._model = _core.ShiftedBetaGeometric(float(alpha), float(beta))
+            self._model = _core.ShiftedBetaGeometric(_frame.number(alpha, "alpha"), _frame.number(beta, "beta"))
 
     def get_params(self) -> dict[str, Any]:
         fitted = self._model.fitted
@@ -100,12 +102,14 @@ class ShiftedBetaGeometric(Model):
         """
         index: pd.Index | None = None
         if isinstance(alive, pd.DataFrame):
+            for name in alive.columns:  # names the first cell that is not a count
+                _frame.numeric(alive[name], f"alive[{name!r}]")
             index = alive.index
             matrix = alive.to_numpy(dtype=np.float64, na_value=np.nan)
         elif isinstance(alive, np.ndarray) and alive.ndim == 2:
             matrix = alive
         else:
-            rows = [_frame.numeric(row, f"alive[{i}]") for i, row in enumerate(alive)]  # type: ignore[arg-type]
+            rows = [_frame.numeric(row, f"alive[{i}]") for i, row in enumerate(_frame.listed(alive, "alive"))]
             matrix = np.full((len(rows), max((len(r) for r in rows), default=0)), np.nan)
             for i, row in enumerate(rows):
                 matrix[i, : len(row)] = row
@@ -152,13 +156,16 @@ class ShiftedBetaGeometric(Model):
         survival), ``retention_rate`` and ``churn_probability`` (NaN at period 0)."""
         if isinstance(periods, bool) or not isinstance(periods, (int, np.integer)) or periods < 0:
             raise InvalidInputError(f"periods: must be a whole number >= 0, got {periods!r}")
+        size = _frame.number(cohort_size, "cohort_size")
+        if not (np.isfinite(size) and size >= 0):
+            raise InvalidInputError(f"cohort_size: {size!r} must be finite and >= 0")
         survival = np.asarray(self._model.survival_curve(int(periods)))
         later = np.arange(1, periods + 1, dtype=np.float64)
         nan = np.array([np.nan])
         return pd.DataFrame(
             {
                 "survival": survival,
-                "alive": float(cohort_size) * survival,
+                "alive": size * survival,
                 "retention_rate": np.concatenate([nan, self._model.retention_rate(later)]),
                 "churn_probability": np.concatenate([nan, self._model.churn_probability(later)]),
             },
@@ -169,13 +176,17 @@ class ShiftedBetaGeometric(Model):
         """Discounted expected lifetime of a new customer, in periods:
         DEL(d) = sum_t S(t) / (1 + d)^t = 2F1(1, beta; alpha + beta; 1 / (1 + d)). Infinite for
         d < 0, and for d = 0 when alpha <= 1."""
-        return _apply(discount_rate, self._model.discounted_expected_lifetime)
+        return _apply(discount_rate, self._model.discounted_expected_lifetime, argument="discount_rate")
 
     def derl(self, discount_rate: Periods, renewals: int = 0) -> Any:
         """Discounted expected residual lifetime of a customer who has made ``renewals``
         renewals: (beta + n) / (alpha + beta + n) 2F1(1, beta + n + 1; alpha + beta + n + 1; 1 / (1 + d))."""
-        return _apply(discount_rate, self._model.discounted_expected_residual_lifetime, float(renewals))
+        renewals_done = _frame.number(renewals, "renewals")
+        return _apply(
+            discount_rate, self._model.discounted_expected_residual_lifetime, renewals_done, argument="discount_rate"
+        )
 
     def clv(self, margin_per_period: float, discount_rate: Periods) -> Any:
         """Expected lifetime value of a new customer: margin_per_period x DEL(discount_rate)."""
-        return _apply(discount_rate, lambda d: self._model.lifetime_value(float(margin_per_period), d))
+        margin = _frame.number(margin_per_period, "margin_per_period")
+        return _apply(discount_rate, lambda d: self._model.lifetime_value(margin, d), argument="discount_rate")
