@@ -124,8 +124,8 @@ void bind_scorecard(py::module_& m) {
           py::arg("columns"), py::arg("rows"), py::arg("previous") = py::none())
       .def("with_weights", [](const Scorecard& card, const std::vector<double>& weights) { return card.with_weights(weights); },
            py::arg("weights"))
-      .def("to_json", &Scorecard::to_json)
-      .def_static("from_json", &Scorecard::from_json, py::arg("text"))
+      .def("to_json", &Scorecard::to_json, py::call_guard<py::gil_scoped_release>())
+      .def_static("from_json", &Scorecard::from_json, py::arg("text"), py::call_guard<py::gil_scoped_release>())
       .def(py::self == py::self);
 }
 
@@ -173,8 +173,8 @@ void bind_scorecard_set(py::module_& m) {
             return out;
           },
           py::arg("columns"), py::arg("rows"), py::arg("previous") = py::none())
-      .def("to_json", &ScorecardSet::to_json)
-      .def_static("from_json", &ScorecardSet::from_json, py::arg("text"))
+      .def("to_json", &ScorecardSet::to_json, py::call_guard<py::gil_scoped_release>())
+      .def_static("from_json", &ScorecardSet::from_json, py::arg("text"), py::call_guard<py::gil_scoped_release>())
       .def(py::self == py::self);
 }
 
@@ -208,8 +208,8 @@ void bind_calibrated(py::module_& m) {
           },
           py::arg("columns"), py::arg("rows"))
       .def("as_scorecard", &CalibratedScorecard::as_scorecard)
-      .def("to_json", &CalibratedScorecard::to_json)
-      .def_static("from_json", &CalibratedScorecard::from_json, py::arg("text"))
+      .def("to_json", &CalibratedScorecard::to_json, py::call_guard<py::gil_scoped_release>())
+      .def_static("from_json", &CalibratedScorecard::from_json, py::arg("text"), py::call_guard<py::gil_scoped_release>())
       .def(py::self == py::self);
 }
 

@@ -16,7 +16,13 @@ void bind_retention(py::module_& m) {
       .def(py::init<>())
       .def(py::init<double, double>(), py::arg("alpha"), py::arg("beta"))
       .def_static(
-          "fit", [](const Array<double>& alive) { return ShiftedBetaGeometric::fit(view(alive)); }, py::arg("alive"))
+          "fit",
+          [](const Array<double>& alive) {
+            const auto alive_view = view(alive);
+            py::gil_scoped_release release;
+            return ShiftedBetaGeometric::fit(alive_view);
+          },
+          py::arg("alive"))
       .def_property_readonly("fitted", &ShiftedBetaGeometric::fitted)
       .def_property_readonly("alpha", &ShiftedBetaGeometric::alpha)
       .def_property_readonly("beta", &ShiftedBetaGeometric::beta)
@@ -27,7 +33,14 @@ void bind_retention(py::module_& m) {
       .def("churn_probability", py::vectorize(&ShiftedBetaGeometric::churn_probability), py::arg("t"))
       .def(
           "survival_curve",
-          [](const ShiftedBetaGeometric& model, std::size_t periods) { return to_numpy(model.survival_curve(periods)); },
+          [](const ShiftedBetaGeometric& model, std::size_t periods) {
+            std::vector<double> curve;
+            {
+              py::gil_scoped_release release;
+              curve = model.survival_curve(periods);
+            }
+            return to_numpy(std::move(curve));
+          },
           py::arg("periods"))
       .def("discounted_expected_lifetime", py::vectorize(&ShiftedBetaGeometric::discounted_expected_lifetime),
            py::arg("discount_rate"))
@@ -36,8 +49,8 @@ void bind_retention(py::module_& m) {
            py::arg("renewals"))
       .def("lifetime_value", py::vectorize(&ShiftedBetaGeometric::lifetime_value), py::arg("margin"),
            py::arg("discount_rate"))
-      .def("to_json", &ShiftedBetaGeometric::to_json)
-      .def_static("from_json", &ShiftedBetaGeometric::from_json, py::arg("text"))
+      .def("to_json", &ShiftedBetaGeometric::to_json, py::call_guard<py::gil_scoped_release>())
+      .def_static("from_json", &ShiftedBetaGeometric::from_json, py::arg("text"), py::call_guard<py::gil_scoped_release>())
       .def(py::self == py::self);
 
   m.def(
