@@ -55,7 +55,7 @@ void bind_retention(py::module_& m) {
 
   m.def(
       "fit_sbg_many",
-      [](const Array<double>& alive, std::size_t min_counts) {
+      [](const Array<double>& alive, std::size_t min_counts, std::size_t max_threads) {
         if (alive.ndim() != 2)
           fail("alive", "must be two-dimensional (cohorts x ages), got " + std::to_string(alive.ndim()) + " dimensions");
         const auto rows = static_cast<std::size_t>(alive.shape(0)), columns = static_cast<std::size_t>(alive.shape(1));
@@ -63,7 +63,7 @@ void bind_retention(py::module_& m) {
         std::vector<SbgFit> fits;
         {
           py::gil_scoped_release release;
-          fits = fit_sbg_many(values, rows, columns, min_counts);
+          fits = fit_sbg_many(values, rows, columns, min_counts, max_threads);
         }
         std::vector<double> alpha(rows), beta(rows), log_likelihood(rows), periods(rows), iterations(rows);
         for (std::size_t i = 0; i < rows; ++i) {
@@ -78,7 +78,7 @@ void bind_retention(py::module_& m) {
         out["iterations"] = to_numpy(std::move(iterations));
         return out;
       },
-      py::arg("alive"), py::arg("min_counts") = 2);
+      py::arg("alive"), py::arg("min_counts") = 2, py::arg("max_threads") = 0);
 }
 
 }  // namespace cssegment::python

@@ -79,8 +79,9 @@ def shared() -> Shared:
         ledger=cs.RevenueLedger(revenue),
         by_tier=by_tier,
         card=card,
-        card_set=cs.ScorecardSet({"Low touch": scorecard()}, default=scorecard(), by="tier")
-        .fit(accounts.assign(tier=by_tier.to_numpy())),
+        card_set=cs.ScorecardSet({"Low touch": scorecard()}, default=scorecard(), by="tier").fit(
+            accounts.assign(tier=by_tier.to_numpy())
+        ),
         calibrated=card.calibrate(accounts, "churned", l2=1.0),
         survivors=cs.RevenueLedger(revenue).survivors(by=by_tier, cohort_length=3),
     )
