@@ -7,9 +7,8 @@ import dataclasses
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from typing import Any
 
 import cssegment as cs
@@ -125,7 +124,7 @@ def assert_identical(got: Any, expected: Any) -> None:
     elif isinstance(expected, pd.Series):
         pd.testing.assert_series_equal(got, expected, check_exact=True)
     elif isinstance(expected, pd.Categorical):
-        pd.testing.assert_categorical_equal(got, expected)
+        pd.testing.assert_extension_array_equal(got, expected)
     elif isinstance(expected, np.ndarray):
         np.testing.assert_array_equal(got, expected, strict=True)
     elif isinstance(expected, tuple):
@@ -184,20 +183,13 @@ def test_every_job_at_once_on_shared_models(shared: Shared) -> None:
 # ---- the GIL is released during long calls
 
 
-@contextmanager
-def fine_grained_switching() -> Iterator[None]:
-    """A thread holding the GIL is asked to hand it over every 0.1 ms: a call that holds it any
-    longer blocks the other threads, and shows it."""
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-4)
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(interval)
+def counter_ticks_during(call: Callable[[], object]) -> int:
+    """How far a pure-Python counter thread gets while `call` runs in this thread.
 
-
-def counter_rate(call: Callable[[], object]) -> float:
-    """Increments per second a pure-Python counter thread makes while `call` runs in this thread."""
+    The switch interval is made huge, so the interpreter never takes the GIL from a thread: the
+    counter hands it back by sleeping every 64 ticks, and this thread hands it over only where
+    something releases it. A call that holds the GIL throughout therefore sees exactly 0 ticks;
+    one that releases it lets the counter run while the C++ core works."""
     ticks = 0
     stop = threading.Event()
 
@@ -205,30 +197,35 @@ def counter_rate(call: Callable[[], object]) -> float:
         nonlocal ticks
         while not stop.is_set():
             ticks += 1
+            if ticks % 64 == 0:
+                time.sleep(1e-4)
 
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(100.0)
     counter = threading.Thread(target=count)
-    counter.start()
     try:
-        time.sleep(0.02)  # the counter is running
-        before, start = ticks, time.perf_counter()
+        counter.start()
+        time.sleep(0.01)  # the counter is running
+        before = ticks
         call()
-        after, elapsed = ticks, time.perf_counter() - start
+        after = ticks
     finally:
         stop.set()
         counter.join()
-    return (after - before) / elapsed
+        sys.setswitchinterval(interval)
+    return after - before
 
 
 @pytest.fixture(scope="module")
 def long_calls(shared: Shared) -> dict[str, Callable[[], object]]:
-    """Calls straight into cssegment._core, on inputs converted beforehand: the measured time is
-    the C++ call alone. Each runs tens of milliseconds; the core's own threads are limited to one
-    where the binding lets us, so the counter has a core to run on."""
+    """Calls straight into cssegment._core, on inputs converted beforehand, so that nothing but
+    the C++ call runs between the counter's readings. Each runs for milliseconds at least; the
+    core's own threads are limited to one where the binding lets us, so the counter has a core."""
     s = shared
-    repeat = 200  # rows: 200 x 3000 accounts
+    repeat = 2000  # rows: 2000 x 3000 accounts
     arr = np.tile(s.accounts["arr"].to_numpy(dtype=np.float64), repeat)
     employees = np.tile(s.accounts["employees"].to_numpy(dtype=np.float64), repeat)
-    features = np.ascontiguousarray(np.tile(s.features.to_numpy(dtype=np.float64), (20, 1)))
+    features = np.ascontiguousarray(np.tile(s.features.to_numpy(dtype=np.float64), (200, 1)))
     big = pd.concat([s.accounts] * 20, ignore_index=True)
     columns, rows = health._columns(big, s.card._model)
     churned = big["churned"].to_numpy(dtype=np.float64)
@@ -241,6 +238,10 @@ def long_calls(shared: Shared) -> dict[str, Callable[[], object]]:
     months = np.tile(revenue["month"].array.asi8, 40)
     amounts = np.tile(revenue["mrr"].to_numpy(np.float64), 40)
     ledger = _core.RevenueLedger.from_rows(keys, months, 0, amounts)
+    account_keys = np.asarray(ledger.account_keys)
+    account_codes = (np.arange(len(account_keys)) % 3).astype(np.int32)
+    before, after = previous.astype(np.int32), tiers.assign(arr, None).astype(np.int32)
+    nps_scores = np.tile(np.arange(11.0), len(arr) // 11)
     calls: dict[str, Callable[[], object]] = {
         "TierModel.assign": lambda: tiers.assign(arr, None),
         "TierModel.assign with hysteresis": lambda: s.sticky_tiers._model.assign(arr, previous),
@@ -254,6 +255,18 @@ def long_calls(shared: Shared) -> dict[str, Callable[[], object]]:
         "movement_partials": lambda: ledger.movement_partials(None, None),
         "retention_partials": lambda: ledger.retention_partials(None, 6),
         "fit_sbg_many": lambda: _core.fit_sbg_many(alive, 2),
+        "transitions": lambda: _core.transitions(before, after, 3, arr),
+        "coverage": lambda: _core.coverage(after, [1000.0, 100.0, 15.0], arr, 150_000.0),
+        "Scorecard.fit": lambda: scorecard()._model.fit(columns, rows),
+        "CalibratedScorecard.calibrate": lambda: _core.CalibratedScorecard.calibrate(
+            s.card._model, columns, rows, churned, 1.0
+        ),
+        "AccountSegments.per_account": lambda: _core.AccountSegments.per_account(
+            ledger, account_keys, account_codes, 3
+        ),
+        "cohort_sums": lambda: ledger.cohort_sums(None, 3, False),
+        "nps": lambda: _core.nps(nps_scores, None, 1),
+        "synthetic_book": lambda: _core.synthetic_book(100_000, 24, 1),
     }
     assert list(calls) == LONG_CALLS
     return calls
@@ -272,26 +285,25 @@ LONG_CALLS = [
     "movement_partials",
     "retention_partials",
     "fit_sbg_many",
+    "transitions",
+    "coverage",
+    "Scorecard.fit",
+    "CalibratedScorecard.calibrate",
+    "AccountSegments.per_account",
+    "cohort_sums",
+    "nps",
+    "synthetic_book",
 ]
 
 
-@pytest.fixture(scope="module")
-def free_rate() -> float:
-    """The counter's rate while this thread sleeps, GIL released."""
-    with fine_grained_switching():
-        return max(counter_rate(lambda: time.sleep(0.1)) for _ in range(3))
-
-
-def test_the_counter_sees_a_call_that_holds_the_gil(free_rate: float) -> None:
-    """The measure itself: sorting a list holds the GIL, and the counter all but stops."""
-    values = list(np.random.default_rng(1).random(400_000))
-    with fine_grained_switching():
-        assert counter_rate(lambda: sorted(values)) < 0.05 * free_rate
+def test_the_counter_sees_a_call_that_holds_the_gil() -> None:
+    """The measure itself: sorting a list holds the GIL, and the counter does not move at all."""
+    values = np.random.default_rng(1).random(400_000).tolist()
+    assert counter_ticks_during(lambda: sorted(values)) == 0
+    assert counter_ticks_during(lambda: time.sleep(0.05)) > 0
 
 
 @pytest.mark.parametrize("call", LONG_CALLS)
-def test_long_calls_release_the_gil(long_calls: dict[str, Callable[[], object]], free_rate: float, call: str) -> None:
-    run = long_calls[call]
-    with fine_grained_switching():
-        # The best of three runs: another process may take the counter's core for a while.
-        assert max(counter_rate(run) for _ in range(3)) > 0.2 * free_rate
+def test_long_calls_release_the_gil(long_calls: dict[str, Callable[[], object]], call: str) -> None:
+    # Any of five runs: on a busy machine the counter may wait for a core longer than one call.
+    assert any(counter_ticks_during(long_calls[call]) > 0 for _ in range(5))

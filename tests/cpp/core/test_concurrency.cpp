@@ -236,7 +236,7 @@ BOOST_AUTO_TEST_CASE(sbg_models_project_and_fit_concurrently) {
   check_concurrent(
       [&] {
         return std::vector<double>{model.lifetime_value(100.0, 0.01), model.discounted_expected_lifetime(0.01),
-                                   model.discounted_expected_residual_lifetime(0.01, 3), model.survival(12.5),
+                                   model.discounted_expected_residual_lifetime(0.01, 3), model.survival(12),
                                    model.retention_rate(4), model.churn_probability(7)};
       },
       bits);
