@@ -10,7 +10,7 @@ takes ``max_threads``, the call is measured twice: capped at 1 (the speed-up the
 Python threads alone) and uncapped ("all": the core already spreads one call over every core, so
 two Python threads gain little on a two-core machine). Ledger building and movements have no cap.
 
-    PYTHONPATH=python python3 benchmarks/bench_threads.py           # full size (about 1 minute)
+    PYTHONPATH=python python3 benchmarks/bench_threads.py           # full size (1M rows; about 1 minute on a quiet machine)
     PYTHONPATH=python python3 benchmarks/bench_threads.py --small   # smoke check (a few seconds)
 """
 
@@ -89,7 +89,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--small", action="store_true", help="small inputs: a smoke check of a few seconds")
     args = parser.parse_args()
-    accounts_n, repeat, repeats = (20_000, 10, 2) if args.small else (200_000, 20, 3)
+    accounts_n, repeat, repeats = (20_000, 10, 2) if args.small else (200_000, 5, 5)
     book = cs.datasets.synthetic_book(n_accounts=accounts_n, n_months=24, seed=5)
     accounts, revenue = book.accounts, book.revenue
     big = pd.concat([accounts] * repeat, ignore_index=True)
@@ -112,6 +112,7 @@ def main() -> None:
     columns, rows = health._columns(big, card._model)
     survivors = cs.RevenueLedger(revenue).survivors(cohort_length=1)
     alive = np.ascontiguousarray(np.tile(survivors.to_numpy(np.float64, na_value=np.nan), (repeat * 10, 1)))
+    cohorts = f"{len(alive):,} cohorts"
 
     print(f"# cssegment threads benchmark: {THREADS} Python threads vs 1, {CALLS} calls each")
     print(machine_note())
@@ -138,23 +139,11 @@ def main() -> None:
             "scorecard score, 5 measures", label(n), "1", lambda: card._model.score(columns, rows, None, 1), repeats
         ),
         measure("scorecard score", label(n), "all", lambda: card._model.score(columns, rows, None, 0), repeats),
+        measure("sBG `fit_many`", cohorts, "1", lambda: _core.fit_sbg_many(alive, 2, 1), repeats),
+        measure("sBG `fit_many`", cohorts, "all", lambda: _core.fit_sbg_many(alive, 2, 0), repeats),
         measure(
-            f"sBG `fit_many`, {len(alive):,} cohorts",
-            f"{len(alive) // 1000}k",
-            "1",
-            lambda: _core.fit_sbg_many(alive, 2, 1),
-            repeats,
-        ),
-        measure(
-            f"sBG `fit_many`, {len(alive):,} cohorts",
-            f"{len(alive) // 1000}k",
-            "all",
-            lambda: _core.fit_sbg_many(alive, 2, 0),
-            repeats,
-        ),
-        measure(
-            f"ledger build + `movements` ({len(revenue):,} revenue rows)",
-            label(accounts_n),
+            "`RevenueLedger(revenue).movements()`",
+            f"{len(revenue):,} revenue rows",
             "all",
             lambda: cs.RevenueLedger(revenue).movements(),
             repeats,
