@@ -10,7 +10,7 @@ takes ``max_threads``, the call is measured twice: capped at 1 (the speed-up the
 Python threads alone) and uncapped ("all": the core already spreads one call over every core, so
 two Python threads gain little on a two-core machine). Ledger building and movements have no cap.
 
-    PYTHONPATH=python python3 benchmarks/bench_threads.py           # full size (1M rows; about 1 minute on a quiet machine)
+    PYTHONPATH=python python3 benchmarks/bench_threads.py           # 1M rows, about a minute when quiet
     PYTHONPATH=python python3 benchmarks/bench_threads.py --small   # smoke check (a few seconds)
 """
 
