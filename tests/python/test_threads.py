@@ -180,6 +180,33 @@ def test_every_job_at_once_on_shared_models(shared: Shared) -> None:
             assert_identical(got, expected[name])
 
 
+def test_results_do_not_depend_on_the_core_thread_count(shared: Shared) -> None:
+    """The core's own threads (max_threads: 0 = every core) change nothing, bit for bit. The
+    inputs span several of the core's chunks of rows."""
+    big = pd.concat([shared.accounts] * 30, ignore_index=True).assign(tier=np.tile(shared.by_tier.to_numpy(), 30))
+    columns, rows = health._columns(big, shared.card._model)
+    set_columns, _ = shared.card_set._columns(big)
+    features = np.ascontiguousarray(np.tile(shared.features.to_numpy(dtype=np.float64), (30, 1)))
+    alive = np.ascontiguousarray(np.tile(shared.survivors.to_numpy(np.float64, na_value=np.nan), (50, 1)))
+    runs: dict[str, Callable[[int], Any]] = {
+        "Scorecard.score": lambda threads: shared.card._model.score(columns, rows, None, threads),
+        "ScorecardSet.score": lambda threads: shared.card_set._model.score(set_columns, rows, None, threads),
+        "KMeans.predict": lambda threads: shared.kmeans._model.predict(features, threads),
+        "KMeans.fit": lambda threads: _core.KMeans(4, 2, 50, 1e-4, ["standard"], 9).fit(features, [], threads),
+        "fit_sbg_many": lambda threads: _core.fit_sbg_many(alive, 2, threads),
+    }
+    for name, run in runs.items():
+        expected = run(1)
+        for threads in (0, 2, 3, 8):
+            got = run(threads)
+            if isinstance(expected, dict):
+                assert got.keys() == expected.keys(), name
+                for key in expected:
+                    np.testing.assert_array_equal(got[key], expected[key], strict=True, err_msg=f"{name}: {key}")
+            else:
+                np.testing.assert_array_equal(got, expected, strict=True, err_msg=name)
+
+
 # ---- the GIL is released during long calls
 
 
