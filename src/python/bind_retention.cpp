@@ -1,5 +1,11 @@
 // Bindings of the retention area: the shifted-beta-geometric model and the hypergeometric
 // function behind its discounted lifetimes.
+#include <array>
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include <pybind11/operators.h>
 #include <pybind11/stl.h>
 
@@ -9,8 +15,53 @@
 
 namespace cssegment::python {
 
+namespace {
+
+// Like py::vectorize over float64 arguments, but the core computes with the GIL released: numpy
+// broadcasts the arguments (with the GIL held), f fills a new array, and scalars in give a float out.
+template <class F, class... Arguments>
+py::object broadcast_released(F f, const Arguments&... arguments) {
+  constexpr std::size_t count = sizeof...(Arguments);
+  const std::array<py::object, count> raw{arguments...};
+  const std::array<Array<double>, count> given{Array<double>::ensure(arguments)...};
+  bool scalars = true;
+  py::tuple listed(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    if (!given[i])
+      throw py::type_error("expected a number or an array of numbers, got " +
+                           py::repr(raw[i]).cast<std::string>());
+    scalars = scalars && given[i].ndim() == 0;
+    listed[i] = given[i];
+  }
+  const auto numpy = py::module_::import("numpy");
+  const auto broadcast = numpy.attr("broadcast_arrays")(*listed).cast<py::tuple>();
+  std::array<Array<double>, count> flat;
+  std::array<const double*, count> inputs{};
+  for (std::size_t i = 0; i < count; ++i) {
+    flat[i] = numpy.attr("ascontiguousarray")(broadcast[i]).cast<Array<double>>();
+    inputs[i] = flat[i].data();
+  }
+  Array<double> out(broadcast[0].attr("shape").cast<std::vector<py::ssize_t>>());
+  const std::span<double> values(out.mutable_data(), static_cast<std::size_t>(out.size()));
+  {
+    py::gil_scoped_release release;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      for (std::size_t k = 0; k < values.size(); ++k) values[k] = f(inputs[I][k]...);
+    }(std::make_index_sequence<count>{});
+  }
+  if (scalars) return py::float_(values[0]);
+  return py::object(std::move(out));
+}
+
+}  // namespace
+
 void bind_retention(py::module_& m) {
-  m.def("hyp2f1_unit_a", py::vectorize(&hypergeometric_2f1_unit_a), py::arg("b"), py::arg("c"), py::arg("z"));
+  m.def(
+      "hyp2f1_unit_a",
+      [](const py::object& b, const py::object& c, const py::object& z) {
+        return broadcast_released(&hypergeometric_2f1_unit_a, b, c, z);
+      },
+      py::arg("b"), py::arg("c"), py::arg("z"));
 
   py::class_<ShiftedBetaGeometric>(m, "ShiftedBetaGeometric")
       .def(py::init<>())
@@ -28,9 +79,24 @@ void bind_retention(py::module_& m) {
       .def_property_readonly("beta", &ShiftedBetaGeometric::beta)
       .def_property_readonly("log_likelihood", &ShiftedBetaGeometric::log_likelihood)
       .def_property_readonly("periods", &ShiftedBetaGeometric::periods)
-      .def("survival", py::vectorize(&ShiftedBetaGeometric::survival), py::arg("t"))
-      .def("retention_rate", py::vectorize(&ShiftedBetaGeometric::retention_rate), py::arg("t"))
-      .def("churn_probability", py::vectorize(&ShiftedBetaGeometric::churn_probability), py::arg("t"))
+      .def(
+          "survival",
+          [](const ShiftedBetaGeometric& model, const py::object& t) {
+            return broadcast_released([&](double period) { return model.survival(period); }, t);
+          },
+          py::arg("t"))
+      .def(
+          "retention_rate",
+          [](const ShiftedBetaGeometric& model, const py::object& t) {
+            return broadcast_released([&](double period) { return model.retention_rate(period); }, t);
+          },
+          py::arg("t"))
+      .def(
+          "churn_probability",
+          [](const ShiftedBetaGeometric& model, const py::object& t) {
+            return broadcast_released([&](double period) { return model.churn_probability(period); }, t);
+          },
+          py::arg("t"))
       .def(
           "survival_curve",
           [](const ShiftedBetaGeometric& model, std::size_t periods) {
@@ -42,13 +108,27 @@ void bind_retention(py::module_& m) {
             return to_numpy(std::move(curve));
           },
           py::arg("periods"))
-      .def("discounted_expected_lifetime", py::vectorize(&ShiftedBetaGeometric::discounted_expected_lifetime),
-           py::arg("discount_rate"))
-      .def("discounted_expected_residual_lifetime",
-           py::vectorize(&ShiftedBetaGeometric::discounted_expected_residual_lifetime), py::arg("discount_rate"),
-           py::arg("renewals"))
-      .def("lifetime_value", py::vectorize(&ShiftedBetaGeometric::lifetime_value), py::arg("margin"),
-           py::arg("discount_rate"))
+      .def(
+          "discounted_expected_lifetime",
+          [](const ShiftedBetaGeometric& model, const py::object& discount_rate) {
+            return broadcast_released([&](double d) { return model.discounted_expected_lifetime(d); }, discount_rate);
+          },
+          py::arg("discount_rate"))
+      .def(
+          "discounted_expected_residual_lifetime",
+          [](const ShiftedBetaGeometric& model, const py::object& discount_rate, const py::object& renewals) {
+            return broadcast_released(
+                [&](double d, double n) { return model.discounted_expected_residual_lifetime(d, n); }, discount_rate,
+                renewals);
+          },
+          py::arg("discount_rate"), py::arg("renewals"))
+      .def(
+          "lifetime_value",
+          [](const ShiftedBetaGeometric& model, const py::object& margin, const py::object& discount_rate) {
+            return broadcast_released([&](double m, double d) { return model.lifetime_value(m, d); }, margin,
+                                      discount_rate);
+          },
+          py::arg("margin"), py::arg("discount_rate"))
       .def("to_json", &ShiftedBetaGeometric::to_json, py::call_guard<py::gil_scoped_release>())
       .def_static("from_json", &ShiftedBetaGeometric::from_json, py::arg("text"), py::call_guard<py::gil_scoped_release>())
       .def(py::self == py::self);

@@ -269,6 +269,8 @@ def long_calls(shared: Shared) -> dict[str, Callable[[], object]]:
     account_codes = (np.arange(len(account_keys)) % 3).astype(np.int32)
     before, after = previous.astype(np.int32), tiers.assign(arr, None).astype(np.int32)
     nps_scores = np.tile(np.arange(11.0), len(arr) // 11)
+    sbg = _core.ShiftedBetaGeometric(0.7, 2.4)
+    discount_rates = np.linspace(0.001, 0.2, 200_000)
     calls: dict[str, Callable[[], object]] = {
         "TierModel.assign": lambda: tiers.assign(arr, None),
         "TierModel.assign with hysteresis": lambda: s.sticky_tiers._model.assign(arr, previous),
@@ -294,6 +296,9 @@ def long_calls(shared: Shared) -> dict[str, Callable[[], object]]:
         "cohort_sums": lambda: ledger.cohort_sums(None, 3, False),
         "nps": lambda: _core.nps(nps_scores, None, 1),
         "synthetic_book": lambda: _core.synthetic_book(100_000, 24, 1),
+        "ShiftedBetaGeometric.lifetime_value": lambda: sbg.lifetime_value(100.0, discount_rates),
+        "ShiftedBetaGeometric.survival": lambda: sbg.survival(np.tile(np.arange(60.0), 20_000)),
+        "hyp2f1_unit_a": lambda: _core.hyp2f1_unit_a(2.4, 3.1, 1 / (1 + discount_rates)),
     }
     assert list(calls) == LONG_CALLS
     return calls
@@ -320,6 +325,9 @@ LONG_CALLS = [
     "cohort_sums",
     "nps",
     "synthetic_book",
+    "ShiftedBetaGeometric.lifetime_value",
+    "ShiftedBetaGeometric.survival",
+    "hyp2f1_unit_a",
 ]
 
 
@@ -334,3 +342,25 @@ def test_the_counter_sees_a_call_that_holds_the_gil() -> None:
 def test_long_calls_release_the_gil(long_calls: dict[str, Callable[[], object]], call: str) -> None:
     # Any of five runs: on a busy machine the counter may wait for a core longer than one call.
     assert any(counter_ticks_during(long_calls[call]) > 0 for _ in range(5))
+
+
+def test_elementwise_calls_broadcast_like_numpy() -> None:
+    """The sBG functions of periods and rates compute with the GIL released, and still broadcast
+    like numpy functions: scalars give a float, arrays an array of the broadcast shape."""
+    model = _core.ShiftedBetaGeometric(0.7, 2.4)
+    periods = np.arange(12.0).reshape(3, 4)
+    survival = model.survival(periods)
+    assert survival.shape == (3, 4)
+    assert survival.tolist() == [[model.survival(float(t)) for t in row] for row in periods]
+    assert type(model.survival(3)) is float
+    margins, rates = np.array([[1.0], [2.0], [5.0]]), np.array([0.01, 0.02])
+    values = model.lifetime_value(margins, rates)
+    assert values.shape == (3, 2)
+    assert values.tolist() == [[model.lifetime_value(m, d) for d in rates] for m in margins[:, 0]]
+    assert model.discounted_expected_residual_lifetime([0.01, 0.02], 3).shape == (2,)
+    assert _core.hyp2f1_unit_a([1.0, 2.0], 3.0, [[0.5], [0.25]]).shape == (2, 2)
+    assert model.survival([]).shape == (0,)
+    with pytest.raises(TypeError, match="expected a number or an array of numbers, got 'soon'"):
+        model.survival("soon")
+    with pytest.raises(cs.InvalidInputError, match="t: 0.5 must be a whole number"):
+        model.survival(np.array([1.0, 0.5]))
