@@ -29,7 +29,7 @@ py::object broadcast_released(F f, const Arguments&... arguments) {
   for (std::size_t i = 0; i < count; ++i) {
     if (!given[i])
       throw py::type_error("expected a number or an array of numbers, got " +
-                           py::repr(raw[i]).cast<std::string>());
+                           std::string(py::repr(raw[i])));
     scalars = scalars && given[i].ndim() == 0;
     listed[i] = given[i];
   }
