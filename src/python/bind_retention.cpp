@@ -3,6 +3,7 @@
 #include <array>
 #include <cstddef>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -53,6 +54,14 @@ py::object broadcast_released(F f, const Arguments&... arguments) {
   return py::object(std::move(out));
 }
 
+// A binding of model.method(numbers...) over broadcast arguments, the GIL released.
+template <class... Numbers>
+auto elementwise(double (ShiftedBetaGeometric::*method)(Numbers...) const) {
+  return [method](const ShiftedBetaGeometric& model, const std::conditional_t<true, py::object, Numbers>&... arguments) {
+    return broadcast_released([&](Numbers... values) { return (model.*method)(values...); }, arguments...);
+  };
+}
+
 }  // namespace
 
 void bind_retention(py::module_& m) {
@@ -79,24 +88,9 @@ void bind_retention(py::module_& m) {
       .def_property_readonly("beta", &ShiftedBetaGeometric::beta)
       .def_property_readonly("log_likelihood", &ShiftedBetaGeometric::log_likelihood)
       .def_property_readonly("periods", &ShiftedBetaGeometric::periods)
-      .def(
-          "survival",
-          [](const ShiftedBetaGeometric& model, const py::object& t) {
-            return broadcast_released([&](double period) { return model.survival(period); }, t);
-          },
-          py::arg("t"))
-      .def(
-          "retention_rate",
-          [](const ShiftedBetaGeometric& model, const py::object& t) {
-            return broadcast_released([&](double period) { return model.retention_rate(period); }, t);
-          },
-          py::arg("t"))
-      .def(
-          "churn_probability",
-          [](const ShiftedBetaGeometric& model, const py::object& t) {
-            return broadcast_released([&](double period) { return model.churn_probability(period); }, t);
-          },
-          py::arg("t"))
+      .def("survival", elementwise(&ShiftedBetaGeometric::survival), py::arg("t"))
+      .def("retention_rate", elementwise(&ShiftedBetaGeometric::retention_rate), py::arg("t"))
+      .def("churn_probability", elementwise(&ShiftedBetaGeometric::churn_probability), py::arg("t"))
       .def(
           "survival_curve",
           [](const ShiftedBetaGeometric& model, std::size_t periods) {
@@ -108,27 +102,13 @@ void bind_retention(py::module_& m) {
             return to_numpy(std::move(curve));
           },
           py::arg("periods"))
-      .def(
-          "discounted_expected_lifetime",
-          [](const ShiftedBetaGeometric& model, const py::object& discount_rate) {
-            return broadcast_released([&](double d) { return model.discounted_expected_lifetime(d); }, discount_rate);
-          },
-          py::arg("discount_rate"))
-      .def(
-          "discounted_expected_residual_lifetime",
-          [](const ShiftedBetaGeometric& model, const py::object& discount_rate, const py::object& renewals) {
-            return broadcast_released(
-                [&](double d, double n) { return model.discounted_expected_residual_lifetime(d, n); }, discount_rate,
-                renewals);
-          },
-          py::arg("discount_rate"), py::arg("renewals"))
-      .def(
-          "lifetime_value",
-          [](const ShiftedBetaGeometric& model, const py::object& margin, const py::object& discount_rate) {
-            return broadcast_released([&](double m, double d) { return model.lifetime_value(m, d); }, margin,
-                                      discount_rate);
-          },
-          py::arg("margin"), py::arg("discount_rate"))
+      .def("discounted_expected_lifetime", elementwise(&ShiftedBetaGeometric::discounted_expected_lifetime),
+           py::arg("discount_rate"))
+      .def("discounted_expected_residual_lifetime",
+           elementwise(&ShiftedBetaGeometric::discounted_expected_residual_lifetime), py::arg("discount_rate"),
+           py::arg("renewals"))
+      .def("lifetime_value", elementwise(&ShiftedBetaGeometric::lifetime_value), py::arg("margin"),
+           py::arg("discount_rate"))
       .def("to_json", &ShiftedBetaGeometric::to_json, py::call_guard<py::gil_scoped_release>())
       .def_static("from_json", &ShiftedBetaGeometric::from_json, py::arg("text"), py::call_guard<py::gil_scoped_release>())
       .def(py::self == py::self);
