@@ -6,7 +6,9 @@ with messages that name the argument, the row and the value, like the core's.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any, cast
 
 import numpy as np
@@ -24,21 +26,88 @@ Labels = pd.Categorical | pd.Series | np.ndarray | Sequence[Any]
 NONE_LABEL = "(none)"
 
 
-def column(data: Frame, name: str) -> Any:
+def column(data: Frame, name: str, argument: str = "data") -> Any:
     """The column `name` of a DataFrame or mapping, or a clear error listing what is there."""
+    if not isinstance(data, (pd.DataFrame, Mapping)):
+        raise InvalidInputError(f"{argument}: expected a DataFrame or a mapping of columns, got {type(data).__name__}")
     try:
-        return data[name]
+        values = data[name]
     except (KeyError, IndexError, TypeError):
         known = ", ".join(repr(str(c)) for c in list(data.keys())[:20]) or "none"
-        raise InvalidInputError(f"data: no column {name!r} (columns: {known})") from None
+        raise InvalidInputError(f"{argument}: no column {name!r} (columns: {known})") from None
+    if isinstance(values, pd.DataFrame):
+        raise InvalidInputError(f"{argument}: has {values.shape[1]} columns named {name!r}; which one is meant?")
+    return values
+
+
+# Scalar and list parameters. A str is not a sequence of names here, and a bool is not a number:
+# both are accepted by float() / list() and would give a silently wrong model.
+
+
+def number(value: Any, argument: str) -> float:
+    """A float parameter; range checks are the callee's (mostly the core's)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise InvalidInputError(f"{argument}: expected a number, got {type(value).__name__} {_describe(value)}")
+    return float(value)
+
+
+def integer(value: Any, argument: str, low: int | None = None, high: int | None = None) -> int:
+    """A whole-number parameter within [low, high] (either bound optional)."""
+    if isinstance(value, (bool, np.bool_)):
+        raise InvalidInputError(f"{argument}: expected an integer, got the bool {value!r}")
+    try:
+        whole = operator.index(value)
+    except TypeError:
+        raise InvalidInputError(f"{argument}: expected an integer, got {type(value).__name__} {value!r}") from None
+    if high is not None and low is not None and not low <= whole <= high:
+        raise InvalidInputError(f"{argument}: {whole} must be in [{low}, {high}]")
+    if high is None and low is not None and whole < low:
+        raise InvalidInputError(f"{argument}: {whole} must be >= {low}")
+    return whole
+
+
+def flag(value: Any, argument: str) -> bool:
+    """A True/False parameter: the string "no" is truthy, so it is refused rather than read as True."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise InvalidInputError(f"{argument}: expected True or False, got {type(value).__name__} {_describe(value)}")
+    return bool(value)
+
+
+def listed(values: Any, argument: str) -> list[Any]:
+    """A parameter that must be a list (or array): not a str, a mapping or a scalar."""
+    if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, (Sequence, np.ndarray, pd.Series, pd.Index)):
+        raise InvalidInputError(f"{argument}: expected a list, got {type(values).__name__} {_describe(values)}")
+    return list(values)
+
+
+def numbers(values: Any, argument: str) -> list[float]:
+    """A list of float parameters (thresholds, edges, ...)."""
+    return [number(value, f"{argument}[{i}]") for i, value in enumerate(listed(values, argument))]
+
+
+def text(value: Any, argument: str) -> str:
+    """A str parameter (a column or segment name, an option): None or a number is not a name."""
+    if not isinstance(value, str):
+        raise InvalidInputError(f"{argument}: expected a str, got {type(value).__name__} {_describe(value)}")
+    return str(value)
+
+
+def texts(values: Any, argument: str) -> list[str]:
+    """A list of str parameters (tier or band names)."""
+    return [text(value, f"{argument}[{i}]") for i, value in enumerate(listed(values, argument))]
 
 
 def _describe(value: Any) -> str:
     return repr(value.item() if isinstance(value, np.generic) else value)
 
 
-def numeric(values: ArrayLike, argument: str) -> Floats:
-    """A 1-D contiguous float64 array (NaN = missing) from numbers, booleans or nullable columns."""
+def numeric(values: ArrayLike, argument: str, booleans: bool = True) -> Floats:
+    """A 1-D contiguous float64 array (NaN = missing) from numbers, booleans or nullable columns.
+
+    ``booleans=False`` for amounts (money, scores): a true/false column there is a mistake.
+    """
+    if not booleans and _is_boolean(values, argument):
+        raise InvalidInputError(f"{argument}: is a column of true/false values; numbers are required")
     if isinstance(values, (pd.Series, pd.Index)):
         dtype = values.dtype
         if isinstance(dtype, pd.CategoricalDtype):
@@ -50,7 +119,7 @@ def numeric(values: ArrayLike, argument: str) -> Floats:
         else:
             array = values.to_numpy()
     else:
-        array = np.asarray(values)
+        array = as_array(values, argument)
     if array.ndim != 1:
         raise InvalidInputError(f"{argument}: must be one-dimensional, got shape {array.shape}")
     kind = array.dtype.kind
@@ -58,18 +127,39 @@ def numeric(values: ArrayLike, argument: str) -> Floats:
         return np.ascontiguousarray(array, dtype=np.float64)
     if kind == "O":
         for row, value in enumerate(array):
-            if value is None or (isinstance(value, float) and np.isnan(value)):
+            if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
                 continue
-            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            # Decimal: what SQL drivers give for NUMERIC columns.
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating, Decimal)):
                 raise InvalidInputError(
                     f"{argument}[{row}] = {_describe(value)}: expected a number, got {type(value).__name__}"
                 )
-        return np.array([np.nan if v is None else float(v) for v in array], dtype=np.float64)
+        return np.array([np.nan if v is None or v is pd.NA else float(v) for v in array], dtype=np.float64)
     raise InvalidInputError(f"{argument}: has dtype {array.dtype}; a numeric column is required")
 
 
+def as_array(values: Any, argument: str, dtype: Any = None) -> np.ndarray:
+    """np.asarray, with ragged or nested lists refused by name."""
+    try:
+        return np.asarray(values, dtype=dtype)
+    except (ValueError, TypeError):
+        raise InvalidInputError(f"{argument}: is not a column of values (nested lists of different lengths?)") from None
+
+
+def _is_boolean(values: ArrayLike, argument: str) -> bool:
+    dtype = getattr(values, "dtype", None)
+    return pd.api.types.is_bool_dtype(as_array(values, argument).dtype if dtype is None else dtype)
+
+
+def length(values: Any, argument: str) -> int:
+    """The length of a column, or a clear error for a scalar, a str or a mapping."""
+    if not hasattr(values, "__len__") or isinstance(values, (str, bytes, Mapping)):
+        raise InvalidInputError(f"{argument}: expected a column (array, list or Series), got {type(values).__name__}")
+    return len(values)
+
+
 def check_length(argument: str, values: Any, reference: str, expected: int) -> None:
-    if len(values) != expected:
+    if length(values, argument) != expected:
         raise InvalidInputError(f"{argument}: has length {len(values)} but {reference} has length {expected}")
 
 
@@ -135,7 +225,8 @@ def categorical(codes: npt.NDArray[np.integer], categories: Sequence[str]) -> pd
 
 
 def optional_array(values: ArrayLike | None, argument: str) -> Floats | None:
-    return None if values is None else numeric(values, argument)
+    """Optional amounts (ARR, weights): numbers, not true/false."""
+    return None if values is None else numeric(values, argument, booleans=False)
 
 
 def params_html(kind: str, params: Mapping[str, Any]) -> str:

@@ -135,10 +135,12 @@ class Model:
         return (STATE_VERSION, {"json": self.to_json()})
 
     def __setstate__(self, state: tuple[int, dict[str, str]]) -> None:
-        if not (isinstance(state, tuple) and len(state) == 2 and isinstance(state[1], dict)):
+        if not (isinstance(state, tuple) and len(state) == 2 and isinstance(state[1], dict) and "json" in state[1]):
             raise InvalidInputError(f"state: not a {type(self).__name__} pickle state")
         version, payload = state
-        if not isinstance(version, int) or version > STATE_VERSION:
+        if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+            raise InvalidInputError(f"state: version {version!r} is not a cssegment pickle version")
+        if version > STATE_VERSION:
             raise InvalidInputError(f"state: version {version!r} is newer than this cssegment understands")
         self.__dict__.update(type(self).from_json(payload["json"]).__dict__)
 

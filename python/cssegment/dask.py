@@ -34,6 +34,8 @@ from . import _core
 from ._core import InvalidInputError
 from .metrics import (
     RevenueLedger,
+    _check_horizon,
+    _check_reactivation_window,
     _long_segment_column,
     _movement_frame,
     _period_keys,
@@ -91,7 +93,7 @@ def movements(
     period
     2        15.0  7.0        5.0    5.0  22.0
     """
-    _core.check_reactivation_window(reactivation_window)
+    _check_reactivation_window(reactivation_window)
     return _compute(ddf, (account, period, amount), by, "movements", reactivation_window)
 
 
@@ -134,7 +136,7 @@ def retention(
     period
     1       1.0  0.666667             0.5
     """
-    _core.check_horizon(horizon)
+    _check_horizon(horizon)
     return _compute(ddf, (account, period, amount), by, "retention", horizon, masks_churn_below)
 
 
@@ -177,7 +179,7 @@ def _compute(
 
 def _partition_range(periods: pd.Series) -> tuple[_PeriodKind | None, int, int]:
     """Kind and first and last ordinal of a partition's periods, read (and checked) by the core."""
-    keys, kind = _period_keys(periods, "period")
+    keys, kind = _period_keys(periods, str(periods.name))
     if len(keys) == 0:
         return None, 0, -1
     ledger = _core.RevenueLedger.from_rows(

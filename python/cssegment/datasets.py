@@ -15,14 +15,12 @@ Examples
 from __future__ import annotations
 
 import html
-import operator
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from . import _core
-from ._core import InvalidInputError
+from . import _core, _frame
 
 __all__ = ["LAST_MONTH", "Book", "synthetic_book"]
 
@@ -78,18 +76,6 @@ class Book:
         return f"<p><b>Book</b>: {html.escape(self._summary())}</p>" + self.accounts.head().to_html()
 
 
-def _check_integer(name: str, value: object, low: int, high: int) -> int:
-    if isinstance(value, (bool, np.bool_)):
-        raise InvalidInputError(f"{name}: expected an integer, got the bool {value!r}")
-    try:
-        number = operator.index(value)  # type: ignore[arg-type]
-    except TypeError:
-        raise InvalidInputError(f"{name}: expected an integer, got {type(value).__name__} {value!r}") from None
-    if not low <= number <= high:
-        raise InvalidInputError(f"{name}: {number} must be in [{low}, {high}]")
-    return number
-
-
 def _months(month_index: np.ndarray, first_ordinal: int) -> pd.arrays.PeriodArray:
     """Monthly Periods from month indices counted from the month with ordinal ``first_ordinal``."""
     ordinals = month_index.astype(np.int64)
@@ -141,9 +127,9 @@ def synthetic_book(n_accounts: int = 5000, n_months: int = 36, seed: int = 0) ->
     True
     """
     limits = _core.synthetic_book_limits
-    n_accounts = _check_integer("n_accounts", n_accounts, *limits["n_accounts"])
-    n_months = _check_integer("n_months", n_months, *limits["n_months"])
-    seed = _check_integer("seed", seed, *_SEED_RANGE)
+    n_accounts = _frame.integer(n_accounts, "n_accounts", *limits["n_accounts"])
+    n_months = _frame.integer(n_months, "n_months", *limits["n_months"])
+    seed = _frame.integer(seed, "seed", *_SEED_RANGE)
     columns = _core.synthetic_book(n_accounts, n_months, seed)
 
     first_ordinal = LAST_MONTH.ordinal - (n_months - 1)

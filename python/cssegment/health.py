@@ -79,7 +79,7 @@ class Linear:
     good: float
 
     def _core(self) -> Any:
-        return _core.Normalizer.linear(float(self.bad), float(self.good))
+        return _core.Normalizer.linear(_frame.number(self.bad, "bad"), _frame.number(self.good, "good"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -107,7 +107,7 @@ class Bands:
     scores: Sequence[float]
 
     def _core(self) -> Any:
-        return _core.Normalizer.bands([float(e) for e in self.edges], [float(s) for s in self.scores])
+        return _core.Normalizer.bands(_frame.numbers(self.edges, "edges"), _frame.numbers(self.scores, "scores"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -127,7 +127,8 @@ class _PeerGroupNormalizer:
 
     def _core(self) -> Any:
         make = getattr(_core.Normalizer, self._factory)
-        return make(self.by or "", bool(self.higher_is_better), str(self.unseen))
+        higher_is_better = _frame.flag(self.higher_is_better, "higher_is_better")
+        return make(self.by or "", higher_is_better, _frame.text(self.unseen, "unseen"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -211,7 +212,7 @@ class Boolean:
     higher_is_better: bool = True
 
     def _core(self) -> Any:
-        return _core.Normalizer.boolean(bool(self.higher_is_better))
+        return _core.Normalizer.boolean(_frame.flag(self.higher_is_better, "higher_is_better"))
 
 
 Normalizer = Linear | Bands | Percentile | ZScore | Boolean
@@ -268,7 +269,10 @@ def _rows(data: Any) -> int:
     if isinstance(data, pd.DataFrame):
         return len(data)
     if isinstance(data, Mapping):
-        return len(next(iter(data.values()), []))
+        first: Any = next(iter(data.values()), [])
+        if not hasattr(first, "__len__") or isinstance(first, str):
+            raise InvalidInputError(f"data: columns must be arrays, lists or Series, got {type(first).__name__}")
+        return len(first)
     raise InvalidInputError(f"data: expected a DataFrame or a mapping of columns, got {type(data).__name__}")
 
 
@@ -313,6 +317,15 @@ def _score_frame(
     for column, contribution in zip(measures, result["contributions"]):
         frame[f"contrib_{column}"] = contribution
     return pd.DataFrame(frame, index=index, copy=False)
+
+
+def _previous_scores(previous: _frame.ArrayLike | None, rows: int) -> np.ndarray | None:
+    """Earlier scores, one per row (the core checks they are on the 0-100 scale)."""
+    if previous is None:
+        return None
+    earlier = _frame.numeric(previous, "previous", booleans=False)
+    _frame.check_length("previous", earlier, "data", rows)
+    return earlier
 
 
 def _outcome(data: Any, outcome: str | _frame.ArrayLike, rows: int) -> np.ndarray:
@@ -479,7 +492,7 @@ class Scorecard(Model):
         min_measures: int = 1,
     ) -> None:
         listed = []
-        for i, measure in enumerate(measures):
+        for i, measure in enumerate(_frame.listed(measures, "measures")):
             if not isinstance(measure, Measure):
                 raise InvalidInputError(f"measures[{i}] = {measure!r}: expected a cssegment.Measure")
             normalizer = measure.normalizer
@@ -487,16 +500,17 @@ class Scorecard(Model):
                 raise InvalidInputError(
                     f"measures[{i}].normalizer = {normalizer!r}: expected Linear, Bands, Percentile, ZScore or Boolean"
                 )
-            listed.append((str(measure.column), normalizer._core(), float(measure.weight)))
+            column = _frame.text(measure.column, f"measures[{i}].column")
+            listed.append((column, normalizer._core(), _frame.number(measure.weight, f"measures[{i}].weight")))
         if not isinstance(bands, Mapping):
             raise InvalidInputError(f"bands: expected a mapping of band name to lower bound, got {bands!r}")
         self._model = _core.Scorecard(
             listed,
-            str(combine),
-            [str(name) for name in bands],
-            [float(lower) for lower in bands.values()],
-            str(missing),
-            int(min_measures),
+            _frame.text(combine, "combine"),
+            [_frame.text(name, "bands") for name in bands],
+            [_frame.number(lower, f"bands[{name!r}]") for name, lower in bands.items()],
+            _frame.text(missing, "missing"),
+            _frame.integer(min_measures, "min_measures", 1),
         )
 
     @property
@@ -630,7 +644,7 @@ class Scorecard(Model):
         1   90.0  green   10.0
         """
         columns, rows = _columns(data, self._model)
-        earlier = None if previous is None else _frame.numeric(previous, "previous")
+        earlier = _previous_scores(previous, rows)
         result = self._model.score(columns, rows, earlier)
         measures = [column for column, _, _ in self._model.measures]
         return _score_frame(result, self._model.band_names, measures, _index(data), {})
@@ -677,7 +691,7 @@ class Scorecard(Model):
         columns, rows = _columns(data, self._model)
         values = _outcome(data, outcome, rows)
         return CalibratedScorecard._wrap(
-            _core.CalibratedScorecard.calibrate(self._model, columns, rows, values, float(l2))
+            _core.CalibratedScorecard.calibrate(self._model, columns, rows, values, _frame.number(l2, "l2"))
         )
 
     def backtest(self, data: pd.DataFrame | Mapping[str, Any], outcome: str | _frame.ArrayLike = "churned") -> Backtest:
@@ -1028,8 +1042,8 @@ class ScorecardSet(Model):
                 raise InvalidInputError(f"scorecards[{name!r}] = {card!r}: expected a cssegment.Scorecard")
         # The core keeps copies: fitting the set does not change the scorecards given.
         self._model = _core.ScorecardSet(
-            str(by),
-            [(str(name), card._model) for name, card in cards.items()],
+            _frame.text(by, "by"),
+            [(_frame.text(name, "scorecards"), card._model) for name, card in cards.items()],
             None if default is None else default._model,
         )
 
@@ -1082,6 +1096,7 @@ class ScorecardSet(Model):
     def _columns(self, data: Any) -> tuple[_Columns, int]:
         """The segment column and every column a scorecard reads that ``data`` has; the core names
         any missing one a scorecard with rows needs."""
+        _rows(data)  # a DataFrame or a mapping of columns, before looking into it
         cards = [card for _, card in self._model.scorecards]
         if self._model.default is not None:
             cards.append(self._model.default)
@@ -1146,7 +1161,7 @@ class ScorecardSet(Model):
         0   75.0  Enterprise
         """
         columns, rows = self._columns(data)
-        earlier = None if previous is None else _frame.numeric(previous, "previous")
+        earlier = _previous_scores(previous, rows)
         result = self._model.score(columns, rows, earlier)
         which = pd.Categorical.from_codes(result["scorecard"], categories=pd.Index(self._model.scorecard_names))
         index = _index(data)

@@ -175,6 +175,8 @@ def _account_keys(values: Any, argument: str) -> tuple[np.ndarray, pd.Index | No
         low, high = int(array.min()), int(array.max())
         if high - low <= _DENSE_ID_FACTOR * array.size + _DENSE_ID_SLACK and high <= np.iinfo(np.int64).max:
             return np.ascontiguousarray(array, dtype=np.int64), None
+    if array is not None and array.dtype == object:
+        _check_one_kind_of_id(array, argument)
     codes, uniques = pd.factorize(values if array is None else array, use_na_sentinel=True)
     if codes.size and codes.min() < 0:
         row = int(np.argmin(codes))
@@ -183,6 +185,20 @@ def _account_keys(values: Any, argument: str) -> tuple[np.ndarray, pd.Index | No
             "account ids must not be missing"
         )
     return codes.astype(np.int64, copy=False), pd.Index(uniques)
+
+
+def _check_one_kind_of_id(ids: np.ndarray, argument: str) -> None:
+    """Ids of one kind: 1 and "1" are different keys, so a column mixing ints and strings (a
+    half-converted export) would split accounts in two without a word."""
+    if pd.api.types.infer_dtype(ids, skipna=True) not in ("mixed-integer", "mixed"):
+        return
+    kinds = [type(v) for v in ids if not pd.isna(v)]
+    first = kinds[0]
+    for row, value in enumerate(ids):
+        if not pd.isna(value) and type(value) is not first:
+            raise InvalidInputError(
+                f"{argument}[{row}] = {value!r}: account ids mix kinds ({first.__name__} and {type(value).__name__})"
+            )
 
 
 # --------------------------------------------------------------------------------------------
@@ -270,7 +286,8 @@ class RevenueLedger:
         period: str = "month",
         amount: str = "mrr",
     ) -> None:
-        self._build(revenue, (account, period, amount))
+        names = (_frame.text(account, "account"), _frame.text(period, "period"), _frame.text(amount, "amount"))
+        self._build(revenue, names)
 
     def _build(
         self,
@@ -281,9 +298,13 @@ class RevenueLedger:
         """Reads the rows; `period_range` (first ordinal, count) fixes the periods, so that
         ledgers of disjoint accounts (Dask partitions) share them."""
         account, period, amount = self._names = names
-        keys, self._account_ids = _account_keys(_frame.column(revenue, account), account)
-        period_keys, self._kind = _period_keys(_frame.column(revenue, period), period)
-        amounts = _frame.numeric(_frame.column(revenue, amount), amount)
+        for later, name in enumerate(names[1:], start=1):
+            if name in names[:later]:
+                roles = ("account", "period", "amount")
+                raise InvalidInputError(f"{roles[later]}: {name!r} is also the {roles[names.index(name)]} column")
+        keys, self._account_ids = _account_keys(_frame.column(revenue, account, "revenue"), account)
+        period_keys, self._kind = _period_keys(_frame.column(revenue, period, "revenue"), period)
+        amounts = _frame.numeric(_frame.column(revenue, amount, "revenue"), amount, booleans=False)
         _frame.check_length(period, period_keys, account, len(keys))
         _frame.check_length(amount, amounts, account, len(keys))
         first, count = period_range if period_range is not None else (None, None)
@@ -462,7 +483,7 @@ class RevenueLedger:
         2        15.0  7.0        5.0    5.0  22.0
         """
         segments, categories = self._segments(by)
-        _core.check_reactivation_window(reactivation_window)
+        _check_reactivation_window(reactivation_window)
         partials = self._ledger.movement_partials(segments, reactivation_window)
         return _movement_frame(partials, self._kind, categories)
 
@@ -502,7 +523,7 @@ class RevenueLedger:
         period
         1       1.75  0.75        0.666667
         """
-        _core.check_horizon(horizon)
+        _check_horizon(horizon)
         segments, categories = self._segments(by)
         partials = self._ledger.retention_partials(segments, horizon)
         return _retention_frame(partials, self._kind, categories, masks_churn_below)
@@ -555,7 +576,7 @@ class RevenueLedger:
         cohort
         1       1.0  0.5  0.5
         """
-        if metric not in ("revenue", "logos"):
+        if not isinstance(metric, str) or metric not in ("revenue", "logos"):
             raise InvalidInputError(f"metric: {metric!r} must be 'revenue' or 'logos'")
         field: Literal["revenue", "paying"] = "revenue" if metric == "revenue" else "paying"
         return self._cohort_table(field, by, cohort_length, include_first_period, normalize)
@@ -623,14 +644,15 @@ class RevenueLedger:
         if isinstance(cohort_length, bool) or not isinstance(cohort_length, (int, np.integer)):
             raise InvalidInputError(f"cohort_length: {cohort_length!r} must be an integer >= 1")
         segments, categories = self._segments(by)
-        sums = self._ledger.cohort_sums(segments, int(cohort_length), bool(include_first_period))
+        first_period = _frame.flag(include_first_period, "include_first_period")
+        sums = self._ledger.cohort_sums(segments, int(cohort_length), first_period)
         values, observed = sums[field], sums["observed_ages"]
         blocks, groups, ages = values.shape
         members = sums["paying"][:, :, 0] if ages else np.zeros((blocks, groups))
         keep = members.reshape(-1) > 0
         values = values.reshape(blocks * groups, ages)[keep]
         observed = observed.reshape(-1)[keep]
-        if normalize:
+        if _frame.flag(normalize, "normalize"):
             values = values / values[:, :1]
         values = np.where(np.arange(ages) < observed[:, None], values, np.nan)
         width = int(observed.max()) if keep.any() else 0
@@ -690,7 +712,7 @@ class RevenueLedger:
             moves = moves.set_index(_segment_index([_ALL])[np.zeros(len(moves), dtype=np.intp)], append=True)
         periods = moves.index.get_level_values("period").unique()
         if len(periods) == 0:
-            raise InvalidInputError("window: the ledger has a single period; CLTV needs at least two")
+            raise InvalidInputError(f"window: the ledger has {len(self.periods)} period(s); CLTV needs at least two")
         recent = moves.loc[moves.index.get_level_values("period").isin(periods[-window:])]
         rates = (recent["logos_churned"] / recent["logos_start"].where(recent["logos_start"] > 0)).groupby(
             level="segment", observed=False
@@ -712,6 +734,16 @@ class RevenueLedger:
         return pd.DataFrame({"accounts": accounts, "arpa": arpa, "churn_rate": churn_rate, "cltv": value})
 
 
+def _check_horizon(horizon: int) -> None:
+    _core.check_horizon(_frame.integer(horizon, "horizon"))
+
+
+def _check_reactivation_window(reactivation_window: int | None) -> None:
+    if reactivation_window is not None:
+        reactivation_window = _frame.integer(reactivation_window, "reactivation_window")
+    _core.check_reactivation_window(reactivation_window)
+
+
 def _movement_frame(partials: Any, kind: _PeriodKind, categories: list[str] | None) -> pd.DataFrame:
     columns = _core.movement_table(partials)
     for name in ("logos_start", "logos_new", "logos_reactivated", "logos_churned", "logos_end"):
@@ -723,7 +755,7 @@ def _movement_frame(partials: Any, kind: _PeriodKind, categories: list[str] | No
 def _retention_frame(
     partials: Any, kind: _PeriodKind, categories: list[str] | None, masks_churn_below: float
 ) -> pd.DataFrame:
-    columns = _core.retention_table(partials, float(masks_churn_below))
+    columns = _core.retention_table(partials, _frame.number(masks_churn_below, "masks_churn_below"))
     columns["cohort_accounts"] = columns["cohort_accounts"].astype(np.int64)
     return pd.DataFrame(columns, index=_index(kind, partials.first_period, partials.rows, categories))
 
@@ -746,9 +778,9 @@ Amounts = float | Vector | pd.Series
 
 
 def _floats(values: Amounts, argument: str) -> Floats:
-    if isinstance(values, (int, float, np.generic)) or np.ndim(values) == 0:
-        return _frame.numeric(np.atleast_1d(values), argument)
-    return _frame.numeric(values, argument)
+    if isinstance(values, (int, float, np.generic)) or _frame.as_array(values, argument).ndim == 0:
+        return _frame.numeric(np.atleast_1d(values), argument, booleans=False)
+    return _frame.numeric(values, argument, booleans=False)
 
 
 def _vectorised(result: Floats, template: Mapping[str, Amounts], name: str) -> float | Floats | pd.Series:
@@ -763,12 +795,19 @@ def _vectorised(result: Floats, template: Mapping[str, Amounts], name: str) -> f
 
 def _apply(name: str, function: Callable[..., Floats], **arguments: Amounts) -> float | Floats | pd.Series:
     """Broadcast the arguments against each other, call the core, shape the result like them."""
+    series = [(k, v) for k, v in arguments.items() if isinstance(v, pd.Series)]
+    for argument, value in series[1:]:
+        if not value.index.equals(series[0][1].index):
+            raise InvalidInputError(
+                f"{argument}: its index differs from {series[0][0]}'s; align the Series first (e.g. .reindex)"
+            )
     arrays = [_floats(v, k) for k, v in arguments.items()]
-    try:
-        shape = np.broadcast_shapes(*(a.shape for a in arrays))
-    except ValueError:
+    # Only scalars broadcast: numpy would also stretch a length-1 array, or shrink it to length 0.
+    lengths = {len(a) for a, v in zip(arrays, arguments.values()) if np.ndim(v) != 0}
+    if len(lengths) > 1:
         sizes = ", ".join(f"{k} has {np.size(v)}" for k, v in arguments.items())
-        raise InvalidInputError(f"{name}: arguments have different lengths: {sizes}") from None
+        raise InvalidInputError(f"{name}: arguments have different lengths: {sizes}")
+    shape = (lengths.pop() if lengths else 1,)
     arrays = [np.ascontiguousarray(np.broadcast_to(a, shape)) for a in arrays]
     return _vectorised(function(*arrays), arguments, name)
 
@@ -912,7 +951,7 @@ def crc(
     >>> cs.crc(90_000.0, 500, denominator="start")
     180.0
     """
-    if denominator not in ("retained", "start"):
+    if not isinstance(denominator, str) or denominator not in ("retained", "start"):
         raise InvalidInputError(f"denominator: {denominator!r} must be 'retained' or 'start'")
     return _per_customer("crc", ("retention_spend", retention_spend), (f"customers ({denominator})", customers))
 
@@ -1051,7 +1090,7 @@ def nps(scores: _frame.ArrayLike, by: _frame.Labels | None = None) -> pd.Series 
     >>> cs.nps([10, 9, 8, 6, 10])["nps"]
     np.float64(40.0)
     """
-    values = _frame.numeric(scores, "scores")
+    values = _frame.numeric(scores, "scores", booleans=False)
     if by is None:
         columns = _core.nps(values, None, 1)
         return pd.Series({k: v[0] for k, v in columns.items()}, name="nps")

@@ -31,22 +31,22 @@ __all__ = ["ShiftedBetaGeometric"]
 Floats = npt.NDArray[np.float64]
 Vector = npt.NDArray[np.integer[Any] | np.floating[Any]] | Sequence[float]
 Periods = float | pd.Series | Vector
-_Vectorized = Callable[..., float | Floats]  # a py::vectorize'd core function
+_Vectorized = Callable[..., float | Floats]  # an elementwise core function (broadcast like numpy)
 
 
 @overload
-def _apply(values: float, fn: _Vectorized, *args: float) -> float: ...
+def _apply(values: float, fn: _Vectorized, *args: float, argument: str = "t") -> float: ...
 @overload
-def _apply(values: pd.Series, fn: _Vectorized, *args: float) -> pd.Series: ...
+def _apply(values: pd.Series, fn: _Vectorized, *args: float, argument: str = "t") -> pd.Series: ...
 @overload
-def _apply(values: Vector, fn: _Vectorized, *args: float) -> Floats: ...
-def _apply(values: Periods, fn: _Vectorized, *args: float) -> float | Floats | pd.Series:
+def _apply(values: Vector, fn: _Vectorized, *args: float, argument: str = "t") -> Floats: ...
+def _apply(values: Periods, fn: _Vectorized, *args: float, argument: str = "t") -> float | Floats | pd.Series:
     """fn over scalars (a float back), arrays (an array) or Series (a Series with the same index)."""
     if isinstance(values, pd.Series):
-        return pd.Series(np.asarray(fn(_frame.numeric(values, "t"), *args)), index=values.index, name=values.name)
-    if np.ndim(values) == 0:
-        return float(fn(float(np.asarray(values)), *args))
-    return np.asarray(fn(np.asarray(values, dtype=np.float64), *args))
+        return pd.Series(np.asarray(fn(_frame.numeric(values, argument), *args)), index=values.index, name=values.name)
+    if isinstance(values, (int, float, np.generic)) or _frame.as_array(values, argument).ndim == 0:
+        return float(fn(_frame.number(values, argument), *args))
+    return np.asarray(fn(_frame.numeric(values, argument), *args))
 
 
 class ShiftedBetaGeometric(Model):
@@ -85,7 +85,7 @@ class ShiftedBetaGeometric(Model):
         if alpha is None or beta is None:
             self._model = _core.ShiftedBetaGeometric()
         else:
-            self._model = _core.ShiftedBetaGeometric(float(alpha), float(beta))
+            self._model = _core.ShiftedBetaGeometric(_frame.number(alpha, "alpha"), _frame.number(beta, "beta"))
 
     def get_params(self) -> dict[str, Any]:
         fitted = self._model.fitted
@@ -151,12 +151,14 @@ class ShiftedBetaGeometric(Model):
         """
         index: pd.Index | None = None
         if isinstance(alive, pd.DataFrame):
+            for name in alive.columns:  # names the first cell that is not a count
+                _frame.numeric(alive[name], f"alive[{name!r}]")
             index = alive.index
             matrix = alive.to_numpy(dtype=np.float64, na_value=np.nan)
         elif isinstance(alive, np.ndarray) and alive.ndim == 2:
             matrix = alive
         else:
-            rows = [_frame.numeric(row, f"alive[{i}]") for i, row in enumerate(alive)]
+            rows = [_frame.numeric(row, f"alive[{i}]") for i, row in enumerate(_frame.listed(alive, "alive"))]
             matrix = np.full((len(rows), max((len(r) for r in rows), default=0)), np.nan)
             for i, row in enumerate(rows):
                 matrix[i, : len(row)] = row
@@ -335,13 +337,16 @@ class ShiftedBetaGeometric(Model):
         """
         if isinstance(periods, bool) or not isinstance(periods, (int, np.integer)) or periods < 0:
             raise InvalidInputError(f"periods: must be a whole number >= 0, got {periods!r}")
+        size = _frame.number(cohort_size, "cohort_size")
+        if not (np.isfinite(size) and size >= 0):
+            raise InvalidInputError(f"cohort_size: {size!r} must be finite and >= 0")
         survival = np.asarray(self._model.survival_curve(int(periods)))
         later = np.arange(1, periods + 1, dtype=np.float64)
         nan = np.array([np.nan])
         return pd.DataFrame(
             {
                 "survival": survival,
-                "alive": float(cohort_size) * survival,
+                "alive": size * survival,
                 "retention_rate": np.concatenate([nan, self._model.retention_rate(later)]),
                 "churn_probability": np.concatenate([nan, self._model.churn_probability(later)]),
             },
@@ -376,7 +381,7 @@ class ShiftedBetaGeometric(Model):
         >>> cs.ShiftedBetaGeometric(alpha=2.0, beta=1.0).del_(0.0)  # (alpha + beta - 1) / (alpha - 1)
         2.0
         """
-        return _apply(discount_rate, self._model.discounted_expected_lifetime)
+        return _apply(discount_rate, self._model.discounted_expected_lifetime, argument="discount_rate")
 
     @overload
     def derl(self, discount_rate: float, renewals: int = ...) -> float: ...
@@ -409,7 +414,10 @@ class ShiftedBetaGeometric(Model):
         >>> round(model.derl(0.10, renewals=3), 2)  # loyal customers are worth more
         5.44
         """
-        return _apply(discount_rate, self._model.discounted_expected_residual_lifetime, float(renewals))
+        renewals_done = _frame.number(renewals, "renewals")
+        return _apply(
+            discount_rate, self._model.discounted_expected_residual_lifetime, renewals_done, argument="discount_rate"
+        )
 
     @overload
     def clv(self, margin_per_period: float, discount_rate: float) -> float: ...
@@ -439,4 +447,5 @@ class ShiftedBetaGeometric(Model):
         >>> round(model.clv(100.0, 0.10), 2)
         369.49
         """
-        return _apply(discount_rate, lambda d: self._model.lifetime_value(float(margin_per_period), d))
+        margin = _frame.number(margin_per_period, "margin_per_period")
+        return _apply(discount_rate, lambda d: self._model.lifetime_value(margin, d), argument="discount_rate")

@@ -45,8 +45,11 @@ Labels = _frame.Labels
 Ratio = float | None
 
 
-def _ratios(csm_ratios: Sequence[Ratio] | None) -> list[Ratio]:
-    return [] if csm_ratios is None else [None if r is None else float(r) for r in csm_ratios]
+def _ratios(csm_ratios: Sequence[Ratio] | None, argument: str = "csm_ratios") -> list[Ratio]:
+    if csm_ratios is None:
+        return []
+    listed = _frame.listed(csm_ratios, argument)
+    return [None if r is None else _frame.number(r, f"{argument}[{i}]") for i, r in enumerate(listed)]
 
 
 class _SegmentModel(Model):
@@ -125,12 +128,12 @@ class TierModel(_SegmentModel):
         missing: str = "raise",
     ) -> None:
         self._model = _core.TierModel(
-            [float(t) for t in thresholds],
-            [str(n) for n in names],
-            str(field),
+            _frame.numbers(thresholds, "thresholds"),
+            _frame.texts(names, "names"),
+            _frame.text(field, "field"),
             _ratios(csm_ratios),
-            float(hysteresis),
-            str(missing),
+            _frame.number(hysteresis, "hysteresis"),
+            _frame.text(missing, "missing"),
         )
 
     @classmethod
@@ -211,7 +214,7 @@ class TierModel(_SegmentModel):
         """
         field = self._model.field
         raw = _frame.column(data, field) if isinstance(data, (pd.DataFrame, Mapping)) else data
-        values = _frame.numeric(raw, field)
+        values = _frame.numeric(raw, field, booleans=False)
         codes = self._model.assign(values, self._previous_codes(previous, len(values)))
         return _frame.categorical(codes, self.categories)
 
@@ -268,14 +271,14 @@ class QuadrantModel(_SegmentModel):
         missing: str = "raise",
     ) -> None:
         self._model = _core.QuadrantModel(
-            str(size_field),
-            float(size_threshold),
-            str(value_field),
-            float(value_threshold),
-            [str(n) for n in names],
-            float(hysteresis),
+            _frame.text(size_field, "size_field"),
+            _frame.number(size_threshold, "size_threshold"),
+            _frame.text(value_field, "value_field"),
+            _frame.number(value_threshold, "value_threshold"),
+            _frame.texts(names, "names"),
+            _frame.number(hysteresis, "hysteresis"),
             _ratios(csm_ratios),
-            str(missing),
+            _frame.text(missing, "missing"),
         )
 
     def get_params(self) -> dict[str, Any]:
@@ -314,8 +317,8 @@ class QuadrantModel(_SegmentModel):
         ['Enterprise', 'Small Business']
         """
         model = self._model
-        sizes = _frame.numeric(_frame.column(data, model.size_field), model.size_field)
-        values = _frame.numeric(_frame.column(data, model.value_field), model.value_field)
+        sizes = _frame.numeric(_frame.column(data, model.size_field), model.size_field, booleans=False)
+        values = _frame.numeric(_frame.column(data, model.value_field), model.value_field, booleans=False)
         codes = model.assign(sizes, values, self._previous_codes(previous, len(sizes)))
         return _frame.categorical(codes, self.categories)
 
@@ -398,13 +401,17 @@ class RuleModel(_SegmentModel):
         default_csm_ratio: Ratio = None,
     ) -> None:
         rules = []
-        for i, segment in enumerate(segments):
+        for i, segment in enumerate(_frame.listed(segments, "segments")):
             if not isinstance(segment, Segment):
                 raise InvalidInputError(f"segments[{i}] = {segment!r}: expected a cssegment.Segment")
-            ratio = None if segment.csm_ratio is None else float(segment.csm_ratio)
-            rules.append((str(segment.name), str(segment.when), ratio, bool(segment.pooled)))
-        ratio = None if default_csm_ratio is None else float(default_csm_ratio)
-        self._model = _core.RuleModel(rules, str(default), float(hysteresis), ratio)
+            ratio = None if segment.csm_ratio is None else _frame.number(segment.csm_ratio, f"segments[{i}].csm_ratio")
+            name = _frame.text(segment.name, f"segments[{i}].name")
+            when = _frame.text(segment.when, f"segments[{i}].when")
+            rules.append((name, when, ratio, _frame.flag(segment.pooled, f"segments[{i}].pooled")))
+        ratio = None if default_csm_ratio is None else _frame.number(default_csm_ratio, "default_csm_ratio")
+        self._model = _core.RuleModel(
+            rules, _frame.text(default, "default"), _frame.number(hysteresis, "hysteresis"), ratio
+        )
 
     @classmethod
     def four_tier(
@@ -441,7 +448,10 @@ class RuleModel(_SegmentModel):
         """
         return cls._wrap(
             _core.RuleModel.four_tier(
-                float(enterprise_arr), float(strategic_arr), float(strategic_potential), float(one_to_many_arr)
+                _frame.number(enterprise_arr, "enterprise_arr"),
+                _frame.number(strategic_arr, "strategic_arr"),
+                _frame.number(strategic_potential, "strategic_potential"),
+                _frame.number(one_to_many_arr, "one_to_many_arr"),
             )
         )
 
@@ -542,13 +552,13 @@ def _is_label_column(values: Any) -> bool:
     return False
 
 
-def _ranked(before: Labels, after: Labels) -> list[str]:
+def _ranked(before: Labels, after: Labels, arguments: tuple[str, str] = ("before", "after")) -> list[str]:
     for labels in (before, after):
         dtype = getattr(labels, "dtype", None)
         if isinstance(labels, pd.Categorical) or isinstance(dtype, pd.CategoricalDtype):
             return [str(c) for c in pd.Categorical(labels).categories]
-    observed = pd.concat([pd.Series(np.asarray(before, dtype=object)), pd.Series(np.asarray(after, dtype=object))])
-    return sorted(str(v) for v in observed.dropna().unique())
+    found = [_frame.labels(labels, argument)[1] for labels, argument in zip((before, after), arguments)]
+    return sorted({label for labels in found for label in labels})
 
 
 def transitions(before: Labels, after: Labels, weights: _frame.ArrayLike | None = None) -> pd.DataFrame:
@@ -582,7 +592,7 @@ def transitions(before: Labels, after: Labels, weights: _frame.ArrayLike | None 
     >>> int(table["upgraded"].sum()), int(table["unchanged"].sum())
     (1, 1)
     """
-    _frame.check_length("after", after, "before", len(before))
+    _frame.check_length("after", after, "before", _frame.length(before, "before"))
     ranked = _ranked(before, after)
     before_codes = _frame.codes_for(before, ranked, "before")
     after_codes = _frame.codes_for(after, ranked, "after")
@@ -649,21 +659,21 @@ def coverage(
     if isinstance(csm_ratios, _SegmentModel):
         ranked, ratios = csm_ratios.categories, list(csm_ratios.csm_ratios.values())
     else:
-        ranked = _ranked(segments, segments)
+        ranked = _ranked(segments, segments, ("segments", "segments"))
         if isinstance(csm_ratios, Mapping):
             missing = [s for s in ranked if s not in csm_ratios]
             if missing:
                 raise InvalidInputError(f"csm_ratios: no ratio for segment(s) {missing}; use None for no CSM")
             ratios = [csm_ratios[s] for s in ranked]
         else:
-            ratios = list(csm_ratios)
+            ratios = _frame.listed(csm_ratios, "csm_ratios")
             if len(ratios) != len(ranked):
                 raise InvalidInputError(f"csm_ratios: has {len(ratios)} ratios for {len(ranked)} segments {ranked}")
     codes = _frame.codes_for(segments, ranked, "segments")
     arr_values = _frame.optional_array(arr, "arr")
     if arr_values is not None:
         _frame.check_length("arr", arr_values, "segments", len(codes))
-    cost = None if csm_cost is None else float(csm_cost)
+    cost = None if csm_cost is None else _frame.number(csm_cost, "csm_cost")
     columns = _core.coverage(codes, _ratios(ratios), arr_values, cost)
     table = pd.DataFrame(columns, index=pd.Index(ranked, name="segment"))
     table["accounts"] = table["accounts"].astype(np.int64)
@@ -680,18 +690,18 @@ Scale = str | None
 def _scale_names(scale: Scale | Sequence[Scale]) -> list[str]:
     if scale is None or isinstance(scale, str):
         return ["none" if scale is None else scale]
-    return ["none" if s is None else str(s) for s in scale]
+    return ["none" if s is None else str(s) for s in _frame.listed(scale, "scale")]
 
 
 def _features(X: pd.DataFrame | np.ndarray | Sequence[Sequence[float]]) -> tuple[np.ndarray, list[str]]:
     """A C-contiguous float64 rows x features matrix and its column names (empty for arrays)."""
     if isinstance(X, pd.DataFrame):
         names = [str(c) for c in X.columns]
-        columns = [_frame.numeric(X[c], f"X[{c!r}]") for c in X.columns]
+        columns = [_frame.numeric(_frame.column(X, c, "X"), f"X[{c!r}]") for c in X.columns]
         if not columns:
             raise InvalidInputError("X: needs at least one feature column")
         return np.ascontiguousarray(np.column_stack(columns)), names
-    array = np.asarray(X)
+    array = _frame.as_array(X, "X")
     if array.ndim != 2:
         raise InvalidInputError(f"X: must be two-dimensional (rows x features), got shape {array.shape}")
     if array.dtype.kind not in "biuf":
@@ -752,7 +762,12 @@ class KMeans(Model):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
                 raise InvalidInputError(f"{name}: must be a whole number >= 1, got {value!r}")
         self._model = _core.KMeans(
-            int(n_clusters), int(n_init), int(max_iter), float(tol), _scale_names(scale), int(seed)
+            int(n_clusters),
+            int(n_init),
+            int(max_iter),
+            _frame.number(tol, "tol"),
+            _scale_names(scale),
+            _frame.integer(seed, "seed", 0, 2**64 - 1),
         )
 
     def get_params(self) -> dict[str, Any]:
@@ -849,7 +864,7 @@ class KMeans(Model):
         names = self._model.feature_names if self._model.fitted else []
         if isinstance(X, pd.DataFrame) and names:
             by_name = {str(c): c for c in X.columns}  # names were stored as text
-            X = pd.DataFrame({name: _frame.column(X, by_name.get(name, name)) for name in names}, index=X.index)
+            X = pd.DataFrame({name: _frame.column(X, by_name.get(name, name), "X") for name in names}, index=X.index)
         values, _ = _features(X)
         return self._labels(self._model.predict(values), X)
 
@@ -1021,9 +1036,14 @@ def _coverage_of(
     return [(s, None if (ratio := ratios.get(s)) is None else float(ratio), s in pools) for s in segments]
 
 
+def _check_accounts(accounts: Any) -> None:
+    if not isinstance(accounts, pd.DataFrame):
+        raise InvalidInputError(f"accounts: expected a DataFrame, one row per account; got {type(accounts).__name__}")
+
+
 def _labels_of(accounts: pd.DataFrame, labels: Labels | str, argument: str) -> Labels:
     if isinstance(labels, str):
-        return _frame.column(accounts, labels)  # type: ignore[no-any-return]
+        return _frame.column(accounts, labels, "accounts")  # type: ignore[no-any-return]
     _frame.check_length(argument, labels, "accounts", len(accounts))
     return labels
 
@@ -1101,10 +1121,16 @@ def assign_owners(
     Ana           2  150000.0       0.133333
     Bo            2  150000.0       0.133333
     """
+    _check_accounts(accounts)
     if isinstance(csms, pd.DataFrame):
         roster = csms
+    elif isinstance(csms, Mapping):
+        pairs = [(name, s) for s, names in csms.items() for name in _frame.texts(names, f"csms[{s!r}]")]
+        roster = pd.DataFrame(pairs, columns=["csm", "segment"])
     else:
-        roster = pd.DataFrame([(name, s) for s, names in csms.items() for name in names], columns=["csm", "segment"])
+        raise InvalidInputError(
+            f"csms: expected a DataFrame or a mapping of segment to CSM names, got {type(csms).__name__}"
+        )
     if isinstance(segment, _SegmentModel):
         labels: Labels = segment.assign(accounts)
         ranked = segment.categories
@@ -1112,16 +1138,17 @@ def assign_owners(
     else:
         labels = _labels_of(accounts, segment, "segment")
         # Plain labels: a segment on the roster may have no account today.
-        ranked = _ranked(labels, _frame.column(roster, "segment"))
+        ranked = _ranked(labels, _frame.column(roster, "segment", "csms"), ("segment", "csms['segment']"))
         coverage = _coverage_of(ranked, csm_ratios, pooled)
     codes = _frame.codes_for(labels, ranked, "segment")
-    if segments is not None:
-        unknown = [s for s in segments if s not in ranked]
+    for argument, listed in (("segments", segments), ("pooled", pooled)):
+        unknown = [s for s in listed or [] if s not in ranked]
         if unknown:
-            raise InvalidInputError(f"segments: unknown segment(s) {unknown}; segments are {ranked}")
+            raise InvalidInputError(f"{argument}: unknown segment(s) {unknown}; segments are {ranked}")
+    if segments is not None:
         coverage = [(s, ratio if s in segments else None, pool and s in segments) for s, ratio, pool in coverage]
-    names = [str(n) for n in _frame.column(roster, "csm")]
-    seat_segments = _frame.codes_for(_frame.column(roster, "segment"), ranked, "csms['segment']")
+    names = _frame.texts(_frame.column(roster, "csm", "csms"), "csms['csm']")
+    seat_segments = _frame.codes_for(_frame.column(roster, "segment", "csms"), ranked, "csms['segment']")
     capacity = (
         _frame.numeric(roster["capacity"], "csms['capacity']") if "capacity" in roster else np.full(len(roster), np.nan)
     )
@@ -1133,10 +1160,12 @@ def assign_owners(
                 raise InvalidInputError(f"csms[{row}]: {name!r} serves {where}, not one of segments {list(segments)}")
     previous_codes = None
     if previous is not None:
-        before = pd.Series(np.asarray(_labels_of(accounts, previous, "previous"), dtype=object))
+        earlier = _labels_of(accounts, previous, "previous")
+        _frame.labels(earlier, "previous")  # CSM names (strings) or missing, one per account
+        before = pd.Series(np.asarray(earlier, dtype=object))
         position = {name: i for i, name in enumerate(names)}
         previous_codes = before.map(lambda v: position.get(v, -1)).fillna(-1).to_numpy(dtype=np.int32)
-    arr_values = None if arr is None else _frame.numeric(_frame.column(accounts, arr), arr)
+    arr_values = None if arr is None else _frame.numeric(_frame.column(accounts, arr, "accounts"), arr, booleans=False)
     result = _core.assign_owners(codes, arr_values, coverage, seats, str(strategy), previous_codes)
     books = pd.DataFrame(
         result["books"], columns=["owner", "segment", "csms", "accounts", "arr", "capacity"]
@@ -1154,6 +1183,12 @@ def assign_owners(
 
 _DEFAULT_HEALTH_FACTORS = {"red": 0.5, "yellow": 1.0, "green": 1.5}
 DAYS_PER_MONTH = 365.25 / 12
+
+
+def _days_table(table: Mapping[str, float], argument: str) -> list[tuple[str, float]]:
+    if not isinstance(table, Mapping):
+        raise InvalidInputError(f"{argument}: expected a mapping of label to number, got {type(table).__name__}")
+    return [(_frame.text(k, argument), _frame.number(v, f"{argument}[{k!r}]")) for k, v in table.items()]
 
 
 class CadencePolicy(Model):
@@ -1211,14 +1246,14 @@ class CadencePolicy(Model):
     ) -> None:
         factors = _DEFAULT_HEALTH_FACTORS if health_factors is None else health_factors
         self._model = _core.CadencePolicy(
-            [(str(k), float(v)) for k, v in base_days.items()],
-            float(onboarding_days),
-            float(onboarding_factor),
-            float(renewal_window_days),
-            float(renewal_factor),
-            [(str(k), float(v)) for k, v in factors.items()],
-            float(min_days),
-            float(max_days),
+            _days_table(base_days, "base_days"),
+            _frame.number(onboarding_days, "onboarding_days"),
+            _frame.number(onboarding_factor, "onboarding_factor"),
+            _frame.number(renewal_window_days, "renewal_window_days"),
+            _frame.number(renewal_factor, "renewal_factor"),
+            _days_table(factors, "health_factors"),
+            _frame.number(min_days, "min_days"),
+            _frame.number(max_days, "max_days"),
         )
 
     def get_params(self) -> dict[str, Any]:
@@ -1279,6 +1314,7 @@ class CadencePolicy(Model):
         0           90.0     csm
         1           30.0     csm
         """
+        _check_accounts(accounts)
         segments = list(self._model.base_days)
         names = [name for name, _ in segments]
         if isinstance(segment, _SegmentModel):
@@ -1294,8 +1330,10 @@ class CadencePolicy(Model):
         if ratios_source is not None:
             ratios = ratios_source.csm_ratios if isinstance(ratios_source, _SegmentModel) else ratios_source
             digital = np.array([name in ratios and ratios[name] is None for name in names], dtype=np.uint8)
-        tenure_days = None if tenure is None else _frame.numeric(_frame.column(accounts, tenure), tenure)
-        renewal_days = None if renewal is None else _frame.numeric(_frame.column(accounts, renewal), renewal)
+        tenure_days = None if tenure is None else _frame.numeric(_frame.column(accounts, tenure, "accounts"), tenure)
+        renewal_days = (
+            None if renewal is None else _frame.numeric(_frame.column(accounts, renewal, "accounts"), renewal)
+        )
         bands = [name for name, _ in self._model.health_factors]
         health_codes = None
         if health is not None:
@@ -1353,11 +1391,14 @@ class CadencePolicy(Model):
         Ana           2               2.03             2.03
         Bo            1               1.01             1.01
         """
+        if not isinstance(schedule, pd.DataFrame):
+            raise InvalidInputError(f"schedule: expected what schedule() returns, got {type(schedule).__name__}")
         assignment = owners if isinstance(owners, OwnerAssignment) else None
-        labels = assignment.owners if assignment is not None else owners
+        labels: Labels = owners.owners if isinstance(owners, OwnerAssignment) else owners
         _frame.check_length("owners", labels, "schedule", len(schedule))
+        _frame.labels(labels, "owners")  # names (strings) or missing, one per row
         owner = pd.Series(np.asarray(labels, dtype=object), index=schedule.index).fillna(_NO_OWNER)
-        digital = (schedule["channel"] == "digital").to_numpy()
+        digital = (_frame.column(schedule, "channel", "schedule") == "digital").to_numpy()
         owner[digital] = _DIGITAL
         if isinstance(minutes_per_touch, Mapping):
             missing = [s for s in schedule["segment"].unique() if s not in minutes_per_touch]
@@ -1365,7 +1406,7 @@ class CadencePolicy(Model):
                 raise InvalidInputError(f"minutes_per_touch: no minutes for segment(s) {sorted(map(str, missing))}")
             minutes = schedule["segment"].map(minutes_per_touch).astype(np.float64).to_numpy()
         else:
-            minutes = np.full(len(schedule), float(minutes_per_touch))
+            minutes = np.full(len(schedule), _frame.number(minutes_per_touch, "minutes_per_touch"))
         if not (np.isfinite(minutes).all() and (minutes >= 0).all()):
             raise InvalidInputError("minutes_per_touch: minutes must be finite and >= 0")
         touches = schedule["touches_per_month"].to_numpy()

@@ -102,7 +102,7 @@ void bind_scorecard(py::module_& m) {
       .def(
           "score",
           [](const Scorecard& card, const py::list& columns, std::size_t rows,
-             const std::optional<Array<double>>& previous) {
+             const std::optional<Array<double>>& previous, std::size_t max_threads) {
             const auto arguments = column_table(columns, rows);
             const auto previous_view = view(previous);
             const auto measures = static_cast<py::ssize_t>(card.measures().size()), n = static_cast<py::ssize_t>(rows);
@@ -112,7 +112,8 @@ void bind_scorecard(py::module_& m) {
             auto [contributions, contribution_span] = output<double>({measures, n});
             {
               py::gil_scoped_release release;
-              card.score_into(arguments.table, previous_view, {score_span, band_span, trend_span, contribution_span});
+              card.score_into(arguments.table, previous_view, {score_span, band_span, trend_span, contribution_span},
+                              max_threads);
             }
             py::dict out;
             out["score"] = score;
@@ -121,11 +122,11 @@ void bind_scorecard(py::module_& m) {
             out["contributions"] = contributions;
             return out;
           },
-          py::arg("columns"), py::arg("rows"), py::arg("previous") = py::none())
+          py::arg("columns"), py::arg("rows"), py::arg("previous") = py::none(), py::arg("max_threads") = 0)
       .def("with_weights", [](const Scorecard& card, const std::vector<double>& weights) { return card.with_weights(weights); },
            py::arg("weights"))
-      .def("to_json", &Scorecard::to_json)
-      .def_static("from_json", &Scorecard::from_json, py::arg("text"))
+      .def("to_json", &Scorecard::to_json, py::call_guard<py::gil_scoped_release>())
+      .def_static("from_json", &Scorecard::from_json, py::arg("text"), py::call_guard<py::gil_scoped_release>())
       .def(py::self == py::self);
 }
 
@@ -154,13 +155,13 @@ void bind_scorecard_set(py::module_& m) {
       .def(
           "score",
           [](const ScorecardSet& set, const py::list& columns, std::size_t rows,
-             const std::optional<Array<double>>& previous) {
+             const std::optional<Array<double>>& previous, std::size_t max_threads) {
             const auto arguments = column_table(columns, rows);
             const auto previous_view = view(previous);
             SetScores scores;
             {
               py::gil_scoped_release release;
-              scores = set.score(arguments.table, previous_view);
+              scores = set.score(arguments.table, previous_view, max_threads);
             }
             const auto measures = static_cast<py::ssize_t>(set.measure_columns().size());
             py::dict out;
@@ -172,9 +173,9 @@ void bind_scorecard_set(py::module_& m) {
             out["scorecard"] = to_numpy(std::move(scores.scorecard));
             return out;
           },
-          py::arg("columns"), py::arg("rows"), py::arg("previous") = py::none())
-      .def("to_json", &ScorecardSet::to_json)
-      .def_static("from_json", &ScorecardSet::from_json, py::arg("text"))
+          py::arg("columns"), py::arg("rows"), py::arg("previous") = py::none(), py::arg("max_threads") = 0)
+      .def("to_json", &ScorecardSet::to_json, py::call_guard<py::gil_scoped_release>())
+      .def_static("from_json", &ScorecardSet::from_json, py::arg("text"), py::call_guard<py::gil_scoped_release>())
       .def(py::self == py::self);
 }
 
@@ -208,8 +209,8 @@ void bind_calibrated(py::module_& m) {
           },
           py::arg("columns"), py::arg("rows"))
       .def("as_scorecard", &CalibratedScorecard::as_scorecard)
-      .def("to_json", &CalibratedScorecard::to_json)
-      .def_static("from_json", &CalibratedScorecard::from_json, py::arg("text"))
+      .def("to_json", &CalibratedScorecard::to_json, py::call_guard<py::gil_scoped_release>())
+      .def_static("from_json", &CalibratedScorecard::from_json, py::arg("text"), py::call_guard<py::gil_scoped_release>())
       .def(py::self == py::self);
 }
 

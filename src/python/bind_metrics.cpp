@@ -50,7 +50,11 @@ py::dict columns_dict(Columns& columns) {
 }
 
 py::dict movement_columns(const PartialSums& sums) {
-  MovementTable table = movement_table(sums);
+  MovementTable table;
+  {
+    py::gil_scoped_release release;
+    table = movement_table(sums);
+  }
   std::pair<const char*, std::vector<double>*> columns[] = {
       {"start", &table.start},
       {"new", &table.new_revenue},
@@ -69,7 +73,11 @@ py::dict movement_columns(const PartialSums& sums) {
 }
 
 py::dict retention_columns(const PartialSums& sums, double masks_churn_below) {
-  RetentionTable table = retention_table(sums, masks_churn_below);
+  RetentionTable table;
+  {
+    py::gil_scoped_release release;
+    table = retention_table(sums, masks_churn_below);
+  }
   std::pair<const char*, std::vector<double>*> columns[] = {{"cohort_accounts", &table.cohort_accounts},
                                                             {"start_revenue", &table.start_revenue},
                                                             {"end_revenue", &table.end_revenue},
@@ -117,7 +125,13 @@ py::dict cohort_columns(const RevenueLedger& ledger, const std::optional<Account
 
 py::dict nps_columns(const Array<double>& scores, const std::optional<Array<std::int32_t>>& groups,
                      std::size_t group_count) {
-  const std::vector<NpsCounts> counts = nps_counts(view(scores), view(groups), group_count);
+  const auto score_view = view(scores);
+  const auto group_view = view(groups);
+  std::vector<NpsCounts> counts;
+  {
+    py::gil_scoped_release release;
+    counts = nps_counts(score_view, group_view, group_count);
+  }
   std::vector<double> n, promoters, passives, detractors, nps, standard_error, low, high;
   for (const NpsCounts& c : counts) {
     const NpsEstimate e = nps_estimate(c);
@@ -138,11 +152,15 @@ py::dict nps_columns(const Array<double>& scores, const std::optional<Array<std:
 }
 
 py::dict nps_difference_of(const Array<double>& a, const Array<double>& b) {
-  auto estimate = [](const Array<double>& scores, const char* argument) {
-    return nps_estimate(nps_counts(view(scores), {}, 1, argument)[0]);
-  };
-  const NpsEstimate ea = estimate(a, "a"), eb = estimate(b, "b");
-  const NpsDifference d = nps_difference(ea, eb);
+  const auto a_view = view(a), b_view = view(b);
+  NpsEstimate ea{}, eb{};
+  NpsDifference d{};
+  {
+    py::gil_scoped_release release;
+    ea = nps_estimate(nps_counts(a_view, {}, 1, "a")[0]);
+    eb = nps_estimate(nps_counts(b_view, {}, 1, "b")[0]);
+    d = nps_difference(ea, eb);
+  }
   py::dict out;
   out["difference"] = d.difference;
   out["standard_error"] = d.standard_error;
@@ -162,19 +180,28 @@ void bind_metrics(py::module_& m) {
       .def_static(
           "per_account",
           [](const RevenueLedger& ledger, const Array<std::int64_t>& keys, const Array<std::int32_t>& codes,
-             std::size_t segments) { return AccountSegments::per_account(ledger, view(keys), view(codes), segments); },
+             std::size_t segments) {
+            const auto key_view = view(keys);
+            const auto code_view = view(codes);
+            py::gil_scoped_release release;
+            return AccountSegments::per_account(ledger, key_view, code_view, segments);
+          },
           py::arg("ledger"), py::arg("keys"), py::arg("codes"), py::arg("segments"))
       .def_static(
           "per_period",
           [](const RevenueLedger& ledger, const Array<std::int64_t>& keys, const Array<std::int64_t>& periods,
              std::int64_t ticks_per_day, const Array<std::int32_t>& codes, std::size_t segments) {
-            return AccountSegments::per_period(ledger, view(keys), {view(periods), ticks_per_day}, view(codes),
-                                               segments);
+            const auto key_view = view(keys);
+            const PeriodKeys period_keys{view(periods), ticks_per_day};
+            const auto code_view = view(codes);
+            py::gil_scoped_release release;
+            return AccountSegments::per_period(ledger, key_view, period_keys, code_view, segments);
           },
           py::arg("ledger"), py::arg("keys"), py::arg("periods"), py::arg("ticks_per_day"), py::arg("codes"),
           py::arg("segments"))
       .def_property_readonly("count", &AccountSegments::count)
-      .def("first_unsegmented", &AccountSegments::first_unsegmented, py::arg("ledger"));
+      .def("first_unsegmented", &AccountSegments::first_unsegmented, py::arg("ledger"),
+           py::call_guard<py::gil_scoped_release>());
 
   py::class_<PartialSums>(m, "PartialSums")
       .def_property_readonly("kind", &PartialSums::kind)
@@ -184,8 +211,8 @@ void bind_metrics(py::module_& m) {
       .def_property_readonly("segments", &PartialSums::segments)
       .def("merge", &PartialSums::merge, py::arg("other"), py::return_value_policy::reference_internal)
       .def("copy", [](const PartialSums& sums) { return sums; })
-      .def("to_json", &PartialSums::to_json)
-      .def_static("from_json", &PartialSums::from_json, py::arg("text"))
+      .def("to_json", &PartialSums::to_json, py::call_guard<py::gil_scoped_release>())
+      .def_static("from_json", &PartialSums::from_json, py::arg("text"), py::call_guard<py::gil_scoped_release>())
       .def("__eq__", [](const PartialSums& a, const PartialSums& b) { return a == b; })
       .def(py::pickle([](const PartialSums& sums) { return sums.to_json(); },
                       [](const std::string& text) { return PartialSums::from_json(text); }));
@@ -246,8 +273,14 @@ void bind_metrics(py::module_& m) {
       "cltv",
       [](const Array<double>& arpa, const Array<double>& churn_rate, const Array<double>& cost_to_serve,
          const Array<double>& gross_margin, const Array<double>& discount_rate) {
-        return to_numpy(cltv(view(arpa), view(churn_rate), view(cost_to_serve), view(gross_margin),
-                             view(discount_rate)));
+        const auto arpa_view = view(arpa), churn_view = view(churn_rate), cost_view = view(cost_to_serve);
+        const auto margin_view = view(gross_margin), discount_view = view(discount_rate);
+        std::vector<double> values;
+        {
+          py::gil_scoped_release release;
+          values = cltv(arpa_view, churn_view, cost_view, margin_view, discount_view);
+        }
+        return to_numpy(std::move(values));
       },
       py::arg("arpa"), py::arg("churn_rate"), py::arg("cost_to_serve"), py::arg("gross_margin"),
       py::arg("discount_rate"));
@@ -255,13 +288,25 @@ void bind_metrics(py::module_& m) {
       "per_customer",
       [](const Array<double>& amount, const Array<double>& customers, const std::string& amount_name,
          const std::string& customers_name) {
-        return to_numpy(per_customer(view(amount), view(customers), amount_name, customers_name));
+        const auto amount_view = view(amount), customer_view = view(customers);
+        std::vector<double> values;
+        {
+          py::gil_scoped_release release;
+          values = per_customer(amount_view, customer_view, amount_name, customers_name);
+        }
+        return to_numpy(std::move(values));
       },
       py::arg("amount"), py::arg("customers"), py::arg("amount_name"), py::arg("customers_name"));
   m.def(
       "cac_payback",
       [](const Array<double>& cac, const Array<double>& arpa_new, const Array<double>& gross_margin) {
-        return to_numpy(cac_payback(view(cac), view(arpa_new), view(gross_margin)));
+        const auto cac_view = view(cac), arpa_view = view(arpa_new), margin_view = view(gross_margin);
+        std::vector<double> values;
+        {
+          py::gil_scoped_release release;
+          values = cac_payback(cac_view, arpa_view, margin_view);
+        }
+        return to_numpy(std::move(values));
       },
       py::arg("cac"), py::arg("arpa_new"), py::arg("gross_margin"));
   m.def("nps", &nps_columns, py::arg("scores"), py::arg("groups"), py::arg("group_count"));

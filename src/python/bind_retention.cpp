@@ -1,5 +1,12 @@
 // Bindings of the retention area: the shifted-beta-geometric model and the hypergeometric
 // function behind its discounted lifetimes.
+#include <array>
+#include <cstddef>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
 #include <pybind11/operators.h>
 #include <pybind11/stl.h>
 
@@ -9,40 +16,106 @@
 
 namespace cssegment::python {
 
+namespace {
+
+// Like py::vectorize over float64 arguments, but the core computes with the GIL released: numpy
+// broadcasts the arguments (with the GIL held), f fills a new array, and scalars in give a float out.
+template <class F, class... Arguments>
+py::object broadcast_released(F f, const Arguments&... arguments) {
+  constexpr std::size_t count = sizeof...(Arguments);
+  const std::array<py::object, count> raw{arguments...};
+  const std::array<Array<double>, count> given{Array<double>::ensure(arguments)...};
+  bool scalars = true;
+  py::tuple listed(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    if (!given[i])
+      throw py::type_error("expected a number or an array of numbers, got " +
+                           std::string(py::repr(raw[i])));
+    scalars = scalars && given[i].ndim() == 0;
+    listed[i] = given[i];
+  }
+  const auto numpy = py::module_::import("numpy");
+  const auto broadcast = numpy.attr("broadcast_arrays")(*listed).cast<py::tuple>();
+  std::array<Array<double>, count> flat;
+  std::array<const double*, count> inputs{};
+  for (std::size_t i = 0; i < count; ++i) {
+    flat[i] = numpy.attr("ascontiguousarray")(broadcast[i]).cast<Array<double>>();
+    inputs[i] = flat[i].data();
+  }
+  Array<double> out(broadcast[0].attr("shape").cast<std::vector<py::ssize_t>>());
+  const std::span<double> values(out.mutable_data(), static_cast<std::size_t>(out.size()));
+  {
+    py::gil_scoped_release release;
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+      for (std::size_t k = 0; k < values.size(); ++k) values[k] = f(inputs[I][k]...);
+    }(std::make_index_sequence<count>{});
+  }
+  if (scalars) return py::float_(values[0]);
+  return py::object(std::move(out));
+}
+
+// A binding of model.method(numbers...) over broadcast arguments, the GIL released.
+template <class... Numbers>
+auto elementwise(double (ShiftedBetaGeometric::*method)(Numbers...) const) {
+  return [method](const ShiftedBetaGeometric& model, const std::conditional_t<true, py::object, Numbers>&... arguments) {
+    return broadcast_released([&](Numbers... values) { return (model.*method)(values...); }, arguments...);
+  };
+}
+
+}  // namespace
+
 void bind_retention(py::module_& m) {
-  m.def("hyp2f1_unit_a", py::vectorize(&hypergeometric_2f1_unit_a), py::arg("b"), py::arg("c"), py::arg("z"));
+  m.def(
+      "hyp2f1_unit_a",
+      [](const py::object& b, const py::object& c, const py::object& z) {
+        return broadcast_released(&hypergeometric_2f1_unit_a, b, c, z);
+      },
+      py::arg("b"), py::arg("c"), py::arg("z"));
 
   py::class_<ShiftedBetaGeometric>(m, "ShiftedBetaGeometric")
       .def(py::init<>())
       .def(py::init<double, double>(), py::arg("alpha"), py::arg("beta"))
       .def_static(
-          "fit", [](const Array<double>& alive) { return ShiftedBetaGeometric::fit(view(alive)); }, py::arg("alive"))
+          "fit",
+          [](const Array<double>& alive) {
+            const auto alive_view = view(alive);
+            py::gil_scoped_release release;
+            return ShiftedBetaGeometric::fit(alive_view);
+          },
+          py::arg("alive"))
       .def_property_readonly("fitted", &ShiftedBetaGeometric::fitted)
       .def_property_readonly("alpha", &ShiftedBetaGeometric::alpha)
       .def_property_readonly("beta", &ShiftedBetaGeometric::beta)
       .def_property_readonly("log_likelihood", &ShiftedBetaGeometric::log_likelihood)
       .def_property_readonly("periods", &ShiftedBetaGeometric::periods)
-      .def("survival", py::vectorize(&ShiftedBetaGeometric::survival), py::arg("t"))
-      .def("retention_rate", py::vectorize(&ShiftedBetaGeometric::retention_rate), py::arg("t"))
-      .def("churn_probability", py::vectorize(&ShiftedBetaGeometric::churn_probability), py::arg("t"))
+      .def("survival", elementwise(&ShiftedBetaGeometric::survival), py::arg("t"))
+      .def("retention_rate", elementwise(&ShiftedBetaGeometric::retention_rate), py::arg("t"))
+      .def("churn_probability", elementwise(&ShiftedBetaGeometric::churn_probability), py::arg("t"))
       .def(
           "survival_curve",
-          [](const ShiftedBetaGeometric& model, std::size_t periods) { return to_numpy(model.survival_curve(periods)); },
+          [](const ShiftedBetaGeometric& model, std::size_t periods) {
+            std::vector<double> curve;
+            {
+              py::gil_scoped_release release;
+              curve = model.survival_curve(periods);
+            }
+            return to_numpy(std::move(curve));
+          },
           py::arg("periods"))
-      .def("discounted_expected_lifetime", py::vectorize(&ShiftedBetaGeometric::discounted_expected_lifetime),
+      .def("discounted_expected_lifetime", elementwise(&ShiftedBetaGeometric::discounted_expected_lifetime),
            py::arg("discount_rate"))
       .def("discounted_expected_residual_lifetime",
-           py::vectorize(&ShiftedBetaGeometric::discounted_expected_residual_lifetime), py::arg("discount_rate"),
+           elementwise(&ShiftedBetaGeometric::discounted_expected_residual_lifetime), py::arg("discount_rate"),
            py::arg("renewals"))
-      .def("lifetime_value", py::vectorize(&ShiftedBetaGeometric::lifetime_value), py::arg("margin"),
+      .def("lifetime_value", elementwise(&ShiftedBetaGeometric::lifetime_value), py::arg("margin"),
            py::arg("discount_rate"))
-      .def("to_json", &ShiftedBetaGeometric::to_json)
-      .def_static("from_json", &ShiftedBetaGeometric::from_json, py::arg("text"))
+      .def("to_json", &ShiftedBetaGeometric::to_json, py::call_guard<py::gil_scoped_release>())
+      .def_static("from_json", &ShiftedBetaGeometric::from_json, py::arg("text"), py::call_guard<py::gil_scoped_release>())
       .def(py::self == py::self);
 
   m.def(
       "fit_sbg_many",
-      [](const Array<double>& alive, std::size_t min_counts) {
+      [](const Array<double>& alive, std::size_t min_counts, std::size_t max_threads) {
         if (alive.ndim() != 2)
           fail("alive", "must be two-dimensional (cohorts x ages), got " + std::to_string(alive.ndim()) + " dimensions");
         const auto rows = static_cast<std::size_t>(alive.shape(0)), columns = static_cast<std::size_t>(alive.shape(1));
@@ -50,7 +123,7 @@ void bind_retention(py::module_& m) {
         std::vector<SbgFit> fits;
         {
           py::gil_scoped_release release;
-          fits = fit_sbg_many(values, rows, columns, min_counts);
+          fits = fit_sbg_many(values, rows, columns, min_counts, max_threads);
         }
         std::vector<double> alpha(rows), beta(rows), log_likelihood(rows), periods(rows), iterations(rows);
         for (std::size_t i = 0; i < rows; ++i) {
@@ -65,7 +138,7 @@ void bind_retention(py::module_& m) {
         out["iterations"] = to_numpy(std::move(iterations));
         return out;
       },
-      py::arg("alive"), py::arg("min_counts") = 2);
+      py::arg("alive"), py::arg("min_counts") = 2, py::arg("max_threads") = 0);
 }
 
 }  // namespace cssegment::python

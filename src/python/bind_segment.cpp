@@ -25,8 +25,8 @@ py::class_<Model>& bind_model_basics(py::class_<Model>& model) {
   model.def_property_readonly("hysteresis", &Model::hysteresis)
       .def_property_readonly("csm_ratios", &Model::csm_ratios)
       .def_property_readonly("categories", &Model::categories)
-      .def("to_json", &Model::to_json)
-      .def_static("from_json", &Model::from_json, py::arg("text"))
+      .def("to_json", &Model::to_json, py::call_guard<py::gil_scoped_release>())
+      .def_static("from_json", &Model::from_json, py::arg("text"), py::call_guard<py::gil_scoped_release>())
       .def(py::self == py::self);
   if constexpr (requires(const Model& m) { m.missing(); })
     model.def_property_readonly("missing", [](const Model& m) { return std::string(to_string(m.missing())); });
@@ -244,8 +244,8 @@ void bind_kmeans(py::module_& m) {
             return to_numpy(std::move(labels));
           },
           py::arg("X"), py::arg("max_threads") = 0)
-      .def("to_json", &KMeans::to_json)
-      .def_static("from_json", &KMeans::from_json, py::arg("text"))
+      .def("to_json", &KMeans::to_json, py::call_guard<py::gil_scoped_release>())
+      .def_static("from_json", &KMeans::from_json, py::arg("text"), py::call_guard<py::gil_scoped_release>())
       .def(py::self == py::self);
 }
 
@@ -319,8 +319,8 @@ void bind_cadence(py::module_& m) {
           py::arg("segments"), py::arg("digital"), py::arg("tenure_days") = py::none(),
           py::arg("renewal_days") = py::none(), py::arg("health") = py::none())
       .def("describe", &CadencePolicy::describe, py::arg("reason"))
-      .def("to_json", &CadencePolicy::to_json)
-      .def_static("from_json", &CadencePolicy::from_json, py::arg("text"))
+      .def("to_json", &CadencePolicy::to_json, py::call_guard<py::gil_scoped_release>())
+      .def_static("from_json", &CadencePolicy::from_json, py::arg("text"), py::call_guard<py::gil_scoped_release>())
       .def(py::self == py::self);
 }
 

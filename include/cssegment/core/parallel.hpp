@@ -2,6 +2,18 @@
 // Row-parallel loops. Rows are cut into chunks whose boundaries depend only on the row count;
 // threads take chunks from a shared counter, so a core busy with other work delays little, and
 // results never depend on how many threads ran or which thread took which chunk.
+//
+// Thread safety of the library: every model (TierModel, QuadrantModel, RuleModel, KMeans,
+// CadencePolicy, Scorecard, ScorecardSet, CalibratedScorecard, ShiftedBetaGeometric) and every
+// result type (RevenueLedger, AccountSegments, PartialSums) is safe for concurrent `const` use:
+// any number of threads may call const member functions (assign, predict, score, predict_proba,
+// survival, lifetime_value, to_json, ...) and the free functions that take them by const
+// reference (movement_partials, retention_partials, cohort_sums, movement_table, ...) on one
+// shared object at the same time, and each gets exactly the single-threaded result. Nothing is
+// cached or mutated behind a const interface and there is no global state. Non-const calls
+// (fit, merge, assignment) need exclusive access, as for any standard container: fitting a model
+// while another thread uses it is a data race. tests/cpp/core/test_concurrency.cpp checks this
+// under ThreadSanitizer (the `tsan` preset).
 #include <algorithm>
 #include <atomic>
 #include <cstddef>

@@ -74,6 +74,12 @@ inline void check_nonnegative_finite(std::string_view argument, std::span<const 
   if (row != values.size()) fail_at(argument, row, values[row], "values must be finite and >= 0");
 }
 
+// NaN means missing and passes; an infinite value is a data error.
+inline void check_finite_or_missing(std::string_view argument, std::span<const double> values, std::size_t begin = 0) {
+  for (std::size_t i = begin; i < values.size(); ++i)
+    if (std::isinf(values[i])) fail_at(argument, i, values[i], "values must be finite (NaN means missing)");
+}
+
 inline void check_strictly_ascending(std::string_view argument, std::span<const double> values) {
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (!std::isfinite(values[i])) fail_at(argument, i, values[i], "thresholds must be finite");

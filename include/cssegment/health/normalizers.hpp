@@ -365,11 +365,6 @@ private:
     return *groups;
   }
 
-  static void check_finite_or_missing(std::string_view argument, std::span<const double> values, std::size_t begin) {
-    for (std::size_t i = begin; i < values.size(); ++i)
-      if (std::isinf(values[i])) fail_at(argument, i, values[i], "values must be finite (NaN means missing)");
-  }
-
   static json::Document distribution_json(const FittedDistribution& fit) {
     return {{"knots", fit.knots}, {"counts", fit.counts}, {"mean", fit.mean}, {"sd", fit.sd}};
   }

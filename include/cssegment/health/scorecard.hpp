@@ -76,6 +76,14 @@ inline constexpr std::size_t health_chunk_rows = 1u << 15;
 // Rows normalised and combined together: all measures of a block stay in cache.
 inline constexpr std::size_t health_block_rows = 1024;
 
+// Earlier scores for the trend: each on the 0-100 scale, or NaN (no earlier score).
+inline void check_previous_scores(std::span<const double> previous, std::size_t rows) {
+  check_same_length("previous", previous.size(), "data", rows);
+  for (std::size_t i = 0; i < previous.size(); ++i)
+    if (!(std::isnan(previous[i]) || (previous[i] >= 0.0 && previous[i] <= 100.0)))
+      fail_at("previous", i, previous[i], "earlier scores must be in [0, 100] (NaN: no earlier score)");
+}
+
 namespace detail {
 
 // The weighted combination of one block: `values` holds the normalised measures (measure m of row i
@@ -217,7 +225,7 @@ public:
     check_same_length("band", out.band.size(), "data", n);
     check_same_length("contributions", out.contributions.size(), "measures x rows", measures_.size() * n);
     if (!previous.empty()) {
-      check_same_length("previous", previous.size(), "data", n);
+      check_previous_scores(previous, n);
       check_same_length("trend", out.trend.size(), "data", n);
     }
     std::vector<double> weights;

@@ -112,7 +112,7 @@ public:
   // the results do not depend on it.
   SetScores score(const ColumnTable& data, std::span<const double> previous = {}, std::size_t max_threads = 0) const {
     const std::size_t n = data.rows();
-    if (!previous.empty()) check_same_length("previous", previous.size(), "data", n);
+    if (!previous.empty()) check_previous_scores(previous, n);
     SetScores out;
     out.scorecard = route(data);
     const auto rows = rows_by_card(out.scorecard);

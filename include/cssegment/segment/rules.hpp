@@ -127,6 +127,11 @@ public:
       check_same_length("previous", previous.size(), "data", data.rows());
       check_codes<std::int32_t>("previous", previous, segments_.size() + 1);
     }
+    // An infinite value would silently pass every bound: NaN is missing (unknown), inf an error.
+    for (const auto& name : columns())
+      if (const Column* column = data.find(name))
+        if (const auto* numeric = std::get_if<NumericColumn>(column))
+          check_finite_or_missing("data[" + single_quoted(name) + "]", numeric->values);
     std::vector<CompiledExpression> rules;
     for (std::size_t i = 0; i < expressions_.size(); ++i)
       rules.push_back(for_segment(i, [&] { return expressions_[i].compile(data, hysteresis_); }));

@@ -55,6 +55,9 @@ public:
         hysteresis_(hysteresis),
         missing_(missing) {
     check_strictly_ascending("thresholds", thresholds_);
+    // Values are >= 0: a first threshold at or below 0 would leave the lowest tier empty.
+    if (!thresholds_.empty() && !(thresholds_.front() > 0.0))
+      fail_at("thresholds", 0, thresholds_.front(), "thresholds must be > 0 (tiered values are >= 0)");
     if (names_.size() != thresholds_.size() + 1)
       fail("names", "has " + std::to_string(names_.size()) + " names for " + std::to_string(thresholds_.size()) +
                         " thresholds; expected " + std::to_string(thresholds_.size() + 1) + " (one per tier)");

@@ -178,6 +178,10 @@ BOOST_AUTO_TEST_CASE(bad_input_names_argument_row_and_value) {
   BOOST_TEST(message_of([&] { card.score(partial); }) == "data: no column 'tickets' (columns: 'logins')");
   BOOST_TEST(message_of([&] { card.score(book.table(), std::vector<double>{1.0}); }) ==
              "previous: has length 1 but data has length 3");
+  BOOST_TEST(message_of([&] { card.score(book.table(), std::vector<double>{50.0, NAN, INFINITY}); }) ==
+             "previous[2] = inf: earlier scores must be in [0, 100] (NaN: no earlier score)");
+  BOOST_TEST(message_of([&] { card.score(book.table(), std::vector<double>{-1.0, 0.0, 100.0}); }) ==
+             "previous[0] = -1: earlier scores must be in [0, 100] (NaN: no earlier score)");
   Book infinite;
   infinite.tickets[1] = -INFINITY;
   BOOST_TEST(message_of([&] { card.score(infinite.table()); }) ==

@@ -132,6 +132,12 @@ BOOST_AUTO_TEST_CASE(assign_names_the_segment_of_a_bad_column) {
   const RuleModel typed({{"Growth", "region >= 5", {}, false}});
   BOOST_TEST(message_of([&] { (void)typed.assign(table); }) ==
              "segments[0] ('Growth'): categorical (string) column 'region' compared with a number in \"region >= 5\"");
+  // NaN is missing (a comparison with it is unknown); infinity would pass every bound unnoticed.
+  const std::vector<double> infinite{1.0, -INFINITY};
+  ColumnTable with_infinity;
+  with_infinity.add("arr", infinite).add("region", region, {"EMEA"}).add("potencial", arr);
+  BOOST_TEST(message_of([&] { (void)model.assign(with_infinity); }) ==
+             "data['arr'][1] = -inf: values must be finite (NaN means missing)");
   // Columns must exist even when there are no rows to assign.
   BOOST_TEST(message_of([] { (void)RuleModel::four_tier().assign(ColumnTable(0)); }) ==
              "segments[0] ('Enterprise'): unknown column 'arr' in \"arr >= 250000\"");

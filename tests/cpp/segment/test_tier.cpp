@@ -110,6 +110,11 @@ BOOST_AUTO_TEST_CASE(bad_construction_is_refused) {
              "csm_ratios[1] = -1: CSM ratios must be finite and > 0 (accounts per CSM)");
   BOOST_CHECK_THROW(TierModel({10.0}, {"a", "b"}, "arr", {}, 1.5), InvalidInput);
   BOOST_CHECK_THROW(TierModel({10.0}, {"a", "b"}, ""), InvalidInput);
+  // Values are >= 0, so a first threshold at or below 0 would leave the lowest tier empty.
+  BOOST_TEST(message_of([] { TierModel({-10.0, 5.0}, {"a", "b", "c"}); }) ==
+             "thresholds[0] = -10: thresholds must be > 0 (tiered values are >= 0)");
+  BOOST_TEST(message_of([] { TierModel({0.0}, {"a", "b"}); }) ==
+             "thresholds[0] = 0: thresholds must be > 0 (tiered values are >= 0)");
 }
 
 BOOST_AUTO_TEST_CASE(previous_is_checked) {

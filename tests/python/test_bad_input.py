@@ -1,0 +1,644 @@
+"""The bad-input matrix: what every public entry point does with bad values and missing values.
+
+Each row of ``MATRIX`` is one bad call, the exact exception class it raises and the start of its
+message. The convention the rows pin down:
+
+- ``cssegment.InvalidInputError`` (a ``ValueError``) for every bad value *and* every value of the
+  wrong kind (a string where a number is expected, a list where a DataFrame is expected, a
+  foreign JSON document...). Its message starts with the argument's name, then the first
+  offending row and its value where the problem is about a row: ``arr[1] = -5: ...``.
+- ``cssegment.NotFittedError`` for a model used before ``fit``.
+- ``TypeError`` only where Python itself raises it: a call with missing or unknown arguments,
+  and building a ``CalibratedScorecard`` by hand.
+- ``pickle.UnpicklingError`` for a truncated pickle: the pickle module refuses it before any
+  cssegment code runs.
+
+``JUNK`` goes the other way round: every argument of every entry point in turn gets None, NaN, a
+str, a dict, ragged lists, a 2-D array, an arbitrary object...; each call works or raises a
+cssegment error, never an AttributeError, a KeyError or numpy's own.
+
+``COUNTED`` lists the inputs that do *not* raise because a missing value has a documented meaning
+(skipped, a separate category, an unknown comparison); each row checks that what was set aside
+shows in the result and can be counted. ``docs/reference/bad-input.md`` is checked against both
+tables: every function it lists has rows here, and every example message it quotes is a row's.
+"""
+
+# ruff: noqa: E501 -- the matrix keeps one bad call per line, so that it reads as a table
+
+from __future__ import annotations
+
+import json
+import pickle
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import cssegment as cs
+import cssegment.dask as csd
+import dask.dataframe as dd
+import numpy as np
+import pandas as pd
+import pytest
+from cssegment import InvalidInputError, NotFittedError
+
+# --- small inputs the rows share --------------------------------------------------------------
+
+TOUCH = cs.TierModel.touch()
+REVENUE = pd.DataFrame({"account_id": [1, 1, 2], "month": [1, 2, 1], "mrr": [10.0, 20.0, 5.0]})
+LEDGER = cs.RevenueLedger(REVENUE)
+X = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "b": [1.0, 2.0, 3.0, 5.0]})
+HEALTH = pd.DataFrame(
+    {"nps": [1.0, 5.0, 9.0], "logins": [1.0, 2.0, 3.0], "segment": ["a", "b", "a"], "churned": [0, 1, 0]}
+)
+CARD = cs.Scorecard([cs.Measure("nps", cs.Linear(0, 10))])
+POLICY = cs.CadencePolicy({"High touch": 30, "Low touch": 60, "Tech touch": 90})
+ACCOUNT = pd.DataFrame({"tenure_days": [30.0], "renewal_days": [10.0]})
+SBG = cs.ShiftedBetaGeometric(1.0, 2.0)
+
+
+def ledger_rows(**columns: Any) -> pd.DataFrame:
+    return REVENUE.assign(**columns)
+
+
+def with_field(document: str, **fields: Any) -> str:
+    loaded = json.loads(document)
+    loaded.update(fields)
+    return json.dumps(loaded)
+
+
+def set_state(model: type, state: Any) -> Any:
+    return model.__new__(model).__setstate__(state)
+
+
+def percentile_card() -> cs.Scorecard:
+    return cs.Scorecard([cs.Measure("nps", cs.Linear(0, 10)), cs.Measure("logins", cs.Percentile())])
+
+
+def peer_card() -> cs.Scorecard:
+    return cs.Scorecard([cs.Measure("nps", cs.Percentile(by="segment", unseen="raise"))]).fit(HEALTH)
+
+
+def owners(csms: Any, **options: Any) -> cs.OwnerAssignment:
+    return cs.assign_owners(pd.DataFrame({"arr": [90e3]}), TOUCH, csms, **options)
+
+
+def roster(**columns: Any) -> pd.DataFrame:
+    return pd.DataFrame({"csm": ["A"], "segment": ["High touch"], **columns})
+
+
+def dask_rows(frame: pd.DataFrame = REVENUE) -> dd.DataFrame:
+    return dd.from_pandas(frame, npartitions=2)
+
+
+def bad(api: str, what: str, call: Callable[[], object], message: str, error: type[BaseException] = InvalidInputError):
+    """One row: `api` is the public function or method, `message` the start of the error's text."""
+    return pytest.param(api, call, error, message, id=f"{api} | {what}")
+
+
+# --- the matrix -------------------------------------------------------------------------------
+
+# fmt: off
+MATRIX = [
+    # TierModel
+    bad("TierModel.assign", "NaN", lambda: TOUCH.assign([1.0, np.nan]), "arr[1] = nan: missing value (use missing='unassigned'"),
+    bad("TierModel.assign", "+inf", lambda: TOUCH.assign([1.0, np.inf]), "arr[1] = inf: values must be finite and >= 0"),
+    bad("TierModel.assign", "-inf", lambda: TOUCH.assign([-np.inf]), "arr[0] = -inf: values must be finite and >= 0"),
+    bad("TierModel.assign", "negative money", lambda: TOUCH.assign([1.0, -5]), "arr[1] = -5: values must be finite and >= 0"),
+    bad("TierModel.assign", "strings", lambda: TOUCH.assign(pd.DataFrame({"arr": ["a", "b"]})), "arr[0] = 'a': expected a number, got str"),
+    bad("TierModel.assign", "datetimes", lambda: TOUCH.assign(pd.Series(pd.to_datetime(["2020-01-01"]))), "arr: has dtype datetime64"),
+    bad("TierModel.assign", "mixed object column", lambda: TOUCH.assign(pd.Series([1.0, "x"], dtype=object)), "arr[1] = 'x': expected a number, got str"),
+    bad("TierModel.assign", "booleans", lambda: TOUCH.assign(pd.Series([True, False])), "arr: is a column of true/false values"),
+    bad("TierModel.assign", "unknown column", lambda: TOUCH.assign(pd.DataFrame({"ARR": [1.0]})), "data: no column 'arr' (columns: 'ARR')"),
+    bad("TierModel.assign", "two-dimensional", lambda: TOUCH.assign(np.ones((2, 2))), "arr: must be one-dimensional, got shape (2, 2)"),
+    bad("TierModel.assign", "unknown previous label", lambda: TOUCH.assign([1.0], previous=["Gold"]), "previous[0] = 'Gold': not one of the segments"),
+    bad("TierModel.assign", "previous length", lambda: TOUCH.assign([1.0], previous=["Tech touch"] * 2), "previous: has length 2 but data has length 1"),
+    bad("TierModel", "descending thresholds", lambda: cs.TierModel([10, 5], ["a", "b", "c"]), "thresholds[1] = 5: thresholds must be strictly ascending"),
+    bad("TierModel", "negative threshold", lambda: cs.TierModel([-10, 5], ["a", "b", "c"]), "thresholds[0] = -10: thresholds must be > 0"),
+    bad("TierModel", "threshold not a number", lambda: cs.TierModel(["x"], ["a", "b"]), "thresholds[0]: expected a number, got str 'x'"),
+    bad("TierModel", "names count", lambda: cs.TierModel([10], ["a"]), "names: has 1 names for 1 thresholds; expected 2"),
+    bad("TierModel", "duplicated names", lambda: cs.TierModel([10], ["a", "a"]), "names[1] = 'a': duplicate name"),
+    bad("TierModel", "names as one string", lambda: cs.TierModel([10], "ab"), "names: expected a list, got str 'ab'"),
+    bad("TierModel", "field None", lambda: cs.TierModel([10], ["a", "b"], field=None), "field: expected a str, got NoneType None"),
+    bad("TierModel", "hysteresis < 0", lambda: cs.TierModel([10], ["a", "b"], hysteresis=-0.1), "hysteresis: -0.1 must be in [0, 1)"),
+    bad("TierModel", "unknown missing policy", lambda: cs.TierModel([10], ["a", "b"], missing="drop"), "missing: 'drop' is not a missing policy"),
+    bad("TierModel", "CSM ratio 0", lambda: cs.TierModel([10], ["a", "b"], csm_ratios=[0, 1]), "csm_ratios[0] = 0: CSM ratios must be finite and > 0"),
+    bad("TierModel.touch", "unknown override", lambda: cs.TierModel.touch(foo=1), "overrides: unknown parameter(s) ['foo']"),
+    bad("TierModel.set_params", "unknown parameter", lambda: cs.TierModel.touch().set_params(foo=1), "params: unknown parameter(s) ['foo']"),
+    bad("TierModel.from_json", "a KMeans document", lambda: cs.TierModel.from_json(cs.KMeans(2).to_json()), "json: is a 'KMeans' document, not a 'TierModel'"),
+    bad("TierModel.from_json", "newer version", lambda: cs.TierModel.from_json(with_field(TOUCH.to_json(), cssegment_version="99.0.0")), "json: written by cssegment 99.0.0, newer than this"),
+    bad("TierModel.from_json", "garbled version", lambda: cs.TierModel.from_json(with_field(TOUCH.to_json(), cssegment_version="abc")), "json: cssegment_version 'abc' is not a version"),
+    bad("TierModel.from_json", "truncated JSON", lambda: cs.TierModel.from_json(TOUCH.to_json()[:-5]), "json: not a valid JSON document"),
+    bad("TierModel.from_json", "bytes", lambda: cs.TierModel.from_json(TOUCH.to_json().encode()), "json: expected a str, got bytes"),
+    bad("TierModel.from_json", "field of the wrong type", lambda: cs.TierModel.from_json(with_field(TOUCH.to_json(), thresholds="x")), "json: field 'thresholds' has the wrong type"),
+    bad("TierModel.from_json", "values a constructor refuses", lambda: cs.TierModel.from_json(with_field(TOUCH.to_json(), thresholds=[5, 1])), "thresholds[1] = 1: thresholds must be strictly ascending"),
+    bad("pickle.loads", "truncated pickle", lambda: pickle.loads(pickle.dumps(TOUCH)[:-10]), "pickle data was truncated", pickle.UnpicklingError),
+    bad("pickle.loads", "garbled payload", lambda: pickle.loads(pickle.dumps(TOUCH).replace(b'"kind"', b'"ki\x00d"')), "json: not a valid JSON document"),
+    bad("Model.__setstate__", "newer state version", lambda: set_state(cs.TierModel, (99, {"json": TOUCH.to_json()})), "state: version 99 is newer than this cssegment understands"),
+    bad("Model.__setstate__", "not a state", lambda: set_state(cs.TierModel, (1, {})), "state: not a TierModel pickle state"),
+    bad("Model.__setstate__", "version of the wrong kind", lambda: set_state(cs.TierModel, ("1", {"json": TOUCH.to_json()})), "state: version '1' is not a cssegment pickle version"),
+    bad("Model.__setstate__", "another model's JSON", lambda: set_state(cs.TierModel, (1, {"json": cs.KMeans(2).to_json()})), "json: is a 'KMeans' document, not a 'TierModel'"),
+    # QuadrantModel
+    bad("QuadrantModel.assign", "length mismatch", lambda: cs.QuadrantModel().assign({"employees": [1, 2], "arr": [1.0]}), "arr: has length 1 but employees has length 2"),
+    bad("QuadrantModel.assign", "NaN", lambda: cs.QuadrantModel().assign({"employees": [np.nan], "arr": [1.0]}), "employees[0] = nan: missing value"),
+    bad("QuadrantModel.assign", "a list, not a frame", lambda: cs.QuadrantModel().assign([1, 2]), "data: expected a DataFrame or a mapping of columns, got list"),
+    bad("QuadrantModel", "three names", lambda: cs.QuadrantModel(names=("a", "b", "c")), "names: has 3 names; expected 4"),
+    bad("QuadrantModel", "negative threshold", lambda: cs.QuadrantModel(size_threshold=-1), "size_threshold: -1 must be finite and > 0"),
+    bad("QuadrantModel", "names as one string", lambda: cs.QuadrantModel(names="abcd"), "names: expected a list, got str 'abcd'"),
+    bad("QuadrantModel.from_json", "a TierModel document", lambda: cs.QuadrantModel.from_json(TOUCH.to_json()), "json: is a 'TierModel' document, not a 'QuadrantModel'"),
+    # RuleModel
+    bad("RuleModel", "parse error", lambda: cs.RuleModel([cs.Segment("a", "arr >= 50k and )")]), "segments[0] ('a'): unexpected ')' at column 16"),
+    bad("RuleModel", "expression too long", lambda: cs.RuleModel([cs.Segment("a", "(" * 10_000 + "true" + ")" * 10_000)]), "segments[0] ('a'): expression of 20004 characters exceeds the limit"),
+    bad("RuleModel", "a tuple, not a Segment", lambda: cs.RuleModel([("a", "true")]), "segments[0] = ('a', 'true'): expected a cssegment.Segment"),
+    bad("RuleModel", "name None", lambda: cs.RuleModel([cs.Segment(None, "true")]), "segments[0].name: expected a str, got NoneType None"),
+    bad("RuleModel", "pooled a string", lambda: cs.RuleModel([cs.Segment("a", "true", pooled="no")]), "segments[0].pooled: expected True or False, got str 'no'"),
+    bad("RuleModel", "default is a segment's name", lambda: cs.RuleModel([cs.Segment("a", "true")], default="a"), "default: 'a' is also the name of segments[0]"),
+    bad("RuleModel.four_tier", "thresholds out of order", lambda: cs.RuleModel.four_tier(strategic_arr=100), "strategic_arr: 100 must be above one_to_many_arr (10000)"),
+    bad("RuleModel.assign", "unknown column", lambda: cs.RuleModel.four_tier().assign({"arr": [1.0]}), "data: no column 'potential' (columns: 'arr')"),
+    bad("RuleModel.assign", "strings compared with a number", lambda: cs.RuleModel.four_tier().assign({"arr": ["x"], "potential": [1.0]}), "segments[0] ('Enterprise'): categorical (string) column 'arr' compared with a number"),
+    bad("RuleModel.assign", "+inf", lambda: cs.RuleModel.four_tier().assign({"arr": [np.inf], "potential": [1.0]}), "data['arr'][0] = inf: values must be finite (NaN means missing)"),
+    bad("RuleModel.assign", "columns of different lengths", lambda: cs.RuleModel.four_tier().assign({"arr": [1.0, 2.0], "potential": [1.0]}), "data['potential']: has 1 rows but the other columns have 2"),
+    bad("RuleModel.from_json", "not JSON", lambda: cs.RuleModel.from_json("{segments"), "json: not a valid JSON document"),
+    # transitions and coverage
+    bad("transitions", "length mismatch", lambda: cs.transitions(["a", "b"], ["a"]), "after: has length 1 but before has length 2"),
+    bad("transitions", "negative weight", lambda: cs.transitions(["a"], ["a"], weights=[-1]), "weights[0] = -1: values must be finite and >= 0"),
+    bad("transitions", "NaN weight", lambda: cs.transitions(["a"], ["a"], weights=[np.nan]), "weights[0] = nan: values must be finite and >= 0"),
+    bad("transitions", "numbers as labels", lambda: cs.transitions([1, 2], [1, 2]), "before[0] = 1: labels must be strings, got int"),
+    bad("transitions", "unknown label", lambda: cs.transitions(TOUCH.assign([1.0]), ["Gold"]), "after[0] = 'Gold': not one of the segments"),
+    bad("coverage", "segment without a ratio", lambda: cs.coverage(["a", "b"], {"a": 10}), "csm_ratios: no ratio for segment(s) ['b']"),
+    bad("coverage", "ratio 0", lambda: cs.coverage(["a"], {"a": 0}), "csm_ratios[0] = 0: CSM ratios must be finite and > 0"),
+    bad("coverage", "negative ARR", lambda: cs.coverage(["a"], {"a": 1}, arr=[-1]), "arr[0] = -1: values must be finite and >= 0"),
+    bad("coverage", "booleans as ARR", lambda: cs.coverage(["a"], {"a": 1}, arr=[True]), "arr: is a column of true/false values"),
+    bad("coverage", "NaN CSM cost", lambda: cs.coverage(["a"], {"a": 1}, csm_cost=np.nan), "csm_cost: nan must be finite and >= 0"),
+    bad("coverage", "missing segment", lambda: cs.coverage(["a", None], {"a": 1}), "segments[1] = missing: every account needs one of the 1 segments"),
+    # KMeans
+    bad("KMeans", "k = 0", lambda: cs.KMeans(0), "n_clusters: must be >= 1, got 0"),
+    bad("KMeans", "k not whole", lambda: cs.KMeans(2.5), "n_clusters: must be a whole number >= 1, got 2.5"),
+    bad("KMeans", "negative seed", lambda: cs.KMeans(2, seed=-1), "seed: -1 must be in [0, 18446744073709551615]"),
+    bad("KMeans", "seed beyond 64 bits", lambda: cs.KMeans(2, seed=2**64), "seed: 18446744073709551616 must be in [0, 18446744073709551615]"),
+    bad("KMeans", "negative tol", lambda: cs.KMeans(2, tol=-1), "tol: -1 must be finite and >= 0"),
+    bad("KMeans", "unknown scale", lambda: cs.KMeans(2, scale="minmax"), "scale: 'minmax' is not one of 'standard', 'log', 'none'"),
+    bad("KMeans", "no n_clusters", lambda: cs.KMeans(), "KMeans.__init__() missing 1 required positional argument", TypeError),
+    bad("KMeans.predict", "before fit", lambda: cs.KMeans(2).predict(X), "KMeans: call fit() before using the model", NotFittedError),
+    bad("KMeans.cluster_centers_", "before fit", lambda: cs.KMeans(2).cluster_centers_, "KMeans: call fit() before using the model", NotFittedError),
+    bad("KMeans.profile", "before fit", lambda: cs.KMeans(2).profile(X), "KMeans: call fit() before using the model", NotFittedError),
+    bad("KMeans.fit", "NaN", lambda: cs.KMeans(2).fit(X.assign(a=[1, np.nan, 3, 4])), "X['a'][1] = nan: missing value; k-means needs every feature of every row"),
+    bad("KMeans.fit", "+inf", lambda: cs.KMeans(2).fit(X.assign(a=[1, np.inf, 3, 4])), "X['a'][1] = inf: features must be finite"),
+    bad("KMeans.fit", "strings", lambda: cs.KMeans(2).fit(X.assign(a=["1", "2", "3", "4"])), "X['a'][0] = '1': expected a number, got str"),
+    bad("KMeans.fit", "more clusters than rows", lambda: cs.KMeans(5).fit(X), "n_clusters: 5 clusters need at least as many rows; X has 4"),
+    bad("KMeans.fit", "duplicated column", lambda: cs.KMeans(2).fit(pd.concat([X, X[["a"]]], axis=1)), "X: has 2 columns named 'a'; which one is meant?"),
+    bad("KMeans.fit", "empty frame", lambda: cs.KMeans(2).fit(X.iloc[:0]), "n_clusters: 2 clusters need at least as many rows; X has 0"),
+    bad("KMeans.fit", "one-dimensional X", lambda: cs.KMeans(2).fit(np.ones(4)), "X: must be two-dimensional (rows x features), got shape (4,)"),
+    bad("KMeans.fit_predict", "log of a negative", lambda: cs.KMeans(2, scale="log").fit_predict(X.assign(a=[-1, 2, 3, 4])), "X['a'][0] = -1: scale='log' needs values >= 0"),
+    bad("KMeans.predict", "unknown column", lambda: cs.KMeans(2).fit(X).predict(X[["a"]]), "X: no column 'b' (columns: 'a')"),
+    bad("KMeans.predict", "wrong width", lambda: cs.KMeans(2).fit(X).predict(np.ones((2, 3))), "X: has 3 features but the model was fitted on 2"),
+    bad("KMeans.from_json", "a newer version", lambda: cs.KMeans.from_json(with_field(cs.KMeans(2).to_json(), cssegment_version="1.0.0")), "json: written by cssegment 1.0.0, newer than this"),
+    bad("KMeans.profile", "no ARR column", lambda: cs.KMeans(2).fit(X).profile(X), "data: no column 'arr' (columns: 'a', 'b')"),
+    # assign_owners
+    bad("assign_owners", "roster segment unknown", lambda: owners({"Gold": ["Ana"]}), "csms['segment'][0] = 'Gold': not one of the segments"),
+    bad("assign_owners", "unknown strategy", lambda: owners({"High touch": ["Ana"]}, strategy="x"), "strategy: 'x' is not one of 'balance_arr', 'balance_count', 'round_robin'"),
+    bad("assign_owners", "negative capacity", lambda: owners(roster(capacity=[-1])), "csms[0]: 'A' has capacity -1; it must be finite and >= 0"),
+    bad("assign_owners", "duplicated CSM", lambda: owners({"High touch": ["Ana", "Ana"]}), "csms[1]: 'Ana' is listed twice"),
+    bad("assign_owners", "CSM name missing", lambda: owners(pd.DataFrame({"csm": [None], "segment": ["High touch"]})), "csms['csm'][0]: expected a str, got NoneType None"),
+    bad("assign_owners", "CSM names as one string", lambda: owners({"High touch": "Ana"}), "csms['High touch']: expected a list, got str 'Ana'"),
+    bad("assign_owners", "numbers as previous owners", lambda: owners({"High touch": ["Ana"]}, previous=[5]), "previous[0] = 5: labels must be strings, got int"),
+    bad("assign_owners", "unknown pooled segment", lambda: owners({"High touch": ["Ana"]}, pooled=["Gold"]), "pooled: unknown segment(s) ['Gold']"),
+    bad("assign_owners", "accounts a list", lambda: cs.assign_owners([1, 2], TOUCH, {"High touch": ["Ana"]}), "accounts: expected a DataFrame"),
+    bad("assign_owners", "too few CSMs", lambda: cs.assign_owners(pd.DataFrame({"arr": [9e4] * 40}), TOUCH, {"High touch": ["Ana"]}), "csms: segment 'High touch' has 40 accounts but its 1 CSMs hold 15"),
+    # CadencePolicy
+    bad("CadencePolicy", "negative base days", lambda: cs.CadencePolicy({"a": -1}), "base_days['a']: -1 must be finite and > 0"),
+    bad("CadencePolicy", "min above max", lambda: cs.CadencePolicy({"a": 10}, min_days=100, max_days=10), "min_days: 100 is greater than max_days = 10"),
+    bad("CadencePolicy", "factor not a number", lambda: cs.CadencePolicy({"a": 10}, renewal_factor="half"), "renewal_factor: expected a number, got str 'half'"),
+    bad("CadencePolicy.schedule", "unknown segment", lambda: POLICY.schedule(ACCOUNT, segment=["Gold"]), "segment[0] = 'Gold': not one of the segments"),
+    bad("CadencePolicy.schedule", "unknown health band", lambda: POLICY.schedule(ACCOUNT, segment=["High touch"], health=["blue"]), "health[0] = 'blue': not one of the segments ('red', 'yellow', 'green')"),
+    bad("CadencePolicy.schedule", "negative tenure", lambda: POLICY.schedule(ACCOUNT.assign(tenure_days=-5.0), segment=["High touch"]), "tenure_days[0] = -5: tenure must be finite and >= 0"),
+    bad("CadencePolicy.schedule", "missing segment", lambda: POLICY.schedule(ACCOUNT, segment=[None]), "segment[0] = missing: every account needs a segment"),
+    bad("CadencePolicy.schedule", "unknown column", lambda: POLICY.schedule(ACCOUNT[["tenure_days"]], segment=["High touch"]), "accounts: no column 'renewal_days' (columns: 'tenure_days')"),
+    bad("CadencePolicy.workload", "negative minutes", lambda: POLICY.workload(POLICY.schedule(ACCOUNT, segment=["High touch"]), ["Ana"], minutes_per_touch=-1), "minutes_per_touch: minutes must be finite and >= 0"),
+    bad("CadencePolicy.workload", "owners length", lambda: POLICY.workload(POLICY.schedule(ACCOUNT, segment=["High touch"]), ["Ana", "Bo"]), "owners: has length 2 but schedule has length 1"),
+    bad("CadencePolicy.workload", "not a schedule", lambda: POLICY.workload(pd.DataFrame({"x": [1]}), ["Ana"]), "schedule: no column 'channel' (columns: 'x')"),
+    bad("CadencePolicy.from_json", "a TierModel document", lambda: cs.CadencePolicy.from_json(TOUCH.to_json()), "json: is a 'TierModel' document, not a 'CadencePolicy'"),
+    # RevenueLedger
+    bad("RevenueLedger", "NaN amount", lambda: cs.RevenueLedger(ledger_rows(mrr=[1, np.nan, 2])), "mrr[1] = nan: amounts must be finite, >= 0 and < 2^80"),
+    bad("RevenueLedger", "negative amount", lambda: cs.RevenueLedger(ledger_rows(mrr=[1, -3, 2])), "mrr[1] = -3: amounts must be finite, >= 0 and < 2^80"),
+    bad("RevenueLedger", "+inf amount", lambda: cs.RevenueLedger(ledger_rows(mrr=[np.inf, 1, 2])), "mrr[0] = inf: amounts must be finite, >= 0 and < 2^80"),
+    bad("RevenueLedger", "strings as amounts", lambda: cs.RevenueLedger(ledger_rows(mrr=["1", "2", "3"])), "mrr[0] = '1': expected a number, got str"),
+    bad("RevenueLedger", "booleans as amounts", lambda: cs.RevenueLedger(ledger_rows(mrr=[True, False, True])), "mrr: is a column of true/false values"),
+    bad("RevenueLedger", "unknown column", lambda: cs.RevenueLedger(REVENUE.drop(columns="mrr")), "revenue: no column 'mrr' (columns: 'account_id', 'month')"),
+    bad("RevenueLedger", "missing account id", lambda: cs.RevenueLedger(ledger_rows(account_id=["a", None, "b"])), "account_id[1] = nan: account ids must not be missing"),
+    bad("RevenueLedger", "ids mixing ints and strings", lambda: cs.RevenueLedger(ledger_rows(account_id=pd.Series([1, "1", 2], dtype=object))), "account_id[1] = '1': account ids mix kinds (int and str)"),
+    bad("RevenueLedger", "float periods", lambda: cs.RevenueLedger(ledger_rows(month=[1.0, 2.0, 1.0])), "month: has dtype float64; periods must be integers, monthly dates or pandas Periods"),
+    bad("RevenueLedger", "strings as periods", lambda: cs.RevenueLedger(ledger_rows(month=["2020-01", "2020-02", "2020-01"])), "month[0] = '2020-01': periods must be integers, monthly dates or pandas Periods, got str"),
+    bad("RevenueLedger", "mid-month dates", lambda: cs.RevenueLedger(ledger_rows(month=pd.to_datetime(["2020-01-15", "2020-02-01", "2020-01-01"]))), "month[0] = 2020-01-15: dates must be the first day of a month"),
+    bad("RevenueLedger", "time-zone dates", lambda: cs.RevenueLedger(ledger_rows(month=pd.to_datetime(["2020-01-01"] * 3).tz_localize("UTC"))), "month: has time zone UTC"),
+    bad("RevenueLedger", "mixed kinds of periods", lambda: cs.RevenueLedger(ledger_rows(month=pd.Series([1, pd.Period("2020-01", "M"), 1], dtype=object))), "month[1] = Period('2020-01', 'M'): mixed kinds of periods (integer and period)"),
+    bad("RevenueLedger", "periods far apart", lambda: cs.RevenueLedger(ledger_rows(month=[0, 10**12, 1])), "month: periods from 0 to 1000000000000 exceed the ledger's limit"),
+    bad("RevenueLedger", "columns of different lengths", lambda: cs.RevenueLedger({"account_id": [1, 2], "month": [1], "mrr": [1.0, 2.0]}), "month: has length 1 but account_id has length 2"),
+    bad("RevenueLedger", "one column in two roles", lambda: cs.RevenueLedger(REVENUE, account="month"), "period: 'month' is also the account column"),
+    bad("RevenueLedger", "a list, not a frame", lambda: cs.RevenueLedger([1, 2]), "revenue: expected a DataFrame or a mapping of columns, got list"),
+    bad("RevenueLedger.retention", "horizon 0", lambda: LEDGER.retention(horizon=0), "horizon: 0 must be >= 1 period"),
+    bad("RevenueLedger.retention", "horizon not whole", lambda: LEDGER.retention(horizon=1.5), "horizon: expected an integer, got float 1.5"),
+    bad("RevenueLedger.retention", "masks_churn_below < 0", lambda: LEDGER.retention(horizon=1, masks_churn_below=-1), "masks_churn_below: -1 must be in [0, 1]"),
+    bad("RevenueLedger.retention", "masks_churn_below a string", lambda: LEDGER.retention(horizon=1, masks_churn_below="x"), "masks_churn_below: expected a number, got str 'x'"),
+    bad("RevenueLedger.movements", "negative reactivation window", lambda: LEDGER.movements(reactivation_window=-1), "reactivation_window: -1 must be >= 0 or None"),
+    bad("RevenueLedger.movements", "reactivation window not whole", lambda: LEDGER.movements(reactivation_window=1.5), "reactivation_window: expected an integer, got float 1.5"),
+    bad("RevenueLedger.movements", "by a list", lambda: LEDGER.movements(by=["a", "b"]), "by: expected a Series indexed by account id or a long DataFrame, got list"),
+    bad("RevenueLedger.movements", "account without a segment", lambda: LEDGER.movements(by=pd.Series({1: "a"})), "by: account 2 has revenue in period 1 but no segment"),
+    bad("RevenueLedger.movements", "duplicated account in by", lambda: LEDGER.movements(by=pd.Series(["a", "b", "c"], index=[1, 1, 2])), "by[1] = 1: a second, different segment for the same account"),
+    bad("RevenueLedger.movements", "numbers as segments", lambda: LEDGER.movements(by=pd.Series([1, 2], index=[1, 2])), "by: has dtype int64; a column of labels (strings) is required"),
+    bad("RevenueLedger.movements", "long by with another period kind", lambda: LEDGER.movements(by=pd.DataFrame({"account_id": [1], "month": pd.to_datetime(["2020-01-01"]), "segment": ["a"]})), "by: periods are monthly dates but the ledger's are integers"),
+    bad("RevenueLedger.cohorts", "unknown metric", lambda: LEDGER.cohorts("arr"), "metric: 'arr' must be 'revenue' or 'logos'"),
+    bad("RevenueLedger.cohorts", "cohort_length 0", lambda: LEDGER.cohorts(cohort_length=0), "cohort_length: 0 must be >= 1 period"),
+    bad("RevenueLedger.survivors", "cohort_length not whole", lambda: LEDGER.survivors(cohort_length=1.0), "cohort_length: 1.0 must be an integer >= 1"),
+    bad("RevenueLedger.cltv", "window 0", lambda: LEDGER.cltv(window=0), "window: 0 must be an integer >= 1"),
+    bad("RevenueLedger.cltv", "gross margin above 1", lambda: LEDGER.cltv(gross_margin=2), "gross_margin[0] = 2: must be in (0, 1]"),
+    bad("RevenueLedger.cltv", "a single period", lambda: cs.RevenueLedger(ledger_rows(month=[1, 1, 1])).cltv(), "window: the ledger has 1 period(s); CLTV needs at least two"),
+    bad("RevenueLedger.cltv", "an empty ledger", lambda: cs.RevenueLedger(REVENUE.iloc[:0]).cltv(), "window: the ledger has 0 period(s); CLTV needs at least two"),
+    # value functions and NPS
+    bad("cltv", "NaN ARPA", lambda: cs.cltv(np.nan, 0.1), "arpa[0] = nan: values must be finite and >= 0"),
+    bad("cltv", "churn rate 0", lambda: cs.cltv(100, 0.0), "churn_rate[0] = 0: must be in (0, 1]"),
+    bad("cltv", "negative discount rate", lambda: cs.cltv(100, 0.1, discount_rate=-0.1), "discount_rate[0] = -0.1: values must be finite and >= 0"),
+    bad("cltv", "length mismatch", lambda: cs.cltv([100, 200], [0.1, 0.2, 0.3]), "cltv: arguments have different lengths: arpa has 2, churn_rate has 3"),
+    bad("cltv", "strings", lambda: cs.cltv("100", 0.1), "arpa: has dtype <U3; a numeric column is required"),
+    bad("cltv", "Series on different indexes", lambda: cs.cltv(pd.Series([1.0, 2.0]), pd.Series([0.1, 0.2], index=[5, 6])), "churn_rate: its index differs from arpa's"),
+    bad("cltv", "no churn rate", lambda: cs.cltv(100.0), "cltv() missing 1 required positional argument: 'churn_rate'", TypeError),
+    bad("crc", "unknown denominator", lambda: cs.crc(1, 1, denominator="end"), "denominator: 'end' must be 'retained' or 'start'"),
+    bad("crc", "no customers", lambda: cs.crc(100, 0), "customers (retained)[0] = 0: must be finite and > 0"),
+    bad("cac", "+inf spend", lambda: cs.cac(np.inf, 5), "acquisition_spend[0] = inf: values must be finite and >= 0"),
+    bad("cac", "booleans", lambda: cs.cac([True], [1]), "acquisition_spend: is a column of true/false values"),
+    bad("cltv_cac_ratio", "CAC 0", lambda: cs.cltv_cac_ratio(100, 0), "cac[0] = 0: must be finite and > 0"),
+    bad("cac_payback", "gross margin above 1", lambda: cs.cac_payback(100, 10, gross_margin=1.5), "gross_margin[0] = 1.5: must be in (0, 1]"),
+    bad("nps", "score 11", lambda: cs.nps([11, 5]), "scores[0] = 11: NPS scores must be whole numbers from 0 to 10"),
+    bad("nps", "fractional score", lambda: cs.nps([9.5]), "scores[0] = 9.5: NPS scores must be whole numbers from 0 to 10"),
+    bad("nps", "+inf", lambda: cs.nps([np.inf]), "scores[0] = inf: NPS scores must be whole numbers from 0 to 10"),
+    bad("nps", "booleans", lambda: cs.nps([True, False]), "scores: is a column of true/false values"),
+    bad("nps", "missing segment", lambda: cs.nps([10, 9], by=["a", None]), "by[1] = missing: every score needs a segment"),
+    bad("nps", "by length", lambda: cs.nps([10, 9], by=["a"]), "by: has length 1 but scores has length 2"),
+    bad("nps_difference", "no scores", lambda: cs.nps_difference([], [10]), "a: has no scores"),
+    bad("nps_difference", "score 11", lambda: cs.nps_difference([11], [10]), "a[0] = 11: NPS scores must be whole numbers from 0 to 10"),
+    # health: normalisers and the scorecard
+    bad("Linear", "bad equals good", lambda: cs.Scorecard([cs.Measure("nps", cs.Linear(5, 5))]), "good: 5 equals bad; Linear needs two different anchors"),
+    bad("Linear", "anchor a string", lambda: cs.Scorecard([cs.Measure("nps", cs.Linear("a", 5))]), "bad: expected a number, got str 'a'"),
+    bad("Bands", "descending edges", lambda: cs.Scorecard([cs.Measure("nps", cs.Bands([9, 7], [0, 50, 100]))]), "edges[1] = 7: thresholds must be strictly ascending"),
+    bad("Bands", "score above 100", lambda: cs.Scorecard([cs.Measure("nps", cs.Bands([7], [0, 150]))]), "scores[1] = 150: scores must be in [0, 100]"),
+    bad("Percentile", "empty peer column", lambda: cs.Percentile(by=""), "by: '' must name a column of peer-group labels, or be None"),
+    bad("ZScore", "unknown unseen policy", lambda: cs.Scorecard([cs.Measure("nps", cs.ZScore(unseen="ignore"))]), "unseen: 'ignore' is not a policy for unseen peer groups"),
+    bad("Measure", "negative weight", lambda: cs.Scorecard([cs.Measure("nps", cs.Linear(0, 10), weight=-1)]), "weights[0] = -1: weights must be finite and >= 0 (measure 'nps')"),
+    bad("Measure", "weight a string", lambda: cs.Scorecard([cs.Measure("nps", cs.Linear(0, 10), weight="heavy")]), "measures[0].weight: expected a number, got str 'heavy'"),
+    bad("Measure", "all weights 0", lambda: cs.Scorecard([cs.Measure("nps", cs.Linear(0, 10), weight=0)]), "weights: all weights are 0"),
+    bad("Scorecard", "no measures", lambda: cs.Scorecard([]), "measures: a scorecard needs at least one measure"),
+    bad("Scorecard", "unknown normaliser", lambda: cs.Scorecard([cs.Measure("nps", abs)]), "measures[0].normalizer = <built-in function abs>: expected Linear, Bands"),
+    bad("Scorecard", "unknown combine", lambda: cs.Scorecard([cs.Measure("nps", cs.Linear(0, 10))], combine="mean"), "combine: 'mean' is not a combine mode"),
+    bad("Scorecard", "min_measures negative", lambda: cs.Scorecard([cs.Measure("nps", cs.Linear(0, 10))], min_measures=-1), "min_measures: -1 must be >= 1"),
+    bad("Scorecard", "min_measures not whole", lambda: cs.Scorecard([cs.Measure("nps", cs.Linear(0, 10))], min_measures=1.5), "min_measures: expected an integer, got float 1.5"),
+    bad("Scorecard", "bands not from 0", lambda: cs.Scorecard([cs.Measure("nps", cs.Linear(0, 10))], bands={"red": 10, "green": 50}), "bands[0] = 10: the first band must start at 0"),
+    bad("Scorecard", "bands a list", lambda: cs.Scorecard([cs.Measure("nps", cs.Linear(0, 10))], bands=[0, 50]), "bands: expected a mapping of band name to lower bound"),
+    bad("Scorecard.score", "unknown column", lambda: CARD.score(HEALTH.drop(columns="nps")), "data: no column 'nps'"),
+    bad("Scorecard.score", "strings", lambda: CARD.score(HEALTH.assign(nps=["a", "b", "c"])), "data['nps'][0] = 'a': expected a number, got str"),
+    bad("Scorecard.score", "-inf", lambda: CARD.score(HEALTH.assign(nps=[-np.inf, 1, 2])), "data['nps'][0] = -inf: values must be finite (NaN means missing)"),
+    bad("Scorecard.score", "datetimes", lambda: CARD.score(HEALTH.assign(nps=pd.to_datetime(["2020-01-01"] * 3))), "data['nps']: has dtype datetime64"),
+    bad("Scorecard.score", "previous score +inf", lambda: CARD.score(HEALTH, previous=[np.inf, 1, 1]), "previous[0] = inf: earlier scores must be in [0, 100]"),
+    bad("Scorecard.score", "previous empty", lambda: CARD.score(HEALTH, previous=[]), "previous: has length 0 but data has length 3"),
+    bad("Scorecard.score", "duplicated column", lambda: CARD.score(pd.concat([HEALTH, HEALTH[["nps"]]], axis=1)), "data: has 2 columns named 'nps'; which one is meant?"),
+    bad("Scorecard.score", "a list, not a frame", lambda: CARD.score([1, 2]), "data: expected a DataFrame or a mapping of columns, got list"),
+    bad("Boolean", "direction a string", lambda: cs.Scorecard([cs.Measure("nps", cs.Boolean(higher_is_better="no"))]), "higher_is_better: expected True or False, got str 'no'"),
+    bad("Boolean", "values other than 0 and 1", lambda: cs.Scorecard([cs.Measure("nps", cs.Boolean())]).score(HEALTH), "data['nps'][1] = 5: Boolean measures must be 0 or 1"),
+    bad("Scorecard.score", "Percentile before fit", lambda: percentile_card().score(HEALTH), "measure 'logins': its percentile normaliser learns from data; call fit(data) first", NotFittedError),
+    bad("Scorecard.transform", "Percentile before fit", lambda: percentile_card().transform(HEALTH), "measure 'logins': its percentile normaliser learns from data", NotFittedError),
+    bad("Scorecard.fit", "only missing values", lambda: percentile_card().fit(HEALTH.assign(logins=np.nan)), "data['logins']: has no observed (non-missing) values to fit percentile on"),
+    bad("Scorecard.score", "peer group not seen in fit", lambda: peer_card().score(HEALTH.assign(segment=["a", "zzz", "a"])), "data['segment'][1] = 'zzz': peer group not seen in fit"),
+    bad("Scorecard.transform", "numbers as peer groups", lambda: peer_card().transform(HEALTH.assign(segment=[1, 2, 3])), "data['segment']: has dtype int64; a column of labels (strings) is required"),
+    bad("Scorecard.calibrate", "outcome 2", lambda: CARD.calibrate(HEALTH.assign(churned=[0, 2, 1])), "outcome[1] = 2: outcomes must be 0 or 1"),
+    bad("Scorecard.calibrate", "outcome NaN", lambda: CARD.calibrate(HEALTH.assign(churned=[0, np.nan, 1])), "outcome[1] = nan: outcomes must be 0 or 1"),
+    bad("Scorecard.calibrate", "one class only", lambda: CARD.calibrate(HEALTH.assign(churned=[0, 0, 0])), "outcome: has only 0s in 3 rows; both outcomes are needed"),
+    bad("Scorecard.calibrate", "empty frame", lambda: CARD.calibrate(HEALTH.iloc[:0]), "outcome: has only 0s in 0 rows; both outcomes are needed"),
+    bad("Scorecard.calibrate", "negative l2", lambda: CARD.calibrate(HEALTH, l2=-1), "l2: -1 must be finite and >= 0"),
+    bad("Scorecard.calibrate", "outcome length", lambda: CARD.calibrate(HEALTH, [0, 1]), "outcome: has length 2 but data has length 3"),
+    bad("Scorecard.backtest", "no account scored", lambda: CARD.backtest(HEALTH.assign(nps=np.nan)), "health: no account has a score"),
+    bad("Scorecard.from_json", "a KMeans document", lambda: cs.Scorecard.from_json(cs.KMeans(2).to_json()), "json: is a 'KMeans' document, not a 'Scorecard'"),
+    bad("CalibratedScorecard", "built by hand", lambda: cs.CalibratedScorecard(), "CalibratedScorecard is made by Scorecard.calibrate", TypeError),
+    bad("CalibratedScorecard.predict_proba", "unknown column", lambda: CARD.calibrate(HEALTH).predict_proba(HEALTH.drop(columns="nps")), "data: no column 'nps'"),
+    bad("CalibratedScorecard.score", "+inf", lambda: CARD.calibrate(HEALTH).score(HEALTH.assign(nps=[np.inf, 1, 2])), "data['nps'][0] = inf: values must be finite"),
+    bad("CalibratedScorecard.backtest", "outcome 2", lambda: CARD.calibrate(HEALTH).backtest(HEALTH.assign(churned=[0, 2, 1])), "outcome[1] = 2: outcomes must be 0 or 1"),
+    bad("CalibratedScorecard.from_json", "a Scorecard document", lambda: cs.CalibratedScorecard.from_json(CARD.to_json()), "json: is a 'Scorecard' document, not a 'CalibratedScorecard'"),
+    bad("ScorecardSet", "a list of scorecards", lambda: cs.ScorecardSet([CARD]), "scorecards: expected a mapping of segment to Scorecard"),
+    bad("ScorecardSet", "by None", lambda: cs.ScorecardSet({"a": CARD}, by=None), "by: expected a str, got NoneType None"),
+    bad("ScorecardSet", "bands that differ", lambda: cs.ScorecardSet({"a": CARD}, default=cs.Scorecard([cs.Measure("nps", cs.Linear(0, 10))], bands={"low": 0, "high": 50})), "scorecards['default']: bands ['low', 'high'] differ"),
+    bad("ScorecardSet.score", "segment without a scorecard", lambda: cs.ScorecardSet({"a": CARD}).score(HEALTH), "data['segment'][1] = 'b': no scorecard for this segment and no default"),
+    bad("ScorecardSet.score", "missing segment", lambda: cs.ScorecardSet({"a": CARD}).score(HEALTH.assign(segment=["a", None, "a"])), "data['segment'][1] = missing: no scorecard for this segment"),
+    bad("ScorecardSet.fit", "segment without a scorecard", lambda: cs.ScorecardSet({"a": percentile_card()}).fit(HEALTH), "data['segment'][1] = 'b': no scorecard for this segment"),
+    bad("ScorecardSet.from_json", "truncated", lambda: cs.ScorecardSet.from_json('{"kind": "ScorecardSet"'), "json: not a valid JSON document"),
+    bad("health.auc", "outcomes other than 0 and 1", lambda: cs.health.auc([1, 2], [1, 2]), "churned[1] = 2: outcomes must be 0 or 1"),
+    bad("health.auc", "NaN health", lambda: cs.health.auc([np.nan, 2, 3], [1, 0, 0]), "health[0] = nan: scores must be finite"),
+    bad("health.brier", "no rows", lambda: cs.health.brier([], []), "probability: is empty"),
+    bad("health.brier", "probability above 1", lambda: cs.health.brier([1.5], [1]), "probability[0] = 1.5: probabilities must be in [0, 1]"),
+    # ShiftedBetaGeometric
+    bad("ShiftedBetaGeometric", "alpha without beta", lambda: cs.ShiftedBetaGeometric(alpha=1), "alpha, beta: give both parameters, or neither"),
+    bad("ShiftedBetaGeometric", "negative alpha", lambda: cs.ShiftedBetaGeometric(alpha=-1, beta=1), "alpha: -1 must be finite and > 0"),
+    bad("ShiftedBetaGeometric", "alpha a string", lambda: cs.ShiftedBetaGeometric(alpha="a", beta=1), "alpha: expected a number, got str 'a'"),
+    bad("ShiftedBetaGeometric.fit", "survivors increase", lambda: cs.ShiftedBetaGeometric().fit([100, 120, 50]), "alive[1] = 120: survivor counts must not increase (previous is 100)"),
+    bad("ShiftedBetaGeometric.fit", "one count", lambda: cs.ShiftedBetaGeometric().fit([100]), "alive: needs at least 2 counts"),
+    bad("ShiftedBetaGeometric.fit", "no counts", lambda: cs.ShiftedBetaGeometric().fit([]), "alive: needs at least 2 counts (the cohort size and one later count), got 0"),
+    bad("ShiftedBetaGeometric.fit", "NaN", lambda: cs.ShiftedBetaGeometric().fit([100, np.nan, 50]), "alive[1] = nan: survivor counts must be finite and >= 0"),
+    bad("ShiftedBetaGeometric.fit", "empty cohort", lambda: cs.ShiftedBetaGeometric().fit([0, 0]), "alive[0] = 0: the cohort must start with more than 0 customers"),
+    bad("ShiftedBetaGeometric.survival", "before fit", lambda: cs.ShiftedBetaGeometric().survival(3), "ShiftedBetaGeometric: give alpha and beta, or call fit()", NotFittedError),
+    bad("ShiftedBetaGeometric.log_likelihood_", "before fit", lambda: cs.ShiftedBetaGeometric().log_likelihood_, "ShiftedBetaGeometric: call fit() before using the model", NotFittedError),
+    bad("ShiftedBetaGeometric.survival", "negative t", lambda: SBG.survival(-1), "t: -1 must be a whole number >= 0"),
+    bad("ShiftedBetaGeometric.survival", "t a string", lambda: SBG.survival("a"), "t: expected a number, got str 'a'"),
+    bad("ShiftedBetaGeometric.survival", "t list of strings", lambda: SBG.survival(["a"]), "t: has dtype <U1; a numeric column is required"),
+    bad("ShiftedBetaGeometric.retention_rate", "t = 0", lambda: SBG.retention_rate(0), "t: 0 must be a whole number >= 1"),
+    bad("ShiftedBetaGeometric.churn_probability", "t not whole", lambda: SBG.churn_probability(1.5), "t: 1.5 must be a whole number >= 1"),
+    bad("ShiftedBetaGeometric.project", "negative periods", lambda: SBG.project(-1), "periods: must be a whole number >= 0, got -1"),
+    bad("ShiftedBetaGeometric.project", "negative cohort", lambda: SBG.project(3, cohort_size=-5), "cohort_size: -5.0 must be finite and >= 0"),
+    bad("ShiftedBetaGeometric.del_", "NaN discount rate", lambda: SBG.del_(np.nan), "discount_rate: nan must be finite and > -1"),
+    bad("ShiftedBetaGeometric.derl", "renewals not whole", lambda: SBG.derl(0.1, renewals=1.5), "renewals: 1.5 must be a whole number >= 0"),
+    bad("ShiftedBetaGeometric.clv", "NaN margin", lambda: SBG.clv(np.nan, 0.1), "margin_per_period: nan must be finite"),
+    bad("ShiftedBetaGeometric.fit_many", "min_periods 0", lambda: cs.ShiftedBetaGeometric.fit_many([[10, 5]], min_periods=0), "min_periods: must be a whole number >= 1, got 0"),
+    bad("ShiftedBetaGeometric.fit_many", "count after a gap", lambda: cs.ShiftedBetaGeometric.fit_many([[10, np.nan, 5]]), "alive[0][2] = 5: a count after a missing one"),
+    bad("ShiftedBetaGeometric.fit_many", "a number, not cohorts", lambda: cs.ShiftedBetaGeometric.fit_many(5), "alive: expected a list, got int 5"),
+    bad("ShiftedBetaGeometric.fit_many", "strings", lambda: cs.ShiftedBetaGeometric.fit_many(pd.DataFrame({"a": ["x"]})), "alive['a'][0] = 'x': expected a number, got str"),
+    bad("ShiftedBetaGeometric.from_json", "a TierModel document", lambda: cs.ShiftedBetaGeometric.from_json(TOUCH.to_json()), "json: is a 'TierModel' document, not a 'ShiftedBetaGeometric'"),
+    # datasets
+    bad("datasets.synthetic_book", "no accounts", lambda: cs.datasets.synthetic_book(0), "n_accounts: 0 must be in [1, 100000000]"),
+    bad("datasets.synthetic_book", "one month", lambda: cs.datasets.synthetic_book(10, 1), "n_months: 1 must be in [2, 1200]"),
+    bad("datasets.synthetic_book", "negative seed", lambda: cs.datasets.synthetic_book(10, seed=-1), "seed: -1 must be in [0, 18446744073709551615]"),
+    bad("datasets.synthetic_book", "accounts not whole", lambda: cs.datasets.synthetic_book(10.5), "n_accounts: expected an integer, got float 10.5"),
+    bad("datasets.synthetic_book", "a bool", lambda: cs.datasets.synthetic_book(True), "n_accounts: expected an integer, got the bool True"),
+    # cssegment.dask
+    bad("dask.movements", "a pandas frame", lambda: csd.movements(REVENUE), "ddf: expected a dask.dataframe.DataFrame, got DataFrame"),
+    bad("dask.movements", "unknown column", lambda: csd.movements(dask_rows(), amount="arr"), "ddf: no column 'arr' (columns: 'account_id', 'month', 'mrr')"),
+    bad("dask.movements", "NaN amount", lambda: csd.movements(dask_rows(ledger_rows(mrr=[1, np.nan, 1]))), "mrr[1] = nan: amounts must be finite, >= 0 and < 2^80"),
+    bad("dask.movements", "by a list", lambda: csd.movements(dask_rows(), by=["a"]), "by: expected a pandas Series or DataFrame, or the name of a column of ddf"),
+    bad("dask.movements", "no rows", lambda: csd.movements(dask_rows(REVENUE.iloc[:0])), "ddf: has no rows"),
+    bad("dask.retention", "negative amount", lambda: csd.retention(dask_rows(ledger_rows(mrr=[1, -1, 1])), horizon=1), "mrr[1] = -1: amounts must be finite, >= 0 and < 2^80"),
+    bad("dask.retention", "horizon not whole", lambda: csd.retention(dask_rows(), horizon=1.5), "horizon: expected an integer, got float 1.5"),
+    bad("dask.retention", "account without a segment", lambda: csd.retention(dask_rows(), horizon=1, by=pd.Series({1: "a"})), "by: account 2 has revenue in period 1 but no segment"),
+# fmt: on
+]
+
+
+@pytest.mark.parametrize(("api", "call", "error", "message"), MATRIX)
+def test_bad_input_raises_the_documented_error(
+    api: str, call: Callable[[], object], error: type[BaseException], message: str
+) -> None:
+    with pytest.raises(BaseException) as caught:
+        call()
+    assert type(caught.value) is error, f"{api}: raised {type(caught.value).__name__}: {caught.value}"
+    assert str(caught.value).startswith(message), f"{api}: message {str(caught.value)!r}"
+
+
+# --- junk in any argument: a cssegment error, never an AttributeError, KeyError or numpy's own --
+
+
+JUNK = {
+    "None": None, "a number": -1, "NaN": np.nan, "True": True, "a str": "x", "bytes": b"x", "an empty list": [],
+    "[None]": [None], "a dict": {"a": 1}, "nested ragged lists": [[1, 2], [3]], "a 2-D array": np.array([[1.0]]),
+    "an empty frame": pd.DataFrame(), "a frame": pd.DataFrame({"a": [1.0]}), "a str Series": pd.Series(["a"]),
+    "an object": object(),
+}  # fmt: skip
+
+
+def _entry_points() -> dict[str, tuple[Callable[..., object], tuple[Any, ...]]]:
+    """Each public entry point with arguments it accepts; every argument in turn is replaced by junk."""
+    accounts = pd.DataFrame({"arr": [1.0], "employees": [1.0], "potential": [1.0], "s": ["High touch"]})
+    days = pd.DataFrame({"tenure_days": [1.0], "renewal_days": [1.0]})
+    calibrated = CARD.calibrate(HEALTH)
+    fitted = cs.KMeans(1).fit(X[["a"]])
+    return {
+        "TierModel": (cs.TierModel, ([10.0], ["a", "b"], "arr", None, 0.0, "raise")),
+        "TierModel.assign": (TOUCH.assign, ([1.0], None)),
+        "QuadrantModel": (cs.QuadrantModel, ("employees", 1000, "arr", 50_000)),
+        "QuadrantModel.assign": (cs.QuadrantModel().assign, (accounts, None)),
+        "RuleModel": (cs.RuleModel, ([cs.Segment("a", "true")], "d", 0.0)),
+        "Segment": (lambda name, when, ratio: cs.RuleModel([cs.Segment(name, when, ratio)]), ("a", "true", 10.0)),
+        "RuleModel.assign": (cs.RuleModel.four_tier().assign, (accounts, None)),
+        "transitions": (cs.transitions, (["a"], ["a"], None)),
+        "coverage": (cs.coverage, (["a"], {"a": 1}, None, None)),
+        "KMeans": (cs.KMeans, (1, 1, 10, 1e-4, "standard", 0)),
+        "KMeans.fit": (cs.KMeans(1).fit, (X,)),
+        "KMeans.predict": (fitted.predict, (X,)),
+        "KMeans.profile": (fitted.profile, (X.assign(arr=1.0), "arr")),
+        "assign_owners": (cs.assign_owners, (accounts, "s", roster(capacity=[10]), "balance_arr", None)),
+        "CadencePolicy": (cs.CadencePolicy, ({"a": 10}, 90, 0.5, 120, 0.5, None, 7, 180)),
+        "CadencePolicy.schedule": (POLICY.schedule, (days, ["High touch"], None)),
+        "CadencePolicy.workload": (POLICY.workload, (POLICY.schedule(days, ["High touch"]), ["Ana"], 45.0)),
+        "RevenueLedger": (cs.RevenueLedger, (REVENUE, "account_id", "month", "mrr")),
+        "RevenueLedger.movements": (LEDGER.movements, (None, None)),
+        "RevenueLedger.retention": (LEDGER.retention, (1, None, 0.9)),
+        "RevenueLedger.cohorts": (LEDGER.cohorts, ("revenue", None, 1, False, True)),
+        "RevenueLedger.survivors": (LEDGER.survivors, (None, 1, False)),
+        "RevenueLedger.cltv": (LEDGER.cltv, (1, None, 0.0, 1.0, 0.0)),
+        "cltv": (cs.cltv, (1.0, 0.1, 0.0, 1.0, 0.0)),
+        "crc": (cs.crc, (1.0, 1.0, "retained")),
+        "cac": (cs.cac, (1.0, 1.0)),
+        "cltv_cac_ratio": (cs.cltv_cac_ratio, (1.0, 1.0)),
+        "cac_payback": (cs.cac_payback, (1.0, 1.0, 1.0)),
+        "nps": (cs.nps, ([10.0], None)),
+        "nps_difference": (cs.nps_difference, ([10.0], [1.0])),
+        "Linear": (lambda bad, good: cs.Scorecard([cs.Measure("nps", cs.Linear(bad, good))]), (0, 1)),
+        "Bands": (lambda edges, scores: cs.Scorecard([cs.Measure("nps", cs.Bands(edges, scores))]), ([1], [0, 1])),
+        "Percentile": (lambda by, unseen: cs.Scorecard([cs.Measure("nps", cs.Percentile(by, unseen=unseen))]), (None, "raise")),
+        "Measure": (lambda column, weight: cs.Scorecard([cs.Measure(column, cs.Linear(0, 1), weight)]), ("nps", 1.0)),
+        "Scorecard": (cs.Scorecard, ([cs.Measure("nps", cs.Linear(0, 1))], "weighted", {"r": 0}, "renormalize", 1)),
+        "Scorecard.score": (CARD.score, (HEALTH, None)),
+        "Scorecard.fit": (percentile_card().fit, (HEALTH,)),
+        "Scorecard.transform": (CARD.transform, (HEALTH,)),
+        "Scorecard.calibrate": (CARD.calibrate, (HEALTH, "churned", 1.0)),
+        "Scorecard.backtest": (CARD.backtest, (HEALTH, "churned")),
+        "CalibratedScorecard.predict_proba": (calibrated.predict_proba, (HEALTH,)),
+        "CalibratedScorecard.backtest": (calibrated.backtest, (HEALTH, "churned")),
+        "ScorecardSet": (cs.ScorecardSet, ({"a": CARD}, None, "segment")),
+        "ScorecardSet.score": (cs.ScorecardSet({"a": CARD}, default=CARD).score, (HEALTH, None)),
+        "health.auc": (cs.health.auc, ([1.0, 2.0], [0, 1])),
+        "health.brier": (cs.health.brier, ([0.5], [1])),
+        "ShiftedBetaGeometric": (cs.ShiftedBetaGeometric, (1.0, 2.0)),
+        "ShiftedBetaGeometric.fit": (cs.ShiftedBetaGeometric().fit, ([10, 5],)),
+        "ShiftedBetaGeometric.fit_many": (cs.ShiftedBetaGeometric.fit_many, ([[10, 5]], 1)),
+        "ShiftedBetaGeometric.survival": (SBG.survival, (1,)),
+        "ShiftedBetaGeometric.project": (SBG.project, (2, 1.0)),
+        "ShiftedBetaGeometric.derl": (SBG.derl, (0.1, 0)),
+        "ShiftedBetaGeometric.clv": (SBG.clv, (1.0, 0.1)),
+        "datasets.synthetic_book": (cs.datasets.synthetic_book, (10, 2, 0)),
+        "TierModel.from_json": (cs.TierModel.from_json, (TOUCH.to_json(),)),
+        "Scorecard.from_json": (cs.Scorecard.from_json, (CARD.to_json(),)),
+    }
+
+
+@pytest.mark.parametrize("name", list(_entry_points()))
+def test_junk_in_any_argument_raises_a_cssegment_error(name: str) -> None:
+    function, arguments = _entry_points()[name]
+    function(*arguments)  # the arguments as given are fine
+    for position in range(len(arguments)):
+        for junk_name, junk in JUNK.items():
+            call = [*arguments[:position], junk, *arguments[position + 1 :]]
+            try:
+                function(*call)
+            except (InvalidInputError, NotFittedError):
+                pass
+            except Exception as error:  # noqa: BLE001 - the point: no other exception escapes
+                pytest.fail(f"{name}: argument {position} = {junk_name}: {type(error).__name__}: {error}")
+
+
+# --- missing values with a documented meaning: nothing is dropped without a count ------------
+
+
+def counted(api: str, what: str, check: Callable[[], bool]):
+    return pytest.param(api, check, id=f"{api} | {what}")
+
+
+def _unassigned_tier_is_a_category() -> bool:
+    labels = cs.TierModel.touch(missing="unassigned").assign([np.nan, 5e3, np.nan])
+    return list(labels.categories)[-1] == "Unassigned" and int((labels == "Unassigned").sum()) == 2
+
+
+def _quadrant_unassigned() -> bool:
+    labels = cs.QuadrantModel(missing="unassigned").assign({"employees": [np.nan, 10.0], "arr": [1.0, 1.0]})
+    return list(labels) == ["Unassigned", "Small Business"]
+
+
+def _rules_treat_missing_as_unknown() -> bool:
+    labels = cs.RuleModel.four_tier().assign({"arr": [np.nan, 300e3], "potential": [np.nan, 0.0]})
+    return list(labels) == ["Self-Service", "Enterprise"]
+
+
+def _transitions_count_missing_under_none() -> bool:
+    table = cs.transitions(["a", None, "b"], ["a", "b", None])
+    return table.loc["(none)", "b"] == 1 and table.loc["b", "(none)"] == 1 and table["total"].sum() == 3
+
+
+def _ledger_counts_summed_rows() -> bool:
+    ledger = cs.RevenueLedger({"account_id": [1, 1, 2], "month": [1, 1, 1], "mrr": [1.0, 2.0, 3.0]})
+    summary = ledger.summary()
+    return bool(summary["rows_read"] == 3 and summary["duplicate_rows"] == 1 and ledger.revenue.loc[1, 1] == 3.0)
+
+
+def _nps_counts_answers_only() -> bool:
+    result = cs.nps([10, np.nan, 6, None])
+    return bool(result["n"] == 2 and result["nps"] == 0.0)
+
+
+def _scorecard_renormalises_and_counts_unscored() -> bool:
+    card = cs.Scorecard([cs.Measure("a", cs.Linear(0, 10)), cs.Measure("b", cs.Linear(0, 10))], min_measures=2)
+    data = pd.DataFrame({"a": [5.0, np.nan, 10.0, 0.0], "b": [5.0, 5.0, 10.0, 0.0], "churned": [0, 1, 0, 1]})
+    scores = card.score(data)
+    backtest = card.backtest(data)
+    return bool(np.isnan(scores["score"][1]) and scores["band"].isna()[1] and backtest.unscored == 1)
+
+
+def _percentile_fit_skips_missing() -> bool:
+    card = cs.Scorecard([cs.Measure("a", cs.Percentile())]).fit({"a": [1.0, np.nan, 3.0]})
+    return card.transform({"a": [np.nan, 3.0]})["a"].isna().tolist() == [True, False]
+
+
+def _cadence_without_tenure_uses_base() -> bool:
+    plan = POLICY.schedule(ACCOUNT.assign(tenure_days=np.nan, renewal_days=np.nan), segment=["High touch"])
+    return list(plan["reason"]) == ["base"] and plan["interval_days"][0] == 30.0
+
+
+def _owners_left_without_owner_are_visible() -> bool:
+    result = cs.assign_owners(
+        pd.DataFrame({"arr": [9e4, 9e4], "s": ["High touch", None]}), "s", {"High touch": ["Ana"]},
+        csm_ratios={"High touch": 10}, previous=["Zed", "Ana"],
+    )  # fmt: skip
+    # Zed left: no previous owner. The second account lost its segment, so its owner: counted.
+    return result.owners.isna().tolist() == [False, True] and (result.kept, result.reassigned) == (0, 1)
+
+
+def _fit_many_reports_periods_used() -> bool:
+    fits = cs.ShiftedBetaGeometric.fit_many([[100, 60, np.nan], [80]])
+    return fits["periods"].tolist() == [1, 0] and bool(fits["alpha"].isna()[1])
+
+
+COUNTED = [
+    counted("TierModel.assign", "missing='unassigned'", _unassigned_tier_is_a_category),
+    counted("QuadrantModel.assign", "missing='unassigned'", _quadrant_unassigned),
+    counted("RuleModel.assign", "NaN compares as unknown", _rules_treat_missing_as_unknown),
+    counted("transitions", "no label on a side", _transitions_count_missing_under_none),
+    counted("RevenueLedger", "several rows for one account and period", _ledger_counts_summed_rows),
+    counted("nps", "NaN is no answer", _nps_counts_answers_only),
+    counted("Scorecard.score", "missing measures", _scorecard_renormalises_and_counts_unscored),
+    counted("Scorecard.fit", "NaN skipped", _percentile_fit_skips_missing),
+    counted("CadencePolicy.schedule", "NaN tenure and renewal", _cadence_without_tenure_uses_base),
+    counted("assign_owners", "no segment, previous owner gone", _owners_left_without_owner_are_visible),
+    counted("ShiftedBetaGeometric.fit_many", "ragged cohorts", _fit_many_reports_periods_used),
+]
+
+
+@pytest.mark.parametrize(("api", "check"), COUNTED)
+def test_missing_values_have_a_documented_countable_meaning(api: str, check: Callable[[], bool]) -> None:
+    assert check(), api
+
+
+def test_empty_inputs_give_empty_results() -> None:
+    """No rows is not an error where nothing has to be learned: the result has no rows either."""
+    no_accounts = pd.DataFrame({"arr": np.array([], dtype=float), "potential": np.array([], dtype=float)})
+    assert len(TOUCH.assign(no_accounts)) == 0
+    assert len(cs.RuleModel.four_tier().assign(no_accounts)) == 0
+    assert CARD.score(HEALTH.iloc[:0]).shape == (0, 4)
+    empty = cs.RevenueLedger(REVENUE.iloc[:0])
+    assert empty.summary()["rows_read"] == 0
+    assert len(empty.movements()) == 0 and len(empty.retention(horizon=1)) == 0
+    assert cs.transitions([], [])["total"].sum() == 0
+    assert cs.nps([])["n"] == 0 and np.isnan(cs.nps([])["nps"])
+
+
+def test_value_functions_keep_their_name_and_index_with_several_series() -> None:
+    index = pd.Index(["a", "b"], name="account")
+    result = cs.cltv(pd.Series([100.0, 200.0], index=index), pd.Series([0.1, 0.2], index=index))
+    assert result.name == "cltv" and result.index.equals(index) and result.tolist() == [1000.0, 1000.0]
+
+
+def test_object_columns_read_decimals_as_numbers_and_none_or_na_as_missing() -> None:
+    from decimal import Decimal
+
+    arr = pd.Series([Decimal("20000.50"), pd.NA, None, np.nan, 3], dtype=object)
+    labels = cs.TierModel.touch(missing="unassigned").assign(arr)
+    assert list(labels) == ["Low touch", "Unassigned", "Unassigned", "Unassigned", "Tech touch"]
+
+
+# --- the matrix covers the public API, and the docs table matches the matrix ------------------
+
+MATRIX_APIS = {param.values[0] for param in MATRIX}
+RESULT_TYPES = {"Backtest", "OwnerAssignment", "Segment"}  # returned or plain records, no checks of their own
+METHODS = (
+    "assign", "fit", "fit_predict", "predict", "predict_proba", "score", "transform", "calibrate", "backtest",
+    "schedule", "workload", "movements", "retention", "cohorts", "survivors", "cltv", "profile", "from_json",
+    "survival", "retention_rate", "churn_probability", "project", "del_", "derl", "clv", "fit_many",
+)  # fmt: skip
+
+
+def test_every_public_name_and_method_has_rows() -> None:
+    missing = []
+    for name in cs.__all__:
+        value = getattr(cs, name)
+        if not callable(value) or name in RESULT_TYPES or isinstance(value, type) and issubclass(value, Exception):
+            continue
+        if not any(api == name or api.startswith(f"{name}.") for api in MATRIX_APIS):
+            missing.append(name)
+        if isinstance(value, type):
+            missing += [f"{name}.{m}" for m in METHODS if hasattr(value, m) and f"{name}.{m}" not in MATRIX_APIS]
+    missing += [f"dask.{name}" for name in csd.__all__ if f"dask.{name}" not in MATRIX_APIS]
+    assert not missing, f"no bad-input rows for {missing}"
+
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "reference" / "bad-input.md"
+
+
+def _doc_rows() -> list[tuple[str, str]]:
+    """(function, example message) of every row of the docs' per-function tables."""
+    rows, in_table = [], False
+    for line in DOC.read_text().splitlines():
+        in_table = line.startswith("| Function |") or (in_table and line.startswith("|"))
+        if in_table and line.startswith("| `"):
+            cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
+            rows.append((cells[0].strip("`"), re.sub(r"^`|`$", "", cells[-1]).replace("\\|", "|")))
+    return rows
+
+
+def test_docs_table_lists_the_matrix_and_quotes_its_messages() -> None:
+    documented = _doc_rows()
+    names = {name for name, _ in documented}
+    assert names == MATRIX_APIS | {param.values[0] for param in COUNTED}
+    messages = {(param.values[0], param.values[3]) for param in MATRIX}
+    for name, example in documented:
+        assert example == "" or (name, example) in messages, f"{name}: {example!r} is not a message of the matrix"
