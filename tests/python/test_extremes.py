@@ -4,8 +4,10 @@ calibration on collinear and constant measures, k-means on duplicated points, an
 
 from __future__ import annotations
 
+import decimal
 import itertools
 import math
+from decimal import Decimal
 from fractions import Fraction
 
 import cssegment as cs
@@ -28,18 +30,21 @@ def log_survival(alpha: float, beta: float, t: np.ndarray) -> np.ndarray:
 
 
 def log_likelihood(alive: np.ndarray, alpha: float, beta: float) -> float:
-    """Sum of lost_t log P(T = t) + alive_T log S(T), from the product of retention rates
-    r(i) = 1 - h(i), h(i) = alpha / (alpha + beta + i - 1), the logs summed with math.fsum.
-    log r is log1p(-h): log of a ratio within 1e-8 of 1 would lose half the digits."""
-    periods = len(alive) - 1
-    i = np.arange(1, periods + 1, dtype=np.float64)
-    hazard = alpha / (alpha + beta + i - 1)
-    log_r, log_h = np.log1p(-hazard), np.log(hazard)
-    lost, kept = alive[:-1] - alive[1:], alive[1:]
-    terms = [lost[t] * (math.fsum(log_r[:t]) + log_h[t]) for t in range(periods) if lost[t] > 0]
-    if kept[-1] > 0:
-        terms.append(kept[-1] * math.fsum(log_r))
-    return math.fsum(terms)
+    """Sum of lost_t log P(T = t) + alive_T log S(T) in 50-digit decimal arithmetic, from
+    P(T = t) = S(t - 1) h(t), S(t) = prod (1 - h(i)), h(i) = alpha / (alpha + beta + i - 1)."""
+    with decimal.localcontext() as context:
+        context.prec = 50
+        a, b = Decimal(alpha), Decimal(beta)
+        total, log_survival = Decimal(0), Decimal(0)
+        for t in range(1, len(alive)):
+            hazard = a / (a + b + t - 1)
+            lost = Decimal(float(alive[t - 1] - alive[t]))
+            if lost > 0:
+                total += lost * (log_survival + hazard.ln())
+            log_survival += (1 - hazard).ln()
+        if alive[-1] > 0:
+            total += Decimal(float(alive[-1])) * log_survival
+        return float(total)
 
 
 def direct_del(alpha: float, beta: float, d: float, renewals: int | None = None) -> float:
@@ -173,7 +178,7 @@ def test_a_constant_measure_gets_weight_zero_under_l2(accounts: pd.DataFrame) ->
     assert abs(model.coef_["flat"]) < 1e-9
     assert model.coef_["nps"] == pytest.approx(reference.coef_["nps"], abs=1e-9)
     np.testing.assert_allclose(model.predict_proba(accounts), reference.predict_proba(accounts), atol=1e-9)
-    with pytest.raises(cs.InvalidInputError, match="l2: 0 leaves the fit without an optimum"):
+    with pytest.raises(cs.InvalidInputError, match=r"data\['flat'\]: normalises to 50 in every row: a constant"):
         with_flat.calibrate(accounts, "churned", l2=0)
 
 
