@@ -304,3 +304,17 @@ def test_coverage_arr_sums_are_exact() -> None:
     shares = plan["arr"] / plan["arr"].sum()
     assert float(sum(Fraction(v) for v in plan["arr"])) == pytest.approx(float(total), rel=2**-52)
     assert shares.sum() == pytest.approx(1.0, rel=1e-15)
+
+
+def test_transition_weights_sum_exactly() -> None:
+    rng = np.random.default_rng(13)
+    arr = money(rng, 20_000)
+    arr[::100] = 1e12
+    before = pd.Categorical.from_codes(rng.integers(0, 3, arr.size), ["s", "m", "l"])
+    after = pd.Categorical.from_codes(rng.integers(0, 3, arr.size), ["s", "m", "l"])
+    table = cs.transitions(before, after, weights=arr)
+    for i, name in enumerate(before.categories):
+        for j, other in enumerate(after.categories):
+            chosen = (before.codes == i) & (after.codes == j)
+            assert table.loc[name, other] == float(exact_sum(arr[chosen]))
+    assert table["upgraded"].sum() == pytest.approx(float(exact_sum(arr[after.codes > before.codes])), rel=2**-52)

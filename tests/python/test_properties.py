@@ -200,7 +200,10 @@ def test_dask_equals_in_memory(
 # --------------------------------------------------------------------------------------------
 # Segmentation: hysteresis 0 is no hysteresis; raising values never lowers a segment
 
-values_and_previous = st.integers(1, 40).flatmap(
+# Per account: ARR, a second size measure (employees / potential), a previous segment code (-1:
+# none) and an amount to raise both values by.
+Accounts = tuple[list[float], list[float], list[int], list[float]]
+accounts_and_previous = st.integers(1, 40).flatmap(
     lambda n: st.tuples(
         st.lists(st.floats(0.0, 2e5, allow_nan=False), min_size=n, max_size=n),
         st.lists(st.floats(0.0, 2e5, allow_nan=False), min_size=n, max_size=n),
@@ -214,14 +217,19 @@ def previous_labels(codes: list[int], categories: list[str]) -> pd.Categorical:
     return pd.Categorical.from_codes(np.array(codes) % (len(categories) + 1) - 1, categories)
 
 
-def segment_models(hysteresis: float) -> list[tuple[cs.TierModel | cs.QuadrantModel | cs.RuleModel, list[str]]]:
-    """Each model and the numeric columns it reads."""
+def segment_models(hysteresis: float) -> list[cs.TierModel | cs.QuadrantModel | cs.RuleModel]:
     return [
-        (cs.TierModel.touch(hysteresis=hysteresis), ["arr"]),
-        (cs.TierModel([5e3, 2e4, 6e4], ["s", "m", "l", "xl"], hysteresis=hysteresis), ["arr"]),
-        (cs.QuadrantModel(hysteresis=hysteresis), ["employees", "arr"]),
-        (cs.RuleModel.four_tier().set_params(hysteresis=hysteresis), ["arr", "potential"]),
+        cs.TierModel.touch(hysteresis=hysteresis),
+        cs.TierModel([5e3, 2e4, 6e4], ["s", "m", "l", "xl"], hysteresis=hysteresis),
+        cs.QuadrantModel(hysteresis=hysteresis),
+        cs.RuleModel.four_tier().set_params(hysteresis=hysteresis),
     ]
+
+
+def axes(model: cs.TierModel | cs.QuadrantModel | cs.RuleModel) -> tuple[int, ...]:
+    """Masks of the codes' axes: quadrants have two (size: bit 0, value: bit 1) that hysteresis
+    and ranking treat apart; ranked segments have one (all bits)."""
+    return (1, 2) if isinstance(model, cs.QuadrantModel) else (-1,)
 
 
 def frame_of(arr: list[float], other: list[float]) -> pd.DataFrame:
@@ -229,11 +237,11 @@ def frame_of(arr: list[float], other: list[float]) -> pd.DataFrame:
 
 
 @PROPERTY
-@given(values_and_previous)
-def test_hysteresis_zero_is_no_hysteresis(drawn: tuple[list[float], list[float], list[int], list[float]]) -> None:
+@given(accounts_and_previous)
+def test_hysteresis_zero_is_no_hysteresis(drawn: Accounts) -> None:
     arr, other, codes, _ = drawn
     frame = frame_of(arr, other)
-    for model, _ in segment_models(0.0):
+    for model in segment_models(0.0):
         plain = model.assign(frame)
         previous = previous_labels(codes, model.categories)
         assert list(model.assign(frame, previous=previous)) == list(plain)
@@ -241,19 +249,15 @@ def test_hysteresis_zero_is_no_hysteresis(drawn: tuple[list[float], list[float],
 
 
 @PROPERTY
-@given(values_and_previous, st.floats(0.0, 0.5))
-def test_hysteresis_keeps_the_previous_segment_or_takes_the_plain_one(
-    drawn: tuple[list[float], list[float], list[int], list[float]], hysteresis: float
-) -> None:
+@given(accounts_and_previous, st.floats(0.0, 0.5))
+def test_hysteresis_keeps_the_previous_segment_or_takes_the_plain_one(drawn: Accounts, hysteresis: float) -> None:
     arr, other, codes, _ = drawn
     frame = frame_of(arr, other)
-    for model, _ in segment_models(hysteresis):
+    for model in segment_models(hysteresis):
         plain = model.assign(frame)
         previous = previous_labels(codes, model.categories)
         sticky = model.assign(frame, previous=previous)
-        # Quadrants apply hysteresis per axis (size: code bit 0, value: bit 1): each axis keeps
-        # its previous side or takes the plain one.
-        for bit in (1, 2) if isinstance(model, cs.QuadrantModel) else (-1,):
+        for bit in axes(model):  # each axis keeps its previous side or takes the plain one
             kept = (sticky.codes & bit) == (previous.codes & bit)
             plain_side = (sticky.codes & bit) == (plain.codes & bit)
             assert (plain_side | (kept & (previous.codes >= 0))).all()
@@ -261,23 +265,18 @@ def test_hysteresis_keeps_the_previous_segment_or_takes_the_plain_one(
 
 
 @PROPERTY
-@given(values_and_previous, st.floats(0.0, 0.5))
-def test_raising_every_value_never_lowers_a_segment(
-    drawn: tuple[list[float], list[float], list[int], list[float]], hysteresis: float
-) -> None:
+@given(accounts_and_previous, st.floats(0.0, 0.5))
+def test_raising_every_value_never_lowers_a_segment(drawn: Accounts, hysteresis: float) -> None:
     arr, other, codes, raise_by = drawn
     low = frame_of(arr, other)
     high = frame_of(list(np.array(arr) + raise_by), list(np.array(other) + raise_by))
-    for model, _ in segment_models(hysteresis):
+    for model in segment_models(hysteresis):
         previous = previous_labels(codes, model.categories)
         for given_previous in (None, previous):
             before = model.assign(low, previous=given_previous)
             after = model.assign(high, previous=given_previous)
-            if isinstance(model, cs.QuadrantModel):  # each axis on its own: size is bit 0, value bit 1
-                for bit in (1, 2):
-                    assert ((after.codes & bit) >= (before.codes & bit)).all()
-            else:
-                assert (after.codes >= before.codes).all()
+            for bit in axes(model):
+                assert ((after.codes & bit) >= (before.codes & bit)).all()
 
 
 @PROPERTY
