@@ -2,21 +2,18 @@
 // The revenue ledger: long (account, period, amount) rows summed into a dense account x period
 // matrix R(a, p) >= 0, the input of every revenue metric, plus the segment of each account.
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <mutex>
 #include <optional>
-#include <unordered_map>
 #include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "cssegment/core/parallel.hpp"
-#include "cssegment/core/summation.hpp"
 #include "cssegment/core/validate.hpp"
 #include "cssegment/metrics/partials.hpp"
 
@@ -235,7 +232,6 @@ private:
     std::vector<std::uint64_t> seen((revenue_.size() + 63) / 64, 0);
     double* revenue = revenue_.data();
     std::size_t duplicates = 0;
-    std::unordered_map<std::size_t, double> compensation;  // Neumaier's per-cell rounding errors
     bool large = false;
     for (std::size_t first = 0; first < n; first += block_rows) {
       const std::size_t rows = std::min(block_rows, n - first);
@@ -253,23 +249,12 @@ private:
         const std::size_t cell = cells[j];
         std::uint64_t& word = seen[cell / 64];
         const std::uint64_t bit = std::uint64_t{1} << (cell % 64);
-        const double amount = amounts[first + j];
-        if (word & bit) {
-          // A duplicate (several products in one period): a compensated sum, so that cents next
-          // to 1e12 are kept. Only duplicated cells with a rounding error get an entry.
-          ++duplicates;
-          const double sum = revenue[cell] + amount;
-          const double error = addition_error(revenue[cell], amount, sum);
-          if (error != 0.0) compensation[cell] += error;
-          revenue[cell] = sum;
-        } else {
-          revenue[cell] = amount;
-        }
+        duplicates += (word & bit) != 0;
         word |= bit;
+        revenue[cell] += amounts[first + j];
         large |= !(revenue[cell] < max_exact_amount);
       }
     }
-    for (const auto& [cell, error] : compensation) revenue[cell] += error;
     summary_.duplicate_rows = duplicates;
     if (!large) return std::nullopt;
     for (std::size_t cell = 0; cell < revenue_.size(); ++cell)
