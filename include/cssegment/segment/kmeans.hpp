@@ -141,7 +141,8 @@ public:
   // Sum of squared distances of the fitted rows to their centre, in the scaled space.
   double inertia() const { return require_fitted(), inertia_; }
   std::size_t n_iter() const { return require_fitted(), n_iter_; }
-  // Centres in the scaled space the model optimised, row-major k x n_features.
+  // Centres in the space the model optimised (every feature centred at its mean, scaled ones divided
+  // by their spread), row-major k x n_features.
   const std::vector<double>& scaled_centers() const { return require_fitted(), centers_; }
 
   // Centres in the input's units, row-major k x n_features (log features: expm1 of the centre,
