@@ -428,6 +428,11 @@ class Scorecard(Model):
         scikit-learn's ``LogisticRegression(C=1/l2)``. With ``l2=0`` and classes the measures
         separate perfectly, no optimum exists and InvalidInputError says so.
 
+        Degenerate measures get a finite answer with ``l2 > 0``: a constant measure gets
+        coefficient 0 (the intercept absorbs it), and measures that normalise identically share
+        their weight equally. With ``l2=0`` they raise InvalidInputError naming the constant
+        measure, or the collinearity.
+
         Examples
         --------
         >>> import cssegment as cs
