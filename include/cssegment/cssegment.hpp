@@ -6,6 +6,7 @@
 #include "cssegment/core/error.hpp"
 #include "cssegment/core/json.hpp"
 #include "cssegment/core/parallel.hpp"
+#include "cssegment/core/summation.hpp"
 #include "cssegment/core/validate.hpp"
 
 #include "cssegment/datasets/synthetic_book.hpp"

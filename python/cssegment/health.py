@@ -678,6 +678,11 @@ class Scorecard(Model):
             If an outcome is not 0 or 1, or, with ``l2=0``, the measures separate the classes
             perfectly (no optimum exists).
 
+        Degenerate measures get a finite answer with ``l2 > 0``: a constant measure gets
+        coefficient 0 (the intercept absorbs it), and measures that normalise identically share
+        their weight equally. With ``l2=0`` they raise InvalidInputError naming the constant
+        measure, or the collinearity.
+
         Examples
         --------
         >>> import cssegment as cs

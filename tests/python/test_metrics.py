@@ -531,43 +531,17 @@ def ledgers(draw: st.DrawFn) -> pd.DataFrame:
 
 
 @settings(max_examples=60, deadline=None)
-@given(ledgers(), st.one_of(st.none(), st.integers(0, 3)), st.integers(1, 6))
-def test_properties(rows: pd.DataFrame, window: int | None, horizon: int) -> None:
+@given(ledgers(), st.one_of(st.none(), st.integers(0, 3)))
+def test_any_ledger_matches_the_oracles(rows: pd.DataFrame, window: int | None) -> None:
+    """The identities (movements, GRR <= min(1, NRR)) per segment are in test_properties.py."""
     ledger = cs.RevenueLedger(rows)
     m = ledger.movements(reactivation_window=window)
-    rebuilt = m["start"] + m["new"] + m["reactivation"] + m["expansion"] - m["contraction"] - m["churn"]
-    np.testing.assert_allclose(m["end"], rebuilt, rtol=1e-12, atol=1e-9)
-    ret = ledger.retention(horizon=horizon).dropna()  # NaN: no account paid at the start
-    assert (ret["grr"] <= 1).all()
-    assert (ret["grr"] <= ret["nrr"]).all()
-    assert ret["logo_retention"].between(0, 1).all()
     assert_frame_equal(
         m, oracle_movements(dense(rows), window), check_exact=False, rtol=1e-9, atol=1e-9, check_index_type=False
     )
     survivors = ledger.survivors(include_first_period=True).to_numpy()
     steps = np.diff(survivors, axis=1)
     assert (steps[~np.isnan(steps)] <= 0).all()
-
-
-@settings(max_examples=40, deadline=None)
-@given(ledgers(), st.integers(0, 2**32 - 1), st.integers(1, 4))
-def test_partial_sums_of_any_split_merge_to_the_whole(rows: pd.DataFrame, seed: int, parts: int) -> None:
-    keys = rows["account_id"].to_numpy()
-    months = rows["month"].to_numpy().astype(np.int64)
-    amounts = rows["mrr"].to_numpy()
-    whole = _core.RevenueLedger.from_rows(keys, months, 0, amounts)
-    part_of = np.random.default_rng(seed).integers(0, parts, keys.max() + 1)[keys]
-    merged_moves = merged_retention = None
-    for part in range(parts):
-        mask = part_of == part
-        ledger = _core.RevenueLedger.from_rows(
-            keys[mask], months[mask], 0, amounts[mask], whole.first_period, whole.periods
-        )
-        moves, retention = ledger.movement_partials(None, 1), ledger.retention_partials(None, 1)
-        merged_moves = moves if merged_moves is None else merged_moves.merge(moves)
-        merged_retention = retention if merged_retention is None else merged_retention.merge(retention)
-    assert merged_moves == whole.movement_partials(None, 1)
-    assert merged_retention == whole.retention_partials(None, 1)
 
 
 # --------------------------------------------------------------------------------------------

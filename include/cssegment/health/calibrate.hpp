@@ -206,6 +206,17 @@ public:
       means[m] = sum / static_cast<double>(observed) / 100.0;
     }
     impute_scaled(x, n, means);
+    // Without a penalty a constant measure's weight is not identified (the intercept absorbs it):
+    // name it rather than report a singular fit. With l2 > 0 its weight is exactly 0.
+    if (l2 == 0.0)
+      for (std::size_t m = 0; m < k; ++m) {
+        const std::span<const double> column(x.data() + m * n, n);
+        if (std::all_of(column.begin(), column.end(), [&](double v) { return v == column[0]; }))
+          fail("data[" + single_quoted(scorecard.measures()[m].column) + "]",
+               "normalises to " + format_number(100.0 * column[0]) +
+                   " in every row: a constant measure has no weight to learn with l2 = 0; use l2 > 0 (it then gets "
+                   "weight 0) or leave the measure out");
+      }
     const LogisticFit fit = fit_logistic(x, k, outcome, l2);
     return CalibratedScorecard(scorecard, fit.coef, fit.intercept, std::move(means), l2, fit.iterations);
   }

@@ -7,6 +7,7 @@
 #include <span>
 #include <vector>
 
+#include "cssegment/core/summation.hpp"
 #include "cssegment/core/validate.hpp"
 
 namespace cssegment {
@@ -36,18 +37,18 @@ inline std::vector<CoverageRow> coverage(std::span<const std::int32_t> segments,
     fail("csm_cost", format_number(*csm_cost) + " must be finite and >= 0");
   const std::size_t n = csm_ratios.size();
   std::vector<CoverageRow> rows(n);
-  for (std::size_t s = 0; s < n; ++s) {
-    rows[s].csm_ratio = csm_ratios[s];
-    if (!arr.empty()) rows[s].arr = 0.0;
-  }
+  for (std::size_t s = 0; s < n; ++s) rows[s].csm_ratio = csm_ratios[s];
+  // ARR of accounts from $1 to $1e12 side by side: compensated sums keep every dollar.
+  std::vector<CompensatedSum> arr_sums(arr.empty() ? 0 : n);
   for (std::size_t i = 0; i < segments.size(); ++i) {
     const std::int32_t s = segments[i];
     if (s < 0 || static_cast<std::size_t>(s) >= n)
       fail_at("segments", i, s < 0 ? std::string("missing") : std::to_string(s),
               "every account needs one of the " + std::to_string(n) + " segments");
     ++rows[static_cast<std::size_t>(s)].accounts;
-    if (!arr.empty()) rows[static_cast<std::size_t>(s)].arr += arr[i];
+    if (!arr.empty()) arr_sums[static_cast<std::size_t>(s)] += arr[i];
   }
+  for (std::size_t s = 0; s < arr_sums.size(); ++s) rows[s].arr = arr_sums[s].value();
   double total_csms = 0.0;
   for (auto& row : rows) {
     row.csms_needed = row.csm_ratio ? static_cast<double>(row.accounts) / *row.csm_ratio : 0.0;

@@ -141,7 +141,8 @@ public:
   // Sum of squared distances of the fitted rows to their centre, in the scaled space.
   double inertia() const { return require_fitted(), inertia_; }
   std::size_t n_iter() const { return require_fitted(), n_iter_; }
-  // Centres in the scaled space the model optimised, row-major k x n_features.
+  // Centres in the space the model optimised (every feature centred at its mean, scaled ones divided
+  // by their spread), row-major k x n_features.
   const std::vector<double>& scaled_centers() const { return require_fitted(), centers_; }
 
   // Centres in the input's units, row-major k x n_features (log features: expm1 of the centre,
@@ -332,8 +333,10 @@ private:
     return Z;
   }
 
-  // Learns each scaled feature's offset and spread: mean and standard deviation (after the log
-  // for log features); a constant feature keeps spread 1.
+  // Learns each feature's offset, its mean (after the log for log features), and the spread of
+  // scaled features, their standard deviation (a constant feature keeps spread 1). Unscaled
+  // features are centred too, as scikit-learn does: distances come from |x|^2 - 2 x.c + |c|^2,
+  // which cancels catastrophically for values far from the origin (ARR ~1e9 differing by dollars).
   void learn_scaling(const detail::RowMatrix& Z) {
     const auto d = static_cast<std::size_t>(Z.cols());
     offset_.assign(d, 0.0);
@@ -342,18 +345,13 @@ private:
     const Eigen::RowVectorXd deviation =
         ((Z.rowwise() - mean).array().square().colwise().sum() / static_cast<double>(Z.rows())).sqrt();
     for (std::size_t j = 0; j < d; ++j) {
-      if (scale_of(j) == FeatureScale::none) continue;
       offset_[j] = mean[static_cast<Eigen::Index>(j)];
-      if (deviation[static_cast<Eigen::Index>(j)] > 0.0) spread_[j] = deviation[static_cast<Eigen::Index>(j)];
+      if (scale_of(j) != FeatureScale::none && deviation[static_cast<Eigen::Index>(j)] > 0.0)
+        spread_[j] = deviation[static_cast<Eigen::Index>(j)];
     }
   }
 
-  bool scales_features() const {
-    return std::any_of(scale_.begin(), scale_.end(), [](FeatureScale s) { return s != FeatureScale::none; });
-  }
-
   void standardize(detail::RowMatrix& Z, std::size_t max_threads) const {
-    if (!scales_features()) return;
     const auto d = static_cast<Eigen::Index>(offset_.size());
     const Eigen::Map<const Eigen::RowVectorXd> offset(offset_.data(), d), spread(spread_.data(), d);
     detail::for_each_chunk(static_cast<std::size_t>(Z.rows()), max_threads, [&](std::size_t, std::size_t begin, std::size_t end) {
@@ -570,12 +568,13 @@ private:
         [&](std::size_t chunk, std::size_t begin, std::size_t end) {
           detail::RowMatrix dots(static_cast<Eigen::Index>(detail::kmeans_block_rows), centers.rows());
           double inertia = 0.0;
-          nearest_in_block(Z, centers, center_norms, begin, end, dots, [&](std::size_t i, std::int32_t nearest, double partial) {
+          // The inertia is summed from |x - c|^2 itself: |x|^2 - 2 x.c + |c|^2 cancels badly for
+          // rows far from the origin and close to their centre (unscaled money), and gives a
+          // positive inertia for a row that sits on its centre.
+          const auto d = static_cast<std::size_t>(Z.cols());
+          nearest_in_block(Z, centers, center_norms, begin, end, dots, [&](std::size_t i, std::int32_t nearest, double) {
             labels[i] = nearest;
-            const double* x = Z.data() + i * static_cast<std::size_t>(Z.cols());
-            double norm = 0.0;
-            for (Eigen::Index j = 0; j < Z.cols(); ++j) norm += x[j] * x[j];
-            inertia += std::max(0.0, partial + norm);
+            inertia += detail::squared_distance(Z.data() + i * d, centers.data() + static_cast<std::size_t>(nearest) * d, d);
           });
           chunk_inertia[chunk] = inertia;
         });

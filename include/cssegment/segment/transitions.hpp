@@ -6,6 +6,7 @@
 #include <span>
 #include <vector>
 
+#include "cssegment/core/summation.hpp"
 #include "cssegment/core/validate.hpp"
 
 namespace cssegment {
@@ -37,19 +38,24 @@ inline TransitionMatrix transitions(std::span<const std::int32_t> before, std::s
   }
   TransitionMatrix result;
   result.categories = categories;
-  result.cells.assign(result.slots() * result.slots(), 0.0);
+  // Weights are money (ARR up to 1e12 next to cents): compensated sums keep every cent.
+  std::vector<CompensatedSum> cells(result.slots() * result.slots());
+  CompensatedSum upgrades, downgrades, unchanged, entered, exited;
   const auto none = static_cast<std::int32_t>(categories);
   for (std::size_t i = 0; i < before.size(); ++i) {
     const std::int32_t from = before[i] < 0 ? none : before[i], to = after[i] < 0 ? none : after[i];
     const double weight = weights.empty() ? 1.0 : weights[i];
-    result.cells[static_cast<std::size_t>(from) * result.slots() + static_cast<std::size_t>(to)] += weight;
+    cells[static_cast<std::size_t>(from) * result.slots() + static_cast<std::size_t>(to)] += weight;
     if (from == none && to == none) continue;
-    if (from == none) result.entered += weight;
-    else if (to == none) result.exited += weight;
-    else if (to > from) result.upgrades += weight;
-    else if (to < from) result.downgrades += weight;
-    else result.unchanged += weight;
+    if (from == none) entered += weight;
+    else if (to == none) exited += weight;
+    else if (to > from) upgrades += weight;
+    else if (to < from) downgrades += weight;
+    else unchanged += weight;
   }
+  for (const CompensatedSum& cell : cells) result.cells.push_back(cell.value());
+  result.upgrades = upgrades.value(), result.downgrades = downgrades.value(), result.unchanged = unchanged.value();
+  result.entered = entered.value(), result.exited = exited.value();
   return result;
 }
 

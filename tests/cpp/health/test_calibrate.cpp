@@ -137,3 +137,28 @@ BOOST_AUTO_TEST_CASE(calibration_needs_a_fitted_scorecard_and_observed_measures)
   BOOST_TEST(message_of([&] { CalibratedScorecard::calibrate(blank, data, std::vector<double>{0.0}, 1.0); }) ==
              "outcome: has length 1 but data has length 3");
 }
+
+BOOST_AUTO_TEST_CASE(constant_and_collinear_measures_get_a_finite_answer_or_a_clear_error) {
+  const auto s = simulate(2'000, 5);
+  std::vector<double> usage(s.n), copy(s.n), flat(s.n, 7.0);
+  for (std::size_t i = 0; i < s.n; ++i) usage[i] = copy[i] = 100.0 * s.x[i];
+  ColumnTable data;
+  data.add("usage", usage).add("copy", copy).add("flat", flat);
+  const Scorecard alone({{"usage", Normalizer::linear(0.0, 100.0), 1.0}});
+  const Scorecard with_flat({{"usage", Normalizer::linear(0.0, 100.0), 1.0}, {"flat", Normalizer::linear(0.0, 10.0), 1.0}});
+  const Scorecard twice({{"usage", Normalizer::linear(0.0, 100.0), 1.0}, {"copy", Normalizer::linear(0.0, 100.0), 1.0}});
+  // l2 > 0: the constant gets weight 0 (the intercept absorbs it at no cost), the copies share.
+  const auto reference = CalibratedScorecard::calibrate(alone, data, s.y, 1.0);
+  const auto flat_fit = CalibratedScorecard::calibrate(with_flat, data, s.y, 1.0);
+  BOOST_TEST(std::abs(flat_fit.coef()[1]) < 1e-9);
+  BOOST_TEST(std::abs(flat_fit.coef()[0] - reference.coef()[0]) < 1e-9);
+  const auto shared = CalibratedScorecard::calibrate(twice, data, s.y, 1.0);
+  BOOST_TEST(std::isfinite(shared.coef()[0]));
+  BOOST_TEST(std::abs(shared.coef()[0] - shared.coef()[1]) < 1e-9);
+  // l2 = 0: a clear error naming the constant measure, or the collinearity.
+  BOOST_TEST(message_of([&] { CalibratedScorecard::calibrate(with_flat, data, s.y, 0.0); }) ==
+             "data['flat']: normalises to 70 in every row: a constant measure has no weight to learn with l2 = 0; use "
+             "l2 > 0 (it then gets weight 0) or leave the measure out");
+  BOOST_TEST(message_of([&] { CalibratedScorecard::calibrate(twice, data, s.y, 0.0); })
+                 .starts_with("l2: 0 leaves the fit without an optimum"));
+}

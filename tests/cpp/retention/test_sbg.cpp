@@ -107,6 +107,38 @@ BOOST_AUTO_TEST_CASE(fit_recovers_parameters_from_expected_counts) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(fit_reaches_the_maximum_of_billion_customer_cohorts_at_extreme_parameters) {
+  // Regression: at alpha = 1e-4, beta = 100 the likelihood has a long curved ridge on which -H is
+  // indefinite; a fixed Levenberg damping crawled along it and stopped at the iteration limit,
+  // 5.8 log-likelihood units short, with alpha 45 times too large.
+  for (double alpha : {1e-4, 1e-2, 1.0, 1e2, 1e4})
+    for (double beta : {1e-4, 1e-2, 1.0, 1e2, 1e4}) {
+      BOOST_TEST_CONTEXT("alpha " << alpha << ", beta " << beta) {
+        std::vector<double> alive;
+        for (double s : ShiftedBetaGeometric(alpha, beta).survival_curve(12)) alive.push_back(std::round(1e9 * s));
+        const SbgFit fit = fit_sbg(alive);
+        BOOST_TEST(fit.iterations < detail::sbg_max_iterations);
+        BOOST_TEST(std::isfinite(fit.alpha));
+        BOOST_TEST(std::isfinite(fit.beta));
+        // The fit is the maximum: the truth is no better, and the gradient vanishes.
+        const auto at_fit = detail::sbg_objective(alive, std::log(fit.alpha), std::log(fit.beta), true);
+        const double at_truth = detail::sbg_objective(alive, std::log(alpha), std::log(beta), false).value;
+        BOOST_TEST(at_fit.value >= at_truth - 1e-12 * std::abs(at_truth));
+        // The fitted curve reproduces the counts to about a customer in a billion.
+        const auto curve = ShiftedBetaGeometric(fit.alpha, fit.beta).survival_curve(12);
+        for (std::size_t t = 0; t < alive.size(); ++t) BOOST_TEST(std::abs(1e9 * curve[t] - alive[t]) < 2.0);
+      }
+    }
+  // Where 10^9 customers identify the parameters, they are recovered.
+  for (auto [alpha, beta] : {std::pair{1e-4, 1e-4}, std::pair{1e-2, 1.0}, std::pair{1.0, 1e2}, std::pair{1e2, 1e2}}) {
+    std::vector<double> alive;
+    for (double s : ShiftedBetaGeometric(alpha, beta).survival_curve(12)) alive.push_back(std::round(1e9 * s));
+    const SbgFit fit = fit_sbg(alive);
+    BOOST_TEST(fit.alpha == alpha, tt::tolerance(1e-3));
+    BOOST_TEST(fit.beta == beta, tt::tolerance(1e-3));
+  }
+}
+
 BOOST_AUTO_TEST_CASE(degenerate_cohorts_stay_finite) {
   // Nobody leaves: the churn probability goes to 0 (alpha tiny). Everybody leaves at once: beta tiny.
   const auto loyal = ShiftedBetaGeometric::fit(std::vector<double>{50, 50, 50, 50});

@@ -55,3 +55,15 @@ BOOST_AUTO_TEST_CASE(bad_input_is_named) {
   BOOST_CHECK_THROW(coverage(std::vector<std::int32_t>{0}, ratios, std::vector<double>{1.0, 2.0}), InvalidInput);
   BOOST_CHECK_THROW(coverage(std::vector<std::int32_t>{0}, ratios, {}, -5.0), InvalidInput);
 }
+
+BOOST_AUTO_TEST_CASE(arr_sums_keep_cents_next_to_a_trillion) {
+  // One $1e12 account and 100000 accounts of $0.01 in one segment: a plain sum drifts by ~1.
+  std::vector<std::int32_t> segments{0};
+  std::vector<double> arr{1e12};
+  for (int i = 0; i < 100'000; ++i) segments.push_back(i % 2 == 0 ? 0 : 1), arr.push_back(0.01);
+  const std::vector<std::optional<double>> ratios{10.0, std::nullopt};
+  const auto rows = coverage(segments, ratios, arr);
+  BOOST_TEST(rows[0].arr == 1e12 + 500.0);
+  BOOST_TEST(rows[1].arr == 500.0, boost::test_tools::tolerance(1e-14));
+  BOOST_TEST(rows[0].arr_per_csm == (1e12 + 500.0) / (50'001.0 / 10.0), boost::test_tools::tolerance(1e-15));
+}

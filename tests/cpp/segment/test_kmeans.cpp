@@ -157,3 +157,49 @@ BOOST_AUTO_TEST_CASE(bad_input_gets_clear_errors) {
   BOOST_TEST(message_of([] { KMeans::from_json(R"({"kind": "TierModel", "cssegment_version": "0.1.0"})"); }) ==
              "json: is a 'TierModel' document, not a 'KMeans'");
 }
+
+BOOST_AUTO_TEST_CASE(duplicate_points_with_k_distinct_points_are_each_a_centre) {
+  // 5 distinct 2-D points, each repeated 1..40 times; k = 5: every distinct point is a centre and
+  // every row sits on its centre. Regression: the inertia was summed from |x|^2 - 2 x.c + |c|^2,
+  // which left ~1e-13 of rounding for rows exactly on their centre.
+  const std::vector<std::pair<double, double>> distinct{{0.1, 3e5}, {0.7, 1e6}, {-2.3, 2.0}, {5.0, 1e6}, {0.1, 7.0}};
+  std::vector<double> values;
+  for (std::size_t copy = 0; copy < 40; ++copy)
+    for (std::size_t i = 0; i < distinct.size(); ++i)
+      if (copy <= 8 * i) values.push_back(distinct[i].first), values.push_back(distinct[i].second);
+  // The largest value of each column: centres come back through the column's mean (features are
+  // centred), so they are exact to the rounding of that mean.
+  const double largest[2] = {5.0, 1e6};
+  for (auto scale : {FeatureScale::none, FeatureScale::standard}) {
+    KMeans model(5, 2, 300, 1e-4, {scale});
+    const auto labels = model.fit(matrix(values, 2));
+    KMeans one(1, 1, 300, 1e-4, {scale});
+    one.fit(matrix(values, 2));
+    BOOST_TEST(model.inertia() <= 1e-24 * one.inertia());  // 0 but for the rounding of a mean
+    const auto centers = model.cluster_centers();
+    for (std::size_t row = 0; row < labels.size(); ++row)
+      for (std::size_t j = 0; j < 2; ++j)
+        BOOST_TEST(std::abs(centers[2 * static_cast<std::size_t>(labels[row]) + j] - values[2 * row + j]) <=
+                   1e-12 * largest[j]);
+    BOOST_TEST(std::set<std::int32_t>(labels.begin(), labels.end()).size() == 5u);
+    BOOST_TEST(message_of([&] { KMeans(6, 1, 300, 1e-4, {scale}).fit(matrix(values, 2)); }) ==
+               "n_clusters: 6 clusters requested but X has only 5 distinct points");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(inertia_of_unscaled_money_far_from_the_origin_is_exact) {
+  // Accounts of ~$1e9 spread by ~$1e3: the expanded form loses ~1e-4 of the inertia.
+  std::mt19937_64 rng(5);
+  std::normal_distribution<double> noise(0.0, 1e3);
+  std::vector<double> values;
+  for (int i = 0; i < 3000; ++i) values.push_back(1e9 + noise(rng) + (i % 3) * 1e4);
+  KMeans model(3, 1, 300, 1e-4, {FeatureScale::none});
+  const auto labels = model.fit(matrix(values, 1));
+  const auto centers = model.cluster_centers();
+  long double exact = 0.0L;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const long double difference = static_cast<long double>(values[i]) - centers[static_cast<std::size_t>(labels[i])];
+    exact += difference * difference;
+  }
+  BOOST_TEST(model.inertia() == static_cast<double>(exact), boost::test_tools::tolerance(1e-12));
+}

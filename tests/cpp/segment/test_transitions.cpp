@@ -51,3 +51,13 @@ BOOST_AUTO_TEST_CASE(bad_input_is_named) {
   BOOST_TEST(empty.cells.size() == 9u);
   BOOST_TEST(empty.unchanged == 0.0);
 }
+
+BOOST_AUTO_TEST_CASE(weighted_sums_keep_cents_next_to_a_trillion) {
+  // One $1e12 upgrade and 100000 upgrades of $0.01: a plain sum drifts by ~1.
+  std::vector<std::int32_t> before{0}, after{1};
+  std::vector<double> weights{1e12};
+  for (int i = 0; i < 100'000; ++i) before.push_back(0), after.push_back(1), weights.push_back(0.01);
+  const auto result = transitions(before, after, 2, weights);
+  BOOST_TEST(result.at(0, 1) == 1e12 + 1000.0);
+  BOOST_TEST(result.upgrades == 1e12 + 1000.0);
+}
