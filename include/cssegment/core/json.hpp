@@ -17,8 +17,11 @@ namespace cssegment::json {
 
 using Document = nlohmann::json;
 
-// Refuses untrusted documents that would cost unbounded memory to parse.
+// Bounds on what an untrusted document may cost: its size bounds the memory parsing takes, its
+// nesting the recursion of whatever walks the parsed tree (comparison, dump, the loaders). Model
+// documents nest a few levels and the largest (partial sums of big books) stay well below 16 MiB.
 inline constexpr std::size_t max_document_bytes = 16u << 20;
+inline constexpr std::size_t max_document_depth = 64;
 
 inline std::array<int, 3> parse_version(std::string_view text) {
   std::array<int, 3> parts{};
@@ -39,8 +42,15 @@ inline Document make_document(std::string_view kind) {
 inline Document parse_document(std::string_view text, std::string_view kind) {
   if (text.size() > max_document_bytes)
     fail("json", "document of " + std::to_string(text.size()) + " bytes exceeds the limit of " +
-                     std::to_string(max_document_bytes));
-  Document document = Document::parse(text, nullptr, false);
+                     std::to_string(max_document_bytes) + " (max_document_bytes)");
+  // The callback sees each array or object as it opens, with the number of containers around it.
+  const auto bounded = [](int depth, Document::parse_event_t event, Document&) {
+    if ((event == Document::parse_event_t::object_start || event == Document::parse_event_t::array_start) &&
+        static_cast<std::size_t>(depth) >= max_document_depth)
+      fail("json", "nesting deeper than " + std::to_string(max_document_depth) + " levels (max_document_depth)");
+    return true;
+  };
+  Document document = Document::parse(text, bounded, false);
   if (document.is_discarded()) fail("json", "not a valid JSON document");
   if (!document.is_object()) fail("json", "expected a JSON object describing a " + std::string(kind));
   const auto found_kind = document.find("kind");

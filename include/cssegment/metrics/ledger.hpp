@@ -58,19 +58,29 @@ inline std::optional<std::int64_t> month_ordinal(std::int64_t ticks, std::int64_
 inline std::string describe_instant(std::int64_t ticks, std::int64_t ticks_per_day) {
   const std::int64_t days = floor_div(ticks, ticks_per_day);
   const CivilDate date = civil_from_days(days);
+  // The remainder taken directly: days * ticks_per_day may not be representable.
+  const std::int64_t rest = ticks % ticks_per_day + (ticks % ticks_per_day < 0 ? ticks_per_day : 0);
   char text[64];
   std::snprintf(text, sizeof text, "%04lld-%02lld-%02lld", static_cast<long long>(date.year),
                 static_cast<long long>(date.month), static_cast<long long>(date.day));
   std::string out = text;
-  const std::int64_t rest = ticks - days * ticks_per_day;
   if (rest != 0) out += " + " + format_number(static_cast<double>(rest) * 86400.0 / static_cast<double>(ticks_per_day)) + " s";
   return out;
 }
+
+// Days from 1970-01-01 to the furthest date a period may be (10 million years): no calendar in
+// use reaches it, and the civil-date arithmetic stays far from overflow.
+inline constexpr std::int64_t max_calendar_days = 3'652'425'000;
 
 inline std::int64_t period_ordinal(const PeriodKeys& keys, std::size_t row, std::string_view argument) {
   const std::int64_t key = keys.values[row];
   if (key == std::numeric_limits<std::int64_t>::min()) fail_at(argument, row, "NaT", "periods must not be missing");
   if (keys.ticks_per_day == 0) return key;
+  const std::int64_t days = floor_div(key, keys.ticks_per_day);
+  if (days < -max_calendar_days || days > max_calendar_days)
+    fail_at(argument, row, std::to_string(key) + " ticks",
+            "dates must lie within 10 million years of 1970-01-01 (" + std::to_string(keys.ticks_per_day) +
+                " ticks per day)");
   if (const auto ordinal = month_ordinal(key, keys.ticks_per_day)) return *ordinal;
   fail_at(argument, row, describe_instant(key, keys.ticks_per_day),
           "dates must be the first day of a month at midnight (use .dt.to_period('M') for other dates)");

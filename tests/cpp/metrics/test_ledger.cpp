@@ -61,6 +61,26 @@ BOOST_AUTO_TEST_CASE(month_start_datetimes_become_month_ordinals) {
              ".dt.to_period('M') for other dates)");
 }
 
+// Found by fuzzing (tests/fuzz/corpus/ledger/regression-*): instants before 1970 at the far end
+// of int64 overflowed while being described, and far-off day counts in the civil-date arithmetic.
+BOOST_AUTO_TEST_CASE(far_off_datetimes_are_refused_clearly) {
+  constexpr std::int64_t ns_per_day = 86'400'000'000'000;
+  const std::vector<std::int64_t> accounts{1, 1};
+  const std::vector<double> amounts{1.0, 2.0};
+  const std::int64_t lowest = std::numeric_limits<std::int64_t>::min() + 1, highest = std::numeric_limits<std::int64_t>::max();
+  const std::vector<std::int64_t> early{0, lowest};
+  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {early, ns_per_day}, amounts); }) ==
+             "period[1] = 1677-09-21 + 763.145224193 s: dates must be the first day of a month at midnight (use "
+             ".dt.to_period('M') for other dates)");
+  const std::vector<std::int64_t> far_days{0, highest};
+  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {far_days, 1}, amounts); }) ==
+             "period[1] = 9223372036854775807 ticks: dates must lie within 10 million years of 1970-01-01 (1 ticks "
+             "per day)");
+  const std::vector<std::int64_t> furthest{0, -max_calendar_days};
+  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {furthest, 1}, amounts); })
+                 .ends_with("dates must be the first day of a month at midnight (use .dt.to_period('M') for other dates)"));
+}
+
 BOOST_AUTO_TEST_CASE(bad_rows_are_named) {
   const std::vector<std::int64_t> accounts{1, 2, 3};
   const std::vector<std::int64_t> periods{0, 1, std::numeric_limits<std::int64_t>::min()};
