@@ -2,10 +2,14 @@
 // Model (de)serialisation: every document carries its "kind" and the "cssegment_version" that
 // wrote it. Documents from this or an earlier version load; newer or foreign ones are refused.
 #include <array>
+#include <cmath>
+#include <cstdint>
+#include <limits>
 #include <cstdio>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -74,9 +78,61 @@ inline const Document& field(const Document& document, std::string_view name) {
   return *found;
 }
 
+namespace detail {
+
+template <class T>
+struct is_vector : std::false_type {};
+template <class T>
+struct is_vector<std::vector<T>> : std::true_type {};
+
+// Whether a number fits the integer type T. nlohmann converts any number to an integer with a
+// cast, which is undefined for a float out of range and silently truncates 1.5 to 1.
+template <class T>
+bool integer_fits(const Document& value) {
+  if (value.is_number_unsigned()) return value.get<std::uint64_t>() <= std::numeric_limits<T>::max();
+  if (value.is_number_integer()) {
+    const auto number = value.get<std::int64_t>();
+    return number >= 0 ? static_cast<std::uint64_t>(number) <= std::numeric_limits<T>::max()
+                       : number >= static_cast<std::int64_t>(std::numeric_limits<T>::min());
+  }
+  const double number = value.get<double>();
+  const double upper = std::ldexp(1.0, std::numeric_limits<T>::digits);
+  const double lower = std::numeric_limits<T>::is_signed ? -upper : 0.0;
+  return number >= lower && number < upper && std::floor(number) == number;
+}
+
+// The first number in `value` that does not fit T (or a vector of T), if any.
+template <class T>
+const Document* misfit(const Document& value) {
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    return value.is_number() && !integer_fits<T>(value) ? &value : nullptr;
+  } else if constexpr (is_vector<T>::value) {
+    if (value.is_array())
+      for (const auto& item : value)
+        if (const Document* found = misfit<typename T::value_type>(item)) return found;
+    return nullptr;
+  } else {
+    return nullptr;
+  }
+}
+
+template <class T>
+std::string integer_range() {
+  if constexpr (std::is_integral_v<T>)
+    return "a whole number from " + std::to_string(std::numeric_limits<T>::min()) + " to " +
+           std::to_string(std::numeric_limits<T>::max());
+  else
+    return integer_range<typename T::value_type>();
+}
+
+}  // namespace detail
+
 template <class T>
 T get(const Document& document, std::string_view name) {
   const Document& value = field(document, name);
+  if (const Document* number = detail::misfit<T>(value))
+    fail("json", "field " + single_quoted(name) + " holds " + number->dump() + ", expected " +
+                     detail::integer_range<T>());
   try {
     return value.get<T>();
   } catch (const nlohmann::json::exception&) {

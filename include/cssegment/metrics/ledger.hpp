@@ -126,8 +126,10 @@ public:
     const KeyRanges ranges = key_ranges(accounts, periods, amounts, names);
     if (n == 0 && !period_range) return ledger;
     if (period_range) {
+      // Unsigned: last - first is exact once first <= last, however far apart they are.
       if (n > 0 && (ranges.first_period < period_range->first ||
-                    ranges.last_period - period_range->first >= static_cast<std::int64_t>(period_range->second)))
+                    static_cast<std::uint64_t>(ranges.last_period) - static_cast<std::uint64_t>(period_range->first) >=
+                        period_range->second))
         fail(names.period, "rows fall outside the given period range");
       ledger.first_period_ = period_range->first;
       ledger.periods_ = period_range->second;
@@ -205,8 +207,10 @@ private:
   void scatter(std::span<const std::int64_t> accounts, const PeriodKeys& periods, std::span<const double> amounts,
                const KeyRanges& ranges, const LedgerColumns& names) {
     const std::int64_t low_key = ranges.low_key;
-    const auto range = static_cast<std::uint64_t>(ranges.high_key) - static_cast<std::uint64_t>(low_key) + 1;
-    if (range > max_ledger_cells) fail(names.account, "account keys span more than 2^33 values; factorize them first");
+    // high - low before adding 1: keys at both ends of int64 span 2^64 values, which wraps to 0.
+    const auto span = static_cast<std::uint64_t>(ranges.high_key) - static_cast<std::uint64_t>(low_key);
+    if (span >= max_ledger_cells) fail(names.account, "account keys span more than 2^33 values; factorize them first");
+    const std::size_t range = static_cast<std::size_t>(span) + 1;
     std::vector<std::int32_t> row_of(range, -1);
     for (std::int64_t key : accounts) row_of[static_cast<std::size_t>(key - low_key)] = 0;
     for (std::size_t k = 0; k < range; ++k)

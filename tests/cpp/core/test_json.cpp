@@ -1,6 +1,8 @@
 #define BOOST_TEST_MODULE core.json
 #include <boost/test/unit_test.hpp>
 
+#include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -76,6 +78,27 @@ BOOST_AUTO_TEST_CASE(typed_fields) {
   BOOST_TEST(!ratios[1].has_value());
   BOOST_CHECK_THROW(json::get<std::string>(document, "name"), InvalidInput);
   BOOST_CHECK_THROW(json::get<double>(document, "absent"), InvalidInput);
+  // Found by fuzzing: a float too large for an integer field was cast (undefined behaviour).
+  document["count"] = 4.8e27;
+  BOOST_TEST(message_of([&] { json::get<std::size_t>(document, "count"); }) ==
+             "json: field 'count' holds 4.8e+27, expected a whole number from 0 to 18446744073709551615");
+  document["count"] = 1.5;
+  BOOST_TEST(message_of([&] { json::get<std::size_t>(document, "count"); }) ==
+             "json: field 'count' holds 1.5, expected a whole number from 0 to 18446744073709551615");
+  document["count"] = -1;
+  BOOST_TEST(message_of([&] { json::get<std::uint64_t>(document, "count"); }).starts_with("json: field 'count' holds -1"));
+  document["count"] = 18446744073709551615u;
+  BOOST_TEST(message_of([&] { json::get<std::int64_t>(document, "count"); }) ==
+             "json: field 'count' holds 18446744073709551615, expected a whole number from -9223372036854775808 to "
+             "9223372036854775807");
+  BOOST_TEST(json::get<std::uint64_t>(document, "count") == 18446744073709551615u);
+  document["count"] = 3.0;
+  BOOST_TEST(json::get<std::size_t>(document, "count") == 3u);
+  document["count"] = -9223372036854775807 - 1;
+  BOOST_TEST(json::get<std::int64_t>(document, "count") == std::numeric_limits<std::int64_t>::min());
+  document["words"] = {1, 2.5};
+  BOOST_TEST(message_of([&] { json::get<std::vector<std::uint64_t>>(document, "words"); }) ==
+             "json: field 'words' holds 2.5, expected a whole number from 0 to 18446744073709551615");
   document["ratios"] = "x";
   BOOST_CHECK_THROW(json::get_optional_numbers(document, "ratios"), InvalidInput);
 }
