@@ -89,10 +89,11 @@ struct is_vector<std::vector<T>> : std::true_type {};
 // cast, which is undefined for a float out of range and silently truncates 1.5 to 1.
 template <class T>
 bool integer_fits(const Document& value) {
-  if (value.is_number_unsigned()) return value.get<std::uint64_t>() <= std::numeric_limits<T>::max();
+  const auto largest = static_cast<std::uint64_t>(std::numeric_limits<T>::max());
+  if (value.is_number_unsigned()) return value.get<std::uint64_t>() <= largest;
   if (value.is_number_integer()) {
     const auto number = value.get<std::int64_t>();
-    return number >= 0 ? static_cast<std::uint64_t>(number) <= std::numeric_limits<T>::max()
+    return number >= 0 ? static_cast<std::uint64_t>(number) <= largest
                        : number >= static_cast<std::int64_t>(std::numeric_limits<T>::min());
   }
   const double number = value.get<double>();
@@ -101,28 +102,21 @@ bool integer_fits(const Document& value) {
   return number >= lower && number < upper && std::floor(number) == number;
 }
 
-// The first number in `value` that does not fit T (or a vector of T), if any.
+// The first number in `value` that does not fit T (or a vector of T), with the range expected.
 template <class T>
-const Document* misfit(const Document& value) {
+std::optional<std::string> misfit(const Document& value) {
   if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
-    return value.is_number() && !integer_fits<T>(value) ? &value : nullptr;
+    if (!value.is_number() || integer_fits<T>(value)) return std::nullopt;
+    return value.dump() + ", expected a whole number from " + std::to_string(std::numeric_limits<T>::min()) + " to " +
+           std::to_string(std::numeric_limits<T>::max());
   } else if constexpr (is_vector<T>::value) {
     if (value.is_array())
       for (const auto& item : value)
-        if (const Document* found = misfit<typename T::value_type>(item)) return found;
-    return nullptr;
+        if (auto found = misfit<typename T::value_type>(item)) return found;
+    return std::nullopt;
   } else {
-    return nullptr;
+    return std::nullopt;
   }
-}
-
-template <class T>
-std::string integer_range() {
-  if constexpr (std::is_integral_v<T>)
-    return "a whole number from " + std::to_string(std::numeric_limits<T>::min()) + " to " +
-           std::to_string(std::numeric_limits<T>::max());
-  else
-    return integer_range<typename T::value_type>();
 }
 
 }  // namespace detail
@@ -130,9 +124,7 @@ std::string integer_range() {
 template <class T>
 T get(const Document& document, std::string_view name) {
   const Document& value = field(document, name);
-  if (const Document* number = detail::misfit<T>(value))
-    fail("json", "field " + single_quoted(name) + " holds " + number->dump() + ", expected " +
-                     detail::integer_range<T>());
+  if (const auto problem = detail::misfit<T>(value)) fail("json", "field " + single_quoted(name) + " holds " + *problem);
   try {
     return value.get<T>();
   } catch (const nlohmann::json::exception&) {
