@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import pathlib
 
-import pandas as pd
-
 import cssegment as cs
+import pandas as pd
 
 corpus = pathlib.Path(__file__).parent / "corpus" / "json"
 book = cs.datasets.synthetic_book(300, seed=1)

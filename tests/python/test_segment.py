@@ -788,8 +788,8 @@ def test_rule_expressions_are_bounded_in_length_and_depth():
         r"\(max_expression_length\)$",
     ):
         cs.RuleModel([cs.Segment("A", longest + " ")])
-    # Bytes, not characters: a name in backticks of 2-byte characters counts twice.
-    with pytest.raises(InvalidInputError, match=r"when: expression of 65538 bytes exceeds the limit"):
+    # Bytes, not characters: 32,773 characters, but 65,540 bytes in UTF-8.
+    with pytest.raises(InvalidInputError, match=r"when: expression of 65540 bytes exceeds the limit"):
         cs.RuleModel([cs.Segment("A", "`" + "é" * 32767 + "` > 1")])
 
     def nested(depth: int) -> str:
