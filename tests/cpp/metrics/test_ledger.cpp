@@ -89,9 +89,14 @@ BOOST_AUTO_TEST_CASE(keys_at_the_ends_of_int64_are_refused_clearly) {
   const std::vector<std::int64_t> ends{std::numeric_limits<std::int64_t>::min(), highest};
   BOOST_TEST(message_of([&] { RevenueLedger::from_rows(ends, {std::vector<std::int64_t>{0, 0}}, amounts); }) ==
              "account: account keys span more than 2^33 values; factorize them first");
-  const std::vector<std::int64_t> furthest{0, -max_calendar_days};
-  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {furthest, 1}, amounts); })
-                 .ends_with("dates must be the first day of a month at midnight (use .dt.to_period('M') for other dates)"));
+  // The furthest date allowed, 10 million years before 1970, is a 1 January.
+  const std::vector<std::int64_t> one{1};
+  const std::vector<double> amount{1.0};
+  const std::vector<std::int64_t> furthest{-max_calendar_days};
+  BOOST_TEST(RevenueLedger::from_rows(one, {furthest, 1}, amount).first_period() == -120'000'000);
+  const std::vector<std::int64_t> beyond{-max_calendar_days - 1};
+  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(one, {beyond, 1}, amount); }) ==
+             "period[0] = -3652425001 ticks: dates must lie within 10 million years of 1970-01-01 (1 ticks per day)");
 }
 
 BOOST_AUTO_TEST_CASE(bad_rows_are_named) {
