@@ -4,8 +4,8 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
-#include <limits>
 #include <cstdio>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
