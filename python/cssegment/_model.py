@@ -53,7 +53,8 @@ class Model:
 
     @classmethod
     def from_json(cls: type[_M], text: str) -> _M:
-        """Rebuild a model from ``to_json`` output; foreign or newer documents raise InvalidInputError."""
+        """Rebuild a model from ``to_json`` output; foreign or newer documents raise InvalidInputError,
+        as do documents over 16 MiB or nested deeper than 64 levels."""
         if not isinstance(text, str):
             raise InvalidInputError(f"json: expected a str, got {type(text).__name__}")
         return cls._wrap(cls._core_type.from_json(text))

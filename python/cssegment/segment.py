@@ -228,6 +228,8 @@ class RuleModel(_SegmentModel):
     ``or`` / ``not``, parentheses, ``region in ("EMEA", "APAC")``, ``is_missing(col)`` and
     ``true``. A comparison with a missing value is unknown (SQL logic): a rule matches only when
     it is true. Categories are ranked lowest first: the default, then the rules from last to first.
+    An expression may be up to 64 KiB long and nest up to 64 levels of parentheses and ``not``;
+    longer or deeper ones raise ``InvalidInputError``.
 
     Hysteresis ``h`` with ``previous`` labels: an account keeps its previous segment while that
     segment's rule still matches with its numeric bounds relaxed by ``h`` (``arr >= c`` becomes

@@ -58,19 +58,29 @@ inline std::optional<std::int64_t> month_ordinal(std::int64_t ticks, std::int64_
 inline std::string describe_instant(std::int64_t ticks, std::int64_t ticks_per_day) {
   const std::int64_t days = floor_div(ticks, ticks_per_day);
   const CivilDate date = civil_from_days(days);
+  // The remainder taken directly: days * ticks_per_day may not be representable.
+  const std::int64_t rest = ticks % ticks_per_day + (ticks % ticks_per_day < 0 ? ticks_per_day : 0);
   char text[64];
   std::snprintf(text, sizeof text, "%04lld-%02lld-%02lld", static_cast<long long>(date.year),
                 static_cast<long long>(date.month), static_cast<long long>(date.day));
   std::string out = text;
-  const std::int64_t rest = ticks - days * ticks_per_day;
   if (rest != 0) out += " + " + format_number(static_cast<double>(rest) * 86400.0 / static_cast<double>(ticks_per_day)) + " s";
   return out;
 }
+
+// Days from 1970-01-01 to the furthest date a period may be (10 million years): no calendar in
+// use reaches it, and the civil-date arithmetic stays far from overflow.
+inline constexpr std::int64_t max_calendar_days = 3'652'425'000;
 
 inline std::int64_t period_ordinal(const PeriodKeys& keys, std::size_t row, std::string_view argument) {
   const std::int64_t key = keys.values[row];
   if (key == std::numeric_limits<std::int64_t>::min()) fail_at(argument, row, "NaT", "periods must not be missing");
   if (keys.ticks_per_day == 0) return key;
+  const std::int64_t days = floor_div(key, keys.ticks_per_day);
+  if (days < -max_calendar_days || days > max_calendar_days)
+    fail_at(argument, row, std::to_string(key) + " ticks",
+            "dates must lie within 10 million years of 1970-01-01 (" + std::to_string(keys.ticks_per_day) +
+                " ticks per day)");
   if (const auto ordinal = month_ordinal(key, keys.ticks_per_day)) return *ordinal;
   fail_at(argument, row, describe_instant(key, keys.ticks_per_day),
           "dates must be the first day of a month at midnight (use .dt.to_period('M') for other dates)");
@@ -116,8 +126,10 @@ public:
     const KeyRanges ranges = key_ranges(accounts, periods, amounts, names);
     if (n == 0 && !period_range) return ledger;
     if (period_range) {
+      // Unsigned: last - first is exact once first <= last, however far apart they are.
       if (n > 0 && (ranges.first_period < period_range->first ||
-                    ranges.last_period - period_range->first >= static_cast<std::int64_t>(period_range->second)))
+                    static_cast<std::uint64_t>(ranges.last_period) - static_cast<std::uint64_t>(period_range->first) >=
+                        period_range->second))
         fail(names.period, "rows fall outside the given period range");
       ledger.first_period_ = period_range->first;
       ledger.periods_ = period_range->second;
@@ -195,8 +207,10 @@ private:
   void scatter(std::span<const std::int64_t> accounts, const PeriodKeys& periods, std::span<const double> amounts,
                const KeyRanges& ranges, const LedgerColumns& names) {
     const std::int64_t low_key = ranges.low_key;
-    const auto range = static_cast<std::uint64_t>(ranges.high_key) - static_cast<std::uint64_t>(low_key) + 1;
-    if (range > max_ledger_cells) fail(names.account, "account keys span more than 2^33 values; factorize them first");
+    // high - low before adding 1: keys at both ends of int64 span 2^64 values, which wraps to 0.
+    const auto span = static_cast<std::uint64_t>(ranges.high_key) - static_cast<std::uint64_t>(low_key);
+    if (span >= max_ledger_cells) fail(names.account, "account keys span more than 2^33 values; factorize them first");
+    const std::size_t range = static_cast<std::size_t>(span) + 1;
     std::vector<std::int32_t> row_of(range, -1);
     for (std::int64_t key : accounts) row_of[static_cast<std::size_t>(key - low_key)] = 0;
     for (std::size_t k = 0; k < range; ++k)

@@ -243,7 +243,9 @@ public:
       model.inertia_ = json::get<double>(fit, "inertia");
       model.n_iter_ = json::get<std::size_t>(fit, "n_iter");
       const std::size_t d = model.offset_.size();
-      if (d == 0 || model.spread_.size() != d || model.centers_.size() != d * model.n_clusters_ ||
+      // Divided rather than multiplied: d * n_clusters may wrap around for an untrusted n_clusters.
+      if (d == 0 || model.spread_.size() != d || model.centers_.size() % d != 0 ||
+          model.centers_.size() / d != model.n_clusters_ ||
           !(model.feature_names_.empty() || model.feature_names_.size() == d) ||
           !(model.scale_.size() == 1 || model.scale_.size() == d))
         fail("json", "fitted KMeans state has inconsistent sizes");

@@ -39,6 +39,13 @@ BOOST_AUTO_TEST_CASE(a_period_range_fixes_the_columns) {
   BOOST_TEST(ledger.row(0)[2] == 9.0);
   BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {periods}, amounts, std::pair{std::int64_t{5}, std::size_t{2}}); }) ==
              "period: rows fall outside the given period range");
+  // Found by fuzzing: a range starting near the bottom of int64 overflowed the distance to the last period.
+  const std::int64_t far = std::numeric_limits<std::int64_t>::min() + 1;
+  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {periods}, amounts, std::pair{far, std::size_t{12}}); }) ==
+             "period: rows fall outside the given period range");
+  const std::vector<std::int64_t> last{std::numeric_limits<std::int64_t>::max()};
+  const auto widest = RevenueLedger::from_rows(accounts, {last}, amounts, std::pair{last[0], std::size_t{1}});
+  BOOST_TEST(widest.row(0)[0] == 9.0);
   const auto empty = RevenueLedger::from_rows({}, {}, {}, std::pair{std::int64_t{0}, std::size_t{3}});
   BOOST_TEST(empty.accounts() == 0u);
   BOOST_TEST(empty.periods() == 3u);
@@ -59,6 +66,37 @@ BOOST_AUTO_TEST_CASE(month_start_datetimes_become_month_ordinals) {
   BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {mid_month, us_per_day}, amounts, {}, {"id", "month", "mrr"}); }) ==
              "month[1] = 2024-01-15 + 3600 s: dates must be the first day of a month at midnight (use "
              ".dt.to_period('M') for other dates)");
+}
+
+// Keys at the ends of int64 (tests/fuzz/corpus/ledger/regression-*): the fuzzer found an instant
+// near the bottom overflowing while being described; review of that code found far-off day counts
+// overflowing the civil-date arithmetic and account keys at both ends wrapping the count of keys.
+BOOST_AUTO_TEST_CASE(keys_at_the_ends_of_int64_are_refused_clearly) {
+  constexpr std::int64_t ns_per_day = 86'400'000'000'000;
+  const std::vector<std::int64_t> accounts{1, 1};
+  const std::vector<double> amounts{1.0, 2.0};
+  const std::int64_t lowest = std::numeric_limits<std::int64_t>::min() + 1, highest = std::numeric_limits<std::int64_t>::max();
+  const std::vector<std::int64_t> early{0, lowest};
+  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {early, ns_per_day}, amounts); }) ==
+             "period[1] = 1677-09-21 + 763.145224193 s: dates must be the first day of a month at midnight (use "
+             ".dt.to_period('M') for other dates)");
+  const std::vector<std::int64_t> far_days{0, highest};
+  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {far_days, 1}, amounts); }) ==
+             "period[1] = 9223372036854775807 ticks: dates must lie within 10 million years of 1970-01-01 (1 ticks "
+             "per day)");
+  // Account keys at both ends of int64 span 2^64 values: the count wrapped to 0 and rows were
+  // written past an empty table.
+  const std::vector<std::int64_t> ends{std::numeric_limits<std::int64_t>::min(), highest};
+  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(ends, {std::vector<std::int64_t>{0, 0}}, amounts); }) ==
+             "account: account keys span more than 2^33 values; factorize them first");
+  // The furthest date allowed, 10 million years before 1970, is a 1 January.
+  const std::vector<std::int64_t> one{1};
+  const std::vector<double> amount{1.0};
+  const std::vector<std::int64_t> furthest{-max_calendar_days};
+  BOOST_TEST(RevenueLedger::from_rows(one, {furthest, 1}, amount).first_period() == -120'000'000);
+  const std::vector<std::int64_t> beyond{-max_calendar_days - 1};
+  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(one, {beyond, 1}, amount); }) ==
+             "period[0] = -3652425001 ticks: dates must lie within 10 million years of 1970-01-01 (1 ticks per day)");
 }
 
 BOOST_AUTO_TEST_CASE(bad_rows_are_named) {

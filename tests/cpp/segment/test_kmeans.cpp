@@ -128,6 +128,16 @@ BOOST_AUTO_TEST_CASE(per_feature_scales_and_json_round_trip) {
   BOOST_TEST(restored.predict(matrix(values, 2)) == model.predict(matrix(values, 2)));
 }
 
+// Found reviewing the fuzz target: 2 features x (2^63 + 1) clusters wrapped around to 2 centre
+// values, so the sizes looked consistent and predict() read far beyond the centres.
+BOOST_AUTO_TEST_CASE(json_with_wrapping_sizes_is_refused) {
+  const std::string fitted =
+      R"({"kind": "KMeans", "cssegment_version": "0.1.0", "n_clusters": 9223372036854775809, "n_init": 1,
+          "max_iter": 10, "tol": 0.0, "scale": ["none"], "seed": 0,
+          "fit": {"feature_names": [], "offset": [0, 0], "spread": [1, 1], "centers": [1, 2], "inertia": 0, "n_iter": 1}})";
+  BOOST_TEST(message_of([&] { KMeans::from_json(fitted); }) == "json: fitted KMeans state has inconsistent sizes");
+}
+
 BOOST_AUTO_TEST_CASE(bad_input_gets_clear_errors) {
   BOOST_TEST(message_of([] { KMeans(0); }) == "n_clusters: must be >= 1, got 0");
   BOOST_TEST(message_of([] { KMeans(2, 0); }) == "n_init: must be >= 1, got 0");
