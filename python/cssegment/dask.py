@@ -14,15 +14,17 @@ Requires the ``dask`` extra (``pip install 'cssegment[dask]'``); import it as
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
 import dask  # type: ignore[import-not-found, unused-ignore]
+import dask.callbacks  # type: ignore[import-not-found, unused-ignore]
 import dask.dataframe as dd  # type: ignore[import-not-found, unused-ignore]
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _core, _progress
 from ._core import InvalidInputError
 from .metrics import (
     RevenueLedger,
@@ -46,6 +48,8 @@ def movements(
     amount: str = "mrr",
     by: Segments = None,
     reactivation_window: int | None = None,
+    *,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """:meth:`cssegment.RevenueLedger.movements` over a Dask DataFrame of long revenue rows.
 
@@ -61,14 +65,25 @@ def movements(
         (the account's segment in that period).
     reactivation_window : int, optional
         As in memory.
+    progress : bool, default False
+        Show a progress bar (tqdm, ``pip install cssegment[progress]``) counting the partitions
+        whose partial sums are done; the result is the same.
 
     Returns
     -------
     pandas.DataFrame
         Equal to the in-memory result on the same rows.
+
+    Examples
+    --------
+    >>> import dask.dataframe as dd, pandas as pd, cssegment as cs, cssegment.dask
+    >>> rows = pd.DataFrame({"account_id": [1, 1, 2, 3], "month": [1, 2, 1, 2], "mrr": [10.0, 15.0, 5.0, 7.0]})
+    >>> table = cssegment.dask.movements(dd.from_pandas(rows, npartitions=2))
+    >>> table.equals(cs.RevenueLedger(rows).movements())
+    True
     """
     _core.check_reactivation_window(reactivation_window)
-    return _compute(ddf, (account, period, amount), by, "movements", reactivation_window)
+    return _compute(ddf, (account, period, amount), by, "movements", reactivation_window, progress=progress)
 
 
 def retention(
@@ -79,6 +94,8 @@ def retention(
     amount: str = "mrr",
     by: Segments = None,
     masks_churn_below: float = 0.9,
+    *,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """:meth:`cssegment.RevenueLedger.retention` over a Dask DataFrame of long revenue rows.
 
@@ -86,7 +103,7 @@ def retention(
     memory. Returns a pandas DataFrame equal to the in-memory result on the same rows.
     """
     _core.check_horizon(horizon)
-    return _compute(ddf, (account, period, amount), by, "retention", horizon, masks_churn_below)
+    return _compute(ddf, (account, period, amount), by, "retention", horizon, masks_churn_below, progress=progress)
 
 
 def _compute(
@@ -96,7 +113,21 @@ def _compute(
     what: str,
     parameter: int | None,
     masks_churn_below: float = 0.9,
+    *,
+    progress: bool = False,
 ) -> pd.DataFrame:
+    with _progress.bar(0, f"cssegment.dask.{what}", unit="partition") if progress else contextlib.nullcontext() as bar:
+        sums, kind, categories = _partial_sums(ddf, names, by, what, parameter, bar)
+    if what == "movements":
+        return _movement_frame(sums, kind, categories)
+    return _retention_frame(sums, kind, categories, masks_churn_below)
+
+
+def _partial_sums(
+    ddf: dd.DataFrame, names: tuple[str, str, str], by: Segments, what: str, parameter: int | None, bar: Any
+) -> tuple[Any, _PeriodKind, list[str] | None]:
+    """The merged partial sums of every partition; with a progress `bar`, counted as each
+    partition's sums are done."""
     if not isinstance(ddf, dd.DataFrame):
         raise InvalidInputError(f"ddf: expected a dask.dataframe.DataFrame, got {type(ddf).__name__}")
     columns = list(names) + ([by] if isinstance(by, str) else [])
@@ -117,13 +148,37 @@ def _compute(
         dask.delayed(_partition_partials)(part, names, (first, count), shared_by, categories, what, parameter)
         for part in shuffled.to_delayed()
     ]
-    total = _tree(partials, dask.delayed(_merged))
-    if total is None:
+    if not partials:
         raise InvalidInputError("ddf: has no partitions")
-    (sums,) = dask.compute(total)
-    if what == "movements":
-        return _movement_frame(sums, kind, categories)
-    return _retention_frame(sums, kind, categories, masks_churn_below)
+    if bar is None:
+        (sums,) = dask.compute(_tree(partials, dask.delayed(_merged)))
+    else:
+        bar.reset(total=len(partials))
+        # Merged here rather than in the graph: exact sums, so the same result in any order.
+        sums = _tree(_counted(partials, bar), _merged)
+    return sums, kind, categories
+
+
+def _counted(partials: list[Any], bar: Any) -> list[Any]:
+    """Computes the delayed `partials`, advancing `bar` as each one is done: through futures on
+    a distributed client, through a scheduler callback on the local schedulers."""
+    client = getattr(dask.base.get_scheduler(), "__self__", None)
+    if hasattr(client, "compute") and hasattr(client, "gather"):
+        from distributed import as_completed  # type: ignore[import-not-found, unused-ignore]
+
+        futures = client.compute(partials)
+        for _ in as_completed(futures):
+            bar.update(1)
+        return list(client.gather(futures))
+    keys = {partial.key for partial in partials}
+
+    class PartitionDone(dask.callbacks.Callback):  # type: ignore[misc]
+        def _posttask(self, key: Any, result: Any, dsk: Any, state: Any, worker_id: Any) -> None:
+            if key in keys:
+                bar.update(1)
+
+    with PartitionDone():
+        return list(dask.compute(*partials))
 
 
 def _partition_range(periods: pd.Series) -> tuple[_PeriodKind | None, int, int]:

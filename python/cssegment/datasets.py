@@ -7,14 +7,13 @@ signals), so it has the shapes of a real customer-success book and is a pure fun
 
 from __future__ import annotations
 
-import html
 import operator
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _core, _display
 from ._core import InvalidInputError
 
 __all__ = ["LAST_MONTH", "Book", "synthetic_book"]
@@ -68,7 +67,7 @@ class Book:
         return f"Book({self._summary()})"
 
     def _repr_html_(self) -> str:
-        return f"<p><b>Book</b>: {html.escape(self._summary())}</p>" + self.accounts.head().to_html()
+        return _display.block("Book", _display.frame(self.accounts.head(), caption="accounts"), note=self._summary())
 
 
 def _check_integer(name: str, value: object, low: int, high: int) -> int:

@@ -8,14 +8,14 @@ accounts were split (see :mod:`cssegment.dask`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
 
-from . import _core, _frame
+from . import _core, _display, _frame, _progress
 from ._core import InvalidInputError
 
 __all__ = [
@@ -236,6 +236,10 @@ class RevenueLedger:
         same kind of value.
     amount : str, default "mrr"
         Column of recurring revenue: finite and >= 0.
+    progress : bool, default False
+        Show a progress bar (tqdm, ``pip install cssegment[progress]``) over the phases of the
+        build: reading the account ids, the periods and the amounts, then summing the rows into
+        the matrix. The ledger is the same.
 
     Examples
     --------
@@ -259,27 +263,39 @@ class RevenueLedger:
         account: str = "account_id",
         period: str = "month",
         amount: str = "mrr",
+        *,
+        progress: bool = False,
     ) -> None:
-        self._build(revenue, (account, period, amount))
+        if not progress:
+            self._build(revenue, (account, period, amount))
+            return
+        with _progress.bar(4, "revenue ledger", unit="phase") as bar:
+            self._build(revenue, (account, period, amount), phase_done=lambda: bar.update(1))
 
     def _build(
         self,
         revenue: pd.DataFrame | Mapping[str, Any],
         names: tuple[str, str, str],
         period_range: tuple[int, int] | None = None,
+        phase_done: Callable[[], object] = lambda: None,
     ) -> None:
         """Reads the rows; `period_range` (first ordinal, count) fixes the periods, so that
-        ledgers of disjoint accounts (Dask partitions) share them."""
+        ledgers of disjoint accounts (Dask partitions) share them. `phase_done` is called after
+        each of the four phases (ids, periods, amounts, matrix)."""
         account, period, amount = self._names = names
         keys, self._account_ids = _account_keys(_frame.column(revenue, account), account)
+        phase_done()
         period_keys, self._kind = _period_keys(_frame.column(revenue, period), period)
+        phase_done()
         amounts = _frame.numeric(_frame.column(revenue, amount), amount)
+        phase_done()
         _frame.check_length(period, period_keys, account, len(keys))
         _frame.check_length(amount, amounts, account, len(keys))
         first, count = period_range if period_range is not None else (None, None)
         self._ledger = _core.RevenueLedger.from_rows(
             keys, period_keys, self._kind.ticks_per_day(), amounts, first, count, names
         )
+        phase_done()
 
     @classmethod
     def _from_core(
@@ -313,13 +329,33 @@ class RevenueLedger:
         into an account and period that already had a row). Nothing is dropped silently."""
         return pd.Series(self._ledger.summary(), dtype=np.int64, name="ledger")
 
+    def _span(self) -> str:
+        periods = self.periods
+        return f"{periods[0]} to {periods[-1]}" if len(periods) else "no periods"
+
     def __repr__(self) -> str:
         s = self._ledger.summary()
-        span = f"{self.periods[0]} to {self.periods[-1]}" if s["periods"] else "no periods"
-        return f"RevenueLedger({s['accounts']:,} accounts x {s['periods']:,} periods, {span}; {s['rows_read']:,} rows)"
+        return _display.one_line(
+            "RevenueLedger",
+            [f"{s['accounts']:,} accounts x {s['periods']:,} periods, {self._span()}; {s['rows_read']:,} rows"],
+        )
 
     def _repr_html_(self) -> str:
-        return _frame.params_html("RevenueLedger", {str(k): v for k, v in self.summary().items()})
+        s = self._ledger.summary()
+        matrix = self._ledger.matrix
+        empty = int(matrix.shape[1] - np.count_nonzero(matrix.any(axis=0))) if matrix.size else s["periods"]
+        account, period, amount = self._names
+        rows = [
+            ("accounts", s["accounts"]),
+            ("periods", f"{s['periods']:,} ({self._span()})"),
+            ("rows read", s["rows_read"]),
+            ("duplicate rows summed", s["duplicate_rows"]),
+            ("periods without revenue (zeros)", empty),
+            ("revenue in the last period", float(matrix[:, -1].sum()) if matrix.size else 0.0),
+            ("columns", f"account={account!r}, period={period!r}, amount={amount!r}"),
+            ("periods are", str(self._kind)),
+        ]
+        return _display.block("RevenueLedger", _display.table(rows))
 
     # ---- segments
 
