@@ -75,7 +75,7 @@ def one_line(name: str, fields: Mapping[str, Any] | Sequence[str]) -> str:
     """
     parts = [f"{k}={short(v)}" for k, v in fields.items()] if isinstance(fields, Mapping) else list(fields)
     text = f"{name}({', '.join(parts)})"
-    while len(text) > REPR_WIDTH and parts:
+    while len(text) > REPR_WIDTH and len(parts) > 1:
         parts.pop()
         text = f"{name}({', '.join([*parts, '...'])})"
     return text if len(text) <= REPR_WIDTH else text[: REPR_WIDTH - 4] + "...)"

@@ -267,7 +267,7 @@ class Backtest:
         )
         bands = _display.frame(self.bands, caption="churn by band")
         deciles = _display.frame(self.deciles, caption="churn by decile (1 = least healthy)")
-        return _display.block("Backtest", figures, bands, deciles)
+        return _display.block("Backtest", figures, bands, deciles, note=self._summary())
 
 
 def _churn_table(groups: Mapping[str, np.ndarray], index: pd.Index, churn_rate: float) -> pd.DataFrame:
@@ -632,6 +632,9 @@ class ScorecardSet(Model):
 
     def get_params(self) -> dict[str, Any]:
         return {"scorecards": self.scorecards, "default": self.default, "by": self.by}
+
+    def _repr_fields(self) -> Mapping[str, Any]:
+        return {**self.get_params(), "scorecards": list(self.scorecards)}
 
     def _html_sections(self) -> list[str]:
         cards = [*self.scorecards.items(), *([(self.DEFAULT, self.default)] if self.default is not None else [])]

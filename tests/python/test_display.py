@@ -234,7 +234,7 @@ def test_scorecards_list_their_measures(every_model: dict[str, Any]) -> None:
     assert table["region"] == ["measures", "combine", "bands"]
     assert table["Enterprise"][:2] == ["seats_used_pct, tickets_90d", "weighted"]
     assert table["default"][0] == "seats_used_pct, tickets_90d"
-    assert "'Enterprise': Scorecard(...)" in repr(cards)
+    assert repr(cards) == "ScorecardSet(scorecards=['Enterprise'], default=Scorecard(...), by='region')"
 
 
 def test_sbg_shows_the_fit(every_model: dict[str, Any]) -> None:
