@@ -129,7 +129,6 @@ def default_times(small: bool, repeats: int) -> dict[str, float]:
 def quiet_bars() -> None:
     """Bars draw into /dev/null: the cost of a bar, not of a terminal."""
     import tqdm
-
     from cssegment import _progress
 
     sink = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
@@ -174,7 +173,9 @@ def main() -> None:
             shown = best_of(functools.partial(job, True), args.repeats)
             earlier = f"{before[name] * 1e3:,.1f} ms" if name in before else "-"
             overhead = f"{(shown / default - 1) * 100:+.1f}%"
-            lines.append((name, labels(size)[name], earlier, f"{default * 1e3:,.1f} ms", f"{shown * 1e3:,.1f} ms", overhead))
+            lines.append(
+                (name, labels(size)[name], earlier, f"{default * 1e3:,.1f} ms", f"{shown * 1e3:,.1f} ms", overhead)
+            )
     widths = [max(len(line[i]) for line in (header, *lines)) for i in range(len(header))]
     for line in (header, *lines):
         print(" | ".join(cell.ljust(width) for cell, width in zip(line, widths)))

@@ -103,6 +103,11 @@ def text(value: Any) -> str:
     return str(value)
 
 
+def _html(value: Any) -> str:
+    """The text of a value, escaped for an HTML element's content."""
+    return escape(text(value), quote=False)
+
+
 def table(rows: Iterable[Sequence[Any]], header: Sequence[Any] | None = None, caption: str | None = None) -> str:
     """An HTML table; the first cell of each row is a header cell (the row's label). Cells go
     through :func:`text` unless they are already strings, and everything is escaped.
@@ -115,14 +120,12 @@ def table(rows: Iterable[Sequence[Any]], header: Sequence[Any] | None = None, ca
     """
     parts = ["<table>"]
     if caption is not None:
-        parts.append(f"<caption>{escape(caption, quote=False)}</caption>")
+        parts.append(f"<caption>{_html(caption)}</caption>")
     if header is not None:
-        parts.append("<thead><tr>" + "".join(f"<th>{escape(text(h), quote=False)}</th>" for h in header) + "</tr></thead>")
+        parts.append("<thead><tr>" + "".join(f"<th>{_html(h)}</th>" for h in header) + "</tr></thead>")
     parts.append("<tbody>")
     for label, *cells in rows:
-        parts.append(
-            f"<tr><th>{escape(text(label), quote=False)}</th>" + "".join(f"<td>{escape(text(c), quote=False)}</td>" for c in cells) + "</tr>"
-        )
+        parts.append(f"<tr><th>{_html(label)}</th>" + "".join(f"<td>{_html(c)}</td>" for c in cells) + "</tr>")
     parts.append("</tbody></table>")
     return "".join(parts)
 
@@ -161,5 +164,5 @@ def frame(data: pd.DataFrame, caption: str | None = None, max_rows: int = MAX_RO
 
 def block(title: str, *parts: str, note: str | None = None) -> str:
     """The HTML of an object: its title in bold, an optional one-line note, then its tables."""
-    body = "" if note is None else f" <span>{escape(note, quote=False)}</span>"
-    return f"<div><strong>{escape(title, quote=False)}</strong>{body}{''.join(parts)}</div>"
+    body = "" if note is None else f" <span>{_html(note)}</span>"
+    return f"<div><strong>{_html(title)}</strong>{body}{''.join(parts)}</div>"

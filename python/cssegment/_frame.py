@@ -133,4 +133,3 @@ def categorical(codes: np.ndarray, categories: Sequence[str]) -> pd.Categorical:
 
 def optional_array(values: ArrayLike | None, argument: str) -> np.ndarray | None:
     return None if values is None else numeric(values, argument)
-

@@ -71,7 +71,7 @@ class Model:
         self.__dict__.update(type(self).from_json(payload["json"]).__dict__)
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and bool(self._model == other._model)  # type: ignore[attr-defined]
+        return type(other) is type(self) and bool(self._model == other._model)
 
     __hash__ = None  # type: ignore[assignment]
 

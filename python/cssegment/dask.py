@@ -14,12 +14,12 @@ Requires the ``dask`` extra (``pip install 'cssegment[dask]'``); import it as
 
 from __future__ import annotations
 
-import contextlib
+import importlib
 from collections.abc import Callable
 from typing import Any
 
 import dask  # type: ignore[import-not-found, unused-ignore]
-import dask.callbacks  # type: ignore[import-not-found, unused-ignore]
+import dask.callbacks  # type: ignore[import-not-found, unused-ignore]  # noqa: F401 - dask.callbacks.Callback
 import dask.dataframe as dd  # type: ignore[import-not-found, unused-ignore]
 import numpy as np
 import pandas as pd
@@ -116,18 +116,8 @@ def _compute(
     *,
     progress: bool = False,
 ) -> pd.DataFrame:
-    with _progress.bar(0, f"cssegment.dask.{what}", unit="partition") if progress else contextlib.nullcontext() as bar:
-        sums, kind, categories = _partial_sums(ddf, names, by, what, parameter, bar)
-    if what == "movements":
-        return _movement_frame(sums, kind, categories)
-    return _retention_frame(sums, kind, categories, masks_churn_below)
-
-
-def _partial_sums(
-    ddf: dd.DataFrame, names: tuple[str, str, str], by: Segments, what: str, parameter: int | None, bar: Any
-) -> tuple[Any, _PeriodKind, list[str] | None]:
-    """The merged partial sums of every partition; with a progress `bar`, counted as each
-    partition's sums are done."""
+    # Made first: a missing tqdm is reported before any work.
+    bar = _progress.bar(0, f"cssegment.dask.{what}", unit="partition") if progress else None
     if not isinstance(ddf, dd.DataFrame):
         raise InvalidInputError(f"ddf: expected a dask.dataframe.DataFrame, got {type(ddf).__name__}")
     columns = list(names) + ([by] if isinstance(by, str) else [])
@@ -148,37 +138,39 @@ def _partial_sums(
         dask.delayed(_partition_partials)(part, names, (first, count), shared_by, categories, what, parameter)
         for part in shuffled.to_delayed()
     ]
-    if not partials:
-        raise InvalidInputError("ddf: has no partitions")
     if bar is None:
-        (sums,) = dask.compute(_tree(partials, dask.delayed(_merged)))
+        total = _tree(partials, dask.delayed(_merged))
     else:
-        bar.reset(total=len(partials))
-        # Merged here rather than in the graph: exact sums, so the same result in any order.
-        sums = _tree(_counted(partials, bar), _merged)
-    return sums, kind, categories
+        with bar:
+            bar.reset(total=len(partials))
+            # Merged here rather than in the graph: exact sums, so the same result in any order.
+            total = _tree(_counted(partials, bar), _merged)
+    if total is None:
+        raise InvalidInputError("ddf: has no partitions")
+    (sums,) = dask.compute(total)
+    if what == "movements":
+        return _movement_frame(sums, kind, categories)
+    return _retention_frame(sums, kind, categories, masks_churn_below)
 
 
 def _counted(partials: list[Any], bar: Any) -> list[Any]:
     """Computes the delayed `partials`, advancing `bar` as each one is done: through futures on
     a distributed client, through a scheduler callback on the local schedulers."""
-    client = getattr(dask.base.get_scheduler(), "__self__", None)
-    if hasattr(client, "compute") and hasattr(client, "gather"):
-        from distributed import as_completed  # type: ignore[import-not-found, unused-ignore]
-
+    api: Any = dask  # dask's functions are untyped
+    client: Any = getattr(api.base.get_scheduler(), "__self__", None)
+    if client is not None and hasattr(client, "compute") and hasattr(client, "gather"):
         futures = client.compute(partials)
-        for _ in as_completed(futures):
+        for _ in importlib.import_module("distributed").as_completed(futures):
             bar.update(1)
         return list(client.gather(futures))
     keys = {partial.key for partial in partials}
 
-    class PartitionDone(dask.callbacks.Callback):  # type: ignore[misc]
-        def _posttask(self, key: Any, result: Any, dsk: Any, state: Any, worker_id: Any) -> None:
-            if key in keys:
-                bar.update(1)
+    def partition_done(key: Any, result: Any, dsk: Any, state: Any, worker_id: Any) -> None:
+        if key in keys:
+            bar.update(1)
 
-    with PartitionDone():
-        return list(dask.compute(*partials))
+    with api.callbacks.Callback(posttask=partition_done):
+        return list(api.compute(*partials))
 
 
 def _partition_range(periods: pd.Series) -> tuple[_PeriodKind | None, int, int]:

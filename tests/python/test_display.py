@@ -145,7 +145,9 @@ MODELS = [
 
 def test_every_public_model_is_covered(every_model: dict[str, Any]) -> None:
     model_classes = {
-        name for name in cs.__all__ if isinstance(getattr(cs, name), type) and issubclass(getattr(cs, name), cs._model.Model)
+        name
+        for name in cs.__all__
+        if isinstance(getattr(cs, name), type) and issubclass(getattr(cs, name), cs._model.Model)
     }
     assert {type(model).__name__ for model in every_model.values()} == model_classes
     assert sorted(every_model) == sorted(MODELS)

@@ -240,3 +240,11 @@ def test_cssegment_imports_without_tqdm() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["True", "False"]
+
+
+def test_docstring_examples_run() -> None:
+    import doctest
+
+    for module in (_progress, cssegment.dask):
+        failures, tried = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+        assert tried >= 3 and failures == 0, module.__name__
