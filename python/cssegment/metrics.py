@@ -8,7 +8,7 @@ accounts were split (see :mod:`cssegment.dask`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
@@ -35,6 +35,8 @@ _TICKS_PER_DAY = {"s": 86_400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_
 _DENSE_ID_FACTOR = 4
 _DENSE_ID_SLACK = 1 << 16
 _ALL = "all"
+# Rows per step of a ledger build with a progress bar: big enough that steps cost nothing.
+_LEDGER_MIN_STEP = 1 << 16
 
 
 # --------------------------------------------------------------------------------------------
@@ -237,9 +239,11 @@ class RevenueLedger:
     amount : str, default "mrr"
         Column of recurring revenue: finite and >= 0.
     progress : bool, default False
-        Show a progress bar (tqdm, ``pip install cssegment[progress]``) over the phases of the
-        build: reading the account ids, the periods and the amounts, then summing the rows into
-        the matrix. The ledger is the same.
+        Show a progress bar (tqdm, ``pip install cssegment[progress]``) over the three passes of
+        the build, counted in rows: reading the columns (account ids are factorized here when
+        they are not compact integers), checking every row, then summing the rows into the
+        matrix. The core runs the last two a block of rows at a time in input order, so the
+        ledger is the same, bit for bit.
 
     Examples
     --------
@@ -269,33 +273,38 @@ class RevenueLedger:
         if not progress:
             self._build(revenue, (account, period, amount))
             return
-        with _progress.bar(4, "revenue ledger", unit="phase") as bar:
-            self._build(revenue, (account, period, amount), phase_done=lambda: bar.update(1))
+        with _progress.bar(3 * len(_frame.column(revenue, account)), "revenue ledger", unit="row") as bar:
+            self._build(revenue, (account, period, amount), bar=bar)
 
     def _build(
         self,
         revenue: pd.DataFrame | Mapping[str, Any],
         names: tuple[str, str, str],
         period_range: tuple[int, int] | None = None,
-        phase_done: Callable[[], object] = lambda: None,
+        bar: Any = None,
     ) -> None:
         """Reads the rows; `period_range` (first ordinal, count) fixes the periods, so that
-        ledgers of disjoint accounts (Dask partitions) share them. `phase_done` is called after
-        each of the four phases (ids, periods, amounts, matrix)."""
+        ledgers of disjoint accounts (Dask partitions) share them. A progress `bar` advances by
+        the rows of each pass (reading, then the core's checking and summing, in blocks)."""
         account, period, amount = self._names = names
         keys, self._account_ids = _account_keys(_frame.column(revenue, account), account)
-        phase_done()
         period_keys, self._kind = _period_keys(_frame.column(revenue, period), period)
-        phase_done()
         amounts = _frame.numeric(_frame.column(revenue, amount), amount)
-        phase_done()
         _frame.check_length(period, period_keys, account, len(keys))
         _frame.check_length(amount, amounts, account, len(keys))
         first, count = period_range if period_range is not None else (None, None)
-        self._ledger = _core.RevenueLedger.from_rows(
-            keys, period_keys, self._kind.ticks_per_day(), amounts, first, count, names
-        )
-        phase_done()
+        rows = (keys, period_keys, self._kind.ticks_per_day(), amounts, first, count, names)
+        if bar is None:
+            self._ledger = _core.RevenueLedger.from_rows(*rows)
+            return
+        bar.update(len(keys))
+        builder = _core.RevenueLedgerBuilder(*rows)
+        step = max(_LEDGER_MIN_STEP, -(-builder.work // _progress.MAX_UPDATES))
+        while not builder.done:
+            done = builder.work_done
+            builder.run(step)
+            bar.update(builder.work_done - done)
+        self._ledger = builder.finish()
 
     @classmethod
     def _from_core(
