@@ -53,19 +53,22 @@ def bar(total: int, desc: str, unit: str = "it") -> Any:
     return _tqdm()(total=total, desc=desc, unit=unit, leave=True)
 
 
-def batches(total: int, updates: int = MAX_UPDATES) -> Iterator[tuple[int, int]]:
-    """``(begin, end)`` of consecutive batches covering ``range(total)``, at most ``updates`` of
-    them and at least one (empty when ``total`` is 0).
+def batches(total: int, updates: int = MAX_UPDATES, min_size: int = 1) -> Iterator[tuple[int, int]]:
+    """``(begin, end)`` of consecutive batches covering ``range(total)``: at most ``updates`` of
+    them, of at least ``min_size`` items (but the last), and at least one (empty when ``total``
+    is 0).
 
     Examples
     --------
     >>> from cssegment._progress import batches
     >>> list(batches(5, updates=2))
     [(0, 3), (3, 5)]
+    >>> list(batches(10, min_size=4))
+    [(0, 4), (4, 8), (8, 10)]
     >>> list(batches(0))
     [(0, 0)]
     """
-    size = max(1, -(-total // max(1, updates)))
+    size = max(1, min_size, -(-total // max(1, updates)))
     yield (0, min(size, total))
     for begin in range(size, total, size):
         yield (begin, min(begin + size, total))

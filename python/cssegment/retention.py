@@ -36,12 +36,16 @@ def _apply(values: Periods, fn: Any, *args: Any) -> float | np.ndarray | pd.Seri
     return np.asarray(fn(np.asarray(values, dtype=np.float64), *args))
 
 
+# Cohorts per call with a progress bar: enough that a call's fixed cost does not show.
+_MIN_BATCH = 64
+
+
 def _fit_batches(matrix: np.ndarray, min_counts: int) -> dict[str, np.ndarray]:
     """fit_sbg_many over batches of cohorts with a progress bar: cohorts are fitted one by one,
     so the batches give the result of one call."""
     with _progress.bar(len(matrix), "sBG fits", unit="cohort") as bar:
         parts = []
-        for begin, end in _progress.batches(len(matrix)):
+        for begin, end in _progress.batches(len(matrix), min_size=_MIN_BATCH):
             try:
                 parts.append(_core.fit_sbg_many(matrix[begin:end], min_counts))
             except InvalidInputError:

@@ -62,10 +62,12 @@ def test_the_bar_suits_notebooks_and_terminals() -> None:
     assert _progress._tqdm() is tqdm.auto.tqdm
 
 
-def test_batches_cover_every_row_once() -> None:
-    for total in (0, 1, 7, 99, 100, 101, 1234):
-        spans = list(_progress.batches(total))
+@pytest.mark.parametrize("min_size", [1, 64])
+def test_batches_cover_every_row_once(min_size: int) -> None:
+    for total in (0, 1, 7, 99, 100, 101, 1234, 100_003):
+        spans = list(_progress.batches(total, min_size=min_size))
         assert len(spans) <= _progress.MAX_UPDATES
+        assert all(end - begin >= min_size for begin, end in spans[:-1])
         covered = [i for begin, end in spans for i in range(begin, end)]
         assert covered == list(range(total))
 
@@ -116,7 +118,11 @@ def cohorts(rng: np.random.Generator, count: int) -> np.ndarray:
     return alive
 
 
-def test_fit_many_in_batches_equals_one_call(rng: np.random.Generator, bars: Bars) -> None:
+@pytest.mark.parametrize("min_batch", [1, 64])
+def test_fit_many_in_batches_equals_one_call(
+    rng: np.random.Generator, bars: Bars, monkeypatch: pytest.MonkeyPatch, min_batch: int
+) -> None:
+    monkeypatch.setattr(cs.retention, "_MIN_BATCH", min_batch)
     alive = pd.DataFrame(cohorts(rng, 257), index=pd.RangeIndex(1000, 1257, name="cohort"))
     expected = cs.ShiftedBetaGeometric.fit_many(alive, min_periods=2)
     result = cs.ShiftedBetaGeometric.fit_many(alive, min_periods=2, progress=True)
@@ -125,7 +131,10 @@ def test_fit_many_in_batches_equals_one_call(rng: np.random.Generator, bars: Bar
     bars.check_finished(257)
 
 
-def test_fit_many_names_the_bad_row_as_without_batches(rng: np.random.Generator, bars: Bars) -> None:
+def test_fit_many_names_the_bad_row_as_without_batches(
+    rng: np.random.Generator, bars: Bars, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cs.retention, "_MIN_BATCH", 1)
     alive = cohorts(rng, 150)
     alive[120, :3] = [100, 120, 90]  # survivors rise: row 120 is in a later batch
     with pytest.raises(cs.InvalidInputError) as quiet:
