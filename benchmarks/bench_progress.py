@@ -20,7 +20,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -29,19 +28,10 @@ import dask
 import dask.dataframe as dd
 import numpy as np
 import pandas as pd
+from bench_metrics import best_of
+from machine import machine_note
 
 SEED = 20261123
-
-
-def best_of(fn: Callable[[], Any], repeats: int) -> float:
-    """Best wall time in seconds of ``repeats`` calls after a warm-up call."""
-    fn()
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def sizes(small: bool) -> dict[str, int]:
@@ -145,9 +135,6 @@ def main() -> None:
     if args.default_only:
         print(json.dumps(default_times(args.small, args.repeats)))
         return
-
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from machine import machine_note
 
     quiet_bars()
     size = sizes(args.small)

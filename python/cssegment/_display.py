@@ -162,6 +162,23 @@ def frame(data: pd.DataFrame, caption: str | None = None, max_rows: int = MAX_RO
     return table(rows, header=header, caption=caption)
 
 
+class Summarized:
+    """Display of a result object: ``repr`` is its name around the one-line ``_summary()``; the
+    HTML is its name, the summary, then the tables of ``_tables()``."""
+
+    def _summary(self) -> str:
+        raise NotImplementedError
+
+    def _tables(self) -> list[str]:
+        return []
+
+    def __repr__(self) -> str:
+        return one_line(type(self).__name__, [self._summary()])
+
+    def _repr_html_(self) -> str:
+        return block(type(self).__name__, *self._tables(), note=self._summary())
+
+
 def block(title: str, *parts: str, note: str | None = None) -> str:
     """The HTML of an object: its title in bold, an optional one-line note, then its tables."""
     body = "" if note is None else f" <span>{_html(note)}</span>"

@@ -26,7 +26,7 @@ _SEED_RANGE = (0, 2**64 - 1)
 
 
 @dataclass(frozen=True, repr=False)
-class Book:
+class Book(_display.Summarized):
     """A book of accounts: one row per account plus its monthly revenue history.
 
     Attributes
@@ -63,11 +63,8 @@ class Book:
             f"ARR {self.accounts['arr'].sum():,.0f}"
         )
 
-    def __repr__(self) -> str:
-        return f"Book({self._summary()})"
-
-    def _repr_html_(self) -> str:
-        return _display.block("Book", _display.frame(self.accounts.head(), caption="accounts"), note=self._summary())
+    def _tables(self) -> list[str]:
+        return [_display.frame(self.accounts.head(), caption="accounts")]
 
 
 def _check_integer(name: str, value: object, low: int, high: int) -> int:

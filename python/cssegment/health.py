@@ -222,8 +222,8 @@ def _outcome(data: Any, outcome: str | _frame.ArrayLike, rows: int) -> np.ndarra
 # Backtest
 
 
-@dataclasses.dataclass(frozen=True)
-class Backtest:
+@dataclasses.dataclass(frozen=True, repr=False)
+class Backtest(_display.Summarized):
     """How well a health score would have predicted churn.
 
     ``auc`` is the probability that an account that churned scored lower than one that stayed
@@ -251,10 +251,7 @@ class Backtest:
             f"{self.unscored:,} unscored"
         )
 
-    def __repr__(self) -> str:
-        return _display.one_line("Backtest", [self._summary()])
-
-    def _repr_html_(self) -> str:
+    def _tables(self) -> list[str]:
         figures = _display.table(
             [
                 ("auc", self.auc),
@@ -267,7 +264,7 @@ class Backtest:
         )
         bands = _display.frame(self.bands, caption="churn by band")
         deciles = _display.frame(self.deciles, caption="churn by decile (1 = least healthy)")
-        return _display.block("Backtest", figures, bands, deciles, note=self._summary())
+        return [figures, bands, deciles]
 
 
 def _churn_table(groups: Mapping[str, np.ndarray], index: pd.Index, churn_rate: float) -> pd.DataFrame:

@@ -621,8 +621,8 @@ class KMeans(Model):
 # --- book assignment ---------------------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True)
-class OwnerAssignment:
+@dataclasses.dataclass(frozen=True, repr=False)
+class OwnerAssignment(_display.Summarized):
     """What ``assign_owners`` decided: each account's owner (a CSM, a pool, or missing for
     segments without CSMs), each owner's book, and how many accounts kept or changed owner."""
 
@@ -638,11 +638,8 @@ class OwnerAssignment:
             f"{self.kept:,} kept, {self.reassigned:,} reassigned"
         )
 
-    def __repr__(self) -> str:
-        return _display.one_line("OwnerAssignment", [self._summary()])
-
-    def _repr_html_(self) -> str:
-        return _display.block("OwnerAssignment", _display.frame(self.books, caption="books"), note=self._summary())
+    def _tables(self) -> list[str]:
+        return [_display.frame(self.books, caption="books")]
 
 
 def _coverage_of(
