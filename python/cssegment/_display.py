@@ -164,7 +164,21 @@ def frame(data: pd.DataFrame, caption: str | None = None, max_rows: int = MAX_RO
 
 class Summarized:
     """Display of a result object: ``repr`` is its name around the one-line ``_summary()``; the
-    HTML is its name, the summary, then the tables of ``_tables()``."""
+    HTML is its name, the summary, then the tables of ``_tables()``.
+
+    Examples
+    --------
+    >>> from cssegment._display import Summarized, table
+    >>> class Plan(Summarized):
+    ...     def _summary(self) -> str:
+    ...         return "3 CSMs, 450 accounts"
+    ...     def _tables(self) -> list[str]:
+    ...         return [table([("Ana", 150)])]
+    >>> Plan()
+    Plan(3 CSMs, 450 accounts)
+    >>> Plan()._repr_html_().startswith("<div><strong>Plan</strong> <span>3 CSMs, 450 accounts</span><table>")
+    True
+    """
 
     def _summary(self) -> str:
         raise NotImplementedError
@@ -180,6 +194,13 @@ class Summarized:
 
 
 def block(title: str, *parts: str, note: str | None = None) -> str:
-    """The HTML of an object: its title in bold, an optional one-line note, then its tables."""
+    """The HTML of an object: its title in bold, an optional one-line note, then its tables.
+
+    Examples
+    --------
+    >>> from cssegment._display import block
+    >>> block("Ledger <&>", note="3 accounts")
+    '<div><strong>Ledger &lt;&amp;&gt;</strong> <span>3 accounts</span></div>'
+    """
     body = "" if note is None else f" <span>{_html(note)}</span>"
     return f"<div><strong>{_html(title)}</strong>{body}{''.join(parts)}</div>"
