@@ -130,6 +130,7 @@ def main() -> None:
     parser.add_argument("--small", action="store_true", help="smoke-check sizes (seconds)")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--before", metavar="DIR", help="python/ directory of the cssegment to compare with")
+    parser.add_argument("--only", metavar="TEXT", default="", help="only the operations whose name holds TEXT")
     parser.add_argument("--default-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.default_only:
@@ -154,6 +155,8 @@ def main() -> None:
     lines = []
     with dask.config.set(scheduler="threads"):
         for name, job in jobs(inputs, size).items():
+            if args.only not in name:
+                continue
             if not same(job(False), job(True)):
                 raise SystemExit(f"{name}: progress=True changed the result")
             default = best_of(functools.partial(job, False), args.repeats)

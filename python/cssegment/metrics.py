@@ -35,8 +35,9 @@ _TICKS_PER_DAY = {"s": 86_400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_
 _DENSE_ID_FACTOR = 4
 _DENSE_ID_SLACK = 1 << 16
 _ALL = "all"
-# Rows per step of a ledger build with a progress bar: big enough that steps cost nothing.
-_LEDGER_MIN_STEP = 1 << 16
+# Rows per step of a ledger build with a progress bar: whole blocks of the core's passes (so that
+# both cores stay busy within a step), at most about _progress.MAX_UPDATES steps.
+_LEDGER_STEP_ROWS = 1 << 20
 
 
 # --------------------------------------------------------------------------------------------
@@ -299,7 +300,8 @@ class RevenueLedger:
             return
         bar.update(len(keys))
         builder = _core.RevenueLedgerBuilder(*rows)
-        step = max(_LEDGER_MIN_STEP, -(-builder.work // _progress.MAX_UPDATES))
+        blocks = -(-builder.work // (_progress.MAX_UPDATES * _LEDGER_STEP_ROWS))
+        step = max(1, blocks) * _LEDGER_STEP_ROWS
         while not builder.done:
             done = builder.work_done
             builder.run(step)

@@ -37,7 +37,7 @@ def _apply(values: Periods, fn: Any, *args: Any) -> float | np.ndarray | pd.Seri
 
 
 # Cohorts per call with a progress bar: enough that a call's fixed cost does not show.
-_MIN_BATCH = 64
+_MIN_BATCH = 256
 
 
 def _fit_batches(matrix: np.ndarray, min_counts: int) -> dict[str, np.ndarray]:

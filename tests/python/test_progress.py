@@ -118,7 +118,7 @@ def cohorts(rng: np.random.Generator, count: int) -> np.ndarray:
     return alive
 
 
-@pytest.mark.parametrize("min_batch", [1, 64])
+@pytest.mark.parametrize("min_batch", [1, 256])
 def test_fit_many_in_batches_equals_one_call(
     rng: np.random.Generator, bars: Bars, monkeypatch: pytest.MonkeyPatch, min_batch: int
 ) -> None:
@@ -154,11 +154,11 @@ def test_fit_many_of_no_cohorts(bars: Bars) -> None:
 # --- the revenue ledger ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("min_step", [1, 1 << 16])
+@pytest.mark.parametrize("step_rows", [1, 1000, 1 << 20])
 def test_ledger_in_steps_equals_one_call(
-    book: cs.datasets.Book, bars: Bars, monkeypatch: pytest.MonkeyPatch, min_step: int
+    book: cs.datasets.Book, bars: Bars, monkeypatch: pytest.MonkeyPatch, step_rows: int
 ) -> None:
-    monkeypatch.setattr(cs.metrics, "_LEDGER_MIN_STEP", min_step)
+    monkeypatch.setattr(cs.metrics, "_LEDGER_STEP_ROWS", step_rows)
     rng = np.random.default_rng(5)
     rows = book.revenue.sample(frac=1.0, random_state=1)  # rows in any order
     rows = pd.concat([rows, rows.iloc[:5000]])  # duplicates summed
@@ -172,6 +172,8 @@ def test_ledger_in_steps_equals_one_call(
     bars.check_finished(3 * len(rows))
     updates = bars.stream.getvalue().count("\r")
     assert 3 <= updates <= _progress.MAX_UPDATES + 5
+    if step_rows == 1000:  # the core ran in many steps
+        assert updates > 50
 
 
 def test_ledger_errors_are_the_same(bars: Bars) -> None:
