@@ -212,7 +212,7 @@ def test_dask_local_schedulers(
 def test_dask_distributed(revenue_ddf: tuple[pd.DataFrame, dd.DataFrame], bars: Bars) -> None:
     rows, ddf = revenue_ddf
     with (
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster,
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster,
         Client(cluster),
     ):
         expected = cssegment.dask.retention(ddf, horizon=6)
