@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import _core, _frame
+from . import _core, _display, _frame, _progress
 from ._core import InvalidInputError
 from ._model import Model
 
@@ -132,6 +132,14 @@ class TierModel(_SegmentModel):
             "hysteresis": model.hysteresis,
             "missing": model.missing,
         }
+
+    def _html_sections(self) -> list[str]:
+        bounds = [0.0, *self._model.thresholds, float("inf")]
+        rows = [
+            (name, bounds[i], bounds[i + 1], self._model.csm_ratios[i] if self._model.csm_ratios else None)
+            for i, name in enumerate(self._model.names)
+        ]
+        return [_display.table(rows, header=["tier", "from", "below", "csm_ratio"])]
 
     def assign(
         self, data: pd.DataFrame | Mapping[str, Any] | _frame.ArrayLike, previous: Labels | None = None
@@ -310,6 +318,14 @@ class RuleModel(_SegmentModel):
             "hysteresis": model.hysteresis,
             "default_csm_ratio": model.default_csm_ratio,
         }
+
+    def _repr_fields(self) -> Mapping[str, Any]:
+        return {**self.get_params(), "segments": [s.name for s in self.segments]}
+
+    def _html_sections(self) -> list[str]:
+        rows = [(s.name, s.when, s.csm_ratio, s.pooled) for s in self.segments]
+        rows.append((self._model.default_name, "(no rule matched)", self._model.default_csm_ratio, False))
+        return [_display.table(rows, header=["segment", "when", "csm_ratio", "pooled"])]
 
     def assign(self, data: pd.DataFrame | Mapping[str, Any], previous: Labels | None = None) -> pd.Categorical:
         """Segment of every account; ``data`` must hold every column the rules read."""
@@ -523,15 +539,42 @@ class KMeans(Model):
             "seed": model.seed,
         }
 
-    def fit(self, X: pd.DataFrame | np.ndarray) -> KMeans:
-        """Learn the clusters of ``X`` (a DataFrame: every column is a feature; or a 2-D array)."""
-        self.fit_predict(X)
+    def fit(self, X: pd.DataFrame | np.ndarray, *, progress: bool = False) -> KMeans:
+        """Learn the clusters of ``X`` (a DataFrame: every column is a feature; or a 2-D array).
+
+        ``progress=True`` shows a progress bar over the ``n_init`` restarts (tqdm,
+        ``pip install cssegment[progress]``); the model is the same, bit for bit."""
+        self.fit_predict(X, progress=progress)
         return self
 
-    def fit_predict(self, X: pd.DataFrame | np.ndarray) -> pd.Series:
-        """Fit, and return each row's cluster (aligned with ``X``'s index)."""
+    def fit_predict(self, X: pd.DataFrame | np.ndarray, *, progress: bool = False) -> pd.Series:
+        """Fit, and return each row's cluster (aligned with ``X``'s index).
+
+        Parameters
+        ----------
+        X : pandas.DataFrame or numpy.ndarray
+            Rows x features.
+        progress : bool, default False
+            Show a progress bar that advances as each of the ``n_init`` restarts finishes (tqdm,
+            ``pip install cssegment[progress]``). The restarts run one core call at a time, each
+            drawing from the same random stream as in one call: the result is the same, bit for bit.
+
+        Examples
+        --------
+        >>> import numpy as np, cssegment as cs
+        >>> X = np.array([[0.0, 0.0], [0.1, 0.0], [5.0, 5.0], [5.1, 5.0]])
+        >>> cs.KMeans(2, n_init=3).fit_predict(X).tolist()
+        [0, 0, 1, 1]
+        """
         values, names = _features(X)
-        return self._labels(self._model.fit(values, names), X)
+        if not progress:
+            return self._labels(self._model.fit(values, names), X)
+        with _progress.bar(self._model.n_init, "k-means restarts", unit="restart") as bar:
+            restarts = _core.KMeansFit(self._model, values, names)
+            while not restarts.done:
+                restarts.run(1)
+                bar.update(1)
+            return self._labels(restarts.finish(self._model), X)
 
     def predict(self, X: pd.DataFrame | np.ndarray) -> pd.Series:
         """The nearest cluster of each row; a DataFrame needs the columns the model was fitted on."""
@@ -567,6 +610,15 @@ class KMeans(Model):
     def feature_names_in_(self) -> list[str]:
         return list(self._fitted().feature_names)
 
+    def _html_sections(self) -> list[str]:
+        if not self._model.fitted:
+            return ["<p>Not fitted.</p>"]
+        names = self.feature_names_in_ or [f"x{j}" for j in range(self.n_features_in_)]
+        centers = pd.DataFrame(self.cluster_centers_, columns=names, index=pd.RangeIndex(self._model.n_clusters))
+        centers.index.name = "cluster"
+        fit = _display.table([("inertia_", self.inertia_), ("n_iter_", self.n_iter_)])
+        return [fit, _display.frame(centers, caption="cluster_centers_")]
+
     def profile(self, data: pd.DataFrame, arr: str = "arr") -> pd.DataFrame:
         """Per-cluster profile of ``data``: accounts, share of accounts, ARR share and the mean of
         every feature (``mean_<feature>``, and ``mean_<arr>``), in the input's units, with clusters
@@ -586,8 +638,8 @@ class KMeans(Model):
 # --- book assignment ---------------------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True)
-class OwnerAssignment:
+@dataclasses.dataclass(frozen=True, repr=False)
+class OwnerAssignment(_display.Summarized):
     """What ``assign_owners`` decided: each account's owner (a CSM, a pool, or missing for
     segments without CSMs), each owner's book, and how many accounts kept or changed owner."""
 
@@ -595,6 +647,16 @@ class OwnerAssignment:
     books: pd.DataFrame
     kept: int
     reassigned: int
+
+    def _summary(self) -> str:
+        owned = int(self.owners.notna().sum())
+        return (
+            f"{owned:,} of {len(self.owners):,} accounts owned by {len(self.books):,} owners; "
+            f"{self.kept:,} kept, {self.reassigned:,} reassigned"
+        )
+
+    def _tables(self) -> list[str]:
+        return [_display.frame(self.books, caption="books")]
 
 
 def _coverage_of(

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <random>
+#include <string>
 #include <vector>
 
 #include "cssegment/metrics/ledger.hpp"
@@ -117,6 +119,51 @@ BOOST_AUTO_TEST_CASE(bad_rows_are_named) {
   const std::vector<std::int64_t> far{0, 1'000'000'000'000, 5};
   BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {far}, std::vector<double>{1, 1, 1}, {}, names); })
                  .find("exceed the ledger's limit of 2^33 cells; are the periods consecutive?") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_builder_run_in_steps_gives_from_rows_bit_for_bit) {
+  // Rows in random order with many duplicates: any change in the order of the sums would show.
+  std::mt19937_64 rng(7);
+  std::uniform_int_distribution<std::int64_t> account(100, 400), period(0, 23);
+  std::uniform_real_distribution<double> amount(0.0, 1000.0);
+  std::vector<std::int64_t> accounts(20'000), periods(20'000);
+  std::vector<double> amounts(20'000);
+  for (std::size_t i = 0; i < accounts.size(); ++i) accounts[i] = account(rng), periods[i] = period(rng), amounts[i] = amount(rng);
+  const auto whole = RevenueLedger::from_rows(accounts, {periods}, amounts);
+  BOOST_TEST(whole.summary().duplicate_rows > 10'000u);
+  for (std::size_t step : {1u, 7u, 4'096u, 19'999u, 40'000u}) {
+    RevenueLedger::Builder builder(accounts, {periods}, amounts);
+    BOOST_TEST(builder.work() == 40'000u);
+    std::size_t calls = 0;
+    while (!builder.done()) builder.run(step), ++calls;
+    BOOST_TEST(calls == (40'000 + step - 1) / step);
+    BOOST_TEST(builder.work_done() == 40'000u);
+    const auto stepped = builder.finish();
+    BOOST_TEST(stepped.matrix() == whole.matrix());  // exact equality of doubles
+    BOOST_TEST(stepped.account_keys() == whole.account_keys());
+    BOOST_TEST(stepped.first_period() == whole.first_period());
+    BOOST_TEST(stepped.summary().duplicate_rows == whole.summary().duplicate_rows);
+    BOOST_TEST(stepped.summary().rows_read == 20'000u);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_builder_names_bad_rows_as_from_rows_does) {
+  std::vector<double> amounts(5'000, 1.0);
+  amounts[3'217] = -5.0;
+  const std::vector<std::int64_t> accounts(5'000, 1), periods(5'000, 0);
+  const LedgerColumns names{"id", "month", "mrr"};
+  const std::string expected = "mrr[3217] = -5: amounts must be finite, >= 0 and < 2^80";
+  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {periods}, amounts, {}, names); }) == expected);
+  RevenueLedger::Builder builder(accounts, {periods}, amounts, {}, names);
+  builder.run(3'000);
+  BOOST_TEST(message_of([&] { builder.finish(); }) == "rows: 7000 of 10000 row steps have not run yet");
+  BOOST_TEST(message_of([&] { builder.run(1'000); }) == expected);
+  RevenueLedger::Builder empty(std::span<const std::int64_t>{}, {std::span<const std::int64_t>{}}, std::span<const double>{},
+                               std::pair{std::int64_t{4}, std::size_t{3}});
+  empty.run(0);
+  const auto ledger = empty.finish();
+  BOOST_TEST(ledger.periods() == 3u);
+  BOOST_TEST(ledger.accounts() == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(segments_per_account_and_per_period) {

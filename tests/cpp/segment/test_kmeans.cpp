@@ -101,6 +101,21 @@ BOOST_AUTO_TEST_CASE(more_restarts_never_do_worse) {
   BOOST_TEST(several.inertia() <= single.inertia());
 }
 
+BOOST_AUTO_TEST_CASE(restarts_run_a_few_at_a_time_give_the_fit_bit_for_bit) {
+  const auto values = blobs({{0.0, 0.0}, {3.0, 1.0}, {1.0, 4.0}, {4.0, 4.0}}, 2'000, 1.8, 13);
+  KMeans whole(8, 5, 300, 1e-4, {FeatureScale::standard}, 7), stepped = whole;
+  const auto expected = whole.fit(matrix(values, 2, {"x", "y"}));
+  KMeans::Fit restarts(stepped, matrix(values, 2, {"x", "y"}), 1);
+  BOOST_TEST(message_of([&] { restarts.finish(stepped); }) == "fit: 5 of 5 restarts have not run yet");
+  for (std::size_t count : {1, 2, 0, 7}) restarts.run(count);
+  BOOST_TEST(restarts.done());
+  BOOST_TEST(restarts.restarts_run() == 5u);
+  BOOST_TEST(restarts.finish(stepped) == expected);
+  BOOST_TEST((stepped == whole));
+  BOOST_TEST(stepped.to_json() == whole.to_json());
+  BOOST_TEST(message_of([&] { restarts.finish(stepped); }) == "fit: finish() was already called");
+}
+
 BOOST_AUTO_TEST_CASE(log_scale_clusters_money_by_order_of_magnitude) {
   // 1k, 10k, 100k ARR accounts: on a log scale they are three equidistant groups.
   std::vector<double> arr;
