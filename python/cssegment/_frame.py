@@ -227,14 +227,3 @@ def categorical(codes: npt.NDArray[np.integer], categories: Sequence[str]) -> pd
 def optional_array(values: ArrayLike | None, argument: str) -> Floats | None:
     """Optional amounts (ARR, weights): numbers, not true/false."""
     return None if values is None else numeric(values, argument, booleans=False)
-
-
-def params_html(kind: str, params: Mapping[str, Any]) -> str:
-    """A small two-column table of a model's parameters for notebooks."""
-    from html import escape
-
-    rows = "".join(
-        f"<tr><th style='text-align:left'>{escape(str(k))}</th><td style='text-align:left'>{escape(repr(v))}</td></tr>"
-        for k, v in params.items()
-    )
-    return f"<div><strong>{escape(kind)}</strong><table>{rows}</table></div>"

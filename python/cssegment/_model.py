@@ -6,9 +6,10 @@ A model wraps a C++ core object (``_model``) of type ``_core_type`` that has ``t
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
-from . import _frame
+from . import _display
 from ._core import InvalidInputError, NotFittedError
 
 STATE_VERSION = 1
@@ -117,8 +118,8 @@ class Model:
         Raises
         ------
         InvalidInputError
-            If the document is not valid JSON, is of another kind of model, or was written by a
-            newer cssegment.
+            If the document is not valid JSON, is of another kind of model, was written by a newer
+            cssegment, is over 16 MiB or is nested deeper than 64 levels.
 
         Examples
         --------
@@ -150,8 +151,16 @@ class Model:
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"{type(self).__name__}({args})"
+        return _display.one_line(type(self).__name__, self._repr_fields())
+
+    def _repr_fields(self) -> Mapping[str, Any]:
+        """What ``repr`` shows: the parameters, unless a model has a shorter summary."""
+        return self.get_params()
+
+    def _html_sections(self) -> list[str]:
+        """HTML tables shown below the parameters (e.g. what a fit learned)."""
+        return []
 
     def _repr_html_(self) -> str:
-        return _frame.params_html(type(self).__name__, self.get_params())
+        """The model in a notebook: its parameters as a table, then what it learned, if anything."""
+        return _display.block(type(self).__name__, _display.params(self.get_params()), *self._html_sections())

@@ -22,15 +22,17 @@ True
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
 import dask  # type: ignore[import-not-found, unused-ignore]
+import dask.callbacks  # type: ignore[import-not-found, unused-ignore]  # noqa: F401 - dask.callbacks.Callback
 import dask.dataframe as dd  # type: ignore[import-not-found, unused-ignore]
 import numpy as np
 import pandas as pd
 
-from . import _core
+from . import _core, _progress
 from ._core import InvalidInputError
 from .metrics import (
     RevenueLedger,
@@ -56,6 +58,8 @@ def movements(
     amount: str = "mrr",
     by: Segments = None,
     reactivation_window: int | None = None,
+    *,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """:meth:`cssegment.RevenueLedger.movements` over a Dask DataFrame of long revenue rows.
 
@@ -71,6 +75,9 @@ def movements(
         (the account's segment in that period).
     reactivation_window : int, optional
         As in memory.
+    progress : bool, default False
+        Show a progress bar (tqdm, ``pip install cssegment[progress]``) counting the partitions
+        whose partial sums are done; the result is the same.
 
     Returns
     -------
@@ -94,7 +101,7 @@ def movements(
     2        15.0  7.0        5.0    5.0  22.0
     """
     _check_reactivation_window(reactivation_window)
-    return _compute(ddf, (account, period, amount), by, "movements", reactivation_window)
+    return _compute(ddf, (account, period, amount), by, "movements", reactivation_window, progress=progress)
 
 
 def retention(
@@ -105,6 +112,8 @@ def retention(
     amount: str = "mrr",
     by: Segments = None,
     masks_churn_below: float = 0.9,
+    *,
+    progress: bool = False,
 ) -> pd.DataFrame:
     """:meth:`cssegment.RevenueLedger.retention` over a Dask DataFrame of long revenue rows.
 
@@ -120,6 +129,8 @@ def retention(
         Segments, as in :func:`movements`.
     masks_churn_below : float
         As in memory.
+    progress : bool, default False
+        As in :func:`movements`.
 
     Returns
     -------
@@ -137,7 +148,7 @@ def retention(
     1       1.0  0.666667             0.5
     """
     _check_horizon(horizon)
-    return _compute(ddf, (account, period, amount), by, "retention", horizon, masks_churn_below)
+    return _compute(ddf, (account, period, amount), by, "retention", horizon, masks_churn_below, progress=progress)
 
 
 def _compute(
@@ -147,7 +158,11 @@ def _compute(
     what: str,
     parameter: int | None,
     masks_churn_below: float = 0.9,
+    *,
+    progress: bool = False,
 ) -> pd.DataFrame:
+    # Made first: a missing tqdm is reported before any work.
+    bar = _progress.bar(0, f"cssegment.dask.{what}", unit="partition") if progress else None
     if not isinstance(ddf, dd.DataFrame):
         raise InvalidInputError(f"ddf: expected a dask.dataframe.DataFrame, got {type(ddf).__name__}")
     columns = list(names) + ([by] if isinstance(by, str) else [])
@@ -168,13 +183,39 @@ def _compute(
         dask.delayed(_partition_partials)(part, names, (first, count), shared_by, categories, what, parameter)
         for part in shuffled.to_delayed()
     ]
-    total = _tree(partials, dask.delayed(_merged))
+    if bar is None:
+        total = _tree(partials, dask.delayed(_merged))
+    else:
+        with bar:
+            bar.reset(total=len(partials))
+            # Merged here rather than in the graph: exact sums, so the same result in any order.
+            total = _tree(_counted(partials, bar), _merged)
     if total is None:
         raise InvalidInputError("ddf: has no partitions")
     (sums,) = dask.compute(total)
     if what == "movements":
         return _movement_frame(sums, kind, categories)
     return _retention_frame(sums, kind, categories, masks_churn_below)
+
+
+def _counted(partials: list[Any], bar: Any) -> list[Any]:
+    """Computes the delayed `partials`, advancing `bar` as each one is done: through futures on
+    a distributed client, through a scheduler callback on the local schedulers."""
+    api: Any = dask  # dask's functions are untyped
+    client: Any = getattr(api.base.get_scheduler(), "__self__", None)
+    if client is not None and hasattr(client, "compute") and hasattr(client, "gather"):
+        futures = client.compute(partials)
+        for _ in importlib.import_module("distributed").as_completed(futures):
+            bar.update(1)
+        return list(client.gather(futures))
+    keys = {partial.key for partial in partials}
+
+    def partition_done(key: Any, result: Any, dsk: Any, state: Any, worker_id: Any) -> None:
+        if key in keys:
+            bar.update(1)
+
+    with api.callbacks.Callback(posttask=partition_done):
+        return list(api.compute(*partials))
 
 
 def _partition_range(periods: pd.Series) -> tuple[_PeriodKind | None, int, int]:

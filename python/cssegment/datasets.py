@@ -14,13 +14,12 @@ Examples
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from . import _core, _frame
+from . import _core, _display, _frame
 
 __all__ = ["LAST_MONTH", "Book", "synthetic_book"]
 
@@ -32,7 +31,7 @@ _SEED_RANGE = (0, 2**64 - 1)
 
 
 @dataclass(frozen=True, repr=False)
-class Book:
+class Book(_display.Summarized):
     """A book of accounts: one row per account plus its monthly revenue history.
 
     Attributes
@@ -69,11 +68,8 @@ class Book:
             f"ARR {self.accounts['arr'].sum():,.0f}"
         )
 
-    def __repr__(self) -> str:
-        return f"Book({self._summary()})"
-
-    def _repr_html_(self) -> str:
-        return f"<p><b>Book</b>: {html.escape(self._summary())}</p>" + self.accounts.head().to_html()
+    def _tables(self) -> list[str]:
+        return [_display.frame(self.accounts.head(), caption="accounts")]
 
 
 def _months(month_index: np.ndarray, first_ordinal: int) -> pd.arrays.PeriodArray:

@@ -31,7 +31,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from . import _core, _frame
+from . import _core, _display, _frame
 from ._core import InvalidInputError
 from ._model import Model
 
@@ -341,8 +341,8 @@ def _outcome(data: Any, outcome: str | _frame.ArrayLike, rows: int) -> np.ndarra
 # Backtest
 
 
-@dataclasses.dataclass(frozen=True)
-class Backtest:
+@dataclasses.dataclass(frozen=True, repr=False)
+class Backtest(_display.Summarized):
     """How well a health score would have predicted churn.
 
     ``auc`` is the probability that an account that churned scored lower than one that stayed
@@ -400,13 +400,27 @@ class Backtest:
         """
         return self.churned / self.accounts
 
-    def _repr_html_(self) -> str:
+    def _summary(self) -> str:
         brier = "" if self.brier is None else f", Brier {self.brier:.4f}"
-        head = (
-            f"<p><strong>Backtest</strong>: AUC {self.auc:.4f}{brier}, {self.accounts:,} accounts, "
-            f"churn rate {self.churn_rate:.1%}, {self.unscored:,} unscored</p>"
+        return (
+            f"AUC {self.auc:.4f}{brier}, {self.accounts:,} accounts, churn rate {self.churn_rate:.1%}, "
+            f"{self.unscored:,} unscored"
         )
-        return head + self.bands.to_html() + self.deciles.to_html()
+
+    def _tables(self) -> list[str]:
+        figures = _display.table(
+            [
+                ("auc", self.auc),
+                ("brier", "" if self.brier is None else self.brier),
+                ("accounts", self.accounts),
+                ("churned", self.churned),
+                ("churn_rate", self.churn_rate),
+                ("unscored", self.unscored),
+            ]
+        )
+        bands = _display.frame(self.bands, caption="churn by band")
+        deciles = _display.frame(self.deciles, caption="churn by decile (1 = least healthy)")
+        return [figures, bands, deciles]
 
 
 def _churn_table(groups: _core._ChurnGroups, index: pd.Index, churn_rate: float) -> pd.DataFrame:
@@ -560,6 +574,12 @@ class Scorecard(Model):
             "missing": model.missing,
             "min_measures": model.min_measures,
         }
+
+    def _repr_fields(self) -> Mapping[str, Any]:
+        return {**self.get_params(), "measures": [m.column for m in self.measures]}
+
+    def _html_sections(self) -> list[str]:
+        return [_measures_table(self)]
 
     def fit(self, data: pd.DataFrame | Mapping[str, Any]) -> Scorecard:
         """Learn the Percentile and ZScore normalisers from ``data``.
@@ -729,6 +749,11 @@ class Scorecard(Model):
         return _backtest(scores["score"].to_numpy(), band, self._model.band_names, values, None)
 
 
+def _measures_table(card: Scorecard) -> str:
+    rows = [(m.column, repr(m.normalizer), m.weight) for m in card.measures]
+    return _display.table(rows, header=["measure", "normalizer", "weight"])
+
+
 # ----------------------------------------------------------------------------------------------
 # Calibrated scorecard
 
@@ -866,6 +891,15 @@ class CalibratedScorecard(Model):
 
     def get_params(self) -> dict[str, Any]:
         return {"scorecard": self.scorecard, "l2": self.l2}
+
+    def _repr_fields(self) -> Mapping[str, Any]:
+        coef = {name: float(f"{c:.4g}") for name, c in self.coef_.items()}
+        return {"coef": coef, "intercept": float(f"{self.intercept_:.4g}"), "l2": self.l2}
+
+    def _html_sections(self) -> list[str]:
+        learned = pd.DataFrame({"coef": self.coef_, "mean": self.means_})
+        fit = _display.table([("intercept_", self.intercept_), ("n_iter_", self.n_iter_), ("l2", self.l2)])
+        return [_display.frame(learned, caption="coef_ (churn log-odds per unit of x)"), fit]
 
     def predict_proba(self, data: pd.DataFrame | Mapping[str, Any]) -> pd.Series:
         """Churn probability of every account.
@@ -1097,6 +1131,17 @@ class ScorecardSet(Model):
 
     def get_params(self) -> dict[str, Any]:
         return {"scorecards": self.scorecards, "default": self.default, "by": self.by}
+
+    def _repr_fields(self) -> Mapping[str, Any]:
+        return {**self.get_params(), "scorecards": list(self.scorecards)}
+
+    def _html_sections(self) -> list[str]:
+        cards = [*self.scorecards.items(), *([(self.DEFAULT, self.default)] if self.default is not None else [])]
+        rows = [
+            (name, ", ".join(m.column for m in card.measures), card._model.combine, _display.short(card.bands))
+            for name, card in cards
+        ]
+        return [_display.table(rows, header=[self.by, "measures", "combine", "bands"])]
 
     def _columns(self, data: Any) -> tuple[_Columns, int]:
         """The segment column and every column a scorecard reads that ``data`` has; the core names

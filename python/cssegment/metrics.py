@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from . import _core, _frame
+from . import _core, _display, _frame, _progress
 from ._core import InvalidInputError
 
 __all__ = [
@@ -44,6 +44,9 @@ _TICKS_PER_DAY = {"s": 86_400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_
 _DENSE_ID_FACTOR = 4
 _DENSE_ID_SLACK = 1 << 16
 _ALL = "all"
+# Rows per step of a ledger build with a progress bar: whole blocks of the core's passes (so that
+# both cores stay busy within a step), at most about _progress.MAX_UPDATES steps.
+_LEDGER_STEP_ROWS = 1 << 20
 
 
 # --------------------------------------------------------------------------------------------
@@ -262,6 +265,12 @@ class RevenueLedger:
         same kind of value.
     amount : str, default "mrr"
         Column of recurring revenue: finite and >= 0.
+    progress : bool, default False
+        Show a progress bar (tqdm, ``pip install cssegment[progress]``) over the three passes of
+        the build, counted in rows: reading the columns (account ids are factorized here when
+        they are not compact integers), checking every row, then summing the rows into the
+        matrix. The core runs the last two a block of rows at a time in input order, so the
+        ledger is the same, bit for bit.
 
     Examples
     --------
@@ -285,18 +294,26 @@ class RevenueLedger:
         account: str = "account_id",
         period: str = "month",
         amount: str = "mrr",
+        *,
+        progress: bool = False,
     ) -> None:
         names = (_frame.text(account, "account"), _frame.text(period, "period"), _frame.text(amount, "amount"))
-        self._build(revenue, names)
+        if not progress:
+            self._build(revenue, names)
+            return
+        with _progress.bar(3 * len(_frame.column(revenue, names[0])), "revenue ledger", unit="row") as bar:
+            self._build(revenue, names, bar=bar)
 
     def _build(
         self,
         revenue: pd.DataFrame | Mapping[str, Any],
         names: tuple[str, str, str],
         period_range: tuple[int, int] | None = None,
+        bar: Any = None,
     ) -> None:
         """Reads the rows; `period_range` (first ordinal, count) fixes the periods, so that
-        ledgers of disjoint accounts (Dask partitions) share them."""
+        ledgers of disjoint accounts (Dask partitions) share them. A progress `bar` advances by
+        the rows of each pass (reading, then the core's checking and summing, in blocks)."""
         account, period, amount = self._names = names
         for later, name in enumerate(names[1:], start=1):
             if name in names[:later]:
@@ -308,9 +325,19 @@ class RevenueLedger:
         _frame.check_length(period, period_keys, account, len(keys))
         _frame.check_length(amount, amounts, account, len(keys))
         first, count = period_range if period_range is not None else (None, None)
-        self._ledger = _core.RevenueLedger.from_rows(
-            keys, period_keys, self._kind.ticks_per_day(), amounts, first, count, names
-        )
+        rows = (keys, period_keys, self._kind.ticks_per_day(), amounts, first, count, names)
+        if bar is None:
+            self._ledger = _core.RevenueLedger.from_rows(*rows)
+            return
+        bar.update(len(keys))
+        builder = _core.RevenueLedgerBuilder(*rows)
+        blocks = -(-builder.work // (_progress.MAX_UPDATES * _LEDGER_STEP_ROWS))
+        step = max(1, blocks) * _LEDGER_STEP_ROWS
+        while not builder.done:
+            done = builder.work_done
+            builder.run(step)
+            bar.update(builder.work_done - done)
+        self._ledger = builder.finish()
 
     @classmethod
     def _from_core(
@@ -391,13 +418,33 @@ class RevenueLedger:
         """
         return pd.Series(self._ledger.summary(), dtype=np.int64, name="ledger")
 
+    def _span(self) -> str:
+        periods = self.periods
+        return f"{periods[0]} to {periods[-1]}" if len(periods) else "no periods"
+
     def __repr__(self) -> str:
         s = self._ledger.summary()
-        span = f"{self.periods[0]} to {self.periods[-1]}" if s["periods"] else "no periods"
-        return f"RevenueLedger({s['accounts']:,} accounts x {s['periods']:,} periods, {span}; {s['rows_read']:,} rows)"
+        return _display.one_line(
+            "RevenueLedger",
+            [f"{s['accounts']:,} accounts x {s['periods']:,} periods, {self._span()}; {s['rows_read']:,} rows"],
+        )
 
     def _repr_html_(self) -> str:
-        return _frame.params_html("RevenueLedger", {str(k): v for k, v in self.summary().items()})
+        s = self._ledger.summary()
+        matrix = self._ledger.matrix
+        empty = int(matrix.shape[1] - np.count_nonzero(matrix.any(axis=0))) if matrix.size else s["periods"]
+        account, period, amount = self._names
+        rows = [
+            ("accounts", s["accounts"]),
+            ("periods", f"{s['periods']:,} ({self._span()})"),
+            ("rows read", s["rows_read"]),
+            ("duplicate rows summed", s["duplicate_rows"]),
+            ("periods without revenue (zeros)", empty),
+            ("revenue in the last period", float(matrix[:, -1].sum()) if matrix.size else 0.0),
+            ("columns", f"account={account!r}, period={period!r}, amount={amount!r}"),
+            ("periods are", str(self._kind)),
+        ]
+        return _display.block("RevenueLedger", _display.table(rows))
 
     # ---- segments
 

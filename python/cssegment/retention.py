@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from . import _core, _frame
+from . import _core, _display, _frame, _progress
 from ._core import InvalidInputError
 from ._model import Model
 
@@ -47,6 +47,27 @@ def _apply(values: Periods, fn: _Vectorized, *args: float, argument: str = "t") 
     if isinstance(values, (int, float, np.generic)) or _frame.as_array(values, argument).ndim == 0:
         return float(fn(_frame.number(values, argument), *args))
     return np.asarray(fn(_frame.numeric(values, argument), *args))
+
+
+# Cohorts per call with a progress bar: enough that a call's fixed cost does not show.
+_MIN_BATCH = 256
+
+
+def _fit_batches(matrix: np.ndarray, min_counts: int) -> dict[str, np.ndarray]:
+    """fit_sbg_many over batches of cohorts with a progress bar: cohorts are fitted one by one,
+    so the batches give the result of one call."""
+    with _progress.bar(len(matrix), "sBG fits", unit="cohort") as bar:
+        parts = []
+        for begin, end in _progress.batches(len(matrix), min_size=_MIN_BATCH):
+            try:
+                parts.append(_core.fit_sbg_many(matrix[begin:end], min_counts))
+            except InvalidInputError:
+                # Messages name the row within the batch: one call over every row so far names it
+                # as without batches (the rows before this batch are fine).
+                _core.fit_sbg_many(matrix[:end], min_counts)
+                raise
+            bar.update(end - begin)
+    return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
 
 
 class ShiftedBetaGeometric(Model):
@@ -91,6 +112,17 @@ class ShiftedBetaGeometric(Model):
         fitted = self._model.fitted
         return {"alpha": self._model.alpha if fitted else None, "beta": self._model.beta if fitted else None}
 
+    def _html_sections(self) -> list[str]:
+        model = self._model
+        if not model.fitted:
+            return ["<p>Not fitted.</p>"]
+        rows = [
+            ("mean churn probability alpha / (alpha + beta)", model.alpha / (model.alpha + model.beta)),
+            ("log_likelihood_", model.log_likelihood),
+            ("n_periods_", model.periods),
+        ]
+        return [_display.table(rows)]
+
     def fit(self, alive: np.ndarray | pd.Series | Sequence[float]) -> ShiftedBetaGeometric:
         """Maximum-likelihood alpha and beta from one cohort's survivor counts.
 
@@ -122,7 +154,11 @@ class ShiftedBetaGeometric(Model):
 
     @classmethod
     def fit_many(
-        cls, alive: pd.DataFrame | np.ndarray | Sequence[Sequence[float]], min_periods: int = 1
+        cls,
+        alive: pd.DataFrame | np.ndarray | Sequence[Sequence[float]],
+        min_periods: int = 1,
+        *,
+        progress: bool = False,
     ) -> pd.DataFrame:
         """Fit many cohorts at once, in parallel: one row of survivor counts per cohort.
 
@@ -135,6 +171,9 @@ class ShiftedBetaGeometric(Model):
         min_periods : int
             Cohorts with fewer observed periods are not fitted (NaN parameters) and are kept in
             the result.
+        progress : bool, default False
+            Show a progress bar over the cohorts (tqdm, ``pip install cssegment[progress]``);
+            they are fitted in batches, with the same result.
 
         Returns
         -------
@@ -164,7 +203,11 @@ class ShiftedBetaGeometric(Model):
                 matrix[i, : len(row)] = row
         if isinstance(min_periods, bool) or not isinstance(min_periods, (int, np.integer)) or min_periods < 1:
             raise InvalidInputError(f"min_periods: must be a whole number >= 1, got {min_periods!r}")
-        columns = _core.fit_sbg_many(np.ascontiguousarray(matrix, dtype=np.float64), int(min_periods) + 1)
+        matrix = np.ascontiguousarray(matrix, dtype=np.float64)
+        if progress:
+            columns = _fit_batches(matrix, int(min_periods) + 1)
+        else:
+            columns = _core.fit_sbg_many(matrix, int(min_periods) + 1)
         result = pd.DataFrame(
             {name: columns[name] for name in ("alpha", "beta", "log_likelihood", "periods")}, index=index
         )

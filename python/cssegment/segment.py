@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from . import _core, _frame
+from . import _core, _display, _frame, _progress
 from ._core import InvalidInputError
 from ._model import Model
 
@@ -181,6 +181,14 @@ class TierModel(_SegmentModel):
             "hysteresis": model.hysteresis,
             "missing": model.missing,
         }
+
+    def _html_sections(self) -> list[str]:
+        bounds = [0.0, *self._model.thresholds, float("inf")]
+        rows = [
+            (name, bounds[i], bounds[i + 1], self._model.csm_ratios[i] if self._model.csm_ratios else None)
+            for i, name in enumerate(self._model.names)
+        ]
+        return [_display.table(rows, header=["tier", "from", "below", "csm_ratio"])]
 
     def assign(
         self, data: pd.DataFrame | Mapping[str, Any] | _frame.ArrayLike, previous: Labels | None = None
@@ -362,6 +370,8 @@ class RuleModel(_SegmentModel):
     ``or`` / ``not``, parentheses, ``region in ("EMEA", "APAC")``, ``is_missing(col)`` and
     ``true``. A comparison with a missing value is unknown (SQL logic): a rule matches only when
     it is true. Categories are ranked lowest first: the default, then the rules from last to first.
+    An expression may be up to 64 KiB long and nest up to 64 levels of parentheses and ``not``;
+    longer or deeper ones raise ``InvalidInputError``.
 
     Hysteresis ``h`` with ``previous`` labels: an account keeps its previous segment while that
     segment's rule still matches with its numeric bounds relaxed by ``h`` (``arr >= c`` becomes
@@ -499,6 +509,14 @@ class RuleModel(_SegmentModel):
             "hysteresis": model.hysteresis,
             "default_csm_ratio": model.default_csm_ratio,
         }
+
+    def _repr_fields(self) -> Mapping[str, Any]:
+        return {**self.get_params(), "segments": [s.name for s in self.segments]}
+
+    def _html_sections(self) -> list[str]:
+        rows = [(s.name, s.when, s.csm_ratio, s.pooled) for s in self.segments]
+        rows.append((self._model.default_name, "(no rule matched)", self._model.default_csm_ratio, False))
+        return [_display.table(rows, header=["segment", "when", "csm_ratio", "pooled"])]
 
     def assign(self, data: pd.DataFrame | Mapping[str, Any], previous: Labels | None = None) -> pd.Categorical:
         """Segment of every account: the first rule that is true, else the default.
@@ -782,13 +800,16 @@ class KMeans(Model):
             "seed": model.seed,
         }
 
-    def fit(self, X: pd.DataFrame | np.ndarray) -> KMeans:
+    def fit(self, X: pd.DataFrame | np.ndarray, *, progress: bool = False) -> KMeans:
         """Learn the clusters of ``X``.
 
         Parameters
         ----------
         X : pandas.DataFrame or 2-D array
             Rows x features: every column of a DataFrame is a feature (its names are kept).
+        progress : bool, default False
+            Show a progress bar over the ``n_init`` restarts (tqdm,
+            ``pip install cssegment[progress]``); the model is the same, bit for bit.
 
         Returns
         -------
@@ -809,16 +830,20 @@ class KMeans(Model):
         >>> model.n_features_in_, model.feature_names_in_
         (2, ['arr', 'seats'])
         """
-        self.fit_predict(X)
+        self.fit_predict(X, progress=progress)
         return self
 
-    def fit_predict(self, X: pd.DataFrame | np.ndarray) -> pd.Series:
+    def fit_predict(self, X: pd.DataFrame | np.ndarray, *, progress: bool = False) -> pd.Series:
         """Fit, and return each row's cluster.
 
         Parameters
         ----------
         X : pandas.DataFrame or 2-D array
             As in :meth:`fit`.
+        progress : bool, default False
+            Show a progress bar that advances as each of the ``n_init`` restarts finishes (tqdm,
+            ``pip install cssegment[progress]``). The restarts run one core call at a time, each
+            drawing from the same random stream as in one call: the result is the same, bit for bit.
 
         Returns
         -------
@@ -829,11 +854,18 @@ class KMeans(Model):
         --------
         >>> import numpy as np, cssegment as cs
         >>> X = np.array([[0.0, 0.0], [0.1, 0.0], [5.0, 5.0], [5.1, 5.0]])
-        >>> cs.KMeans(2, scale=None).fit_predict(X).tolist()
+        >>> cs.KMeans(2, n_init=3).fit_predict(X).tolist()
         [0, 0, 1, 1]
         """
         values, names = _features(X)
-        return self._labels(self._model.fit(values, names), X)
+        if not progress:
+            return self._labels(self._model.fit(values, names), X)
+        with _progress.bar(self._model.n_init, "k-means restarts", unit="restart") as bar:
+            restarts = _core.KMeansFit(self._model, values, names)
+            while not restarts.done:
+                restarts.run(1)
+                bar.update(1)
+            return self._labels(restarts.finish(self._model), X)
 
     def predict(self, X: pd.DataFrame | np.ndarray) -> pd.Series:
         """The nearest cluster of each row.
@@ -945,6 +977,15 @@ class KMeans(Model):
         """
         return list(self._fitted().feature_names)
 
+    def _html_sections(self) -> list[str]:
+        if not self._model.fitted:
+            return ["<p>Not fitted.</p>"]
+        names = self.feature_names_in_ or [f"x{j}" for j in range(self.n_features_in_)]
+        centers = pd.DataFrame(self.cluster_centers_, columns=names, index=pd.RangeIndex(self._model.n_clusters))
+        centers.index.name = "cluster"
+        fit = _display.table([("inertia_", self.inertia_), ("n_iter_", self.n_iter_)])
+        return [fit, _display.frame(centers, caption="cluster_centers_")]
+
     def profile(self, data: pd.DataFrame, arr: str = "arr") -> pd.DataFrame:
         """Per-cluster profile of ``data``.
 
@@ -993,8 +1034,8 @@ class KMeans(Model):
 SegmentModel = TierModel | QuadrantModel | RuleModel
 
 
-@dataclasses.dataclass(frozen=True)
-class OwnerAssignment:
+@dataclasses.dataclass(frozen=True, repr=False)
+class OwnerAssignment(_display.Summarized):
     """What :func:`assign_owners` decided.
 
     Attributes
@@ -1022,6 +1063,16 @@ class OwnerAssignment:
     books: pd.DataFrame
     kept: int
     reassigned: int
+
+    def _summary(self) -> str:
+        owned = int(self.owners.notna().sum())
+        return (
+            f"{owned:,} of {len(self.owners):,} accounts owned by {len(self.books):,} owners; "
+            f"{self.kept:,} kept, {self.reassigned:,} reassigned"
+        )
+
+    def _tables(self) -> list[str]:
+        return [_display.frame(self.books, caption="books")]
 
 
 def _coverage_of(

@@ -22,19 +22,44 @@ namespace cssegment::python {
 
 namespace {
 
+using ColumnNames = std::tuple<std::string, std::string, std::string>;
+
+LedgerColumns ledger_columns(const ColumnNames& columns) {
+  return {std::get<0>(columns), std::get<1>(columns), std::get<2>(columns)};
+}
+
+std::optional<std::pair<std::int64_t, std::size_t>> period_range(std::optional<std::int64_t> first_period,
+                                                                  std::optional<std::size_t> n_periods) {
+  if (first_period && n_periods) return std::pair{*first_period, *n_periods};
+  return std::nullopt;
+}
+
 RevenueLedger ledger_from_rows(const Array<std::int64_t>& accounts, const Array<std::int64_t>& periods,
                                std::int64_t ticks_per_day, const Array<double>& amounts,
                                std::optional<std::int64_t> first_period, std::optional<std::size_t> n_periods,
-                               const std::tuple<std::string, std::string, std::string>& columns) {
-  const LedgerColumns names{std::get<0>(columns), std::get<1>(columns), std::get<2>(columns)};
+                               const ColumnNames& columns) {
+  const auto names = ledger_columns(columns);
   const auto account_view = view(accounts);
   const PeriodKeys period_keys{view(periods), ticks_per_day};
   const auto amount_view = view(amounts);
-  std::optional<std::pair<std::int64_t, std::size_t>> range;
-  if (first_period && n_periods) range = std::pair{*first_period, *n_periods};
   py::gil_scoped_release release;
-  return RevenueLedger::from_rows(account_view, period_keys, amount_view, range, names);
+  return RevenueLedger::from_rows(account_view, period_keys, amount_view, period_range(first_period, n_periods),
+                                  names);
 }
+
+// A RevenueLedger::Builder with the arrays its spans view, held as long as it lives.
+struct LedgerBuilder {
+  LedgerBuilder(Array<std::int64_t> accounts_, Array<std::int64_t> periods_, std::int64_t ticks_per_day,
+                Array<double> amounts_, std::optional<std::int64_t> first_period, std::optional<std::size_t> n_periods,
+                const ColumnNames& columns)
+      : accounts(std::move(accounts_)), periods(std::move(periods_)), amounts(std::move(amounts_)),
+        builder(view(accounts), PeriodKeys{view(periods), ticks_per_day}, view(amounts),
+                period_range(first_period, n_periods), ledger_columns(columns)) {}
+
+  Array<std::int64_t> accounts, periods;
+  Array<double> amounts;
+  RevenueLedger::Builder builder;
+};
 
 const AccountSegments& segments_or_one(const std::optional<AccountSegments>& segments) {
   static const AccountSegments one;
@@ -217,10 +242,31 @@ void bind_metrics(py::module_& m) {
       .def(py::pickle([](const PartialSums& sums) { return sums.to_json(); },
                       [](const std::string& text) { return PartialSums::from_json(text); }));
 
+  py::class_<LedgerBuilder>(m, "RevenueLedgerBuilder")
+      .def(py::init<Array<std::int64_t>, Array<std::int64_t>, std::int64_t, Array<double>, std::optional<std::int64_t>,
+                    std::optional<std::size_t>, const ColumnNames&>(),
+           py::arg("accounts"), py::arg("periods"), py::arg("ticks_per_day"), py::arg("amounts"),
+           py::arg("first_period") = py::none(), py::arg("n_periods") = py::none(),
+           py::arg("names") = ColumnNames{"account", "period", "amount"})
+      .def_property_readonly("work", [](const LedgerBuilder& b) { return b.builder.work(); })
+      .def_property_readonly("work_done", [](const LedgerBuilder& b) { return b.builder.work_done(); })
+      .def_property_readonly("done", [](const LedgerBuilder& b) { return b.builder.done(); })
+      .def(
+          "run",
+          [](LedgerBuilder& b, std::size_t count) {
+            py::gil_scoped_release release;
+            b.builder.run(count);
+          },
+          py::arg("count"))
+      .def("finish", [](LedgerBuilder& b) {
+        py::gil_scoped_release release;
+        return b.builder.finish();
+      });
+
   py::class_<RevenueLedger>(m, "RevenueLedger")
       .def_static("from_rows", &ledger_from_rows, py::arg("accounts"), py::arg("periods"), py::arg("ticks_per_day"),
                   py::arg("amounts"), py::arg("first_period") = py::none(), py::arg("n_periods") = py::none(),
-                  py::arg("names") = std::tuple<std::string, std::string, std::string>{"account", "period", "amount"})
+                  py::arg("names") = ColumnNames{"account", "period", "amount"})
       .def_property_readonly("accounts", &RevenueLedger::accounts)
       .def_property_readonly("periods", &RevenueLedger::periods)
       .def_property_readonly("first_period", &RevenueLedger::first_period)

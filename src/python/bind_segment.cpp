@@ -247,6 +247,28 @@ void bind_kmeans(py::module_& m) {
       .def("to_json", &KMeans::to_json, py::call_guard<py::gil_scoped_release>())
       .def_static("from_json", &KMeans::from_json, py::arg("text"), py::call_guard<py::gil_scoped_release>())
       .def(py::self == py::self);
+
+  py::class_<KMeans::Fit>(m, "KMeansFit")
+      .def(py::init([](const KMeans& model, const Array<double>& X, std::vector<std::string> names,
+                       std::size_t max_threads) {
+             const auto matrix = features(X, std::move(names));
+             py::gil_scoped_release release;
+             return std::make_unique<KMeans::Fit>(model, matrix, max_threads);
+           }),
+           py::arg("model"), py::arg("X"), py::arg("names"), py::arg("max_threads") = 0)
+      .def_property_readonly("restarts", &KMeans::Fit::restarts)
+      .def_property_readonly("restarts_run", &KMeans::Fit::restarts_run)
+      .def_property_readonly("done", &KMeans::Fit::done)
+      .def(
+          "run",
+          [](KMeans::Fit& fit, std::size_t count) {
+            py::gil_scoped_release release;
+            fit.run(count);
+          },
+          py::arg("count"))
+      .def(
+          "finish",
+          [](KMeans::Fit& fit, KMeans& model) { return to_numpy(fit.finish(model)); }, py::arg("model"));
 }
 
 using CoverageEntry = std::tuple<std::string, std::optional<double>, bool>;

@@ -769,3 +769,58 @@ def test_owners_properties(accounts, capacities, strategy):
     for owner, before, segment in zip(result.owners, previous, frame["segment"]):
         if before is not None and owner != before and owner_segment[before] == segment:
             assert books.loc[before, "accounts"] == books.loc[before, "capacity"]
+
+
+def test_rule_expressions_are_bounded_in_length_and_depth():
+    longest = "arr > 1".ljust(64 * 1024)
+    frame = pd.DataFrame({"arr": [0.5, 2.0]})
+    assert list(cs.RuleModel([cs.Segment("A", longest)]).assign(frame)) == ["Unassigned", "A"]
+    with pytest.raises(
+        InvalidInputError,
+        match=r"^segments\[0\] \('A'\): when: expression of 65537 bytes exceeds the limit of 65536 "
+        r"\(max_expression_length\)$",
+    ):
+        cs.RuleModel([cs.Segment("A", longest + " ")])
+    # Bytes, not characters: 32,773 characters, but 65,540 bytes in UTF-8.
+    with pytest.raises(InvalidInputError, match=r"when: expression of 65540 bytes exceeds the limit"):
+        cs.RuleModel([cs.Segment("A", "`" + "é" * 32767 + "` > 1")])
+
+    def nested(depth: int) -> str:
+        return "(" * depth + "arr > 1" + ")" * depth
+
+    assert list(cs.RuleModel([cs.Segment("A", nested(64))]).assign(frame)) == ["Unassigned", "A"]
+    with pytest.raises(
+        InvalidInputError,
+        match=r"^segments\[0\] \('A'\): when: nesting deeper than 64 levels \(max_expression_depth\) at column 65$",
+    ):
+        cs.RuleModel([cs.Segment("A", nested(65))])
+    with pytest.raises(InvalidInputError, match=r"when: nesting deeper than 64 levels"):
+        cs.RuleModel([cs.Segment("A", "not " * 65 + "arr > 1")])
+
+
+def test_json_documents_are_bounded_in_size_and_depth():
+    model = cs.TierModel.touch()
+    text = model.to_json()
+    largest = text.ljust(16 * 2**20)
+    assert cs.TierModel.from_json(largest) == model
+    with pytest.raises(
+        InvalidInputError,
+        match=r"^json: document of 16777217 bytes exceeds the limit of 16777216 \(max_document_bytes\)$",
+    ):
+        cs.TierModel.from_json(largest + " ")
+
+    def with_nesting(depth: int) -> str:
+        """The model's document with a field holding depth - 1 nested lists (the document is one level)."""
+        document = json.loads(text)
+        value: list[object] = []
+        for _ in range(depth - 2):
+            value = [value]
+        document["padding"] = value
+        return json.dumps(document)
+
+    assert cs.TierModel.from_json(with_nesting(64)) == model
+    for kind in (cs.TierModel, cs.QuadrantModel, cs.RuleModel, cs.KMeans, cs.CadencePolicy):
+        with pytest.raises(InvalidInputError, match=r"^json: nesting deeper than 64 levels \(max_document_depth\)$"):
+            kind.from_json(with_nesting(65))
+    with pytest.raises(InvalidInputError, match=r"^json: nesting deeper than 64 levels"):
+        cs.TierModel.from_json("[" * 100_000)

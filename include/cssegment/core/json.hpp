@@ -2,10 +2,14 @@
 // Model (de)serialisation: every document carries its "kind" and the "cssegment_version" that
 // wrote it. Documents from this or an earlier version load; newer or foreign ones are refused.
 #include <array>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -17,8 +21,11 @@ namespace cssegment::json {
 
 using Document = nlohmann::json;
 
-// Refuses untrusted documents that would cost unbounded memory to parse.
+// Bounds on what an untrusted document may cost: its size bounds the memory parsing takes, its
+// nesting the recursion of whatever walks the parsed tree (comparison, dump, the loaders). Model
+// documents nest a few levels and the largest (partial sums of big books) stay well below 16 MiB.
 inline constexpr std::size_t max_document_bytes = 16u << 20;
+inline constexpr std::size_t max_document_depth = 64;
 
 inline std::array<int, 3> parse_version(std::string_view text) {
   std::array<int, 3> parts{};
@@ -39,8 +46,15 @@ inline Document make_document(std::string_view kind) {
 inline Document parse_document(std::string_view text, std::string_view kind) {
   if (text.size() > max_document_bytes)
     fail("json", "document of " + std::to_string(text.size()) + " bytes exceeds the limit of " +
-                     std::to_string(max_document_bytes));
-  Document document = Document::parse(text, nullptr, false);
+                     std::to_string(max_document_bytes) + " (max_document_bytes)");
+  // The callback sees each array or object as it opens, with the number of containers around it.
+  const auto bounded = [](int depth, Document::parse_event_t event, Document&) {
+    if ((event == Document::parse_event_t::object_start || event == Document::parse_event_t::array_start) &&
+        static_cast<std::size_t>(depth) >= max_document_depth)
+      fail("json", "nesting deeper than " + std::to_string(max_document_depth) + " levels (max_document_depth)");
+    return true;
+  };
+  Document document = Document::parse(text, bounded, false);
   if (document.is_discarded()) fail("json", "not a valid JSON document");
   if (!document.is_object()) fail("json", "expected a JSON object describing a " + std::string(kind));
   const auto found_kind = document.find("kind");
@@ -64,9 +78,53 @@ inline const Document& field(const Document& document, std::string_view name) {
   return *found;
 }
 
+namespace detail {
+
+template <class T>
+struct is_vector : std::false_type {};
+template <class T>
+struct is_vector<std::vector<T>> : std::true_type {};
+
+// Whether a number fits the integer type T. nlohmann converts any number to an integer with a
+// cast, which is undefined for a float out of range and silently truncates 1.5 to 1.
+template <class T>
+bool integer_fits(const Document& value) {
+  const auto largest = static_cast<std::uint64_t>(std::numeric_limits<T>::max());
+  if (value.is_number_unsigned()) return value.get<std::uint64_t>() <= largest;
+  if (value.is_number_integer()) {
+    const auto number = value.get<std::int64_t>();
+    return number >= 0 ? static_cast<std::uint64_t>(number) <= largest
+                       : number >= static_cast<std::int64_t>(std::numeric_limits<T>::min());
+  }
+  const double number = value.get<double>();
+  const double upper = std::ldexp(1.0, std::numeric_limits<T>::digits);
+  const double lower = std::numeric_limits<T>::is_signed ? -upper : 0.0;
+  return number >= lower && number < upper && std::floor(number) == number;
+}
+
+// The first number in `value` that does not fit T (or a vector of T), with the range expected.
+template <class T>
+std::optional<std::string> misfit(const Document& value) {
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    if (!value.is_number() || integer_fits<T>(value)) return std::nullopt;
+    return value.dump() + ", expected a whole number from " + std::to_string(std::numeric_limits<T>::min()) + " to " +
+           std::to_string(std::numeric_limits<T>::max());
+  } else if constexpr (is_vector<T>::value) {
+    if (value.is_array())
+      for (const auto& item : value)
+        if (auto found = misfit<typename T::value_type>(item)) return found;
+    return std::nullopt;
+  } else {
+    return std::nullopt;
+  }
+}
+
+}  // namespace detail
+
 template <class T>
 T get(const Document& document, std::string_view name) {
   const Document& value = field(document, name);
+  if (const auto problem = detail::misfit<T>(value)) fail("json", "field " + single_quoted(name) + " holds " + *problem);
   try {
     return value.get<T>();
   } catch (const nlohmann::json::exception&) {

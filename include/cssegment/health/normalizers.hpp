@@ -113,7 +113,7 @@ namespace detail {
 #endif
 inline double count_infinite(const double* x, std::size_t n) {
   double infinite = 0.0;
-  for (std::size_t i = 0; i < n; ++i) infinite += (x[i] == INFINITY) | (x[i] == -INFINITY) ? 1.0 : 0.0;
+  for (std::size_t i = 0; i < n; ++i) infinite += ((x[i] == INFINITY) | (x[i] == -INFINITY)) ? 1.0 : 0.0;
   return infinite;
 }
 

@@ -132,6 +132,8 @@ inline void weighted_block(double* values, std::size_t stride, std::size_t rows,
 
 class Scorecard {
 public:
+  static constexpr double min_weight = 1e-300, max_weight = 1e300;
+
   explicit Scorecard(std::vector<Measure> measures, Combine combine = Combine::weighted,
                      std::vector<std::string> band_names = {"red", "yellow", "green"},
                      std::vector<double> band_lowers = {0.0, 50.0, 75.0},
@@ -149,6 +151,11 @@ public:
       const auto& m = measures_[i];
       if (!(m.weight >= 0.0 && std::isfinite(m.weight)))
         fail_at("weights", i, m.weight, "weights must be finite and >= 0 (measure " + single_quoted(m.column) + ")");
+      // Within this range neither the sum of the weights nor a weight times a score (or over the
+      // sum) can overflow or lose itself in subnormals, so scores stay in [0, 100].
+      if (m.weight != 0.0 && !(m.weight >= min_weight && m.weight <= max_weight))
+        fail_at("weights", i, m.weight,
+                "weights must be 0 or between 1e-300 and 1e300 (measure " + single_quoted(m.column) + ")");
       total += m.weight;
       columns.push_back(m.column);
     }

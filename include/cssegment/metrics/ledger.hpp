@@ -58,19 +58,29 @@ inline std::optional<std::int64_t> month_ordinal(std::int64_t ticks, std::int64_
 inline std::string describe_instant(std::int64_t ticks, std::int64_t ticks_per_day) {
   const std::int64_t days = floor_div(ticks, ticks_per_day);
   const CivilDate date = civil_from_days(days);
+  // The remainder taken directly: days * ticks_per_day may not be representable.
+  const std::int64_t rest = ticks % ticks_per_day + (ticks % ticks_per_day < 0 ? ticks_per_day : 0);
   char text[64];
   std::snprintf(text, sizeof text, "%04lld-%02lld-%02lld", static_cast<long long>(date.year),
                 static_cast<long long>(date.month), static_cast<long long>(date.day));
   std::string out = text;
-  const std::int64_t rest = ticks - days * ticks_per_day;
   if (rest != 0) out += " + " + format_number(static_cast<double>(rest) * 86400.0 / static_cast<double>(ticks_per_day)) + " s";
   return out;
 }
+
+// Days from 1970-01-01 to the furthest date a period may be (10 million years): no calendar in
+// use reaches it, and the civil-date arithmetic stays far from overflow.
+inline constexpr std::int64_t max_calendar_days = 3'652'425'000;
 
 inline std::int64_t period_ordinal(const PeriodKeys& keys, std::size_t row, std::string_view argument) {
   const std::int64_t key = keys.values[row];
   if (key == std::numeric_limits<std::int64_t>::min()) fail_at(argument, row, "NaT", "periods must not be missing");
   if (keys.ticks_per_day == 0) return key;
+  const std::int64_t days = floor_div(key, keys.ticks_per_day);
+  if (days < -max_calendar_days || days > max_calendar_days)
+    fail_at(argument, row, std::to_string(key) + " ticks",
+            "dates must lie within 10 million years of 1970-01-01 (" + std::to_string(keys.ticks_per_day) +
+                " ticks per day)");
   if (const auto ordinal = month_ordinal(key, keys.ticks_per_day)) return *ordinal;
   fail_at(argument, row, describe_instant(key, keys.ticks_per_day),
           "dates must be the first day of a month at midnight (use .dt.to_period('M') for other dates)");
@@ -107,34 +117,11 @@ public:
   static RevenueLedger from_rows(std::span<const std::int64_t> accounts, PeriodKeys periods,
                                  std::span<const double> amounts,
                                  std::optional<std::pair<std::int64_t, std::size_t>> period_range = std::nullopt,
-                                 const LedgerColumns& names = {}) {
-    check_same_length(names.period, periods.values.size(), names.account, accounts.size());
-    check_same_length(names.amount, amounts.size(), names.account, accounts.size());
-    const std::size_t n = accounts.size();
-    RevenueLedger ledger;
-    ledger.summary_.rows_read = n;
-    const KeyRanges ranges = key_ranges(accounts, periods, amounts, names);
-    if (n == 0 && !period_range) return ledger;
-    if (period_range) {
-      if (n > 0 && (ranges.first_period < period_range->first ||
-                    ranges.last_period - period_range->first >= static_cast<std::int64_t>(period_range->second)))
-        fail(names.period, "rows fall outside the given period range");
-      ledger.first_period_ = period_range->first;
-      ledger.periods_ = period_range->second;
-    } else {
-      const auto span = static_cast<std::uint64_t>(ranges.last_period) - static_cast<std::uint64_t>(ranges.first_period);
-      if (span >= max_ledger_cells)
-        fail(names.period, "periods from " + std::to_string(ranges.first_period) + " to " +
-                               std::to_string(ranges.last_period) +
-                               " exceed the ledger's limit of 2^33 cells; are the periods consecutive?");
-      ledger.first_period_ = ranges.first_period;
-      ledger.periods_ = static_cast<std::size_t>(span) + 1;
-    }
-    if (n > 0) ledger.scatter(accounts, periods, amounts, ranges, names);
-    ledger.summary_.accounts = ledger.keys_.size();
-    ledger.summary_.periods = ledger.periods_;
-    return ledger;
-  }
+                                 const LedgerColumns& names = {});
+
+  // from_rows a block of rows at a time, e.g. to report progress between calls; from_rows runs
+  // one to the end, so both give the same ledger, bit for bit.
+  class Builder;
 
   std::size_t accounts() const { return keys_.size(); }
   std::size_t periods() const { return periods_; }
@@ -163,15 +150,15 @@ private:
     std::int64_t high_key = std::numeric_limits<std::int64_t>::min();
   };
 
-  // Checks every row (the first bad row is named, whatever the thread count) and finds the
-  // ranges of period ordinals and account keys.
-  static KeyRanges key_ranges(std::span<const std::int64_t> accounts, const PeriodKeys& periods,
-                              std::span<const double> amounts, const LedgerColumns& names) {
-    KeyRanges total;
+  // Checks rows [first, last) (the first bad row is named, whatever the thread count) and
+  // widens `total` to their ranges of period ordinals and account keys.
+  static void key_ranges(std::span<const std::int64_t> accounts, const PeriodKeys& periods,
+                         std::span<const double> amounts, const LedgerColumns& names, std::size_t first,
+                         std::size_t last, KeyRanges& total) {
     std::mutex merging;
-    parallel_for(accounts.size(), ledger_chunk_rows, [&](std::size_t begin, std::size_t end) {
+    parallel_for(last - first, ledger_chunk_rows, [&](std::size_t begin, std::size_t end) {
       KeyRanges local;
-      for (std::size_t i = begin; i < end; ++i) {
+      for (std::size_t i = first + begin; i < first + end; ++i) {
         if (!(amounts[i] >= 0.0 && amounts[i] < max_exact_amount))
           fail_at(names.amount, i, amounts[i], "amounts must be finite, >= 0 and < 2^80");
         const std::int64_t ordinal = period_ordinal(periods, i, names.period);
@@ -186,80 +173,6 @@ private:
       total.low_key = std::min(total.low_key, local.low_key);
       total.high_key = std::max(total.high_key, local.high_key);
     });
-    return total;
-  }
-
-  // Sums the rows into the matrix: rows arrive in any order, so each write is a likely cache
-  // miss. The cell of every row is computed in parallel first, then one thread adds the rows in
-  // input order (so sums never depend on the thread count), prefetching cells a few rows ahead.
-  void scatter(std::span<const std::int64_t> accounts, const PeriodKeys& periods, std::span<const double> amounts,
-               const KeyRanges& ranges, const LedgerColumns& names) {
-    const std::int64_t low_key = ranges.low_key;
-    const auto range = static_cast<std::uint64_t>(ranges.high_key) - static_cast<std::uint64_t>(low_key) + 1;
-    if (range > max_ledger_cells) fail(names.account, "account keys span more than 2^33 values; factorize them first");
-    std::vector<std::int32_t> row_of(range, -1);
-    for (std::int64_t key : accounts) row_of[static_cast<std::size_t>(key - low_key)] = 0;
-    for (std::size_t k = 0; k < range; ++k)
-      if (row_of[k] == 0) {
-        row_of[k] = static_cast<std::int32_t>(keys_.size());
-        keys_.push_back(low_key + static_cast<std::int64_t>(k));
-      }
-    const std::size_t columns = periods_;
-    if (keys_.size() > max_ledger_cells / std::max<std::size_t>(columns, 1))
-      fail(names.period, std::to_string(keys_.size()) + " accounts x " + std::to_string(columns) +
-                             " periods exceed the ledger's limit of 2^33 cells; are the periods consecutive?");
-    revenue_.assign(keys_.size() * columns, 0.0);
-    // 4-byte cell numbers whenever they fit.
-    const std::optional<std::size_t> too_large =
-        revenue_.size() <= std::numeric_limits<std::uint32_t>::max()
-            ? add_rows<std::uint32_t>(accounts, periods, amounts, row_of, low_key)
-            : add_rows<std::uint64_t>(accounts, periods, amounts, row_of, low_key);
-    if (too_large)
-      fail(names.amount, "the summed revenue of account key " + std::to_string(keys_[*too_large / columns]) +
-                             " reaches 2^80");
-  }
-
-  // Adds every row into its cell; returns a cell whose sum reached max_exact_amount, if any.
-  // Rows go in blocks: the cells of a block are computed in parallel, then added in order.
-  template <class Cell>
-  std::optional<std::size_t> add_rows(std::span<const std::int64_t> accounts, const PeriodKeys& periods,
-                                      std::span<const double> amounts, const std::vector<std::int32_t>& row_of,
-                                      std::int64_t low_key) {
-    const std::size_t n = accounts.size(), columns = periods_;
-    constexpr std::size_t block_rows = 4 * ledger_chunk_rows;
-    std::vector<Cell> cells(std::min(n, block_rows));
-    // One bit per cell (1/64 of the matrix, cache-resident) tells duplicates apart.
-    std::vector<std::uint64_t> seen((revenue_.size() + 63) / 64, 0);
-    double* revenue = revenue_.data();
-    std::size_t duplicates = 0;
-    bool large = false;
-    for (std::size_t first = 0; first < n; first += block_rows) {
-      const std::size_t rows = std::min(block_rows, n - first);
-      parallel_for(rows, ledger_chunk_rows / 4, [&](std::size_t begin, std::size_t end) {
-        for (std::size_t j = begin; j < end; ++j) {
-          const std::size_t i = first + j;
-          const auto row = static_cast<std::size_t>(row_of[static_cast<std::size_t>(accounts[i] - low_key)]);
-          const auto column = static_cast<std::size_t>(period_ordinal(periods, i, "period") - first_period_);
-          cells[j] = static_cast<Cell>(row * columns + column);
-        }
-      });
-      constexpr std::size_t ahead = 16;
-      for (std::size_t j = 0; j < rows; ++j) {
-        if (j + ahead < rows) __builtin_prefetch(revenue + cells[j + ahead], 1);
-        const std::size_t cell = cells[j];
-        std::uint64_t& word = seen[cell / 64];
-        const std::uint64_t bit = std::uint64_t{1} << (cell % 64);
-        duplicates += (word & bit) != 0;
-        word |= bit;
-        revenue[cell] += amounts[first + j];
-        large |= !(revenue[cell] < max_exact_amount);
-      }
-    }
-    summary_.duplicate_rows = duplicates;
-    if (!large) return std::nullopt;
-    for (std::size_t cell = 0; cell < revenue_.size(); ++cell)
-      if (!(revenue_[cell] < max_exact_amount)) return cell;
-    return std::nullopt;
   }
 
   std::vector<std::int64_t> keys_;
@@ -268,6 +181,170 @@ private:
   std::int64_t first_period_ = 0;
   LedgerSummary summary_;
 };
+
+// The work of from_rows is two passes over the rows: checking them (and finding the ranges of
+// periods and account keys), then summing them into the matrix, laid out in between. The spans
+// must outlive the builder.
+class RevenueLedger::Builder {
+public:
+  Builder(std::span<const std::int64_t> accounts, PeriodKeys periods, std::span<const double> amounts,
+          std::optional<std::pair<std::int64_t, std::size_t>> period_range = std::nullopt, LedgerColumns names = {})
+      : accounts_(accounts), periods_(periods), amounts_(amounts), period_range_(period_range),
+        names_(std::move(names)) {
+    check_same_length(names_.period, periods.values.size(), names_.account, accounts.size());
+    check_same_length(names_.amount, amounts.size(), names_.account, accounts.size());
+    ledger_.summary_.rows_read = accounts.size();
+  }
+
+  std::size_t rows() const { return accounts_.size(); }
+  // Rows of both passes: 2 x rows() in all.
+  std::size_t work() const { return 2 * rows(); }
+  std::size_t work_done() const { return checked_ + added_; }
+  bool done() const { return laid_out_ && added_ == rows(); }
+
+  // Goes through up to `count` more rows of the passes (blocks of rows in input order, so the
+  // sums never depend on how the work is cut).
+  void run(std::size_t count) {
+    for (;;) {
+      if (checked_ < rows() && count > 0) {
+        const std::size_t end = checked_ + std::min(count, rows() - checked_);
+        key_ranges(accounts_, periods_, amounts_, names_, checked_, end, ranges_);
+        count -= end - checked_;
+        checked_ = end;
+      } else if (checked_ == rows() && !laid_out_) {
+        lay_out();
+      } else if (laid_out_ && added_ < rows() && count > 0) {
+        const std::size_t end = added_ + std::min(count, rows() - added_);
+        if (ledger_.revenue_.size() <= std::numeric_limits<std::uint32_t>::max())
+          add_rows<std::uint32_t>(added_, end);  // 4-byte cell numbers whenever they fit
+        else
+          add_rows<std::uint64_t>(added_, end);
+        count -= end - added_;
+        added_ = end;
+      } else {
+        return;
+      }
+    }
+  }
+
+  // The ledger, once done. Called once.
+  RevenueLedger finish() {
+    require(done(), "rows", std::to_string(work() - work_done()) + " of " + std::to_string(work()) +
+                                " row steps have not run yet");
+    if (large_)
+      for (std::size_t cell = 0; cell < ledger_.revenue_.size(); ++cell)
+        if (!(ledger_.revenue_[cell] < max_exact_amount))
+          fail(names_.amount, "the summed revenue of account key " +
+                                  std::to_string(ledger_.keys_[cell / ledger_.periods_]) + " reaches 2^80");
+    ledger_.summary_.duplicate_rows = duplicates_;
+    ledger_.summary_.accounts = ledger_.keys_.size();
+    ledger_.summary_.periods = ledger_.periods_;
+    return std::move(ledger_);
+  }
+
+private:
+  // The periods, the accounts (rows of the matrix) and the zero matrix, once every row is checked.
+  void lay_out() {
+    laid_out_ = true;
+    const std::size_t n = rows();
+    if (n == 0 && !period_range_) return;
+    if (period_range_) {
+      // Unsigned: last - first is exact once first <= last, however far apart they are.
+      if (n > 0 && (ranges_.first_period < period_range_->first ||
+                    static_cast<std::uint64_t>(ranges_.last_period) - static_cast<std::uint64_t>(period_range_->first) >=
+                        period_range_->second))
+        fail(names_.period, "rows fall outside the given period range");
+      ledger_.first_period_ = period_range_->first;
+      ledger_.periods_ = period_range_->second;
+    } else {
+      const auto span = static_cast<std::uint64_t>(ranges_.last_period) - static_cast<std::uint64_t>(ranges_.first_period);
+      if (span >= max_ledger_cells)
+        fail(names_.period, "periods from " + std::to_string(ranges_.first_period) + " to " +
+                                std::to_string(ranges_.last_period) +
+                                " exceed the ledger's limit of 2^33 cells; are the periods consecutive?");
+      ledger_.first_period_ = ranges_.first_period;
+      ledger_.periods_ = static_cast<std::size_t>(span) + 1;
+    }
+    if (n == 0) return;
+    low_key_ = ranges_.low_key;
+    // high - low before adding 1: keys at both ends of int64 span 2^64 values, which wraps to 0.
+    const auto span = static_cast<std::uint64_t>(ranges_.high_key) - static_cast<std::uint64_t>(low_key_);
+    if (span >= max_ledger_cells) fail(names_.account, "account keys span more than 2^33 values; factorize them first");
+    const std::size_t range = static_cast<std::size_t>(span) + 1;
+    row_of_.assign(range, -1);
+    for (std::int64_t key : accounts_) row_of_[static_cast<std::size_t>(key - low_key_)] = 0;
+    auto& keys = ledger_.keys_;
+    for (std::size_t k = 0; k < range; ++k)
+      if (row_of_[k] == 0) {
+        row_of_[k] = static_cast<std::int32_t>(keys.size());
+        keys.push_back(low_key_ + static_cast<std::int64_t>(k));
+      }
+    const std::size_t columns = ledger_.periods_;
+    if (keys.size() > max_ledger_cells / std::max<std::size_t>(columns, 1))
+      fail(names_.period, std::to_string(keys.size()) + " accounts x " + std::to_string(columns) +
+                              " periods exceed the ledger's limit of 2^33 cells; are the periods consecutive?");
+    ledger_.revenue_.assign(keys.size() * columns, 0.0);
+    // One bit per cell (1/64 of the matrix, cache-resident) tells duplicates apart.
+    seen_.assign((ledger_.revenue_.size() + 63) / 64, 0);
+  }
+
+  // Adds rows [begin, end) into their cells. Rows arrive in any order, so each write is a likely
+  // cache miss: the cells of a block of rows are computed in parallel first, then one thread adds
+  // the rows in input order (so sums never depend on the thread count), prefetching a few ahead.
+  template <class Cell>
+  void add_rows(std::size_t begin, std::size_t end) {
+    const std::size_t columns = ledger_.periods_;
+    constexpr std::size_t block_rows = 4 * ledger_chunk_rows;
+    std::vector<Cell> cells(std::min(end - begin, block_rows));
+    double* revenue = ledger_.revenue_.data();
+    for (std::size_t first = begin; first < end; first += block_rows) {
+      const std::size_t rows = std::min(block_rows, end - first);
+      parallel_for(rows, ledger_chunk_rows / 4, [&](std::size_t from, std::size_t to) {
+        for (std::size_t j = from; j < to; ++j) {
+          const std::size_t i = first + j;
+          const auto row = static_cast<std::size_t>(row_of_[static_cast<std::size_t>(accounts_[i] - low_key_)]);
+          const auto column = static_cast<std::size_t>(period_ordinal(periods_, i, "period") - ledger_.first_period_);
+          cells[j] = static_cast<Cell>(row * columns + column);
+        }
+      });
+      constexpr std::size_t ahead = 16;
+      for (std::size_t j = 0; j < rows; ++j) {
+        if (j + ahead < rows) __builtin_prefetch(revenue + cells[j + ahead], 1);
+        const std::size_t cell = cells[j];
+        std::uint64_t& word = seen_[cell / 64];
+        const std::uint64_t bit = std::uint64_t{1} << (cell % 64);
+        duplicates_ += (word & bit) != 0;
+        word |= bit;
+        revenue[cell] += amounts_[first + j];
+        large_ |= !(revenue[cell] < max_exact_amount);
+      }
+    }
+  }
+
+  std::span<const std::int64_t> accounts_;
+  PeriodKeys periods_;
+  std::span<const double> amounts_;
+  std::optional<std::pair<std::int64_t, std::size_t>> period_range_;
+  LedgerColumns names_;
+  RevenueLedger ledger_;
+  KeyRanges ranges_;
+  std::size_t checked_ = 0, added_ = 0;
+  bool laid_out_ = false;
+  std::int64_t low_key_ = 0;
+  std::vector<std::int32_t> row_of_;
+  std::vector<std::uint64_t> seen_;
+  std::size_t duplicates_ = 0;
+  bool large_ = false;
+};
+
+inline RevenueLedger RevenueLedger::from_rows(std::span<const std::int64_t> accounts, PeriodKeys periods,
+                                              std::span<const double> amounts,
+                                              std::optional<std::pair<std::int64_t, std::size_t>> period_range,
+                                              const LedgerColumns& names) {
+  Builder builder(accounts, periods, amounts, period_range, names);
+  builder.run(builder.work());
+  return builder.finish();
+}
 
 // Ledger rows of account keys: a table over the keys' range when it is compact (the usual case:
 // integer ids or factorized codes), else a binary search.

@@ -104,13 +104,20 @@ public:
 
   static PartialSums from_json(std::string_view text) {
     const json::Document document = json::parse_document(text, "PartialSums");
-    PartialSums sums(json::get<std::string>(document, "sum_kind"), json::get<std::int64_t>(document, "parameter"),
-                     json::get<std::int64_t>(document, "first_period"), json::get<std::size_t>(document, "rows"),
-                     json::get<std::size_t>(document, "segments"), json::get<std::size_t>(document, "fields"));
+    const auto rows = json::get<std::size_t>(document, "rows"), segments = json::get<std::size_t>(document, "segments"),
+               fields = json::get<std::size_t>(document, "fields");
     const auto words = json::get<std::vector<std::uint64_t>>(document, "cells");
-    if (words.size() != 2 * sums.cells_.size())
-      fail("json", "field 'cells' holds " + std::to_string(words.size()) + " numbers, expected " +
-                       std::to_string(2 * sums.cells_.size()));
+    // The grid is checked against the cells given before anything is allocated, by division: an
+    // untrusted rows x segments x fields may be huge or wrap around.
+    const auto holds = [&](std::size_t cells) {
+      return cells % rows == 0 && cells / rows % segments == 0 && cells / rows / segments == fields;
+    };
+    if (words.size() % 2 != 0 || (rows == 0 || segments == 0 || fields == 0 ? !words.empty() : !holds(words.size() / 2)))
+      fail("json", "field 'cells' holds " + std::to_string(words.size()) + " numbers, expected two per cell of " +
+                       std::to_string(rows) + " rows x " + std::to_string(segments) + " segments x " +
+                       std::to_string(fields) + " fields");
+    PartialSums sums(json::get<std::string>(document, "sum_kind"), json::get<std::int64_t>(document, "parameter"),
+                     json::get<std::int64_t>(document, "first_period"), rows, segments, fields);
     for (std::size_t i = 0; i < sums.cells_.size(); ++i)
       sums.cells_[i] = (static_cast<ExactTotal>(words[2 * i]) << 64) + words[2 * i + 1];
     return sums;

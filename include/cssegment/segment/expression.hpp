@@ -40,8 +40,11 @@
 
 namespace cssegment {
 
-// Bounds on what an untrusted expression may cost to parse and evaluate.
-inline constexpr std::size_t max_expression_length = 10'000;
+// Bounds on what an untrusted expression may cost to parse and evaluate. 64 KiB leaves room for
+// generated membership lists (`account in (...)` with thousands of ids). Nesting costs stack
+// (recursive descent, lowering, printing) and one scratch mask of a block of rows per level when
+// evaluating, so it stays at a depth no hand-written rule comes near.
+inline constexpr std::size_t max_expression_length = 64 * 1024;
 inline constexpr std::size_t max_expression_depth = 64;
 
 // Rows evaluated together: a block's masks stay in cache from one step to the next.
@@ -134,8 +137,8 @@ class Parser {
 public:
   explicit Parser(std::string_view text) : text_(text) {
     if (text_.size() > max_expression_length)
-      throw InvalidInput("expression of " + std::to_string(text_.size()) + " characters exceeds the limit of " +
-                         std::to_string(max_expression_length));
+      fail("when", "expression of " + std::to_string(text_.size()) + " bytes exceeds the limit of " +
+                       std::to_string(max_expression_length) + " (max_expression_length)");
   }
 
   ParsedExpression parse() && {
@@ -280,7 +283,8 @@ private:
 
   void nest(const Token& token) {
     if (++depth_ > max_expression_depth)
-      error_at(token.offset, "nesting deeper than " + std::to_string(max_expression_depth) + " levels");
+      fail("when", "nesting deeper than " + std::to_string(max_expression_depth) + " levels (max_expression_depth) at column " +
+                       std::to_string(token.offset + 1));
   }
 
   std::size_t add(Node node) {

@@ -160,34 +160,11 @@ public:
   }
 
   // Fits the model and returns each row's cluster (0..k-1). `max_threads` 0 uses every core.
-  std::vector<std::int32_t> fit(const FeatureMatrix& X, std::size_t max_threads = 0) {
-    check_shape(X, /*fitting=*/true);
-    KMeans fitted = *this;  // *this changes only once the fit succeeded
-    fitted.feature_names_ = X.names;
-    detail::RowMatrix Z = prepare(X, max_threads);
-    fitted.learn_scaling(Z);
-    fitted.standardize(Z, max_threads);
-    const double tolerance = tol_ * mean_variance(Z);
-    detail::SplitMix64 rng(seed_);
-    std::vector<std::int32_t> best_labels;
-    double best_inertia = INFINITY;
-    for (std::size_t run = 0; run < n_init_; ++run) {
-      detail::RowMatrix centers = seed_centers(Z, rng, max_threads);
-      std::vector<std::int32_t> labels(Z.rows(), -1);
-      const std::size_t iterations = lloyd(Z, centers, labels, tolerance, max_threads);
-      const double inertia = assign_rows(Z, centers, labels, max_threads);
-      if (inertia < best_inertia) {
-        best_inertia = inertia;
-        best_labels = std::move(labels);
-        fitted.centers_.assign(centers.data(), centers.data() + centers.size());
-        fitted.n_iter_ = iterations;
-      }
-    }
-    fitted.inertia_ = best_inertia;
-    fitted.number_clusters_canonically(best_labels);
-    *this = std::move(fitted);
-    return best_labels;
-  }
+  std::vector<std::int32_t> fit(const FeatureMatrix& X, std::size_t max_threads = 0);
+
+  // A fit whose restarts run a few at a time, e.g. to report progress between calls; fit() runs
+  // one of these to the end, so both give the same model, bit for bit.
+  class Fit;
 
   // Rows are scaled block by block on their way to the distance step: nothing of X's size is
   // allocated besides the labels.
@@ -243,7 +220,9 @@ public:
       model.inertia_ = json::get<double>(fit, "inertia");
       model.n_iter_ = json::get<std::size_t>(fit, "n_iter");
       const std::size_t d = model.offset_.size();
-      if (d == 0 || model.spread_.size() != d || model.centers_.size() != d * model.n_clusters_ ||
+      // Divided rather than multiplied: d * n_clusters may wrap around for an untrusted n_clusters.
+      if (d == 0 || model.spread_.size() != d || model.centers_.size() % d != 0 ||
+          model.centers_.size() / d != model.n_clusters_ ||
           !(model.feature_names_.empty() || model.feature_names_.size() == d) ||
           !(model.scale_.size() == 1 || model.scale_.size() == d))
         fail("json", "fitted KMeans state has inconsistent sizes");
@@ -595,5 +574,69 @@ private:
   double inertia_ = 0.0;
   std::size_t n_iter_ = 0;
 };
+
+class KMeans::Fit {
+public:
+  // Scales X (copied: X need not outlive the fit); no restart runs yet.
+  Fit(const KMeans& model, const FeatureMatrix& X, std::size_t max_threads = 0)
+      : fitted_(model), max_threads_(max_threads), rng_(model.seed_) {
+    model.check_shape(X, /*fitting=*/true);
+    fitted_.feature_names_ = X.names;
+    Z_ = model.prepare(X, max_threads);
+    fitted_.learn_scaling(Z_);
+    fitted_.standardize(Z_, max_threads);
+    tolerance_ = model.tol_ * mean_variance(Z_);
+  }
+
+  std::size_t restarts() const { return fitted_.n_init_; }
+  std::size_t restarts_run() const { return run_; }
+  bool done() const { return run_ == fitted_.n_init_; }
+
+  // Runs up to `count` more restarts (fewer when fewer are left).
+  void run(std::size_t count) {
+    for (const std::size_t stop = run_ + std::min(count, restarts() - run_); run_ < stop; ++run_) {
+      detail::RowMatrix centers = fitted_.seed_centers(Z_, rng_, max_threads_);
+      std::vector<std::int32_t> labels(static_cast<std::size_t>(Z_.rows()), -1);
+      const std::size_t iterations = fitted_.lloyd(Z_, centers, labels, tolerance_, max_threads_);
+      const double inertia = assign_rows(Z_, centers, labels, max_threads_);
+      if (inertia < best_inertia_) {
+        best_inertia_ = inertia;
+        best_labels_ = std::move(labels);
+        fitted_.centers_.assign(centers.data(), centers.data() + centers.size());
+        fitted_.n_iter_ = iterations;
+      }
+    }
+  }
+
+  // Once every restart ran: stores the best restart's model in `model` and returns each row's
+  // cluster. Called once.
+  std::vector<std::int32_t> finish(KMeans& model) {
+    require(done(), "fit", std::to_string(restarts() - run_) + " of " + std::to_string(restarts()) +
+                               " restarts have not run yet");
+    require(!finished_, "fit", "finish() was already called");
+    finished_ = true;
+    fitted_.inertia_ = best_inertia_;
+    fitted_.number_clusters_canonically(best_labels_);
+    model = std::move(fitted_);
+    return std::move(best_labels_);
+  }
+
+private:
+  KMeans fitted_;  // *this changes only once the fit succeeded
+  std::size_t max_threads_;
+  detail::SplitMix64 rng_;
+  detail::RowMatrix Z_;
+  double tolerance_ = 0.0;
+  std::size_t run_ = 0;
+  bool finished_ = false;
+  std::vector<std::int32_t> best_labels_;
+  double best_inertia_ = INFINITY;
+};
+
+inline std::vector<std::int32_t> KMeans::fit(const FeatureMatrix& X, std::size_t max_threads) {
+  Fit restarts(*this, X, max_threads);
+  restarts.run(n_init_);
+  return restarts.finish(*this);
+}
 
 }  // namespace cssegment

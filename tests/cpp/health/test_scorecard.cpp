@@ -159,6 +159,11 @@ BOOST_AUTO_TEST_CASE(bad_input_names_argument_row_and_value) {
   BOOST_TEST(message_of([] { Scorecard(measures(1.0, INFINITY, 1.0)); }) ==
              "weights[1] = inf: weights must be finite and >= 0 (measure 'tickets')");
   BOOST_TEST(message_of([] { Scorecard(measures(0.0, 0.0, 0.0)); }) == "weights: all weights are 0; at least one measure must count");
+  // Found by fuzzing: a weight of 1e307 times a score overflowed to a score of inf.
+  BOOST_TEST(message_of([] { Scorecard(measures(1.0, 1e307, 1.0)); }) ==
+             "weights[1] = 1e+307: weights must be 0 or between 1e-300 and 1e300 (measure 'tickets')");
+  BOOST_TEST(message_of([] { Scorecard(measures(1.0, 1.0, 1e-310)); }).starts_with("weights[2] = "));
+  BOOST_CHECK_NO_THROW(Scorecard(measures(Scorecard::max_weight, Scorecard::min_weight, Scorecard::max_weight)));
   BOOST_TEST(message_of([] { Scorecard(measures(), Combine::weighted, {"red", "green"}, {10.0, 50.0}); }) ==
              "bands[0] = 10: the first band must start at 0 (scores run from 0 to 100)");
   BOOST_TEST(message_of([] { Scorecard(measures(), Combine::weighted, {"red", "green"}, {0.0, 0.0}); }) ==

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <random>
+#include <string>
 #include <vector>
 
 #include "cssegment/metrics/ledger.hpp"
@@ -39,6 +41,13 @@ BOOST_AUTO_TEST_CASE(a_period_range_fixes_the_columns) {
   BOOST_TEST(ledger.row(0)[2] == 9.0);
   BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {periods}, amounts, std::pair{std::int64_t{5}, std::size_t{2}}); }) ==
              "period: rows fall outside the given period range");
+  // Found by fuzzing: a range starting near the bottom of int64 overflowed the distance to the last period.
+  const std::int64_t far = std::numeric_limits<std::int64_t>::min() + 1;
+  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {periods}, amounts, std::pair{far, std::size_t{12}}); }) ==
+             "period: rows fall outside the given period range");
+  const std::vector<std::int64_t> last{std::numeric_limits<std::int64_t>::max()};
+  const auto widest = RevenueLedger::from_rows(accounts, {last}, amounts, std::pair{last[0], std::size_t{1}});
+  BOOST_TEST(widest.row(0)[0] == 9.0);
   const auto empty = RevenueLedger::from_rows({}, {}, {}, std::pair{std::int64_t{0}, std::size_t{3}});
   BOOST_TEST(empty.accounts() == 0u);
   BOOST_TEST(empty.periods() == 3u);
@@ -61,6 +70,37 @@ BOOST_AUTO_TEST_CASE(month_start_datetimes_become_month_ordinals) {
              ".dt.to_period('M') for other dates)");
 }
 
+// Keys at the ends of int64 (tests/fuzz/corpus/ledger/regression-*): the fuzzer found an instant
+// near the bottom overflowing while being described; review of that code found far-off day counts
+// overflowing the civil-date arithmetic and account keys at both ends wrapping the count of keys.
+BOOST_AUTO_TEST_CASE(keys_at_the_ends_of_int64_are_refused_clearly) {
+  constexpr std::int64_t ns_per_day = 86'400'000'000'000;
+  const std::vector<std::int64_t> accounts{1, 1};
+  const std::vector<double> amounts{1.0, 2.0};
+  const std::int64_t lowest = std::numeric_limits<std::int64_t>::min() + 1, highest = std::numeric_limits<std::int64_t>::max();
+  const std::vector<std::int64_t> early{0, lowest};
+  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {early, ns_per_day}, amounts); }) ==
+             "period[1] = 1677-09-21 + 763.145224193 s: dates must be the first day of a month at midnight (use "
+             ".dt.to_period('M') for other dates)");
+  const std::vector<std::int64_t> far_days{0, highest};
+  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {far_days, 1}, amounts); }) ==
+             "period[1] = 9223372036854775807 ticks: dates must lie within 10 million years of 1970-01-01 (1 ticks "
+             "per day)");
+  // Account keys at both ends of int64 span 2^64 values: the count wrapped to 0 and rows were
+  // written past an empty table.
+  const std::vector<std::int64_t> ends{std::numeric_limits<std::int64_t>::min(), highest};
+  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(ends, {std::vector<std::int64_t>{0, 0}}, amounts); }) ==
+             "account: account keys span more than 2^33 values; factorize them first");
+  // The furthest date allowed, 10 million years before 1970, is a 1 January.
+  const std::vector<std::int64_t> one{1};
+  const std::vector<double> amount{1.0};
+  const std::vector<std::int64_t> furthest{-max_calendar_days};
+  BOOST_TEST(RevenueLedger::from_rows(one, {furthest, 1}, amount).first_period() == -120'000'000);
+  const std::vector<std::int64_t> beyond{-max_calendar_days - 1};
+  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(one, {beyond, 1}, amount); }) ==
+             "period[0] = -3652425001 ticks: dates must lie within 10 million years of 1970-01-01 (1 ticks per day)");
+}
+
 BOOST_AUTO_TEST_CASE(bad_rows_are_named) {
   const std::vector<std::int64_t> accounts{1, 2, 3};
   const std::vector<std::int64_t> periods{0, 1, std::numeric_limits<std::int64_t>::min()};
@@ -79,6 +119,51 @@ BOOST_AUTO_TEST_CASE(bad_rows_are_named) {
   const std::vector<std::int64_t> far{0, 1'000'000'000'000, 5};
   BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {far}, std::vector<double>{1, 1, 1}, {}, names); })
                  .find("exceed the ledger's limit of 2^33 cells; are the periods consecutive?") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_builder_run_in_steps_gives_from_rows_bit_for_bit) {
+  // Rows in random order with many duplicates: any change in the order of the sums would show.
+  std::mt19937_64 rng(7);
+  std::uniform_int_distribution<std::int64_t> account(100, 400), period(0, 23);
+  std::uniform_real_distribution<double> amount(0.0, 1000.0);
+  std::vector<std::int64_t> accounts(20'000), periods(20'000);
+  std::vector<double> amounts(20'000);
+  for (std::size_t i = 0; i < accounts.size(); ++i) accounts[i] = account(rng), periods[i] = period(rng), amounts[i] = amount(rng);
+  const auto whole = RevenueLedger::from_rows(accounts, {periods}, amounts);
+  BOOST_TEST(whole.summary().duplicate_rows > 10'000u);
+  for (std::size_t step : {1u, 7u, 4'096u, 19'999u, 40'000u}) {
+    RevenueLedger::Builder builder(accounts, {periods}, amounts);
+    BOOST_TEST(builder.work() == 40'000u);
+    std::size_t calls = 0;
+    while (!builder.done()) builder.run(step), ++calls;
+    BOOST_TEST(calls == (40'000 + step - 1) / step);
+    BOOST_TEST(builder.work_done() == 40'000u);
+    const auto stepped = builder.finish();
+    BOOST_TEST(stepped.matrix() == whole.matrix());  // exact equality of doubles
+    BOOST_TEST(stepped.account_keys() == whole.account_keys());
+    BOOST_TEST(stepped.first_period() == whole.first_period());
+    BOOST_TEST(stepped.summary().duplicate_rows == whole.summary().duplicate_rows);
+    BOOST_TEST(stepped.summary().rows_read == 20'000u);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_builder_names_bad_rows_as_from_rows_does) {
+  std::vector<double> amounts(5'000, 1.0);
+  amounts[3'217] = -5.0;
+  const std::vector<std::int64_t> accounts(5'000, 1), periods(5'000, 0);
+  const LedgerColumns names{"id", "month", "mrr"};
+  const std::string expected = "mrr[3217] = -5: amounts must be finite, >= 0 and < 2^80";
+  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {periods}, amounts, {}, names); }) == expected);
+  RevenueLedger::Builder builder(accounts, {periods}, amounts, {}, names);
+  builder.run(3'000);
+  BOOST_TEST(message_of([&] { builder.finish(); }) == "rows: 7000 of 10000 row steps have not run yet");
+  BOOST_TEST(message_of([&] { builder.run(1'000); }) == expected);
+  RevenueLedger::Builder empty(std::span<const std::int64_t>{}, {std::span<const std::int64_t>{}}, std::span<const double>{},
+                               std::pair{std::int64_t{4}, std::size_t{3}});
+  empty.run(0);
+  const auto ledger = empty.finish();
+  BOOST_TEST(ledger.periods() == 3u);
+  BOOST_TEST(ledger.accounts() == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(segments_per_account_and_per_period) {

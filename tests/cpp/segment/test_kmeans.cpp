@@ -101,6 +101,21 @@ BOOST_AUTO_TEST_CASE(more_restarts_never_do_worse) {
   BOOST_TEST(several.inertia() <= single.inertia());
 }
 
+BOOST_AUTO_TEST_CASE(restarts_run_a_few_at_a_time_give_the_fit_bit_for_bit) {
+  const auto values = blobs({{0.0, 0.0}, {3.0, 1.0}, {1.0, 4.0}, {4.0, 4.0}}, 2'000, 1.8, 13);
+  KMeans whole(8, 5, 300, 1e-4, {FeatureScale::standard}, 7), stepped = whole;
+  const auto expected = whole.fit(matrix(values, 2, {"x", "y"}));
+  KMeans::Fit restarts(stepped, matrix(values, 2, {"x", "y"}), 1);
+  BOOST_TEST(message_of([&] { restarts.finish(stepped); }) == "fit: 5 of 5 restarts have not run yet");
+  for (std::size_t count : {1, 2, 0, 7}) restarts.run(count);
+  BOOST_TEST(restarts.done());
+  BOOST_TEST(restarts.restarts_run() == 5u);
+  BOOST_TEST(restarts.finish(stepped) == expected);
+  BOOST_TEST((stepped == whole));
+  BOOST_TEST(stepped.to_json() == whole.to_json());
+  BOOST_TEST(message_of([&] { restarts.finish(stepped); }) == "fit: finish() was already called");
+}
+
 BOOST_AUTO_TEST_CASE(log_scale_clusters_money_by_order_of_magnitude) {
   // 1k, 10k, 100k ARR accounts: on a log scale they are three equidistant groups.
   std::vector<double> arr;
@@ -126,6 +141,16 @@ BOOST_AUTO_TEST_CASE(per_feature_scales_and_json_round_trip) {
   BOOST_TEST((restored == model));
   BOOST_TEST(restored.feature_names() == std::vector<std::string>({"health", "arr"}));
   BOOST_TEST(restored.predict(matrix(values, 2)) == model.predict(matrix(values, 2)));
+}
+
+// Found reviewing the fuzz target: 2 features x (2^63 + 1) clusters wrapped around to 2 centre
+// values, so the sizes looked consistent and predict() read far beyond the centres.
+BOOST_AUTO_TEST_CASE(json_with_wrapping_sizes_is_refused) {
+  const std::string fitted =
+      R"({"kind": "KMeans", "cssegment_version": "0.1.0", "n_clusters": 9223372036854775809, "n_init": 1,
+          "max_iter": 10, "tol": 0.0, "scale": ["none"], "seed": 0,
+          "fit": {"feature_names": [], "offset": [0, 0], "spread": [1, 1], "centers": [1, 2], "inertia": 0, "n_iter": 1}})";
+  BOOST_TEST(message_of([&] { KMeans::from_json(fitted); }) == "json: fitted KMeans state has inconsistent sizes");
 }
 
 BOOST_AUTO_TEST_CASE(bad_input_gets_clear_errors) {
