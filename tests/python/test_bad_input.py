@@ -148,7 +148,8 @@ MATRIX = [
     bad("QuadrantModel.from_json", "a TierModel document", lambda: cs.QuadrantModel.from_json(TOUCH.to_json()), "json: is a 'TierModel' document, not a 'QuadrantModel'"),
     # RuleModel
     bad("RuleModel", "parse error", lambda: cs.RuleModel([cs.Segment("a", "arr >= 50k and )")]), "segments[0] ('a'): unexpected ')' at column 16"),
-    bad("RuleModel", "expression too long", lambda: cs.RuleModel([cs.Segment("a", "(" * 10_000 + "true" + ")" * 10_000)]), "segments[0] ('a'): expression of 20004 characters exceeds the limit"),
+    bad("RuleModel", "expression too long", lambda: cs.RuleModel([cs.Segment("a", "arr > 1 or " * 6_000 + "true")]), "segments[0] ('a'): when: expression of 66004 bytes exceeds the limit of 65536"),
+    bad("RuleModel", "expression nested too deep", lambda: cs.RuleModel([cs.Segment("a", "(" * 100 + "true" + ")" * 100)]), "segments[0] ('a'): when: nesting deeper than 64 levels"),
     bad("RuleModel", "a tuple, not a Segment", lambda: cs.RuleModel([("a", "true")]), "segments[0] = ('a', 'true'): expected a cssegment.Segment"),
     bad("RuleModel", "name None", lambda: cs.RuleModel([cs.Segment(None, "true")]), "segments[0].name: expected a str, got NoneType None"),
     bad("RuleModel", "pooled a string", lambda: cs.RuleModel([cs.Segment("a", "true", pooled="no")]), "segments[0].pooled: expected True or False, got str 'no'"),
