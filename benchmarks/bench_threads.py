@@ -117,16 +117,16 @@ def main() -> None:
     print(f"# cssegment threads benchmark: {THREADS} Python threads vs 1, {CALLS} calls each")
     print(machine_note())
     table = [
-        measure("tier assignment, `TierModel.assign`", label(n), "1", lambda: tiers.assign(arr), repeats),
+        measure("tier assignment, `TierModel.assign`", label(n), "all", lambda: tiers.assign(arr), repeats),
         measure(
             "tiers with 10% hysteresis (`previous=`)",
             label(n),
-            "1",
+            "all",
             lambda: tiers.assign(arr, previous=previous),
             repeats,
         ),
-        measure("rules, `RuleModel.four_tier().assign`", label(n), "1", lambda: rules.assign(big), repeats),
-        measure("transitions", label(n), "1", lambda: cs.transitions(previous, tiers.assign(arr)), repeats),
+        measure("rules, `RuleModel.four_tier().assign`", label(n), "all", lambda: rules.assign(big), repeats),
+        measure("transitions of fresh tiers", label(n), "all", lambda: cs.transitions(previous, tiers.assign(arr)), repeats),
         measure(
             "k-means predict, 8 clusters x 5 features",
             label(n),
