@@ -1,12 +1,14 @@
 """Ledger metrics over Dask DataFrames, equal to the in-memory results.
 
 The rows are shuffled by account, so that every account's whole history lives in one partition
-(reactivation windows and retention horizons never cross partitions). Each partition builds its
-own ledger over the global periods and computes the C++ core's partial sums; the partial sums
-(exact fixed-point totals) are merged in a tree and turned into the same tables as
-:meth:`cssegment.RevenueLedger.movements` and :meth:`~cssegment.RevenueLedger.retention`.
-Because the totals are exact, the result does not depend on the partitioning: it equals the
-in-memory result bit for bit.
+(reactivation windows and retention horizons never cross partitions), and each partition puts its
+rows back in the frame's order, so that an account's several rows in one period are summed in the
+same order as in memory. Each partition builds its own ledger over the global periods and computes
+the C++ core's partial sums; the partial sums (exact fixed-point totals) are merged in a tree and
+turned into the same tables as :meth:`cssegment.RevenueLedger.movements` and
+:meth:`~cssegment.RevenueLedger.retention`. Because the totals are exact, the result does not
+depend on the partitioning or the shuffle: it equals the in-memory result on the same rows in the
+same order (``ddf.compute()``) bit for bit.
 
 Requires the ``dask`` extra (``pip install 'cssegment[dask]'``); import it as
 ``import cssegment.dask``.
@@ -78,7 +80,8 @@ def movements(
     Returns
     -------
     pandas.DataFrame
-        Equal to the in-memory result on the same rows.
+        Equal to the in-memory result on the same rows in the same order (``ddf.compute()``);
+        the order only matters to the last bits of periods where an account has several rows.
 
     Examples
     --------

@@ -1,4 +1,5 @@
-"""cssegment.dask on a real LocalCluster (2 worker processes) equals the in-memory results exactly."""
+"""cssegment.dask on a real LocalCluster (2 worker processes) and on the local schedulers equals
+the in-memory results exactly."""
 
 from __future__ import annotations
 
