@@ -269,8 +269,11 @@ def _partition_partials(
     parameter: int | None,
     position: str,
 ) -> Any:
-    # Stable is timsort: the shuffle delivers runs already in order (one per input piece), merged in O(n log runs).
-    part = part.sort_values(position, kind="stable")
+    positions = part[position]
+    # Usually in order already after the tasks and p2p shuffles (one O(n) check); not after the disk
+    # shuffle, whose pieces a stable argsort (timsort) merges as the runs they are.
+    if not positions.is_monotonic_increasing:
+        part = part.take(np.argsort(positions.to_numpy(), kind="stable"))
     ledger = RevenueLedger.__new__(RevenueLedger)
     ledger._build(part, names, period_range)
     frame = part[[names[0], names[1], by]].rename(columns={by: "segment"}) if isinstance(by, str) else by
