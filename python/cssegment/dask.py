@@ -1,12 +1,14 @@
 """Ledger metrics over Dask DataFrames, equal to the in-memory results.
 
 The rows are shuffled by account, so that every account's whole history lives in one partition
-(reactivation windows and retention horizons never cross partitions). Each partition builds its
-own ledger over the global periods and computes the C++ core's partial sums; the partial sums
-(exact fixed-point totals) are merged in a tree and turned into the same tables as
-:meth:`cssegment.RevenueLedger.movements` and :meth:`~cssegment.RevenueLedger.retention`.
-Because the totals are exact, the result does not depend on the partitioning: it equals the
-in-memory result bit for bit.
+(reactivation windows and retention horizons never cross partitions), and each partition puts its
+rows back in the frame's order, so that an account's several rows in one period are summed in the
+same order as in memory. Each partition builds its own ledger over the global periods and computes
+the C++ core's partial sums; the partial sums (exact fixed-point totals) are merged in a tree and
+turned into the same tables as :meth:`cssegment.RevenueLedger.movements` and
+:meth:`~cssegment.RevenueLedger.retention`. Because the totals are exact, the result does not
+depend on the partitioning or the shuffle: it equals the in-memory result on the same rows in the
+same order (``ddf.compute()``) bit for bit.
 
 Requires the ``dask`` extra (``pip install 'cssegment[dask]'``); import it as
 ``import cssegment.dask``.
@@ -49,6 +51,10 @@ from .metrics import (
 __all__ = ["movements", "retention"]
 
 Segments = pd.Series | pd.DataFrame | str | None
+_dask: Any = dask  # dask's functions are untyped
+# A row's position: partition number << 40 | row in the partition (2^40 rows would be 8 TB of
+# amounts alone; 2^23 partitions, a graph no scheduler holds).
+_ROW_BITS = 40
 
 
 def movements(
@@ -82,7 +88,8 @@ def movements(
     Returns
     -------
     pandas.DataFrame
-        Equal to the in-memory result on the same rows.
+        Equal to the in-memory result on the same rows in the same order (``ddf.compute()``);
+        the order only matters to the last bits of periods where an account has several rows.
 
     Raises
     ------
@@ -177,14 +184,17 @@ def _compute(
     rows = ddf[columns]
     kind, first, count = _global_periods(rows[names[1]])
     categories = _global_categories(rows, by, names)
-    shuffled = rows.shuffle(on=names[0])
-    shared_by = dask.delayed(by, pure=True) if isinstance(by, (pd.Series, pd.DataFrame)) else by
+    position = _unused_name("_cssegment_row", columns)
+    shuffled = _numbered(rows, position).shuffle(on=names[0])
+    shared_by = _dask.delayed(by, pure=True) if isinstance(by, (pd.Series, pd.DataFrame)) else by
     partials = [
-        dask.delayed(_partition_partials)(part, names, (first, count), shared_by, categories, what, parameter)
-        for part in shuffled.to_delayed()
+        _dask.delayed(_partition_partials)(
+            part, names, (first, count), shared_by, categories, what, parameter, position
+        )
+        for part in _partitions(shuffled)
     ]
     if bar is None:
-        total = _tree(partials, dask.delayed(_merged))
+        total = _tree(partials, _dask.delayed(_merged))
     else:
         with bar:
             bar.reset(total=len(partials))
@@ -192,7 +202,7 @@ def _compute(
             total = _tree(_counted(partials, bar), _merged)
     if total is None:
         raise InvalidInputError("ddf: has no partitions")
-    (sums,) = dask.compute(total)
+    (sums,) = _dask.compute(total)
     if what == "movements":
         return _movement_frame(sums, kind, categories)
     return _retention_frame(sums, kind, categories, masks_churn_below)
@@ -201,8 +211,7 @@ def _compute(
 def _counted(partials: list[Any], bar: Any) -> list[Any]:
     """Computes the delayed `partials`, advancing `bar` as each one is done: through futures on
     a distributed client, through a scheduler callback on the local schedulers."""
-    api: Any = dask  # dask's functions are untyped
-    client: Any = getattr(api.base.get_scheduler(), "__self__", None)
+    client: Any = getattr(_dask.base.get_scheduler(), "__self__", None)
     if client is not None and hasattr(client, "compute") and hasattr(client, "gather"):
         futures = client.compute(partials)
         for _ in importlib.import_module("distributed").as_completed(futures):
@@ -214,8 +223,37 @@ def _counted(partials: list[Any], bar: Any) -> list[Any]:
         if key in keys:
             bar.update(1)
 
-    with api.callbacks.Callback(posttask=partition_done):
-        return list(api.compute(*partials))
+    with _dask.callbacks.Callback(posttask=partition_done):
+        return list(_dask.compute(*partials))
+
+
+def _unused_name(name: str, columns: list[str]) -> str:
+    while name in columns:
+        name += "_"
+    return name
+
+
+def _numbered(rows: dd.DataFrame, position: str) -> dd.DataFrame:
+    """`rows` with a column `position` that sorts them in the frame's order. The shuffle gathers
+    an account's rows in an order of its own (the local disk shuffle's even varies from run to
+    run); sorted back by position, the rows of a cell are summed in the order the in-memory ledger
+    sums them, so the float sums agree bit for bit."""
+
+    def number(part: pd.DataFrame, partition_info: dict[str, Any]) -> pd.DataFrame:
+        start = partition_info["number"] << _ROW_BITS
+        numbered: pd.DataFrame = part.assign(**{position: np.arange(start, start + len(part), dtype=np.int64)})
+        return numbered
+
+    meta = rows._meta.assign(**{position: np.zeros(0, dtype=np.int64)})
+    untyped: Any = rows
+    numbered: dd.DataFrame = untyped.map_partitions(number, meta=meta)
+    return numbered
+
+
+def _partitions(frame: dd.DataFrame | dd.Series) -> list[Any]:
+    """The delayed partitions of `frame`, in order."""
+    untyped: Any = frame
+    return list(untyped.to_delayed())
 
 
 def _partition_range(periods: pd.Series) -> tuple[_PeriodKind | None, int, int]:
@@ -231,7 +269,7 @@ def _partition_range(periods: pd.Series) -> tuple[_PeriodKind | None, int, int]:
 
 def _global_periods(periods: dd.Series) -> tuple[_PeriodKind, int, int]:
     """The kind of the periods and the (first ordinal, count) every partition's ledger spans."""
-    ranges = dask.compute(*[dask.delayed(_partition_range)(part) for part in periods.to_delayed()])
+    ranges = _dask.compute(*[_dask.delayed(_partition_range)(part) for part in _partitions(periods)])
     seen = [(kind, low, high) for kind, low, high in ranges if kind is not None]
     if not seen:
         raise InvalidInputError("ddf: has no rows")
@@ -272,7 +310,13 @@ def _partition_partials(
     categories: list[str] | None,
     what: str,
     parameter: int | None,
+    position: str,
 ) -> Any:
+    positions = part[position]
+    # Usually in order already after the tasks and p2p shuffles (one O(n) check); not after the disk
+    # shuffle, whose pieces a stable argsort (timsort) merges as the runs they are.
+    if not positions.is_monotonic_increasing:
+        part = part.take(np.argsort(positions.to_numpy(), kind="stable"))
     ledger = RevenueLedger.__new__(RevenueLedger)
     ledger._build(part, names, period_range)
     frame = part[[names[0], names[1], by]].rename(columns={by: "segment"}) if isinstance(by, str) else by

@@ -1,4 +1,5 @@
-"""cssegment.dask on a real LocalCluster (2 worker processes) equals the in-memory results exactly."""
+"""cssegment.dask on a real LocalCluster (2 worker processes) and on the local schedulers equals
+the in-memory results exactly."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Iterator
 
 import cssegment as cs
 import cssegment.dask as csd
+import dask
 import dask.dataframe as dd
 import numpy as np
 import pandas as pd
@@ -17,7 +19,7 @@ from pandas.testing import assert_frame_equal
 @pytest.fixture(scope="module")
 def client() -> Iterator[Client]:
     with (
-        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
         Client(cluster) as connected,
     ):
         yield connected
@@ -35,6 +37,19 @@ def rows() -> pd.DataFrame:
     revenue = pd.concat([revenue, duplicates], ignore_index=True).sample(frac=1.0, random_state=4)
     tier = np.where(revenue["mrr"] >= 2_000, "large", "small")
     return revenue.assign(tier=pd.Categorical(tier, categories=["small", "large"], ordered=True)).reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def stacked() -> pd.DataFrame:
+    """Three to six rows for every account and month whose float sum depends on the order in which
+    they are added (0.1 + 0.2 + 0.3, 1 + 1 + 1e16), in random order over the input."""
+    rng = np.random.default_rng(5)
+    cells = pd.MultiIndex.from_product([np.arange(300), pd.period_range("2024-01", periods=8, freq="M")])
+    repeats = rng.integers(3, 7, len(cells))
+    amounts = np.array([0.1, 0.2, 0.3, 1.0, 1e16, 3e15 / 7, 1 / 3])
+    account, month = (np.repeat(cells.get_level_values(level), repeats) for level in (0, 1))
+    rows = pd.DataFrame({"account_id": account, "month": month, "mrr": rng.choice(amounts, repeats.sum())})
+    return rows.sample(frac=1.0, random_state=6).reset_index(drop=True)
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +75,33 @@ def test_retention_equal_in_memory_by_account_segment(
     got = csd.retention(ddf, horizon=6, by=industries)
     assert_frame_equal(got, expected, check_exact=True)
     assert got.index.names == ["period", "segment"]
+
+
+@pytest.mark.parametrize(
+    ("scheduler", "shuffle"),
+    [("sync", "disk"), ("threads", "disk"), ("sync", "tasks"), ("distributed", "tasks"), ("distributed", "p2p")],
+)
+def test_rows_of_one_cell_are_summed_in_input_order(
+    client: Client, stacked: pd.DataFrame, scheduler: str, shuffle: str
+) -> None:
+    """The shuffle brings a cell's rows together in an order of its own (the disk shuffle's, the
+    default without a distributed client, varies from run to run); they must still be summed in
+    the input's order, as in memory."""
+    cell_sums = stacked.groupby(["account_id", "month"])["mrr"]
+    reversed_sums = stacked[::-1].groupby(["account_id", "month"])["mrr"]
+    in_order = cell_sums.agg(lambda amounts: sum(amounts.tolist()))
+    backwards = reversed_sums.agg(lambda amounts: sum(amounts.tolist()))
+    assert (in_order != backwards).mean() > 0.2  # the order of the rows matters
+    ledger = cs.RevenueLedger(stacked)
+    np.testing.assert_array_equal(ledger.revenue.to_numpy().ravel(), in_order.to_numpy())
+    movements, retention = ledger.movements(), ledger.retention(horizon=4)
+    chosen = client if scheduler == "distributed" else scheduler
+    with dask.config.set({"scheduler": chosen, "dataframe.shuffle.method": shuffle}):
+        for partitions in (2, 5, 11):
+            ddf = dd.from_pandas(stacked, npartitions=partitions)
+            assert_frame_equal(csd.movements(ddf), movements, check_exact=True)
+            assert_frame_equal(csd.retention(ddf, horizon=4), retention, check_exact=True)
+        assert_frame_equal(csd.movements(ddf, progress=True), movements, check_exact=True)
 
 
 def test_segment_column_equals_the_long_frame_in_memory(client: Client, rows: pd.DataFrame) -> None:
