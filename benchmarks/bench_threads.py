@@ -126,7 +126,9 @@ def main() -> None:
             repeats,
         ),
         measure("rules, `RuleModel.four_tier().assign`", label(n), "all", lambda: rules.assign(big), repeats),
-        measure("transitions of fresh tiers", label(n), "all", lambda: cs.transitions(previous, tiers.assign(arr)), repeats),
+        measure(
+            "transitions of fresh tiers", label(n), "all", lambda: cs.transitions(previous, tiers.assign(arr)), repeats
+        ),
         measure(
             "k-means predict, 8 clusters x 5 features",
             label(n),
