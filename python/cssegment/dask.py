@@ -51,7 +51,6 @@ from .metrics import (
 __all__ = ["movements", "retention"]
 
 Segments = pd.Series | pd.DataFrame | str | None
-_dask: Any = dask  # dask's functions are untyped
 # A row's position: partition number << 40 | row in the partition (2^40 rows would be 8 TB of
 # amounts alone; 2^23 partitions, a graph no scheduler holds).
 _ROW_BITS = 40
@@ -186,15 +185,13 @@ def _compute(
     categories = _global_categories(rows, by, names)
     position = _unused_name("_cssegment_row", columns)
     shuffled = _numbered(rows, position).shuffle(on=names[0])
-    shared_by = _dask.delayed(by, pure=True) if isinstance(by, (pd.Series, pd.DataFrame)) else by
+    shared_by = dask.delayed(by, pure=True) if isinstance(by, (pd.Series, pd.DataFrame)) else by
     partials = [
-        _dask.delayed(_partition_partials)(
-            part, names, (first, count), shared_by, categories, what, parameter, position
-        )
+        dask.delayed(_partition_partials)(part, names, (first, count), shared_by, categories, what, parameter, position)
         for part in _partitions(shuffled)
     ]
     if bar is None:
-        total = _tree(partials, _dask.delayed(_merged))
+        total = _tree(partials, dask.delayed(_merged))
     else:
         with bar:
             bar.reset(total=len(partials))
@@ -202,7 +199,7 @@ def _compute(
             total = _tree(_counted(partials, bar), _merged)
     if total is None:
         raise InvalidInputError("ddf: has no partitions")
-    (sums,) = _dask.compute(total)
+    (sums,) = dask.compute(total)
     if what == "movements":
         return _movement_frame(sums, kind, categories)
     return _retention_frame(sums, kind, categories, masks_churn_below)
@@ -211,7 +208,7 @@ def _compute(
 def _counted(partials: list[Any], bar: Any) -> list[Any]:
     """Computes the delayed `partials`, advancing `bar` as each one is done: through futures on
     a distributed client, through a scheduler callback on the local schedulers."""
-    client: Any = getattr(_dask.base.get_scheduler(), "__self__", None)
+    client: Any = getattr(dask.base.get_scheduler(), "__self__", None)
     if client is not None and hasattr(client, "compute") and hasattr(client, "gather"):
         futures = client.compute(partials)
         for _ in importlib.import_module("distributed").as_completed(futures):
@@ -223,8 +220,8 @@ def _counted(partials: list[Any], bar: Any) -> list[Any]:
         if key in keys:
             bar.update(1)
 
-    with _dask.callbacks.Callback(posttask=partition_done):
-        return list(_dask.compute(*partials))
+    with dask.callbacks.Callback(posttask=partition_done):
+        return list(dask.compute(*partials))
 
 
 def _unused_name(name: str, columns: list[str]) -> str:
@@ -269,7 +266,7 @@ def _partition_range(periods: pd.Series) -> tuple[_PeriodKind | None, int, int]:
 
 def _global_periods(periods: dd.Series) -> tuple[_PeriodKind, int, int]:
     """The kind of the periods and the (first ordinal, count) every partition's ledger spans."""
-    ranges = _dask.compute(*[_dask.delayed(_partition_range)(part) for part in _partitions(periods)])
+    ranges = dask.compute(*[dask.delayed(_partition_range)(part) for part in _partitions(periods)])
     seen = [(kind, low, high) for kind, low, high in ranges if kind is not None]
     if not seen:
         raise InvalidInputError("ddf: has no rows")
