@@ -9,7 +9,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, NoReturn, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -106,10 +106,10 @@ def numeric(values: ArrayLike, argument: str, booleans: bool = True) -> Floats:
 
     ``booleans=False`` for amounts (money, scores): a true/false column there is a mistake.
     """
-    if not booleans and _is_boolean(values, argument):
-        raise InvalidInputError(f"{argument}: is a column of true/false values; numbers are required")
     if isinstance(values, (pd.Series, pd.Index)):
         dtype = values.dtype
+        if not booleans and pd.api.types.is_bool_dtype(dtype):
+            _refuse_booleans(argument)
         if isinstance(dtype, pd.CategoricalDtype):
             raise InvalidInputError(f"{argument}: is categorical; a numeric column is required")
         if isinstance(dtype, np.dtype):
@@ -120,6 +120,8 @@ def numeric(values: ArrayLike, argument: str, booleans: bool = True) -> Floats:
             array = values.to_numpy()
     else:
         array = as_array(values, argument)
+        if not booleans and array.dtype.kind == "b":
+            _refuse_booleans(argument)
     if array.ndim != 1:
         raise InvalidInputError(f"{argument}: must be one-dimensional, got shape {array.shape}")
     kind = array.dtype.kind
@@ -146,9 +148,8 @@ def as_array(values: Any, argument: str, dtype: Any = None) -> np.ndarray:
         raise InvalidInputError(f"{argument}: is not a column of values (nested lists of different lengths?)") from None
 
 
-def _is_boolean(values: ArrayLike, argument: str) -> bool:
-    dtype = getattr(values, "dtype", None)
-    return pd.api.types.is_bool_dtype(as_array(values, argument).dtype if dtype is None else dtype)
+def _refuse_booleans(argument: str) -> NoReturn:
+    raise InvalidInputError(f"{argument}: is a column of true/false values; numbers are required")
 
 
 def length(values: Any, argument: str) -> int:
