@@ -25,8 +25,8 @@
 #include "cssegment/metrics/retention.hpp"
 #include "cssegment/metrics/value.hpp"
 
-#include "cssegment/retention/hypergeometric.hpp"
-#include "cssegment/retention/sbg.hpp"
+#include "cssegment/survival/hypergeometric.hpp"
+#include "cssegment/survival/sbg.hpp"
 
 #include "cssegment/segment/cadence.hpp"
 #include "cssegment/segment/coverage.hpp"

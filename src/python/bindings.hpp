@@ -21,7 +21,7 @@ namespace py = pybind11;
 void bind_datasets(py::module_& m);
 void bind_health(py::module_& m);
 void bind_metrics(py::module_& m);
-void bind_retention(py::module_& m);
+void bind_survival(py::module_& m);
 void bind_segment(py::module_& m);
 
 // A C-contiguous numpy array of T; the caller (the Python layer) has already converted dtypes.

@@ -21,5 +21,5 @@ PYBIND11_MODULE(_core, m) {
   cssegment::python::bind_segment(m);
   cssegment::python::bind_metrics(m);
   cssegment::python::bind_health(m);
-  cssegment::python::bind_retention(m);
+  cssegment::python::bind_survival(m);
 }

@@ -11,7 +11,7 @@
 #include "cssegment/health/scorecard.hpp"
 #include "cssegment/health/scorecard_set.hpp"
 #include "cssegment/metrics/partials.hpp"
-#include "cssegment/retention/sbg.hpp"
+#include "cssegment/survival/sbg.hpp"
 #include "cssegment/segment/cadence.hpp"
 #include "cssegment/segment/kmeans.hpp"
 #include "cssegment/segment/quadrant.hpp"

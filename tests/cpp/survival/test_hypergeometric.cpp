@@ -1,4 +1,4 @@
-#define BOOST_TEST_MODULE retention.hypergeometric
+#define BOOST_TEST_MODULE survival.hypergeometric
 #include <boost/test/unit_test.hpp>
 
 #include "message_of.hpp"
@@ -6,7 +6,7 @@
 #include <cmath>
 #include <limits>
 
-#include "cssegment/retention/hypergeometric.hpp"
+#include "cssegment/survival/hypergeometric.hpp"
 
 using namespace cssegment;
 using cssegment::testing::message_of;

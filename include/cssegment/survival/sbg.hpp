@@ -29,7 +29,7 @@
 #include "cssegment/core/json.hpp"
 #include "cssegment/core/parallel.hpp"
 #include "cssegment/core/validate.hpp"
-#include "cssegment/retention/hypergeometric.hpp"
+#include "cssegment/survival/hypergeometric.hpp"
 
 namespace cssegment {
 

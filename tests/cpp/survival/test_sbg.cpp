@@ -1,4 +1,4 @@
-#define BOOST_TEST_MODULE retention.sbg
+#define BOOST_TEST_MODULE survival.sbg
 #include <boost/test/unit_test.hpp>
 
 #include "message_of.hpp"
@@ -6,7 +6,7 @@
 #include <cmath>
 #include <vector>
 
-#include "cssegment/retention/sbg.hpp"
+#include "cssegment/survival/sbg.hpp"
 
 using namespace cssegment;
 using cssegment::testing::message_of;

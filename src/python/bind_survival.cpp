@@ -11,8 +11,8 @@
 #include <pybind11/stl.h>
 
 #include "bindings.hpp"
-#include "cssegment/retention/hypergeometric.hpp"
-#include "cssegment/retention/sbg.hpp"
+#include "cssegment/survival/hypergeometric.hpp"
+#include "cssegment/survival/sbg.hpp"
 
 namespace cssegment::python {
 
@@ -64,7 +64,7 @@ auto elementwise(double (ShiftedBetaGeometric::*method)(Numbers...) const) {
 
 }  // namespace
 
-void bind_retention(py::module_& m) {
+void bind_survival(py::module_& m) {
   m.def(
       "hyp2f1_unit_a",
       [](const py::object& b, const py::object& c, const py::object& z) {
