@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sourced by quickstart.sh and test.sh: installs what is missing, quickly when nothing is.
 #   - Debian packages: a C++20 compiler, Eigen, Boost.Test, nlohmann/json; clang for libFuzzer
-#   - a virtual environment in .venv with the build and test dependencies
+#   - a virtual environment in .venv with the build, test and lint dependencies (the linters at
+#     the versions pinned in pyproject.toml's `lint` extra, so every machine formats alike)
 #   - cssegment itself, built incrementally by scikit-build-core in build/<wheel tag>
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -38,7 +39,7 @@ with open("pyproject.toml", "rb") as file:
     project = tomllib.load(file)
 extras = project["project"]["optional-dependencies"]
 wanted = project["build-system"]["requires"] + ["cmake", "ninja"] + project["project"]["dependencies"]
-for extra in ("test", "plot", "progress", "typing", "docs", "notebook"):
+for extra in ("test", "lint", "plot", "progress", "typing", "docs", "notebook"):
     wanted += extras[extra]
 print("\n".join(wanted))
 PY
@@ -46,9 +47,11 @@ PY
   "$venv_python" -m pip install -q "${requirements[@]}"
   touch "$stamp"
 fi
+export PATH="$root/.venv/bin:$PATH"
+# test.sh sets CSSEGMENT_SETUP_SKIP_BUILD=1 when no stage it runs imports the built package.
+if [ "${CSSEGMENT_SETUP_SKIP_BUILD:-0}" = 1 ]; then return 0 2>/dev/null || exit 0; fi
 echo "==> building cssegment"
 # _core compiles warning-free with -Wall -Wextra -Wpedantic -Werror on the toolchain above; set
 # CSSEGMENT_WERROR=OFF for a newer compiler with new warnings (a plain `pip install` has it off).
 "$venv_python" -m pip install -q --no-build-isolation --no-deps \
   --config-settings=cmake.define.CSSEGMENT_WERROR="${CSSEGMENT_WERROR:-ON}" .
-export PATH="$root/.venv/bin:$PATH"
