@@ -46,25 +46,26 @@ jobs=$(nproc 2>/dev/null || echo 2)
 step() { echo "==> [$((SECONDS / 60))m$((SECONDS % 60))s] $*"; }
 prefix="$root/build/prefix"
 
+# Configures, builds and runs the CTest suites of one CMakePresets.json preset.
+preset_suites() {
+  cmake --preset "$1" >/dev/null
+  cmake --build --preset "$1" -j "$jobs"
+  ctest --preset "$1" -j "$jobs"
+}
+
 stage_cpp() {
   step "C++ core and Boost.Test suites (Release)"
-  cmake --preset release >/dev/null
-  cmake --build --preset release -j "$jobs"
-  ctest --preset release -j "$jobs"
+  preset_suites release
 }
 
 stage_sanitize() {
   step "C++ suites again under AddressSanitizer + UndefinedBehaviorSanitizer, warnings as errors"
-  cmake --preset sanitize >/dev/null
-  cmake --build --preset sanitize -j "$jobs"
-  ctest --preset sanitize -j "$jobs"
+  preset_suites sanitize
 }
 
 stage_tsan() {
   step "C++ concurrent use of const models under ThreadSanitizer"
-  cmake --preset tsan >/dev/null
-  cmake --build --preset tsan -j "$jobs"
-  ctest --preset tsan -j "$jobs"
+  preset_suites tsan
 }
 
 stage_fuzz() {
