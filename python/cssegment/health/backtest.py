@@ -1,6 +1,12 @@
 """Backtests: how well a health score would have predicted churn, and the metrics of scores.
 
 Mirrors ``include/cssegment/health/backtest.hpp``.
+
+Examples
+--------
+>>> import cssegment as cs
+>>> cs.health.backtest.health_auc([10, 50, 90], [1, 0, 0]), cs.health.backtest.auc([1, 0, 0], [0.9, 0.5, 0.1])
+(1.0, 1.0)
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ import pandas as pd
 from .. import _core, _display, _frame
 from .._core import InvalidInputError
 
-__all__ = ["Backtest", "auc", "backtest_scores", "brier", "health_auc"]
+__all__ = ["Backtest", "auc", "brier", "health_auc"]  # and backtest_scores, package-internal
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -25,7 +31,8 @@ class Backtest(_display.Summarized):
     ``auc`` is the probability that an account that churned scored lower than one that stayed
     (ties count half; 0.5 is no better than chance): :func:`health_auc` of the scores. ``brier``
     is the mean squared error of the churn probabilities (calibrated scorecards only). ``deciles``
-    (1 = least healthy) and ``bands`` hold accounts, churned, churn_rate, lift (churn rate / overall churn rate) and the score range.
+    (1 = least healthy) and ``bands`` hold accounts, churned, churn_rate, lift (churn rate /
+    overall churn rate) and the score range.
     Accounts without a score are left out of every figure and counted in ``unscored``.
 
     Attributes

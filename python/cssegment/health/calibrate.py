@@ -1,6 +1,15 @@
 """Calibration: learn a scorecard's weights from what really happened.
 
 Mirrors ``include/cssegment/health/calibrate.hpp``.
+
+Examples
+--------
+>>> import cssegment as cs
+>>> book = cs.datasets.synthetic_book(2000, seed=1).accounts
+>>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100))])
+>>> model = card.calibrate(book, "churned")
+>>> type(model) is cs.health.calibrate.CalibratedScorecard
+True
 """
 
 from __future__ import annotations

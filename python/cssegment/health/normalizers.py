@@ -1,6 +1,13 @@
 """Normalisers: how a raw signal becomes 0-100 points (mirrors ``include/cssegment/health/normalizers.hpp``).
 
 They are plain parameter holders; fitted state (percentiles, means) lives in the Scorecard.
+
+Examples
+--------
+>>> import cssegment as cs
+>>> card = cs.Scorecard([cs.Measure("tickets", cs.health.normalizers.Linear(bad=10, good=0))])
+>>> card.transform({"tickets": [0, 5]})["tickets"].tolist()
+[100.0, 50.0]
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from typing import Any, ClassVar
 from .. import _core, _frame
 from .._core import InvalidInputError
 
-__all__ = ["Bands", "Boolean", "Linear", "Normalizer", "Percentile", "ZScore", "normalizer_of"]
+__all__ = ["Bands", "Boolean", "Linear", "Normalizer", "Percentile", "ZScore"]  # and normalizer_of, package-internal
 
 
 @dataclasses.dataclass(frozen=True)

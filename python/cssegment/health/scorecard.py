@@ -2,6 +2,13 @@
 
 Mirrors ``include/cssegment/health/scorecard.hpp``. The conversions here (columns a scorecard
 reads, the score frame, outcomes) are shared by the other health modules.
+
+Examples
+--------
+>>> import cssegment as cs
+>>> card = cs.health.scorecard.Scorecard([cs.Measure("logins", cs.Linear(0, 20))])
+>>> card.score({"logins": [5, 15]})["score"].tolist()
+[25.0, 75.0]
 """
 
 from __future__ import annotations
@@ -22,19 +29,8 @@ from .normalizers import Bands, Boolean, Linear, Normalizer, Percentile, ZScore,
 if TYPE_CHECKING:
     from .calibrate import CalibratedScorecard
 
-__all__ = [
-    "DEFAULT_BANDS",
-    "Columns",
-    "Measure",
-    "Scorecard",
-    "index_of",
-    "measure_columns",
-    "named_columns",
-    "outcome_values",
-    "previous_scores",
-    "row_count",
-    "score_frame",
-]
+# Besides these, the conversions below are package-internal: the other health modules use them.
+__all__ = ["DEFAULT_BANDS", "Measure", "Scorecard"]
 
 DEFAULT_BANDS: Mapping[str, float] = {"red": 0.0, "yellow": 50.0, "green": 75.0}
 

@@ -1,4 +1,13 @@
-"""One scorecard per segment or lifecycle stage (mirrors ``include/cssegment/health/scorecard_set.hpp``)."""
+"""One scorecard per segment or lifecycle stage (mirrors ``include/cssegment/health/scorecard_set.hpp``).
+
+Examples
+--------
+>>> import cssegment as cs
+>>> usage = cs.Scorecard([cs.Measure("logins", cs.Linear(0, 20))])
+>>> cards = cs.health.scorecard_set.ScorecardSet({"SMB": usage})
+>>> cards.score({"segment": ["SMB"], "logins": [10]})["score"].tolist()
+[50.0]
+"""
 
 from __future__ import annotations
 
