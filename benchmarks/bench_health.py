@@ -163,7 +163,7 @@ def bench_auc(n: int, repeats: int) -> list[Row]:
     grid = np.round(health)  # scores on a 0-100 grid: many ties
     rows = []
     for label, scores in (("continuous", health), ("0-100 grid, ties", grid)):
-        ours = cs.health.auc(scores, churned)
+        ours = cs.health.health_auc(scores, churned)
         theirs = roc_auc_score(churned, -scores)
         if abs(ours - theirs) > 1e-12:
             raise AssertionError(f"AUC {ours} differs from roc_auc_score {theirs}")
@@ -171,7 +171,7 @@ def bench_auc(n: int, repeats: int) -> list[Row]:
             Row(
                 f"exact AUC ({label})",
                 n,
-                best_of(lambda s=scores: cs.health.auc(s, churned), repeats),
+                best_of(lambda s=scores: cs.health.health_auc(s, churned), repeats),
                 "sklearn roc_auc_score",
                 best_of(lambda s=scores: roc_auc_score(churned, -s), repeats),
             )

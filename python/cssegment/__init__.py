@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import datasets, health, metrics, retention, segment
+from . import datasets, health, metrics, segment, survival
 from ._core import InvalidInputError, NotFittedError, __version__
 from .health import (
     Backtest,
@@ -41,7 +41,6 @@ from .metrics import (
     nps,
     nps_difference,
 )
-from .retention import ShiftedBetaGeometric
 from .segment import (
     CadencePolicy,
     KMeans,
@@ -54,6 +53,7 @@ from .segment import (
     coverage,
     transitions,
 )
+from .survival import ShiftedBetaGeometric
 
 # The errors are defined by the C++ extension; their examples live here, with the Python API.
 InvalidInputError.__doc__ = f"""{InvalidInputError.__doc__}
@@ -92,8 +92,8 @@ __all__ = [
     "datasets",
     "health",
     "metrics",
-    "retention",
     "segment",
+    "survival",
     # segmentation
     "CadencePolicy",
     "KMeans",
@@ -125,18 +125,20 @@ __all__ = [
     "Scorecard",
     "ScorecardSet",
     "ZScore",
-    # retention models
+    # survival models
     "ShiftedBetaGeometric",
 ]
 
-if TYPE_CHECKING:  # type checkers see cssegment.plot; at run time it loads on first use
+if TYPE_CHECKING:  # type checkers see cssegment.plot and .retention; at run time they load on first use
     from . import plot as plot
+    from . import retention as retention
 
 
 def __getattr__(name: str) -> Any:
     # cssegment.plot imports matplotlib, an optional extra: loaded on first use, not by import.
-    if name == "plot":
+    # cssegment.retention is a deprecated alias module that warns on import: loaded on first use too.
+    if name in ("plot", "retention"):
         import importlib
 
-        return importlib.import_module(".plot", __name__)
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -44,8 +44,8 @@ from . import _frame
 from ._core import InvalidInputError
 from .health import Backtest
 from .metrics import _segment_categories
-from .retention import ShiftedBetaGeometric
 from .segment import QuadrantModel
+from .survival import ShiftedBetaGeometric
 
 __all__ = [
     "BAND_COLOURS",

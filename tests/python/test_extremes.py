@@ -80,23 +80,25 @@ def test_sbg_curves_are_finite_and_match_the_beta_function_forms(alpha: float, b
 def test_sbg_lifetimes_match_direct_summation(alpha: float, beta: float) -> None:
     model = cs.ShiftedBetaGeometric(alpha, beta)
     for d in (0.1, 1e-3):
-        value = model.del_(d)
+        value = model.discounted_expected_lifetime(d)
         assert value == pytest.approx(direct_del(alpha, beta, d), rel=1e-9)
         assert model.clv(250.0, d) == pytest.approx(250.0 * value, rel=1e-15)
         for renewals in (0, 3, 40):
-            assert model.derl(d, renewals) == pytest.approx(direct_del(alpha, beta, d, renewals), rel=1e-9)
+            assert model.discounted_expected_residual_lifetime(d, renewals) == pytest.approx(
+                direct_del(alpha, beta, d, renewals), rel=1e-9
+            )
     # No discounting: the expected lifetime (alpha + beta - 1) / (alpha - 1), finite for alpha > 1.
     expected = (alpha + beta - 1) / (alpha - 1) if alpha > 1 else math.inf
-    assert model.del_(0.0) == pytest.approx(expected, rel=1e-12)
+    assert model.discounted_expected_lifetime(0.0) == pytest.approx(expected, rel=1e-12)
     # Tiny and huge discount rates stay finite, between their limits.
-    tiny = model.del_(1e-9)
-    assert math.isfinite(tiny) and model.del_(1e-3) <= tiny <= expected * (1 + 1e-9)
-    assert model.del_(1e6) == pytest.approx(1 + model.survival(1) / (1 + 1e6), rel=1e-9)
+    tiny = model.discounted_expected_lifetime(1e-9)
+    assert math.isfinite(tiny) and model.discounted_expected_lifetime(1e-3) <= tiny <= expected * (1 + 1e-9)
+    assert model.discounted_expected_lifetime(1e6) == pytest.approx(1 + model.survival(1) / (1 + 1e6), rel=1e-9)
     # After a billion renewals the retention rate r = (beta + n) / (alpha + beta + n) is constant
     # over any horizon that matters: DERL = sum_k r^k z^(k-1) = r / (1 - r z), z = 1 / (1 + d).
     n, z = 10**9, 1 / 1.05
     r = (beta + n) / (alpha + beta + n)
-    assert model.derl(0.05, n) == pytest.approx(r / (1 - r * z), rel=1e-9)
+    assert model.discounted_expected_residual_lifetime(0.05, n) == pytest.approx(r / (1 - r * z), rel=1e-9)
 
 
 def billion_customer_cohort(alpha: float, beta: float, periods: int = 12) -> np.ndarray:

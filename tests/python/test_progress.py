@@ -122,7 +122,7 @@ def cohorts(rng: np.random.Generator, count: int) -> np.ndarray:
 def test_fit_many_in_batches_equals_one_call(
     rng: np.random.Generator, bars: Bars, monkeypatch: pytest.MonkeyPatch, min_batch: int
 ) -> None:
-    monkeypatch.setattr(cs.retention, "_MIN_BATCH", min_batch)
+    monkeypatch.setattr(cs.survival.sbg, "_MIN_BATCH", min_batch)
     alive = pd.DataFrame(cohorts(rng, 257), index=pd.RangeIndex(1000, 1257, name="cohort"))
     expected = cs.ShiftedBetaGeometric.fit_many(alive, min_periods=2)
     result = cs.ShiftedBetaGeometric.fit_many(alive, min_periods=2, progress=True)
@@ -134,7 +134,7 @@ def test_fit_many_in_batches_equals_one_call(
 def test_fit_many_names_the_bad_row_as_without_batches(
     rng: np.random.Generator, bars: Bars, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cs.retention, "_MIN_BATCH", 1)
+    monkeypatch.setattr(cs.survival.sbg, "_MIN_BATCH", 1)
     alive = cohorts(rng, 150)
     alive[120, :3] = [100, 120, 90]  # survivors rise: row 120 is in a later batch
     with pytest.raises(cs.InvalidInputError) as quiet:

@@ -108,7 +108,7 @@ JOBS: dict[str, Callable[[Shared], Any]] = {
     "calibrate": lambda s: s.card.calibrate(s.accounts, "churned", l2=1.0).to_json(),
     "calibrated predict": lambda s: s.calibrated.predict_proba(s.accounts),
     "backtest": lambda s: s.calibrated.backtest(s.accounts),
-    "auc": lambda s: health.auc(s.card.score(s.accounts)["score"], s.accounts["churned"]),
+    "health_auc": lambda s: health.health_auc(s.card.score(s.accounts)["score"], s.accounts["churned"]),
     "sBG fit": lambda s: cs.ShiftedBetaGeometric().fit(s.survivors.iloc[0].dropna().to_numpy()).to_json(),
     "sBG fit_many": lambda s: cs.ShiftedBetaGeometric.fit_many(s.survivors),
     "nps": lambda s: cs.nps(s.accounts["nps"].dropna()),
@@ -184,7 +184,7 @@ def test_results_do_not_depend_on_the_core_thread_count(shared: Shared) -> None:
     """The core's own threads (max_threads: 0 = every core) change nothing, bit for bit. The
     inputs span several of the core's chunks of rows."""
     big = pd.concat([shared.accounts] * 30, ignore_index=True).assign(tier=np.tile(shared.by_tier.to_numpy(), 30))
-    columns, rows = health._columns(big, shared.card._model)
+    columns, rows = health.scorecard.measure_columns(big, shared.card._model)
     set_columns, _ = shared.card_set._columns(big)
     features = np.ascontiguousarray(np.tile(shared.features.to_numpy(dtype=np.float64), (30, 1)))
     alive = np.ascontiguousarray(np.tile(shared.survivors.to_numpy(np.float64, na_value=np.nan), (50, 1)))
@@ -254,7 +254,7 @@ def long_calls(shared: Shared) -> dict[str, Callable[[], object]]:
     employees = np.tile(s.accounts["employees"].to_numpy(dtype=np.float64), repeat)
     features = np.ascontiguousarray(np.tile(s.features.to_numpy(dtype=np.float64), (200, 1)))
     big = pd.concat([s.accounts] * 20, ignore_index=True)
-    columns, rows = health._columns(big, s.card._model)
+    columns, rows = health.scorecard.measure_columns(big, s.card._model)
     churned = big["churned"].to_numpy(dtype=np.float64)
     score = s.card._model.score(columns, rows, None)["score"]
     tiers, previous = s.tiers._model, s.sticky_tiers._model.assign(arr, None)

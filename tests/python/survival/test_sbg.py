@@ -19,7 +19,7 @@ HIGH_END = [1000, 869, 743, 653, 593, 551, 517, 491, 468, 445, 427, 409, 394]
 
 
 def negative_log_likelihood(log_params: np.ndarray, alive: np.ndarray) -> float:
-    """The sBG likelihood written independently, with DESIGN.md's recursions for P(T = t) and S(t)."""
+    """The sBG likelihood written independently, with the recursions of docs/guide/survival.md."""
     a, b = np.exp(log_params)
     t = np.arange(1, len(alive))
     churn = np.cumprod(np.r_[a / (a + b), (b + t[1:] - 2) / (a + b + t[1:] - 1)])
@@ -97,18 +97,21 @@ def test_hypergeometric_matches_scipy(b, alpha, d):
 
 
 @pytest.mark.parametrize("d", [0.2, 0.05, 0.01])
-def test_del_and_derl_match_direct_summation(d):
+def test_discounted_lifetimes_match_direct_summation(d):
     model = cs.ShiftedBetaGeometric(1.3, 2.1)
     t = np.arange(0, 60_000)
     survival = survival_reference(1.3, 2.1, t)
     discount = (1 + d) ** -t.astype(float)
-    assert model.del_(d) == pytest.approx(np.sum(survival * discount), rel=1e-10)
+    assert model.discounted_expected_lifetime(d) == pytest.approx(np.sum(survival * discount), rel=1e-10)
     for n in (0, 3, 10):
         residual = survival[n + 1 :] / survival[n] * (1 + d) ** -np.arange(0, len(t) - n - 1, dtype=float)
-        assert model.derl(d, renewals=n) == pytest.approx(np.sum(residual), rel=1e-10)
-    assert model.clv(250.0, d) == pytest.approx(250.0 * model.del_(d))
+        assert model.discounted_expected_residual_lifetime(d, renewals=n) == pytest.approx(np.sum(residual), rel=1e-10)
+    assert model.clv(250.0, d) == pytest.approx(250.0 * model.discounted_expected_lifetime(d))
     rates = np.array([0.1, 0.2])
-    assert np.allclose(model.del_(rates), [model.del_(0.1), model.del_(0.2)])
+    assert np.allclose(
+        model.discounted_expected_lifetime(rates),
+        [model.discounted_expected_lifetime(0.1), model.discounted_expected_lifetime(0.2)],
+    )
 
 
 def test_homogeneous_cohorts_approach_the_constant_churn_formula():
@@ -116,9 +119,11 @@ def test_homogeneous_cohorts_approach_the_constant_churn_formula():
     # rate, and DEL becomes (1 + d) / (d + churn), the naive CLTV multiplier.
     churn, d = 0.2, 0.1
     model = cs.ShiftedBetaGeometric(churn * 1e7, (1 - churn) * 1e7)
-    assert model.del_(d) == pytest.approx((1 + d) / (d + churn), rel=1e-6)
+    assert model.discounted_expected_lifetime(d) == pytest.approx((1 + d) / (d + churn), rel=1e-6)
     # With heterogeneity and the same first-period churn, customers are worth more.
-    assert cs.ShiftedBetaGeometric(churn * 1.0, (1 - churn) * 1.0).del_(d) > model.del_(d)
+    assert cs.ShiftedBetaGeometric(churn * 1.0, (1 - churn) * 1.0).discounted_expected_lifetime(
+        d
+    ) > model.discounted_expected_lifetime(d)
 
 
 def test_fit_many_matches_fit_and_keeps_the_index():
@@ -174,7 +179,10 @@ def test_round_trips_and_params():
         (lambda m: m.fit([0, 0]), "alive[0] = 0: the cohort must start with more than 0 customers"),
         (lambda m: m.fit_many([[10, 8], [5, 6]]), "alive[1][1] = 6: survivor counts must not increase"),
         (lambda m: m.fit_many([[10, np.nan, 3]]), "alive[0][2] = 3: a count after a missing one"),
-        (lambda m: cs.ShiftedBetaGeometric(1.0, 1.0).del_(-1.0), "discount_rate: -1 must be finite and > -1"),
+        (
+            lambda m: cs.ShiftedBetaGeometric(1.0, 1.0).discounted_expected_lifetime(-1.0),
+            "discount_rate: -1 must be finite and > -1",
+        ),
         (lambda m: cs.ShiftedBetaGeometric(1.0, 1.0).survival(0.5), "t: 0.5 must be a whole number >= 0"),
         (lambda m: cs.ShiftedBetaGeometric(alpha=1.0), "alpha, beta: give both parameters"),
         (lambda m: cs.ShiftedBetaGeometric(-1.0, 1.0), "alpha: -1 must be finite and > 0"),
@@ -194,5 +202,35 @@ def test_use_before_fit():
 
 
 def test_negative_discount_rates_make_lifetimes_infinite():
-    assert cs.ShiftedBetaGeometric(2.0, 1.0).del_(-0.1) == np.inf
-    assert cs.ShiftedBetaGeometric(2.0, 1.0).del_(0.0) == pytest.approx(2.0)  # (a + b - 1) / (a - 1)
+    assert cs.ShiftedBetaGeometric(2.0, 1.0).discounted_expected_lifetime(-0.1) == np.inf
+    assert cs.ShiftedBetaGeometric(2.0, 1.0).discounted_expected_lifetime(0.0) == pytest.approx(
+        2.0
+    )  # (a + b - 1) / (a - 1)
+
+
+def test_renamed_names_are_deprecated_aliases():
+    model = cs.ShiftedBetaGeometric(alpha=1.2, beta=2.5)
+    with pytest.warns(DeprecationWarning, match="discounted_expected_lifetime"):
+        assert model.del_(0.1) == model.discounted_expected_lifetime(0.1)
+    with pytest.warns(DeprecationWarning, match="discounted_expected_residual_lifetime"):
+        assert model.derl(0.1, renewals=2) == model.discounted_expected_residual_lifetime(0.1, renewals=2)
+    with pytest.warns(DeprecationWarning, match="survivors"):
+        fitted = cs.ShiftedBetaGeometric().fit(alive=REGULAR)
+    assert fitted == cs.ShiftedBetaGeometric().fit(survivors=REGULAR)
+    with pytest.warns(DeprecationWarning, match="survivors"):
+        many = cs.ShiftedBetaGeometric.fit_many(alive=[REGULAR, HIGH_END])
+    pd.testing.assert_frame_equal(many, cs.ShiftedBetaGeometric.fit_many(survivors=[REGULAR, HIGH_END]))
+    with pytest.raises(TypeError, match="got both 'alive' and 'survivors'"):
+        cs.ShiftedBetaGeometric().fit(survivors=REGULAR, alive=REGULAR)
+
+
+def test_retention_module_is_a_deprecated_alias_of_survival():
+    import importlib
+    import sys
+
+    sys.modules.pop("cssegment.retention", None)
+    with pytest.warns(DeprecationWarning, match="cssegment.survival"):
+        retention = importlib.import_module("cssegment.retention")
+    assert retention.ShiftedBetaGeometric is cs.survival.ShiftedBetaGeometric is cs.ShiftedBetaGeometric
+    assert cs.retention is retention  # still reachable from the package, loaded on first use
+    assert "retention" not in cs.__all__ and "survival" in cs.__all__

@@ -1,0 +1,260 @@
+"""Backtests: how well a health score would have predicted churn, and the metrics of scores.
+
+Mirrors ``include/cssegment/health/backtest.hpp``.
+
+Examples
+--------
+>>> import cssegment as cs
+>>> cs.health.backtest.health_auc([10, 50, 90], [1, 0, 0]), cs.health.backtest.auc([1, 0, 0], [0.9, 0.5, 0.1])
+(1.0, 1.0)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .. import _core, _display, _frame
+from .._core import InvalidInputError
+
+__all__ = ["Backtest", "auc", "brier", "health_auc"]  # and backtest_scores, package-internal
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class Backtest(_display.Summarized):
+    """How well a health score would have predicted churn.
+
+    ``auc`` is the probability that an account that churned scored lower than one that stayed
+    (ties count half; 0.5 is no better than chance): :func:`health_auc` of the scores. ``brier``
+    is the mean squared error of the churn probabilities (calibrated scorecards only). ``deciles``
+    (1 = least healthy) and ``bands`` hold accounts, churned, churn_rate, lift (churn rate /
+    overall churn rate) and the score range.
+    Accounts without a score are left out of every figure and counted in ``unscored``.
+
+    Attributes
+    ----------
+    auc : float
+        Probability that a churned account scored lower than a retained one.
+    brier : float or None
+        Mean squared error of the churn probabilities (None for hand-set scores).
+    accounts, churned, unscored : int
+        Scored accounts, those of them that churned, and accounts without a score.
+    deciles, bands : pandas.DataFrame
+        ``accounts``, ``churned``, ``churn_rate``, ``lift``, ``min_score``, ``max_score`` by
+        score decile (1 = least healthy) and by band.
+
+    Examples
+    --------
+    >>> import cssegment as cs
+    >>> book = cs.datasets.synthetic_book(2000, seed=1).accounts
+    >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100))])
+    >>> result = card.backtest(book, "churned")
+    >>> round(result.auc, 3), result.accounts, result.unscored
+    (0.721, 2000, 0)
+    >>> result.bands[["accounts", "churn_rate", "lift"]].round(2)
+            accounts  churn_rate  lift
+    band
+    red          459        0.51  1.80
+    yellow       747        0.31  1.09
+    green        794        0.13  0.45
+    """
+
+    auc: float
+    brier: float | None
+    accounts: int
+    churned: int
+    unscored: int
+    deciles: pd.DataFrame
+    bands: pd.DataFrame
+
+    @property
+    def churn_rate(self) -> float:
+        """Share of the scored accounts that churned.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> card = cs.Scorecard([cs.Measure("logins", cs.Linear(0, 20))])
+        >>> card.backtest({"logins": [1, 5, 12, 18], "churned": [1, 1, 0, 0]}).churn_rate
+        0.5
+        """
+        return self.churned / self.accounts
+
+    def _summary(self) -> str:
+        brier = "" if self.brier is None else f", Brier {self.brier:.4f}"
+        return (
+            f"AUC {self.auc:.4f}{brier}, {self.accounts:,} accounts, churn rate {self.churn_rate:.1%}, "
+            f"{self.unscored:,} unscored"
+        )
+
+    def _tables(self) -> list[str]:
+        figures = _display.table(
+            [
+                ("auc", self.auc),
+                ("brier", "" if self.brier is None else self.brier),
+                ("accounts", self.accounts),
+                ("churned", self.churned),
+                ("churn_rate", self.churn_rate),
+                ("unscored", self.unscored),
+            ]
+        )
+        bands = _display.frame(self.bands, caption="churn by band")
+        deciles = _display.frame(self.deciles, caption="churn by decile (1 = least healthy)")
+        return [figures, bands, deciles]
+
+
+def _churn_table(groups: _core._ChurnGroups, index: pd.Index, churn_rate: float) -> pd.DataFrame:
+    accounts = groups["accounts"].astype(np.int64)
+    churned = groups["churned"].astype(np.int64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = np.where(accounts > 0, churned / np.maximum(accounts, 1), np.nan)
+    return pd.DataFrame(
+        {
+            "accounts": accounts,
+            "churned": churned,
+            "churn_rate": rate,
+            "lift": rate / churn_rate,
+            "min_score": groups["min_score"],
+            "max_score": groups["max_score"],
+        },
+        index=index,
+    )
+
+
+def backtest_scores(
+    score: np.ndarray, band: np.ndarray, band_names: Sequence[str], outcome: np.ndarray, brier: float | None
+) -> Backtest:
+    result = _core.backtest(score, band, len(band_names), outcome)
+    rate = result["churned"] / result["accounts"]
+    return Backtest(
+        auc=float(result["auc"]),
+        brier=brier,
+        accounts=int(result["accounts"]),
+        churned=int(result["churned"]),
+        unscored=int(result["unscored"]),
+        deciles=_churn_table(result["deciles"], pd.RangeIndex(1, 11, name="decile"), rate),
+        bands=_churn_table(result["bands"], pd.Index(list(band_names), name="band"), rate),
+    )
+
+
+def _core_auc(health: np.ndarray, churned: np.ndarray, names: dict[str, str]) -> float:
+    """The core's AUC (P(churned scored lower), ties half); its messages name ``names``' values."""
+    try:
+        return float(_core.auc(health, churned))
+    except InvalidInputError as error:
+        pattern = "|".join(rf"\b{re.escape(name)}\b" for name in names)
+        raise InvalidInputError(re.sub(pattern, lambda m: names[m.group(0)], str(error))) from None
+
+
+def _binary(values: np.ndarray) -> bool:
+    return bool(np.isin(values, (0.0, 1.0)).all())
+
+
+def auc(y_true: _frame.ArrayLike, y_score: _frame.ArrayLike) -> float:
+    """Exact ROC AUC in scikit-learn's order and meaning: a higher score = more likely positive.
+
+    The probability that a positive (1) scored higher than a negative (0), ties counting half:
+    equal to ``sklearn.metrics.roc_auc_score(y_true, y_score)``, O(n log n) and exact, never
+    sampled. Pass a churn probability with ``y_true`` the churn outcome. For a *health* score
+    (lower = riskier) use :func:`health_auc` instead.
+
+    .. versionchanged:: 0.2.0
+       Breaking change, listed in the CHANGELOG: ``auc`` used to take ``(health, churned)`` and
+       score the opposite direction; that form is now :func:`health_auc`. A call in the old order
+       whose first argument is not 0/1 while the second is raises InvalidInputError pointing at
+       :func:`health_auc` instead of returning 1 - AUC.
+
+    Parameters
+    ----------
+    y_true : array-like
+        1 (or True) = positive (e.g. churned), 0 = negative.
+    y_score : array-like of float
+        Scores (finite); higher means more likely positive.
+
+    Returns
+    -------
+    float
+        0.5 is no better than chance; 1 ranks every positive above every negative. NaN when
+        ``y_true`` holds only one class.
+
+    Raises
+    ------
+    InvalidInputError
+        If ``y_true`` is not 0/1, ``y_score`` is not finite, or the lengths differ.
+
+    Examples
+    --------
+    >>> import cssegment as cs
+    >>> cs.health.auc([1, 1, 0, 0], [0.9, 0.5, 0.5, 0.1])
+    0.875
+    """
+    truth = _frame.numeric(y_true, "y_true")
+    score = _frame.numeric(y_score, "y_score")
+    if len(truth) == len(score) and not _binary(truth) and _binary(score):
+        raise InvalidInputError(
+            "y_true: holds values other than 0 and 1 while y_score holds only 0 and 1: auc(y_true, y_score) "
+            "takes scikit-learn's order since cssegment 0.2.0; for a health score against the churn outcome "
+            "use cssegment.health.health_auc(health, outcome)"
+        )
+    names = {"health": "y_score", "churned": "y_true"}
+    # P(a negative scored lower than a positive) is the core's AUC with the classes swapped.
+    swapped = np.where(truth == 1.0, 0.0, np.where(truth == 0.0, 1.0, truth))
+    return _core_auc(score, swapped, names)
+
+
+def health_auc(health: _frame.ArrayLike, outcome: _frame.ArrayLike) -> float:
+    """Exact AUC of a health score (lower = riskier) against the churn outcome.
+
+    The probability that an account that churned scored lower than one that stayed, ties counting
+    half: equal to ``sklearn.metrics.roc_auc_score(outcome, -health)`` and to
+    ``auc(outcome, -health)``. It is :attr:`Backtest.auc`. O(n log n) and exact, never sampled.
+
+    Parameters
+    ----------
+    health : array-like of float
+        Health scores (finite); lower means riskier.
+    outcome : array-like
+        1 (or True) = churned, 0 = retained.
+
+    Returns
+    -------
+    float
+        0.5 is no better than chance; 1 ranks every churned account below every retained one.
+        NaN when ``outcome`` holds only one class.
+
+    Examples
+    --------
+    >>> import cssegment as cs
+    >>> cs.health.health_auc([10, 50, 50, 90], [True, True, False, False])
+    0.875
+    """
+    values = _frame.numeric(health, "health")
+    return _core_auc(values, _frame.numeric(outcome, "outcome"), {"churned": "outcome"})
+
+
+def brier(probability: _frame.ArrayLike, outcome: _frame.ArrayLike) -> float:
+    """Brier score: the mean of (p - y)^2 over accounts.
+
+    Parameters
+    ----------
+    probability : array-like of float
+        Predicted churn probabilities, in [0, 1].
+    outcome : array-like
+        1 (or True) = churned, 0 = retained.
+
+    Returns
+    -------
+    float
+        0 is perfect; always predicting 0.5 scores 0.25.
+
+    Examples
+    --------
+    >>> import cssegment as cs
+    >>> round(cs.health.brier([0.9, 0.2], [1, 0]), 3)
+    0.025
+    """
+    return float(_core.brier(_frame.numeric(probability, "probability"), _frame.numeric(outcome, "outcome")))

@@ -1,0 +1,302 @@
+"""Calibration: learn a scorecard's weights from what really happened.
+
+Mirrors ``include/cssegment/health/calibrate.hpp``.
+
+Examples
+--------
+>>> import cssegment as cs
+>>> book = cs.datasets.synthetic_book(2000, seed=1).accounts
+>>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100))])
+>>> model = card.calibrate(book, "churned")
+>>> type(model) is cs.health.calibrate.CalibratedScorecard
+True
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import _core, _display, _frame
+from .._model import Model
+from .backtest import Backtest, backtest_scores
+from .scorecard import Scorecard, index_of, measure_columns, outcome_values
+
+__all__ = ["CalibratedScorecard"]
+
+
+class CalibratedScorecard(Model):
+    """A scorecard whose weights were learned by :meth:`Scorecard.calibrate`.
+
+    ``coef_`` (per measure, on the 0-1 scale of x = transform / 100) and ``intercept_`` give the
+    churn log-odds; a healthy measure should have a negative coefficient. Its health score is
+    ``100 * (1 - churn probability)``, banded with the scorecard's bands.
+
+    Examples
+    --------
+    >>> import cssegment as cs
+    >>> book = cs.datasets.synthetic_book(2000, seed=1).accounts
+    >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100)),
+    ...                      cs.Measure("tickets_90d", cs.Linear(10, 0))])
+    >>> model = card.calibrate(book, "churned")
+    >>> model.score(book).head(3).round(2)
+       score    band  churn_probability
+    0  83.62   green               0.16
+    1  71.33  yellow               0.29
+    2  87.49   green               0.13
+    """
+
+    _core_type = _core.CalibratedScorecard
+    _model: _core.CalibratedScorecard
+
+    def __init__(self) -> None:
+        raise TypeError("CalibratedScorecard is made by Scorecard.calibrate(data, outcome, l2)")
+
+    @property
+    def scorecard(self) -> Scorecard:
+        """The scorecard calibrated (its hand-set weights unchanged).
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> book = cs.datasets.synthetic_book(2000, seed=1).accounts
+        >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100)),
+        ...                      cs.Measure("tickets_90d", cs.Linear(10, 0))])
+        >>> model = card.calibrate(book, "churned")
+        >>> model.scorecard == card
+        True
+        """
+        return Scorecard._wrap(self._model.scorecard)
+
+    def _names(self) -> pd.Index:
+        return pd.Index([column for column, _, _ in self._model.scorecard.measures], name="measure")
+
+    @property
+    def coef_(self) -> pd.Series:
+        """Churn log-odds per unit of each normalised measure / 100.
+
+        Negative: the healthier the measure, the less churn.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> book = cs.datasets.synthetic_book(2000, seed=1).accounts
+        >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100)),
+        ...                      cs.Measure("tickets_90d", cs.Linear(10, 0))])
+        >>> model = card.calibrate(book, "churned")
+        >>> model.coef_.round(3)
+        measure
+        seats_used_pct   -3.178
+        tickets_90d      -1.108
+        Name: coef, dtype: float64
+        """
+        return pd.Series(self._model.coef, index=self._names(), name="coef")
+
+    @property
+    def intercept_(self) -> float:
+        """Churn log-odds when every normalised measure is 0.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> book = cs.datasets.synthetic_book(2000, seed=1).accounts
+        >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100)),
+        ...                      cs.Measure("tickets_90d", cs.Linear(10, 0))])
+        >>> model = card.calibrate(book, "churned")
+        >>> round(model.intercept_, 3)
+        1.896
+        """
+        return float(self._model.intercept)
+
+    @property
+    def means_(self) -> pd.Series:
+        """Mean of each normalised measure / 100 in the calibration data: the imputed value.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> book = cs.datasets.synthetic_book(2000, seed=1).accounts
+        >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100)),
+        ...                      cs.Measure("tickets_90d", cs.Linear(10, 0))])
+        >>> model = card.calibrate(book, "churned")
+        >>> model.means_.round(3).tolist()
+        [0.66, 0.766]
+        """
+        return pd.Series(self._model.means, index=self._names(), name="mean")
+
+    @property
+    def n_iter_(self) -> int:
+        """Newton iterations the fit took.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> book = cs.datasets.synthetic_book(2000, seed=1).accounts
+        >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100)),
+        ...                      cs.Measure("tickets_90d", cs.Linear(10, 0))])
+        >>> model = card.calibrate(book, "churned")
+        >>> model.n_iter_
+        5
+        """
+        return int(self._model.iterations)
+
+    @property
+    def l2(self) -> float:
+        """The L2 penalty the weights were learned with.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> book = cs.datasets.synthetic_book(2000, seed=1).accounts
+        >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100)),
+        ...                      cs.Measure("tickets_90d", cs.Linear(10, 0))])
+        >>> model = card.calibrate(book, "churned")
+        >>> model.l2
+        1.0
+        """
+        return float(self._model.l2)
+
+    def get_params(self) -> dict[str, Any]:
+        return {"scorecard": self.scorecard, "l2": self.l2}
+
+    def _repr_fields(self) -> Mapping[str, Any]:
+        coef = {name: float(f"{c:.4g}") for name, c in self.coef_.items()}
+        return {"coef": coef, "intercept": float(f"{self.intercept_:.4g}"), "l2": self.l2}
+
+    def _html_sections(self) -> list[str]:
+        learned = pd.DataFrame({"coef": self.coef_, "mean": self.means_})
+        fit = _display.table([("intercept_", self.intercept_), ("n_iter_", self.n_iter_), ("l2", self.l2)])
+        return [_display.frame(learned, caption="coef_ (churn log-odds per unit of x)"), fit]
+
+    def predict_proba(self, data: pd.DataFrame | Mapping[str, Any]) -> pd.Series:
+        """Churn probability of every account.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame or mapping of columns
+            Every measure's column; missing measures are imputed with :attr:`means_`.
+
+        Returns
+        -------
+        pandas.Series
+            ``churn_probability``, aligned with ``data``.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> book = cs.datasets.synthetic_book(2000, seed=1).accounts
+        >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100)),
+        ...                      cs.Measure("tickets_90d", cs.Linear(10, 0))])
+        >>> model = card.calibrate(book, "churned")
+        >>> model.predict_proba({"seats_used_pct": [10, 90], "tickets_90d": [8, 0]}).round(3).tolist()
+        [0.795, 0.112]
+        """
+        columns, rows = measure_columns(data, self._model.scorecard)
+        return pd.Series(self._model.predict_proba(columns, rows), index=index_of(data), name="churn_probability")
+
+    def score(self, data: pd.DataFrame | Mapping[str, Any]) -> pd.DataFrame:
+        """Health as ``score`` = 100 * (1 - churn probability), its ``band`` and the probability.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame or mapping of columns
+            Every measure's column.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``score``, ``band`` and ``churn_probability``, aligned with ``data``.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> book = cs.datasets.synthetic_book(2000, seed=1).accounts
+        >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100)),
+        ...                      cs.Measure("tickets_90d", cs.Linear(10, 0))])
+        >>> model = card.calibrate(book, "churned")
+        >>> model.score({"seats_used_pct": [90], "tickets_90d": [0]}).round(1)
+           score   band  churn_probability
+        0   88.8  green                0.1
+        """
+        probability = self.predict_proba(data)
+        score = 100.0 * (1.0 - probability.to_numpy())
+        lowers = self._model.scorecard.band_lowers
+        codes = (np.searchsorted(lowers, score, side="right") - 1).astype(np.int8)
+        return pd.DataFrame(
+            {
+                "score": score,
+                "band": _frame.categorical(codes, self._model.scorecard.band_names),
+                "churn_probability": probability.to_numpy(),
+            },
+            index=probability.index,
+        )
+
+    def as_scorecard(self) -> Scorecard:
+        """The scorecard with the learned weights (-coef).
+
+        A measure whose coefficient says it does not lower churn as it improves (coefficient >= 0)
+        contradicts its direction: it gets weight 0 and a ``UserWarning``. The C++ core sets the
+        weights; when every coefficient is >= 0 it raises InvalidInputError.
+
+        Returns
+        -------
+        Scorecard
+            The scorecard with weights max(0, -coef).
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> book = cs.datasets.synthetic_book(2000, seed=1).accounts
+        >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100)),
+        ...                      cs.Measure("tickets_90d", cs.Linear(10, 0))])
+        >>> model = card.calibrate(book, "churned")
+        >>> [round(measure.weight, 2) for measure in model.as_scorecard().measures]
+        [3.18, 1.11]
+        """
+        # The core decides the weights (max(0, -coef), calibrate.hpp); Python only warns about them.
+        learned = Scorecard._wrap(self._model.as_scorecard())
+        zeroed = [measure.column for measure in learned.measures if measure.weight == 0.0]
+        if zeroed:
+            warnings.warn(
+                f"measure(s) {zeroed} have a churn coefficient >= 0 (healthier values did not go with less churn); "
+                "their weight is set to 0",
+                UserWarning,
+                stacklevel=2,
+            )
+        return learned
+
+    def backtest(self, data: pd.DataFrame | Mapping[str, Any], outcome: str | _frame.ArrayLike = "churned") -> Backtest:
+        """AUC, Brier score, and churn rate and lift by decile and band of ``100 * (1 - p)``.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame or mapping of columns
+            Every measure's column.
+        outcome : str or array-like
+            Column of ``data``, or values aligned with it: 1 (or True) = churned.
+
+        Returns
+        -------
+        Backtest
+            With ``brier``, since the score is a probability.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> book = cs.datasets.synthetic_book(2000, seed=1).accounts
+        >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100)),
+        ...                      cs.Measure("tickets_90d", cs.Linear(10, 0))])
+        >>> model = card.calibrate(book, "churned")
+        >>> result = model.backtest(book, "churned")
+        >>> round(result.auc, 3), round(result.brier, 4)
+        (0.726, 0.1766)
+        """
+        scores = self.score(data)
+        values = outcome_values(data, outcome, len(scores))
+        brier_score = _core.brier(scores["churn_probability"].to_numpy(), values)
+        band = np.asarray(scores["band"].cat.codes, dtype=np.int8)
+        return backtest_scores(scores["score"].to_numpy(), band, self._model.scorecard.band_names, values, brier_score)

@@ -1,0 +1,196 @@
+"""Normalisers: how a raw signal becomes 0-100 points (mirrors ``include/cssegment/health/normalizers.hpp``).
+
+They are plain parameter holders; fitted state (percentiles, means) lives in the Scorecard.
+
+Examples
+--------
+>>> import cssegment as cs
+>>> card = cs.Scorecard([cs.Measure("tickets", cs.health.normalizers.Linear(bad=10, good=0))])
+>>> card.transform({"tickets": [0, 5]})["tickets"].tolist()
+[100.0, 50.0]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from .. import _core, _frame
+from .._core import InvalidInputError
+
+__all__ = ["Bands", "Boolean", "Linear", "Normalizer", "Percentile", "ZScore"]  # and normalizer_of, package-internal
+
+
+@dataclasses.dataclass(frozen=True)
+class Linear:
+    """0 points at ``bad``, 100 at ``good``, linear in between, clamped outside.
+
+    Parameters
+    ----------
+    bad, good : float
+        The values that score 0 and 100; ``bad > good`` means lower values are healthier (e.g.
+        open tickets).
+
+    Examples
+    --------
+    >>> import cssegment as cs
+    >>> card = cs.Scorecard([cs.Measure("tickets", cs.Linear(bad=10, good=0))])
+    >>> card.transform({"tickets": [0, 4, 25]})["tickets"].tolist()
+    [100.0, 60.0, 0.0]
+    """
+
+    bad: float
+    good: float
+
+    def _core(self) -> Any:
+        return _core.Normalizer.linear(_frame.number(self.bad, "bad"), _frame.number(self.good, "good"))
+
+
+@dataclasses.dataclass(frozen=True)
+class Bands:
+    """A value in ``[edges[i-1], edges[i])`` scores ``scores[i]``.
+
+    Parameters
+    ----------
+    edges : sequence of float
+        Strictly ascending boundaries.
+    scores : sequence of float
+        Points of each band, 0-100; ``len(scores) == len(edges) + 1``.
+
+    Examples
+    --------
+    ``Bands([7, 9], [0, 50, 100])`` scores NPS detractors 0, passives 50, promoters 100:
+
+    >>> import cssegment as cs
+    >>> card = cs.Scorecard([cs.Measure("nps", cs.Bands([7, 9], [0, 50, 100]))])
+    >>> card.transform({"nps": [3, 7, 8, 9, 10]})["nps"].tolist()
+    [0.0, 50.0, 50.0, 100.0, 100.0]
+    """
+
+    edges: Sequence[float]
+    scores: Sequence[float]
+
+    def _core(self) -> Any:
+        return _core.Normalizer.bands(_frame.numbers(self.edges, "edges"), _frame.numbers(self.scores, "scores"))
+
+
+@dataclasses.dataclass(frozen=True)
+class _PeerGroupNormalizer:
+    """What Percentile and ZScore share: learned in ``fit``, overall or within peer groups."""
+
+    by: str | None = None
+    _: dataclasses.KW_ONLY
+    higher_is_better: bool = True
+    unseen: str = "population"
+
+    _factory: ClassVar[str]
+
+    def __post_init__(self) -> None:
+        if self.by is not None and not (isinstance(self.by, str) and self.by):
+            raise InvalidInputError(f"by: {self.by!r} must name a column of peer-group labels, or be None")
+
+    def _core(self) -> Any:
+        make = getattr(_core.Normalizer, self._factory)
+        higher_is_better = _frame.flag(self.higher_is_better, "higher_is_better")
+        return make(self.by or "", higher_is_better, _frame.text(self.unseen, "unseen"))
+
+
+@dataclasses.dataclass(frozen=True)
+class Percentile(_PeerGroupNormalizer):
+    """Mid-rank percentile of the value among the values seen in ``fit`` (ties count half).
+
+    With ``by`` (a column of labels such as the segment) each account is compared with its peer
+    group. A group not seen in ``fit`` (or seen only with missing values, or a missing label) is
+    compared with the whole population
+    when ``unseen="population"`` (the default), or raises InvalidInputError with
+    ``unseen="raise"``. ``higher_is_better=False`` reverses the scale. Up to 4,096 distinct fitted
+    values are kept exactly; beyond that, 4,096 evenly spaced order statistics (percentiles then
+    within 0.025 points of exact).
+
+    Parameters
+    ----------
+    by : str, optional
+        Column of peer-group labels.
+    higher_is_better : bool
+        False reverses the scale.
+    unseen : {"population", "raise"}
+        What to do with a peer group not seen in ``fit``.
+
+    Examples
+    --------
+    >>> import cssegment as cs
+    >>> card = cs.Scorecard([cs.Measure("logins", cs.Percentile(by="segment"))])
+    >>> data = {"logins": [1, 2, 3, 10, 20], "segment": ["SMB", "SMB", "SMB", "Ent", "Ent"]}
+    >>> card.fit(data).transform(data)["logins"].round(1).tolist()
+    [16.7, 50.0, 83.3, 25.0, 75.0]
+    """
+
+    _factory: ClassVar[str] = "percentile"
+
+
+@dataclasses.dataclass(frozen=True)
+class ZScore(_PeerGroupNormalizer):
+    """The percentile of a normal distribution fitted to the values: ``100 * Phi((x - mean) / sd)``.
+
+    The mean and (population) standard deviation are learned in ``fit``; 50 when sd is 0.
+    ``by`` and ``unseen`` as in :class:`Percentile`.
+
+    Parameters
+    ----------
+    by : str, optional
+        Column of peer-group labels.
+    higher_is_better : bool
+        False reverses the scale.
+    unseen : {"population", "raise"}
+        What to do with a peer group not seen in ``fit``.
+
+    Examples
+    --------
+    >>> import cssegment as cs
+    >>> card = cs.Scorecard([cs.Measure("tickets", cs.ZScore(higher_is_better=False))])
+    >>> data = {"tickets": [0, 5, 10]}
+    >>> card.fit(data).transform(data)["tickets"].round(1).tolist()
+    [89.0, 50.0, 11.0]
+    """
+
+    _factory: ClassVar[str] = "zscore"
+
+
+@dataclasses.dataclass(frozen=True)
+class Boolean:
+    """True (1) scores 100 and False (0) scores 0, or the reverse with ``higher_is_better=False``.
+
+    Parameters
+    ----------
+    higher_is_better : bool
+        False: True scores 0 (e.g. an overdue invoice).
+
+    Examples
+    --------
+    >>> import cssegment as cs
+    >>> card = cs.Scorecard([cs.Measure("overdue_invoice", cs.Boolean(higher_is_better=False))])
+    >>> card.transform({"overdue_invoice": [True, False]})["overdue_invoice"].tolist()
+    [0.0, 100.0]
+    """
+
+    higher_is_better: bool = True
+
+    def _core(self) -> Any:
+        return _core.Normalizer.boolean(_frame.flag(self.higher_is_better, "higher_is_better"))
+
+
+Normalizer = Linear | Bands | Percentile | ZScore | Boolean
+
+
+def normalizer_of(core: Any) -> Normalizer:
+    """The Python normaliser of a core one (the parameters it was built with)."""
+    kind = core.kind
+    if kind == "linear":
+        return Linear(core.bad, core.good)
+    if kind == "bands":
+        return Bands(list(core.edges), list(core.scores))
+    if kind == "boolean":
+        return Boolean(core.higher_is_better)
+    learned = Percentile if kind == "percentile" else ZScore
+    return learned(core.by or None, higher_is_better=core.higher_is_better, unseen=core.unseen)

@@ -1,0 +1,210 @@
+"""One scorecard per segment or lifecycle stage (mirrors ``include/cssegment/health/scorecard_set.hpp``).
+
+Examples
+--------
+>>> import cssegment as cs
+>>> usage = cs.Scorecard([cs.Measure("logins", cs.Linear(0, 20))])
+>>> cards = cs.health.scorecard_set.ScorecardSet({"SMB": usage})
+>>> cards.score({"segment": ["SMB"], "logins": [10]})["score"].tolist()
+[50.0]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from .. import _core, _display, _frame
+from .._core import InvalidInputError
+from .._model import Model
+from .scorecard import Columns, Scorecard, index_of, named_columns, previous_scores, row_count, score_frame
+
+__all__ = ["ScorecardSet"]
+
+
+class ScorecardSet(Model):
+    """One scorecard per segment or lifecycle stage, with a default for the others.
+
+    ``by`` names the column holding each account's segment. All scorecards must share the same
+    band names (each bands its scores with its own bounds). ``fit`` fits each scorecard on its own
+    segment's rows (the default on the rows no other scorecard takes, or on all rows when there
+    are none). ``score`` returns the columns of :meth:`Scorecard.score` plus ``scorecard`` (which
+    one scored the row); ``contrib_<column>`` covers every measure of every scorecard, 0 for
+    measures not in the row's scorecard (so a row's contributions still add up to its score), NaN
+    where there is no score. Without a default, an account of another segment (or of none) is an
+    error. Scoring runs in the C++ core, parallel across rows.
+
+    Parameters
+    ----------
+    scorecards : mapping of str to Scorecard
+        Segment -> its scorecard.
+    default : Scorecard, optional
+        The scorecard of every other segment.
+    by : str
+        Column of each account's segment.
+
+    Examples
+    --------
+    >>> import pandas as pd, cssegment as cs
+    >>> usage = cs.Scorecard([cs.Measure("logins", cs.Linear(0, 20))])
+    >>> sponsor = cs.Scorecard([cs.Measure("sponsor", cs.Boolean())])
+    >>> cards = cs.ScorecardSet({"Enterprise": sponsor}, default=usage)
+    >>> df = pd.DataFrame({"segment": ["Enterprise", "SMB"], "logins": [2, 15], "sponsor": [True, False]})
+    >>> cards.score(df)[["score", "band", "scorecard", "contrib_sponsor", "contrib_logins"]]
+       score   band   scorecard  contrib_sponsor  contrib_logins
+    0  100.0  green  Enterprise            100.0             0.0
+    1   75.0  green     default              0.0            75.0
+    """
+
+    _core_type = _core.ScorecardSet
+    _model: _core.ScorecardSet
+    DEFAULT = "default"
+
+    def __init__(
+        self, scorecards: Mapping[str, Scorecard], default: Scorecard | None = None, by: str = "segment"
+    ) -> None:
+        if not isinstance(scorecards, Mapping):
+            raise InvalidInputError(f"scorecards: expected a mapping of segment to Scorecard, got {scorecards!r}")
+        cards = dict(scorecards)
+        for name, card in [*cards.items(), *([(self.DEFAULT, default)] if default is not None else [])]:
+            if not isinstance(card, Scorecard):
+                raise InvalidInputError(f"scorecards[{name!r}] = {card!r}: expected a cssegment.Scorecard")
+        # The core keeps copies: fitting the set does not change the scorecards given.
+        self._model = _core.ScorecardSet(
+            _frame.text(by, "by"),
+            [(_frame.text(name, "scorecards"), card._model) for name, card in cards.items()],
+            None if default is None else default._model,
+        )
+
+    @property
+    def scorecards(self) -> dict[str, Scorecard]:
+        """Segment -> its scorecard (copies: fit the set, not these).
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> usage = cs.Scorecard([cs.Measure("logins", cs.Percentile())])
+        >>> cards = cs.ScorecardSet({"Enterprise": usage}, default=usage)
+        >>> list(cards.scorecards)
+        ['Enterprise']
+        """
+        return {name: Scorecard._wrap(card) for name, card in self._model.scorecards}
+
+    @property
+    def default(self) -> Scorecard | None:
+        """The scorecard of accounts of every other segment (None: they are an error).
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> usage = cs.Scorecard([cs.Measure("logins", cs.Percentile())])
+        >>> cards = cs.ScorecardSet({"Enterprise": usage}, default=usage)
+        >>> cards.default == usage
+        True
+        """
+        default = self._model.default
+        return None if default is None else Scorecard._wrap(default)
+
+    @property
+    def by(self) -> str:
+        """The column holding each account's segment.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> usage = cs.Scorecard([cs.Measure("logins", cs.Percentile())])
+        >>> cards = cs.ScorecardSet({"Enterprise": usage}, default=usage)
+        >>> cards.by
+        'segment'
+        """
+        return str(self._model.by)
+
+    def get_params(self) -> dict[str, Any]:
+        return {"scorecards": self.scorecards, "default": self.default, "by": self.by}
+
+    def _repr_fields(self) -> Mapping[str, Any]:
+        return {**self.get_params(), "scorecards": list(self.scorecards)}
+
+    def _html_sections(self) -> list[str]:
+        cards = [*self.scorecards.items(), *([(self.DEFAULT, self.default)] if self.default is not None else [])]
+        rows = [
+            (name, ", ".join(m.column for m in card.measures), card._model.combine, _display.short(card.bands))
+            for name, card in cards
+        ]
+        return [_display.table(rows, header=[self.by, "measures", "combine", "bands"])]
+
+    def _columns(self, data: Any) -> tuple[Columns, int]:
+        """The segment column and every column a scorecard reads that ``data`` has; the core names
+        any missing one a scorecard with rows needs."""
+        row_count(data)  # a DataFrame or a mapping of columns, before looking into it
+        cards = [card for _, card in self._model.scorecards]
+        if self._model.default is not None:
+            cards.append(self._model.default)
+        groups = [n.by for card in cards for _, n, _ in card.measures if n.by and n.by in data]
+        numeric = [column for column in self._model.measure_columns if column in data]
+        return named_columns(data, numeric, [self.by, *groups])
+
+    def fit(self, data: pd.DataFrame | Mapping[str, Any]) -> ScorecardSet:
+        """Fit each scorecard on its segment's rows.
+
+        The default is fitted on the remaining rows (all rows when no row is left).
+
+        Parameters
+        ----------
+        data : pandas.DataFrame or mapping of columns
+            The ``by`` column and the columns the scorecards read.
+
+        Returns
+        -------
+        ScorecardSet
+            The set itself, fitted.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> usage = cs.Scorecard([cs.Measure("logins", cs.Percentile())])
+        >>> cards = cs.ScorecardSet({"Enterprise": usage}, default=usage)
+        >>> data = {"segment": ["Enterprise", "Enterprise", "SMB", "SMB"], "logins": [10, 30, 1, 3]}
+        >>> cards.fit(data).score(data)["score"].tolist()
+        [25.0, 75.0, 25.0, 75.0]
+        """
+        columns, rows = self._columns(data)
+        self._model.fit(columns, rows)
+        return self
+
+    def score(self, data: pd.DataFrame | Mapping[str, Any], previous: _frame.ArrayLike | None = None) -> pd.DataFrame:
+        """Score each account with its segment's scorecard.
+
+        Parameters
+        ----------
+        data : pandas.DataFrame or mapping of columns
+            The ``by`` column and the columns the scorecards read.
+        previous : array-like of float, optional
+            Earlier scores in the same row order as ``data`` (NaN: none).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The columns of :meth:`Scorecard.score` plus ``scorecard`` (which one scored the row).
+
+        Raises
+        ------
+        InvalidInputError
+            If an account's segment has no scorecard and there is no default.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> cards = cs.ScorecardSet({"Enterprise": cs.Scorecard([cs.Measure("logins", cs.Linear(0, 20))])})
+        >>> cards.score({"segment": ["Enterprise"], "logins": [15]})[["score", "scorecard"]]
+           score   scorecard
+        0   75.0  Enterprise
+        """
+        columns, rows = self._columns(data)
+        earlier = previous_scores(previous, rows)
+        result = self._model.score(columns, rows, earlier)
+        which = pd.Categorical.from_codes(result["scorecard"], categories=pd.Index(self._model.scorecard_names))
+        index = index_of(data)
+        return score_frame(result, self._model.band_names, self._model.measure_columns, index, {"scorecard": which})
