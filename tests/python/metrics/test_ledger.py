@@ -110,6 +110,17 @@ def test_ledger_sums_duplicates_and_counts_every_row() -> None:
     assert "RevenueLedger" in ledger._repr_html_()
 
 
+def test_counts_are_the_lengths_of_the_indexes(int_rows: pd.DataFrame) -> None:
+    ledger = cs.RevenueLedger(int_rows)
+    assert ledger.n_accounts == len(ledger.accounts) == ledger.revenue.shape[0] == int_rows["account_id"].nunique()
+    assert ledger.n_periods == len(ledger.periods) == ledger.revenue.shape[1]
+    assert isinstance(ledger.n_accounts, int) and isinstance(ledger.n_periods, int)
+    empty = cs.RevenueLedger(
+        {"account_id": np.array([], dtype=np.int64), "month": np.array([], dtype=np.int64), "mrr": []}
+    )
+    assert (empty.n_accounts, empty.n_periods) == (0, 0)
+
+
 def test_ledger_matches_pivot_table(int_rows: pd.DataFrame) -> None:
     ledger = cs.RevenueLedger(int_rows)
     expected = dense(int_rows)

@@ -7,6 +7,7 @@ import cssegment as cs
 import numpy as np
 import pandas as pd
 import pytest
+from cssegment.metrics import ledger_input
 from pandas.testing import assert_frame_equal, assert_index_equal
 
 
@@ -83,3 +84,35 @@ def test_bad_segments_are_named(hand_rows: pd.DataFrame) -> None:
         )
     with pytest.raises(cs.InvalidInputError, match="by: expected a Series"):
         ledger.movements(by=["a"])  # type: ignore[arg-type]
+
+
+def test_compact_integer_ids_pass_as_they_are_and_sparse_ones_are_factorized() -> None:
+    dense = np.array([7, 3, 5, 3], dtype=np.int64)
+    keys, ids = ledger_input.account_keys(dense, "account_id")
+    assert ids is None and keys.tolist() == [7, 3, 5, 3]
+    assert ledger_input.compact_ids(0, 4 * 10 + (1 << 16), 10)
+    assert not ledger_input.compact_ids(0, 10**12, 10)
+    sparse = dense * 10**12
+    keys, ids = ledger_input.account_keys(sparse, "account_id")
+    assert ids is not None and keys.tolist() == [0, 1, 2, 1] and ids.tolist() == [7 * 10**12, 3 * 10**12, 5 * 10**12]
+    huge = np.array([2**63, 2**63 + 1], dtype=np.uint64)  # beyond int64: factorized, never wrapped
+    assert ledger_input.account_keys(huge, "account_id")[1] is not None
+
+
+def test_segment_names_keep_a_categorical_order_else_are_sorted() -> None:
+    codes, names = ledger_input.segment_categories(["b", "a", None, "b"], "by")
+    assert names == ["a", "b"] and codes.tolist() == [1, 0, -1, 1]
+    ordered = pd.Categorical(["low", "high"], categories=["low", "high"], ordered=True)
+    codes, names = ledger_input.segment_categories(ordered, "by")
+    assert names == ["low", "high"] and codes.tolist() == [0, 1]
+    index = ledger_input.segment_index(names)
+    assert index.ordered and index.name == "segment"
+
+
+def test_metric_parameters_are_checked_by_the_core() -> None:
+    ledger_input.check_horizon(1)
+    ledger_input.check_reactivation_window(None)
+    with pytest.raises(cs.InvalidInputError, match="horizon: 0 must be >= 1"):
+        ledger_input.check_horizon(0)
+    with pytest.raises(cs.InvalidInputError, match="reactivation_window: expected an integer"):
+        ledger_input.check_reactivation_window(1.5)  # type: ignore[arg-type]
