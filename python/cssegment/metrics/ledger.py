@@ -173,10 +173,9 @@ class RevenueLedger:
 
         Examples
         --------
-        >>> import pandas as pd, cssegment as cs
-        >>> rows = pd.DataFrame({"account_id": ["a", "a", "b"], "mrr": [100.0, 120.0, 50.0], "month": [1, 3, 2]})
-        >>> cs.RevenueLedger(rows).n_periods
-        3
+        >>> import cssegment as cs
+        >>> cs.RevenueLedger({"account_id": [1, 2], "month": [1, 4], "mrr": [5.0, 6.0]}).n_periods  # 2 and 3 too
+        4
         """
         return int(self._ledger.periods)
 
