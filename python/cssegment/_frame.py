@@ -33,11 +33,17 @@ def column(data: Frame, name: str, argument: str = "data") -> Any:
     try:
         values = data[name]
     except (KeyError, IndexError, TypeError):
-        known = ", ".join(repr(str(c)) for c in list(data.keys())[:20]) or "none"
-        raise InvalidInputError(f"{argument}: no column {name!r} (columns: {known})") from None
+        raise no_column(argument, name, data.keys()) from None
     if isinstance(values, pd.DataFrame):
         raise InvalidInputError(f"{argument}: has {values.shape[1]} columns named {name!r}; which one is meant?")
     return values
+
+
+def no_column(argument: str, name: str, columns: Any) -> InvalidInputError:
+    """The error for a missing column `name` of `argument` (any frame: pandas, a mapping, Dask),
+    listing the first 20 of its `columns`; the caller raises it."""
+    known = ", ".join(repr(str(c)) for c in list(columns)[:20]) or "none"
+    return InvalidInputError(f"{argument}: no column {name!r} (columns: {known})")
 
 
 # Scalar and list parameters. A str is not a sequence of names here, and a bool is not a number:
@@ -47,7 +53,7 @@ def column(data: Frame, name: str, argument: str = "data") -> Any:
 def number(value: Any, argument: str) -> float:
     """A float parameter; range checks are the callee's (mostly the core's)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise InvalidInputError(f"{argument}: expected a number, got {type(value).__name__} {_describe(value)}")
+        raise InvalidInputError(f"{argument}: expected a number, got {type(value).__name__} {describe(value)}")
     return float(value)
 
 
@@ -69,14 +75,14 @@ def integer(value: Any, argument: str, low: int | None = None, high: int | None 
 def flag(value: Any, argument: str) -> bool:
     """A True/False parameter: the string "no" is truthy, so it is refused rather than read as True."""
     if not isinstance(value, (bool, np.bool_)):
-        raise InvalidInputError(f"{argument}: expected True or False, got {type(value).__name__} {_describe(value)}")
+        raise InvalidInputError(f"{argument}: expected True or False, got {type(value).__name__} {describe(value)}")
     return bool(value)
 
 
 def listed(values: Any, argument: str) -> list[Any]:
     """A parameter that must be a list (or array): not a str, a mapping or a scalar."""
     if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, (Sequence, np.ndarray, pd.Series, pd.Index)):
-        raise InvalidInputError(f"{argument}: expected a list, got {type(values).__name__} {_describe(values)}")
+        raise InvalidInputError(f"{argument}: expected a list, got {type(values).__name__} {describe(values)}")
     return list(values)
 
 
@@ -88,7 +94,7 @@ def numbers(values: Any, argument: str) -> list[float]:
 def text(value: Any, argument: str) -> str:
     """A str parameter (a column or segment name, an option): None or a number is not a name."""
     if not isinstance(value, str):
-        raise InvalidInputError(f"{argument}: expected a str, got {type(value).__name__} {_describe(value)}")
+        raise InvalidInputError(f"{argument}: expected a str, got {type(value).__name__} {describe(value)}")
     return str(value)
 
 
@@ -97,7 +103,8 @@ def texts(values: Any, argument: str) -> list[str]:
     return [text(value, f"{argument}[{i}]") for i, value in enumerate(listed(values, argument))]
 
 
-def _describe(value: Any) -> str:
+def describe(value: Any) -> str:
+    """A value as error messages show it: its repr, numpy scalars as the Python value."""
     return repr(value.item() if isinstance(value, np.generic) else value)
 
 
@@ -134,7 +141,7 @@ def numeric(values: ArrayLike, argument: str, booleans: bool = True) -> Floats:
             # Decimal: what SQL drivers give for NUMERIC columns.
             if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating, Decimal)):
                 raise InvalidInputError(
-                    f"{argument}[{row}] = {_describe(value)}: expected a number, got {type(value).__name__}"
+                    f"{argument}[{row}] = {describe(value)}: expected a number, got {type(value).__name__}"
                 )
         return np.array([np.nan if v is None or v is pd.NA else float(v) for v in array], dtype=np.float64)
     raise InvalidInputError(f"{argument}: has dtype {array.dtype}; a numeric column is required")
@@ -197,7 +204,7 @@ def _raise_first_non_string(array: np.ndarray, argument: str) -> None:
             isinstance(value, str) or value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
         ):
             raise InvalidInputError(
-                f"{argument}[{row}] = {_describe(value)}: labels must be strings, got {type(value).__name__}"
+                f"{argument}[{row}] = {describe(value)}: labels must be strings, got {type(value).__name__}"
             )
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import dask  # type: ignore[import-not-found, unused-ignore]
 import dask.callbacks  # type: ignore[import-not-found, unused-ignore]  # noqa: F401 - dask.callbacks.Callback
@@ -34,18 +34,16 @@ import dask.dataframe as dd  # type: ignore[import-not-found, unused-ignore]
 import numpy as np
 import pandas as pd
 
-from . import _core, _progress
+from . import _core, _frame, _progress
 from ._core import InvalidInputError
-from .metrics import (
-    RevenueLedger,
-    _check_horizon,
-    _check_reactivation_window,
-    _long_segment_column,
-    _movement_frame,
-    _period_keys,
-    _PeriodKind,
-    _retention_frame,
-    _segment_categories,
+from .metrics.ledger import ledger_over_periods, movement_frame, partial_sums, retention_frame
+from .metrics.ledger_input import (
+    PeriodKind,
+    check_horizon,
+    check_reactivation_window,
+    long_segment_column,
+    period_keys,
+    segment_categories,
 )
 
 __all__ = ["movements", "retention"]
@@ -106,7 +104,7 @@ def movements(
     period
     2        15.0  7.0        5.0    5.0  22.0
     """
-    _check_reactivation_window(reactivation_window)
+    check_reactivation_window(reactivation_window)
     return _compute(ddf, (account, period, amount), by, "movements", reactivation_window, progress=progress)
 
 
@@ -153,7 +151,7 @@ def retention(
     period
     1       1.0  0.666667             0.5
     """
-    _check_horizon(horizon)
+    check_horizon(horizon)
     return _compute(ddf, (account, period, amount), by, "retention", horizon, masks_churn_below, progress=progress)
 
 
@@ -161,7 +159,7 @@ def _compute(
     ddf: dd.DataFrame,
     names: tuple[str, str, str],
     by: Segments,
-    what: str,
+    what: Literal["movements", "retention"],
     parameter: int | None,
     masks_churn_below: float = 0.9,
     *,
@@ -174,8 +172,7 @@ def _compute(
     columns = list(names) + ([by] if isinstance(by, str) else [])
     for name in columns:
         if name not in ddf.columns:
-            known = ", ".join(repr(str(c)) for c in list(ddf.columns)[:20]) or "none"
-            raise InvalidInputError(f"ddf: no column {name!r} (columns: {known})")
+            raise _frame.no_column("ddf", name, ddf.columns)
     if by is not None and not isinstance(by, (str, pd.Series, pd.DataFrame)):
         raise InvalidInputError(
             f"by: expected a pandas Series or DataFrame, or the name of a column of ddf; got {type(by).__name__}"
@@ -201,8 +198,8 @@ def _compute(
         raise InvalidInputError("ddf: has no partitions")
     (sums,) = dask.compute(total)
     if what == "movements":
-        return _movement_frame(sums, kind, categories)
-    return _retention_frame(sums, kind, categories, masks_churn_below)
+        return movement_frame(sums, kind, categories)
+    return retention_frame(sums, kind, categories, masks_churn_below)
 
 
 def _counted(partials: list[Any], bar: Any) -> list[Any]:
@@ -253,9 +250,9 @@ def _partitions(frame: dd.DataFrame | dd.Series) -> list[Any]:
     return list(untyped.to_delayed())
 
 
-def _partition_range(periods: pd.Series) -> tuple[_PeriodKind | None, int, int]:
+def _partition_range(periods: pd.Series) -> tuple[PeriodKind | None, int, int]:
     """Kind and first and last ordinal of a partition's periods, read (and checked) by the core."""
-    keys, kind = _period_keys(periods, str(periods.name))
+    keys, kind = period_keys(periods, str(periods.name))
     if len(keys) == 0:
         return None, 0, -1
     ledger = _core.RevenueLedger.from_rows(
@@ -264,7 +261,7 @@ def _partition_range(periods: pd.Series) -> tuple[_PeriodKind | None, int, int]:
     return kind, ledger.first_period, ledger.first_period + ledger.periods - 1
 
 
-def _global_periods(periods: dd.Series) -> tuple[_PeriodKind, int, int]:
+def _global_periods(periods: dd.Series) -> tuple[PeriodKind, int, int]:
     """The kind of the periods and the (first ordinal, count) every partition's ledger spans."""
     ranges = dask.compute(*[dask.delayed(_partition_range)(part) for part in _partitions(periods)])
     seen = [(kind, low, high) for kind, low, high in ranges if kind is not None]
@@ -283,9 +280,9 @@ def _global_categories(rows: dd.DataFrame, by: Segments, names: tuple[str, str, 
     if by is None:
         return None
     if isinstance(by, pd.Series):
-        return _segment_categories(by, "by")[1]
+        return segment_categories(by, "by")[1]
     if isinstance(by, pd.DataFrame):
-        return _segment_categories(by[_long_segment_column(by, names[0], names[1])], "by")[1]
+        return segment_categories(by[long_segment_column(by, names[0], names[1])], "by")[1]
     column = rows[by]
     if isinstance(column.dtype, pd.CategoricalDtype):
         if column.cat.known:
@@ -296,7 +293,7 @@ def _global_categories(rows: dd.DataFrame, by: Segments, names: tuple[str, str, 
         )
         return [str(c) for c in pd.unique(listed.compute().to_numpy())]
     labels = column.dropna().unique().compute()
-    return _segment_categories(pd.Series(labels), "by")[1]
+    return segment_categories(pd.Series(labels), "by")[1]
 
 
 def _partition_partials(
@@ -305,7 +302,7 @@ def _partition_partials(
     period_range: tuple[int, int],
     by: Segments,
     categories: list[str] | None,
-    what: str,
+    what: Literal["movements", "retention"],
     parameter: int | None,
     position: str,
 ) -> Any:
@@ -314,14 +311,9 @@ def _partition_partials(
     # shuffle, whose pieces a stable argsort (timsort) merges as the runs they are.
     if not positions.is_monotonic_increasing:
         part = part.take(np.argsort(positions.to_numpy(), kind="stable"))
-    ledger = RevenueLedger.__new__(RevenueLedger)
-    ledger._build(part, names, period_range)
+    ledger = ledger_over_periods(part, names, period_range)
     frame = part[[names[0], names[1], by]].rename(columns={by: "segment"}) if isinstance(by, str) else by
-    segments, _ = ledger._segments(frame, categories)
-    if what == "movements":
-        return ledger._ledger.movement_partials(segments, parameter)
-    assert parameter is not None  # the horizon, checked by retention()
-    return ledger._ledger.retention_partials(segments, parameter)
+    return partial_sums(ledger, what, parameter, frame, categories)
 
 
 def _merged(a: Any, b: Any) -> Any:

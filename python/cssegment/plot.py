@@ -43,7 +43,7 @@ except ImportError as error:  # exercised in a subprocess without matplotlib
 from . import _frame
 from ._core import InvalidInputError
 from .health import Backtest
-from .metrics import _segment_categories
+from .metrics.ledger_input import segment_categories
 from .segment import QuadrantModel
 from .survival import ShiftedBetaGeometric
 
@@ -257,7 +257,7 @@ def quadrant_map(
         if bad.size:
             row = int(bad[0])
             raise InvalidInputError(
-                f"accounts[{field!r}][{row}] = {_frame._describe(column[row])}: a log-log map needs values > 0; "
+                f"accounts[{field!r}][{row}] = {_frame.describe(column[row])}: a log-log map needs values > 0; "
                 f"plot the paying accounts, e.g. accounts[accounts[{value_field!r}] > 0]"
             )
     ax = _axes(ax, (8.5, 7.0))
@@ -380,13 +380,13 @@ def tier_distribution(
     ['80%', '0%', '20%', '20%', '0%', '80%']
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
-    codes, names = _segment_categories(segments, "segments")
+    codes, names = segment_categories(segments, "segments")
     values = _frame.numeric(arr, "arr")
     _frame.check_length("arr", values, "segments", len(codes))
     bad = np.flatnonzero(~(np.isfinite(values) & (values >= 0)))
     if bad.size:
         row = int(bad[0])
-        raise InvalidInputError(f"arr[{row}] = {_frame._describe(values[row])}: ARR must be finite and >= 0")
+        raise InvalidInputError(f"arr[{row}] = {_frame.describe(values[row])}: ARR must be finite and >= 0")
     if not len(values):
         raise InvalidInputError("segments: is empty; there is nothing to plot")
     if (codes < 0).any():
@@ -761,7 +761,7 @@ def survival_projection(
     bad = np.flatnonzero(~(np.isfinite(counts) & (counts >= 0)))
     if bad.size:
         row = int(bad[0])
-        raise InvalidInputError(f"alive[{row}] = {_frame._describe(counts[row])}: counts must be finite and >= 0")
+        raise InvalidInputError(f"alive[{row}] = {_frame.describe(counts[row])}: counts must be finite and >= 0")
     if not observed or counts[0] <= 0:
         raise InvalidInputError("alive: needs a cohort size alive[0] > 0")
     horizon = max(2 * (observed - 1), 12) if periods is None else periods
@@ -866,7 +866,7 @@ def health_distribution(
         by = _frame.column(scores, by)
     if by is not None:
         _frame.check_length("by", by, "scores", len(values))
-        codes, segments = _segment_categories(by, "by")
+        codes, segments = segment_categories(by, "by")
         if (codes < 0).any():
             codes = np.where(codes < 0, len(segments), codes)
             segments = [*segments, _frame.NONE_LABEL]

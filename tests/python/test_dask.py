@@ -137,8 +137,11 @@ def test_bad_input_is_named(client: Client, rows: pd.DataFrame) -> None:
     ddf = dd.from_pandas(rows, npartitions=2)
     with pytest.raises(cs.InvalidInputError, match="horizon: 0 must be >= 1"):
         csd.retention(ddf, horizon=0)
-    with pytest.raises(cs.InvalidInputError, match="no column 'arr'"):
+    with pytest.raises(cs.InvalidInputError, match="no column 'arr'") as in_dask:
         csd.movements(ddf, amount="arr")
+    with pytest.raises(cs.InvalidInputError) as in_memory:
+        cs.RevenueLedger(rows[list(ddf.columns)], amount="arr")
+    assert str(in_dask.value) == str(in_memory.value).replace("revenue:", "ddf:", 1)  # one message
     with pytest.raises(cs.InvalidInputError, match="ddf: expected a dask.dataframe.DataFrame"):
         csd.movements(rows)  # type: ignore[arg-type]
     bad = rows.copy()
@@ -147,3 +150,20 @@ def test_bad_input_is_named(client: Client, rows: pd.DataFrame) -> None:
         csd.movements(dd.from_pandas(bad, npartitions=2))
     with pytest.raises(cs.InvalidInputError, match="by: account .* has revenue in period .* but no segment"):
         csd.retention(ddf, horizon=2, by=pd.Series(["a"], index=[rows["account_id"].iloc[0]]))
+
+
+def test_partition_ledgers_are_built_through_the_package_constructor(rows: pd.DataFrame) -> None:
+    """Two halves of the accounts, each a ledger over the whole period range, merge to the whole."""
+    from cssegment.metrics.ledger import ledger_over_periods, movement_frame, partial_sums
+    from cssegment.metrics.ledger_input import period_keys
+
+    whole = cs.RevenueLedger(rows)
+    first = int(whole.periods[0].ordinal)
+    names = ("account_id", "month", "mrr")
+    odd = rows["account_id"].astype(str).str[-1].isin(list("13579"))
+    halves = [ledger_over_periods(rows[mask], names, (first, whole.n_periods)) for mask in (odd, ~odd)]
+    assert [half.n_periods for half in halves] == [whole.n_periods] * 2
+    assert sum(half.n_accounts for half in halves) == whole.n_accounts
+    sums = [partial_sums(half, "movements", None, None, None) for half in halves]
+    merged = sums[0].copy().merge(sums[1])
+    assert_frame_equal(movement_frame(merged, period_keys(rows["month"], "month")[1], None), whole.movements())

@@ -158,7 +158,7 @@ def test_fit_many_of_no_cohorts(bars: Bars) -> None:
 def test_ledger_in_steps_equals_one_call(
     book: cs.datasets.Book, bars: Bars, monkeypatch: pytest.MonkeyPatch, step_rows: int
 ) -> None:
-    monkeypatch.setattr(cs.metrics, "_LEDGER_STEP_ROWS", step_rows)
+    monkeypatch.setattr(cs.metrics.ledger, "_LEDGER_STEP_ROWS", step_rows)
     rng = np.random.default_rng(5)
     rows = book.revenue.sample(frac=1.0, random_state=1)  # rows in any order
     rows = pd.concat([rows, rows.iloc[:5000]])  # duplicates summed

@@ -1,0 +1,683 @@
+"""The revenue ledger: revenue of every account in every period, and the metrics read from it
+(movements, NRR / GRR / logo retention, cohorts, survivors, CLTV per segment).
+
+The metrics follow the definitions in the user guide (``docs/guide/metrics.md``, "Revenue
+metrics") exactly. Sums are kept in exact fixed point (multiples of 2^-40) and rounded to float64
+once, so results do not depend on the thread count or on how the accounts were split (see
+:mod:`cssegment.dask`).
+
+Examples
+--------
+>>> import cssegment as cs
+>>> book = cs.datasets.synthetic_book(1000, seed=3)
+>>> ledger = cs.RevenueLedger(book.revenue)
+>>> ledger.n_accounts, ledger.n_periods
+(1000, 36)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from .. import _core, _display, _frame, _progress
+from .._core import InvalidInputError
+from .ledger_input import (
+    PeriodKind,
+    account_keys,
+    check_horizon,
+    check_reactivation_window,
+    long_segment_column,
+    period_keys,
+    segment_codes,
+    segment_index,
+)
+from .value import cltv
+
+__all__ = ["RevenueLedger"]
+
+_ALL = "all"
+# Rows per step of a ledger build with a progress bar: whole blocks of the core's passes (so that
+# both cores stay busy within a step), at most about _progress.MAX_UPDATES steps.
+_LEDGER_STEP_ROWS = 1 << 20
+
+Segments = pd.Series | pd.DataFrame | None
+
+
+class RevenueLedger:
+    """Revenue of every account in every period: a dense account x period matrix.
+
+    Built from long rows; the input of movements, retention, cohorts and CLTV.
+
+    Parameters
+    ----------
+    revenue : pandas.DataFrame or mapping of columns
+        Long rows, one per (account, period, amount); several rows for the same account and
+        period are summed (several products) and counted in :meth:`summary`.
+    account : str, default "account_id"
+        Column of account ids: any hashable values. Integer ids over a compact range are used
+        as they are (fastest); other ids are factorized.
+    period : str, default "month"
+        Column of periods: integers (consecutive periods), monthly ``pandas.Period`` values, or
+        dates on the first day of a month. Every period between the first and the last is in
+        the ledger; periods without rows are zero-revenue periods. Results are indexed by the
+        same kind of value.
+    amount : str, default "mrr"
+        Column of recurring revenue: finite and >= 0.
+    progress : bool, default False
+        Show a progress bar (tqdm, ``pip install cssegment[progress]``) over the three passes of
+        the build, counted in rows: reading the columns (account ids are factorized here when
+        they are not compact integers), checking every row, then summing the rows into the
+        matrix. The core runs the last two a block of rows at a time in input order, so the
+        ledger is the same, bit for bit.
+
+    Examples
+    --------
+    >>> import cssegment as cs
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"account_id": ["a", "a", "b", "b", "b"], "month": [1, 2, 1, 2, 2],
+    ...                      "mrr": [100.0, 120.0, 50.0, 20.0, 10.0]})
+    >>> ledger = cs.RevenueLedger(rows)
+    >>> ledger.revenue
+    period         1      2
+    account_id
+    a          100.0  120.0
+    b           50.0   30.0
+    >>> ledger.summary()["duplicate_rows"]
+    np.int64(1)
+    """
+
+    def __init__(
+        self,
+        revenue: pd.DataFrame | Mapping[str, Any],
+        account: str = "account_id",
+        period: str = "month",
+        amount: str = "mrr",
+        *,
+        progress: bool = False,
+    ) -> None:
+        names = (_frame.text(account, "account"), _frame.text(period, "period"), _frame.text(amount, "amount"))
+        if not progress:
+            self._set(*_read(revenue, names), names)
+            return
+        with _progress.bar(3 * len(_frame.column(revenue, names[0])), "revenue ledger", unit="row") as bar:
+            self._set(*_read(revenue, names, bar=bar), names)
+
+    def _set(self, ledger: Any, kind: PeriodKind, account_ids: pd.Index | None, names: tuple[str, str, str]) -> None:
+        """The state of every ledger: the core's ledger, how periods were spelled, the account ids
+        of factorized keys (None when the keys are the ids) and the (account, period, amount)
+        column names."""
+        self._ledger, self._kind, self._account_ids, self._names = ledger, kind, account_ids, names
+
+    @classmethod
+    def _from_parts(
+        cls, ledger: Any, kind: PeriodKind, account_ids: pd.Index | None, names: tuple[str, str, str]
+    ) -> RevenueLedger:
+        self = cls.__new__(cls)
+        self._set(ledger, kind, account_ids, names)
+        return self
+
+    # ---- what the ledger holds
+
+    @property
+    def accounts(self) -> pd.Index:
+        """The account ids, one per row of :attr:`revenue`.
+
+        Examples
+        --------
+        >>> import pandas as pd, cssegment as cs
+        >>> rows = pd.DataFrame({"account_id": ["a", "a", "b"], "mrr": [100.0, 120.0, 50.0],
+        ...                      "month": pd.PeriodIndex(["2026-01", "2026-03", "2026-02"], freq="M")})
+        >>> ledger = cs.RevenueLedger(rows)
+        >>> ledger.accounts.tolist()
+        ['a', 'b']
+        """
+        keys = self._ledger.account_keys
+        ids: pd.Index = pd.Index(keys) if self._account_ids is None else self._account_ids[keys]
+        return ids.rename(self._names[0])
+
+    @property
+    def periods(self) -> pd.Index:
+        """Every period from the first to the last, gaps included.
+
+        Examples
+        --------
+        >>> import pandas as pd, cssegment as cs
+        >>> rows = pd.DataFrame({"account_id": ["a", "a", "b"], "mrr": [100.0, 120.0, 50.0],
+        ...                      "month": pd.PeriodIndex(["2026-01", "2026-03", "2026-02"], freq="M")})
+        >>> ledger = cs.RevenueLedger(rows)
+        >>> [str(period) for period in ledger.periods]
+        ['2026-01', '2026-02', '2026-03']
+        """
+        return self._kind.labels(self._ledger.first_period + np.arange(self.n_periods, dtype=np.int64))
+
+    @property
+    def n_accounts(self) -> int:
+        """The number of accounts: rows of :attr:`revenue`, the length of :attr:`accounts`.
+
+        Examples
+        --------
+        >>> import pandas as pd, cssegment as cs
+        >>> rows = pd.DataFrame({"account_id": ["a", "a", "b"], "mrr": [100.0, 120.0, 50.0], "month": [1, 3, 2]})
+        >>> cs.RevenueLedger(rows).n_accounts
+        2
+        """
+        return int(self._ledger.accounts)
+
+    @property
+    def n_periods(self) -> int:
+        """The number of periods, gaps included: columns of :attr:`revenue`, the length of :attr:`periods`.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> cs.RevenueLedger({"account_id": [1, 2], "month": [1, 4], "mrr": [5.0, 6.0]}).n_periods  # 2 and 3 too
+        4
+        """
+        return int(self._ledger.periods)
+
+    @property
+    def revenue(self) -> pd.DataFrame:
+        """The account x period matrix R(a, p) (a read-only view, not a copy).
+
+        Examples
+        --------
+        >>> import pandas as pd, cssegment as cs
+        >>> rows = pd.DataFrame({"account_id": ["a", "a", "b"], "mrr": [100.0, 120.0, 50.0],
+        ...                      "month": pd.PeriodIndex(["2026-01", "2026-03", "2026-02"], freq="M")})
+        >>> ledger = cs.RevenueLedger(rows)
+        >>> ledger.revenue.to_numpy().tolist()
+        [[100.0, 0.0, 120.0], [0.0, 50.0, 0.0]]
+        """
+        return pd.DataFrame(self._ledger.matrix, index=self.accounts, columns=self.periods, copy=False)
+
+    def summary(self) -> pd.Series:
+        """What was read: rows, accounts, periods and duplicate rows.
+
+        ``rows_read``, ``accounts``, ``periods`` and ``duplicate_rows`` (rows summed into an account
+        and period that already had a row). Nothing is dropped silently.
+
+        Returns
+        -------
+        pandas.Series
+            int64 counts named ``ledger``.
+
+        Examples
+        --------
+        >>> import pandas as pd, cssegment as cs
+        >>> rows = pd.DataFrame({"account_id": ["a", "a", "b"], "mrr": [100.0, 120.0, 50.0],
+        ...                      "month": pd.PeriodIndex(["2026-01", "2026-03", "2026-02"], freq="M")})
+        >>> ledger = cs.RevenueLedger(rows)
+        >>> ledger.summary().to_dict()
+        {'rows_read': 3, 'accounts': 2, 'periods': 3, 'duplicate_rows': 0}
+        """
+        return pd.Series(self._ledger.summary(), dtype=np.int64, name="ledger")
+
+    def _span(self) -> str:
+        periods = self.periods
+        return f"{periods[0]} to {periods[-1]}" if len(periods) else "no periods"
+
+    def __repr__(self) -> str:
+        s = self._ledger.summary()
+        return _display.one_line(
+            "RevenueLedger",
+            [f"{s['accounts']:,} accounts x {s['periods']:,} periods, {self._span()}; {s['rows_read']:,} rows"],
+        )
+
+    def _repr_html_(self) -> str:
+        s = self._ledger.summary()
+        matrix = self._ledger.matrix
+        empty = int(matrix.shape[1] - np.count_nonzero(matrix.any(axis=0))) if matrix.size else s["periods"]
+        account, period, amount = self._names
+        rows = [
+            ("accounts", s["accounts"]),
+            ("periods", f"{s['periods']:,} ({self._span()})"),
+            ("rows read", s["rows_read"]),
+            ("duplicate rows summed", s["duplicate_rows"]),
+            ("periods without revenue (zeros)", empty),
+            ("revenue in the last period", float(matrix[:, -1].sum()) if matrix.size else 0.0),
+            ("columns", f"account={account!r}, period={period!r}, amount={amount!r}"),
+            ("periods are", str(self._kind)),
+        ]
+        return _display.block("RevenueLedger", _display.table(rows))
+
+    # ---- segments
+
+    def _segments(
+        self, by: pd.Series | pd.DataFrame | None, categories: list[str] | None = None
+    ) -> tuple[Any, list[str] | None]:
+        """The core's per-account (or per-period) segments of `by`, checked to cover every account
+        and period with revenue, and the segment names (`categories` when given: the codes of
+        every Dask partition must refer to the same list)."""
+        if by is None:
+            return None, None
+        if isinstance(by, pd.DataFrame):
+            account, period = self._names[:2]
+            segment = long_segment_column(by, account, period)
+            codes, categories = segment_codes(by[segment], categories)
+            keys = self._keys_of(by[account])
+            by_periods, kind = period_keys(by[period], "by")
+            if kind.name != self._kind.name or (kind.name == "period" and kind.freq != self._kind.freq):
+                raise InvalidInputError(f"by: periods are {kind} but the ledger's are {self._kind}")
+            segments = _core.AccountSegments.per_period(
+                self._ledger, keys, by_periods, kind.ticks_per_day(), codes, len(categories)
+            )
+        elif isinstance(by, pd.Series):
+            codes, categories = segment_codes(by, categories)
+            segments = _core.AccountSegments.per_account(self._ledger, self._keys_of(by.index), codes, len(categories))
+        else:
+            raise InvalidInputError(
+                f"by: expected a Series indexed by account id or a long DataFrame, got {type(by).__name__}"
+            )
+        gap = segments.first_unsegmented(self._ledger)
+        if gap is not None:
+            account_id = _frame.describe(self.accounts[gap[0]])
+            when = self._kind.describe(self._ledger.first_period + gap[1])
+            raise InvalidInputError(f"by: account {account_id} has revenue in period {when} but no segment")
+        return segments, categories
+
+    def _keys_of(self, ids: Any) -> np.ndarray:
+        """Ledger keys of account ids given in `by` (keys no account has for unknown ids)."""
+        if self._account_ids is None:
+            array = np.asarray(ids)
+            if array.dtype.kind in "iu":
+                return np.ascontiguousarray(array, dtype=np.int64)
+            return np.full(len(array), np.iinfo(np.int64).min, dtype=np.int64)  # matches no integer account
+        return self._account_ids.get_indexer(pd.Index(ids)).astype(np.int64)
+
+    # ---- metrics
+
+    def movements(
+        self, by: pd.Series | pd.DataFrame | None = None, reactivation_window: int | None = None
+    ) -> pd.DataFrame:
+        """Revenue movements into every period after the first.
+
+        See the metric definitions in the user guide (``docs/guide/metrics.md``).
+
+        Parameters
+        ----------
+        by : pandas.Series or pandas.DataFrame, optional
+            Segments: a Series indexed by account id (one segment per account), or a long frame
+            with the ledger's account and period columns and a segment column (segments that
+            change over time). Every account and period with revenue needs a segment. A move is
+            counted in the account's segment at period p when it pays then, else at p - 1
+            (churn), so every row satisfies the identity below.
+        reactivation_window : int, optional
+            A return after more than this many empty periods counts as ``new``; by default any
+            return is a ``reactivation``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by ``period`` (or ``period``, ``segment``): ``start, new, reactivation,
+            expansion, contraction, churn, end`` (revenue), ``logos_start, logos_new,
+            logos_reactivated, logos_churned, logos_end`` (accounts) and ``quick_ratio`` =
+            (new + reactivation + expansion) / (contraction + churn), NaN when nothing was lost.
+            ``end = start + new + reactivation + expansion - contraction - churn`` holds exactly
+            in the exact sums; each column is then rounded to float64 once.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> import pandas as pd
+        >>> rows = pd.DataFrame({"account_id": [1, 1, 2, 3], "month": [1, 2, 1, 2], "mrr": [10.0, 15.0, 5.0, 7.0]})
+        >>> cs.RevenueLedger(rows).movements()[["start", "new", "expansion", "churn", "end"]]
+                start  new  expansion  churn   end
+        period
+        2        15.0  7.0        5.0    5.0  22.0
+        """
+        segments, categories = self._segments(by)
+        check_reactivation_window(reactivation_window)
+        partials = self._ledger.movement_partials(segments, reactivation_window)
+        return movement_frame(partials, self._kind, categories)
+
+    def retention(
+        self, horizon: int = 12, by: pd.Series | pd.DataFrame | None = None, masks_churn_below: float = 0.9
+    ) -> pd.DataFrame:
+        """NRR, GRR and logo retention over `horizon` periods from every start period.
+
+        The cohort of start period p0 is the accounts paying at p0, in their segment at p0;
+        accounts new after p0 never count (see the metric definitions in the user guide,
+        ``docs/guide/metrics.md``).
+
+        Parameters
+        ----------
+        horizon : int, default 12
+            Periods from start to end, >= 1. Start periods run from the first period to the last
+            minus `horizon`; a horizon as long as the history or longer gives an empty frame.
+        by : pandas.Series or pandas.DataFrame, optional
+            Segments, as in :meth:`movements`.
+        masks_churn_below : float, default 0.9
+            ``nrr_masks_churn`` flags NRR >= 1 with logo retention below this.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by start ``period`` (or ``period``, ``segment``): ``cohort_accounts,
+            start_revenue, end_revenue, retained_revenue, nrr, grr, logo_retention,
+            nrr_masks_churn``; ratios are NaN for an empty cohort.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> import pandas as pd
+        >>> rows = pd.DataFrame({"account_id": [1, 1, 2, 3, 3], "month": [1, 2, 1, 1, 2],
+        ...                      "mrr": [10.0, 30.0, 5.0, 5.0, 5.0]})
+        >>> cs.RevenueLedger(rows).retention(horizon=1)[["nrr", "grr", "logo_retention"]]
+                nrr  grr  logo_retention
+        period
+        1       1.75  0.75        0.666667
+        """
+        check_horizon(horizon)
+        segments, categories = self._segments(by)
+        partials = self._ledger.retention_partials(segments, horizon)
+        return retention_frame(partials, self._kind, categories, masks_churn_below)
+
+    def cohorts(
+        self,
+        metric: Literal["revenue", "logos"] = "revenue",
+        by: pd.Series | pd.DataFrame | None = None,
+        cohort_length: int = 1,
+        include_first_period: bool = False,
+        normalize: bool = True,
+    ) -> pd.DataFrame:
+        """First-revenue cohort x age table of revenue or logo retention.
+
+        A cohort is the accounts whose first revenue falls in the same block of `cohort_length`
+        periods (blocks aligned to the ledger's first period); age t is t periods after each
+        account's own first revenue period.
+
+        Parameters
+        ----------
+        metric : {"revenue", "logos"}
+            ``revenue``: the cohort's revenue at age t; ``logos``: its accounts paying at age t
+            (an account that returns after churning counts again).
+        by : pandas.Series or pandas.DataFrame, optional
+            Segments, as in :meth:`movements`; an account counts in its segment at its first
+            revenue period.
+        cohort_length : int, default 1
+            Periods per cohort.
+        include_first_period : bool, default False
+            Accounts paying in the ledger's first period may have started before it
+            (left-censored), so by default they form no cohort.
+        normalize : bool, default True
+            Divide by age 0 (retention); else totals.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Rows: cohorts with at least one account, indexed by ``cohort`` (the block's first
+            period) or (``cohort``, ``segment``); columns: ages 0, 1, ...; NaN where an age is
+            not observed for every account of the cohort.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> import pandas as pd
+        >>> rows = pd.DataFrame({"account_id": [1, 2, 2, 3, 3], "month": [0, 1, 2, 1, 3],
+        ...                      "mrr": [9.0, 10.0, 10.0, 10.0, 20.0]})
+        >>> cs.RevenueLedger(rows).cohorts("logos")
+        age       0    1    2
+        cohort
+        1       1.0  0.5  0.5
+        """
+        if not isinstance(metric, str) or metric not in ("revenue", "logos"):
+            raise InvalidInputError(f"metric: {metric!r} must be 'revenue' or 'logos'")
+        field: Literal["revenue", "paying"] = "revenue" if metric == "revenue" else "paying"
+        return self._cohort_table(field, by, cohort_length, include_first_period, normalize)
+
+    def survivors(
+        self,
+        by: pd.Series | pd.DataFrame | None = None,
+        cohort_length: int = 1,
+        include_first_period: bool = False,
+    ) -> pd.DataFrame:
+        """Accounts of each first-revenue cohort still paying without a break, by age.
+
+        The input of shifted-beta-geometric retention curves (``ShiftedBetaGeometric.fit_many``).
+
+        Cohorts are as in :meth:`cohorts`. The value at age t counts the cohort's accounts that
+        paid (revenue > 0) in every period from their own first revenue period through first + t:
+        contractual survival, so an account that returns after churning stays lost. Age 0 is
+        the cohort size; rows never increase.
+
+        Parameters
+        ----------
+        by : pandas.Series or pandas.DataFrame, optional
+            Segments, as in :meth:`movements`; an account counts in its segment at its first
+            revenue period.
+        cohort_length : int, default 1
+            Periods per cohort; blocks start at the ledger's first period.
+        include_first_period : bool, default False
+            Accounts already paying in the ledger's first period are left-censored: they may have
+            started earlier, so their age is unknown and counting them as new would overstate
+            early churn. By default they are left out (so the first cohort holds only accounts
+            starting in the block's later periods, and with ``cohort_length=1`` there is no first
+            cohort); set True to treat the first period as their start.
+
+        Returns
+        -------
+        pandas.DataFrame
+            float64 counts; rows are cohorts with at least one account, indexed by ``cohort`` (the
+            block's first period, of the input's period kind) or a MultiIndex (``cohort``,
+            ``segment``) with `by`; columns are ages 0, 1, ... (ints). NaN where an age is not
+            observed for every account of the cohort (beyond the last period minus the latest
+            first revenue period in the cohort): ragged rows, NaN-padded.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> import pandas as pd
+        >>> rows = pd.DataFrame({"account_id": [1, 2, 2, 3, 3, 4], "month": [0, 1, 2, 1, 3, 2],
+        ...                      "mrr": [9.0, 10.0, 10.0, 10.0, 20.0, 5.0]})
+        >>> cs.RevenueLedger(rows).survivors()
+        age       0    1    2
+        cohort
+        1       2.0  1.0  0.0
+        2       1.0  0.0  NaN
+        """
+        return self._cohort_table("surviving", by, cohort_length, include_first_period, normalize=False)
+
+    def _cohort_table(
+        self,
+        field: Literal["revenue", "paying", "surviving"],
+        by: pd.Series | pd.DataFrame | None,
+        cohort_length: int,
+        include_first_period: bool,
+        normalize: bool,
+    ) -> pd.DataFrame:
+        if isinstance(cohort_length, bool) or not isinstance(cohort_length, (int, np.integer)):
+            raise InvalidInputError(f"cohort_length: {cohort_length!r} must be an integer >= 1")
+        segments, categories = self._segments(by)
+        first_period = _frame.flag(include_first_period, "include_first_period")
+        sums = self._ledger.cohort_sums(segments, int(cohort_length), first_period)
+        values, observed = sums[field], sums["observed_ages"]
+        blocks, groups, ages = values.shape
+        members = sums["paying"][:, :, 0] if ages else np.zeros((blocks, groups))
+        keep = members.reshape(-1) > 0
+        values = values.reshape(blocks * groups, ages)[keep]
+        observed = observed.reshape(-1)[keep]
+        if _frame.flag(normalize, "normalize"):
+            values = values / values[:, :1]
+        values = np.where(np.arange(ages) < observed[:, None], values, np.nan)
+        width = int(observed.max()) if keep.any() else 0
+        cohorts = self._kind.labels(
+            self._ledger.first_period + np.arange(blocks, dtype=np.int64) * int(cohort_length)
+        ).rename("cohort")
+        index: pd.Index = cohorts
+        if categories is not None:
+            index = pd.MultiIndex.from_product([cohorts, segment_index(categories)], names=["cohort", "segment"])
+        return pd.DataFrame(values[:, :width], index=index[keep], columns=pd.RangeIndex(width, name="age"))
+
+    def cltv(
+        self,
+        window: int = 6,
+        by: pd.Series | pd.DataFrame | None = None,
+        cost_to_serve: float = 0.0,
+        gross_margin: float = 1.0,
+        discount_rate: float = 0.0,
+    ) -> pd.DataFrame:
+        """Customer lifetime value per segment from the ledger's latest periods.
+
+        ARPA is the revenue per paying account in the last period; the churn rate is the mean of
+        the logo churn rates (logos_churned / logos_start) of the last `window` periods (periods
+        with no paying account at their start are skipped). Then :func:`cltv`.
+
+        Parameters
+        ----------
+        window : int
+            Periods whose churn rates are averaged (>= 1).
+        by : pandas.Series or pandas.DataFrame, optional
+            Segments, as in :meth:`movements`.
+        cost_to_serve, gross_margin, discount_rate : float
+            As in :func:`cltv`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by ``segment`` (one row ``all`` without `by`): ``accounts, arpa, churn_rate,
+            cltv``. CLTV is NaN where the churn rate is 0 or unknown (no churn observed: the
+            formula would be infinite).
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> import pandas as pd
+        >>> rows = pd.DataFrame({"account_id": [1, 1, 2, 2, 3, 4], "month": [1, 2, 1, 2, 1, 2],
+        ...                      "mrr": [100.0, 100.0, 50.0, 50.0, 30.0, 90.0]})
+        >>> cs.RevenueLedger(rows).cltv(window=1)
+                 accounts  arpa  churn_rate    cltv
+        segment
+        all             3  80.0    0.333333  240.0
+        """
+        if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
+            raise InvalidInputError(f"window: {window!r} must be an integer >= 1")
+        moves = self.movements(by=by)
+        if by is None:
+            moves = moves.set_index(segment_index([_ALL])[np.zeros(len(moves), dtype=np.intp)], append=True)
+        periods = moves.index.get_level_values("period").unique()
+        if len(periods) == 0:
+            raise InvalidInputError(f"window: the ledger has {len(self.periods)} period(s); CLTV needs at least two")
+        recent = moves.loc[moves.index.get_level_values("period").isin(periods[-window:])]
+        rates = (recent["logos_churned"] / recent["logos_start"].where(recent["logos_start"] > 0)).groupby(
+            level="segment", observed=False
+        )
+        churn_rate = rates.mean()
+        last = moves.xs(periods[-1], level="period")
+        accounts = last["logos_end"].astype(np.int64)
+        arpa = last["end"] / accounts.where(accounts > 0)
+        value = pd.Series(np.nan, index=churn_rate.index)
+        known = (churn_rate > 0) & arpa.notna()
+        if known.any():
+            value[known] = cltv(
+                arpa[known],
+                churn_rate[known],
+                cost_to_serve=cost_to_serve,
+                gross_margin=gross_margin,
+                discount_rate=discount_rate,
+            )
+        return pd.DataFrame({"accounts": accounts, "arpa": arpa, "churn_rate": churn_rate, "cltv": value})
+
+
+# --------------------------------------------------------------------------------------------
+# Building ledgers (package-internal: RevenueLedger and cssegment.dask)
+
+
+def _read(
+    revenue: pd.DataFrame | Mapping[str, Any],
+    names: tuple[str, str, str],
+    period_range: tuple[int, int] | None = None,
+    bar: Any = None,
+) -> tuple[Any, PeriodKind, pd.Index | None]:
+    """The core's ledger of `revenue`, the kind of its periods and the ids of factorized account
+    keys. `period_range` (first ordinal, count) fixes the periods, so that ledgers of disjoint
+    accounts (Dask partitions) share them. A progress `bar` advances by the rows of each pass
+    (reading, then the core's checking and summing, in blocks)."""
+    account, period, amount = names
+    for later, name in enumerate(names[1:], start=1):
+        if name in names[:later]:
+            roles = ("account", "period", "amount")
+            raise InvalidInputError(f"{roles[later]}: {name!r} is also the {roles[names.index(name)]} column")
+    keys, account_ids = account_keys(_frame.column(revenue, account, "revenue"), account)
+    periods, kind = period_keys(_frame.column(revenue, period, "revenue"), period)
+    amounts = _frame.numeric(_frame.column(revenue, amount, "revenue"), amount, booleans=False)
+    _frame.check_length(period, periods, account, len(keys))
+    _frame.check_length(amount, amounts, account, len(keys))
+    first, count = period_range if period_range is not None else (None, None)
+    rows = (keys, periods, kind.ticks_per_day(), amounts, first, count, names)
+    if bar is None:
+        return _core.RevenueLedger.from_rows(*rows), kind, account_ids
+    bar.update(len(keys))
+    builder = _core.RevenueLedgerBuilder(*rows)
+    blocks = -(-builder.work // (_progress.MAX_UPDATES * _LEDGER_STEP_ROWS))
+    step = max(1, blocks) * _LEDGER_STEP_ROWS
+    while not builder.done:
+        done = builder.work_done
+        builder.run(step)
+        bar.update(builder.work_done - done)
+    return builder.finish(), kind, account_ids
+
+
+def ledger_over_periods(
+    revenue: pd.DataFrame, names: tuple[str, str, str], period_range: tuple[int, int]
+) -> RevenueLedger:
+    """Package-internal constructor (for :mod:`cssegment.dask`), not part of the public API.
+
+    The ledger of `revenue` with columns `names` (account, period, amount, already checked to be
+    str) over the fixed periods `period_range` (first ordinal, count) rather than its own first
+    to last, so that the ledgers of disjoint accounts (Dask partitions) line up.
+    """
+    return RevenueLedger._from_parts(*_read(revenue, names, period_range), names)
+
+
+def partial_sums(
+    ledger: RevenueLedger,
+    what: Literal["movements", "retention"],
+    parameter: int | None,
+    by: pd.Series | pd.DataFrame | None,
+    categories: list[str] | None,
+) -> Any:
+    """Package-internal (for :mod:`cssegment.dask`): the core's exact partial sums of `ledger`.
+
+    Movements with reactivation window `parameter`, or retention over horizon `parameter` (both
+    checked by the caller), split by the segments of `by` coded in `categories` (the list every
+    partition shares). Merged and turned into tables by :func:`movement_frame` and
+    :func:`retention_frame`.
+    """
+    segments, _ = ledger._segments(by, categories)
+    if what == "movements":
+        return ledger._ledger.movement_partials(segments, parameter)
+    assert parameter is not None  # the horizon, checked by the caller
+    return ledger._ledger.retention_partials(segments, parameter)
+
+
+# --------------------------------------------------------------------------------------------
+# Tables from partial sums (shared with cssegment.dask)
+
+
+def movement_frame(partials: Any, kind: PeriodKind, categories: list[str] | None) -> pd.DataFrame:
+    """The movements table of (merged) movement partial sums."""
+    columns = _core.movement_table(partials)
+    for name in ("logos_start", "logos_new", "logos_reactivated", "logos_churned", "logos_end"):
+        columns[name] = columns[name].astype(np.int64)
+    index = _index(kind, partials.first_period, partials.rows, categories)
+    return pd.DataFrame(columns, index=index)
+
+
+def retention_frame(
+    partials: Any, kind: PeriodKind, categories: list[str] | None, masks_churn_below: float
+) -> pd.DataFrame:
+    """The retention table of (merged) retention partial sums."""
+    columns = _core.retention_table(partials, _frame.number(masks_churn_below, "masks_churn_below"))
+    columns["cohort_accounts"] = columns["cohort_accounts"].astype(np.int64)
+    return pd.DataFrame(columns, index=_index(kind, partials.first_period, partials.rows, categories))
+
+
+def _index(kind: PeriodKind, first: int, rows: int, categories: list[str] | None) -> pd.Index:
+    periods = kind.labels(first + np.arange(rows, dtype=np.int64))
+    if categories is None:
+        return periods
+    return pd.MultiIndex.from_product([periods, segment_index(categories)], names=["period", "segment"])
