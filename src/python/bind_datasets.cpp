@@ -1,3 +1,4 @@
+// Bindings of the datasets area (_core.datasets): the synthetic book as numpy columns.
 #include <cstdint>
 #include <string>
 #include <utility>

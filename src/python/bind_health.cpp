@@ -1,5 +1,5 @@
-// Health scorecards, calibration and backtests. The Python layer (python/cssegment/health.py)
-// converts pandas columns; here they arrive as (name, values, labels) tuples.
+// Health scorecards, calibration and backtests (_core.health). The Python layer converts pandas
+// columns; here they arrive as (name, values, labels) tuples.
 #include <pybind11/operators.h>
 #include <pybind11/stl.h>
 
@@ -32,7 +32,7 @@ void fit_on_columns(Model& model, const py::list& columns, std::size_t rows) {
 }
 
 void bind_normalizer(py::module_& m) {
-  py::class_<Normalizer>(m, "Normalizer")
+  py::class_<Normalizer>(m, "normalizer")
       .def_static("linear", &Normalizer::linear, py::arg("bad"), py::arg("good"))
       .def_static("bands", &Normalizer::bands, py::arg("edges"), py::arg("scores"))
       .def_static(
@@ -61,8 +61,41 @@ void bind_normalizer(py::module_& m) {
       .def(py::self == py::self);
 }
 
+py::array_t<double> scorecard_transform(const Scorecard& card, const py::list& columns, std::size_t rows) {
+  const auto arguments = column_table(columns, rows);
+  const auto measures = static_cast<py::ssize_t>(card.measures().size()), n = static_cast<py::ssize_t>(rows);
+  auto [out, values] = output<double>({measures, n});
+  {
+    py::gil_scoped_release release;
+    card.transform_into(arguments.table, values);
+  }
+  return out;
+}
+
+py::dict scorecard_scores(const Scorecard& card, const py::list& columns, std::size_t rows,
+                          const std::optional<Array<double>>& previous, std::size_t max_threads) {
+  const auto arguments = column_table(columns, rows);
+  const auto previous_view = view(previous);
+  const auto measures = static_cast<py::ssize_t>(card.measures().size()), n = static_cast<py::ssize_t>(rows);
+  auto [score, score_span] = output<double>({n});
+  auto [band, band_span] = output<std::int8_t>({n});
+  auto [trend, trend_span] = output<double>({previous ? n : 0});
+  auto [contributions, contribution_span] = output<double>({measures, n});
+  {
+    py::gil_scoped_release release;
+    card.score_into(arguments.table, previous_view, {score_span, band_span, trend_span, contribution_span},
+                    max_threads);
+  }
+  py::dict out;
+  out["score"] = score;
+  out["band"] = band;
+  out["trend"] = previous ? py::object(trend) : py::object(py::none());
+  out["contributions"] = contributions;
+  return out;
+}
+
 void bind_scorecard(py::module_& m) {
-  py::class_<Scorecard>(m, "Scorecard")
+  py::class_<Scorecard>(m, "scorecard")
       .def(py::init([](const std::vector<MeasureTuple>& measures, const std::string& combine,
                        std::vector<std::string> band_names, std::vector<double> band_lowers, const std::string& missing,
                        std::size_t min_measures) {
@@ -86,43 +119,9 @@ void bind_scorecard(py::module_& m) {
       .def_property_readonly("min_measures", &Scorecard::min_measures)
       .def_property_readonly("fitted", &Scorecard::fitted)
       .def("fit", &fit_on_columns<Scorecard>, py::arg("columns"), py::arg("rows"))
-      .def(
-          "transform",
-          [](const Scorecard& card, const py::list& columns, std::size_t rows) {
-            const auto arguments = column_table(columns, rows);
-            const auto measures = static_cast<py::ssize_t>(card.measures().size()), n = static_cast<py::ssize_t>(rows);
-            auto [out, values] = output<double>({measures, n});
-            {
-              py::gil_scoped_release release;
-              card.transform_into(arguments.table, values);
-            }
-            return out;
-          },
-          py::arg("columns"), py::arg("rows"))
-      .def(
-          "score",
-          [](const Scorecard& card, const py::list& columns, std::size_t rows,
-             const std::optional<Array<double>>& previous, std::size_t max_threads) {
-            const auto arguments = column_table(columns, rows);
-            const auto previous_view = view(previous);
-            const auto measures = static_cast<py::ssize_t>(card.measures().size()), n = static_cast<py::ssize_t>(rows);
-            auto [score, score_span] = output<double>({n});
-            auto [band, band_span] = output<std::int8_t>({n});
-            auto [trend, trend_span] = output<double>({previous ? n : 0});
-            auto [contributions, contribution_span] = output<double>({measures, n});
-            {
-              py::gil_scoped_release release;
-              card.score_into(arguments.table, previous_view, {score_span, band_span, trend_span, contribution_span},
-                              max_threads);
-            }
-            py::dict out;
-            out["score"] = score;
-            out["band"] = band;
-            out["trend"] = previous ? py::object(trend) : py::object(py::none());
-            out["contributions"] = contributions;
-            return out;
-          },
-          py::arg("columns"), py::arg("rows"), py::arg("previous") = py::none(), py::arg("max_threads") = 0)
+      .def("transform", &scorecard_transform, py::arg("columns"), py::arg("rows"))
+      .def("score", &scorecard_scores, py::arg("columns"), py::arg("rows"), py::arg("previous") = py::none(),
+           py::arg("max_threads") = 0)
       .def("with_weights", [](const Scorecard& card, const std::vector<double>& weights) { return card.with_weights(weights); },
            py::arg("weights"))
       .def("to_json", &Scorecard::to_json, py::call_guard<py::gil_scoped_release>())
@@ -132,7 +131,7 @@ void bind_scorecard(py::module_& m) {
 
 void bind_scorecard_set(py::module_& m) {
   using Segments = std::vector<std::pair<std::string, Scorecard>>;
-  py::class_<ScorecardSet>(m, "ScorecardSet")
+  py::class_<ScorecardSet>(m, "scorecard_set")
       .def(py::init<std::string, Segments, std::optional<Scorecard>>(), py::arg("by"), py::arg("scorecards"),
            py::arg("default"))
       .def_property_readonly("by", &ScorecardSet::by)
@@ -180,7 +179,7 @@ void bind_scorecard_set(py::module_& m) {
 }
 
 void bind_calibrated(py::module_& m) {
-  py::class_<CalibratedScorecard>(m, "CalibratedScorecard")
+  py::class_<CalibratedScorecard>(m, "calibrated_scorecard")
       .def_static(
           "calibrate",
           [](const Scorecard& card, const py::list& columns, std::size_t rows, const Array<double>& outcome, double l2) {
@@ -214,30 +213,61 @@ void bind_calibrated(py::module_& m) {
       .def(py::self == py::self);
 }
 
+py::tuple logistic_fit(const Array<double>& features, const Array<double>& outcome, double l2) {
+  if (features.ndim() != 2) fail("features", "must be a 2-D array (features x rows)");
+  const auto p = static_cast<std::size_t>(features.shape(0));
+  const std::span<const double> x(features.data(), static_cast<std::size_t>(features.size()));
+  const auto y = view(outcome);
+  LogisticFit fit;
+  {
+    py::gil_scoped_release release;
+    fit = fit_logistic(x, p, y, l2);
+  }
+  return py::make_tuple(fit.coef, fit.intercept, fit.iterations);
+}
+
+py::dict churn_groups(const std::vector<ChurnGroup>& listed) {
+  std::vector<double> accounts, churned, low, high;
+  for (const auto& g : listed)
+    accounts.push_back(static_cast<double>(g.accounts)), churned.push_back(static_cast<double>(g.churned)),
+        low.push_back(g.min_score), high.push_back(g.max_score);
+  py::dict columns;
+  columns["accounts"] = to_numpy(std::move(accounts));
+  columns["churned"] = to_numpy(std::move(churned));
+  columns["min_score"] = to_numpy(std::move(low));
+  columns["max_score"] = to_numpy(std::move(high));
+  return columns;
+}
+
+py::dict backtest_result(const Array<double>& health, const Array<std::int8_t>& band, std::size_t bands,
+                         const Array<double>& outcome) {
+  const auto health_view = view(health), outcome_view = view(outcome);
+  const auto band_view = view(band);
+  BacktestResult result;
+  {
+    py::gil_scoped_release release;
+    result = backtest(health_view, band_view, bands, outcome_view);
+  }
+  py::dict out;
+  out["auc"] = result.auc;
+  out["accounts"] = result.accounts;
+  out["churned"] = result.churned;
+  out["unscored"] = result.unscored;
+  out["deciles"] = churn_groups(result.deciles);
+  out["bands"] = churn_groups(result.bands);
+  return out;
+}
+
 void bind_metrics_of_scores(py::module_& m) {
-  m.def(
-      "fit_logistic",
-      [](const Array<double>& features, const Array<double>& outcome, double l2) {
-        if (features.ndim() != 2) fail("features", "must be a 2-D array (features x rows)");
-        const auto p = static_cast<std::size_t>(features.shape(0));
-        const std::span<const double> x(features.data(), static_cast<std::size_t>(features.size()));
-        const auto y = view(outcome);
-        LogisticFit fit;
-        {
-          py::gil_scoped_release release;
-          fit = fit_logistic(x, p, y, l2);
-        }
-        return py::make_tuple(fit.coef, fit.intercept, fit.iterations);
-      },
-      py::arg("features"), py::arg("outcome"), py::arg("l2"));
+  m.def("fit_logistic", &logistic_fit, py::arg("features"), py::arg("outcome"), py::arg("l2"));
   m.def(
       "auc",
-      [](const Array<double>& health, const Array<double>& churned) {
-        const auto health_view = view(health), churned_view = view(churned);
+      [](const Array<double>& health, const Array<double>& outcome) {
+        const auto health_view = view(health), outcome_view = view(outcome);
         py::gil_scoped_release release;
-        return auc(health_view, churned_view);
+        return auc(health_view, outcome_view);
       },
-      py::arg("health"), py::arg("churned"));
+      py::arg("health"), py::arg("outcome"));
   m.def(
       "brier",
       [](const Array<double>& probability, const Array<double>& outcome) {
@@ -246,38 +276,7 @@ void bind_metrics_of_scores(py::module_& m) {
         return brier(p, y);
       },
       py::arg("probability"), py::arg("outcome"));
-  m.def(
-      "backtest",
-      [](const Array<double>& health, const Array<std::int8_t>& band, std::size_t bands, const Array<double>& churned) {
-        const auto health_view = view(health), churned_view = view(churned);
-        const auto band_view = view(band);
-        BacktestResult result;
-        {
-          py::gil_scoped_release release;
-          result = backtest(health_view, band_view, bands, churned_view);
-        }
-        auto groups = [](const std::vector<ChurnGroup>& listed) {
-          std::vector<double> accounts, churned, low, high;
-          for (const auto& g : listed)
-            accounts.push_back(static_cast<double>(g.accounts)), churned.push_back(static_cast<double>(g.churned)),
-                low.push_back(g.min_score), high.push_back(g.max_score);
-          py::dict columns;
-          columns["accounts"] = to_numpy(std::move(accounts));
-          columns["churned"] = to_numpy(std::move(churned));
-          columns["min_score"] = to_numpy(std::move(low));
-          columns["max_score"] = to_numpy(std::move(high));
-          return columns;
-        };
-        py::dict out;
-        out["auc"] = result.auc;
-        out["accounts"] = result.accounts;
-        out["churned"] = result.churned;
-        out["unscored"] = result.unscored;
-        out["deciles"] = groups(result.deciles);
-        out["bands"] = groups(result.bands);
-        return out;
-      },
-      py::arg("health"), py::arg("band"), py::arg("bands"), py::arg("churned"));
+  m.def("backtest", &backtest_result, py::arg("health"), py::arg("band"), py::arg("bands"), py::arg("outcome"));
 }
 
 }  // namespace

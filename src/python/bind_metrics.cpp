@@ -1,7 +1,8 @@
-// Bindings of the metrics area: the revenue ledger, segments, mergeable partial sums and the
-// tables computed from them.
+// Bindings of the metrics area (_core.metrics): the revenue ledger, segments, mergeable partial
+// sums and the tables computed from them, value metrics and NPS.
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -129,7 +130,7 @@ py::dict cohort_columns(const RevenueLedger& ledger, const std::optional<Account
   const auto ages = static_cast<py::ssize_t>(sums.periods);
   py::dict out;
   for (auto [name, field] : {std::pair{"revenue", cohort_revenue}, std::pair{"paying", cohort_paying},
-                             std::pair{"surviving", cohort_surviving}}) {
+                             std::pair{"survivors", cohort_surviving}}) {
     py::array_t<double> values({blocks, groups, ages});
     auto cells = values.mutable_unchecked<3>();
     for (py::ssize_t b = 0; b < blocks; ++b)
@@ -198,10 +199,53 @@ py::dict nps_difference_of(const Array<double>& a, const Array<double>& b) {
   return out;
 }
 
-}  // namespace
+// The ledger's matrix (accounts x periods) as a read-only view that keeps the ledger alive.
+py::array_t<double> ledger_matrix(const py::object& self) {
+  const auto& ledger = self.cast<const RevenueLedger&>();
+  const std::size_t periods = ledger.periods();
+  py::array_t<double> matrix({ledger.accounts(), periods}, {periods * sizeof(double), sizeof(double)},
+                             ledger.matrix().data(), self);
+  py::detail::array_proxy(matrix.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+  return matrix;
+}
 
-void bind_metrics(py::module_& m) {
-  py::class_<AccountSegments>(m, "AccountSegments")
+py::dict ledger_summary(const RevenueLedger& ledger) {
+  const LedgerSummary& s = ledger.summary();
+  py::dict out;
+  out["rows_read"] = s.rows_read;
+  out["accounts"] = s.accounts;
+  out["periods"] = s.periods;
+  out["duplicate_rows"] = s.duplicate_rows;
+  return out;
+}
+
+// Elementwise value metrics: float64 arrays in, a new float64 array out, the GIL released.
+template <class... Arrays>
+auto value_metric(std::vector<double> (*metric)(std::span<const Arrays>...)) {
+  return [metric](const Array<Arrays>&... arrays) {
+    const auto views = std::tuple{view(arrays)...};
+    std::vector<double> values;
+    {
+      py::gil_scoped_release release;
+      values = std::apply(metric, views);
+    }
+    return to_numpy(std::move(values));
+  };
+}
+
+py::array_t<double> per_customer_values(const Array<double>& amount, const Array<double>& customers,
+                                        const std::string& amount_name, const std::string& customers_name) {
+  const auto amount_view = view(amount), customer_view = view(customers);
+  std::vector<double> values;
+  {
+    py::gil_scoped_release release;
+    values = per_customer(amount_view, customer_view, amount_name, customers_name);
+  }
+  return to_numpy(std::move(values));
+}
+
+void bind_account_segments(py::module_& m) {
+  py::class_<AccountSegments>(m, "account_segments")
       .def_static(
           "per_account",
           [](const RevenueLedger& ledger, const Array<std::int64_t>& keys, const Array<std::int32_t>& codes,
@@ -227,8 +271,10 @@ void bind_metrics(py::module_& m) {
       .def_property_readonly("count", &AccountSegments::count)
       .def("first_unsegmented", &AccountSegments::first_unsegmented, py::arg("ledger"),
            py::call_guard<py::gil_scoped_release>());
+}
 
-  py::class_<PartialSums>(m, "PartialSums")
+void bind_partials(py::module_& m) {
+  py::class_<PartialSums>(m, "partial_sums")
       .def_property_readonly("kind", &PartialSums::kind)
       .def_property_readonly("parameter", &PartialSums::parameter)
       .def_property_readonly("first_period", &PartialSums::first_period)
@@ -241,8 +287,14 @@ void bind_metrics(py::module_& m) {
       .def("__eq__", [](const PartialSums& a, const PartialSums& b) { return a == b; })
       .def(py::pickle([](const PartialSums& sums) { return sums.to_json(); },
                       [](const std::string& text) { return PartialSums::from_json(text); }));
+  m.def("movement_table", &movement_columns, py::arg("partials"));
+  m.def("retention_table", &retention_columns, py::arg("partials"), py::arg("masks_churn_below"));
+  m.def("check_horizon", &check_horizon, py::arg("horizon"));
+  m.def("check_reactivation_window", &check_reactivation_window, py::arg("reactivation_window"));
+}
 
-  py::class_<LedgerBuilder>(m, "RevenueLedgerBuilder")
+void bind_ledger_builder(py::module_& m) {
+  py::class_<LedgerBuilder>(m, "revenue_ledger_builder")
       .def(py::init<Array<std::int64_t>, Array<std::int64_t>, std::int64_t, Array<double>, std::optional<std::int64_t>,
                     std::optional<std::size_t>, const ColumnNames&>(),
            py::arg("accounts"), py::arg("periods"), py::arg("ticks_per_day"), py::arg("amounts"),
@@ -262,39 +314,23 @@ void bind_metrics(py::module_& m) {
         py::gil_scoped_release release;
         return b.builder.finish();
       });
+}
 
-  py::class_<RevenueLedger>(m, "RevenueLedger")
+void bind_ledger(py::module_& m) {
+  py::class_<RevenueLedger>(m, "revenue_ledger")
       .def_static("from_rows", &ledger_from_rows, py::arg("accounts"), py::arg("periods"), py::arg("ticks_per_day"),
                   py::arg("amounts"), py::arg("first_period") = py::none(), py::arg("n_periods") = py::none(),
                   py::arg("names") = ColumnNames{"account", "period", "amount"})
-      .def_property_readonly("accounts", &RevenueLedger::accounts)
-      .def_property_readonly("periods", &RevenueLedger::periods)
+      .def_property_readonly("n_accounts", &RevenueLedger::accounts)
+      .def_property_readonly("n_periods", &RevenueLedger::periods)
       .def_property_readonly("first_period", &RevenueLedger::first_period)
       .def_property_readonly("account_keys",
-                             [](py::object self) {
+                             [](const py::object& self) {
                                const auto& keys = self.cast<const RevenueLedger&>().account_keys();
                                return py::array_t<std::int64_t>({keys.size()}, {sizeof(std::int64_t)}, keys.data(), self);
                              })
-      .def_property_readonly("matrix",
-                             [](py::object self) {
-                               const auto& ledger = self.cast<const RevenueLedger&>();
-                               const std::size_t periods = ledger.periods();
-                               py::array_t<double> matrix({ledger.accounts(), periods},
-                                                          {periods * sizeof(double), sizeof(double)},
-                                                          ledger.matrix().data(), self);
-                               py::detail::array_proxy(matrix.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
-                               return matrix;
-                             })
-      .def("summary",
-           [](const RevenueLedger& ledger) {
-             const LedgerSummary& s = ledger.summary();
-             py::dict out;
-             out["rows_read"] = s.rows_read;
-             out["accounts"] = s.accounts;
-             out["periods"] = s.periods;
-             out["duplicate_rows"] = s.duplicate_rows;
-             return out;
-           })
+      .def_property_readonly("matrix", &ledger_matrix)
+      .def("summary", &ledger_summary)
       .def(
           "movement_partials",
           [](const RevenueLedger& ledger, const std::optional<AccountSegments>& segments,
@@ -312,53 +348,30 @@ void bind_metrics(py::module_& m) {
           py::arg("segments"), py::arg("horizon"))
       .def("cohort_sums", &cohort_columns, py::arg("segments"), py::arg("cohort_length"),
            py::arg("include_first_period"));
+}
 
-  m.def("movement_table", &movement_columns, py::arg("partials"));
-  m.def("retention_table", &retention_columns, py::arg("partials"), py::arg("masks_churn_below"));
-  m.def(
-      "cltv",
-      [](const Array<double>& arpa, const Array<double>& churn_rate, const Array<double>& cost_to_serve,
-         const Array<double>& gross_margin, const Array<double>& discount_rate) {
-        const auto arpa_view = view(arpa), churn_view = view(churn_rate), cost_view = view(cost_to_serve);
-        const auto margin_view = view(gross_margin), discount_view = view(discount_rate);
-        std::vector<double> values;
-        {
-          py::gil_scoped_release release;
-          values = cltv(arpa_view, churn_view, cost_view, margin_view, discount_view);
-        }
-        return to_numpy(std::move(values));
-      },
-      py::arg("arpa"), py::arg("churn_rate"), py::arg("cost_to_serve"), py::arg("gross_margin"),
-      py::arg("discount_rate"));
-  m.def(
-      "per_customer",
-      [](const Array<double>& amount, const Array<double>& customers, const std::string& amount_name,
-         const std::string& customers_name) {
-        const auto amount_view = view(amount), customer_view = view(customers);
-        std::vector<double> values;
-        {
-          py::gil_scoped_release release;
-          values = per_customer(amount_view, customer_view, amount_name, customers_name);
-        }
-        return to_numpy(std::move(values));
-      },
-      py::arg("amount"), py::arg("customers"), py::arg("amount_name"), py::arg("customers_name"));
-  m.def(
-      "cac_payback",
-      [](const Array<double>& cac, const Array<double>& arpa_new, const Array<double>& gross_margin) {
-        const auto cac_view = view(cac), arpa_view = view(arpa_new), margin_view = view(gross_margin);
-        std::vector<double> values;
-        {
-          py::gil_scoped_release release;
-          values = cac_payback(cac_view, arpa_view, margin_view);
-        }
-        return to_numpy(std::move(values));
-      },
-      py::arg("cac"), py::arg("arpa_new"), py::arg("gross_margin"));
+void bind_value(py::module_& m) {
+  m.def("cltv", value_metric(&cltv), py::arg("arpa"), py::arg("churn_rate"), py::arg("cost_to_serve"),
+        py::arg("gross_margin"), py::arg("discount_rate"));
+  m.def("per_customer", &per_customer_values, py::arg("amount"), py::arg("customers"), py::arg("amount_name"),
+        py::arg("customers_name"));
+  m.def("cac_payback", value_metric(&cac_payback), py::arg("cac"), py::arg("arpa_new"), py::arg("gross_margin"));
+}
+
+void bind_nps(py::module_& m) {
   m.def("nps", &nps_columns, py::arg("scores"), py::arg("groups"), py::arg("group_count"));
   m.def("nps_difference", &nps_difference_of, py::arg("a"), py::arg("b"));
-  m.def("check_horizon", &check_horizon, py::arg("horizon"));
-  m.def("check_reactivation_window", &check_reactivation_window, py::arg("reactivation_window"));
+}
+
+}  // namespace
+
+void bind_metrics(py::module_& m) {
+  bind_ledger(m);
+  bind_ledger_builder(m);
+  bind_account_segments(m);
+  bind_partials(m);
+  bind_value(m);
+  bind_nps(m);
 }
 
 }  // namespace cssegment::python

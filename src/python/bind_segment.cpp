@@ -34,19 +34,19 @@ py::class_<Model>& bind_model_basics(py::class_<Model>& model) {
 }
 
 void bind_tier(py::module_& m) {
-  py::class_<TierModel> model(m, "TierModel");
+  py::class_<TierModel> model(m, "tier_model");
   model
-      .def(py::init([](std::vector<double> thresholds, std::vector<std::string> names, std::string field,
+      .def(py::init([](std::vector<double> thresholds, std::vector<std::string> names, std::string column,
                        OptionalRatios csm_ratios, double hysteresis, const std::string& missing) {
-             return TierModel(std::move(thresholds), std::move(names), std::move(field), std::move(csm_ratios),
+             return TierModel(std::move(thresholds), std::move(names), std::move(column), std::move(csm_ratios),
                               hysteresis, parse_missing_policy(missing));
            }),
-           py::arg("thresholds"), py::arg("names"), py::arg("field"), py::arg("csm_ratios"), py::arg("hysteresis"),
+           py::arg("thresholds"), py::arg("names"), py::arg("column"), py::arg("csm_ratios"), py::arg("hysteresis"),
            py::arg("missing"))
       .def_static("touch", &TierModel::touch)
       .def_property_readonly("thresholds", &TierModel::thresholds)
       .def_property_readonly("names", &TierModel::names)
-      .def_property_readonly("field", &TierModel::field)
+      .def_property_readonly("column", &TierModel::field)
       .def(
           "assign",
           [](const TierModel& model, const Array<double>& values, const std::optional<Array<std::int32_t>>& previous) {
@@ -60,19 +60,19 @@ void bind_tier(py::module_& m) {
 }
 
 void bind_quadrant(py::module_& m) {
-  py::class_<QuadrantModel> model(m, "QuadrantModel");
+  py::class_<QuadrantModel> model(m, "quadrant_model");
   model
-      .def(py::init([](std::string size_field, double size_threshold, std::string value_field, double value_threshold,
+      .def(py::init([](std::string size_column, double size_threshold, std::string value_column, double value_threshold,
                        std::vector<std::string> names, double hysteresis, OptionalRatios csm_ratios,
                        const std::string& missing) {
-             return QuadrantModel(std::move(size_field), size_threshold, std::move(value_field), value_threshold,
+             return QuadrantModel(std::move(size_column), size_threshold, std::move(value_column), value_threshold,
                                   std::move(names), hysteresis, std::move(csm_ratios), parse_missing_policy(missing));
            }),
-           py::arg("size_field"), py::arg("size_threshold"), py::arg("value_field"), py::arg("value_threshold"),
+           py::arg("size_column"), py::arg("size_threshold"), py::arg("value_column"), py::arg("value_threshold"),
            py::arg("names"), py::arg("hysteresis"), py::arg("csm_ratios"), py::arg("missing"))
-      .def_property_readonly("size_field", &QuadrantModel::size_field)
+      .def_property_readonly("size_column", &QuadrantModel::size_field)
       .def_property_readonly("size_threshold", &QuadrantModel::size_threshold)
-      .def_property_readonly("value_field", &QuadrantModel::value_field)
+      .def_property_readonly("value_column", &QuadrantModel::value_field)
       .def_property_readonly("value_threshold", &QuadrantModel::value_threshold)
       .def_property_readonly("names", &QuadrantModel::names)
       .def(
@@ -91,7 +91,7 @@ void bind_quadrant(py::module_& m) {
 using Rule = std::tuple<std::string, std::string, std::optional<double>, bool>;
 
 void bind_rules(py::module_& m) {
-  py::class_<RuleModel> model(m, "RuleModel");
+  py::class_<RuleModel> model(m, "rule_model");
   model
       .def(py::init([](const std::vector<Rule>& rules, std::string default_name, double hysteresis,
                        std::optional<double> default_csm_ratio) {
@@ -125,71 +125,91 @@ void bind_rules(py::module_& m) {
   bind_model_basics(model);
 }
 
-void bind_reports(py::module_& m) {
-  m.def(
-      "transitions",
-      [](const Array<std::int32_t>& before, const Array<std::int32_t>& after, std::size_t categories,
-         const std::optional<Array<double>>& weights) {
-        const auto before_view = view(before), after_view = view(after);
-        const auto weight_view = view(weights);
-        TransitionMatrix result;
-        {
-          py::gil_scoped_release release;
-          result = transitions(before_view, after_view, categories, weight_view);
-        }
-        py::array_t<double> cells({result.slots(), result.slots()});
-        std::copy(result.cells.begin(), result.cells.end(), cells.mutable_data());
-        py::dict totals;
-        totals["upgrades"] = result.upgrades;
-        totals["downgrades"] = result.downgrades;
-        totals["unchanged"] = result.unchanged;
-        totals["entered"] = result.entered;
-        totals["exited"] = result.exited;
-        return py::make_tuple(cells, totals);
-      },
-      py::arg("before"), py::arg("after"), py::arg("categories"), py::arg("weights") = py::none());
+py::tuple transition_counts(const Array<std::int32_t>& before, const Array<std::int32_t>& after, std::size_t categories,
+                            const std::optional<Array<double>>& weights) {
+  const auto before_view = view(before), after_view = view(after);
+  const auto weight_view = view(weights);
+  TransitionMatrix result;
+  {
+    py::gil_scoped_release release;
+    result = transitions(before_view, after_view, categories, weight_view);
+  }
+  py::array_t<double> cells({result.slots(), result.slots()});
+  std::copy(result.cells.begin(), result.cells.end(), cells.mutable_data());
+  py::dict totals;
+  totals["upgrades"] = result.upgrades;
+  totals["downgrades"] = result.downgrades;
+  totals["unchanged"] = result.unchanged;
+  totals["entered"] = result.entered;
+  totals["exited"] = result.exited;
+  return py::make_tuple(cells, totals);
+}
 
-  m.def(
-      "coverage",
-      [](const Array<std::int32_t>& segments, const OptionalRatios& csm_ratios, const std::optional<Array<double>>& arr,
-         std::optional<double> csm_cost) {
-        const auto segment_view = view(segments);
-        const auto arr_view = view(arr);
-        std::vector<CoverageRow> rows;
-        {
-          py::gil_scoped_release release;
-          rows = coverage(segment_view, csm_ratios, arr_view, csm_cost);
-        }
-        py::dict columns;
-        auto column = [&](const char* name, auto member) {
-          std::vector<double> values;
-          values.reserve(rows.size());
-          for (const auto& row : rows) values.push_back(static_cast<double>(member(row)));
-          columns[name] = to_numpy(std::move(values));
-        };
-        column("accounts", [](const CoverageRow& row) { return row.accounts; });
-        column("arr", [](const CoverageRow& row) { return row.arr; });
-        column("csm_ratio", [](const CoverageRow& row) { return row.csm_ratio.value_or(NAN); });
-        column("csms_needed", [](const CoverageRow& row) { return row.csms_needed; });
-        column("resource_share", [](const CoverageRow& row) { return row.resource_share; });
-        column("cost_to_serve_per_account", [](const CoverageRow& row) { return row.cost_to_serve_per_account; });
-        column("total_cost", [](const CoverageRow& row) { return row.total_cost; });
-        column("arr_per_csm", [](const CoverageRow& row) { return row.arr_per_csm; });
-        return columns;
-      },
-      py::arg("segments"), py::arg("csm_ratios"), py::arg("arr") = py::none(), py::arg("csm_cost") = py::none());
+py::dict coverage_columns(const Array<std::int32_t>& segments, const OptionalRatios& csm_ratios,
+                          const std::optional<Array<double>>& arr, std::optional<double> csm_cost) {
+  const auto segment_view = view(segments);
+  const auto arr_view = view(arr);
+  std::vector<CoverageRow> rows;
+  {
+    py::gil_scoped_release release;
+    rows = coverage(segment_view, csm_ratios, arr_view, csm_cost);
+  }
+  py::dict columns;
+  auto column = [&](const char* name, auto member) {
+    std::vector<double> values;
+    values.reserve(rows.size());
+    for (const auto& row : rows) values.push_back(static_cast<double>(member(row)));
+    columns[name] = to_numpy(std::move(values));
+  };
+  column("accounts", [](const CoverageRow& row) { return row.accounts; });
+  column("arr", [](const CoverageRow& row) { return row.arr; });
+  column("csm_ratio", [](const CoverageRow& row) { return row.csm_ratio.value_or(NAN); });
+  column("csms_needed", [](const CoverageRow& row) { return row.csms_needed; });
+  column("resource_share", [](const CoverageRow& row) { return row.resource_share; });
+  column("cost_to_serve_per_account", [](const CoverageRow& row) { return row.cost_to_serve_per_account; });
+  column("total_cost", [](const CoverageRow& row) { return row.total_cost; });
+  column("arr_per_csm", [](const CoverageRow& row) { return row.arr_per_csm; });
+  return columns;
+}
+
+void bind_reports(py::module_& m) {
+  m.def("transitions", &transition_counts, py::arg("before"), py::arg("after"), py::arg("categories"),
+        py::arg("weights") = py::none());
+  m.def("coverage", &coverage_columns, py::arg("segments"), py::arg("csm_ratios"), py::arg("arr") = py::none(),
+        py::arg("csm_cost") = py::none());
 }
 
 // A C-contiguous 2-D float64 array as a feature matrix (no copy).
-FeatureMatrix features(const Array<double>& X, std::vector<std::string> names) {
-  if (X.ndim() != 2) fail("X", "must be two-dimensional (rows x features), got " + std::to_string(X.ndim()) + " dimensions");
-  const auto rows = static_cast<std::size_t>(X.shape(0)), columns = static_cast<std::size_t>(X.shape(1));
-  return {std::span<const double>(X.data(), rows * columns), rows, columns, std::move(names)};
+FeatureMatrix features(const Array<double>& data, std::vector<std::string> names) {
+  if (data.ndim() != 2)
+    fail("data", "must be two-dimensional (rows x features), got " + std::to_string(data.ndim()) + " dimensions");
+  const auto rows = static_cast<std::size_t>(data.shape(0)), columns = static_cast<std::size_t>(data.shape(1));
+  return {std::span<const double>(data.data(), rows * columns), rows, columns, std::move(names)};
+}
+
+py::array_t<std::int32_t> kmeans_fit_labels(KMeans& model, const Array<double>& data, std::vector<std::string> names,
+                                            std::size_t max_threads) {
+  const auto matrix = features(data, std::move(names));
+  std::vector<std::int32_t> labels;
+  {
+    py::gil_scoped_release release;
+    labels = model.fit(matrix, max_threads);
+  }
+  return to_numpy(std::move(labels));
+}
+
+py::array_t<std::int32_t> kmeans_predict(const KMeans& model, const Array<double>& data, std::size_t max_threads) {
+  const auto matrix = features(data, {});
+  std::vector<std::int32_t> labels;
+  {
+    py::gil_scoped_release release;
+    labels = model.predict(matrix, max_threads);
+  }
+  return to_numpy(std::move(labels));
 }
 
 void bind_kmeans(py::module_& m) {
-  py::class_<KMeans> model(m, "KMeans");
-  model
+  py::class_<KMeans>(m, "kmeans")
       .def(py::init([](std::size_t n_clusters, std::size_t n_init, std::size_t max_iter, double tol,
                        const std::vector<std::string>& scale, std::uint64_t seed) {
              std::vector<FeatureScale> scales;
@@ -220,42 +240,23 @@ void bind_kmeans(py::module_& m) {
                                return centers.reshape({static_cast<py::ssize_t>(model.n_clusters()),
                                                        static_cast<py::ssize_t>(model.n_features())});
                              })
-      .def(
-          "fit",
-          [](KMeans& model, const Array<double>& X, std::vector<std::string> names, std::size_t max_threads) {
-            const auto matrix = features(X, std::move(names));
-            std::vector<std::int32_t> labels;
-            {
-              py::gil_scoped_release release;
-              labels = model.fit(matrix, max_threads);
-            }
-            return to_numpy(std::move(labels));
-          },
-          py::arg("X"), py::arg("names"), py::arg("max_threads") = 0)
-      .def(
-          "predict",
-          [](const KMeans& model, const Array<double>& X, std::size_t max_threads) {
-            const auto matrix = features(X, {});
-            std::vector<std::int32_t> labels;
-            {
-              py::gil_scoped_release release;
-              labels = model.predict(matrix, max_threads);
-            }
-            return to_numpy(std::move(labels));
-          },
-          py::arg("X"), py::arg("max_threads") = 0)
+      .def("fit", &kmeans_fit_labels, py::arg("data"), py::arg("names"), py::arg("max_threads") = 0)
+      .def("predict", &kmeans_predict, py::arg("data"), py::arg("max_threads") = 0)
       .def("to_json", &KMeans::to_json, py::call_guard<py::gil_scoped_release>())
       .def_static("from_json", &KMeans::from_json, py::arg("text"), py::call_guard<py::gil_scoped_release>())
       .def(py::self == py::self);
+}
 
-  py::class_<KMeans::Fit>(m, "KMeansFit")
-      .def(py::init([](const KMeans& model, const Array<double>& X, std::vector<std::string> names,
+// The restarts of KMeans::fit one at a time, so that the Python layer can show progress.
+void bind_kmeans_fit(py::module_& m) {
+  py::class_<KMeans::Fit>(m, "kmeans_fit")
+      .def(py::init([](const KMeans& model, const Array<double>& data, std::vector<std::string> names,
                        std::size_t max_threads) {
-             const auto matrix = features(X, std::move(names));
+             const auto matrix = features(data, std::move(names));
              py::gil_scoped_release release;
              return std::make_unique<KMeans::Fit>(model, matrix, max_threads);
            }),
-           py::arg("model"), py::arg("X"), py::arg("names"), py::arg("max_threads") = 0)
+           py::arg("model"), py::arg("data"), py::arg("names"), py::arg("max_threads") = 0)
       .def_property_readonly("restarts", &KMeans::Fit::restarts)
       .def_property_readonly("restarts_run", &KMeans::Fit::restarts_run)
       .def_property_readonly("done", &KMeans::Fit::done)
@@ -267,49 +268,47 @@ void bind_kmeans(py::module_& m) {
           },
           py::arg("count"))
       .def(
-          "finish",
-          [](KMeans::Fit& fit, KMeans& model) { return to_numpy(fit.finish(model)); }, py::arg("model"));
+          "finish", [](KMeans::Fit& fit, KMeans& model) { return to_numpy(fit.finish(model)); }, py::arg("model"));
 }
 
 using CoverageEntry = std::tuple<std::string, std::optional<double>, bool>;
 using SeatEntry = std::tuple<std::string, std::int32_t, std::optional<double>>;
 
+py::dict owner_assignment(const Array<std::int32_t>& segments, const std::optional<Array<double>>& arr,
+                          const std::vector<CoverageEntry>& coverage, const std::vector<SeatEntry>& csms,
+                          const std::string& strategy, const std::optional<Array<std::int32_t>>& previous) {
+  std::vector<SegmentCoverage> segment_coverage;
+  for (const auto& [name, ratio, pooled] : coverage) segment_coverage.push_back({name, ratio, pooled});
+  std::vector<CsmSeat> seats;
+  for (const auto& [name, segment, capacity] : csms) seats.push_back({name, segment, capacity});
+  const auto segment_view = view(segments), previous_view = view(previous);
+  const auto arr_view = view(arr);
+  const auto parsed = parse_owner_strategy(strategy);
+  OwnerAssignment result;
+  {
+    py::gil_scoped_release release;
+    result = assign_owners(segment_view, arr_view, segment_coverage, seats, parsed, previous_view);
+  }
+  py::list books;
+  for (const auto& book : result.books)
+    books.append(py::make_tuple(book.owner, book.segment, book.csms, book.accounts, book.arr, book.capacity));
+  py::dict out;
+  out["owners"] = to_numpy(std::move(result.owners));
+  out["books"] = books;
+  out["kept"] = result.kept;
+  out["reassigned"] = result.reassigned;
+  return out;
+}
+
 void bind_owners(py::module_& m) {
-  m.def(
-      "assign_owners",
-      [](const Array<std::int32_t>& segments, const std::optional<Array<double>>& arr,
-         const std::vector<CoverageEntry>& coverage, const std::vector<SeatEntry>& csms, const std::string& strategy,
-         const std::optional<Array<std::int32_t>>& previous) {
-        std::vector<SegmentCoverage> segment_coverage;
-        for (const auto& [name, ratio, pooled] : coverage) segment_coverage.push_back({name, ratio, pooled});
-        std::vector<CsmSeat> seats;
-        for (const auto& [name, segment, capacity] : csms) seats.push_back({name, segment, capacity});
-        const auto segment_view = view(segments), previous_view = view(previous);
-        const auto arr_view = view(arr);
-        const auto parsed = parse_owner_strategy(strategy);
-        OwnerAssignment result;
-        {
-          py::gil_scoped_release release;
-          result = assign_owners(segment_view, arr_view, segment_coverage, seats, parsed, previous_view);
-        }
-        py::list books;
-        for (const auto& book : result.books)
-          books.append(py::make_tuple(book.owner, book.segment, book.csms, book.accounts, book.arr, book.capacity));
-        py::dict out;
-        out["owners"] = to_numpy(std::move(result.owners));
-        out["books"] = books;
-        out["kept"] = result.kept;
-        out["reassigned"] = result.reassigned;
-        return out;
-      },
-      py::arg("segments"), py::arg("arr"), py::arg("coverage"), py::arg("csms"), py::arg("strategy"),
-      py::arg("previous") = py::none());
+  m.def("assign_owners", &owner_assignment, py::arg("segments"), py::arg("arr"), py::arg("coverage"), py::arg("csms"),
+        py::arg("strategy"), py::arg("previous") = py::none());
 }
 
 using DaysTable = std::vector<std::pair<std::string, double>>;
 
 void bind_cadence(py::module_& m) {
-  py::class_<CadencePolicy>(m, "CadencePolicy")
+  py::class_<CadencePolicy>(m, "cadence_policy")
       .def(py::init<DaysTable, double, double, double, double, DaysTable, double, double>(), py::arg("base_days"),
            py::arg("onboarding_days"), py::arg("onboarding_factor"), py::arg("renewal_window_days"),
            py::arg("renewal_factor"), py::arg("health_factors"), py::arg("min_days"), py::arg("max_days"))
@@ -354,6 +353,7 @@ void bind_segment(py::module_& m) {
   bind_rules(m);
   bind_reports(m);
   bind_kmeans(m);
+  bind_kmeans_fit(m);
   bind_owners(m);
   bind_cadence(m);
 }
