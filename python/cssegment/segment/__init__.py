@@ -25,9 +25,8 @@ from .cadence import CadencePolicy
 from .kmeans import KMeans
 from .kmeans import Scale as Scale
 from .models import Labels as Labels
-from .models import QuadrantModel
+from .models import QuadrantModel, RuleModel, Segment, TierModel
 from .models import Ratio as Ratio
-from .models import RuleModel, Segment, TierModel
 from .models import SegmentModel as SegmentModel
 from .owners import OwnerAssignment, assign_owners
 from .reports import coverage, transitions

@@ -75,6 +75,17 @@ class SegmentModel(Model):
         """
         return dict(zip(self.categories, self._model.csm_ratios))
 
+    def assign(self, data: Any, previous: Labels | None = None) -> pd.Categorical:
+        """Segment of every account, ranked lowest first (each model says what it reads).
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> list(cs.TierModel.touch().assign([5_000]))
+        ['Tech touch']
+        """
+        raise NotImplementedError
+
     def _previous_codes(self, previous: Labels | None, rows: int) -> np.ndarray | None:
         if previous is None:
             return None

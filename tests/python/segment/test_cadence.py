@@ -102,3 +102,14 @@ def test_cadence_unknown_labels():
         policy.schedule(accounts, ["b"])
     with pytest.raises(InvalidInputError, match=r"health\[0\] = 'amber'"):
         policy.schedule(accounts, ["a"], health=["amber"])
+
+
+def test_cadence_keywords_of_0_1_are_deprecated_aliases():
+    policy = cs.CadencePolicy({"a": 10})
+    accounts = pd.DataFrame({"tenure_days": [400], "renewal_days": [300]})
+    expected = policy.schedule(accounts, ["a"])
+    with pytest.warns(DeprecationWarning, match="segments"):
+        assert policy.schedule(accounts, segment=["a"]).equals(expected)
+    with pytest.warns(DeprecationWarning, match="data"):
+        assert policy.schedule(accounts=accounts, segments=["a"]).equals(expected)
+    assert policy.schedule(data=accounts, segments=["a"]).equals(expected)

@@ -146,3 +146,16 @@ def test_kmeans_bad_input(make, message):
 def test_kmeans_predict_before_fit():
     with pytest.raises(cs.NotFittedError):
         cs.KMeans(2).predict(np.ones((2, 1)))
+
+
+def test_kmeans_x_keyword_is_a_deprecated_alias_of_data(rng):
+    data, _ = blobs(rng, [[0, 0], [5, 5]], per_blob=20)
+    model = cs.KMeans(2, seed=1)
+    with pytest.warns(DeprecationWarning, match="data"):
+        model.fit(X=data)
+    with pytest.warns(DeprecationWarning, match="data"):
+        labels = model.predict(X=data)
+    with pytest.warns(DeprecationWarning, match="data"):
+        again = cs.KMeans(2, seed=1).fit_predict(X=data)
+    assert labels.equals(again)
+    assert model.predict(data=data).equals(labels)

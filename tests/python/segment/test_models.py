@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import pickle
 
@@ -411,3 +412,55 @@ def test_json_documents_are_bounded_in_size_and_depth():
             kind.from_json(with_nesting(65))
     with pytest.raises(InvalidInputError, match=r"^json: nesting deeper than 64 levels"):
         cs.TierModel.from_json("[" * 100_000)
+
+
+# --- renamed in 0.2 ------------------------------------------------------------------------------
+
+
+def test_field_is_a_deprecated_alias_of_column():
+    with pytest.warns(DeprecationWarning, match="column"):
+        model = cs.TierModel([100], ["small", "large"], field="employees")
+    assert model == cs.TierModel([100], ["small", "large"], column="employees")
+    assert model.column == "employees" and model.get_params()["column"] == "employees"
+    with pytest.warns(DeprecationWarning, match="column"):
+        assert model.field == "employees"
+    with pytest.warns(DeprecationWarning, match="column"):
+        assert cs.TierModel.touch(field="seats").column == "seats"
+    with pytest.warns(DeprecationWarning, match="column"):
+        assert cs.TierModel.touch().set_params(field="seats").column == "seats"
+    with pytest.raises(TypeError, match="got both 'field' and 'column'"):
+        cs.TierModel([100], ["a", "b"], field="x", column="y")
+
+
+def test_size_and_value_field_are_deprecated_aliases():
+    with pytest.warns(DeprecationWarning, match="size_column"):
+        model = cs.QuadrantModel(size_field="seats")
+    with pytest.warns(DeprecationWarning, match="value_column"):
+        assert cs.QuadrantModel(value_field="mrr").value_column == "mrr"
+    assert model == cs.QuadrantModel(size_column="seats")
+    assert (model.size_column, model.value_column) == ("seats", "arr")
+    with pytest.warns(DeprecationWarning, match="size_column"):
+        assert model.size_field == "seats"
+    with pytest.warns(DeprecationWarning, match="value_column"):
+        assert model.value_field == "arr"
+    assert list(model.assign({"seats": [5_000], "arr": [1.0]})) == ["Large Opportunity"]
+
+
+def test_documents_and_pickles_of_0_1_still_load():
+    # 0.1.0 wrote the same JSON (the core's keys) and pickled the JSON under state version 1.
+    for model in all_models():
+        state = (1, {"json": model.to_json()})
+        clone = type(model).__new__(type(model))
+        clone.__setstate__(state)
+        assert clone == model
+
+
+def test_parameter_checks_are_declared_once_per_class():
+    for kind in (cs.TierModel, cs.QuadrantModel, cs.RuleModel, cs.KMeans, cs.CadencePolicy):
+        declared = list(kind._parameters)
+        assert declared == [p for p in inspect.signature(kind).parameters], kind
+    # set_params rebuilds through __init__, so it runs the same checks.
+    with pytest.raises(InvalidInputError, match=r"hysteresis: 2 must be in \[0, 1\)"):
+        cs.TierModel.touch().set_params(hysteresis=2)
+    with pytest.raises(InvalidInputError, match=r"column: expected a str, got int 5"):
+        cs.TierModel.touch(column=5)

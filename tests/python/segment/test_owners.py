@@ -112,3 +112,29 @@ def test_owners_properties(accounts, capacities, strategy):
     for owner, before, segment in zip(result.owners, previous, frame["segment"]):
         if before is not None and owner != before and owner_segment[before] == segment:
             assert books.loc[before, "accounts"] == books.loc[before, "capacity"]
+
+
+def test_owners_keywords_of_0_1_are_deprecated_aliases():
+    accounts = pd.DataFrame({"arr": [90e3, 80e3, 2e3], "tier": ["High touch", "High touch", "Tech touch"]})
+    roster = {"High touch": ["Ana", "Bo"]}
+    expected = cs.assign_owners(accounts, cs.TierModel.touch(), roster, names=["High touch"]).owners
+    # 0.1's keyword-only segments= (names to staff), with the labels given by position...
+    with pytest.warns(DeprecationWarning, match="names"):
+        result = cs.assign_owners(accounts, cs.TierModel.touch(), roster, segments=["High touch"])
+    assert result.owners.equals(expected)
+    # ...or as segment=, with accounts= for the frame.
+    with pytest.warns(DeprecationWarning) as caught:
+        result = cs.assign_owners(accounts=accounts, segment=cs.TierModel.touch(), csms=roster, segments=["High touch"])
+    assert result.owners.equals(expected)
+    assert {"names=...", "segments=...", "data=..."} <= {str(w.message).rsplit("use ", 1)[1] for w in caught}
+    # The new spelling: segments= are the labels.
+    by_keyword = cs.assign_owners(accounts, segments="tier", csms=roster, csm_ratios={"High touch": 15})
+    assert by_keyword.owners.iloc[:2].notna().all() and pd.isna(by_keyword.owners.iloc[2])
+    with pytest.raises(TypeError, match="got both 'segments' \\(0.1\\) and 'names'"):
+        cs.assign_owners(accounts, "tier", roster, segments=["High touch"], names=["High touch"])
+
+
+def test_owners_names_must_be_segments():
+    accounts = pd.DataFrame({"arr": [90e3]})
+    with pytest.raises(InvalidInputError, match=r"names: unknown segment\(s\) \['Gold'\]"):
+        cs.assign_owners(accounts, cs.TierModel.touch(), {"High touch": ["Ana"]}, names=["Gold"])
