@@ -13,9 +13,8 @@ while their value wobbles near a boundary.
 Examples
 --------
 >>> import cssegment as cs
->>> tiers = cs.TierModel.touch().assign([2_000, 30_000, 30_000, 90_000])
->>> tiers.value_counts().to_dict()
-{'Tech touch': 1, 'Low touch': 2, 'High touch': 1}
+>>> cs.segment.TierModel is cs.TierModel and cs.segment.models.TierModel is cs.TierModel
+True
 """
 
 from __future__ import annotations

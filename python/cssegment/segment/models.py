@@ -78,6 +78,18 @@ class SegmentModel(Model):
     def assign(self, data: Any, previous: Labels | None = None) -> pd.Categorical:
         """Segment of every account, ranked lowest first (each model says what it reads).
 
+        Parameters
+        ----------
+        data : pandas.DataFrame, mapping of columns or values
+            The accounts.
+        previous : array-like of str, optional
+            Each account's earlier segment (missing: none); turns hysteresis on.
+
+        Returns
+        -------
+        pandas.Categorical
+            Ordered segment labels, lowest first.
+
         Examples
         --------
         >>> import cssegment as cs
