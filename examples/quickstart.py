@@ -180,10 +180,10 @@ def owner_books(
     ratio = touch.csm_ratios[HIGH_TOUCH] or 1.0
     roster = [f"CSM {i + 1:02d}" for i in range(int(np.ceil(high_now / ratio)))]
     then = accounts.assign(arr=arr_then.to_numpy())
-    before = cs.assign_owners(then[then["arr"] > 0], touch, {HIGH_TOUCH: roster}, segments=[HIGH_TOUCH])
+    before = cs.assign_owners(then[then["arr"] > 0], touch, {HIGH_TOUCH: roster}, names=[HIGH_TOUCH])
     active = accounts[accounts["arr"] > 0]
     previous = before.owners.reindex(active.index)
-    result = cs.assign_owners(active, touch, {HIGH_TOUCH: roster}, previous=previous, segments=[HIGH_TOUCH])
+    result = cs.assign_owners(active, touch, {HIGH_TOUCH: roster}, previous=previous, names=[HIGH_TOUCH])
     books = result.books
     had, has = previous.notna(), result.owners.notna()
     left, joined = int((had & ~has).sum()), int((has & ~had).sum())

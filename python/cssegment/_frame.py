@@ -235,3 +235,39 @@ def categorical(codes: npt.NDArray[np.integer], categories: Sequence[str]) -> pd
 def optional_array(values: ArrayLike | None, argument: str) -> Floats | None:
     """Optional amounts (ARR, weights): numbers, not true/false."""
     return None if values is None else numeric(values, argument, booleans=False)
+
+
+# Segment labels and the frames they come with (segmentation, owners, cadence).
+
+
+def ratios(values: Any, argument: str = "csm_ratios") -> list[float | None]:
+    """Accounts-per-CSM ratios, one per segment: numbers or None (no CSM); None for no list at all."""
+    if values is None:
+        return []
+    return [None if r is None else number(r, f"{argument}[{i}]") for i, r in enumerate(listed(values, argument))]
+
+
+def ordered_categories(named: Mapping[str, Labels]) -> list[str]:
+    """Segments ranked lowest first: the first categorical's own order, else every label sorted.
+
+    ``named`` maps each argument name (used in error messages) to its labels.
+    """
+    for values in named.values():
+        if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
+            return [str(c) for c in pd.Categorical(values).categories]
+    return sorted({label for argument, values in named.items() for label in labels(values, argument)[1]})
+
+
+def accounts_frame(data: Any, argument: str = "data") -> pd.DataFrame:
+    """A DataFrame of accounts, one row per account; anything else is refused by name."""
+    if not isinstance(data, pd.DataFrame):
+        raise InvalidInputError(f"{argument}: expected a DataFrame, one row per account; got {type(data).__name__}")
+    return data
+
+
+def labels_of(data: pd.DataFrame, values: Labels | str, argument: str, frame: str = "data") -> Labels:
+    """Labels given as a column name of ``data`` (the argument ``frame``) or aligned with its rows."""
+    if isinstance(values, str):
+        return column(data, values, frame)  # type: ignore[no-any-return]
+    check_length(argument, values, frame, len(data))
+    return values

@@ -2,25 +2,59 @@
 
 A model wraps a C++ core object (``_model``) of type ``_core_type`` that has ``to_json``,
 ``from_json`` and ``==``; subclasses add ``get_params`` and their own methods.
+
+Parameter checks are declared once per class, as in scikit-learn's ``_param_validation``:
+``_parameters`` maps each constructor parameter, in the core constructor's order, to the check
+that converts it (``check(value, argument) -> value``); ``__init__`` runs them all through
+:meth:`Model._checked`, and ``set_params`` and presets rebuild through ``__init__``, so no check is
+written twice. Renamed constructor parameters are declared in ``_renamed`` (old -> new).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, TypeVar
 
-from . import _display
+from . import _deprecation, _display
 from ._core import InvalidInputError, NotFittedError
 
 STATE_VERSION = 1
 _M = TypeVar("_M", bound="Model")
+
+#: Converts and checks one constructor argument: ``check(value, argument name) -> value``.
+Check = Callable[[Any, str], Any]
+
+
+def overridden(
+    params: Mapping[str, Any], changes: Mapping[str, Any], argument: str, renamed: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """``params`` with ``changes`` applied; a name that is not a parameter is refused by ``argument``.
+
+    Old names in ``renamed`` (old -> new) are accepted with a DeprecationWarning naming the new one.
+    """
+    changes = dict(changes)
+    for old, new in (renamed or {}).items():
+        if old in changes:
+            _deprecation.warn(f"{old}=...", f"{new}=...", stacklevel=4)
+            changes.setdefault(new, changes.pop(old))
+    unknown = set(changes) - set(params)
+    if unknown:
+        raise InvalidInputError(f"{argument}: unknown parameter(s) {sorted(unknown)}; known: {sorted(params)}")
+    return {**params, **changes}
 
 
 class Model:
     """Base of the public models: ``to_json`` / ``from_json``, pickling, ``==``, ``repr``."""
 
     _core_type: ClassVar[Any]
+    _parameters: ClassVar[Mapping[str, Check]] = {}
+    _renamed: ClassVar[Mapping[str, str]] = {}
     _model: Any
+
+    @classmethod
+    def _checked(cls, arguments: Mapping[str, Any]) -> list[Any]:
+        """The constructor arguments, each converted by its declared check, in declaration order."""
+        return [check(arguments[name], name) for name, check in cls._parameters.items()]
 
     @classmethod
     def _wrap(cls: type[_M], model: Any) -> _M:
@@ -70,11 +104,7 @@ class Model:
         >>> list(model.assign([6_000, 30_000]))
         ['Low touch', 'High touch']
         """
-        merged = self.get_params()
-        unknown = set(params) - set(merged)
-        if unknown:
-            raise InvalidInputError(f"params: unknown parameter(s) {sorted(unknown)}; known: {sorted(merged)}")
-        merged.update(params)
+        merged = overridden(self.get_params(), params, "params", type(self)._renamed)
         type(self).__init__(self, **merged)
         return self
 

@@ -119,7 +119,7 @@ MATRIX = [
     bad("TierModel", "names count", lambda: cs.TierModel([10], ["a"]), "names: has 1 names for 1 thresholds; expected 2"),
     bad("TierModel", "duplicated names", lambda: cs.TierModel([10], ["a", "a"]), "names[1] = 'a': duplicate name"),
     bad("TierModel", "names as one string", lambda: cs.TierModel([10], "ab"), "names: expected a list, got str 'ab'"),
-    bad("TierModel", "field None", lambda: cs.TierModel([10], ["a", "b"], field=None), "field: expected a str, got NoneType None"),
+    bad("TierModel", "column None", lambda: cs.TierModel([10], ["a", "b"], column=None), "column: expected a str, got NoneType None"),
     bad("TierModel", "hysteresis < 0", lambda: cs.TierModel([10], ["a", "b"], hysteresis=-0.1), "hysteresis: -0.1 must be in [0, 1)"),
     bad("TierModel", "unknown missing policy", lambda: cs.TierModel([10], ["a", "b"], missing="drop"), "missing: 'drop' is not a missing policy"),
     bad("TierModel", "CSM ratio 0", lambda: cs.TierModel([10], ["a", "b"], csm_ratios=[0, 1]), "csm_ratios[0] = 0: CSM ratios must be finite and > 0"),
@@ -204,19 +204,19 @@ MATRIX = [
     bad("assign_owners", "CSM names as one string", lambda: owners({"High touch": "Ana"}), "csms['High touch']: expected a list, got str 'Ana'"),
     bad("assign_owners", "numbers as previous owners", lambda: owners({"High touch": ["Ana"]}, previous=[5]), "previous[0] = 5: labels must be strings, got int"),
     bad("assign_owners", "unknown pooled segment", lambda: owners({"High touch": ["Ana"]}, pooled=["Gold"]), "pooled: unknown segment(s) ['Gold']"),
-    bad("assign_owners", "accounts a list", lambda: cs.assign_owners([1, 2], TOUCH, {"High touch": ["Ana"]}), "accounts: expected a DataFrame"),
+    bad("assign_owners", "data a list", lambda: cs.assign_owners([1, 2], TOUCH, {"High touch": ["Ana"]}), "data: expected a DataFrame"),
     bad("assign_owners", "too few CSMs", lambda: cs.assign_owners(pd.DataFrame({"arr": [9e4] * 40}), TOUCH, {"High touch": ["Ana"]}), "csms: segment 'High touch' has 40 accounts but its 1 CSMs hold 15"),
     # CadencePolicy
     bad("CadencePolicy", "negative base days", lambda: cs.CadencePolicy({"a": -1}), "base_days['a']: -1 must be finite and > 0"),
     bad("CadencePolicy", "min above max", lambda: cs.CadencePolicy({"a": 10}, min_days=100, max_days=10), "min_days: 100 is greater than max_days = 10"),
     bad("CadencePolicy", "factor not a number", lambda: cs.CadencePolicy({"a": 10}, renewal_factor="half"), "renewal_factor: expected a number, got str 'half'"),
-    bad("CadencePolicy.schedule", "unknown segment", lambda: POLICY.schedule(ACCOUNT, segment=["Gold"]), "segment[0] = 'Gold': not one of the segments"),
-    bad("CadencePolicy.schedule", "unknown health band", lambda: POLICY.schedule(ACCOUNT, segment=["High touch"], health=["blue"]), "health[0] = 'blue': not one of the segments ('red', 'yellow', 'green')"),
-    bad("CadencePolicy.schedule", "negative tenure", lambda: POLICY.schedule(ACCOUNT.assign(tenure_days=-5.0), segment=["High touch"]), "tenure_days[0] = -5: tenure must be finite and >= 0"),
-    bad("CadencePolicy.schedule", "missing segment", lambda: POLICY.schedule(ACCOUNT, segment=[None]), "segment[0] = missing: every account needs a segment"),
-    bad("CadencePolicy.schedule", "unknown column", lambda: POLICY.schedule(ACCOUNT[["tenure_days"]], segment=["High touch"]), "accounts: no column 'renewal_days' (columns: 'tenure_days')"),
-    bad("CadencePolicy.workload", "negative minutes", lambda: POLICY.workload(POLICY.schedule(ACCOUNT, segment=["High touch"]), ["Ana"], minutes_per_touch=-1), "minutes_per_touch: minutes must be finite and >= 0"),
-    bad("CadencePolicy.workload", "owners length", lambda: POLICY.workload(POLICY.schedule(ACCOUNT, segment=["High touch"]), ["Ana", "Bo"]), "owners: has length 2 but schedule has length 1"),
+    bad("CadencePolicy.schedule", "unknown segment", lambda: POLICY.schedule(ACCOUNT, segments=["Gold"]), "segments[0] = 'Gold': not one of the segments"),
+    bad("CadencePolicy.schedule", "unknown health band", lambda: POLICY.schedule(ACCOUNT, segments=["High touch"], health=["blue"]), "health[0] = 'blue': not one of the segments ('red', 'yellow', 'green')"),
+    bad("CadencePolicy.schedule", "negative tenure", lambda: POLICY.schedule(ACCOUNT.assign(tenure_days=-5.0), segments=["High touch"]), "tenure_days[0] = -5: tenure must be finite and >= 0"),
+    bad("CadencePolicy.schedule", "missing segment", lambda: POLICY.schedule(ACCOUNT, segments=[None]), "segment[0] = missing: every account needs a segment"),
+    bad("CadencePolicy.schedule", "unknown column", lambda: POLICY.schedule(ACCOUNT[["tenure_days"]], segments=["High touch"]), "data: no column 'renewal_days' (columns: 'tenure_days')"),
+    bad("CadencePolicy.workload", "negative minutes", lambda: POLICY.workload(POLICY.schedule(ACCOUNT, segments=["High touch"]), ["Ana"], minutes_per_touch=-1), "minutes_per_touch: minutes must be finite and >= 0"),
+    bad("CadencePolicy.workload", "owners length", lambda: POLICY.workload(POLICY.schedule(ACCOUNT, segments=["High touch"]), ["Ana", "Bo"]), "owners: has length 2 but schedule has length 1"),
     bad("CadencePolicy.workload", "not a schedule", lambda: POLICY.workload(pd.DataFrame({"x": [1]}), ["Ana"]), "schedule: no column 'channel' (columns: 'x')"),
     bad("CadencePolicy.from_json", "a TierModel document", lambda: cs.CadencePolicy.from_json(TOUCH.to_json()), "json: is a 'TierModel' document, not a 'CadencePolicy'"),
     # RevenueLedger
@@ -536,7 +536,7 @@ def _percentile_fit_skips_missing() -> bool:
 
 
 def _cadence_without_tenure_uses_base() -> bool:
-    plan = POLICY.schedule(ACCOUNT.assign(tenure_days=np.nan, renewal_days=np.nan), segment=["High touch"])
+    plan = POLICY.schedule(ACCOUNT.assign(tenure_days=np.nan, renewal_days=np.nan), segments=["High touch"])
     return list(plan["reason"]) == ["base"] and plan["interval_days"][0] == 30.0
 
 

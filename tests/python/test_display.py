@@ -172,7 +172,7 @@ def test_model_repr_is_one_line(every_model: dict[str, Any], name: str) -> None:
 def test_short_parameters_repr_in_full() -> None:
     assert repr(cs.ShiftedBetaGeometric(0.5, 2.0)) == "ShiftedBetaGeometric(alpha=0.5, beta=2.0)"
     assert repr(cs.QuadrantModel(size_threshold=500)).startswith(
-        "QuadrantModel(size_field='employees', size_threshold=500.0, value_field='arr'"
+        "QuadrantModel(size_column='employees', size_threshold=500.0, value_column='arr'"
     )
 
 
@@ -342,7 +342,7 @@ def test_backtest_tables(book: cs.datasets.Book) -> None:
 def test_owner_assignment(book: cs.datasets.Book) -> None:
     model = cs.TierModel.touch()
     roster = {"High touch": [f"csm{i}" for i in range(20)]}
-    result = cs.assign_owners(book.accounts, model, roster, segments=["High touch"])
+    result = cs.assign_owners(book.accounts, model, roster, names=["High touch"])
     html = result._repr_html_()
     table = rows(html)
     for owner, book_row in result.books.iterrows():

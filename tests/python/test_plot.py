@@ -165,7 +165,7 @@ def test_quadrant_map_areas_follow_value(active):
 
 
 def test_quadrant_map_uses_the_models_fields_and_thresholds(active):
-    model = cs.QuadrantModel(size_field="company_revenue", size_threshold=1e8, value_threshold=20_000)
+    model = cs.QuadrantModel(size_column="company_revenue", size_threshold=1e8, value_threshold=20_000)
     fig, given = plt.subplots()
     ax = plot.quadrant_map(active, model, ax=given, currency="EUR ")
     assert ax is given

@@ -370,7 +370,7 @@ def model_types() -> set[type[Model]]:
             yield sub
             yield from below(sub)
 
-    return {cls for cls in below(Model) if not cls.__name__.startswith("_")}
+    return {cls for cls in below(Model) if "_core_type" in vars(cls)}  # concrete models, not shared bases
 
 
 @PROPERTY
