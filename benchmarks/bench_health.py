@@ -131,7 +131,7 @@ def bench_calibration(n: int, repeats: int) -> tuple[list[Row], list[str]]:
     notes = [f"calibration: {model.n_iter_} Newton iterations; coefficients {np.round(ours_coef, 3).tolist()}"]
     ours = best_of(lambda: card.calibrate(df, "churned", l2=1.0), repeats)
     core_features = np.ascontiguousarray(features.T)
-    core = best_of(lambda: _core.fit_logistic(core_features, y.astype(np.float64), 1.0), repeats)
+    core = best_of(lambda: _core.health.fit_logistic(core_features, y.astype(np.float64), 1.0), repeats)
     for solver in ("lbfgs", "newton-cholesky"):
         peer = LogisticRegression(C=1.0, solver=solver)
         peer.fit(features, y)

@@ -141,8 +141,8 @@ def main() -> None:
             "scorecard score, 5 measures", label(n), "1", lambda: card._model.score(columns, rows, None, 1), repeats
         ),
         measure("scorecard score", label(n), "all", lambda: card._model.score(columns, rows, None, 0), repeats),
-        measure("sBG `fit_many`", cohorts, "1", lambda: _core.fit_sbg_many(alive, 2, 1), repeats),
-        measure("sBG `fit_many`", cohorts, "all", lambda: _core.fit_sbg_many(alive, 2, 0), repeats),
+        measure("sBG `fit_many`", cohorts, "1", lambda: _core.survival.fit_sbg_many(alive, 2, 1), repeats),
+        measure("sBG `fit_many`", cohorts, "all", lambda: _core.survival.fit_sbg_many(alive, 2, 0), repeats),
         measure(
             "`RevenueLedger(revenue).movements()`",
             f"{len(revenue):,} revenue rows",

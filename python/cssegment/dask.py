@@ -255,10 +255,10 @@ def _partition_range(periods: pd.Series) -> tuple[PeriodKind | None, int, int]:
     keys, kind = period_keys(periods, str(periods.name))
     if len(keys) == 0:
         return None, 0, -1
-    ledger = _core.RevenueLedger.from_rows(
+    ledger = _core.metrics.revenue_ledger.from_rows(
         np.zeros(len(keys), dtype=np.int64), keys, kind.ticks_per_day(), np.zeros(len(keys))
     )
-    return kind, ledger.first_period, ledger.first_period + ledger.periods - 1
+    return kind, ledger.first_period, ledger.first_period + ledger.n_periods - 1
 
 
 def _global_periods(periods: dd.Series) -> tuple[PeriodKind, int, int]:

@@ -122,11 +122,11 @@ def synthetic_book(n_accounts: int = 5000, n_months: int = 36, seed: int = 0) ->
     >>> bool((book.accounts["arr"] > 0).eq(~book.accounts["churned"]).all())
     True
     """
-    limits = _core.synthetic_book_limits
+    limits = _core.datasets.synthetic_book_limits
     n_accounts = _frame.integer(n_accounts, "n_accounts", *limits["n_accounts"])
     n_months = _frame.integer(n_months, "n_months", *limits["n_months"])
     seed = _frame.integer(seed, "seed", *_SEED_RANGE)
-    columns = _core.synthetic_book(n_accounts, n_months, seed)
+    columns = _core.datasets.synthetic_book(n_accounts, n_months, seed)
 
     first_ordinal = LAST_MONTH.ordinal - (n_months - 1)
     accounts = pd.DataFrame(

@@ -25,6 +25,8 @@ def test_public_names():
 def test_exceptions_are_value_errors_raised_by_core_and_python():
     assert issubclass(cs.InvalidInputError, ValueError)
     assert issubclass(cs.NotFittedError, ValueError)
+    assert issubclass(cs.NotFittedError, AttributeError)  # as scikit-learn's: hasattr() is False before fit()
+    assert cs.NotFittedError.__module__ == "cssegment"
     assert cs.InvalidInputError.__module__ == "cssegment"
     for bad in (lambda: cs.TierModel([2, 1], ["a", "b", "c"]), lambda: cs.TierModel.touch().assign(["x"])):
         try:
@@ -38,14 +40,14 @@ def test_exceptions_are_value_errors_raised_by_core_and_python():
 def test_typing_markers_ship_with_the_package():
     package = Path(cs.__file__).parent
     assert (package / "py.typed").exists()
-    stub = (package / "_core.pyi").read_text()
-    for name in [
-        "class TierModel",
-        "class QuadrantModel",
-        "class RuleModel",
-        "def transitions",
-        "def coverage",
-        "def synthetic_book",
-        "class InvalidInputError",
+    stubs = package / "_core"
+    for stub, name in [
+        ("segment", "class tier_model"),
+        ("segment", "class quadrant_model"),
+        ("segment", "class rule_model"),
+        ("segment", "def transitions"),
+        ("segment", "def coverage"),
+        ("datasets", "def synthetic_book"),
+        ("__init__", "class InvalidInputError"),
     ]:
-        assert name in stub, name
+        assert name in (stubs / f"{stub}.pyi").read_text(), name

@@ -111,7 +111,7 @@ def test_grr_never_exceeds_one_or_nrr_per_segment(book: tuple[pd.DataFrame, pd.S
 
 
 def core_ledger(rows: pd.DataFrame, first: int | None = None, count: int | None = None) -> Any:
-    return _core.RevenueLedger.from_rows(
+    return _core.metrics.revenue_ledger.from_rows(
         rows["account_id"].to_numpy(),
         rows["month"].to_numpy().astype(np.int64),
         0,
@@ -124,7 +124,7 @@ def core_ledger(rows: pd.DataFrame, first: int | None = None, count: int | None 
 def core_segments(ledger: Any, segments: pd.Series) -> Any:
     keys = np.asarray(ledger.account_keys)
     codes = segments.cat.codes.reindex(keys).to_numpy().astype(np.int32)
-    return _core.AccountSegments.per_account(ledger, keys, codes, len(SEGMENTS))
+    return _core.metrics.account_segments.per_account(ledger, keys, codes, len(SEGMENTS))
 
 
 PARTIALS: list[Callable[[Any, Any], Any]] = [
@@ -147,7 +147,7 @@ def test_partial_sums_of_any_split_merge_in_any_order(
     pieces = []
     for part in range(parts):
         chosen = rows[part_of.reindex(rows["account_id"]).to_numpy() == part]
-        ledger = core_ledger(chosen, whole.first_period, whole.periods)
+        ledger = core_ledger(chosen, whole.first_period, whole.n_periods)
         pieces.append((ledger, core_segments(ledger, segments)))
     for compute in PARTIALS:
         total = compute(whole, core_segments(whole, segments))
@@ -158,7 +158,7 @@ def test_partial_sums_of_any_split_merge_in_any_order(
         for piece in reversed(pieces[:-1]):
             backward.merge(compute(*piece))
         assert forward == total and backward == total
-        assert _core.PartialSums.from_json(forward.to_json()) == total
+        assert _core.metrics.partial_sums.from_json(forward.to_json()) == total
         assert pickle.loads(pickle.dumps(forward)) == total
 
 

@@ -192,8 +192,8 @@ def test_results_do_not_depend_on_the_core_thread_count(shared: Shared) -> None:
         "Scorecard.score": lambda threads: shared.card._model.score(columns, rows, None, threads),
         "ScorecardSet.score": lambda threads: shared.card_set._model.score(set_columns, rows, None, threads),
         "KMeans.predict": lambda threads: shared.kmeans._model.predict(features, threads),
-        "KMeans.fit": lambda threads: _core.KMeans(4, 2, 50, 1e-4, ["standard"], 9).fit(features, [], threads),
-        "fit_sbg_many": lambda threads: _core.fit_sbg_many(alive, 2, threads),
+        "KMeans.fit": lambda threads: _core.segment.kmeans(4, 2, 50, 1e-4, ["standard"], 9).fit(features, [], threads),
+        "fit_sbg_many": lambda threads: _core.survival.fit_sbg_many(alive, 2, threads),
     }
     for name, run in runs.items():
         expected = run(1)
@@ -264,41 +264,41 @@ def long_calls(shared: Shared) -> dict[str, Callable[[], object]]:
     keys = (revenue["account_id"].to_numpy(np.int64)[None, :] + 10**6 * np.arange(40)[:, None]).ravel()
     months = np.tile(revenue["month"].array.asi8, 40)
     amounts = np.tile(revenue["mrr"].to_numpy(np.float64), 40)
-    ledger = _core.RevenueLedger.from_rows(keys, months, 0, amounts)
+    ledger = _core.metrics.revenue_ledger.from_rows(keys, months, 0, amounts)
     account_keys = np.asarray(ledger.account_keys)
     account_codes = (np.arange(len(account_keys)) % 3).astype(np.int32)
     before, after = previous.astype(np.int32), tiers.assign(arr, None).astype(np.int32)
     nps_scores = np.tile(np.arange(11.0), len(arr) // 11)
-    sbg = _core.ShiftedBetaGeometric(0.7, 2.4)
+    sbg = _core.survival.shifted_beta_geometric(0.7, 2.4)
     discount_rates = np.linspace(0.001, 0.2, 200_000)
     calls: dict[str, Callable[[], object]] = {
         "TierModel.assign": lambda: tiers.assign(arr, None),
         "TierModel.assign with hysteresis": lambda: s.sticky_tiers._model.assign(arr, previous),
         "QuadrantModel.assign": lambda: s.quadrants._model.assign(employees, arr, None),
         "KMeans.predict": lambda: s.kmeans._model.predict(features, 1),
-        "KMeans.fit": lambda: _core.KMeans(5, 1, 20, 1e-4, ["none"], 1).fit(features, [], 1),
+        "KMeans.fit": lambda: _core.segment.kmeans(5, 1, 20, 1e-4, ["none"], 1).fit(features, [], 1),
         "Scorecard.score": lambda: s.card._model.score(columns, rows, None),
         "CalibratedScorecard.predict_proba": lambda: s.calibrated._model.predict_proba(columns, rows),
-        "auc": lambda: _core.auc(score, churned),
-        "RevenueLedger.from_rows": lambda: _core.RevenueLedger.from_rows(keys, months, 0, amounts),
+        "auc": lambda: _core.health.auc(score, churned),
+        "RevenueLedger.from_rows": lambda: _core.metrics.revenue_ledger.from_rows(keys, months, 0, amounts),
         "movement_partials": lambda: ledger.movement_partials(None, None),
         "retention_partials": lambda: ledger.retention_partials(None, 6),
-        "fit_sbg_many": lambda: _core.fit_sbg_many(alive, 2),
-        "transitions": lambda: _core.transitions(before, after, 3, arr),
-        "coverage": lambda: _core.coverage(after, [1000.0, 100.0, 15.0], arr, 150_000.0),
+        "fit_sbg_many": lambda: _core.survival.fit_sbg_many(alive, 2),
+        "transitions": lambda: _core.segment.transitions(before, after, 3, arr),
+        "coverage": lambda: _core.segment.coverage(after, [1000.0, 100.0, 15.0], arr, 150_000.0),
         "Scorecard.fit": lambda: scorecard()._model.fit(columns, rows),
-        "CalibratedScorecard.calibrate": lambda: _core.CalibratedScorecard.calibrate(
+        "CalibratedScorecard.calibrate": lambda: _core.health.calibrated_scorecard.calibrate(
             s.card._model, columns, rows, churned, 1.0
         ),
-        "AccountSegments.per_account": lambda: _core.AccountSegments.per_account(
+        "AccountSegments.per_account": lambda: _core.metrics.account_segments.per_account(
             ledger, account_keys, account_codes, 3
         ),
         "cohort_sums": lambda: ledger.cohort_sums(None, 3, False),
-        "nps": lambda: _core.nps(nps_scores, None, 1),
-        "synthetic_book": lambda: _core.synthetic_book(100_000, 24, 1),
+        "nps": lambda: _core.metrics.nps(nps_scores, None, 1),
+        "synthetic_book": lambda: _core.datasets.synthetic_book(100_000, 24, 1),
         "ShiftedBetaGeometric.lifetime_value": lambda: sbg.lifetime_value(100.0, discount_rates),
         "ShiftedBetaGeometric.survival": lambda: sbg.survival(np.tile(np.arange(60.0), 20_000)),
-        "hyp2f1_unit_a": lambda: _core.hyp2f1_unit_a(2.4, 3.1, 1 / (1 + discount_rates)),
+        "hyp2f1_unit_a": lambda: _core.survival.hyp2f1_unit_a(2.4, 3.1, 1 / (1 + discount_rates)),
     }
     assert list(calls) == LONG_CALLS
     return calls
@@ -347,7 +347,7 @@ def test_long_calls_release_the_gil(long_calls: dict[str, Callable[[], object]],
 def test_elementwise_calls_broadcast_like_numpy() -> None:
     """The sBG functions of periods and rates compute with the GIL released, and still broadcast
     like numpy functions: scalars give a float, arrays an array of the broadcast shape."""
-    model = _core.ShiftedBetaGeometric(0.7, 2.4)
+    model = _core.survival.shifted_beta_geometric(0.7, 2.4)
     periods = np.arange(12.0).reshape(3, 4)
     survival = model.survival(periods)
     assert survival.shape == (3, 4)
@@ -358,7 +358,7 @@ def test_elementwise_calls_broadcast_like_numpy() -> None:
     assert values.shape == (3, 2)
     assert values.tolist() == [[model.lifetime_value(m, d) for d in rates] for m in margins[:, 0]]
     assert model.discounted_expected_residual_lifetime([0.01, 0.02], 3).shape == (2,)
-    assert _core.hyp2f1_unit_a([1.0, 2.0], 3.0, [[0.5], [0.25]]).shape == (2, 2)
+    assert _core.survival.hyp2f1_unit_a([1.0, 2.0], 3.0, [[0.5], [0.25]]).shape == (2, 2)
     assert model.survival([]).shape == (0,)
     with pytest.raises(TypeError, match="expected a number or an array of numbers, got 'soon'"):
         model.survival("soon")

@@ -1,18 +1,21 @@
-"""The type stubs of the C++ extension (``_core.pyi``) say exactly what ``_core`` exports: every
-name, every class member, and every function's parameter names and which of them have defaults
-(read from the signatures pybind11 writes into the docstrings). mypy --strict checks the rest."""
+"""The type stubs of the C++ extension (the stub package ``_core/``: ``__init__.pyi`` and one stub
+per submodule) say exactly what ``_core`` and each of its submodules export: every name, every
+class member, and every function's parameter names and which of them have defaults (read from
+the signatures pybind11 writes into the docstrings). mypy --strict checks the rest."""
 
 from __future__ import annotations
 
 import ast
 import re
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from cssegment import _core
 
 Signature = tuple[tuple[str, ...], int]  # parameter names, number with a default
-STUB = Path(__file__).parents[2] / "python" / "cssegment" / "_core.pyi"
+STUBS = Path(__file__).parents[2] / "python" / "cssegment" / "_core"
+SUBMODULES = ["segment", "metrics", "health", "survival", "datasets"]
 
 
 def _stub_members(body: list[ast.stmt]) -> dict[str, set[Signature] | None]:
@@ -28,6 +31,10 @@ def _stub_members(body: list[ast.stmt]) -> dict[str, set[Signature] | None]:
             members[node.name] = None
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             members[node.target.id] = None
+        elif isinstance(node, ast.ImportFrom):  # `from . import segment as segment`: a re-export
+            for alias in node.names:
+                if alias.asname == alias.name:
+                    members[alias.name] = None
     return {name: value for name, value in members.items() if not name.startswith("_") or name == "__version__"}
 
 
@@ -59,23 +66,49 @@ def _runtime_signatures(function: object) -> set[Signature]:
     return signatures
 
 
-STUB_TREE = ast.parse(STUB.read_text())
-STUB_MODULE = _stub_members(STUB_TREE.body)
-STUB_CLASSES = {node.name: node for node in STUB_TREE.body if isinstance(node, ast.ClassDef)}
+def _module(submodule: str) -> ModuleType:
+    return _core if submodule == "" else getattr(_core, submodule)
 
 
-def test_stub_lists_every_export_and_nothing_else() -> None:
-    runtime = {name for name in dir(_core) if not name.startswith("_") or name == "__version__"}
-    assert runtime == set(STUB_MODULE)
+def _stub_tree(submodule: str) -> ast.Module:
+    return ast.parse((STUBS / f"{submodule or '__init__'}.pyi").read_text())
 
 
-@pytest.mark.parametrize("name", sorted(n for n in STUB_MODULE if callable(getattr(_core, n, None))))
-def test_stub_signatures_match_the_bindings(name: str) -> None:
-    value = getattr(_core, name)
+MODULES = ["", *SUBMODULES]
+
+
+@pytest.mark.parametrize("submodule", MODULES)
+def test_stub_lists_every_export_and_nothing_else(submodule: str) -> None:
+    module = _module(submodule)
+    runtime = {name for name in dir(module) if not name.startswith("_") or name == "__version__"}
+    assert runtime == set(_stub_members(_stub_tree(submodule).body))
+
+
+def test_every_submodule_has_a_stub() -> None:
+    assert {path.stem for path in STUBS.glob("*.pyi")} == {"__init__", *SUBMODULES}
+    assert {name for name in dir(_core) if isinstance(getattr(_core, name), ModuleType)} == set(SUBMODULES)
+
+
+def _callables() -> list[tuple[str, str]]:
+    listed = []
+    for submodule in MODULES:
+        module = _module(submodule)
+        for name in sorted(_stub_members(_stub_tree(submodule).body)):
+            value = getattr(module, name, None)
+            if callable(value) and not isinstance(value, ModuleType):
+                listed.append((submodule, name))
+    return listed
+
+
+@pytest.mark.parametrize(("submodule", "name"), _callables())
+def test_stub_signatures_match_the_bindings(submodule: str, name: str) -> None:
+    tree = _stub_tree(submodule)
+    value = getattr(_module(submodule), name)
     if not isinstance(value, type):
-        assert STUB_MODULE[name] == _runtime_signatures(value), name
+        assert _stub_members(tree.body)[name] == _runtime_signatures(value), name
         return
-    stub = _stub_members(STUB_CLASSES[name].body)
+    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    stub = _stub_members(classes[name].body)
     runtime = {member for member in vars(value) if not member.startswith("_")}
     assert runtime == set(stub), f"{name}: members differ"
     for member in sorted(runtime):

@@ -107,7 +107,7 @@ class Backtest(_display.Summarized):
         return [figures, bands, deciles]
 
 
-def _churn_table(groups: _core._ChurnGroups, index: pd.Index, churn_rate: float) -> pd.DataFrame:
+def _churn_table(groups: _core.health._ChurnGroups, index: pd.Index, churn_rate: float) -> pd.DataFrame:
     accounts = groups["accounts"].astype(np.int64)
     churned = groups["churned"].astype(np.int64)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -128,7 +128,7 @@ def _churn_table(groups: _core._ChurnGroups, index: pd.Index, churn_rate: float)
 def backtest_scores(
     score: np.ndarray, band: np.ndarray, band_names: Sequence[str], outcome: np.ndarray, brier: float | None
 ) -> Backtest:
-    result = _core.backtest(score, band, len(band_names), outcome)
+    result = _core.health.backtest(score, band, len(band_names), outcome)
     rate = result["churned"] / result["accounts"]
     return Backtest(
         auc=float(result["auc"]),
@@ -144,7 +144,7 @@ def backtest_scores(
 def _core_auc(health: np.ndarray, churned: np.ndarray, names: dict[str, str]) -> float:
     """The core's AUC (P(churned scored lower), ties half); its messages name ``names``' values."""
     try:
-        return float(_core.auc(health, churned))
+        return float(_core.health.auc(health, churned))
     except InvalidInputError as error:
         pattern = "|".join(rf"\b{re.escape(name)}\b" for name in names)
         raise InvalidInputError(re.sub(pattern, lambda m: names[m.group(0)], str(error))) from None
@@ -257,4 +257,4 @@ def brier(probability: _frame.ArrayLike, outcome: _frame.ArrayLike) -> float:
     >>> round(cs.health.brier([0.9, 0.2], [1, 0]), 3)
     0.025
     """
-    return float(_core.brier(_frame.numeric(probability, "probability"), _frame.numeric(outcome, "outcome")))
+    return float(_core.health.brier(_frame.numeric(probability, "probability"), _frame.numeric(outcome, "outcome")))

@@ -50,8 +50,8 @@ class CalibratedScorecard(Model):
     2  87.49   green               0.13
     """
 
-    _core_type = _core.CalibratedScorecard
-    _model: _core.CalibratedScorecard
+    _core_type = _core.health.calibrated_scorecard
+    _model: _core.health.calibrated_scorecard
 
     def __init__(self) -> None:
         raise TypeError("CalibratedScorecard is made by Scorecard.calibrate(data, outcome, l2)")
@@ -297,6 +297,6 @@ class CalibratedScorecard(Model):
         """
         scores = self.score(data)
         values = outcome_values(data, outcome, len(scores))
-        brier_score = _core.brier(scores["churn_probability"].to_numpy(), values)
+        brier_score = _core.health.brier(scores["churn_probability"].to_numpy(), values)
         band = np.asarray(scores["band"].cat.codes, dtype=np.int8)
         return backtest_scores(scores["score"].to_numpy(), band, self._model.scorecard.band_names, values, brier_score)

@@ -44,7 +44,7 @@ class Linear:
     good: float
 
     def _core(self) -> Any:
-        return _core.Normalizer.linear(_frame.number(self.bad, "bad"), _frame.number(self.good, "good"))
+        return _core.health.normalizer.linear(_frame.number(self.bad, "bad"), _frame.number(self.good, "good"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,7 +72,7 @@ class Bands:
     scores: Sequence[float]
 
     def _core(self) -> Any:
-        return _core.Normalizer.bands(_frame.numbers(self.edges, "edges"), _frame.numbers(self.scores, "scores"))
+        return _core.health.normalizer.bands(_frame.numbers(self.edges, "edges"), _frame.numbers(self.scores, "scores"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,7 +91,7 @@ class _PeerGroupNormalizer:
             raise InvalidInputError(f"by: {self.by!r} must name a column of peer-group labels, or be None")
 
     def _core(self) -> Any:
-        make = getattr(_core.Normalizer, self._factory)
+        make = getattr(_core.health.normalizer, self._factory)
         higher_is_better = _frame.flag(self.higher_is_better, "higher_is_better")
         return make(self.by or "", higher_is_better, _frame.text(self.unseen, "unseen"))
 
@@ -177,7 +177,7 @@ class Boolean:
     higher_is_better: bool = True
 
     def _core(self) -> Any:
-        return _core.Normalizer.boolean(_frame.flag(self.higher_is_better, "higher_is_better"))
+        return _core.health.normalizer.boolean(_frame.flag(self.higher_is_better, "higher_is_better"))
 
 
 Normalizer = Linear | Bands | Percentile | ZScore | Boolean

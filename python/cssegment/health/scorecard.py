@@ -179,8 +179,8 @@ class Scorecard(Model):
     2  50.000000  yellow        0.000000        50.000000
     """
 
-    _core_type = _core.Scorecard
-    _model: _core.Scorecard
+    _core_type = _core.health.scorecard
+    _model: _core.health.scorecard
 
     def __init__(
         self,
@@ -203,7 +203,7 @@ class Scorecard(Model):
             listed.append((column, normalizer._core(), _frame.number(measure.weight, f"measures[{i}].weight")))
         if not isinstance(bands, Mapping):
             raise InvalidInputError(f"bands: expected a mapping of band name to lower bound, got {bands!r}")
-        self._model = _core.Scorecard(
+        self._model = _core.health.scorecard(
             listed,
             _frame.text(combine, "combine"),
             [_frame.text(name, "bands") for name in bands],
@@ -403,7 +403,7 @@ class Scorecard(Model):
         from .calibrate import CalibratedScorecard  # calibrate.py builds on this module
 
         return CalibratedScorecard._wrap(
-            _core.CalibratedScorecard.calibrate(self._model, columns, rows, values, _frame.number(l2, "l2"))
+            _core.health.calibrated_scorecard.calibrate(self._model, columns, rows, values, _frame.number(l2, "l2"))
         )
 
     def backtest(self, data: pd.DataFrame | Mapping[str, Any], outcome: str | _frame.ArrayLike = "churned") -> Backtest:

@@ -58,8 +58,8 @@ class ScorecardSet(Model):
     1   75.0  green     default              0.0            75.0
     """
 
-    _core_type = _core.ScorecardSet
-    _model: _core.ScorecardSet
+    _core_type = _core.health.scorecard_set
+    _model: _core.health.scorecard_set
     DEFAULT = "default"
 
     def __init__(
@@ -72,7 +72,7 @@ class ScorecardSet(Model):
             if not isinstance(card, Scorecard):
                 raise InvalidInputError(f"scorecards[{name!r}] = {card!r}: expected a cssegment.Scorecard")
         # The core keeps copies: fitting the set does not change the scorecards given.
-        self._model = _core.ScorecardSet(
+        self._model = _core.health.scorecard_set(
             _frame.text(by, "by"),
             [(_frame.text(name, "scorecards"), card._model) for name, card in cards.items()],
             None if default is None else default._model,

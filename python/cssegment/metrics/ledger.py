@@ -165,7 +165,7 @@ class RevenueLedger:
         >>> cs.RevenueLedger(rows).n_accounts
         2
         """
-        return int(self._ledger.accounts)
+        return int(self._ledger.n_accounts)
 
     @property
     def n_periods(self) -> int:
@@ -177,7 +177,7 @@ class RevenueLedger:
         >>> cs.RevenueLedger({"account_id": [1, 2], "month": [1, 4], "mrr": [5.0, 6.0]}).n_periods  # 2 and 3 too
         4
         """
-        return int(self._ledger.periods)
+        return int(self._ledger.n_periods)
 
     @property
     def revenue(self) -> pd.DataFrame:
@@ -262,12 +262,14 @@ class RevenueLedger:
             by_periods, kind = period_keys(by[period], "by")
             if kind.name != self._kind.name or (kind.name == "period" and kind.freq != self._kind.freq):
                 raise InvalidInputError(f"by: periods are {kind} but the ledger's are {self._kind}")
-            segments = _core.AccountSegments.per_period(
+            segments = _core.metrics.account_segments.per_period(
                 self._ledger, keys, by_periods, kind.ticks_per_day(), codes, len(categories)
             )
         elif isinstance(by, pd.Series):
             codes, categories = segment_codes(by, categories)
-            segments = _core.AccountSegments.per_account(self._ledger, self._keys_of(by.index), codes, len(categories))
+            segments = _core.metrics.account_segments.per_account(
+                self._ledger, self._keys_of(by.index), codes, len(categories)
+            )
         else:
             raise InvalidInputError(
                 f"by: expected a Series indexed by account id or a long DataFrame, got {type(by).__name__}"
@@ -479,11 +481,11 @@ class RevenueLedger:
         1       2.0  1.0  0.0
         2       1.0  0.0  NaN
         """
-        return self._cohort_table("surviving", by, cohort_length, include_first_period, normalize=False)
+        return self._cohort_table("survivors", by, cohort_length, include_first_period, normalize=False)
 
     def _cohort_table(
         self,
-        field: Literal["revenue", "paying", "surviving"],
+        field: Literal["revenue", "paying", "survivors"],
         by: pd.Series | pd.DataFrame | None,
         cohort_length: int,
         include_first_period: bool,
@@ -609,9 +611,9 @@ def _read(
     first, count = period_range if period_range is not None else (None, None)
     rows = (keys, periods, kind.ticks_per_day(), amounts, first, count, names)
     if bar is None:
-        return _core.RevenueLedger.from_rows(*rows), kind, account_ids
+        return _core.metrics.revenue_ledger.from_rows(*rows), kind, account_ids
     bar.update(len(keys))
-    builder = _core.RevenueLedgerBuilder(*rows)
+    builder = _core.metrics.revenue_ledger_builder(*rows)
     blocks = -(-builder.work // (_progress.MAX_UPDATES * _LEDGER_STEP_ROWS))
     step = max(1, blocks) * _LEDGER_STEP_ROWS
     while not builder.done:
@@ -660,7 +662,7 @@ def partial_sums(
 
 def movement_frame(partials: Any, kind: PeriodKind, categories: list[str] | None) -> pd.DataFrame:
     """The movements table of (merged) movement partial sums."""
-    columns = _core.movement_table(partials)
+    columns = _core.metrics.movement_table(partials)
     for name in ("logos_start", "logos_new", "logos_reactivated", "logos_churned", "logos_end"):
         columns[name] = columns[name].astype(np.int64)
     index = _index(kind, partials.first_period, partials.rows, categories)
@@ -671,7 +673,7 @@ def retention_frame(
     partials: Any, kind: PeriodKind, categories: list[str] | None, masks_churn_below: float
 ) -> pd.DataFrame:
     """The retention table of (merged) retention partial sums."""
-    columns = _core.retention_table(partials, _frame.number(masks_churn_below, "masks_churn_below"))
+    columns = _core.metrics.retention_table(partials, _frame.number(masks_churn_below, "masks_churn_below"))
     columns["cohort_accounts"] = columns["cohort_accounts"].astype(np.int64)
     return pd.DataFrame(columns, index=_index(kind, partials.first_period, partials.rows, categories))
 

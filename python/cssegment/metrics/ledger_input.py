@@ -257,11 +257,11 @@ def segment_index(categories: list[str]) -> pd.CategoricalIndex:
 
 def check_horizon(horizon: int) -> None:
     """A retention horizon: a whole number the core accepts (>= 1)."""
-    _core.check_horizon(_frame.integer(horizon, "horizon"))
+    _core.metrics.check_horizon(_frame.integer(horizon, "horizon"))
 
 
 def check_reactivation_window(reactivation_window: int | None) -> None:
     """A reactivation window: None, or a whole number the core accepts (>= 0)."""
     if reactivation_window is not None:
         reactivation_window = _frame.integer(reactivation_window, "reactivation_window")
-    _core.check_reactivation_window(reactivation_window)
+    _core.metrics.check_reactivation_window(reactivation_window)

@@ -53,11 +53,11 @@ def nps(scores: _frame.ArrayLike, by: _frame.Labels | None = None) -> pd.Series 
     """
     values = _frame.numeric(scores, "scores", booleans=False)
     if by is None:
-        columns = _core.nps(values, None, 1)
+        columns = _core.metrics.nps(values, None, 1)
         return pd.Series({k: v[0] for k, v in columns.items()}, name="nps")
     _frame.check_length("by", by, "scores", len(values))
     codes, categories = segment_categories(by, "by")
-    columns = _core.nps(values, codes, len(categories))
+    columns = _core.metrics.nps(values, codes, len(categories))
     table = pd.DataFrame(columns, index=segment_index(categories))
     for name in ("n", "promoters", "passives", "detractors"):
         table[name] = table[name].astype(np.int64)
@@ -88,4 +88,6 @@ def nps_difference(a: _frame.ArrayLike, b: _frame.ArrayLike) -> pd.Series:
     >>> float(result["difference"]), bool(result["p_value"] < 0.05)
     (80.0, True)
     """
-    return pd.Series(_core.nps_difference(_frame.numeric(a, "a"), _frame.numeric(b, "b")), name="nps_difference")
+    return pd.Series(
+        _core.metrics.nps_difference(_frame.numeric(a, "a"), _frame.numeric(b, "b")), name="nps_difference"
+    )

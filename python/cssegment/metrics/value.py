@@ -69,7 +69,7 @@ def _apply(name: str, function: Callable[..., Floats], **arguments: Amounts) -> 
 
 def _per_customer(name: str, amount: tuple[str, Amounts], customers: tuple[str, Amounts]) -> float | Floats | pd.Series:
     def divide(spend: Floats, count: Floats) -> Floats:
-        return _core.per_customer(spend, count, amount[0], customers[0])
+        return _core.metrics.per_customer(spend, count, amount[0], customers[0])
 
     return _apply(name, divide, **{amount[0]: amount[1], customers[0]: customers[1]})
 
@@ -153,7 +153,7 @@ def cltv(
     """
     return _apply(
         "cltv",
-        _core.cltv,
+        _core.metrics.cltv,
         arpa=arpa,
         churn_rate=churn_rate,
         cost_to_serve=cost_to_serve,
@@ -310,4 +310,4 @@ def cac_payback(cac: Amounts, arpa_new: Amounts, gross_margin: Amounts = 1.0) ->
     >>> cs.cac_payback(3000.0, 500.0, gross_margin=0.75)
     8.0
     """
-    return _apply("cac_payback", _core.cac_payback, cac=cac, arpa_new=arpa_new, gross_margin=gross_margin)
+    return _apply("cac_payback", _core.metrics.cac_payback, cac=cac, arpa_new=arpa_new, gross_margin=gross_margin)

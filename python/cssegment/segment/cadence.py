@@ -82,8 +82,8 @@ class CadencePolicy(Model):
     1           45.0            renewal x0.5, green x1.5
     """
 
-    _core_type = _core.CadencePolicy
-    _model: _core.CadencePolicy
+    _core_type = _core.segment.cadence_policy
+    _model: _core.segment.cadence_policy
     _parameters: ClassVar[Mapping[str, Check]] = {
         "base_days": _days_table,
         "onboarding_days": _frame.number,
@@ -106,7 +106,7 @@ class CadencePolicy(Model):
         min_days: float = 7,
         max_days: float = 180,
     ) -> None:
-        self._model = _core.CadencePolicy(*self._checked(locals()))
+        self._model = _core.segment.cadence_policy(*self._checked(locals()))
 
     def get_params(self) -> dict[str, Any]:
         model = self._model

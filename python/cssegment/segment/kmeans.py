@@ -101,8 +101,8 @@ class KMeans(Model):
     [0, 0, 1, 1]
     """
 
-    _core_type = _core.KMeans
-    _model: _core.KMeans
+    _core_type = _core.segment.kmeans
+    _model: _core.segment.kmeans
     _parameters: ClassVar[Mapping[str, Check]] = {
         "n_clusters": _count,
         "n_init": _count,
@@ -121,7 +121,7 @@ class KMeans(Model):
         scale: Scale | Sequence[Scale] = "standard",
         seed: int = 0,
     ) -> None:
-        self._model = _core.KMeans(*self._checked(locals()))
+        self._model = _core.segment.kmeans(*self._checked(locals()))
 
     def get_params(self) -> dict[str, Any]:
         model = self._model
@@ -199,7 +199,7 @@ class KMeans(Model):
         if not progress:
             return self._labels(self._model.fit(values, names), data)
         with _progress.bar(self._model.n_init, "k-means restarts", unit="restart") as bar:
-            restarts = _core.KMeansFit(self._model, values, names)
+            restarts = _core.segment.kmeans_fit(self._model, values, names)
             while not restarts.done:
                 restarts.run(1)
                 bar.update(1)

@@ -49,7 +49,7 @@ class SegmentModel(Model):
     True
     """
 
-    _model: _core.TierModel | _core.QuadrantModel | _core.RuleModel
+    _model: _core.segment.tier_model | _core.segment.quadrant_model | _core.segment.rule_model
 
     @property
     def categories(self) -> list[str]:
@@ -133,8 +133,8 @@ class TierModel(SegmentModel):
     ['Tech touch', 'Low touch', 'High touch']
     """
 
-    _core_type = _core.TierModel
-    _model: _core.TierModel
+    _core_type = _core.segment.tier_model
+    _model: _core.segment.tier_model
     _parameters: ClassVar[Mapping[str, Check]] = {
         "thresholds": _frame.numbers,
         "names": _frame.texts,
@@ -155,7 +155,7 @@ class TierModel(SegmentModel):
         hysteresis: float = 0.0,
         missing: str = "raise",
     ) -> None:
-        self._model = _core.TierModel(*self._checked(locals()))
+        self._model = _core.segment.tier_model(*self._checked(locals()))
 
     @classmethod
     def touch(cls, **overrides: Any) -> TierModel:
@@ -185,7 +185,9 @@ class TierModel(SegmentModel):
         >>> model.get_params()["thresholds"], model.get_params()["column"]
         ([10000.0, 50000.0], 'arr_next_year')
         """
-        return cls(**overridden(cls._wrap(_core.TierModel.touch()).get_params(), overrides, "overrides", cls._renamed))
+        return cls(
+            **overridden(cls._wrap(_core.segment.tier_model.touch()).get_params(), overrides, "overrides", cls._renamed)
+        )
 
     @property
     def column(self) -> str:
@@ -197,7 +199,7 @@ class TierModel(SegmentModel):
         >>> cs.TierModel([100], ["small", "large"], column="employees").column
         'employees'
         """
-        return str(self._model.field)
+        return str(self._model.column)
 
     @property
     def field(self) -> str:
@@ -219,7 +221,7 @@ class TierModel(SegmentModel):
         return {
             "thresholds": list(model.thresholds),
             "names": list(model.names),
-            "column": model.field,
+            "column": model.column,
             "csm_ratios": list(model.csm_ratios),
             "hysteresis": model.hysteresis,
             "missing": model.missing,
@@ -309,8 +311,8 @@ class QuadrantModel(SegmentModel):
     ['Major', 'Large Opportunity']
     """
 
-    _core_type = _core.QuadrantModel
-    _model: _core.QuadrantModel
+    _core_type = _core.segment.quadrant_model
+    _model: _core.segment.quadrant_model
     _parameters: ClassVar[Mapping[str, Check]] = {
         "size_column": _frame.text,
         "size_threshold": _frame.number,
@@ -335,7 +337,7 @@ class QuadrantModel(SegmentModel):
         csm_ratios: Sequence[Ratio] | None = None,
         missing: str = "raise",
     ) -> None:
-        self._model = _core.QuadrantModel(*self._checked(locals()))
+        self._model = _core.segment.quadrant_model(*self._checked(locals()))
 
     @property
     def size_column(self) -> str:
@@ -347,7 +349,7 @@ class QuadrantModel(SegmentModel):
         >>> cs.QuadrantModel().size_column
         'employees'
         """
-        return str(self._model.size_field)
+        return str(self._model.size_column)
 
     @property
     def value_column(self) -> str:
@@ -359,7 +361,7 @@ class QuadrantModel(SegmentModel):
         >>> cs.QuadrantModel().value_column
         'arr'
         """
-        return str(self._model.value_field)
+        return str(self._model.value_column)
 
     @property
     def size_field(self) -> str:
@@ -394,9 +396,9 @@ class QuadrantModel(SegmentModel):
     def get_params(self) -> dict[str, Any]:
         model = self._model
         return {
-            "size_column": model.size_field,
+            "size_column": model.size_column,
             "size_threshold": model.size_threshold,
-            "value_column": model.value_field,
+            "value_column": model.value_column,
             "value_threshold": model.value_threshold,
             "names": list(model.names),
             "hysteresis": model.hysteresis,
@@ -520,8 +522,8 @@ class RuleModel(SegmentModel):
     ['Enterprise', 'Strategic', '1:Many', 'Self-Service']
     """
 
-    _core_type = _core.RuleModel
-    _model: _core.RuleModel
+    _core_type = _core.segment.rule_model
+    _model: _core.segment.rule_model
     _parameters: ClassVar[Mapping[str, Check]] = {
         "segments": _rules,
         "default": _frame.text,
@@ -536,7 +538,7 @@ class RuleModel(SegmentModel):
         hysteresis: float = 0.0,
         default_csm_ratio: Ratio = None,
     ) -> None:
-        self._model = _core.RuleModel(*self._checked(locals()))
+        self._model = _core.segment.rule_model(*self._checked(locals()))
 
     @classmethod
     def four_tier(
@@ -572,7 +574,7 @@ class RuleModel(SegmentModel):
         ('Enterprise', 'arr >= 500000')
         """
         return cls._wrap(
-            _core.RuleModel.four_tier(
+            _core.segment.rule_model.four_tier(
                 _frame.number(enterprise_arr, "enterprise_arr"),
                 _frame.number(strategic_arr, "strategic_arr"),
                 _frame.number(strategic_potential, "strategic_potential"),

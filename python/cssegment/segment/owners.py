@@ -232,7 +232,7 @@ def assign_owners(
         position = {csm: i for i, csm in enumerate(csm_names)}
         previous_codes = before.map(lambda v: position.get(v, -1)).fillna(-1).to_numpy(dtype=np.int32)
     arr_values = None if arr is None else _frame.numeric(_frame.column(accounts, arr, "data"), arr, booleans=False)
-    result = _core.assign_owners(codes, arr_values, coverage, seats, str(strategy), previous_codes)
+    result = _core.segment.assign_owners(codes, arr_values, coverage, seats, str(strategy), previous_codes)
     books = pd.DataFrame(
         result["books"], columns=["owner", "segment", "csms", "accounts", "arr", "capacity"]
     ).set_index("owner")

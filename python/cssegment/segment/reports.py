@@ -67,7 +67,7 @@ def transitions(before: Labels, after: Labels, weights: _frame.ArrayLike | None 
     weight_values = _frame.optional_array(weights, "weights")
     if weight_values is not None:
         _frame.check_length("weights", weight_values, "before", len(before_codes))
-    cells, _ = _core.transitions(before_codes, after_codes, len(ranked), weight_values)
+    cells, _ = _core.segment.transitions(before_codes, after_codes, len(ranked), weight_values)
     labels = ranked + [_frame.NONE_LABEL]
     table = pd.DataFrame(cells, index=pd.Index(labels, name="from"), columns=pd.Index(labels, name="to"))
     # The core counts upgrades and downgrades only in total; these per-row splits restate its rule
@@ -144,7 +144,7 @@ def coverage(
     if arr_values is not None:
         _frame.check_length("arr", arr_values, "segments", len(codes))
     cost = None if csm_cost is None else _frame.number(csm_cost, "csm_cost")
-    columns = _core.coverage(codes, _frame.ratios(ratios), arr_values, cost)
+    columns = _core.segment.coverage(codes, _frame.ratios(ratios), arr_values, cost)
     table = pd.DataFrame(columns, index=pd.Index(ranked, name="segment"))
     table["accounts"] = table["accounts"].astype(np.int64)
     dropped = [] if arr_values is not None else ["arr", "arr_per_csm"]

@@ -55,11 +55,11 @@ def _fit_batches(matrix: np.ndarray, min_counts: int) -> dict[str, np.ndarray]:
         parts = []
         for begin, end in _progress.batches(len(matrix), min_size=_MIN_BATCH):
             try:
-                parts.append(_core.fit_sbg_many(matrix[begin:end], min_counts))
+                parts.append(_core.survival.fit_sbg_many(matrix[begin:end], min_counts))
             except InvalidInputError:
                 # Messages name the row within the batch: one call over every row so far names it
                 # as without batches (the rows before this batch are fine).
-                _core.fit_sbg_many(matrix[:end], min_counts)
+                _core.survival.fit_sbg_many(matrix[:end], min_counts)
                 raise
             bar.update(end - begin)
     return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
@@ -92,16 +92,18 @@ class ShiftedBetaGeometric(Model):
     3.69
     """
 
-    _core_type = _core.ShiftedBetaGeometric
-    _model: _core.ShiftedBetaGeometric
+    _core_type = _core.survival.shifted_beta_geometric
+    _model: _core.survival.shifted_beta_geometric
 
     def __init__(self, alpha: float | None = None, beta: float | None = None) -> None:
         if (alpha is None) != (beta is None):
             raise InvalidInputError("alpha, beta: give both parameters, or neither (then call fit)")
         if alpha is None or beta is None:
-            self._model = _core.ShiftedBetaGeometric()
+            self._model = _core.survival.shifted_beta_geometric()
         else:
-            self._model = _core.ShiftedBetaGeometric(_frame.number(alpha, "alpha"), _frame.number(beta, "beta"))
+            self._model = _core.survival.shifted_beta_geometric(
+                _frame.number(alpha, "alpha"), _frame.number(beta, "beta")
+            )
 
     def get_params(self) -> dict[str, Any]:
         fitted = self._model.fitted
@@ -145,7 +147,7 @@ class ShiftedBetaGeometric(Model):
         >>> model.n_periods_, round(model.log_likelihood_, 2)
         (7, -1680.27)
         """
-        self._model = _core.ShiftedBetaGeometric.fit(_frame.numeric(survivors, "survivors"))
+        self._model = _core.survival.shifted_beta_geometric.fit(_frame.numeric(survivors, "survivors"))
         return self
 
     @classmethod
@@ -205,7 +207,7 @@ class ShiftedBetaGeometric(Model):
         if progress:
             columns = _fit_batches(matrix, int(min_periods) + 1)
         else:
-            columns = _core.fit_sbg_many(matrix, int(min_periods) + 1)
+            columns = _core.survival.fit_sbg_many(matrix, int(min_periods) + 1)
         result = pd.DataFrame(
             {name: columns[name] for name in ("alpha", "beta", "log_likelihood", "periods")}, index=index
         )

@@ -298,11 +298,12 @@ def test_partial_sums_of_split_accounts_merge_to_the_whole(int_rows: pd.DataFram
     keys = int_rows["account_id"].to_numpy()
     months = int_rows["month"].to_numpy().astype(np.int64)
     amounts = int_rows["mrr"].to_numpy()
-    whole = _core.RevenueLedger.from_rows(keys, months, 0, amounts)
-    first, count = whole.first_period, whole.periods
+    whole = _core.metrics.revenue_ledger.from_rows(keys, months, 0, amounts)
+    first, count = whole.first_period, whole.n_periods
     odd = keys % 3 == 0
     parts = [
-        _core.RevenueLedger.from_rows(keys[mask], months[mask], 0, amounts[mask], first, count) for mask in (odd, ~odd)
+        _core.metrics.revenue_ledger.from_rows(keys[mask], months[mask], 0, amounts[mask], first, count)
+        for mask in (odd, ~odd)
     ]
     for compute in (
         lambda ledger: ledger.movement_partials(None, 2),
@@ -312,7 +313,7 @@ def test_partial_sums_of_split_accounts_merge_to_the_whole(int_rows: pd.DataFram
         merged = compute(parts[1]).copy().merge(compute(parts[0]))
         assert merged == total
         assert pickle.loads(pickle.dumps(merged)) == total
-        assert _core.PartialSums.from_json(total.to_json()) == total
+        assert _core.metrics.partial_sums.from_json(total.to_json()) == total
     with pytest.raises(cs.InvalidInputError, match="cannot merge"):
         whole.movement_partials(None, 2).merge(whole.movement_partials(None, 3))
 
