@@ -57,8 +57,10 @@ def bench_kmeans(n: int, d: int, k: int, n_init: int, repeats: int) -> tuple[lis
         Row(f"k-means predict, k={k}, d={d}", n, predict_time, "scikit-learn KMeans.predict", sk_predict_time),
     ]
     notes = [
-        f"k-means: inertia cssegment / scikit-learn = {ratio:.5f} (cssegment {ours.inertia_:,.1f} in "
-        f"{ours.n_iter_} iterations, scikit-learn {theirs.inertia_:,.1f} in {theirs.n_iter_})"
+        (
+            f"k-means: inertia cssegment / scikit-learn = {ratio:.5f} (cssegment {ours.inertia_:,.1f} in "
+            f"{ours.n_iter_} iterations, scikit-learn {theirs.inertia_:,.1f} in {theirs.n_iter_})"
+        )
     ]
     return rows, notes
 

@@ -194,8 +194,10 @@ def bench_tiers(n: int, repeats: int) -> tuple[list[Row], list[str]]:
     }
     python_layer = steps["_frame.numeric"] + steps["_frame.categorical"]
     notes = [
-        f"tier assignment: cssegment / copy floor = {ours / copy:.2f}x; "
-        f"C++ core / copy floor = {ours_core / copy:.2f}x; Python layer {ms(python_layer)}",
+        (
+            f"tier assignment: cssegment / copy floor = {ours / copy:.2f}x; "
+            f"C++ core / copy floor = {ours_core / copy:.2f}x; Python layer {ms(python_layer)}"
+        ),
         "tier assignment call path: " + ", ".join(f"{k} {ms(v)}" for k, v in steps.items()),
     ]
     return rows, notes
@@ -240,10 +242,7 @@ def analyst_masks(df: pd.DataFrame) -> list[Any]:
 def to_polars(df: pd.DataFrame) -> Any:
     """The same accounts as a polars frame: numeric columns shared, region as Enum or String."""
     region = df["region"]
-    if isinstance(region.dtype, pd.CategoricalDtype):
-        dtype = pl.Enum(list(region.cat.categories))
-    else:
-        dtype = pl.String
+    dtype = pl.Enum(list(region.cat.categories)) if isinstance(region.dtype, pd.CategoricalDtype) else pl.String
     region_series = pl.Series("region", np.asarray(region, dtype=object), dtype=dtype)
     numeric = {name: df[name].to_numpy() for name in ("arr", "potential", "employees")}
     return pl.DataFrame(numeric).with_columns(region_series)

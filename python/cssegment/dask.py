@@ -29,7 +29,7 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 import dask  # type: ignore[import-not-found, unused-ignore]
-import dask.callbacks  # type: ignore[import-not-found, unused-ignore]  # noqa: F401 - dask.callbacks.Callback
+import dask.callbacks  # type: ignore[import-not-found, unused-ignore]
 import dask.dataframe as dd  # type: ignore[import-not-found, unused-ignore]
 import numpy as np
 import pandas as pd

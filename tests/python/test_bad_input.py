@@ -377,15 +377,15 @@ MATRIX = [
     bad("dask.retention", "negative amount", lambda: csd.retention(dask_rows(ledger_rows(mrr=[1, -1, 1])), horizon=1), "mrr[1] = -1: amounts must be finite, >= 0 and < 2^80"),
     bad("dask.retention", "horizon not whole", lambda: csd.retention(dask_rows(), horizon=1.5), "horizon: expected an integer, got float 1.5"),
     bad("dask.retention", "account without a segment", lambda: csd.retention(dask_rows(), horizon=1, by=pd.Series({1: "a"})), "by: account 2 has revenue in period 1 but no segment"),
-# fmt: on
 ]
+# fmt: on
 
 
 @pytest.mark.parametrize(("api", "call", "error", "message"), MATRIX)
 def test_bad_input_raises_the_documented_error(
     api: str, call: Callable[[], object], error: type[BaseException], message: str
 ) -> None:
-    with pytest.raises(BaseException) as caught:
+    with pytest.raises(BaseException) as caught:  # noqa: PT011 - the type is asserted exactly below
         call()
     assert type(caught.value) is error, f"{api}: raised {type(caught.value).__name__}: {caught.value}"
     assert str(caught.value).startswith(message), f"{api}: message {str(caught.value)!r}"
@@ -441,7 +441,10 @@ def _entry_points() -> dict[str, tuple[Callable[..., object], tuple[Any, ...]]]:
         "nps_difference": (cs.nps_difference, ([10.0], [1.0])),
         "Linear": (lambda bad, good: cs.Scorecard([cs.Measure("nps", cs.Linear(bad, good))]), (0, 1)),
         "Bands": (lambda edges, scores: cs.Scorecard([cs.Measure("nps", cs.Bands(edges, scores))]), ([1], [0, 1])),
-        "Percentile": (lambda by, unseen: cs.Scorecard([cs.Measure("nps", cs.Percentile(by, unseen=unseen))]), (None, "raise")),
+        "Percentile": (
+            lambda by, unseen: cs.Scorecard([cs.Measure("nps", cs.Percentile(by, unseen=unseen))]),
+            (None, "raise"),
+        ),
         "Measure": (lambda column, weight: cs.Scorecard([cs.Measure(column, cs.Linear(0, 1), weight)]), ("nps", 1.0)),
         "Scorecard": (cs.Scorecard, ([cs.Measure("nps", cs.Linear(0, 1))], "weighted", {"r": 0}, "renormalize", 1)),
         "Scorecard.score": (CARD.score, (HEALTH, None)),
@@ -461,7 +464,10 @@ def _entry_points() -> dict[str, tuple[Callable[..., object], tuple[Any, ...]]]:
         "ShiftedBetaGeometric.fit_many": (cs.ShiftedBetaGeometric.fit_many, ([[10, 5]], 1)),
         "ShiftedBetaGeometric.survival": (SBG.survival, (1,)),
         "ShiftedBetaGeometric.project": (SBG.project, (2, 1.0)),
-        "ShiftedBetaGeometric.discounted_expected_residual_lifetime": (SBG.discounted_expected_residual_lifetime, (0.1, 0)),
+        "ShiftedBetaGeometric.discounted_expected_residual_lifetime": (
+            SBG.discounted_expected_residual_lifetime,
+            (0.1, 0),
+        ),
         "ShiftedBetaGeometric.clv": (SBG.clv, (1.0, 0.1)),
         "datasets.synthetic_book": (cs.datasets.synthetic_book, (10, 2, 0)),
         "TierModel.from_json": (cs.TierModel.from_json, (TOUCH.to_json(),)),
@@ -480,7 +486,7 @@ def test_junk_in_any_argument_raises_a_cssegment_error(name: str) -> None:
                 function(*call)
             except (InvalidInputError, NotFittedError):
                 pass
-            except Exception as error:  # noqa: BLE001 - the point: no other exception escapes
+            except Exception as error:  # the point: no other exception escapes
                 pytest.fail(f"{name}: argument {position} = {junk_name}: {type(error).__name__}: {error}")
 
 
@@ -616,7 +622,7 @@ def test_every_public_name_and_method_has_rows() -> None:
     missing = []
     for name in cs.__all__:
         value = getattr(cs, name)
-        if not callable(value) or name in RESULT_TYPES or isinstance(value, type) and issubclass(value, Exception):
+        if not callable(value) or name in RESULT_TYPES or (isinstance(value, type) and issubclass(value, Exception)):
             continue
         if not any(api == name or api.startswith(f"{name}.") for api in MATRIX_APIS):
             missing.append(name)

@@ -142,13 +142,13 @@ def test_bad_input_is_named(client: Client, rows: pd.DataFrame) -> None:
     with pytest.raises(cs.InvalidInputError) as in_memory:
         cs.RevenueLedger(rows[list(ddf.columns)], amount="arr")
     assert str(in_dask.value) == str(in_memory.value).replace("revenue:", "ddf:", 1)  # one message
-    with pytest.raises(cs.InvalidInputError, match="ddf: expected a dask.dataframe.DataFrame"):
+    with pytest.raises(cs.InvalidInputError, match=r"ddf: expected a dask\.dataframe\.DataFrame"):
         csd.movements(rows)  # type: ignore[arg-type]
     bad = rows.copy()
     bad.loc[7, "mrr"] = -1.0
     with pytest.raises(cs.InvalidInputError, match=r"mrr\[\d+\] = -1: amounts must be finite"):
         csd.movements(dd.from_pandas(bad, npartitions=2))
-    with pytest.raises(cs.InvalidInputError, match="by: account .* has revenue in period .* but no segment"):
+    with pytest.raises(cs.InvalidInputError, match=r"by: account .* has revenue in period .* but no segment"):
         csd.retention(ddf, horizon=2, by=pd.Series(["a"], index=[rows["account_id"].iloc[0]]))
 
 

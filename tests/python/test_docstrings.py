@@ -47,7 +47,7 @@ def test_docstring_examples_run(name: str) -> None:
     # Fixed display settings and random state: examples print the same text on every machine.
     with pd.option_context("display.width", 80, "display.max_columns", 20, "display.precision", 6):
         for test in _examples(module):
-            np.random.seed(0)
+            np.random.seed(0)  # noqa: NPY002 - examples may use numpy's global generator
             runner.run(test)
             if "matplotlib.pyplot" in sys.modules:  # plotting examples leave their figures open
                 sys.modules["matplotlib.pyplot"].close("all")

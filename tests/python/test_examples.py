@@ -138,7 +138,7 @@ def test_readme_python_tour_runs() -> None:
     readme = (ROOT / "README.md").read_text()
     tour = readme.split("## Python tour", 1)[1].split("```python", 1)[1].split("```", 1)[0]
     namespace: dict[str, object] = {}
-    exec(compile(tour, "README.md", "exec"), namespace)  # noqa: S102 - our own documentation
+    exec(compile(tour, "README.md", "exec"), namespace)
     plan = namespace["plan"]
     assert list(plan.index) == ["Tech touch", "Low touch", "High touch"]  # type: ignore[attr-defined]
     assert namespace["restored"] == namespace["touch"]

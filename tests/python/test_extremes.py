@@ -167,7 +167,7 @@ def test_collinear_measures_share_their_weight_under_l2(accounts: pd.DataFrame) 
     oracle = LogisticRegression(C=1.0, solver="lbfgs", tol=1e-12, max_iter=10_000).fit(x, accounts["churned"])
     np.testing.assert_allclose(coef, oracle.coef_[0], atol=1e-5)
     np.testing.assert_allclose(model.predict_proba(accounts), oracle.predict_proba(x)[:, 1], atol=1e-6)
-    with pytest.raises(cs.InvalidInputError, match="l2: 0 leaves the fit without an optimum.*collinear"):
+    with pytest.raises(cs.InvalidInputError, match=r"l2: 0 leaves the fit without an optimum.*collinear"):
         card.calibrate(accounts, "churned", l2=0)
 
 

@@ -12,13 +12,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import cssegment as cs  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.axes import Axes  # noqa: E402
-from sklearn.metrics import roc_auc_score  # noqa: E402
+import cssegment as cs
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.axes import Axes
+from sklearn.metrics import roc_auc_score
 
 plot = cs.plot
 
@@ -166,7 +166,7 @@ def test_quadrant_map_areas_follow_value(active):
 
 def test_quadrant_map_uses_the_models_fields_and_thresholds(active):
     model = cs.QuadrantModel(size_column="company_revenue", size_threshold=1e8, value_threshold=20_000)
-    fig, given = plt.subplots()
+    _fig, given = plt.subplots()
     ax = plot.quadrant_map(active, model, ax=given, currency="EUR ")
     assert ax is given
     enterprise = (active["company_revenue"] >= 1e8) & (active["arr"] >= 20_000)
@@ -178,7 +178,7 @@ def test_quadrant_map_rejects_what_a_log_map_cannot_show(book):
     row = int(np.flatnonzero(book.accounts["arr"].to_numpy() == 0)[0])
     with pytest.raises(cs.InvalidInputError, match=rf"accounts\['arr'\]\[{row}\] = 0.0: a log-log map needs"):
         plot.quadrant_map(book.accounts)
-    with pytest.raises(cs.InvalidInputError, match="model: expected a cssegment.QuadrantModel"):
+    with pytest.raises(cs.InvalidInputError, match=r"model: expected a cssegment\.QuadrantModel"):
         plot.quadrant_map(book.accounts, cs.TierModel.touch())  # type: ignore[arg-type]
     with pytest.raises(cs.InvalidInputError, match="no column 'employees'"):
         plot.quadrant_map(book.accounts[["arr"]])
@@ -256,7 +256,7 @@ def test_coverage_chart_bars_are_csms_needed_with_resource_share(active):
 def test_coverage_chart_rejects_other_frames():
     with pytest.raises(cs.InvalidInputError, match=r"plan: no column\(s\) \['csm_ratio', 'csms_needed'"):
         plot.coverage_chart(pd.DataFrame({"accounts": [1], "resource_share": [1.0]}))
-    with pytest.raises(cs.InvalidInputError, match="plan: expected the DataFrame of cssegment.coverage"):
+    with pytest.raises(cs.InvalidInputError, match=r"plan: expected the DataFrame of cssegment\.coverage"):
         plot.coverage_chart([1, 2])  # type: ignore[arg-type]
 
 
@@ -303,7 +303,7 @@ def test_revenue_bridge_walks_from_start_to_end_of_the_last_twelve_periods(ledge
 def test_revenue_bridge_over_a_range_and_per_segment(ledger, monthly_tiers):
     by_tier = ledger.movements(by=monthly_tiers)
     periods = ledger.periods
-    fig, given = plt.subplots()
+    _fig, given = plt.subplots()
     ax = plot.revenue_bridge(by_tier, first=periods[3], last=periods[8], segment="High touch", ax=given)
     assert ax is given
     rows = by_tier.xs("High touch", level="segment").loc[periods[3] : periods[8]]
@@ -354,7 +354,7 @@ def test_retention_curves_one_line_per_segment_and_metric_and_a_100_percent_line
 
 def test_retention_curves_of_the_whole_book_match_the_ratios_computed_by_hand(ledger):
     retention = ledger.retention(horizon=12)
-    fig, given = plt.subplots()
+    _fig, given = plt.subplots()
     ax = plot.retention_curves(retention, metrics=["nrr", "logo_retention"], ax=given)
     assert ax is given
     matrix = ledger.revenue.to_numpy()
@@ -372,7 +372,7 @@ def test_retention_curves_reject_bad_input(ledger):
     retention = ledger.retention(horizon=12)
     with pytest.raises(cs.InvalidInputError, match="metrics: 'nrr' must list some of"):
         plot.retention_curves(retention, metrics="nrr")
-    with pytest.raises(cs.InvalidInputError, match="metrics: .*'ndr'"):
+    with pytest.raises(cs.InvalidInputError, match=r"metrics: .*'ndr'"):
         plot.retention_curves(retention, metrics=["ndr"])
     with pytest.raises(cs.InvalidInputError, match="retention: is empty"):
         plot.retention_curves(ledger.retention(horizon=100))
@@ -405,7 +405,7 @@ def test_cohort_heatmap_shows_the_table_and_writes_each_cell():
 
 def test_cohort_heatmap_of_survivor_counts_and_segments(ledger, monthly_tiers):
     survivors = ledger.survivors(by=monthly_tiers, cohort_length=6)
-    fig, given = plt.subplots()
+    _fig, given = plt.subplots()
     ax = plot.cohort_heatmap(survivors, segment="Low touch", ax=given, annotate=False)
     assert ax is given
     table = survivors.xs("Low touch", level="segment")
@@ -470,7 +470,7 @@ def test_survival_projection_of_a_ragged_survivors_row(ledger):
     row = survivors.iloc[-3]  # a late cohort: its oldest ages are NaN
     assert row.isna().any()
     model = cs.ShiftedBetaGeometric(alpha=1.0, beta=3.0)
-    fig, given = plt.subplots()
+    _fig, given = plt.subplots()
     ax = plot.survival_projection(model, row, ax=given)
     assert ax is given
     observed = row.dropna().to_numpy()
@@ -487,7 +487,7 @@ def test_survival_projection_rejects_bad_input():
         plot.survival_projection(model, [0, 0])
     with pytest.raises(cs.InvalidInputError, match="periods: must be a whole number >= 2"):
         plot.survival_projection(model, [100, 90, 80], periods=1)
-    with pytest.raises(cs.InvalidInputError, match="model: expected a cssegment.ShiftedBetaGeometric"):
+    with pytest.raises(cs.InvalidInputError, match=r"model: expected a cssegment\.ShiftedBetaGeometric"):
         plot.survival_projection(cs.TierModel.touch(), [100, 90])  # type: ignore[arg-type]
     with pytest.raises(cs.NotFittedError):
         plot.survival_projection(cs.ShiftedBetaGeometric(), [100, 90])
@@ -523,7 +523,7 @@ def test_health_distribution_by_segment_labels_each_ridge(active):
     scores = card().score(active).assign(tier=np.asarray(tiers, dtype=object))
     scores.loc[scores.index[:7], "score"] = np.nan  # unscored accounts
     scores.loc[scores.index[:7], "band"] = np.nan
-    fig, given = plt.subplots()
+    _fig, given = plt.subplots()
     ax = rendered(plot.health_distribution(scores, by="tier", bins=10, ax=given))
     assert ax is given
     assert len(ax.patches) == 3 * 10 * 3
@@ -588,18 +588,18 @@ def test_backtest_chart_side_by_side(book):
     assert axes[1].get_title() == f"calibrated: AUC {calibrated.auc:.3f}, Brier {calibrated.brier:.3f}"
     assert [len(panel.patches) for panel in axes] == [10, 10]
     rendered(axes[0])
-    fig, given = plt.subplots(1, 2)
+    _fig, given = plt.subplots(1, 2)
     drawn = plot.backtest_chart({"a": hand, "b": calibrated}, ax=list(given))
     assert list(drawn) == list(given)
 
 
 def test_backtest_chart_rejects_bad_input(book):
     hand = card().backtest(book.accounts)
-    with pytest.raises(cs.InvalidInputError, match="backtest: expected a cssegment.Backtest"):
+    with pytest.raises(cs.InvalidInputError, match=r"backtest: expected a cssegment\.Backtest"):
         plot.backtest_chart(hand.deciles)  # type: ignore[call-overload]
     with pytest.raises(cs.InvalidInputError, match=r"backtest\['b'\]: expected a cssegment.Backtest"):
         plot.backtest_chart({"a": hand, "b": 0.7})  # type: ignore[dict-item]
-    fig, given = plt.subplots()
+    _fig, given = plt.subplots()
     with pytest.raises(cs.InvalidInputError, match="ax: expected a sequence of 2 Axes, one per backtest"):
         plot.backtest_chart({"a": hand, "b": hand}, ax=[given])
     with pytest.raises(cs.InvalidInputError, match="ax: expected a matplotlib Axes"):

@@ -242,7 +242,7 @@ def no_tqdm(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         monkeypatch.setitem(sys.modules, name, None)  # import tqdm... raises ImportError
     monkeypatch.setitem(sys.modules, "tqdm", None)
     monkeypatch.setitem(sys.modules, "tqdm.auto", None)
-    yield
+    return
 
 
 @pytest.mark.parametrize("call", ["kmeans", "fit_many", "ledger", "dask"])

@@ -362,5 +362,5 @@ def test_elementwise_calls_broadcast_like_numpy() -> None:
     assert model.survival([]).shape == (0,)
     with pytest.raises(TypeError, match="expected a number or an array of numbers, got 'soon'"):
         model.survival("soon")
-    with pytest.raises(cs.InvalidInputError, match="t: 0.5 must be a whole number"):
+    with pytest.raises(cs.InvalidInputError, match=r"t: 0\.5 must be a whole number"):
         model.survival(np.array([1.0, 0.5]))

@@ -143,7 +143,7 @@ class TierModel(SegmentModel):
         "hysteresis": _frame.number,
         "missing": _frame.text,
     }
-    _renamed = {"field": "column"}
+    _renamed: ClassVar[Mapping[str, str]] = {"field": "column"}
 
     @_deprecation.renamed_keywords(_renamed)
     def __init__(
@@ -323,7 +323,7 @@ class QuadrantModel(SegmentModel):
         "csm_ratios": _frame.ratios,
         "missing": _frame.text,
     }
-    _renamed = {"size_field": "size_column", "value_field": "value_column"}
+    _renamed: ClassVar[Mapping[str, str]] = {"size_field": "size_column", "value_field": "value_column"}
 
     @_deprecation.renamed_keywords(_renamed)
     def __init__(

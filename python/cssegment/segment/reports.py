@@ -68,7 +68,7 @@ def transitions(before: Labels, after: Labels, weights: _frame.ArrayLike | None 
     if weight_values is not None:
         _frame.check_length("weights", weight_values, "before", len(before_codes))
     cells, _ = _core.segment.transitions(before_codes, after_codes, len(ranked), weight_values)
-    labels = ranked + [_frame.NONE_LABEL]
+    labels = [*ranked, _frame.NONE_LABEL]
     table = pd.DataFrame(cells, index=pd.Index(labels, name="from"), columns=pd.Index(labels, name="to"))
     # The core counts upgrades and downgrades only in total; these per-row splits restate its rule
     # (a higher code is a higher-ranked segment) until it returns them by row.

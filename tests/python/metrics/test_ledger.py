@@ -80,7 +80,7 @@ def oracle_survivors(matrix: pd.DataFrame, include_first_period: bool) -> dict[i
     curves = {}
     for c in range(n_periods):
         members = first == c
-        if c == 0 and not include_first_period or not members.any():
+        if (c == 0 and not include_first_period) or not members.any():
             continue
         alive = np.ones(members.sum(), dtype=bool)
         curve = []

@@ -458,7 +458,7 @@ def test_documents_and_pickles_of_0_1_still_load():
 def test_parameter_checks_are_declared_once_per_class():
     for kind in (cs.TierModel, cs.QuadrantModel, cs.RuleModel, cs.KMeans, cs.CadencePolicy):
         declared = list(kind._parameters)
-        assert declared == [p for p in inspect.signature(kind).parameters], kind
+        assert declared == list(inspect.signature(kind).parameters), kind
     # set_params rebuilds through __init__, so it runs the same checks.
     with pytest.raises(InvalidInputError, match=r"hysteresis: 2 must be in \[0, 1\)"):
         cs.TierModel.touch().set_params(hysteresis=2)

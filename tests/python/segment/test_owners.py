@@ -123,14 +123,14 @@ def test_owners_keywords_of_0_1_are_deprecated_aliases():
         result = cs.assign_owners(accounts, cs.TierModel.touch(), roster, segments=["High touch"])
     assert result.owners.equals(expected)
     # ...or as segment=, with accounts= for the frame.
-    with pytest.warns(DeprecationWarning) as caught:
+    with pytest.warns(DeprecationWarning, match="deprecated since cssegment") as caught:
         result = cs.assign_owners(accounts=accounts, segment=cs.TierModel.touch(), csms=roster, segments=["High touch"])
     assert result.owners.equals(expected)
     assert {"names=...", "segments=...", "data=..."} <= {str(w.message).rsplit("use ", 1)[1] for w in caught}
     # The new spelling: segments= are the labels.
     by_keyword = cs.assign_owners(accounts, segments="tier", csms=roster, csm_ratios={"High touch": 15})
     assert by_keyword.owners.iloc[:2].notna().all() and pd.isna(by_keyword.owners.iloc[2])
-    with pytest.raises(TypeError, match="got both 'segments' \\(0.1\\) and 'names'"):
+    with pytest.raises(TypeError, match=r"got both 'segments' \(0\.1\) and 'names'"):
         cs.assign_owners(accounts, "tier", roster, segments=["High touch"], names=["High touch"])
 
 
