@@ -71,7 +71,8 @@ arr[1] = -1: values must be finite and >= 0
 """
 NotFittedError.__doc__ = f"""{NotFittedError.__doc__}
 
-A ``ValueError``: ``except ValueError`` catches it too.
+Both a ``ValueError`` and an ``AttributeError``, as scikit-learn's: ``except ValueError`` catches
+it, and ``hasattr`` on a fitted attribute is False before ``fit()``.
 
 Examples
 --------
@@ -81,6 +82,8 @@ Examples
 ... except cs.NotFittedError as error:
 ...     print(error)
 KMeans: call fit() before using the model
+>>> hasattr(cs.KMeans(2), "inertia_")
+False
 """
 
 __all__ = [

@@ -159,3 +159,13 @@ def test_kmeans_x_keyword_is_a_deprecated_alias_of_data(rng):
         again = cs.KMeans(2, seed=1).fit_predict(X=data)
     assert labels.equals(again)
     assert model.predict(data=data).equals(labels)
+
+
+def test_fitted_attributes_are_absent_before_fit_as_in_scikit_learn():
+    model = cs.KMeans(2, seed=0)
+    for name in ("cluster_centers_", "inertia_", "n_iter_", "n_features_in_", "feature_names_in_"):
+        assert not hasattr(model, name), name
+        with pytest.raises(AttributeError, match="call fit"):
+            getattr(model, name)
+    model.fit(np.array([[0.0], [1.0], [10.0], [11.0]]))
+    assert all(hasattr(model, name) for name in ("cluster_centers_", "inertia_", "n_iter_"))
