@@ -247,15 +247,33 @@ def ratios(values: Any, argument: str = "csm_ratios") -> list[float | None]:
     return [None if r is None else number(r, f"{argument}[{i}]") for i, r in enumerate(listed(values, argument))]
 
 
+def is_categorical(values: Any) -> bool:
+    """Whether labels carry their own order of segments (a pandas categorical)."""
+    return isinstance(getattr(values, "dtype", None), pd.CategoricalDtype)
+
+
 def ordered_categories(named: Mapping[str, Labels]) -> list[str]:
     """Segments ranked lowest first: the first categorical's own order, else every label sorted.
 
-    ``named`` maps each argument name (used in error messages) to its labels.
+    The one ordering rule of segment names in results; ``named`` maps each argument name (used in
+    error messages) to its labels. :func:`ranked_labels` applies it to one set of labels.
     """
     for values in named.values():
-        if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
+        if is_categorical(values):
             return [str(c) for c in pd.Categorical(values).categories]
     return sorted({label for argument, values in named.items() for label in labels(values, argument)[1]})
+
+
+def ranked_labels(values: Labels, argument: str) -> tuple[Codes, list[str]]:
+    """Codes (-1 = missing) into the categories of :func:`ordered_categories`, factorized once."""
+    codes, names = labels(values, argument)
+    if is_categorical(values):
+        return codes, names
+    order = np.argsort(np.array(names, dtype=object), kind="stable")
+    rank = np.empty(len(names) + 1, dtype=np.int32)
+    rank[order] = np.arange(len(names), dtype=np.int32)
+    rank[-1] = -1
+    return rank[codes], [names[i] for i in order]
 
 
 def accounts_frame(data: Any, argument: str = "data") -> pd.DataFrame:

@@ -43,7 +43,6 @@ from .metrics.ledger_input import (
     check_reactivation_window,
     long_segment_column,
     period_keys,
-    segment_categories,
 )
 
 __all__ = ["movements", "retention"]
@@ -280,9 +279,9 @@ def _global_categories(rows: dd.DataFrame, by: Segments, names: tuple[str, str, 
     if by is None:
         return None
     if isinstance(by, pd.Series):
-        return segment_categories(by, "by")[1]
+        return _frame.ranked_labels(by, "by")[1]
     if isinstance(by, pd.DataFrame):
-        return segment_categories(by[long_segment_column(by, names[0], names[1])], "by")[1]
+        return _frame.ranked_labels(by[long_segment_column(by, names[0], names[1])], "by")[1]
     column = rows[by]
     if isinstance(column.dtype, pd.CategoricalDtype):
         if column.cat.known:
@@ -293,7 +292,7 @@ def _global_categories(rows: dd.DataFrame, by: Segments, names: tuple[str, str, 
         )
         return [str(c) for c in pd.unique(listed.compute().to_numpy())]
     labels = column.dropna().unique().compute()
-    return segment_categories(pd.Series(labels), "by")[1]
+    return _frame.ranked_labels(pd.Series(labels), "by")[1]
 
 
 def _partition_partials(

@@ -43,7 +43,6 @@ except ImportError as error:  # exercised in a subprocess without matplotlib
 from . import _frame
 from ._core import InvalidInputError
 from .health import Backtest
-from .metrics.ledger_input import segment_categories
 from .segment import QuadrantModel
 from .survival import ShiftedBetaGeometric
 
@@ -380,7 +379,7 @@ def tier_distribution(
     ['80%', '0%', '20%', '20%', '0%', '80%']
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
-    codes, names = segment_categories(segments, "segments")
+    codes, names = _frame.ranked_labels(segments, "segments")
     values = _frame.numeric(arr, "arr")
     _frame.check_length("arr", values, "segments", len(codes))
     bad = np.flatnonzero(~(np.isfinite(values) & (values >= 0)))
@@ -866,7 +865,7 @@ def health_distribution(
         by = _frame.column(scores, by)
     if by is not None:
         _frame.check_length("by", by, "scores", len(values))
-        codes, segments = segment_categories(by, "by")
+        codes, segments = _frame.ranked_labels(by, "by")
         if (codes < 0).any():
             codes = np.where(codes < 0, len(segments), codes)
             segments = [*segments, _frame.NONE_LABEL]

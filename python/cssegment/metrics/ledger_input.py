@@ -13,7 +13,7 @@ Examples
 >>> keys, kind = ledger_input.period_keys(pd.PeriodIndex(["2024-01", "2024-03"], freq="M"), "month")
 >>> keys.tolist(), kind.name
 ([648, 650], 'period')
->>> ledger_input.segment_categories(["b", "a", None, "b"], "by")
+>>> ledger_input.segment_codes(["b", "a", None, "b"], None)
 (array([ 1,  0, -1,  1], dtype=int32), ['a', 'b'])
 """
 
@@ -208,21 +208,6 @@ def _check_one_kind_of_id(ids: np.ndarray, argument: str) -> None:
 # Segments (`by`)
 
 
-def segment_categories(labels: Any, argument: str) -> tuple[np.ndarray, list[str]]:
-    """Codes (-1 = missing) and categories: a categorical's own order, else sorted labels.
-
-    The one ordering rule of segment names in results (``by`` of the ledger, NPS and plots).
-    """
-    if isinstance(getattr(labels, "dtype", None), pd.CategoricalDtype):
-        return _frame.labels(labels, argument)
-    codes, names = _frame.labels(labels, argument)
-    order = np.argsort(np.array(names, dtype=object), kind="stable")
-    rank = np.empty(len(names) + 1, dtype=np.int32)
-    rank[order] = np.arange(len(names), dtype=np.int32)
-    rank[-1] = -1
-    return rank[codes], [names[i] for i in order]
-
-
 def long_segment_column(by: pd.DataFrame, account: str, period: str) -> str:
     """The segment column of a long `by` frame: 'segment', or the one column besides account and period."""
     for name in (account, period):
@@ -240,9 +225,9 @@ def long_segment_column(by: pd.DataFrame, account: str, period: str) -> str:
 
 def segment_codes(labels: Any, categories: list[str] | None) -> tuple[np.ndarray, list[str]]:
     """Codes of `by` labels in `categories` when given (every Dask partition shares one list),
-    else in the labels' own :func:`segment_categories`."""
+    else in the labels' own order (:func:`cssegment._frame.ranked_labels`)."""
     if categories is None:
-        return segment_categories(labels, "by")
+        return _frame.ranked_labels(labels, "by")
     return _frame.codes_for(labels, categories, "by"), categories
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _core, _frame
-from .ledger_input import segment_categories, segment_index
+from .ledger_input import segment_index
 
 __all__ = ["nps", "nps_difference"]
 
@@ -56,7 +56,7 @@ def nps(scores: _frame.ArrayLike, by: _frame.Labels | None = None) -> pd.Series 
         columns = _core.metrics.nps(values, None, 1)
         return pd.Series({k: v[0] for k, v in columns.items()}, name="nps")
     _frame.check_length("by", by, "scores", len(values))
-    codes, categories = segment_categories(by, "by")
+    codes, categories = _frame.ranked_labels(by, "by")
     columns = _core.metrics.nps(values, codes, len(categories))
     table = pd.DataFrame(columns, index=segment_index(categories))
     for name in ("n", "promoters", "passives", "detractors"):

@@ -7,6 +7,7 @@ import cssegment as cs
 import numpy as np
 import pandas as pd
 import pytest
+from cssegment import _frame
 from cssegment.metrics import ledger_input
 from pandas.testing import assert_frame_equal, assert_index_equal
 
@@ -100,10 +101,10 @@ def test_compact_integer_ids_pass_as_they_are_and_sparse_ones_are_factorized() -
 
 
 def test_segment_names_keep_a_categorical_order_else_are_sorted() -> None:
-    codes, names = ledger_input.segment_categories(["b", "a", None, "b"], "by")
+    codes, names = _frame.ranked_labels(["b", "a", None, "b"], "by")
     assert names == ["a", "b"] and codes.tolist() == [1, 0, -1, 1]
     ordered = pd.Categorical(["low", "high"], categories=["low", "high"], ordered=True)
-    codes, names = ledger_input.segment_categories(ordered, "by")
+    codes, names = _frame.ranked_labels(ordered, "by")
     assert names == ["low", "high"] and codes.tolist() == [0, 1]
     index = ledger_input.segment_index(names)
     assert index.ordered and index.name == "segment"
@@ -116,3 +117,8 @@ def test_metric_parameters_are_checked_by_the_core() -> None:
         ledger_input.check_horizon(0)
     with pytest.raises(cs.InvalidInputError, match="reactivation_window: expected an integer"):
         ledger_input.check_reactivation_window(1.5)  # type: ignore[arg-type]
+
+
+def test_one_ordering_rule_for_codes_and_for_category_lists() -> None:
+    for labels in (["b", "a", None, "c"], pd.Categorical(["x", "y"], categories=["y", "x"])):
+        assert _frame.ranked_labels(labels, "by")[1] == _frame.ordered_categories({"by": labels})
