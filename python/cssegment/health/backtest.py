@@ -29,7 +29,7 @@ class Backtest(_display.Summarized):
     """How well a health score would have predicted churn.
 
     ``auc`` is the probability that an account that churned scored lower than one that stayed
-    (ties count half; 0.5 is no better than chance): :func:`health_auc` of the scores. ``brier``
+    (ties count half; 0.5 is no better than chance): :func:`~cssegment.health.health_auc` of the scores. ``brier``
     is the mean squared error of the churn probabilities (calibrated scorecards only). ``deciles``
     (1 = least healthy) and ``bands`` hold accounts, churned, churn_rate, lift (churn rate /
     overall churn rate) and the score range.
@@ -160,13 +160,13 @@ def auc(y_true: _frame.ArrayLike, y_score: _frame.ArrayLike) -> float:
     The probability that a positive (1) scored higher than a negative (0), ties counting half:
     equal to ``sklearn.metrics.roc_auc_score(y_true, y_score)``, O(n log n) and exact, never
     sampled. Pass a churn probability with ``y_true`` the churn outcome. For a *health* score
-    (lower = riskier) use :func:`health_auc` instead.
+    (lower = riskier) use :func:`~cssegment.health.health_auc` instead.
 
     .. versionchanged:: 0.2.0
        Breaking change, listed in the CHANGELOG: ``auc`` used to take ``(health, churned)`` and
-       score the opposite direction; that form is now :func:`health_auc`. A call in the old order
+       score the opposite direction; that form is now :func:`~cssegment.health.health_auc`. A call in the old order
        whose first argument is not 0/1 while the second is raises InvalidInputError pointing at
-       :func:`health_auc` instead of returning 1 - AUC.
+       :func:`~cssegment.health.health_auc` instead of returning 1 - AUC.
 
     Parameters
     ----------
@@ -211,7 +211,7 @@ def health_auc(health: _frame.ArrayLike, outcome: _frame.ArrayLike) -> float:
 
     The probability that an account that churned scored lower than one that stayed, ties counting
     half: equal to ``sklearn.metrics.roc_auc_score(outcome, -health)`` and to
-    ``auc(outcome, -health)``. It is :attr:`Backtest.auc`. O(n log n) and exact, never sampled.
+    ``auc(outcome, -health)``. It is ``Backtest.auc``. O(n log n) and exact, never sampled.
 
     Parameters
     ----------

@@ -5,9 +5,9 @@ Definitions follow the metric definitions in the user guide (``docs/guide/metric
 Sums are kept in exact fixed point (multiples of 2^-40) and rounded to float64 once, so results
 do not depend on the thread count or on how the accounts were split (see :mod:`cssegment.dask`).
 
-The modules mirror the C++ core: :mod:`~cssegment.metrics.ledger_input` (period kinds and keys,
-account keys, ``by`` segments; package-internal), :mod:`~cssegment.metrics.ledger` (the ledger and
-its metrics), :mod:`~cssegment.metrics.value` (unit economics) and :mod:`~cssegment.metrics.nps`.
+The modules mirror the C++ core: ``ledger_input`` (period kinds and keys, account keys, ``by``
+segments; package-internal), ``ledger`` (the ledger and its metrics), ``value`` (unit economics)
+and ``nps``.
 
 Examples
 --------
