@@ -13,17 +13,37 @@ Examples
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from .. import _core, _frame
 from .._core import InvalidInputError
+from .._model import Check
 
 __all__ = ["Bands", "Boolean", "Linear", "Normalizer", "Percentile", "ZScore"]  # and normalizer_of, package-internal
 
 
+def _peer_column(value: Any, argument: str) -> str:
+    """A column of peer-group labels, or None (the core reads "" as none)."""
+    if value is not None and not (isinstance(value, str) and value):
+        raise InvalidInputError(f"{argument}: {value!r} must name a column of peer-group labels, or be None")
+    return value or ""
+
+
+class _Declared:
+    """A normaliser whose fields are checked once, as declared: ``_parameters`` maps each field, in
+    the order of the core factory ``_core.health.normalizer.<_factory>``, to its check."""
+
+    _factory: ClassVar[str]
+    _parameters: ClassVar[Mapping[str, Check]]
+
+    def _core(self) -> Any:
+        make = getattr(_core.health.normalizer, self._factory)
+        return make(*(check(getattr(self, name), name) for name, check in self._parameters.items()))
+
+
 @dataclasses.dataclass(frozen=True)
-class Linear:
+class Linear(_Declared):
     """0 points at ``bad``, 100 at ``good``, linear in between, clamped outside.
 
     Parameters
@@ -43,12 +63,12 @@ class Linear:
     bad: float
     good: float
 
-    def _core(self) -> Any:
-        return _core.health.normalizer.linear(_frame.number(self.bad, "bad"), _frame.number(self.good, "good"))
+    _factory: ClassVar[str] = "linear"
+    _parameters: ClassVar[Mapping[str, Check]] = {"bad": _frame.number, "good": _frame.number}
 
 
 @dataclasses.dataclass(frozen=True)
-class Bands:
+class Bands(_Declared):
     """A value in ``[edges[i-1], edges[i])`` scores ``scores[i]``.
 
     Parameters
@@ -71,12 +91,12 @@ class Bands:
     edges: Sequence[float]
     scores: Sequence[float]
 
-    def _core(self) -> Any:
-        return _core.health.normalizer.bands(_frame.numbers(self.edges, "edges"), _frame.numbers(self.scores, "scores"))
+    _factory: ClassVar[str] = "bands"
+    _parameters: ClassVar[Mapping[str, Check]] = {"edges": _frame.numbers, "scores": _frame.numbers}
 
 
 @dataclasses.dataclass(frozen=True)
-class _PeerGroupNormalizer:
+class _PeerGroupNormalizer(_Declared):
     """What Percentile and ZScore share: learned in ``fit``, overall or within peer groups."""
 
     by: str | None = None
@@ -84,16 +104,15 @@ class _PeerGroupNormalizer:
     higher_is_better: bool = True
     unseen: str = "population"
 
-    _factory: ClassVar[str]
+    _parameters: ClassVar[Mapping[str, Check]] = {
+        "by": _peer_column,
+        "higher_is_better": _frame.flag,
+        "unseen": _frame.text,
+    }
 
     def __post_init__(self) -> None:
-        if self.by is not None and not (isinstance(self.by, str) and self.by):
-            raise InvalidInputError(f"by: {self.by!r} must name a column of peer-group labels, or be None")
-
-    def _core(self) -> Any:
-        make = getattr(_core.health.normalizer, self._factory)
-        higher_is_better = _frame.flag(self.higher_is_better, "higher_is_better")
-        return make(self.by or "", higher_is_better, _frame.text(self.unseen, "unseen"))
+        # The peer-group column is refused when the normaliser is made; the rest when it is used.
+        self._parameters["by"](self.by, "by")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -158,7 +177,7 @@ class ZScore(_PeerGroupNormalizer):
 
 
 @dataclasses.dataclass(frozen=True)
-class Boolean:
+class Boolean(_Declared):
     """True (1) scores 100 and False (0) scores 0, or the reverse with ``higher_is_better=False``.
 
     Parameters
@@ -176,8 +195,8 @@ class Boolean:
 
     higher_is_better: bool = True
 
-    def _core(self) -> Any:
-        return _core.health.normalizer.boolean(_frame.flag(self.higher_is_better, "higher_is_better"))
+    _factory: ClassVar[str] = "boolean"
+    _parameters: ClassVar[Mapping[str, Check]] = {"higher_is_better": _frame.flag}
 
 
 Normalizer = Linear | Bands | Percentile | ZScore | Boolean

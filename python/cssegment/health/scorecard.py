@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from .. import _core, _display, _frame
 from .._core import InvalidInputError
-from .._model import Model
+from .._model import Check, Model
 from .backtest import Backtest, backtest_scores
 from .normalizers import Bands, Boolean, Linear, Normalizer, Percentile, ZScore, normalizer_of
 
@@ -33,6 +33,13 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_BANDS", "Measure", "Scorecard"]
 
 DEFAULT_BANDS: Mapping[str, float] = {"red": 0.0, "yellow": 50.0, "green": 75.0}
+
+
+def _normalizer(value: Any, argument: str) -> Any:
+    """The core normaliser of a Python one (whose own checks run here)."""
+    if not isinstance(value, (Linear, Bands, Percentile, ZScore, Boolean)):
+        raise InvalidInputError(f"{argument} = {value!r}: expected Linear, Bands, Percentile, ZScore or Boolean")
+    return value._core()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,6 +67,38 @@ class Measure:
     column: str
     normalizer: Normalizer
     weight: float = 1.0
+
+    # The checks of each field, in the order of the core's (column, normalizer, weight) tuples.
+    _parameters: ClassVar[Mapping[str, Check]] = {
+        "column": _frame.text,
+        "normalizer": _normalizer,
+        "weight": _frame.number,
+    }
+
+
+def _measures(values: Sequence[Measure], argument: str) -> list[tuple[str, Any, float]]:
+    """The core's measure tuples; a field's errors name it as ``measures[i].<field>``."""
+    listed = []
+    for i, measure in enumerate(_frame.listed(values, argument)):
+        if not isinstance(measure, Measure):
+            raise InvalidInputError(f"{argument}[{i}] = {measure!r}: expected a cssegment.Measure")
+        column, normalizer, weight = (
+            check(getattr(measure, name), f"{argument}[{i}].{name}") for name, check in Measure._parameters.items()
+        )
+        listed.append((column, normalizer, weight))
+    return listed
+
+
+def _bands(bands: Mapping[str, float], argument: str) -> tuple[list[str], list[float]]:
+    """Band names and lower bounds, the two core arguments ``bands`` becomes."""
+    if not isinstance(bands, Mapping):
+        raise InvalidInputError(f"{argument}: expected a mapping of band name to lower bound, got {bands!r}")
+    names = [_frame.text(name, argument) for name in bands]
+    return names, [_frame.number(lower, f"{argument}[{name!r}]") for name, lower in bands.items()]
+
+
+def _min_measures(value: Any, argument: str) -> int:
+    return _frame.integer(value, argument, 1)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -181,6 +220,13 @@ class Scorecard(Model):
 
     _core_type = _core.health.scorecard
     _model: _core.health.scorecard
+    _parameters: ClassVar[Mapping[str, Check]] = {
+        "measures": _measures,
+        "combine": _frame.text,
+        "bands": _bands,  # the core's band_names and band_lowers
+        "missing": _frame.text,
+        "min_measures": _min_measures,
+    }
 
     def __init__(
         self,
@@ -190,27 +236,8 @@ class Scorecard(Model):
         missing: str = "renormalize",
         min_measures: int = 1,
     ) -> None:
-        listed = []
-        for i, measure in enumerate(_frame.listed(measures, "measures")):
-            if not isinstance(measure, Measure):
-                raise InvalidInputError(f"measures[{i}] = {measure!r}: expected a cssegment.Measure")
-            normalizer = measure.normalizer
-            if not isinstance(normalizer, (Linear, Bands, Percentile, ZScore, Boolean)):
-                raise InvalidInputError(
-                    f"measures[{i}].normalizer = {normalizer!r}: expected Linear, Bands, Percentile, ZScore or Boolean"
-                )
-            column = _frame.text(measure.column, f"measures[{i}].column")
-            listed.append((column, normalizer._core(), _frame.number(measure.weight, f"measures[{i}].weight")))
-        if not isinstance(bands, Mapping):
-            raise InvalidInputError(f"bands: expected a mapping of band name to lower bound, got {bands!r}")
-        self._model = _core.health.scorecard(
-            listed,
-            _frame.text(combine, "combine"),
-            [_frame.text(name, "bands") for name in bands],
-            [_frame.number(lower, f"bands[{name!r}]") for name, lower in bands.items()],
-            _frame.text(missing, "missing"),
-            _frame.integer(min_measures, "min_measures", 1),
-        )
+        listed, combine, (band_names, band_lowers), missing, min_measures = self._checked(locals())
+        self._model = _core.health.scorecard(listed, combine, band_names, band_lowers, missing, min_measures)
 
     @property
     def measures(self) -> list[Measure]:

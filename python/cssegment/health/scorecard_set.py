@@ -12,16 +12,35 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import pandas as pd
 
 from .. import _core, _display, _frame
 from .._core import InvalidInputError
-from .._model import Model
+from .._model import Check, Model
 from .scorecard import Columns, Scorecard, index_of, named_columns, previous_scores, row_count, score_frame
 
 __all__ = ["ScorecardSet"]
+
+
+def _card(card: Any, argument: str) -> Any:
+    """The core scorecard of a Scorecard (the core keeps copies: fitting the set changes no card given)."""
+    if not isinstance(card, Scorecard):
+        raise InvalidInputError(f"{argument} = {card!r}: expected a cssegment.Scorecard")
+    return card._model
+
+
+def _scorecards(scorecards: Mapping[str, Scorecard], argument: str) -> list[tuple[str, Any]]:
+    if not isinstance(scorecards, Mapping):
+        raise InvalidInputError(f"{argument}: expected a mapping of segment to Scorecard, got {scorecards!r}")
+    cards = [(name, _card(card, f"{argument}[{name!r}]")) for name, card in scorecards.items()]
+    return [(_frame.text(name, argument), card) for name, card in cards]
+
+
+def _default(card: Scorecard | None, argument: str) -> Any:
+    # Named as the set names it: scorecards['default'].
+    return None if card is None else _card(card, f"scorecards[{ScorecardSet.DEFAULT!r}]")
 
 
 class ScorecardSet(Model):
@@ -61,22 +80,17 @@ class ScorecardSet(Model):
     _core_type = _core.health.scorecard_set
     _model: _core.health.scorecard_set
     DEFAULT = "default"
+    # In the core constructor's order (by first).
+    _parameters: ClassVar[Mapping[str, Check]] = {
+        "by": _frame.text,
+        "scorecards": _scorecards,
+        "default": _default,
+    }
 
     def __init__(
         self, scorecards: Mapping[str, Scorecard], default: Scorecard | None = None, by: str = "segment"
     ) -> None:
-        if not isinstance(scorecards, Mapping):
-            raise InvalidInputError(f"scorecards: expected a mapping of segment to Scorecard, got {scorecards!r}")
-        cards = dict(scorecards)
-        for name, card in [*cards.items(), *([(self.DEFAULT, default)] if default is not None else [])]:
-            if not isinstance(card, Scorecard):
-                raise InvalidInputError(f"scorecards[{name!r}] = {card!r}: expected a cssegment.Scorecard")
-        # The core keeps copies: fitting the set does not change the scorecards given.
-        self._model = _core.health.scorecard_set(
-            _frame.text(by, "by"),
-            [(_frame.text(name, "scorecards"), card._model) for name, card in cards.items()],
-            None if default is None else default._model,
-        )
+        self._model = _core.health.scorecard_set(*self._checked(locals()))
 
     @property
     def scorecards(self) -> dict[str, Scorecard]:

@@ -10,8 +10,8 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any, overload
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, ClassVar, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -19,7 +19,7 @@ import pandas as pd
 
 from .. import _core, _deprecation, _display, _frame, _progress
 from .._core import InvalidInputError
-from .._model import Model
+from .._model import Check, Model
 
 __all__ = ["ShiftedBetaGeometric"]
 
@@ -42,6 +42,16 @@ def _apply(values: Periods, fn: _Vectorized, *args: float, argument: str = "t") 
     if isinstance(values, (int, float, np.generic)) or _frame.as_array(values, argument).ndim == 0:
         return float(fn(_frame.number(values, argument), *args))
     return np.asarray(fn(_frame.numeric(values, argument), *args))
+
+
+def _optional_number(value: Any, argument: str) -> float | None:
+    return None if value is None else _frame.number(value, argument)
+
+
+def _whole_number(value: Any, argument: str, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise InvalidInputError(f"{argument}: must be a whole number >= {low}, got {value!r}")
+    return int(value)
 
 
 # Cohorts per call with a progress bar: enough that a call's fixed cost does not show.
@@ -94,16 +104,13 @@ class ShiftedBetaGeometric(Model):
 
     _core_type = _core.survival.shifted_beta_geometric
     _model: _core.survival.shifted_beta_geometric
+    _parameters: ClassVar[Mapping[str, Check]] = {"alpha": _optional_number, "beta": _optional_number}
 
     def __init__(self, alpha: float | None = None, beta: float | None = None) -> None:
         if (alpha is None) != (beta is None):
             raise InvalidInputError("alpha, beta: give both parameters, or neither (then call fit)")
-        if alpha is None or beta is None:
-            self._model = _core.survival.shifted_beta_geometric()
-        else:
-            self._model = _core.survival.shifted_beta_geometric(
-                _frame.number(alpha, "alpha"), _frame.number(beta, "beta")
-            )
+        given = [value for value in self._checked(locals()) if value is not None]
+        self._model = _core.survival.shifted_beta_geometric(*given)  # none given: fitted later
 
     def get_params(self) -> dict[str, Any]:
         fitted = self._model.fitted
@@ -201,13 +208,10 @@ class ShiftedBetaGeometric(Model):
             matrix = np.full((len(rows), max((len(r) for r in rows), default=0)), np.nan)
             for i, row in enumerate(rows):
                 matrix[i, : len(row)] = row
-        if isinstance(min_periods, bool) or not isinstance(min_periods, (int, np.integer)) or min_periods < 1:
-            raise InvalidInputError(f"min_periods: must be a whole number >= 1, got {min_periods!r}")
+        min_counts = _whole_number(min_periods, "min_periods", 1) + 1
         matrix = np.ascontiguousarray(matrix, dtype=np.float64)
-        if progress:
-            columns = _fit_batches(matrix, int(min_periods) + 1)
-        else:
-            columns = _core.survival.fit_sbg_many(matrix, int(min_periods) + 1)
+        fit_cohorts = _fit_batches if progress else _core.survival.fit_sbg_many
+        columns = fit_cohorts(matrix, min_counts)
         result = pd.DataFrame(
             {name: columns[name] for name in ("alpha", "beta", "log_likelihood", "periods")}, index=index
         )
@@ -378,12 +382,11 @@ class ShiftedBetaGeometric(Model):
         2          0.474   473.819           0.756              0.153
         3          0.388   387.974           0.819              0.086
         """
-        if isinstance(periods, bool) or not isinstance(periods, (int, np.integer)) or periods < 0:
-            raise InvalidInputError(f"periods: must be a whole number >= 0, got {periods!r}")
+        periods = _whole_number(periods, "periods", 0)
         size = _frame.number(cohort_size, "cohort_size")
         if not (np.isfinite(size) and size >= 0):
             raise InvalidInputError(f"cohort_size: {size!r} must be finite and >= 0")
-        survival = np.asarray(self._model.survival_curve(int(periods)))
+        survival = np.asarray(self._model.survival_curve(periods))
         later = np.arange(1, periods + 1, dtype=np.float64)
         nan = np.array([np.nan])
         return pd.DataFrame(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import cssegment as cs
 import numpy as np
 import pandas as pd
@@ -83,3 +85,22 @@ def test_learned_normalisers_must_be_fitted(book: pd.DataFrame) -> None:
     with pytest.raises(cs.NotFittedError):
         card.transform(book)
     assert card.fit(book) is card and card.fitted
+
+
+@pytest.mark.parametrize("kind", [cs.Linear, cs.Bands, cs.Percentile, cs.ZScore, cs.Boolean])
+def test_normaliser_checks_are_declared_once_in_the_fields_order(kind: type) -> None:
+    assert list(kind._parameters) == [field.name for field in dataclasses.fields(kind)]
+
+
+def test_replacing_a_normaliser_field_runs_the_same_checks() -> None:
+    # A peer-group column is refused when the normaliser is made, by dataclasses.replace too ...
+    for kind in (cs.Percentile, cs.ZScore):
+        with pytest.raises(cs.InvalidInputError, match="by: '' must name a column of peer-group labels"):
+            kind(by="")
+        with pytest.raises(cs.InvalidInputError, match="by: '' must name a column of peer-group labels"):
+            dataclasses.replace(kind(by="region"), by="")
+    # ... the other fields when a scorecard uses it, made or replaced alike.
+    with pytest.raises(cs.InvalidInputError, match="higher_is_better: expected True or False, got str 'no'"):
+        cs.Scorecard([cs.Measure("nps", dataclasses.replace(cs.Percentile(), higher_is_better="no"))])
+    with pytest.raises(cs.InvalidInputError, match="bad: expected a number, got str 'a'"):
+        cs.Scorecard([cs.Measure("nps", dataclasses.replace(cs.Linear(0, 10), bad="a"))])

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 import json
 import pickle
+import re
 from collections.abc import Callable
 
 import cssegment as cs
@@ -159,7 +162,7 @@ def test_scorecards_round_trip_through_json_and_pickle(
     assert "CalibratedScorecard" in model._repr_html_()
     with pytest.raises(cs.InvalidInputError, match="is a 'Scorecard' document, not a 'CalibratedScorecard'"):
         cs.CalibratedScorecard.from_json(card.to_json())
-    with pytest.raises(TypeError, match="made by Scorecard.calibrate"):
+    with pytest.raises(TypeError, match=r"made by Scorecard\.calibrate"):
         cs.CalibratedScorecard()
 
 
@@ -174,3 +177,22 @@ def test_measures_and_params_read_back() -> None:
     card = cs.Scorecard(measures)
     assert card.measures == measures
     assert card.get_params()["combine"] == "weighted"
+
+
+def test_scorecard_set_params_runs_the_checks_of_init(hand_set: Callable[[], cs.Scorecard]) -> None:
+    assert set(cs.Scorecard._parameters) == set(inspect.signature(cs.Scorecard).parameters)
+    assert list(cs.Measure._parameters) == [field.name for field in dataclasses.fields(cs.Measure)]
+    linear = [cs.Measure("nps", cs.Linear(0, 10))]
+    for change, message in [
+        ({"min_measures": 1.5}, "min_measures: expected an integer, got float 1.5"),
+        ({"bands": [0, 50]}, "bands: expected a mapping of band name to lower bound"),
+        ({"combine": "mean"}, "combine: 'mean' is not a combine mode"),
+        ({"measures": [cs.Measure("nps", abs)]}, "measures[0].normalizer = <built-in function abs>: expected Linear"),  # type: ignore[arg-type]
+        ({"measures": [cs.Measure("nps", cs.Linear(0, 10), weight="heavy")]}, "measures[0].weight: expected a number"),  # type: ignore[arg-type]
+    ]:
+        with pytest.raises(cs.InvalidInputError, match=re.escape(message)):
+            cs.Scorecard(**{"measures": linear, **change})
+        card = hand_set()
+        with pytest.raises(cs.InvalidInputError, match=re.escape(message)):
+            card.set_params(**change)
+        assert card == hand_set()  # a refused change leaves the scorecard as it was

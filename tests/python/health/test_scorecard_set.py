@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import pickle
+import re
 from collections.abc import Callable
 
 import cssegment as cs
@@ -121,3 +123,20 @@ def test_scorecard_set_json_keeps_the_set_order(book: pd.DataFrame) -> None:
     assert [entry["segment"] for entry in document["scorecards"]] == ["SMB", "Enterprise"]
     assert not usage.fitted and given["SMB"].fitted  # the set fitted its own copy
     assert "ScorecardSet" in cards._repr_html_() and "Enterprise" in repr(cards)
+
+
+def test_scorecard_set_params_runs_the_checks_of_init(hand_set: Callable[[], cs.Scorecard]) -> None:
+    assert set(cs.ScorecardSet._parameters) == set(inspect.signature(cs.ScorecardSet).parameters)
+    for change, message in [
+        ({"by": None}, "by: expected a str, got NoneType None"),
+        ({"scorecards": [hand_set()]}, "scorecards: expected a mapping of segment to Scorecard"),
+        ({"scorecards": {"x": 1}}, "scorecards['x'] = 1: expected a cssegment.Scorecard"),
+        ({"default": 1}, "scorecards['default'] = 1: expected a cssegment.Scorecard"),
+        ({"scorecards": {"default": hand_set()}}, "'default': this name is reserved"),
+    ]:
+        with pytest.raises(cs.InvalidInputError, match=re.escape(message)):
+            cs.ScorecardSet(**{"scorecards": {"a": hand_set()}, **change})
+        cards = cs.ScorecardSet({"a": hand_set()})
+        with pytest.raises(cs.InvalidInputError, match=re.escape(message)):
+            cards.set_params(**change)
+        assert cards == cs.ScorecardSet({"a": hand_set()})  # a refused change leaves the set as it was

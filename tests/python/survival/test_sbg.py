@@ -3,8 +3,10 @@ cases, its discounted lifetimes against direct summation, fit_many, and bad inpu
 
 from __future__ import annotations
 
+import inspect
 import json
 import pickle
+import re
 
 import cssegment as cs
 import numpy as np
@@ -234,3 +236,20 @@ def test_retention_module_is_a_deprecated_alias_of_survival():
     assert retention.ShiftedBetaGeometric is cs.survival.ShiftedBetaGeometric is cs.ShiftedBetaGeometric
     assert cs.retention is retention  # still reachable from the package, loaded on first use
     assert "retention" not in cs.__all__ and "survival" in cs.__all__
+
+
+def test_set_params_runs_the_checks_of_init() -> None:
+    assert list(cs.ShiftedBetaGeometric._parameters) == list(inspect.signature(cs.ShiftedBetaGeometric).parameters)
+    for change, message in [
+        ({"alpha": "a"}, "alpha: expected a number, got str 'a'"),
+        ({"alpha": -1}, "alpha: -1 must be finite and > 0"),
+        ({"beta": None}, "alpha, beta: give both parameters, or neither"),
+    ]:
+        with pytest.raises(InvalidInputError, match=re.escape(message)):
+            cs.ShiftedBetaGeometric(**{"alpha": 1.0, "beta": 2.0, **change})
+        model = cs.ShiftedBetaGeometric(1.0, 2.0)
+        with pytest.raises(InvalidInputError, match=re.escape(message)):
+            model.set_params(**change)
+        assert model == cs.ShiftedBetaGeometric(1.0, 2.0)  # a refused change leaves the model as it was
+    with pytest.raises(InvalidInputError, match=re.escape("alpha, beta: give both parameters, or neither")):
+        cs.ShiftedBetaGeometric().set_params(alpha=1.0)
