@@ -57,6 +57,11 @@ def number(value: Any, argument: str) -> float:
     return float(value)
 
 
+def optional_number(value: Any, argument: str) -> float | None:
+    """A number, or None when not given."""
+    return None if value is None else number(value, argument)
+
+
 def integer(value: Any, argument: str, low: int | None = None, high: int | None = None) -> int:
     """A whole-number parameter within [low, high] (either bound optional)."""
     if isinstance(value, (bool, np.bool_)):

@@ -32,10 +32,6 @@ Labels = _frame.Labels
 Ratio = float | None
 
 
-def _optional_number(value: Any, argument: str) -> float | None:
-    return None if value is None else _frame.number(value, argument)
-
-
 class SegmentModel(Model):
     """What every segmentation model shares: labels and CSM ratios.
 
@@ -478,7 +474,7 @@ def _rules(segments: Any, argument: str) -> list[tuple[str, str, Ratio, bool]]:
             (
                 _frame.text(segment.name, f"{where}.name"),
                 _frame.text(segment.when, f"{where}.when"),
-                _optional_number(segment.csm_ratio, f"{where}.csm_ratio"),
+                _frame.optional_number(segment.csm_ratio, f"{where}.csm_ratio"),
                 _frame.flag(segment.pooled, f"{where}.pooled"),
             )
         )
@@ -528,7 +524,7 @@ class RuleModel(SegmentModel):
         "segments": _rules,
         "default": _frame.text,
         "hysteresis": _frame.number,
-        "default_csm_ratio": _optional_number,
+        "default_csm_ratio": _frame.optional_number,
     }
 
     def __init__(

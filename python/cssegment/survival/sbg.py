@@ -44,10 +44,6 @@ def _apply(values: Periods, fn: _Vectorized, *args: float, argument: str = "t") 
     return np.asarray(fn(_frame.numeric(values, argument), *args))
 
 
-def _optional_number(value: Any, argument: str) -> float | None:
-    return None if value is None else _frame.number(value, argument)
-
-
 def _whole_number(value: Any, argument: str, low: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
         raise InvalidInputError(f"{argument}: must be a whole number >= {low}, got {value!r}")
@@ -104,7 +100,7 @@ class ShiftedBetaGeometric(Model):
 
     _core_type = _core.survival.shifted_beta_geometric
     _model: _core.survival.shifted_beta_geometric
-    _parameters: ClassVar[Mapping[str, Check]] = {"alpha": _optional_number, "beta": _optional_number}
+    _parameters: ClassVar[Mapping[str, Check]] = {"alpha": _frame.optional_number, "beta": _frame.optional_number}
 
     def __init__(self, alpha: float | None = None, beta: float | None = None) -> None:
         if (alpha is None) != (beta is None):
