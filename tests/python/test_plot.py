@@ -429,7 +429,7 @@ def test_cohort_heatmap_diverges_at_100_percent_when_revenue_expands(ledger):
 
 
 def sbg_survival(alpha: float, beta: float, periods: int) -> np.ndarray:
-    """S(t) = S(t-1) (beta + t - 1) / (alpha + beta + t - 1), DESIGN.md section 4."""
+    """S(t) = S(t-1) (beta + t - 1) / (alpha + beta + t - 1), the survival guide (docs/guide/survival.md)."""
     t = np.arange(1, periods + 1)
     return np.concatenate([[1.0], np.cumprod((beta + t - 1) / (alpha + beta + t - 1))])
 
