@@ -30,7 +30,9 @@
 
 #include "cssegment/segment/cadence.hpp"
 #include "cssegment/segment/coverage.hpp"
-#include "cssegment/segment/expression.hpp"
+#include "cssegment/segment/expression/compiled.hpp"
+#include "cssegment/segment/expression/lowering.hpp"
+#include "cssegment/segment/expression/parser.hpp"
 #include "cssegment/segment/kmeans.hpp"
 #include "cssegment/segment/missing_policy.hpp"
 #include "cssegment/segment/owners.hpp"

@@ -1,6 +1,6 @@
 #pragma once
 // Rule-based segments: an ordered list of (name, `when` expression) where the first rule that is
-// true wins and rows matching none get the default segment. See expression.hpp for the language.
+// true wins and rows matching none get the default segment. See expression/parser.hpp for the language.
 //
 // Hysteresis h keeps an account in its previous segment k while k's rule, relaxed (every numeric
 // bound c moved by h|c| in favour of matching), is true and no rule ranked above k is true even
@@ -22,7 +22,7 @@
 #include "cssegment/core/json.hpp"
 #include "cssegment/core/parallel.hpp"
 #include "cssegment/core/validate.hpp"
-#include "cssegment/segment/expression.hpp"
+#include "cssegment/segment/expression/compiled.hpp"
 
 namespace cssegment {
 
