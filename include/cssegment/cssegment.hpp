@@ -17,11 +17,13 @@
 #include "cssegment/health/scorecard.hpp"
 #include "cssegment/health/scorecard_set.hpp"
 
+#include "cssegment/metrics/account_segments.hpp"
 #include "cssegment/metrics/cohorts.hpp"
 #include "cssegment/metrics/ledger.hpp"
 #include "cssegment/metrics/movements.hpp"
 #include "cssegment/metrics/nps.hpp"
 #include "cssegment/metrics/partials.hpp"
+#include "cssegment/metrics/periods.hpp"
 #include "cssegment/metrics/retention.hpp"
 #include "cssegment/metrics/value.hpp"
 

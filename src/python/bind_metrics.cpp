@@ -10,6 +10,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings.hpp"
+#include "cssegment/metrics/account_segments.hpp"
 #include "cssegment/metrics/cohorts.hpp"
 #include "cssegment/metrics/ledger.hpp"
 #include "cssegment/metrics/movements.hpp"

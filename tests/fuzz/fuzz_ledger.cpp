@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cssegment/metrics/ledger.hpp"
+#include "cssegment/metrics/periods.hpp"
 #include "fuzz_support.hpp"
 
 namespace {

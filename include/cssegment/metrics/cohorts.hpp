@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cssegment/core/parallel.hpp"
+#include "cssegment/metrics/account_segments.hpp"
 #include "cssegment/metrics/ledger.hpp"
 #include "cssegment/metrics/movements.hpp"
 #include "cssegment/metrics/partials.hpp"

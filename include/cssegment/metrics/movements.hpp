@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cssegment/core/parallel.hpp"
+#include "cssegment/metrics/account_segments.hpp"
 #include "cssegment/metrics/ledger.hpp"
 #include "cssegment/metrics/partials.hpp"
 
@@ -30,9 +31,6 @@ enum MovementField : std::size_t {
   movement_logos_end,
   movement_fields
 };
-
-// Accounts per parallel chunk of the metric passes.
-inline constexpr std::size_t metrics_chunk_accounts = 4096;
 
 inline void check_reactivation_window(std::optional<std::int64_t> window) {
   if (window && *window < 0) fail("reactivation_window", std::to_string(*window) + " must be >= 0 or None");
