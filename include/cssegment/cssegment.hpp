@@ -3,6 +3,7 @@
 #include "cssegment/version.hpp"
 
 #include "cssegment/core/columns.hpp"
+#include "cssegment/core/enum_names.hpp"
 #include "cssegment/core/error.hpp"
 #include "cssegment/core/json.hpp"
 #include "cssegment/core/parallel.hpp"
@@ -35,6 +36,7 @@
 #include "cssegment/segment/expression/compiled.hpp"
 #include "cssegment/segment/expression/lowering.hpp"
 #include "cssegment/segment/expression/parser.hpp"
+#include "cssegment/segment/hysteresis.hpp"
 #include "cssegment/segment/kmeans.hpp"
 #include "cssegment/segment/missing_policy.hpp"
 #include "cssegment/segment/owners.hpp"

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <span>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "cssegment/core/columns.hpp"
@@ -164,6 +165,14 @@ inline LogisticFit fit_logistic(std::span<const double> features, std::size_t p,
 // A scorecard whose weights were learned from outcomes: churn probability
 // p = 1 / (1 + exp(-(intercept + sum coef_i * x_i))) with x = transform(data) / 100, missing
 // measures imputed with their mean over the calibration data.
+// The scorecard inside a calibrated one: the outer document carries the kind and version.
+struct EmbeddedScorecard {
+  static json::Document write(const Scorecard& scorecard) { return scorecard.to_document(); }
+  static Scorecard read(const json::Document& document, std::string_view name) {
+    return Scorecard::from_document(json::field(document, name));
+  }
+};
+
 class CalibratedScorecard {
 public:
   CalibratedScorecard(Scorecard scorecard, std::vector<double> coef, double intercept, std::vector<double> means,
@@ -264,23 +273,21 @@ public:
     return scorecard_.with_weights(weights);
   }
 
-  std::string to_json() const {
-    auto document = json::make_document("CalibratedScorecard");
-    document["scorecard"] = scorecard_.to_document();
-    document["coef"] = coef_;
-    document["intercept"] = intercept_;
-    document["means"] = means_;
-    document["l2"] = l2_;
-    document["iterations"] = iterations_;
-    return document.dump();
+  // The document's keys, in the order of the constructor's parameters.
+  static constexpr auto json_fields() {
+    return std::tuple{json::key<CalibratedScorecard, Scorecard, EmbeddedScorecard>(
+                          "scorecard", &CalibratedScorecard::scorecard_),
+                      json::key("coef", &CalibratedScorecard::coef_),
+                      json::key("intercept", &CalibratedScorecard::intercept_),
+                      json::key("means", &CalibratedScorecard::means_),
+                      json::key("l2", &CalibratedScorecard::l2_),
+                      json::key("iterations", &CalibratedScorecard::iterations_)};
   }
 
+  std::string to_json() const { return json::write_model("CalibratedScorecard", *this); }
+
   static CalibratedScorecard from_json(std::string_view text) {
-    const auto document = json::parse_document(text, "CalibratedScorecard");
-    return CalibratedScorecard(Scorecard::from_document(json::field(document, "scorecard")),
-                               json::get<std::vector<double>>(document, "coef"), json::get<double>(document, "intercept"),
-                               json::get<std::vector<double>>(document, "means"), json::get<double>(document, "l2"),
-                               json::get<std::size_t>(document, "iterations"));
+    return json::read_model<CalibratedScorecard>(json::parse_document(text, "CalibratedScorecard"));
   }
 
   bool operator==(const CalibratedScorecard&) const = default;

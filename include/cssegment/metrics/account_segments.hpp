@@ -29,7 +29,7 @@ public:
     check_same_length("by", codes.size(), "its account keys", keys.size());
     check_codes<std::int32_t>("by", codes, segments);
     AccountSegments result(segments, 0);
-    result.codes_.assign(ledger.accounts(), missing);
+    result.codes_.assign(ledger.n_accounts(), missing);
     const AccountRows row_of(ledger);
     for (std::size_t i = 0; i < keys.size(); ++i) {
       const auto row = row_of(keys[i]);
@@ -47,9 +47,9 @@ public:
     check_same_length("by", codes.size(), "its account keys", keys.size());
     check_same_length("by", periods.values.size(), "its account keys", keys.size());
     check_codes<std::int32_t>("by", codes, segments);
-    AccountSegments result(segments, ledger.periods());
-    result.codes_.assign(ledger.accounts() * ledger.periods(), missing);
-    const auto periods_count = static_cast<std::int64_t>(ledger.periods());
+    AccountSegments result(segments, ledger.n_periods());
+    result.codes_.assign(ledger.n_accounts() * ledger.n_periods(), missing);
+    const auto periods_count = static_cast<std::int64_t>(ledger.n_periods());
     const AccountRows row_of(ledger);
     // Rows in any order: cells of a block are found and prefetched before they are written.
     constexpr std::size_t block = 64;
@@ -60,7 +60,7 @@ public:
         const std::int64_t column = period_ordinal(periods, i, "by") - ledger.first_period();
         const auto row = row_of(keys[i]);
         if (!row || column < 0 || column >= periods_count) continue;
-        cells[pending] = *row * ledger.periods() + static_cast<std::size_t>(column);
+        cells[pending] = *row * ledger.n_periods() + static_cast<std::size_t>(column);
         __builtin_prefetch(result.codes_.data() + cells[pending], 1);
         rows[pending++] = i;
       }
@@ -84,9 +84,9 @@ public:
   // The first (account, period) with revenue but no segment, if any: the caller names it.
   std::optional<std::pair<std::size_t, std::size_t>> first_unsegmented(const RevenueLedger& ledger) const {
     if (codes_.empty()) return std::nullopt;
-    for (std::size_t a = 0; a < ledger.accounts(); ++a) {
+    for (std::size_t a = 0; a < ledger.n_accounts(); ++a) {
       if (stride_ == 0 && codes_[a] != missing) continue;
-      for (std::size_t p = 0; p < ledger.periods(); ++p)
+      for (std::size_t p = 0; p < ledger.n_periods(); ++p)
         if (ledger.revenue(a, p) > 0.0 && at(a, p) == missing) return std::pair{a, p};
     }
     return std::nullopt;

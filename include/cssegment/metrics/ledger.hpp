@@ -27,8 +27,8 @@ struct LedgerColumns {
 // What the ledger read: nothing is dropped silently.
 struct LedgerSummary {
   std::size_t rows_read = 0;
-  std::size_t accounts = 0;
-  std::size_t periods = 0;
+  std::size_t n_accounts = 0;
+  std::size_t n_periods = 0;
   std::size_t duplicate_rows = 0;  // rows summed into an (account, period) seen before
 };
 
@@ -59,8 +59,8 @@ public:
   // one to the end, so both give the same ledger, bit for bit.
   class Builder;
 
-  std::size_t accounts() const { return keys_.size(); }
-  std::size_t periods() const { return periods_; }
+  std::size_t n_accounts() const { return keys_.size(); }
+  std::size_t n_periods() const { return periods_; }
   std::int64_t first_period() const { return first_period_; }
   const std::vector<std::int64_t>& account_keys() const { return keys_; }
   const LedgerSummary& summary() const { return summary_; }
@@ -173,8 +173,8 @@ public:
           fail(names_.amount, "the summed revenue of account key " +
                                   std::to_string(ledger_.keys_[cell / ledger_.periods_]) + " reaches 2^80");
     ledger_.summary_.duplicate_rows = duplicates_;
-    ledger_.summary_.accounts = ledger_.keys_.size();
-    ledger_.summary_.periods = ledger_.periods_;
+    ledger_.summary_.n_accounts = ledger_.keys_.size();
+    ledger_.summary_.n_periods = ledger_.periods_;
     return std::move(ledger_);
   }
 

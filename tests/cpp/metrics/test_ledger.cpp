@@ -21,8 +21,8 @@ BOOST_AUTO_TEST_CASE(rows_become_a_dense_matrix_with_duplicates_summed_and_gaps_
   const std::vector<std::int64_t> periods{5, 3, 5, 8, 3};
   const std::vector<double> amounts{1.0, 2.0, 3.0, 4.0, 0.5};
   const auto ledger = RevenueLedger::from_rows(accounts, {periods}, amounts);
-  BOOST_TEST(ledger.accounts() == 2u);
-  BOOST_TEST(ledger.periods() == 6u);  // 3 .. 8
+  BOOST_TEST(ledger.n_accounts() == 2u);
+  BOOST_TEST(ledger.n_periods() == 6u);  // 3 .. 8
   BOOST_TEST(ledger.first_period() == 3);
   BOOST_TEST(ledger.account_keys() == std::vector<std::int64_t>({12, 70}));
   BOOST_TEST(ledger.matrix() == std::vector<double>({2.5, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 4}));
@@ -49,8 +49,8 @@ BOOST_AUTO_TEST_CASE(a_period_range_fixes_the_columns) {
   const auto widest = RevenueLedger::from_rows(accounts, {last}, amounts, std::pair{last[0], std::size_t{1}});
   BOOST_TEST(widest.row(0)[0] == 9.0);
   const auto empty = RevenueLedger::from_rows({}, {}, {}, std::pair{std::int64_t{0}, std::size_t{3}});
-  BOOST_TEST(empty.accounts() == 0u);
-  BOOST_TEST(empty.periods() == 3u);
+  BOOST_TEST(empty.n_accounts() == 0u);
+  BOOST_TEST(empty.n_periods() == 3u);
 }
 
 BOOST_AUTO_TEST_CASE(mid_month_datetimes_are_named) {
@@ -155,8 +155,8 @@ BOOST_AUTO_TEST_CASE(a_builder_names_bad_rows_as_from_rows_does) {
                                std::pair{std::int64_t{4}, std::size_t{3}});
   empty.run(0);
   const auto ledger = empty.finish();
-  BOOST_TEST(ledger.periods() == 3u);
-  BOOST_TEST(ledger.accounts() == 0u);
+  BOOST_TEST(ledger.n_periods() == 3u);
+  BOOST_TEST(ledger.n_accounts() == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(ids_are_dense_within_four_slots_per_id_plus_two_to_the_16) {
