@@ -165,6 +165,14 @@ inline LogisticFit fit_logistic(std::span<const double> features, std::size_t p,
 // A scorecard whose weights were learned from outcomes: churn probability
 // p = 1 / (1 + exp(-(intercept + sum coef_i * x_i))) with x = transform(data) / 100, missing
 // measures imputed with their mean over the calibration data.
+// A healthier measure should lower churn risk, i.e. have a negative churn coefficient; one whose
+// coefficient is positive contradicts the direction its normaliser gives it.
+inline bool contradicts_direction(double coef) { return coef > 0.0; }
+
+// The weight a measure gets in the learned scorecard: -coef, and 0 for a coefficient >= 0 (a
+// measure that does not lower churn risk as it improves carries no weight).
+inline double learned_weight(double coef) { return std::max(0.0, -coef); }
+
 // The scorecard inside a calibrated one: the outer document carries the kind and version.
 struct EmbeddedScorecard {
   static json::Document write(const Scorecard& scorecard) { return scorecard.to_document(); }
@@ -263,11 +271,10 @@ public:
     return out;
   }
 
-  // The scorecard with the learned weights: a healthier measure should lower churn risk, so the
-  // weight is -coef; a measure whose coefficient has the wrong sign (coef > 0) gets weight 0.
+  // The scorecard with the learned weights (see learned_weight).
   Scorecard as_scorecard() const {
     std::vector<double> weights(coef_.size());
-    for (std::size_t m = 0; m < coef_.size(); ++m) weights[m] = std::max(0.0, -coef_[m]);
+    for (std::size_t m = 0; m < coef_.size(); ++m) weights[m] = learned_weight(coef_[m]);
     if (std::all_of(weights.begin(), weights.end(), [](double w) { return w == 0.0; }))
       fail("coef", "no measure lowers churn risk as it improves (every coefficient is >= 0); there are no weights to use");
     return scorecard_.with_weights(weights);
