@@ -3,6 +3,7 @@
 #include "cssegment/version.hpp"
 
 #include "cssegment/core/columns.hpp"
+#include "cssegment/core/enum_names.hpp"
 #include "cssegment/core/error.hpp"
 #include "cssegment/core/json.hpp"
 #include "cssegment/core/parallel.hpp"
@@ -17,11 +18,13 @@
 #include "cssegment/health/scorecard.hpp"
 #include "cssegment/health/scorecard_set.hpp"
 
+#include "cssegment/metrics/account_segments.hpp"
 #include "cssegment/metrics/cohorts.hpp"
 #include "cssegment/metrics/ledger.hpp"
 #include "cssegment/metrics/movements.hpp"
 #include "cssegment/metrics/nps.hpp"
 #include "cssegment/metrics/partials.hpp"
+#include "cssegment/metrics/periods.hpp"
 #include "cssegment/metrics/retention.hpp"
 #include "cssegment/metrics/value.hpp"
 
@@ -30,7 +33,10 @@
 
 #include "cssegment/segment/cadence.hpp"
 #include "cssegment/segment/coverage.hpp"
-#include "cssegment/segment/expression.hpp"
+#include "cssegment/segment/expression/compiled.hpp"
+#include "cssegment/segment/expression/lowering.hpp"
+#include "cssegment/segment/expression/parser.hpp"
+#include "cssegment/segment/hysteresis.hpp"
 #include "cssegment/segment/kmeans.hpp"
 #include "cssegment/segment/missing_policy.hpp"
 #include "cssegment/segment/owners.hpp"

@@ -11,6 +11,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings.hpp"
+#include "cssegment/metrics/account_segments.hpp"
 #include "cssegment/metrics/cohorts.hpp"
 #include "cssegment/metrics/ledger.hpp"
 #include "cssegment/metrics/movements.hpp"
@@ -127,10 +128,10 @@ py::dict cohort_columns(const RevenueLedger& ledger, const std::optional<Account
   }
   const auto blocks = static_cast<py::ssize_t>(sums.sums.rows());
   const auto groups = static_cast<py::ssize_t>(sums.sums.segments());
-  const auto ages = static_cast<py::ssize_t>(sums.periods);
+  const auto ages = static_cast<py::ssize_t>(sums.n_periods);
   py::dict out;
   for (auto [name, field] : {std::pair{"revenue", cohort_revenue}, std::pair{"paying", cohort_paying},
-                             std::pair{"survivors", cohort_surviving}}) {
+                             std::pair{"survivors", cohort_survivors}}) {
     py::array_t<double> values({blocks, groups, ages});
     auto cells = values.mutable_unchecked<3>();
     for (py::ssize_t b = 0; b < blocks; ++b)
@@ -202,8 +203,8 @@ py::dict nps_difference_of(const Array<double>& a, const Array<double>& b) {
 // The ledger's matrix (accounts x periods) as a read-only view that keeps the ledger alive.
 py::array_t<double> ledger_matrix(const py::object& self) {
   const auto& ledger = self.cast<const RevenueLedger&>();
-  const std::size_t periods = ledger.periods();
-  py::array_t<double> matrix({ledger.accounts(), periods}, {periods * sizeof(double), sizeof(double)},
+  const std::size_t periods = ledger.n_periods();
+  py::array_t<double> matrix({ledger.n_accounts(), periods}, {periods * sizeof(double), sizeof(double)},
                              ledger.matrix().data(), self);
   py::detail::array_proxy(matrix.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
   return matrix;
@@ -213,8 +214,8 @@ py::dict ledger_summary(const RevenueLedger& ledger) {
   const LedgerSummary& s = ledger.summary();
   py::dict out;
   out["rows_read"] = s.rows_read;
-  out["accounts"] = s.accounts;
-  out["periods"] = s.periods;
+  out["accounts"] = s.n_accounts;
+  out["periods"] = s.n_periods;
   out["duplicate_rows"] = s.duplicate_rows;
   return out;
 }
@@ -321,8 +322,8 @@ void bind_ledger(py::module_& m) {
       .def_static("from_rows", &ledger_from_rows, py::arg("accounts"), py::arg("periods"), py::arg("ticks_per_day"),
                   py::arg("amounts"), py::arg("first_period") = py::none(), py::arg("n_periods") = py::none(),
                   py::arg("names") = ColumnNames{"account", "period", "amount"})
-      .def_property_readonly("n_accounts", &RevenueLedger::accounts)
-      .def_property_readonly("n_periods", &RevenueLedger::periods)
+      .def_property_readonly("n_accounts", &RevenueLedger::n_accounts)
+      .def_property_readonly("n_periods", &RevenueLedger::n_periods)
       .def_property_readonly("first_period", &RevenueLedger::first_period)
       .def_property_readonly("account_keys",
                              [](const py::object& self) {

@@ -46,7 +46,7 @@ void bind_tier(py::module_& m) {
       .def_static("touch", &TierModel::touch)
       .def_property_readonly("thresholds", &TierModel::thresholds)
       .def_property_readonly("names", &TierModel::names)
-      .def_property_readonly("column", &TierModel::field)
+      .def_property_readonly("column", &TierModel::column)
       .def(
           "assign",
           [](const TierModel& model, const Array<double>& values, const std::optional<Array<std::int32_t>>& previous) {
@@ -70,9 +70,9 @@ void bind_quadrant(py::module_& m) {
            }),
            py::arg("size_column"), py::arg("size_threshold"), py::arg("value_column"), py::arg("value_threshold"),
            py::arg("names"), py::arg("hysteresis"), py::arg("csm_ratios"), py::arg("missing"))
-      .def_property_readonly("size_column", &QuadrantModel::size_field)
+      .def_property_readonly("size_column", &QuadrantModel::size_column)
       .def_property_readonly("size_threshold", &QuadrantModel::size_threshold)
-      .def_property_readonly("value_column", &QuadrantModel::value_field)
+      .def_property_readonly("value_column", &QuadrantModel::value_column)
       .def_property_readonly("value_threshold", &QuadrantModel::value_threshold)
       .def_property_readonly("names", &QuadrantModel::names)
       .def(

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "cssegment/segment/expression.hpp"
+#include "cssegment/segment/expression/compiled.hpp"
 #include "fuzz_support.hpp"
 
 namespace {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cssegment/metrics/ledger.hpp"
+#include "cssegment/metrics/periods.hpp"
 #include "fuzz_support.hpp"
 
 namespace {
@@ -67,11 +68,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     const auto& summary = ledger.summary();
     const std::set<std::int64_t> distinct(accounts.begin(), accounts.end());
     fuzz::check(summary.rows_read == accounts.size(), "every row is read");
-    fuzz::check(summary.accounts == distinct.size() && ledger.accounts() == distinct.size(),
+    fuzz::check(summary.n_accounts == distinct.size() && ledger.n_accounts() == distinct.size(),
                 "one account per distinct key");
     fuzz::check(std::vector<std::int64_t>(distinct.begin(), distinct.end()) == ledger.account_keys(),
                 "accounts are the distinct keys in ascending order");
-    fuzz::check(ledger.matrix().size() == ledger.accounts() * ledger.periods(), "the matrix is accounts x periods");
+    fuzz::check(ledger.matrix().size() == ledger.n_accounts() * ledger.n_periods(), "the matrix is accounts x periods");
     // Rebuild the cells independently: every row lands in its (account, period) cell.
     std::map<std::pair<std::size_t, std::size_t>, double> cells;
     for (std::size_t i = 0; i < accounts.size(); ++i) {
@@ -80,7 +81,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
       const std::int64_t ordinal = cssegment::period_ordinal({periods, ticks_per_day}, i, "period");
       fuzz::check(ordinal >= ledger.first_period() &&
                       static_cast<std::uint64_t>(ordinal) - static_cast<std::uint64_t>(ledger.first_period()) <
-                          ledger.periods(),
+                          ledger.n_periods(),
                   "every row's period is in the ledger");
       cells[{*row, static_cast<std::size_t>(ordinal - ledger.first_period())}] += amounts[i];
     }

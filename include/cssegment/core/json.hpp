@@ -5,15 +5,20 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <limits>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "cssegment/core/enum_names.hpp"
 #include "cssegment/core/validate.hpp"
 #include "cssegment/version.hpp"
 
@@ -150,5 +155,150 @@ inline std::vector<std::optional<double>> get_optional_numbers(const Document& d
   }
   return values;
 }
+
+// Model fields are declared once, as a list of keys, and both directions use the list:
+// write_fields puts every key's value into a document, read_fields reads them back in the
+// declared order, which is the order of the model's constructor parameters, so that
+// std::make_from_tuple<Model>(read_fields(...)) loads a document through the same checks as
+// any other construction.
+
+// How a value is written to a field and read back: as nlohmann converts it, except for the
+// specialisations below.
+template <class T>
+struct Codec {
+  static Document write(const T& value) { return Document(value); }
+  static T read(const Document& document, std::string_view name) { return get<T>(document, name); }
+};
+
+// No value is written as null.
+template <>
+struct Codec<std::optional<double>> {
+  static Document write(const std::optional<double>& value) { return value ? Document(*value) : Document(nullptr); }
+  static std::optional<double> read(const Document& document, std::string_view name) {
+    const auto& value = field(document, name);
+    if (value.is_null()) return std::nullopt;
+    if (!value.is_number())
+      fail("json", "field " + single_quoted(name) + " holds " + value.dump() + ", expected a number or null");
+    return value.get<double>();
+  }
+};
+
+template <>
+struct Codec<std::vector<std::optional<double>>> {
+  static Document write(std::span<const std::optional<double>> values) { return optional_numbers(values); }
+  static std::vector<std::optional<double>> read(const Document& document, std::string_view name) {
+    return get_optional_numbers(document, name);
+  }
+};
+
+// Enums by name, from the table that enum_names(value) finds next to the enum.
+template <class Enum>
+  requires std::is_enum_v<Enum>
+struct Codec<Enum> {
+  static Document write(Enum value) { return Document(enum_names(value).name(value)); }
+  static Enum read(const Document& document, std::string_view name) {
+    return enum_names(Enum{}).parse(get<std::string>(document, name));
+  }
+};
+
+template <class Enum>
+  requires std::is_enum_v<Enum>
+struct Codec<std::vector<Enum>> {
+  static Document write(const std::vector<Enum>& values) {
+    Document array = Document::array();
+    for (Enum value : values) array.push_back(Codec<Enum>::write(value));
+    return array;
+  }
+  static std::vector<Enum> read(const Document& document, std::string_view name) {
+    std::vector<Enum> values;
+    for (const auto& text : get<std::vector<std::string>>(document, name)) values.push_back(enum_names(Enum{}).parse(text));
+    return values;
+  }
+};
+
+// One key of a model: its name, how to get its value from the model (a member pointer or any
+// callable) and how to write and read that value. `former` is a name the key had before, still
+// read from older documents.
+template <class Model, class T, class Get, class With = Codec<T>>
+struct Key {
+  std::string_view name;
+  Get get;
+  std::string_view former = {};
+
+  Document write(const Model& model) const { return With::write(std::invoke(get, model)); }
+  T read(const Document& document) const {
+    const bool renamed = !former.empty() && !document.contains(name) && document.contains(former);
+    return With::read(document, renamed ? former : name);
+  }
+};
+
+template <class Model, class T>
+constexpr Key<Model, T, T Model::*> key(std::string_view name, T Model::*member, std::string_view former = {}) {
+  return {name, member, former};
+}
+
+// A key whose value is computed, or written and read by a codec of its own.
+template <class Model, class T, class With = Codec<T>, class Get>
+constexpr Key<Model, T, Get, With> key(std::string_view name, Get get) {
+  return {name, get};
+}
+
+template <class Model, class... Keys>
+void write_fields(Document& document, const Model& model, const std::tuple<Keys...>& keys) {
+  std::apply([&](const auto&... each) { ((document[std::string(each.name)] = each.write(model)), ...); }, keys);
+}
+
+// The keys' values in the declared order (braced initialisation reads them left to right, so the
+// first bad field is the one reported).
+template <class... Keys>
+auto read_fields(const Document& document, const std::tuple<Keys...>& keys) {
+  return std::apply([&](const auto&... each) { return std::tuple{each.read(document)...}; }, keys);
+}
+
+// Reads each key into the member it names: state that no constructor takes, such as a fit.
+template <class Model, class... Keys>
+void read_into(const Document& document, Model& model, const std::tuple<Keys...>& keys) {
+  std::apply([&](const auto&... each) { ((std::invoke(each.get, model) = each.read(document)), ...); }, keys);
+}
+
+// A model's document: its kind, version and the keys of Model::json_fields().
+template <class Model>
+std::string write_model(std::string_view kind, const Model& model) {
+  auto document = make_document(kind);
+  write_fields(document, model, Model::json_fields());
+  return document.dump();
+}
+
+template <class Model>
+Model read_model(const Document& document) {
+  return std::make_from_tuple<Model>(read_fields(document, Model::json_fields()));
+}
+
+// Lists of records (structs declaring their own json_fields()) as arrays of objects.
+template <class Record>
+  requires requires { Record::json_fields(); }
+struct Codec<std::vector<Record>> {
+  static Document write(const std::vector<Record>& records) {
+    Document array = Document::array();
+    for (const auto& record : records) {
+      Document object = Document::object();
+      write_fields(object, record, Record::json_fields());
+      array.push_back(std::move(object));
+    }
+    return array;
+  }
+  static std::vector<Record> read(const Document& document, std::string_view name) {
+    const auto& listed = field(document, name);
+    if (!listed.is_array()) fail("json", "field " + single_quoted(name) + " must be an array");
+    std::vector<Record> records;
+    for (const auto& item : listed) {
+      if (!item.is_object()) fail("json", std::string(name) + " holds " + item.dump() + ", expected objects");
+      // Braces: records are aggregates, which not every supported compiler builds from parentheses.
+      records.push_back(std::apply([](auto&&... values) { return Record{std::move(values)...}; },
+                                   read_fields(item, Record::json_fields())));
+    }
+    return records;
+  }
+};
 
 }  // namespace cssegment::json

@@ -4,7 +4,6 @@
 #include <charconv>
 #include <cmath>
 #include <cstddef>
-#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -95,18 +94,6 @@ inline void check_names(std::string_view argument, std::span<const std::string> 
     if (names[i].empty()) fail_at(argument, i, "''", "names must not be empty");
     if (!seen.insert(names[i]).second) fail_at(argument, i, single_quoted(names[i]), "duplicate name");
   }
-}
-
-// A CSM ratio is accounts per CSM; no value means the segment has no CSM (digital only).
-inline void check_csm_ratios(std::string_view argument, std::span<const std::optional<double>> ratios) {
-  for (std::size_t i = 0; i < ratios.size(); ++i)
-    if (ratios[i] && !(*ratios[i] > 0.0 && std::isfinite(*ratios[i])))
-      fail_at(argument, i, *ratios[i], "CSM ratios must be finite and > 0 (accounts per CSM)");
-}
-
-inline void check_hysteresis(double hysteresis) {
-  if (!(hysteresis >= 0.0 && hysteresis < 1.0))
-    fail("hysteresis", format_number(hysteresis) + " must be in [0, 1)");
 }
 
 // Codes index into `categories` labels; -1 means missing.

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <span>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "cssegment/core/columns.hpp"
@@ -164,6 +165,22 @@ inline LogisticFit fit_logistic(std::span<const double> features, std::size_t p,
 // A scorecard whose weights were learned from outcomes: churn probability
 // p = 1 / (1 + exp(-(intercept + sum coef_i * x_i))) with x = transform(data) / 100, missing
 // measures imputed with their mean over the calibration data.
+// A healthier measure should lower churn risk, i.e. have a negative churn coefficient; one whose
+// coefficient is positive contradicts the direction its normaliser gives it.
+inline bool contradicts_direction(double coef) { return coef > 0.0; }
+
+// The weight a measure gets in the learned scorecard: -coef, and 0 for a coefficient >= 0 (a
+// measure that does not lower churn risk as it improves carries no weight).
+inline double learned_weight(double coef) { return std::max(0.0, -coef); }
+
+// The scorecard inside a calibrated one: the outer document carries the kind and version.
+struct EmbeddedScorecard {
+  static json::Document write(const Scorecard& scorecard) { return scorecard.to_document(); }
+  static Scorecard read(const json::Document& document, std::string_view name) {
+    return Scorecard::from_document(json::field(document, name));
+  }
+};
+
 class CalibratedScorecard {
 public:
   CalibratedScorecard(Scorecard scorecard, std::vector<double> coef, double intercept, std::vector<double> means,
@@ -254,33 +271,30 @@ public:
     return out;
   }
 
-  // The scorecard with the learned weights: a healthier measure should lower churn risk, so the
-  // weight is -coef; a measure whose coefficient has the wrong sign (coef > 0) gets weight 0.
+  // The scorecard with the learned weights (see learned_weight).
   Scorecard as_scorecard() const {
     std::vector<double> weights(coef_.size());
-    for (std::size_t m = 0; m < coef_.size(); ++m) weights[m] = std::max(0.0, -coef_[m]);
+    for (std::size_t m = 0; m < coef_.size(); ++m) weights[m] = learned_weight(coef_[m]);
     if (std::all_of(weights.begin(), weights.end(), [](double w) { return w == 0.0; }))
       fail("coef", "no measure lowers churn risk as it improves (every coefficient is >= 0); there are no weights to use");
     return scorecard_.with_weights(weights);
   }
 
-  std::string to_json() const {
-    auto document = json::make_document("CalibratedScorecard");
-    document["scorecard"] = scorecard_.to_document();
-    document["coef"] = coef_;
-    document["intercept"] = intercept_;
-    document["means"] = means_;
-    document["l2"] = l2_;
-    document["iterations"] = iterations_;
-    return document.dump();
+  // The document's keys, in the order of the constructor's parameters.
+  static constexpr auto json_fields() {
+    return std::tuple{json::key<CalibratedScorecard, Scorecard, EmbeddedScorecard>(
+                          "scorecard", &CalibratedScorecard::scorecard_),
+                      json::key("coef", &CalibratedScorecard::coef_),
+                      json::key("intercept", &CalibratedScorecard::intercept_),
+                      json::key("means", &CalibratedScorecard::means_),
+                      json::key("l2", &CalibratedScorecard::l2_),
+                      json::key("iterations", &CalibratedScorecard::iterations_)};
   }
 
+  std::string to_json() const { return json::write_model("CalibratedScorecard", *this); }
+
   static CalibratedScorecard from_json(std::string_view text) {
-    const auto document = json::parse_document(text, "CalibratedScorecard");
-    return CalibratedScorecard(Scorecard::from_document(json::field(document, "scorecard")),
-                               json::get<std::vector<double>>(document, "coef"), json::get<double>(document, "intercept"),
-                               json::get<std::vector<double>>(document, "means"), json::get<double>(document, "l2"),
-                               json::get<std::size_t>(document, "iterations"));
+    return json::read_model<CalibratedScorecard>(json::parse_document(text, "CalibratedScorecard"));
   }
 
   bool operator==(const CalibratedScorecard&) const = default;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cssegment/core/columns.hpp"
+#include "cssegment/core/enum_names.hpp"
 #include "cssegment/core/error.hpp"
 #include "cssegment/core/json.hpp"
 #include "cssegment/core/validate.hpp"
@@ -28,18 +29,22 @@ enum class UnseenGroup {
   raise,       // InvalidInput naming the row and the group
 };
 
-inline std::string_view to_string(NormalizerKind kind) {
-  constexpr std::string_view names[] = {"linear", "bands", "percentile", "zscore", "boolean"};
-  return names[static_cast<int>(kind)];
-}
+inline constexpr EnumNames<NormalizerKind, 5> normalizer_kind_names{"kind",
+                                                                     "a normaliser kind",
+                                                                     {{NormalizerKind::linear, "linear"},
+                                                                      {NormalizerKind::bands, "bands"},
+                                                                      {NormalizerKind::percentile, "percentile"},
+                                                                      {NormalizerKind::zscore, "zscore"},
+                                                                      {NormalizerKind::boolean, "boolean"}}};
+constexpr const auto& enum_names(NormalizerKind) { return normalizer_kind_names; }
 
-inline std::string_view to_string(UnseenGroup unseen) { return unseen == UnseenGroup::population ? "population" : "raise"; }
+inline constexpr EnumNames<UnseenGroup, 2> unseen_group_names{
+    "unseen", "a policy for unseen peer groups", {{UnseenGroup::population, "population"}, {UnseenGroup::raise, "raise"}}};
+constexpr const auto& enum_names(UnseenGroup) { return unseen_group_names; }
 
-inline UnseenGroup parse_unseen_group(std::string_view text) {
-  if (text == "population") return UnseenGroup::population;
-  if (text == "raise") return UnseenGroup::raise;
-  fail("unseen", single_quoted(text) + " is not a policy for unseen peer groups; use 'population' or 'raise'");
-}
+inline std::string_view to_string(NormalizerKind kind) { return normalizer_kind_names.name(kind); }
+inline std::string_view to_string(UnseenGroup unseen) { return unseen_group_names.name(unseen); }
+inline UnseenGroup parse_unseen_group(std::string_view text) { return unseen_group_names.parse(text); }
 
 // The learned distribution of a signal within one group. Percentile keeps the sorted distinct values
 // and their counts (exact), or, past max_percentile_knots distinct values, that many evenly spaced
@@ -321,14 +326,14 @@ public:
 
   static Normalizer from_json(const json::Document& document) {
     if (!document.is_object()) fail("json", "a normaliser must be a JSON object");
-    const auto kind = json::get<std::string>(document, "kind");
-    if (kind == "linear") return linear(json::get<double>(document, "bad"), json::get<double>(document, "good"));
-    if (kind == "bands")
+    const auto name = json::get<std::string>(document, "kind");
+    const auto kind = normalizer_kind_names.find(name);
+    if (!kind) fail("json", "unknown normaliser kind " + single_quoted(name));
+    if (*kind == NormalizerKind::linear) return linear(json::get<double>(document, "bad"), json::get<double>(document, "good"));
+    if (*kind == NormalizerKind::bands)
       return bands(json::get<std::vector<double>>(document, "edges"), json::get<std::vector<double>>(document, "scores"));
-    if (kind == "boolean") return boolean(json::get<bool>(document, "higher_is_better"));
-    if (kind != "percentile" && kind != "zscore") fail("json", "unknown normaliser kind " + single_quoted(kind));
-    Normalizer n = learned(kind == "percentile" ? NormalizerKind::percentile : NormalizerKind::zscore,
-                           json::get<std::string>(document, "by"), json::get<bool>(document, "higher_is_better"),
+    if (*kind == NormalizerKind::boolean) return boolean(json::get<bool>(document, "higher_is_better"));
+    Normalizer n = learned(*kind, json::get<std::string>(document, "by"), json::get<bool>(document, "higher_is_better"),
                            parse_unseen_group(json::get<std::string>(document, "unseen")));
     if (document.contains("population")) {
       n.population_ = distribution_from_json(json::field(document, "population"));
@@ -395,6 +400,15 @@ private:
   std::optional<FittedDistribution> population_;
   std::vector<std::string> group_names_;
   std::vector<FittedDistribution> group_fits_;
+};
+
+// A normaliser inside a model's document is an object of its own (see Normalizer::to_json).
+template <>
+struct json::Codec<Normalizer> {
+  static Document write(const Normalizer& normalizer) { return normalizer.to_json(); }
+  static Normalizer read(const Document& document, std::string_view name) {
+    return Normalizer::from_json(field(document, name));
+  }
 };
 
 }  // namespace cssegment

@@ -10,9 +10,11 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "cssegment/core/columns.hpp"
+#include "cssegment/core/enum_names.hpp"
 #include "cssegment/core/json.hpp"
 #include "cssegment/core/parallel.hpp"
 #include "cssegment/core/validate.hpp"
@@ -31,29 +33,31 @@ enum class MissingMeasures {
   penalize,     // a missing measure scores 0 points
 };
 
-inline std::string_view to_string(Combine combine) { return combine == Combine::weighted ? "weighted" : "worst"; }
+inline constexpr EnumNames<Combine, 2> combine_names{
+    "combine", "a combine mode", {{Combine::weighted, "weighted"}, {Combine::worst, "worst"}}};
+constexpr const auto& enum_names(Combine) { return combine_names; }
 
-inline std::string_view to_string(MissingMeasures missing) {
-  return missing == MissingMeasures::renormalize ? "renormalize" : "penalize";
-}
+inline constexpr EnumNames<MissingMeasures, 2> missing_measures_names{
+    "missing",
+    "a missing-measure policy",
+    {{MissingMeasures::renormalize, "renormalize"}, {MissingMeasures::penalize, "penalize"}}};
+constexpr const auto& enum_names(MissingMeasures) { return missing_measures_names; }
 
-inline Combine parse_combine(std::string_view text) {
-  if (text == "weighted") return Combine::weighted;
-  if (text == "worst") return Combine::worst;
-  fail("combine", single_quoted(text) + " is not a combine mode; use 'weighted' or 'worst'");
-}
-
-inline MissingMeasures parse_missing_measures(std::string_view text) {
-  if (text == "renormalize") return MissingMeasures::renormalize;
-  if (text == "penalize") return MissingMeasures::penalize;
-  fail("missing", single_quoted(text) + " is not a missing-measure policy; use 'renormalize' or 'penalize'");
-}
+inline std::string_view to_string(Combine combine) { return combine_names.name(combine); }
+inline std::string_view to_string(MissingMeasures missing) { return missing_measures_names.name(missing); }
+inline Combine parse_combine(std::string_view text) { return combine_names.parse(text); }
+inline MissingMeasures parse_missing_measures(std::string_view text) { return missing_measures_names.parse(text); }
 
 struct Measure {
   std::string column;
   Normalizer normalizer;
   double weight = 1.0;
   bool operator==(const Measure&) const = default;
+
+  static constexpr auto json_fields() {
+    return std::tuple{json::key("column", &Measure::column), json::key("normalizer", &Measure::normalizer),
+                      json::key("weight", &Measure::weight)};
+  }
 };
 
 // Outputs of Scorecard::score_into, allocated by the caller: one entry per row, and for the
@@ -257,37 +261,23 @@ public:
     return s;
   }
 
+  // The document's keys, in the order of the constructor's parameters.
+  static constexpr auto json_fields() {
+    return std::tuple{json::key("measures", &Scorecard::measures_),     json::key("combine", &Scorecard::combine_),
+                      json::key("band_names", &Scorecard::band_names_), json::key("band_lowers", &Scorecard::band_lowers_),
+                      json::key("missing", &Scorecard::missing_),       json::key("min_measures", &Scorecard::min_measures_)};
+  }
+
   json::Document to_document() const {
     auto document = json::make_document("Scorecard");
-    json::Document measures = json::Document::array();
-    for (const auto& m : measures_)
-      measures.push_back({{"column", m.column}, {"weight", m.weight}, {"normalizer", m.normalizer.to_json()}});
-    document["measures"] = measures;
-    document["combine"] = to_string(combine_);
-    document["band_names"] = band_names_;
-    document["band_lowers"] = band_lowers_;
-    document["missing"] = to_string(missing_);
-    document["min_measures"] = min_measures_;
+    json::write_fields(document, *this, json_fields());
     return document;
   }
 
   std::string to_json() const { return to_document().dump(); }
 
-  static Scorecard from_document(const json::Document& document) {
-    const auto& listed = json::field(document, "measures");
-    if (!listed.is_array()) fail("json", "field 'measures' must be an array");
-    std::vector<Measure> measures;
-    for (const auto& m : listed) {
-      if (!m.is_object()) fail("json", "every measure must be a JSON object");
-      measures.push_back({json::get<std::string>(m, "column"), Normalizer::from_json(json::field(m, "normalizer")),
-                          json::get<double>(m, "weight")});
-    }
-    return Scorecard(std::move(measures), parse_combine(json::get<std::string>(document, "combine")),
-                     json::get<std::vector<std::string>>(document, "band_names"),
-                     json::get<std::vector<double>>(document, "band_lowers"),
-                     parse_missing_measures(json::get<std::string>(document, "missing")),
-                     json::get<std::size_t>(document, "min_measures"));
-  }
+  // A scorecard embedded in another model's document, whose kind and version that document carries.
+  static Scorecard from_document(const json::Document& document) { return json::read_model<Scorecard>(document); }
 
   static Scorecard from_json(std::string_view text) { return from_document(json::parse_document(text, "Scorecard")); }
 

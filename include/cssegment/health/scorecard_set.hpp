@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -130,34 +131,32 @@ public:
     return out;
   }
 
+  // The document's keys, in the order of the constructor's parameters.
+  static constexpr auto json_fields() {
+    using Listed = std::vector<std::pair<std::string, Scorecard>>;
+    return std::tuple{json::key("by", &ScorecardSet::by_),
+                      json::key<ScorecardSet, Listed, ListedScorecards>("scorecards",
+                                                                       [](const ScorecardSet& set) {
+                                                                         Listed listed;
+                                                                         for (std::size_t k = 0; k < set.segment_count(); ++k)
+                                                                           listed.emplace_back(set.names_[k], set.cards_[k]);
+                                                                         return listed;
+                                                                       }),
+                      json::key<ScorecardSet, std::optional<Scorecard>, DefaultScorecard>(
+                          "default", [](const ScorecardSet& set) {
+                            return set.has_default_ ? std::optional(set.cards_.back()) : std::nullopt;
+                          })};
+  }
+
   json::Document to_document() const {
     auto document = json::make_document("ScorecardSet");
-    document["by"] = by_;
-    json::Document scorecards = json::Document::array();
-    for (std::size_t k = 0; k < segment_count(); ++k)
-      scorecards.push_back({{"segment", names_[k]}, {"scorecard", cards_[k].to_document()}});
-    document["scorecards"] = scorecards;
-    document["default"] = has_default_ ? cards_.back().to_document() : json::Document(nullptr);
+    json::write_fields(document, *this, json_fields());
     return document;
   }
 
   std::string to_json() const { return to_document().dump(); }
 
-  // "scorecards" is a list of {"segment", "scorecard"}, not an object: a json::Document sorts
-  // object keys, and the set's order matters.
-  static ScorecardSet from_document(const json::Document& document) {
-    const auto& listed = json::field(document, "scorecards");
-    if (!listed.is_array()) fail("json", "field 'scorecards' must be an array");
-    std::vector<std::pair<std::string, Scorecard>> scorecards;
-    for (const auto& entry : listed) {
-      if (!entry.is_object()) fail("json", "every entry of 'scorecards' must be a JSON object");
-      scorecards.emplace_back(json::get<std::string>(entry, "segment"), embedded(json::field(entry, "scorecard")));
-    }
-    const auto& fallback = json::field(document, "default");
-    std::optional<Scorecard> default_scorecard;
-    if (!fallback.is_null()) default_scorecard = embedded(fallback);
-    return ScorecardSet(json::get<std::string>(document, "by"), std::move(scorecards), std::move(default_scorecard));
-  }
+  static ScorecardSet from_document(const json::Document& document) { return json::read_model<ScorecardSet>(document); }
 
   static ScorecardSet from_json(std::string_view text) {
     return from_document(json::parse_document(text, "ScorecardSet"));
@@ -190,6 +189,38 @@ private:
 
   // Through the text, so that an embedded scorecard gets the kind and version checks of any document.
   static Scorecard embedded(const json::Document& document) { return Scorecard::from_json(document.dump()); }
+
+  // "scorecards" is a list of {"segment", "scorecard"}, not an object: a json::Document sorts
+  // object keys, and the set's order matters.
+  struct ListedScorecards {
+    static json::Document write(const std::vector<std::pair<std::string, Scorecard>>& listed) {
+      json::Document scorecards = json::Document::array();
+      for (const auto& [segment, card] : listed) scorecards.push_back({{"segment", segment}, {"scorecard", card.to_document()}});
+      return scorecards;
+    }
+    static std::vector<std::pair<std::string, Scorecard>> read(const json::Document& document, std::string_view name) {
+      const auto& listed = json::field(document, name);
+      if (!listed.is_array()) fail("json", "field 'scorecards' must be an array");
+      std::vector<std::pair<std::string, Scorecard>> scorecards;
+      for (const auto& entry : listed) {
+        if (!entry.is_object()) fail("json", "every entry of 'scorecards' must be a JSON object");
+        scorecards.emplace_back(json::get<std::string>(entry, "segment"), embedded(json::field(entry, "scorecard")));
+      }
+      return scorecards;
+    }
+  };
+
+  // The default scorecard, or null.
+  struct DefaultScorecard {
+    static json::Document write(const std::optional<Scorecard>& card) {
+      return card ? card->to_document() : json::Document(nullptr);
+    }
+    static std::optional<Scorecard> read(const json::Document& document, std::string_view name) {
+      const auto& fallback = json::field(document, name);
+      if (fallback.is_null()) return std::nullopt;
+      return embedded(fallback);
+    }
+  };
 
   // Rows of every scorecard, ascending.
   std::vector<std::vector<std::size_t>> rows_by_card(std::span<const std::int32_t> card_of_row) const {

@@ -10,13 +10,14 @@
 #include <vector>
 
 #include "cssegment/core/parallel.hpp"
+#include "cssegment/metrics/account_segments.hpp"
 #include "cssegment/metrics/ledger.hpp"
 #include "cssegment/metrics/movements.hpp"
 #include "cssegment/metrics/partials.hpp"
 
 namespace cssegment {
 
-enum CohortField : std::size_t { cohort_revenue, cohort_paying, cohort_surviving, cohort_fields };
+enum CohortField : std::size_t { cohort_revenue, cohort_paying, cohort_survivors, cohort_fields };
 
 struct CohortOptions {
   std::int64_t cohort_length = 1;
@@ -26,16 +27,16 @@ struct CohortOptions {
 };
 
 struct CohortSums {
-  // Rows = cohort blocks, fields = age * cohort_fields + field, ages 0 .. periods - 1.
+  // Rows = cohort blocks, fields = age * cohort_fields + field, ages 0 .. n_periods - 1.
   PartialSums sums;
   // Per (block, segment): the last first-revenue period of a member (-1: no member), so that
-  // ages beyond periods - 1 - latest_first are not observed for every member.
+  // ages beyond n_periods - 1 - latest_first are not observed for every member.
   std::vector<std::int64_t> latest_first;
-  std::size_t periods = 0;
+  std::size_t n_periods = 0;
 
   std::int64_t observed_ages(std::size_t block, std::size_t segment) const {
     const std::int64_t latest = latest_first[block * sums.segments() + segment];
-    return latest < 0 ? 0 : static_cast<std::int64_t>(periods) - latest;
+    return latest < 0 ? 0 : static_cast<std::int64_t>(n_periods) - latest;
   }
   double value(std::size_t block, std::size_t segment, std::size_t age, CohortField field) const {
     const std::size_t column = age * cohort_fields + field;
@@ -46,14 +47,14 @@ struct CohortSums {
 inline CohortSums cohort_sums(const RevenueLedger& ledger, const AccountSegments& segments, CohortOptions options) {
   if (options.cohort_length < 1)
     fail("cohort_length", std::to_string(options.cohort_length) + " must be >= 1 period");
-  const std::size_t periods = ledger.periods();
+  const std::size_t periods = ledger.n_periods();
   const auto length = static_cast<std::size_t>(options.cohort_length);
   const std::size_t blocks = (periods + length - 1) / length;
   const std::size_t fields = periods * cohort_fields;
   CohortSums total{PartialSums("cohorts", options.cohort_length, ledger.first_period(), blocks, segments.count(), fields),
                    std::vector<std::int64_t>(blocks * segments.count(), -1), periods};
   std::mutex merging;
-  parallel_for(ledger.accounts(), metrics_chunk_accounts, [&](std::size_t begin, std::size_t end) {
+  parallel_for(ledger.n_accounts(), metrics_chunk_accounts, [&](std::size_t begin, std::size_t end) {
     PartialSums local("cohorts", options.cohort_length, ledger.first_period(), blocks, segments.count(), fields);
     std::vector<std::int64_t> latest(total.latest_first.size(), -1);
     for (std::size_t a = begin; a < end; ++a) {
@@ -72,7 +73,7 @@ inline CohortSums cohort_sums(const RevenueLedger& ledger, const AccountSegments
         surviving = surviving && amount > 0.0;
         local.at(block, segment, age * cohort_fields + cohort_revenue) += to_exact(amount);
         local.at(block, segment, age * cohort_fields + cohort_paying) += amount > 0.0;
-        local.at(block, segment, age * cohort_fields + cohort_surviving) += surviving;
+        local.at(block, segment, age * cohort_fields + cohort_survivors) += surviving;
       }
     }
     const std::lock_guard lock(merging);

@@ -1,8 +1,7 @@
 #pragma once
 // The revenue ledger: long (account, period, amount) rows summed into a dense account x period
-// matrix R(a, p) >= 0, the input of every revenue metric, plus the segment of each account.
+// matrix R(a, p) >= 0, the input of every revenue metric.
 #include <algorithm>
-#include <cstdio>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -16,75 +15,9 @@
 #include "cssegment/core/parallel.hpp"
 #include "cssegment/core/validate.hpp"
 #include "cssegment/metrics/partials.hpp"
+#include "cssegment/metrics/periods.hpp"
 
 namespace cssegment {
-
-// Period keys as read from the input: ordinals of consecutive periods (integers, or pandas
-// Period ordinals), or datetimes in ticks since 1970-01-01 that must fall on the first of a
-// month at midnight (ticks_per_day > 0), which become months since 1970-01.
-struct PeriodKeys {
-  std::span<const std::int64_t> values;
-  std::int64_t ticks_per_day = 0;  // 0: the values are ordinals already
-};
-
-struct CivilDate {
-  std::int64_t year, month, day;  // month and day from 1
-};
-
-// Civil date of days since 1970-01-01 (H. Hinnant's algorithm).
-inline CivilDate civil_from_days(std::int64_t days) {
-  days += 719468;
-  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const std::int64_t day_of_era = days - era * 146097;
-  const std::int64_t year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const std::int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-  const std::int64_t shifted_month = (5 * day_of_year + 2) / 153;  // March = 0
-  const std::int64_t day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-  const std::int64_t month = shifted_month < 10 ? shifted_month + 3 : shifted_month - 9;
-  return {year_of_era + era * 400 + (month <= 2), month, day};
-}
-
-inline std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
-
-// Months since 1970-01 of a first-of-month midnight, or nullopt for any other instant.
-inline std::optional<std::int64_t> month_ordinal(std::int64_t ticks, std::int64_t ticks_per_day) {
-  if (ticks % ticks_per_day != 0) return std::nullopt;
-  const CivilDate date = civil_from_days(ticks / ticks_per_day);
-  if (date.day != 1) return std::nullopt;
-  return (date.year - 1970) * 12 + (date.month - 1);
-}
-
-// "2024-01-15" or "2024-01-15 + 3600 s" for an instant that is not midnight.
-inline std::string describe_instant(std::int64_t ticks, std::int64_t ticks_per_day) {
-  const std::int64_t days = floor_div(ticks, ticks_per_day);
-  const CivilDate date = civil_from_days(days);
-  // The remainder taken directly: days * ticks_per_day may not be representable.
-  const std::int64_t rest = ticks % ticks_per_day + (ticks % ticks_per_day < 0 ? ticks_per_day : 0);
-  char text[64];
-  std::snprintf(text, sizeof text, "%04lld-%02lld-%02lld", static_cast<long long>(date.year),
-                static_cast<long long>(date.month), static_cast<long long>(date.day));
-  std::string out = text;
-  if (rest != 0) out += " + " + format_number(static_cast<double>(rest) * 86400.0 / static_cast<double>(ticks_per_day)) + " s";
-  return out;
-}
-
-// Days from 1970-01-01 to the furthest date a period may be (10 million years): no calendar in
-// use reaches it, and the civil-date arithmetic stays far from overflow.
-inline constexpr std::int64_t max_calendar_days = 3'652'425'000;
-
-inline std::int64_t period_ordinal(const PeriodKeys& keys, std::size_t row, std::string_view argument) {
-  const std::int64_t key = keys.values[row];
-  if (key == std::numeric_limits<std::int64_t>::min()) fail_at(argument, row, "NaT", "periods must not be missing");
-  if (keys.ticks_per_day == 0) return key;
-  const std::int64_t days = floor_div(key, keys.ticks_per_day);
-  if (days < -max_calendar_days || days > max_calendar_days)
-    fail_at(argument, row, std::to_string(key) + " ticks",
-            "dates must lie within 10 million years of 1970-01-01 (" + std::to_string(keys.ticks_per_day) +
-                " ticks per day)");
-  if (const auto ordinal = month_ordinal(key, keys.ticks_per_day)) return *ordinal;
-  fail_at(argument, row, describe_instant(key, keys.ticks_per_day),
-          "dates must be the first day of a month at midnight (use .dt.to_period('M') for other dates)");
-}
 
 // Names of the input columns, for error messages.
 struct LedgerColumns {
@@ -94,13 +27,16 @@ struct LedgerColumns {
 // What the ledger read: nothing is dropped silently.
 struct LedgerSummary {
   std::size_t rows_read = 0;
-  std::size_t accounts = 0;
-  std::size_t periods = 0;
+  std::size_t n_accounts = 0;
+  std::size_t n_periods = 0;
   std::size_t duplicate_rows = 0;  // rows summed into an (account, period) seen before
 };
 
 // Rows per parallel chunk of the ledger's passes over its input.
 inline constexpr std::size_t ledger_chunk_rows = 1u << 18;
+
+// Accounts (ledger rows) per parallel chunk of the metric passes over a ledger.
+inline constexpr std::size_t metrics_chunk_accounts = 4096;
 
 // The largest matrix a ledger builds (2^33 cells, 64 GiB), so that a mistaken period key
 // (e.g. yyyymmdd integers) fails clearly instead of exhausting memory.
@@ -123,8 +59,8 @@ public:
   // one to the end, so both give the same ledger, bit for bit.
   class Builder;
 
-  std::size_t accounts() const { return keys_.size(); }
-  std::size_t periods() const { return periods_; }
+  std::size_t n_accounts() const { return keys_.size(); }
+  std::size_t n_periods() const { return periods_; }
   std::int64_t first_period() const { return first_period_; }
   const std::vector<std::int64_t>& account_keys() const { return keys_; }
   const LedgerSummary& summary() const { return summary_; }
@@ -237,8 +173,8 @@ public:
           fail(names_.amount, "the summed revenue of account key " +
                                   std::to_string(ledger_.keys_[cell / ledger_.periods_]) + " reaches 2^80");
     ledger_.summary_.duplicate_rows = duplicates_;
-    ledger_.summary_.accounts = ledger_.keys_.size();
-    ledger_.summary_.periods = ledger_.periods_;
+    ledger_.summary_.n_accounts = ledger_.keys_.size();
+    ledger_.summary_.n_periods = ledger_.periods_;
     return std::move(ledger_);
   }
 
@@ -346,17 +282,26 @@ inline RevenueLedger RevenueLedger::from_rows(std::span<const std::int64_t> acco
   return builder.finish();
 }
 
-// Ledger rows of account keys: a table over the keys' range when it is compact (the usual case:
-// integer ids or factorized codes), else a binary search.
+// Whether `count` distinct integer ids in [low, high] are compact enough to index a table over
+// their range directly (the usual case: integer ids or factorized codes): at most 4 slots per id,
+// plus 2^16 so that a small book always qualifies. Callers holding sparse ids factorize them or
+// search instead.
+inline bool ids_are_dense(std::int64_t low, std::int64_t high, std::size_t count) {
+  // The range less one, which cannot wrap even for ids at both ends of int64.
+  const auto gap = static_cast<std::uint64_t>(high) - static_cast<std::uint64_t>(low);
+  return gap < 4 * static_cast<std::uint64_t>(count) + (std::uint64_t{1} << 16);
+}
+
+// Ledger rows of account keys: a table over the keys' range when the keys are dense, else a
+// binary search.
 class AccountRows {
 public:
   explicit AccountRows(const RevenueLedger& ledger) : ledger_(ledger) {
     const auto& keys = ledger.account_keys();
     if (keys.empty()) return;
     low_ = keys.front();
-    const auto span = static_cast<std::uint64_t>(keys.back()) - static_cast<std::uint64_t>(low_) + 1;
-    if (span > 4 * keys.size() + (std::size_t{1} << 16)) return;
-    table_.assign(span, -1);
+    if (!ids_are_dense(low_, keys.back(), keys.size())) return;
+    table_.assign(static_cast<std::size_t>(keys.back() - low_) + 1, -1);
     for (std::size_t row = 0; row < keys.size(); ++row)
       table_[static_cast<std::size_t>(keys[row] - low_)] = static_cast<std::int32_t>(row);
   }
@@ -372,100 +317,6 @@ private:
   const RevenueLedger& ledger_;
   std::int64_t low_ = 0;
   std::vector<std::int32_t> table_;
-};
-
-// The segment of every account, fixed or per period; -1 = none. Metrics attribute an account
-// to its segment in a period where it has revenue.
-class AccountSegments {
-public:
-  // Everyone in one segment.
-  AccountSegments() = default;
-
-  // One segment per ledger account from (account key, segment code) pairs; keys the ledger does
-  // not hold have no revenue and are ignored.
-  static AccountSegments per_account(const RevenueLedger& ledger, std::span<const std::int64_t> keys,
-                                     std::span<const std::int32_t> codes, std::size_t segments) {
-    check_same_length("by", codes.size(), "its account keys", keys.size());
-    check_codes<std::int32_t>("by", codes, segments);
-    AccountSegments result(segments, 0);
-    result.codes_.assign(ledger.accounts(), missing);
-    const AccountRows row_of(ledger);
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      const auto row = row_of(keys[i]);
-      if (!row) continue;
-      if (result.codes_[*row] != missing && result.codes_[*row] != codes[i])
-        fail_at("by", i, std::to_string(codes[i]), "a second, different segment for the same account");
-      result.codes_[*row] = codes[i];
-    }
-    return result;
-  }
-
-  // A segment per (account, period) from long rows; rows outside the ledger are ignored.
-  static AccountSegments per_period(const RevenueLedger& ledger, std::span<const std::int64_t> keys,
-                                    PeriodKeys periods, std::span<const std::int32_t> codes, std::size_t segments) {
-    check_same_length("by", codes.size(), "its account keys", keys.size());
-    check_same_length("by", periods.values.size(), "its account keys", keys.size());
-    check_codes<std::int32_t>("by", codes, segments);
-    AccountSegments result(segments, ledger.periods());
-    result.codes_.assign(ledger.accounts() * ledger.periods(), missing);
-    const auto periods_count = static_cast<std::int64_t>(ledger.periods());
-    const AccountRows row_of(ledger);
-    // Rows in any order: cells of a block are found and prefetched before they are written.
-    constexpr std::size_t block = 64;
-    std::size_t cells[block], rows[block];
-    for (std::size_t first = 0; first < keys.size(); first += block) {
-      std::size_t pending = 0;
-      for (std::size_t i = first; i < std::min(keys.size(), first + block); ++i) {
-        const std::int64_t column = period_ordinal(periods, i, "by") - ledger.first_period();
-        const auto row = row_of(keys[i]);
-        if (!row || column < 0 || column >= periods_count) continue;
-        cells[pending] = *row * ledger.periods() + static_cast<std::size_t>(column);
-        __builtin_prefetch(result.codes_.data() + cells[pending], 1);
-        rows[pending++] = i;
-      }
-      for (std::size_t j = 0; j < pending; ++j) {
-        std::int32_t& code = result.codes_[cells[j]];
-        const std::int32_t given = codes[rows[j]];
-        if (code != missing && code != given)
-          fail_at("by", rows[j], std::to_string(given), "a second, different segment for the same account and period");
-        code = given;
-      }
-    }
-    return result;
-  }
-
-  std::size_t count() const { return segments_; }
-  std::int32_t at(std::size_t account, std::size_t period) const {
-    if (codes_.empty()) return 0;
-    return codes_[stride_ == 0 ? account : account * stride_ + period];
-  }
-
-  // The first (account, period) with revenue but no segment, if any: the caller names it.
-  std::optional<std::pair<std::size_t, std::size_t>> first_unsegmented(const RevenueLedger& ledger) const {
-    if (codes_.empty()) return std::nullopt;
-    for (std::size_t a = 0; a < ledger.accounts(); ++a) {
-      if (stride_ == 0 && codes_[a] != missing) continue;
-      for (std::size_t p = 0; p < ledger.periods(); ++p)
-        if (ledger.revenue(a, p) > 0.0 && at(a, p) == missing) return std::pair{a, p};
-    }
-    return std::nullopt;
-  }
-
-  // Throws naming the first account key and period ordinal that has revenue but no segment.
-  void require_complete(const RevenueLedger& ledger) const {
-    if (const auto gap = first_unsegmented(ledger))
-      fail("by", "account key " + std::to_string(ledger.account_keys()[gap->first]) + " has revenue in period " +
-                     std::to_string(ledger.first_period() + static_cast<std::int64_t>(gap->second)) +
-                     " but no segment");
-  }
-
-private:
-  static constexpr std::int32_t missing = -1;
-  AccountSegments(std::size_t segments, std::size_t stride) : segments_(segments), stride_(stride) {}
-
-  std::size_t segments_ = 1;
-  std::size_t stride_ = 0;  // 0: one code per account; else codes per (account, period)
-  std::vector<std::int32_t> codes_;
 };
 
 }  // namespace cssegment

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cssegment/core/parallel.hpp"
+#include "cssegment/metrics/account_segments.hpp"
 #include "cssegment/metrics/ledger.hpp"
 #include "cssegment/metrics/partials.hpp"
 
@@ -31,9 +32,6 @@ enum MovementField : std::size_t {
   movement_fields
 };
 
-// Accounts per parallel chunk of the metric passes.
-inline constexpr std::size_t metrics_chunk_accounts = 4096;
-
 inline void check_reactivation_window(std::optional<std::int64_t> window) {
   if (window && *window < 0) fail("reactivation_window", std::to_string(*window) + " must be >= 0 or None");
 }
@@ -44,12 +42,12 @@ inline void check_reactivation_window(std::optional<std::int64_t> window) {
 inline PartialSums movement_partials(const RevenueLedger& ledger, const AccountSegments& segments,
                                      std::optional<std::int64_t> reactivation_window = std::nullopt) {
   check_reactivation_window(reactivation_window);
-  const std::size_t periods = ledger.periods();
+  const std::size_t periods = ledger.n_periods();
   const std::size_t rows = periods > 0 ? periods - 1 : 0;
   PartialSums total("movements", reactivation_window.value_or(-1), ledger.first_period() + 1, rows, segments.count(),
                     movement_fields);
   std::mutex merging;
-  parallel_for(ledger.accounts(), metrics_chunk_accounts, [&](std::size_t begin, std::size_t end) {
+  parallel_for(ledger.n_accounts(), metrics_chunk_accounts, [&](std::size_t begin, std::size_t end) {
     PartialSums local("movements", total.parameter(), total.first_period(), rows, segments.count(), movement_fields);
     for (std::size_t a = begin; a < end; ++a) {
       const auto revenue = ledger.row(a);

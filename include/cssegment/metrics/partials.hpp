@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -85,14 +86,16 @@ public:
 
   bool operator==(const PartialSums&) const = default;
 
+  // The document's keys besides the cells, in the order of the constructor's parameters.
+  static constexpr auto json_fields() {
+    return std::tuple{json::key("sum_kind", &PartialSums::kind_), json::key("parameter", &PartialSums::parameter_),
+                      json::key("first_period", &PartialSums::first_period_), json::key("rows", &PartialSums::rows_),
+                      json::key("segments", &PartialSums::segments_),       json::key("fields", &PartialSums::fields_)};
+  }
+
   std::string to_json() const {
     json::Document document = json::make_document("PartialSums");
-    document["sum_kind"] = kind_;
-    document["parameter"] = parameter_;
-    document["first_period"] = first_period_;
-    document["rows"] = rows_;
-    document["segments"] = segments_;
-    document["fields"] = fields_;
+    json::write_fields(document, *this, json_fields());
     json::Document cells = json::Document::array();
     for (ExactTotal cell : cells_) {
       cells.push_back(static_cast<std::uint64_t>(cell >> 64));
@@ -104,8 +107,8 @@ public:
 
   static PartialSums from_json(std::string_view text) {
     const json::Document document = json::parse_document(text, "PartialSums");
-    const auto rows = json::get<std::size_t>(document, "rows"), segments = json::get<std::size_t>(document, "segments"),
-               fields = json::get<std::size_t>(document, "fields");
+    const auto grid = json::read_fields(document, json_fields());
+    const std::size_t rows = std::get<3>(grid), segments = std::get<4>(grid), fields = std::get<5>(grid);
     const auto words = json::get<std::vector<std::uint64_t>>(document, "cells");
     // The grid is checked against the cells given before anything is allocated, by division: an
     // untrusted rows x segments x fields may be huge or wrap around.
@@ -116,8 +119,7 @@ public:
       fail("json", "field 'cells' holds " + std::to_string(words.size()) + " numbers, expected two per cell of " +
                        std::to_string(rows) + " rows x " + std::to_string(segments) + " segments x " +
                        std::to_string(fields) + " fields");
-    PartialSums sums(json::get<std::string>(document, "sum_kind"), json::get<std::int64_t>(document, "parameter"),
-                     json::get<std::int64_t>(document, "first_period"), rows, segments, fields);
+    auto sums = std::make_from_tuple<PartialSums>(grid);
     for (std::size_t i = 0; i < sums.cells_.size(); ++i)
       sums.cells_[i] = (static_cast<ExactTotal>(words[2 * i]) << 64) + words[2 * i + 1];
     return sums;

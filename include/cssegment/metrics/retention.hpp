@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cssegment/core/parallel.hpp"
+#include "cssegment/metrics/account_segments.hpp"
 #include "cssegment/metrics/ledger.hpp"
 #include "cssegment/metrics/movements.hpp"
 #include "cssegment/metrics/partials.hpp"
@@ -32,12 +33,12 @@ inline void check_horizon(std::int64_t horizon) {
 inline PartialSums retention_partials(const RevenueLedger& ledger, const AccountSegments& segments,
                                       std::int64_t horizon) {
   check_horizon(horizon);
-  const std::size_t periods = ledger.periods();
+  const std::size_t periods = ledger.n_periods();
   const auto h = static_cast<std::size_t>(horizon);
   const std::size_t rows = periods > h ? periods - h : 0;
   PartialSums total("retention", horizon, ledger.first_period(), rows, segments.count(), retention_fields);
   std::mutex merging;
-  parallel_for(rows == 0 ? 0 : ledger.accounts(), metrics_chunk_accounts, [&](std::size_t begin, std::size_t end) {
+  parallel_for(rows == 0 ? 0 : ledger.n_accounts(), metrics_chunk_accounts, [&](std::size_t begin, std::size_t end) {
     PartialSums local("retention", horizon, ledger.first_period(), rows, segments.count(), retention_fields);
     for (std::size_t a = begin; a < end; ++a) {
       const auto revenue = ledger.row(a);

@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -129,27 +130,22 @@ public:
     return text.empty() ? "base" : text;
   }
 
-  std::string to_json() const {
-    auto document = json::make_document("CadencePolicy");
-    document["base_days"] = base_days_;
-    document["onboarding_days"] = onboarding_days_;
-    document["onboarding_factor"] = onboarding_factor_;
-    document["renewal_window_days"] = renewal_window_days_;
-    document["renewal_factor"] = renewal_factor_;
-    document["health_factors"] = health_factors_;
-    document["min_days"] = min_days_;
-    document["max_days"] = max_days_;
-    return document.dump();
+  // The document's keys, in the order of the constructor's parameters.
+  static constexpr auto json_fields() {
+    return std::tuple{json::key("base_days", &CadencePolicy::base_days_),
+                      json::key("onboarding_days", &CadencePolicy::onboarding_days_),
+                      json::key("onboarding_factor", &CadencePolicy::onboarding_factor_),
+                      json::key("renewal_window_days", &CadencePolicy::renewal_window_days_),
+                      json::key("renewal_factor", &CadencePolicy::renewal_factor_),
+                      json::key("health_factors", &CadencePolicy::health_factors_),
+                      json::key("min_days", &CadencePolicy::min_days_),
+                      json::key("max_days", &CadencePolicy::max_days_)};
   }
 
+  std::string to_json() const { return json::write_model("CadencePolicy", *this); }
+
   static CadencePolicy from_json(std::string_view text) {
-    const auto document = json::parse_document(text, "CadencePolicy");
-    using Table = std::vector<std::pair<std::string, double>>;
-    return CadencePolicy(json::get<Table>(document, "base_days"), json::get<double>(document, "onboarding_days"),
-                         json::get<double>(document, "onboarding_factor"),
-                         json::get<double>(document, "renewal_window_days"),
-                         json::get<double>(document, "renewal_factor"), json::get<Table>(document, "health_factors"),
-                         json::get<double>(document, "min_days"), json::get<double>(document, "max_days"));
+    return json::read_model<CadencePolicy>(json::parse_document(text, "CadencePolicy"));
   }
 
   bool operator==(const CadencePolicy&) const = default;

@@ -5,12 +5,20 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "cssegment/core/summation.hpp"
 #include "cssegment/core/validate.hpp"
 
 namespace cssegment {
+
+// A CSM ratio is accounts per CSM; no value means the segment has no CSM (digital only).
+inline void check_csm_ratios(std::string_view argument, std::span<const std::optional<double>> ratios) {
+  for (std::size_t i = 0; i < ratios.size(); ++i)
+    if (ratios[i] && !(*ratios[i] > 0.0 && std::isfinite(*ratios[i])))
+      fail_at(argument, i, *ratios[i], "CSM ratios must be finite and > 0 (accounts per CSM)");
+}
 
 // One segment's coverage. Quantities that do not apply (a segment without CSMs has no ARR per
 // CSM) are NaN.

@@ -14,10 +14,12 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include <Eigen/Core>
 
+#include "cssegment/core/enum_names.hpp"
 #include "cssegment/core/error.hpp"
 #include "cssegment/core/json.hpp"
 #include "cssegment/core/parallel.hpp"
@@ -28,21 +30,12 @@ namespace cssegment {
 // How a feature is scaled before clustering.
 enum class FeatureScale { none, standard, log };
 
-inline std::string_view to_string(FeatureScale scale) {
-  switch (scale) {
-    case FeatureScale::none: return "none";
-    case FeatureScale::standard: return "standard";
-    case FeatureScale::log: return "log";
-  }
-  return "none";
-}
+inline constexpr EnumNames<FeatureScale, 3> feature_scale_names{
+    "scale", "", {{FeatureScale::standard, "standard"}, {FeatureScale::log, "log"}, {FeatureScale::none, "none"}}};
+constexpr const auto& enum_names(FeatureScale) { return feature_scale_names; }
 
-inline FeatureScale parse_feature_scale(std::string_view text) {
-  if (text == "none") return FeatureScale::none;
-  if (text == "standard") return FeatureScale::standard;
-  if (text == "log") return FeatureScale::log;
-  fail("scale", single_quoted(text) + " is not one of 'standard', 'log', 'none'");
-}
+inline std::string_view to_string(FeatureScale scale) { return feature_scale_names.name(scale); }
+inline FeatureScale parse_feature_scale(std::string_view text) { return feature_scale_names.parse(text); }
 
 // A row-major rows x columns matrix of features; `names` (optional) name the columns in messages.
 struct FeatureMatrix {
@@ -187,38 +180,32 @@ public:
     return labels;
   }
 
+  // The document's keys, in the order of the constructor's parameters.
+  static constexpr auto json_fields() {
+    return std::tuple{json::key("n_clusters", &KMeans::n_clusters_), json::key("n_init", &KMeans::n_init_),
+                      json::key("max_iter", &KMeans::max_iter_),     json::key("tol", &KMeans::tol_),
+                      json::key("scale", &KMeans::scale_),           json::key("seed", &KMeans::seed_)};
+  }
+
+  // The fitted state, in the document's "fit" object when there is one.
+  static constexpr auto fit_json_fields() {
+    return std::tuple{json::key("feature_names", &KMeans::feature_names_), json::key("offset", &KMeans::offset_),
+                      json::key("spread", &KMeans::spread_),               json::key("centers", &KMeans::centers_),
+                      json::key("inertia", &KMeans::inertia_),             json::key("n_iter", &KMeans::n_iter_)};
+  }
+
   std::string to_json() const {
     auto document = json::make_document("KMeans");
-    document["n_clusters"] = n_clusters_;
-    document["n_init"] = n_init_;
-    document["max_iter"] = max_iter_;
-    document["tol"] = tol_;
-    std::vector<std::string> scale;
-    for (auto s : scale_) scale.emplace_back(to_string(s));
-    document["scale"] = scale;
-    document["seed"] = seed_;
-    if (fitted()) {
-      document["fit"] = {{"feature_names", feature_names_}, {"offset", offset_}, {"spread", spread_},
-                         {"centers", centers_},             {"inertia", inertia_}, {"n_iter", n_iter_}};
-    }
+    json::write_fields(document, *this, json_fields());
+    if (fitted()) json::write_fields(document["fit"], *this, fit_json_fields());
     return document.dump();
   }
 
   static KMeans from_json(std::string_view text) {
     const auto document = json::parse_document(text, "KMeans");
-    std::vector<FeatureScale> scale;
-    for (const auto& s : json::get<std::vector<std::string>>(document, "scale")) scale.push_back(parse_feature_scale(s));
-    KMeans model(json::get<std::size_t>(document, "n_clusters"), json::get<std::size_t>(document, "n_init"),
-                 json::get<std::size_t>(document, "max_iter"), json::get<double>(document, "tol"), std::move(scale),
-                 json::get<std::uint64_t>(document, "seed"));
+    auto model = json::read_model<KMeans>(document);
     if (document.contains("fit")) {
-      const auto& fit = json::field(document, "fit");
-      model.feature_names_ = json::get<std::vector<std::string>>(fit, "feature_names");
-      model.offset_ = json::get<std::vector<double>>(fit, "offset");
-      model.spread_ = json::get<std::vector<double>>(fit, "spread");
-      model.centers_ = json::get<std::vector<double>>(fit, "centers");
-      model.inertia_ = json::get<double>(fit, "inertia");
-      model.n_iter_ = json::get<std::size_t>(fit, "n_iter");
+      json::read_into(json::field(document, "fit"), model, fit_json_fields());
       const std::size_t d = model.offset_.size();
       // Divided rather than multiplied: d * n_clusters may wrap around for an untrusted n_clusters.
       if (d == 0 || model.spread_.size() != d || model.centers_.size() % d != 0 ||

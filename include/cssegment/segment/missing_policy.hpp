@@ -4,6 +4,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cssegment/core/enum_names.hpp"
 #include "cssegment/core/validate.hpp"
 
 namespace cssegment {
@@ -16,15 +17,12 @@ enum class MissingPolicy {
 
 inline constexpr std::string_view unassigned_label = "Unassigned";
 
-inline std::string_view to_string(MissingPolicy policy) {
-  return policy == MissingPolicy::raise ? "raise" : "unassigned";
-}
+inline constexpr EnumNames<MissingPolicy, 2> missing_policy_names{
+    "missing", "a missing policy", {{MissingPolicy::raise, "raise"}, {MissingPolicy::unassigned, "unassigned"}}};
+constexpr const auto& enum_names(MissingPolicy) { return missing_policy_names; }
 
-inline MissingPolicy parse_missing_policy(std::string_view text) {
-  if (text == "raise") return MissingPolicy::raise;
-  if (text == "unassigned") return MissingPolicy::unassigned;
-  fail("missing", single_quoted(text) + " is not a missing policy; use 'raise' or 'unassigned'");
-}
+inline std::string_view to_string(MissingPolicy policy) { return missing_policy_names.name(policy); }
+inline MissingPolicy parse_missing_policy(std::string_view text) { return missing_policy_names.parse(text); }
 
 // The labels a model hands out: its segment names, then "Unassigned" when the policy allows it.
 inline std::vector<std::string> with_unassigned(std::vector<std::string> names, MissingPolicy policy) {

@@ -14,18 +14,21 @@
 #include <string_view>
 #include <vector>
 
+#include "cssegment/core/enum_names.hpp"
 #include "cssegment/core/validate.hpp"
 
 namespace cssegment {
 
 enum class OwnerStrategy { balance_arr, balance_count, round_robin };
 
-inline OwnerStrategy parse_owner_strategy(std::string_view text) {
-  if (text == "balance_arr") return OwnerStrategy::balance_arr;
-  if (text == "balance_count") return OwnerStrategy::balance_count;
-  if (text == "round_robin") return OwnerStrategy::round_robin;
-  fail("strategy", single_quoted(text) + " is not one of 'balance_arr', 'balance_count', 'round_robin'");
-}
+inline constexpr EnumNames<OwnerStrategy, 3> owner_strategy_names{"strategy",
+                                                                   "",
+                                                                   {{OwnerStrategy::balance_arr, "balance_arr"},
+                                                                    {OwnerStrategy::balance_count, "balance_count"},
+                                                                    {OwnerStrategy::round_robin, "round_robin"}}};
+constexpr const auto& enum_names(OwnerStrategy) { return owner_strategy_names; }
+
+inline OwnerStrategy parse_owner_strategy(std::string_view text) { return owner_strategy_names.parse(text); }
 
 // How a segment is covered: accounts per CSM (none: no CSM, digital only) and whether a pool of
 // CSMs serves it instead of named owners.

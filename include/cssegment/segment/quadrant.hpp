@@ -8,12 +8,15 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "cssegment/core/columns.hpp"
 #include "cssegment/core/json.hpp"
 #include "cssegment/core/parallel.hpp"
 #include "cssegment/core/validate.hpp"
+#include "cssegment/segment/coverage.hpp"
+#include "cssegment/segment/hysteresis.hpp"
 #include "cssegment/segment/missing_policy.hpp"
 #include "cssegment/segment/tier.hpp"
 
@@ -26,22 +29,22 @@ public:
     return {"Small Business", "Large Opportunity", "Major", "Enterprise"};
   }
 
-  explicit QuadrantModel(std::string size_field = "employees", double size_threshold = 1000.0,
-                         std::string value_field = "arr", double value_threshold = 50'000.0,
+  explicit QuadrantModel(std::string size_column = "employees", double size_threshold = 1000.0,
+                         std::string value_column = "arr", double value_threshold = 50'000.0,
                          std::vector<std::string> names = default_names(), double hysteresis = 0.0,
                          std::vector<std::optional<double>> csm_ratios = {},
                          MissingPolicy missing = MissingPolicy::raise)
-      : size_field_(std::move(size_field)),
-        value_field_(std::move(value_field)),
+      : size_column_(std::move(size_column)),
+        value_column_(std::move(value_column)),
         size_threshold_(size_threshold),
         value_threshold_(value_threshold),
         names_(std::move(names)),
         hysteresis_(hysteresis),
         csm_ratios_(std::move(csm_ratios)),
         missing_(missing) {
-    require(!size_field_.empty(), "size_field", "must name a column");
-    require(!value_field_.empty(), "value_field", "must name a column");
-    require(size_field_ != value_field_, "value_field", "must differ from size_field " + single_quoted(size_field_));
+    require(!size_column_.empty(), "size_column", "must name a column");
+    require(!value_column_.empty(), "value_column", "must name a column");
+    require(size_column_ != value_column_, "value_column", "must differ from size_column " + single_quoted(size_column_));
     require(std::isfinite(size_threshold_) && size_threshold_ > 0.0, "size_threshold",
             format_number(size_threshold_) + " must be finite and > 0");
     require(std::isfinite(value_threshold_) && value_threshold_ > 0.0, "value_threshold",
@@ -59,8 +62,8 @@ public:
     check_hysteresis(hysteresis_);
   }
 
-  const std::string& size_field() const { return size_field_; }
-  const std::string& value_field() const { return value_field_; }
+  const std::string& size_column() const { return size_column_; }
+  const std::string& value_column() const { return value_column_; }
   double size_threshold() const { return size_threshold_; }
   double value_threshold() const { return value_threshold_; }
   const std::vector<std::string>& names() const { return names_; }
@@ -72,10 +75,10 @@ public:
   template <class Code>
   void assign_into(std::span<const double> sizes, std::span<const double> values,
                    std::span<const std::int32_t> previous, std::span<Code> out) const {
-    check_same_length(value_field_, values.size(), size_field_, sizes.size());
-    check_same_length("out", out.size(), size_field_, sizes.size());
+    check_same_length(value_column_, values.size(), size_column_, sizes.size());
+    check_same_length("out", out.size(), size_column_, sizes.size());
     if (!previous.empty()) {
-      check_same_length("previous", previous.size(), size_field_, sizes.size());
+      check_same_length("previous", previous.size(), size_column_, sizes.size());
       check_codes<std::int32_t>("previous", previous, categories().size());
     }
     parallel_for(sizes.size(), segment_chunk_rows, [&](std::size_t begin, std::size_t end) {
@@ -96,30 +99,25 @@ public:
   }
 
   std::vector<std::int32_t> assign(const ColumnTable& data, std::span<const std::int32_t> previous = {}) const {
-    return assign(data.numeric(size_field_), data.numeric(value_field_), previous);
+    return assign(data.numeric(size_column_), data.numeric(value_column_), previous);
   }
 
-  std::string to_json() const {
-    auto document = json::make_document("QuadrantModel");
-    document["size_field"] = size_field_;
-    document["size_threshold"] = size_threshold_;
-    document["value_field"] = value_field_;
-    document["value_threshold"] = value_threshold_;
-    document["names"] = names_;
-    document["hysteresis"] = hysteresis_;
-    document["csm_ratios"] = json::optional_numbers(csm_ratios_);
-    document["missing"] = to_string(missing_);
-    return document.dump();
+  // The document's keys, in the order of the constructor's parameters.
+  static constexpr auto json_fields() {
+    return std::tuple{json::key("size_column", &QuadrantModel::size_column_, "size_field"),
+                      json::key("size_threshold", &QuadrantModel::size_threshold_),
+                      json::key("value_column", &QuadrantModel::value_column_, "value_field"),
+                      json::key("value_threshold", &QuadrantModel::value_threshold_),
+                      json::key("names", &QuadrantModel::names_),
+                      json::key("hysteresis", &QuadrantModel::hysteresis_),
+                      json::key("csm_ratios", &QuadrantModel::csm_ratios_),
+                      json::key("missing", &QuadrantModel::missing_)};
   }
+
+  std::string to_json() const { return json::write_model("QuadrantModel", *this); }
 
   static QuadrantModel from_json(std::string_view text) {
-    const auto document = json::parse_document(text, "QuadrantModel");
-    return QuadrantModel(json::get<std::string>(document, "size_field"), json::get<double>(document, "size_threshold"),
-                         json::get<std::string>(document, "value_field"),
-                         json::get<double>(document, "value_threshold"),
-                         json::get<std::vector<std::string>>(document, "names"),
-                         json::get<double>(document, "hysteresis"), json::get_optional_numbers(document, "csm_ratios"),
-                         parse_missing_policy(json::get<std::string>(document, "missing")));
+    return json::read_model<QuadrantModel>(json::parse_document(text, "QuadrantModel"));
   }
 
   bool operator==(const QuadrantModel&) const = default;
@@ -173,12 +171,12 @@ private:
       }
       const bool report_size = size_invalid || (!value_invalid && !valid(size));
       const double bad = report_size ? size : value;
-      fail_at(report_size ? size_field_ : value_field_, i, bad,
+      fail_at(report_size ? size_column_ : value_column_, i, bad,
               std::isnan(bad) ? "missing value (use missing='unassigned' to allow it)" : "values must be finite and >= 0");
     }
   }
 
-  std::string size_field_, value_field_;
+  std::string size_column_, value_column_;
   double size_threshold_, value_threshold_;
   std::vector<std::string> names_;
   double hysteresis_;

@@ -1,6 +1,6 @@
 #pragma once
 // Rule-based segments: an ordered list of (name, `when` expression) where the first rule that is
-// true wins and rows matching none get the default segment. See expression.hpp for the language.
+// true wins and rows matching none get the default segment. See expression/parser.hpp for the language.
 //
 // Hysteresis h keeps an account in its previous segment k while k's rule, relaxed (every numeric
 // bound c moved by h|c| in favour of matching), is true and no rule ranked above k is true even
@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -22,7 +23,9 @@
 #include "cssegment/core/json.hpp"
 #include "cssegment/core/parallel.hpp"
 #include "cssegment/core/validate.hpp"
-#include "cssegment/segment/expression.hpp"
+#include "cssegment/segment/coverage.hpp"
+#include "cssegment/segment/expression/compiled.hpp"
+#include "cssegment/segment/hysteresis.hpp"
 
 namespace cssegment {
 
@@ -32,6 +35,11 @@ struct Segment {
   std::optional<double> csm_ratio;  // accounts per CSM; none: no CSM (digital only)
   bool pooled = false;              // served by a pool of CSMs rather than named owners
   bool operator==(const Segment&) const = default;
+
+  static constexpr auto json_fields() {
+    return std::tuple{json::key("name", &Segment::name), json::key("when", &Segment::when),
+                      json::key("csm_ratio", &Segment::csm_ratio), json::key("pooled", &Segment::pooled)};
+  }
 };
 
 class RuleModel {
@@ -153,33 +161,17 @@ public:
     return out;
   }
 
-  std::string to_json() const {
-    auto document = json::make_document("RuleModel");
-    auto segments = json::Document::array();
-    for (const auto& segment : segments_)
-      segments.push_back({{"name", segment.name},
-                          {"when", segment.when},
-                          {"csm_ratio", optional_number(segment.csm_ratio)},
-                          {"pooled", segment.pooled}});
-    document["segments"] = std::move(segments);
-    document["default"] = default_name_;
-    document["default_csm_ratio"] = optional_number(default_csm_ratio_);
-    document["hysteresis"] = hysteresis_;
-    return document.dump();
+  // The document's keys, in the order of the constructor's parameters.
+  static constexpr auto json_fields() {
+    return std::tuple{json::key("segments", &RuleModel::segments_), json::key("default", &RuleModel::default_name_),
+                      json::key("hysteresis", &RuleModel::hysteresis_),
+                      json::key("default_csm_ratio", &RuleModel::default_csm_ratio_)};
   }
 
+  std::string to_json() const { return json::write_model("RuleModel", *this); }
+
   static RuleModel from_json(std::string_view text) {
-    const auto document = json::parse_document(text, "RuleModel");
-    const auto& listed = json::field(document, "segments");
-    if (!listed.is_array()) fail("json", "field 'segments' must be an array");
-    std::vector<Segment> segments;
-    for (const auto& item : listed) {
-      if (!item.is_object()) fail("json", "segments holds " + item.dump() + ", expected objects");
-      segments.push_back({json::get<std::string>(item, "name"), json::get<std::string>(item, "when"),
-                          get_optional_number(item, "csm_ratio"), json::get<bool>(item, "pooled")});
-    }
-    return RuleModel(std::move(segments), json::get<std::string>(document, "default"),
-                     json::get<double>(document, "hysteresis"), get_optional_number(document, "default_csm_ratio"));
+    return json::read_model<RuleModel>(json::parse_document(text, "RuleModel"));
   }
 
   // Models are equal when they are defined alike; the parsed expressions follow from the texts.
@@ -277,18 +269,6 @@ private:
     std::vector<Value> values{std::move(default_value)};
     for (auto segment = segments_.rbegin(); segment != segments_.rend(); ++segment) values.push_back(of(*segment));
     return values;
-  }
-
-  static json::Document optional_number(std::optional<double> value) {
-    return value ? json::Document(*value) : json::Document(nullptr);
-  }
-
-  static std::optional<double> get_optional_number(const json::Document& document, std::string_view name) {
-    const auto& value = json::field(document, name);
-    if (value.is_null()) return std::nullopt;
-    if (!value.is_number())
-      fail("json", "field " + single_quoted(name) + " holds " + value.dump() + ", expected a number or null");
-    return value.get<double>();
   }
 
   std::vector<Segment> segments_;

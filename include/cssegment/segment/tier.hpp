@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <vector>
 
@@ -16,6 +17,8 @@
 #include "cssegment/core/json.hpp"
 #include "cssegment/core/parallel.hpp"
 #include "cssegment/core/validate.hpp"
+#include "cssegment/segment/coverage.hpp"
+#include "cssegment/segment/hysteresis.hpp"
 #include "cssegment/segment/missing_policy.hpp"
 
 namespace cssegment {
@@ -45,12 +48,12 @@ inline constexpr std::size_t segment_chunk_rows = 1u << 18;
 
 class TierModel {
 public:
-  TierModel(std::vector<double> thresholds, std::vector<std::string> names, std::string field = "arr",
+  TierModel(std::vector<double> thresholds, std::vector<std::string> names, std::string column = "arr",
             std::vector<std::optional<double>> csm_ratios = {}, double hysteresis = 0.0,
             MissingPolicy missing = MissingPolicy::raise)
       : thresholds_(std::move(thresholds)),
         names_(std::move(names)),
-        field_(std::move(field)),
+        column_(std::move(column)),
         csm_ratios_(std::move(csm_ratios)),
         hysteresis_(hysteresis),
         missing_(missing) {
@@ -63,7 +66,7 @@ public:
                         " thresholds; expected " + std::to_string(thresholds_.size() + 1) + " (one per tier)");
     check_names("names", names_);
     check_unassigned_free(names_, missing_);
-    require(!field_.empty(), "field", "must name a column");
+    require(!column_.empty(), "column", "must name a column");
     if (csm_ratios_.empty()) csm_ratios_.resize(names_.size());
     if (csm_ratios_.size() != names_.size())
       fail("csm_ratios", "has " + std::to_string(csm_ratios_.size()) + " ratios for " +
@@ -81,7 +84,7 @@ public:
 
   const std::vector<double>& thresholds() const { return thresholds_; }
   const std::vector<std::string>& names() const { return names_; }
-  const std::string& field() const { return field_; }
+  const std::string& column() const { return column_; }
   const std::vector<std::optional<double>>& csm_ratios() const { return csm_ratios_; }
   double hysteresis() const { return hysteresis_; }
   MissingPolicy missing() const { return missing_; }
@@ -92,9 +95,9 @@ public:
   template <class Code>
   void assign_into(std::span<const double> values, std::span<const std::int32_t> previous,
                    std::span<Code> out) const {
-    check_same_length("out", out.size(), field_, values.size());
+    check_same_length("out", out.size(), column_, values.size());
     if (!previous.empty()) {
-      check_same_length("previous", previous.size(), field_, values.size());
+      check_same_length("previous", previous.size(), column_, values.size());
       check_codes<std::int32_t>("previous", previous, categories().size());
     }
     parallel_for(values.size(), segment_chunk_rows, [&](std::size_t begin, std::size_t end) {
@@ -113,26 +116,20 @@ public:
   }
 
   std::vector<std::int32_t> assign(const ColumnTable& data, std::span<const std::int32_t> previous = {}) const {
-    return assign(data.numeric(field_), previous);
+    return assign(data.numeric(column_), previous);
   }
 
-  std::string to_json() const {
-    auto document = json::make_document("TierModel");
-    document["thresholds"] = thresholds_;
-    document["names"] = names_;
-    document["field"] = field_;
-    document["csm_ratios"] = json::optional_numbers(csm_ratios_);
-    document["hysteresis"] = hysteresis_;
-    document["missing"] = to_string(missing_);
-    return document.dump();
+  // The document's keys, in the order of the constructor's parameters.
+  static constexpr auto json_fields() {
+    return std::tuple{json::key("thresholds", &TierModel::thresholds_), json::key("names", &TierModel::names_),
+                      json::key("column", &TierModel::column_, "field"),           json::key("csm_ratios", &TierModel::csm_ratios_),
+                      json::key("hysteresis", &TierModel::hysteresis_), json::key("missing", &TierModel::missing_)};
   }
+
+  std::string to_json() const { return json::write_model("TierModel", *this); }
 
   static TierModel from_json(std::string_view text) {
-    const auto document = json::parse_document(text, "TierModel");
-    return TierModel(json::get<std::vector<double>>(document, "thresholds"),
-                     json::get<std::vector<std::string>>(document, "names"), json::get<std::string>(document, "field"),
-                     json::get_optional_numbers(document, "csm_ratios"), json::get<double>(document, "hysteresis"),
-                     parse_missing_policy(json::get<std::string>(document, "missing")));
+    return json::read_model<TierModel>(json::parse_document(text, "TierModel"));
   }
 
   bool operator==(const TierModel&) const = default;
@@ -191,14 +188,14 @@ private:
         out[i] = static_cast<Code>(names_.size());
         continue;
       }
-      fail_at(field_, i, value,
+      fail_at(column_, i, value,
               std::isnan(value) ? "missing value (use missing='unassigned' to allow it)" : "values must be finite and >= 0");
     }
   }
 
   std::vector<double> thresholds_;
   std::vector<std::string> names_;
-  std::string field_;
+  std::string column_;
   std::vector<std::optional<double>> csm_ratios_;
   double hysteresis_;
   MissingPolicy missing_;

@@ -20,6 +20,8 @@ struct TransitionMatrix {
   double unchanged = 0.0;     // same segment on both sides
   double entered = 0.0;       // no segment before, one after
   double exited = 0.0;        // a segment before, none after
+  // The first three split by the segment before (index = its code), i.e. the rows of the report.
+  std::vector<double> upgrades_from, downgrades_from, unchanged_from;
 
   std::size_t slots() const { return categories + 1; }
   double at(std::size_t before, std::size_t after) const { return cells[before * slots() + after]; }
@@ -41,6 +43,7 @@ inline TransitionMatrix transitions(std::span<const std::int32_t> before, std::s
   // Weights are money (ARR up to 1e12 next to cents): compensated sums keep every cent.
   std::vector<CompensatedSum> cells(result.slots() * result.slots());
   CompensatedSum upgrades, downgrades, unchanged, entered, exited;
+  std::vector<CompensatedSum> upgrades_from(categories), downgrades_from(categories), unchanged_from(categories);
   const auto none = static_cast<std::int32_t>(categories);
   for (std::size_t i = 0; i < before.size(); ++i) {
     const std::int32_t from = before[i] < 0 ? none : before[i], to = after[i] < 0 ? none : after[i];
@@ -49,11 +52,18 @@ inline TransitionMatrix transitions(std::span<const std::int32_t> before, std::s
     if (from == none && to == none) continue;
     if (from == none) entered += weight;
     else if (to == none) exited += weight;
-    else if (to > from) upgrades += weight;
-    else if (to < from) downgrades += weight;
-    else unchanged += weight;
+    else if (to > from) upgrades += weight, upgrades_from[static_cast<std::size_t>(from)] += weight;
+    else if (to < from) downgrades += weight, downgrades_from[static_cast<std::size_t>(from)] += weight;
+    else unchanged += weight, unchanged_from[static_cast<std::size_t>(from)] += weight;
   }
-  for (const CompensatedSum& cell : cells) result.cells.push_back(cell.value());
+  const auto values = [](const std::vector<CompensatedSum>& sums) {
+    std::vector<double> out;
+    for (const CompensatedSum& sum : sums) out.push_back(sum.value());
+    return out;
+  };
+  result.cells = values(cells);
+  result.upgrades_from = values(upgrades_from), result.downgrades_from = values(downgrades_from);
+  result.unchanged_from = values(unchanged_from);
   result.upgrades = upgrades.value(), result.downgrades = downgrades.value(), result.unchanged = unchanged.value();
   result.entered = entered.value(), result.exited = exited.value();
   return result;

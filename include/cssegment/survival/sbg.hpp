@@ -11,8 +11,8 @@
 //   DEL(d)        = sum_t S(t) / (1 + d)^t = 2F1(1, beta; alpha + beta; 1 / (1 + d))
 //   DERL(d | n)   = (beta + n) / (alpha + beta + n) 2F1(1, beta + n + 1; alpha + beta + n + 1; 1 / (1 + d))
 //
-// From survivor counts alive[0] >= alive[1] >= ... the log-likelihood is a sum of per-period
-// Bernoulli terms: sum_t lost_t log h(t) + alive[t] log r(t). It is maximised over
+// From survivor counts survivors[0] >= survivors[1] >= ... the log-likelihood is a sum of per-period
+// Bernoulli terms: sum_t lost_t log h(t) + survivors[t] log r(t). It is maximised over
 // (log alpha, log beta) by Newton's method with exact first and second derivatives, Levenberg
 // damping where the Hessian is not negative definite, and a backtracking line search. Everything
 // is written with logs of ratios, so extreme alpha and beta stay finite.
@@ -20,9 +20,11 @@
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "cssegment/core/error.hpp"
@@ -38,7 +40,7 @@ struct SbgFit {
   double alpha = NAN;
   double beta = NAN;
   double log_likelihood = NAN;
-  std::size_t periods = 0;  // transitions observed: alive values used - 1
+  std::size_t periods = 0;  // transitions observed: survivor counts used - 1
   std::size_t iterations = 0;
 };
 
@@ -56,13 +58,13 @@ struct SbgObjective {
   double hess_aa = 0.0, hess_ab = 0.0, hess_bb = 0.0;
 };
 
-// Log-likelihood of survivor counts `alive` (alive[0] = cohort size) at log alpha = a,
+// Log-likelihood of survivor counts `survivors` (survivors[0] = cohort size) at log alpha = a,
 // log beta = b, with derivatives when `derivatives` is set.
-inline SbgObjective sbg_objective(std::span<const double> alive, double a, double b, bool derivatives) {
+inline SbgObjective sbg_objective(std::span<const double> survivors, double a, double b, bool derivatives) {
   const double alpha = std::exp(a), beta = std::exp(b);
   SbgObjective out;
-  for (std::size_t t = 1; t < alive.size(); ++t) {
-    const double lost = alive[t - 1] - alive[t], kept = alive[t];
+  for (std::size_t t = 1; t < survivors.size(); ++t) {
+    const double lost = survivors[t - 1] - survivors[t], kept = survivors[t];
     const double u = beta + static_cast<double>(t - 1), s = alpha + u;
     // log h = log(alpha / (alpha + u)) = -log1p(u / alpha): log alpha - log s cancels when alpha
     // dwarfs u (everybody leaves at once), which cost 1e-8 of a billion-customer likelihood.
@@ -82,31 +84,31 @@ inline SbgObjective sbg_objective(std::span<const double> alive, double a, doubl
 }  // namespace detail
 
 // Checks survivor counts: finite, >= 0, non-increasing, starting above 0, at least two of them.
-inline void check_survivor_values(std::string_view argument, std::span<const double> alive) {
-  for (std::size_t t = 0; t < alive.size(); ++t) {
-    const double value = alive[t];
+inline void check_survivor_values(std::string_view argument, std::span<const double> survivors) {
+  for (std::size_t t = 0; t < survivors.size(); ++t) {
+    const double value = survivors[t];
     if (!(value >= 0.0 && std::isfinite(value)))
       fail_at(argument, t, value, "survivor counts must be finite and >= 0");
     if (t == 0 && value == 0.0) fail_at(argument, t, value, "the cohort must start with more than 0 customers");
-    if (t > 0 && value > alive[t - 1])
+    if (t > 0 && value > survivors[t - 1])
       fail_at(argument, t, value,
-              "survivor counts must not increase (previous is " + format_number(alive[t - 1]) + ")");
+              "survivor counts must not increase (previous is " + format_number(survivors[t - 1]) + ")");
   }
 }
 
-inline void check_survivors(std::string_view argument, std::span<const double> alive) {
-  if (alive.size() < 2)
-    fail(argument, "needs at least 2 counts (the cohort size and one later count), got " + std::to_string(alive.size()));
-  check_survivor_values(argument, alive);
+inline void check_survivors(std::string_view argument, std::span<const double> survivors) {
+  if (survivors.size() < 2)
+    fail(argument, "needs at least 2 counts (the cohort size and one later count), got " + std::to_string(survivors.size()));
+  check_survivor_values(argument, survivors);
 }
 
 // Maximum-likelihood alpha and beta of one cohort's survivor counts.
-inline SbgFit fit_sbg(std::span<const double> alive, std::string_view argument = "alive") {
-  check_survivors(argument, alive);
+inline SbgFit fit_sbg(std::span<const double> survivors, std::string_view argument = "survivors") {
+  check_survivors(argument, survivors);
   // Start from the first period's churn rate, split as a strongly heterogeneous Beta (alpha + beta = 1).
-  const double first_churn = std::clamp((alive[0] - alive[1]) / alive[0], 1e-3, 1.0 - 1e-3);
+  const double first_churn = std::clamp((survivors[0] - survivors[1]) / survivors[0], 1e-3, 1.0 - 1e-3);
   double a = std::log(first_churn), b = std::log1p(-first_churn);
-  auto current = detail::sbg_objective(alive, a, b, true);
+  auto current = detail::sbg_objective(survivors, a, b, true);
   SbgFit fit;
   for (fit.iterations = 1; fit.iterations <= detail::sbg_max_iterations; ++fit.iterations) {
     // Newton's step solves -H step = g. Where -H is not positive definite (a saddle, or the
@@ -141,12 +143,12 @@ inline SbgFit fit_sbg(std::span<const double> alive, std::string_view argument =
     for (int halving = 0; halving < 40; ++halving) {
       const double next_a = std::clamp(a + step_a, -detail::sbg_log_bound, detail::sbg_log_bound);
       const double next_b = std::clamp(b + step_b, -detail::sbg_log_bound, detail::sbg_log_bound);
-      const double value = detail::sbg_objective(alive, next_a, next_b, false).value;
+      const double value = detail::sbg_objective(survivors, next_a, next_b, false).value;
       if (value >= current.value) {
         const double moved = std::max(std::abs(next_a - a), std::abs(next_b - b));
         const double gain = value - current.value;
         a = next_a, b = next_b;
-        current = detail::sbg_objective(alive, a, b, true);
+        current = detail::sbg_objective(survivors, a, b, true);
         improved = moved > 1e-10 && gain > 1e-15 * std::abs(value);
         break;
       }
@@ -157,17 +159,17 @@ inline SbgFit fit_sbg(std::span<const double> alive, std::string_view argument =
   fit.alpha = std::exp(a);
   fit.beta = std::exp(b);
   fit.log_likelihood = current.value;
-  fit.periods = alive.size() - 1;
+  fit.periods = survivors.size() - 1;
   return fit;
 }
 
 // Fits every row of a row-major rows x columns matrix of survivor counts (NaN after a cohort's last
 // observed count: ragged cohorts). Rows with fewer than `min_counts` observed counts (at least 2)
 // are not fitted: NaN parameters and 0 periods. Cohorts are fitted in parallel.
-inline std::vector<SbgFit> fit_sbg_many(std::span<const double> alive, std::size_t rows, std::size_t columns,
+inline std::vector<SbgFit> fit_sbg_many(std::span<const double> survivors, std::size_t rows, std::size_t columns,
                                         std::size_t min_counts = 2, std::size_t max_threads = 0) {
-  if (alive.size() != rows * columns)
-    fail("alive", "holds " + std::to_string(alive.size()) + " values, not rows x columns = " + std::to_string(rows) +
+  if (survivors.size() != rows * columns)
+    fail("survivors", "holds " + std::to_string(survivors.size()) + " values, not rows x columns = " + std::to_string(rows) +
                       " x " + std::to_string(columns));
   min_counts = std::max<std::size_t>(2, min_counts);
   std::vector<SbgFit> fits(rows);
@@ -175,10 +177,10 @@ inline std::vector<SbgFit> fit_sbg_many(std::span<const double> alive, std::size
       rows, 16,
       [&](std::size_t begin, std::size_t end) {
         for (std::size_t row = begin; row < end; ++row) {
-          const auto counts = alive.subspan(row * columns, columns);
+          const auto counts = survivors.subspan(row * columns, columns);
           std::size_t observed = 0;
           while (observed < columns && !std::isnan(counts[observed])) ++observed;
-          const std::string argument = "alive[" + std::to_string(row) + "]";
+          const std::string argument = "survivors[" + std::to_string(row) + "]";
           for (std::size_t t = observed; t < columns; ++t)
             if (!std::isnan(counts[t]))
               fail_at(argument, t, counts[t],
@@ -202,8 +204,8 @@ public:
     check_parameter("beta", beta);
   }
 
-  static ShiftedBetaGeometric fit(std::span<const double> alive) {
-    const SbgFit result = fit_sbg(alive);
+  static ShiftedBetaGeometric fit(std::span<const double> survivors) {
+    const SbgFit result = fit_sbg(survivors);
     ShiftedBetaGeometric model(result.alpha, result.beta);
     model.log_likelihood_ = result.log_likelihood;
     model.periods_ = result.periods;
@@ -261,23 +263,28 @@ public:
     return margin * discounted_expected_lifetime(discount_rate);
   }
 
-  std::string to_json() const {
-    auto document = json::make_document("ShiftedBetaGeometric");
-    document["alpha"] = fitted() ? json::Document(alpha_) : json::Document(nullptr);
-    document["beta"] = fitted() ? json::Document(beta_) : json::Document(nullptr);
-    document["log_likelihood"] = std::isnan(log_likelihood_) ? json::Document(nullptr) : json::Document(log_likelihood_);
-    document["periods"] = periods_;
-    return document.dump();
+  // The document's keys; what is unknown (an unfitted model's parameters) is written as null.
+  static constexpr auto json_fields() {
+    using Number = std::optional<double>;
+    const auto known = [](double value) { return std::isnan(value) ? Number() : Number(value); };
+    return std::tuple{
+        json::key<ShiftedBetaGeometric, Number>("alpha", [=](const ShiftedBetaGeometric& m) { return known(m.alpha_); }),
+        json::key<ShiftedBetaGeometric, Number>("beta", [=](const ShiftedBetaGeometric& m) { return known(m.beta_); }),
+        json::key<ShiftedBetaGeometric, Number>("log_likelihood",
+                                                [=](const ShiftedBetaGeometric& m) { return known(m.log_likelihood_); }),
+        json::key("periods", &ShiftedBetaGeometric::periods_)};
   }
 
+  std::string to_json() const { return json::write_model("ShiftedBetaGeometric", *this); }
+
   static ShiftedBetaGeometric from_json(std::string_view text) {
-    const auto document = json::parse_document(text, "ShiftedBetaGeometric");
-    const auto& alpha = json::field(document, "alpha");
+    const auto [alpha, beta, log_likelihood, periods] =
+        json::read_fields(json::parse_document(text, "ShiftedBetaGeometric"), json_fields());
+    if (alpha.has_value() != beta.has_value()) fail("json", "fields 'alpha' and 'beta' must both be numbers or both null");
     ShiftedBetaGeometric model;
-    if (!alpha.is_null()) model = ShiftedBetaGeometric(json::get<double>(document, "alpha"), json::get<double>(document, "beta"));
-    const auto& log_likelihood = json::field(document, "log_likelihood");
-    if (!log_likelihood.is_null()) model.log_likelihood_ = json::get<double>(document, "log_likelihood");
-    model.periods_ = json::get<std::size_t>(document, "periods");
+    if (alpha) model = ShiftedBetaGeometric(*alpha, *beta);
+    model.log_likelihood_ = log_likelihood.value_or(NAN);
+    model.periods_ = periods;
     return model;
   }
 

@@ -162,3 +162,12 @@ BOOST_AUTO_TEST_CASE(constant_and_collinear_measures_get_a_finite_answer_or_a_cl
   BOOST_TEST(message_of([&] { CalibratedScorecard::calibrate(twice, data, s.y, 0.0); })
                  .starts_with("l2: 0 leaves the fit without an optimum"));
 }
+
+BOOST_AUTO_TEST_CASE(a_coefficient_against_the_direction_gives_no_weight) {
+  BOOST_TEST(learned_weight(-1.5) == 1.5);
+  BOOST_TEST(learned_weight(0.25) == 0.0);
+  BOOST_TEST(!std::signbit(learned_weight(0.0)));
+  BOOST_TEST(contradicts_direction(0.25));
+  BOOST_TEST(!contradicts_direction(0.0));
+  BOOST_TEST(!contradicts_direction(-1.5));
+}

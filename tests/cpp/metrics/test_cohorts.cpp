@@ -30,11 +30,11 @@ BOOST_AUTO_TEST_CASE(survival_is_contractual_and_left_censored_accounts_are_opti
   const auto ledger = ledger_of(rows_of(book));
   const auto sums = cohort_sums(ledger, {}, {});
   BOOST_TEST(sums.observed_ages(0, 0) == 0);  // period 0 starters left out
-  BOOST_TEST(curve(sums, 1, cohort_surviving) == std::vector<double>({2, 1, 0, 0, 0}));
+  BOOST_TEST(curve(sums, 1, cohort_survivors) == std::vector<double>({2, 1, 0, 0, 0}));
   BOOST_TEST(curve(sums, 1, cohort_paying) == std::vector<double>({2, 1, 0, 1, 0}));
-  BOOST_TEST(curve(sums, 2, cohort_surviving) == std::vector<double>({1, 1, 0, 0}));
+  BOOST_TEST(curve(sums, 2, cohort_survivors) == std::vector<double>({1, 1, 0, 0}));
   const auto with_first = cohort_sums(ledger, {}, {.cohort_length = 1, .include_first_period = true});
-  BOOST_TEST(curve(with_first, 0, cohort_surviving) == std::vector<double>({3, 2, 1, 1, 1, 1}));
+  BOOST_TEST(curve(with_first, 0, cohort_survivors) == std::vector<double>({3, 2, 1, 1, 1, 1}));
   BOOST_TEST(curve(with_first, 0, cohort_revenue) == std::vector<double>({18, 17, 12, 8, 18, 19}));
 }
 
@@ -45,7 +45,7 @@ BOOST_AUTO_TEST_CASE(blocks_align_to_the_first_period_and_ages_stop_at_the_lates
   const auto sums = cohort_sums(ledger, {}, {.cohort_length = 3});
   // Block 0 = periods 0-2: account 5 (start 1) and account 3 (start 2); latest start 2.
   BOOST_TEST(sums.observed_ages(0, 0) == 4);
-  BOOST_TEST(curve(sums, 0, cohort_surviving) == std::vector<double>({2, 2, 0, 0}));
+  BOOST_TEST(curve(sums, 0, cohort_survivors) == std::vector<double>({2, 2, 0, 0}));
   BOOST_TEST(message_of([&] { cohort_sums(ledger, {}, {.cohort_length = 0}); }) ==
              "cohort_length: 0 must be >= 1 period");
 }

@@ -1,6 +1,8 @@
 #define BOOST_TEST_MODULE segment.coverage
 #include <boost/test/unit_test.hpp>
 
+#include "message_of.hpp"
+
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -9,6 +11,7 @@
 #include "cssegment/segment/coverage.hpp"
 
 using namespace cssegment;
+using cssegment::testing::message_of;
 
 BOOST_AUTO_TEST_CASE(csms_share_and_cost_by_segment) {
   // 2000 tech-touch accounts at 1000:1, 300 low-touch at 100:1, 30 high-touch at 15:1.
@@ -66,4 +69,11 @@ BOOST_AUTO_TEST_CASE(arr_sums_keep_cents_next_to_a_trillion) {
   BOOST_TEST(rows[0].arr == 1e12 + 500.0);
   BOOST_TEST(rows[1].arr == 500.0, boost::test_tools::tolerance(1e-14));
   BOOST_TEST(rows[0].arr_per_csm == (1e12 + 500.0) / (50'001.0 / 10.0), boost::test_tools::tolerance(1e-15));
+}
+
+BOOST_AUTO_TEST_CASE(csm_ratios_must_be_positive) {
+  const std::vector<std::optional<double>> ratios{15.0, std::nullopt, 0.0};
+  BOOST_TEST(message_of([&] { check_csm_ratios("csm_ratios", ratios); }) == "csm_ratios[2] = 0: CSM ratios must be finite and > 0 (accounts per CSM)");
+  const std::vector<std::optional<double>> negative{-1.0};
+  BOOST_CHECK_THROW(check_csm_ratios("csm_ratios", negative), InvalidInput);
 }

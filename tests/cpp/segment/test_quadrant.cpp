@@ -65,3 +65,19 @@ BOOST_AUTO_TEST_CASE(bad_construction_and_json) {
   table.add("company_revenue", revenue).add("arr", arr);
   BOOST_TEST(model.assign(table) == std::vector<std::int32_t>({1}));
 }
+
+BOOST_AUTO_TEST_CASE(json_names_the_columns_and_reads_the_former_keys) {
+  const QuadrantModel model("company_revenue", 1e8, "arr", 1e5);
+  auto document = nlohmann::json::parse(model.to_json());
+  BOOST_TEST(document["size_column"] == "company_revenue");
+  BOOST_TEST(document["value_column"] == "arr");
+  BOOST_TEST(!document.contains("size_field"));
+  BOOST_TEST(!document.contains("value_field"));
+  document["size_field"] = document["size_column"];
+  document["value_field"] = document["value_column"];
+  document.erase("size_column");
+  document.erase("value_column");
+  BOOST_TEST((QuadrantModel::from_json(document.dump()) == model));
+  BOOST_TEST(model.size_column() == "company_revenue");
+  BOOST_TEST(model.value_column() == "arr");
+}

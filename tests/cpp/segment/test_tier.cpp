@@ -21,7 +21,7 @@ BOOST_AUTO_TEST_CASE(touch_preset_follows_the_published_ratios) {
   BOOST_TEST(*model.csm_ratios()[0] == 1000.0);
   BOOST_TEST(*model.csm_ratios()[1] == 100.0);
   BOOST_TEST(*model.csm_ratios()[2] == 15.0);
-  BOOST_TEST(model.field() == "arr");
+  BOOST_TEST(model.column() == "arr");
 }
 
 BOOST_AUTO_TEST_CASE(tier_i_holds_values_from_its_lower_threshold_inclusive) {
@@ -141,4 +141,18 @@ BOOST_AUTO_TEST_CASE(columns_and_json_round_trip) {
   auto tampered = nlohmann::json::parse(model.to_json());
   tampered["thresholds"] = {50.0, 5.0};
   BOOST_CHECK_THROW(TierModel::from_json(tampered.dump()), InvalidInput);
+}
+
+BOOST_AUTO_TEST_CASE(json_names_the_column_and_reads_the_former_key) {
+  const TierModel model({5.0, 50.0}, {"s", "m", "l"}, "employees");
+  auto document = nlohmann::json::parse(model.to_json());
+  BOOST_TEST(document["column"] == "employees");
+  BOOST_TEST(!document.contains("field"));
+  document["field"] = document["column"];
+  document.erase("column");
+  BOOST_TEST((TierModel::from_json(document.dump()) == model));
+  // A document holding both keys is read by the current one.
+  document["column"] = "employees";
+  document["field"] = "arr";
+  BOOST_TEST((TierModel::from_json(document.dump()) == model));
 }

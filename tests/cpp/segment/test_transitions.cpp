@@ -61,3 +61,18 @@ BOOST_AUTO_TEST_CASE(weighted_sums_keep_cents_next_to_a_trillion) {
   BOOST_TEST(result.at(0, 1) == 1e12 + 1000.0);
   BOOST_TEST(result.upgrades == 1e12 + 1000.0);
 }
+
+BOOST_AUTO_TEST_CASE(moves_are_totalled_by_the_segment_before) {
+  const std::vector<std::int32_t> before{0, 0, 0, 1, 1, 2, 2, -1, 2};
+  const std::vector<std::int32_t> after{0, 1, 2, 0, 1, 0, 2, 1, -1};
+  const std::vector<double> arr{1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0};
+  const auto result = transitions(before, after, 3, arr);
+  BOOST_TEST(result.upgrades_from == std::vector<double>({6.0, 0.0, 0.0}), boost::test_tools::per_element());
+  BOOST_TEST(result.downgrades_from == std::vector<double>({0.0, 8.0, 32.0}), boost::test_tools::per_element());
+  BOOST_TEST(result.unchanged_from == std::vector<double>({1.0, 16.0, 64.0}), boost::test_tools::per_element());
+  BOOST_TEST(result.upgrades == 6.0);
+  BOOST_TEST(result.downgrades == 40.0);
+  BOOST_TEST(result.unchanged == 81.0);
+  const auto none = transitions(std::vector<std::int32_t>{}, std::vector<std::int32_t>{}, 2);
+  BOOST_TEST(none.upgrades_from == std::vector<double>({0.0, 0.0}), boost::test_tools::per_element());
+}

@@ -57,11 +57,11 @@ BOOST_AUTO_TEST_CASE(design_recursions_hold) {
 }
 
 BOOST_AUTO_TEST_CASE(log_likelihood_matches_the_hand_computation) {
-  // alive {10, 6, 4} at alpha = beta = 1: 4 lost at h(1) = 1/2, 6 kept at r(1) = 1/2, 2 lost at
+  // survivors {10, 6, 4} at alpha = beta = 1: 4 lost at h(1) = 1/2, 6 kept at r(1) = 1/2, 2 lost at
   // h(2) = 1/3, 4 kept at r(2) = 2/3.
-  const std::vector<double> alive{10, 6, 4};
+  const std::vector<double> survivors{10, 6, 4};
   const double expected = 10 * std::log(0.5) + 2 * std::log(1.0 / 3.0) + 4 * std::log(2.0 / 3.0);
-  BOOST_TEST(detail::sbg_objective(alive, 0.0, 0.0, false).value == expected, tt::tolerance(1e-14));
+  BOOST_TEST(detail::sbg_objective(survivors, 0.0, 0.0, false).value == expected, tt::tolerance(1e-14));
 }
 
 BOOST_AUTO_TEST_CASE(analytic_derivatives_match_finite_differences) {
@@ -99,9 +99,9 @@ BOOST_AUTO_TEST_CASE(fit_reproduces_the_published_estimates) {
 BOOST_AUTO_TEST_CASE(fit_recovers_parameters_from_expected_counts) {
   for (auto [alpha, beta] : {std::pair{0.7, 1.3}, std::pair{3.0, 20.0}, std::pair{0.05, 0.2}}) {
     const auto curve = ShiftedBetaGeometric(alpha, beta).survival_curve(24);
-    std::vector<double> alive;
-    for (double s : curve) alive.push_back(1e6 * s);
-    const auto fit = ShiftedBetaGeometric::fit(alive);
+    std::vector<double> survivors;
+    for (double s : curve) survivors.push_back(1e6 * s);
+    const auto fit = ShiftedBetaGeometric::fit(survivors);
     BOOST_TEST(fit.alpha() == alpha, tt::tolerance(1e-6));
     BOOST_TEST(fit.beta() == beta, tt::tolerance(1e-6));
   }
@@ -114,26 +114,26 @@ BOOST_AUTO_TEST_CASE(fit_reaches_the_maximum_of_billion_customer_cohorts_at_extr
   for (double alpha : {1e-4, 1e-2, 1.0, 1e2, 1e4})
     for (double beta : {1e-4, 1e-2, 1.0, 1e2, 1e4}) {
       BOOST_TEST_CONTEXT("alpha " << alpha << ", beta " << beta) {
-        std::vector<double> alive;
-        for (double s : ShiftedBetaGeometric(alpha, beta).survival_curve(12)) alive.push_back(std::round(1e9 * s));
-        const SbgFit fit = fit_sbg(alive);
+        std::vector<double> survivors;
+        for (double s : ShiftedBetaGeometric(alpha, beta).survival_curve(12)) survivors.push_back(std::round(1e9 * s));
+        const SbgFit fit = fit_sbg(survivors);
         BOOST_TEST(fit.iterations < detail::sbg_max_iterations);
         BOOST_TEST(std::isfinite(fit.alpha));
         BOOST_TEST(std::isfinite(fit.beta));
         // The fit is the maximum: the truth is no better, and the gradient vanishes.
-        const auto at_fit = detail::sbg_objective(alive, std::log(fit.alpha), std::log(fit.beta), true);
-        const double at_truth = detail::sbg_objective(alive, std::log(alpha), std::log(beta), false).value;
+        const auto at_fit = detail::sbg_objective(survivors, std::log(fit.alpha), std::log(fit.beta), true);
+        const double at_truth = detail::sbg_objective(survivors, std::log(alpha), std::log(beta), false).value;
         BOOST_TEST(at_fit.value >= at_truth - 1e-12 * std::abs(at_truth));
         // The fitted curve reproduces the counts to about a customer in a billion.
         const auto curve = ShiftedBetaGeometric(fit.alpha, fit.beta).survival_curve(12);
-        for (std::size_t t = 0; t < alive.size(); ++t) BOOST_TEST(std::abs(1e9 * curve[t] - alive[t]) < 2.0);
+        for (std::size_t t = 0; t < survivors.size(); ++t) BOOST_TEST(std::abs(1e9 * curve[t] - survivors[t]) < 2.0);
       }
     }
   // Where 10^9 customers identify the parameters, they are recovered.
   for (auto [alpha, beta] : {std::pair{1e-4, 1e-4}, std::pair{1e-2, 1.0}, std::pair{1.0, 1e2}, std::pair{1e2, 1e2}}) {
-    std::vector<double> alive;
-    for (double s : ShiftedBetaGeometric(alpha, beta).survival_curve(12)) alive.push_back(std::round(1e9 * s));
-    const SbgFit fit = fit_sbg(alive);
+    std::vector<double> survivors;
+    for (double s : ShiftedBetaGeometric(alpha, beta).survival_curve(12)) survivors.push_back(std::round(1e9 * s));
+    const SbgFit fit = fit_sbg(survivors);
     BOOST_TEST(fit.alpha == alpha, tt::tolerance(1e-3));
     BOOST_TEST(fit.beta == beta, tt::tolerance(1e-3));
   }
@@ -211,15 +211,15 @@ BOOST_AUTO_TEST_CASE(json_round_trip) {
 BOOST_AUTO_TEST_CASE(bad_input_gets_clear_errors) {
   using V = std::vector<double>;
   BOOST_TEST(message_of([] { fit_sbg(V{10}); }) ==
-             "alive: needs at least 2 counts (the cohort size and one later count), got 1");
-  BOOST_TEST(message_of([] { fit_sbg(V{10, 8, 9}); }) == "alive[2] = 9: survivor counts must not increase (previous is 8)");
-  BOOST_TEST(message_of([] { fit_sbg(V{10, -1}); }) == "alive[1] = -1: survivor counts must be finite and >= 0");
-  BOOST_TEST(message_of([] { fit_sbg(V{0, 0}); }) == "alive[0] = 0: the cohort must start with more than 0 customers");
-  BOOST_TEST(message_of([] { fit_sbg(V{10, NAN}); }) == "alive[1] = nan: survivor counts must be finite and >= 0");
+             "survivors: needs at least 2 counts (the cohort size and one later count), got 1");
+  BOOST_TEST(message_of([] { fit_sbg(V{10, 8, 9}); }) == "survivors[2] = 9: survivor counts must not increase (previous is 8)");
+  BOOST_TEST(message_of([] { fit_sbg(V{10, -1}); }) == "survivors[1] = -1: survivor counts must be finite and >= 0");
+  BOOST_TEST(message_of([] { fit_sbg(V{0, 0}); }) == "survivors[0] = 0: the cohort must start with more than 0 customers");
+  BOOST_TEST(message_of([] { fit_sbg(V{10, NAN}); }) == "survivors[1] = nan: survivor counts must be finite and >= 0");
   BOOST_TEST(message_of([] { fit_sbg_many(V{10, 8, 10, 12}, 2, 2); }) ==
-             "alive[1][1] = 12: survivor counts must not increase (previous is 10)");
+             "survivors[1][1] = 12: survivor counts must not increase (previous is 10)");
   BOOST_TEST(message_of([] { fit_sbg_many(V{10, NAN, 5}, 1, 3); }) ==
-             "alive[0][2] = 5: a count after a missing one (NaN marks only the unobserved end of a cohort)");
+             "survivors[0][2] = 5: a count after a missing one (NaN marks only the unobserved end of a cohort)");
   BOOST_TEST(message_of([] { ShiftedBetaGeometric(0.0, 1.0); }) == "alpha: 0 must be finite and > 0");
   const ShiftedBetaGeometric model(1.0, 1.0);
   BOOST_TEST(message_of([&] { model.discounted_expected_lifetime(-1.0); }) ==
