@@ -40,7 +40,7 @@ try:
 except ImportError as error:  # exercised in a subprocess without matplotlib
     raise ImportError("cssegment.plot needs matplotlib, an optional dependency: pip install cssegment[plot]") from error
 
-from . import _frame
+from . import _deprecation, _frame
 from ._core import InvalidInputError
 from .health import Backtest
 from .segment import QuadrantModel
@@ -706,9 +706,10 @@ def cohort_heatmap(
     return ax
 
 
+@_deprecation.renamed_keywords({"alive": "survivors"})
 def survival_projection(
     model: ShiftedBetaGeometric,
-    alive: ArrayLike,
+    survivors: ArrayLike,
     *,
     periods: int | None = None,
     constant_churn: bool = False,
@@ -722,8 +723,8 @@ def survival_projection(
     ----------
     model : ShiftedBetaGeometric
         Fitted (or with given parameters).
-    alive : array-like of float
-        Customers still active at the start of each period, ``alive[0]`` the cohort size (e.g. a
+    survivors : array-like of float
+        Customers still active at the start of each period, ``survivors[0]`` the cohort size (e.g. a
         row of :meth:`RevenueLedger.survivors`); trailing NaN (ages not observed yet) are ignored.
     periods : int, optional
         Last period of the projection (default: twice the observed periods, at least 12).
@@ -744,15 +745,15 @@ def survival_projection(
     Examples
     --------
     >>> import cssegment as cs, cssegment.plot
-    >>> alive = [1000, 631, 468, 382, 326, 289, 262, 241]
-    >>> ax = cs.plot.survival_projection(cs.ShiftedBetaGeometric().fit(alive), alive, periods=24)
+    >>> survivors = [1000, 631, 468, 382, 326, 289, 262, 241]
+    >>> ax = cs.plot.survival_projection(cs.ShiftedBetaGeometric().fit(survivors), survivors, periods=24)
     >>> ax.texts[-1].get_text()
     'S(24) = 10.7%'
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
     if not isinstance(model, ShiftedBetaGeometric):
         raise InvalidInputError(f"model: expected a cssegment.ShiftedBetaGeometric, got {type(model).__name__}")
-    counts = _frame.numeric(alive, "alive")
+    counts = _frame.numeric(survivors, "survivors")
     observed = len(counts)
     while observed and np.isnan(counts[observed - 1]):
         observed -= 1
@@ -760,9 +761,9 @@ def survival_projection(
     bad = np.flatnonzero(~(np.isfinite(counts) & (counts >= 0)))
     if bad.size:
         row = int(bad[0])
-        raise InvalidInputError(f"alive[{row}] = {_frame.describe(counts[row])}: counts must be finite and >= 0")
+        raise InvalidInputError(f"survivors[{row}] = {_frame.describe(counts[row])}: counts must be finite and >= 0")
     if not observed or counts[0] <= 0:
-        raise InvalidInputError("alive: needs a cohort size alive[0] > 0")
+        raise InvalidInputError("survivors: needs a cohort size survivors[0] > 0")
     horizon = max(2 * (observed - 1), 12) if periods is None else periods
     if isinstance(horizon, bool) or not isinstance(horizon, (int, np.integer)) or horizon < observed - 1:
         raise InvalidInputError(

@@ -479,11 +479,20 @@ def test_survival_projection_of_a_ragged_survivors_row(ledger):
     assert ax.get_lines()[2].get_xdata()[-1] == horizon
 
 
+def test_survival_projection_alive_keyword_is_a_deprecated_alias():
+    counts = [100.0, 60.0, 45.0]
+    model = cs.ShiftedBetaGeometric().fit(counts)
+    with pytest.warns(DeprecationWarning, match="survivors="):
+        ax = plot.survival_projection(model, alive=counts)
+    assert ax.get_lines()[0].get_label() == "observed (100 customers)"
+    plt.close("all")
+
+
 def test_survival_projection_rejects_bad_input():
     model = cs.ShiftedBetaGeometric(alpha=1.0, beta=3.0)
-    with pytest.raises(cs.InvalidInputError, match=r"alive\[1\] = nan: counts must be finite and >= 0"):
+    with pytest.raises(cs.InvalidInputError, match=r"survivors\[1\] = nan: counts must be finite and >= 0"):
         plot.survival_projection(model, [100, np.nan, 80])
-    with pytest.raises(cs.InvalidInputError, match=r"alive: needs a cohort size alive\[0\] > 0"):
+    with pytest.raises(cs.InvalidInputError, match=r"survivors: needs a cohort size survivors\[0\] > 0"):
         plot.survival_projection(model, [0, 0])
     with pytest.raises(cs.InvalidInputError, match="periods: must be a whole number >= 2"):
         plot.survival_projection(model, [100, 90, 80], periods=1)

@@ -142,7 +142,7 @@ def test_fit_many_names_the_bad_row_as_without_batches(
     with pytest.raises(cs.InvalidInputError) as shown:
         cs.ShiftedBetaGeometric.fit_many(alive, progress=True)
     assert str(shown.value) == str(quiet.value)
-    assert str(quiet.value).startswith("alive[120]")
+    assert str(quiet.value).startswith("survivors[120]")
 
 
 def test_fit_many_of_no_cohorts(bars: Bars) -> None:

@@ -175,12 +175,12 @@ def test_round_trips_and_params():
 @pytest.mark.parametrize(
     ("action", "message"),
     [
-        (lambda m: m.fit([10]), "alive: needs at least 2 counts"),
-        (lambda m: m.fit([10, 8, 9]), "alive[2] = 9: survivor counts must not increase (previous is 8)"),
-        (lambda m: m.fit([10, -1]), "alive[1] = -1: survivor counts must be finite and >= 0"),
-        (lambda m: m.fit([0, 0]), "alive[0] = 0: the cohort must start with more than 0 customers"),
-        (lambda m: m.fit_many([[10, 8], [5, 6]]), "alive[1][1] = 6: survivor counts must not increase"),
-        (lambda m: m.fit_many([[10, np.nan, 3]]), "alive[0][2] = 3: a count after a missing one"),
+        (lambda m: m.fit([10]), "survivors: needs at least 2 counts"),
+        (lambda m: m.fit([10, 8, 9]), "survivors[2] = 9: survivor counts must not increase (previous is 8)"),
+        (lambda m: m.fit([10, -1]), "survivors[1] = -1: survivor counts must be finite and >= 0"),
+        (lambda m: m.fit([0, 0]), "survivors[0] = 0: the cohort must start with more than 0 customers"),
+        (lambda m: m.fit_many([[10, 8], [5, 6]]), "survivors[1][1] = 6: survivor counts must not increase"),
+        (lambda m: m.fit_many([[10, np.nan, 3]]), "survivors[0][2] = 3: a count after a missing one"),
         (
             lambda m: cs.ShiftedBetaGeometric(1.0, 1.0).discounted_expected_lifetime(-1.0),
             "discount_rate: -1 must be finite and > -1",
