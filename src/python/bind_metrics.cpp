@@ -291,6 +291,7 @@ void bind_partials(py::module_& m) {
   m.def("movement_table", &movement_columns, py::arg("partials"));
   m.def("retention_table", &retention_columns, py::arg("partials"), py::arg("masks_churn_below"));
   m.def("check_horizon", &check_horizon, py::arg("horizon"));
+  m.def("ids_are_dense", &ids_are_dense, py::arg("low"), py::arg("high"), py::arg("count"));
   m.def("check_reactivation_window", &check_reactivation_window, py::arg("reactivation_window"));
 }
 

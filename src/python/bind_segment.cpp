@@ -142,6 +142,9 @@ py::tuple transition_counts(const Array<std::int32_t>& before, const Array<std::
   totals["unchanged"] = result.unchanged;
   totals["entered"] = result.entered;
   totals["exited"] = result.exited;
+  totals["upgrades_from"] = to_numpy(std::move(result.upgrades_from));
+  totals["downgrades_from"] = to_numpy(std::move(result.downgrades_from));
+  totals["unchanged_from"] = to_numpy(std::move(result.unchanged_from));
   return py::make_tuple(cells, totals);
 }
 

@@ -118,6 +118,9 @@ class _TransitionTotals(TypedDict):
     unchanged: float
     entered: float
     exited: float
+    upgrades_from: _Floats
+    downgrades_from: _Floats
+    unchanged_from: _Floats
 
 def transitions(
     before: _Codes, after: _Codes, categories: int, weights: _Floats | None = None

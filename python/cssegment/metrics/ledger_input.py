@@ -176,18 +176,13 @@ def account_keys(values: Any, argument: str) -> tuple[np.ndarray, pd.Index | Non
 
 
 def compact_ids(low: int, high: int, count: int) -> bool:
-    """Whether integer account ids from `low` to `high` (`count` of them) go to the core as they are.
+    """Whether integer account ids from `low` to `high` (`count` rows) go to the core as they are.
 
-    The rule is the core's: the ledger finds an account's row through a table over the ids' range
-    when that range is compact (``AccountRows`` in ``include/cssegment/metrics/ledger.hpp``);
-    sparser ids are factorized here first. The core is asked through ``_core.compact_keys(low,
-    high, count)``, proposed for the binding; until the module in use has it, the fallback below
-    states the same rule.
+    The rule is the core's (``ids_are_dense`` in ``include/cssegment/metrics/ledger.hpp``): the
+    ledger finds an account's row through a table over the ids' range when that range is compact;
+    sparser ids are factorized here first, so that no table grows with the ids' span.
     """
-    core_rule = getattr(_core, "compact_keys", None)
-    if core_rule is not None:
-        return bool(core_rule(low, high, count))
-    return high - low <= 4 * count + (1 << 16)  # fallback until _core.compact_keys is bound: remove then
+    return _core.metrics.ids_are_dense(low, high, count)
 
 
 def _check_one_kind_of_id(ids: np.ndarray, argument: str) -> None:

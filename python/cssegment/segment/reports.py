@@ -67,18 +67,15 @@ def transitions(before: Labels, after: Labels, weights: _frame.ArrayLike | None 
     weight_values = _frame.optional_array(weights, "weights")
     if weight_values is not None:
         _frame.check_length("weights", weight_values, "before", len(before_codes))
-    cells, _ = _core.segment.transitions(before_codes, after_codes, len(ranked), weight_values)
+    cells, moves = _core.segment.transitions(before_codes, after_codes, len(ranked), weight_values)
     labels = [*ranked, _frame.NONE_LABEL]
     table = pd.DataFrame(cells, index=pd.Index(labels, name="from"), columns=pd.Index(labels, name="to"))
-    # The core counts upgrades and downgrades only in total; these per-row splits restate its rule
-    # (a higher code is a higher-ranked segment) until it returns them by row.
-    k = len(ranked)
-    inner = cells[:k, :k]
+    # The core splits the moves of each segment; the "(none)" row (new accounts) has none.
     summary = pd.DataFrame(
         {
-            "upgraded": np.append(np.triu(inner, 1).sum(axis=1), 0.0),
-            "downgraded": np.append(np.tril(inner, -1).sum(axis=1), 0.0),
-            "unchanged": np.append(np.diag(inner), 0.0),
+            "upgraded": np.append(moves["upgrades_from"], 0.0),
+            "downgraded": np.append(moves["downgrades_from"], 0.0),
+            "unchanged": np.append(moves["unchanged_from"], 0.0),
             "total": cells.sum(axis=1),
         },
         index=table.index,

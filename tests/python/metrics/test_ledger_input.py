@@ -91,7 +91,8 @@ def test_compact_integer_ids_pass_as_they_are_and_sparse_ones_are_factorized() -
     dense = np.array([7, 3, 5, 3], dtype=np.int64)
     keys, ids = ledger_input.account_keys(dense, "account_id")
     assert ids is None and keys.tolist() == [7, 3, 5, 3]
-    assert ledger_input.compact_ids(0, 4 * 10 + (1 << 16), 10)
+    assert ledger_input.compact_ids(0, 4 * 10 + (1 << 16) - 1, 10)  # the core's rule, at its boundary
+    assert not ledger_input.compact_ids(0, 4 * 10 + (1 << 16), 10)
     assert not ledger_input.compact_ids(0, 10**12, 10)
     sparse = dense * 10**12
     keys, ids = ledger_input.account_keys(sparse, "account_id")
