@@ -99,7 +99,7 @@ def test_kmeans_fit_returns_the_model(book: cs.datasets.Book, bars: Bars) -> Non
 
 def test_kmeans_errors_leave_the_model_unfitted(bars: Bars) -> None:
     model = cs.KMeans(3, n_init=2)
-    with pytest.raises(cs.InvalidInputError, match="3 clusters requested but X has only 1 distinct points"):
+    with pytest.raises(cs.InvalidInputError, match="3 clusters requested but data has only 1 distinct points"):
         model.fit(np.zeros((10, 2)), progress=True)
     assert not model._model.fitted
 

@@ -1,5 +1,5 @@
 #pragma once
-// Revenue movements from period p-1 to p (DESIGN.md section 4): new, reactivation, expansion,
+// Revenue movements from period p-1 to p (docs/guide/metrics.md): new, reactivation, expansion,
 // contraction and churn, with end = start + new + reactivation + expansion - contraction - churn.
 #include <cmath>
 #include <cstddef>

@@ -1,5 +1,5 @@
 #pragma once
-// Net Promoter Score with its uncertainty (DESIGN.md section 4): promoters score 9-10,
+// Net Promoter Score with its uncertainty (docs/guide/metrics.md): promoters score 9-10,
 // detractors 0-6; NPS = 100 (promoters - detractors) / n, standard error
 // 100 sqrt((pP + pD - (pP - pD)^2) / n); two scores differ by a z-test on the summed variances.
 #include <algorithm>

@@ -1,6 +1,6 @@
 #pragma once
 // Net and gross revenue retention and logo retention over a horizon H from every start period
-// p0 with p0 + H in the ledger (DESIGN.md section 4). The cohort is the accounts paying at p0,
+// p0 with p0 + H in the ledger (docs/guide/metrics.md). The cohort is the accounts paying at p0,
 // in their segment at p0; accounts new after p0 never count.
 #include <cmath>
 #include <cstddef>

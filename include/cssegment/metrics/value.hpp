@@ -1,5 +1,5 @@
 #pragma once
-// Value metrics (DESIGN.md section 4), vectorised over equally long spans: CLTV, per-customer
+// Value metrics (docs/guide/metrics.md), vectorised over equally long spans: CLTV, per-customer
 // costs (CRC, CAC, CLTV:CAC) and CAC payback. Every input is checked, naming argument and row.
 #include <cmath>
 #include <cstddef>

@@ -75,17 +75,17 @@ public:
                            std::span<const double> tenure_days, std::span<const double> renewal_days,
                            std::span<const std::int32_t> health) const {
     const std::size_t n = segments.size();
-    check_codes<std::int32_t>("segment", segments, base_days_.size());
+    check_codes<std::int32_t>("segments", segments, base_days_.size());
     if (!digital_segments.empty()) check_same_length("digital", digital_segments.size(), "base_days", base_days_.size());
-    if (!tenure_days.empty()) check_same_length("tenure_days", tenure_days.size(), "segment", n);
-    if (!renewal_days.empty()) check_same_length("renewal_days", renewal_days.size(), "segment", n);
+    if (!tenure_days.empty()) check_same_length("tenure_days", tenure_days.size(), "segments", n);
+    if (!renewal_days.empty()) check_same_length("renewal_days", renewal_days.size(), "segments", n);
     if (!health.empty()) {
-      check_same_length("health", health.size(), "segment", n);
+      check_same_length("health", health.size(), "segments", n);
       check_codes<std::int32_t>("health", health, health_factors_.size());
     }
     CadenceSchedule out{std::vector<double>(n), std::vector<std::int8_t>(n), std::vector<std::int32_t>(n)};
     for (std::size_t i = 0; i < n; ++i) {
-      if (segments[i] < 0) fail_at("segment", i, "missing", "every account needs a segment");
+      if (segments[i] < 0) fail_at("segments", i, "missing", "every account needs a segment");
       const auto s = static_cast<std::size_t>(segments[i]);
       double interval = base_days_[s].second;
       std::int32_t reason = 0;

@@ -45,7 +45,7 @@ struct FeatureMatrix {
   std::vector<std::string> names = {};
 
   std::string column_argument(std::size_t column) const {
-    return names.empty() ? "X[:, " + std::to_string(column) + "]" : "X[" + single_quoted(names[column]) + "]";
+    return names.empty() ? "data[:, " + std::to_string(column) + "]" : "data[" + single_quoted(names[column]) + "]";
   }
 };
 
@@ -228,20 +228,20 @@ private:
 
   void check_shape(const FeatureMatrix& X, bool fitting) const {
     if (X.values.size() != X.rows * X.columns)
-      fail("X", "holds " + std::to_string(X.values.size()) + " values, not rows x columns = " +
+      fail("data", "holds " + std::to_string(X.values.size()) + " values, not rows x columns = " +
                     std::to_string(X.rows) + " x " + std::to_string(X.columns));
-    require(X.names.empty() || X.names.size() == X.columns, "X",
+    require(X.names.empty() || X.names.size() == X.columns, "data",
             "has " + std::to_string(X.names.size()) + " names for " + std::to_string(X.columns) + " columns");
-    require(X.columns >= 1, "X", "needs at least one feature column");
+    require(X.columns >= 1, "data", "needs at least one feature column");
     if (fitting) {
       if (scale_.size() != 1 && scale_.size() != X.columns)
         fail("scale", "has " + std::to_string(scale_.size()) + " entries for " + std::to_string(X.columns) +
                           " features; give one scale, or one per feature");
       if (X.rows < n_clusters_)
-        fail("n_clusters", std::to_string(n_clusters_) + " clusters need at least as many rows; X has " +
+        fail("n_clusters", std::to_string(n_clusters_) + " clusters need at least as many rows; data has " +
                                std::to_string(X.rows));
     } else if (X.columns != n_features()) {
-      fail("X", "has " + std::to_string(X.columns) + " features but the model was fitted on " +
+      fail("data", "has " + std::to_string(X.columns) + " features but the model was fitted on " +
                     std::to_string(n_features()));
     }
   }
@@ -359,7 +359,7 @@ private:
     std::vector<double> trial_potential(chunks * trials);
     for (std::size_t c = 1; c < n_clusters_; ++c) {
       if (!(potential > 0.0))
-        fail("n_clusters", std::to_string(n_clusters_) + " clusters requested but X has only " + std::to_string(c) +
+        fail("n_clusters", std::to_string(n_clusters_) + " clusters requested but data has only " + std::to_string(c) +
                                " distinct points");
       std::partial_sum(closest.begin(), closest.end(), cumulative.begin());
       for (auto& candidate : candidates) {

@@ -26,7 +26,7 @@ __all__ = ["KMeans"]
 Scale = str | None
 
 # The core names the features X in its messages; Python's messages about them follow it.
-_X = "X"
+_X = "data"
 # fit / fit_predict / predict read their frame as ``data``; ``X=`` is the 0.1 keyword.
 _RENAMED = {"X": "data"}
 

@@ -76,7 +76,7 @@ BOOST_AUTO_TEST_CASE(bad_input_gets_clear_errors) {
   BOOST_TEST(message_of([] { CadencePolicy(Table{}); }) == "base_days: needs a base interval for at least one segment");
   const auto p = policy();
   BOOST_TEST(message_of([&] { p.schedule(std::vector<std::int32_t>{0, -1}, {}, {}, {}, {}); }) ==
-             "segment[1] = missing: every account needs a segment");
+             "segments[1] = missing: every account needs a segment");
   BOOST_TEST(message_of([&] { p.schedule(std::vector<std::int32_t>{0}, {}, std::vector<double>{-3}, {}, {}); }) ==
              "tenure_days[0] = -3: tenure must be finite and >= 0");
 }

@@ -161,16 +161,16 @@ BOOST_AUTO_TEST_CASE(bad_input_gets_clear_errors) {
              "scale: 'minmax' is not one of 'standard', 'log', 'none'");
   KMeans model(3);
   BOOST_TEST(message_of([&] { model.fit(matrix({1.0, 1.0, 2.0, 2.0, 1.0}, 1)); }) ==
-             "n_clusters: 3 clusters requested but X has only 2 distinct points");
+             "n_clusters: 3 clusters requested but data has only 2 distinct points");
   BOOST_TEST(message_of([&] { model.fit(matrix({1.0, 2.0}, 1)); }) ==
-             "n_clusters: 3 clusters need at least as many rows; X has 2");
+             "n_clusters: 3 clusters need at least as many rows; data has 2");
   BOOST_TEST(message_of([&] { model.fit(matrix({1.0, 2.0, 3.0, NAN, 5.0, 6.0}, 2, {"arr", "nps"})); }) ==
-             "X['nps'][1] = nan: missing value; k-means needs every feature of every row");
+             "data['nps'][1] = nan: missing value; k-means needs every feature of every row");
   BOOST_TEST(message_of([&] { model.fit(matrix({1.0, 2.0, INFINITY, 4.0}, 1)); }) ==
-             "X[:, 0][2] = inf: features must be finite");
+             "data[:, 0][2] = inf: features must be finite");
   KMeans logged(2, 1, 10, 1e-4, {FeatureScale::log});
   BOOST_TEST(message_of([&] { logged.fit(matrix({1.0, -5.0, 3.0}, 1, {"arr"})); }) ==
-             "X['arr'][1] = -5: scale='log' needs values >= 0 (log1p is applied)");
+             "data['arr'][1] = -5: scale='log' needs values >= 0 (log1p is applied)");
   KMeans two_scales(2, 1, 10, 1e-4, {FeatureScale::log, FeatureScale::none});
   BOOST_TEST(message_of([&] { two_scales.fit(matrix({1.0, 2.0, 3.0}, 1)); }) ==
              "scale: has 2 entries for 1 features; give one scale, or one per feature");
@@ -178,7 +178,7 @@ BOOST_AUTO_TEST_CASE(bad_input_gets_clear_errors) {
   BOOST_CHECK_THROW(model.inertia(), NotFitted);
   model.fit(matrix({1.0, 2.0, 3.0, 10.0, 20.0, 30.0}, 1));
   BOOST_TEST(message_of([&] { model.predict(matrix({1.0, 2.0}, 2)); }) ==
-             "X: has 2 features but the model was fitted on 1");
+             "data: has 2 features but the model was fitted on 1");
   BOOST_TEST(message_of([] { KMeans::from_json(R"({"kind": "TierModel", "cssegment_version": "0.1.0"})"); }) ==
              "json: is a 'TierModel' document, not a 'KMeans'");
 }
@@ -208,7 +208,7 @@ BOOST_AUTO_TEST_CASE(duplicate_points_with_k_distinct_points_are_each_a_centre) 
                    1e-12 * largest[j]);
     BOOST_TEST(std::set<std::int32_t>(labels.begin(), labels.end()).size() == 5u);
     BOOST_TEST(message_of([&] { KMeans(6, 1, 300, 1e-4, {scale}).fit(matrix(values, 2)); }) ==
-               "n_clusters: 6 clusters requested but X has only 5 distinct points");
+               "n_clusters: 6 clusters requested but data has only 5 distinct points");
   }
 }
 

@@ -43,7 +43,7 @@ BOOST_AUTO_TEST_CASE(uniform_mixing_gives_the_hand_computed_curve) {
 }
 
 BOOST_AUTO_TEST_CASE(design_recursions_hold) {
-  // DESIGN.md section 4: P(T=1) = a/(a+b), P(T=t) = P(T=t-1)(b+t-2)/(a+b+t-1), S(t) = S(t-1)(b+t-1)/(a+b+t-1).
+  // docs/guide/survival.md: P(T=1) = a/(a+b), P(T=t) = P(T=t-1)(b+t-2)/(a+b+t-1), S(t) = S(t-1)(b+t-1)/(a+b+t-1).
   const double a = 0.7, b = 2.3;
   const ShiftedBetaGeometric model(a, b);
   double p = a / (a + b), s = 1.0;
