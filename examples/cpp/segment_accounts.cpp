@@ -21,7 +21,8 @@ int main() {
   const auto quadrant = quadrants.assign(book);
   const auto rule = four_tier.assign(book);
 
-  std::printf("%-10s %10s %10s  %-11s %-18s %s\n", "account", "ARR", "employees", "touch tier", "quadrant", "four-tier");
+  std::printf("%-10s %10s %10s  %-11s %-18s %s\n", "account", "ARR", "employees", "touch tier", "quadrant",
+              "four-tier");
   for (std::size_t i = 0; i < account.size(); ++i)
     std::printf("%-10s %10.0f %10.0f  %-11s %-18s %s\n", account[i].c_str(), arr[i], employees[i],
                 touch.categories()[tiers[i]].c_str(), quadrants.categories()[quadrant[i]].c_str(),

@@ -109,7 +109,8 @@ void bind_scorecard(py::module_& m) {
       .def_property_readonly("measures",
                              [](const Scorecard& card) {
                                std::vector<MeasureTuple> measures;
-                               for (const auto& m : card.measures()) measures.emplace_back(m.column, m.normalizer, m.weight);
+                               for (const auto& m : card.measures())
+                                 measures.emplace_back(m.column, m.normalizer, m.weight);
                                return measures;
                              })
       .def_property_readonly("combine", [](const Scorecard& card) { return std::string(to_string(card.combine())); })
@@ -122,8 +123,10 @@ void bind_scorecard(py::module_& m) {
       .def("transform", &scorecard_transform, py::arg("columns"), py::arg("rows"))
       .def("score", &scorecard_scores, py::arg("columns"), py::arg("rows"), py::arg("previous") = py::none(),
            py::arg("max_threads") = 0)
-      .def("with_weights", [](const Scorecard& card, const std::vector<double>& weights) { return card.with_weights(weights); },
-           py::arg("weights"))
+      .def(
+          "with_weights",
+          [](const Scorecard& card, const std::vector<double>& weights) { return card.with_weights(weights); },
+          py::arg("weights"))
       .def("to_json", &Scorecard::to_json, py::call_guard<py::gil_scoped_release>())
       .def_static("from_json", &Scorecard::from_json, py::arg("text"), py::call_guard<py::gil_scoped_release>())
       .def(py::self == py::self);
@@ -182,7 +185,8 @@ void bind_calibrated(py::module_& m) {
   py::class_<CalibratedScorecard>(m, "calibrated_scorecard")
       .def_static(
           "calibrate",
-          [](const Scorecard& card, const py::list& columns, std::size_t rows, const Array<double>& outcome, double l2) {
+          [](const Scorecard& card, const py::list& columns, std::size_t rows, const Array<double>& outcome,
+             double l2) {
             const auto arguments = column_table(columns, rows);
             const auto outcome_view = view(outcome);
             py::gil_scoped_release release;
@@ -209,7 +213,8 @@ void bind_calibrated(py::module_& m) {
           py::arg("columns"), py::arg("rows"))
       .def("as_scorecard", &CalibratedScorecard::as_scorecard)
       .def("to_json", &CalibratedScorecard::to_json, py::call_guard<py::gil_scoped_release>())
-      .def_static("from_json", &CalibratedScorecard::from_json, py::arg("text"), py::call_guard<py::gil_scoped_release>())
+      .def_static("from_json", &CalibratedScorecard::from_json, py::arg("text"),
+                  py::call_guard<py::gil_scoped_release>())
       .def(py::self == py::self);
 }
 

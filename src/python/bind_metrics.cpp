@@ -31,7 +31,7 @@ LedgerColumns ledger_columns(const ColumnNames& columns) {
 }
 
 std::optional<std::pair<std::int64_t, std::size_t>> period_range(std::optional<std::int64_t> first_period,
-                                                                  std::optional<std::size_t> n_periods) {
+                                                                 std::optional<std::size_t> n_periods) {
   if (first_period && n_periods) return std::pair{*first_period, *n_periods};
   return std::nullopt;
 }
@@ -45,8 +45,7 @@ RevenueLedger ledger_from_rows(const Array<std::int64_t>& accounts, const Array<
   const PeriodKeys period_keys{view(periods), ticks_per_day};
   const auto amount_view = view(amounts);
   py::gil_scoped_release release;
-  return RevenueLedger::from_rows(account_view, period_keys, amount_view, period_range(first_period, n_periods),
-                                  names);
+  return RevenueLedger::from_rows(account_view, period_keys, amount_view, period_range(first_period, n_periods), names);
 }
 
 // A RevenueLedger::Builder with the arrays its spans view, held as long as it lives.
@@ -54,7 +53,9 @@ struct LedgerBuilder {
   LedgerBuilder(Array<std::int64_t> accounts_, Array<std::int64_t> periods_, std::int64_t ticks_per_day,
                 Array<double> amounts_, std::optional<std::int64_t> first_period, std::optional<std::size_t> n_periods,
                 const ColumnNames& columns)
-      : accounts(std::move(accounts_)), periods(std::move(periods_)), amounts(std::move(amounts_)),
+      : accounts(std::move(accounts_)),
+        periods(std::move(periods_)),
+        amounts(std::move(amounts_)),
         builder(view(accounts), PeriodKeys{view(periods), ticks_per_day}, view(amounts),
                 period_range(first_period, n_periods), ledger_columns(columns)) {}
 
@@ -82,20 +83,19 @@ py::dict movement_columns(const PartialSums& sums) {
     py::gil_scoped_release release;
     table = movement_table(sums);
   }
-  std::pair<const char*, std::vector<double>*> columns[] = {
-      {"start", &table.start},
-      {"new", &table.new_revenue},
-      {"reactivation", &table.reactivation},
-      {"expansion", &table.expansion},
-      {"contraction", &table.contraction},
-      {"churn", &table.churn},
-      {"end", &table.end},
-      {"logos_start", &table.logos_start},
-      {"logos_new", &table.logos_new},
-      {"logos_reactivated", &table.logos_reactivated},
-      {"logos_churned", &table.logos_churned},
-      {"logos_end", &table.logos_end},
-      {"quick_ratio", &table.quick_ratio}};
+  std::pair<const char*, std::vector<double>*> columns[] = {{"start", &table.start},
+                                                            {"new", &table.new_revenue},
+                                                            {"reactivation", &table.reactivation},
+                                                            {"expansion", &table.expansion},
+                                                            {"contraction", &table.contraction},
+                                                            {"churn", &table.churn},
+                                                            {"end", &table.end},
+                                                            {"logos_start", &table.logos_start},
+                                                            {"logos_new", &table.logos_new},
+                                                            {"logos_reactivated", &table.logos_reactivated},
+                                                            {"logos_churned", &table.logos_churned},
+                                                            {"logos_end", &table.logos_end},
+                                                            {"quick_ratio", &table.quick_ratio}};
   return columns_dict(columns);
 }
 
@@ -137,8 +137,8 @@ py::dict cohort_columns(const RevenueLedger& ledger, const std::optional<Account
     for (py::ssize_t b = 0; b < blocks; ++b)
       for (py::ssize_t s = 0; s < groups; ++s)
         for (py::ssize_t t = 0; t < ages; ++t)
-          cells(b, s, t) = sums.value(static_cast<std::size_t>(b), static_cast<std::size_t>(s),
-                                      static_cast<std::size_t>(t), field);
+          cells(b, s, t) =
+              sums.value(static_cast<std::size_t>(b), static_cast<std::size_t>(s), static_cast<std::size_t>(t), field);
     out[name] = values;
   }
   py::array_t<std::int64_t> observed({blocks, groups});
@@ -172,9 +172,8 @@ py::dict nps_columns(const Array<double>& scores, const std::optional<Array<std:
     high.push_back(e.high);
   }
   std::pair<const char*, std::vector<double>*> columns[] = {
-      {"nps", &nps},           {"standard_error", &standard_error}, {"ci_low", &low},
-      {"ci_high", &high},      {"n", &n},                           {"promoters", &promoters},
-      {"passives", &passives}, {"detractors", &detractors}};
+      {"nps", &nps}, {"standard_error", &standard_error}, {"ci_low", &low},        {"ci_high", &high},
+      {"n", &n},     {"promoters", &promoters},           {"passives", &passives}, {"detractors", &detractors}};
   return columns_dict(columns);
 }
 
@@ -329,7 +328,8 @@ void bind_ledger(py::module_& m) {
       .def_property_readonly("account_keys",
                              [](const py::object& self) {
                                const auto& keys = self.cast<const RevenueLedger&>().account_keys();
-                               return py::array_t<std::int64_t>({keys.size()}, {sizeof(std::int64_t)}, keys.data(), self);
+                               return py::array_t<std::int64_t>({keys.size()}, {sizeof(std::int64_t)}, keys.data(),
+                                                                self);
                              })
       .def_property_readonly("matrix", &ledger_matrix)
       .def("summary", &ledger_summary)

@@ -105,7 +105,8 @@ void bind_rules(py::module_& m) {
       .def_property_readonly("segments",
                              [](const RuleModel& model) {
                                std::vector<Rule> rules;
-                               for (const auto& s : model.segments()) rules.emplace_back(s.name, s.when, s.csm_ratio, s.pooled);
+                               for (const auto& s : model.segments())
+                                 rules.emplace_back(s.name, s.when, s.csm_ratio, s.pooled);
                                return rules;
                              })
       .def_property_readonly("default_name", &RuleModel::default_name)
@@ -270,8 +271,7 @@ void bind_kmeans_fit(py::module_& m) {
             fit.run(count);
           },
           py::arg("count"))
-      .def(
-          "finish", [](KMeans::Fit& fit, KMeans& model) { return to_numpy(fit.finish(model)); }, py::arg("model"));
+      .def("finish", [](KMeans::Fit& fit, KMeans& model) { return to_numpy(fit.finish(model)); }, py::arg("model"));
 }
 
 using CoverageEntry = std::tuple<std::string, std::optional<double>, bool>;

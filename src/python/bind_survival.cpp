@@ -29,8 +29,7 @@ py::object broadcast_released(F f, const Arguments&... arguments) {
   py::tuple listed(count);
   for (std::size_t i = 0; i < count; ++i) {
     if (!given[i])
-      throw py::type_error("expected a number or an array of numbers, got " +
-                           std::string(py::repr(raw[i])));
+      throw py::type_error("expected a number or an array of numbers, got " + std::string(py::repr(raw[i])));
     scalars = scalars && given[i].ndim() == 0;
     listed[i] = given[i];
   }
@@ -57,9 +56,10 @@ py::object broadcast_released(F f, const Arguments&... arguments) {
 // A binding of model.method(numbers...) over broadcast arguments, the GIL released.
 template <class... Numbers>
 auto elementwise(double (ShiftedBetaGeometric::*method)(Numbers...) const) {
-  return [method](const ShiftedBetaGeometric& model, const std::conditional_t<true, py::object, Numbers>&... arguments) {
-    return broadcast_released([&](Numbers... values) { return (model.*method)(values...); }, arguments...);
-  };
+  return
+      [method](const ShiftedBetaGeometric& model, const std::conditional_t<true, py::object, Numbers>&... arguments) {
+        return broadcast_released([&](Numbers... values) { return (model.*method)(values...); }, arguments...);
+      };
 }
 
 py::array_t<double> survival_curve(const ShiftedBetaGeometric& model, std::size_t periods) {

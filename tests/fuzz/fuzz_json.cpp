@@ -1,6 +1,6 @@
 // Every model's from_json on arbitrary text. The first byte picks the loader ('0' TierModel ...
-// '9' PartialSums, in the order of `loaders`; any byte picks one), the rest is the document. A model that loads must write JSON that loads back to an equal model, and a fitted
-// model must be usable on a few rows.
+// '9' PartialSums, in the order of `loaders`; any byte picks one), the rest is the document. A model that loads must
+// write JSON that loads back to an equal model, and a fitted model must be usable on a few rows.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -11,12 +11,12 @@
 #include "cssegment/health/scorecard.hpp"
 #include "cssegment/health/scorecard_set.hpp"
 #include "cssegment/metrics/partials.hpp"
-#include "cssegment/survival/sbg.hpp"
 #include "cssegment/segment/cadence.hpp"
 #include "cssegment/segment/kmeans.hpp"
 #include "cssegment/segment/quadrant.hpp"
 #include "cssegment/segment/rules.hpp"
 #include "cssegment/segment/tier.hpp"
+#include "cssegment/survival/sbg.hpp"
 #include "fuzz_support.hpp"
 
 namespace {
@@ -61,8 +61,8 @@ void load(std::string_view text) {
 
 using Loader = void (*)(std::string_view);
 constexpr Loader loaders[] = {
-    load<TierModel>,    load<QuadrantModel>,       load<RuleModel>,           load<KMeans>,
-    load<Scorecard>,    load<ScorecardSet>,        load<CalibratedScorecard>, load<ShiftedBetaGeometric>,
+    load<TierModel>,     load<QuadrantModel>, load<RuleModel>,           load<KMeans>,
+    load<Scorecard>,     load<ScorecardSet>,  load<CalibratedScorecard>, load<ShiftedBetaGeometric>,
     load<CadencePolicy>, load<PartialSums>,
 };
 

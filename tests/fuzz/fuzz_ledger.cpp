@@ -24,8 +24,9 @@ constexpr std::int64_t highest = std::numeric_limits<std::int64_t>::max();
 // the builder must refuse them rather than allocate: values between would make the fuzzer
 // measure the machine's memory, not the code.
 std::int64_t key(FuzzedDataProvider& data, std::int64_t base) {
-  constexpr std::int64_t far[] = {lowest, lowest + 1, highest, highest - 1, std::int64_t{1} << 40,
-                                  -(std::int64_t{1} << 40), lowest / 2, highest / 2};
+  constexpr std::int64_t far[] = {
+      lowest,     lowest + 1, highest, highest - 1, std::int64_t{1} << 40, -(std::int64_t{1} << 40),
+      lowest / 2, highest / 2};
   const auto pick = data.ConsumeIntegral<std::uint8_t>();
   if (pick >= 240) return far[pick % std::size(far)];
   return base + static_cast<std::int64_t>(pick % 48) - 4;
@@ -39,7 +40,8 @@ constexpr std::int64_t days[] = {0, 31, 59, 19723, 19754, 19783, 19724, -31, -36
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
   FuzzedDataProvider data(bytes, size);
   constexpr std::int64_t resolutions[] = {0, 1, 86'400, 86'400'000, 86'400'000'000, 86'400'000'000'000};
-  const std::int64_t ticks_per_day = resolutions[data.ConsumeIntegralInRange<std::size_t>(0, std::size(resolutions) - 1)];
+  const std::int64_t ticks_per_day =
+      resolutions[data.ConsumeIntegralInRange<std::size_t>(0, std::size(resolutions) - 1)];
   std::optional<std::pair<std::int64_t, std::size_t>> period_range;
   if (data.ConsumeBool()) {
     constexpr std::size_t counts[] = {0, 1, 12, 64, std::size_t{1} << 40, std::numeric_limits<std::size_t>::max()};

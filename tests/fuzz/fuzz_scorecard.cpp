@@ -36,7 +36,8 @@ Normalizer normalizer(FuzzedDataProvider& data) {
       const auto edges = data.ConsumeIntegralInRange<std::size_t>(0, 4);
       auto edge_values = awkward_doubles(data, edges);
       if (data.ConsumeBool()) std::sort(edge_values.begin(), edge_values.end());
-      return Normalizer::bands(std::move(edge_values), awkward_doubles(data, edges + data.ConsumeIntegralInRange(0, 2)));
+      return Normalizer::bands(std::move(edge_values),
+                               awkward_doubles(data, edges + data.ConsumeIntegralInRange(0, 2)));
     }
     case 2: return Normalizer::percentile(by, higher, unseen);
     case 3: return Normalizer::zscore(by, higher, unseen);
@@ -89,13 +90,15 @@ void score(FuzzedDataProvider& data) {
   fuzz::check(scores.contributions.size() == k * rows, "one contribution per measure and row");
   fuzz::check(scores.trend.size() == previous.size(), "a trend per row when previous scores are given");
   const auto normalized = card.transform(table);
-  for (double value : normalized) fuzz::check(std::isnan(value) || (value >= 0.0 && value <= 100.0), "normalised measures lie in [0, 100]");
+  for (double value : normalized)
+    fuzz::check(std::isnan(value) || (value >= 0.0 && value <= 100.0), "normalised measures lie in [0, 100]");
   for (std::size_t i = 0; i < rows; ++i) {
     const double s = scores.score[i];
     if (std::getenv("FUZZ_VERBOSE") != nullptr) {
       std::fprintf(stderr, "row %zu: score %g band %d values", i, s, scores.band[i]);
       for (std::size_t m = 0; m < k; ++m)
-        std::fprintf(stderr, " %g->%g", table.numeric(card.measures()[m].column)[i], scores.contributions[m * rows + i]);
+        std::fprintf(stderr, " %g->%g", table.numeric(card.measures()[m].column)[i],
+                     scores.contributions[m * rows + i]);
       std::fprintf(stderr, "\n");
     }
     fuzz::check(scores.band[i] == card.band_of(s), "the band is the score's");
@@ -107,7 +110,8 @@ void score(FuzzedDataProvider& data) {
     double sum = 0.0;
     for (std::size_t m = 0; m < k; ++m) sum += scores.contributions[m * rows + i];
     fuzz::check(std::abs(sum - s) <= 1e-9 * std::max(1.0, std::abs(s)), "contributions sum to the score");
-    if (!previous.empty()) fuzz::check(std::isnan(scores.trend[i]) || scores.trend[i] == s - previous[i], "trend is score - previous");
+    if (!previous.empty())
+      fuzz::check(std::isnan(scores.trend[i]) || scores.trend[i] == s - previous[i], "trend is score - previous");
   }
   if (std::getenv("FUZZ_VERBOSE") != nullptr) std::fprintf(stderr, "%s\n", card.to_json().c_str());
   const Scorecard reloaded = Scorecard::from_json(card.to_json());

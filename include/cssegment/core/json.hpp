@@ -68,8 +68,7 @@ inline Document parse_document(std::string_view text, std::string_view kind) {
   if (found_kind->get<std::string>() != kind)
     fail("json", "is a " + single_quoted(found_kind->get<std::string>()) + " document, not a " + single_quoted(kind));
   const auto found_version = document.find("cssegment_version");
-  if (found_version == document.end() || !found_version->is_string())
-    fail("json", "missing \"cssegment_version\"");
+  if (found_version == document.end() || !found_version->is_string()) fail("json", "missing \"cssegment_version\"");
   const auto written = parse_version(found_version->get<std::string>());
   if (written > parse_version(CSSEGMENT_VERSION))
     fail("json", "written by cssegment " + found_version->get<std::string>() + ", newer than this " +
@@ -129,7 +128,8 @@ std::optional<std::string> misfit(const Document& value) {
 template <class T>
 T get(const Document& document, std::string_view name) {
   const Document& value = field(document, name);
-  if (const auto problem = detail::misfit<T>(value)) fail("json", "field " + single_quoted(name) + " holds " + *problem);
+  if (const auto problem = detail::misfit<T>(value))
+    fail("json", "field " + single_quoted(name) + " holds " + *problem);
   try {
     return value.get<T>();
   } catch (const nlohmann::json::exception&) {
@@ -211,7 +211,8 @@ struct Codec<std::vector<Enum>> {
   }
   static std::vector<Enum> read(const Document& document, std::string_view name) {
     std::vector<Enum> values;
-    for (const auto& text : get<std::vector<std::string>>(document, name)) values.push_back(enum_names(Enum{}).parse(text));
+    for (const auto& text : get<std::vector<std::string>>(document, name))
+      values.push_back(enum_names(Enum{}).parse(text));
     return values;
   }
 };
@@ -233,7 +234,7 @@ struct Key {
 };
 
 template <class Model, class T>
-constexpr Key<Model, T, T Model::*> key(std::string_view name, T Model::*member, std::string_view former = {}) {
+constexpr Key<Model, T, T Model::*> key(std::string_view name, T Model::* member, std::string_view former = {}) {
   return {name, member, former};
 }
 

@@ -41,12 +41,11 @@ inline std::string single_quoted(std::string_view text) {
 
 [[noreturn]] inline void fail_at(std::string_view argument, std::size_t row, std::string_view value,
                                  std::string_view problem) {
-  throw InvalidInput(std::string(argument) + "[" + std::to_string(row) + "] = " + std::string(value) +
-                     ": " + std::string(problem));
+  throw InvalidInput(std::string(argument) + "[" + std::to_string(row) + "] = " + std::string(value) + ": " +
+                     std::string(problem));
 }
 
-[[noreturn]] inline void fail_at(std::string_view argument, std::size_t row, double value,
-                                 std::string_view problem) {
+[[noreturn]] inline void fail_at(std::string_view argument, std::size_t row, double value, std::string_view problem) {
   fail_at(argument, row, format_number(value), problem);
 }
 
@@ -101,8 +100,7 @@ template <class Code>
 void check_codes(std::string_view argument, std::span<const Code> codes, std::size_t categories) {
   for (std::size_t i = 0; i < codes.size(); ++i)
     if (codes[i] < -1 || codes[i] >= static_cast<long long>(categories))
-      fail_at(argument, i, std::to_string(codes[i]),
-              "code out of range [-1, " + std::to_string(categories) + ")");
+      fail_at(argument, i, std::to_string(codes[i]), "code out of range [-1, " + std::to_string(categories) + ")");
 }
 
 }  // namespace cssegment

@@ -161,11 +161,13 @@ inline double to_cents(double value) { return std::round(value * 100.0) / 100.0;
 
 // Firmographics.
 inline constexpr double median_employees = 150.0, employees_log_sd = 1.5;
-inline constexpr std::array<const char*, 7> industry_names = {
-    "Software", "Financial services", "Healthcare", "Manufacturing", "Retail", "Education", "Media"};
+inline constexpr std::array<const char*, 7> industry_names = {"Software",   "Financial services",
+                                                              "Healthcare", "Manufacturing",
+                                                              "Retail",     "Education",
+                                                              "Media"};
 inline constexpr std::array<double, 7> industry_weights = {0.24, 0.14, 0.14, 0.16, 0.12, 0.08, 0.12};
 inline constexpr std::array<double, 7> industry_revenue_per_employee = {250e3, 400e3, 180e3, 300e3,
-                                                                         220e3, 100e3, 200e3};
+                                                                        220e3, 100e3, 200e3};
 inline constexpr double revenue_per_employee_log_sd = 0.5;
 inline constexpr std::array<const char*, 4> region_names = {"NA", "EMEA", "APAC", "LATAM"};
 inline constexpr std::array<double, 4> region_weights = {0.45, 0.30, 0.17, 0.08};
@@ -348,8 +350,8 @@ inline SyntheticBook synthetic_book(const SyntheticBookOptions& options) {
   for (auto* column : {&book.arr, &book.employees, &book.company_revenue, &book.potential, &book.nps,
                        &book.logins_per_user, &book.seats_used_pct})
     column->resize(n);
-  for (auto* column : {&book.industry, &book.region, &book.start_month, &book.tenure_days, &book.renewal_days,
-                       &book.tickets_90d})
+  for (auto* column :
+       {&book.industry, &book.region, &book.start_month, &book.tenure_days, &book.renewal_days, &book.tickets_90d})
     column->resize(n);
   book.exec_sponsor.resize(n);
   book.churned.resize(n);

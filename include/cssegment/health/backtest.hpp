@@ -144,8 +144,8 @@ inline double brier(std::span<const double> probability, std::span<const double>
 
 // Backtest of scores (NaN: unscored, left out) with their bands (codes into `bands` labels, -1
 // where unscored) against 0/1 outcomes.
-inline BacktestResult backtest(std::span<const double> health, std::span<const std::int8_t> band,
-                               std::size_t bands, std::span<const double> churned) {
+inline BacktestResult backtest(std::span<const double> health, std::span<const std::int8_t> band, std::size_t bands,
+                               std::span<const double> churned) {
   check_same_length("churned", churned.size(), "health", health.size());
   check_same_length("band", band.size(), "health", health.size());
   detail::check_scores("health", health, true);

@@ -97,7 +97,8 @@ inline NewtonPass newton_pass(const Eigen::Map<const Eigen::MatrixXd>& x, std::s
     out.hessian.selfadjointView<Eigen::Lower>().rankUpdate(scaled.transpose());
   });
   NewtonPass total{0.0, Eigen::VectorXd::Zero(p + 1), Eigen::MatrixXd::Zero(p + 1, p + 1)};
-  for (const auto& part : partial) total.loss += part.loss, total.gradient += part.gradient, total.hessian += part.hessian;
+  for (const auto& part : partial)
+    total.loss += part.loss, total.gradient += part.gradient, total.hessian += part.hessian;
   return total;
 }
 
@@ -113,10 +114,13 @@ inline LogisticFit fit_logistic(std::span<const double> features, std::size_t p,
   check_outcome("outcome", y);
   for (std::size_t k = 0; k < features.size(); ++k)
     if (!std::isfinite(features[k])) fail_at("features", k, features[k], "features must be finite");
-  const Eigen::Map<const Eigen::MatrixXd> x(features.data(), static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(p));
+  const Eigen::Map<const Eigen::MatrixXd> x(features.data(), static_cast<Eigen::Index>(n),
+                                            static_cast<Eigen::Index>(p));
   Eigen::VectorXd penalty = Eigen::VectorXd::Constant(static_cast<Eigen::Index>(p + 1), l2);
   penalty[0] = 0.0;
-  auto objective = [&](const Eigen::VectorXd& beta, double loss) { return loss + 0.5 * l2 * beta.tail(p).squaredNorm(); };
+  auto objective = [&](const Eigen::VectorXd& beta, double loss) {
+    return loss + 0.5 * l2 * beta.tail(p).squaredNorm();
+  };
 
   Eigen::VectorXd beta = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(p + 1));
   double mean = 0.0;
@@ -219,7 +223,8 @@ public:
       for (double v : column)
         if (!std::isnan(v)) sum += v, ++observed;
       if (observed == 0)
-        fail("data[" + single_quoted(scorecard.measures()[m].column) + "]", "is missing in every row; nothing to learn its weight from");
+        fail("data[" + single_quoted(scorecard.measures()[m].column) + "]",
+             "is missing in every row; nothing to learn its weight from");
       means[m] = sum / static_cast<double>(observed) / 100.0;
     }
     impute_scaled(x, n, means);
@@ -276,14 +281,15 @@ public:
     std::vector<double> weights(coef_.size());
     for (std::size_t m = 0; m < coef_.size(); ++m) weights[m] = learned_weight(coef_[m]);
     if (std::all_of(weights.begin(), weights.end(), [](double w) { return w == 0.0; }))
-      fail("coef", "no measure lowers churn risk as it improves (every coefficient is >= 0); there are no weights to use");
+      fail("coef",
+           "no measure lowers churn risk as it improves (every coefficient is >= 0); there are no weights to use");
     return scorecard_.with_weights(weights);
   }
 
   // The document's keys, in the order of the constructor's parameters.
   static constexpr auto json_fields() {
-    return std::tuple{json::key<CalibratedScorecard, Scorecard, EmbeddedScorecard>(
-                          "scorecard", &CalibratedScorecard::scorecard_),
+    return std::tuple{json::key<CalibratedScorecard, Scorecard, EmbeddedScorecard>("scorecard",
+                                                                                   &CalibratedScorecard::scorecard_),
                       json::key("coef", &CalibratedScorecard::coef_),
                       json::key("intercept", &CalibratedScorecard::intercept_),
                       json::key("means", &CalibratedScorecard::means_),

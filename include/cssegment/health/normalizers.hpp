@@ -30,16 +30,18 @@ enum class UnseenGroup {
 };
 
 inline constexpr EnumNames<NormalizerKind, 5> normalizer_kind_names{"kind",
-                                                                     "a normaliser kind",
-                                                                     {{NormalizerKind::linear, "linear"},
-                                                                      {NormalizerKind::bands, "bands"},
-                                                                      {NormalizerKind::percentile, "percentile"},
-                                                                      {NormalizerKind::zscore, "zscore"},
-                                                                      {NormalizerKind::boolean, "boolean"}}};
+                                                                    "a normaliser kind",
+                                                                    {{NormalizerKind::linear, "linear"},
+                                                                     {NormalizerKind::bands, "bands"},
+                                                                     {NormalizerKind::percentile, "percentile"},
+                                                                     {NormalizerKind::zscore, "zscore"},
+                                                                     {NormalizerKind::boolean, "boolean"}}};
 constexpr const auto& enum_names(NormalizerKind) { return normalizer_kind_names; }
 
-inline constexpr EnumNames<UnseenGroup, 2> unseen_group_names{
-    "unseen", "a policy for unseen peer groups", {{UnseenGroup::population, "population"}, {UnseenGroup::raise, "raise"}}};
+inline constexpr EnumNames<UnseenGroup, 2> unseen_group_names{"unseen",
+                                                              "a policy for unseen peer groups",
+                                                              {{UnseenGroup::population, "population"},
+                                                               {UnseenGroup::raise, "raise"}}};
 constexpr const auto& enum_names(UnseenGroup) { return unseen_group_names; }
 
 inline std::string_view to_string(NormalizerKind kind) { return normalizer_kind_names.name(kind); }
@@ -221,15 +223,19 @@ public:
     std::vector<double> observed;
     for (double v : values)
       if (!std::isnan(v)) observed.push_back(v);
-    if (observed.empty()) fail(argument, "has no observed (non-missing) values to fit " + std::string(to_string(kind_)) + " on");
+    if (observed.empty())
+      fail(argument, "has no observed (non-missing) values to fit " + std::string(to_string(kind_)) + " on");
     group_names_.clear(), group_fits_.clear();
     if (!by_.empty()) {
       const auto& groups = peer_column(data);
       std::vector<std::vector<double>> per_group(groups.categories.size());
       for (std::size_t i = 0; i < values.size(); ++i)
-        if (groups.codes[i] >= 0 && !std::isnan(values[i])) per_group[static_cast<std::size_t>(groups.codes[i])].push_back(values[i]);
+        if (groups.codes[i] >= 0 && !std::isnan(values[i]))
+          per_group[static_cast<std::size_t>(groups.codes[i])].push_back(values[i]);
       for (std::size_t g = 0; g < per_group.size(); ++g)
-        if (!per_group[g].empty()) group_names_.push_back(groups.categories[g]), group_fits_.push_back(fit_distribution(std::move(per_group[g])));
+        if (!per_group[g].empty())
+          group_names_.push_back(groups.categories[g]),
+              group_fits_.push_back(fit_distribution(std::move(per_group[g])));
     }
     population_ = fit_distribution(std::move(observed));
   }
@@ -248,7 +254,8 @@ public:
       const std::int32_t code = groups.codes[i];
       rows[i] = code < 0 ? -1 : fitted_index[static_cast<std::size_t>(code)];
       if (rows[i] < 0 && unseen_ == UnseenGroup::raise)
-        fail_at("data[" + single_quoted(by_) + "]", i, code < 0 ? "missing" : single_quoted(groups.categories[static_cast<std::size_t>(code)]),
+        fail_at("data[" + single_quoted(by_) + "]", i,
+                code < 0 ? "missing" : single_quoted(groups.categories[static_cast<std::size_t>(code)]),
                 "peer group not seen in fit (use unseen='population' to score it against the whole population)");
     }
     return rows;
@@ -270,7 +277,8 @@ public:
         break;
       case NormalizerKind::percentile:
       case NormalizerKind::zscore:
-        if (!population_) throw NotFitted(std::string(to_string(kind_)) + " normaliser is not fitted; call fit(data) first");
+        if (!population_)
+          throw NotFitted(std::string(to_string(kind_)) + " normaliser is not fitted; call fit(data) first");
         for (std::size_t i = 0; i < n; ++i) {
           valid &= !std::isinf(x[i]);
           if (std::isnan(x[i])) {
@@ -329,9 +337,11 @@ public:
     const auto name = json::get<std::string>(document, "kind");
     const auto kind = normalizer_kind_names.find(name);
     if (!kind) fail("json", "unknown normaliser kind " + single_quoted(name));
-    if (*kind == NormalizerKind::linear) return linear(json::get<double>(document, "bad"), json::get<double>(document, "good"));
+    if (*kind == NormalizerKind::linear)
+      return linear(json::get<double>(document, "bad"), json::get<double>(document, "good"));
     if (*kind == NormalizerKind::bands)
-      return bands(json::get<std::vector<double>>(document, "edges"), json::get<std::vector<double>>(document, "scores"));
+      return bands(json::get<std::vector<double>>(document, "edges"),
+                   json::get<std::vector<double>>(document, "scores"));
     if (*kind == NormalizerKind::boolean) return boolean(json::get<bool>(document, "higher_is_better"));
     Normalizer n = learned(*kind, json::get<std::string>(document, "by"), json::get<bool>(document, "higher_is_better"),
                            parse_unseen_group(json::get<std::string>(document, "unseen")));
@@ -366,7 +376,8 @@ private:
 
   const CategoricalColumn& peer_column(const ColumnTable& data) const {
     const auto* groups = std::get_if<CategoricalColumn>(&data.at(by_));
-    if (!groups) fail("data[" + single_quoted(by_) + "]", "peer groups must be labels (strings or categories), not numbers");
+    if (!groups)
+      fail("data[" + single_quoted(by_) + "]", "peer groups must be labels (strings or categories), not numbers");
     return *groups;
   }
 
@@ -385,8 +396,10 @@ private:
       fail("json", "a fitted distribution needs as many counts as knots, and at least one");
     check_strictly_ascending("json knots", fit.knots);
     for (std::size_t k = 0; k < fit.counts.size(); ++k)
-      if (!(fit.counts[k] > 0.0 && std::isfinite(fit.counts[k]))) fail_at("json counts", k, fit.counts[k], "counts must be finite and > 0");
-    if (!std::isfinite(fit.mean) || !(fit.sd >= 0.0 && std::isfinite(fit.sd))) fail("json", "mean and sd must be finite, sd >= 0");
+      if (!(fit.counts[k] > 0.0 && std::isfinite(fit.counts[k])))
+        fail_at("json counts", k, fit.counts[k], "counts must be finite and > 0");
+    if (!std::isfinite(fit.mean) || !(fit.sd >= 0.0 && std::isfinite(fit.sd)))
+      fail("json", "mean and sd must be finite, sd >= 0");
     fit.index();
     return fit;
   }

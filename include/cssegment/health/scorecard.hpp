@@ -33,14 +33,15 @@ enum class MissingMeasures {
   penalize,     // a missing measure scores 0 points
 };
 
-inline constexpr EnumNames<Combine, 2> combine_names{
-    "combine", "a combine mode", {{Combine::weighted, "weighted"}, {Combine::worst, "worst"}}};
+inline constexpr EnumNames<Combine, 2> combine_names{"combine",
+                                                     "a combine mode",
+                                                     {{Combine::weighted, "weighted"}, {Combine::worst, "worst"}}};
 constexpr const auto& enum_names(Combine) { return combine_names; }
 
-inline constexpr EnumNames<MissingMeasures, 2> missing_measures_names{
-    "missing",
-    "a missing-measure policy",
-    {{MissingMeasures::renormalize, "renormalize"}, {MissingMeasures::penalize, "penalize"}}};
+inline constexpr EnumNames<MissingMeasures, 2> missing_measures_names{"missing",
+                                                                      "a missing-measure policy",
+                                                                      {{MissingMeasures::renormalize, "renormalize"},
+                                                                       {MissingMeasures::penalize, "penalize"}}};
 constexpr const auto& enum_names(MissingMeasures) { return missing_measures_names; }
 
 inline std::string_view to_string(Combine combine) { return combine_names.name(combine); }
@@ -241,16 +242,19 @@ public:
     }
     std::vector<double> weights;
     for (const auto& m : measures_) weights.push_back(m.weight);
-    parallel_for(n, health_chunk_rows, [&](std::size_t begin, std::size_t end) {
-      for (std::size_t b = begin; b < end; b += health_block_rows) {
-        const std::size_t e = std::min(end, b + health_block_rows);
-        normalize_block(inputs, b, e, out.contributions);
-        combine_block(n, b, e, weights, out);
-        for (std::size_t i = b; i < e; ++i) out.band[i] = band_of(out.score[i]);
-        if (!previous.empty())
-          for (std::size_t i = b; i < e; ++i) out.trend[i] = out.score[i] - previous[i];
-      }
-    }, max_threads);
+    parallel_for(
+        n, health_chunk_rows,
+        [&](std::size_t begin, std::size_t end) {
+          for (std::size_t b = begin; b < end; b += health_block_rows) {
+            const std::size_t e = std::min(end, b + health_block_rows);
+            normalize_block(inputs, b, e, out.contributions);
+            combine_block(n, b, e, weights, out);
+            for (std::size_t i = b; i < e; ++i) out.band[i] = band_of(out.score[i]);
+            if (!previous.empty())
+              for (std::size_t i = b; i < e; ++i) out.trend[i] = out.score[i] - previous[i];
+          }
+        },
+        max_threads);
   }
 
   Scores score(const ColumnTable& data, std::span<const double> previous = {}, std::size_t max_threads = 0) const {
@@ -263,9 +267,12 @@ public:
 
   // The document's keys, in the order of the constructor's parameters.
   static constexpr auto json_fields() {
-    return std::tuple{json::key("measures", &Scorecard::measures_),     json::key("combine", &Scorecard::combine_),
-                      json::key("band_names", &Scorecard::band_names_), json::key("band_lowers", &Scorecard::band_lowers_),
-                      json::key("missing", &Scorecard::missing_),       json::key("min_measures", &Scorecard::min_measures_)};
+    return std::tuple{json::key("measures", &Scorecard::measures_),
+                      json::key("combine", &Scorecard::combine_),
+                      json::key("band_names", &Scorecard::band_names_),
+                      json::key("band_lowers", &Scorecard::band_lowers_),
+                      json::key("missing", &Scorecard::missing_),
+                      json::key("min_measures", &Scorecard::min_measures_)};
   }
 
   json::Document to_document() const {
@@ -307,7 +314,8 @@ private:
     for (std::size_t m = 0; m < measures_.size(); ++m) {
       const auto& normalizer = measures_[m].normalizer;
       if (!normalizer.normalize(inputs.columns[m], inputs.groups[m], b, out.subspan(m * inputs.rows + b, e - b)))
-        [[unlikely]] normalizer.check(measures_[m].column, inputs.columns[m], b, e);
+          [[unlikely]]
+        normalizer.check(measures_[m].column, inputs.columns[m], b, e);
     }
   }
 

@@ -134,18 +134,18 @@ public:
   // The document's keys, in the order of the constructor's parameters.
   static constexpr auto json_fields() {
     using Listed = std::vector<std::pair<std::string, Scorecard>>;
-    return std::tuple{json::key("by", &ScorecardSet::by_),
-                      json::key<ScorecardSet, Listed, ListedScorecards>("scorecards",
-                                                                       [](const ScorecardSet& set) {
-                                                                         Listed listed;
-                                                                         for (std::size_t k = 0; k < set.segment_count(); ++k)
-                                                                           listed.emplace_back(set.names_[k], set.cards_[k]);
-                                                                         return listed;
-                                                                       }),
-                      json::key<ScorecardSet, std::optional<Scorecard>, DefaultScorecard>(
-                          "default", [](const ScorecardSet& set) {
-                            return set.has_default_ ? std::optional(set.cards_.back()) : std::nullopt;
-                          })};
+    return std::tuple{
+        json::key("by", &ScorecardSet::by_),
+        json::key<ScorecardSet, Listed, ListedScorecards>("scorecards",
+                                                          [](const ScorecardSet& set) {
+                                                            Listed listed;
+                                                            for (std::size_t k = 0; k < set.segment_count(); ++k)
+                                                              listed.emplace_back(set.names_[k], set.cards_[k]);
+                                                            return listed;
+                                                          }),
+        json::key<ScorecardSet, std::optional<Scorecard>, DefaultScorecard>("default", [](const ScorecardSet& set) {
+          return set.has_default_ ? std::optional(set.cards_.back()) : std::nullopt;
+        })};
   }
 
   json::Document to_document() const {
@@ -195,7 +195,8 @@ private:
   struct ListedScorecards {
     static json::Document write(const std::vector<std::pair<std::string, Scorecard>>& listed) {
       json::Document scorecards = json::Document::array();
-      for (const auto& [segment, card] : listed) scorecards.push_back({{"segment", segment}, {"scorecard", card.to_document()}});
+      for (const auto& [segment, card] : listed)
+        scorecards.push_back({{"segment", segment}, {"scorecard", card.to_document()}});
       return scorecards;
     }
     static std::vector<std::pair<std::string, Scorecard>> read(const json::Document& document, std::string_view name) {
@@ -238,24 +239,25 @@ private:
     }
     auto copy_rows = [&](const auto* from, auto& to) {
       to.resize(rows.size());
-      parallel_for(rows.size(), health_chunk_rows, [&](std::size_t begin, std::size_t end) {
-        for (std::size_t j = begin; j < end; ++j) to[j] = from[rows[j]];
-      }, max_threads);
+      parallel_for(
+          rows.size(), health_chunk_rows,
+          [&](std::size_t begin, std::size_t end) {
+            for (std::size_t j = begin; j < end; ++j) to[j] = from[rows[j]];
+          },
+          max_threads);
     };
     Subset subset{{}, {}, ColumnTable(rows.size())};
     for (const auto& name : names) {
       const Column& column = data.at(name);
       if (const auto* numeric = std::get_if<NumericColumn>(&column))
         copy_rows(numeric->values.data(), subset.numeric.emplace_back());
-      else
-        copy_rows(std::get<CategoricalColumn>(column).codes.data(), subset.codes.emplace_back());
+      else copy_rows(std::get<CategoricalColumn>(column).codes.data(), subset.codes.emplace_back());
     }
     std::size_t next_numeric = 0, next_codes = 0;
     for (const auto& name : names) {
       if (const auto* categorical = std::get_if<CategoricalColumn>(&data.at(name)))
         subset.table.add(name, subset.codes[next_codes++], categorical->categories);
-      else
-        subset.table.add(name, subset.numeric[next_numeric++]);
+      else subset.table.add(name, subset.numeric[next_numeric++]);
     }
     return subset;
   }
@@ -298,20 +300,23 @@ private:
   void scatter(std::size_t k, const Scores& part, std::span<const std::size_t> rows, SetScores& out,
                std::size_t max_threads) const {
     const std::size_t n = out.score.size(), own = rows.size();
-    parallel_for(own, health_chunk_rows, [&](std::size_t begin, std::size_t end) {
-      for (std::size_t j = begin; j < end; ++j) {
-        const std::size_t i = rows[j];
-        out.score[i] = part.score[j];
-        out.band[i] = part.band[j];
-        if (std::isnan(part.score[j]))
-          for (std::size_t u = 0; u < measure_columns_.size(); ++u) out.contributions[u * n + i] = NAN;
-      }
-      for (std::size_t m = 0; m < column_of_measure_[k].size(); ++m) {
-        double* to = out.contributions.data() + column_of_measure_[k][m] * n;
-        const double* from = part.contributions.data() + m * own;
-        for (std::size_t j = begin; j < end; ++j) to[rows[j]] = from[j];
-      }
-    }, max_threads);
+    parallel_for(
+        own, health_chunk_rows,
+        [&](std::size_t begin, std::size_t end) {
+          for (std::size_t j = begin; j < end; ++j) {
+            const std::size_t i = rows[j];
+            out.score[i] = part.score[j];
+            out.band[i] = part.band[j];
+            if (std::isnan(part.score[j]))
+              for (std::size_t u = 0; u < measure_columns_.size(); ++u) out.contributions[u * n + i] = NAN;
+          }
+          for (std::size_t m = 0; m < column_of_measure_[k].size(); ++m) {
+            double* to = out.contributions.data() + column_of_measure_[k][m] * n;
+            const double* from = part.contributions.data() + m * own;
+            for (std::size_t j = begin; j < end; ++j) to[rows[j]] = from[j];
+          }
+        },
+        max_threads);
   }
 
   std::string by_;

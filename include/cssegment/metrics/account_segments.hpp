@@ -42,8 +42,8 @@ public:
   }
 
   // A segment per (account, period) from long rows; rows outside the ledger are ignored.
-  static AccountSegments per_period(const RevenueLedger& ledger, std::span<const std::int64_t> keys,
-                                    PeriodKeys periods, std::span<const std::int32_t> codes, std::size_t segments) {
+  static AccountSegments per_period(const RevenueLedger& ledger, std::span<const std::int64_t> keys, PeriodKeys periods,
+                                    std::span<const std::int32_t> codes, std::size_t segments) {
     check_same_length("by", codes.size(), "its account keys", keys.size());
     check_same_length("by", periods.values.size(), "its account keys", keys.size());
     check_codes<std::int32_t>("by", codes, segments);

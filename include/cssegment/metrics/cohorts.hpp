@@ -45,13 +45,13 @@ struct CohortSums {
 };
 
 inline CohortSums cohort_sums(const RevenueLedger& ledger, const AccountSegments& segments, CohortOptions options) {
-  if (options.cohort_length < 1)
-    fail("cohort_length", std::to_string(options.cohort_length) + " must be >= 1 period");
+  if (options.cohort_length < 1) fail("cohort_length", std::to_string(options.cohort_length) + " must be >= 1 period");
   const std::size_t periods = ledger.n_periods();
   const auto length = static_cast<std::size_t>(options.cohort_length);
   const std::size_t blocks = (periods + length - 1) / length;
   const std::size_t fields = periods * cohort_fields;
-  CohortSums total{PartialSums("cohorts", options.cohort_length, ledger.first_period(), blocks, segments.count(), fields),
+  CohortSums total{PartialSums("cohorts", options.cohort_length, ledger.first_period(), blocks, segments.count(),
+                               fields),
                    std::vector<std::int64_t>(blocks * segments.count(), -1), periods};
   std::mutex merging;
   parallel_for(ledger.n_accounts(), metrics_chunk_accounts, [&](std::size_t begin, std::size_t end) {
@@ -59,9 +59,8 @@ inline CohortSums cohort_sums(const RevenueLedger& ledger, const AccountSegments
     std::vector<std::int64_t> latest(total.latest_first.size(), -1);
     for (std::size_t a = begin; a < end; ++a) {
       const auto revenue = ledger.row(a);
-      const auto first = static_cast<std::size_t>(std::find_if(revenue.begin(), revenue.end(),
-                                                                [](double r) { return r > 0.0; }) -
-                                                   revenue.begin());
+      const auto first = static_cast<std::size_t>(
+          std::find_if(revenue.begin(), revenue.end(), [](double r) { return r > 0.0; }) - revenue.begin());
       if (first == periods || (first == 0 && !options.include_first_period)) continue;
       const std::size_t block = first / length;
       const auto segment = static_cast<std::size_t>(segments.at(a, first));

@@ -66,9 +66,7 @@ public:
   const LedgerSummary& summary() const { return summary_; }
   const std::vector<double>& matrix() const { return revenue_; }  // row-major account x period
 
-  std::span<const double> row(std::size_t account) const {
-    return {revenue_.data() + account * periods_, periods_};
-  }
+  std::span<const double> row(std::size_t account) const { return {revenue_.data() + account * periods_, periods_}; }
   double revenue(std::size_t account, std::size_t period) const { return revenue_[account * periods_ + period]; }
 
   // Row of an account key, or nullopt when the ledger has no such account.
@@ -125,7 +123,10 @@ class RevenueLedger::Builder {
 public:
   Builder(std::span<const std::int64_t> accounts, PeriodKeys periods, std::span<const double> amounts,
           std::optional<std::pair<std::int64_t, std::size_t>> period_range = std::nullopt, LedgerColumns names = {})
-      : accounts_(accounts), periods_(periods), amounts_(amounts), period_range_(period_range),
+      : accounts_(accounts),
+        periods_(periods),
+        amounts_(amounts),
+        period_range_(period_range),
         names_(std::move(names)) {
     check_same_length(names_.period, periods.values.size(), names_.account, accounts.size());
     check_same_length(names_.amount, amounts.size(), names_.account, accounts.size());
@@ -153,8 +154,7 @@ public:
         const std::size_t end = added_ + std::min(count, rows() - added_);
         if (ledger_.revenue_.size() <= std::numeric_limits<std::uint32_t>::max())
           add_rows<std::uint32_t>(added_, end);  // 4-byte cell numbers whenever they fit
-        else
-          add_rows<std::uint64_t>(added_, end);
+        else add_rows<std::uint64_t>(added_, end);
         count -= end - added_;
         added_ = end;
       } else {
@@ -165,8 +165,8 @@ public:
 
   // The ledger, once done. Called once.
   RevenueLedger finish() {
-    require(done(), "rows", std::to_string(work() - work_done()) + " of " + std::to_string(work()) +
-                                " row steps have not run yet");
+    require(done(), "rows",
+            std::to_string(work() - work_done()) + " of " + std::to_string(work()) + " row steps have not run yet");
     if (large_)
       for (std::size_t cell = 0; cell < ledger_.revenue_.size(); ++cell)
         if (!(ledger_.revenue_[cell] < max_exact_amount))
@@ -186,14 +186,16 @@ private:
     if (n == 0 && !period_range_) return;
     if (period_range_) {
       // Unsigned: last - first is exact once first <= last, however far apart they are.
-      if (n > 0 && (ranges_.first_period < period_range_->first ||
-                    static_cast<std::uint64_t>(ranges_.last_period) - static_cast<std::uint64_t>(period_range_->first) >=
-                        period_range_->second))
+      if (n > 0 &&
+          (ranges_.first_period < period_range_->first ||
+           static_cast<std::uint64_t>(ranges_.last_period) - static_cast<std::uint64_t>(period_range_->first) >=
+               period_range_->second))
         fail(names_.period, "rows fall outside the given period range");
       ledger_.first_period_ = period_range_->first;
       ledger_.periods_ = period_range_->second;
     } else {
-      const auto span = static_cast<std::uint64_t>(ranges_.last_period) - static_cast<std::uint64_t>(ranges_.first_period);
+      const auto span =
+          static_cast<std::uint64_t>(ranges_.last_period) - static_cast<std::uint64_t>(ranges_.first_period);
       if (span >= max_ledger_cells)
         fail(names_.period, "periods from " + std::to_string(ranges_.first_period) + " to " +
                                 std::to_string(ranges_.last_period) +

@@ -102,16 +102,18 @@ inline MovementTable movement_table(const PartialSums& sums) {
   if (sums.kind() != "movements" || sums.fields() != movement_fields)
     fail("partials", "are partial sums of " + single_quoted(sums.kind()) + ", not of movements");
   MovementTable table;
-  std::vector<double>* columns[] = {&table.start,          &table.new_revenue,  &table.reactivation,
-                                    &table.expansion,      &table.contraction,  &table.churn,
-                                    &table.end,            &table.logos_start,  &table.logos_new,
-                                    &table.logos_reactivated, &table.logos_churned, &table.logos_end};
+  std::vector<double>* columns[] = {&table.start,         &table.new_revenue,
+                                    &table.reactivation,  &table.expansion,
+                                    &table.contraction,   &table.churn,
+                                    &table.end,           &table.logos_start,
+                                    &table.logos_new,     &table.logos_reactivated,
+                                    &table.logos_churned, &table.logos_end};
   for (std::size_t r = 0; r < sums.rows(); ++r)
     for (std::size_t s = 0; s < sums.segments(); ++s) {
       for (std::size_t f = 0; f < movement_fields; ++f)
         columns[f]->push_back(f < movement_logos_start ? sums.value(r, s, f) : sums.count(r, s, f));
-      const ExactTotal gained = sums.at(r, s, movement_new) + sums.at(r, s, movement_reactivation) +
-                                sums.at(r, s, movement_expansion);
+      const ExactTotal gained =
+          sums.at(r, s, movement_new) + sums.at(r, s, movement_reactivation) + sums.at(r, s, movement_expansion);
       const ExactTotal lost = sums.at(r, s, movement_contraction) + sums.at(r, s, movement_churn);
       table.quick_ratio.push_back(lost == 0 ? NAN : from_exact(gained) / from_exact(lost));
     }

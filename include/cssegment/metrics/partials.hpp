@@ -88,9 +88,12 @@ public:
 
   // The document's keys besides the cells, in the order of the constructor's parameters.
   static constexpr auto json_fields() {
-    return std::tuple{json::key("sum_kind", &PartialSums::kind_), json::key("parameter", &PartialSums::parameter_),
-                      json::key("first_period", &PartialSums::first_period_), json::key("rows", &PartialSums::rows_),
-                      json::key("segments", &PartialSums::segments_),       json::key("fields", &PartialSums::fields_)};
+    return std::tuple{json::key("sum_kind", &PartialSums::kind_),
+                      json::key("parameter", &PartialSums::parameter_),
+                      json::key("first_period", &PartialSums::first_period_),
+                      json::key("rows", &PartialSums::rows_),
+                      json::key("segments", &PartialSums::segments_),
+                      json::key("fields", &PartialSums::fields_)};
   }
 
   std::string to_json() const {
@@ -115,7 +118,8 @@ public:
     const auto holds = [&](std::size_t cells) {
       return cells % rows == 0 && cells / rows % segments == 0 && cells / rows / segments == fields;
     };
-    if (words.size() % 2 != 0 || (rows == 0 || segments == 0 || fields == 0 ? !words.empty() : !holds(words.size() / 2)))
+    if (words.size() % 2 != 0 ||
+        (rows == 0 || segments == 0 || fields == 0 ? !words.empty() : !holds(words.size() / 2)))
       fail("json", "field 'cells' holds " + std::to_string(words.size()) + " numbers, expected two per cell of " +
                        std::to_string(rows) + " rows x " + std::to_string(segments) + " segments x " +
                        std::to_string(fields) + " fields");

@@ -59,7 +59,8 @@ inline std::string describe_instant(std::int64_t ticks, std::int64_t ticks_per_d
   std::snprintf(text, sizeof text, "%04lld-%02lld-%02lld", static_cast<long long>(date.year),
                 static_cast<long long>(date.month), static_cast<long long>(date.day));
   std::string out = text;
-  if (rest != 0) out += " + " + format_number(static_cast<double>(rest) * 86400.0 / static_cast<double>(ticks_per_day)) + " s";
+  if (rest != 0)
+    out += " + " + format_number(static_cast<double>(rest) * 86400.0 / static_cast<double>(ticks_per_day)) + " s";
   return out;
 }
 

@@ -34,7 +34,9 @@ class CadencePolicy {
 public:
   CadencePolicy(std::vector<std::pair<std::string, double>> base_days, double onboarding_days = 90.0,
                 double onboarding_factor = 0.5, double renewal_window_days = 120.0, double renewal_factor = 0.5,
-                std::vector<std::pair<std::string, double>> health_factors = {{"red", 0.5}, {"yellow", 1.0}, {"green", 1.5}},
+                std::vector<std::pair<std::string, double>> health_factors = {{"red", 0.5},
+                                                                              {"yellow", 1.0},
+                                                                              {"green", 1.5}},
                 double min_days = 7.0, double max_days = 180.0)
       : base_days_(std::move(base_days)),
         onboarding_days_(onboarding_days),
@@ -76,7 +78,8 @@ public:
                            std::span<const std::int32_t> health) const {
     const std::size_t n = segments.size();
     check_codes<std::int32_t>("segments", segments, base_days_.size());
-    if (!digital_segments.empty()) check_same_length("digital", digital_segments.size(), "base_days", base_days_.size());
+    if (!digital_segments.empty())
+      check_same_length("digital", digital_segments.size(), "base_days", base_days_.size());
     if (!tenure_days.empty()) check_same_length("tenure_days", tenure_days.size(), "segments", n);
     if (!renewal_days.empty()) check_same_length("renewal_days", renewal_days.size(), "segments", n);
     if (!health.empty()) {
@@ -159,7 +162,8 @@ private:
     std::vector<std::string> names;
     for (const auto& [name, value] : table) names.push_back(name);
     check_names(argument, names);
-    for (const auto& [name, value] : table) check_positive(std::string(argument) + "[" + single_quoted(name) + "]", value);
+    for (const auto& [name, value] : table)
+      check_positive(std::string(argument) + "[" + single_quoted(name) + "]", value);
   }
 
   std::vector<std::pair<std::string, double>> base_days_;

@@ -8,8 +8,7 @@ namespace cssegment {
 
 // h < 1 keeps every moved bound on the same side of zero as the bound itself.
 inline void check_hysteresis(double hysteresis) {
-  if (!(hysteresis >= 0.0 && hysteresis < 1.0))
-    fail("hysteresis", format_number(hysteresis) + " must be in [0, 1)");
+  if (!(hysteresis >= 0.0 && hysteresis < 1.0)) fail("hysteresis", format_number(hysteresis) + " must be in [0, 1)");
 }
 
 }  // namespace cssegment

@@ -113,7 +113,12 @@ class KMeans {
 public:
   explicit KMeans(std::size_t n_clusters, std::size_t n_init = 4, std::size_t max_iter = 300, double tol = 1e-4,
                   std::vector<FeatureScale> scale = {FeatureScale::standard}, std::uint64_t seed = 0)
-      : n_clusters_(n_clusters), n_init_(n_init), max_iter_(max_iter), tol_(tol), scale_(std::move(scale)), seed_(seed) {
+      : n_clusters_(n_clusters),
+        n_init_(n_init),
+        max_iter_(max_iter),
+        tol_(tol),
+        scale_(std::move(scale)),
+        seed_(seed) {
     require(n_clusters_ >= 1, "n_clusters", "must be >= 1, got " + std::to_string(n_clusters_));
     require(n_init_ >= 1, "n_init", "must be >= 1, got " + std::to_string(n_init_));
     require(max_iter_ >= 1, "max_iter", "must be >= 1, got " + std::to_string(max_iter_));
@@ -174,7 +179,9 @@ public:
         const std::size_t stop = std::min(end, block + detail::kmeans_block_rows);
         prepare_rows(X, block, stop, offset_, spread_, rows.data());
         nearest_centers(rows.topRows(static_cast<Eigen::Index>(stop - block)), centers, center_norms, dots,
-                        [&](Eigen::Index r, std::int32_t nearest, double) { labels[block + static_cast<std::size_t>(r)] = nearest; });
+                        [&](Eigen::Index r, std::int32_t nearest, double) {
+                          labels[block + static_cast<std::size_t>(r)] = nearest;
+                        });
       }
     });
     return labels;
@@ -189,9 +196,12 @@ public:
 
   // The fitted state, in the document's "fit" object when there is one.
   static constexpr auto fit_json_fields() {
-    return std::tuple{json::key("feature_names", &KMeans::feature_names_), json::key("offset", &KMeans::offset_),
-                      json::key("spread", &KMeans::spread_),               json::key("centers", &KMeans::centers_),
-                      json::key("inertia", &KMeans::inertia_),             json::key("n_iter", &KMeans::n_iter_)};
+    return std::tuple{json::key("feature_names", &KMeans::feature_names_),
+                      json::key("offset", &KMeans::offset_),
+                      json::key("spread", &KMeans::spread_),
+                      json::key("centers", &KMeans::centers_),
+                      json::key("inertia", &KMeans::inertia_),
+                      json::key("n_iter", &KMeans::n_iter_)};
   }
 
   std::string to_json() const {
@@ -228,8 +238,8 @@ private:
 
   void check_shape(const FeatureMatrix& X, bool fitting) const {
     if (X.values.size() != X.rows * X.columns)
-      fail("data", "holds " + std::to_string(X.values.size()) + " values, not rows x columns = " +
-                    std::to_string(X.rows) + " x " + std::to_string(X.columns));
+      fail("data", "holds " + std::to_string(X.values.size()) +
+                       " values, not rows x columns = " + std::to_string(X.rows) + " x " + std::to_string(X.columns));
     require(X.names.empty() || X.names.size() == X.columns, "data",
             "has " + std::to_string(X.names.size()) + " names for " + std::to_string(X.columns) + " columns");
     require(X.columns >= 1, "data", "needs at least one feature column");
@@ -238,11 +248,11 @@ private:
         fail("scale", "has " + std::to_string(scale_.size()) + " entries for " + std::to_string(X.columns) +
                           " features; give one scale, or one per feature");
       if (X.rows < n_clusters_)
-        fail("n_clusters", std::to_string(n_clusters_) + " clusters need at least as many rows; data has " +
-                               std::to_string(X.rows));
+        fail("n_clusters",
+             std::to_string(n_clusters_) + " clusters need at least as many rows; data has " + std::to_string(X.rows));
     } else if (X.columns != n_features()) {
       fail("data", "has " + std::to_string(X.columns) + " features but the model was fitted on " +
-                    std::to_string(n_features()));
+                       std::to_string(n_features()));
     }
   }
 
@@ -320,10 +330,12 @@ private:
   void standardize(detail::RowMatrix& Z, std::size_t max_threads) const {
     const auto d = static_cast<Eigen::Index>(offset_.size());
     const Eigen::Map<const Eigen::RowVectorXd> offset(offset_.data(), d), spread(spread_.data(), d);
-    detail::for_each_chunk(static_cast<std::size_t>(Z.rows()), max_threads, [&](std::size_t, std::size_t begin, std::size_t end) {
-      auto rows = Z.middleRows(static_cast<Eigen::Index>(begin), static_cast<Eigen::Index>(end - begin));
-      rows = (rows.rowwise() - offset).array().rowwise() / spread.array();
-    });
+    detail::for_each_chunk(static_cast<std::size_t>(Z.rows()), max_threads,
+                           [&](std::size_t, std::size_t begin, std::size_t end) {
+                             auto rows =
+                                 Z.middleRows(static_cast<Eigen::Index>(begin), static_cast<Eigen::Index>(end - begin));
+                             rows = (rows.rowwise() - offset).array().rowwise() / spread.array();
+                           });
   }
 
   // scikit-learn's convention: tol is relative to the mean variance of the (scaled) features.
@@ -344,15 +356,15 @@ private:
     const std::size_t chunks = detail::chunk_count(n);
     const auto width = static_cast<std::size_t>(d);
     auto row = [&](std::size_t i) { return Z.data() + i * width; };
-    auto distance_to = [&](std::size_t i, const double* center) { return detail::squared_distance(row(i), center, width); };
+    auto distance_to = [&](std::size_t i, const double* center) {
+      return detail::squared_distance(row(i), center, width);
+    };
     std::vector<double> chunk_potential(chunks);
-    detail::for_each_chunk(
-        n, max_threads,
-        [&](std::size_t chunk, std::size_t begin, std::size_t end) {
-          double potential = 0.0;
-          for (std::size_t i = begin; i < end; ++i) potential += closest[i] = distance_to(i, centers.data());
-          chunk_potential[chunk] = potential;
-        });
+    detail::for_each_chunk(n, max_threads, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+      double potential = 0.0;
+      for (std::size_t i = begin; i < end; ++i) potential += closest[i] = distance_to(i, centers.data());
+      chunk_potential[chunk] = potential;
+    });
     double potential = detail::ordered_sum(chunk_potential);
     std::vector<double> cumulative(n);
     std::vector<std::size_t> candidates(trials);
@@ -365,21 +377,19 @@ private:
       for (auto& candidate : candidates) {
         // upper_bound: a point already at a centre (weight 0) is never drawn.
         const double target = rng.uniform() * cumulative.back();
-        candidate = std::min<std::size_t>(
-            n - 1, static_cast<std::size_t>(std::upper_bound(cumulative.begin(), cumulative.end(), target) -
-                                            cumulative.begin()));
+        candidate = std::min<std::size_t>(n - 1, static_cast<std::size_t>(
+                                                     std::upper_bound(cumulative.begin(), cumulative.end(), target) -
+                                                     cumulative.begin()));
       }
-      detail::for_each_chunk(
-          n, max_threads,
-          [&](std::size_t chunk, std::size_t begin, std::size_t end) {
-            double* sums = &trial_potential[chunk * trials];
-            for (std::size_t t = 0; t < trials; ++t) {
-              const double* candidate = row(candidates[t]);
-              double sum = 0.0;
-              for (std::size_t i = begin; i < end; ++i) sum += std::min(closest[i], distance_to(i, candidate));
-              sums[t] = sum;
-            }
-          });
+      detail::for_each_chunk(n, max_threads, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+        double* sums = &trial_potential[chunk * trials];
+        for (std::size_t t = 0; t < trials; ++t) {
+          const double* candidate = row(candidates[t]);
+          double sum = 0.0;
+          for (std::size_t i = begin; i < end; ++i) sum += std::min(closest[i], distance_to(i, candidate));
+          sums[t] = sum;
+        }
+      });
       std::size_t best = 0;
       double best_potential = INFINITY;
       for (std::size_t t = 0; t < trials; ++t) {
@@ -388,12 +398,10 @@ private:
         if (sum < best_potential) best_potential = sum, best = t;
       }
       centers.row(static_cast<Eigen::Index>(c)) = Z.row(static_cast<Eigen::Index>(candidates[best]));
-      detail::for_each_chunk(
-          n, max_threads,
-          [&](std::size_t, std::size_t begin, std::size_t end) {
-            const double* center = centers.data() + c * width;
-            for (std::size_t i = begin; i < end; ++i) closest[i] = std::min(closest[i], distance_to(i, center));
-          });
+      detail::for_each_chunk(n, max_threads, [&](std::size_t, std::size_t begin, std::size_t end) {
+        const double* center = centers.data() + c * width;
+        for (std::size_t i = begin; i < end; ++i) closest[i] = std::min(closest[i], distance_to(i, center));
+      });
       potential = best_potential;
     }
     return centers;
@@ -446,32 +454,30 @@ private:
     while (iteration < max_iter_) {
       ++iteration;
       const Eigen::VectorXd center_norms = centers.rowwise().squaredNorm();
-      detail::for_each_chunk(
-          n, max_threads,
-          [&](std::size_t chunk, std::size_t begin, std::size_t end) {
-            auto& sums = chunk_sums[chunk];
-            auto& counts = chunk_counts[chunk];
-            sums.setZero();
-            std::fill(counts.begin(), counts.end(), 0);
-            std::size_t changes = 0;
-            detail::RowMatrix dots(static_cast<Eigen::Index>(detail::kmeans_block_rows), k);
-            nearest_in_block(Z, centers, center_norms, begin, end, dots,
-                             [&](std::size_t i, std::int32_t nearest, double) {
-                               changes += labels[i] != nearest;
-                               labels[i] = nearest;
-                               const double* point = Z.data() + i * static_cast<std::size_t>(d);
-                               double* sum = sums.data() + static_cast<std::size_t>(nearest) * static_cast<std::size_t>(d);
-                               for (Eigen::Index j = 0; j < d; ++j) sum[j] += point[j];
-                               ++counts[static_cast<std::size_t>(nearest)];
-                             });
-            chunk_changes[chunk] = changes;
-          });
+      detail::for_each_chunk(n, max_threads, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+        auto& sums = chunk_sums[chunk];
+        auto& counts = chunk_counts[chunk];
+        sums.setZero();
+        std::fill(counts.begin(), counts.end(), 0);
+        std::size_t changes = 0;
+        detail::RowMatrix dots(static_cast<Eigen::Index>(detail::kmeans_block_rows), k);
+        nearest_in_block(Z, centers, center_norms, begin, end, dots, [&](std::size_t i, std::int32_t nearest, double) {
+          changes += labels[i] != nearest;
+          labels[i] = nearest;
+          const double* point = Z.data() + i * static_cast<std::size_t>(d);
+          double* sum = sums.data() + static_cast<std::size_t>(nearest) * static_cast<std::size_t>(d);
+          for (Eigen::Index j = 0; j < d; ++j) sum[j] += point[j];
+          ++counts[static_cast<std::size_t>(nearest)];
+        });
+        chunk_changes[chunk] = changes;
+      });
       detail::RowMatrix sums = detail::RowMatrix::Zero(k, d);
       std::vector<std::size_t> counts(static_cast<std::size_t>(k));
       std::size_t changes = 0;
       for (std::size_t chunk = 0; chunk < chunks; ++chunk) {
         sums += chunk_sums[chunk];
-        for (Eigen::Index j = 0; j < k; ++j) counts[static_cast<std::size_t>(j)] += chunk_counts[chunk][static_cast<std::size_t>(j)];
+        for (Eigen::Index j = 0; j < k; ++j)
+          counts[static_cast<std::size_t>(j)] += chunk_counts[chunk][static_cast<std::size_t>(j)];
         changes += chunk_changes[chunk];
       }
       relocate_empty_clusters(Z, centers, labels, sums, counts, max_threads);
@@ -496,19 +502,20 @@ private:
     if (empty.empty()) return;
     const std::size_t n = labels.size();
     std::vector<double> distance(n);
-    detail::for_each_chunk(
-        n, max_threads,
-        [&](std::size_t, std::size_t begin, std::size_t end) {
-          for (std::size_t i = begin; i < end; ++i)
-            distance[i] = detail::squared_distance(Z.data() + i * static_cast<std::size_t>(Z.cols()),
-                                                   centers.data() + static_cast<std::size_t>(labels[i]) * static_cast<std::size_t>(Z.cols()),
-                                                   static_cast<std::size_t>(Z.cols()));
-        });
+    detail::for_each_chunk(n, max_threads, [&](std::size_t, std::size_t begin, std::size_t end) {
+      for (std::size_t i = begin; i < end; ++i)
+        distance[i] = detail::squared_distance(Z.data() + i * static_cast<std::size_t>(Z.cols()),
+                                               centers.data() + static_cast<std::size_t>(labels[i]) *
+                                                                    static_cast<std::size_t>(Z.cols()),
+                                               static_cast<std::size_t>(Z.cols()));
+    });
     std::vector<std::size_t> order(n);
     std::iota(order.begin(), order.end(), std::size_t{0});
     const std::size_t take = std::min(empty.size(), n);
     std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(take), order.end(),
-                      [&](std::size_t a, std::size_t b) { return distance[a] > distance[b] || (distance[a] == distance[b] && a < b); });
+                      [&](std::size_t a, std::size_t b) {
+                        return distance[a] > distance[b] || (distance[a] == distance[b] && a < b);
+                      });
     for (std::size_t e = 0; e < take; ++e) {
       const std::size_t row = order[e], from = static_cast<std::size_t>(labels[row]);
       if (counts[from] <= 1) continue;  // never empty another cluster to fill this one
@@ -519,7 +526,8 @@ private:
       counts[empty[e]] = 1;
     }
     for (std::size_t j : empty)
-      if (counts[j] == 0) sums.row(static_cast<Eigen::Index>(j)) = centers.row(static_cast<Eigen::Index>(j)), counts[j] = 1;
+      if (counts[j] == 0)
+        sums.row(static_cast<Eigen::Index>(j)) = centers.row(static_cast<Eigen::Index>(j)), counts[j] = 1;
   }
 
   // Nearest centre of every row; returns the inertia (sum of squared distances).
@@ -529,21 +537,20 @@ private:
     const std::size_t n = static_cast<std::size_t>(Z.rows());
     const Eigen::VectorXd center_norms = centers.rowwise().squaredNorm();
     std::vector<double> chunk_inertia(detail::chunk_count(n));
-    detail::for_each_chunk(
-        n, max_threads,
-        [&](std::size_t chunk, std::size_t begin, std::size_t end) {
-          detail::RowMatrix dots(static_cast<Eigen::Index>(detail::kmeans_block_rows), centers.rows());
-          double inertia = 0.0;
-          // The inertia is summed from |x - c|^2 itself: |x|^2 - 2 x.c + |c|^2 cancels badly for
-          // rows far from the origin and close to their centre (unscaled money), and gives a
-          // positive inertia for a row that sits on its centre.
-          const auto d = static_cast<std::size_t>(Z.cols());
-          nearest_in_block(Z, centers, center_norms, begin, end, dots, [&](std::size_t i, std::int32_t nearest, double) {
-            labels[i] = nearest;
-            inertia += detail::squared_distance(Z.data() + i * d, centers.data() + static_cast<std::size_t>(nearest) * d, d);
-          });
-          chunk_inertia[chunk] = inertia;
-        });
+    detail::for_each_chunk(n, max_threads, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+      detail::RowMatrix dots(static_cast<Eigen::Index>(detail::kmeans_block_rows), centers.rows());
+      double inertia = 0.0;
+      // The inertia is summed from |x - c|^2 itself: |x|^2 - 2 x.c + |c|^2 cancels badly for
+      // rows far from the origin and close to their centre (unscaled money), and gives a
+      // positive inertia for a row that sits on its centre.
+      const auto d = static_cast<std::size_t>(Z.cols());
+      nearest_in_block(Z, centers, center_norms, begin, end, dots, [&](std::size_t i, std::int32_t nearest, double) {
+        labels[i] = nearest;
+        inertia +=
+            detail::squared_distance(Z.data() + i * d, centers.data() + static_cast<std::size_t>(nearest) * d, d);
+      });
+      chunk_inertia[chunk] = inertia;
+    });
     return detail::ordered_sum(chunk_inertia);
   }
 
@@ -598,8 +605,8 @@ public:
   // Once every restart ran: stores the best restart's model in `model` and returns each row's
   // cluster. Called once.
   std::vector<std::int32_t> finish(KMeans& model) {
-    require(done(), "fit", std::to_string(restarts() - run_) + " of " + std::to_string(restarts()) +
-                               " restarts have not run yet");
+    require(done(), "fit",
+            std::to_string(restarts() - run_) + " of " + std::to_string(restarts()) + " restarts have not run yet");
     require(!finished_, "fit", "finish() was already called");
     finished_ = true;
     fitted_.inertia_ = best_inertia_;

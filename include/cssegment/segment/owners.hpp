@@ -22,10 +22,10 @@ namespace cssegment {
 enum class OwnerStrategy { balance_arr, balance_count, round_robin };
 
 inline constexpr EnumNames<OwnerStrategy, 3> owner_strategy_names{"strategy",
-                                                                   "",
-                                                                   {{OwnerStrategy::balance_arr, "balance_arr"},
-                                                                    {OwnerStrategy::balance_count, "balance_count"},
-                                                                    {OwnerStrategy::round_robin, "round_robin"}}};
+                                                                  "",
+                                                                  {{OwnerStrategy::balance_arr, "balance_arr"},
+                                                                   {OwnerStrategy::balance_count, "balance_count"},
+                                                                   {OwnerStrategy::round_robin, "round_robin"}}};
 constexpr const auto& enum_names(OwnerStrategy) { return owner_strategy_names; }
 
 inline OwnerStrategy parse_owner_strategy(std::string_view text) { return owner_strategy_names.parse(text); }
@@ -180,15 +180,17 @@ inline OwnerAssignment assign_owners(std::span<const std::int32_t> segments, std
     if (accounts.empty()) continue;
     double capacity = 0.0;
     for (std::size_t seat : seats) capacity += out.books[seat].capacity;
-    const double per_csm = seats.empty() ? std::floor(*segment.csm_ratio) : capacity / static_cast<double>(seats.size());
+    const double per_csm =
+        seats.empty() ? std::floor(*segment.csm_ratio) : capacity / static_cast<double>(seats.size());
     const auto held = static_cast<double>(accounts.size());
     if (seats.empty() || capacity < held) {
       const auto missing = static_cast<std::size_t>(std::ceil((held - capacity) / std::max(per_csm, 1.0)));
       const std::string ratio = segment.csm_ratio ? " at " + format_number(*segment.csm_ratio) + ":1" : "";
-      fail("csms", "segment " + single_quoted(segment.name) + " has " + std::to_string(accounts.size()) + " accounts but " +
-                       (seats.empty() ? std::string("no CSM on its roster")
-                                      : "its " + std::to_string(seats.size()) + " CSMs hold " + format_number(capacity)) +
-                       ratio + "; " + std::to_string(missing) + " more CSM" + (missing == 1 ? " is" : "s are") + " needed");
+      fail("csms",
+           "segment " + single_quoted(segment.name) + " has " + std::to_string(accounts.size()) + " accounts but " +
+               (seats.empty() ? std::string("no CSM on its roster")
+                              : "its " + std::to_string(seats.size()) + " CSMs hold " + format_number(capacity)) +
+               ratio + "; " + std::to_string(missing) + " more CSM" + (missing == 1 ? " is" : "s are") + " needed");
     }
     if (segment.pooled) {
       const std::size_t pool = out.books.size();

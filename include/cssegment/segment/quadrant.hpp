@@ -44,7 +44,8 @@ public:
         missing_(missing) {
     require(!size_column_.empty(), "size_column", "must name a column");
     require(!value_column_.empty(), "value_column", "must name a column");
-    require(size_column_ != value_column_, "value_column", "must differ from size_column " + single_quoted(size_column_));
+    require(size_column_ != value_column_, "value_column",
+            "must differ from size_column " + single_quoted(size_column_));
     require(std::isfinite(size_threshold_) && size_threshold_ > 0.0, "size_threshold",
             format_number(size_threshold_) + " must be finite and > 0");
     require(std::isfinite(value_threshold_) && value_threshold_ > 0.0, "value_threshold",
@@ -83,11 +84,12 @@ public:
     }
     parallel_for(sizes.size(), segment_chunk_rows, [&](std::size_t begin, std::size_t end) {
       const std::size_t rows = end - begin;
-      const bool all_valid = previous.empty()
-                                 ? assign_plain(sizes.subspan(begin, rows), values.subspan(begin, rows), out.subspan(begin, rows))
-                                 : assign_sticky(sizes.subspan(begin, rows), values.subspan(begin, rows),
-                                                 previous.subspan(begin, rows), out.subspan(begin, rows));
-      if (!all_valid) [[unlikely]] resolve_invalid(sizes, values, begin, end, out);
+      const bool all_valid = previous.empty() ? assign_plain(sizes.subspan(begin, rows), values.subspan(begin, rows),
+                                                             out.subspan(begin, rows))
+                                              : assign_sticky(sizes.subspan(begin, rows), values.subspan(begin, rows),
+                                                              previous.subspan(begin, rows), out.subspan(begin, rows));
+      if (!all_valid) [[unlikely]]
+        resolve_invalid(sizes, values, begin, end, out);
     });
   }
 
@@ -172,7 +174,8 @@ private:
       const bool report_size = size_invalid || (!value_invalid && !valid(size));
       const double bad = report_size ? size : value;
       fail_at(report_size ? size_column_ : value_column_, i, bad,
-              std::isnan(bad) ? "missing value (use missing='unassigned' to allow it)" : "values must be finite and >= 0");
+              std::isnan(bad) ? "missing value (use missing='unassigned' to allow it)"
+                              : "values must be finite and >= 0");
     }
   }
 

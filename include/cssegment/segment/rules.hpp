@@ -176,8 +176,8 @@ public:
 
   // Models are equal when they are defined alike; the parsed expressions follow from the texts.
   bool operator==(const RuleModel& other) const {
-    return segments_ == other.segments_ && default_name_ == other.default_name_ &&
-           hysteresis_ == other.hysteresis_ && default_csm_ratio_ == other.default_csm_ratio_;
+    return segments_ == other.segments_ && default_name_ == other.default_name_ && hysteresis_ == other.hysteresis_ &&
+           default_csm_ratio_ == other.default_csm_ratio_;
   }
 
 private:

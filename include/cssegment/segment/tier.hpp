@@ -69,8 +69,8 @@ public:
     require(!column_.empty(), "column", "must name a column");
     if (csm_ratios_.empty()) csm_ratios_.resize(names_.size());
     if (csm_ratios_.size() != names_.size())
-      fail("csm_ratios", "has " + std::to_string(csm_ratios_.size()) + " ratios for " +
-                             std::to_string(names_.size()) + " tiers");
+      fail("csm_ratios",
+           "has " + std::to_string(csm_ratios_.size()) + " ratios for " + std::to_string(names_.size()) + " tiers");
     check_csm_ratios("csm_ratios", csm_ratios_);
     check_hysteresis(hysteresis_);
   }
@@ -78,8 +78,7 @@ public:
   // The TSIA-style coverage model: Tech touch < $10k <= Low touch < $50k <= High touch,
   // at 1000:1, 100:1 and 15:1 accounts per CSM.
   static TierModel touch() {
-    return TierModel({10'000.0, 50'000.0}, {"Tech touch", "Low touch", "High touch"}, "arr",
-                     {1000.0, 100.0, 15.0});
+    return TierModel({10'000.0, 50'000.0}, {"Tech touch", "Low touch", "High touch"}, "arr", {1000.0, 100.0, 15.0});
   }
 
   const std::vector<double>& thresholds() const { return thresholds_; }
@@ -93,8 +92,7 @@ public:
   // Writes one code per value into `out` (an index into categories()). `previous` is empty or holds
   // one code per value (-1 = no previous tier).
   template <class Code>
-  void assign_into(std::span<const double> values, std::span<const std::int32_t> previous,
-                   std::span<Code> out) const {
+  void assign_into(std::span<const double> values, std::span<const std::int32_t> previous, std::span<Code> out) const {
     check_same_length("out", out.size(), column_, values.size());
     if (!previous.empty()) {
       check_same_length("previous", previous.size(), column_, values.size());
@@ -103,9 +101,11 @@ public:
     parallel_for(values.size(), segment_chunk_rows, [&](std::size_t begin, std::size_t end) {
       const auto chunk_values = values.subspan(begin, end - begin);
       const auto chunk_out = out.subspan(begin, end - begin);
-      const bool all_valid = previous.empty() ? assign_plain(chunk_values, chunk_out)
-                                              : assign_sticky(chunk_values, previous.subspan(begin, end - begin), chunk_out);
-      if (!all_valid) [[unlikely]] resolve_invalid(values, begin, end, out);
+      const bool all_valid = previous.empty()
+                                 ? assign_plain(chunk_values, chunk_out)
+                                 : assign_sticky(chunk_values, previous.subspan(begin, end - begin), chunk_out);
+      if (!all_valid) [[unlikely]]
+        resolve_invalid(values, begin, end, out);
     });
   }
 
@@ -121,9 +121,12 @@ public:
 
   // The document's keys, in the order of the constructor's parameters.
   static constexpr auto json_fields() {
-    return std::tuple{json::key("thresholds", &TierModel::thresholds_), json::key("names", &TierModel::names_),
-                      json::key("column", &TierModel::column_, "field"),           json::key("csm_ratios", &TierModel::csm_ratios_),
-                      json::key("hysteresis", &TierModel::hysteresis_), json::key("missing", &TierModel::missing_)};
+    return std::tuple{json::key("thresholds", &TierModel::thresholds_),
+                      json::key("names", &TierModel::names_),
+                      json::key("column", &TierModel::column_, "field"),
+                      json::key("csm_ratios", &TierModel::csm_ratios_),
+                      json::key("hysteresis", &TierModel::hysteresis_),
+                      json::key("missing", &TierModel::missing_)};
   }
 
   std::string to_json() const { return json::write_model("TierModel", *this); }
@@ -189,7 +192,8 @@ private:
         continue;
       }
       fail_at(column_, i, value,
-              std::isnan(value) ? "missing value (use missing='unassigned' to allow it)" : "values must be finite and >= 0");
+              std::isnan(value) ? "missing value (use missing='unassigned' to allow it)"
+                                : "values must be finite and >= 0");
     }
   }
 

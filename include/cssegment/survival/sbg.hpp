@@ -87,8 +87,7 @@ inline SbgObjective sbg_objective(std::span<const double> survivors, double a, d
 inline void check_survivor_values(std::string_view argument, std::span<const double> survivors) {
   for (std::size_t t = 0; t < survivors.size(); ++t) {
     const double value = survivors[t];
-    if (!(value >= 0.0 && std::isfinite(value)))
-      fail_at(argument, t, value, "survivor counts must be finite and >= 0");
+    if (!(value >= 0.0 && std::isfinite(value))) fail_at(argument, t, value, "survivor counts must be finite and >= 0");
     if (t == 0 && value == 0.0) fail_at(argument, t, value, "the cohort must start with more than 0 customers");
     if (t > 0 && value > survivors[t - 1])
       fail_at(argument, t, value,
@@ -98,7 +97,8 @@ inline void check_survivor_values(std::string_view argument, std::span<const dou
 
 inline void check_survivors(std::string_view argument, std::span<const double> survivors) {
   if (survivors.size() < 2)
-    fail(argument, "needs at least 2 counts (the cohort size and one later count), got " + std::to_string(survivors.size()));
+    fail(argument,
+         "needs at least 2 counts (the cohort size and one later count), got " + std::to_string(survivors.size()));
   check_survivor_values(argument, survivors);
 }
 
@@ -169,8 +169,8 @@ inline SbgFit fit_sbg(std::span<const double> survivors, std::string_view argume
 inline std::vector<SbgFit> fit_sbg_many(std::span<const double> survivors, std::size_t rows, std::size_t columns,
                                         std::size_t min_counts = 2, std::size_t max_threads = 0) {
   if (survivors.size() != rows * columns)
-    fail("survivors", "holds " + std::to_string(survivors.size()) + " values, not rows x columns = " + std::to_string(rows) +
-                      " x " + std::to_string(columns));
+    fail("survivors", "holds " + std::to_string(survivors.size()) +
+                          " values, not rows x columns = " + std::to_string(rows) + " x " + std::to_string(columns));
   min_counts = std::max<std::size_t>(2, min_counts);
   std::vector<SbgFit> fits(rows);
   parallel_for(
@@ -268,10 +268,13 @@ public:
     using Number = std::optional<double>;
     const auto known = [](double value) { return std::isnan(value) ? Number() : Number(value); };
     return std::tuple{
-        json::key<ShiftedBetaGeometric, Number>("alpha", [=](const ShiftedBetaGeometric& m) { return known(m.alpha_); }),
+        json::key<ShiftedBetaGeometric, Number>("alpha",
+                                                [=](const ShiftedBetaGeometric& m) { return known(m.alpha_); }),
         json::key<ShiftedBetaGeometric, Number>("beta", [=](const ShiftedBetaGeometric& m) { return known(m.beta_); }),
         json::key<ShiftedBetaGeometric, Number>("log_likelihood",
-                                                [=](const ShiftedBetaGeometric& m) { return known(m.log_likelihood_); }),
+                                                [=](const ShiftedBetaGeometric& m) {
+                                                  return known(m.log_likelihood_);
+                                                }),
         json::key("periods", &ShiftedBetaGeometric::periods_)};
   }
 
@@ -280,7 +283,8 @@ public:
   static ShiftedBetaGeometric from_json(std::string_view text) {
     const auto [alpha, beta, log_likelihood, periods] =
         json::read_fields(json::parse_document(text, "ShiftedBetaGeometric"), json_fields());
-    if (alpha.has_value() != beta.has_value()) fail("json", "fields 'alpha' and 'beta' must both be numbers or both null");
+    if (alpha.has_value() != beta.has_value())
+      fail("json", "fields 'alpha' and 'beta' must both be numbers or both null");
     ShiftedBetaGeometric model;
     if (alpha) model = ShiftedBetaGeometric(*alpha, *beta);
     model.log_likelihood_ = log_likelihood.value_or(NAN);

@@ -177,7 +177,8 @@ BOOST_AUTO_TEST_CASE(scorecards_score_calibrate_and_backtest_concurrently) {
     return same_bits(a.score, b.score) && same_bits(a.band, b.band) && same_bits(a.contributions, b.contributions);
   };
   check_concurrent([&] { return card.score(s.table); }, score_equal);
-  check_concurrent([&] { return card.transform(s.table); }, [](const auto& a, const auto& b) { return same_bits(a, b); });
+  check_concurrent([&] { return card.transform(s.table); },
+                   [](const auto& a, const auto& b) { return same_bits(a, b); });
   check_concurrent([&] { return card.to_json(); });
   check_concurrent([&] { return Scorecard::from_json(card.to_json()); });
   check_concurrent([&] { return Shared::make_scorecard().fit(s.table); });
@@ -187,7 +188,9 @@ BOOST_AUTO_TEST_CASE(scorecards_score_calibrate_and_backtest_concurrently) {
   fitted_set.fit(s.table);
   const ScorecardSet& shared_set = fitted_set;
   check_concurrent([&] { return shared_set.score(s.table); },
-                   [&](const SetScores& a, const SetScores& b) { return score_equal(a, b) && a.scorecard == b.scorecard; });
+                   [&](const SetScores& a, const SetScores& b) {
+                     return score_equal(a, b) && a.scorecard == b.scorecard;
+                   });
   check_concurrent([&] { return shared_set.to_json(); });
 
   const CalibratedScorecard& calibrated = s.calibrated;
@@ -212,17 +215,20 @@ BOOST_AUTO_TEST_CASE(scorecards_score_calibrate_and_backtest_concurrently) {
 BOOST_AUTO_TEST_CASE(ledgers_build_and_report_concurrently) {
   const Shared& s = shared();
   const RevenueLedger& ledger = s.ledger;
-  check_concurrent([&] { return s.build_ledger().matrix(); }, [](const auto& a, const auto& b) { return same_bits(a, b); });
+  check_concurrent([&] { return s.build_ledger().matrix(); },
+                   [](const auto& a, const auto& b) { return same_bits(a, b); });
   check_concurrent([&] { return movement_partials(ledger, s.tiers); });
   check_concurrent([&] { return movement_partials(ledger, s.tiers, 2); });
   check_concurrent([&] { return retention_partials(ledger, s.tiers, 6); });
   check_concurrent([&] { return cohort_sums(ledger, s.tiers, {3, false}).sums; });
 
   const PartialSums movements = movement_partials(ledger, s.tiers), retention = retention_partials(ledger, s.tiers, 6);
-  check_concurrent([&] { return movement_table(movements).end; }, [](const auto& a, const auto& b) { return same_bits(a, b); });
+  check_concurrent([&] { return movement_table(movements).end; },
+                   [](const auto& a, const auto& b) { return same_bits(a, b); });
   check_concurrent([&] { return movement_table(movements).quick_ratio; },
                    [](const auto& a, const auto& b) { return same_bits(a, b); });
-  check_concurrent([&] { return retention_table(retention).nrr; }, [](const auto& a, const auto& b) { return same_bits(a, b); });
+  check_concurrent([&] { return retention_table(retention).nrr; },
+                   [](const auto& a, const auto& b) { return same_bits(a, b); });
   check_concurrent([&] { return movements.to_json(); });
   check_concurrent([&] { return PartialSums::from_json(retention.to_json()); });
 }
@@ -235,9 +241,12 @@ BOOST_AUTO_TEST_CASE(sbg_models_project_and_fit_concurrently) {
   check_concurrent([&] { return model.survival_curve(60); }, bits);
   check_concurrent(
       [&] {
-        return std::vector<double>{model.lifetime_value(100.0, 0.01), model.discounted_expected_lifetime(0.01),
-                                   model.discounted_expected_residual_lifetime(0.01, 3), model.survival(12),
-                                   model.retention_rate(4), model.churn_probability(7)};
+        return std::vector<double>{model.lifetime_value(100.0, 0.01),
+                                   model.discounted_expected_lifetime(0.01),
+                                   model.discounted_expected_residual_lifetime(0.01, 3),
+                                   model.survival(12),
+                                   model.retention_rate(4),
+                                   model.churn_probability(7)};
       },
       bits);
   check_concurrent([&] { return model.to_json(); });
@@ -245,7 +254,8 @@ BOOST_AUTO_TEST_CASE(sbg_models_project_and_fit_concurrently) {
   check_concurrent(
       [&] {
         std::vector<double> flat;
-        for (const SbgFit& fit : fit_sbg_many(s.alive, 40, 8)) flat.insert(flat.end(), {fit.alpha, fit.beta, fit.log_likelihood});
+        for (const SbgFit& fit : fit_sbg_many(s.alive, 40, 8))
+          flat.insert(flat.end(), {fit.alpha, fit.beta, fit.log_likelihood});
         return flat;
       },
       bits);

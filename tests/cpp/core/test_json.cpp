@@ -86,7 +86,8 @@ BOOST_AUTO_TEST_CASE(typed_fields) {
   BOOST_TEST(message_of([&] { json::get<std::size_t>(document, "count"); }) ==
              "json: field 'count' holds 1.5, expected a whole number from 0 to 18446744073709551615");
   document["count"] = -1;
-  BOOST_TEST(message_of([&] { json::get<std::uint64_t>(document, "count"); }).starts_with("json: field 'count' holds -1"));
+  BOOST_TEST(
+      message_of([&] { json::get<std::uint64_t>(document, "count"); }).starts_with("json: field 'count' holds -1"));
   document["count"] = 18446744073709551615u;
   BOOST_TEST(message_of([&] { json::get<std::int64_t>(document, "count"); }) ==
              "json: field 'count' holds 18446744073709551615, expected a whole number from -9223372036854775808 to "

@@ -51,8 +51,8 @@ bool same_book(const SyntheticBook& a, const SyntheticBook& b) {
          a.region == b.region && a.start_month == b.start_month && a.tenure_days == b.tenure_days &&
          a.renewal_days == b.renewal_days && same_values(a.nps, b.nps) && a.logins_per_user == b.logins_per_user &&
          a.seats_used_pct == b.seats_used_pct && a.tickets_90d == b.tickets_90d && a.exec_sponsor == b.exec_sponsor &&
-         a.churned == b.churned && a.revenue_account_id == b.revenue_account_id &&
-         a.revenue_month == b.revenue_month && a.revenue_mrr == b.revenue_mrr;
+         a.churned == b.churned && a.revenue_account_id == b.revenue_account_id && a.revenue_month == b.revenue_month &&
+         a.revenue_mrr == b.revenue_mrr;
 }
 
 }  // namespace
@@ -80,12 +80,11 @@ BOOST_AUTO_TEST_CASE(an_account_does_not_depend_on_the_size_of_the_book) {
 BOOST_AUTO_TEST_CASE(every_column_has_one_value_per_account) {
   const SyntheticBook book = cssegment::synthetic_book({.n_accounts = 123, .n_months = 5, .seed = 1});
   const std::size_t n = 123;
-  for (std::size_t size : {book.account_id.size(), book.arr.size(), book.employees.size(),
-                           book.company_revenue.size(), book.potential.size(), book.industry.size(),
-                           book.region.size(), book.start_month.size(), book.tenure_days.size(),
-                           book.renewal_days.size(), book.nps.size(), book.logins_per_user.size(),
-                           book.seats_used_pct.size(), book.tickets_90d.size(), book.exec_sponsor.size(),
-                           book.churned.size()})
+  for (std::size_t size :
+       {book.account_id.size(), book.arr.size(), book.employees.size(), book.company_revenue.size(),
+        book.potential.size(), book.industry.size(), book.region.size(), book.start_month.size(),
+        book.tenure_days.size(), book.renewal_days.size(), book.nps.size(), book.logins_per_user.size(),
+        book.seats_used_pct.size(), book.tickets_90d.size(), book.exec_sponsor.size(), book.churned.size()})
     BOOST_TEST(size == n);
   BOOST_TEST(book.revenue_month.size() == book.revenue_account_id.size());
   BOOST_TEST(book.revenue_mrr.size() == book.revenue_account_id.size());

@@ -98,7 +98,8 @@ BOOST_AUTO_TEST_CASE(calibrated_scorecard_imputes_means_and_round_trips) {
   }
   ColumnTable data;
   data.add("usage", usage).add("tickets", tickets);
-  const Scorecard card({{"usage", Normalizer::linear(0.0, 100.0), 1.0}, {"tickets", Normalizer::linear(10.0, 0.0), 1.0}});
+  const Scorecard card(
+      {{"usage", Normalizer::linear(0.0, 100.0), 1.0}, {"tickets", Normalizer::linear(10.0, 0.0), 1.0}});
   const auto calibrated = CalibratedScorecard::calibrate(card, data, s.y, 1.0);
   // The same fit by hand: features / 100, missing usage imputed with its observed mean.
   double sum = 0.0;
@@ -108,7 +109,8 @@ BOOST_AUTO_TEST_CASE(calibrated_scorecard_imputes_means_and_round_trips) {
   const double mean = sum / static_cast<double>(observed);
   BOOST_TEST(std::abs(calibrated.means()[0] - mean) < 1e-12);
   std::vector<double> x(2 * s.n);
-  for (std::size_t i = 0; i < s.n; ++i) x[i] = std::isnan(usage[i]) ? mean : usage[i] / 100.0, x[s.n + i] = (10.0 - tickets[i]) / 10.0;
+  for (std::size_t i = 0; i < s.n; ++i)
+    x[i] = std::isnan(usage[i]) ? mean : usage[i] / 100.0, x[s.n + i] = (10.0 - tickets[i]) / 10.0;
   const auto fit = fit_logistic(x, 2, s.y, 1.0);
   BOOST_TEST(std::abs(calibrated.coef()[0] - fit.coef[0]) < 1e-9);
   BOOST_TEST(std::abs(calibrated.coef()[1] - fit.coef[1]) < 1e-9);
@@ -145,8 +147,10 @@ BOOST_AUTO_TEST_CASE(constant_and_collinear_measures_get_a_finite_answer_or_a_cl
   ColumnTable data;
   data.add("usage", usage).add("copy", copy).add("flat", flat);
   const Scorecard alone({{"usage", Normalizer::linear(0.0, 100.0), 1.0}});
-  const Scorecard with_flat({{"usage", Normalizer::linear(0.0, 100.0), 1.0}, {"flat", Normalizer::linear(0.0, 10.0), 1.0}});
-  const Scorecard twice({{"usage", Normalizer::linear(0.0, 100.0), 1.0}, {"copy", Normalizer::linear(0.0, 100.0), 1.0}});
+  const Scorecard with_flat(
+      {{"usage", Normalizer::linear(0.0, 100.0), 1.0}, {"flat", Normalizer::linear(0.0, 10.0), 1.0}});
+  const Scorecard twice(
+      {{"usage", Normalizer::linear(0.0, 100.0), 1.0}, {"copy", Normalizer::linear(0.0, 100.0), 1.0}});
   // l2 > 0: the constant gets weight 0 (the intercept absorbs it at no cost), the copies share.
   const auto reference = CalibratedScorecard::calibrate(alone, data, s.y, 1.0);
   const auto flat_fit = CalibratedScorecard::calibrate(with_flat, data, s.y, 1.0);
@@ -159,8 +163,9 @@ BOOST_AUTO_TEST_CASE(constant_and_collinear_measures_get_a_finite_answer_or_a_cl
   BOOST_TEST(message_of([&] { CalibratedScorecard::calibrate(with_flat, data, s.y, 0.0); }) ==
              "data['flat']: normalises to 70 in every row: a constant measure has no weight to learn with l2 = 0; use "
              "l2 > 0 (it then gets weight 0) or leave the measure out");
-  BOOST_TEST(message_of([&] { CalibratedScorecard::calibrate(twice, data, s.y, 0.0); })
-                 .starts_with("l2: 0 leaves the fit without an optimum"));
+  BOOST_TEST(message_of([&] {
+               CalibratedScorecard::calibrate(twice, data, s.y, 0.0);
+             }).starts_with("l2: 0 leaves the fit without an optimum"));
 }
 
 BOOST_AUTO_TEST_CASE(a_coefficient_against_the_direction_gives_no_weight) {

@@ -143,17 +143,20 @@ BOOST_AUTO_TEST_CASE(learned_normalisers_refuse_to_work_unfitted) {
   const std::vector<double> nothing{NAN, NAN};
   empty.add("x", nothing);
   auto z = Normalizer::zscore();
-  BOOST_TEST(message_of([&] { z.fit(empty, "x"); }) == "data['x']: has no observed (non-missing) values to fit zscore on");
+  BOOST_TEST(message_of([&] { z.fit(empty, "x"); }) ==
+             "data['x']: has no observed (non-missing) values to fit zscore on");
 }
 
 BOOST_AUTO_TEST_CASE(bad_parameters_are_refused) {
-  BOOST_TEST(message_of([] { Normalizer::linear(5.0, 5.0); }) == "good: 5 equals bad; Linear needs two different anchors");
+  BOOST_TEST(message_of([] { Normalizer::linear(5.0, 5.0); }) ==
+             "good: 5 equals bad; Linear needs two different anchors");
   BOOST_TEST(message_of([] { Normalizer::linear(NAN, 5.0); }) == "bad: nan must be finite");
   BOOST_TEST(message_of([] { Normalizer::bands({9.0, 7.0}, {0.0, 50.0, 100.0}); }) ==
              "edges[1] = 7: thresholds must be strictly ascending (previous is 9)");
   BOOST_TEST(message_of([] { Normalizer::bands({7.0}, {0.0, 50.0, 100.0}); }) ==
              "scores: has 3 scores for 1 edges; expected 2 (one per band)");
-  BOOST_TEST(message_of([] { Normalizer::bands({7.0}, {0.0, 150.0}); }) == "scores[1] = 150: scores must be in [0, 100]");
+  BOOST_TEST(message_of([] { Normalizer::bands({7.0}, {0.0, 150.0}); }) ==
+             "scores[1] = 150: scores must be in [0, 100]");
   BOOST_CHECK_THROW(parse_unseen_group("ignore"), InvalidInput);
 }
 
@@ -162,13 +165,15 @@ BOOST_AUTO_TEST_CASE(json_round_trips_with_fitted_state) {
   const std::vector<std::int32_t> segment{0, 0, 1, 1};
   ColumnTable data;
   data.add("x", x).add("segment", segment, {"b", "a"});
-  for (auto normalizer : {Normalizer::linear(1.0, 3.0), Normalizer::bands({1.0}, {10.0, 90.0}), Normalizer::boolean(false),
-                          Normalizer::percentile("segment", false, UnseenGroup::raise), Normalizer::zscore()}) {
+  for (auto normalizer :
+       {Normalizer::linear(1.0, 3.0), Normalizer::bands({1.0}, {10.0, 90.0}), Normalizer::boolean(false),
+        Normalizer::percentile("segment", false, UnseenGroup::raise), Normalizer::zscore()}) {
     BOOST_TEST((Normalizer::from_json(normalizer.to_json()) == normalizer));
     normalizer.fit(data, "x");
     const auto back = Normalizer::from_json(normalizer.to_json());
     BOOST_TEST((back == normalizer));
-    BOOST_TEST(same(normalized(back, x, back.group_rows(data)), normalized(normalizer, x, normalizer.group_rows(data))));
+    BOOST_TEST(
+        same(normalized(back, x, back.group_rows(data)), normalized(normalizer, x, normalizer.group_rows(data))));
   }
   BOOST_CHECK_THROW(Normalizer::from_json(nlohmann::json::parse(R"({"kind": "sigmoid"})")), InvalidInput);
 }

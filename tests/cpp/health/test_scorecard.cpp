@@ -158,7 +158,8 @@ BOOST_AUTO_TEST_CASE(bad_input_names_argument_row_and_value) {
              "weights[1] = -1: weights must be finite and >= 0 (measure 'tickets')");
   BOOST_TEST(message_of([] { Scorecard(measures(1.0, INFINITY, 1.0)); }) ==
              "weights[1] = inf: weights must be finite and >= 0 (measure 'tickets')");
-  BOOST_TEST(message_of([] { Scorecard(measures(0.0, 0.0, 0.0)); }) == "weights: all weights are 0; at least one measure must count");
+  BOOST_TEST(message_of([] { Scorecard(measures(0.0, 0.0, 0.0)); }) ==
+             "weights: all weights are 0; at least one measure must count");
   // Found by fuzzing: a weight of 1e307 times a score overflowed to a score of inf.
   BOOST_TEST(message_of([] { Scorecard(measures(1.0, 1e307, 1.0)); }) ==
              "weights[1] = 1e+307: weights must be 0 or between 1e-300 and 1e300 (measure 'tickets')");
@@ -170,11 +171,13 @@ BOOST_AUTO_TEST_CASE(bad_input_names_argument_row_and_value) {
              "bands[1] = 0: thresholds must be strictly ascending (previous is 0)");
   BOOST_TEST(message_of([] { Scorecard(measures(), Combine::weighted, {"red", "green"}, {0.0, 150.0}); }) ==
              "bands[1] = 150: band lower bounds must be <= 100");
-  BOOST_TEST(message_of([] { parse_combine("mean"); }) == "combine: 'mean' is not a combine mode; use 'weighted' or 'worst'");
+  BOOST_TEST(message_of([] { parse_combine("mean"); }) ==
+             "combine: 'mean' is not a combine mode; use 'weighted' or 'worst'");
   BOOST_TEST(message_of([] { parse_missing_measures("zero"); }) ==
              "missing: 'zero' is not a missing-measure policy; use 'renormalize' or 'penalize'");
-  BOOST_TEST(message_of([] { Scorecard(measures(), Combine::weighted, {"r"}, {0.0}, MissingMeasures::renormalize, 4); }) ==
-             "min_measures: 4 must be between 1 and the number of measures (3)");
+  BOOST_TEST(message_of([] {
+               Scorecard(measures(), Combine::weighted, {"r"}, {0.0}, MissingMeasures::renormalize, 4);
+             }) == "min_measures: 4 must be between 1 and the number of measures (3)");
   BOOST_CHECK_THROW(Scorecard({{"x", Normalizer::boolean(), 1.0}, {"x", Normalizer::boolean(), 1.0}}), InvalidInput);
   const Book book;
   const Scorecard card(measures());

@@ -117,11 +117,11 @@ BOOST_AUTO_TEST_CASE(errors_name_the_row_of_the_whole_data) {
 }
 
 BOOST_AUTO_TEST_CASE(bad_sets_are_refused) {
-  BOOST_TEST(message_of([] { ScorecardSet("segment", {}); }) ==
-             "scorecards: give at least one scorecard or a default");
+  BOOST_TEST(message_of([] { ScorecardSet("segment", {}); }) == "scorecards: give at least one scorecard or a default");
   BOOST_TEST(message_of([] { ScorecardSet("segment", {{"SMB", smb()}, {"SMB", usage()}}); }) ==
              "scorecards[1] = 'SMB': duplicate name");
-  BOOST_TEST(message_of([] { ScorecardSet("segment", {{"", smb()}}); }) == "scorecards[0] = '': names must not be empty");
+  BOOST_TEST(message_of([] { ScorecardSet("segment", {{"", smb()}}); }) ==
+             "scorecards[0] = '': names must not be empty");
   BOOST_TEST(message_of([] { ScorecardSet("segment", {{"default", smb()}}); }) ==
              "scorecards[0] = 'default': this name is reserved for the default scorecard");
   BOOST_TEST(message_of([] { ScorecardSet("", {{"SMB", smb()}}); }) == "by: must name the column of segment labels");
@@ -183,7 +183,8 @@ BOOST_AUTO_TEST_CASE(json_round_trip) {
   BOOST_TEST((ScorecardSet::from_json(without_default.to_json()) == without_default));
   auto object = document;
   object["scorecards"] = json::Document::object();
-  BOOST_TEST(message_of([&] { ScorecardSet::from_json(object.dump()); }) == "json: field 'scorecards' must be an array");
+  BOOST_TEST(message_of([&] { ScorecardSet::from_json(object.dump()); }) ==
+             "json: field 'scorecards' must be an array");
   auto foreign = document;
   foreign["default"]["kind"] = "CalibratedScorecard";
   BOOST_TEST(message_of([&] { ScorecardSet::from_json(foreign.dump()); }) ==

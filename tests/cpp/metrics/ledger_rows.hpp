@@ -9,8 +9,10 @@ namespace cssegment::testing {
 
 // Account 1 grows then shrinks; 2 churns at 2 and returns at 4 after two empty periods; 3 is
 // new at 2 and churns at 4; 4 pays at 0, leaves for three periods and returns at 4.
-inline const std::vector<std::vector<double>> hand_book = {
-    {10, 12, 12, 8, 8, 9}, {5, 5, 0, 0, 6, 6}, {0, 0, 7, 7, 0, 0}, {3, 0, 0, 0, 4, 4}};
+inline const std::vector<std::vector<double>> hand_book = {{10, 12, 12, 8, 8, 9},
+                                                           {5, 5, 0, 0, 6, 6},
+                                                           {0, 0, 7, 7, 0, 0},
+                                                           {3, 0, 0, 0, 4, 4}};
 
 struct Rows {
   std::vector<std::int64_t> accounts, periods;

@@ -36,15 +36,18 @@ BOOST_AUTO_TEST_CASE(a_period_range_fixes_the_columns) {
   const std::vector<std::int64_t> accounts{1};
   const std::vector<std::int64_t> periods{4};
   const std::vector<double> amounts{9.0};
-  const auto ledger = RevenueLedger::from_rows(accounts, {periods}, amounts, std::pair{std::int64_t{2}, std::size_t{5}});
+  const auto ledger =
+      RevenueLedger::from_rows(accounts, {periods}, amounts, std::pair{std::int64_t{2}, std::size_t{5}});
   BOOST_TEST(ledger.first_period() == 2);
   BOOST_TEST(ledger.row(0)[2] == 9.0);
-  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {periods}, amounts, std::pair{std::int64_t{5}, std::size_t{2}}); }) ==
-             "period: rows fall outside the given period range");
+  BOOST_TEST(message_of([&] {
+               RevenueLedger::from_rows(accounts, {periods}, amounts, std::pair{std::int64_t{5}, std::size_t{2}});
+             }) == "period: rows fall outside the given period range");
   // Found by fuzzing: a range starting near the bottom of int64 overflowed the distance to the last period.
   const std::int64_t far = std::numeric_limits<std::int64_t>::min() + 1;
-  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {periods}, amounts, std::pair{far, std::size_t{12}}); }) ==
-             "period: rows fall outside the given period range");
+  BOOST_TEST(message_of([&] {
+               RevenueLedger::from_rows(accounts, {periods}, amounts, std::pair{far, std::size_t{12}});
+             }) == "period: rows fall outside the given period range");
   const std::vector<std::int64_t> last{std::numeric_limits<std::int64_t>::max()};
   const auto widest = RevenueLedger::from_rows(accounts, {last}, amounts, std::pair{last[0], std::size_t{1}});
   BOOST_TEST(widest.row(0)[0] == 9.0);
@@ -58,9 +61,10 @@ BOOST_AUTO_TEST_CASE(mid_month_datetimes_are_named) {
   const std::vector<std::int64_t> accounts{1, 1};
   const std::vector<double> amounts{1.0, 2.0};
   const std::vector<std::int64_t> mid_month{19723 * us_per_day, 19737 * us_per_day + 3'600'000'000};
-  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {mid_month, us_per_day}, amounts, {}, {"id", "month", "mrr"}); }) ==
-             "month[1] = 2024-01-15 + 3600 s: dates must be the first day of a month at midnight (use "
-             ".dt.to_period('M') for other dates)");
+  BOOST_TEST(message_of([&] {
+               RevenueLedger::from_rows(accounts, {mid_month, us_per_day}, amounts, {}, {"id", "month", "mrr"});
+             }) == "month[1] = 2024-01-15 + 3600 s: dates must be the first day of a month at midnight (use "
+                   ".dt.to_period('M') for other dates)");
 }
 
 // Keys at the ends of int64 (tests/fuzz/corpus/ledger/regression-*): the fuzzer found an instant
@@ -70,7 +74,8 @@ BOOST_AUTO_TEST_CASE(keys_at_the_ends_of_int64_are_refused_clearly) {
   constexpr std::int64_t ns_per_day = 86'400'000'000'000;
   const std::vector<std::int64_t> accounts{1, 1};
   const std::vector<double> amounts{1.0, 2.0};
-  const std::int64_t lowest = std::numeric_limits<std::int64_t>::min() + 1, highest = std::numeric_limits<std::int64_t>::max();
+  const std::int64_t lowest = std::numeric_limits<std::int64_t>::min() + 1,
+                     highest = std::numeric_limits<std::int64_t>::max();
   const std::vector<std::int64_t> early{0, lowest};
   BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {early, ns_per_day}, amounts); }) ==
              "period[1] = 1677-09-21 + 763.145224193 s: dates must be the first day of a month at midnight (use "
@@ -99,19 +104,24 @@ BOOST_AUTO_TEST_CASE(bad_rows_are_named) {
   const std::vector<std::int64_t> periods{0, 1, std::numeric_limits<std::int64_t>::min()};
   const LedgerColumns names{"id", "month", "mrr"};
   const std::vector<std::int64_t> fine{0, 1, 1};
-  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {fine}, std::vector<double>{1, -5, 1}, {}, names); }) ==
-             "mrr[1] = -5: amounts must be finite, >= 0 and < 2^80");
-  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {fine}, std::vector<double>{1, 1, NAN}, {}, names); }) ==
-             "mrr[2] = nan: amounts must be finite, >= 0 and < 2^80");
-  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {fine}, std::vector<double>{INFINITY, 1, 1}, {}, names); }) ==
-             "mrr[0] = inf: amounts must be finite, >= 0 and < 2^80");
-  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {periods}, std::vector<double>{1, 1, 1}, {}, names); }) ==
-             "month[2] = NaT: periods must not be missing");
+  BOOST_TEST(message_of([&] {
+               RevenueLedger::from_rows(accounts, {fine}, std::vector<double>{1, -5, 1}, {}, names);
+             }) == "mrr[1] = -5: amounts must be finite, >= 0 and < 2^80");
+  BOOST_TEST(message_of([&] {
+               RevenueLedger::from_rows(accounts, {fine}, std::vector<double>{1, 1, NAN}, {}, names);
+             }) == "mrr[2] = nan: amounts must be finite, >= 0 and < 2^80");
+  BOOST_TEST(message_of([&] {
+               RevenueLedger::from_rows(accounts, {fine}, std::vector<double>{INFINITY, 1, 1}, {}, names);
+             }) == "mrr[0] = inf: amounts must be finite, >= 0 and < 2^80");
+  BOOST_TEST(message_of([&] {
+               RevenueLedger::from_rows(accounts, {periods}, std::vector<double>{1, 1, 1}, {}, names);
+             }) == "month[2] = NaT: periods must not be missing");
   BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {fine}, std::vector<double>{1, 1}, {}, names); }) ==
              "mrr: has length 2 but id has length 3");
   const std::vector<std::int64_t> far{0, 1'000'000'000'000, 5};
-  BOOST_TEST(message_of([&] { RevenueLedger::from_rows(accounts, {far}, std::vector<double>{1, 1, 1}, {}, names); })
-                 .find("exceed the ledger's limit of 2^33 cells; are the periods consecutive?") != std::string::npos);
+  BOOST_TEST(message_of([&] {
+               RevenueLedger::from_rows(accounts, {far}, std::vector<double>{1, 1, 1}, {}, names);
+             }).find("exceed the ledger's limit of 2^33 cells; are the periods consecutive?") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(a_builder_run_in_steps_gives_from_rows_bit_for_bit) {
@@ -121,7 +131,8 @@ BOOST_AUTO_TEST_CASE(a_builder_run_in_steps_gives_from_rows_bit_for_bit) {
   std::uniform_real_distribution<double> amount(0.0, 1000.0);
   std::vector<std::int64_t> accounts(20'000), periods(20'000);
   std::vector<double> amounts(20'000);
-  for (std::size_t i = 0; i < accounts.size(); ++i) accounts[i] = account(rng), periods[i] = period(rng), amounts[i] = amount(rng);
+  for (std::size_t i = 0; i < accounts.size(); ++i)
+    accounts[i] = account(rng), periods[i] = period(rng), amounts[i] = amount(rng);
   const auto whole = RevenueLedger::from_rows(accounts, {periods}, amounts);
   BOOST_TEST(whole.summary().duplicate_rows > 10'000u);
   for (std::size_t step : {1u, 7u, 4'096u, 19'999u, 40'000u}) {
@@ -151,8 +162,8 @@ BOOST_AUTO_TEST_CASE(a_builder_names_bad_rows_as_from_rows_does) {
   builder.run(3'000);
   BOOST_TEST(message_of([&] { builder.finish(); }) == "rows: 7000 of 10000 row steps have not run yet");
   BOOST_TEST(message_of([&] { builder.run(1'000); }) == expected);
-  RevenueLedger::Builder empty(std::span<const std::int64_t>{}, {std::span<const std::int64_t>{}}, std::span<const double>{},
-                               std::pair{std::int64_t{4}, std::size_t{3}});
+  RevenueLedger::Builder empty(std::span<const std::int64_t>{}, {std::span<const std::int64_t>{}},
+                               std::span<const double>{}, std::pair{std::int64_t{4}, std::size_t{3}});
   empty.run(0);
   const auto ledger = empty.finish();
   BOOST_TEST(ledger.n_periods() == 3u);

@@ -40,10 +40,10 @@ BOOST_AUTO_TEST_CASE(movements_by_hand) {
 BOOST_AUTO_TEST_CASE(a_return_after_more_than_the_window_is_new) {
   const auto ledger = ledger_of(rows_of(hand_book));
   // Period 4: account 2 returns after 2 empty periods, account 4 after 3.
-  for (auto [window, reactivated] : {std::pair{-1, 10.0}, std::pair{0, 0.0}, std::pair{1, 0.0}, std::pair{2, 6.0},
-                                     std::pair{3, 10.0}}) {
-    const auto t = movement_table(
-        movement_partials(ledger, {}, window < 0 ? std::nullopt : std::optional<std::int64_t>(window)));
+  for (auto [window, reactivated] :
+       {std::pair{-1, 10.0}, std::pair{0, 0.0}, std::pair{1, 0.0}, std::pair{2, 6.0}, std::pair{3, 10.0}}) {
+    const auto t =
+        movement_table(movement_partials(ledger, {}, window < 0 ? std::nullopt : std::optional<std::int64_t>(window)));
     BOOST_TEST(t.reactivation[3] == reactivated);
     BOOST_TEST(t.new_revenue[3] == 10.0 - reactivated);
   }

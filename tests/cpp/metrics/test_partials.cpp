@@ -65,15 +65,18 @@ BOOST_AUTO_TEST_CASE(json_round_trip_keeps_every_bit) {
 BOOST_AUTO_TEST_CASE(json_grids_must_match_their_cells_before_anything_is_allocated) {
   const auto document = [](const std::string& rows, const std::string& cells) {
     return R"({"kind": "PartialSums", "cssegment_version": "0.1.0", "sum_kind": "movements", "parameter": 3,
-               "first_period": 0, "rows": )" + rows + R"(, "segments": 1, "fields": 2, "cells": [)" + cells + "]}";
+               "first_period": 0, "rows": )" +
+           rows + R"(, "segments": 1, "fields": 2, "cells": [)" + cells + "]}";
   };
   BOOST_TEST(message_of([&] { PartialSums::from_json(document("100000000000", "0, 1, 0, 2")); }) ==
              "json: field 'cells' holds 4 numbers, expected two per cell of 100000000000 rows x 1 segments x 2 fields");
   // 2^63 rows x 2 fields wraps around to 0 cells.
-  BOOST_TEST(message_of([&] { PartialSums::from_json(document("9223372036854775808", "")); }).starts_with(
-      "json: field 'cells' holds 0 numbers"));
-  BOOST_TEST(message_of([&] { PartialSums::from_json(document("1", "0, 1, 0")); }).starts_with(
-      "json: field 'cells' holds 3 numbers"));
+  BOOST_TEST(message_of([&] {
+               PartialSums::from_json(document("9223372036854775808", ""));
+             }).starts_with("json: field 'cells' holds 0 numbers"));
+  BOOST_TEST(message_of([&] {
+               PartialSums::from_json(document("1", "0, 1, 0"));
+             }).starts_with("json: field 'cells' holds 3 numbers"));
   const auto loaded = PartialSums::from_json(document("1", "0, 1, 0, 2"));
   BOOST_TEST(loaded.count(0, 0, 1) == 2.0);
   BOOST_TEST(PartialSums::from_json(document("0", "")).rows() == 0u);

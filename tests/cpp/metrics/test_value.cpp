@@ -16,8 +16,8 @@ std::vector<double> v(std::initializer_list<double> values) { return values; }
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(cltv_simple_margin_and_discounted) {
-  const auto value = cltv(v({1000, 1000, 1000}), v({0.02, 0.02, 0.02}), v({0, 100, 100}), v({1, 0.8, 0.8}),
-                          v({0, 0, 0.01}));
+  const auto value =
+      cltv(v({1000, 1000, 1000}), v({0.02, 0.02, 0.02}), v({0, 100, 100}), v({1, 0.8, 0.8}), v({0, 0, 0.01}));
   BOOST_TEST(value[0] == 50'000.0, boost::test_tools::tolerance(1e-12));
   BOOST_TEST(value[1] == 700.0 / 0.02, boost::test_tools::tolerance(1e-12));
   // (ARPA gm - cts)(1 + d) / (1 + d - r), r = 0.98.

@@ -40,7 +40,8 @@ BOOST_AUTO_TEST_CASE(each_factor_scales_the_base_interval) {
 }
 
 BOOST_AUTO_TEST_CASE(intervals_are_clipped_to_the_bounds) {
-  const CadencePolicy p({{"a", 10.0}, {"b", 150.0}}, 90.0, 0.5, 120.0, 0.5, {{"red", 0.25}, {"green", 2.0}}, 7.0, 180.0);
+  const CadencePolicy p({{"a", 10.0}, {"b", 150.0}}, 90.0, 0.5, 120.0, 0.5, {{"red", 0.25}, {"green", 2.0}}, 7.0,
+                        180.0);
   const std::vector<std::int32_t> segments{0, 1};
   const auto s = p.schedule(segments, {}, std::vector<double>{10, 400}, std::vector<double>{10, 300},
                             std::vector<std::int32_t>{0, 1});
@@ -53,7 +54,8 @@ BOOST_AUTO_TEST_CASE(onboarding_and_renewal_bounds) {
   const auto p = policy();
   const std::vector<std::int32_t> segments{0, 0, 0, 0};
   // Onboarding while tenure < 90 days; renewal window while renewal <= 120 days (overdue included).
-  const auto s = p.schedule(segments, {}, std::vector<double>{89, 90, 500, 500}, std::vector<double>{200, 200, 120, -5}, {});
+  const auto s =
+      p.schedule(segments, {}, std::vector<double>{89, 90, 500, 500}, std::vector<double>{200, 200, 120, -5}, {});
   BOOST_TEST(s.interval_days == std::vector<double>({30.0, 60.0, 30.0, 30.0}));
 }
 
@@ -71,8 +73,9 @@ BOOST_AUTO_TEST_CASE(bad_input_gets_clear_errors) {
              "renewal_factor: -1 must be finite and > 0");
   BOOST_TEST(message_of([] { CadencePolicy(Table{{"a", 30.0}}, 90.0, 0.5, 120.0, 0.5, Table{{"red", 0.0}}); }) ==
              "health_factors['red']: 0 must be finite and > 0");
-  BOOST_TEST(message_of([] { CadencePolicy(Table{{"a", 30.0}}, 90.0, 0.5, 120.0, 0.5, Table{{"red", 0.5}}, 30.0, 10.0); }) ==
-             "min_days: 30 is greater than max_days = 10");
+  BOOST_TEST(message_of([] {
+               CadencePolicy(Table{{"a", 30.0}}, 90.0, 0.5, 120.0, 0.5, Table{{"red", 0.5}}, 30.0, 10.0);
+             }) == "min_days: 30 is greater than max_days = 10");
   BOOST_TEST(message_of([] { CadencePolicy(Table{}); }) == "base_days: needs a base interval for at least one segment");
   const auto p = policy();
   BOOST_TEST(message_of([&] { p.schedule(std::vector<std::int32_t>{0, -1}, {}, {}, {}, {}); }) ==

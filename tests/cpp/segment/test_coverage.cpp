@@ -73,7 +73,8 @@ BOOST_AUTO_TEST_CASE(arr_sums_keep_cents_next_to_a_trillion) {
 
 BOOST_AUTO_TEST_CASE(csm_ratios_must_be_positive) {
   const std::vector<std::optional<double>> ratios{15.0, std::nullopt, 0.0};
-  BOOST_TEST(message_of([&] { check_csm_ratios("csm_ratios", ratios); }) == "csm_ratios[2] = 0: CSM ratios must be finite and > 0 (accounts per CSM)");
+  BOOST_TEST(message_of([&] { check_csm_ratios("csm_ratios", ratios); }) ==
+             "csm_ratios[2] = 0: CSM ratios must be finite and > 0 (accounts per CSM)");
   const std::vector<std::optional<double>> negative{-1.0};
   BOOST_CHECK_THROW(check_csm_ratios("csm_ratios", negative), InvalidInput);
 }

@@ -149,7 +149,8 @@ BOOST_AUTO_TEST_CASE(json_with_wrapping_sizes_is_refused) {
   const std::string fitted =
       R"({"kind": "KMeans", "cssegment_version": "0.1.0", "n_clusters": 9223372036854775809, "n_init": 1,
           "max_iter": 10, "tol": 0.0, "scale": ["none"], "seed": 0,
-          "fit": {"feature_names": [], "offset": [0, 0], "spread": [1, 1], "centers": [1, 2], "inertia": 0, "n_iter": 1}})";
+          "fit": {"feature_names": [], "offset": [0, 0], "spread": [1, 1], "centers": [1, 2],
+                  "inertia": 0, "n_iter": 1}})";
   BOOST_TEST(message_of([&] { KMeans::from_json(fitted); }) == "json: fitted KMeans state has inconsistent sizes");
 }
 

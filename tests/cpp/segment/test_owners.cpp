@@ -16,7 +16,9 @@ using cssegment::testing::message_of;
 namespace {
 
 // Tech touch (digital), Low touch (pooled 100:1), High touch (15:1).
-const std::vector<SegmentCoverage> touch{{"Tech touch", std::nullopt, false}, {"Low touch", 100.0, true}, {"High touch", 15.0, false}};
+const std::vector<SegmentCoverage> touch{{"Tech touch", std::nullopt, false},
+                                         {"Low touch", 100.0, true},
+                                         {"High touch", 15.0, false}};
 
 std::vector<CsmSeat> high_touch_roster(int n) {
   std::vector<CsmSeat> csms;
@@ -50,7 +52,8 @@ BOOST_AUTO_TEST_CASE(books_respect_capacity_and_balance_arr) {
   // Owners and books agree.
   std::vector<double> recomputed(3, 0.0);
   for (std::size_t i = 0; i < n; ++i) recomputed[static_cast<std::size_t>(result.owners[i])] += arr[i];
-  for (std::size_t c = 0; c < 3; ++c) BOOST_TEST(recomputed[c] == result.books[c].arr, boost::test_tools::tolerance(1e-12));
+  for (std::size_t c = 0; c < 3; ++c)
+    BOOST_TEST(recomputed[c] == result.books[c].arr, boost::test_tools::tolerance(1e-12));
 }
 
 BOOST_AUTO_TEST_CASE(balance_count_and_round_robin) {
@@ -104,15 +107,17 @@ BOOST_AUTO_TEST_CASE(pooled_and_digital_segments) {
 
 BOOST_AUTO_TEST_CASE(errors_say_how_many_csms_are_missing) {
   std::vector<std::int32_t> segments(40, 2);
-  BOOST_TEST(message_of([&] { assign_owners(segments, {}, touch, high_touch_roster(2), OwnerStrategy::balance_arr); }) ==
-             "csms: segment 'High touch' has 40 accounts but its 2 CSMs hold 30 at 15:1; 1 more CSM is needed");
+  BOOST_TEST(message_of([&] {
+               assign_owners(segments, {}, touch, high_touch_roster(2), OwnerStrategy::balance_arr);
+             }) == "csms: segment 'High touch' has 40 accounts but its 2 CSMs hold 30 at 15:1; 1 more CSM is needed");
   BOOST_TEST(message_of([&] { assign_owners(segments, {}, touch, {}, OwnerStrategy::balance_arr); }) ==
              "csms: segment 'High touch' has 40 accounts but no CSM on its roster at 15:1; 3 more CSMs are needed");
   BOOST_TEST(message_of([&] {
                assign_owners(segments, {}, touch, {{"x", 0, std::nullopt}}, OwnerStrategy::balance_arr);
              }) == "csms[0]: 'x' serves 'Tech touch', a segment without CSMs (no ratio); give the CSM a capacity");
   BOOST_TEST(message_of([&] {
-               assign_owners(segments, {}, touch, {{"x", 2, std::nullopt}, {"x", 2, std::nullopt}}, OwnerStrategy::balance_arr);
+               assign_owners(segments, {}, touch, {{"x", 2, std::nullopt}, {"x", 2, std::nullopt}},
+                             OwnerStrategy::balance_arr);
              }) == "csms[1]: 'x' is listed twice");
   BOOST_TEST(message_of([] { parse_owner_strategy("random"); }) ==
              "strategy: 'random' is not one of 'balance_arr', 'balance_count', 'round_robin'");

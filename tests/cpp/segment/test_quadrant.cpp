@@ -57,7 +57,8 @@ BOOST_AUTO_TEST_CASE(bad_construction_and_json) {
   BOOST_CHECK_THROW(QuadrantModel("arr", 10.0, "arr"), InvalidInput);
   BOOST_CHECK_THROW(QuadrantModel("employees", 10.0, "arr", 10.0, {"a", "b", "c"}), InvalidInput);
   BOOST_CHECK_THROW(QuadrantModel("employees", 10.0, "arr", 10.0, {"a", "b", "c", "a"}), InvalidInput);
-  const QuadrantModel model("company_revenue", 1e8, "arr", 1e5, {"SB", "LO", "MJ", "EN"}, 0.2, {500.0, 100.0, 30.0, 10.0});
+  const QuadrantModel model("company_revenue", 1e8, "arr", 1e5, {"SB", "LO", "MJ", "EN"}, 0.2,
+                            {500.0, 100.0, 30.0, 10.0});
   BOOST_TEST((QuadrantModel::from_json(model.to_json()) == model));
   BOOST_CHECK_THROW(QuadrantModel::from_json(TierModel::touch().to_json()), InvalidInput);
   const std::vector<double> revenue{2e8}, arr{1e3};

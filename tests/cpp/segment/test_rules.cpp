@@ -36,9 +36,10 @@ Codes assign_x(const RuleModel& model, const std::vector<double>& x, const Codes
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(categories_rank_the_default_lowest_and_the_first_rule_highest) {
-  const RuleModel model(
-      {{"A", "x > 10", 5.0, false}, {"B", "x > 5", std::nullopt, true}, {"C", "y == 'c'", 50.0, false}}, "Rest", 0.0,
-      500.0);
+  const RuleModel model({{"A", "x > 10", 5.0, false},
+                         {"B", "x > 5", std::nullopt, true},
+                         {"C", "y == 'c'", 50.0, false}},
+                        "Rest", 0.0, 500.0);
   BOOST_TEST(model.categories() == std::vector<std::string>({"Rest", "C", "B", "A"}));
   BOOST_TEST(model.csm_ratios() == std::vector<std::optional<double>>({500.0, 50.0, std::nullopt, 5.0}));
   BOOST_TEST(model.pooled() == std::vector<bool>({false, false, true, false}));
@@ -298,8 +299,8 @@ BOOST_AUTO_TEST_CASE(json_round_trips_and_refuses_foreign_documents) {
              "json: is a 'TierModel' document, not a 'RuleModel'");
   auto newer = document;
   newer["cssegment_version"] = "99.0.0";
-  BOOST_TEST(message_of([&] { (void)RuleModel::from_json(newer.dump()); })
-                 .starts_with("json: written by cssegment 99.0.0"));
+  BOOST_TEST(
+      message_of([&] { (void)RuleModel::from_json(newer.dump()); }).starts_with("json: written by cssegment 99.0.0"));
   auto bad_when = document;
   bad_when["segments"][0]["when"] = "arr >=";
   BOOST_TEST(message_of([&] { (void)RuleModel::from_json(bad_when.dump()); }) ==
@@ -442,8 +443,8 @@ BOOST_AUTO_TEST_CASE(a_million_rows_match_a_per_row_reference_on_any_chunking) {
       for (const auto count : counts) BOOST_TEST(count > 1000u);
       // Starting at an odd row moves every block and chunk boundary; no row may notice.
       const std::size_t first = 12'345;
-      const auto later = with_previous ? std::span<const std::int32_t>(book.previous).subspan(first)
-                                       : std::span<const std::int32_t>();
+      const auto later =
+          with_previous ? std::span<const std::int32_t>(book.previous).subspan(first) : std::span<const std::int32_t>();
       const auto shifted = model.assign(book.table(first), later);
       BOOST_TEST(std::equal(shifted.begin(), shifted.end(), codes.begin() + first));
     }

@@ -212,9 +212,11 @@ BOOST_AUTO_TEST_CASE(bad_input_gets_clear_errors) {
   using V = std::vector<double>;
   BOOST_TEST(message_of([] { fit_sbg(V{10}); }) ==
              "survivors: needs at least 2 counts (the cohort size and one later count), got 1");
-  BOOST_TEST(message_of([] { fit_sbg(V{10, 8, 9}); }) == "survivors[2] = 9: survivor counts must not increase (previous is 8)");
+  BOOST_TEST(message_of([] { fit_sbg(V{10, 8, 9}); }) ==
+             "survivors[2] = 9: survivor counts must not increase (previous is 8)");
   BOOST_TEST(message_of([] { fit_sbg(V{10, -1}); }) == "survivors[1] = -1: survivor counts must be finite and >= 0");
-  BOOST_TEST(message_of([] { fit_sbg(V{0, 0}); }) == "survivors[0] = 0: the cohort must start with more than 0 customers");
+  BOOST_TEST(message_of([] { fit_sbg(V{0, 0}); }) ==
+             "survivors[0] = 0: the cohort must start with more than 0 customers");
   BOOST_TEST(message_of([] { fit_sbg(V{10, NAN}); }) == "survivors[1] = nan: survivor counts must be finite and >= 0");
   BOOST_TEST(message_of([] { fit_sbg_many(V{10, 8, 10, 12}, 2, 2); }) ==
              "survivors[1][1] = 12: survivor counts must not increase (previous is 10)");

@@ -34,7 +34,6 @@ void for_each_block(std::size_t begin, std::size_t end, Body&& body) {
     body(first, std::min(expression_block_rows, end - first));
 }
 
-
 }  // namespace expression_detail
 
 // An expression bound to one table's columns. Copies refer to the same column data, which the
@@ -59,8 +58,8 @@ public:
       fail("first_row", std::to_string(first_row) + " + " + std::to_string(rows) + " rows exceed the table's " +
                             std::to_string(rows_));
     if (scratch.size() < scratch_size(rows))
-      fail("scratch", "holds " + std::to_string(scratch.size()) + " values; " + std::to_string(scratch_size(rows)) +
-                          " needed");
+      fail("scratch",
+           "holds " + std::to_string(scratch.size()) + " values; " + std::to_string(scratch_size(rows)) + " needed");
     if (!shift.empty()) check_same_length("shift", shift.size(), "matches", rows);
     const auto slot = [&](std::size_t index) {
       return index == 0 ? matches : scratch.subspan((index - 1) * rows, rows);

@@ -28,7 +28,13 @@ namespace cssegment::expression_detail {
 enum class Store : std::uint8_t { write, and_into, or_into };
 
 enum class StepKind : std::uint8_t {
-  constant, compare_value, compare_columns, numeric_missing, lookup_code, compare_codes, merge,
+  constant,
+  compare_value,
+  compare_columns,
+  numeric_missing,
+  lookup_code,
+  compare_codes,
+  merge,
 };
 
 // One instruction of a compiled expression. Negations are pushed down to the leaves when
@@ -150,9 +156,7 @@ void run_step(const Step& step, std::size_t first_row, std::span<double> mask, c
       });
       return;
     }
-    case StepKind::merge:
-      store_mask<store>(out, rows, [=](std::size_t i) { return next_slot[i]; });
-      return;
+    case StepKind::merge: store_mask<store>(out, rows, [=](std::size_t i) { return next_slot[i]; }); return;
   }
 }
 
@@ -300,8 +304,8 @@ private:
     step.kind = StepKind::lookup_code;
     step.codes = categorical->codes.data();
     const bool equal = comparison == Comparison::equal;
-    step.table = code_table(*categorical, false,
-                            [&](const std::string& category) { return (category == *label) == equal; });
+    step.table =
+        code_table(*categorical, false, [&](const std::string& category) { return (category == *label) == equal; });
     emit(std::move(step), store, slot);
   }
 
@@ -331,8 +335,8 @@ private:
     const auto& categorical = std::get<CategoricalColumn>(column);
     Step step{StepKind::lookup_code};
     step.codes = categorical.codes.data();
-    step.table = code_table(categorical, false,
-                            [&](const std::string& label) { return listed.contains(label) != excluded; });
+    step.table =
+        code_table(categorical, false, [&](const std::string& label) { return listed.contains(label) != excluded; });
     emit(std::move(step), store, slot);
   }
 

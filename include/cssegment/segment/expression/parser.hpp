@@ -53,15 +53,15 @@ inline std::string_view symbol(Comparison comparison) {
 
 // `c op x` read from the column's side: `x op' c`.
 inline Comparison mirrored(Comparison comparison) {
-  static constexpr Comparison mirror[] = {Comparison::greater, Comparison::greater_equal, Comparison::less,
-                                          Comparison::less_equal, Comparison::equal, Comparison::not_equal};
+  static constexpr Comparison mirror[] = {Comparison::greater,    Comparison::greater_equal, Comparison::less,
+                                          Comparison::less_equal, Comparison::equal,         Comparison::not_equal};
   return mirror[static_cast<std::size_t>(comparison)];
 }
 
 // `not (x op c)` for a known x.
 inline Comparison complement(Comparison comparison) {
-  static constexpr Comparison opposite[] = {Comparison::greater_equal, Comparison::greater, Comparison::less_equal,
-                                            Comparison::less, Comparison::not_equal, Comparison::equal};
+  static constexpr Comparison opposite[] = {Comparison::greater_equal, Comparison::greater,   Comparison::less_equal,
+                                            Comparison::less,          Comparison::not_equal, Comparison::equal};
   return opposite[static_cast<std::size_t>(comparison)];
 }
 
@@ -98,13 +98,30 @@ inline bool is_word_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' &
 inline bool is_word_char(char c) { return is_word_start(c) || is_digit(c); }
 
 enum class TokenKind : std::uint8_t {
-  end, column, number, string, open, close, comma, comparison,
-  keyword_and, keyword_or, keyword_not, keyword_in, keyword_true, keyword_false, keyword_is_missing,
+  end,
+  column,
+  number,
+  string,
+  open,
+  close,
+  comma,
+  comparison,
+  keyword_and,
+  keyword_or,
+  keyword_not,
+  keyword_in,
+  keyword_true,
+  keyword_false,
+  keyword_is_missing,
 };
 
 inline constexpr std::pair<std::string_view, TokenKind> keywords[] = {
-    {"and", TokenKind::keyword_and},   {"or", TokenKind::keyword_or},       {"not", TokenKind::keyword_not},
-    {"in", TokenKind::keyword_in},     {"true", TokenKind::keyword_true},   {"false", TokenKind::keyword_false},
+    {"and", TokenKind::keyword_and},
+    {"or", TokenKind::keyword_or},
+    {"not", TokenKind::keyword_not},
+    {"in", TokenKind::keyword_in},
+    {"true", TokenKind::keyword_true},
+    {"false", TokenKind::keyword_false},
     {"is_missing", TokenKind::keyword_is_missing},
 };
 
@@ -162,8 +179,8 @@ private:
   void advance() { current_ = lex(current_.offset + current_.length); }
 
   Token lex(std::size_t offset) const {
-    while (offset < text_.size() && (text_[offset] == ' ' || text_[offset] == '\t' || text_[offset] == '\n' ||
-                                     text_[offset] == '\r'))
+    while (offset < text_.size() &&
+           (text_[offset] == ' ' || text_[offset] == '\t' || text_[offset] == '\n' || text_[offset] == '\r'))
       ++offset;
     Token token;
     token.offset = offset;
@@ -273,8 +290,8 @@ private:
 
   void nest(const Token& token) {
     if (++depth_ > max_expression_depth)
-      fail("when", "nesting deeper than " + std::to_string(max_expression_depth) + " levels (max_expression_depth) at column " +
-                       std::to_string(token.offset + 1));
+      fail("when", "nesting deeper than " + std::to_string(max_expression_depth) +
+                       " levels (max_expression_depth) at column " + std::to_string(token.offset + 1));
   }
 
   std::size_t add(Node node) {

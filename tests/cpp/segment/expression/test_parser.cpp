@@ -90,9 +90,8 @@ BOOST_AUTO_TEST_CASE(names_strings_lists_and_constants_parse) {
 }
 
 BOOST_AUTO_TEST_CASE(printed_expressions_parse_back_to_themselves) {
-  for (const std::string text :
-       {"not (a > 1 or `b c` <= -2e-7) and region not in ('x', \"y's\") or is_missing(`in`)",
-        "1.5M <= arr and not not (s != 'q\"')", "x == 123456789.125 or y > 1e300"}) {
+  for (const std::string text : {"not (a > 1 or `b c` <= -2e-7) and region not in ('x', \"y's\") or is_missing(`in`)",
+                                 "1.5M <= arr and not not (s != 'q\"')", "x == 123456789.125 or y > 1e300"}) {
     const std::string printed = canonical(text);
     BOOST_TEST(canonical(printed) == printed);
   }
@@ -160,7 +159,8 @@ BOOST_AUTO_TEST_CASE(length_and_nesting_are_bounded) {
     return std::string(depth, '(') + "x > 1" + std::string(depth, ')');
   };
   BOOST_TEST(canonical(parenthesised(64)) == "x > 1");
-  BOOST_TEST(parse_error(parenthesised(65)) == "when: nesting deeper than 64 levels (max_expression_depth) at column 65");
+  BOOST_TEST(parse_error(parenthesised(65)) ==
+             "when: nesting deeper than 64 levels (max_expression_depth) at column 65");
   // The depth is checked while parsing, before anything recurses deeper: a document of nothing
   // but brackets fails at the first one too many.
   BOOST_TEST(parse_error(std::string(max_expression_length, '(')) ==
