@@ -204,7 +204,7 @@ def test_kmeans_with_k_equal_to_the_distinct_points(scale: str | None) -> None:
     assert (np.abs(model.cluster_centers_[labels] - X) <= precision).all()
     _, first = np.unique(X, axis=0, return_inverse=True)
     assert len(set(zip(first.ravel(), labels, strict=True))) == 6
-    with pytest.raises(cs.InvalidInputError, match="n_clusters: 7 clusters requested but data has only 6 distinct points"):
+    with pytest.raises(cs.InvalidInputError, match="7 clusters requested but data has only 6 distinct points"):
         cs.KMeans(7, scale=scale).fit(X)
 
 
@@ -213,7 +213,7 @@ def test_kmeans_on_identical_rows() -> None:
     model = cs.KMeans(1).fit(X)
     assert model.inertia_ == 0.0
     np.testing.assert_array_equal(model.cluster_centers_, [[3.0, 3.0]])
-    with pytest.raises(cs.InvalidInputError, match="n_clusters: 2 clusters requested but data has only 1 distinct points"):
+    with pytest.raises(cs.InvalidInputError, match="2 clusters requested but data has only 1 distinct points"):
         cs.KMeans(2).fit(X)
 
 
