@@ -176,6 +176,21 @@ def bench_auc(n: int, repeats: int) -> list[Row]:
                 best_of(lambda s=scores: roc_auc_score(churned, -s), repeats),
             )
         )
+    # scikit-learn's order and meaning on the same accounts: a churn probability, higher = riskier.
+    probability = 1.0 - health / 100.0
+    ours = cs.health.auc(churned, probability)
+    theirs = roc_auc_score(churned, probability)
+    if abs(ours - theirs) > 1e-12:
+        raise AssertionError(f"AUC {ours} differs from roc_auc_score {theirs}")
+    rows.append(
+        Row(
+            "exact AUC, auc(y_true, y_score) (probability)",
+            n,
+            best_of(lambda: cs.health.auc(churned, probability), repeats),
+            "sklearn roc_auc_score",
+            best_of(lambda: roc_auc_score(churned, probability), repeats),
+        )
+    )
     return rows
 
 

@@ -12,6 +12,7 @@
 
 #include "cssegment/datasets/synthetic_book.hpp"
 
+#include "cssegment/health/auc.hpp"
 #include "cssegment/health/backtest.hpp"
 #include "cssegment/health/calibrate.hpp"
 #include "cssegment/health/normalizers.hpp"

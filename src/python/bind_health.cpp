@@ -4,6 +4,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings.hpp"
+#include "cssegment/health/auc.hpp"
 #include "cssegment/health/backtest.hpp"
 #include "cssegment/health/calibrate.hpp"
 #include "cssegment/health/normalizers.hpp"
@@ -266,11 +267,19 @@ py::dict backtest_result(const Array<double>& health, const Array<std::int8_t>& 
 void bind_metrics_of_scores(py::module_& m) {
   m.def("fit_logistic", &logistic_fit, py::arg("features"), py::arg("outcome"), py::arg("l2"));
   m.def(
-      "auc",
+      "roc_auc",
+      [](const Array<double>& y_true, const Array<double>& y_score) {
+        const auto truth = view(y_true), score = view(y_score);
+        py::gil_scoped_release release;
+        return roc_auc(truth, score);
+      },
+      py::arg("y_true"), py::arg("y_score"));
+  m.def(
+      "health_auc",
       [](const Array<double>& health, const Array<double>& outcome) {
         const auto health_view = view(health), outcome_view = view(outcome);
         py::gil_scoped_release release;
-        return auc(health_view, outcome_view);
+        return health_auc(health_view, outcome_view);
       },
       py::arg("health"), py::arg("outcome"));
   m.def(

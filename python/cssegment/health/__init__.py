@@ -23,7 +23,8 @@ Examples
 
 from __future__ import annotations
 
-from .backtest import Backtest, auc, brier, health_auc
+from .auc import auc, health_auc
+from .backtest import Backtest, brier
 from .calibrate import CalibratedScorecard
 from .normalizers import Bands, Boolean, Linear, Percentile, ZScore
 from .normalizers import Normalizer as Normalizer  # public before the split, not in __all__

@@ -1,27 +1,26 @@
 """Backtests: how well a health score would have predicted churn, and the metrics of scores.
 
-Mirrors ``include/cssegment/health/backtest.hpp``.
+Mirrors ``include/cssegment/health/backtest.hpp``; the AUC itself is in
+``cssegment/health/auc.py``.
 
 Examples
 --------
 >>> import cssegment as cs
->>> cs.health.backtest.health_auc([10, 50, 90], [1, 0, 0]), cs.health.backtest.auc([1, 0, 0], [0.9, 0.5, 0.1])
-(1.0, 1.0)
+>>> round(cs.health.backtest.brier([0.9, 0.2], [1, 0]), 3)
+0.025
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from .. import _core, _display, _frame
-from .._core import InvalidInputError
 
-__all__ = ["Backtest", "auc", "brier", "health_auc"]  # and backtest_scores, package-internal
+__all__ = ["Backtest", "brier"]  # and backtest_scores, package-internal
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -139,101 +138,6 @@ def backtest_scores(
         deciles=_churn_table(result["deciles"], pd.RangeIndex(1, 11, name="decile"), rate),
         bands=_churn_table(result["bands"], pd.Index(list(band_names), name="band"), rate),
     )
-
-
-def _core_auc(health: np.ndarray, churned: np.ndarray, names: dict[str, str]) -> float:
-    """The core's AUC (P(churned scored lower), ties half); its messages name ``names``' values."""
-    try:
-        return float(_core.health.auc(health, churned))
-    except InvalidInputError as error:
-        pattern = "|".join(rf"\b{re.escape(name)}\b" for name in names)
-        raise InvalidInputError(re.sub(pattern, lambda m: names[m.group(0)], str(error))) from None
-
-
-def _binary(values: np.ndarray) -> bool:
-    return bool(np.isin(values, (0.0, 1.0)).all())
-
-
-def auc(y_true: _frame.ArrayLike, y_score: _frame.ArrayLike) -> float:
-    """Exact ROC AUC in scikit-learn's order and meaning: a higher score = more likely positive.
-
-    The probability that a positive (1) scored higher than a negative (0), ties counting half:
-    equal to ``sklearn.metrics.roc_auc_score(y_true, y_score)``, O(n log n) and exact, never
-    sampled. Pass a churn probability with ``y_true`` the churn outcome. For a *health* score
-    (lower = riskier) use :func:`~cssegment.health.health_auc` instead.
-
-    .. versionchanged:: 0.2.0
-       Breaking change, listed in the CHANGELOG: ``auc`` used to take ``(health, churned)`` and
-       score the opposite direction; that form is now :func:`~cssegment.health.health_auc`. A call in the old order
-       whose first argument is not 0/1 while the second is raises InvalidInputError pointing at
-       :func:`~cssegment.health.health_auc` instead of returning 1 - AUC.
-
-    Parameters
-    ----------
-    y_true : array-like
-        1 (or True) = positive (e.g. churned), 0 = negative.
-    y_score : array-like of float
-        Scores (finite); higher means more likely positive.
-
-    Returns
-    -------
-    float
-        0.5 is no better than chance; 1 ranks every positive above every negative. NaN when
-        ``y_true`` holds only one class.
-
-    Raises
-    ------
-    InvalidInputError
-        If ``y_true`` is not 0/1, ``y_score`` is not finite, or the lengths differ.
-
-    Examples
-    --------
-    >>> import cssegment as cs
-    >>> cs.health.auc([1, 1, 0, 0], [0.9, 0.5, 0.5, 0.1])
-    0.875
-    """
-    truth = _frame.numeric(y_true, "y_true")
-    score = _frame.numeric(y_score, "y_score")
-    if len(truth) == len(score) and not _binary(truth) and _binary(score):
-        raise InvalidInputError(
-            "y_true: holds values other than 0 and 1 while y_score holds only 0 and 1: auc(y_true, y_score) "
-            "takes scikit-learn's order since cssegment 0.2.0; for a health score against the churn outcome "
-            "use cssegment.health.health_auc(health, outcome)"
-        )
-    names = {"health": "y_score", "churned": "y_true"}
-    # P(a negative scored lower than a positive) is the core's AUC with the classes swapped.
-    swapped = np.where(truth == 1.0, 0.0, np.where(truth == 0.0, 1.0, truth))
-    return _core_auc(score, swapped, names)
-
-
-def health_auc(health: _frame.ArrayLike, outcome: _frame.ArrayLike) -> float:
-    """Exact AUC of a health score (lower = riskier) against the churn outcome.
-
-    The probability that an account that churned scored lower than one that stayed, ties counting
-    half: equal to ``sklearn.metrics.roc_auc_score(outcome, -health)`` and to
-    ``auc(outcome, -health)``. It is ``Backtest.auc``. O(n log n) and exact, never sampled.
-
-    Parameters
-    ----------
-    health : array-like of float
-        Health scores (finite); lower means riskier.
-    outcome : array-like
-        1 (or True) = churned, 0 = retained.
-
-    Returns
-    -------
-    float
-        0.5 is no better than chance; 1 ranks every churned account below every retained one.
-        NaN when ``outcome`` holds only one class.
-
-    Examples
-    --------
-    >>> import cssegment as cs
-    >>> cs.health.health_auc([10, 50, 50, 90], [True, True, False, False])
-    0.875
-    """
-    values = _frame.numeric(health, "health")
-    return _core_auc(values, _frame.numeric(outcome, "outcome"), {"churned": "outcome"})
 
 
 def brier(probability: _frame.ArrayLike, outcome: _frame.ArrayLike) -> float:
