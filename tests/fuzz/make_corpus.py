@@ -6,10 +6,12 @@ Run from the repository root with the extension built: PYTHONPATH=python python 
 
 from __future__ import annotations
 
+import json
 import pathlib
 
 import cssegment as cs
 import pandas as pd
+from cssegment.metrics.ledger import partial_sums
 
 corpus = pathlib.Path(__file__).parent / "corpus" / "json"
 book = cs.datasets.synthetic_book(300, seed=1)
@@ -43,10 +45,11 @@ models = {
     "7": [cs.ShiftedBetaGeometric(1.2, 3.4), cs.ShiftedBetaGeometric().fit([1000, 800, 700, 650])],
     "8": [cs.CadencePolicy({"Enterprise": 14, "SMB": 60}, min_days=3, max_days=90)],
     # Partial sums are written by the Dask integration; the core's ledger makes them.
-    "9": [cs.RevenueLedger(book.revenue)._ledger.movement_partials(None, 3)],
+    "9": [partial_sums(cs.RevenueLedger(book.revenue), "movements", 3, None, None)],
 }
 corpus.mkdir(parents=True, exist_ok=True)
 for selector, instances in models.items():
     for number, model in enumerate(instances):
-        (corpus / f"{selector}-{type(model).__name__}-{number}.json").write_text(selector + model.to_json())
+        text = model.to_json()
+        (corpus / f"{selector}-{json.loads(text)['kind']}-{number}.json").write_text(selector + text)
 print(sorted(p.name for p in corpus.iterdir()))
