@@ -22,18 +22,26 @@ def warn(old: str, new: str, stacklevel: int = 3) -> None:
     )
 
 
+def rename_keywords(kwargs: dict[str, Any], renames: Mapping[str, str], where: str, stacklevel: int = 4) -> None:
+    """Move each old keyword of ``renames`` (old -> new) in ``kwargs`` to its new name, with a warning.
+
+    Giving both spellings is refused: which one was meant cannot be told.
+    """
+    for old, new in renames.items():
+        if old in kwargs:
+            if new in kwargs:
+                raise TypeError(f"{where}() got both {old!r} and {new!r}; use {new!r}")
+            warn(f"{where}({old}=...)", f"{new}=...", stacklevel=stacklevel)
+            kwargs[new] = kwargs.pop(old)
+
+
 def renamed_keywords(renames: Mapping[str, str]) -> Callable[[_F], _F]:
     """Accept each old keyword of ``renames`` (old -> new) as the new one, with a warning."""
 
     def decorate(function: _F) -> _F:
         @functools.wraps(function)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            for old, new in renames.items():
-                if old in kwargs:
-                    if new in kwargs:
-                        raise TypeError(f"{function.__qualname__}() got both {old!r} and {new!r}; use {new!r}")
-                    warn(f"{function.__qualname__}({old}=...)", f"{new}=...")
-                    kwargs[new] = kwargs.pop(old)
+            rename_keywords(kwargs, renames, function.__qualname__)
             return function(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]

@@ -33,10 +33,7 @@ def overridden(
     Old names in ``renamed`` (old -> new) are accepted with a DeprecationWarning naming the new one.
     """
     changes = dict(changes)
-    for old, new in (renamed or {}).items():
-        if old in changes:
-            _deprecation.warn(f"{old}=...", f"{new}=...", stacklevel=4)
-            changes.setdefault(new, changes.pop(old))
+    _deprecation.rename_keywords(changes, renamed or {}, argument, stacklevel=5)
     unknown = set(changes) - set(params)
     if unknown:
         raise InvalidInputError(f"{argument}: unknown parameter(s) {sorted(unknown)}; known: {sorted(params)}")

@@ -93,15 +93,10 @@ def _renamed_in_0_2(function: _F) -> _F:
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        renames = [("accounts", "data"), ("segment", "segments")]
+        renames = {"accounts": "data", "segment": "segments"}
         if "segments" in kwargs and ("segment" in kwargs or len(args) >= 2):
-            renames.insert(0, ("segments", "names"))
-        for old, new in renames:
-            if old in kwargs:
-                if new in kwargs:
-                    raise TypeError(f"assign_owners() got both {old!r} (0.1) and {new!r}; use {new!r}")
-                _deprecation.warn(f"assign_owners({old}=...)", f"{new}=...")
-                kwargs[new] = kwargs.pop(old)
+            renames = {"segments": "names", **renames}
+        _deprecation.rename_keywords(kwargs, renames, "assign_owners")
         return function(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
