@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import cssegment as cs
 import numpy as np
 import pytest
@@ -57,3 +59,16 @@ def test_the_core_computes_both_forms_without_swapping() -> None:
     y_true, y_score = np.array([1.0, 1.0, 0.0, 0.0]), np.array([0.9, 0.5, 0.5, 0.1])
     assert _core.health.roc_auc(y_true, y_score) == 0.875
     assert _core.health.health_auc(-y_score, y_true) == 0.875
+
+
+def test_both_forms_are_the_exact_pair_fraction_correctly_rounded(rng: np.random.Generator) -> None:
+    for n in (7, 400):
+        score = np.round(rng.normal(0, 2, n))  # integers: many ties
+        y_true = (rng.uniform(size=n) < 0.3).astype(float)
+        y_true[:2] = [0.0, 1.0]
+        positives, negatives = score[y_true == 1.0], score[y_true == 0.0]
+        # Twice the pairs a positive wins, plus the ties, counted in integers.
+        twice_won = sum(2 * int((p > negatives).sum()) + int((p == negatives).sum()) for p in positives)
+        exact = float(Fraction(twice_won, 2 * len(positives) * len(negatives)))
+        assert cs.health.auc(y_true, score) == exact
+        assert cs.health.health_auc(-score, y_true) == exact
