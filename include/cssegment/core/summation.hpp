@@ -22,6 +22,13 @@ public:
     return *this;
   }
 
+  // Adds another compensated sum, its carried rounding error included.
+  CompensatedSum& operator+=(const CompensatedSum& other) {
+    *this += other.sum_;
+    compensation_ += other.compensation_;
+    return *this;
+  }
+
   // The sum rounded once.
   double value() const { return sum_ + compensation_; }
   // The rounding error carried so far (0 when every addition was exact).

@@ -40,21 +40,27 @@ inline TransitionMatrix transitions(std::span<const std::int32_t> before, std::s
   }
   TransitionMatrix result;
   result.categories = categories;
-  // Weights are money (ARR up to 1e12 next to cents): compensated sums keep every cent.
+  // Weights are money (ARR up to 1e12 next to cents): compensated sums keep every cent. The loop
+  // over accounts fills the cells only; the moves are sums of cells, added after it.
   std::vector<CompensatedSum> cells(result.slots() * result.slots());
-  CompensatedSum upgrades, downgrades, unchanged, entered, exited;
-  std::vector<CompensatedSum> upgrades_from(categories), downgrades_from(categories), unchanged_from(categories);
   const auto none = static_cast<std::int32_t>(categories);
   for (std::size_t i = 0; i < before.size(); ++i) {
     const std::int32_t from = before[i] < 0 ? none : before[i], to = after[i] < 0 ? none : after[i];
-    const double weight = weights.empty() ? 1.0 : weights[i];
-    cells[static_cast<std::size_t>(from) * result.slots() + static_cast<std::size_t>(to)] += weight;
-    if (from == none && to == none) continue;
-    if (from == none) entered += weight;
-    else if (to == none) exited += weight;
-    else if (to > from) upgrades += weight, upgrades_from[static_cast<std::size_t>(from)] += weight;
-    else if (to < from) downgrades += weight, downgrades_from[static_cast<std::size_t>(from)] += weight;
-    else unchanged += weight, unchanged_from[static_cast<std::size_t>(from)] += weight;
+    cells[static_cast<std::size_t>(from) * result.slots() + static_cast<std::size_t>(to)] +=
+        weights.empty() ? 1.0 : weights[i];
+  }
+  CompensatedSum upgrades, downgrades, unchanged, entered, exited;
+  std::vector<CompensatedSum> upgrades_from(categories), downgrades_from(categories), unchanged_from(categories);
+  for (std::size_t from = 0; from < result.slots(); ++from) {
+    for (std::size_t to = 0; to < result.slots(); ++to) {
+      const CompensatedSum& cell = cells[from * result.slots() + to];
+      if (from == categories && to == categories) continue;
+      if (from == categories) entered += cell;
+      else if (to == categories) exited += cell;
+      else if (to > from) upgrades += cell, upgrades_from[from] += cell;
+      else if (to < from) downgrades += cell, downgrades_from[from] += cell;
+      else unchanged += cell, unchanged_from[from] += cell;
+    }
   }
   const auto values = [](const std::vector<CompensatedSum>& sums) {
     std::vector<double> out;

@@ -31,3 +31,17 @@ BOOST_AUTO_TEST_CASE(cancellation_and_exact_sums) {
   BOOST_TEST(whole.compensation() == 0.0);
   BOOST_TEST(CompensatedSum().value() == 0.0);
 }
+
+BOOST_AUTO_TEST_CASE(merged_sums_keep_their_carried_errors) {
+  // Split across two sums, the cents absorbed by 1e12 survive the merge (as in the transitions'
+  // moves, which add up the cells' sums).
+  CompensatedSum big, cents, whole;
+  big += 1e12;
+  whole += 1e12;
+  for (int i = 0; i < 100'000; ++i) (i % 2 == 0 ? big : cents) += 0.01, whole += 0.01;
+  CompensatedSum merged;
+  merged += big;
+  merged += cents;
+  BOOST_TEST(merged.value() == whole.value());
+  BOOST_TEST(merged.value() == 1e12 + 1000.0);
+}
