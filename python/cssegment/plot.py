@@ -75,7 +75,8 @@ _ABBREVIATIONS = {"arr": "ARR", "acv": "ACV", "mrr": "MRR", "nps": "NPS"}
 _RETENTION_NAMES = {"nrr": "NRR", "grr": "GRR", "logo_retention": "Logo retention"}
 _RETENTION_STYLES = {"nrr": "-", "grr": "--", "logo_retention": ":"}
 _BRIDGE = ("new", "reactivation", "expansion", "contraction", "churn")
-_GAINS = ("new", "reactivation", "expansion")
+_MOVES = ("moved_in", "moved_out")
+_GAINS = ("moved_in", "new", "reactivation", "expansion")
 
 ArrayLike = _frame.ArrayLike
 Labels = _frame.Labels
@@ -489,7 +490,8 @@ def revenue_bridge(
 ) -> Axes:
     """Waterfall of recurring revenue over a range of periods.
 
-    Start -> new -> reactivation -> expansion -> contraction -> churn -> end.
+    Start -> new -> reactivation -> expansion -> contraction -> churn -> end; for one segment,
+    moved in -> moved out (accounts that changed segment) between start and new.
 
     Parameters
     ----------
@@ -500,14 +502,17 @@ def revenue_bridge(
         at the start of ``first`` (the end of the period before it), "End" the revenue at the end
         of ``last``.
     segment : str, optional
-        With a frame split by segment: the segment to show (default: all segments together).
+        With a frame split by segment: the segment to show (default: all segments together,
+        where the moves between segments cancel).
     ax : matplotlib Axes, optional
     currency : str
 
     Returns
     -------
     matplotlib.axes.Axes
-        Seven bars, each labelled with its amount; gains green, losses vermillion.
+        Seven bars, each labelled with its amount; gains green, losses vermillion. Nine, with
+        "Moved in" and "Moved out" after "Start", for a `segment`, and for a frame not split by
+        segment whose summed periods have moves (one segment's rows, e.g. taken with ``xs``).
 
     Examples
     --------
@@ -518,8 +523,11 @@ def revenue_bridge(
     ['$15', '+$7', '+$0', '+$5', '-$0', '-$5', '$22']
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
-    columns = ["start", *_BRIDGE, "end"]
+    columns = ["start", *(_MOVES if segment is not None else ()), *_BRIDGE, "end"]
     movements = _frame_with(movements, "movements", columns, "RevenueLedger.movements")
+    split = _by_segment(movements)[0][0] is not None
+    if segment is None and not split and set(_MOVES) <= set(movements.columns):
+        columns = ["start", *_MOVES, *_BRIDGE, "end"]
     frame = _one_segment(movements[columns], segment, "movements")
     if first is None and last is None:
         rows = frame.iloc[-12:]
@@ -532,12 +540,15 @@ def revenue_bridge(
             known = f"{frame.index[0]} to {frame.index[-1]}"
             raise InvalidInputError(f"first, last: no periods from {first!r} to {last!r}; movements has {known}")
     opening, closing = float(rows["start"].iloc[0]), float(rows["end"].iloc[-1])
-    flows = rows[list(_BRIDGE)].sum()
+    steps = list(_BRIDGE)
+    if segment is not None or ("moved_in" in rows.columns and bool((rows[list(_MOVES)] != 0).any(axis=None))):
+        steps = [*_MOVES, *steps]
+    flows = rows[steps].sum()
     ax = _axes(ax)
     level = opening
     bottoms, heights, colours, labels = [0.0], [opening], [_TOTAL], [_money(opening, currency)]
     levels = [opening]  # the running total after each bar, carried to the next by a connector
-    for name in _BRIDGE:
+    for name in steps:
         amount = float(flows[name])
         gain = name in _GAINS
         level = level + amount if gain else level - amount
@@ -555,7 +566,7 @@ def revenue_bridge(
     ax.bar_label(bars, labels=labels, padding=2, **_PLAIN)
     for i, running in enumerate(levels):
         ax.plot([x[i] + 0.33, x[i + 1] - 0.33], [running, running], color="#666666", linewidth=0.8)
-    ax.set_xticks(x, ["Start", "New", "Reactivation", "Expansion", "Contraction", "Churn", "End"])
+    ax.set_xticks(x, ["Start", *(name.replace("_", " ").capitalize() for name in steps), "End"])
     ax.yaxis.set_major_formatter(_money_axis(currency))
     ax.set_ylabel(f"Recurring revenue per period ({currency})", **_PLAIN)
     ax.set_ylim(0, max(b + h for b, h in zip(bottoms, heights)) * 1.1)

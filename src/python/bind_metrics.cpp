@@ -84,6 +84,8 @@ py::dict movement_columns(const PartialSums& sums) {
     table = movement_table(sums);
   }
   std::pair<const char*, std::vector<double>*> columns[] = {{"start", &table.start},
+                                                            {"moved_in", &table.moved_in},
+                                                            {"moved_out", &table.moved_out},
                                                             {"new", &table.new_revenue},
                                                             {"reactivation", &table.reactivation},
                                                             {"expansion", &table.expansion},
@@ -91,6 +93,8 @@ py::dict movement_columns(const PartialSums& sums) {
                                                             {"churn", &table.churn},
                                                             {"end", &table.end},
                                                             {"logos_start", &table.logos_start},
+                                                            {"logos_moved_in", &table.logos_moved_in},
+                                                            {"logos_moved_out", &table.logos_moved_out},
                                                             {"logos_new", &table.logos_new},
                                                             {"logos_reactivated", &table.logos_reactivated},
                                                             {"logos_churned", &table.logos_churned},

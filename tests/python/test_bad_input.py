@@ -247,6 +247,8 @@ MATRIX = [
     bad("RevenueLedger.movements", "account without a segment", lambda: LEDGER.movements(by=pd.Series({1: "a"})), "by: account 2 has revenue in period 1 but no segment"),
     bad("RevenueLedger.movements", "duplicated account in by", lambda: LEDGER.movements(by=pd.Series(["a", "b", "c"], index=[1, 1, 2])), "by[1] = 1: a second, different segment for the same account"),
     bad("RevenueLedger.movements", "numbers as segments", lambda: LEDGER.movements(by=pd.Series([1, 2], index=[1, 2])), "by: has dtype int64; a column of labels (strings) is required"),
+    # Segment moves (issue 14): per-period segments give one segment per account and period.
+    bad("RevenueLedger.movements", "two segments for one account and period", lambda: LEDGER.movements(by=pd.DataFrame({"account_id": [1, 1, 1, 2], "month": [1, 2, 2, 1], "segment": ["a", "a", "b", "a"]})), "by[2] = 1: a second, different segment for the same account and period"),
     bad("RevenueLedger.movements", "long by with another period kind", lambda: LEDGER.movements(by=pd.DataFrame({"account_id": [1], "month": pd.to_datetime(["2020-01-01"]), "segment": ["a"]})), "by: periods are monthly dates but the ledger's are integers"),
     bad("RevenueLedger.cohorts", "unknown metric", lambda: LEDGER.cohorts("arr"), "metric: 'arr' must be 'revenue' or 'logos'"),
     bad("RevenueLedger.cohorts", "cohort_length 0", lambda: LEDGER.cohorts(cohort_length=0), "cohort_length: 0 must be >= 1 period"),

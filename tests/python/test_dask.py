@@ -110,11 +110,11 @@ def test_segment_column_equals_the_long_frame_in_memory(client: Client, rows: pd
     ledger = cs.RevenueLedger(rows)
     # Duplicated rows carry the same tier, so the long frame is consistent.
     assert_frame_equal(csd.retention(ddf, horizon=3, by="tier"), ledger.retention(horizon=3, by=long), check_exact=True)
-    assert_frame_equal(
-        csd.movements(ddf, by="tier", reactivation_window=2),
-        ledger.movements(by=long, reactivation_window=2),
-        check_exact=True,
-    )
+    moves = csd.movements(ddf, by="tier", reactivation_window=2)
+    assert_frame_equal(moves, ledger.movements(by=long, reactivation_window=2), check_exact=True)
+    # Tiers change with revenue, so the equality covers the moves between segments.
+    assert (moves.groupby(level="period")["logos_moved_in"].sum() > 0).all()
+    assert moves["moved_in"].sum() == pytest.approx(moves["moved_out"].sum(), rel=1e-12)
 
 
 def test_unknown_categories_are_found(client: Client, rows: pd.DataFrame) -> None:

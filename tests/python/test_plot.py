@@ -307,13 +307,29 @@ def test_revenue_bridge_over_a_range_and_per_segment(ledger, monthly_tiers):
     ax = plot.revenue_bridge(by_tier, first=periods[3], last=periods[8], segment="High touch", ax=given)
     assert ax is given
     rows = by_tier.xs("High touch", level="segment").loc[periods[3] : periods[8]]
-    expected = [rows["start"].iloc[0], *rows[["new", "reactivation", "expansion", "contraction", "churn"]].sum()]
+    steps = ["moved_in", "moved_out", "new", "reactivation", "expansion", "contraction", "churn"]
+    flows = rows[steps].sum()
+    assert flows["moved_in"] > 0 and flows["moved_out"] > 0  # tiers change month to month
+    expected = [rows["start"].iloc[0], *flows]
     np.testing.assert_allclose(bridge_heights(ax), [*expected, rows["end"].iloc[-1]])
+    # The moves are a gain and a loss like the others, and the walk ends at the segment's end.
+    level = rows["start"].iloc[0]
+    for bar, name in zip(ax.patches[1:8], steps):
+        gain = name in ("moved_in", "new", "reactivation", "expansion")
+        assert bar.get_y() == pytest.approx(level if gain else level - flows[name])
+        level += flows[name] if gain else -flows[name]
+    assert level == pytest.approx(rows["end"].iloc[-1])
+    assert [tick.get_text() for tick in ax.get_xticklabels()][:4] == ["Start", "Moved in", "Moved out", "New"]
+    assert texts(ax)[1:3] == ["+" + money(flows["moved_in"]), "-" + money(flows["moved_out"])]
     assert ax.get_title().startswith(f"Revenue bridge (High touch), {periods[3]} to {periods[8]}:")
+    # One segment's rows taken by hand show the same nine bars.
+    taken = plot.revenue_bridge(by_tier.xs("High touch", level="segment"), first=periods[3], last=periods[8])
+    np.testing.assert_allclose(bridge_heights(taken), bridge_heights(ax))
     # All segments together are the whole book.
     together = plot.revenue_bridge(by_tier)
     whole = plot.revenue_bridge(ledger.movements())
     np.testing.assert_allclose(bridge_heights(together), bridge_heights(whole), rtol=1e-9)
+    assert len(together.patches) == 7  # the moves between segments cancel
 
 
 def test_revenue_bridge_rejects_bad_input(ledger, monthly_tiers):

@@ -1,6 +1,7 @@
 #pragma once
-// Revenue movements from period p-1 to p (docs/guide/metrics.md): new, reactivation, expansion,
-// contraction and churn, with end = start + new + reactivation + expansion - contraction - churn.
+// Revenue movements from period p-1 to p (docs/guide/metrics.md): moves between segments, new,
+// reactivation, expansion, contraction and churn, with
+// end = start + moved_in - moved_out + new + reactivation + expansion - contraction - churn.
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -18,6 +19,8 @@ namespace cssegment {
 // Fields of the movement partial sums, in table order.
 enum MovementField : std::size_t {
   movement_start,
+  movement_moved_in,
+  movement_moved_out,
   movement_new,
   movement_reactivation,
   movement_expansion,
@@ -25,6 +28,8 @@ enum MovementField : std::size_t {
   movement_churn,
   movement_end,
   movement_logos_start,
+  movement_logos_moved_in,
+  movement_logos_moved_out,
   movement_logos_new,
   movement_logos_reactivated,
   movement_logos_churned,
@@ -36,8 +41,11 @@ inline void check_reactivation_window(std::optional<std::int64_t> window) {
   if (window && *window < 0) fail("reactivation_window", std::to_string(*window) + " must be >= 0 or None");
 }
 
-// Partial sums per (period p = 1 .. periods-1, segment); row i holds the move into period i+1.
-// An account's move is attributed to its segment at p when it has revenue at p, else at p-1.
+// Partial sums per (period p = 1 .. periods-1, segment); row i holds the movement into period i+1.
+// An account's start counts in its segment at p-1, its movement and end in its segment at p when it
+// has revenue at p, else (churn) at p-1. An account paying at both p-1 and p whose segment changed
+// is moved out of the old segment and into the new one at its p-1 revenue, so that every segment's
+// start is its end of the period before and the moves of a period balance across segments.
 // A return after more than `reactivation_window` empty periods counts as new (none: never).
 inline PartialSums movement_partials(const RevenueLedger& ledger, const AccountSegments& segments,
                                      std::optional<std::int64_t> reactivation_window = std::nullopt) {
@@ -58,11 +66,19 @@ inline PartialSums movement_partials(const RevenueLedger& ledger, const AccountS
         const ExactTotal exact_before = exact_now;
         exact_now = to_exact(now);
         if (before == 0.0 && now == 0.0) continue;
-        const auto segment = static_cast<std::size_t>(segments.at(a, now > 0.0 ? p : p - 1));
+        const auto was = static_cast<std::size_t>(segments.at(a, p - 1));  // paying at p-1: has a segment
+        const auto segment = now > 0.0 ? static_cast<std::size_t>(segments.at(a, p)) : was;
         auto field = [&](std::size_t f) -> ExactTotal& { return local.at(p - 1, segment, f); };
+        auto field_was = [&](std::size_t f) -> ExactTotal& { return local.at(p - 1, was, f); };
         if (before > 0.0) {
-          field(movement_start) += exact_before;
-          field(movement_logos_start) += 1;
+          field_was(movement_start) += exact_before;
+          field_was(movement_logos_start) += 1;
+          if (segment != was) {
+            field_was(movement_moved_out) += exact_before;
+            field_was(movement_logos_moved_out) += 1;
+            field(movement_moved_in) += exact_before;
+            field(movement_logos_moved_in) += 1;
+          }
         }
         if (now > 0.0) {
           field(movement_end) += exact_now;
@@ -92,8 +108,9 @@ inline PartialSums movement_partials(const RevenueLedger& ledger, const AccountS
 
 // The movement table, one row per (period, segment) of the partial sums, period-major.
 struct MovementTable {
-  std::vector<double> start, new_revenue, reactivation, expansion, contraction, churn, end;
-  std::vector<double> logos_start, logos_new, logos_reactivated, logos_churned, logos_end;
+  std::vector<double> start, moved_in, moved_out, new_revenue, reactivation, expansion, contraction, churn, end;
+  std::vector<double> logos_start, logos_moved_in, logos_moved_out, logos_new, logos_reactivated, logos_churned,
+      logos_end;
   // (new + reactivation + expansion) / (contraction + churn); NaN when nothing was lost.
   std::vector<double> quick_ratio;
 };
@@ -102,12 +119,11 @@ inline MovementTable movement_table(const PartialSums& sums) {
   if (sums.kind() != "movements" || sums.fields() != movement_fields)
     fail("partials", "are partial sums of " + single_quoted(sums.kind()) + ", not of movements");
   MovementTable table;
-  std::vector<double>* columns[] = {&table.start,         &table.new_revenue,
-                                    &table.reactivation,  &table.expansion,
-                                    &table.contraction,   &table.churn,
-                                    &table.end,           &table.logos_start,
-                                    &table.logos_new,     &table.logos_reactivated,
-                                    &table.logos_churned, &table.logos_end};
+  std::vector<double>* columns[] = {
+      &table.start,        &table.moved_in,          &table.moved_out,      &table.new_revenue,
+      &table.reactivation, &table.expansion,         &table.contraction,    &table.churn,
+      &table.end,          &table.logos_start,       &table.logos_moved_in, &table.logos_moved_out,
+      &table.logos_new,    &table.logos_reactivated, &table.logos_churned,  &table.logos_end};
   for (std::size_t r = 0; r < sums.rows(); ++r)
     for (std::size_t s = 0; s < sums.segments(); ++s) {
       for (std::size_t f = 0; f < movement_fields; ++f)

@@ -304,9 +304,13 @@ class RevenueLedger:
         by : pandas.Series or pandas.DataFrame, optional
             Segments: a Series indexed by account id (one segment per account), or a long frame
             with the ledger's account and period columns and a segment column (segments that
-            change over time). Every account and period with revenue needs a segment. A move is
-            counted in the account's segment at period p when it pays then, else at p - 1
-            (churn), so every row satisfies the identity below.
+            change over time, e.g. tiers assigned per month). Every account and period with
+            revenue needs a segment. An account's start counts in its segment at p - 1; its
+            movement and end in its segment at p when it pays then, else at p - 1 (churn). An
+            account paying at both p - 1 and p in different segments is moved out of the old
+            segment and into the new one at its p - 1 revenue (``moved_out``, ``moved_in``), so
+            each segment's ``start`` is its ``end`` of the period before, and the moves of a
+            period sum to zero over the segments.
         reactivation_window : int, optional
             A return after more than this many empty periods counts as ``new``; by default any
             return is a ``reactivation``.
@@ -314,12 +318,14 @@ class RevenueLedger:
         Returns
         -------
         pandas.DataFrame
-            Indexed by ``period`` (or ``period``, ``segment``): ``start, new, reactivation,
-            expansion, contraction, churn, end`` (revenue), ``logos_start, logos_new,
-            logos_reactivated, logos_churned, logos_end`` (accounts) and ``quick_ratio`` =
-            (new + reactivation + expansion) / (contraction + churn), NaN when nothing was lost.
-            ``end = start + new + reactivation + expansion - contraction - churn`` holds exactly
-            in the exact sums; each column is then rounded to float64 once.
+            Indexed by ``period`` (or ``period``, ``segment``): ``start, moved_in, moved_out,
+            new, reactivation, expansion, contraction, churn, end`` (revenue), ``logos_start,
+            logos_moved_in, logos_moved_out, logos_new, logos_reactivated, logos_churned,
+            logos_end`` (accounts) and ``quick_ratio`` = (new + reactivation + expansion) /
+            (contraction + churn), NaN when nothing was lost. The move columns are zero without
+            `by` or with one segment per account. ``end = start + moved_in - moved_out + new +
+            reactivation + expansion - contraction - churn`` holds exactly in the exact sums;
+            each column is then rounded to float64 once.
 
         Examples
         --------
@@ -663,7 +669,7 @@ def partial_sums(
 def movement_frame(partials: Any, kind: PeriodKind, categories: list[str] | None) -> pd.DataFrame:
     """The movements table of (merged) movement partial sums."""
     columns = _core.metrics.movement_table(partials)
-    for name in ("logos_start", "logos_new", "logos_reactivated", "logos_churned", "logos_end"):
+    for name in [name for name in columns if name.startswith("logos_")]:
         columns[name] = columns[name].astype(np.int64)
     index = _index(kind, partials.first_period, partials.rows, categories)
     return pd.DataFrame(columns, index=index)

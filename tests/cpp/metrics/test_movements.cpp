@@ -80,6 +80,131 @@ BOOST_AUTO_TEST_CASE(identity_holds_exactly_and_partials_of_any_split_merge_to_t
   BOOST_TEST((merged == whole));
 }
 
+namespace {
+
+// Segments per (account, period) of a book: codes[a][p] for account a + 1; -1 gives none.
+AccountSegments segments_of(const RevenueLedger& ledger, const std::vector<std::vector<std::int32_t>>& codes,
+                            std::size_t count) {
+  std::vector<std::int64_t> keys, periods;
+  std::vector<std::int32_t> given;
+  for (std::size_t a = 0; a < codes.size(); ++a)
+    for (std::size_t p = 0; p < codes[a].size(); ++p)
+      if (codes[a][p] >= 0) {
+        keys.push_back(static_cast<std::int64_t>(a) + 1);
+        periods.push_back(static_cast<std::int64_t>(p));
+        given.push_back(codes[a][p]);
+      }
+  return AccountSegments::per_period(ledger, keys, {periods}, given, count);
+}
+
+}  // namespace
+
+// Table columns are period-major: (period 1, tier 0), (period 1, tier 1), (period 2, tier 0), ...
+using Column = std::vector<double>;
+
+BOOST_AUTO_TEST_CASE(an_account_moving_up_a_tier_with_expansion_moves_at_its_old_revenue) {
+  // Account 1 pays 10 in tier 0, then 25 in tier 1; account 2 pays 5 in tier 1 throughout.
+  const auto ledger = ledger_of(rows_of({{10, 25}, {5, 5}}));
+  const auto t = movement_table(movement_partials(ledger, segments_of(ledger, {{0, 1}, {1, 1}}, 2)));
+  BOOST_TEST(t.start == Column({10, 5}));
+  BOOST_TEST(t.moved_out == Column({10, 0}));
+  BOOST_TEST(t.moved_in == Column({0, 10}));
+  BOOST_TEST(t.expansion == Column({0, 15}));
+  BOOST_TEST(t.end == Column({0, 30}));
+  BOOST_TEST(t.logos_start == Column({1, 1}));
+  BOOST_TEST(t.logos_moved_out == Column({1, 0}));
+  BOOST_TEST(t.logos_moved_in == Column({0, 1}));
+  BOOST_TEST(t.logos_end == Column({0, 2}));
+  // Moves are not growth: tier 1 lost nothing, so its quick ratio is NaN.
+  BOOST_TEST(std::isnan(t.quick_ratio[1]));
+}
+
+BOOST_AUTO_TEST_CASE(a_move_down_with_contraction_then_churn_from_the_new_tier) {
+  // Account 1: 20 in tier 1, then 8 in tier 0 (moved down, contraction 12), churns at 2 from tier
+  // 0 although given tier 1 there. Account 2 churns at 1 from tier 0 although given tier 1 at 1:
+  // an account without revenue at p does not move. Account 3 pays 1 in tier 0 throughout.
+  const auto ledger = ledger_of(rows_of({{20, 8, 0}, {4, 0, 0}, {1, 1, 1}}));
+  const auto t = movement_table(movement_partials(ledger, segments_of(ledger, {{1, 0, 1}, {0, 1, 1}, {0, 0, 0}}, 2)));
+  BOOST_TEST(t.start == Column({5, 20, 9, 0}));
+  BOOST_TEST(t.moved_in == Column({20, 0, 0, 0}));
+  BOOST_TEST(t.moved_out == Column({0, 20, 0, 0}));
+  BOOST_TEST(t.contraction == Column({12, 0, 0, 0}));
+  BOOST_TEST(t.churn == Column({4, 0, 8, 0}));
+  BOOST_TEST(t.end == Column({9, 0, 1, 0}));
+  BOOST_TEST(t.logos_moved_in == Column({1, 0, 0, 0}));
+  BOOST_TEST(t.logos_moved_out == Column({0, 1, 0, 0}));
+  BOOST_TEST(t.logos_churned == Column({1, 0, 1, 0}));
+}
+
+BOOST_AUTO_TEST_CASE(churn_then_reactivation_in_another_segment_is_no_move) {
+  // Account 1: 10 in tier 0, nothing (and no tier) at 1, back at 12 in tier 1 at period 2.
+  const auto ledger = ledger_of(rows_of({{10, 0, 12}, {3, 3, 3}}));
+  const auto t = movement_table(movement_partials(ledger, segments_of(ledger, {{0, -1, 1}, {0, 0, 0}}, 2)));
+  BOOST_TEST(t.start == Column({13, 0, 3, 0}));
+  BOOST_TEST(t.churn == Column({10, 0, 0, 0}));
+  BOOST_TEST(t.reactivation == Column({0, 0, 0, 12}));
+  BOOST_TEST(t.logos_reactivated == Column({0, 0, 0, 1}));
+  BOOST_TEST(t.end == Column({3, 0, 3, 12}));
+  BOOST_TEST(t.moved_in == Column(4, 0.0));
+  BOOST_TEST(t.moved_out == Column(4, 0.0));
+}
+
+BOOST_AUTO_TEST_CASE(moves_chain_balance_and_add_up_to_the_book_on_random_segments) {
+  std::mt19937_64 rng(17);
+  std::uniform_real_distribution<double> amount(0.0, 1000.0);
+  std::bernoulli_distribution paying(0.7);
+  std::uniform_int_distribution<std::int32_t> tier(0, 2);
+  constexpr std::size_t accounts = 400, periods = 12, count = 3;
+  std::vector<std::vector<double>> book(accounts, std::vector<double>(periods));
+  std::vector<std::vector<std::int32_t>> codes(accounts, std::vector<std::int32_t>(periods));
+  for (std::size_t a = 0; a < accounts; ++a)
+    for (std::size_t p = 0; p < periods; ++p) {
+      book[a][p] = paying(rng) ? amount(rng) : 0.0;
+      codes[a][p] = tier(rng);
+    }
+  book[0].assign(periods, 1.0);
+  const auto ledger = ledger_of(rows_of(book));
+  const auto split = movement_partials(ledger, segments_of(ledger, codes, count), 2);
+  const auto whole = movement_partials(ledger, {}, 2);
+  const auto at = [&](std::size_t r, std::size_t s, std::size_t f) { return split.at(r, s, f); };
+  std::size_t moved_logos = 0;
+  for (std::size_t r = 0; r < split.rows(); ++r) {
+    ExactTotal moved_in = 0, moved_out = 0, logos_in = 0, logos_out = 0;
+    for (std::size_t s = 0; s < count; ++s) {
+      const ExactTotal end = at(r, s, movement_start) + at(r, s, movement_moved_in) - at(r, s, movement_moved_out) +
+                             at(r, s, movement_new) + at(r, s, movement_reactivation) + at(r, s, movement_expansion) -
+                             at(r, s, movement_contraction) - at(r, s, movement_churn);
+      BOOST_TEST((end == at(r, s, movement_end)));
+      const ExactTotal logos = at(r, s, movement_logos_start) + at(r, s, movement_logos_moved_in) -
+                               at(r, s, movement_logos_moved_out) + at(r, s, movement_logos_new) +
+                               at(r, s, movement_logos_reactivated) - at(r, s, movement_logos_churned);
+      BOOST_TEST((logos == at(r, s, movement_logos_end)));
+      if (r > 0) {
+        BOOST_TEST((at(r, s, movement_start) == at(r - 1, s, movement_end)));
+        BOOST_TEST((at(r, s, movement_logos_start) == at(r - 1, s, movement_logos_end)));
+      }
+      moved_in += at(r, s, movement_moved_in);
+      moved_out += at(r, s, movement_moved_out);
+      logos_in += at(r, s, movement_logos_moved_in);
+      logos_out += at(r, s, movement_logos_moved_out);
+    }
+    BOOST_TEST((moved_in == moved_out));
+    BOOST_TEST((logos_in == logos_out));
+    moved_logos += static_cast<std::size_t>(logos_in);
+    // Segments add up to the book, where nothing moves.
+    for (std::size_t f = 0; f < movement_fields; ++f) {
+      ExactTotal total = 0;
+      for (std::size_t s = 0; s < count; ++s) total += at(r, s, f);
+      const bool revenue_move = f == movement_moved_in || f == movement_moved_out;
+      const bool logo_move = f == movement_logos_moved_in || f == movement_logos_moved_out;
+      BOOST_TEST((total == (revenue_move ? moved_in : logo_move ? logos_in : whole.at(r, 0, f))));
+      const bool move = revenue_move || logo_move;
+      if (move) BOOST_TEST((whole.at(r, 0, f) == 0));
+    }
+  }
+  BOOST_TEST(moved_logos > 1000u);  // paying twice in a row (0.49) in another tier (2/3): ~1400 moves
+}
+
 BOOST_AUTO_TEST_CASE(a_move_counts_in_the_segment_of_the_paying_period) {
   const auto ledger = ledger_of(rows_of(hand_book));
   // Account 1 is in segment 1 from period 3 on; everything else in 0.
@@ -93,9 +218,15 @@ BOOST_AUTO_TEST_CASE(a_move_counts_in_the_segment_of_the_paying_period) {
     }
   const auto segments = AccountSegments::per_period(ledger, keys, {periods}, codes, 2);
   const auto sums = movement_partials(ledger, segments);
-  // Into period 3, account 1 (12 -> 8) counts in segment 1: start 12, contraction 4, end 8.
-  BOOST_TEST(sums.value(2, 1, movement_start) == 12.0);
-  BOOST_TEST(sums.value(2, 1, movement_contraction) == 4.0);
-  BOOST_TEST(sums.value(2, 0, movement_start) == 7.0);
+  // Into period 3, account 1 (12 -> 8) moves from segment 0 at 12: segment 0 starts at 12 + 7
+  // and ends at 7; segment 1 starts at 0, takes 12 in and contracts by 4 to 8.
+  BOOST_TEST(sums.value(2, 0, movement_start) == 19.0);
+  BOOST_TEST(sums.value(2, 0, movement_moved_out) == 12.0);
   BOOST_TEST(sums.value(2, 0, movement_end) == 7.0);
+  BOOST_TEST(sums.value(2, 1, movement_start) == 0.0);
+  BOOST_TEST(sums.value(2, 1, movement_moved_in) == 12.0);
+  BOOST_TEST(sums.value(2, 1, movement_contraction) == 4.0);
+  BOOST_TEST(sums.value(2, 1, movement_end) == 8.0);
+  BOOST_TEST(sums.count(2, 1, movement_logos_moved_in) == 1.0);
+  BOOST_TEST(sums.count(2, 0, movement_logos_moved_out) == 1.0);
 }

@@ -37,6 +37,8 @@ def oracle_movements(matrix: pd.DataFrame, window: int | None = None) -> pd.Data
         churned = (before > 0) & (now == 0)
         row = {
             "start": before.sum(),
+            "moved_in": 0.0,  # nothing moves without segments
+            "moved_out": 0.0,
             "new": now[new].sum(),
             "reactivation": now[returning].sum(),
             "expansion": (now - before)[both & (now > before)].sum(),
@@ -44,6 +46,8 @@ def oracle_movements(matrix: pd.DataFrame, window: int | None = None) -> pd.Data
             "churn": before[churned].sum(),
             "end": now.sum(),
             "logos_start": int((before > 0).sum()),
+            "logos_moved_in": 0,
+            "logos_moved_out": 0,
             "logos_new": int(new.sum()),
             "logos_reactivated": int(returning.sum()),
             "logos_churned": int(churned.sum()),
