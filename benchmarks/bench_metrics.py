@@ -271,6 +271,85 @@ def same_retention(name: str, expected: pd.DataFrame, got: pd.DataFrame) -> None
 
 
 # --------------------------------------------------------------------------------------------
+# The per-tier bridge with moves between tiers (issue 14): movements(by=) with a tier for every
+# account and month, against the same bridge in pandas + numpy.
+
+BRIDGE_COLUMNS = ["start", "moved_in", "moved_out", "new", "reactivation", "expansion", "contraction", "churn", "end"]
+
+
+def monthly_tiers(rows: pd.DataFrame) -> pd.DataFrame:
+    """Each account's touch tier in each month it pays, from that month's MRR (summed over its
+    rows), in shuffled order: tiers change as accounts grow and shrink."""
+    cells = rows.groupby(["account_id", "month"], as_index=False)["mrr"].sum()
+    tier = cs.TierModel.touch().assign(cells.assign(arr=cells["mrr"] * 12))
+    tiers = cells[["account_id", "month"]].assign(tier=tier)
+    return tiers.sample(frac=1.0, random_state=SEED).reset_index(drop=True)
+
+
+def bridge_with_cssegment(rows: pd.DataFrame, tiers: pd.DataFrame) -> pd.DataFrame:
+    return cs.RevenueLedger(rows).movements(by=tiers)
+
+
+def bridge_with_pandas(rows: pd.DataFrame, tiers: pd.DataFrame) -> pd.DataFrame:
+    """pivot_table to the dense matrix, the tiers scattered into a code matrix, then one
+    np.bincount per column over (period, tier) cells."""
+    table = rows.pivot_table(index="account_id", columns="month", values="mrr", aggfunc="sum", fill_value=0.0)
+    periods = pd.period_range(table.columns.min(), table.columns.max(), freq="M")
+    revenue = table.reindex(columns=periods, fill_value=0.0).to_numpy()
+    codes = np.full(revenue.shape, -1, dtype=np.int64)
+    codes[table.index.get_indexer(tiers["account_id"]), periods.get_indexer(tiers["month"])] = tiers["tier"].cat.codes
+    names = tiers["tier"].cat.categories
+    before, now = revenue[:, :-1], revenue[:, 1:]
+    paid_before, paid_now = before > 0, now > 0
+    earlier = np.zeros_like(paid_before)
+    earlier[:, 1:] = np.logical_or.accumulate(revenue > 0, axis=1)[:, :-2]  # paid before p - 1
+    was = codes[:, :-1]
+    segment = np.where(paid_now, codes[:, 1:], was)
+    column = np.arange(before.shape[1])[None, :] * len(names)
+    size = before.shape[1] * len(names)
+    moved = paid_before & paid_now & (segment != was)
+    arriving = ~paid_before & paid_now
+    both = paid_before & paid_now
+    change = now - before
+
+    def per_cell(where: np.ndarray, weights: np.ndarray, tier: np.ndarray) -> np.ndarray:
+        return np.bincount((column + tier)[where], weights=weights[where], minlength=size)
+
+    bridge = {
+        "start": per_cell(paid_before, before, was),
+        "moved_in": per_cell(moved, before, segment),
+        "moved_out": per_cell(moved, before, was),
+        "new": per_cell(arriving & ~earlier, now, segment),
+        "reactivation": per_cell(arriving & earlier, now, segment),
+        "expansion": per_cell(both & (change > 0), change, segment),
+        "contraction": per_cell(both & (change < 0), -change, segment),
+        "churn": per_cell(paid_before & ~paid_now, before, was),
+        "end": per_cell(paid_now, now, segment),
+    }
+    index = pd.MultiIndex.from_product([periods[1:], names], names=["period", "segment"])
+    return pd.DataFrame(bridge, index=index)
+
+
+def bridge_part(rows: pd.DataFrame, repeats: int) -> None:
+    tiers = monthly_tiers(rows)
+    expected = bridge_with_cssegment(rows, tiers)
+    np.testing.assert_allclose(
+        bridge_with_pandas(rows, tiers)[BRIDGE_COLUMNS].to_numpy(),
+        expected[BRIDGE_COLUMNS].to_numpy(),
+        rtol=1e-9,
+        err_msg="pandas bridge",
+    )
+    moved = int(expected["logos_moved_in"].sum())
+    ours = best_of(lambda: bridge_with_cssegment(rows, tiers), repeats)
+    theirs = best_of(lambda: bridge_with_pandas(rows, tiers), repeats)
+    ledger = cs.RevenueLedger(rows)
+    step = best_of(lambda: ledger.movements(by=tiers), repeats)
+    print(f"\nper-tier revenue bridge with moves, from rows + {len(tiers):,} monthly tiers ({moved:,} tier moves):")
+    print(f"  cssegment ledger + movements(by=)  {ours * 1e3:8.1f} ms (movements(by=) alone {step * 1e3:.1f} ms)")
+    print(f"  pandas pivot_table + np.bincount   {theirs * 1e3:8.1f} ms {theirs / ours:8.1f}x")
+
+
+# --------------------------------------------------------------------------------------------
 # Peak memory, one fresh process per measurement
 
 
@@ -394,6 +473,7 @@ def main() -> None:
     for name, seconds in timings.items():
         print(f"  {name:32s} {seconds * 1e3:8.1f} ms {seconds / ours:16.1f}x")
     print("  cssegment steps: " + ", ".join(f"{k} {v * 1e3:.1f} ms" for k, v in steps.items()))
+    bridge_part(rows, repeats)
 
     if args.no_memory:
         return
