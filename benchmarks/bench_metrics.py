@@ -5,7 +5,10 @@ numpy), in polars (lazy joins and group-bys) and in DuckDB SQL, on the same rows
 Results are checked equal before anything is timed. Each time is the best of several runs after
 a warm-up; the ratio column is peer time / cssegment time (above 1: cssegment is faster).
 
-A second part builds the ledger of 1M accounts x 60 months with cssegment alone, in a fresh
+A second part times the per-tier revenue bridge with moves between tiers (movements with a tier
+for every account and month) against the same bridge in pandas + numpy.
+
+A third part builds the ledger of 1M accounts x 60 months with cssegment alone, in a fresh
 process per measurement, and reports its peak memory against the size of the input rows.
 
     PYTHONPATH=python python3 benchmarks/bench_metrics.py           # 200k x 36, 1M x 60 (minutes)
