@@ -66,8 +66,14 @@ inline PartialSums movement_partials(const RevenueLedger& ledger, const AccountS
         const ExactTotal exact_before = exact_now;
         exact_now = to_exact(now);
         if (before == 0.0 && now == 0.0) continue;
-        const auto was = static_cast<std::size_t>(segments.at(a, p - 1));  // paying at p-1: has a segment
-        const auto segment = now > 0.0 ? static_cast<std::size_t>(segments.at(a, p)) : was;
+        // The segment of a paying cell; a gap throws naming the ledger's first one.
+        const auto segment_at = [&](std::size_t q) {
+          const std::int32_t code = segments.at(a, q);
+          if (code < 0) segments.require_complete(ledger);
+          return static_cast<std::size_t>(code);
+        };
+        const std::size_t was = before > 0.0 ? segment_at(p - 1) : 0;
+        const std::size_t segment = now > 0.0 ? segment_at(p) : was;
         auto field = [&](std::size_t f) -> ExactTotal& { return local.at(p - 1, segment, f); };
         auto field_was = [&](std::size_t f) -> ExactTotal& { return local.at(p - 1, was, f); };
         if (before > 0.0) {

@@ -149,6 +149,14 @@ BOOST_AUTO_TEST_CASE(churn_then_reactivation_in_another_segment_is_no_move) {
   BOOST_TEST(t.moved_out == Column(4, 0.0));
 }
 
+BOOST_AUTO_TEST_CASE(a_paying_cell_without_a_segment_is_named) {
+  // Account 2 pays at 1 but has a segment only at 0 (and 2, where it does not pay).
+  const auto ledger = ledger_of(rows_of({{1, 1, 1}, {2, 3, 0}}));
+  const auto segments = segments_of(ledger, {{0, 0, 0}, {1, -1, 1}}, 2);
+  BOOST_TEST(message_of([&] { movement_partials(ledger, segments); }) ==
+             "by: account key 2 has revenue in period 1 but no segment");
+}
+
 BOOST_AUTO_TEST_CASE(moves_chain_balance_and_add_up_to_the_book_on_random_segments) {
   std::mt19937_64 rng(17);
   std::uniform_real_distribution<double> amount(0.0, 1000.0);
