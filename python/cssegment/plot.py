@@ -523,11 +523,11 @@ def revenue_bridge(
     ['$15', '+$7', '+$0', '+$5', '-$0', '-$5', '$22']
     >>> import matplotlib.pyplot as plt; plt.close("all")
     """
-    columns = ["start", *(_MOVES if segment is not None else ()), *_BRIDGE, "end"]
+    # One segment's moves are drawn; the moves of all segments together cancel.
+    split = isinstance(movements, pd.DataFrame) and "segment" in movements.index.names
+    moves = segment is not None or (not split and isinstance(movements, pd.DataFrame) and "moved_in" in movements)
+    columns = ["start", *(_MOVES if moves else ()), *_BRIDGE, "end"]
     movements = _frame_with(movements, "movements", columns, "RevenueLedger.movements")
-    split = _by_segment(movements)[0][0] is not None
-    if segment is None and not split and set(_MOVES) <= set(movements.columns):
-        columns = ["start", *_MOVES, *_BRIDGE, "end"]
     frame = _one_segment(movements[columns], segment, "movements")
     if first is None and last is None:
         rows = frame.iloc[-12:]
@@ -541,7 +541,7 @@ def revenue_bridge(
             raise InvalidInputError(f"first, last: no periods from {first!r} to {last!r}; movements has {known}")
     opening, closing = float(rows["start"].iloc[0]), float(rows["end"].iloc[-1])
     steps = list(_BRIDGE)
-    if segment is not None or ("moved_in" in rows.columns and bool((rows[list(_MOVES)] != 0).any(axis=None))):
+    if segment is not None or (moves and bool((rows[list(_MOVES)] != 0).any(axis=None))):
         steps = [*_MOVES, *steps]
     flows = rows[steps].sum()
     ax = _axes(ax)
