@@ -40,7 +40,7 @@ struct CohortSums {
   }
   double value(std::size_t block, std::size_t segment, std::size_t age, CohortField field) const {
     const std::size_t column = age * cohort_fields + field;
-    return field == cohort_revenue ? sums.value(block, segment, column) : sums.count(block, segment, column);
+    return sums.value(block, segment, column);
   }
 };
 
@@ -70,9 +70,9 @@ inline CohortSums cohort_sums(const RevenueLedger& ledger, const AccountSegments
       for (std::size_t age = 0; first + age < periods; ++age) {
         const double amount = revenue[first + age];
         surviving = surviving && amount > 0.0;
-        local.at(block, segment, age * cohort_fields + cohort_revenue) += to_exact(amount);
-        local.at(block, segment, age * cohort_fields + cohort_paying) += amount > 0.0;
-        local.at(block, segment, age * cohort_fields + cohort_survivors) += surviving;
+        local.at(block, segment, age * cohort_fields + cohort_revenue) += amount;
+        if (amount > 0.0) local.at(block, segment, age * cohort_fields + cohort_paying) += 1.0;
+        if (surviving) local.at(block, segment, age * cohort_fields + cohort_survivors) += 1.0;
       }
     }
     const std::lock_guard lock(merging);

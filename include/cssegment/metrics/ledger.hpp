@@ -9,10 +9,12 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "cssegment/core/parallel.hpp"
+#include "cssegment/core/summation.hpp"
 #include "cssegment/core/validate.hpp"
 #include "cssegment/metrics/partials.hpp"
 #include "cssegment/metrics/periods.hpp"
@@ -47,7 +49,8 @@ public:
   RevenueLedger() = default;
 
   // Rows: account keys (any int64; accounts are their distinct values in ascending order),
-  // period keys and amounts (finite, >= 0). Rows for the same (account, period) are summed.
+  // period keys and amounts (finite, >= 0). Rows for the same (account, period) are summed
+  // exactly and rounded once (the cell does not depend on the order of the rows).
   // `period_range` fixes the first ordinal and the number of periods (so that ledgers of
   // different accounts share their periods); by default it spans the rows' periods.
   static RevenueLedger from_rows(std::span<const std::int64_t> accounts, PeriodKeys periods,
@@ -93,8 +96,8 @@ private:
     parallel_for(last - first, ledger_chunk_rows, [&](std::size_t begin, std::size_t end) {
       KeyRanges local;
       for (std::size_t i = first + begin; i < first + end; ++i) {
-        if (!(amounts[i] >= 0.0 && amounts[i] < max_exact_amount))
-          fail_at(names.amount, i, amounts[i], "amounts must be finite, >= 0 and < 2^80");
+        if (!(amounts[i] >= 0.0 && amounts[i] <= std::numeric_limits<double>::max()))
+          fail_at(names.amount, i, amounts[i], "amounts must be finite and >= 0");
         const std::int64_t ordinal = period_ordinal(periods, i, names.period);
         local.first_period = std::min(local.first_period, ordinal);
         local.last_period = std::max(local.last_period, ordinal);
@@ -167,11 +170,21 @@ public:
   RevenueLedger finish() {
     require(done(), "rows",
             std::to_string(work() - work_done()) + " of " + std::to_string(work()) + " row steps have not run yet");
-    if (large_)
-      for (std::size_t cell = 0; cell < ledger_.revenue_.size(); ++cell)
-        if (!(ledger_.revenue_[cell] < max_exact_amount))
-          fail(names_.amount, "the summed revenue of account key " +
-                                  std::to_string(ledger_.keys_[cell / ledger_.periods_]) + " reaches 2^80");
+    // Cells of several rows take their exact sum, rounded once (so it does not depend on the
+    // order of the rows), in cell order (so the first cell beyond the doubles is named).
+    std::vector<std::pair<std::size_t, const ExactSum*>> summed;
+    summed.reserve(duplicate_sums_.size());
+    for (const auto& [cell, sum] : duplicate_sums_) summed.emplace_back(cell, &sum);
+    std::sort(summed.begin(), summed.end());
+    for (const auto& [cell, sum] : summed) {
+      const auto total = sum->rounded();
+      if (!total)
+        fail(names_.amount,
+             "the rows of account key " + std::to_string(ledger_.keys_[cell / ledger_.periods_]) + " in period " +
+                 std::to_string(ledger_.first_period_ + static_cast<std::int64_t>(cell % ledger_.periods_)) +
+                 " sum beyond the largest double (about 1.8e308)");
+      ledger_.revenue_[cell] = *total;
+    }
     ledger_.summary_.duplicate_rows = duplicates_;
     ledger_.summary_.n_accounts = ledger_.keys_.size();
     ledger_.summary_.n_periods = ledger_.periods_;
@@ -251,10 +264,16 @@ private:
         const std::size_t cell = cells[j];
         std::uint64_t& word = seen_[cell / 64];
         const std::uint64_t bit = std::uint64_t{1} << (cell % 64);
-        duplicates_ += (word & bit) != 0;
-        word |= bit;
-        revenue[cell] += amounts_[first + j];
-        large_ |= !(revenue[cell] < max_exact_amount);
+        const double amount = amounts_[first + j];
+        if ((word & bit) == 0) {
+          word |= bit;
+          revenue[cell] = amount;
+        } else {  // rare: several rows for one (account, period), summed exactly
+          ++duplicates_;
+          const auto [sum, fresh] = duplicate_sums_.try_emplace(cell);
+          if (fresh) sum->second += revenue[cell];
+          sum->second += amount;
+        }
       }
     }
   }
@@ -272,7 +291,7 @@ private:
   std::vector<std::int32_t> row_of_;
   std::vector<std::uint64_t> seen_;
   std::size_t duplicates_ = 0;
-  bool large_ = false;
+  std::unordered_map<std::size_t, ExactSum> duplicate_sums_;  // cells of several rows
 };
 
 inline RevenueLedger RevenueLedger::from_rows(std::span<const std::int64_t> accounts, PeriodKeys periods,

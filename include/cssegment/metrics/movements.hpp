@@ -52,34 +52,33 @@ inline PartialSums movement_partials(const RevenueLedger& ledger, const AccountS
     for (std::size_t a = begin; a < end; ++a) {
       const auto revenue = ledger.row(a);
       std::int64_t last_paid = periods > 0 && revenue[0] > 0.0 ? 0 : -1;
-      ExactTotal exact_now = periods > 0 ? to_exact(revenue[0]) : 0;
       for (std::size_t p = 1; p < periods; ++p) {
         const double before = revenue[p - 1], now = revenue[p];
-        const ExactTotal exact_before = exact_now;
-        exact_now = to_exact(now);
         if (before == 0.0 && now == 0.0) continue;
         const auto segment = static_cast<std::size_t>(segments.at(a, now > 0.0 ? p : p - 1));
-        auto field = [&](std::size_t f) -> ExactTotal& { return local.at(p - 1, segment, f); };
+        auto field = [&](std::size_t f) -> ExactSum& { return local.at(p - 1, segment, f); };
         if (before > 0.0) {
-          field(movement_start) += exact_before;
-          field(movement_logos_start) += 1;
+          field(movement_start) += before;
+          field(movement_logos_start) += 1.0;
         }
         if (now > 0.0) {
-          field(movement_end) += exact_now;
-          field(movement_logos_end) += 1;
+          field(movement_end) += now;
+          field(movement_logos_end) += 1.0;
         }
         if (before == 0.0) {
           const auto gap = static_cast<std::int64_t>(p) - 1 - last_paid;
           const bool returning = last_paid >= 0 && (!reactivation_window || gap <= *reactivation_window);
-          field(returning ? movement_reactivation : movement_new) += exact_now;
-          field(returning ? movement_logos_reactivated : movement_logos_new) += 1;
+          field(returning ? movement_reactivation : movement_new) += now;
+          field(returning ? movement_logos_reactivated : movement_logos_new) += 1.0;
         } else if (now == 0.0) {
-          field(movement_churn) += exact_before;
-          field(movement_logos_churned) += 1;
-        } else if (exact_now > exact_before) {
-          field(movement_expansion) += exact_now - exact_before;
-        } else {
-          field(movement_contraction) += exact_before - exact_now;
+          field(movement_churn) += before;
+          field(movement_logos_churned) += 1.0;
+        } else if (now > before) {  // the exact difference: both terms, the larger first
+          field(movement_expansion) += now;
+          field(movement_expansion) += -before;
+        } else if (now < before) {
+          field(movement_contraction) += before;
+          field(movement_contraction) += -now;
         }
         if (now > 0.0) last_paid = static_cast<std::int64_t>(p);
       }
@@ -110,12 +109,12 @@ inline MovementTable movement_table(const PartialSums& sums) {
                                     &table.logos_churned, &table.logos_end};
   for (std::size_t r = 0; r < sums.rows(); ++r)
     for (std::size_t s = 0; s < sums.segments(); ++s) {
-      for (std::size_t f = 0; f < movement_fields; ++f)
-        columns[f]->push_back(f < movement_logos_start ? sums.value(r, s, f) : sums.count(r, s, f));
-      const ExactTotal gained =
-          sums.at(r, s, movement_new) + sums.at(r, s, movement_reactivation) + sums.at(r, s, movement_expansion);
-      const ExactTotal lost = sums.at(r, s, movement_contraction) + sums.at(r, s, movement_churn);
-      table.quick_ratio.push_back(lost == 0 ? NAN : from_exact(gained) / from_exact(lost));
+      for (std::size_t f = 0; f < movement_fields; ++f) columns[f]->push_back(sums.value(r, s, f));
+      ExactSum gained = sums.at(r, s, movement_new), lost = sums.at(r, s, movement_contraction);
+      gained += sums.at(r, s, movement_reactivation);
+      gained += sums.at(r, s, movement_expansion);
+      lost += sums.at(r, s, movement_churn);
+      table.quick_ratio.push_back(lost.is_zero() ? NAN : gained.value("amounts") / lost.value("amounts"));
     }
   return table;
 }

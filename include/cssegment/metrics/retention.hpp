@@ -47,11 +47,11 @@ inline PartialSums retention_partials(const RevenueLedger& ledger, const Account
         if (start == 0.0) continue;
         const double later = revenue[p + h];
         const auto segment = static_cast<std::size_t>(segments.at(a, p));
-        local.at(p, segment, retention_accounts) += 1;
-        local.at(p, segment, retention_start) += to_exact(start);
-        local.at(p, segment, retention_end) += to_exact(later);
-        local.at(p, segment, retention_retained) += to_exact(later < start ? later : start);
-        local.at(p, segment, retention_logos_retained) += later > 0.0;
+        local.at(p, segment, retention_accounts) += 1.0;
+        local.at(p, segment, retention_start) += start;
+        local.at(p, segment, retention_end) += later;
+        local.at(p, segment, retention_retained) += later < start ? later : start;
+        if (later > 0.0) local.at(p, segment, retention_logos_retained) += 1.0;
       }
     }
     const std::lock_guard lock(merging);
