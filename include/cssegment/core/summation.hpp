@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -62,45 +63,65 @@ private:
 // superaccumulators" (2015): the number is held in fixed point with unit 2^-1074 (the smallest
 // subnormal), as signed 64-bit limbs each standing for 32 bits (limb i weighs 2^(32 i - 1074)),
 // so a term lands in two limbs with plain integer additions and carries are resolved only every
-// `max_pending` additions. Only the limbs the terms reach are stored (3 or 4 for money amounts);
-// portable: 64-bit integers only.
+// `max_pending` additions. The fast case keeps a window of 8 limbs in place (terms within about
+// 2^64 of each other: money from cents to trillions); a sum whose terms spread wider moves to
+// all 67 limbs on the heap. Portable: 64-bit integers only.
 class ExactSum {
 public:
+  static constexpr int limb_count = 67;  // 2^-1074 up to 2^1070 and beyond, room for carries
+
   ExactSum() = default;
   explicit ExactSum(double term) { *this += term; }
+  ExactSum(const ExactSum& other)
+      : window_(other.window_),
+        all_(other.all_ ? std::make_unique<Limbs>(*other.all_) : nullptr),
+        base_(other.base_),
+        pending_(other.pending_) {}
+  ExactSum(ExactSum&&) noexcept = default;
+  ExactSum& operator=(const ExactSum& other) {
+    if (this != &other) *this = ExactSum(other);
+    return *this;
+  }
+  ExactSum& operator=(ExactSum&&) noexcept = default;
+  ~ExactSum() = default;
 
   // Adds a finite term; a NaN or infinite term throws InvalidInput.
   ExactSum& operator+=(double term) {
+    // The fast case: a normal term whose limbs lie in the window (never a zero, a subnormal, a
+    // NaN or an infinity: their limbs, -1 and 63, are never in a window's first six).
     const auto bits = std::bit_cast<std::uint64_t>(term);
-    const auto biased = static_cast<int>((bits >> 52) & 0x7FF);
-    std::uint64_t mantissa = bits & fraction_mask;
-    if (biased == 0x7FF) fail("term", format_number(term) + " is not finite; an exact sum takes finite terms only");
-    if (biased != 0) mantissa |= hidden_bit;
-    else if (mantissa == 0) return *this;  // +-0 adds nothing
-    // term = +-mantissa * 2^(position - 1074) (a subnormal has the position of the smallest normal)
-    const int position = biased == 0 ? 0 : biased - 1;
-    const int limb = position >> 5, shift = position & 31;
-    const auto low = static_cast<std::int64_t>((mantissa << shift) & low_bits);
-    const auto high = static_cast<std::int64_t>(mantissa >> (32 - shift));
-    if (limb < first_ || limb + 3 > first_ + static_cast<int>(limbs_.size())) cover(limb, limb + 3);
-    std::int64_t* at = limbs_.data() + (limb - first_);
-    if (bits >> 63) {
-      at[0] -= low;
-      at[1] -= high;
-    } else {
-      at[0] += low;
-      at[1] += high;
+    const int position = static_cast<int>((bits >> 52) & 0x7FF) - 1;
+    const int offset = (position >> 5) - base_;
+    if (static_cast<unsigned>(offset) <= window_size - 3) [[likely]] {
+      const std::uint64_t mantissa = (bits & fraction_mask) | hidden_bit;
+      const int shift = position & 31;
+      const auto negative = -static_cast<std::int64_t>(bits >> 63);  // 0 or -1
+      const auto low = static_cast<std::int64_t>((mantissa << shift) & low_bits);
+      const auto high = static_cast<std::int64_t>(mantissa >> (32 - shift));
+      window_[static_cast<std::size_t>(offset)] += (low ^ negative) - negative;
+      window_[static_cast<std::size_t>(offset) + 1] += (high ^ negative) - negative;
+      if (++pending_ == max_pending) carry();
+      return *this;
     }
-    if (++pending_ == max_pending) carry();
-    return *this;
+    return add_outside_window(term);
   }
 
   // Adds another exact sum (merging partial sums): the result is as if its terms were added here.
   ExactSum& operator+=(const ExactSum& other) {
-    if (other.limbs_.empty()) return *this;
-    cover(other.first_, other.first_ + static_cast<int>(other.limbs_.size()) + 1);
-    for (std::size_t i = 0; i < other.limbs_.size(); ++i)
-      limbs_[static_cast<std::size_t>(other.first_ - first_) + i] += other.limbs_[i];
+    if (other.empty()) return *this;
+    if (empty()) return *this = other;
+    if (!all_ && !other.all_ && base_ == other.base_) {  // the common case: limbs below 2^61 add up
+      for (std::size_t i = 0; i < window_size; ++i) window_[i] += other.window_[i];
+      carry();
+      return *this;
+    }
+    const Limbs theirs = other.normalized();
+    int low = 0, high = limb_count - 1;
+    while (low < limb_count && theirs[static_cast<std::size_t>(low)] == 0) ++low;
+    if (low == limb_count) return *this;  // their terms cancelled out
+    while (theirs[static_cast<std::size_t>(high)] == 0) --high;
+    std::int64_t* origin = make_room(low, std::min(high + 1, limb_count - 1));
+    for (int i = low; i <= high; ++i) origin[i] += theirs[static_cast<std::size_t>(i)];
     carry();
     return *this;
   }
@@ -118,6 +139,7 @@ public:
   // The exact sum rounded to the nearest double (ties to even), or nullopt when that rounding
   // is beyond the largest finite double (|sum| >= 2^1024 - 2^970). An exact zero is +0.
   std::optional<double> rounded() const {
+    if (empty()) return 0.0;
     Limbs digits = normalized();
     const bool negative = digits[limb_count - 1] < 0;
     if (negative) {  // round the magnitude: negate, then carry again
@@ -171,61 +193,142 @@ public:
   static ExactSum from_digits(int first, std::span<const std::int64_t> values, std::string_view argument) {
     ExactSum sum;
     if (values.empty()) return sum;
-    if (first < 0 || first + static_cast<std::int64_t>(values.size()) > limb_count)
-      fail(argument, "digits from limb " + std::to_string(first) + " to " +
-                         std::to_string(first + static_cast<std::int64_t>(values.size()) - 1) +
+    const auto last = first + static_cast<std::int64_t>(values.size()) - 1;
+    if (first < 0 || last >= limb_count)
+      fail(argument, "digits from limb " + std::to_string(first) + " to " + std::to_string(last) +
                          " lie outside limbs 0 to " + std::to_string(limb_count - 1));
+    Limbs digits{};
     for (std::size_t i = 0; i < values.size(); ++i) {
-      const bool last = first + static_cast<std::int64_t>(i) == limb_count - 1;
-      if (values[i] >= (std::int64_t{1} << 32) || values[i] < (last ? -(std::int64_t{1} << 32) : 0))
+      const bool top = first + static_cast<std::int64_t>(i) == limb_count - 1;
+      if (values[i] >= (std::int64_t{1} << 32) || values[i] < (top ? -(std::int64_t{1} << 32) : 0))
         fail(argument, "digit " + std::to_string(values[i]) + " of limb " + std::to_string(first + i) +
                            " is out of range (limbs hold 32 bits)");
+      digits[static_cast<std::size_t>(first) + i] = values[i];
     }
-    sum.first_ = first;
-    sum.limbs_.assign(values.begin(), values.end());
-    if (first + static_cast<int>(values.size()) < limb_count) sum.limbs_.push_back(0);  // the top limb to carry into
+    sum.all_ = std::make_unique<Limbs>(digits);
+    sum.shrink();
     return sum;
   }
 
-  static constexpr int limb_count = 67;  // 2^-1074 up to 2^1070 and beyond, room for carries
-
 private:
   using Limbs = std::array<std::int64_t, limb_count>;
+  static constexpr int window_size = 8;
+  // The highest first limb of a window: its first six limbs (where terms land) stop below limb
+  // 63, where NaN and infinity would land.
+  static constexpr int max_base = 57;
   static constexpr std::uint64_t fraction_mask = (std::uint64_t{1} << 52) - 1;
   static constexpr std::uint64_t hidden_bit = std::uint64_t{1} << 52;
   static constexpr std::uint64_t sign_bit = std::uint64_t{1} << 63;
   static constexpr std::uint64_t low_bits = 0xFFFFFFFFu;
-  // A term adds less than 2^52 to a limb: limbs stay below 2^61 in magnitude between carries,
-  // so two sums can be merged before carrying.
+  static constexpr std::int64_t limb_unit = std::int64_t{1} << 32;
+  // No window (zero, or all_): far enough below limb 0 that no term's limb is in a window here.
+  static constexpr std::int32_t no_window = -(1 << 20);
+  // A term adds less than 2^52 to a limb: limbs stay below 2^61 in magnitude between carries.
   static constexpr std::uint32_t max_pending = 256;
 
-  // Grows the stored limbs to cover [from, to) (to <= limb_count).
-  void cover(int from, int to) {
-    to = std::min(to, limb_count);
-    if (limbs_.empty()) {
-      first_ = from;
-      limbs_.assign(static_cast<std::size_t>(to - from), 0);
-      return;
-    }
-    const int end = first_ + static_cast<int>(limbs_.size());
-    if (from < first_) limbs_.insert(limbs_.begin(), static_cast<std::size_t>(first_ - from), 0), first_ = from;
-    if (to > end) limbs_.resize(static_cast<std::size_t>(to - first_), 0);
+  bool empty() const { return !all_ && base_ == no_window; }
+
+  ExactSum& add_outside_window(double term) {
+    const auto bits = std::bit_cast<std::uint64_t>(term);
+    const auto biased = static_cast<int>((bits >> 52) & 0x7FF);
+    std::uint64_t mantissa = bits & fraction_mask;
+    if (biased == 0x7FF) fail("term", format_number(term) + " is not finite; an exact sum takes finite terms only");
+    if (biased != 0) mantissa |= hidden_bit;
+    else if (mantissa == 0) return *this;  // +-0 adds nothing
+    // term = +-mantissa * 2^(position - 1074) (a subnormal has the position of the smallest normal)
+    const int position = biased == 0 ? 0 : biased - 1;
+    const int limb = position >> 5, shift = position & 31;
+    auto low = static_cast<std::int64_t>((mantissa << shift) & low_bits);
+    auto high = static_cast<std::int64_t>(mantissa >> (32 - shift));
+    if (bits >> 63) low = -low, high = -high;
+    std::int64_t* origin = make_room(limb, limb + 2);
+    origin[limb] += low;
+    origin[limb + 1] += high;
+    if (++pending_ == max_pending) carry();
+    return *this;
   }
 
-  // Carries so that every stored limb but the top one is in [0, 2^32), and the top one (which
-  // no term reaches directly) in (-2^32, 2^32) while there is a limb above it to carry into.
+  // Where absolute limb 0 would be, once limbs [low, high] are stored (high: the limb above the
+  // highest one a term reaches, kept free for carries): the window moves to cover them when its
+  // digits allow, else every limb moves to the heap.
+  std::int64_t* make_room(int low, int high) {
+    if (all_) return all_->data();
+    if (base_ == no_window) {  // empty: a window around the first term, 3 limbs below, 2 above
+      base_ = std::clamp(low - 3, 0, max_base);
+      if (high < base_ + window_size) return window_.data() - base_;
+    } else {
+      carry();
+      const std::int64_t top = window_[window_size - 1];
+      int used_low = window_size, used_high = -1;
+      for (int i = 0; i < window_size; ++i)
+        if (window_[static_cast<std::size_t>(i)] != 0) used_low = std::min(used_low, i), used_high = i;
+      const int from = std::min(low, used_high < 0 ? low : base_ + used_low);
+      const int to = std::max(high, used_high < 0 ? high : base_ + used_high);
+      const int base = std::clamp(from - (window_size - 1 - (to - from)) / 2, 0, max_base);
+      if (top >= 0 && from >= base && to < base + window_size) {  // digits in [0, 2^32): the window can move
+        std::array<std::int64_t, window_size> moved{};
+        for (int i = 0; i < window_size; ++i) {
+          const int at = base_ + i - base;
+          if (window_[static_cast<std::size_t>(i)] != 0)
+            moved[static_cast<std::size_t>(at)] = window_[static_cast<std::size_t>(i)];
+        }
+        window_ = moved;
+        base_ = base;
+        return window_.data() - base_;
+      }
+    }
+    spill();
+    return all_->data();
+  }
+
+  // Moves the window's limbs to all limbs on the heap.
+  void spill() {
+    auto all = std::make_unique<Limbs>();
+    if (base_ != no_window)
+      for (int i = 0; i < window_size; ++i)
+        (*all)[static_cast<std::size_t>(base_ + i)] = window_[static_cast<std::size_t>(i)];
+    all_ = std::move(all);
+    window_ = {};
+    base_ = no_window;
+  }
+
+  // Back to a window when the (carried) digits fit one.
+  void shrink() {
+    const Limbs& all = *all_;
+    if (all[limb_count - 1] < 0) return;
+    int low = 0, high = limb_count - 1;
+    while (low < limb_count && all[static_cast<std::size_t>(low)] == 0) ++low;
+    if (low == limb_count) {
+      all_.reset();
+      return;
+    }
+    while (all[static_cast<std::size_t>(high)] == 0) --high;
+    if (high + 1 - low >= window_size || high + 1 >= limb_count) return;
+    const int base = std::clamp(low - 3, 0, max_base);
+    if (high + 1 >= base + window_size) return;
+    for (int i = 0; i < window_size; ++i)
+      window_[static_cast<std::size_t>(i)] = all[static_cast<std::size_t>(base + i)];
+    base_ = base;
+    all_.reset();
+  }
+
+  // Carries so that every limb but the top one is in [0, 2^32). The window's top limb (which
+  // no term reaches directly) must stay in (-2^32, 2^32): beyond, every limb moves to the heap.
   void carry() {
     pending_ = 0;
-    for (std::size_t i = 0; i + 1 < limbs_.size(); ++i) {
-      const std::int64_t up = limbs_[i] >> 32;  // floor division (arithmetic shift, C++20)
-      limbs_[i] &= static_cast<std::int64_t>(low_bits);
-      limbs_[i + 1] += up;
+    if (all_) {
+      carry_all(*all_);
+      return;
     }
-    while (first_ + static_cast<int>(limbs_.size()) < limb_count &&
-           (limbs_.back() >= (std::int64_t{1} << 32) || limbs_.back() <= -(std::int64_t{1} << 32))) {
-      const std::int64_t up = limbs_.back() >> 32;
-      limbs_.back() &= static_cast<std::int64_t>(low_bits);
-      limbs_.push_back(up);
+    for (std::size_t i = 0; i + 1 < window_size; ++i) {
+      const std::int64_t up = window_[i] >> 32;  // floor division (arithmetic shift, C++20)
+      window_[i] &= static_cast<std::int64_t>(low_bits);
+      window_[i + 1] += up;
+    }
+    const std::int64_t top = window_[window_size - 1];
+    if ((top >= limb_unit || top <= -limb_unit) && base_ + window_size < limb_count) {
+      spill();
+      carry_all(*all_);
     }
   }
 
@@ -240,8 +343,20 @@ private:
   // All limbs, carried: the unique form with limbs 0 .. limb_count - 2 in [0, 2^32).
   Limbs normalized() const {
     Limbs digits{};
-    for (std::size_t i = 0; i < limbs_.size(); ++i) digits[static_cast<std::size_t>(first_) + i] = limbs_[i];
-    carry_all(digits);
+    if (all_) {
+      digits = *all_;
+      carry_all(digits);
+    } else if (base_ != no_window) {
+      for (int i = 0; i < window_size; ++i)
+        digits[static_cast<std::size_t>(base_ + i)] = window_[static_cast<std::size_t>(i)];
+      // Carry through the window, then on only while something carries (a negative top limb).
+      for (auto i = static_cast<std::size_t>(base_); i + 1 < digits.size(); ++i) {
+        const std::int64_t up = digits[i] >> 32;
+        digits[i] &= static_cast<std::int64_t>(low_bits);
+        digits[i + 1] += up;
+        if (up == 0 && i + 1 >= static_cast<std::size_t>(base_ + window_size)) break;
+      }
+    }
     return digits;
   }
 
@@ -262,9 +377,10 @@ private:
     return false;
   }
 
-  std::vector<std::int64_t> limbs_;  // limbs first_ .. first_ + size - 1
-  std::int32_t first_ = 0;
-  std::uint32_t pending_ = 0;  // terms added since the last carry
+  std::array<std::int64_t, window_size> window_{};  // limbs base_ .. base_ + 7, unless all_
+  std::unique_ptr<Limbs> all_;                      // every limb, once the window is too narrow
+  std::int32_t base_ = no_window;                   // the window's first limb
+  std::uint32_t pending_ = 0;                       // terms added since the last carry
 };
 
 }  // namespace cssegment

@@ -2,6 +2,7 @@
 // The revenue ledger: long (account, period, amount) rows summed into a dense account x period
 // matrix R(a, p) >= 0, the input of every revenue metric.
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -9,7 +10,6 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -172,20 +172,25 @@ public:
             std::to_string(work() - work_done()) + " of " + std::to_string(work()) + " row steps have not run yet");
     // Cells of several rows take their exact sum, rounded once (so it does not depend on the
     // order of the rows), in cell order (so the first cell beyond the doubles is named).
-    std::vector<std::pair<std::size_t, const ExactSum*>> summed;
-    summed.reserve(duplicate_sums_.size());
-    for (const auto& [cell, sum] : duplicate_sums_) summed.emplace_back(cell, &sum);
-    std::sort(summed.begin(), summed.end());
-    for (const auto& [cell, sum] : summed) {
-      const auto total = sum->rounded();
-      if (!total)
+    std::sort(duplicates_.begin(), duplicates_.end());
+    for (std::size_t first = 0, last = 0; first < duplicates_.size(); first = last) {
+      const std::size_t cell = duplicates_[first].first;
+      last = first + 1;
+      while (last < duplicates_.size() && duplicates_[last].first == cell) ++last;
+      std::optional<double> total = ledger_.revenue_[cell] + duplicates_[first].second;  // two rows: rounded once
+      if (last - first > 1) {
+        ExactSum sum(ledger_.revenue_[cell]);  // the cell's first row
+        for (std::size_t row = first; row < last; ++row) sum += duplicates_[row].second;
+        total = sum.rounded();
+      }
+      if (!total || std::isinf(*total))
         fail(names_.amount,
              "the rows of account key " + std::to_string(ledger_.keys_[cell / ledger_.periods_]) + " in period " +
                  std::to_string(ledger_.first_period_ + static_cast<std::int64_t>(cell % ledger_.periods_)) +
                  " sum beyond the largest double (about 1.8e308)");
       ledger_.revenue_[cell] = *total;
     }
-    ledger_.summary_.duplicate_rows = duplicates_;
+    ledger_.summary_.duplicate_rows = duplicates_.size();
     ledger_.summary_.n_accounts = ledger_.keys_.size();
     ledger_.summary_.n_periods = ledger_.periods_;
     return std::move(ledger_);
@@ -268,11 +273,8 @@ private:
         if ((word & bit) == 0) {
           word |= bit;
           revenue[cell] = amount;
-        } else {  // rare: several rows for one (account, period), summed exactly
-          ++duplicates_;
-          const auto [sum, fresh] = duplicate_sums_.try_emplace(cell);
-          if (fresh) sum->second += revenue[cell];
-          sum->second += amount;
+        } else {  // several rows for one (account, period): summed exactly in finish()
+          duplicates_.emplace_back(cell, amount);
         }
       }
     }
@@ -290,8 +292,7 @@ private:
   std::int64_t low_key_ = 0;
   std::vector<std::int32_t> row_of_;
   std::vector<std::uint64_t> seen_;
-  std::size_t duplicates_ = 0;
-  std::unordered_map<std::size_t, ExactSum> duplicate_sums_;  // cells of several rows
+  std::vector<std::pair<std::size_t, double>> duplicates_;  // (cell, amount) of rows after a cell's first
 };
 
 inline RevenueLedger RevenueLedger::from_rows(std::span<const std::int64_t> accounts, PeriodKeys periods,

@@ -46,46 +46,57 @@ inline PartialSums movement_partials(const RevenueLedger& ledger, const AccountS
   const std::size_t rows = periods > 0 ? periods - 1 : 0;
   PartialSums total("movements", reactivation_window.value_or(-1), ledger.first_period() + 1, rows, segments.count(),
                     movement_fields);
-  std::mutex merging;
+  struct Local {
+    PartialSums sums;
+    std::vector<std::uint64_t> counts;  // the logos, added to the sums once
+  };
+  LocalPool<Local> pool(
+      [&] { return Local{total, std::vector<std::uint64_t>(rows * segments.count() * movement_fields)}; });
   parallel_for(ledger.n_accounts(), metrics_chunk_accounts, [&](std::size_t begin, std::size_t end) {
-    PartialSums local("movements", total.parameter(), total.first_period(), rows, segments.count(), movement_fields);
-    for (std::size_t a = begin; a < end; ++a) {
-      const auto revenue = ledger.row(a);
-      std::int64_t last_paid = periods > 0 && revenue[0] > 0.0 ? 0 : -1;
-      for (std::size_t p = 1; p < periods; ++p) {
-        const double before = revenue[p - 1], now = revenue[p];
-        if (before == 0.0 && now == 0.0) continue;
-        const auto segment = static_cast<std::size_t>(segments.at(a, now > 0.0 ? p : p - 1));
-        auto field = [&](std::size_t f) -> ExactSum& { return local.at(p - 1, segment, f); };
-        if (before > 0.0) {
-          field(movement_start) += before;
-          field(movement_logos_start) += 1.0;
+    pool.with([&](Local& mine) {
+      PartialSums& local = mine.sums;
+      std::vector<std::uint64_t>& counts = mine.counts;
+      for (std::size_t a = begin; a < end; ++a) {
+        const auto revenue = ledger.row(a);
+        std::int64_t last_paid = periods > 0 && revenue[0] > 0.0 ? 0 : -1;
+        for (std::size_t p = 1; p < periods; ++p) {
+          const double before = revenue[p - 1], now = revenue[p];
+          if (before == 0.0 && now == 0.0) continue;
+          const auto segment = static_cast<std::size_t>(segments.at(a, now > 0.0 ? p : p - 1));
+          auto field = [&](std::size_t f) -> ExactSum& { return local.at(p - 1, segment, f); };
+          auto count = [&](std::size_t f) { ++counts[local.cell_index(p - 1, segment, f)]; };
+          if (before > 0.0) {
+            field(movement_start) += before;
+            count(movement_logos_start);
+          }
+          if (now > 0.0) {
+            field(movement_end) += now;
+            count(movement_logos_end);
+          }
+          if (before == 0.0) {
+            const auto gap = static_cast<std::int64_t>(p) - 1 - last_paid;
+            const bool returning = last_paid >= 0 && (!reactivation_window || gap <= *reactivation_window);
+            field(returning ? movement_reactivation : movement_new) += now;
+            count(returning ? movement_logos_reactivated : movement_logos_new);
+          } else if (now == 0.0) {
+            field(movement_churn) += before;
+            count(movement_logos_churned);
+          } else if (now > before) {  // the exact difference: both terms, the larger first
+            field(movement_expansion) += now;
+            field(movement_expansion) += -before;
+          } else if (now < before) {
+            field(movement_contraction) += before;
+            field(movement_contraction) += -now;
+          }
+          if (now > 0.0) last_paid = static_cast<std::int64_t>(p);
         }
-        if (now > 0.0) {
-          field(movement_end) += now;
-          field(movement_logos_end) += 1.0;
-        }
-        if (before == 0.0) {
-          const auto gap = static_cast<std::int64_t>(p) - 1 - last_paid;
-          const bool returning = last_paid >= 0 && (!reactivation_window || gap <= *reactivation_window);
-          field(returning ? movement_reactivation : movement_new) += now;
-          field(returning ? movement_logos_reactivated : movement_logos_new) += 1.0;
-        } else if (now == 0.0) {
-          field(movement_churn) += before;
-          field(movement_logos_churned) += 1.0;
-        } else if (now > before) {  // the exact difference: both terms, the larger first
-          field(movement_expansion) += now;
-          field(movement_expansion) += -before;
-        } else if (now < before) {
-          field(movement_contraction) += before;
-          field(movement_contraction) += -now;
-        }
-        if (now > 0.0) last_paid = static_cast<std::int64_t>(p);
       }
-    }
-    const std::lock_guard lock(merging);
-    total.merge(local);
+    });
   });
+  for (const auto& local : pool.locals()) {
+    local->sums.add_counts(local->counts);
+    total.merge(local->sums);
+  }
   return total;
 }
 

@@ -6,6 +6,9 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -16,6 +19,38 @@
 #include "cssegment/core/validate.hpp"
 
 namespace cssegment {
+
+// Per-thread state of a parallel loop over accounts (partial sums and tallies): each chunk
+// borrows a free one, made only when none is free, so there are about as many as threads ran
+// rather than one per chunk; the caller then merges them all, in any order (the sums are exact).
+template <class Local>
+class LocalPool {
+public:
+  template <class Make>
+  explicit LocalPool(Make make) : make_(std::move(make)) {}
+
+  // Runs body(local) on a borrowed local.
+  template <class Body>
+  void with(Body&& body) {
+    std::unique_ptr<Local> local;
+    {
+      const std::lock_guard lock(mutex_);
+      if (!free_.empty()) local = std::move(free_.back()), free_.pop_back();
+    }
+    if (!local) local = std::make_unique<Local>(make_());
+    body(*local);
+    const std::lock_guard lock(mutex_);
+    free_.push_back(std::move(local));
+  }
+
+  // Every local made, once the loop is over.
+  std::vector<std::unique_ptr<Local>>& locals() { return free_; }
+
+private:
+  std::function<Local()> make_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Local>> free_;
+};
 
 class PartialSums {
 public:
@@ -55,6 +90,16 @@ public:
   }
   // A field of counts (added one by one), exact below 2^53.
   double count(std::size_t row, std::size_t segment, std::size_t field) const { return value(row, segment, field); }
+
+  // Adds whole-number counts kept per cell (same layout as the cells, e.g. tallied in a loop
+  // before being added once): each below 2^53, so exact as a double.
+  void add_counts(const std::vector<std::uint64_t>& counts) {
+    for (std::size_t i = 0; i < counts.size(); ++i)
+      if (counts[i] != 0) cells_[i] += static_cast<double>(counts[i]);
+  }
+  std::size_t cell_index(std::size_t row, std::size_t segment, std::size_t field) const {
+    return (row * segments_ + segment) * fields_ + field;
+  }
 
   // Adds another partial result over other accounts; both must describe the same grid.
   PartialSums& merge(const PartialSums& other) {

@@ -37,26 +37,36 @@ inline PartialSums retention_partials(const RevenueLedger& ledger, const Account
   const auto h = static_cast<std::size_t>(horizon);
   const std::size_t rows = periods > h ? periods - h : 0;
   PartialSums total("retention", horizon, ledger.first_period(), rows, segments.count(), retention_fields);
-  std::mutex merging;
+  struct Local {
+    PartialSums sums;
+    std::vector<std::uint64_t> counts;  // accounts and logos, added to the sums once
+  };
+  LocalPool<Local> pool(
+      [&] { return Local{total, std::vector<std::uint64_t>(rows * segments.count() * retention_fields)}; });
   parallel_for(rows == 0 ? 0 : ledger.n_accounts(), metrics_chunk_accounts, [&](std::size_t begin, std::size_t end) {
-    PartialSums local("retention", horizon, ledger.first_period(), rows, segments.count(), retention_fields);
-    for (std::size_t a = begin; a < end; ++a) {
-      const auto revenue = ledger.row(a);
-      for (std::size_t p = 0; p < rows; ++p) {
-        const double start = revenue[p];
-        if (start == 0.0) continue;
-        const double later = revenue[p + h];
-        const auto segment = static_cast<std::size_t>(segments.at(a, p));
-        local.at(p, segment, retention_accounts) += 1.0;
-        local.at(p, segment, retention_start) += start;
-        local.at(p, segment, retention_end) += later;
-        local.at(p, segment, retention_retained) += later < start ? later : start;
-        if (later > 0.0) local.at(p, segment, retention_logos_retained) += 1.0;
+    pool.with([&](Local& mine) {
+      PartialSums& local = mine.sums;
+      std::vector<std::uint64_t>& counts = mine.counts;
+      for (std::size_t a = begin; a < end; ++a) {
+        const auto revenue = ledger.row(a);
+        for (std::size_t p = 0; p < rows; ++p) {
+          const double start = revenue[p];
+          if (start == 0.0) continue;
+          const double later = revenue[p + h];
+          const auto segment = static_cast<std::size_t>(segments.at(a, p));
+          ++counts[local.cell_index(p, segment, retention_accounts)];
+          local.at(p, segment, retention_start) += start;
+          local.at(p, segment, retention_end) += later;
+          local.at(p, segment, retention_retained) += later < start ? later : start;
+          counts[local.cell_index(p, segment, retention_logos_retained)] += later > 0.0;
+        }
       }
-    }
-    const std::lock_guard lock(merging);
-    total.merge(local);
+    });
   });
+  for (const auto& local : pool.locals()) {
+    local->sums.add_counts(local->counts);
+    total.merge(local->sums);
+  }
   return total;
 }
 
