@@ -62,21 +62,19 @@ private:
 // superaccumulator in the manner of R. M. Neal, "Fast exact summation using small and large
 // superaccumulators" (2015): the number is held in fixed point with unit 2^-1074 (the smallest
 // subnormal), as signed 64-bit limbs each standing for 32 bits (limb i weighs 2^(32 i - 1074)),
-// so a term lands in two limbs with plain integer additions and carries are resolved only every
-// `max_pending` additions. The fast case keeps a window of 8 limbs in place (terms within about
-// 2^64 of each other: money from cents to trillions); a sum whose terms spread wider moves to
-// all 67 limbs on the heap. Portable: 64-bit integers only.
-class ExactSum {
+// so a term lands in two limbs with plain integer additions and carries are resolved only when
+// a limb nears the end of its 64 bits (after hundreds of terms). The fast case keeps a window of
+// 6 limbs in place, one cache line in all (terms within about 2^64 of each other: money from
+// cents to billions, the window moving as the sum grows); a sum whose terms spread wider moves
+// to all 67 limbs on the heap. Portable: 64-bit integers only.
+class alignas(64) ExactSum {
 public:
   static constexpr int limb_count = 67;  // 2^-1074 up to 2^1070 and beyond, room for carries
 
   ExactSum() = default;
   explicit ExactSum(double term) { *this += term; }
   ExactSum(const ExactSum& other)
-      : window_(other.window_),
-        all_(other.all_ ? std::make_unique<Limbs>(*other.all_) : nullptr),
-        base_(other.base_),
-        pending_(other.pending_) {}
+      : window_(other.window_), all_(other.all_ ? std::make_unique<Limbs>(*other.all_) : nullptr), base_(other.base_) {}
   ExactSum(ExactSum&&) noexcept = default;
   ExactSum& operator=(const ExactSum& other) {
     if (this != &other) *this = ExactSum(other);
@@ -88,7 +86,7 @@ public:
   // Adds a finite term; a NaN or infinite term throws InvalidInput.
   ExactSum& operator+=(double term) {
     // The fast case: a normal term whose limbs lie in the window (never a zero, a subnormal, a
-    // NaN or an infinity: their limbs, -1 and 63, are never in a window's first six).
+    // NaN or an infinity: their limbs, -1 and 63, are never in a window's first four).
     const auto bits = std::bit_cast<std::uint64_t>(term);
     const int position = static_cast<int>((bits >> 52) & 0x7FF) - 1;
     const int offset = (position >> 5) - base_;
@@ -98,9 +96,11 @@ public:
       const auto negative = -static_cast<std::int64_t>(bits >> 63);  // 0 or -1
       const auto low = static_cast<std::int64_t>((mantissa << shift) & low_bits);
       const auto high = static_cast<std::int64_t>(mantissa >> (32 - shift));
-      window_[static_cast<std::size_t>(offset)] += (low ^ negative) - negative;
-      window_[static_cast<std::size_t>(offset) + 1] += (high ^ negative) - negative;
-      if (++pending_ == max_pending) carry();
+      std::int64_t& first = window_[static_cast<std::size_t>(offset)];
+      std::int64_t& second = window_[static_cast<std::size_t>(offset) + 1];
+      first += (low ^ negative) - negative;
+      second += (high ^ negative) - negative;
+      if (near_full(first, second)) carry();
       return *this;
     }
     return add_outside_window(term);
@@ -212,10 +212,10 @@ public:
 
 private:
   using Limbs = std::array<std::int64_t, limb_count>;
-  static constexpr int window_size = 8;
-  // The highest first limb of a window: its first six limbs (where terms land) stop below limb
+  static constexpr int window_size = 6;
+  // The highest first limb of a window: its first four limbs (where terms land) stop below limb
   // 63, where NaN and infinity would land.
-  static constexpr int max_base = 57;
+  static constexpr int max_base = 59;
   static constexpr std::uint64_t fraction_mask = (std::uint64_t{1} << 52) - 1;
   static constexpr std::uint64_t hidden_bit = std::uint64_t{1} << 52;
   static constexpr std::uint64_t sign_bit = std::uint64_t{1} << 63;
@@ -223,8 +223,12 @@ private:
   static constexpr std::int64_t limb_unit = std::int64_t{1} << 32;
   // No window (zero, or all_): far enough below limb 0 that no term's limb is in a window here.
   static constexpr std::int32_t no_window = -(1 << 20);
-  // A term adds less than 2^52 to a limb: limbs stay below 2^61 in magnitude between carries.
-  static constexpr std::uint32_t max_pending = 256;
+  // A term adds less than 2^52 to a limb, and the limbs it reached are carried once one leaves
+  // [-2^61, 2^61): limbs stay below 2^62 in magnitude, so two sums add without overflow.
+  static bool near_full(std::int64_t first, std::int64_t second) {
+    constexpr std::uint64_t bias = std::uint64_t{1} << 61;
+    return ((static_cast<std::uint64_t>(first) + bias) | (static_cast<std::uint64_t>(second) + bias)) >= 2 * bias;
+  }
 
   bool empty() const { return !all_ && base_ == no_window; }
 
@@ -244,7 +248,7 @@ private:
     std::int64_t* origin = make_room(limb, limb + 2);
     origin[limb] += low;
     origin[limb + 1] += high;
-    if (++pending_ == max_pending) carry();
+    if (near_full(origin[limb], origin[limb + 1])) carry();
     return *this;
   }
 
@@ -253,8 +257,8 @@ private:
   // digits allow, else every limb moves to the heap.
   std::int64_t* make_room(int low, int high) {
     if (all_) return all_->data();
-    if (base_ == no_window) {  // empty: a window around the first term, 3 limbs below, 2 above
-      base_ = std::clamp(low - 3, 0, max_base);
+    if (base_ == no_window) {  // empty: a window around the first term, 2 limbs below, 1 above
+      base_ = std::clamp(low - 2, 0, max_base);
       if (high < base_ + window_size) return window_.data() - base_;
     } else {
       carry();
@@ -304,7 +308,7 @@ private:
     }
     while (all[static_cast<std::size_t>(high)] == 0) --high;
     if (high + 1 - low >= window_size || high + 1 >= limb_count) return;
-    const int base = std::clamp(low - 3, 0, max_base);
+    const int base = std::clamp(low - 2, 0, max_base);
     if (high + 1 >= base + window_size) return;
     for (int i = 0; i < window_size; ++i)
       window_[static_cast<std::size_t>(i)] = all[static_cast<std::size_t>(base + i)];
@@ -315,7 +319,6 @@ private:
   // Carries so that every limb but the top one is in [0, 2^32). The window's top limb (which
   // no term reaches directly) must stay in (-2^32, 2^32): beyond, every limb moves to the heap.
   void carry() {
-    pending_ = 0;
     if (all_) {
       carry_all(*all_);
       return;
@@ -377,10 +380,9 @@ private:
     return false;
   }
 
-  std::array<std::int64_t, window_size> window_{};  // limbs base_ .. base_ + 7, unless all_
+  std::array<std::int64_t, window_size> window_{};  // limbs base_ .. base_ + 5, unless all_
   std::unique_ptr<Limbs> all_;                      // every limb, once the window is too narrow
   std::int32_t base_ = no_window;                   // the window's first limb
-  std::uint32_t pending_ = 0;                       // terms added since the last carry
 };
 
 }  // namespace cssegment

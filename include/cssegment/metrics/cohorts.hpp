@@ -80,7 +80,7 @@ inline CohortSums cohort_sums(const RevenueLedger& ledger, const AccountSegments
         for (std::size_t age = 0; first + age < periods; ++age) {
           const double amount = revenue[first + age];
           surviving = surviving && amount > 0.0;
-          local.at(block, segment, age * cohort_fields + cohort_revenue) += amount;
+          if (amount > 0.0) local.at(block, segment, age * cohort_fields + cohort_revenue) += amount;
           counts[local.cell_index(block, segment, age * cohort_fields + cohort_paying)] += amount > 0.0;
           counts[local.cell_index(block, segment, age * cohort_fields + cohort_survivors)] += surviving;
         }

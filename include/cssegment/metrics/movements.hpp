@@ -1,6 +1,7 @@
 #pragma once
 // Revenue movements from period p-1 to p (docs/guide/metrics.md): new, reactivation, expansion,
 // contraction and churn, with end = start + new + reactivation + expansion - contraction - churn.
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -81,12 +82,15 @@ inline PartialSums movement_partials(const RevenueLedger& ledger, const AccountS
           } else if (now == 0.0) {
             field(movement_churn) += before;
             count(movement_logos_churned);
-          } else if (now > before) {  // the exact difference: both terms, the larger first
-            field(movement_expansion) += now;
-            field(movement_expansion) += -before;
-          } else if (now < before) {
-            field(movement_contraction) += before;
-            field(movement_contraction) += -now;
+          } else if (now != before) {  // the exact difference of the two amounts
+            ExactSum& moved = field(now > before ? movement_expansion : movement_contraction);
+            const double larger = std::max(now, before), smaller = std::min(now, before);
+            if (larger <= 2.0 * smaller) {
+              moved += larger - smaller;  // exact (Sterbenz lemma): one term
+            } else {
+              moved += larger;
+              moved += -smaller;
+            }
           }
           if (now > 0.0) last_paid = static_cast<std::int64_t>(p);
         }

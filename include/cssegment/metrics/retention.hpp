@@ -56,8 +56,10 @@ inline PartialSums retention_partials(const RevenueLedger& ledger, const Account
           const auto segment = static_cast<std::size_t>(segments.at(a, p));
           ++counts[local.cell_index(p, segment, retention_accounts)];
           local.at(p, segment, retention_start) += start;
-          local.at(p, segment, retention_end) += later;
-          local.at(p, segment, retention_retained) += later < start ? later : start;
+          if (later > 0.0) {  // zeros add nothing
+            local.at(p, segment, retention_end) += later;
+            local.at(p, segment, retention_retained) += later < start ? later : start;
+          }
           counts[local.cell_index(p, segment, retention_logos_retained)] += later > 0.0;
         }
       }
