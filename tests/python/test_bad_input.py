@@ -248,6 +248,10 @@ MATRIX = [
     bad("RevenueLedger.movements", "duplicated account in by", lambda: LEDGER.movements(by=pd.Series(["a", "b", "c"], index=[1, 1, 2])), "by[1] = 1: a second, different segment for the same account"),
     bad("RevenueLedger.movements", "numbers as segments", lambda: LEDGER.movements(by=pd.Series([1, 2], index=[1, 2])), "by: has dtype int64; a column of labels (strings) is required"),
     bad("RevenueLedger.movements", "long by with another period kind", lambda: LEDGER.movements(by=pd.DataFrame({"account_id": [1], "month": pd.to_datetime(["2020-01-01"]), "segment": ["a"]})), "by: periods are monthly dates but the ledger's are integers"),
+    # Correctly rounded totals (issue 14): amounts are any finite double >= 0; a sum beyond the largest double is refused, never inf.
+    bad("RevenueLedger", "rows of one cell summing beyond the largest double", lambda: cs.RevenueLedger(ledger_rows(month=[1, 1, 1], mrr=[1e308, 1e308, 1.0])), "mrr: the rows of account key 1 in period 1 sum beyond the largest double"),
+    bad("RevenueLedger.movements", "a total beyond the largest double", lambda: cs.RevenueLedger(ledger_rows(mrr=[1e308, 1.0, 1e308])).movements(), "amounts: the 'movements' total 'start' in row 0 (first period 2), segment 0 is beyond the largest double"),
+    bad("RevenueLedger.retention", "a total beyond the largest double", lambda: cs.RevenueLedger(ledger_rows(mrr=[1e308, 1.0, 1e308])).retention(horizon=1), "amounts: the 'retention' total 'start_revenue' in row 0 (first period 1), segment 0 is beyond the largest double"),
     bad("RevenueLedger.cohorts", "unknown metric", lambda: LEDGER.cohorts("arr"), "metric: 'arr' must be 'revenue' or 'logos'"),
     bad("RevenueLedger.cohorts", "cohort_length 0", lambda: LEDGER.cohorts(cohort_length=0), "cohort_length: 0 must be >= 1 period"),
     bad("RevenueLedger.survivors", "cohort_length not whole", lambda: LEDGER.survivors(cohort_length=1.0), "cohort_length: 1.0 must be an integer >= 1"),

@@ -40,7 +40,7 @@ struct CohortSums {
   }
   double value(std::size_t block, std::size_t segment, std::size_t age, CohortField field) const {
     const std::size_t column = age * cohort_fields + field;
-    return sums.value(block, segment, column);
+    return sums.value(block, segment, column, field == cohort_revenue ? "revenue" : "accounts");
   }
 };
 

@@ -33,6 +33,11 @@ enum MovementField : std::size_t {
   movement_fields
 };
 
+// The table's names of the fields, in order.
+inline constexpr const char* movement_names[] = {
+    "start", "new",         "reactivation", "expansion",         "contraction",   "churn",
+    "end",   "logos_start", "logos_new",    "logos_reactivated", "logos_churned", "logos_end"};
+
 inline void check_reactivation_window(std::optional<std::int64_t> window) {
   if (window && *window < 0) fail("reactivation_window", std::to_string(*window) + " must be >= 0 or None");
 }
@@ -124,7 +129,7 @@ inline MovementTable movement_table(const PartialSums& sums) {
                                     &table.logos_churned, &table.logos_end};
   for (std::size_t r = 0; r < sums.rows(); ++r)
     for (std::size_t s = 0; s < sums.segments(); ++s) {
-      for (std::size_t f = 0; f < movement_fields; ++f) columns[f]->push_back(sums.value(r, s, f));
+      for (std::size_t f = 0; f < movement_fields; ++f) columns[f]->push_back(sums.value(r, s, f, movement_names[f]));
       ExactSum gained = sums.at(r, s, movement_new), lost = sums.at(r, s, movement_contraction);
       gained += sums.at(r, s, movement_reactivation);
       gained += sums.at(r, s, movement_expansion);

@@ -81,12 +81,13 @@ public:
     return cells_[(row * segments_ + segment) * fields_ + field];
   }
   // A cell's exact total rounded once to the nearest double (amounts or counts); InvalidInput
-  // when it is beyond the largest double.
-  double value(std::size_t row, std::size_t segment, std::size_t field) const {
+  // naming the field (`name`, else its number) when it is beyond the largest double.
+  double value(std::size_t row, std::size_t segment, std::size_t field, std::string_view name = {}) const {
     if (const auto total = at(row, segment, field).rounded()) return *total;
-    fail("amounts", "the total of " + single_quoted(kind_) + " field " + std::to_string(field) + " in row " +
-                        std::to_string(row) + ", segment " + std::to_string(segment) +
-                        " is beyond the largest double (about 1.8e308) and cannot be reported");
+    fail("amounts", "the " + single_quoted(kind_) + " total " +
+                        (name.empty() ? "of field " + std::to_string(field) : single_quoted(name)) + " in row " +
+                        std::to_string(row) + " (first period " + std::to_string(first_period_) + "), segment " +
+                        std::to_string(segment) + " is beyond the largest double (about 1.8e308)");
   }
   // A field of counts (added one by one), exact below 2^53.
   double count(std::size_t row, std::size_t segment, std::size_t field) const { return value(row, segment, field); }

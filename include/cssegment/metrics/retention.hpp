@@ -87,9 +87,9 @@ inline RetentionTable retention_table(const PartialSums& sums, double masks_chur
   for (std::size_t r = 0; r < sums.rows(); ++r)
     for (std::size_t s = 0; s < sums.segments(); ++s) {
       const double accounts = sums.count(r, s, retention_accounts);
-      const double start = sums.value(r, s, retention_start);
-      const double end = sums.value(r, s, retention_end);
-      const double retained = sums.value(r, s, retention_retained);
+      const double start = sums.value(r, s, retention_start, "start_revenue");
+      const double end = sums.value(r, s, retention_end, "end_revenue");
+      const double retained = sums.value(r, s, retention_retained, "retained_revenue");
       const double logos = accounts > 0 ? sums.count(r, s, retention_logos_retained) / accounts : NAN;
       const double nrr = accounts > 0 ? end / start : NAN;
       table.cohort_accounts.push_back(accounts);

@@ -6,7 +6,9 @@
 
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "cssegment/metrics/movements.hpp"
@@ -102,4 +104,37 @@ BOOST_AUTO_TEST_CASE(a_move_counts_in_the_segment_of_the_paying_period) {
   BOOST_TEST(sums.value(2, 1, movement_contraction) == 4.0);
   BOOST_TEST(sums.value(2, 0, movement_start) == 7.0);
   BOOST_TEST(sums.value(2, 0, movement_end) == 7.0);
+}
+
+// Over many chunks of accounts (run on several threads), the sums equal those of ledgers of a
+// few accounts each (one chunk, the calling thread) merged in reverse: exact sums do not depend
+// on the threads, the chunks or the order of merging. Amounts span 1e-3 to 1e12.
+BOOST_AUTO_TEST_CASE(sums_do_not_depend_on_threads_chunks_or_merge_order) {
+  std::mt19937_64 rng(9);
+  std::uniform_real_distribution<double> exponent(-3.0, 12.0);
+  std::bernoulli_distribution paying(0.7);
+  std::vector<std::vector<double>> book(3 * metrics_chunk_accounts, std::vector<double>(8));
+  for (auto& row : book)
+    for (double& v : row) v = paying(rng) ? std::pow(10.0, exponent(rng)) : 0.0;
+  book[0].assign(8, 1.0);
+  const auto rows = rows_of(book);
+  const auto whole = movement_partials(ledger_of(rows), {});
+  std::vector<cssegment::testing::Rows> parts(12);
+  for (std::size_t i = 0; i < rows.accounts.size(); ++i) {
+    auto& part = parts[static_cast<std::size_t>(rows.accounts[i]) % parts.size()];
+    part.accounts.push_back(rows.accounts[i]);
+    part.periods.push_back(rows.periods[i]);
+    part.amounts.push_back(rows.amounts[i]);
+  }
+  const std::pair range{std::int64_t{0}, std::size_t{8}};
+  std::optional<PartialSums> merged;
+  for (auto part = parts.rbegin(); part != parts.rend(); ++part) {
+    auto sums = movement_partials(RevenueLedger::from_rows(part->accounts, {part->periods}, part->amounts, range), {});
+    if (merged) merged->merge(sums);
+    else merged = std::move(sums);
+  }
+  BOOST_TEST((*merged == whole));
+  const auto table = movement_table(whole), again = movement_table(*merged);
+  BOOST_TEST(table.end == again.end);
+  BOOST_TEST(table.expansion == again.expansion);
 }

@@ -34,8 +34,8 @@ BOOST_AUTO_TEST_CASE(a_total_beyond_the_largest_double_is_an_error_not_inf) {
   sums.at(1, 0, 2) += 1.5e308;
   sums.at(1, 0, 2) += 1.5e308;
   BOOST_TEST(message_of([&] { sums.value(1, 0, 2); }) ==
-             "amounts: the total of 'retention' field 2 in row 1, segment 0 is beyond the largest double (about "
-             "1.8e308) and cannot be reported");
+             "amounts: the 'retention' total of field 2 in row 1 (first period 0), segment 0 is beyond the largest "
+             "double (about 1.8e308)");
   sums.at(1, 0, 2) += -1.5e308;  // back in range: exact, so nothing was lost on the way
   BOOST_TEST(sums.value(1, 0, 2) == 1.5e308);
 }
