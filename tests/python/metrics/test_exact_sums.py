@@ -5,6 +5,7 @@ account x period matrix, ``math.fsum`` for every total)."""
 
 from __future__ import annotations
 
+import json
 import math
 import threading
 
@@ -15,6 +16,7 @@ import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 import pytest
+from cssegment.metrics.ledger import partial_sums
 from pandas.testing import assert_frame_equal
 
 N_ACCOUNTS = 9_000  # more than one chunk of the core's parallel loops (4096 accounts)
@@ -203,3 +205,14 @@ def test_totals_beyond_the_largest_double_are_an_error_not_inf() -> None:
         ledger.retention(horizon=1)
     alone = cs.RevenueLedger(rows[rows["account_id"] == 1])
     assert alone.movements().loc[1, "contraction"] == math.fsum([1e308, -1.0])
+
+
+def test_partial_sums_json_keeps_the_exact_sums_and_refuses_fixed_point_documents(rows: pd.DataFrame) -> None:
+    sums = partial_sums(cs.RevenueLedger(rows), "movements", None, None, None)
+    restored = type(sums).from_json(sums.to_json())
+    assert restored == sums
+    assert restored.to_json() == sums.to_json()
+    document = json.loads(sums.to_json())
+    document["cells"] = [0, 1] * (len(document.pop("exact_cells")))  # a 0.2.0 document's fixed-point cells
+    with pytest.raises(cs.InvalidInputError, match=r"written by cssegment 0\.2\.0 or earlier hold fixed-point cells"):
+        type(sums).from_json(json.dumps(document))
