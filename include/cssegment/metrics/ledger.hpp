@@ -170,24 +170,31 @@ public:
   RevenueLedger finish() {
     require(done(), "rows",
             std::to_string(work() - work_done()) + " of " + std::to_string(work()) + " row steps have not run yet");
-    // Cells of several rows take their exact sum, rounded once (so it does not depend on the
-    // order of the rows), in cell order (so the first cell beyond the doubles is named).
-    std::sort(duplicates_.begin(), duplicates_.end());
-    for (std::size_t first = 0, last = 0; first < duplicates_.size(); first = last) {
-      const std::size_t cell = duplicates_[first].first;
-      last = first + 1;
-      while (last < duplicates_.size() && duplicates_[last].first == cell) ++last;
-      std::optional<double> total = ledger_.revenue_[cell] + duplicates_[first].second;  // two rows: rounded once
-      if (last - first > 1) {
-        ExactSum sum(ledger_.revenue_[cell]);  // the cell's first row
-        for (std::size_t row = first; row < last; ++row) sum += duplicates_[row].second;
-        total = sum.rounded();
+    // Cells of several rows take their exact sum, rounded once, so it does not depend on the
+    // order of the rows: a cell of two rows is their sum (one rounding), and cells of three or
+    // more, found first, are summed exactly in cell order.
+    std::vector<std::uint64_t> twice(duplicates_.empty() ? 0 : seen_.size()), many(twice.size());
+    for (const auto& [cell, amount] : duplicates_) {
+      const std::uint64_t bit = std::uint64_t{1} << (cell % 64);
+      if (twice[cell / 64] & bit) many[cell / 64] |= bit;
+      twice[cell / 64] |= bit;
+    }
+    std::vector<std::pair<std::size_t, double>> several;
+    for (const auto& [cell, amount] : duplicates_) {
+      if (many[cell / 64] & (std::uint64_t{1} << (cell % 64))) {
+        several.emplace_back(cell, amount);
+      } else {
+        ledger_.revenue_[cell] += amount;
+        if (std::isinf(ledger_.revenue_[cell])) sum_beyond_doubles(cell);
       }
-      if (!total || std::isinf(*total))
-        fail(names_.amount,
-             "the rows of account key " + std::to_string(ledger_.keys_[cell / ledger_.periods_]) + " in period " +
-                 std::to_string(ledger_.first_period_ + static_cast<std::int64_t>(cell % ledger_.periods_)) +
-                 " sum beyond the largest double (about 1.8e308)");
+    }
+    std::sort(several.begin(), several.end());
+    for (std::size_t first = 0, last = 0; first < several.size(); first = last) {
+      const std::size_t cell = several[first].first;
+      ExactSum sum(ledger_.revenue_[cell]);  // the cell's first row
+      for (last = first; last < several.size() && several[last].first == cell; ++last) sum += several[last].second;
+      const auto total = sum.rounded();
+      if (!total) sum_beyond_doubles(cell);
       ledger_.revenue_[cell] = *total;
     }
     ledger_.summary_.duplicate_rows = duplicates_.size();
@@ -197,6 +204,13 @@ public:
   }
 
 private:
+  [[noreturn]] void sum_beyond_doubles(std::size_t cell) const {
+    fail(names_.amount, "the rows of account key " + std::to_string(ledger_.keys_[cell / ledger_.periods_]) +
+                            " in period " +
+                            std::to_string(ledger_.first_period_ + static_cast<std::int64_t>(cell % ledger_.periods_)) +
+                            " sum beyond the largest double (about 1.8e308)");
+  }
+
   // The periods, the accounts (rows of the matrix) and the zero matrix, once every row is checked.
   void lay_out() {
     laid_out_ = true;
