@@ -376,6 +376,9 @@ def sums_versus_fixed_point(n_accounts: int, baseline: str, rounds: int = 3) -> 
     for step in best["ours"]:
         a, b = best["theirs"][step], best["ours"][step]
         print(f"  {step:24s} {a * 1e3:9.1f} ms {b * 1e3:7.1f} ms {b / a:13.2f}x")
+    job = ["ledger", "movements", f"retention({HORIZON}, by=)"]  # the end-to-end job above
+    a, b = (sum(best[who][step] for step in job) for who in ("theirs", "ours"))
+    print(f"  {'the job (first three)':24s} {a * 1e3:9.1f} ms {b * 1e3:7.1f} ms {b / a:13.2f}x")
     print(
         f"  movement totals that differ: {differ.sum()} of {differ.size}; largest relative difference "
         f"{np.max(np.abs(ours - theirs) / np.maximum(np.abs(ours), 1e-300)):.1e} (fixed point truncates low)"
