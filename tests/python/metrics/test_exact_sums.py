@@ -132,7 +132,7 @@ def test_totals_do_not_depend_on_row_order_or_on_how_cells_are_split_into_rows(r
     for order in (1, 2, 3):
         duplicated = pd.concat([rest, *parts], ignore_index=True).sample(frac=1.0, random_state=order)
         revenue = cs.RevenueLedger(duplicated).revenue
-        cells = revenue.to_numpy()[revenue.index.get_indexer(some["account_id"]), some["month"].to_numpy()]
+        cells = revenue.to_numpy()[revenue.index.get_indexer(pd.Index(some["account_id"])), some["month"].to_numpy()]
         assert (cells == expected).all()
     running = [(1e15 + t) + 2 * t for t in third]
     assert running != expected  # what the order would change
