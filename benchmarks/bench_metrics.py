@@ -11,8 +11,14 @@ for every account and month) against the same bridge in pandas + numpy.
 A third part builds the ledger of 1M accounts x 60 months with cssegment alone, in a fresh
 process per measurement, and reports its peak memory against the size of the input rows.
 
+With ``--fixed-point-python PATH`` (an interpreter whose cssegment is 0.2.0, which summed in
+fixed point truncated to 2^-40), a third part times the ledger's steps with correctly rounded
+sums (this cssegment) against that fixed-point build, each in fresh processes taking turns (two
+builds of one extension cannot share a process), and reports the ratio.
+
     PYTHONPATH=python python3 benchmarks/bench_metrics.py           # 200k x 36, 1M x 60 (minutes)
     PYTHONPATH=python python3 benchmarks/bench_metrics.py --small   # smoke check (seconds)
+    PYTHONPATH=python python3 benchmarks/bench_metrics.py --no-memory --fixed-point-python /path/to/0.2.0/python
 """
 
 from __future__ import annotations
@@ -410,6 +416,58 @@ def measure_memory(n_accounts: int, n_months: int) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------------------------
+# Correctly rounded vs fixed-point sums: the same steps timed by two builds, in fresh processes
+
+
+def sums_child(n_accounts: int, repeats: int) -> None:
+    """Runs in a subprocess under either build: best-of times of each step, and the totals."""
+    rows, segments = make_rows(n_accounts, 36)
+    ledger = cs.RevenueLedger(rows)
+    steps = {
+        "ledger": lambda: cs.RevenueLedger(rows),
+        "movements": ledger.movements,
+        f"retention({HORIZON}, by=)": lambda: ledger.retention(HORIZON, by=segments),
+        "cohorts": lambda: ledger.cohorts(normalize=False),
+    }
+    times = {name: best_of(step, repeats) for name, step in steps.items()}
+    totals = ledger.movements()[MOVEMENT_COLUMNS].to_numpy().ravel().tolist()
+    print(json.dumps({"version": cs.__version__, "times": times, "totals": totals}))
+
+
+def sums_versus_fixed_point(n_accounts: int, baseline: str, rounds: int = 3) -> None:
+    """Both builds take turns `rounds` times; each step's best time over all runs counts."""
+    ours_env = dict(os.environ)
+    theirs_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # its own cssegment
+    best: dict[str, dict[str, float]] = {"ours": {}, "theirs": {}}
+    results: dict[str, dict[str, Any]] = {}
+    for _ in range(rounds):
+        for who, python, env in (("ours", sys.executable, ours_env), ("theirs", baseline, theirs_env)):
+            run = subprocess.run(
+                [python, __file__, "--sums-child", str(n_accounts)], capture_output=True, text=True, check=True, env=env
+            )
+            results[who] = json.loads(run.stdout.strip().splitlines()[-1])
+            for step, seconds in results[who]["times"].items():
+                best[who][step] = min(best[who].get(step, float("inf")), seconds)
+    ours, theirs = np.array(results["ours"]["totals"]), np.array(results["theirs"]["totals"])
+    differ = ours != theirs
+    print(
+        f"\ncorrectly rounded sums (cssegment {results['ours']['version']}) vs fixed-point sums (cssegment "
+        f"{results['theirs']['version']}), {n_accounts:,} accounts x 36 months, best of {rounds} processes x 3 runs:"
+    )
+    print(f"  {'step':24s} {'fixed point':>12s} {'exact':>10s} {'exact / fixed':>14s}")
+    for step in best["ours"]:
+        a, b = best["theirs"][step], best["ours"][step]
+        print(f"  {step:24s} {a * 1e3:9.1f} ms {b * 1e3:7.1f} ms {b / a:13.2f}x")
+    job = ["ledger", "movements", f"retention({HORIZON}, by=)"]  # the end-to-end job above
+    a, b = (sum(best[who][step] for step in job) for who in ("theirs", "ours"))
+    print(f"  {'the job (first three)':24s} {a * 1e3:9.1f} ms {b * 1e3:7.1f} ms {b / a:13.2f}x")
+    print(
+        f"  movement totals that differ: {differ.sum()} of {differ.size}; largest relative difference "
+        f"{np.max(np.abs(ours - theirs) / np.maximum(np.abs(ours), 1e-300)):.1e} (fixed point truncates low)"
+    )
+
+
+# --------------------------------------------------------------------------------------------
 
 
 def gib(n: float) -> str:
@@ -420,10 +478,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--small", action="store_true", help="20k x 36 and 100k x 60: a smoke check")
     parser.add_argument("--no-memory", action="store_true", help="skip the 1M x 60 peak-memory run")
+    parser.add_argument(
+        "--fixed-point-python", metavar="PATH", help="an interpreter with cssegment 0.2.0: time its sums against ours"
+    )
     parser.add_argument("--memory-child", nargs=2, type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--sums-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:
         memory_child(*args.memory_child)
+        return
+    if args.sums_child:
+        sums_child(args.sums_child, 3)
         return
 
     n_accounts, big_accounts = (20_000, 100_000) if args.small else (200_000, 1_000_000)
@@ -477,6 +542,8 @@ def main() -> None:
         print(f"  {name:32s} {seconds * 1e3:8.1f} ms {seconds / ours:16.1f}x")
     print("  cssegment steps: " + ", ".join(f"{k} {v * 1e3:.1f} ms" for k, v in steps.items()))
     bridge_part(rows, repeats)
+    if args.fixed_point_python:
+        sums_versus_fixed_point(n_accounts, args.fixed_point_python)
 
     if args.no_memory:
         return

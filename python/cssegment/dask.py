@@ -4,7 +4,7 @@ The rows are shuffled by account, so that every account's whole history lives in
 (reactivation windows and retention horizons never cross partitions), and each partition puts its
 rows back in the frame's order, so that an account's several rows in one period are summed in the
 same order as in memory. Each partition builds its own ledger over the global periods and computes
-the C++ core's partial sums; the partial sums (exact fixed-point totals) are merged in a tree and
+the C++ core's partial sums; the partial sums (exact sums, rounded once) are merged in a tree and
 turned into the same tables as :meth:`cssegment.RevenueLedger.movements` and
 :meth:`~cssegment.RevenueLedger.retention`. Because the totals are exact, the result does not
 depend on the partitioning or the shuffle: it equals the in-memory result on the same rows in the

@@ -220,9 +220,9 @@ MATRIX = [
     bad("CadencePolicy.workload", "not a schedule", lambda: POLICY.workload(pd.DataFrame({"x": [1]}), ["Ana"]), "schedule: no column 'channel' (columns: 'x')"),
     bad("CadencePolicy.from_json", "a TierModel document", lambda: cs.CadencePolicy.from_json(TOUCH.to_json()), "json: is a 'TierModel' document, not a 'CadencePolicy'"),
     # RevenueLedger
-    bad("RevenueLedger", "NaN amount", lambda: cs.RevenueLedger(ledger_rows(mrr=[1, np.nan, 2])), "mrr[1] = nan: amounts must be finite, >= 0 and < 2^80"),
-    bad("RevenueLedger", "negative amount", lambda: cs.RevenueLedger(ledger_rows(mrr=[1, -3, 2])), "mrr[1] = -3: amounts must be finite, >= 0 and < 2^80"),
-    bad("RevenueLedger", "+inf amount", lambda: cs.RevenueLedger(ledger_rows(mrr=[np.inf, 1, 2])), "mrr[0] = inf: amounts must be finite, >= 0 and < 2^80"),
+    bad("RevenueLedger", "NaN amount", lambda: cs.RevenueLedger(ledger_rows(mrr=[1, np.nan, 2])), "mrr[1] = nan: amounts must be finite and >= 0"),
+    bad("RevenueLedger", "negative amount", lambda: cs.RevenueLedger(ledger_rows(mrr=[1, -3, 2])), "mrr[1] = -3: amounts must be finite and >= 0"),
+    bad("RevenueLedger", "+inf amount", lambda: cs.RevenueLedger(ledger_rows(mrr=[np.inf, 1, 2])), "mrr[0] = inf: amounts must be finite and >= 0"),
     bad("RevenueLedger", "strings as amounts", lambda: cs.RevenueLedger(ledger_rows(mrr=["1", "2", "3"])), "mrr[0] = '1': expected a number, got str"),
     bad("RevenueLedger", "booleans as amounts", lambda: cs.RevenueLedger(ledger_rows(mrr=[True, False, True])), "mrr: is a column of true/false values"),
     bad("RevenueLedger", "unknown column", lambda: cs.RevenueLedger(REVENUE.drop(columns="mrr")), "revenue: no column 'mrr' (columns: 'account_id', 'month')"),
@@ -250,6 +250,10 @@ MATRIX = [
     # Segment moves (issue 14): per-period segments give one segment per account and period.
     bad("RevenueLedger.movements", "two segments for one account and period", lambda: LEDGER.movements(by=pd.DataFrame({"account_id": [1, 1, 1, 2], "month": [1, 2, 2, 1], "segment": ["a", "a", "b", "a"]})), "by[2] = 1: a second, different segment for the same account and period"),
     bad("RevenueLedger.movements", "long by with another period kind", lambda: LEDGER.movements(by=pd.DataFrame({"account_id": [1], "month": pd.to_datetime(["2020-01-01"]), "segment": ["a"]})), "by: periods are monthly dates but the ledger's are integers"),
+    # Correctly rounded totals (issue 14): amounts are any finite double >= 0; a sum beyond the largest double is refused, never inf.
+    bad("RevenueLedger", "rows of one cell summing beyond the largest double", lambda: cs.RevenueLedger(ledger_rows(month=[1, 1, 1], mrr=[1e308, 1e308, 1.0])), "mrr: the rows of account key 1 in period 1 sum beyond the largest double"),
+    bad("RevenueLedger.movements", "a total beyond the largest double", lambda: cs.RevenueLedger(ledger_rows(mrr=[1e308, 1.0, 1e308])).movements(), "amounts: the 'movements' total 'start' in row 0 (first period 2), segment 0 is beyond the largest double"),
+    bad("RevenueLedger.retention", "a total beyond the largest double", lambda: cs.RevenueLedger(ledger_rows(mrr=[1e308, 1.0, 1e308])).retention(horizon=1), "amounts: the 'retention' total 'start_revenue' in row 0 (first period 1), segment 0 is beyond the largest double"),
     bad("RevenueLedger.cohorts", "unknown metric", lambda: LEDGER.cohorts("arr"), "metric: 'arr' must be 'revenue' or 'logos'"),
     bad("RevenueLedger.cohorts", "cohort_length 0", lambda: LEDGER.cohorts(cohort_length=0), "cohort_length: 0 must be >= 1 period"),
     bad("RevenueLedger.survivors", "cohort_length not whole", lambda: LEDGER.survivors(cohort_length=1.0), "cohort_length: 1.0 must be an integer >= 1"),
@@ -379,10 +383,10 @@ MATRIX = [
     # cssegment.dask
     bad("dask.movements", "a pandas frame", lambda: csd.movements(REVENUE), "ddf: expected a dask.dataframe.DataFrame, got DataFrame"),
     bad("dask.movements", "unknown column", lambda: csd.movements(dask_rows(), amount="arr"), "ddf: no column 'arr' (columns: 'account_id', 'month', 'mrr')"),
-    bad("dask.movements", "NaN amount", lambda: csd.movements(dask_rows(ledger_rows(mrr=[1, np.nan, 1]))), "mrr[1] = nan: amounts must be finite, >= 0 and < 2^80"),
+    bad("dask.movements", "NaN amount", lambda: csd.movements(dask_rows(ledger_rows(mrr=[1, np.nan, 1]))), "mrr[1] = nan: amounts must be finite and >= 0"),
     bad("dask.movements", "by a list", lambda: csd.movements(dask_rows(), by=["a"]), "by: expected a pandas Series or DataFrame, or the name of a column of ddf"),
     bad("dask.movements", "no rows", lambda: csd.movements(dask_rows(REVENUE.iloc[:0])), "ddf: has no rows"),
-    bad("dask.retention", "negative amount", lambda: csd.retention(dask_rows(ledger_rows(mrr=[1, -1, 1])), horizon=1), "mrr[1] = -1: amounts must be finite, >= 0 and < 2^80"),
+    bad("dask.retention", "negative amount", lambda: csd.retention(dask_rows(ledger_rows(mrr=[1, -1, 1])), horizon=1), "mrr[1] = -1: amounts must be finite and >= 0"),
     bad("dask.retention", "horizon not whole", lambda: csd.retention(dask_rows(), horizon=1.5), "horizon: expected an integer, got float 1.5"),
     bad("dask.retention", "account without a segment", lambda: csd.retention(dask_rows(), horizon=1, by=pd.Series({1: "a"})), "by: account 2 has revenue in period 1 but no segment"),
 ]

@@ -40,7 +40,7 @@ struct CohortSums {
   }
   double value(std::size_t block, std::size_t segment, std::size_t age, CohortField field) const {
     const std::size_t column = age * cohort_fields + field;
-    return field == cohort_revenue ? sums.value(block, segment, column) : sums.count(block, segment, column);
+    return sums.value(block, segment, column, field == cohort_revenue ? "revenue" : "accounts");
   }
 };
 
@@ -53,32 +53,46 @@ inline CohortSums cohort_sums(const RevenueLedger& ledger, const AccountSegments
   CohortSums total{PartialSums("cohorts", options.cohort_length, ledger.first_period(), blocks, segments.count(),
                                fields),
                    std::vector<std::int64_t>(blocks * segments.count(), -1), periods};
-  std::mutex merging;
-  parallel_for(ledger.n_accounts(), metrics_chunk_accounts, [&](std::size_t begin, std::size_t end) {
-    PartialSums local("cohorts", options.cohort_length, ledger.first_period(), blocks, segments.count(), fields);
-    std::vector<std::int64_t> latest(total.latest_first.size(), -1);
-    for (std::size_t a = begin; a < end; ++a) {
-      const auto revenue = ledger.row(a);
-      const auto first = static_cast<std::size_t>(
-          std::find_if(revenue.begin(), revenue.end(), [](double r) { return r > 0.0; }) - revenue.begin());
-      if (first == periods || (first == 0 && !options.include_first_period)) continue;
-      const std::size_t block = first / length;
-      const auto segment = static_cast<std::size_t>(segments.at(a, first));
-      std::int64_t& last = latest[block * segments.count() + segment];
-      last = std::max(last, static_cast<std::int64_t>(first));
-      bool surviving = true;
-      for (std::size_t age = 0; first + age < periods; ++age) {
-        const double amount = revenue[first + age];
-        surviving = surviving && amount > 0.0;
-        local.at(block, segment, age * cohort_fields + cohort_revenue) += to_exact(amount);
-        local.at(block, segment, age * cohort_fields + cohort_paying) += amount > 0.0;
-        local.at(block, segment, age * cohort_fields + cohort_survivors) += surviving;
-      }
-    }
-    const std::lock_guard lock(merging);
-    total.sums.merge(local);
-    for (std::size_t i = 0; i < latest.size(); ++i) total.latest_first[i] = std::max(total.latest_first[i], latest[i]);
+  struct Local {
+    PartialSums sums;
+    std::vector<std::uint64_t> counts;  // paying and survivors, added to the sums once
+    std::vector<std::int64_t> latest;
+  };
+  LocalPool<Local> pool([&] {
+    return Local{total.sums, std::vector<std::uint64_t>(blocks * segments.count() * fields),
+                 std::vector<std::int64_t>(total.latest_first.size(), -1)};
   });
+  parallel_for(ledger.n_accounts(), metrics_chunk_accounts, [&](std::size_t begin, std::size_t end) {
+    pool.with([&](Local& mine) {
+      PartialSums& local = mine.sums;
+      std::vector<std::uint64_t>& counts = mine.counts;
+      std::vector<std::int64_t>& latest = mine.latest;
+      for (std::size_t a = begin; a < end; ++a) {
+        const auto revenue = ledger.row(a);
+        const auto first = static_cast<std::size_t>(
+            std::find_if(revenue.begin(), revenue.end(), [](double r) { return r > 0.0; }) - revenue.begin());
+        if (first == periods || (first == 0 && !options.include_first_period)) continue;
+        const std::size_t block = first / length;
+        const auto segment = static_cast<std::size_t>(segments.at(a, first));
+        std::int64_t& last = latest[block * segments.count() + segment];
+        last = std::max(last, static_cast<std::int64_t>(first));
+        bool surviving = true;
+        for (std::size_t age = 0; first + age < periods; ++age) {
+          const double amount = revenue[first + age];
+          surviving = surviving && amount > 0.0;
+          if (amount > 0.0) local.at(block, segment, age * cohort_fields + cohort_revenue) += amount;
+          counts[local.cell_index(block, segment, age * cohort_fields + cohort_paying)] += amount > 0.0;
+          counts[local.cell_index(block, segment, age * cohort_fields + cohort_survivors)] += surviving;
+        }
+      }
+    });
+  });
+  for (const auto& local : pool.locals()) {
+    local->sums.add_counts(local->counts);
+    total.sums.merge(local->sums);
+    for (std::size_t i = 0; i < local->latest.size(); ++i)
+      total.latest_first[i] = std::max(total.latest_first[i], local->latest[i]);
+  }
   return total;
 }
 

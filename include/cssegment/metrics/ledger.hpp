@@ -2,6 +2,7 @@
 // The revenue ledger: long (account, period, amount) rows summed into a dense account x period
 // matrix R(a, p) >= 0, the input of every revenue metric.
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "cssegment/core/parallel.hpp"
+#include "cssegment/core/summation.hpp"
 #include "cssegment/core/validate.hpp"
 #include "cssegment/metrics/partials.hpp"
 #include "cssegment/metrics/periods.hpp"
@@ -47,7 +49,8 @@ public:
   RevenueLedger() = default;
 
   // Rows: account keys (any int64; accounts are their distinct values in ascending order),
-  // period keys and amounts (finite, >= 0). Rows for the same (account, period) are summed.
+  // period keys and amounts (finite, >= 0). Rows for the same (account, period) are summed
+  // exactly and rounded once (the cell does not depend on the order of the rows).
   // `period_range` fixes the first ordinal and the number of periods (so that ledgers of
   // different accounts share their periods); by default it spans the rows' periods.
   static RevenueLedger from_rows(std::span<const std::int64_t> accounts, PeriodKeys periods,
@@ -93,8 +96,8 @@ private:
     parallel_for(last - first, ledger_chunk_rows, [&](std::size_t begin, std::size_t end) {
       KeyRanges local;
       for (std::size_t i = first + begin; i < first + end; ++i) {
-        if (!(amounts[i] >= 0.0 && amounts[i] < max_exact_amount))
-          fail_at(names.amount, i, amounts[i], "amounts must be finite, >= 0 and < 2^80");
+        if (!(amounts[i] >= 0.0 && amounts[i] <= std::numeric_limits<double>::max()))
+          fail_at(names.amount, i, amounts[i], "amounts must be finite and >= 0");
         const std::int64_t ordinal = period_ordinal(periods, i, names.period);
         local.first_period = std::min(local.first_period, ordinal);
         local.last_period = std::max(local.last_period, ordinal);
@@ -167,18 +170,47 @@ public:
   RevenueLedger finish() {
     require(done(), "rows",
             std::to_string(work() - work_done()) + " of " + std::to_string(work()) + " row steps have not run yet");
-    if (large_)
-      for (std::size_t cell = 0; cell < ledger_.revenue_.size(); ++cell)
-        if (!(ledger_.revenue_[cell] < max_exact_amount))
-          fail(names_.amount, "the summed revenue of account key " +
-                                  std::to_string(ledger_.keys_[cell / ledger_.periods_]) + " reaches 2^80");
-    ledger_.summary_.duplicate_rows = duplicates_;
+    // Cells of several rows take their exact sum, rounded once, so it does not depend on the
+    // order of the rows: a cell of two rows is their sum (one rounding), and cells of three or
+    // more, found first, are summed exactly in cell order.
+    std::vector<std::uint64_t> twice(duplicates_.empty() ? 0 : seen_.size()), many(twice.size());
+    for (const auto& [cell, amount] : duplicates_) {
+      const std::uint64_t bit = std::uint64_t{1} << (cell % 64);
+      if (twice[cell / 64] & bit) many[cell / 64] |= bit;
+      twice[cell / 64] |= bit;
+    }
+    std::vector<std::pair<std::size_t, double>> several;
+    for (const auto& [cell, amount] : duplicates_) {
+      if (many[cell / 64] & (std::uint64_t{1} << (cell % 64))) {
+        several.emplace_back(cell, amount);
+      } else {
+        ledger_.revenue_[cell] += amount;
+        if (std::isinf(ledger_.revenue_[cell])) sum_beyond_doubles(cell);
+      }
+    }
+    std::sort(several.begin(), several.end());
+    for (std::size_t first = 0, last = 0; first < several.size(); first = last) {
+      const std::size_t cell = several[first].first;
+      ExactSum sum(ledger_.revenue_[cell]);  // the cell's first row
+      for (last = first; last < several.size() && several[last].first == cell; ++last) sum += several[last].second;
+      const auto total = sum.rounded();
+      if (!total) sum_beyond_doubles(cell);
+      ledger_.revenue_[cell] = *total;
+    }
+    ledger_.summary_.duplicate_rows = duplicates_.size();
     ledger_.summary_.n_accounts = ledger_.keys_.size();
     ledger_.summary_.n_periods = ledger_.periods_;
     return std::move(ledger_);
   }
 
 private:
+  [[noreturn]] void sum_beyond_doubles(std::size_t cell) const {
+    fail(names_.amount, "the rows of account key " + std::to_string(ledger_.keys_[cell / ledger_.periods_]) +
+                            " in period " +
+                            std::to_string(ledger_.first_period_ + static_cast<std::int64_t>(cell % ledger_.periods_)) +
+                            " sum beyond the largest double (about 1.8e308)");
+  }
+
   // The periods, the accounts (rows of the matrix) and the zero matrix, once every row is checked.
   void lay_out() {
     laid_out_ = true;
@@ -251,10 +283,13 @@ private:
         const std::size_t cell = cells[j];
         std::uint64_t& word = seen_[cell / 64];
         const std::uint64_t bit = std::uint64_t{1} << (cell % 64);
-        duplicates_ += (word & bit) != 0;
-        word |= bit;
-        revenue[cell] += amounts_[first + j];
-        large_ |= !(revenue[cell] < max_exact_amount);
+        const double amount = amounts_[first + j];
+        if ((word & bit) == 0) {
+          word |= bit;
+          revenue[cell] = amount;
+        } else {  // several rows for one (account, period): summed exactly in finish()
+          duplicates_.emplace_back(cell, amount);
+        }
       }
     }
   }
@@ -271,8 +306,7 @@ private:
   std::int64_t low_key_ = 0;
   std::vector<std::int32_t> row_of_;
   std::vector<std::uint64_t> seen_;
-  std::size_t duplicates_ = 0;
-  bool large_ = false;
+  std::vector<std::pair<std::size_t, double>> duplicates_;  // (cell, amount) of rows after a cell's first
 };
 
 inline RevenueLedger RevenueLedger::from_rows(std::span<const std::int64_t> accounts, PeriodKeys periods,

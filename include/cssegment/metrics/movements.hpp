@@ -2,6 +2,7 @@
 // Revenue movements from period p-1 to p (docs/guide/metrics.md): moves between segments, new,
 // reactivation, expansion, contraction and churn, with
 // end = start + moved_in - moved_out + new + reactivation + expansion - contraction - churn.
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -37,6 +38,11 @@ enum MovementField : std::size_t {
   movement_fields
 };
 
+// The table's names of the fields, in order.
+inline constexpr const char* movement_names[] = {
+    "start", "new",         "reactivation", "expansion",         "contraction",   "churn",
+    "end",   "logos_start", "logos_new",    "logos_reactivated", "logos_churned", "logos_end"};
+
 inline void check_reactivation_window(std::optional<std::int64_t> window) {
   if (window && *window < 0) fail("reactivation_window", std::to_string(*window) + " must be >= 0 or None");
 }
@@ -54,61 +60,75 @@ inline PartialSums movement_partials(const RevenueLedger& ledger, const AccountS
   const std::size_t rows = periods > 0 ? periods - 1 : 0;
   PartialSums total("movements", reactivation_window.value_or(-1), ledger.first_period() + 1, rows, segments.count(),
                     movement_fields);
-  std::mutex merging;
+  struct Local {
+    PartialSums sums;
+    std::vector<std::uint64_t> counts;  // the logos, added to the sums once
+  };
+  LocalPool<Local> pool(
+      [&] { return Local{total, std::vector<std::uint64_t>(rows * segments.count() * movement_fields)}; });
   parallel_for(ledger.n_accounts(), metrics_chunk_accounts, [&](std::size_t begin, std::size_t end) {
-    PartialSums local("movements", total.parameter(), total.first_period(), rows, segments.count(), movement_fields);
-    for (std::size_t a = begin; a < end; ++a) {
-      const auto revenue = ledger.row(a);
-      std::int64_t last_paid = periods > 0 && revenue[0] > 0.0 ? 0 : -1;
-      ExactTotal exact_now = periods > 0 ? to_exact(revenue[0]) : 0;
-      for (std::size_t p = 1; p < periods; ++p) {
-        const double before = revenue[p - 1], now = revenue[p];
-        const ExactTotal exact_before = exact_now;
-        exact_now = to_exact(now);
-        if (before == 0.0 && now == 0.0) continue;
-        // The segment of a paying cell; a gap throws naming the ledger's first one.
-        const auto segment_at = [&](std::size_t q) {
-          const std::int32_t code = segments.at(a, q);
-          if (code < 0) segments.require_complete(ledger);
-          return static_cast<std::size_t>(code);
-        };
-        const std::size_t was = before > 0.0 ? segment_at(p - 1) : 0;
-        const std::size_t segment = now > 0.0 ? segment_at(p) : was;
-        auto field = [&](std::size_t f) -> ExactTotal& { return local.at(p - 1, segment, f); };
-        auto field_was = [&](std::size_t f) -> ExactTotal& { return local.at(p - 1, was, f); };
-        if (before > 0.0) {
-          field_was(movement_start) += exact_before;
-          field_was(movement_logos_start) += 1;
-          if (segment != was) {
-            field_was(movement_moved_out) += exact_before;
-            field_was(movement_logos_moved_out) += 1;
-            field(movement_moved_in) += exact_before;
-            field(movement_logos_moved_in) += 1;
+    pool.with([&](Local& mine) {
+      PartialSums& local = mine.sums;
+      std::vector<std::uint64_t>& counts = mine.counts;
+      for (std::size_t a = begin; a < end; ++a) {
+        const auto revenue = ledger.row(a);
+        std::int64_t last_paid = periods > 0 && revenue[0] > 0.0 ? 0 : -1;
+        for (std::size_t p = 1; p < periods; ++p) {
+          const double before = revenue[p - 1], now = revenue[p];
+          if (before == 0.0 && now == 0.0) continue;
+          // The segment of a paying cell; a gap throws naming the ledger's first one.
+          const auto segment_at = [&](std::size_t q) {
+            const std::int32_t code = segments.at(a, q);
+            if (code < 0) segments.require_complete(ledger);
+            return static_cast<std::size_t>(code);
+          };
+          const std::size_t was = before > 0.0 ? segment_at(p - 1) : 0;
+          const std::size_t segment = now > 0.0 ? segment_at(p) : was;
+          auto field = [&](std::size_t f) -> ExactSum& { return local.at(p - 1, segment, f); };
+          auto field_was = [&](std::size_t f) -> ExactSum& { return local.at(p - 1, was, f); };
+          auto count = [&](std::size_t f) { ++counts[local.cell_index(p - 1, segment, f)]; };
+          auto count_was = [&](std::size_t f) { ++counts[local.cell_index(p - 1, was, f)]; };
+          if (before > 0.0) {
+            field_was(movement_start) += before;
+            count_was(movement_logos_start);
+            if (segment != was) {
+              field_was(movement_moved_out) += before;
+              count_was(movement_logos_moved_out);
+              field(movement_moved_in) += before;
+              count(movement_logos_moved_in);
+            }
           }
+          if (now > 0.0) {
+            field(movement_end) += now;
+            count(movement_logos_end);
+          }
+          if (before == 0.0) {
+            const auto gap = static_cast<std::int64_t>(p) - 1 - last_paid;
+            const bool returning = last_paid >= 0 && (!reactivation_window || gap <= *reactivation_window);
+            field(returning ? movement_reactivation : movement_new) += now;
+            count(returning ? movement_logos_reactivated : movement_logos_new);
+          } else if (now == 0.0) {
+            field(movement_churn) += before;
+            count(movement_logos_churned);
+          } else if (now != before) {  // the exact difference of the two amounts
+            ExactSum& moved = field(now > before ? movement_expansion : movement_contraction);
+            const double larger = std::max(now, before), smaller = std::min(now, before);
+            if (larger <= 2.0 * smaller) {
+              moved += larger - smaller;  // exact (Sterbenz lemma): one term
+            } else {
+              moved += larger;
+              moved += -smaller;
+            }
+          }
+          if (now > 0.0) last_paid = static_cast<std::int64_t>(p);
         }
-        if (now > 0.0) {
-          field(movement_end) += exact_now;
-          field(movement_logos_end) += 1;
-        }
-        if (before == 0.0) {
-          const auto gap = static_cast<std::int64_t>(p) - 1 - last_paid;
-          const bool returning = last_paid >= 0 && (!reactivation_window || gap <= *reactivation_window);
-          field(returning ? movement_reactivation : movement_new) += exact_now;
-          field(returning ? movement_logos_reactivated : movement_logos_new) += 1;
-        } else if (now == 0.0) {
-          field(movement_churn) += exact_before;
-          field(movement_logos_churned) += 1;
-        } else if (exact_now > exact_before) {
-          field(movement_expansion) += exact_now - exact_before;
-        } else {
-          field(movement_contraction) += exact_before - exact_now;
-        }
-        if (now > 0.0) last_paid = static_cast<std::int64_t>(p);
       }
-    }
-    const std::lock_guard lock(merging);
-    total.merge(local);
+    });
   });
+  for (const auto& local : pool.locals()) {
+    local->sums.add_counts(local->counts);
+    total.merge(local->sums);
+  }
   return total;
 }
 
@@ -132,12 +152,12 @@ inline MovementTable movement_table(const PartialSums& sums) {
       &table.logos_new,    &table.logos_reactivated, &table.logos_churned,  &table.logos_end};
   for (std::size_t r = 0; r < sums.rows(); ++r)
     for (std::size_t s = 0; s < sums.segments(); ++s) {
-      for (std::size_t f = 0; f < movement_fields; ++f)
-        columns[f]->push_back(f < movement_logos_start ? sums.value(r, s, f) : sums.count(r, s, f));
-      const ExactTotal gained =
-          sums.at(r, s, movement_new) + sums.at(r, s, movement_reactivation) + sums.at(r, s, movement_expansion);
-      const ExactTotal lost = sums.at(r, s, movement_contraction) + sums.at(r, s, movement_churn);
-      table.quick_ratio.push_back(lost == 0 ? NAN : from_exact(gained) / from_exact(lost));
+      for (std::size_t f = 0; f < movement_fields; ++f) columns[f]->push_back(sums.value(r, s, f, movement_names[f]));
+      ExactSum gained = sums.at(r, s, movement_new), lost = sums.at(r, s, movement_contraction);
+      gained += sums.at(r, s, movement_reactivation);
+      gained += sums.at(r, s, movement_expansion);
+      lost += sums.at(r, s, movement_churn);
+      table.quick_ratio.push_back(lost.is_zero() ? NAN : gained.value("amounts") / lost.value("amounts"));
     }
   return table;
 }

@@ -1,42 +1,56 @@
 #pragma once
-// Mergeable partial sums: a grid of (row, segment, field) totals kept in exact fixed point, so
+// Mergeable partial sums: a grid of (row, segment, field) totals kept exactly (ExactSum), so
 // that partial results computed on any split of the accounts (threads, Dask partitions) add up
-// to exactly the same totals in any order, and each total is rounded to double only once.
+// to exactly the same totals in any order, and each total is rounded to double only once: the
+// correctly rounded sum of its terms (math.fsum's result), counts included.
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
 
 #include "cssegment/core/json.hpp"
+#include "cssegment/core/summation.hpp"
 #include "cssegment/core/validate.hpp"
 
 namespace cssegment {
 
-// Totals are unsigned 128-bit multiples of 2^-40: amounts below 2^80 convert exactly up to
-// 2^-40 (far below a cent), and sums up to 2^87 cannot overflow.
-__extension__ using ExactTotal = unsigned __int128;
-inline constexpr double exact_unit = 0x1p40;
-inline constexpr double max_exact_amount = 0x1p80;
+// Per-thread state of a parallel loop over accounts (partial sums and tallies): each chunk
+// borrows a free one, made only when none is free, so there are about as many as threads ran
+// rather than one per chunk; the caller then merges them all, in any order (the sums are exact).
+template <class Local>
+class LocalPool {
+public:
+  template <class Make>
+  explicit LocalPool(Make make) : make_(std::move(make)) {}
 
-// An amount in [0, max_exact_amount) as fixed point (truncated below 2^-40).
-inline ExactTotal to_exact(double amount) {
-  const double scaled = amount * exact_unit;
-  if (scaled < 0x1p64) return static_cast<std::uint64_t>(scaled);
-  const auto high = static_cast<std::uint64_t>(scaled * 0x1p-64);
-  const auto low = static_cast<std::uint64_t>(scaled - static_cast<double>(high) * 0x1p64);  // exact
-  return (static_cast<ExactTotal>(high) << 64) + low;
-}
+  // Runs body(local) on a borrowed local.
+  template <class Body>
+  void with(Body&& body) {
+    std::unique_ptr<Local> local;
+    {
+      const std::lock_guard lock(mutex_);
+      if (!free_.empty()) local = std::move(free_.back()), free_.pop_back();
+    }
+    if (!local) local = std::make_unique<Local>(make_());
+    body(*local);
+    const std::lock_guard lock(mutex_);
+    free_.push_back(std::move(local));
+  }
 
-// The total rounded once to the nearest double.
-inline double from_exact(ExactTotal total) {
-  const auto high = static_cast<std::uint64_t>(total >> 64);
-  const auto low = static_cast<std::uint64_t>(total);
-  if (high == 0) return static_cast<double>(low) / exact_unit;
-  return static_cast<double>(total) / exact_unit;  // correctly rounded by the compiler runtime
-}
+  // Every local made, once the loop is over.
+  std::vector<std::unique_ptr<Local>>& locals() { return free_; }
+
+private:
+  std::function<Local()> make_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Local>> free_;
+};
 
 class PartialSums {
 public:
@@ -51,7 +65,7 @@ public:
         rows_(rows),
         segments_(segments),
         fields_(fields),
-        cells_(rows * segments * fields, 0) {}
+        cells_(rows * segments * fields) {}
 
   const std::string& kind() const { return kind_; }
   std::int64_t parameter() const { return parameter_; }
@@ -60,19 +74,32 @@ public:
   std::size_t segments() const { return segments_; }
   std::size_t fields() const { return fields_; }
 
-  ExactTotal& at(std::size_t row, std::size_t segment, std::size_t field) {
+  ExactSum& at(std::size_t row, std::size_t segment, std::size_t field) {
     return cells_[(row * segments_ + segment) * fields_ + field];
   }
-  ExactTotal at(std::size_t row, std::size_t segment, std::size_t field) const {
+  const ExactSum& at(std::size_t row, std::size_t segment, std::size_t field) const {
     return cells_[(row * segments_ + segment) * fields_ + field];
   }
-  // A field of amounts (added with to_exact), rounded once.
-  double value(std::size_t row, std::size_t segment, std::size_t field) const {
-    return from_exact(at(row, segment, field));
+  // A cell's exact total rounded once to the nearest double (amounts or counts); InvalidInput
+  // naming the field (`name`, else its number) when it is beyond the largest double.
+  double value(std::size_t row, std::size_t segment, std::size_t field, std::string_view name = {}) const {
+    if (const auto total = at(row, segment, field).rounded()) return *total;
+    fail("amounts", "the " + single_quoted(kind_) + " total " +
+                        (name.empty() ? "of field " + std::to_string(field) : single_quoted(name)) + " in row " +
+                        std::to_string(row) + " (first period " + std::to_string(first_period_) + "), segment " +
+                        std::to_string(segment) + " is beyond the largest double (about 1.8e308)");
   }
-  // A field of counts (added as whole numbers).
-  double count(std::size_t row, std::size_t segment, std::size_t field) const {
-    return static_cast<double>(at(row, segment, field));
+  // A field of counts (added one by one), exact below 2^53.
+  double count(std::size_t row, std::size_t segment, std::size_t field) const { return value(row, segment, field); }
+
+  // Adds whole-number counts kept per cell (same layout as the cells, e.g. tallied in a loop
+  // before being added once): each below 2^53, so exact as a double.
+  void add_counts(const std::vector<std::uint64_t>& counts) {
+    for (std::size_t i = 0; i < counts.size(); ++i)
+      if (counts[i] != 0) cells_[i] += static_cast<double>(counts[i]);
+  }
+  std::size_t cell_index(std::size_t row, std::size_t segment, std::size_t field) const {
+    return (row * segments_ + segment) * fields_ + field;
   }
 
   // Adds another partial result over other accounts; both must describe the same grid.
@@ -96,36 +123,56 @@ public:
                       json::key("fields", &PartialSums::fields_)};
   }
 
+  // Cells are written as their exact digits (ExactSum::digits): [first limb, limb, ...], [] for
+  // zero, under "exact_cells". Documents of cssegment 0.2.0 and earlier held fixed-point cells
+  // truncated to 2^-40 (under "cells"): they are refused, as their sums cannot be made exact.
   std::string to_json() const {
     json::Document document = json::make_document("PartialSums");
     json::write_fields(document, *this, json_fields());
     json::Document cells = json::Document::array();
-    for (ExactTotal cell : cells_) {
-      cells.push_back(static_cast<std::uint64_t>(cell >> 64));
-      cells.push_back(static_cast<std::uint64_t>(cell));
+    for (const ExactSum& cell : cells_) {
+      const auto [first, limbs] = cell.digits();
+      json::Document digits = json::Document::array();
+      if (!limbs.empty()) digits.push_back(first);
+      for (std::int64_t limb : limbs) digits.push_back(limb);
+      cells.push_back(std::move(digits));
     }
-    document["cells"] = std::move(cells);
+    document["exact_cells"] = std::move(cells);
     return document.dump();
   }
 
   static PartialSums from_json(std::string_view text) {
     const json::Document document = json::parse_document(text, "PartialSums");
+    if (!document.contains("exact_cells") && document.contains("cells"))
+      fail("json", "partial sums written by cssegment 0.2.0 or earlier hold fixed-point cells (truncated to 2^-40), "
+                   "not exact sums; compute them again with this version");
     const auto grid = json::read_fields(document, json_fields());
     const std::size_t rows = std::get<3>(grid), segments = std::get<4>(grid), fields = std::get<5>(grid);
-    const auto words = json::get<std::vector<std::uint64_t>>(document, "cells");
+    const auto cells = json::get<std::vector<std::vector<std::int64_t>>>(document, "exact_cells");
     // The grid is checked against the cells given before anything is allocated, by division: an
     // untrusted rows x segments x fields may be huge or wrap around.
-    const auto holds = [&](std::size_t cells) {
-      return cells % rows == 0 && cells / rows % segments == 0 && cells / rows / segments == fields;
+    const auto holds = [&](std::size_t count) {
+      return count % rows == 0 && count / rows % segments == 0 && count / rows / segments == fields;
     };
-    if (words.size() % 2 != 0 ||
-        (rows == 0 || segments == 0 || fields == 0 ? !words.empty() : !holds(words.size() / 2)))
-      fail("json", "field 'cells' holds " + std::to_string(words.size()) + " numbers, expected two per cell of " +
+    if (rows == 0 || segments == 0 || fields == 0 ? !cells.empty() : !holds(cells.size()))
+      fail("json", "field 'exact_cells' holds " + std::to_string(cells.size()) + " cells, expected " +
                        std::to_string(rows) + " rows x " + std::to_string(segments) + " segments x " +
                        std::to_string(fields) + " fields");
     auto sums = std::make_from_tuple<PartialSums>(grid);
-    for (std::size_t i = 0; i < sums.cells_.size(); ++i)
-      sums.cells_[i] = (static_cast<ExactTotal>(words[2 * i]) << 64) + words[2 * i + 1];
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      const auto& digits = cells[i];
+      const std::string where = "exact_cells[" + std::to_string(i) + "]";
+      if (digits.size() == 1) fail("json", where + " holds a first limb but no digits");
+      if (digits.empty()) continue;
+      if (digits[0] < 0 || digits[0] >= ExactSum::limb_count)
+        fail("json", where + " starts at limb " + std::to_string(digits[0]) + ", outside 0 to " +
+                         std::to_string(ExactSum::limb_count - 1));
+      sums.cells_[i] = ExactSum::from_digits(static_cast<int>(digits[0]),
+                                             std::span<const std::int64_t>(digits).subspan(1), "json: " + where);
+      if (sums.cells_[i].digits() !=
+          std::pair{static_cast<int>(digits[0]), std::vector(digits.begin() + 1, digits.end())})
+        fail("json", where + " is not in canonical form (leading or trailing zero limbs)");
+    }
     return sums;
   }
 
@@ -140,7 +187,7 @@ private:
   std::int64_t parameter_ = 0;
   std::int64_t first_period_ = 0;
   std::size_t rows_ = 0, segments_ = 0, fields_ = 0;
-  std::vector<ExactTotal> cells_;
+  std::vector<ExactSum> cells_;
 };
 
 }  // namespace cssegment

@@ -37,26 +37,38 @@ inline PartialSums retention_partials(const RevenueLedger& ledger, const Account
   const auto h = static_cast<std::size_t>(horizon);
   const std::size_t rows = periods > h ? periods - h : 0;
   PartialSums total("retention", horizon, ledger.first_period(), rows, segments.count(), retention_fields);
-  std::mutex merging;
+  struct Local {
+    PartialSums sums;
+    std::vector<std::uint64_t> counts;  // accounts and logos, added to the sums once
+  };
+  LocalPool<Local> pool(
+      [&] { return Local{total, std::vector<std::uint64_t>(rows * segments.count() * retention_fields)}; });
   parallel_for(rows == 0 ? 0 : ledger.n_accounts(), metrics_chunk_accounts, [&](std::size_t begin, std::size_t end) {
-    PartialSums local("retention", horizon, ledger.first_period(), rows, segments.count(), retention_fields);
-    for (std::size_t a = begin; a < end; ++a) {
-      const auto revenue = ledger.row(a);
-      for (std::size_t p = 0; p < rows; ++p) {
-        const double start = revenue[p];
-        if (start == 0.0) continue;
-        const double later = revenue[p + h];
-        const auto segment = static_cast<std::size_t>(segments.at(a, p));
-        local.at(p, segment, retention_accounts) += 1;
-        local.at(p, segment, retention_start) += to_exact(start);
-        local.at(p, segment, retention_end) += to_exact(later);
-        local.at(p, segment, retention_retained) += to_exact(later < start ? later : start);
-        local.at(p, segment, retention_logos_retained) += later > 0.0;
+    pool.with([&](Local& mine) {
+      PartialSums& local = mine.sums;
+      std::vector<std::uint64_t>& counts = mine.counts;
+      for (std::size_t a = begin; a < end; ++a) {
+        const auto revenue = ledger.row(a);
+        for (std::size_t p = 0; p < rows; ++p) {
+          const double start = revenue[p];
+          if (start == 0.0) continue;
+          const double later = revenue[p + h];
+          const auto segment = static_cast<std::size_t>(segments.at(a, p));
+          ++counts[local.cell_index(p, segment, retention_accounts)];
+          local.at(p, segment, retention_start) += start;
+          if (later > 0.0) {  // zeros add nothing
+            local.at(p, segment, retention_end) += later;
+            local.at(p, segment, retention_retained) += later < start ? later : start;
+          }
+          counts[local.cell_index(p, segment, retention_logos_retained)] += later > 0.0;
+        }
       }
-    }
-    const std::lock_guard lock(merging);
-    total.merge(local);
+    });
   });
+  for (const auto& local : pool.locals()) {
+    local->sums.add_counts(local->counts);
+    total.merge(local->sums);
+  }
   return total;
 }
 
@@ -75,9 +87,9 @@ inline RetentionTable retention_table(const PartialSums& sums, double masks_chur
   for (std::size_t r = 0; r < sums.rows(); ++r)
     for (std::size_t s = 0; s < sums.segments(); ++s) {
       const double accounts = sums.count(r, s, retention_accounts);
-      const double start = sums.value(r, s, retention_start);
-      const double end = sums.value(r, s, retention_end);
-      const double retained = sums.value(r, s, retention_retained);
+      const double start = sums.value(r, s, retention_start, "start_revenue");
+      const double end = sums.value(r, s, retention_end, "end_revenue");
+      const double retained = sums.value(r, s, retention_retained, "retained_revenue");
       const double logos = accounts > 0 ? sums.count(r, s, retention_logos_retained) / accounts : NAN;
       const double nrr = accounts > 0 ? end / start : NAN;
       table.cohort_accounts.push_back(accounts);

@@ -2,8 +2,9 @@
 CLTV / CRC / CAC and NPS with its uncertainty.
 
 Definitions follow the metric definitions in the user guide (``docs/guide/metrics.md``) exactly.
-Sums are kept in exact fixed point (multiples of 2^-40) and rounded to float64 once, so results
-do not depend on the thread count or on how the accounts were split (see :mod:`cssegment.dask`).
+Every total is the exact sum of its amounts rounded to float64 once (equal to ``math.fsum`` of
+them), so results do not depend on the row order, the thread count or on how the accounts were
+split (see :mod:`cssegment.dask`).
 
 The modules mirror the C++ core: ``ledger_input`` (period kinds and keys, account keys, ``by``
 segments; package-internal), ``ledger`` (the ledger and its metrics), ``value`` (unit economics)

@@ -2,9 +2,9 @@
 (movements, NRR / GRR / logo retention, cohorts, survivors, CLTV per segment).
 
 The metrics follow the definitions in the user guide (``docs/guide/metrics.md``, "Revenue
-metrics") exactly. Sums are kept in exact fixed point (multiples of 2^-40) and rounded to float64
-once, so results do not depend on the thread count or on how the accounts were split (see
-:mod:`cssegment.dask`).
+metrics") exactly. Every total is the exact sum of its amounts rounded to float64 once (equal to
+``math.fsum`` of them), so results do not depend on the row order, the thread count or on how the
+accounts were split (see :mod:`cssegment.dask`).
 
 Examples
 --------

@@ -5,6 +5,7 @@
 #include "message_of.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <random>
 #include <vector>
 
@@ -65,4 +66,30 @@ BOOST_AUTO_TEST_CASE(grr_never_exceeds_one_or_nrr) {
       BOOST_TEST((t.logo_retention[r] >= 0.0 && t.logo_retention[r] <= 1.0));
     }
   }
+}
+
+// Issue 21: 300 accounts growing from 0.8e24 .. 1.2e24 wrapped the fixed-point sums (past ~2^88):
+// end 5.05e25 and NRR 0.21 instead of 3.6e26 and 1.5. Doubles in [2^79, 2^81) are multiples of
+// 2^27, so the exact sums in units of 2^27 fit an int64: the reference needs no wider type.
+BOOST_AUTO_TEST_CASE(sums_of_300_accounts_near_1e24_are_correctly_rounded) {
+  std::vector<std::vector<double>> book;
+  std::int64_t start_units = 0, end_units = 0;
+  for (int i = 0; i < 300; ++i) {
+    const double start = 0.8e24 + 0.4e24 * i / 299, end = 1.5 * start;
+    book.push_back({start, end});
+    start_units += static_cast<std::int64_t>(std::ldexp(start, -27));
+    end_units += static_cast<std::int64_t>(std::ldexp(end, -27));
+  }
+  const auto ledger = ledger_of(rows_of(book));
+  const auto table = retention_table(retention_partials(ledger, {}, 1));
+  const double start = std::ldexp(static_cast<double>(start_units), 27);
+  const double end = std::ldexp(static_cast<double>(end_units), 27);
+  BOOST_TEST(table.start_revenue.at(0) == start);
+  BOOST_TEST(table.end_revenue.at(0) == end);
+  BOOST_TEST(table.nrr.at(0) == end / start);
+  BOOST_TEST(std::abs(table.nrr.at(0) - 1.5) < 1e-15);
+  const auto movements = movement_table(movement_partials(ledger, {}));
+  BOOST_TEST(movements.start.at(0) == start);
+  BOOST_TEST(movements.end.at(0) == end);
+  BOOST_TEST(movements.expansion.at(0) == std::ldexp(static_cast<double>(end_units - start_units), 27));
 }
