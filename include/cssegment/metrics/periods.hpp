@@ -1,11 +1,10 @@
 #pragma once
-// Calendar maths of period keys: consecutive ordinals as given, or month-start datetimes turned
-// into months since 1970-01, with bad keys named as the user wrote them.
+// Calendar maths of period keys: consecutive ordinals as given, or dates bucketed into the
+// months, quarters, weeks or years of a calendar (fiscal years starting in any month), with bad
+// keys named as the user wrote them.
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <limits>
-#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -14,13 +13,7 @@
 
 namespace cssegment {
 
-// Period keys as read from the input: ordinals of consecutive periods (integers, or pandas
-// Period ordinals), or datetimes in ticks since 1970-01-01 that must fall on the first of a
-// month at midnight (ticks_per_day > 0), which become months since 1970-01.
-struct PeriodKeys {
-  std::span<const std::int64_t> values;
-  std::int64_t ticks_per_day = 0;  // 0: the values are ordinals already
-};
+inline std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
 
 struct CivilDate {
   std::int64_t year, month, day;  // month and day from 1
@@ -39,34 +32,86 @@ inline CivilDate civil_from_days(std::int64_t days) {
   return {year_of_era + era * 400 + (month <= 2), month, day};
 }
 
-inline std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
-
-// Months since 1970-01 of a first-of-month midnight, or nullopt for any other instant.
-inline std::optional<std::int64_t> month_ordinal(std::int64_t ticks, std::int64_t ticks_per_day) {
-  if (ticks % ticks_per_day != 0) return std::nullopt;
-  const CivilDate date = civil_from_days(ticks / ticks_per_day);
-  if (date.day != 1) return std::nullopt;
-  return (date.year - 1970) * 12 + (date.month - 1);
-}
-
-// "2024-01-15" or "2024-01-15 + 3600 s" for an instant that is not midnight.
-inline std::string describe_instant(std::int64_t ticks, std::int64_t ticks_per_day) {
-  const std::int64_t days = floor_div(ticks, ticks_per_day);
-  const CivilDate date = civil_from_days(days);
-  // The remainder taken directly: days * ticks_per_day may not be representable.
-  const std::int64_t rest = ticks % ticks_per_day + (ticks % ticks_per_day < 0 ? ticks_per_day : 0);
-  char text[64];
-  std::snprintf(text, sizeof text, "%04lld-%02lld-%02lld", static_cast<long long>(date.year),
-                static_cast<long long>(date.month), static_cast<long long>(date.day));
-  std::string out = text;
-  if (rest != 0)
-    out += " + " + format_number(static_cast<double>(rest) * 86400.0 / static_cast<double>(ticks_per_day)) + " s";
-  return out;
+// Days since 1970-01-01 of a civil date (the inverse of civil_from_days; month 1-12, day 1-31).
+inline std::int64_t days_from_civil(std::int64_t year, std::int64_t month, std::int64_t day) {
+  year -= month <= 2;
+  const std::int64_t era = floor_div(year, 400);
+  const std::int64_t year_of_era = year - era * 400;
+  const std::int64_t day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+  const std::int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return era * 146097 + day_of_era - 719468;
 }
 
 // Days from 1970-01-01 to the furthest date a period may be (10 million years): no calendar in
 // use reaches it, and the civil-date arithmetic stays far from overflow.
 inline constexpr std::int64_t max_calendar_days = 3'652'425'000;
+
+enum class Frequency { month, quarter, week, year };
+
+// How dates fall into periods. Ordinals count periods from the one holding 1970-01-01 and equal
+// pandas Period ordinals of the matching frequency ("M", "Q-<month>", "W-SUN", "Y-<month>",
+// <month> the last month of the fiscal year):
+// - month: months since 1970-01;
+// - quarter: fiscal quarters; a fiscal year is named by the calendar year it ends in (the
+//   fiscal year starting 2023-04-01 is FY2024), and ordinal 4 * (FY - 1970) + (quarter - 1);
+// - week: weeks from Monday to Sunday (ISO 8601 weeks), 1 for the week of 1970-01-01;
+// - year: fiscal years, FY - 1970.
+struct Calendar {
+  Frequency freq = Frequency::month;
+  std::int64_t fiscal_year_start = 1;  // the month (1-12) fiscal quarters and years start in
+
+  friend bool operator==(const Calendar&, const Calendar&) = default;
+
+  // The checked calendar of a frequency name ("M", "Q", "W", "Y") and fiscal year start.
+  static Calendar of(std::string_view freq, std::int64_t fiscal_year_start) {
+    Calendar calendar;
+    if (freq == "M") calendar.freq = Frequency::month;
+    else if (freq == "Q") calendar.freq = Frequency::quarter;
+    else if (freq == "W") calendar.freq = Frequency::week;
+    else if (freq == "Y") calendar.freq = Frequency::year;
+    else fail("freq", single_quoted(freq) + ": must be 'M', 'Q', 'W' or 'Y'");
+    if (fiscal_year_start < 1 || fiscal_year_start > 12)
+      fail("fiscal_year_start", std::to_string(fiscal_year_start) + ": must be a month from 1 to 12");
+    if (fiscal_year_start != 1 && (calendar.freq == Frequency::month || calendar.freq == Frequency::week))
+      fail("fiscal_year_start", std::to_string(fiscal_year_start) +
+                                    ": applies to quarters and years only (freq 'Q' or 'Y'), not to freq " +
+                                    single_quoted(freq));
+    calendar.fiscal_year_start = fiscal_year_start;
+    return calendar;
+  }
+
+  // The ordinal of the period holding day `day` (days since 1970-01-01).
+  std::int64_t period_of_day(std::int64_t day) const {
+    if (freq == Frequency::week) return floor_div(day + 10, 7);
+    const CivilDate date = civil_from_days(day);
+    const std::int64_t month = (date.year - 1970) * 12 + (date.month - 1);
+    if (freq == Frequency::month) return month;
+    return floor_div(month + shift(), freq == Frequency::quarter ? 3 : 12);
+  }
+
+  // The first and last day (days since 1970-01-01) of period `period`.
+  std::int64_t first_day(std::int64_t period) const {
+    if (freq == Frequency::week) return 7 * period - 10;
+    const std::int64_t month = freq == Frequency::month     ? period
+                               : freq == Frequency::quarter ? 3 * period - shift()
+                                                            : 12 * period - shift();
+    return days_from_civil(1970 + floor_div(month, 12), month - 12 * floor_div(month, 12) + 1, 1);
+  }
+  std::int64_t last_day(std::int64_t period) const { return first_day(period + 1) - 1; }
+
+private:
+  // Months from a fiscal year's first month to the first month of the calendar year it ends in.
+  std::int64_t shift() const { return (13 - fiscal_year_start) % 12; }
+};
+
+// Period keys as read from the input: ordinals of consecutive periods (integers, or pandas
+// Period ordinals), or datetimes in ticks since 1970-01-01 (ticks_per_day > 0), which fall into
+// the period of `calendar` holding their day.
+struct PeriodKeys {
+  std::span<const std::int64_t> values;
+  std::int64_t ticks_per_day = 0;  // 0: the values are ordinals already
+  Calendar calendar = {};
+};
 
 inline std::int64_t period_ordinal(const PeriodKeys& keys, std::size_t row, std::string_view argument) {
   const std::int64_t key = keys.values[row];
@@ -77,9 +122,35 @@ inline std::int64_t period_ordinal(const PeriodKeys& keys, std::size_t row, std:
     fail_at(argument, row, std::to_string(key) + " ticks",
             "dates must lie within 10 million years of 1970-01-01 (" + std::to_string(keys.ticks_per_day) +
                 " ticks per day)");
-  if (const auto ordinal = month_ordinal(key, keys.ticks_per_day)) return *ordinal;
-  fail_at(argument, row, describe_instant(key, keys.ticks_per_day),
-          "dates must be the first day of a month at midnight (use .dt.to_period('M') for other dates)");
+  return keys.calendar.period_of_day(days);
+}
+
+// Whether an integer reads as a yyyymm date: a year from 1900 to 2199, a month from 1 to 12.
+inline bool reads_as_yyyymm(std::int64_t value) {
+  return value >= 190001 && value <= 219912 && value % 100 >= 1 && value % 100 <= 12;
+}
+
+// Whether every value reads as yyyymm (true for none).
+inline bool all_read_as_yyyymm(std::span<const std::int64_t> values) {
+  for (const std::int64_t value : values)
+    if (!reads_as_yyyymm(value)) return false;
+  return true;
+}
+
+// Integer periods are consecutive period numbers, so integers written as yyyymm (202312, 202401)
+// would leave 88 empty periods at each new year. Refused when every value reads as yyyymm and
+// they span more than one year; the row named is the first in another year than row 0.
+inline void check_not_yyyymm(std::span<const std::int64_t> values, std::string_view argument) {
+  if (!all_read_as_yyyymm(values)) return;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (values[i] / 100 == values[0] / 100) continue;
+    fail_at(argument, i, std::to_string(values[i]),
+            "integer periods are consecutive period numbers, but these all read as yyyymm dates across a year "
+            "boundary (" +
+                std::to_string(values[0]) + " and " + std::to_string(values[i]) +
+                "), where numbers would leave 88 empty periods each new year; pass them as dates "
+                "(pd.to_datetime(column.astype(str), format='%Y%m')) or with period_format='%Y%m'");
+  }
 }
 
 }  // namespace cssegment
