@@ -5,11 +5,14 @@ numpy), in polars (lazy joins and group-bys) and in DuckDB SQL, on the same rows
 Results are checked equal before anything is timed. Each time is the best of several runs after
 a warm-up; the ratio column is peer time / cssegment time (above 1: cssegment is faster).
 
-A second part builds the ledger of 1M accounts x 60 months with cssegment alone, in a fresh
+A second part buckets 20M daily-dated rows into months: the ledger reading the dates against
+``dt.to_period("M")`` + ``groupby().sum()``. A third part builds the ledger of 1M accounts x 60
+months with cssegment alone, in a fresh
 process per measurement, and reports its peak memory against the size of the input rows.
 
     PYTHONPATH=python python3 benchmarks/bench_metrics.py           # 200k x 36, 1M x 60 (minutes)
     PYTHONPATH=python python3 benchmarks/bench_metrics.py --small   # smoke check (seconds)
+    PYTHONPATH=python python3 benchmarks/bench_metrics.py --dates-only  # 20M daily rows into months
 """
 
 from __future__ import annotations
@@ -69,6 +72,49 @@ def make_rows(n_accounts: int, n_months: int) -> tuple[pd.DataFrame, pd.Series]:
     rows = rows.iloc[rng.permutation(len(rows))].reset_index(drop=True)
     segments = pd.Series(book.accounts["industry"].array, index=book.accounts["account_id"], name="segment")
     return rows, segments
+
+
+# --------------------------------------------------------------------------------------------
+# Daily-dated rows bucketed into months (issue 14): the ledger reads the dates as they are;
+# pandas first turns them into monthly Periods, then sums each (account, month).
+
+
+def daily_rows(n_rows: int, n_accounts: int = 200_000, n_days: int = 3 * 365) -> pd.DataFrame:
+    """Transactions on random days of three years (datetime64[ns]), random accounts and amounts."""
+    rng = np.random.default_rng(SEED)
+    days = np.datetime64("2022-01-01", "ns") + rng.integers(0, n_days, n_rows).astype("m8[D]")
+    seconds = rng.integers(0, 86_400, n_rows).astype("m8[s]")  # times of day, as exports have them
+    return pd.DataFrame(
+        {
+            "account_id": rng.integers(0, n_accounts, n_rows),
+            "date": days + seconds,
+            "amount": np.round(rng.gamma(2.0, 20.0, n_rows), 2),
+        }
+    )
+
+
+def months_with_cssegment(rows: pd.DataFrame) -> Any:
+    return cs.RevenueLedger(rows, period="date", amount="amount")
+
+
+def months_with_pandas(rows: pd.DataFrame) -> pd.Series:
+    months = rows["date"].dt.to_period("M")
+    return rows.assign(date=months).groupby(["account_id", "date"], sort=False)["amount"].sum()
+
+
+def bench_daily_months(n_rows: int, repeats: int) -> None:
+    rows = daily_rows(n_rows)
+    ledger, sums = months_with_cssegment(rows), months_with_pandas(rows)
+    matrix = ledger.revenue
+    accounts = matrix.index.get_indexer(sums.index.get_level_values(0))
+    columns = matrix.columns.get_indexer(sums.index.get_level_values(1).to_timestamp())
+    np.testing.assert_allclose(matrix.to_numpy()[accounts, columns], sums.to_numpy(), rtol=1e-9)
+    assert np.isclose(matrix.to_numpy().sum(), sums.sum(), rtol=1e-9)
+    ours = best_of(lambda: months_with_cssegment(rows), repeats)
+    theirs = best_of(lambda: months_with_pandas(rows), repeats)
+    print(f"\n{n_rows:,} daily-dated rows (200k accounts, 3 years) into months, best of {repeats}:")
+    print(f"  cssegment RevenueLedger(period='date')        {ours * 1e3:8.1f} ms")
+    print(f"  pandas dt.to_period('M') + groupby().sum()     {theirs * 1e3:8.1f} ms   {theirs / ours:.1f}x")
 
 
 # --------------------------------------------------------------------------------------------
@@ -339,9 +385,14 @@ def main() -> None:
     parser.add_argument("--small", action="store_true", help="20k x 36 and 100k x 60: a smoke check")
     parser.add_argument("--no-memory", action="store_true", help="skip the 1M x 60 peak-memory run")
     parser.add_argument("--memory-child", nargs=2, type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--dates-only", action="store_true", help="only daily-dated rows into months")
     args = parser.parse_args()
     if args.memory_child:
         memory_child(*args.memory_child)
+        return
+    if args.dates_only:
+        print(machine_note())
+        bench_daily_months(1_000_000 if args.small else 20_000_000, 3)
         return
 
     n_accounts, big_accounts = (20_000, 100_000) if args.small else (200_000, 1_000_000)
@@ -394,6 +445,7 @@ def main() -> None:
     for name, seconds in timings.items():
         print(f"  {name:32s} {seconds * 1e3:8.1f} ms {seconds / ours:16.1f}x")
     print("  cssegment steps: " + ", ".join(f"{k} {v * 1e3:.1f} ms" for k, v in steps.items()))
+    bench_daily_months(1_000_000 if args.small else 20_000_000, repeats)
 
     if args.no_memory:
         return

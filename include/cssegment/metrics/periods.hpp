@@ -19,17 +19,31 @@ struct CivilDate {
   std::int64_t year, month, day;  // month and day from 1
 };
 
-// Civil date of days since 1970-01-01 (H. Hinnant's algorithm).
+// Days from 1970-01-01 to the furthest date a period may be (10 million years): no calendar in
+// use reaches it, and the civil-date arithmetic stays far from overflow.
+inline constexpr std::int64_t max_calendar_days = 3'652'425'000;
+
+// Civil date of days since 1970-01-01, for |days| <= max_calendar_days: C. Neri and L.
+// Schneider's algorithm ("Euclidean affine functions and their application to calendar
+// algorithms", 2022), multiplications and shifts only, on days counted from 1 March of a year
+// far enough back that every day in range is positive.
 inline CivilDate civil_from_days(std::int64_t days) {
-  days += 719468;
-  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const std::int64_t day_of_era = days - era * 146097;
-  const std::int64_t year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const std::int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-  const std::int64_t shifted_month = (5 * day_of_year + 2) / 153;  // March = 0
-  const std::int64_t day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-  const std::int64_t month = shifted_month < 10 ? shifted_month + 3 : shifted_month - 9;
-  return {year_of_era + era * 400 + (month <= 2), month, day};
+  constexpr std::uint64_t eras = 25'100;  // 400-year eras before 0000-03-01: 3.67e9 days
+  constexpr std::int64_t shift = 719'468 + 146'097 * static_cast<std::int64_t>(eras);
+  const auto n = static_cast<std::uint64_t>(days + shift);
+  const std::uint64_t n1 = 4 * n + 3;
+  const std::uint64_t century = n1 / 146'097;
+  const std::uint64_t n2 = (n1 % 146'097) | 3;  // 4 * (day of the century) + 3
+  const std::uint64_t p2 = 2'939'745 * n2;
+  const std::uint64_t year_of_century = p2 >> 32;
+  const std::uint64_t day_of_year = (p2 & 0xFFFF'FFFF) / 2'939'745 / 4;  // from 1 March
+  const std::uint64_t n3 = 2'141 * day_of_year + 197'913;
+  const bool january_or_february = day_of_year >= 306;
+  const auto month = static_cast<std::int64_t>(n3 >> 16) - (january_or_february ? 12 : 0);
+  const auto day = static_cast<std::int64_t>((n3 & 0xFFFF) / 2'141) + 1;
+  const auto year = static_cast<std::int64_t>(100 * century + year_of_century) - 400 * static_cast<std::int64_t>(eras) +
+                    january_or_february;
+  return {year, month, day};
 }
 
 // Days since 1970-01-01 of a civil date (the inverse of civil_from_days; month 1-12, day 1-31).
@@ -42,9 +56,18 @@ inline std::int64_t days_from_civil(std::int64_t year, std::int64_t month, std::
   return era * 146097 + day_of_era - 719468;
 }
 
-// Days from 1970-01-01 to the furthest date a period may be (10 million years): no calendar in
-// use reaches it, and the civil-date arithmetic stays far from overflow.
-inline constexpr std::int64_t max_calendar_days = 3'652'425'000;
+// Days since 1970-01-01 of datetime ticks: constant divisors for the tick counts of the
+// datetime64 units (days, s, ms, us, ns), which compilers turn into multiplications.
+inline std::int64_t days_of_ticks(std::int64_t ticks, std::int64_t ticks_per_day) {
+  switch (ticks_per_day) {
+    case 1: return ticks;
+    case 86'400: return floor_div(ticks, 86'400);
+    case 86'400'000: return floor_div(ticks, 86'400'000);
+    case 86'400'000'000: return floor_div(ticks, 86'400'000'000);
+    case 86'400'000'000'000: return floor_div(ticks, 86'400'000'000'000);
+    default: return floor_div(ticks, ticks_per_day);
+  }
+}
 
 enum class Frequency { month, quarter, week, year };
 
@@ -117,7 +140,7 @@ inline std::int64_t period_ordinal(const PeriodKeys& keys, std::size_t row, std:
   const std::int64_t key = keys.values[row];
   if (key == std::numeric_limits<std::int64_t>::min()) fail_at(argument, row, "NaT", "periods must not be missing");
   if (keys.ticks_per_day == 0) return key;
-  const std::int64_t days = floor_div(key, keys.ticks_per_day);
+  const std::int64_t days = days_of_ticks(key, keys.ticks_per_day);
   if (days < -max_calendar_days || days > max_calendar_days)
     fail_at(argument, row, std::to_string(key) + " ticks",
             "dates must lie within 10 million years of 1970-01-01 (" + std::to_string(keys.ticks_per_day) +

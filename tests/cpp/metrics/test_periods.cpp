@@ -26,6 +26,14 @@ BOOST_AUTO_TEST_CASE(civil_dates_round_trip_across_leap_years_and_before_1970) {
   for (std::int64_t day = -800'000; day <= 800'000; day += 13) {
     const CivilDate date = civil_from_days(day);
     BOOST_TEST_REQUIRE(days_from_civil(date.year, date.month, date.day) == day);
+    const CivilDate next = civil_from_days(day + 1);  // the next day is the next date
+    const bool same_month = next.year == date.year && next.month == date.month && next.day == date.day + 1;
+    const bool next_month = next.day == 1 && (next.month == date.month % 12 + 1);
+    BOOST_TEST_REQUIRE((same_month || next_month));
+  }
+  for (const std::int64_t day : {-max_calendar_days, max_calendar_days, -max_calendar_days + 59, std::int64_t{0}}) {
+    const CivilDate date = civil_from_days(day);
+    BOOST_TEST_REQUIRE(days_from_civil(date.year, date.month, date.day) == day);
   }
 }
 
