@@ -65,14 +65,12 @@ struct LedgerBuilder {
   RevenueLedger::Builder builder;
 };
 
-// The first or last days of `periods`, one day number per period.
-template <class Day>
-py::array_t<std::int64_t> period_days(const Array<std::int64_t>& periods, Day day) {
+py::array_t<std::int64_t> days_of_periods(const Calendar& calendar, const Array<std::int64_t>& periods, bool last) {
   const auto period_view = view(periods);
-  std::vector<std::int64_t> days(period_view.size());
+  std::vector<std::int64_t> days;
   {
     py::gil_scoped_release release;
-    for (std::size_t i = 0; i < days.size(); ++i) days[i] = day(period_view[i]);
+    days = period_days(calendar, period_view, last, "periods");
   }
   return to_numpy(std::move(days));
 }
@@ -407,13 +405,13 @@ void bind_periods(py::module_& m) {
       .def(
           "first_days",
           [](const Calendar& calendar, const Array<std::int64_t>& periods) {
-            return period_days(periods, [&](std::int64_t p) { return calendar.first_day(p); });
+            return days_of_periods(calendar, periods, false);
           },
           py::arg("periods"))
       .def(
           "last_days",
           [](const Calendar& calendar, const Array<std::int64_t>& periods) {
-            return period_days(periods, [&](std::int64_t p) { return calendar.last_day(p); });
+            return days_of_periods(calendar, periods, true);
           },
           py::arg("periods"))
       .def("__eq__", [](const Calendar& a, const Calendar& b) { return a == b; });

@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cssegment/core/validate.hpp"
 
@@ -126,6 +127,23 @@ private:
   // Months from a fiscal year's first month to the first month of the calendar year it ends in.
   std::int64_t shift() const { return (13 - fiscal_year_start) % 12; }
 };
+
+// The first (or, with `last`, the last) day of each of `periods`, which must hold dates within
+// max_calendar_days of 1970-01-01 (further periods have no representable days).
+inline std::vector<std::int64_t> period_days(const Calendar& calendar, std::span<const std::int64_t> periods, bool last,
+                                             std::string_view argument) {
+  const std::int64_t lowest = calendar.period_of_day(-max_calendar_days),
+                     highest = calendar.period_of_day(max_calendar_days);
+  std::vector<std::int64_t> days(periods.size());
+  for (std::size_t i = 0; i < periods.size(); ++i) {
+    if (periods[i] < lowest || periods[i] > highest)
+      fail_at(argument, i, std::to_string(periods[i]),
+              "periods must hold dates within 10 million years of 1970-01-01 (ordinals " + std::to_string(lowest) +
+                  " to " + std::to_string(highest) + ")");
+    days[i] = last ? calendar.last_day(periods[i]) : calendar.first_day(periods[i]);
+  }
+  return days;
+}
 
 // Period keys as read from the input: ordinals of consecutive periods (integers, or pandas
 // Period ordinals), or datetimes in ticks since 1970-01-01 (ticks_per_day > 0), which fall into

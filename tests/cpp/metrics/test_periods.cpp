@@ -118,6 +118,17 @@ BOOST_AUTO_TEST_CASE(every_day_lies_between_its_periods_first_and_last_day) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(days_of_periods_are_checked) {
+  const Calendar april = Calendar::of("Q", 4);
+  const std::vector<std::int64_t> quarters{219, 220};
+  BOOST_TEST(period_days(april, quarters, false, "p") == (std::vector<std::int64_t>{jan_1_2024, apr_1_2024}));
+  BOOST_TEST(period_days(april, quarters, true, "p") == (std::vector<std::int64_t>{mar_31_2024, apr_1_2024 + 90}));
+  const std::vector<std::int64_t> beyond{0, std::numeric_limits<std::int64_t>::max()};
+  BOOST_CHECK_EXCEPTION(period_days(april, beyond, true, "p"), InvalidInput, [](const InvalidInput& e) {
+    return std::string(e.what()).starts_with("p[1] = 9223372036854775807: periods must hold dates within 10 million");
+  });
+}
+
 BOOST_AUTO_TEST_CASE(bad_calendars_are_named) {
   BOOST_CHECK_EXCEPTION(Calendar::of("D", 1), InvalidInput, [](const InvalidInput& e) {
     return std::string(e.what()) == "freq: 'D': must be 'M', 'Q', 'W' or 'Y'";

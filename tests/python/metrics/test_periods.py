@@ -215,3 +215,5 @@ def test_date_objects_and_periods_for_billing() -> None:
     assert months.last_days(ordinals).astype(str).tolist() == ["2024-01-31", "2024-02-29", "1969-12-31"]
     with pytest.raises(cs.InvalidInputError, match=r"start\[1\] = NaT: periods must not be missing"):
         periods.period_ordinals(pd.to_datetime(["2024-01-01", None]), months, "start")
+    with pytest.raises(cs.InvalidInputError, match=r"periods\[0\] = 9223372036854775807: periods must hold dates"):
+        months.last_days([2**63 - 1])
