@@ -135,6 +135,12 @@ def date_ticks(values: Any, argument: str, period_format: str | None = None) -> 
     or ``'YYYY-MM-DD'`` strings, pandas Periods (their first day), or, with `period_format`
     (strptime-style, such as "%Y%m"), integers or strings."""
     dtype = getattr(values, "dtype", None)
+    if period_format is not None and (
+        isinstance(dtype, (pd.DatetimeTZDtype, pd.PeriodDtype)) or (isinstance(dtype, np.dtype) and dtype.kind == "M")
+    ):
+        raise InvalidInputError(
+            f"period_format: {period_format!r} reads integers or strings, but {argument} holds {dtype} values"
+        )
     if isinstance(dtype, pd.DatetimeTZDtype):
         series = pd.Series(values, copy=False)
         local = series if str(dtype.tz) == "UTC" else series.dt.tz_localize(None)
@@ -214,7 +220,9 @@ def formatted_ticks(
     if array.dtype.kind in "iu" and period_format in ("%Y%m", "%Y%m%d"):
         return _yyyymm_ticks(array.astype(np.int64), argument, period_format)
     if array.dtype.kind not in "OUSiu":
-        raise InvalidInputError(f"{argument}: has dtype {array.dtype}; period_format reads integers or strings")
+        raise InvalidInputError(
+            f"period_format: {period_format!r} reads integers or strings, but {argument} holds {array.dtype} values"
+        )
     texts = pd.Series(array, dtype=object)
     parsed = pd.to_datetime(texts.astype(str), format=period_format, errors="coerce")
     bad = parsed.isna().to_numpy()
