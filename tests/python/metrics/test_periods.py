@@ -217,3 +217,16 @@ def test_date_objects_and_periods_for_billing() -> None:
         periods.period_ordinals(pd.to_datetime(["2024-01-01", None]), months, "start")
     with pytest.raises(cs.InvalidInputError, match=r"periods\[0\] = 9223372036854775807: periods must hold dates"):
         months.last_days([2**63 - 1])
+
+
+def test_dask_reads_a_segment_column_of_dates_with_the_calendar() -> None:
+    log = cdnow_like(2000, seed=9)
+    log = log.assign(segment=np.where(log["customer_id"] % 2 == 0, "even", "odd"))
+    ledger = cs.RevenueLedger(log, "customer_id", "date", "amount", freq="Y", fiscal_year_start=7)
+    expected = ledger.movements(by=log[["customer_id", "date", "segment"]])
+    ddf = dd.from_pandas(log, npartitions=2)
+    got = csd.movements(ddf, "customer_id", "date", "amount", by="segment", freq="Y", fiscal_year_start=7)
+    assert_frame_equal(got, expected)
+    # Days from 1997-01-01 to 1998-07-01 span FY1997 (to June 1997), FY1998 and FY1999 (from July 1998).
+    assert ledger.periods.tolist() == ["FY1997", "FY1998", "FY1999"]
+    assert list(got.index.get_level_values("period").unique()) == ["FY1998", "FY1999"]
