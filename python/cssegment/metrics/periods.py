@@ -25,7 +25,7 @@ Examples
 
 from __future__ import annotations
 
-import calendar as _month_names
+from calendar import month_name
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,7 +69,7 @@ class Calendar:
         fiscal = self.fiscal_year_start != 1
         name = ("fiscal " if fiscal else "") + _FREQ_NAMES[self.freq]
         if fiscal:
-            month = _month_names.month_name[self.fiscal_year_start]
+            month = month_name[self.fiscal_year_start]
             name += f" (fiscal years from {month}, named by the year they end in)"
         return name
 
@@ -182,8 +182,7 @@ def _object_ticks(array: np.ndarray, argument: str) -> tuple[npt.NDArray[np.int6
     if inferred == "period":
         return date_ticks(pd.array(array), argument)
     if inferred == "string":
-        lengths = {len(text) for text in array[:1]}
-        guess = "%Y-%m" if lengths == {7} else "%Y-%m-%d"
+        guess = "%Y-%m" if len(array[0]) == 7 else "%Y-%m-%d"  # the first row's form, for every row
         return formatted_ticks(array, argument, guess, guessed=True)
     raise mixed_or_missing(array, argument)
 
