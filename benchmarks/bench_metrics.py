@@ -6,9 +6,11 @@ Results are checked equal before anything is timed. Each time is the best of sev
 a warm-up; the ratio column is peer time / cssegment time (above 1: cssegment is faster).
 
 A second part times the per-tier revenue bridge with moves between tiers (movements with a tier
-for every account and month) against the same bridge in pandas + numpy.
+for every account and month) against the same bridge in pandas + numpy. Another buckets 20M
+daily-dated rows into months: the ledger reading the dates against ``dt.to_period("M")`` +
+``groupby().sum()``.
 
-A third part builds the ledger of 1M accounts x 60 months with cssegment alone, in a fresh
+A last part builds the ledger of 1M accounts x 60 months with cssegment alone, in a fresh
 process per measurement, and reports its peak memory against the size of the input rows.
 
 With ``--fixed-point-python PATH`` (an interpreter whose cssegment is 0.2.0, which summed in
@@ -19,6 +21,7 @@ builds of one extension cannot share a process), and reports the ratio.
     PYTHONPATH=python python3 benchmarks/bench_metrics.py           # 200k x 36, 1M x 60 (minutes)
     PYTHONPATH=python python3 benchmarks/bench_metrics.py --small   # smoke check (seconds)
     PYTHONPATH=python python3 benchmarks/bench_metrics.py --no-memory --fixed-point-python /path/to/0.2.0/python
+    PYTHONPATH=python python3 benchmarks/bench_metrics.py --dates-only  # 20M daily rows into months
 """
 
 from __future__ import annotations
@@ -78,6 +81,49 @@ def make_rows(n_accounts: int, n_months: int) -> tuple[pd.DataFrame, pd.Series]:
     rows = rows.iloc[rng.permutation(len(rows))].reset_index(drop=True)
     segments = pd.Series(book.accounts["industry"].array, index=book.accounts["account_id"], name="segment")
     return rows, segments
+
+
+# --------------------------------------------------------------------------------------------
+# Daily-dated rows bucketed into months (issue 14): the ledger reads the dates as they are;
+# pandas first turns them into monthly Periods, then sums each (account, month).
+
+
+def daily_rows(n_rows: int, n_accounts: int = 200_000, n_days: int = 3 * 365) -> pd.DataFrame:
+    """Transactions on random days of three years (datetime64[ns]), random accounts and amounts."""
+    rng = np.random.default_rng(SEED)
+    days = np.datetime64("2022-01-01", "ns") + rng.integers(0, n_days, n_rows).astype("m8[D]")
+    seconds = rng.integers(0, 86_400, n_rows).astype("m8[s]")  # times of day, as exports have them
+    return pd.DataFrame(
+        {
+            "account_id": rng.integers(0, n_accounts, n_rows),
+            "date": days + seconds,
+            "amount": np.round(rng.gamma(2.0, 20.0, n_rows), 2),
+        }
+    )
+
+
+def months_with_cssegment(rows: pd.DataFrame) -> Any:
+    return cs.RevenueLedger(rows, period="date", amount="amount")
+
+
+def months_with_pandas(rows: pd.DataFrame) -> pd.Series:
+    months = rows["date"].dt.to_period("M")
+    return rows.assign(date=months).groupby(["account_id", "date"], sort=False)["amount"].sum()
+
+
+def bench_daily_months(n_rows: int, repeats: int) -> None:
+    rows = daily_rows(n_rows)
+    ledger, sums = months_with_cssegment(rows), months_with_pandas(rows)
+    matrix = ledger.revenue
+    accounts = matrix.index.get_indexer(sums.index.get_level_values(0))
+    columns = matrix.columns.get_indexer(sums.index.get_level_values(1).to_timestamp())
+    np.testing.assert_allclose(matrix.to_numpy()[accounts, columns], sums.to_numpy(), rtol=1e-9)
+    assert np.isclose(matrix.to_numpy().sum(), sums.sum(), rtol=1e-9)
+    ours = best_of(lambda: months_with_cssegment(rows), repeats)
+    theirs = best_of(lambda: months_with_pandas(rows), repeats)
+    print(f"\n{n_rows:,} daily-dated rows (200k accounts, 3 years) into months, best of {repeats}:")
+    print(f"  cssegment RevenueLedger(period='date')        {ours * 1e3:8.1f} ms")
+    print(f"  pandas dt.to_period('M') + groupby().sum()     {theirs * 1e3:8.1f} ms   {theirs / ours:.1f}x")
 
 
 # --------------------------------------------------------------------------------------------
@@ -483,12 +529,17 @@ def main() -> None:
     )
     parser.add_argument("--memory-child", nargs=2, type=int, help=argparse.SUPPRESS)
     parser.add_argument("--sums-child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--dates-only", action="store_true", help="only daily-dated rows into months")
     args = parser.parse_args()
     if args.memory_child:
         memory_child(*args.memory_child)
         return
     if args.sums_child:
         sums_child(args.sums_child, 3)
+        return
+    if args.dates_only:
+        print(machine_note())
+        bench_daily_months(1_000_000 if args.small else 20_000_000, 3)
         return
 
     n_accounts, big_accounts = (20_000, 100_000) if args.small else (200_000, 1_000_000)
@@ -544,6 +595,7 @@ def main() -> None:
     bridge_part(rows, repeats)
     if args.fixed_point_python:
         sums_versus_fixed_point(n_accounts, args.fixed_point_python)
+    bench_daily_months(1_000_000 if args.small else 20_000_000, repeats)
 
     if args.no_memory:
         return

@@ -39,11 +39,13 @@ from ._core import InvalidInputError
 from .metrics.ledger import ledger_over_periods, movement_frame, partial_sums, retention_frame
 from .metrics.ledger_input import (
     PeriodKind,
+    PeriodReading,
     check_horizon,
     check_reactivation_window,
     long_segment_column,
     period_keys,
 )
+from .metrics.periods import calendar_of
 
 __all__ = ["movements", "retention"]
 
@@ -62,6 +64,9 @@ def movements(
     reactivation_window: int | None = None,
     *,
     progress: bool = False,
+    freq: str | None = None,
+    fiscal_year_start: int = 1,
+    period_format: str | None = None,
 ) -> pd.DataFrame:
     """:meth:`cssegment.RevenueLedger.movements` over a Dask DataFrame of long revenue rows.
 
@@ -80,6 +85,8 @@ def movements(
     progress : bool, default False
         Show a progress bar (tqdm, ``pip install cssegment[progress]``) counting the partitions
         whose partial sums are done; the result is the same.
+    freq, fiscal_year_start, period_format
+        How periods are read, as for :class:`cssegment.RevenueLedger` (dates by month by default).
 
     Returns
     -------
@@ -104,7 +111,8 @@ def movements(
     2        15.0  7.0        5.0    5.0  22.0
     """
     check_reactivation_window(reactivation_window)
-    return _compute(ddf, (account, period, amount), by, "movements", reactivation_window, progress=progress)
+    reading = PeriodReading(calendar_of(freq, fiscal_year_start), period_format)
+    return _compute(ddf, (account, period, amount), by, "movements", reactivation_window, reading, progress=progress)
 
 
 def retention(
@@ -117,6 +125,9 @@ def retention(
     masks_churn_below: float = 0.9,
     *,
     progress: bool = False,
+    freq: str | None = None,
+    fiscal_year_start: int = 1,
+    period_format: str | None = None,
 ) -> pd.DataFrame:
     """:meth:`cssegment.RevenueLedger.retention` over a Dask DataFrame of long revenue rows.
 
@@ -133,6 +144,8 @@ def retention(
     masks_churn_below : float
         As in memory.
     progress : bool, default False
+        As in :func:`movements`.
+    freq, fiscal_year_start, period_format
         As in :func:`movements`.
 
     Returns
@@ -151,7 +164,10 @@ def retention(
     1       1.0  0.666667             0.5
     """
     check_horizon(horizon)
-    return _compute(ddf, (account, period, amount), by, "retention", horizon, masks_churn_below, progress=progress)
+    reading = PeriodReading(calendar_of(freq, fiscal_year_start), period_format)
+    return _compute(
+        ddf, (account, period, amount), by, "retention", horizon, reading, masks_churn_below, progress=progress
+    )
 
 
 def _compute(
@@ -160,6 +176,7 @@ def _compute(
     by: Segments,
     what: Literal["movements", "retention"],
     parameter: int | None,
+    reading: PeriodReading,
     masks_churn_below: float = 0.9,
     *,
     progress: bool = False,
@@ -177,13 +194,15 @@ def _compute(
             f"by: expected a pandas Series or DataFrame, or the name of a column of ddf; got {type(by).__name__}"
         )
     rows = ddf[columns]
-    kind, first, count = _global_periods(rows[names[1]])
+    kind, first, count = _global_periods(rows[names[1]], reading)
     categories = _global_categories(rows, by, names)
     position = _unused_name("_cssegment_row", columns)
     shuffled = _numbered(rows, position).shuffle(on=names[0])
     shared_by = dask.delayed(by, pure=True) if isinstance(by, (pd.Series, pd.DataFrame)) else by
     partials = [
-        dask.delayed(_partition_partials)(part, names, (first, count), shared_by, categories, what, parameter, position)
+        dask.delayed(_partition_partials)(
+            part, names, (first, count), reading, shared_by, categories, what, parameter, position
+        )
         for part in _partitions(shuffled)
     ]
     if bar is None:
@@ -249,26 +268,36 @@ def _partitions(frame: dd.DataFrame | dd.Series) -> list[Any]:
     return list(untyped.to_delayed())
 
 
-def _partition_range(periods: pd.Series) -> tuple[PeriodKind | None, int, int]:
-    """Kind and first and last ordinal of a partition's periods, read (and checked) by the core."""
-    keys, kind = period_keys(periods, str(periods.name))
+def _partition_range(periods: pd.Series, reading: PeriodReading) -> tuple[PeriodKind | None, int, int, bool]:
+    """Kind and first and last ordinal of a partition's periods, read (and checked) by the core,
+    and whether they all read as yyyymm dates (integers)."""
+    keys, kind = period_keys(periods, str(periods.name), *reading)
     if len(keys) == 0:
-        return None, 0, -1
+        return None, 0, -1, True
     ledger = _core.metrics.revenue_ledger.from_rows(
-        np.zeros(len(keys), dtype=np.int64), keys, kind.ticks_per_day(), np.zeros(len(keys))
+        np.zeros(len(keys), dtype=np.int64),
+        keys,
+        kind.ticks_per_day(),
+        np.zeros(len(keys)),
+        calendar=kind.core_calendar(),
     )
-    return kind, ledger.first_period, ledger.first_period + ledger.n_periods - 1
+    yyyymm = kind.name == "integer" and _core.metrics.all_read_as_yyyymm(keys)
+    return kind, ledger.first_period, ledger.first_period + ledger.n_periods - 1, yyyymm
 
 
-def _global_periods(periods: dd.Series) -> tuple[PeriodKind, int, int]:
+def _global_periods(periods: dd.Series, reading: PeriodReading) -> tuple[PeriodKind, int, int]:
     """The kind of the periods and the (first ordinal, count) every partition's ledger spans."""
-    ranges = dask.compute(*[dask.delayed(_partition_range)(part) for part in _partitions(periods)])
-    seen = [(kind, low, high) for kind, low, high in ranges if kind is not None]
+    ranges = dask.compute(*[dask.delayed(_partition_range)(part, reading) for part in _partitions(periods)])
+    seen = [(kind, low, high) for kind, low, high, _ in ranges if kind is not None]
     if not seen:
         raise InvalidInputError("ddf: has no rows")
     kinds = {kind for kind, _, _ in seen}
     if len({(k.name, None if k.name == "datetime" else k.freq) for k in kinds}) > 1:
         raise InvalidInputError(f"period: partitions hold different kinds of periods: {', '.join(map(str, kinds))}")
+    if all(yyyymm for kind, _, _, yyyymm in ranges if kind is not None):
+        # Each partition checked its own integers; yyyymm across partitions is refused here.
+        bounds = np.array([bound for _, low, high in seen for bound in (low, high)], dtype=np.int64)
+        _core.metrics.check_not_yyyymm(bounds, f"{periods.name} (first and last periods of the partitions)")
     first = min(low for _, low, _ in seen)
     last = max(high for _, _, high in seen)
     return seen[0][0], first, last - first + 1
@@ -299,6 +328,7 @@ def _partition_partials(
     part: pd.DataFrame,
     names: tuple[str, str, str],
     period_range: tuple[int, int],
+    reading: PeriodReading,
     by: Segments,
     categories: list[str] | None,
     what: Literal["movements", "retention"],
@@ -310,7 +340,7 @@ def _partition_partials(
     # shuffle, whose pieces a stable argsort (timsort) merges as the runs they are.
     if not positions.is_monotonic_increasing:
         part = part.take(np.argsort(positions.to_numpy(), kind="stable"))
-    ledger = ledger_over_periods(part, names, period_range)
+    ledger = ledger_over_periods(part, names, period_range, reading)
     frame = part[[names[0], names[1], by]].rename(columns={by: "segment"}) if isinstance(by, str) else by
     return partial_sums(ledger, what, parameter, frame, categories)
 

@@ -17,6 +17,7 @@
 #include "cssegment/metrics/movements.hpp"
 #include "cssegment/metrics/nps.hpp"
 #include "cssegment/metrics/partials.hpp"
+#include "cssegment/metrics/periods.hpp"
 #include "cssegment/metrics/retention.hpp"
 #include "cssegment/metrics/value.hpp"
 
@@ -39,10 +40,10 @@ std::optional<std::pair<std::int64_t, std::size_t>> period_range(std::optional<s
 RevenueLedger ledger_from_rows(const Array<std::int64_t>& accounts, const Array<std::int64_t>& periods,
                                std::int64_t ticks_per_day, const Array<double>& amounts,
                                std::optional<std::int64_t> first_period, std::optional<std::size_t> n_periods,
-                               const ColumnNames& columns) {
+                               const ColumnNames& columns, const Calendar& calendar) {
   const auto names = ledger_columns(columns);
   const auto account_view = view(accounts);
-  const PeriodKeys period_keys{view(periods), ticks_per_day};
+  const PeriodKeys period_keys{view(periods), ticks_per_day, calendar};
   const auto amount_view = view(amounts);
   py::gil_scoped_release release;
   return RevenueLedger::from_rows(account_view, period_keys, amount_view, period_range(first_period, n_periods), names);
@@ -52,17 +53,27 @@ RevenueLedger ledger_from_rows(const Array<std::int64_t>& accounts, const Array<
 struct LedgerBuilder {
   LedgerBuilder(Array<std::int64_t> accounts_, Array<std::int64_t> periods_, std::int64_t ticks_per_day,
                 Array<double> amounts_, std::optional<std::int64_t> first_period, std::optional<std::size_t> n_periods,
-                const ColumnNames& columns)
+                const ColumnNames& columns, const Calendar& calendar)
       : accounts(std::move(accounts_)),
         periods(std::move(periods_)),
         amounts(std::move(amounts_)),
-        builder(view(accounts), PeriodKeys{view(periods), ticks_per_day}, view(amounts),
+        builder(view(accounts), PeriodKeys{view(periods), ticks_per_day, calendar}, view(amounts),
                 period_range(first_period, n_periods), ledger_columns(columns)) {}
 
   Array<std::int64_t> accounts, periods;
   Array<double> amounts;
   RevenueLedger::Builder builder;
 };
+
+py::array_t<std::int64_t> days_of_periods(const Calendar& calendar, const Array<std::int64_t>& periods, bool last) {
+  const auto period_view = view(periods);
+  std::vector<std::int64_t> days;
+  {
+    py::gil_scoped_release release;
+    days = period_days(calendar, period_view, last, "periods");
+  }
+  return to_numpy(std::move(days));
+}
 
 const AccountSegments& segments_or_one(const std::optional<AccountSegments>& segments) {
   static const AccountSegments one;
@@ -263,15 +274,16 @@ void bind_account_segments(py::module_& m) {
       .def_static(
           "per_period",
           [](const RevenueLedger& ledger, const Array<std::int64_t>& keys, const Array<std::int64_t>& periods,
-             std::int64_t ticks_per_day, const Array<std::int32_t>& codes, std::size_t segments) {
+             std::int64_t ticks_per_day, const Array<std::int32_t>& codes, std::size_t segments,
+             const Calendar& calendar) {
             const auto key_view = view(keys);
-            const PeriodKeys period_keys{view(periods), ticks_per_day};
+            const PeriodKeys period_keys{view(periods), ticks_per_day, calendar};
             const auto code_view = view(codes);
             py::gil_scoped_release release;
             return AccountSegments::per_period(ledger, key_view, period_keys, code_view, segments);
           },
           py::arg("ledger"), py::arg("keys"), py::arg("periods"), py::arg("ticks_per_day"), py::arg("codes"),
-          py::arg("segments"))
+          py::arg("segments"), py::arg("calendar") = Calendar{})
       .def_property_readonly("count", &AccountSegments::count)
       .def("first_unsegmented", &AccountSegments::first_unsegmented, py::arg("ledger"),
            py::call_guard<py::gil_scoped_release>());
@@ -301,10 +313,10 @@ void bind_partials(py::module_& m) {
 void bind_ledger_builder(py::module_& m) {
   py::class_<LedgerBuilder>(m, "revenue_ledger_builder")
       .def(py::init<Array<std::int64_t>, Array<std::int64_t>, std::int64_t, Array<double>, std::optional<std::int64_t>,
-                    std::optional<std::size_t>, const ColumnNames&>(),
+                    std::optional<std::size_t>, const ColumnNames&, const Calendar&>(),
            py::arg("accounts"), py::arg("periods"), py::arg("ticks_per_day"), py::arg("amounts"),
            py::arg("first_period") = py::none(), py::arg("n_periods") = py::none(),
-           py::arg("names") = ColumnNames{"account", "period", "amount"})
+           py::arg("names") = ColumnNames{"account", "period", "amount"}, py::arg("calendar") = Calendar{})
       .def_property_readonly("work", [](const LedgerBuilder& b) { return b.builder.work(); })
       .def_property_readonly("work_done", [](const LedgerBuilder& b) { return b.builder.work_done(); })
       .def_property_readonly("done", [](const LedgerBuilder& b) { return b.builder.done(); })
@@ -325,7 +337,7 @@ void bind_ledger(py::module_& m) {
   py::class_<RevenueLedger>(m, "revenue_ledger")
       .def_static("from_rows", &ledger_from_rows, py::arg("accounts"), py::arg("periods"), py::arg("ticks_per_day"),
                   py::arg("amounts"), py::arg("first_period") = py::none(), py::arg("n_periods") = py::none(),
-                  py::arg("names") = ColumnNames{"account", "period", "amount"})
+                  py::arg("names") = ColumnNames{"account", "period", "amount"}, py::arg("calendar") = Calendar{})
       .def_property_readonly("n_accounts", &RevenueLedger::n_accounts)
       .def_property_readonly("n_periods", &RevenueLedger::n_periods)
       .def_property_readonly("first_period", &RevenueLedger::first_period)
@@ -371,7 +383,62 @@ void bind_nps(py::module_& m) {
 
 }  // namespace
 
+// Calendars: dates (days since 1970-01-01) to period ordinals and back (periods.hpp).
+void bind_periods(py::module_& m) {
+  py::class_<Calendar>(m, "calendar")
+      .def(py::init(&Calendar::of), py::arg("freq") = "M", py::arg("fiscal_year_start") = 1)
+      .def_property_readonly("freq",
+                             [](const Calendar& calendar) {
+                               constexpr const char* names[] = {"M", "Q", "W", "Y"};
+                               return std::string(names[static_cast<int>(calendar.freq)]);
+                             })
+      .def_readonly("fiscal_year_start", &Calendar::fiscal_year_start)
+      .def(
+          "period_ordinals",
+          [](const Calendar& calendar, const Array<std::int64_t>& keys, std::int64_t ticks_per_day,
+             const std::string& argument) {
+            const PeriodKeys period_keys{view(keys), ticks_per_day, calendar};
+            std::vector<std::int64_t> ordinals(period_keys.values.size());
+            {
+              py::gil_scoped_release release;
+              for (std::size_t i = 0; i < ordinals.size(); ++i) ordinals[i] = period_ordinal(period_keys, i, argument);
+            }
+            return to_numpy(std::move(ordinals));
+          },
+          py::arg("keys"), py::arg("ticks_per_day"), py::arg("argument") = "period")
+      .def(
+          "first_days",
+          [](const Calendar& calendar, const Array<std::int64_t>& periods) {
+            return days_of_periods(calendar, periods, false);
+          },
+          py::arg("periods"))
+      .def(
+          "last_days",
+          [](const Calendar& calendar, const Array<std::int64_t>& periods) {
+            return days_of_periods(calendar, periods, true);
+          },
+          py::arg("periods"))
+      .def("__eq__", [](const Calendar& a, const Calendar& b) { return a == b; });
+  m.def(
+      "check_not_yyyymm",
+      [](const Array<std::int64_t>& values, const std::string& argument) {
+        const auto value_view = view(values);
+        py::gil_scoped_release release;
+        check_not_yyyymm(value_view, argument);
+      },
+      py::arg("values"), py::arg("argument"));
+  m.def(
+      "all_read_as_yyyymm",
+      [](const Array<std::int64_t>& values) {
+        const auto value_view = view(values);
+        py::gil_scoped_release release;
+        return all_read_as_yyyymm(value_view);
+      },
+      py::arg("values"));
+}
+
 void bind_metrics(py::module_& m) {
+  bind_periods(m);
   bind_ledger(m);
   bind_ledger_builder(m);
   bind_account_segments(m);

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -65,8 +66,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     amounts.push_back(fuzz::awkward_double(data));
   }
 
+  // The calendar dates fall into, read last so that the corpus keeps its meaning (months when
+  // the bytes have run out).
+  constexpr std::string_view freqs[] = {"M", "Q", "W", "Y"};
+  const auto freq = freqs[data.ConsumeIntegralInRange<std::size_t>(0, std::size(freqs) - 1)];
+  const auto start = freq == "Q" || freq == "Y" ? data.ConsumeIntegralInRange<std::int64_t>(1, 12) : 1;
+  const cssegment::PeriodKeys keys{periods, ticks_per_day, cssegment::Calendar::of(freq, start)};
+
   fuzz::expecting_refusals([&] {
-    const auto ledger = cssegment::RevenueLedger::from_rows(accounts, {periods, ticks_per_day}, amounts, period_range);
+    const auto ledger = cssegment::RevenueLedger::from_rows(accounts, keys, amounts, period_range);
     const auto& summary = ledger.summary();
     const std::set<std::int64_t> distinct(accounts.begin(), accounts.end());
     fuzz::check(summary.rows_read == accounts.size(), "every row is read");
@@ -80,7 +88,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     for (std::size_t i = 0; i < accounts.size(); ++i) {
       const auto row = ledger.account_row(accounts[i]);
       fuzz::check(row.has_value(), "every row's account is in the ledger");
-      const std::int64_t ordinal = cssegment::period_ordinal({periods, ticks_per_day}, i, "period");
+      const std::int64_t ordinal = cssegment::period_ordinal(keys, i, "period");
       fuzz::check(ordinal >= ledger.first_period() &&
                       static_cast<std::uint64_t>(ordinal) - static_cast<std::uint64_t>(ledger.first_period()) <
                           ledger.n_periods(),

@@ -99,6 +99,13 @@ JOBS: dict[str, Callable[[Shared], Any]] = {
         cs.KMeans(n_clusters=4, n_init=2, seed=7).fit(s.features)
     ),
     "ledger build": lambda s: cs.RevenueLedger(s.revenue).revenue,
+    "ledger build from dates by fiscal quarter": lambda s: (
+        cs.RevenueLedger(
+            s.revenue.assign(month=s.revenue["month"].dt.to_timestamp() + pd.Timedelta(days=14)),
+            freq="Q",
+            fiscal_year_start=4,
+        ).revenue
+    ),
     "movements": lambda s: s.ledger.movements(by=s.by_tier),
     "retention": lambda s: s.ledger.retention(horizon=6, by=s.by_tier),
     "cohorts": lambda s: s.ledger.cohorts(by=s.by_tier, cohort_length=3),
@@ -265,6 +272,8 @@ def long_calls(shared: Shared) -> dict[str, Callable[[], object]]:
     months = np.tile(revenue["month"].array.asi8, 40)
     amounts = np.tile(revenue["mrr"].to_numpy(np.float64), 40)
     ledger = _core.metrics.revenue_ledger.from_rows(keys, months, 0, amounts)
+    days = np.tile(revenue["month"].array.asfreq("D", how="start").asi8, 40)
+    quarters = _core.metrics.calendar("Q", 4)
     account_keys = np.asarray(ledger.account_keys)
     account_codes = (np.arange(len(account_keys)) % 3).astype(np.int32)
     before, after = previous.astype(np.int32), tiers.assign(arr, None).astype(np.int32)
@@ -282,6 +291,7 @@ def long_calls(shared: Shared) -> dict[str, Callable[[], object]]:
         "health_auc": lambda: _core.health.health_auc(score, churned),
         "roc_auc": lambda: _core.health.roc_auc(churned, score),
         "RevenueLedger.from_rows": lambda: _core.metrics.revenue_ledger.from_rows(keys, months, 0, amounts),
+        "calendar.period_ordinals": lambda: quarters.period_ordinals(days, 1, "date"),
         "movement_partials": lambda: ledger.movement_partials(None, None),
         "retention_partials": lambda: ledger.retention_partials(None, 6),
         "fit_sbg_many": lambda: _core.survival.fit_sbg_many(alive, 2),
@@ -316,6 +326,7 @@ LONG_CALLS = [
     "health_auc",
     "roc_auc",
     "RevenueLedger.from_rows",
+    "calendar.period_ordinals",
     "movement_partials",
     "retention_partials",
     "fit_sbg_many",

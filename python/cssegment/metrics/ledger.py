@@ -26,7 +26,9 @@ import pandas as pd
 from .. import _core, _display, _frame, _progress
 from .._core import InvalidInputError
 from .ledger_input import (
+    AS_SPELLED,
     PeriodKind,
+    PeriodReading,
     account_keys,
     check_horizon,
     check_reactivation_window,
@@ -35,6 +37,7 @@ from .ledger_input import (
     segment_codes,
     segment_index,
 )
+from .periods import calendar_of
 from .value import cltv
 
 __all__ = ["RevenueLedger"]
@@ -61,10 +64,15 @@ class RevenueLedger:
         Column of account ids: any hashable values. Integer ids over a compact range are used
         as they are (fastest); other ids are factorized.
     period : str, default "month"
-        Column of periods: integers (consecutive periods), monthly ``pandas.Period`` values, or
-        dates on the first day of a month. Every period between the first and the last is in
-        the ledger; periods without rows are zero-revenue periods. Results are indexed by the
-        same kind of value.
+        Column of periods: integers (consecutive period numbers), ``pandas.Period`` values
+        (periods as they are), or dates: ``datetime64`` (daily, month-end or any time of day;
+        time-zone-aware dates count at their local wall-clock date), ``datetime.date`` objects,
+        or ``'YYYY-MM'`` / ``'YYYY-MM-DD'`` strings. Dates fall into the period of `freq` holding
+        them, and the amounts of an account's dates in one period are summed. Every period
+        between the first and the last is in the ledger; periods without rows are zero-revenue
+        periods. Missing periods raise. Integers that all read as yyyymm (202311, 202312,
+        202401) across a year boundary are refused: as period numbers they would leave 88 empty
+        periods at each new year; read them with ``period_format="%Y%m"``.
     amount : str, default "mrr"
         Column of recurring revenue: finite and >= 0.
     progress : bool, default False
@@ -73,6 +81,23 @@ class RevenueLedger:
         they are not compact integers), checking every row, then summing the rows into the
         matrix. The core runs the last two a block of rows at a time in input order, so the
         ledger is the same, bit for bit.
+    freq : {"M", "Q", "W", "Y"}, optional
+        The periods dates fall into: months (the default for dates), quarters, weeks (ISO 8601,
+        Monday to Sunday) or years. Also regroups ``pandas.Period`` values by their first day.
+        Not for integer periods (they are period numbers already).
+    fiscal_year_start : int, default 1
+        The month (1-12) quarters and years start in. A fiscal year is named by the calendar
+        year it ends in, as pandas' ``Q-<month>``: from April, FY2025 runs from 2024-04-01 to
+        2025-03-31 and its first quarter is "FY2025-Q1".
+    period_format : str, optional
+        A strptime-style format to read the period column as dates, for integers or strings
+        such as 202401 (``"%Y%m"``), 20240115 (``"%Y%m%d"``) or "15/01/2024" (``"%d/%m/%Y"``).
+        A row that does not match raises, naming it.
+
+    Results are indexed by the periods: integers as given; pandas Periods as given; dates by
+    month as month-start dates (``datetime64`` input) or monthly Periods, by quarter "2024-Q1"
+    (fiscal: "FY2024-Q1"), by year "2024" (fiscal: "FY2024"), by week "2024-W09" (ISO year and
+    week). See "Periods and calendars" in the user guide (``docs/guide/metrics.md``).
 
     Examples
     --------
@@ -88,6 +113,16 @@ class RevenueLedger:
     b           50.0   30.0
     >>> ledger.summary()["duplicate_rows"]
     np.int64(1)
+
+    Daily dates, bucketed into fiscal quarters of years starting in April:
+
+    >>> daily = pd.DataFrame({"account_id": ["a", "a", "b"], "mrr": [10.0, 5.0, 7.0],
+    ...                       "month": pd.to_datetime(["2024-03-05", "2024-03-28", "2024-04-02"])})
+    >>> cs.RevenueLedger(daily, freq="Q", fiscal_year_start=4).revenue
+    period      FY2024-Q4  FY2025-Q1
+    account_id
+    a                15.0        0.0
+    b                 0.0        7.0
     """
 
     def __init__(
@@ -98,13 +133,17 @@ class RevenueLedger:
         amount: str = "mrr",
         *,
         progress: bool = False,
+        freq: str | None = None,
+        fiscal_year_start: int = 1,
+        period_format: str | None = None,
     ) -> None:
         names = (_frame.text(account, "account"), _frame.text(period, "period"), _frame.text(amount, "amount"))
+        reading = PeriodReading(calendar_of(freq, fiscal_year_start), period_format)
         if not progress:
-            self._set(*_read(revenue, names), names)
+            self._set(*_read(revenue, names, reading=reading), names)
             return
         with _progress.bar(3 * len(_frame.column(revenue, names[0])), "revenue ledger", unit="row") as bar:
-            self._set(*_read(revenue, names, bar=bar), names)
+            self._set(*_read(revenue, names, bar=bar, reading=reading), names)
 
     def _set(self, ledger: Any, kind: PeriodKind, account_ids: pd.Index | None, names: tuple[str, str, str]) -> None:
         """The state of every ledger: the core's ledger, how periods were spelled, the account ids
@@ -259,11 +298,11 @@ class RevenueLedger:
             segment = long_segment_column(by, account, period)
             codes, categories = segment_codes(by[segment], categories)
             keys = self._keys_of(by[account])
-            by_periods, kind = period_keys(by[period], "by")
-            if kind.name != self._kind.name or (kind.name == "period" and kind.freq != self._kind.freq):
+            by_periods, kind = period_keys(by[period], "by", **self._kind.read_like())
+            if not self._kind.same_periods(kind):
                 raise InvalidInputError(f"by: periods are {kind} but the ledger's are {self._kind}")
             segments = _core.metrics.account_segments.per_period(
-                self._ledger, keys, by_periods, kind.ticks_per_day(), codes, len(categories)
+                self._ledger, keys, by_periods, kind.ticks_per_day(), codes, len(categories), kind.core_calendar()
             )
         elif isinstance(by, pd.Series):
             codes, categories = segment_codes(by, categories)
@@ -599,6 +638,7 @@ def _read(
     names: tuple[str, str, str],
     period_range: tuple[int, int] | None = None,
     bar: Any = None,
+    reading: PeriodReading = AS_SPELLED,
 ) -> tuple[Any, PeriodKind, pd.Index | None]:
     """The core's ledger of `revenue`, the kind of its periods and the ids of factorized account
     keys. `period_range` (first ordinal, count) fixes the periods, so that ledgers of disjoint
@@ -610,12 +650,12 @@ def _read(
             roles = ("account", "period", "amount")
             raise InvalidInputError(f"{roles[later]}: {name!r} is also the {roles[names.index(name)]} column")
     keys, account_ids = account_keys(_frame.column(revenue, account, "revenue"), account)
-    periods, kind = period_keys(_frame.column(revenue, period, "revenue"), period)
+    periods, kind = period_keys(_frame.column(revenue, period, "revenue"), period, *reading)
     amounts = _frame.numeric(_frame.column(revenue, amount, "revenue"), amount, booleans=False)
     _frame.check_length(period, periods, account, len(keys))
     _frame.check_length(amount, amounts, account, len(keys))
     first, count = period_range if period_range is not None else (None, None)
-    rows = (keys, periods, kind.ticks_per_day(), amounts, first, count, names)
+    rows = (keys, periods, kind.ticks_per_day(), amounts, first, count, names, kind.core_calendar())
     if bar is None:
         return _core.metrics.revenue_ledger.from_rows(*rows), kind, account_ids
     bar.update(len(keys))
@@ -630,7 +670,10 @@ def _read(
 
 
 def ledger_over_periods(
-    revenue: pd.DataFrame, names: tuple[str, str, str], period_range: tuple[int, int]
+    revenue: pd.DataFrame,
+    names: tuple[str, str, str],
+    period_range: tuple[int, int],
+    reading: PeriodReading = AS_SPELLED,
 ) -> RevenueLedger:
     """Package-internal constructor (for :mod:`cssegment.dask`), not part of the public API.
 
@@ -638,7 +681,7 @@ def ledger_over_periods(
     str) over the fixed periods `period_range` (first ordinal, count) rather than its own first
     to last, so that the ledgers of disjoint accounts (Dask partitions) line up.
     """
-    return RevenueLedger._from_parts(*_read(revenue, names, period_range), names)
+    return RevenueLedger._from_parts(*_read(revenue, names, period_range, reading=reading), names)
 
 
 def partial_sums(

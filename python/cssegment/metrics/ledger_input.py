@@ -20,7 +20,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Any, Literal, NamedTuple, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -28,11 +28,10 @@ import pandas as pd
 
 from .. import _core, _frame
 from .._core import InvalidInputError
+from . import periods as periods_module
+from .periods import MONTHS, Calendar
 
 __all__: list[str] = []  # package-internal: nothing here is part of the public API
-
-_TICKS_PER_DAY = {"s": 86_400, "ms": 86_400_000, "us": 86_400_000_000, "ns": 86_400_000_000_000}
-
 
 # --------------------------------------------------------------------------------------------
 # Periods
@@ -43,103 +42,109 @@ class PeriodKind:
     """How the input spelled its periods, so that results speak the same language."""
 
     name: Literal["integer", "period", "datetime"]
-    freq: Any = None  # the Period frequency, or the datetime64 unit
+    freq: Any = None  # the Period frequency; for datetime64 dates, their unit (month labels are dates)
+    ticks: int = 0  # dates: ticks per day of the keys
+    calendar: Calendar = MONTHS  # dates: the periods they fall into
+    period_format: str | None = None  # dates: the format they were read with, if any
 
     def __str__(self) -> str:
         if self.name == "period":
             return f"pandas Periods of frequency {self.freq.freqstr}"
-        return "integers" if self.name == "integer" else "monthly dates"
+        return "integers" if self.name == "integer" else f"dates, by {self.calendar}"
 
     def ticks_per_day(self) -> int:
-        return _TICKS_PER_DAY[self.freq] if self.name == "datetime" else 0
+        return self.ticks if self.name == "datetime" else 0
+
+    def core_calendar(self) -> Any:
+        """The core's calendar the keys of dates fall into (months for other kinds: unused)."""
+        return self.calendar.core()
+
+    def read_like(self) -> dict[str, Any]:
+        """The keywords of :func:`period_keys` that read other columns (`by`) as this one was read."""
+        return {"calendar": self.calendar, "period_format": self.period_format} if self.name == "datetime" else {}
+
+    def same_periods(self, other: PeriodKind) -> bool:
+        """Whether keys of `other` are periods of this kind (a `by` frame's and the ledger's)."""
+        if self.name != other.name:
+            return False
+        return self.freq == other.freq if self.name == "period" else self.calendar == other.calendar
 
     def labels(self, ordinals: npt.NDArray[np.int64]) -> pd.Index:
         if self.name == "period":
             return pd.PeriodIndex(pd.arrays.PeriodArray(ordinals, dtype=pd.PeriodDtype(self.freq)), name="period")
-        if self.name == "datetime":
+        if self.name == "datetime" and self.calendar.freq == "M" and self.freq is not None:
             months = (np.datetime64("1970-01", "M") + ordinals.astype("m8[M]")).astype(f"M8[{self.freq}]")
             return pd.DatetimeIndex(months, name="period")
+        if self.name == "datetime":
+            return self.calendar.labels(ordinals)
         return pd.Index(ordinals, dtype=np.int64, name="period")
 
     def describe(self, ordinal: int) -> str:
         return str(self.labels(np.array([ordinal], dtype=np.int64))[0])
 
 
-def period_keys(values: Any, argument: str) -> tuple[np.ndarray, PeriodKind]:
-    """int64 keys of a period column (ordinals or datetime ticks) and its kind, without copying
-    numpy-backed int64, Period and datetime64 columns."""
+class PeriodReading(NamedTuple):
+    """How the ledger was asked to read its periods: the `freq` and `fiscal_year_start` keywords'
+    calendar (None: not given) and `period_format`; the rest of :func:`period_keys`' arguments."""
+
+    calendar: Calendar | None = None
+    period_format: str | None = None
+
+
+#: Periods read as the column spells them (dates by month).
+AS_SPELLED = PeriodReading()
+
+
+def period_keys(
+    values: Any, argument: str, calendar: Calendar | None = None, period_format: str | None = None
+) -> tuple[np.ndarray, PeriodKind]:
+    """int64 keys of a period column (ordinals, or datetime ticks the core puts into the periods
+    of `calendar`) and its kind, without copying numpy-backed int64, Period and datetime64
+    columns. Integers are consecutive period numbers (refused when they read as yyyymm across a
+    year), Periods keep their frequency, unless `calendar` or `period_format` is given; anything
+    else is dates (:func:`cssegment.metrics.periods.date_ticks`), by month unless `calendar` says."""
     dtype = getattr(values, "dtype", None)
-    if isinstance(dtype, pd.PeriodDtype):
+    if isinstance(dtype, pd.PeriodDtype) and calendar is None and period_format is None:
         periods = values.array if isinstance(values, (pd.Series, pd.Index)) else pd.array(values, copy=False)
         ordinals: np.ndarray = cast(Any, periods).asi8  # the ordinals themselves, not a copy
         return ordinals, PeriodKind("period", dtype.freq)
-    if isinstance(dtype, pd.DatetimeTZDtype):
-        raise InvalidInputError(f"{argument}: has time zone {dtype.tz}; pass naive dates (e.g. .dt.tz_localize(None))")
-    if isinstance(values, (pd.Series, pd.Index)):
-        if isinstance(dtype, np.dtype):
-            values = values.to_numpy()
-        elif dtype is not None and pd.api.types.is_integer_dtype(dtype):
-            if values.isna().any():
-                row = int(np.flatnonzero(values.isna().to_numpy())[0])
-                raise InvalidInputError(f"{argument}[{row}] = <NA>: periods must not be missing")
-            values = values.to_numpy(dtype=np.int64)
-        else:
-            values = values.to_numpy(dtype=object)
-    array = np.asarray(values)
+    integers = _integer_periods(values, argument) if period_format is None else None
+    if integers is not None:
+        if calendar is not None:
+            raise InvalidInputError(
+                f"freq: {calendar.freq!r} applies to dates, but {argument} holds integers, which are consecutive "
+                "period numbers (give period_format= to read integers such as 202401 as dates)"
+            )
+        _core.metrics.check_not_yyyymm(integers, argument)
+        return integers, PeriodKind("integer")
+    ticks, ticks_per_day = periods_module.date_ticks(values, argument, period_format)
+    unit = None
+    if period_format is None and isinstance(dtype, (np.dtype, pd.DatetimeTZDtype)) and dtype.kind == "M":
+        unit = next(name for name, count in periods_module.TICKS_PER_DAY.items() if count == ticks_per_day)
+        unit = "s" if unit == "D" else unit
+    return ticks, PeriodKind("datetime", unit, ticks_per_day, calendar or MONTHS, period_format)
+
+
+def _integer_periods(values: Any, argument: str) -> np.ndarray | None:
+    """The int64 keys of an integer column, or None for any other column."""
+    dtype = getattr(values, "dtype", None)
+    if isinstance(values, (pd.Series, pd.Index)) and not isinstance(dtype, np.dtype):
+        if dtype is None or not pd.api.types.is_integer_dtype(dtype):
+            return None
+        if values.isna().any():
+            row = int(np.flatnonzero(values.isna().to_numpy())[0])
+            raise InvalidInputError(f"{argument}[{row}] = <NA>: periods must not be missing")
+        return values.to_numpy(dtype=np.int64)
+    array = values.to_numpy() if isinstance(values, (pd.Series, pd.Index)) else _frame.as_array(values, argument)
     if array.ndim != 1:
         raise InvalidInputError(f"{argument}: must be one-dimensional, got shape {array.shape}")
-    kind = array.dtype.kind
-    if kind == "M":
-        unit = np.datetime_data(array.dtype)[0]
-        if unit not in _TICKS_PER_DAY:
-            array, unit = array.astype("M8[s]"), "s"
-        return array.view(np.int64), PeriodKind("datetime", unit)
-    if kind in "iu":
-        if kind == "u" and array.size and array.max() > np.iinfo(np.int64).max:
+    if array.dtype.kind in "iu":
+        if array.dtype.kind == "u" and array.size and array.max() > np.iinfo(np.int64).max:
             row = int(np.argmax(array))
             raise InvalidInputError(f"{argument}[{row}] = {array[row]}: period is too large")
-        return np.ascontiguousarray(array, dtype=np.int64), PeriodKind("integer")
-    if kind == "O":
-        return _object_period_keys(array, argument)
-    raise InvalidInputError(
-        f"{argument}: has dtype {array.dtype}; periods must be integers, monthly dates or pandas Periods"
-    )
-
-
-def _object_period_keys(array: np.ndarray, argument: str) -> tuple[np.ndarray, PeriodKind]:
-    inferred = pd.api.types.infer_dtype(array, skipna=False)
-    if inferred == "integer":
-        return array.astype(np.int64), PeriodKind("integer")
-    if inferred == "period":
-        return period_keys(pd.array(array), argument)
-    if inferred in ("datetime", "datetime64", "date"):
-        return period_keys(pd.to_datetime(pd.Series(array)), argument)
-    kinds = [_value_kind(value) for value in array]  # only mixed or invalid columns get here
-    first_kind = next((k for k in kinds if k is not None), None)
-    for row, (value, value_kind) in enumerate(zip(array, kinds)):
-        if value_kind is None:
-            problem = (
-                "periods must not be missing"
-                if pd.isna(value)
-                else (f"periods must be integers, monthly dates or pandas Periods, got {type(value).__name__}")
-            )
-            raise InvalidInputError(f"{argument}[{row}] = {value!r}: {problem}")
-        if value_kind != first_kind:
-            raise InvalidInputError(
-                f"{argument}[{row}] = {value!r}: mixed kinds of periods ({first_kind} and {value_kind})"
-            )
-    raise InvalidInputError(f"{argument}: periods must be integers, monthly dates or pandas Periods")
-
-
-def _value_kind(value: Any) -> str | None:
-    if isinstance(value, (bool, np.bool_)):
-        return None
-    if isinstance(value, (int, np.integer)):
-        return "integer"
-    if isinstance(value, pd.Period):
-        return "period"
-    if isinstance(value, (pd.Timestamp, np.datetime64)) and not pd.isna(value):
-        return "date"
+        return np.ascontiguousarray(array, dtype=np.int64)
+    if array.dtype == object and pd.api.types.infer_dtype(array, skipna=False) == "integer":
+        return array.astype(np.int64)
     return None
 
 

@@ -217,6 +217,15 @@ BOOST_AUTO_TEST_CASE(ledgers_build_and_report_concurrently) {
   const RevenueLedger& ledger = s.ledger;
   check_concurrent([&] { return s.build_ledger().matrix(); },
                    [](const auto& a, const auto& b) { return same_bits(a, b); });
+  // Mid-month dates bucketed into fiscal quarters: one calendar, read by every thread.
+  const Calendar months_calendar, quarters = Calendar::of("Q", 4);
+  std::vector<std::int64_t> days;
+  for (const std::int64_t month : s.months) days.push_back(months_calendar.first_day(month) + 14);
+  check_concurrent(
+      [&] {
+        return RevenueLedger::from_rows(s.book.revenue_account_id, {days, 1, quarters}, s.book.revenue_mrr).matrix();
+      },
+      [](const auto& a, const auto& b) { return same_bits(a, b); });
   check_concurrent([&] { return movement_partials(ledger, s.tiers); });
   check_concurrent([&] { return movement_partials(ledger, s.tiers, 2); });
   check_concurrent([&] { return retention_partials(ledger, s.tiers, 6); });

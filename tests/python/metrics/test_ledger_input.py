@@ -47,14 +47,11 @@ def test_bad_accounts_and_periods_are_named() -> None:
         cs.RevenueLedger(rows)
     with pytest.raises(cs.InvalidInputError, match="month: has dtype float64; periods must be integers"):
         cs.RevenueLedger(rows.assign(account_id="a", month=[1.5, 2.0, 3.0]))
-    with pytest.raises(cs.InvalidInputError, match=r"month\[1\] = 'March': periods must be integers"):
+    with pytest.raises(cs.InvalidInputError, match=r"month\[1\] = 'March': mixed kinds of periods \(integer and str"):
         cs.RevenueLedger(rows.assign(account_id="a", month=pd.Series([1, "March", 2], dtype=object)))
     mixed = pd.Series([1, pd.Period("2024-01", "M"), 2], dtype=object)
     with pytest.raises(cs.InvalidInputError, match=r"month\[1\] = Period\('2024-01', 'M'\): mixed kinds"):
         cs.RevenueLedger(rows.assign(account_id="a", month=mixed))
-    mid_month = pd.to_datetime(["2024-01-01", "2024-01-15", "2024-02-01"])
-    with pytest.raises(cs.InvalidInputError, match=r"month\[1\] = .*first day of a month"):
-        cs.RevenueLedger(rows.assign(account_id="a", month=mid_month))
     with pytest.raises(cs.InvalidInputError, match=r"month\[2\] = NaT: periods must not be missing"):
         cs.RevenueLedger(rows.assign(account_id="a", month=pd.to_datetime(["2024-01-01", "2024-02-01", None])))
     with pytest.raises(cs.InvalidInputError, match="no column 'mrr'"):
