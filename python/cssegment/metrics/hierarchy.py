@@ -59,8 +59,10 @@ def roll_up(accounts: Any, tops: pd.Series) -> np.ndarray:
     found = tops.index.get_indexer(ids)
     if not (found >= 0).any():
         return ids
-    out = ids.astype(np.result_type(ids.dtype, tops.dtype) if ids.dtype != object else object, copy=True)
-    out[found >= 0] = tops.to_numpy()[found[found >= 0]]
+    top_ids = np.asarray(tops.to_numpy())
+    integers = ids.dtype.kind in "iu" and top_ids.dtype.kind in "iu"
+    out = ids.astype(np.int64 if integers else object, copy=True)
+    out[found >= 0] = top_ids[found[found >= 0]]
     return out
 
 

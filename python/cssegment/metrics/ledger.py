@@ -204,8 +204,9 @@ class RevenueLedger:
 
     @property
     def hierarchy(self) -> pd.Series | None:
-        """The top-most ancestor of every account whose revenue rolled up to a parent (indexed
-        by the subsidiary's id), or None for a ledger built without `hierarchy`.
+        """Where subsidiaries' revenue went: each one's top-most ancestor.
+
+        A Series indexed by the subsidiary's id, or None for a ledger built without `hierarchy`.
 
         Examples
         --------
