@@ -88,12 +88,14 @@ class Rates:
             cell = int(np.flatnonzero(found < 0)[0])
             currency, period = self.currencies[cell // len(keys)], labels[cell % len(keys)]
             raise InvalidInputError(f"fx: no rate for {_frame.describe(currency)} in period {period}")
-        return self.per_period.to_numpy()[found].reshape(len(self.currencies), len(keys))
+        rates: np.ndarray = self.per_period.to_numpy()[found]
+        return rates.reshape(len(self.currencies), len(keys))
 
     def row_rates(self, codes: np.ndarray, periods: Any) -> np.ndarray:
         """The rate of each long row: its currency's, in its period."""
         if self.fixed is not None:
-            return self.fixed[codes]
+            fixed: np.ndarray = self.fixed[codes]
+            return fixed
         assert self.per_period is not None
         keys = period_match_keys(periods, "period")
         found = self.per_period.index.get_indexer(pd.MultiIndex.from_arrays([codes, keys]))
@@ -126,4 +128,5 @@ def converted(amounts: np.ndarray, currencies: Any, periods: Any, fx: Any, curre
     if fx is None:
         raise InvalidInputError(f"fx: needed with currency={currency!r} (a mapping currency -> rate or a frame)")
     rates = Rates.of(fx)
-    return amounts * rates.row_rates(rates.codes(currencies, currency), periods)
+    out: np.ndarray = amounts * rates.row_rates(rates.codes(currencies, currency), periods)
+    return out

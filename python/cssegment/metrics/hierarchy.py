@@ -56,7 +56,7 @@ def top_parents(hierarchy: Any, argument: str = "hierarchy") -> pd.Series:
 def roll_up(accounts: Any, tops: pd.Series) -> np.ndarray:
     """Account ids with every account of `tops` replaced by its top-most ancestor."""
     ids = np.asarray(accounts.to_numpy() if isinstance(accounts, (pd.Series, pd.Index)) else accounts)
-    found = tops.index.get_indexer(ids)
+    found = tops.index.get_indexer(pd.Index(ids))
     if not (found >= 0).any():
         return ids
     top_ids = np.asarray(tops.to_numpy())

@@ -191,11 +191,12 @@ class RevenueLedger:
         a             100.0    200.0    200.0    100.0
         b             100.0    100.0      0.0      0.0
         """
-        columns = tuple(
-            _frame.text(name, role)
-            for name, role in zip(
-                (account, start, end, amount, interval), ("account", "start", "end", "amount", "interval")
-            )
+        columns = (
+            _frame.text(account, "account"),
+            _frame.text(start, "start"),
+            _frame.text(end, "end"),
+            _frame.text(amount, "amount"),
+            _frame.text(interval, "interval"),
         )
         ledger, account_ids, tops = subscription_input.read(subscriptions, columns, through, currency, fx, hierarchy)
         self = cls._from_parts(ledger, subscription_input.MONTHLY, account_ids, (columns[0], "month", columns[3]))
@@ -728,9 +729,7 @@ def _read(
         if currency is None:
             raise InvalidInputError("currency: needed with fx (the column of each row's currency)")
         currencies = _frame.column(revenue, currency, "revenue")
-        amounts = currency_rates.converted(
-            amounts, currencies, _frame.column(revenue, period, "revenue"), fx, (currency, period)
-        )
+        amounts = currency_rates.converted(amounts, currencies, _frame.column(revenue, period, "revenue"), fx, currency)
     _frame.check_length(period, periods, account, len(keys))
     _frame.check_length(amount, amounts, account, len(keys))
     first, count = period_range if period_range is not None else (None, None)
