@@ -439,6 +439,8 @@ def _entry_points() -> dict[str, tuple[Callable[..., object], tuple[Any, ...]]]:
     days = pd.DataFrame({"tenure_days": [1.0], "renewal_days": [1.0]})
     calibrated = CARD.calibrate(HEALTH)
     fitted = cs.KMeans(1).fit(X[["a"]])
+    columns = ("account_id", "start", "end", "amount", "interval")
+    billing = (subscriptions(currency="USD"), *columns, "2024-06", "currency", {"USD": 1.0}, pd.Series({1: 2}))
     return {
         "TierModel": (cs.TierModel, ([10.0], ["a", "b"], "arr", None, 0.0, "raise")),
         "TierModel.assign": (TOUCH.assign, ([1.0], None)),
@@ -458,10 +460,7 @@ def _entry_points() -> dict[str, tuple[Callable[..., object], tuple[Any, ...]]]:
         "CadencePolicy.schedule": (POLICY.schedule, (days, ["High touch"], None)),
         "CadencePolicy.workload": (POLICY.workload, (POLICY.schedule(days, ["High touch"]), ["Ana"], 45.0)),
         "RevenueLedger": (cs.RevenueLedger, (REVENUE, "account_id", "month", "mrr")),
-        "RevenueLedger.from_subscriptions": (
-            cs.RevenueLedger.from_subscriptions,
-            (subscriptions(currency="USD"), "account_id", "start", "end", "amount", "interval", "2024-06", "currency", {"USD": 1.0}, pd.Series({1: 2})),
-        ),
+        "RevenueLedger.from_subscriptions": (cs.RevenueLedger.from_subscriptions, billing),
         "RevenueLedger.movements": (LEDGER.movements, (None, None)),
         "RevenueLedger.retention": (LEDGER.retention, (1, None, 0.9)),
         "RevenueLedger.cohorts": (LEDGER.cohorts, ("revenue", None, 1, False, True)),
