@@ -36,34 +36,39 @@ MONTHLY = PeriodKind("period", pd.PeriodDtype("M").freq)
 
 def interval_codes(values: Any, argument: str) -> np.ndarray:
     """The core's interval of each row: whole months, or its weekly code for "week"."""
-    array = values.to_numpy() if isinstance(values, (pd.Series, pd.Index)) else np.asarray(values)
-    if array.dtype.kind in "iu":
-        return array.astype(np.int64)
-    codes, uniques = pd.factorize(array, use_na_sentinel=True)
+    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):  # codes already: map the categories
+        categorical = pd.Categorical(values)
+        codes, uniques = categorical.codes, categorical.categories.to_numpy()
+    else:
+        array = values.to_numpy() if isinstance(values, (pd.Series, pd.Index)) else np.asarray(values)
+        if array.dtype.kind in "iu":
+            return array.astype(np.int64)
+        codes, uniques = pd.factorize(array, use_na_sentinel=True)
     table = np.empty(len(uniques), dtype=np.int64)
     for position, value in enumerate(uniques):
-        if isinstance(value, str) and value in INTERVAL_MONTHS:
-            table[position] = INTERVAL_MONTHS[value]
-        elif value == "week":
-            table[position] = _core.metrics.weekly_interval
-        elif (
-            isinstance(value, (int, np.integer, float, np.floating))
-            and not isinstance(value, bool)
-            and value == int(value)
-        ):
-            table[position] = int(value)
-        else:
+        months = _months_of(value)
+        if months is None:
             row = int(np.flatnonzero(codes == position)[0])
             raise InvalidInputError(
                 f"{argument}[{row}] = {_frame.describe(value)}: billing intervals must be 'month', 'quarter', "
                 "'year', 'week' or a whole number of months >= 1"
             )
+        table[position] = months
     if (codes < 0).any():
         row = int(np.flatnonzero(codes < 0)[0])
-        raise InvalidInputError(
-            f"{argument}[{row}] = {_frame.describe(array[row])}: billing intervals must not be missing"
-        )
-    return table[codes]
+        value = _frame.describe(np.asarray(values, dtype=object)[row])
+        raise InvalidInputError(f"{argument}[{row}] = {value}: billing intervals must not be missing")
+    out: np.ndarray = table[codes]
+    return out
+
+
+def _months_of(value: Any) -> int | None:
+    """The core's interval of one interval value, or None when it is no interval."""
+    if isinstance(value, str):
+        return _core.metrics.weekly_interval if value == "week" else INTERVAL_MONTHS.get(value)
+    if isinstance(value, (int, np.integer, float, np.floating)) and not isinstance(value, (bool, np.bool_)):
+        return int(value) if np.isfinite(value) and value == int(value) else None
+    return None
 
 
 def month_last_days(first: int, count: int) -> np.ndarray:
