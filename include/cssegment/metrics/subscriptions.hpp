@@ -102,6 +102,7 @@ inline RevenueLedger ledger_from_subscriptions(const Subscriptions& rows, std::s
   check_same_length(names.amount, rows.amounts.size(), names.account, n);
   check_same_length(names.interval, rows.intervals.size(), names.account, n);
   const std::size_t n_periods = last_days.size();
+  require(n_periods < std::numeric_limits<std::uint32_t>::max(), "periods", "must be fewer than 2^32");
   for (std::size_t k = 1; k < n_periods; ++k)
     if (last_days[k] <= last_days[k - 1])
       fail_at("periods", k, std::to_string(last_days[k]), "period last days must be strictly increasing");
@@ -149,27 +150,48 @@ inline RevenueLedger ledger_from_subscriptions(const Subscriptions& rows, std::s
     fail("periods", std::to_string(keys.size()) + " accounts x " + std::to_string(n_periods) +
                         " periods exceed the ledger's limit of 2^33 cells");
 
-  // Each subscription adds to a run of consecutive cells of its account's row, in input order.
-  std::vector<double> matrix(keys.size() * n_periods, 0.0);
-  std::vector<std::uint64_t> seen((matrix.size() + 63) / 64, 0);
-  std::size_t duplicates = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto [first, last] = detail::active_periods(last_days, rows.starts[i], rows.ends[i]);
-    if (first >= last) continue;
-    const std::size_t row = static_cast<std::size_t>(row_of[static_cast<std::size_t>(rows.accounts[i] - low)]);
-    double* cells = matrix.data() + row * n_periods;
-    const double monthly = monthly_amount(rows.amounts[i], rows.intervals[i]);
-    const double* rates =
-        fx.currencies.empty() ? nullptr : fx.rates.data() + static_cast<std::size_t>(fx.currencies[i]) * n_periods;
-    for (std::size_t k = first; k < last; ++k) {
-      const std::size_t cell = row * n_periods + k;
-      std::uint64_t& word = seen[cell / 64];
-      const std::uint64_t bit = std::uint64_t{1} << (cell % 64);
-      duplicates += (word & bit) != 0;
-      word |= bit;
-      cells[k] += rates ? monthly_amount(rows.amounts[i] * rates[k], rows.intervals[i]) : monthly;
+  // Each subscription adds to a run of consecutive cells of its account's row. Blocks of rows
+  // run in parallel, each adding the subscriptions of its rows in input order, so the sums never
+  // depend on the thread count.
+  std::vector<std::uint32_t> row_of_subscription(n);
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> runs(n);
+  parallel_for(n, ledger_chunk_rows, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      row_of_subscription[i] = static_cast<std::uint32_t>(row_of[static_cast<std::size_t>(rows.accounts[i] - low)]);
+      const auto [first, last] = detail::active_periods(last_days, rows.starts[i], rows.ends[i]);
+      runs[i] = {static_cast<std::uint32_t>(first), static_cast<std::uint32_t>(std::max(first, last))};
     }
-  }
+  });
+  std::vector<double> matrix(keys.size() * n_periods, 0.0);
+  std::vector<std::size_t> duplicates_of_block;
+  const std::size_t blocks = std::max<std::size_t>(1, std::min(2 * default_thread_count(), keys.size() / 4096));
+  const std::size_t block_rows = (keys.size() + blocks - 1) / std::max<std::size_t>(blocks, 1);
+  duplicates_of_block.assign(blocks, 0);
+  parallel_for(blocks, 1, [&](std::size_t first_block, std::size_t end_block) {
+    for (std::size_t block = first_block; block < end_block; ++block) {
+      const std::size_t low_row = block * block_rows, high_row = std::min(keys.size(), low_row + block_rows);
+      std::vector<std::uint8_t> paid((high_row - low_row) * n_periods, 0);  // cells with an amount already
+      std::size_t duplicates = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t row = row_of_subscription[i];
+        const auto [first, last] = runs[i];
+        if (row < low_row || row >= high_row || first == last) continue;
+        double* cells = matrix.data() + row * n_periods;
+        std::uint8_t* seen = paid.data() + (row - low_row) * n_periods;
+        const double monthly = monthly_amount(rows.amounts[i], rows.intervals[i]);
+        const double* rates =
+            fx.currencies.empty() ? nullptr : fx.rates.data() + static_cast<std::size_t>(fx.currencies[i]) * n_periods;
+        for (std::size_t k = first; k < last; ++k) {
+          duplicates += seen[k];
+          seen[k] = 1;
+          cells[k] += rates ? monthly_amount(rows.amounts[i] * rates[k], rows.intervals[i]) : monthly;
+        }
+      }
+      duplicates_of_block[block] = duplicates;
+    }
+  });
+  std::size_t duplicates = 0;
+  for (std::size_t count : duplicates_of_block) duplicates += count;
   LedgerSummary summary;
   summary.rows_read = n;
   summary.duplicate_rows = duplicates;
