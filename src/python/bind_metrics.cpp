@@ -360,14 +360,15 @@ RevenueLedger ledger_of_subscriptions(const Array<std::int64_t>& accounts, const
                                       const Array<std::int64_t>& ends, const Array<double>& amounts,
                                       const Array<std::int64_t>& intervals, const Array<std::int64_t>& last_days,
                                       std::int64_t first_period, const std::optional<Array<std::int32_t>>& currencies,
-                                      const std::optional<Array<double>>& rates, const SubscriptionNames& columns) {
+                                      const std::optional<Array<double>>& rates, const SubscriptionNames& columns,
+                                      std::size_t max_threads) {
   const Subscriptions rows{view(accounts), view(starts), view(ends), view(amounts), view(intervals)};
   const SubscriptionRates fx{view(currencies), view(rates)};
   const auto& [account, start, end, amount, interval, currency] = columns;
   const SubscriptionColumns names{account, start, end, amount, interval, currency, "fx"};
   const auto days = view(last_days);
   py::gil_scoped_release release;
-  return ledger_from_subscriptions(rows, days, first_period, fx, names);
+  return ledger_from_subscriptions(rows, days, first_period, fx, names, max_threads);
 }
 
 // Top-most ancestors of nodes 0 .. n - 1; `describe(node)` names a node in an error message.
@@ -387,7 +388,7 @@ py::array_t<std::int64_t> top_ancestors_of(const Array<std::int64_t>& parents, c
 void bind_subscriptions(py::module_& m) {
   m.def("ledger_from_subscriptions", &ledger_of_subscriptions, py::arg("accounts"), py::arg("starts"), py::arg("ends"),
         py::arg("amounts"), py::arg("intervals"), py::arg("last_days"), py::arg("first_period"), py::arg("currencies"),
-        py::arg("rates"), py::arg("names"),
+        py::arg("rates"), py::arg("names"), py::arg("max_threads") = 0,
         "cssegment::ledger_from_subscriptions: days since 1970-01-01, ends exclusive (open_end: still active), "
         "intervals in months (weekly_interval: a week), periods by their last days; rates currencies x periods.");
   m.attr("open_end") = open_end;

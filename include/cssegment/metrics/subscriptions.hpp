@@ -92,10 +92,11 @@ inline void check_subscription(const Subscriptions& rows, const SubscriptionRate
 // first_period + 1, ...). Several subscriptions of one account in one period are summed, in
 // input order. Every account of the input is a ledger row, even one whose subscriptions never
 // span a period's last day (a row of zeros). summary().duplicate_rows counts the (subscription,
-// period) amounts summed into a cell that already had one.
+// period) amounts summed into a cell that already had one. `max_threads` caps the threads (0: one
+// per hardware thread); the ledger is the same, bit for bit, whatever it is.
 inline RevenueLedger ledger_from_subscriptions(const Subscriptions& rows, std::span<const std::int64_t> last_days,
                                                std::int64_t first_period, const SubscriptionRates& fx = {},
-                                               const SubscriptionColumns& names = {}) {
+                                               const SubscriptionColumns& names = {}, std::size_t max_threads = 0) {
   const std::size_t n = rows.accounts.size();
   check_same_length(names.start, rows.starts.size(), names.account, n);
   check_same_length(names.end, rows.ends.size(), names.account, n);
@@ -119,18 +120,21 @@ inline RevenueLedger ledger_from_subscriptions(const Subscriptions& rows, std::s
   // Check every row (the first bad row is named, whatever the thread count) and find the keys' range.
   std::int64_t low = std::numeric_limits<std::int64_t>::max(), high = std::numeric_limits<std::int64_t>::min();
   std::mutex merging;
-  parallel_for(n, ledger_chunk_rows, [&](std::size_t begin, std::size_t end) {
-    std::int64_t local_low = std::numeric_limits<std::int64_t>::max();
-    std::int64_t local_high = std::numeric_limits<std::int64_t>::min();
-    for (std::size_t i = begin; i < end; ++i) {
-      detail::check_subscription(rows, fx, n_currencies, names, i);
-      local_low = std::min(local_low, rows.accounts[i]);
-      local_high = std::max(local_high, rows.accounts[i]);
-    }
-    const std::lock_guard lock(merging);
-    low = std::min(low, local_low);
-    high = std::max(high, local_high);
-  });
+  parallel_for(
+      n, ledger_chunk_rows,
+      [&](std::size_t begin, std::size_t end) {
+        std::int64_t local_low = std::numeric_limits<std::int64_t>::max();
+        std::int64_t local_high = std::numeric_limits<std::int64_t>::min();
+        for (std::size_t i = begin; i < end; ++i) {
+          detail::check_subscription(rows, fx, n_currencies, names, i);
+          local_low = std::min(local_low, rows.accounts[i]);
+          local_high = std::max(local_high, rows.accounts[i]);
+        }
+        const std::lock_guard lock(merging);
+        low = std::min(low, local_low);
+        high = std::max(high, local_high);
+      },
+      max_threads);
 
   // Accounts: the distinct keys in ascending order, found through a table over their range.
   std::vector<std::int64_t> keys;
@@ -155,41 +159,49 @@ inline RevenueLedger ledger_from_subscriptions(const Subscriptions& rows, std::s
   // depend on the thread count.
   std::vector<std::uint32_t> row_of_subscription(n);
   std::vector<std::pair<std::uint32_t, std::uint32_t>> runs(n);
-  parallel_for(n, ledger_chunk_rows, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i) {
-      row_of_subscription[i] = static_cast<std::uint32_t>(row_of[static_cast<std::size_t>(rows.accounts[i] - low)]);
-      const auto [first, last] = detail::active_periods(last_days, rows.starts[i], rows.ends[i]);
-      runs[i] = {static_cast<std::uint32_t>(first), static_cast<std::uint32_t>(std::max(first, last))};
-    }
-  });
+  parallel_for(
+      n, ledger_chunk_rows,
+      [&](std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) {
+          row_of_subscription[i] = static_cast<std::uint32_t>(row_of[static_cast<std::size_t>(rows.accounts[i] - low)]);
+          const auto [first, last] = detail::active_periods(last_days, rows.starts[i], rows.ends[i]);
+          runs[i] = {static_cast<std::uint32_t>(first), static_cast<std::uint32_t>(std::max(first, last))};
+        }
+      },
+      max_threads);
   std::vector<double> matrix(keys.size() * n_periods, 0.0);
   std::vector<std::size_t> duplicates_of_block;
-  const std::size_t blocks = std::max<std::size_t>(1, std::min(2 * default_thread_count(), keys.size() / 4096));
+  const std::size_t workers = max_threads == 0 ? default_thread_count() : max_threads;
+  const std::size_t blocks = std::max<std::size_t>(1, std::min(2 * workers, keys.size() / 4096));
   const std::size_t block_rows = (keys.size() + blocks - 1) / std::max<std::size_t>(blocks, 1);
   duplicates_of_block.assign(blocks, 0);
-  parallel_for(blocks, 1, [&](std::size_t first_block, std::size_t end_block) {
-    for (std::size_t block = first_block; block < end_block; ++block) {
-      const std::size_t low_row = block * block_rows, high_row = std::min(keys.size(), low_row + block_rows);
-      std::vector<std::uint8_t> paid((high_row - low_row) * n_periods, 0);  // cells with an amount already
-      std::size_t duplicates = 0;
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::size_t row = row_of_subscription[i];
-        const auto [first, last] = runs[i];
-        if (row < low_row || row >= high_row || first == last) continue;
-        double* cells = matrix.data() + row * n_periods;
-        std::uint8_t* seen = paid.data() + (row - low_row) * n_periods;
-        const double monthly = monthly_amount(rows.amounts[i], rows.intervals[i]);
-        const double* rates =
-            fx.currencies.empty() ? nullptr : fx.rates.data() + static_cast<std::size_t>(fx.currencies[i]) * n_periods;
-        for (std::size_t k = first; k < last; ++k) {
-          duplicates += seen[k];
-          seen[k] = 1;
-          cells[k] += rates ? monthly_amount(rows.amounts[i] * rates[k], rows.intervals[i]) : monthly;
+  parallel_for(
+      blocks, 1,
+      [&](std::size_t first_block, std::size_t end_block) {
+        for (std::size_t block = first_block; block < end_block; ++block) {
+          const std::size_t low_row = block * block_rows, high_row = std::min(keys.size(), low_row + block_rows);
+          std::vector<std::uint8_t> paid((high_row - low_row) * n_periods, 0);  // cells with an amount already
+          std::size_t duplicates = 0;
+          for (std::size_t i = 0; i < n; ++i) {
+            const std::size_t row = row_of_subscription[i];
+            const auto [first, last] = runs[i];
+            if (row < low_row || row >= high_row || first == last) continue;
+            double* cells = matrix.data() + row * n_periods;
+            std::uint8_t* seen = paid.data() + (row - low_row) * n_periods;
+            const double monthly = monthly_amount(rows.amounts[i], rows.intervals[i]);
+            const double* rates = fx.currencies.empty()
+                                      ? nullptr
+                                      : fx.rates.data() + static_cast<std::size_t>(fx.currencies[i]) * n_periods;
+            for (std::size_t k = first; k < last; ++k) {
+              duplicates += seen[k];
+              seen[k] = 1;
+              cells[k] += rates ? monthly_amount(rows.amounts[i] * rates[k], rows.intervals[i]) : monthly;
+            }
+          }
+          duplicates_of_block[block] = duplicates;
         }
-      }
-      duplicates_of_block[block] = duplicates;
-    }
-  });
+      },
+      max_threads);
   std::size_t duplicates = 0;
   for (std::size_t count : duplicates_of_block) duplicates += count;
   LedgerSummary summary;

@@ -137,5 +137,6 @@ def ledger_from_subscriptions(
     currencies: _Codes | None,
     rates: _Floats | None,
     names: tuple[str, str, str, str, str, str],
+    max_threads: int = 0,
 ) -> revenue_ledger: ...
 def top_ancestors(parents: _Ints, describe: Callable[[int], str]) -> _Ints: ...

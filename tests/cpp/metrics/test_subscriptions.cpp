@@ -131,3 +131,26 @@ BOOST_AUTO_TEST_CASE(same_result_as_long_rows_of_the_active_months) {
   BOOST_TEST(got.matrix() == expected.matrix(), boost::test_tools::per_element());
   BOOST_TEST(got.account_keys() == expected.account_keys(), boost::test_tools::per_element());
 }
+
+BOOST_AUTO_TEST_CASE(the_ledger_does_not_depend_on_the_thread_count) {
+  // 200k subscriptions of 50k accounts: several blocks of ledger rows and chunks of rows.
+  Rows rows;
+  std::uint64_t state = 7;
+  auto next = [&state](std::uint64_t bound) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<std::int64_t>((state >> 33) % bound);
+  };
+  for (int i = 0; i < 200'000; ++i) {
+    rows.accounts.push_back(next(50'000));
+    rows.starts.push_back(jan1 + next(180));
+    rows.ends.push_back(next(3) == 0 ? open_end : rows.starts.back() + next(200));
+    rows.amounts.push_back(static_cast<double>(next(100'000)) / 7.0);
+    rows.intervals.push_back(next(4) == 0 ? weekly_interval : 1 + next(12));
+  }
+  const auto one = ledger_from_subscriptions(rows.view(), month_ends, 648, {}, {}, 1);
+  for (std::size_t threads : {2u, 3u, 8u}) {
+    const auto many = ledger_from_subscriptions(rows.view(), month_ends, 648, {}, {}, threads);
+    BOOST_TEST(many.matrix() == one.matrix(), boost::test_tools::per_element());
+    BOOST_TEST(many.summary().duplicate_rows == one.summary().duplicate_rows);
+  }
+}
