@@ -72,6 +72,9 @@ inline void check_subscription(const Subscriptions& rows, const SubscriptionRate
                                const SubscriptionColumns& names, std::size_t i) {
   const std::int64_t start = rows.starts[i], end = rows.ends[i];
   if (start == missing_day || start == open_end) fail_at(names.start, i, "NaT", "start dates must not be missing");
+  for (const auto& [day, argument] : {std::pair{start, &names.start}, std::pair{end, &names.end}})
+    if (day != open_end && (day < -max_calendar_days || day > max_calendar_days))
+      fail_at(*argument, i, std::to_string(day) + " days", "dates must lie within 10 million years of 1970-01-01");
   if (end != open_end && end < start)
     fail_at(names.end, i, describe_instant(end, 1),
             "ends before its start " + describe_instant(start, 1) + " (end is exclusive and must be >= start)");

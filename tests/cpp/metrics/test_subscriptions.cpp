@@ -106,6 +106,8 @@ BOOST_AUTO_TEST_CASE(bad_rows_are_named) {
              "months >= 1");
   BOOST_TEST(with([](Rows& r) { r.amounts[3] = -1.0; }) == "amount[3] = -1: amounts must be finite, >= 0 and < 2^80");
   BOOST_TEST(with([](Rows& r) { r.starts[0] = missing_day; }) == "start[0] = NaT: start dates must not be missing");
+  BOOST_TEST(with([](Rows& r) { r.ends[4] = missing_day + 1; }) ==
+             "end[4] = -9223372036854775807 days: dates must lie within 10 million years of 1970-01-01");
   const std::vector<std::int64_t> unsorted{jan31, jan31};
   BOOST_TEST(message_of([&] { ledger_from_subscriptions(hand_rows().view(), unsorted, 648); }) ==
              "periods[1] = 19753: period last days must be strictly increasing");
