@@ -51,6 +51,10 @@ def test_a_subsidiarys_new_contract_is_expansion_of_its_parent() -> None:
     rolled = cs.RevenueLedger(rows, hierarchy=pd.Series({"sub": "group"})).movements()
     assert (alone.loc[2, "new"], alone.loc[2, "expansion"]) == (40.0, 0.0)
     assert (rolled.loc[2, "new"], rolled.loc[2, "expansion"], rolled.loc[2, "logos_new"]) == (0.0, 40.0, 0)
+    # ... and its stopping while the group pays is contraction, not churn.
+    later = pd.concat([rows, pd.DataFrame({"account_id": ["group"], "month": [3], "mrr": [100.0]})])
+    moves = cs.RevenueLedger(later, hierarchy=pd.Series({"sub": "group"})).movements()
+    assert (moves.loc[3, "contraction"], moves.loc[3, "churn"], moves.loc[3, "logos_churned"]) == (40.0, 0.0, 0)
 
 
 def test_by_segments_of_children_are_refused_and_of_parents_work() -> None:
