@@ -520,6 +520,102 @@ def gib(n: float) -> str:
     return f"{n / 2**30:.2f} GiB"
 
 
+# --- from_subscriptions: subscriptions -> monthly ledger ------------------------------------
+
+SUBSCRIPTION_MONTHS = pd.period_range("2023-01", "2025-12", freq="M")  # 36 months
+MONTHS_PER = {"month": 1, "quarter": 3, "year": 12}
+
+
+def make_subscriptions(n: int) -> pd.DataFrame:
+    """`n` subscriptions of n / 3 accounts starting on any day of the 36 months; 40% still open,
+    the others 1 to 900 days long; monthly, quarterly, yearly and weekly plans."""
+    rng = np.random.default_rng(SEED)
+    first = np.datetime64("2023-01-01")
+    start = first + rng.integers(0, 1095, n).astype("m8[D]")
+    end = start + rng.integers(1, 900, n).astype("m8[D]")
+    end[rng.random(n) < 0.4] = np.datetime64("NaT")
+    intervals = pd.Categorical.from_codes(rng.integers(0, 4, n), categories=["month", "quarter", "year", "week"])
+    return pd.DataFrame(
+        {
+            "account_id": rng.integers(0, n // 3, n),
+            "start": start,
+            "end": end,
+            "amount": np.round(rng.lognormal(6, 1.2, n), 2),
+            "interval": intervals,
+        }
+    )
+
+
+def subscriptions_with_cssegment(subscriptions: pd.DataFrame) -> pd.DataFrame:
+    return cs.RevenueLedger.from_subscriptions(subscriptions, through=SUBSCRIPTION_MONTHS[-1]).revenue
+
+
+def subscriptions_with_pandas(subscriptions: pd.DataFrame) -> pd.Series:
+    """Expand each subscription to its active months (np.repeat), normalise, group by account and month."""
+    first = subscriptions["start"].dt.to_period("M").array.asi8
+    before_end = subscriptions["end"] - pd.Timedelta(days=1)  # active on a month's last day < end
+    last = (before_end.dt.to_period("M").array.asi8 - 1 + before_end.dt.is_month_end.to_numpy()).astype(np.float64)
+    last[subscriptions["end"].isna().to_numpy()] = np.inf
+    last = np.minimum(last, SUBSCRIPTION_MONTHS[-1].ordinal).astype(np.int64)
+    counts = np.maximum(last - first + 1, 0)
+    expanded = subscriptions.loc[subscriptions.index.repeat(counts), ["account_id", "amount", "interval"]]
+    offset = np.arange(len(expanded)) - np.repeat(np.cumsum(counts) - counts, counts)
+    month = np.repeat(first, counts) + offset
+    interval = expanded["interval"].astype(object)
+    weekly = (interval == "week").to_numpy()
+    months_per = interval.map(MONTHS_PER).fillna(1).to_numpy(dtype=np.float64)
+    amount = expanded["amount"].to_numpy()
+    mrr = np.where(weekly, amount * 52 / 12, amount / months_per)
+    long = pd.DataFrame({"account_id": expanded["account_id"].to_numpy(), "month": month, "mrr": mrr})
+    return long.groupby(["account_id", "month"])["mrr"].sum()
+
+
+DUCKDB_SUBSCRIPTIONS = """
+SELECT s.account_id, m.month, SUM(CASE WHEN s.interval = 'week' THEN s.amount * 52 / 12
+                                       WHEN s.interval = 'quarter' THEN s.amount / 3
+                                       WHEN s.interval = 'year' THEN s.amount / 12
+                                       ELSE s.amount END) AS mrr
+FROM subscriptions s JOIN months m
+  ON s.start <= m.last_day AND (s."end" IS NULL OR m.last_day < s."end")
+GROUP BY s.account_id, m.month
+"""
+
+
+def subscriptions_with_duckdb(connection: Any) -> pd.DataFrame:
+    return connection.execute(DUCKDB_SUBSCRIPTIONS).df()
+
+
+def same_cells(name: str, expected: pd.DataFrame, got: pd.Series) -> None:
+    """Peers' long (account, month) sums against cssegment's matrix: every nonzero cell, no others."""
+    ordinals = expected.columns.asi8
+    rows = expected.index.get_indexer(got.index.get_level_values(0))
+    columns = np.searchsorted(ordinals, got.index.get_level_values(1).to_numpy())
+    matrix = np.zeros(expected.shape)
+    matrix[rows, columns] = got.to_numpy()
+    np.testing.assert_allclose(matrix, expected.to_numpy(), rtol=1e-12, atol=1e-9, err_msg=name)
+
+
+def bench_subscriptions(n: int, repeats: int) -> None:
+    subscriptions = make_subscriptions(n)
+    print(f"\nfrom_subscriptions: {n:,} subscriptions over {len(SUBSCRIPTION_MONTHS)} months")
+    expected = subscriptions_with_cssegment(subscriptions)
+    same_cells("pandas", expected, subscriptions_with_pandas(subscriptions))
+    timings = {"cssegment from_subscriptions": best_of(lambda: subscriptions_with_cssegment(subscriptions), repeats)}
+    timings["pandas expand + groupby"] = best_of(lambda: subscriptions_with_pandas(subscriptions), repeats)
+    if duckdb is not None:
+        connection = duckdb.connect()
+        connection.register("subscriptions", subscriptions.assign(interval=subscriptions["interval"].astype(str)))
+        last_days = SUBSCRIPTION_MONTHS.end_time.normalize()
+        connection.register("months", pd.DataFrame({"month": SUBSCRIPTION_MONTHS.asi8, "last_day": last_days}))
+        got = subscriptions_with_duckdb(connection).set_index(["account_id", "month"])["mrr"]
+        same_cells("duckdb", expected, got)
+        timings["DuckDB SQL (range join)"] = best_of(lambda: subscriptions_with_duckdb(connection), repeats)
+    ours = timings["cssegment from_subscriptions"]
+    print(f"  {'tool':32s} {'time':>10s} {'peer / cssegment':>17s}")
+    for name, seconds in timings.items():
+        print(f"  {name:32s} {seconds * 1e3:8.1f} ms {seconds / ours:16.1f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--small", action="store_true", help="20k x 36 and 100k x 60: a smoke check")
@@ -530,6 +626,7 @@ def main() -> None:
     parser.add_argument("--memory-child", nargs=2, type=int, help=argparse.SUPPRESS)
     parser.add_argument("--sums-child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--dates-only", action="store_true", help="only daily-dated rows into months")
+    parser.add_argument("--subscriptions", action="store_true", help="only from_subscriptions (1M x 36)")
     args = parser.parse_args()
     if args.memory_child:
         memory_child(*args.memory_child)
@@ -540,6 +637,10 @@ def main() -> None:
     if args.dates_only:
         print(machine_note())
         bench_daily_months(1_000_000 if args.small else 20_000_000, 3)
+        return
+    if args.subscriptions:
+        print(machine_note(**({"duckdb": duckdb.__version__} if duckdb else {})))
+        bench_subscriptions(100_000 if args.small else 1_000_000, 3)
         return
 
     n_accounts, big_accounts = (20_000, 100_000) if args.small else (200_000, 1_000_000)
@@ -596,6 +697,7 @@ def main() -> None:
     if args.fixed_point_python:
         sums_versus_fixed_point(n_accounts, args.fixed_point_python)
     bench_daily_months(1_000_000 if args.small else 20_000_000, repeats)
+    bench_subscriptions(100_000 if args.small else 1_000_000, repeats)
 
     if args.no_memory:
         return

@@ -21,12 +21,14 @@
 
 #include "cssegment/metrics/account_segments.hpp"
 #include "cssegment/metrics/cohorts.hpp"
+#include "cssegment/metrics/hierarchy.hpp"
 #include "cssegment/metrics/ledger.hpp"
 #include "cssegment/metrics/movements.hpp"
 #include "cssegment/metrics/nps.hpp"
 #include "cssegment/metrics/partials.hpp"
 #include "cssegment/metrics/periods.hpp"
 #include "cssegment/metrics/retention.hpp"
+#include "cssegment/metrics/subscriptions.hpp"
 #include "cssegment/metrics/value.hpp"
 
 #include "cssegment/survival/hypergeometric.hpp"

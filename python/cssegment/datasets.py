@@ -15,19 +15,28 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
 from . import _core, _display, _frame
 
-__all__ = ["LAST_MONTH", "Book", "synthetic_book"]
+__all__ = ["LAST_MONTH", "PLANNING_RATES", "Book", "synthetic_book"]
 
 #: The last month of every synthetic history: a fixed anchor, so that a book never depends on
 #: the date it was generated on.
 LAST_MONTH: pd.Period = pd.Period("2026-10", freq="M")
 
+#: The fixed planning rates of the book's currencies into US dollars (1 EUR = 1.08 USD): EMEA
+#: accounts are billed in euros at the book's dollar price divided by the rate, so that
+#: ``RevenueLedger.from_subscriptions(..., currency="currency", fx=PLANNING_RATES)`` gives the
+#: book's revenue back.
+PLANNING_RATES: dict[str, float] = {"USD": 1.0, "EUR": 1.08}
+
 _SEED_RANGE = (0, 2**64 - 1)
+# Billing intervals by company size: annual contracts from 250 employees, quarterly from 100.
+_ANNUAL_EMPLOYEES, _QUARTERLY_EMPLOYEES = 250, 100
 
 
 @dataclass(frozen=True, repr=False)
@@ -47,6 +56,19 @@ class Book(_display.Summarized):
     revenue : pandas.DataFrame
         Long rows ``account_id, month, mrr`` for every month with MRR > 0, sorted by account and
         month; ``month`` is a monthly Period and the last month is :data:`LAST_MONTH`.
+    subscriptions : pandas.DataFrame
+        The same revenue as a billing system exports it: ``account_id, start, end, amount,
+        interval, currency``, one subscription per run of months at one MRR (an upgrade or a
+        downgrade ends one subscription and starts the next on the same day). Each account is
+        billed on a day of the month of its own (1-28): a run of months m..n starts on that day
+        of m and ends (exclusive) on that day of n + 1, or is open (``end`` NaT) when it reaches
+        :data:`LAST_MONTH`. Accounts from 250 employees pay yearly (``amount`` 12 x MRR), from
+        100 quarterly (3 x MRR), others monthly; EMEA accounts pay in EUR (the dollar amount
+        divided by :data:`PLANNING_RATES` ``["EUR"]``), others in USD. Computed on first use.
+    parents : pandas.Series
+        Parent account of the subsidiaries (indexed by ``account_id``): accounts whose id ends in
+        3 (from 13) belong to the account 3 lower, and ids ending in 50 (from 150) to the id 50
+        lower, so groups reach three levels (153 -> 150 -> 100). For ``hierarchy=``.
 
     Examples
     --------
@@ -60,6 +82,21 @@ class Book(_display.Summarized):
     accounts: pd.DataFrame
     revenue: pd.DataFrame
 
+    @cached_property
+    def subscriptions(self) -> pd.DataFrame:
+        """The revenue as subscriptions (see the class attributes)."""
+        return _subscriptions(self.accounts, self.revenue)
+
+    @cached_property
+    def parents(self) -> pd.Series:
+        """The parent account of each subsidiary (see the class attributes)."""
+        ids = self.accounts["account_id"].to_numpy()
+        level_two = (ids % 100 == 50) & (ids >= 150)
+        level_one = (ids % 10 == 3) & (ids >= 13)
+        parents = np.where(level_two, ids - 50, ids - 3)
+        keep = level_one | level_two
+        return pd.Series(parents[keep], index=pd.Index(ids[keep], name="account_id"), name="parent_id")
+
     def _summary(self) -> str:
         months = self.revenue["month"]
         span = f"{months.min()} to {months.max()}" if len(months) else "no revenue"
@@ -70,6 +107,41 @@ class Book(_display.Summarized):
 
     def _tables(self) -> list[str]:
         return [_display.frame(self.accounts.head(), caption="accounts")]
+
+
+def _subscriptions(accounts: pd.DataFrame, revenue: pd.DataFrame) -> pd.DataFrame:
+    """Subscriptions of the runs of months at one MRR in `revenue` (sorted by account and month)."""
+    account = revenue["account_id"].to_numpy()
+    month = revenue["month"].array.asi8
+    mrr = revenue["mrr"].to_numpy()
+    starts_run = np.ones(len(account), dtype=bool)
+    starts_run[1:] = (account[1:] != account[:-1]) | (month[1:] != month[:-1] + 1) | (mrr[1:] != mrr[:-1])
+    first = np.flatnonzero(starts_run)
+    last = np.append(first[1:], len(account)) - 1
+    ids = account[first]
+    row = pd.Index(accounts["account_id"]).get_indexer(ids)
+    day = (ids * 7919 % 28).astype("m8[D]")  # the account's billing day of the month, less one
+    start = month[first].astype("M8[M]").astype("M8[D]") + day
+    end = (month[last] + 1).astype("M8[M]").astype("M8[D]") + day
+    end[month[last] == LAST_MONTH.ordinal] = np.datetime64("NaT")
+    employees = accounts["employees"].to_numpy()[row]
+    interval = np.where(employees >= _ANNUAL_EMPLOYEES, 12, np.where(employees >= _QUARTERLY_EMPLOYEES, 3, 1))
+    euro = (accounts["region"].to_numpy()[row] == "EMEA").astype(bool)
+    amount = mrr[first] * interval
+    amount[euro] /= PLANNING_RATES["EUR"]
+    names = {1: "month", 3: "quarter", 12: "year"}
+    return pd.DataFrame(
+        {
+            "account_id": ids,
+            "start": start,
+            "end": end,
+            "amount": amount,
+            "interval": pd.Categorical.from_codes(
+                np.searchsorted([1, 3, 12], interval), categories=pd.Index([names[n] for n in (1, 3, 12)])
+            ),
+            "currency": pd.Categorical.from_codes(euro.astype(np.int8), categories=pd.Index(list(PLANNING_RATES))),
+        }
+    )
 
 
 def _months(month_index: np.ndarray, first_ordinal: int) -> pd.arrays.PeriodArray:

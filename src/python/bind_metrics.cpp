@@ -13,12 +13,14 @@
 #include "bindings.hpp"
 #include "cssegment/metrics/account_segments.hpp"
 #include "cssegment/metrics/cohorts.hpp"
+#include "cssegment/metrics/hierarchy.hpp"
 #include "cssegment/metrics/ledger.hpp"
 #include "cssegment/metrics/movements.hpp"
 #include "cssegment/metrics/nps.hpp"
 #include "cssegment/metrics/partials.hpp"
 #include "cssegment/metrics/periods.hpp"
 #include "cssegment/metrics/retention.hpp"
+#include "cssegment/metrics/subscriptions.hpp"
 #include "cssegment/metrics/value.hpp"
 
 namespace cssegment::python {
@@ -368,6 +370,51 @@ void bind_ledger(py::module_& m) {
            py::arg("include_first_period"));
 }
 
+using SubscriptionNames = std::tuple<std::string, std::string, std::string, std::string, std::string, std::string>;
+
+RevenueLedger ledger_of_subscriptions(const Array<std::int64_t>& accounts, const Array<std::int64_t>& starts,
+                                      const Array<std::int64_t>& ends, const Array<double>& amounts,
+                                      const Array<std::int64_t>& intervals, const Array<std::int64_t>& last_days,
+                                      std::int64_t first_period, const std::optional<Array<std::int32_t>>& currencies,
+                                      const std::optional<Array<double>>& rates, const SubscriptionNames& columns,
+                                      std::size_t max_threads) {
+  const Subscriptions rows{view(accounts), view(starts), view(ends), view(amounts), view(intervals)};
+  const SubscriptionRates fx{view(currencies), view(rates)};
+  const auto& [account, start, end, amount, interval, currency] = columns;
+  const SubscriptionColumns names{account, start, end, amount, interval, currency, "fx"};
+  const auto days = view(last_days);
+  py::gil_scoped_release release;
+  return ledger_from_subscriptions(rows, days, first_period, fx, names, max_threads);
+}
+
+// Top-most ancestors of nodes 0 .. n - 1; `describe(node)` names a node in an error message.
+py::array_t<std::int64_t> top_ancestors_of(const Array<std::int64_t>& parents, const py::function& describe) {
+  const auto nodes = view(parents);
+  std::vector<std::int64_t> top;
+  {
+    py::gil_scoped_release release;
+    top = top_ancestors(nodes, [&describe](std::size_t node) {
+      py::gil_scoped_acquire acquire;
+      return describe(node).cast<std::string>();
+    });
+  }
+  return to_numpy(std::move(top));
+}
+
+void bind_subscriptions(py::module_& m) {
+  m.def("ledger_from_subscriptions", &ledger_of_subscriptions, py::arg("accounts"), py::arg("starts"), py::arg("ends"),
+        py::arg("amounts"), py::arg("intervals"), py::arg("last_days"), py::arg("first_period"), py::arg("currencies"),
+        py::arg("rates"), py::arg("names"), py::arg("max_threads") = 0,
+        "cssegment::ledger_from_subscriptions: days since 1970-01-01, ends exclusive (open_end: still active), "
+        "intervals in months (weekly_interval: a week), periods by their last days; rates currencies x periods.");
+  m.attr("open_end") = open_end;
+  m.attr("missing_day") = missing_day;
+  m.attr("weekly_interval") = weekly_interval;
+  m.def("top_ancestors", &top_ancestors_of, py::arg("parents"), py::arg("describe"),
+        "cssegment::top_ancestors: parents[i] a node number or -1; cycles and self-parents raise, naming nodes "
+        "through describe(node).");
+}
+
 void bind_value(py::module_& m) {
   m.def("cltv", value_metric(&cltv), py::arg("arpa"), py::arg("churn_rate"), py::arg("cost_to_serve"),
         py::arg("gross_margin"), py::arg("discount_rate"));
@@ -445,6 +492,7 @@ void bind_metrics(py::module_& m) {
   bind_partials(m);
   bind_value(m);
   bind_nps(m);
+  bind_subscriptions(m);
 }
 
 }  // namespace cssegment::python

@@ -61,6 +61,13 @@ def ledger_rows(**columns: Any) -> pd.DataFrame:
     return REVENUE.assign(**columns)
 
 
+def subscriptions(**columns: Any) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"account_id": [1, 2], "start": ["2024-01-01", "2024-02-01"], "end": [None, None], "amount": [10.0, 20.0],
+         "interval": ["month", "year"]}
+    ).assign(**columns)  # fmt: skip
+
+
 def with_field(document: str, **fields: Any) -> str:
     loaded = json.loads(document)
     loaded.update(fields)
@@ -277,6 +284,24 @@ MATRIX = [
     bad("RevenueLedger.cltv", "gross margin above 1", lambda: LEDGER.cltv(gross_margin=2), "gross_margin[0] = 2: must be in (0, 1]"),
     bad("RevenueLedger.cltv", "a single period", lambda: cs.RevenueLedger(ledger_rows(month=[1, 1, 1])).cltv(), "window: the ledger has 1 period(s); CLTV needs at least two"),
     bad("RevenueLedger.cltv", "an empty ledger", lambda: cs.RevenueLedger(REVENUE.iloc[:0]).cltv(), "window: the ledger has 0 period(s); CLTV needs at least two"),
+    # Billing data: subscriptions, currencies, hierarchies (issue 14)
+    bad("RevenueLedger.from_subscriptions", "end before start", lambda: cs.RevenueLedger.from_subscriptions(subscriptions(end=["2023-12-31", None]), through="2024-06"), "end[0] = 2023-12-31: ends before its start 2024-01-01"),
+    bad("RevenueLedger.from_subscriptions", "unknown interval", lambda: cs.RevenueLedger.from_subscriptions(subscriptions(interval=["month", "fortnight"]), through="2024-06"), "interval[1] = 'fortnight': billing intervals must be 'month', 'quarter', 'year', 'week' or a whole number of months >= 1"),
+    bad("RevenueLedger.from_subscriptions", "interval 0", lambda: cs.RevenueLedger.from_subscriptions(subscriptions(interval=[1, 0]), through="2024-06"), "interval[1] = 0: billing intervals must be"),
+    bad("RevenueLedger.from_subscriptions", "negative amount", lambda: cs.RevenueLedger.from_subscriptions(subscriptions(amount=[10.0, -5.0]), through="2024-06"), "amount[1] = -5: amounts must be finite, >= 0 and < 2^80"),
+    bad("RevenueLedger.from_subscriptions", "missing start", lambda: cs.RevenueLedger.from_subscriptions(subscriptions(start=[None, "2024-02-01"]), through="2024-06"), "start[0] = NaT: start dates must not be missing"),
+    bad("RevenueLedger.from_subscriptions", "a start that is not a date", lambda: cs.RevenueLedger.from_subscriptions(subscriptions(start=["2024-01-01", "soon"]), through="2024-06"), "start[1] = 'soon': not a date"),
+    bad("RevenueLedger.from_subscriptions", "through before the first start", lambda: cs.RevenueLedger.from_subscriptions(subscriptions(), through="2023-12"), "through: 2023-12 is before the month of the first start (2024-01)"),
+    bad("RevenueLedger.from_subscriptions", "open subscription without through", lambda: cs.RevenueLedger.from_subscriptions(subscriptions()), "through: required because 2 subscription(s) have no end (first: row 0)"),
+    bad("RevenueLedger.from_subscriptions", "currency without a rate", lambda: cs.RevenueLedger.from_subscriptions(subscriptions(currency=["USD", "GBP"]), through="2024-06", currency="currency", fx={"USD": 1.0}), "currency[1] = 'GBP': no exchange rate for this currency in fx (rates for 'USD')"),
+    bad("RevenueLedger.from_subscriptions", "rate 0", lambda: cs.RevenueLedger.from_subscriptions(subscriptions(currency=["USD", "EUR"]), through="2024-06", currency="currency", fx={"USD": 1.0, "EUR": 0}), "fx['EUR'] = 0.0: exchange rates must be finite and > 0"),
+    bad("RevenueLedger.from_subscriptions", "rate NaN", lambda: cs.RevenueLedger.from_subscriptions(subscriptions(currency=["USD", "EUR"]), through="2024-06", currency="currency", fx={"USD": 1.0, "EUR": np.nan}), "fx['EUR'] = nan: exchange rates must be finite and > 0"),
+    bad("RevenueLedger.from_subscriptions", "no rate for a month", lambda: cs.RevenueLedger.from_subscriptions(subscriptions(currency=["USD", "USD"]), through="2024-06", currency="currency", fx=pd.DataFrame({"currency": ["USD"], "period": ["2024-01"], "rate": [1.0]})), "fx: no rate for 'USD' in period 2024-02"),
+    bad("RevenueLedger.from_subscriptions", "hierarchy cycle", lambda: cs.RevenueLedger.from_subscriptions(subscriptions(), through="2024-06", hierarchy=pd.Series({1: 2, 2: 1})), "hierarchy: accounts 1 -> 2 -> 1 form a cycle"),
+    bad("RevenueLedger", "hierarchy self-parent", lambda: cs.RevenueLedger(REVENUE, hierarchy=pd.Series({2: 2})), "hierarchy: account 2 is its own parent"),
+    bad("RevenueLedger", "currency without fx", lambda: cs.RevenueLedger(REVENUE.assign(currency="EUR"), currency="currency"), "fx: needed with currency='currency'"),
+    bad("RevenueLedger", "rate negative", lambda: cs.RevenueLedger(REVENUE.assign(currency="EUR"), currency="currency", fx={"EUR": -1}), "fx['EUR'] = -1.0: exchange rates must be finite and > 0"),
+    bad("RevenueLedger.movements", "segments of a subsidiary", lambda: cs.RevenueLedger(REVENUE, hierarchy=pd.Series({2: 1})).movements(by=pd.Series({1: "a", 2: "b"})), "by: account 2 (row 1) rolls up to 1 in the ledger's hierarchy; give segments of top-level accounts"),
     # value functions and NPS
     bad("cltv", "NaN ARPA", lambda: cs.cltv(np.nan, 0.1), "arpa[0] = nan: values must be finite and >= 0"),
     bad("cltv", "churn rate 0", lambda: cs.cltv(100, 0.0), "churn_rate[0] = 0: must be in (0, 1]"),
@@ -436,6 +461,8 @@ def _entry_points() -> dict[str, tuple[Callable[..., object], tuple[Any, ...]]]:
     days = pd.DataFrame({"tenure_days": [1.0], "renewal_days": [1.0]})
     calibrated = CARD.calibrate(HEALTH)
     fitted = cs.KMeans(1).fit(X[["a"]])
+    columns = ("account_id", "start", "end", "amount", "interval")
+    billing = (subscriptions(currency="USD"), *columns, "2024-06", "currency", {"USD": 1.0}, pd.Series({1: 2}))
     return {
         "TierModel": (cs.TierModel, ([10.0], ["a", "b"], "arr", None, 0.0, "raise")),
         "TierModel.assign": (TOUCH.assign, ([1.0], None)),
@@ -455,6 +482,7 @@ def _entry_points() -> dict[str, tuple[Callable[..., object], tuple[Any, ...]]]:
         "CadencePolicy.schedule": (POLICY.schedule, (days, ["High touch"], None)),
         "CadencePolicy.workload": (POLICY.workload, (POLICY.schedule(days, ["High touch"]), ["Ana"], 45.0)),
         "RevenueLedger": (cs.RevenueLedger, (REVENUE, "account_id", "month", "mrr")),
+        "RevenueLedger.from_subscriptions": (cs.RevenueLedger.from_subscriptions, billing),
         "RevenueLedger.movements": (LEDGER.movements, (None, None)),
         "RevenueLedger.retention": (LEDGER.retention, (1, None, 0.9)),
         "RevenueLedger.cohorts": (LEDGER.cohorts, ("revenue", None, 1, False, True)),

@@ -201,6 +201,11 @@ def test_results_do_not_depend_on_the_core_thread_count(shared: Shared) -> None:
         "KMeans.predict": lambda threads: shared.kmeans._model.predict(features, threads),
         "KMeans.fit": lambda threads: _core.segment.kmeans(4, 2, 50, 1e-4, ["standard"], 9).fit(features, [], threads),
         "fit_sbg_many": lambda threads: _core.survival.fit_sbg_many(alive, 2, threads),
+        "ledger_from_subscriptions": lambda threads: (
+            _core.metrics.ledger_from_subscriptions(
+                *subscription_columns(shared.revenue, 30), None, None, ("a", "s", "e", "m", "i", "c"), threads
+            ).matrix
+        ),
     }
     for name, run in runs.items():
         expected = run(1)
@@ -212,6 +217,21 @@ def test_results_do_not_depend_on_the_core_thread_count(shared: Shared) -> None:
                     np.testing.assert_array_equal(got[key], expected[key], strict=True, err_msg=f"{name}: {key}")
             else:
                 np.testing.assert_array_equal(got, expected, strict=True, err_msg=name)
+
+
+def subscription_columns(revenue: pd.DataFrame, copies: int) -> tuple[Any, ...]:
+    """The core's subscription columns of `copies` copies of the book's revenue rows, each row a
+    subscription from the 10th of its month to the 10th of the next, billed quarterly; then the
+    last days of the months and the first month."""
+    months = np.tile(revenue["month"].array.asi8, copies)
+    keys = (revenue["account_id"].to_numpy(np.int64)[None, :] + 10**6 * np.arange(copies)[:, None]).ravel()
+    starts = months.astype("M8[M]").astype("M8[D]").view(np.int64) + 9
+    ends = (months + 1).astype("M8[M]").astype("M8[D]").view(np.int64) + 9
+    amounts = np.tile(revenue["mrr"].to_numpy(np.float64), copies) * 3
+    intervals = np.full(len(keys), 3, dtype=np.int64)
+    first, count = int(months.min()), int(months.max() - months.min()) + 1
+    last_days = np.arange(first + 1, first + count + 1).astype("M8[M]").astype("M8[D]").view(np.int64) - 1
+    return keys, starts, ends, amounts, intervals, last_days, first
 
 
 # ---- the GIL is released during long calls
@@ -274,6 +294,8 @@ def long_calls(shared: Shared) -> dict[str, Callable[[], object]]:
     ledger = _core.metrics.revenue_ledger.from_rows(keys, months, 0, amounts)
     days = np.tile(revenue["month"].array.asfreq("D", how="start").asi8, 40)
     quarters = _core.metrics.calendar("Q", 4)
+    subscriptions = subscription_columns(revenue, 40)
+    parents = np.where(np.arange(len(keys)) % 7 == 3, np.arange(len(keys)) - 3, -1)
     account_keys = np.asarray(ledger.account_keys)
     account_codes = (np.arange(len(account_keys)) % 3).astype(np.int32)
     before, after = previous.astype(np.int32), tiers.assign(arr, None).astype(np.int32)
@@ -292,6 +314,10 @@ def long_calls(shared: Shared) -> dict[str, Callable[[], object]]:
         "roc_auc": lambda: _core.health.roc_auc(churned, score),
         "RevenueLedger.from_rows": lambda: _core.metrics.revenue_ledger.from_rows(keys, months, 0, amounts),
         "calendar.period_ordinals": lambda: quarters.period_ordinals(days, 1, "date"),
+        "ledger_from_subscriptions": lambda: _core.metrics.ledger_from_subscriptions(
+            *subscriptions, None, None, ("a", "s", "e", "m", "i", "c")
+        ),
+        "top_ancestors": lambda: _core.metrics.top_ancestors(parents, str),
         "movement_partials": lambda: ledger.movement_partials(None, None),
         "retention_partials": lambda: ledger.retention_partials(None, 6),
         "fit_sbg_many": lambda: _core.survival.fit_sbg_many(alive, 2),
@@ -327,6 +353,8 @@ LONG_CALLS = [
     "roc_auc",
     "RevenueLedger.from_rows",
     "calendar.period_ordinals",
+    "ledger_from_subscriptions",
+    "top_ancestors",
     "movement_partials",
     "retention_partials",
     "fit_sbg_many",

@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -61,6 +62,29 @@ public:
   // from_rows a block of rows at a time, e.g. to report progress between calls; from_rows runs
   // one to the end, so both give the same ledger, bit for bit.
   class Builder;
+
+  // A ledger of a matrix summed elsewhere (e.g. subscriptions expanded into periods): `keys`
+  // ascending and distinct, `matrix` row-major keys.size() x n_periods, every cell finite,
+  // >= 0 and < 2^80 (checked).
+  static RevenueLedger from_matrix(std::vector<std::int64_t> keys, std::int64_t first_period, std::size_t n_periods,
+                                   std::vector<double> matrix, LedgerSummary summary, std::string_view amount_name) {
+    require(matrix.size() == keys.size() * n_periods, "matrix", "must hold keys x periods cells");
+    require(std::is_sorted(keys.begin(), keys.end()) && std::adjacent_find(keys.begin(), keys.end()) == keys.end(),
+            "keys", "must be ascending and distinct");
+    for (std::size_t cell = 0; cell < matrix.size(); ++cell)
+      if (!(matrix[cell] >= 0.0 && matrix[cell] < max_exact_amount))
+        fail(amount_name, "the summed revenue of account key " + std::to_string(keys[cell / n_periods]) +
+                              " must be finite, >= 0 and < 2^80, got " + format_number(matrix[cell]));
+    RevenueLedger ledger;
+    summary.n_accounts = keys.size();
+    summary.n_periods = n_periods;
+    ledger.keys_ = std::move(keys);
+    ledger.revenue_ = std::move(matrix);
+    ledger.periods_ = n_periods;
+    ledger.first_period_ = first_period;
+    ledger.summary_ = summary;
+    return ledger;
+  }
 
   std::size_t n_accounts() const { return keys_.size(); }
   std::size_t n_periods() const { return periods_; }

@@ -1,6 +1,7 @@
 """Stubs of cssegment._core.metrics: the revenue ledger, account segments, mergeable partial sums,
 the tables computed from them, value metrics and NPS (bindings in src/python/bind_metrics.cpp)."""
 
+from collections.abc import Callable
 from typing import Any, TypedDict
 
 import numpy as np
@@ -142,3 +143,22 @@ class _NpsDifference(TypedDict):
     nps_b: float
 
 def nps_difference(a: _Floats, b: _Floats) -> _NpsDifference: ...
+
+open_end: int
+missing_day: int
+weekly_interval: int
+
+def ledger_from_subscriptions(
+    accounts: _Ints,
+    starts: _Ints,
+    ends: _Ints,
+    amounts: _Floats,
+    intervals: _Ints,
+    last_days: _Ints,
+    first_period: int,
+    currencies: _Codes | None,
+    rates: _Floats | None,
+    names: tuple[str, str, str, str, str, str],
+    max_threads: int = 0,
+) -> revenue_ledger: ...
+def top_ancestors(parents: _Ints, describe: Callable[[int], str]) -> _Ints: ...

@@ -25,6 +25,9 @@ import pandas as pd
 
 from .. import _core, _display, _frame, _progress
 from .._core import InvalidInputError
+from . import currency as currency_rates
+from . import hierarchy as account_hierarchy
+from . import subscriptions as subscription_input
 from .ledger_input import (
     AS_SPELLED,
     PeriodKind,
@@ -94,6 +97,20 @@ class RevenueLedger:
         such as 202401 (``"%Y%m"``), 20240115 (``"%Y%m%d"``) or "15/01/2024" (``"%d/%m/%Y"``).
         A row that does not match raises, naming it.
 
+    currency : str, optional
+        Column of each row's currency; amounts count as ``amount x rate`` in the reporting
+        currency (see "From billing data" in ``docs/guide/metrics.md``). Needs `fx`.
+    fx : mapping or pandas.DataFrame, optional
+        Exchange rates: a mapping currency -> rate (a fixed planning rate, so that exchange-rate
+        moves never show as expansion or contraction), or a frame with columns ``currency,
+        period, rate`` (a rate per period). Rates must be finite and > 0; a currency without a
+        rate raises ``InvalidInputError`` naming it.
+    hierarchy : pandas.Series, optional
+        Account -> parent account (missing: top level), any depth. Revenue rolls up to each
+        account's top-most ancestor, so a subsidiary's new contract is expansion of its parent;
+        cycles and self-parents raise. Parents need no revenue of their own. The ledger keeps the
+        mapping (:attr:`hierarchy`): ``by`` segments keyed by a subsidiary are refused.
+
     Results are indexed by the periods: integers as given; pandas Periods as given; dates by
     month as month-start dates (``datetime64`` input) or monthly Periods, by quarter "2024-Q1"
     (fiscal: "FY2024-Q1"), by year "2024" (fiscal: "FY2024"), by week "2024-W09" (ISO year and
@@ -136,14 +153,111 @@ class RevenueLedger:
         freq: str | None = None,
         fiscal_year_start: int = 1,
         period_format: str | None = None,
+        currency: str | None = None,
+        fx: Mapping[Any, float] | pd.DataFrame | None = None,
+        hierarchy: pd.Series | None = None,
     ) -> None:
         names = (_frame.text(account, "account"), _frame.text(period, "period"), _frame.text(amount, "amount"))
         reading = PeriodReading(calendar_of(freq, fiscal_year_start), period_format)
+        tops = None if hierarchy is None else account_hierarchy.top_parents(hierarchy)
+        billing = (None if currency is None else _frame.text(currency, "currency"), fx, tops)
         if not progress:
-            self._set(*_read(revenue, names, reading=reading), names)
-            return
-        with _progress.bar(3 * len(_frame.column(revenue, names[0])), "revenue ledger", unit="row") as bar:
-            self._set(*_read(revenue, names, bar=bar, reading=reading), names)
+            self._set(*_read(revenue, names, reading=reading, billing=billing), names)
+        else:
+            with _progress.bar(3 * len(_frame.column(revenue, names[0])), "revenue ledger", unit="row") as bar:
+                self._set(*_read(revenue, names, bar=bar, reading=reading, billing=billing), names)
+        self._hierarchy = tops
+
+    _hierarchy: pd.Series | None = None
+
+    @classmethod
+    def from_subscriptions(
+        cls,
+        subscriptions: pd.DataFrame | Mapping[str, Any],
+        account: str = "account_id",
+        start: str = "start",
+        end: str = "end",
+        amount: str = "amount",
+        interval: str = "interval",
+        through: Any = None,
+        currency: str | None = None,
+        fx: Mapping[Any, float] | pd.DataFrame | None = None,
+        hierarchy: pd.Series | None = None,
+    ) -> RevenueLedger:
+        """The monthly ledger of subscriptions (start, end, amount per billing interval).
+
+        A subscription's monthly recurring revenue (MRR) is `amount` per billing interval
+        normalised to a month: ``"month"`` 1, ``"quarter"`` 3, ``"year"`` 12, an integer number of
+        months, ``"week"`` amount x 52 / 12. It counts in calendar month m when it is active on
+        m's last day: ``start <= last day < end`` (`end` is exclusive; missing = still active).
+        Several subscriptions of an account in a month are summed. Discounts and one-off charges
+        are not recurring revenue and have no place here; a trial is a subscription with amount 0.
+        See "From billing data" in the user guide (``docs/guide/metrics.md``).
+
+        Parameters
+        ----------
+        subscriptions : pandas.DataFrame or mapping of columns
+            One row per subscription.
+        account, start, end, amount, interval : str
+            Column names. Dates are datetime64 (a time zone's local date), ``datetime.date``,
+            Timestamps or ISO strings; times of day are dropped. Amounts are finite and >= 0.
+        through : month, optional
+            The last month of the ledger (a ``pandas.Period``, ``'YYYY-MM'`` or a date in it);
+            required when any subscription has no end. By default the month of the latest end
+            (the first month in which no subscription counts, so the last churn shows). Months
+            run from the month of the first start; subscriptions starting later count nowhere.
+        currency, fx, hierarchy
+            As in :class:`RevenueLedger`; `fx` frames give a rate per month (``period`` monthly
+            Periods, ``'YYYY-MM'`` strings or dates).
+
+        Returns
+        -------
+        RevenueLedger
+            Periods are monthly ``pandas.Period`` values; every account of the input is a row
+            (the top-most ancestor with `hierarchy`), even one with no month counted.
+
+        Examples
+        --------
+        >>> import pandas as pd, cssegment as cs
+        >>> subscriptions = pd.DataFrame({
+        ...     "account_id": ["a", "a", "b"],
+        ...     "start": ["2024-01-15", "2024-02-01", "2024-01-01"],
+        ...     "end": [None, "2024-04-01", "2024-03-31"],
+        ...     "amount": [100.0, 1200.0, 300.0],
+        ...     "interval": ["month", "year", "quarter"]})
+        >>> cs.RevenueLedger.from_subscriptions(subscriptions, through="2024-04").revenue
+        period      2024-01  2024-02  2024-03  2024-04
+        account_id
+        a             100.0    200.0    200.0    100.0
+        b             100.0    100.0      0.0      0.0
+        """
+        columns = (
+            _frame.text(account, "account"),
+            _frame.text(start, "start"),
+            _frame.text(end, "end"),
+            _frame.text(amount, "amount"),
+            _frame.text(interval, "interval"),
+        )
+        ledger, account_ids, tops = subscription_input.read(subscriptions, columns, through, currency, fx, hierarchy)
+        self = cls._from_parts(ledger, subscription_input.MONTHLY, account_ids, (columns[0], "month", columns[3]))
+        self._hierarchy = tops
+        return self
+
+    @property
+    def hierarchy(self) -> pd.Series | None:
+        """Where subsidiaries' revenue went: each one's top-most ancestor.
+
+        A Series indexed by the subsidiary's id, or None for a ledger built without `hierarchy`.
+
+        Examples
+        --------
+        >>> import pandas as pd, cssegment as cs
+        >>> rows = pd.DataFrame({"account_id": ["sub", "parent"], "month": [1, 2], "mrr": [5.0, 7.0]})
+        >>> ledger = cs.RevenueLedger(rows, hierarchy=pd.Series({"sub": "parent"}))
+        >>> ledger.hierarchy.to_dict(), ledger.revenue.to_numpy().tolist()
+        ({'sub': 'parent'}, [[5.0, 7.0]])
+        """
+        return None if self._hierarchy is None else self._hierarchy.copy()
 
     def _set(self, ledger: Any, kind: PeriodKind, account_ids: pd.Index | None, names: tuple[str, str, str]) -> None:
         """The state of every ledger: the core's ledger, how periods were spelled, the account ids
@@ -296,6 +410,7 @@ class RevenueLedger:
         if isinstance(by, pd.DataFrame):
             account, period = self._names[:2]
             segment = long_segment_column(by, account, period)
+            account_hierarchy.check_segments(by[account], self._hierarchy)
             codes, categories = segment_codes(by[segment], categories)
             keys = self._keys_of(by[account])
             by_periods, kind = period_keys(by[period], "by", **self._kind.read_like())
@@ -305,6 +420,7 @@ class RevenueLedger:
                 self._ledger, keys, by_periods, kind.ticks_per_day(), codes, len(categories), kind.core_calendar()
             )
         elif isinstance(by, pd.Series):
+            account_hierarchy.check_segments(by.index, self._hierarchy)
             codes, categories = segment_codes(by, categories)
             segments = _core.metrics.account_segments.per_account(
                 self._ledger, self._keys_of(by.index), codes, len(categories)
@@ -639,19 +755,28 @@ def _read(
     period_range: tuple[int, int] | None = None,
     bar: Any = None,
     reading: PeriodReading = AS_SPELLED,
+    billing: tuple[str | None, Any, pd.Series | None] = (None, None, None),
 ) -> tuple[Any, PeriodKind, pd.Index | None]:
     """The core's ledger of `revenue`, the kind of its periods and the ids of factorized account
     keys. `period_range` (first ordinal, count) fixes the periods, so that ledgers of disjoint
     accounts (Dask partitions) share them. A progress `bar` advances by the rows of each pass
-    (reading, then the core's checking and summing, in blocks)."""
+    (reading, then the core's checking and summing, in blocks). `billing` (currency column, fx,
+    hierarchy top parents) converts amounts and rolls accounts up first."""
     account, period, amount = names
     for later, name in enumerate(names[1:], start=1):
         if name in names[:later]:
             roles = ("account", "period", "amount")
             raise InvalidInputError(f"{roles[later]}: {name!r} is also the {roles[names.index(name)]} column")
-    keys, account_ids = account_keys(_frame.column(revenue, account, "revenue"), account)
+    currency, fx, tops = billing
+    ids = _frame.column(revenue, account, "revenue")
+    keys, account_ids = account_keys(ids if tops is None else account_hierarchy.roll_up(ids, tops), account)
     periods, kind = period_keys(_frame.column(revenue, period, "revenue"), period, *reading)
     amounts = _frame.numeric(_frame.column(revenue, amount, "revenue"), amount, booleans=False)
+    if currency is not None or fx is not None:
+        if currency is None:
+            raise InvalidInputError("currency: needed with fx (the column of each row's currency)")
+        currencies = _frame.column(revenue, currency, "revenue")
+        amounts = currency_rates.converted(amounts, currencies, _frame.column(revenue, period, "revenue"), fx, currency)
     _frame.check_length(period, periods, account, len(keys))
     _frame.check_length(amount, amounts, account, len(keys))
     first, count = period_range if period_range is not None else (None, None)

@@ -250,3 +250,58 @@ def check_reactivation_window(reactivation_window: int | None) -> None:
     if reactivation_window is not None:
         reactivation_window = _frame.integer(reactivation_window, "reactivation_window")
     _core.metrics.check_reactivation_window(reactivation_window)
+
+
+# --------------------------------------------------------------------------------------------
+# Months and days (subscriptions, exchange rates)
+
+
+def month_ordinals(values: Any, argument: str) -> np.ndarray:
+    """Month ordinals (months since 1970-01, as pandas ``Period('M')``) of monthly Periods,
+    ``'YYYY-MM'`` strings or dates (their month)."""
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    try:
+        if isinstance(series.dtype, pd.PeriodDtype) or pd.api.types.infer_dtype(series, skipna=False) == "period":
+            months = pd.PeriodIndex(series).asfreq("M")
+        else:
+            months = pd.PeriodIndex(day_numbers(series, argument).astype("M8[D]"), freq="M")
+    except (ValueError, TypeError) as error:
+        raise InvalidInputError(f"{argument}: {error}") from None
+    if months.hasnans:
+        row = int(np.flatnonzero(months.isna())[0])
+        raise InvalidInputError(f"{argument}[{row}] = {_frame.describe(series.iloc[row])}: months must not be missing")
+    return months.asi8.astype(np.int64)
+
+
+def day_numbers(values: Any, argument: str) -> np.ndarray:
+    """Days since 1970-01-01 of dates (datetime64, ``datetime.date``, ISO strings, Timestamps;
+    a time zone's local date; times of day dropped); missing dates are NaT (int64 min)."""
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    dtype = series.dtype
+    if isinstance(dtype, pd.DatetimeTZDtype):
+        series = series.dt.tz_localize(None)
+    elif isinstance(dtype, pd.PeriodDtype):
+        series = series.dt.start_time
+    elif not (isinstance(dtype, np.dtype) and dtype.kind == "M"):
+        if pd.api.types.infer_dtype(series, skipna=True) in ("integer", "floating", "boolean", "mixed-integer"):
+            raise InvalidInputError(f"{argument}: has {dtype} values; dates must be dates, Timestamps or ISO strings")
+        try:
+            series = pd.to_datetime(series)
+        except (ValueError, TypeError):
+            row = next((row for row, value in enumerate(series) if not _is_date(value)), None)
+            if row is not None:
+                raise InvalidInputError(
+                    f"{argument}[{row}] = {_frame.describe(series.iloc[row])}: not a date"
+                ) from None
+            raise InvalidInputError(f"{argument}: dates of mixed time zones; pass naive dates") from None
+        if isinstance(series.dtype, pd.DatetimeTZDtype):
+            series = series.dt.tz_localize(None)
+    return series.to_numpy().astype("M8[D]").view(np.int64)
+
+
+def _is_date(value: Any) -> bool:
+    try:
+        pd.Timestamp(value)
+    except (ValueError, TypeError):
+        return False
+    return True

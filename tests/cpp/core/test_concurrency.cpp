@@ -230,6 +230,16 @@ BOOST_AUTO_TEST_CASE(ledgers_build_and_report_concurrently) {
   check_concurrent([&] { return movement_partials(ledger, s.tiers, 2); });
   check_concurrent([&] { return retention_partials(ledger, s.tiers, 6); });
   check_concurrent([&] { return cohort_sums(ledger, s.tiers, {3, false}).sums; });
+  // Subscriptions of one month each (from the book's rows) and a hierarchy over the accounts.
+  std::vector<std::int64_t> starts, ends, intervals(s.months.size(), 1), last_days, parents;
+  for (std::int64_t month : s.months) starts.push_back(month * 31), ends.push_back(month * 31 + 31);
+  for (std::int64_t month = 0; month <= 40; ++month) last_days.push_back(month * 31 + 30);
+  const Subscriptions subscriptions{s.book.revenue_account_id, starts, ends, s.book.revenue_mrr, intervals};
+  check_concurrent([&] { return ledger_from_subscriptions(subscriptions, last_days, 0).matrix(); },
+                   [](const auto& a, const auto& b) { return same_bits(a, b); });
+  for (std::size_t i = 0; i < s.book.account_id.size(); ++i)
+    parents.push_back(i % 7 == 3 ? static_cast<std::int64_t>(i - 3) : no_parent);
+  check_concurrent([&] { return top_ancestors(parents); });
 
   const PartialSums movements = movement_partials(ledger, s.tiers), retention = retention_partials(ledger, s.tiers, 6);
   check_concurrent([&] { return movement_table(movements).end; },

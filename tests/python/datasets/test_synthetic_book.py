@@ -148,3 +148,59 @@ def test_bad_arguments_raise_naming_the_argument(arguments: dict[str, object], n
 def test_invalid_input_is_a_value_error() -> None:
     with pytest.raises(ValueError, match="n_months"):
         cs.datasets.synthetic_book(n_months=0)
+
+
+# --- the book as subscriptions ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def billed() -> cs.datasets.Book:
+    return cs.datasets.synthetic_book(n_accounts=3000, n_months=24, seed=11)
+
+
+def _top(account: int, parents: pd.Series) -> int:
+    while account in parents.index:
+        account = int(parents[account])
+    return account
+
+
+def test_subscriptions_give_the_books_revenue_back(billed: cs.datasets.Book) -> None:
+    subscriptions = billed.subscriptions
+    assert set(subscriptions["interval"]) == {"month", "quarter", "year"}
+    assert set(subscriptions["currency"]) == {"USD", "EUR"}
+    assert subscriptions["end"].isna().any() and (subscriptions["end"] > subscriptions["start"]).any()
+    ledger = cs.RevenueLedger.from_subscriptions(
+        subscriptions, through=cs.datasets.LAST_MONTH, currency="currency", fx=cs.datasets.PLANNING_RATES
+    )
+    expected = cs.RevenueLedger(billed.revenue)
+    assert ledger.accounts.equals(expected.accounts)
+    assert ledger.periods.equals(expected.periods)
+    got, want = ledger.revenue.to_numpy(), expected.revenue.to_numpy()
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=0)
+    # Monthly plans in dollars go through no rounding at all.
+    plain = subscriptions.groupby("account_id", observed=True).apply(
+        lambda s: bool((s["interval"] == "month").all() and (s["currency"] == "USD").all()), include_groups=False
+    )
+    rows = ledger.accounts.isin(plain.index[plain.to_numpy()])
+    assert rows.any()
+    np.testing.assert_array_equal(got[rows], want[rows])
+    pd.testing.assert_frame_equal(ledger.movements(), expected.movements(), rtol=1e-12)
+
+
+def test_subscriptions_roll_up_to_the_parents(billed: cs.datasets.Book) -> None:
+    parents = billed.parents
+    assert parents.index.isin(billed.accounts["account_id"]).all()
+    assert parents.isin(billed.accounts["account_id"]).all()
+    assert any(_top(child, parents) != parents[child] for child in parents.index)  # three levels
+    ledger = cs.RevenueLedger.from_subscriptions(
+        billed.subscriptions,
+        through=cs.datasets.LAST_MONTH,
+        currency="currency",
+        fx=cs.datasets.PLANNING_RATES,
+        hierarchy=parents,
+    )
+    relabelled = billed.revenue.assign(account_id=[_top(a, parents) for a in billed.revenue["account_id"]])
+    expected = cs.RevenueLedger(relabelled)
+    assert ledger.accounts.equals(expected.accounts)
+    np.testing.assert_allclose(ledger.revenue.to_numpy(), expected.revenue.to_numpy(), rtol=1e-12, atol=0)
+    assert ledger.n_accounts < len(billed.accounts)
