@@ -1,15 +1,20 @@
-"""Conversion between pandas/numpy inputs and the contiguous arrays the C++ core reads.
+"""Conversion between the frames users hold and the contiguous arrays the C++ core reads.
 
 Everything the core cannot check (dtypes, column presence, label lookups) is validated here,
 with messages that name the argument, the row and the value, like the core's.
+
+Frames other than pandas (polars, pyarrow, DuckDB results, anything with the Arrow PyCapsule
+interface) enter through :func:`native`, applied to every argument of a public entry point by
+:func:`accepts_frames`; results leave through :func:`output`. See ``docs/guide/data.md``.
 """
 
 from __future__ import annotations
 
+import functools
 import operator
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, NoReturn, cast
+from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec, Protocol, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -17,7 +22,17 @@ import pandas as pd
 
 from ._core import InvalidInputError
 
-Frame = pd.DataFrame | Mapping[str, Any]
+if TYPE_CHECKING:
+    import narwhals as nw
+
+
+class ArrowStream(Protocol):
+    """A table or column with the Arrow PyCapsule stream interface (polars, pyarrow, DuckDB, ...)."""
+
+    def __arrow_c_stream__(self, requested_schema: object = None) -> object: ...
+
+
+Frame = pd.DataFrame | Mapping[str, Any] | ArrowStream
 Floats = npt.NDArray[np.float64]
 Codes = npt.NDArray[np.int32]
 ArrayLike = pd.Series | np.ndarray | Sequence[Any]
@@ -26,10 +41,124 @@ Labels = pd.Categorical | pd.Series | np.ndarray | Sequence[Any]
 NONE_LABEL = "(none)"
 
 
+# ----------------------------------------------------------------------------------------------
+# Frames in: polars, pyarrow and Arrow-interface objects become pandas, numbers without a copy.
+
+# Objects taken as they are: pandas and numpy, Python containers and scalars.
+_NATIVE: tuple[type, ...] = (pd.DataFrame, pd.Series, pd.Index, pd.Categorical, np.ndarray, np.generic, Mapping)
+_NATIVE += (str, bytes, int, float, list, tuple)
+# Backends narwhals wraps that are converted (pandas is native; Dask frames stay lazy for cssegment.dask).
+_FOREIGN = ("polars", "pyarrow", "duckdb", "narwhals", "modin", "cudf", "ibis", "sqlframe", "pyspark")
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _is_foreign(value: Any) -> bool:
+    if value is None or isinstance(value, _NATIVE):
+        return False
+    return (
+        type(value).__module__.partition(".")[0] in _FOREIGN
+        or hasattr(value, "__arrow_c_stream__")
+        or hasattr(value, "__arrow_c_array__")
+    )
+
+
+def native(value: Any, argument: str = "data") -> Any:
+    """``value`` as pandas when it is another library's frame or column; anything else unchanged.
+
+    polars DataFrame / Series, pyarrow Table / RecordBatch / ChunkedArray / Array, DuckDB results
+    and any object with the Arrow PyCapsule interface (``__arrow_c_stream__``/``__arrow_c_array__``)
+    become a pandas DataFrame (default RangeIndex) or Series. A polars LazyFrame or a DuckDB
+    relation is *collected* first: the whole query runs before the model reads it.
+
+    Column by column (:func:`_pandas_column`): numbers and true/false values without nulls are
+    numpy views of the Arrow buffers (no copy, when the column is one chunk); nulls become missing
+    values (NaN, or pandas' nullable boolean), by the same rules as NaN; dictionary-encoded,
+    ``Categorical`` and ``Enum`` columns become pandas categoricals with the same labels in the same
+    order; text, dates and decimals become what ``pyarrow.Table.to_pandas`` gives.
+    """
+    if not _is_foreign(value):
+        return value
+    import narwhals as nw  # an optional dependency, installed with the polars and arrow extras
+
+    wrapped = nw.from_native(_arrow_wrapped(value, argument), pass_through=True, allow_series=True)
+    if isinstance(wrapped, nw.LazyFrame):
+        wrapped = wrapped.collect()
+    if isinstance(wrapped, nw.DataFrame):
+        columns = {name: _pandas_column(wrapped.get_column(name)) for name in wrapped.columns}
+        return pd.DataFrame(columns, copy=False) if columns else pd.DataFrame(index=pd.RangeIndex(len(wrapped)))
+    if isinstance(wrapped, nw.Series):
+        return _pandas_column(wrapped)
+    raise InvalidInputError(f"{argument}: {type(value).__module__}.{type(value).__name__} is not a frame or column")
+
+
+def _arrow_wrapped(value: Any, argument: str) -> Any:
+    """Arrow objects narwhals does not wrap itself (Array, RecordBatch, PyCapsule) as Table/ChunkedArray."""
+    if type(value).__module__.partition(".")[0] in _FOREIGN[:2] and not hasattr(value, "__arrow_c_array__"):
+        return value  # polars, and pyarrow Table / ChunkedArray: narwhals wraps them as they are
+    try:
+        import pyarrow as pa  # type: ignore[import-untyped]
+    except ImportError:
+        raise InvalidInputError(
+            f"{argument}: reading a {type(value).__name__} through the Arrow interface needs pyarrow "
+            "(pip install 'cssegment[arrow]')"
+        ) from None
+    if isinstance(value, (pa.Table, pa.ChunkedArray)):
+        return value
+    if isinstance(value, pa.RecordBatch):
+        return pa.Table.from_batches([value])
+    if isinstance(value, pa.Array):
+        return pa.chunked_array([value])
+    if hasattr(value, "__arrow_c_stream__") and type(value).__module__.partition(".")[0] not in ("duckdb", "narwhals"):
+        try:
+            return pa.table(value)
+        except (TypeError, ValueError, pa.ArrowInvalid):  # a stream of a column, not of records
+            return pa.chunked_array(value)
+    if hasattr(value, "__arrow_c_array__"):
+        return pa.chunked_array([pa.array(value)])
+    return value
+
+
+def _pandas_column(values: nw.Series[Any]) -> pd.Series:
+    """One column as pandas: numbers without nulls as a view of the Arrow buffer (see :func:`native`)."""
+    import narwhals as nw
+
+    dtype = values.dtype
+    name = values.name or None  # polars and Arrow columns without a name: ""
+    if (dtype.is_numeric() or dtype == nw.Boolean) and values.null_count() == 0:
+        array = values.to_numpy()  # one chunk: a read-only view of the Arrow buffer
+        return pd.Series(array, name=name, copy=False)
+    import pyarrow as pa
+
+    chunked = pa.chunked_array(values.to_arrow())
+    if dtype == nw.Boolean:
+        return cast(pd.Series, chunked.to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get).rename(name))
+    if isinstance(dtype, nw.Enum):  # the Enum's own categories, in its order, even those unused
+        enum = pd.CategoricalDtype(list(dtype.categories), ordered=True)
+        return pd.Series(pd.Categorical(chunked.cast(pa.large_string()).to_pandas(), dtype=enum), name=name)
+    return cast(pd.Series, chunked.to_pandas().rename(name))
+
+
+def accepts_frames(function: Callable[P, R]) -> Callable[P, R]:
+    """A public entry point that takes any frame or column: each argument goes through :func:`native`."""
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        args = tuple(native(value, "data") for value in args)  # type: ignore[assignment]
+        kwargs = {key: native(value, key) for key, value in kwargs.items()}  # type: ignore[assignment]
+        return function(*args, **kwargs)
+
+    return wrapper
+
+
 def column(data: Frame, name: str, argument: str = "data") -> Any:
     """The column `name` of a DataFrame or mapping, or a clear error listing what is there."""
+    data = native(data, argument)
     if not isinstance(data, (pd.DataFrame, Mapping)):
-        raise InvalidInputError(f"{argument}: expected a DataFrame or a mapping of columns, got {type(data).__name__}")
+        library = type(data).__module__.partition(".")[0]
+        named = type(data).__name__ if library == "builtins" else f"{library}.{type(data).__name__}"
+        raise InvalidInputError(f"{argument}: expected a DataFrame or a mapping of columns, got {named}")
     try:
         values = data[name]
     except (KeyError, IndexError, TypeError):
@@ -118,6 +247,7 @@ def numeric(values: ArrayLike, argument: str, booleans: bool = True) -> Floats:
 
     ``booleans=False`` for amounts (money, scores): a true/false column there is a mistake.
     """
+    values = native(values, argument)
     if isinstance(values, (pd.Series, pd.Index)):
         dtype = values.dtype
         if not booleans and pd.api.types.is_bool_dtype(dtype):
@@ -178,6 +308,7 @@ def check_length(argument: str, values: Any, reference: str, expected: int) -> N
 
 def labels(values: Labels, argument: str) -> tuple[Codes, list[str]]:
     """Integer codes (int32, -1 = missing) and the label list of a string-like column."""
+    values = native(values, argument)
     if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
         codes, categories = values.cat.codes.to_numpy(), values.cat.categories
     elif isinstance(values, pd.Categorical):

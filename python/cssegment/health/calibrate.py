@@ -172,6 +172,7 @@ class CalibratedScorecard(Model):
         fit = _display.table([("intercept_", self.intercept_), ("n_iter_", self.n_iter_), ("l2", self.l2)])
         return [_display.frame(learned, caption="coef_ (churn log-odds per unit of x)"), fit]
 
+    @_frame.accepts_frames
     def predict_proba(self, data: pd.DataFrame | Mapping[str, Any]) -> pd.Series:
         """Churn probability of every account.
 
@@ -198,6 +199,7 @@ class CalibratedScorecard(Model):
         columns, rows = measure_columns(data, self._model.scorecard)
         return pd.Series(self._model.predict_proba(columns, rows), index=index_of(data), name="churn_probability")
 
+    @_frame.accepts_frames
     def score(self, data: pd.DataFrame | Mapping[str, Any]) -> pd.DataFrame:
         """Health as ``score`` = 100 * (1 - churn probability), its ``band`` and the probability.
 
@@ -269,6 +271,7 @@ class CalibratedScorecard(Model):
             )
         return learned
 
+    @_frame.accepts_frames
     def backtest(self, data: pd.DataFrame | Mapping[str, Any], outcome: str | _frame.ArrayLike = "churned") -> Backtest:
         """AUC, Brier score, and churn rate and lift by decile and band of ``100 * (1 - p)``.
 

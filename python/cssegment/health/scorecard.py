@@ -293,6 +293,7 @@ class Scorecard(Model):
     def _html_sections(self) -> list[str]:
         return [_measures_table(self)]
 
+    @_frame.accepts_frames
     def fit(self, data: pd.DataFrame | Mapping[str, Any]) -> Scorecard:
         """Learn the Percentile and ZScore normalisers from ``data``.
 
@@ -318,6 +319,7 @@ class Scorecard(Model):
         self._model.fit(columns, rows)
         return self
 
+    @_frame.accepts_frames
     def transform(self, data: pd.DataFrame | Mapping[str, Any]) -> pd.DataFrame:
         """The normalised measures, before weighting.
 
@@ -348,6 +350,7 @@ class Scorecard(Model):
         names = [column for column, _, _ in self._model.measures]
         return pd.DataFrame(values.T, index=index_of(data), columns=names, copy=False)
 
+    @_frame.accepts_frames
     def score(self, data: pd.DataFrame | Mapping[str, Any], previous: _frame.ArrayLike | None = None) -> pd.DataFrame:
         """Health of every account, explained.
 
@@ -381,6 +384,7 @@ class Scorecard(Model):
         measures = [column for column, _, _ in self._model.measures]
         return score_frame(result, self._model.band_names, measures, index_of(data), {})
 
+    @_frame.accepts_frames
     def calibrate(
         self, data: pd.DataFrame | Mapping[str, Any], outcome: str | _frame.ArrayLike = "churned", l2: float = 1.0
     ) -> CalibratedScorecard:
@@ -433,6 +437,7 @@ class Scorecard(Model):
             _core.health.calibrated_scorecard.calibrate(self._model, columns, rows, values, _frame.number(l2, "l2"))
         )
 
+    @_frame.accepts_frames
     def backtest(self, data: pd.DataFrame | Mapping[str, Any], outcome: str | _frame.ArrayLike = "churned") -> Backtest:
         """How well these scores would have predicted ``outcome``.
 

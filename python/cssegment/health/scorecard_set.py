@@ -160,6 +160,7 @@ class ScorecardSet(Model):
         numeric = [column for column in self._model.measure_columns if column in data]
         return named_columns(data, numeric, [self.by, *groups])
 
+    @_frame.accepts_frames
     def fit(self, data: pd.DataFrame | Mapping[str, Any]) -> ScorecardSet:
         """Fit each scorecard on its segment's rows.
 
@@ -188,6 +189,7 @@ class ScorecardSet(Model):
         self._model.fit(columns, rows)
         return self
 
+    @_frame.accepts_frames
     def score(self, data: pd.DataFrame | Mapping[str, Any], previous: _frame.ArrayLike | None = None) -> pd.DataFrame:
         """Score each account with its segment's scorecard.
 

@@ -90,6 +90,7 @@ class RevenueLedger:
     np.int64(1)
     """
 
+    @_frame.accepts_frames
     def __init__(
         self,
         revenue: pd.DataFrame | Mapping[str, Any],
@@ -292,6 +293,7 @@ class RevenueLedger:
 
     # ---- metrics
 
+    @_frame.accepts_frames
     def movements(
         self, by: pd.Series | pd.DataFrame | None = None, reactivation_window: int | None = None
     ) -> pd.DataFrame:
@@ -336,6 +338,7 @@ class RevenueLedger:
         partials = self._ledger.movement_partials(segments, reactivation_window)
         return movement_frame(partials, self._kind, categories)
 
+    @_frame.accepts_frames
     def retention(
         self, horizon: int = 12, by: pd.Series | pd.DataFrame | None = None, masks_churn_below: float = 0.9
     ) -> pd.DataFrame:
@@ -378,6 +381,7 @@ class RevenueLedger:
         partials = self._ledger.retention_partials(segments, horizon)
         return retention_frame(partials, self._kind, categories, masks_churn_below)
 
+    @_frame.accepts_frames
     def cohorts(
         self,
         metric: Literal["revenue", "logos"] = "revenue",
@@ -431,6 +435,7 @@ class RevenueLedger:
         field: Literal["revenue", "paying"] = "revenue" if metric == "revenue" else "paying"
         return self._cohort_table(field, by, cohort_length, include_first_period, normalize)
 
+    @_frame.accepts_frames
     def survivors(
         self,
         by: pd.Series | pd.DataFrame | None = None,
@@ -514,6 +519,7 @@ class RevenueLedger:
             index = pd.MultiIndex.from_product([cohorts, segment_index(categories)], names=["cohort", "segment"])
         return pd.DataFrame(values[:, :width], index=index[keep], columns=pd.RangeIndex(width, name="age"))
 
+    @_frame.accepts_frames
     def cltv(
         self,
         window: int = 6,

@@ -122,6 +122,7 @@ class CadencePolicy(Model):
         }
 
     @_deprecation.renamed_keywords({"accounts": "data", "segment": "segments"})
+    @_frame.accepts_frames
     def schedule(
         self,
         data: pd.DataFrame,
@@ -207,6 +208,7 @@ class CadencePolicy(Model):
             index=accounts.index,
         )
 
+    @_frame.accepts_frames
     def workload(
         self,
         schedule: pd.DataFrame,

@@ -136,6 +136,7 @@ class KMeans(Model):
         }
 
     @_deprecation.renamed_keywords(_RENAMED)
+    @_frame.accepts_frames
     def fit(self, data: pd.DataFrame | np.ndarray, *, progress: bool = False) -> KMeans:
         """Learn the clusters of ``data``.
 
@@ -171,6 +172,7 @@ class KMeans(Model):
         return self
 
     @_deprecation.renamed_keywords(_RENAMED)
+    @_frame.accepts_frames
     def fit_predict(self, data: pd.DataFrame | np.ndarray, *, progress: bool = False) -> pd.Series:
         """Fit, and return each row's cluster.
 
@@ -206,6 +208,7 @@ class KMeans(Model):
             return self._labels(restarts.finish(self._model), data)
 
     @_deprecation.renamed_keywords(_RENAMED)
+    @_frame.accepts_frames
     def predict(self, data: pd.DataFrame | np.ndarray) -> pd.Series:
         """The nearest cluster of each row.
 
@@ -327,6 +330,7 @@ class KMeans(Model):
         fit = _display.table([("inertia_", self.inertia_), ("n_iter_", self.n_iter_)])
         return [fit, _display.frame(centers, caption="cluster_centers_")]
 
+    @_frame.accepts_frames
     def profile(self, data: pd.DataFrame, arr: str = "arr") -> pd.DataFrame:
         """Per-cluster profile of ``data``.
 

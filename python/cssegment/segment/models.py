@@ -71,6 +71,7 @@ class SegmentModel(Model):
         """
         return dict(zip(self.categories, self._model.csm_ratios))
 
+    @_frame.accepts_frames
     def assign(self, data: Any, previous: Labels | None = None) -> pd.Categorical:
         """Segment of every account, ranked lowest first (each model says what it reads).
 
@@ -231,6 +232,7 @@ class TierModel(SegmentModel):
         ]
         return [_display.table(rows, header=["tier", "from", "below", "csm_ratio"])]
 
+    @_frame.accepts_frames
     def assign(
         self, data: pd.DataFrame | Mapping[str, Any] | _frame.ArrayLike, previous: Labels | None = None
     ) -> pd.Categorical:
@@ -402,6 +404,7 @@ class QuadrantModel(SegmentModel):
             "missing": model.missing,
         }
 
+    @_frame.accepts_frames
     def assign(self, data: pd.DataFrame | Mapping[str, Any], previous: Labels | None = None) -> pd.Categorical:
         """Quadrant of every account from the size and value columns of ``data``.
 
@@ -631,6 +634,7 @@ class RuleModel(SegmentModel):
         rows.append((self._model.default_name, "(no rule matched)", self._model.default_csm_ratio, False))
         return [_display.table(rows, header=["segment", "when", "csm_ratio", "pooled"])]
 
+    @_frame.accepts_frames
     def assign(self, data: pd.DataFrame | Mapping[str, Any], previous: Labels | None = None) -> pd.Categorical:
         """Segment of every account: the first rule that is true, else the default.
 

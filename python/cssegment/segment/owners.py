@@ -103,6 +103,7 @@ def _renamed_in_0_2(function: _F) -> _F:
 
 
 @_renamed_in_0_2
+@_frame.accepts_frames
 def assign_owners(
     data: pd.DataFrame,
     segments: Labels | str | SegmentModel,

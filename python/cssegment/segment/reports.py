@@ -29,6 +29,7 @@ __all__ = ["coverage", "transitions"]
 Labels = _frame.Labels
 
 
+@_frame.accepts_frames
 def transitions(before: Labels, after: Labels, weights: _frame.ArrayLike | None = None) -> pd.DataFrame:
     """How accounts moved between segments: a from x to table.
 
@@ -86,6 +87,7 @@ def transitions(before: Labels, after: Labels, weights: _frame.ArrayLike | None 
     return result
 
 
+@_frame.accepts_frames
 def coverage(
     segments: Labels,
     csm_ratios: Mapping[str, Ratio] | Sequence[Ratio] | SegmentModel,

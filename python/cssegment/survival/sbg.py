@@ -124,6 +124,7 @@ class ShiftedBetaGeometric(Model):
         return [_display.table(rows)]
 
     @_deprecation.renamed_keywords({"alive": "survivors"})
+    @_frame.accepts_frames
     def fit(self, survivors: np.ndarray | pd.Series | Sequence[float]) -> ShiftedBetaGeometric:
         """Maximum-likelihood alpha and beta from one cohort's survivor counts.
 
@@ -155,6 +156,7 @@ class ShiftedBetaGeometric(Model):
 
     @classmethod
     @_deprecation.renamed_keywords({"alive": "survivors"})
+    @_frame.accepts_frames
     def fit_many(
         cls,
         survivors: pd.DataFrame | np.ndarray | Sequence[Sequence[float]],
