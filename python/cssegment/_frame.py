@@ -270,11 +270,14 @@ def numeric(values: ArrayLike, argument: str, booleans: bool = True) -> Floats:
     if kind in "biuf":
         return np.ascontiguousarray(array, dtype=np.float64)
     if kind == "O":
+        # Decimal: what SQL drivers give for NUMERIC columns; bools (with None) where booleans are asked for.
+        accepted = (int, float, np.integer, np.floating, Decimal, *((bool, np.bool_) if booleans else ()))
         for row, value in enumerate(array):
             if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
                 continue
-            # Decimal: what SQL drivers give for NUMERIC columns.
-            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating, Decimal)):
+            if isinstance(value, str):
+                _refuse_text(array, argument)
+            if not isinstance(value, accepted) or (not booleans and isinstance(value, bool)):
                 raise InvalidInputError(
                     f"{argument}[{row}] = {describe(value)}: expected a number, got {type(value).__name__}"
                 )
@@ -288,6 +291,24 @@ def as_array(values: Any, argument: str, dtype: Any = None) -> np.ndarray:
         return np.asarray(values, dtype=dtype)
     except (ValueError, TypeError):
         raise InvalidInputError(f"{argument}: is not a column of values (nested lists of different lengths?)") from None
+
+
+def _refuse_text(array: np.ndarray, argument: str) -> NoReturn:
+    """Text in a numeric column, refused at its first value that is not a number: numbers stored as
+    text with blanks (an export's empty cells) at the first blank, with the one-line fix."""
+    present = [(row, value) for row, value in enumerate(array) if isinstance(value, str)]
+    parsed = pd.to_numeric(pd.Series([value for _, value in present], dtype=object), errors="coerce").isna()
+    bad = np.flatnonzero(parsed.to_numpy())
+    if bad.size == len(present):  # no value is a number: labels, not numbers
+        row, value = present[0]
+        hint = "a column of labels is read by a Category or Boolean(true=...) measure"
+    elif bad.size:
+        row, value = present[int(bad[0])]
+        hint = f"numbers stored as text with blanks: pd.to_numeric({argument}, errors='coerce') makes them missing"
+    else:
+        row, value = present[0]
+        hint = f"numbers stored as text: convert them with pd.to_numeric({argument})"
+    raise InvalidInputError(f"{argument}[{row}] = {describe(value)}: expected a number, got str ({hint})")
 
 
 def _refuse_booleans(argument: str) -> NoReturn:

@@ -383,6 +383,17 @@ MATRIX = [
     bad("dask.retention", "negative amount", lambda: csd.retention(dask_rows(ledger_rows(mrr=[1, -1, 1])), horizon=1), "mrr[1] = -1: amounts must be finite, >= 0 and < 2^80"),
     bad("dask.retention", "horizon not whole", lambda: csd.retention(dask_rows(), horizon=1.5), "horizon: expected an integer, got float 1.5"),
     bad("dask.retention", "account without a segment", lambda: csd.retention(dask_rows(), horizon=1, by=pd.Series({1: "a"})), "by: account 2 has revenue in period 1 but no segment"),
+    # Text in scorecards and frames other than pandas (issue 15)
+    bad("Category", "unknown label", lambda: cs.Scorecard([cs.Measure("segment", cs.Category({"a": 100}))]).score(HEALTH), "data['segment'][1] = 'b': label has no points"),
+    bad("Category", "points above 100", lambda: cs.Scorecard([cs.Measure("segment", cs.Category({"a": 120}))]), "points['a']: 120 must be in [0, 100]"),
+    bad("Category", "points not a mapping", lambda: cs.Scorecard([cs.Measure("segment", cs.Category(["a"]))]), "points: expected a mapping of label to points, got list"),
+    bad("Category", "unknown policy", lambda: cs.Scorecard([cs.Measure("segment", cs.Category({"a": 1}, unknown="skip"))]), "unknown: 'skip' must be 'error' or 'missing'"),
+    bad("Category", "numbers, not labels", lambda: cs.Scorecard([cs.Measure("nps", cs.Category({"a": 1}))]).score(HEALTH), "data['nps']: has dtype float64; a column of labels (strings) is required"),
+    bad("Boolean", "true labels not strings", lambda: cs.Scorecard([cs.Measure("segment", cs.Boolean(true=[1]))]), "true[0]: expected a str, got int 1"),
+    bad("Scorecard.score", "numbers as text with blanks", lambda: CARD.score(HEALTH.assign(nps=["1.5", " ", "2"])), "data['nps'][1] = ' ': expected a number, got str (numbers stored as text with blanks: pd.to_numeric(data['nps'], errors='coerce') makes them missing)"),
+    bad("Scorecard.calibrate", "outcome labels without positive", lambda: CARD.calibrate(HEALTH.assign(churned=["No", "Yes", "No"])), "churned: holds labels ('No', 'Yes'); name the label of the outcome (churned), e.g. positive='No'"),
+    bad("Scorecard.calibrate", "positive not a label", lambda: CARD.calibrate(HEALTH.assign(churned=["No", "Yes", "No"]), positive="yes"), "positive: 'yes' is not a label of churned ('No', 'Yes')"),
+    bad("Scorecard.backtest", "positive not a str", lambda: CARD.backtest(HEALTH.assign(churned=["No", "Yes", "No"]), positive=1), "positive: expected a str, got int 1"),
 ]
 # fmt: on
 

@@ -206,5 +206,5 @@ def test_enum_and_dictionary_labels_as_pandas_categoricals() -> None:
 
 
 def test_refused_object_names_its_library() -> None:
-    with pytest.raises(cs.InvalidInputError, match="mapping of columns, got set$"):
+    with pytest.raises(cs.InvalidInputError, match=r"mapping of columns, got set$"):
         cs.QuadrantModel().assign({1, 2})

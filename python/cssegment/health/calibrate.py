@@ -173,7 +173,7 @@ class CalibratedScorecard(Model):
         return [_display.frame(learned, caption="coef_ (churn log-odds per unit of x)"), fit]
 
     @_frame.accepts_frames
-    def predict_proba(self, data: pd.DataFrame | Mapping[str, Any]) -> pd.Series:
+    def predict_proba(self, data: _frame.Frame) -> pd.Series:
         """Churn probability of every account.
 
         Parameters
@@ -200,7 +200,7 @@ class CalibratedScorecard(Model):
         return pd.Series(self._model.predict_proba(columns, rows), index=index_of(data), name="churn_probability")
 
     @_frame.accepts_frames
-    def score(self, data: pd.DataFrame | Mapping[str, Any]) -> pd.DataFrame:
+    def score(self, data: _frame.Frame) -> pd.DataFrame:
         """Health as ``score`` = 100 * (1 - churn probability), its ``band`` and the probability.
 
         Parameters
@@ -272,7 +272,9 @@ class CalibratedScorecard(Model):
         return learned
 
     @_frame.accepts_frames
-    def backtest(self, data: pd.DataFrame | Mapping[str, Any], outcome: str | _frame.ArrayLike = "churned") -> Backtest:
+    def backtest(
+        self, data: _frame.Frame, outcome: str | _frame.ArrayLike = "churned", *, positive: str | None = None
+    ) -> Backtest:
         """AUC, Brier score, and churn rate and lift by decile and band of ``100 * (1 - p)``.
 
         Parameters
@@ -280,7 +282,10 @@ class CalibratedScorecard(Model):
         data : pandas.DataFrame or mapping of columns
             Every measure's column.
         outcome : str or array-like
-            Column of ``data``, or values aligned with it: 1 (or True) = churned.
+            Column of ``data``, or values aligned with it: 1 (or True) = churned; or labels, with
+            ``positive`` the label of churned.
+        positive : str, optional
+            For an outcome given as labels (``"Yes"``/``"No"``): the label that means churned.
 
         Returns
         -------
@@ -299,7 +304,7 @@ class CalibratedScorecard(Model):
         (0.726, 0.1766)
         """
         scores = self.score(data)
-        values = outcome_values(data, outcome, len(scores))
+        values = outcome_values(data, outcome, len(scores), positive)
         brier_score = _core.health.brier(scores["churn_probability"].to_numpy(), values)
         band = np.asarray(scores["band"].cat.codes, dtype=np.int8)
         return backtest_scores(scores["score"].to_numpy(), band, self._model.scorecard.band_names, values, brier_score)

@@ -157,11 +157,14 @@ class ScorecardSet(Model):
         if self._model.default is not None:
             cards.append(self._model.default)
         groups = [n.by for card in cards for _, n, _ in card.measures if n.by and n.by in data]
-        numeric = [column for column in self._model.measure_columns if column in data]
-        return named_columns(data, numeric, [self.by, *groups])
+        labelled = [
+            c for card in cards for c, n, _ in card.measures if (n.kind == "category" or n.labels) and c in data
+        ]
+        numeric = [column for column in self._model.measure_columns if column in data and column not in labelled]
+        return named_columns(data, numeric, [self.by, *labelled, *groups])
 
     @_frame.accepts_frames
-    def fit(self, data: pd.DataFrame | Mapping[str, Any]) -> ScorecardSet:
+    def fit(self, data: _frame.Frame) -> ScorecardSet:
         """Fit each scorecard on its segment's rows.
 
         The default is fitted on the remaining rows (all rows when no row is left).
@@ -190,7 +193,7 @@ class ScorecardSet(Model):
         return self
 
     @_frame.accepts_frames
-    def score(self, data: pd.DataFrame | Mapping[str, Any], previous: _frame.ArrayLike | None = None) -> pd.DataFrame:
+    def score(self, data: _frame.Frame, previous: _frame.ArrayLike | None = None) -> pd.DataFrame:
         """Score each account with its segment's scorecard.
 
         Parameters

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import numpy as np
 import pandas as pd
@@ -233,9 +233,7 @@ class TierModel(SegmentModel):
         return [_display.table(rows, header=["tier", "from", "below", "csm_ratio"])]
 
     @_frame.accepts_frames
-    def assign(
-        self, data: pd.DataFrame | Mapping[str, Any] | _frame.ArrayLike, previous: Labels | None = None
-    ) -> pd.Categorical:
+    def assign(self, data: _frame.Frame | _frame.ArrayLike, previous: Labels | None = None) -> pd.Categorical:
         """Tier of every account: from a DataFrame (its ``column``) or the values themselves.
 
         Parameters
@@ -264,7 +262,7 @@ class TierModel(SegmentModel):
         ['Low touch', 'High touch']
         """
         column = self.column
-        raw = _frame.column(data, column) if isinstance(data, (pd.DataFrame, Mapping)) else data
+        raw = _frame.column(data, column) if isinstance(data, (pd.DataFrame, Mapping)) else cast(Any, data)
         values = _frame.numeric(raw, column, booleans=False)
         codes = self._model.assign(values, self._previous_codes(previous, len(values)))
         return _frame.categorical(codes, self.categories)
@@ -405,7 +403,7 @@ class QuadrantModel(SegmentModel):
         }
 
     @_frame.accepts_frames
-    def assign(self, data: pd.DataFrame | Mapping[str, Any], previous: Labels | None = None) -> pd.Categorical:
+    def assign(self, data: _frame.Frame, previous: Labels | None = None) -> pd.Categorical:
         """Quadrant of every account from the size and value columns of ``data``.
 
         Parameters
@@ -635,7 +633,7 @@ class RuleModel(SegmentModel):
         return [_display.table(rows, header=["segment", "when", "csm_ratio", "pooled"])]
 
     @_frame.accepts_frames
-    def assign(self, data: pd.DataFrame | Mapping[str, Any], previous: Labels | None = None) -> pd.Categorical:
+    def assign(self, data: _frame.Frame, previous: Labels | None = None) -> pd.Categorical:
         """Segment of every account: the first rule that is true, else the default.
 
         Parameters
@@ -670,7 +668,11 @@ class RuleModel(SegmentModel):
                 columns.append((name, _frame.numeric(raw, argument), None))
             rows = len(raw) if rows is None else rows
         if rows is None:
-            rows = len(data) if isinstance(data, pd.DataFrame) else len(next(iter(data.values()), []))
+            rows = (
+                len(data)
+                if isinstance(data, pd.DataFrame)
+                else len(next(iter(cast(Mapping[str, Any], data).values()), []))
+            )
         codes = self._model.assign(columns, rows, self._previous_codes(previous, rows))
         return _frame.categorical(codes, self.categories)
 
