@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import datasets, health, metrics, segment, survival
 from ._core import InvalidInputError, NotFittedError, __version__
+from ._frame import set_output
 from .health import (
     Backtest,
     Bands,
@@ -92,6 +93,8 @@ __all__ = [
     "InvalidInputError",
     "NotFittedError",
     "__version__",
+    # results as pandas or polars tables
+    "set_output",
     # submodules
     "datasets",
     "health",

@@ -10,11 +10,12 @@ interface) enter through :func:`native`, applied to every argument of a public e
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, ParamSpec, Protocol, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -150,6 +151,85 @@ def accepts_frames(function: Callable[P, R]) -> Callable[P, R]:
         return function(*args, **kwargs)
 
     return wrapper
+
+
+# ----------------------------------------------------------------------------------------------
+# Results out: pandas by default, polars on request (output="polars" or set_output("polars")).
+
+Output = Literal["pandas", "polars"] | None
+_output_default: list[str] = ["pandas"]
+T = TypeVar("T")
+
+
+def _output_kind(value: Any, argument: str) -> str:
+    if value not in ("pandas", "polars"):
+        raise InvalidInputError(f"{argument}: {value!r} must be 'pandas' or 'polars'")
+    return str(value)
+
+
+def set_output(output: Literal["pandas", "polars"]) -> None:
+    """The kind of table every result is returned as when a call does not say (``output=None``).
+
+    Parameters
+    ----------
+    output : {"pandas", "polars"}
+        ``"pandas"`` (the default) or ``"polars"``.
+
+    Examples
+    --------
+    >>> import cssegment as cs
+    >>> cs.set_output("polars")
+    >>> type(cs.TierModel.touch().assign([2_000, 90_000])).__module__.split(".")[0]
+    'polars'
+    >>> cs.set_output("pandas")
+    """
+    _output_default[0] = _output_kind(output, "output")
+
+
+def output(result: T, kind: Output) -> T:
+    """``result`` as the kind of table asked for (None: the :func:`set_output` default).
+
+    polars: a DataFrame keeps its columns and their order, with an index that carries information
+    (segments, periods, account ids: anything but the default 0..n-1) first as column(s) of its
+    name; a Series or Categorical becomes a polars Series. Categoricals become ``Enum`` with the
+    same categories in the same order, periods the Date of their first day, NaN becomes null.
+    A result object (a :class:`~cssegment.health.Backtest`) has its tables converted.
+    The result is typed as its pandas form for type checkers.
+    """
+    if (_output_default[0] if kind is None else _output_kind(kind, "output")) == "pandas":
+        return result
+    try:
+        import polars as pl
+    except ImportError:
+        raise InvalidInputError("output: 'polars' needs polars (pip install 'cssegment[polars]')") from None
+    if isinstance(result, pd.DataFrame):
+        index = result.index
+        plain = isinstance(index, pd.RangeIndex) and index.name is None and index.start == 0 and index.step == 1
+        frame = result if plain else result.reset_index()
+        return cast(T, pl.DataFrame([_polars_series(frame.iloc[:, i], name) for i, name in enumerate(frame.columns)]))
+    if isinstance(result, pd.Categorical):
+        return cast(T, _polars_series(pd.Series(result), None))
+    if isinstance(result, pd.Series):
+        return cast(T, _polars_series(result, result.name))
+    if dataclasses.is_dataclass(result) and not isinstance(result, type):
+        fields = {f.name: getattr(result, f.name) for f in dataclasses.fields(result)}
+        tables = {name: output(value, "polars") for name, value in fields.items() if isinstance(value, pd.DataFrame)}
+        return dataclasses.replace(result, **tables)
+    return result
+
+
+def _polars_series(values: pd.Series, name: Any) -> Any:
+    import polars as pl
+
+    label = "" if name is None else str(name)
+    dtype = values.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        names = [str(c) for c in dtype.categories]
+        as_text = values.cat.rename_categories(names) if list(dtype.categories) != names else values
+        return pl.from_pandas(as_text.rename(None)).cast(pl.Enum(names)).alias(label)
+    if isinstance(dtype, pd.PeriodDtype):
+        return pl.from_pandas(values.dt.to_timestamp().rename(None)).cast(pl.Date).alias(label)
+    return pl.from_pandas(values.rename(None)).alias(label)
 
 
 def column(data: Frame, name: str, argument: str = "data") -> Any:

@@ -393,6 +393,8 @@ MATRIX = [
     bad("Scorecard.score", "numbers as text with blanks", lambda: CARD.score(HEALTH.assign(nps=["1.5", " ", "2"])), "data['nps'][1] = ' ': expected a number, got str (numbers stored as text with blanks: pd.to_numeric(data['nps'], errors='coerce') makes them missing)"),
     bad("Scorecard.calibrate", "outcome labels without positive", lambda: CARD.calibrate(HEALTH.assign(churned=["No", "Yes", "No"])), "churned: holds labels ('No', 'Yes'); name the label of the outcome (churned), e.g. positive='No'"),
     bad("Scorecard.calibrate", "positive not a label", lambda: CARD.calibrate(HEALTH.assign(churned=["No", "Yes", "No"]), positive="yes"), "positive: 'yes' is not a label of churned ('No', 'Yes')"),
+    bad("set_output", "an unknown kind", lambda: cs.set_output("excel"), "output: 'excel' must be 'pandas' or 'polars'"),
+    bad("TierModel.assign", "an unknown output", lambda: TOUCH.assign([1.0], output="arrow"), "output: 'arrow' must be 'pandas' or 'polars'"),
     bad("Scorecard.backtest", "positive not a str", lambda: CARD.backtest(HEALTH.assign(churned=["No", "Yes", "No"]), positive=1), "positive: expected a str, got int 1"),
 ]
 # fmt: on

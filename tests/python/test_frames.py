@@ -208,3 +208,75 @@ def test_enum_and_dictionary_labels_as_pandas_categoricals() -> None:
 def test_refused_object_names_its_library() -> None:
     with pytest.raises(cs.InvalidInputError, match=r"mapping of columns, got set$"):
         cs.QuadrantModel().assign({1, 2})
+
+
+# ---- results out: output="polars" -----------------------------------------------------------
+
+LEDGER = cs.RevenueLedger(REVENUE, period="month")
+FITTED = CARD.fit(ACCOUNTS)
+KMEANS = cs.KMeans(n_clusters=3, seed=1).fit(ACCOUNTS[["arr", "employees"]])
+TABLES = {
+    "TierModel.assign": lambda output: cs.TierModel.touch().assign(ACCOUNTS, output=output),
+    "RuleModel.assign": lambda output: cs.RuleModel.four_tier().assign(ACCOUNTS, output=output),
+    "QuadrantModel.assign": lambda output: cs.QuadrantModel().assign(ACCOUNTS, output=output),
+    "transitions": lambda output: cs.transitions(
+        cs.TierModel.touch().assign(ACCOUNTS), cs.TierModel.touch().assign(ACCOUNTS["arr"] * 1.3), output=output
+    ),
+    "coverage": lambda output: cs.coverage(cs.TierModel.touch().assign(ACCOUNTS), cs.TierModel.touch(), output=output),
+    "movements": lambda output: LEDGER.movements(output=output),
+    "retention": lambda output: LEDGER.retention(horizon=3, output=output),
+    "cohorts": lambda output: LEDGER.cohorts(output=output),
+    "Scorecard.score": lambda output: FITTED.score(ACCOUNTS, output=output),
+    "Scorecard.transform": lambda output: FITTED.transform(ACCOUNTS, output=output),
+    "ScorecardSet.score": lambda output: cs.ScorecardSet({"a": FITTED}, default=FITTED, by="region").score(
+        ACCOUNTS, output=output
+    ),
+    "CalibratedScorecard.score": lambda output: FITTED.calibrate(ACCOUNTS).score(ACCOUNTS, output=output),
+    "CalibratedScorecard.predict_proba": lambda output: FITTED.calibrate(ACCOUNTS).predict_proba(
+        ACCOUNTS, output=output
+    ),
+    "Backtest.deciles": lambda output: FITTED.backtest(ACCOUNTS, output=output).deciles,
+    "Backtest.bands": lambda output: FITTED.backtest(ACCOUNTS, output=output).bands,
+    "KMeans.predict": lambda output: KMEANS.predict(ACCOUNTS[["arr", "employees"]], output=output),
+    "KMeans.profile": lambda output: KMEANS.profile(ACCOUNTS, output=output),
+}
+
+
+def _as_polars_expected(result: Any) -> pd.DataFrame:
+    """The pandas result as output="polars" promises it: an informative index first, as columns."""
+    if isinstance(result, pd.Categorical):
+        result = pd.Series(result)
+    frame = result.to_frame(name=result.name or "") if isinstance(result, pd.Series) else result
+    index = frame.index
+    if not (isinstance(index, pd.RangeIndex) and index.name is None and index.start == 0 and index.step == 1):
+        frame = frame.reset_index()
+    return frame
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_output_polars_has_the_same_columns_order_and_values(name: str) -> None:
+    expected = _as_polars_expected(TABLES[name]("pandas"))
+    got = TABLES[name]("polars")
+    frame = got.to_frame() if isinstance(got, pl.Series) else got
+    assert isinstance(got, (pl.DataFrame, pl.Series))
+    assert frame.columns == [str(c) for c in expected.columns]
+    for position, column in enumerate(expected.columns):
+        values, polars_values = expected[column], frame.to_series(position)
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            assert polars_values.dtype == pl.Enum([str(c) for c in values.cat.categories])
+            values = values.astype(object).where(values.notna(), None)
+        elif isinstance(values.dtype, pd.PeriodDtype):
+            values = values.dt.to_timestamp().dt.date
+        assert polars_values.to_list() == [None if v is None or v != v else v for v in values.tolist()], column
+
+
+def test_set_output_is_the_default_of_every_call() -> None:
+    cs.set_output("polars")
+    try:
+        assert isinstance(FITTED.score(ACCOUNTS), pl.DataFrame)
+        assert isinstance(FITTED.score(ACCOUNTS, output="pandas"), pd.DataFrame)
+        # Methods that use others inside (backtest uses score) still work.
+        assert isinstance(FITTED.backtest(ACCOUNTS).bands, pl.DataFrame)
+    finally:
+        cs.set_output("pandas")
+    assert isinstance(FITTED.score(ACCOUNTS), pd.DataFrame)

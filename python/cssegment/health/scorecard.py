@@ -348,13 +348,15 @@ class Scorecard(Model):
         return self
 
     @_frame.accepts_frames
-    def transform(self, data: _frame.Frame) -> pd.DataFrame:
+    def transform(self, data: _frame.Frame, *, output: _frame.Output = None) -> pd.DataFrame:
         """The normalised measures, before weighting.
 
         Parameters
         ----------
         data : pandas.DataFrame or mapping of columns
             Every measure's column.
+        output : {"pandas", "polars"}, optional
+            The kind of table returned (None: the :func:`cssegment.set_output` default, pandas).
 
         Returns
         -------
@@ -376,10 +378,12 @@ class Scorecard(Model):
         columns, rows = measure_columns(data, self._model)
         values = self._model.transform(columns, rows)
         names = [column for column, _, _ in self._model.measures]
-        return pd.DataFrame(values.T, index=index_of(data), columns=names, copy=False)
+        return _frame.output(pd.DataFrame(values.T, index=index_of(data), columns=names, copy=False), output)
 
     @_frame.accepts_frames
-    def score(self, data: _frame.Frame, previous: _frame.ArrayLike | None = None) -> pd.DataFrame:
+    def score(
+        self, data: _frame.Frame, previous: _frame.ArrayLike | None = None, *, output: _frame.Output = None
+    ) -> pd.DataFrame:
         """Health of every account, explained.
 
         Parameters
@@ -388,6 +392,8 @@ class Scorecard(Model):
             Every measure's column.
         previous : array-like of float, optional
             Earlier scores in the same row order as ``data`` (NaN: none).
+        output : {"pandas", "polars"}, optional
+            The kind of table returned (None: the :func:`cssegment.set_output` default, pandas).
 
         Returns
         -------
@@ -410,7 +416,7 @@ class Scorecard(Model):
         earlier = previous_scores(previous, rows)
         result = self._model.score(columns, rows, earlier)
         measures = [column for column, _, _ in self._model.measures]
-        return score_frame(result, self._model.band_names, measures, index_of(data), {})
+        return _frame.output(score_frame(result, self._model.band_names, measures, index_of(data), {}), output)
 
     @_frame.accepts_frames
     def calibrate(
@@ -475,7 +481,12 @@ class Scorecard(Model):
 
     @_frame.accepts_frames
     def backtest(
-        self, data: _frame.Frame, outcome: str | _frame.ArrayLike = "churned", *, positive: str | None = None
+        self,
+        data: _frame.Frame,
+        outcome: str | _frame.ArrayLike = "churned",
+        *,
+        positive: str | None = None,
+        output: _frame.Output = None,
     ) -> Backtest:
         """How well these scores would have predicted ``outcome``.
 
@@ -488,6 +499,8 @@ class Scorecard(Model):
             ``positive`` the label of churned.
         positive : str, optional
             For an outcome given as labels (``"Yes"``/``"No"``): the label that means churned.
+        output : {"pandas", "polars"}, optional
+            The kind of table returned (None: the :func:`cssegment.set_output` default, pandas).
 
         Returns
         -------
@@ -503,10 +516,12 @@ class Scorecard(Model):
         >>> result.auc, result.brier
         (0.75, None)
         """
-        scores = self.score(data)
+        scores = self.score(data, output="pandas")
         values = outcome_values(data, outcome, len(scores), positive)
         band = np.asarray(scores["band"].cat.codes, dtype=np.int8)
-        return backtest_scores(scores["score"].to_numpy(), band, self._model.band_names, values, None)
+        return _frame.output(
+            backtest_scores(scores["score"].to_numpy(), band, self._model.band_names, values, None), output
+        )
 
 
 def _measures_table(card: Scorecard) -> str:

@@ -193,7 +193,9 @@ class ScorecardSet(Model):
         return self
 
     @_frame.accepts_frames
-    def score(self, data: _frame.Frame, previous: _frame.ArrayLike | None = None) -> pd.DataFrame:
+    def score(
+        self, data: _frame.Frame, previous: _frame.ArrayLike | None = None, *, output: _frame.Output = None
+    ) -> pd.DataFrame:
         """Score each account with its segment's scorecard.
 
         Parameters
@@ -202,6 +204,8 @@ class ScorecardSet(Model):
             The ``by`` column and the columns the scorecards read.
         previous : array-like of float, optional
             Earlier scores in the same row order as ``data`` (NaN: none).
+        output : {"pandas", "polars"}, optional
+            The kind of table returned (None: the :func:`cssegment.set_output` default, pandas).
 
         Returns
         -------
@@ -226,4 +230,5 @@ class ScorecardSet(Model):
         result = self._model.score(columns, rows, earlier)
         which = pd.Categorical.from_codes(result["scorecard"], categories=pd.Index(self._model.scorecard_names))
         index = index_of(data)
-        return score_frame(result, self._model.band_names, self._model.measure_columns, index, {"scorecard": which})
+        frame = score_frame(result, self._model.band_names, self._model.measure_columns, index, {"scorecard": which})
+        return _frame.output(frame, output)

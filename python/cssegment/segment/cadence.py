@@ -177,7 +177,7 @@ class CadencePolicy(Model):
             ratios_source: Mapping[str, Ratio] | SegmentModel | None = (
                 csm_ratios if csm_ratios is not None else segments
             )
-            labels: Labels = segments.assign(accounts)
+            labels: Labels = segments.assign(accounts, output="pandas")
         else:
             ratios_source = csm_ratios
             labels = _frame.labels_of(accounts, segments, "segments")

@@ -168,12 +168,14 @@ class KMeans(Model):
         >>> model.n_features_in_, model.feature_names_in_
         (2, ['arr', 'seats'])
         """
-        self.fit_predict(data, progress=progress)
+        self.fit_predict(data, progress=progress, output="pandas")
         return self
 
     @_deprecation.renamed_keywords(_RENAMED)
     @_frame.accepts_frames
-    def fit_predict(self, data: pd.DataFrame | np.ndarray, *, progress: bool = False) -> pd.Series:
+    def fit_predict(
+        self, data: pd.DataFrame | np.ndarray, *, progress: bool = False, output: _frame.Output = None
+    ) -> pd.Series:
         """Fit, and return each row's cluster.
 
         Parameters
@@ -184,6 +186,8 @@ class KMeans(Model):
             Show a progress bar that advances as each of the ``n_init`` restarts finishes (tqdm,
             ``pip install cssegment[progress]``). The restarts run one core call at a time, each
             drawing from the same random stream as in one call: the result is the same, bit for bit.
+        output : {"pandas", "polars"}, optional
+            The kind of table returned (None: the :func:`cssegment.set_output` default, pandas).
 
         Returns
         -------
@@ -199,23 +203,25 @@ class KMeans(Model):
         """
         values, names = _features(data)
         if not progress:
-            return self._labels(self._model.fit(values, names), data)
+            return _frame.output(self._labels(self._model.fit(values, names), data), output)
         with _progress.bar(self._model.n_init, "k-means restarts", unit="restart") as bar:
             restarts = _core.segment.kmeans_fit(self._model, values, names)
             while not restarts.done:
                 restarts.run(1)
                 bar.update(1)
-            return self._labels(restarts.finish(self._model), data)
+            return _frame.output(self._labels(restarts.finish(self._model), data), output)
 
     @_deprecation.renamed_keywords(_RENAMED)
     @_frame.accepts_frames
-    def predict(self, data: pd.DataFrame | np.ndarray) -> pd.Series:
+    def predict(self, data: pd.DataFrame | np.ndarray, *, output: _frame.Output = None) -> pd.Series:
         """The nearest cluster of each row.
 
         Parameters
         ----------
         data : pandas.DataFrame or 2-D array
             A DataFrame needs the columns the model was fitted on (found by name, in any order).
+        output : {"pandas", "polars"}, optional
+            The kind of table returned (None: the :func:`cssegment.set_output` default, pandas).
 
         Returns
         -------
@@ -242,7 +248,7 @@ class KMeans(Model):
                 {name: _frame.column(data, by_name.get(name, name), _X) for name in names}, index=data.index
             )
         values, _ = _features(data)
-        return self._labels(self._model.predict(values), data)
+        return _frame.output(self._labels(self._model.predict(values), data), output)
 
     @staticmethod
     def _labels(codes: np.ndarray, data: Any) -> pd.Series:
@@ -331,7 +337,7 @@ class KMeans(Model):
         return [fit, _display.frame(centers, caption="cluster_centers_")]
 
     @_frame.accepts_frames
-    def profile(self, data: pd.DataFrame, arr: str = "arr") -> pd.DataFrame:
+    def profile(self, data: pd.DataFrame, arr: str = "arr", *, output: _frame.Output = None) -> pd.DataFrame:
         """Per-cluster profile of ``data``.
 
         Accounts, share of accounts, ARR share and the mean of every feature.
@@ -342,6 +348,8 @@ class KMeans(Model):
             The features the model was fitted on and the ``arr`` column.
         arr : str
             Column of ARR (it may also be a feature).
+        output : {"pandas", "polars"}, optional
+            The kind of table returned (None: the :func:`cssegment.set_output` default, pandas).
 
         Returns
         -------
@@ -361,7 +369,7 @@ class KMeans(Model):
         0               2   0.010368         5.5
         1               2   0.989632       310.0
         """
-        labels = self.predict(data).to_numpy()
+        labels = self.predict(data, output="pandas").to_numpy()
         names = self._fitted().feature_names or [str(c) for c in data.columns]
         columns = {name: _frame.numeric(_frame.column(data, name), name) for name in [*names, arr]}
         grouped = pd.DataFrame(columns, index=data.index).groupby(labels)
@@ -370,4 +378,4 @@ class KMeans(Model):
             {"accounts": counts, "account_share": counts / counts.sum(), "arr_share": totals / totals.sum()}
         ).join(grouped.mean().add_prefix("mean_"))
         table.index.name = "cluster"
-        return table.sort_values(f"mean_{arr}", kind="stable")
+        return _frame.output(table.sort_values(f"mean_{arr}", kind="stable"), output)

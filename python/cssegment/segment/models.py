@@ -72,7 +72,7 @@ class SegmentModel(Model):
         return dict(zip(self.categories, self._model.csm_ratios))
 
     @_frame.accepts_frames
-    def assign(self, data: Any, previous: Labels | None = None) -> pd.Categorical:
+    def assign(self, data: Any, previous: Labels | None = None, *, output: _frame.Output = None) -> pd.Categorical:
         """Segment of every account, ranked lowest first (each model says what it reads).
 
         Parameters
@@ -81,6 +81,8 @@ class SegmentModel(Model):
             The accounts.
         previous : array-like of str, optional
             Each account's earlier segment (missing: none); turns hysteresis on.
+        output : {"pandas", "polars"}, optional
+            The kind of table returned (None: the :func:`cssegment.set_output` default, pandas).
 
         Returns
         -------
@@ -233,7 +235,9 @@ class TierModel(SegmentModel):
         return [_display.table(rows, header=["tier", "from", "below", "csm_ratio"])]
 
     @_frame.accepts_frames
-    def assign(self, data: _frame.Frame | _frame.ArrayLike, previous: Labels | None = None) -> pd.Categorical:
+    def assign(
+        self, data: _frame.Frame | _frame.ArrayLike, previous: Labels | None = None, *, output: _frame.Output = None
+    ) -> pd.Categorical:
         """Tier of every account: from a DataFrame (its ``column``) or the values themselves.
 
         Parameters
@@ -242,6 +246,8 @@ class TierModel(SegmentModel):
             The accounts (the ``column`` is read) or the values to segment.
         previous : array-like of str, optional
             Each account's earlier tier label (missing: no previous tier); turns hysteresis on.
+        output : {"pandas", "polars"}, optional
+            The kind of table returned (None: the :func:`cssegment.set_output` default, pandas).
 
         Returns
         -------
@@ -265,7 +271,7 @@ class TierModel(SegmentModel):
         raw = _frame.column(data, column) if isinstance(data, (pd.DataFrame, Mapping)) else cast(Any, data)
         values = _frame.numeric(raw, column, booleans=False)
         codes = self._model.assign(values, self._previous_codes(previous, len(values)))
-        return _frame.categorical(codes, self.categories)
+        return _frame.output(_frame.categorical(codes, self.categories), output)
 
 
 class QuadrantModel(SegmentModel):
@@ -403,7 +409,9 @@ class QuadrantModel(SegmentModel):
         }
 
     @_frame.accepts_frames
-    def assign(self, data: _frame.Frame, previous: Labels | None = None) -> pd.Categorical:
+    def assign(
+        self, data: _frame.Frame, previous: Labels | None = None, *, output: _frame.Output = None
+    ) -> pd.Categorical:
         """Quadrant of every account from the size and value columns of ``data``.
 
         Parameters
@@ -412,6 +420,8 @@ class QuadrantModel(SegmentModel):
             Holds the ``size_column`` and ``value_column`` columns.
         previous : array-like of str, optional
             Each account's earlier quadrant (missing: none); turns hysteresis on.
+        output : {"pandas", "polars"}, optional
+            The kind of table returned (None: the :func:`cssegment.set_output` default, pandas).
 
         Returns
         -------
@@ -429,7 +439,7 @@ class QuadrantModel(SegmentModel):
         sizes = _frame.numeric(_frame.column(data, size), size, booleans=False)
         values = _frame.numeric(_frame.column(data, value), value, booleans=False)
         codes = self._model.assign(sizes, values, self._previous_codes(previous, len(sizes)))
-        return _frame.categorical(codes, self.categories)
+        return _frame.output(_frame.categorical(codes, self.categories), output)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -633,7 +643,9 @@ class RuleModel(SegmentModel):
         return [_display.table(rows, header=["segment", "when", "csm_ratio", "pooled"])]
 
     @_frame.accepts_frames
-    def assign(self, data: _frame.Frame, previous: Labels | None = None) -> pd.Categorical:
+    def assign(
+        self, data: _frame.Frame, previous: Labels | None = None, *, output: _frame.Output = None
+    ) -> pd.Categorical:
         """Segment of every account: the first rule that is true, else the default.
 
         Parameters
@@ -643,6 +655,8 @@ class RuleModel(SegmentModel):
             comparisons with strings.
         previous : array-like of str, optional
             Each account's earlier segment (missing: none); turns hysteresis on.
+        output : {"pandas", "polars"}, optional
+            The kind of table returned (None: the :func:`cssegment.set_output` default, pandas).
 
         Returns
         -------
@@ -674,7 +688,7 @@ class RuleModel(SegmentModel):
                 else len(next(iter(cast(Mapping[str, Any], data).values()), []))
             )
         codes = self._model.assign(columns, rows, self._previous_codes(previous, rows))
-        return _frame.categorical(codes, self.categories)
+        return _frame.output(_frame.categorical(codes, self.categories), output)
 
 
 def _is_label_column(values: Any) -> bool:
