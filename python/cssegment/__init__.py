@@ -30,6 +30,7 @@ from .health import (
     Measure,
     Percentile,
     Scorecard,
+    ScorecardClassifier,
     ScorecardSet,
     ZScore,
 )
@@ -131,6 +132,7 @@ __all__ = [
     "Measure",
     "Percentile",
     "Scorecard",
+    "ScorecardClassifier",
     "ScorecardSet",
     "ZScore",
     # survival models

@@ -395,6 +395,12 @@ MATRIX = [
     bad("Scorecard.calibrate", "positive not a label", lambda: CARD.calibrate(HEALTH.assign(churned=["No", "Yes", "No"]), positive="yes"), "positive: 'yes' is not a label of churned ('No', 'Yes')"),
     bad("set_output", "an unknown kind", lambda: cs.set_output("excel"), "output: 'excel' must be 'pandas' or 'polars'"),
     bad("TierModel.assign", "an unknown output", lambda: TOUCH.assign([1.0], output="arrow"), "output: 'arrow' must be 'pandas' or 'polars'"),
+    bad("ScorecardClassifier.fit", "not a Scorecard", lambda: cs.ScorecardClassifier("card").fit(HEALTH, HEALTH["churned"]), "scorecard: expected a cssegment.Scorecard, got str"),
+    bad("ScorecardClassifier.fit", "outcome 2", lambda: cs.ScorecardClassifier(CARD).fit(HEALTH, [0, 2, 1]), "outcome[1] = 2: outcomes must be 0 or 1"),
+    bad("ScorecardClassifier.predict_proba", "before fit", lambda: cs.ScorecardClassifier(CARD).predict_proba(HEALTH), "ScorecardClassifier: call fit() before using the model", NotFittedError),
+    bad("ScorecardClassifier.predict", "before fit", lambda: cs.ScorecardClassifier(CARD).predict(HEALTH), "ScorecardClassifier: call fit() before using the model", NotFittedError),
+    bad("ScorecardClassifier.score", "outcome of another length", lambda: cs.ScorecardClassifier(CARD).fit(HEALTH, HEALTH["churned"]).score(HEALTH, [0, 1]), "outcome: has length 2 but data has length 3"),
+    bad("ScorecardClassifier", "unknown parameter", lambda: cs.ScorecardClassifier(CARD).set_params(C=1.0), "params: unknown parameter(s) ['C']"),
     bad("Scorecard.backtest", "positive not a str", lambda: CARD.backtest(HEALTH.assign(churned=["No", "Yes", "No"]), positive=1), "positive: expected a str, got int 1"),
 ]
 # fmt: on

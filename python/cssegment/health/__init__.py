@@ -26,6 +26,7 @@ from __future__ import annotations
 from .auc import auc, health_auc
 from .backtest import Backtest, brier
 from .calibrate import CalibratedScorecard
+from .classifier import ScorecardClassifier
 from .normalizers import Bands, Boolean, Category, Linear, Percentile, ZScore
 from .normalizers import Normalizer as Normalizer  # public before the split, not in __all__
 from .scorecard import DEFAULT_BANDS as DEFAULT_BANDS  # likewise
@@ -42,6 +43,7 @@ __all__ = [
     "Measure",
     "Percentile",
     "Scorecard",
+    "ScorecardClassifier",
     "ScorecardSet",
     "ZScore",
     "auc",

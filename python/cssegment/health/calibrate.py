@@ -160,7 +160,7 @@ class CalibratedScorecard(Model):
         """
         return float(self._model.l2)
 
-    def get_params(self) -> dict[str, Any]:
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
         return {"scorecard": self.scorecard, "l2": self.l2}
 
     def _repr_fields(self) -> Mapping[str, Any]:

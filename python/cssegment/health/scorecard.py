@@ -305,7 +305,7 @@ class Scorecard(Model):
         """
         return bool(self._model.fitted)
 
-    def get_params(self) -> dict[str, Any]:
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
         model = self._model
         return {
             "measures": self.measures,

@@ -135,7 +135,7 @@ class ScorecardSet(Model):
         """
         return str(self._model.by)
 
-    def get_params(self) -> dict[str, Any]:
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
         return {"scorecards": self.scorecards, "default": self.default, "by": self.by}
 
     def _repr_fields(self) -> Mapping[str, Any]:

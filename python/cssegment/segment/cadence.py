@@ -108,7 +108,7 @@ class CadencePolicy(Model):
     ) -> None:
         self._model = _core.segment.cadence_policy(*self._checked(locals()))
 
-    def get_params(self) -> dict[str, Any]:
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
         model = self._model
         return {
             "base_days": dict(model.base_days),

@@ -123,7 +123,7 @@ class KMeans(Model):
     ) -> None:
         self._model = _core.segment.kmeans(*self._checked(locals()))
 
-    def get_params(self) -> dict[str, Any]:
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
         model = self._model
         scales: list[Scale] = [None if s == "none" else s for s in model.scale]
         return {
@@ -137,7 +137,7 @@ class KMeans(Model):
 
     @_deprecation.renamed_keywords(_RENAMED)
     @_frame.accepts_frames
-    def fit(self, data: pd.DataFrame | np.ndarray, *, progress: bool = False) -> KMeans:
+    def fit(self, data: pd.DataFrame | np.ndarray, y: None = None, *, progress: bool = False) -> KMeans:
         """Learn the clusters of ``data``.
 
         Parameters
@@ -145,6 +145,8 @@ class KMeans(Model):
         data : pandas.DataFrame or 2-D array
             Rows x features: every column of a DataFrame is a feature (its names are kept). The
             keyword ``X=`` is a deprecated alias.
+        y : None
+            Ignored: there for scikit-learn's ``Pipeline``, which passes it.
         progress : bool, default False
             Show a progress bar over the ``n_init`` restarts (tqdm,
             ``pip install cssegment[progress]``); the model is the same, bit for bit.
@@ -174,7 +176,12 @@ class KMeans(Model):
     @_deprecation.renamed_keywords(_RENAMED)
     @_frame.accepts_frames
     def fit_predict(
-        self, data: pd.DataFrame | np.ndarray, *, progress: bool = False, output: _frame.Output = None
+        self,
+        data: pd.DataFrame | np.ndarray,
+        y: None = None,
+        *,
+        progress: bool = False,
+        output: _frame.Output = None,
     ) -> pd.Series:
         """Fit, and return each row's cluster.
 
@@ -182,6 +189,8 @@ class KMeans(Model):
         ----------
         data : pandas.DataFrame or 2-D array
             As in :meth:`fit`.
+        y : None
+            Ignored, as in :meth:`fit`.
         progress : bool, default False
             Show a progress bar that advances as each of the ``n_init`` restarts finishes (tqdm,
             ``pip install cssegment[progress]``). The restarts run one core call at a time, each
@@ -249,6 +258,22 @@ class KMeans(Model):
             )
         values, _ = _features(data)
         return _frame.output(self._labels(self._model.predict(values), data), output)
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return bool(self._model.fitted)
+
+    def __sklearn_tags__(self) -> Any:
+        """scikit-learn's description of a clusterer (scikit-learn is imported only when it asks)."""
+        from sklearn.utils import InputTags, Tags, TargetTags  # type: ignore[import-untyped]
+
+        return Tags(
+            estimator_type="clusterer",
+            target_tags=TargetTags(required=False),
+            transformer_tags=None,
+            classifier_tags=None,
+            regressor_tags=None,
+            input_tags=InputTags(allow_nan=False),
+        )
 
     @staticmethod
     def _labels(codes: np.ndarray, data: Any) -> pd.Series:

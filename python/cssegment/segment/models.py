@@ -215,7 +215,7 @@ class TierModel(SegmentModel):
         _deprecation.warn("TierModel.field", "TierModel.column")
         return self.column
 
-    def get_params(self) -> dict[str, Any]:
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
         model = self._model
         return {
             "thresholds": list(model.thresholds),
@@ -395,7 +395,7 @@ class QuadrantModel(SegmentModel):
         _deprecation.warn("QuadrantModel.value_field", "QuadrantModel.value_column")
         return self.value_column
 
-    def get_params(self) -> dict[str, Any]:
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
         model = self._model
         return {
             "size_column": model.size_column,
@@ -625,7 +625,7 @@ class RuleModel(SegmentModel):
         """
         return list(self._model.columns)
 
-    def get_params(self) -> dict[str, Any]:
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
         model = self._model
         return {
             "segments": self.segments,

@@ -108,7 +108,7 @@ class ShiftedBetaGeometric(Model):
         given = [value for value in self._checked(locals()) if value is not None]
         self._model = _core.survival.shifted_beta_geometric(*given)  # none given: fitted later
 
-    def get_params(self) -> dict[str, Any]:
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
         fitted = self._model.fitted
         return {"alpha": self._model.alpha if fitted else None, "beta": self._model.beta if fitted else None}
 
