@@ -135,9 +135,6 @@ def _pandas_column(values: nw.Series[Any]) -> pd.Series:
     chunked = pa.chunked_array(values.to_arrow())
     if dtype == nw.Boolean:
         return cast(pd.Series, chunked.to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get).rename(name))
-    if isinstance(dtype, nw.Enum):  # the Enum's own categories, in its order, even those unused
-        enum = pd.CategoricalDtype(list(dtype.categories), ordered=True)
-        return pd.Series(pd.Categorical(chunked.cast(pa.large_string()).to_pandas(), dtype=enum), name=name)
     return cast(pd.Series, chunked.to_pandas().rename(name))
 
 
