@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import operator
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, NoReturn, ParamSpec, Protocol, TypeVar, cast
 
@@ -65,7 +65,7 @@ def _is_foreign(value: Any) -> bool:
     )
 
 
-def native(value: Any, argument: str = "data") -> Any:
+def native(value: Any, argument: str = "data", lazy: bool = False) -> Any:
     """``value`` as pandas when it is another library's frame or column; anything else unchanged.
 
     polars DataFrame / Series, pyarrow Table / RecordBatch / ChunkedArray / Array, DuckDB results
@@ -77,7 +77,8 @@ def native(value: Any, argument: str = "data") -> Any:
     numpy views of the Arrow buffers (no copy, when the column is one chunk); nulls become missing
     values (NaN, or pandas' nullable boolean), by the same rules as NaN; dictionary-encoded,
     ``Categorical`` and ``Enum`` columns become pandas categoricals with the same labels in the same
-    order; text, dates and decimals become what ``pyarrow.Table.to_pandas`` gives.
+    order; text, dates and decimals become what ``pyarrow.Table.to_pandas`` gives. With ``lazy``,
+    a frame becomes :class:`Columns`, converted as its columns are read.
     """
     if not _is_foreign(value):
         return value
@@ -86,6 +87,8 @@ def native(value: Any, argument: str = "data") -> Any:
     wrapped = nw.from_native(_arrow_wrapped(value, argument), pass_through=True, allow_series=True)
     if isinstance(wrapped, nw.LazyFrame):
         wrapped = wrapped.collect()
+    if isinstance(wrapped, nw.DataFrame) and lazy:
+        return Columns(wrapped)
     if isinstance(wrapped, nw.DataFrame):
         columns = {name: _pandas_column(wrapped.get_column(name)) for name in wrapped.columns}
         return pd.DataFrame(columns, copy=False) if columns else pd.DataFrame(index=pd.RangeIndex(len(wrapped)))
@@ -127,9 +130,12 @@ def _pandas_column(values: nw.Series[Any]) -> pd.Series:
 
     dtype = values.dtype
     name = values.name or None  # polars and Arrow columns without a name: ""
-    if (dtype.is_numeric() or dtype == nw.Boolean) and values.null_count() == 0:
-        array = values.to_numpy()  # one chunk: a read-only view of the Arrow buffer
-        return pd.Series(array, name=name, copy=False)
+    if dtype.is_numeric() or dtype == nw.Boolean:
+        if values.null_count() == 0:
+            array = values.to_numpy()  # one chunk: a read-only view of the Arrow buffer
+            return pd.Series(array, name=name, copy=False)
+        if dtype.is_numeric():  # nulls are missing values: NaN, as in pandas
+            return pd.Series(values.cast(nw.Float64).fill_null(np.nan).to_numpy(), name=name, copy=False)
     import pyarrow as pa
 
     chunked = pa.chunked_array(values.to_arrow())
@@ -138,16 +144,51 @@ def _pandas_column(values: nw.Series[Any]) -> pd.Series:
     return cast(pd.Series, chunked.to_pandas().rename(name))
 
 
-def accepts_frames(function: Callable[P, R]) -> Callable[P, R]:
-    """A public entry point that takes any frame or column: each argument goes through :func:`native`."""
+class Columns(Mapping[str, pd.Series]):
+    """A polars / Arrow frame read column by column: each column is converted (by the rules of
+    :func:`native`) when first read, so a wide frame costs only the columns a model reads."""
 
+    def __init__(self, frame: nw.DataFrame[Any]) -> None:
+        self._frame = frame
+        self._read: dict[str, pd.Series] = {}
+
+    def __getitem__(self, name: str) -> pd.Series:
+        if name not in self._read:
+            if name not in self._frame.columns:
+                raise KeyError(name)
+            self._read[name] = _pandas_column(self._frame.get_column(name))
+        return self._read[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._frame.columns)
+
+    def __len__(self) -> int:
+        return len(self._frame.columns)
+
+    @property
+    def rows(self) -> int:
+        return len(self._frame)
+
+
+def _entry_point(function: Callable[P, R], convert: Callable[[Any, str], Any]) -> Callable[P, R]:
     @functools.wraps(function)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        args = tuple(native(value, "data") for value in args)  # type: ignore[assignment]
-        kwargs = {key: native(value, key) for key, value in kwargs.items()}  # type: ignore[assignment]
+        args = tuple(convert(value, "data") for value in args)  # type: ignore[assignment]
+        kwargs = {key: convert(value, key) for key, value in kwargs.items()}  # type: ignore[assignment]
         return function(*args, **kwargs)
 
     return wrapper
+
+
+def accepts_frames(function: Callable[P, R]) -> Callable[P, R]:
+    """A public entry point that takes any frame or column: each argument goes through :func:`native`."""
+    return _entry_point(function, native)
+
+
+def reads_columns(function: Callable[P, R]) -> Callable[P, R]:
+    """:func:`accepts_frames` for entry points that read a frame only by :func:`column` (or as a
+    mapping): another library's frame becomes :class:`Columns`, converted column by column."""
+    return _entry_point(function, lambda value, argument: native(value, argument, lazy=True))
 
 
 # ----------------------------------------------------------------------------------------------

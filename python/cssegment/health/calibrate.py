@@ -172,7 +172,7 @@ class CalibratedScorecard(Model):
         fit = _display.table([("intercept_", self.intercept_), ("n_iter_", self.n_iter_), ("l2", self.l2)])
         return [_display.frame(learned, caption="coef_ (churn log-odds per unit of x)"), fit]
 
-    @_frame.accepts_frames
+    @_frame.reads_columns
     def predict_proba(self, data: _frame.Frame, *, output: _frame.Output = None) -> pd.Series:
         """Churn probability of every account.
 
@@ -202,7 +202,7 @@ class CalibratedScorecard(Model):
         probability = self._model.predict_proba(columns, rows)
         return _frame.output(pd.Series(probability, index=index_of(data), name="churn_probability"), output)
 
-    @_frame.accepts_frames
+    @_frame.reads_columns
     def score(self, data: _frame.Frame, *, output: _frame.Output = None) -> pd.DataFrame:
         """Health as ``score`` = 100 * (1 - churn probability), its ``band`` and the probability.
 
@@ -277,7 +277,7 @@ class CalibratedScorecard(Model):
             )
         return learned
 
-    @_frame.accepts_frames
+    @_frame.reads_columns
     def backtest(
         self,
         data: _frame.Frame,

@@ -120,7 +120,7 @@ class ScorecardClassifier:
         changed = {k: v for k, v in self.get_params().items() if k == "scorecard" or v != {"l2": 1.0}.get(k)}
         return f"ScorecardClassifier({', '.join(f'{k}={v!r}' for k, v in changed.items())})"
 
-    @_frame.accepts_frames
+    @_frame.reads_columns
     def fit(self, X: _frame.Frame, y: _frame.ArrayLike) -> ScorecardClassifier:
         """Calibrate the scorecard on ``X`` (a frame of its measures) and the outcome ``y``.
 
@@ -176,7 +176,7 @@ class ScorecardClassifier:
             raise NotFittedError("ScorecardClassifier: call fit() before using the model")
         return self.calibrated_
 
-    @_frame.accepts_frames
+    @_frame.reads_columns
     def predict_proba(self, X: _frame.Frame) -> npt.NDArray[np.float64]:
         """Probabilities of ``classes_`` (stayed, churned) for every row of ``X``: shape (n, 2).
 
@@ -202,7 +202,7 @@ class ScorecardClassifier:
         churn = self._calibrated().predict_proba(X, output="pandas").to_numpy()
         return np.column_stack([1.0 - churn, churn])
 
-    @_frame.accepts_frames
+    @_frame.reads_columns
     def predict(self, X: _frame.Frame) -> np.ndarray:
         """The more likely class of every row (churned when its probability is >= 0.5).
 

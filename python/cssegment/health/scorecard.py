@@ -114,6 +114,8 @@ def index_of(data: Any) -> pd.Index:
 def row_count(data: Any) -> int:
     if isinstance(data, pd.DataFrame):
         return len(data)
+    if isinstance(data, _frame.Columns):
+        return data.rows
     if isinstance(data, Mapping):
         first: Any = next(iter(data.values()), [])
         if not hasattr(first, "__len__") or isinstance(first, str):
@@ -321,7 +323,7 @@ class Scorecard(Model):
     def _html_sections(self) -> list[str]:
         return [_measures_table(self)]
 
-    @_frame.accepts_frames
+    @_frame.reads_columns
     def fit(self, data: _frame.Frame) -> Scorecard:
         """Learn the Percentile and ZScore normalisers from ``data``.
 
@@ -347,7 +349,7 @@ class Scorecard(Model):
         self._model.fit(columns, rows)
         return self
 
-    @_frame.accepts_frames
+    @_frame.reads_columns
     def transform(self, data: _frame.Frame, *, output: _frame.Output = None) -> pd.DataFrame:
         """The normalised measures, before weighting.
 
@@ -380,7 +382,7 @@ class Scorecard(Model):
         names = [column for column, _, _ in self._model.measures]
         return _frame.output(pd.DataFrame(values.T, index=index_of(data), columns=names, copy=False), output)
 
-    @_frame.accepts_frames
+    @_frame.reads_columns
     def score(
         self, data: _frame.Frame, previous: _frame.ArrayLike | None = None, *, output: _frame.Output = None
     ) -> pd.DataFrame:
@@ -418,7 +420,7 @@ class Scorecard(Model):
         measures = [column for column, _, _ in self._model.measures]
         return _frame.output(score_frame(result, self._model.band_names, measures, index_of(data), {}), output)
 
-    @_frame.accepts_frames
+    @_frame.reads_columns
     def calibrate(
         self,
         data: _frame.Frame,
@@ -479,7 +481,7 @@ class Scorecard(Model):
             _core.health.calibrated_scorecard.calibrate(self._model, columns, rows, values, _frame.number(l2, "l2"))
         )
 
-    @_frame.accepts_frames
+    @_frame.reads_columns
     def backtest(
         self,
         data: _frame.Frame,

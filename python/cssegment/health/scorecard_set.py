@@ -163,7 +163,7 @@ class ScorecardSet(Model):
         numeric = [column for column in self._model.measure_columns if column in data and column not in labelled]
         return named_columns(data, numeric, [self.by, *labelled, *groups])
 
-    @_frame.accepts_frames
+    @_frame.reads_columns
     def fit(self, data: _frame.Frame) -> ScorecardSet:
         """Fit each scorecard on its segment's rows.
 
@@ -192,7 +192,7 @@ class ScorecardSet(Model):
         self._model.fit(columns, rows)
         return self
 
-    @_frame.accepts_frames
+    @_frame.reads_columns
     def score(
         self, data: _frame.Frame, previous: _frame.ArrayLike | None = None, *, output: _frame.Output = None
     ) -> pd.DataFrame:

@@ -71,7 +71,7 @@ class SegmentModel(Model):
         """
         return dict(zip(self.categories, self._model.csm_ratios))
 
-    @_frame.accepts_frames
+    @_frame.reads_columns
     def assign(self, data: Any, previous: Labels | None = None, *, output: _frame.Output = None) -> pd.Categorical:
         """Segment of every account, ranked lowest first (each model says what it reads).
 
@@ -234,7 +234,7 @@ class TierModel(SegmentModel):
         ]
         return [_display.table(rows, header=["tier", "from", "below", "csm_ratio"])]
 
-    @_frame.accepts_frames
+    @_frame.reads_columns
     def assign(
         self, data: _frame.Frame | _frame.ArrayLike, previous: Labels | None = None, *, output: _frame.Output = None
     ) -> pd.Categorical:
@@ -408,7 +408,7 @@ class QuadrantModel(SegmentModel):
             "missing": model.missing,
         }
 
-    @_frame.accepts_frames
+    @_frame.reads_columns
     def assign(
         self, data: _frame.Frame, previous: Labels | None = None, *, output: _frame.Output = None
     ) -> pd.Categorical:
@@ -642,7 +642,7 @@ class RuleModel(SegmentModel):
         rows.append((self._model.default_name, "(no rule matched)", self._model.default_csm_ratio, False))
         return [_display.table(rows, header=["segment", "when", "csm_ratio", "pooled"])]
 
-    @_frame.accepts_frames
+    @_frame.reads_columns
     def assign(
         self, data: _frame.Frame, previous: Labels | None = None, *, output: _frame.Output = None
     ) -> pd.Categorical:
@@ -685,6 +685,8 @@ class RuleModel(SegmentModel):
             rows = (
                 len(data)
                 if isinstance(data, pd.DataFrame)
+                else data.rows
+                if isinstance(data, _frame.Columns)
                 else len(next(iter(cast(Mapping[str, Any], data).values()), []))
             )
         codes = self._model.assign(columns, rows, self._previous_codes(previous, rows))
