@@ -280,3 +280,13 @@ def test_set_output_is_the_default_of_every_call() -> None:
     finally:
         cs.set_output("pandas")
     assert isinstance(FITTED.score(ACCOUNTS), pd.DataFrame)
+
+
+def test_models_and_scorecards_read_only_the_columns_they_use() -> None:
+    """A column no conversion rule covers (a list column) does not matter where it is not read."""
+    frame = pl.from_pandas(ACCOUNTS[["arr", "seats_used_pct"]]).with_columns(tags=pl.lit([1, 2]))
+    assert list(cs.TierModel.touch().assign(frame)) == list(cs.TierModel.touch().assign(ACCOUNTS))
+    card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100))])
+    pdt.assert_frame_equal(card.score(frame), card.score(ACCOUNTS.reset_index(drop=True)))
+    columns = _frame.native(frame, lazy=True)
+    assert isinstance(columns, _frame.Columns) and columns.rows == len(ACCOUNTS) and list(columns) == frame.columns
