@@ -290,3 +290,13 @@ def test_models_and_scorecards_read_only_the_columns_they_use() -> None:
     pdt.assert_frame_equal(card.score(frame), card.score(ACCOUNTS.reset_index(drop=True)))
     columns = _frame.native(frame, lazy=True)
     assert isinstance(columns, _frame.Columns) and columns.rows == len(ACCOUNTS) and list(columns) == frame.columns
+
+
+def test_duckdb_query_results_are_collected_and_read() -> None:
+    import duckdb
+
+    revenue = REVENUE  # noqa: F841 -- the name DuckDB's query reads
+    relation = duckdb.sql("select account_id, month, sum(mrr) as mrr from revenue group by all order by all")
+    pdt.assert_frame_equal(
+        cs.RevenueLedger(relation, period="month").movements(), cs.RevenueLedger(REVENUE, period="month").movements()
+    )
