@@ -19,7 +19,7 @@ import cssegment as cs
 import numpy as np
 import pandas as pd
 import sklearn
-from bench_segment import Row, best_of, print_header, print_report
+from bench_segment import Row, best_of, interleaved_best, print_header, print_report
 from cssegment import _core
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
@@ -119,6 +119,31 @@ def bench_scoring(n: int, repeats: int) -> list[Row]:
     ]
 
 
+def bench_frame_inputs(n: int, repeats: int) -> list[Row]:
+    """Scoring read from a polars / Arrow frame against the same call on the pandas frame (issue 15:
+    ratio >= 0.9). Two measures have missing values: as Arrow nulls they are converted to NaN on
+    each call; kept as NaN (no nulls), every column is read without a copy."""
+    import polars as pl
+    import pyarrow as pa
+
+    df = signals(n)
+    card = cs.Scorecard(MEASURES, bands=BANDS)
+    expected = card.score(df)
+    frames = {
+        "polars": pl.from_pandas(df),  # missing values: nulls (converted to NaN on each call)
+        "Arrow": pa.Table.from_pandas(df),
+        "polars (NaN, no nulls)": pl.from_pandas(df, nan_to_null=False),  # every column read in place
+        "Arrow (NaN, no nulls)": pa.table({name: pa.array(df[name].to_numpy()) for name in df.columns}),
+    }
+    for frame in frames.values():
+        pd.testing.assert_frame_equal(card.score(frame), expected)
+    calls = {name: lambda frame=frame: card.score(frame) for name, frame in {"pandas": df, **frames}.items()}
+    best = interleaved_best(calls, 3 * repeats)
+    return [
+        Row(f"scoring from a {name} frame", n, best[name], "same call, pandas frame", best["pandas"]) for name in frames
+    ]
+
+
 def bench_calibration(n: int, repeats: int) -> tuple[list[Row], list[str]]:
     df = signals(n)
     card = cs.Scorecard(MEASURES, bands=BANDS)
@@ -212,7 +237,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     rows = bench_scoring(scoring_rows, args.repeats)
     calibration, notes = bench_calibration(calibration_rows, args.repeats)
-    rows += calibration + bench_auc(auc_rows, args.repeats)
+    rows += calibration + bench_auc(auc_rows, args.repeats) + bench_frame_inputs(scoring_rows, args.repeats)
     print_report(rows, notes, started)
     return 0
 

@@ -19,15 +19,18 @@ from typing import TYPE_CHECKING, Any
 
 from . import datasets, health, metrics, segment, survival
 from ._core import InvalidInputError, NotFittedError, __version__
+from ._frame import set_output
 from .health import (
     Backtest,
     Bands,
     Boolean,
     CalibratedScorecard,
+    Category,
     Linear,
     Measure,
     Percentile,
     Scorecard,
+    ScorecardClassifier,
     ScorecardSet,
     ZScore,
 )
@@ -91,6 +94,8 @@ __all__ = [
     "InvalidInputError",
     "NotFittedError",
     "__version__",
+    # results as pandas or polars tables
+    "set_output",
     # submodules
     "datasets",
     "health",
@@ -121,11 +126,13 @@ __all__ = [
     "Backtest",
     "Bands",
     "Boolean",
+    "Category",
     "CalibratedScorecard",
     "Linear",
     "Measure",
     "Percentile",
     "Scorecard",
+    "ScorecardClassifier",
     "ScorecardSet",
     "ZScore",
     # survival models

@@ -1,15 +1,21 @@
-"""Conversion between pandas/numpy inputs and the contiguous arrays the C++ core reads.
+"""Conversion between the frames users hold and the contiguous arrays the C++ core reads.
 
 Everything the core cannot check (dtypes, column presence, label lookups) is validated here,
 with messages that name the argument, the row and the value, like the core's.
+
+Frames other than pandas (polars, pyarrow, DuckDB results, anything with the Arrow PyCapsule
+interface) enter through :func:`native`, applied to every argument of a public entry point by
+:func:`accepts_frames`; results leave through :func:`output`. See ``docs/guide/data.md``.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import operator
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, NoReturn, cast
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, ParamSpec, Protocol, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -17,7 +23,17 @@ import pandas as pd
 
 from ._core import InvalidInputError
 
-Frame = pd.DataFrame | Mapping[str, Any]
+if TYPE_CHECKING:
+    import narwhals as nw
+
+
+class ArrowStream(Protocol):
+    """A table or column with the Arrow PyCapsule stream interface (polars, pyarrow, DuckDB, ...)."""
+
+    def __arrow_c_stream__(self, requested_schema: object = None) -> object: ...
+
+
+Frame = pd.DataFrame | Mapping[str, Any] | ArrowStream
 Floats = npt.NDArray[np.float64]
 Codes = npt.NDArray[np.int32]
 ArrayLike = pd.Series | np.ndarray | Sequence[Any]
@@ -26,10 +42,241 @@ Labels = pd.Categorical | pd.Series | np.ndarray | Sequence[Any]
 NONE_LABEL = "(none)"
 
 
+# ----------------------------------------------------------------------------------------------
+# Frames in: polars, pyarrow and Arrow-interface objects become pandas, numbers without a copy.
+
+# Objects taken as they are: pandas and numpy, Python containers and scalars.
+_NATIVE: tuple[type, ...] = (pd.DataFrame, pd.Series, pd.Index, pd.Categorical, np.ndarray, np.generic, Mapping)
+_NATIVE += (str, bytes, int, float, list, tuple)
+# Backends narwhals wraps that are converted (pandas is native; Dask frames stay lazy for cssegment.dask).
+_FOREIGN = ("polars", "pyarrow", "duckdb", "narwhals", "modin", "cudf", "ibis", "sqlframe", "pyspark")
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _is_foreign(value: Any) -> bool:
+    if value is None or isinstance(value, _NATIVE):
+        return False
+    return (
+        type(value).__module__.partition(".")[0] in _FOREIGN
+        or hasattr(value, "__arrow_c_stream__")
+        or hasattr(value, "__arrow_c_array__")
+    )
+
+
+def native(value: Any, argument: str = "data", lazy: bool = False) -> Any:
+    """``value`` as pandas when it is another library's frame or column; anything else unchanged.
+
+    polars DataFrame / Series, pyarrow Table / RecordBatch / ChunkedArray / Array, DuckDB results
+    and any object with the Arrow PyCapsule interface (``__arrow_c_stream__``/``__arrow_c_array__``)
+    become a pandas DataFrame (default RangeIndex) or Series. A polars LazyFrame or a DuckDB
+    relation is *collected* first: the whole query runs before the model reads it.
+
+    Column by column (:func:`_pandas_column`): numbers and true/false values without nulls are
+    numpy views of the Arrow buffers (no copy, when the column is one chunk); nulls become missing
+    values (NaN, or pandas' nullable boolean), by the same rules as NaN; dictionary-encoded,
+    ``Categorical`` and ``Enum`` columns become pandas categoricals with the same labels in the same
+    order; text, dates and decimals become what ``pyarrow.Table.to_pandas`` gives. With ``lazy``,
+    a frame becomes :class:`Columns`, converted as its columns are read.
+    """
+    if not _is_foreign(value):
+        return value
+    import narwhals as nw  # an optional dependency, installed with the polars and arrow extras
+
+    wrapped = nw.from_native(_arrow_wrapped(value, argument), pass_through=True, allow_series=True)
+    if isinstance(wrapped, nw.LazyFrame):
+        wrapped = wrapped.collect()
+    if isinstance(wrapped, nw.DataFrame) and lazy:
+        return Columns(wrapped)
+    if isinstance(wrapped, nw.DataFrame):
+        columns = {name: _pandas_column(wrapped.get_column(name)) for name in wrapped.columns}
+        return pd.DataFrame(columns, copy=False) if columns else pd.DataFrame(index=pd.RangeIndex(len(wrapped)))
+    if isinstance(wrapped, nw.Series):
+        return _pandas_column(wrapped)
+    raise InvalidInputError(f"{argument}: {type(value).__module__}.{type(value).__name__} is not a frame or column")
+
+
+def _arrow_wrapped(value: Any, argument: str) -> Any:
+    """Arrow objects narwhals does not wrap itself (Array, RecordBatch, PyCapsule) as Table/ChunkedArray."""
+    if type(value).__module__.partition(".")[0] in _FOREIGN[:2] and not hasattr(value, "__arrow_c_array__"):
+        return value  # polars, and pyarrow Table / ChunkedArray: narwhals wraps them as they are
+    try:
+        import pyarrow as pa  # type: ignore[import-untyped]
+    except ImportError:
+        raise InvalidInputError(
+            f"{argument}: reading a {type(value).__name__} through the Arrow interface needs pyarrow "
+            "(pip install 'cssegment[arrow]')"
+        ) from None
+    if isinstance(value, (pa.Table, pa.ChunkedArray)):
+        return value
+    if isinstance(value, pa.RecordBatch):
+        return pa.Table.from_batches([value])
+    if isinstance(value, pa.Array):
+        return pa.chunked_array([value])
+    if hasattr(value, "__arrow_c_stream__") and type(value).__module__.partition(".")[0] not in ("duckdb", "narwhals"):
+        try:
+            return pa.table(value)
+        except (TypeError, ValueError, pa.ArrowInvalid):  # a stream of a column, not of records
+            return pa.chunked_array(value)
+    if hasattr(value, "__arrow_c_array__"):
+        return pa.chunked_array([pa.array(value)])
+    return value
+
+
+def _pandas_column(values: nw.Series[Any]) -> pd.Series:
+    """One column as pandas: numbers without nulls as a view of the Arrow buffer (see :func:`native`)."""
+    import narwhals as nw
+
+    dtype = values.dtype
+    name = values.name or None  # polars and Arrow columns without a name: ""
+    if dtype.is_numeric() or dtype == nw.Boolean:
+        if values.null_count() == 0:
+            array = values.to_numpy()  # one chunk: a read-only view of the Arrow buffer
+            return pd.Series(array, name=name, copy=False)
+        if dtype.is_numeric():  # nulls are missing values: NaN, as in pandas
+            return pd.Series(values.cast(nw.Float64).fill_null(np.nan).to_numpy(), name=name, copy=False)
+    import pyarrow as pa
+
+    chunked = pa.chunked_array(values.to_arrow())
+    if dtype == nw.Boolean:
+        return cast(pd.Series, chunked.to_pandas(types_mapper={pa.bool_(): pd.BooleanDtype()}.get).rename(name))
+    return cast(pd.Series, chunked.to_pandas().rename(name))
+
+
+class Columns(Mapping[str, pd.Series]):
+    """A polars / Arrow frame read column by column: each column is converted (by the rules of
+    :func:`native`) when first read, so a wide frame costs only the columns a model reads."""
+
+    def __init__(self, frame: nw.DataFrame[Any]) -> None:
+        self._frame = frame
+        self._read: dict[str, pd.Series] = {}
+
+    def __getitem__(self, name: str) -> pd.Series:
+        if name not in self._read:
+            if name not in self._frame.columns:
+                raise KeyError(name)
+            self._read[name] = _pandas_column(self._frame.get_column(name))
+        return self._read[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._frame.columns)
+
+    def __len__(self) -> int:
+        return len(self._frame.columns)
+
+    @property
+    def rows(self) -> int:
+        return len(self._frame)
+
+
+def _entry_point(function: Callable[P, R], convert: Callable[[Any, str], Any]) -> Callable[P, R]:
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        args = tuple(convert(value, "data") for value in args)  # type: ignore[assignment]
+        kwargs = {key: convert(value, key) for key, value in kwargs.items()}  # type: ignore[assignment]
+        return function(*args, **kwargs)
+
+    return wrapper
+
+
+def accepts_frames(function: Callable[P, R]) -> Callable[P, R]:
+    """A public entry point that takes any frame or column: each argument goes through :func:`native`."""
+    return _entry_point(function, native)
+
+
+def reads_columns(function: Callable[P, R]) -> Callable[P, R]:
+    """:func:`accepts_frames` for entry points that read a frame only by :func:`column` (or as a
+    mapping): another library's frame becomes :class:`Columns`, converted column by column."""
+    return _entry_point(function, lambda value, argument: native(value, argument, lazy=True))
+
+
+# ----------------------------------------------------------------------------------------------
+# Results out: pandas by default, polars on request (output="polars" or set_output("polars")).
+
+Output = Literal["pandas", "polars"] | None
+_output_default: list[str] = ["pandas"]
+T = TypeVar("T")
+
+
+def _output_kind(value: Any, argument: str) -> str:
+    if value not in ("pandas", "polars"):
+        raise InvalidInputError(f"{argument}: {value!r} must be 'pandas' or 'polars'")
+    return str(value)
+
+
+def set_output(output: Literal["pandas", "polars"]) -> None:
+    """The kind of table every result is returned as when a call does not say (``output=None``).
+
+    Parameters
+    ----------
+    output : {"pandas", "polars"}
+        ``"pandas"`` (the default) or ``"polars"``.
+
+    Examples
+    --------
+    >>> import cssegment as cs
+    >>> cs.set_output("polars")
+    >>> type(cs.TierModel.touch().assign([2_000, 90_000])).__module__.split(".")[0]
+    'polars'
+    >>> cs.set_output("pandas")
+    """
+    _output_default[0] = _output_kind(output, "output")
+
+
+def output(result: T, kind: Output) -> T:
+    """``result`` as the kind of table asked for (None: the :func:`set_output` default).
+
+    polars: a DataFrame keeps its columns and their order, with an index that carries information
+    (segments, periods, account ids: anything but the default 0..n-1) first as column(s) of its
+    name; a Series or Categorical becomes a polars Series. Categoricals become ``Enum`` with the
+    same categories in the same order, periods the Date of their first day, NaN becomes null.
+    A result object (a :class:`~cssegment.health.Backtest`) has its tables converted.
+    The result is typed as its pandas form for type checkers.
+    """
+    if (_output_default[0] if kind is None else _output_kind(kind, "output")) == "pandas":
+        return result
+    try:
+        import polars as pl
+    except ImportError:
+        raise InvalidInputError("output: 'polars' needs polars (pip install 'cssegment[polars]')") from None
+    if isinstance(result, pd.DataFrame):
+        index = result.index
+        plain = isinstance(index, pd.RangeIndex) and index.name is None and index.start == 0 and index.step == 1
+        frame = result if plain else result.reset_index()
+        return cast(T, pl.DataFrame([_polars_series(frame.iloc[:, i], name) for i, name in enumerate(frame.columns)]))
+    if isinstance(result, pd.Categorical):
+        return cast(T, _polars_series(pd.Series(result), None))
+    if isinstance(result, pd.Series):
+        return cast(T, _polars_series(result, result.name))
+    if dataclasses.is_dataclass(result) and not isinstance(result, type):
+        fields = {f.name: getattr(result, f.name) for f in dataclasses.fields(result)}
+        tables = {name: output(value, "polars") for name, value in fields.items() if isinstance(value, pd.DataFrame)}
+        return dataclasses.replace(result, **tables)
+    return result
+
+
+def _polars_series(values: pd.Series, name: Any) -> Any:
+    import polars as pl
+
+    label = "" if name is None else str(name)
+    dtype = values.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        names = [str(c) for c in dtype.categories]
+        as_text = values.cat.rename_categories(names) if list(dtype.categories) != names else values
+        return pl.from_pandas(as_text.rename(None)).cast(pl.Enum(names)).alias(label)
+    if isinstance(dtype, pd.PeriodDtype):
+        return pl.from_pandas(values.dt.to_timestamp().rename(None)).cast(pl.Date).alias(label)
+    return pl.from_pandas(values.rename(None)).alias(label)
+
+
 def column(data: Frame, name: str, argument: str = "data") -> Any:
     """The column `name` of a DataFrame or mapping, or a clear error listing what is there."""
+    data = native(data, argument)
     if not isinstance(data, (pd.DataFrame, Mapping)):
-        raise InvalidInputError(f"{argument}: expected a DataFrame or a mapping of columns, got {type(data).__name__}")
+        library = type(data).__module__.partition(".")[0]
+        named = type(data).__name__ if library == "builtins" else f"{library}.{type(data).__name__}"
+        raise InvalidInputError(f"{argument}: expected a DataFrame or a mapping of columns, got {named}")
     try:
         values = data[name]
     except (KeyError, IndexError, TypeError):
@@ -118,6 +365,7 @@ def numeric(values: ArrayLike, argument: str, booleans: bool = True) -> Floats:
 
     ``booleans=False`` for amounts (money, scores): a true/false column there is a mistake.
     """
+    values = native(values, argument)
     if isinstance(values, (pd.Series, pd.Index)):
         dtype = values.dtype
         if not booleans and pd.api.types.is_bool_dtype(dtype):
@@ -140,11 +388,14 @@ def numeric(values: ArrayLike, argument: str, booleans: bool = True) -> Floats:
     if kind in "biuf":
         return np.ascontiguousarray(array, dtype=np.float64)
     if kind == "O":
+        # Decimal: what SQL drivers give for NUMERIC columns; bools (with None) where booleans are asked for.
+        accepted = (int, float, np.integer, np.floating, Decimal, *((bool, np.bool_) if booleans else ()))
         for row, value in enumerate(array):
             if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
                 continue
-            # Decimal: what SQL drivers give for NUMERIC columns.
-            if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating, Decimal)):
+            if isinstance(value, str):
+                _refuse_text(array, argument)
+            if not isinstance(value, accepted) or (not booleans and isinstance(value, bool)):
                 raise InvalidInputError(
                     f"{argument}[{row}] = {describe(value)}: expected a number, got {type(value).__name__}"
                 )
@@ -158,6 +409,24 @@ def as_array(values: Any, argument: str, dtype: Any = None) -> np.ndarray:
         return np.asarray(values, dtype=dtype)
     except (ValueError, TypeError):
         raise InvalidInputError(f"{argument}: is not a column of values (nested lists of different lengths?)") from None
+
+
+def _refuse_text(array: np.ndarray, argument: str) -> NoReturn:
+    """Text in a numeric column, refused at its first value that is not a number: numbers stored as
+    text with blanks (an export's empty cells) at the first blank, with the one-line fix."""
+    present = [(row, value) for row, value in enumerate(array) if isinstance(value, str)]
+    parsed = pd.to_numeric(pd.Series([value for _, value in present], dtype=object), errors="coerce").isna()
+    bad = np.flatnonzero(parsed.to_numpy())
+    if bad.size == len(present):  # no value is a number: labels, not numbers
+        row, value = present[0]
+        hint = "a column of labels is read by a Category or Boolean(true=...) measure"
+    elif bad.size:
+        row, value = present[int(bad[0])]
+        hint = f"numbers stored as text with blanks: pd.to_numeric({argument}, errors='coerce') makes them missing"
+    else:
+        row, value = present[0]
+        hint = f"numbers stored as text: convert them with pd.to_numeric({argument})"
+    raise InvalidInputError(f"{argument}[{row}] = {describe(value)}: expected a number, got str ({hint})")
 
 
 def _refuse_booleans(argument: str) -> NoReturn:
@@ -178,6 +447,7 @@ def check_length(argument: str, values: Any, reference: str, expected: int) -> N
 
 def labels(values: Labels, argument: str) -> tuple[Codes, list[str]]:
     """Integer codes (int32, -1 = missing) and the label list of a string-like column."""
+    values = native(values, argument)
     if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
         codes, categories = values.cat.codes.to_numpy(), values.cat.categories
     elif isinstance(values, pd.Categorical):

@@ -12,6 +12,7 @@ written twice. Renamed constructor parameters are declared in ``_renamed`` (old 
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, TypeVar
 
@@ -59,8 +60,13 @@ class Model:
         wrapper._model = model
         return wrapper
 
-    def get_params(self) -> dict[str, Any]:
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
         """The constructor arguments that rebuild this model.
+
+        Parameters
+        ----------
+        deep : bool
+            Accepted for scikit-learn; models hold no nested estimators, so it changes nothing.
 
         Returns
         -------
@@ -104,6 +110,10 @@ class Model:
         merged = overridden(self.get_params(), params, "params", type(self)._renamed)
         type(self).__init__(self, **merged)
         return self
+
+    def __sklearn_clone__(self: _M) -> _M:
+        """An unfitted model with the same parameters (what ``sklearn.base.clone`` returns)."""
+        return type(self)(**self.get_params())
 
     def _fitted(self) -> Any:
         """The C++ model, once fitted (models that learn from data)."""
@@ -181,8 +191,14 @@ class Model:
         return _display.one_line(type(self).__name__, self._repr_fields())
 
     def _repr_fields(self) -> Mapping[str, Any]:
-        """What ``repr`` shows: the parameters, unless a model has a shorter summary."""
-        return self.get_params()
+        """What ``repr`` shows: the parameters that differ from their defaults (as scikit-learn's
+        estimators show them), unless a model has a shorter summary."""
+        defaults = {
+            name: parameter.default
+            for name, parameter in inspect.signature(type(self).__init__).parameters.items()
+            if parameter.default is not inspect.Parameter.empty
+        }
+        return {k: v for k, v in self.get_params().items() if k not in defaults or not _same(v, defaults[k])}
 
     def _html_sections(self) -> list[str]:
         """HTML tables shown below the parameters (e.g. what a fit learned)."""
@@ -191,3 +207,15 @@ class Model:
     def _repr_html_(self) -> str:
         """The model in a notebook: its parameters as a table, then what it learned, if anything."""
         return _display.block(type(self).__name__, _display.params(self.get_params()), *self._html_sections())
+
+
+def _same(value: Any, default: Any) -> bool:
+    """Whether a parameter equals its default, a list its default tuple (``names=("a", "b")``)."""
+    if isinstance(value, (list, tuple)) and isinstance(default, (list, tuple)):
+        return list(value) == list(default)
+    if default is None and isinstance(value, list):  # csm_ratios=None comes back as one None per segment
+        return all(v is None for v in value)
+    try:
+        return bool(value == default)
+    except (TypeError, ValueError):  # arrays and the like: not a default
+        return False

@@ -249,7 +249,7 @@ def quadrant_map(
         raise InvalidInputError("accounts: is empty; there is nothing to plot")
     params = model.get_params()
     size_field, value_field = params["size_column"], params["value_column"]
-    labels = model.assign(accounts)
+    labels = model.assign(accounts, output="pandas")
     sizes = _frame.numeric(_frame.column(accounts, size_field), size_field)
     values = _frame.numeric(_frame.column(accounts, value_field), value_field)
     for field, column in ((size_field, sizes), (value_field, values)):

@@ -48,7 +48,13 @@ void bind_normalizer(py::module_& m) {
             return Normalizer::zscore(std::move(by), higher_is_better, parse_unseen_group(unseen));
           },
           py::arg("by"), py::arg("higher_is_better"), py::arg("unseen"))
-      .def_static("boolean", &Normalizer::boolean, py::arg("higher_is_better"))
+      .def_static("boolean", &Normalizer::boolean, py::arg("higher_is_better"), py::arg("true_labels"))
+      .def_static(
+          "category",
+          [](std::vector<std::string> labels, std::vector<double> scores, const std::string& unknown) {
+            return Normalizer::category(std::move(labels), std::move(scores), parse_unknown_label(unknown));
+          },
+          py::arg("labels"), py::arg("scores"), py::arg("unknown"))
       .def_property_readonly("kind", [](const Normalizer& n) { return std::string(to_string(n.kind())); })
       .def_property_readonly("bad", &Normalizer::bad)
       .def_property_readonly("good", &Normalizer::good)
@@ -57,6 +63,8 @@ void bind_normalizer(py::module_& m) {
       .def_property_readonly("by", &Normalizer::by)
       .def_property_readonly("higher_is_better", &Normalizer::higher_is_better)
       .def_property_readonly("unseen", [](const Normalizer& n) { return std::string(to_string(n.unseen())); })
+      .def_property_readonly("labels", &Normalizer::labels)
+      .def_property_readonly("unknown", [](const Normalizer& n) { return std::string(to_string(n.unknown())); })
       .def_property_readonly("fitted", &Normalizer::fitted)
       .def_property_readonly("groups", &Normalizer::groups)
       .def(py::self == py::self);

@@ -430,6 +430,25 @@ MATRIX = [
     bad("dask.retention", "negative amount", lambda: csd.retention(dask_rows(ledger_rows(mrr=[1, -1, 1])), horizon=1), "mrr[1] = -1: amounts must be finite and >= 0"),
     bad("dask.retention", "horizon not whole", lambda: csd.retention(dask_rows(), horizon=1.5), "horizon: expected an integer, got float 1.5"),
     bad("dask.retention", "account without a segment", lambda: csd.retention(dask_rows(), horizon=1, by=pd.Series({1: "a"})), "by: account 2 has revenue in period 1 but no segment"),
+    # Text in scorecards and frames other than pandas (issue 15)
+    bad("Category", "unknown label", lambda: cs.Scorecard([cs.Measure("segment", cs.Category({"a": 100}))]).score(HEALTH), "data['segment'][1] = 'b': label has no points"),
+    bad("Category", "points above 100", lambda: cs.Scorecard([cs.Measure("segment", cs.Category({"a": 120}))]), "points['a']: 120 must be in [0, 100]"),
+    bad("Category", "points not a mapping", lambda: cs.Scorecard([cs.Measure("segment", cs.Category(["a"]))]), "points: expected a mapping of label to points, got list"),
+    bad("Category", "unknown policy", lambda: cs.Scorecard([cs.Measure("segment", cs.Category({"a": 1}, unknown="skip"))]), "unknown: 'skip' must be 'error' or 'missing'"),
+    bad("Category", "numbers, not labels", lambda: cs.Scorecard([cs.Measure("nps", cs.Category({"a": 1}))]).score(HEALTH), "data['nps']: has dtype float64; a column of labels (strings) is required"),
+    bad("Boolean", "true labels not strings", lambda: cs.Scorecard([cs.Measure("segment", cs.Boolean(true=[1]))]), "true[0]: expected a str, got int 1"),
+    bad("Scorecard.score", "numbers as text with blanks", lambda: CARD.score(HEALTH.assign(nps=["1.5", " ", "2"])), "data['nps'][1] = ' ': expected a number, got str (numbers stored as text with blanks: pd.to_numeric(data['nps'], errors='coerce') makes them missing)"),
+    bad("Scorecard.calibrate", "outcome labels without positive", lambda: CARD.calibrate(HEALTH.assign(churned=["No", "Yes", "No"])), "churned: holds labels ('No', 'Yes'); name the label of the outcome (churned), e.g. positive='No'"),
+    bad("Scorecard.calibrate", "positive not a label", lambda: CARD.calibrate(HEALTH.assign(churned=["No", "Yes", "No"]), positive="yes"), "positive: 'yes' is not a label of churned ('No', 'Yes')"),
+    bad("set_output", "an unknown kind", lambda: cs.set_output("excel"), "output: 'excel' must be 'pandas' or 'polars'"),
+    bad("TierModel.assign", "an unknown output", lambda: TOUCH.assign([1.0], output="arrow"), "output: 'arrow' must be 'pandas' or 'polars'"),
+    bad("ScorecardClassifier.fit", "not a Scorecard", lambda: cs.ScorecardClassifier("card").fit(HEALTH, HEALTH["churned"]), "scorecard: expected a cssegment.Scorecard, got str"),
+    bad("ScorecardClassifier.fit", "outcome 2", lambda: cs.ScorecardClassifier(CARD).fit(HEALTH, [0, 2, 1]), "outcome[1] = 2: outcomes must be 0 or 1"),
+    bad("ScorecardClassifier.predict_proba", "before fit", lambda: cs.ScorecardClassifier(CARD).predict_proba(HEALTH), "ScorecardClassifier: call fit() before using the model", NotFittedError),
+    bad("ScorecardClassifier.predict", "before fit", lambda: cs.ScorecardClassifier(CARD).predict(HEALTH), "ScorecardClassifier: call fit() before using the model", NotFittedError),
+    bad("ScorecardClassifier.score", "outcome of another length", lambda: cs.ScorecardClassifier(CARD).fit(HEALTH, HEALTH["churned"]).score(HEALTH, [0, 1]), "outcome: has length 2 but data has length 3"),
+    bad("ScorecardClassifier", "unknown parameter", lambda: cs.ScorecardClassifier(CARD).set_params(C=1.0), "params: unknown parameter(s) ['C']"),
+    bad("Scorecard.backtest", "positive not a str", lambda: CARD.backtest(HEALTH.assign(churned=["No", "Yes", "No"]), positive=1), "positive: expected a str, got int 1"),
 ]
 # fmt: on
 

@@ -165,15 +165,13 @@ def test_model_html_lists_every_parameter(every_model: dict[str, Any], name: str
 @pytest.mark.parametrize("name", MODELS)
 def test_model_repr_is_one_line(every_model: dict[str, Any], name: str) -> None:
     text = check_repr(every_model[name])
-    first = next(iter(every_model[name]._repr_fields()))
-    assert f"{first}=" in text
+    fields = every_model[name]._repr_fields()
+    assert f"{next(iter(fields))}=" in text if fields else text == f"{type(every_model[name]).__name__}()"
 
 
 def test_short_parameters_repr_in_full() -> None:
     assert repr(cs.ShiftedBetaGeometric(0.5, 2.0)) == "ShiftedBetaGeometric(alpha=0.5, beta=2.0)"
-    assert repr(cs.QuadrantModel(size_threshold=500)).startswith(
-        "QuadrantModel(size_column='employees', size_threshold=500.0, value_column='arr'"
-    )
+    assert repr(cs.QuadrantModel(size_threshold=500)) == "QuadrantModel(size_threshold=500.0)"  # non-defaults
 
 
 def test_long_reprs_are_abridged_not_cut_mid_value() -> None:

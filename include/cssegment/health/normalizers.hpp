@@ -2,7 +2,8 @@
 // Normalisers turn one raw health signal (NPS, logins, open tickets ...) into 0-100 points, where
 // 100 is healthiest. Linear, Bands and Boolean are fixed rules; Percentile and ZScore learn the
 // distribution of the signal in fit(), on the whole population or within each peer group (e.g.
-// segment), so that an account is compared with accounts like it.
+// segment), so that an account is compared with accounts like it. Category (and Boolean given its
+// true labels) reads a column of labels instead of numbers: each label scores its own points.
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -21,7 +22,7 @@
 
 namespace cssegment {
 
-enum class NormalizerKind { linear, bands, percentile, zscore, boolean };
+enum class NormalizerKind { linear, bands, percentile, zscore, boolean, category };
 
 // What a peer-grouped normaliser does with an account whose group had no fitted values.
 enum class UnseenGroup {
@@ -29,13 +30,20 @@ enum class UnseenGroup {
   raise,       // InvalidInput naming the row and the group
 };
 
-inline constexpr EnumNames<NormalizerKind, 5> normalizer_kind_names{"kind",
+// What a Category normaliser does with a label it has no points for.
+enum class UnknownLabel {
+  error,    // InvalidInput naming the row and the label
+  missing,  // the measure is missing for that account (the scorecard's missing-measure policy applies)
+};
+
+inline constexpr EnumNames<NormalizerKind, 6> normalizer_kind_names{"kind",
                                                                     "a normaliser kind",
                                                                     {{NormalizerKind::linear, "linear"},
                                                                      {NormalizerKind::bands, "bands"},
                                                                      {NormalizerKind::percentile, "percentile"},
                                                                      {NormalizerKind::zscore, "zscore"},
-                                                                     {NormalizerKind::boolean, "boolean"}}};
+                                                                     {NormalizerKind::boolean, "boolean"},
+                                                                     {NormalizerKind::category, "category"}}};
 constexpr const auto& enum_names(NormalizerKind) { return normalizer_kind_names; }
 
 inline constexpr EnumNames<UnseenGroup, 2> unseen_group_names{"unseen",
@@ -44,7 +52,13 @@ inline constexpr EnumNames<UnseenGroup, 2> unseen_group_names{"unseen",
                                                                {UnseenGroup::raise, "raise"}}};
 constexpr const auto& enum_names(UnseenGroup) { return unseen_group_names; }
 
+inline constexpr EnumNames<UnknownLabel, 2> unknown_label_names{
+    "unknown", "a policy for unknown labels", {{UnknownLabel::error, "error"}, {UnknownLabel::missing, "missing"}}};
+constexpr const auto& enum_names(UnknownLabel) { return unknown_label_names; }
+
 inline std::string_view to_string(NormalizerKind kind) { return normalizer_kind_names.name(kind); }
+inline std::string_view to_string(UnknownLabel unknown) { return unknown_label_names.name(unknown); }
+inline UnknownLabel parse_unknown_label(std::string_view text) { return unknown_label_names.parse(text); }
 inline std::string_view to_string(UnseenGroup unseen) { return unseen_group_names.name(unseen); }
 inline UnseenGroup parse_unseen_group(std::string_view text) { return unseen_group_names.parse(text); }
 
@@ -193,10 +207,26 @@ public:
     return learned(NormalizerKind::zscore, std::move(by), higher_is_better, unseen);
   }
 
-  // 0/1 (false/true) -> 0/100 points, or 100/0 when false is the healthy value.
-  static Normalizer boolean(bool higher_is_better = true) {
+  // 0/1 (false/true) -> 0/100 points, or 100/0 when false is the healthy value. With `true_labels`
+  // the column holds labels: those labels are true, every other label false.
+  static Normalizer boolean(bool higher_is_better = true, std::vector<std::string> true_labels = {}) {
+    check_names("true", true_labels);
     Normalizer n(NormalizerKind::boolean);
-    n.higher_is_better_ = higher_is_better;
+    n.higher_is_better_ = higher_is_better, n.labels_ = std::move(true_labels);
+    return n;
+  }
+
+  // Label labels[i] scores scores[i] points (0-100); other labels follow `unknown`.
+  static Normalizer category(std::vector<std::string> labels, std::vector<double> scores,
+                             UnknownLabel unknown = UnknownLabel::error) {
+    require(!labels.empty(), "points", "needs at least one label");
+    check_names("points", labels);
+    check_same_length("scores", scores.size(), "labels", labels.size());
+    for (std::size_t i = 0; i < scores.size(); ++i)
+      if (!(scores[i] >= 0.0 && scores[i] <= 100.0))
+        fail("points[" + single_quoted(labels[i]) + "]", format_number(scores[i]) + " must be in [0, 100]");
+    Normalizer n(NormalizerKind::category);
+    n.labels_ = std::move(labels), n.scores_ = std::move(scores), n.unknown_label_ = unknown;
     return n;
   }
 
@@ -208,6 +238,10 @@ public:
   const std::string& by() const { return by_; }
   bool higher_is_better() const { return higher_is_better_; }
   UnseenGroup unseen() const { return unseen_; }
+  const std::vector<std::string>& labels() const { return labels_; }
+  UnknownLabel unknown() const { return unknown_label_; }
+  // Whether the measure's column holds labels (Category, Boolean with true labels), not numbers.
+  bool reads_labels() const { return kind_ == NormalizerKind::category || !labels_.empty(); }
   bool learns() const { return kind_ == NormalizerKind::percentile || kind_ == NormalizerKind::zscore; }
   bool fitted() const { return !learns() || population_.has_value(); }
   const std::vector<std::string>& groups() const { return group_names_; }
@@ -261,20 +295,63 @@ public:
     return rows;
   }
 
+  // Per-row index into labels() (-1: missing) of the label column `column`, for normalisers that
+  // read labels; for Boolean, 1 for a true label and 0 for any other. Unknown Category labels
+  // follow `unknown`.
+  std::vector<std::int32_t> label_rows(const ColumnTable& data, std::string_view column) const {
+    const std::string argument = "data[" + single_quoted(column) + "]";
+    const auto* column_labels = std::get_if<CategoricalColumn>(&data.at(column));
+    if (!column_labels)
+      fail(argument, std::string(kind_ == NormalizerKind::category ? "Category" : "Boolean with true labels") +
+                         " measures read labels (strings or categories), not numbers");
+    const auto& categories = column_labels->categories;
+    constexpr std::int32_t unknown = -2;
+    std::vector<std::int32_t> index(categories.size(), kind_ == NormalizerKind::category ? unknown : 0);
+    for (std::size_t c = 0; c < categories.size(); ++c)
+      for (std::size_t l = 0; l < labels_.size(); ++l)
+        if (labels_[l] == categories[c])
+          index[c] = kind_ == NormalizerKind::category ? static_cast<std::int32_t>(l) : 1;
+    std::vector<std::int32_t> rows(column_labels->codes.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const std::int32_t code = column_labels->codes[i];
+      rows[i] = code < 0 ? -1 : index[static_cast<std::size_t>(code)];
+      if (rows[i] == unknown) {
+        if (unknown_label_ == UnknownLabel::error)
+          fail_at(argument, i, single_quoted(categories[static_cast<std::size_t>(code)]),
+                  "label has no points (use unknown='missing' to treat it as a missing measure)");
+        rows[i] = -1;
+      }
+    }
+    return rows;
+  }
+
   // Normalises values[begin, end) into out (same length as the range). `groups` is empty or the
-  // whole group_rows() vector. Returns false when a value is neither finite nor missing, or a
-  // Boolean value is not 0/1; the caller then reports the first bad row with check().
+  // whole group_rows() vector, or, for normalisers that read labels, the label_rows() vector (and
+  // `values` unused). Returns false when a value is neither finite nor missing, or a Boolean value
+  // is not 0/1; the caller then reports the first bad row with check().
   bool normalize(std::span<const double> values, std::span<const std::int32_t> groups, std::size_t begin,
                  std::span<double> out) const {
     const std::size_t n = out.size();
     const double* x = values.data() + begin;
     bool valid = true;
+    if (reads_labels()) {
+      const double on = higher_is_better_ ? 100.0 : 0.0;
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::int32_t label = groups[begin + i];
+        out[i] = label < 0                           ? NAN
+                 : kind_ == NormalizerKind::category ? scores_[static_cast<std::size_t>(label)]
+                 : label == 1                        ? on
+                                                     : 100.0 - on;
+      }
+      return true;
+    }
     switch (kind_) {
       case NormalizerKind::linear: valid = detail::linear_points(x, n, bad_, 100.0 / (good_ - bad_), out.data()); break;
       case NormalizerKind::bands: valid = detail::band_points(x, n, edges_, scores_, out.data()); break;
       case NormalizerKind::boolean:
         valid = detail::boolean_points(x, n, higher_is_better_ ? 100.0 : 0.0, out.data());
         break;
+      case NormalizerKind::category: break;  // reads labels, above
       case NormalizerKind::percentile:
       case NormalizerKind::zscore:
         if (!population_)
@@ -311,7 +388,13 @@ public:
     switch (kind_) {
       case NormalizerKind::linear: document["bad"] = bad_, document["good"] = good_; break;
       case NormalizerKind::bands: document["edges"] = edges_, document["scores"] = scores_; break;
-      case NormalizerKind::boolean: document["higher_is_better"] = higher_is_better_; break;
+      case NormalizerKind::boolean:
+        document["higher_is_better"] = higher_is_better_;
+        if (!labels_.empty()) document["true"] = labels_;
+        break;
+      case NormalizerKind::category:
+        document["labels"] = labels_, document["scores"] = scores_, document["unknown"] = to_string(unknown_label_);
+        break;
       case NormalizerKind::percentile:
       case NormalizerKind::zscore:
         document["by"] = by_;
@@ -342,7 +425,14 @@ public:
     if (*kind == NormalizerKind::bands)
       return bands(json::get<std::vector<double>>(document, "edges"),
                    json::get<std::vector<double>>(document, "scores"));
-    if (*kind == NormalizerKind::boolean) return boolean(json::get<bool>(document, "higher_is_better"));
+    if (*kind == NormalizerKind::boolean)
+      return boolean(json::get<bool>(document, "higher_is_better"),
+                     document.contains("true") ? json::get<std::vector<std::string>>(document, "true")
+                                               : std::vector<std::string>{});
+    if (*kind == NormalizerKind::category)
+      return category(json::get<std::vector<std::string>>(document, "labels"),
+                      json::get<std::vector<double>>(document, "scores"),
+                      parse_unknown_label(json::get<std::string>(document, "unknown")));
     Normalizer n = learned(*kind, json::get<std::string>(document, "by"), json::get<bool>(document, "higher_is_better"),
                            parse_unseen_group(json::get<std::string>(document, "unseen")));
     if (document.contains("population")) {
@@ -410,6 +500,8 @@ private:
   std::string by_;
   bool higher_is_better_ = true;
   UnseenGroup unseen_ = UnseenGroup::population;
+  std::vector<std::string> labels_;  // Category: the labels scored; Boolean: the true labels
+  UnknownLabel unknown_label_ = UnknownLabel::error;
   std::optional<FittedDistribution> population_;
   std::vector<std::string> group_names_;
   std::vector<FittedDistribution> group_fits_;

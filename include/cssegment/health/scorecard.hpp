@@ -294,13 +294,19 @@ private:
   struct Inputs {
     std::size_t rows = 0;
     std::vector<std::span<const double>> columns;
-    std::vector<std::vector<std::int32_t>> groups;  // per measure: fitted group of each row, or empty
+    // per measure: fitted group of each row, label index for normalisers that read labels, or empty
+    std::vector<std::vector<std::int32_t>> groups;
   };
 
   Inputs prepare(const ColumnTable& data) const {
     Inputs inputs;
     inputs.rows = data.rows();
     for (const auto& m : measures_) {
+      if (m.normalizer.reads_labels()) {
+        inputs.columns.emplace_back();
+        inputs.groups.push_back(m.normalizer.label_rows(data, m.column));
+        continue;
+      }
       inputs.columns.push_back(data.numeric(m.column));
       if (!m.normalizer.fitted())
         throw NotFitted("measure " + single_quoted(m.column) + ": its " + std::string(to_string(m.normalizer.kind())) +

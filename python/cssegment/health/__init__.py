@@ -26,7 +26,8 @@ from __future__ import annotations
 from .auc import auc, health_auc
 from .backtest import Backtest, brier
 from .calibrate import CalibratedScorecard
-from .normalizers import Bands, Boolean, Linear, Percentile, ZScore
+from .classifier import ScorecardClassifier
+from .normalizers import Bands, Boolean, Category, Linear, Percentile, ZScore
 from .normalizers import Normalizer as Normalizer  # public before the split, not in __all__
 from .scorecard import DEFAULT_BANDS as DEFAULT_BANDS  # likewise
 from .scorecard import Measure, Scorecard
@@ -36,11 +37,13 @@ __all__ = [
     "Backtest",
     "Bands",
     "Boolean",
+    "Category",
     "CalibratedScorecard",
     "Linear",
     "Measure",
     "Percentile",
     "Scorecard",
+    "ScorecardClassifier",
     "ScorecardSet",
     "ZScore",
     "auc",

@@ -25,6 +25,7 @@ def _binary(values: np.ndarray) -> bool:
     return bool(np.isin(values, (0.0, 1.0)).all())
 
 
+@_frame.accepts_frames
 def auc(y_true: _frame.ArrayLike, y_score: _frame.ArrayLike) -> float:
     """Exact ROC AUC in scikit-learn's order and meaning: a higher score = more likely positive.
 
@@ -75,6 +76,7 @@ def auc(y_true: _frame.ArrayLike, y_score: _frame.ArrayLike) -> float:
     return float(_core.health.roc_auc(truth, score))
 
 
+@_frame.accepts_frames
 def health_auc(health: _frame.ArrayLike, outcome: _frame.ArrayLike) -> float:
     """Exact AUC of a health score (lower = riskier) against the churn outcome.
 

@@ -124,6 +124,7 @@ def _churn_table(groups: _core.health._ChurnGroups, index: pd.Index, churn_rate:
     )
 
 
+@_frame.accepts_frames
 def backtest_scores(
     score: np.ndarray, band: np.ndarray, band_names: Sequence[str], outcome: np.ndarray, brier: float | None
 ) -> Backtest:
@@ -140,6 +141,7 @@ def backtest_scores(
     )
 
 
+@_frame.accepts_frames
 def brier(probability: _frame.ArrayLike, outcome: _frame.ArrayLike) -> float:
     """Brier score: the mean of (p - y)^2 over accounts.
 

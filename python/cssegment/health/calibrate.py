@@ -160,7 +160,7 @@ class CalibratedScorecard(Model):
         """
         return float(self._model.l2)
 
-    def get_params(self) -> dict[str, Any]:
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
         return {"scorecard": self.scorecard, "l2": self.l2}
 
     def _repr_fields(self) -> Mapping[str, Any]:
@@ -172,13 +172,16 @@ class CalibratedScorecard(Model):
         fit = _display.table([("intercept_", self.intercept_), ("n_iter_", self.n_iter_), ("l2", self.l2)])
         return [_display.frame(learned, caption="coef_ (churn log-odds per unit of x)"), fit]
 
-    def predict_proba(self, data: pd.DataFrame | Mapping[str, Any]) -> pd.Series:
+    @_frame.reads_columns
+    def predict_proba(self, data: _frame.Frame, *, output: _frame.Output = None) -> pd.Series:
         """Churn probability of every account.
 
         Parameters
         ----------
         data : pandas.DataFrame or mapping of columns
             Every measure's column; missing measures are imputed with :attr:`means_`.
+        output : {"pandas", "polars"}, optional
+            The kind of table returned (None: the :func:`cssegment.set_output` default, pandas).
 
         Returns
         -------
@@ -196,15 +199,19 @@ class CalibratedScorecard(Model):
         [0.795, 0.112]
         """
         columns, rows = measure_columns(data, self._model.scorecard)
-        return pd.Series(self._model.predict_proba(columns, rows), index=index_of(data), name="churn_probability")
+        probability = self._model.predict_proba(columns, rows)
+        return _frame.output(pd.Series(probability, index=index_of(data), name="churn_probability"), output)
 
-    def score(self, data: pd.DataFrame | Mapping[str, Any]) -> pd.DataFrame:
+    @_frame.reads_columns
+    def score(self, data: _frame.Frame, *, output: _frame.Output = None) -> pd.DataFrame:
         """Health as ``score`` = 100 * (1 - churn probability), its ``band`` and the probability.
 
         Parameters
         ----------
         data : pandas.DataFrame or mapping of columns
             Every measure's column.
+        output : {"pandas", "polars"}, optional
+            The kind of table returned (None: the :func:`cssegment.set_output` default, pandas).
 
         Returns
         -------
@@ -222,11 +229,11 @@ class CalibratedScorecard(Model):
            score   band  churn_probability
         0   88.8  green                0.1
         """
-        probability = self.predict_proba(data)
+        probability = self.predict_proba(data, output="pandas")
         score = 100.0 * (1.0 - probability.to_numpy())
         lowers = self._model.scorecard.band_lowers
         codes = (np.searchsorted(lowers, score, side="right") - 1).astype(np.int8)
-        return pd.DataFrame(
+        table = pd.DataFrame(
             {
                 "score": score,
                 "band": _frame.categorical(codes, self._model.scorecard.band_names),
@@ -234,6 +241,7 @@ class CalibratedScorecard(Model):
             },
             index=probability.index,
         )
+        return _frame.output(table, output)
 
     def as_scorecard(self) -> Scorecard:
         """The scorecard with the learned weights (-coef).
@@ -269,7 +277,15 @@ class CalibratedScorecard(Model):
             )
         return learned
 
-    def backtest(self, data: pd.DataFrame | Mapping[str, Any], outcome: str | _frame.ArrayLike = "churned") -> Backtest:
+    @_frame.reads_columns
+    def backtest(
+        self,
+        data: _frame.Frame,
+        outcome: str | _frame.ArrayLike = "churned",
+        *,
+        positive: str | None = None,
+        output: _frame.Output = None,
+    ) -> Backtest:
         """AUC, Brier score, and churn rate and lift by decile and band of ``100 * (1 - p)``.
 
         Parameters
@@ -277,7 +293,12 @@ class CalibratedScorecard(Model):
         data : pandas.DataFrame or mapping of columns
             Every measure's column.
         outcome : str or array-like
-            Column of ``data``, or values aligned with it: 1 (or True) = churned.
+            Column of ``data``, or values aligned with it: 1 (or True) = churned; or labels, with
+            ``positive`` the label of churned.
+        positive : str, optional
+            For an outcome given as labels (``"Yes"``/``"No"``): the label that means churned.
+        output : {"pandas", "polars"}, optional
+            The kind of table returned (None: the :func:`cssegment.set_output` default, pandas).
 
         Returns
         -------
@@ -295,8 +316,11 @@ class CalibratedScorecard(Model):
         >>> round(result.auc, 3), round(result.brier, 4)
         (0.726, 0.1766)
         """
-        scores = self.score(data)
-        values = outcome_values(data, outcome, len(scores))
+        scores = self.score(data, output="pandas")
+        values = outcome_values(data, outcome, len(scores), positive)
         brier_score = _core.health.brier(scores["churn_probability"].to_numpy(), values)
         band = np.asarray(scores["band"].cat.codes, dtype=np.int8)
-        return backtest_scores(scores["score"].to_numpy(), band, self._model.scorecard.band_names, values, brier_score)
+        result = backtest_scores(
+            scores["score"].to_numpy(), band, self._model.scorecard.band_names, values, brier_score
+        )
+        return _frame.output(result, output)

@@ -20,7 +20,15 @@ from .. import _core, _frame
 from .._core import InvalidInputError
 from .._model import Check
 
-__all__ = ["Bands", "Boolean", "Linear", "Normalizer", "Percentile", "ZScore"]  # and normalizer_of, package-internal
+__all__ = [
+    "Bands",
+    "Boolean",
+    "Category",
+    "Linear",
+    "Normalizer",
+    "Percentile",
+    "ZScore",
+]  # and normalizer_of, package-internal
 
 
 def _peer_column(value: Any, argument: str) -> str:
@@ -176,14 +184,27 @@ class ZScore(_PeerGroupNormalizer):
     _factory: ClassVar[str] = "zscore"
 
 
+def _true_labels(value: Any, argument: str) -> list[str]:
+    """The labels read as true: one label or a list of them; None (no labels) for a 0/1 column."""
+    if value is None:
+        return []
+    return [_frame.text(value, argument)] if isinstance(value, str) else _frame.texts(value, argument)
+
+
 @dataclasses.dataclass(frozen=True)
 class Boolean(_Declared):
     """True (1) scores 100 and False (0) scores 0, or the reverse with ``higher_is_better=False``.
+
+    The column holds ``True``/``False`` (a bool column, or an object column of bools with ``None``
+    for missing) or ``1``/``0``. A column of text labels (``"Yes"``/``"No"``) needs ``true=``: the
+    labels read as true; every other label is false, and a missing label is a missing measure.
 
     Parameters
     ----------
     higher_is_better : bool
         False: True scores 0 (e.g. an overdue invoice).
+    true : str or sequence of str, optional
+        The labels that mean true, for a column of labels.
 
     Examples
     --------
@@ -191,15 +212,72 @@ class Boolean(_Declared):
     >>> card = cs.Scorecard([cs.Measure("overdue_invoice", cs.Boolean(higher_is_better=False))])
     >>> card.transform({"overdue_invoice": [True, False]})["overdue_invoice"].tolist()
     [0.0, 100.0]
+    >>> card = cs.Scorecard([cs.Measure("tech_support", cs.Boolean(true="Yes"))])
+    >>> card.transform({"tech_support": ["Yes", "No", "No internet service", None]})["tech_support"].tolist()
+    [100.0, 0.0, 0.0, nan]
     """
 
     higher_is_better: bool = True
+    true: str | Sequence[str] | None = None
 
     _factory: ClassVar[str] = "boolean"
-    _parameters: ClassVar[Mapping[str, Check]] = {"higher_is_better": _frame.flag}
+    _parameters: ClassVar[Mapping[str, Check]] = {"higher_is_better": _frame.flag, "true": _true_labels}
 
 
-Normalizer = Linear | Bands | Percentile | ZScore | Boolean
+def _unknown_policy(value: Any, argument: str) -> str:
+    if value not in ("error", "missing"):
+        raise InvalidInputError(f"{argument}: {value!r} must be 'error' or 'missing'")
+    return str(value)
+
+
+def _points(value: Any, argument: str) -> tuple[list[str], list[float]]:
+    if not isinstance(value, Mapping):
+        raise InvalidInputError(f"{argument}: expected a mapping of label to points, got {type(value).__name__}")
+    labels = [_frame.text(label, argument) for label in value]
+    return labels, [_frame.number(points, f"{argument}[{label!r}]") for label, points in value.items()]
+
+
+@dataclasses.dataclass(frozen=True)
+class Category(_Declared):
+    """Each label of a text or categorical column scores its own points (0-100).
+
+    For plans, contract types, regions ...: ``Category({"Month-to-month": 0, "One year": 60,
+    "Two year": 100})``. A missing label is a missing measure. A label without points is an
+    error naming the row and the label (``unknown="error"``, the default), or a missing measure
+    (``unknown="missing"``).
+
+    A Category measure calibrates like any other measure: :meth:`Scorecard.calibrate` learns one
+    weight on its points (not one per label), so the points set the order and spacing of the
+    labels and calibration sets how much the measure counts.
+
+    Parameters
+    ----------
+    points : mapping of str to float
+        Label -> points, each in [0, 100].
+    unknown : {"error", "missing"}
+        What a label without points does.
+
+    Examples
+    --------
+    >>> import cssegment as cs
+    >>> contract = cs.Category({"Month-to-month": 0, "One year": 60, "Two year": 100})
+    >>> card = cs.Scorecard([cs.Measure("contract", contract)])
+    >>> card.transform({"contract": ["Two year", "Month-to-month", None]})["contract"].tolist()
+    [100.0, 0.0, nan]
+    """
+
+    points: Mapping[str, float]
+    unknown: str = "error"
+
+    _factory: ClassVar[str] = "category"
+    _parameters: ClassVar[Mapping[str, Check]] = {"points": _points, "unknown": _unknown_policy}
+
+    def _core(self) -> Any:
+        labels, scores = _points(self.points, "points")
+        return _core.health.normalizer.category(labels, scores, _unknown_policy(self.unknown, "unknown"))
+
+
+Normalizer = Linear | Bands | Percentile | ZScore | Boolean | Category
 
 
 def normalizer_of(core: Any) -> Normalizer:
@@ -210,6 +288,8 @@ def normalizer_of(core: Any) -> Normalizer:
     if kind == "bands":
         return Bands(list(core.edges), list(core.scores))
     if kind == "boolean":
-        return Boolean(core.higher_is_better)
+        return Boolean(core.higher_is_better, list(core.labels) or None)
+    if kind == "category":
+        return Category(dict(zip(core.labels, core.scores)), core.unknown)
     learned = Percentile if kind == "percentile" else ZScore
     return learned(core.by or None, higher_is_better=core.higher_is_better, unseen=core.unseen)

@@ -24,7 +24,7 @@ from .. import _core, _display, _frame
 from .._core import InvalidInputError
 from .._model import Check, Model
 from .backtest import Backtest, backtest_scores
-from .normalizers import Bands, Boolean, Linear, Normalizer, Percentile, ZScore, normalizer_of
+from .normalizers import Bands, Boolean, Category, Linear, Normalizer, Percentile, ZScore, normalizer_of
 
 if TYPE_CHECKING:
     from .calibrate import CalibratedScorecard
@@ -37,8 +37,10 @@ DEFAULT_BANDS: Mapping[str, float] = {"red": 0.0, "yellow": 50.0, "green": 75.0}
 
 def _normalizer(value: Any, argument: str) -> Any:
     """The core normaliser of a Python one (whose own checks run here)."""
-    if not isinstance(value, (Linear, Bands, Percentile, ZScore, Boolean)):
-        raise InvalidInputError(f"{argument} = {value!r}: expected Linear, Bands, Percentile, ZScore or Boolean")
+    if not isinstance(value, (Linear, Bands, Percentile, ZScore, Boolean, Category)):
+        raise InvalidInputError(
+            f"{argument} = {value!r}: expected Linear, Bands, Percentile, ZScore, Boolean or Category"
+        )
     return value._core()
 
 
@@ -50,7 +52,7 @@ class Measure:
     ----------
     column : str
         Column of the data scored.
-    normalizer : Linear, Bands, Percentile, ZScore or Boolean
+    normalizer : Linear, Bands, Percentile, ZScore, Boolean or Category
         How a value becomes 0-100 points.
     weight : float
         Weight in the scorecard (finite, >= 0).
@@ -112,6 +114,8 @@ def index_of(data: Any) -> pd.Index:
 def row_count(data: Any) -> int:
     if isinstance(data, pd.DataFrame):
         return len(data)
+    if isinstance(data, _frame.Columns):
+        return data.rows
     if isinstance(data, Mapping):
         first: Any = next(iter(data.values()), [])
         if not hasattr(first, "__len__") or isinstance(first, str):
@@ -124,9 +128,13 @@ Columns = list[tuple[str, np.ndarray, list[str] | None]]
 
 
 def measure_columns(data: Any, core: Any) -> tuple[Columns, int]:
-    """The columns a core scorecard reads: measures as float64, peer groups as label codes."""
+    """The columns a core scorecard reads: measures as float64, peer groups and the measures of
+    Category and Boolean-with-labels normalisers as label codes."""
+    reads_labels = [n.kind == "category" or bool(n.labels) for _, n, _ in core.measures]
     groups = [normalizer.by for _, normalizer, _ in core.measures if normalizer.by]
-    return named_columns(data, [column for column, _, _ in core.measures], groups)
+    labelled = [column for (column, _, _), text in zip(core.measures, reads_labels) if text]
+    numeric = [column for (column, _, _), text in zip(core.measures, reads_labels) if not text]
+    return named_columns(data, numeric, labelled + groups)
 
 
 def named_columns(data: Any, numeric: Sequence[str], labels: Sequence[str]) -> tuple[Columns, int]:
@@ -172,11 +180,33 @@ def previous_scores(previous: _frame.ArrayLike | None, rows: int) -> np.ndarray 
     return earlier
 
 
-def outcome_values(data: Any, outcome: str | _frame.ArrayLike, rows: int) -> np.ndarray:
-    if isinstance(outcome, str):
-        values = _frame.numeric(_frame.column(data, outcome), outcome)
+def _holds_labels(column: Any) -> bool:
+    """Whether an outcome is text or categorical (anything else is read, or refused, as numbers)."""
+    try:
+        return pd.api.types.infer_dtype(column, skipna=True) in ("string", "categorical")
+    except (TypeError, ValueError):  # a scalar, None...: numeric() names the problem
+        return False
+
+
+def outcome_values(data: Any, outcome: str | _frame.ArrayLike, rows: int, positive: str | None = None) -> np.ndarray:
+    """The 0/1 outcome (NaN = missing): numbers or true/false, or labels with ``positive`` the label of 1."""
+    argument = outcome if isinstance(outcome, str) else "outcome"
+    column = _frame.native(_frame.column(data, outcome) if isinstance(outcome, str) else outcome, argument)
+    if positive is None:
+        found = _frame.labels(column, argument)[1] if _holds_labels(column) else []
+        if found:
+            raise InvalidInputError(
+                f"{argument}: holds labels ({', '.join(repr(label) for label in found[:5])}); name the label of "
+                f"the outcome (churned), e.g. positive={found[0]!r}"
+            )
+        values = _frame.numeric(column, argument)
     else:
-        values = _frame.numeric(outcome, "outcome")
+        codes, labels = _frame.labels(column, argument)
+        if _frame.text(positive, "positive") not in labels:
+            known = ", ".join(repr(label) for label in labels[:5])
+            raise InvalidInputError(f"positive: {positive!r} is not a label of {argument} ({known})")
+        is_positive = np.array([label == positive for label in labels] + [False], dtype=np.float64)
+        values = np.where(codes < 0, np.nan, is_positive[codes])
     _frame.check_length("outcome", values, "data", rows)
     return values
 
@@ -192,7 +222,7 @@ class Scorecard(Model):
     ----------
     measures : sequence of Measure
         Column, normaliser (:class:`Linear`, :class:`Bands`, :class:`Percentile`,
-        :class:`ZScore`, :class:`Boolean`) and weight (finite, >= 0, not all 0) of each signal.
+        :class:`ZScore`, :class:`Boolean`, :class:`Category`) and weight (finite, >= 0, not all 0) of each signal.
     combine : {"weighted", "worst"}
         ``weighted``: sum of w_i * f_i / sum of w_i. ``worst``: the lowest normalised measure
         (measures of weight 0 are ignored).
@@ -277,7 +307,7 @@ class Scorecard(Model):
         """
         return bool(self._model.fitted)
 
-    def get_params(self) -> dict[str, Any]:
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
         model = self._model
         return {
             "measures": self.measures,
@@ -293,7 +323,8 @@ class Scorecard(Model):
     def _html_sections(self) -> list[str]:
         return [_measures_table(self)]
 
-    def fit(self, data: pd.DataFrame | Mapping[str, Any]) -> Scorecard:
+    @_frame.reads_columns
+    def fit(self, data: _frame.Frame) -> Scorecard:
         """Learn the Percentile and ZScore normalisers from ``data``.
 
         Parameters
@@ -318,13 +349,16 @@ class Scorecard(Model):
         self._model.fit(columns, rows)
         return self
 
-    def transform(self, data: pd.DataFrame | Mapping[str, Any]) -> pd.DataFrame:
+    @_frame.reads_columns
+    def transform(self, data: _frame.Frame, *, output: _frame.Output = None) -> pd.DataFrame:
         """The normalised measures, before weighting.
 
         Parameters
         ----------
         data : pandas.DataFrame or mapping of columns
             Every measure's column.
+        output : {"pandas", "polars"}, optional
+            The kind of table returned (None: the :func:`cssegment.set_output` default, pandas).
 
         Returns
         -------
@@ -346,9 +380,12 @@ class Scorecard(Model):
         columns, rows = measure_columns(data, self._model)
         values = self._model.transform(columns, rows)
         names = [column for column, _, _ in self._model.measures]
-        return pd.DataFrame(values.T, index=index_of(data), columns=names, copy=False)
+        return _frame.output(pd.DataFrame(values.T, index=index_of(data), columns=names, copy=False), output)
 
-    def score(self, data: pd.DataFrame | Mapping[str, Any], previous: _frame.ArrayLike | None = None) -> pd.DataFrame:
+    @_frame.reads_columns
+    def score(
+        self, data: _frame.Frame, previous: _frame.ArrayLike | None = None, *, output: _frame.Output = None
+    ) -> pd.DataFrame:
         """Health of every account, explained.
 
         Parameters
@@ -357,6 +394,8 @@ class Scorecard(Model):
             Every measure's column.
         previous : array-like of float, optional
             Earlier scores in the same row order as ``data`` (NaN: none).
+        output : {"pandas", "polars"}, optional
+            The kind of table returned (None: the :func:`cssegment.set_output` default, pandas).
 
         Returns
         -------
@@ -379,10 +418,16 @@ class Scorecard(Model):
         earlier = previous_scores(previous, rows)
         result = self._model.score(columns, rows, earlier)
         measures = [column for column, _, _ in self._model.measures]
-        return score_frame(result, self._model.band_names, measures, index_of(data), {})
+        return _frame.output(score_frame(result, self._model.band_names, measures, index_of(data), {}), output)
 
+    @_frame.reads_columns
     def calibrate(
-        self, data: pd.DataFrame | Mapping[str, Any], outcome: str | _frame.ArrayLike = "churned", l2: float = 1.0
+        self,
+        data: _frame.Frame,
+        outcome: str | _frame.ArrayLike = "churned",
+        l2: float = 1.0,
+        *,
+        positive: str | None = None,
     ) -> CalibratedScorecard:
         """Learn the weights from what happened: a penalised logistic regression.
 
@@ -395,9 +440,12 @@ class Scorecard(Model):
         data : pandas.DataFrame or mapping of columns
             Every measure's column.
         outcome : str or array-like
-            Column of ``data``, or values aligned with it: 1 (or True) = churned.
+            Column of ``data``, or values aligned with it: 1 (or True) = churned; or labels, with
+            ``positive`` the label of churned.
         l2 : float
             L2 penalty on the coefficients (>= 0).
+        positive : str, optional
+            For an outcome given as labels (``"Yes"``/``"No"``): the label that means churned.
 
         Returns
         -------
@@ -426,14 +474,22 @@ class Scorecard(Model):
         True
         """
         columns, rows = measure_columns(data, self._model)
-        values = outcome_values(data, outcome, rows)
+        values = outcome_values(data, outcome, rows, positive)
         from .calibrate import CalibratedScorecard  # calibrate.py builds on this module
 
         return CalibratedScorecard._wrap(
             _core.health.calibrated_scorecard.calibrate(self._model, columns, rows, values, _frame.number(l2, "l2"))
         )
 
-    def backtest(self, data: pd.DataFrame | Mapping[str, Any], outcome: str | _frame.ArrayLike = "churned") -> Backtest:
+    @_frame.reads_columns
+    def backtest(
+        self,
+        data: _frame.Frame,
+        outcome: str | _frame.ArrayLike = "churned",
+        *,
+        positive: str | None = None,
+        output: _frame.Output = None,
+    ) -> Backtest:
         """How well these scores would have predicted ``outcome``.
 
         Parameters
@@ -441,7 +497,12 @@ class Scorecard(Model):
         data : pandas.DataFrame or mapping of columns
             Every measure's column.
         outcome : str or array-like
-            Column of ``data``, or values aligned with it: 1 (or True) = churned.
+            Column of ``data``, or values aligned with it: 1 (or True) = churned; or labels, with
+            ``positive`` the label of churned.
+        positive : str, optional
+            For an outcome given as labels (``"Yes"``/``"No"``): the label that means churned.
+        output : {"pandas", "polars"}, optional
+            The kind of table returned (None: the :func:`cssegment.set_output` default, pandas).
 
         Returns
         -------
@@ -457,10 +518,12 @@ class Scorecard(Model):
         >>> result.auc, result.brier
         (0.75, None)
         """
-        scores = self.score(data)
-        values = outcome_values(data, outcome, len(scores))
+        scores = self.score(data, output="pandas")
+        values = outcome_values(data, outcome, len(scores), positive)
         band = np.asarray(scores["band"].cat.codes, dtype=np.int8)
-        return backtest_scores(scores["score"].to_numpy(), band, self._model.band_names, values, None)
+        return _frame.output(
+            backtest_scores(scores["score"].to_numpy(), band, self._model.band_names, values, None), output
+        )
 
 
 def _measures_table(card: Scorecard) -> str:

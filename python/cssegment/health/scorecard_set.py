@@ -135,7 +135,7 @@ class ScorecardSet(Model):
         """
         return str(self._model.by)
 
-    def get_params(self) -> dict[str, Any]:
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
         return {"scorecards": self.scorecards, "default": self.default, "by": self.by}
 
     def _repr_fields(self) -> Mapping[str, Any]:
@@ -157,10 +157,14 @@ class ScorecardSet(Model):
         if self._model.default is not None:
             cards.append(self._model.default)
         groups = [n.by for card in cards for _, n, _ in card.measures if n.by and n.by in data]
-        numeric = [column for column in self._model.measure_columns if column in data]
-        return named_columns(data, numeric, [self.by, *groups])
+        labelled = [
+            c for card in cards for c, n, _ in card.measures if (n.kind == "category" or n.labels) and c in data
+        ]
+        numeric = [column for column in self._model.measure_columns if column in data and column not in labelled]
+        return named_columns(data, numeric, [self.by, *labelled, *groups])
 
-    def fit(self, data: pd.DataFrame | Mapping[str, Any]) -> ScorecardSet:
+    @_frame.reads_columns
+    def fit(self, data: _frame.Frame) -> ScorecardSet:
         """Fit each scorecard on its segment's rows.
 
         The default is fitted on the remaining rows (all rows when no row is left).
@@ -188,7 +192,10 @@ class ScorecardSet(Model):
         self._model.fit(columns, rows)
         return self
 
-    def score(self, data: pd.DataFrame | Mapping[str, Any], previous: _frame.ArrayLike | None = None) -> pd.DataFrame:
+    @_frame.reads_columns
+    def score(
+        self, data: _frame.Frame, previous: _frame.ArrayLike | None = None, *, output: _frame.Output = None
+    ) -> pd.DataFrame:
         """Score each account with its segment's scorecard.
 
         Parameters
@@ -197,6 +204,8 @@ class ScorecardSet(Model):
             The ``by`` column and the columns the scorecards read.
         previous : array-like of float, optional
             Earlier scores in the same row order as ``data`` (NaN: none).
+        output : {"pandas", "polars"}, optional
+            The kind of table returned (None: the :func:`cssegment.set_output` default, pandas).
 
         Returns
         -------
@@ -221,4 +230,5 @@ class ScorecardSet(Model):
         result = self._model.score(columns, rows, earlier)
         which = pd.Categorical.from_codes(result["scorecard"], categories=pd.Index(self._model.scorecard_names))
         index = index_of(data)
-        return score_frame(result, self._model.band_names, self._model.measure_columns, index, {"scorecard": which})
+        frame = score_frame(result, self._model.band_names, self._model.measure_columns, index, {"scorecard": which})
+        return _frame.output(frame, output)

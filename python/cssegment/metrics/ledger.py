@@ -142,6 +142,7 @@ class RevenueLedger:
     b                 0.0        7.0
     """
 
+    @_frame.accepts_frames
     def __init__(
         self,
         revenue: pd.DataFrame | Mapping[str, Any],
@@ -447,8 +448,13 @@ class RevenueLedger:
 
     # ---- metrics
 
+    @_frame.accepts_frames
     def movements(
-        self, by: pd.Series | pd.DataFrame | None = None, reactivation_window: int | None = None
+        self,
+        by: pd.Series | pd.DataFrame | None = None,
+        reactivation_window: int | None = None,
+        *,
+        output: _frame.Output = None,
     ) -> pd.DataFrame:
         """Revenue movements into every period after the first.
 
@@ -469,6 +475,8 @@ class RevenueLedger:
         reactivation_window : int, optional
             A return after more than this many empty periods counts as ``new``; by default any
             return is a ``reactivation``.
+        output : {"pandas", "polars"}, optional
+            The kind of table returned (None: the :func:`cssegment.set_output` default, pandas).
 
         Returns
         -------
@@ -495,10 +503,16 @@ class RevenueLedger:
         segments, categories = self._segments(by)
         check_reactivation_window(reactivation_window)
         partials = self._ledger.movement_partials(segments, reactivation_window)
-        return movement_frame(partials, self._kind, categories)
+        return _frame.output(movement_frame(partials, self._kind, categories), output)
 
+    @_frame.accepts_frames
     def retention(
-        self, horizon: int = 12, by: pd.Series | pd.DataFrame | None = None, masks_churn_below: float = 0.9
+        self,
+        horizon: int = 12,
+        by: pd.Series | pd.DataFrame | None = None,
+        masks_churn_below: float = 0.9,
+        *,
+        output: _frame.Output = None,
     ) -> pd.DataFrame:
         """NRR, GRR and logo retention over `horizon` periods from every start period.
 
@@ -515,6 +529,8 @@ class RevenueLedger:
             Segments, as in :meth:`movements`.
         masks_churn_below : float, default 0.9
             ``nrr_masks_churn`` flags NRR >= 1 with logo retention below this.
+        output : {"pandas", "polars"}, optional
+            The kind of table returned (None: the :func:`cssegment.set_output` default, pandas).
 
         Returns
         -------
@@ -537,8 +553,9 @@ class RevenueLedger:
         check_horizon(horizon)
         segments, categories = self._segments(by)
         partials = self._ledger.retention_partials(segments, horizon)
-        return retention_frame(partials, self._kind, categories, masks_churn_below)
+        return _frame.output(retention_frame(partials, self._kind, categories, masks_churn_below), output)
 
+    @_frame.accepts_frames
     def cohorts(
         self,
         metric: Literal["revenue", "logos"] = "revenue",
@@ -546,6 +563,8 @@ class RevenueLedger:
         cohort_length: int = 1,
         include_first_period: bool = False,
         normalize: bool = True,
+        *,
+        output: _frame.Output = None,
     ) -> pd.DataFrame:
         """First-revenue cohort x age table of revenue or logo retention.
 
@@ -568,6 +587,8 @@ class RevenueLedger:
             (left-censored), so by default they form no cohort.
         normalize : bool, default True
             Divide by age 0 (retention); else totals.
+        output : {"pandas", "polars"}, optional
+            The kind of table returned (None: the :func:`cssegment.set_output` default, pandas).
 
         Returns
         -------
@@ -590,8 +611,9 @@ class RevenueLedger:
         if not isinstance(metric, str) or metric not in ("revenue", "logos"):
             raise InvalidInputError(f"metric: {metric!r} must be 'revenue' or 'logos'")
         field: Literal["revenue", "paying"] = "revenue" if metric == "revenue" else "paying"
-        return self._cohort_table(field, by, cohort_length, include_first_period, normalize)
+        return _frame.output(self._cohort_table(field, by, cohort_length, include_first_period, normalize), output)
 
+    @_frame.accepts_frames
     def survivors(
         self,
         by: pd.Series | pd.DataFrame | None = None,
@@ -675,6 +697,7 @@ class RevenueLedger:
             index = pd.MultiIndex.from_product([cohorts, segment_index(categories)], names=["cohort", "segment"])
         return pd.DataFrame(values[:, :width], index=index[keep], columns=pd.RangeIndex(width, name="age"))
 
+    @_frame.accepts_frames
     def cltv(
         self,
         window: int = 6,
@@ -718,7 +741,7 @@ class RevenueLedger:
         """
         if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
             raise InvalidInputError(f"window: {window!r} must be an integer >= 1")
-        moves = self.movements(by=by)
+        moves = self.movements(by=by, output="pandas")
         if by is None:
             moves = moves.set_index(segment_index([_ALL])[np.zeros(len(moves), dtype=np.intp)], append=True)
         periods = moves.index.get_level_values("period").unique()

@@ -108,7 +108,7 @@ class CadencePolicy(Model):
     ) -> None:
         self._model = _core.segment.cadence_policy(*self._checked(locals()))
 
-    def get_params(self) -> dict[str, Any]:
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
         model = self._model
         return {
             "base_days": dict(model.base_days),
@@ -122,6 +122,7 @@ class CadencePolicy(Model):
         }
 
     @_deprecation.renamed_keywords({"accounts": "data", "segment": "segments"})
+    @_frame.accepts_frames
     def schedule(
         self,
         data: pd.DataFrame,
@@ -176,7 +177,7 @@ class CadencePolicy(Model):
             ratios_source: Mapping[str, Ratio] | SegmentModel | None = (
                 csm_ratios if csm_ratios is not None else segments
             )
-            labels: Labels = segments.assign(accounts)
+            labels: Labels = segments.assign(accounts, output="pandas")
         else:
             ratios_source = csm_ratios
             labels = _frame.labels_of(accounts, segments, "segments")
@@ -207,6 +208,7 @@ class CadencePolicy(Model):
             index=accounts.index,
         )
 
+    @_frame.accepts_frames
     def workload(
         self,
         schedule: pd.DataFrame,

@@ -123,7 +123,7 @@ class KMeans(Model):
     ) -> None:
         self._model = _core.segment.kmeans(*self._checked(locals()))
 
-    def get_params(self) -> dict[str, Any]:
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
         model = self._model
         scales: list[Scale] = [None if s == "none" else s for s in model.scale]
         return {
@@ -136,7 +136,8 @@ class KMeans(Model):
         }
 
     @_deprecation.renamed_keywords(_RENAMED)
-    def fit(self, data: pd.DataFrame | np.ndarray, *, progress: bool = False) -> KMeans:
+    @_frame.accepts_frames
+    def fit(self, data: pd.DataFrame | np.ndarray, y: None = None, *, progress: bool = False) -> KMeans:
         """Learn the clusters of ``data``.
 
         Parameters
@@ -144,6 +145,8 @@ class KMeans(Model):
         data : pandas.DataFrame or 2-D array
             Rows x features: every column of a DataFrame is a feature (its names are kept). The
             keyword ``X=`` is a deprecated alias.
+        y : None
+            Ignored: there for scikit-learn's ``Pipeline``, which passes it.
         progress : bool, default False
             Show a progress bar over the ``n_init`` restarts (tqdm,
             ``pip install cssegment[progress]``); the model is the same, bit for bit.
@@ -167,21 +170,33 @@ class KMeans(Model):
         >>> model.n_features_in_, model.feature_names_in_
         (2, ['arr', 'seats'])
         """
-        self.fit_predict(data, progress=progress)
+        self.fit_predict(data, progress=progress, output="pandas")
         return self
 
     @_deprecation.renamed_keywords(_RENAMED)
-    def fit_predict(self, data: pd.DataFrame | np.ndarray, *, progress: bool = False) -> pd.Series:
+    @_frame.accepts_frames
+    def fit_predict(
+        self,
+        data: pd.DataFrame | np.ndarray,
+        y: None = None,
+        *,
+        progress: bool = False,
+        output: _frame.Output = None,
+    ) -> pd.Series:
         """Fit, and return each row's cluster.
 
         Parameters
         ----------
         data : pandas.DataFrame or 2-D array
             As in :meth:`fit`.
+        y : None
+            Ignored, as in :meth:`fit`.
         progress : bool, default False
             Show a progress bar that advances as each of the ``n_init`` restarts finishes (tqdm,
             ``pip install cssegment[progress]``). The restarts run one core call at a time, each
             drawing from the same random stream as in one call: the result is the same, bit for bit.
+        output : {"pandas", "polars"}, optional
+            The kind of table returned (None: the :func:`cssegment.set_output` default, pandas).
 
         Returns
         -------
@@ -197,22 +212,25 @@ class KMeans(Model):
         """
         values, names = _features(data)
         if not progress:
-            return self._labels(self._model.fit(values, names), data)
+            return _frame.output(self._labels(self._model.fit(values, names), data), output)
         with _progress.bar(self._model.n_init, "k-means restarts", unit="restart") as bar:
             restarts = _core.segment.kmeans_fit(self._model, values, names)
             while not restarts.done:
                 restarts.run(1)
                 bar.update(1)
-            return self._labels(restarts.finish(self._model), data)
+            return _frame.output(self._labels(restarts.finish(self._model), data), output)
 
     @_deprecation.renamed_keywords(_RENAMED)
-    def predict(self, data: pd.DataFrame | np.ndarray) -> pd.Series:
+    @_frame.accepts_frames
+    def predict(self, data: pd.DataFrame | np.ndarray, *, output: _frame.Output = None) -> pd.Series:
         """The nearest cluster of each row.
 
         Parameters
         ----------
         data : pandas.DataFrame or 2-D array
             A DataFrame needs the columns the model was fitted on (found by name, in any order).
+        output : {"pandas", "polars"}, optional
+            The kind of table returned (None: the :func:`cssegment.set_output` default, pandas).
 
         Returns
         -------
@@ -239,7 +257,23 @@ class KMeans(Model):
                 {name: _frame.column(data, by_name.get(name, name), _X) for name in names}, index=data.index
             )
         values, _ = _features(data)
-        return self._labels(self._model.predict(values), data)
+        return _frame.output(self._labels(self._model.predict(values), data), output)
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return bool(self._model.fitted)
+
+    def __sklearn_tags__(self) -> Any:
+        """scikit-learn's description of a clusterer (scikit-learn is imported only when it asks)."""
+        from sklearn.utils import InputTags, Tags, TargetTags  # type: ignore[import-untyped]
+
+        return Tags(
+            estimator_type="clusterer",
+            target_tags=TargetTags(required=False),
+            transformer_tags=None,
+            classifier_tags=None,
+            regressor_tags=None,
+            input_tags=InputTags(allow_nan=False),
+        )
 
     @staticmethod
     def _labels(codes: np.ndarray, data: Any) -> pd.Series:
@@ -327,7 +361,8 @@ class KMeans(Model):
         fit = _display.table([("inertia_", self.inertia_), ("n_iter_", self.n_iter_)])
         return [fit, _display.frame(centers, caption="cluster_centers_")]
 
-    def profile(self, data: pd.DataFrame, arr: str = "arr") -> pd.DataFrame:
+    @_frame.accepts_frames
+    def profile(self, data: pd.DataFrame, arr: str = "arr", *, output: _frame.Output = None) -> pd.DataFrame:
         """Per-cluster profile of ``data``.
 
         Accounts, share of accounts, ARR share and the mean of every feature.
@@ -338,6 +373,8 @@ class KMeans(Model):
             The features the model was fitted on and the ``arr`` column.
         arr : str
             Column of ARR (it may also be a feature).
+        output : {"pandas", "polars"}, optional
+            The kind of table returned (None: the :func:`cssegment.set_output` default, pandas).
 
         Returns
         -------
@@ -357,7 +394,7 @@ class KMeans(Model):
         0               2   0.010368         5.5
         1               2   0.989632       310.0
         """
-        labels = self.predict(data).to_numpy()
+        labels = self.predict(data, output="pandas").to_numpy()
         names = self._fitted().feature_names or [str(c) for c in data.columns]
         columns = {name: _frame.numeric(_frame.column(data, name), name) for name in [*names, arr]}
         grouped = pd.DataFrame(columns, index=data.index).groupby(labels)
@@ -366,4 +403,4 @@ class KMeans(Model):
             {"accounts": counts, "account_share": counts / counts.sum(), "arr_share": totals / totals.sum()}
         ).join(grouped.mean().add_prefix("mean_"))
         table.index.name = "cluster"
-        return table.sort_values(f"mean_{arr}", kind="stable")
+        return _frame.output(table.sort_values(f"mean_{arr}", kind="stable"), output)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import numpy as np
 import pandas as pd
@@ -71,7 +71,8 @@ class SegmentModel(Model):
         """
         return dict(zip(self.categories, self._model.csm_ratios))
 
-    def assign(self, data: Any, previous: Labels | None = None) -> pd.Categorical:
+    @_frame.reads_columns
+    def assign(self, data: Any, previous: Labels | None = None, *, output: _frame.Output = None) -> pd.Categorical:
         """Segment of every account, ranked lowest first (each model says what it reads).
 
         Parameters
@@ -80,6 +81,8 @@ class SegmentModel(Model):
             The accounts.
         previous : array-like of str, optional
             Each account's earlier segment (missing: none); turns hysteresis on.
+        output : {"pandas", "polars"}, optional
+            The kind of table returned (None: the :func:`cssegment.set_output` default, pandas).
 
         Returns
         -------
@@ -212,7 +215,7 @@ class TierModel(SegmentModel):
         _deprecation.warn("TierModel.field", "TierModel.column")
         return self.column
 
-    def get_params(self) -> dict[str, Any]:
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
         model = self._model
         return {
             "thresholds": list(model.thresholds),
@@ -231,8 +234,9 @@ class TierModel(SegmentModel):
         ]
         return [_display.table(rows, header=["tier", "from", "below", "csm_ratio"])]
 
+    @_frame.reads_columns
     def assign(
-        self, data: pd.DataFrame | Mapping[str, Any] | _frame.ArrayLike, previous: Labels | None = None
+        self, data: _frame.Frame | _frame.ArrayLike, previous: Labels | None = None, *, output: _frame.Output = None
     ) -> pd.Categorical:
         """Tier of every account: from a DataFrame (its ``column``) or the values themselves.
 
@@ -242,6 +246,8 @@ class TierModel(SegmentModel):
             The accounts (the ``column`` is read) or the values to segment.
         previous : array-like of str, optional
             Each account's earlier tier label (missing: no previous tier); turns hysteresis on.
+        output : {"pandas", "polars"}, optional
+            The kind of table returned (None: the :func:`cssegment.set_output` default, pandas).
 
         Returns
         -------
@@ -262,10 +268,10 @@ class TierModel(SegmentModel):
         ['Low touch', 'High touch']
         """
         column = self.column
-        raw = _frame.column(data, column) if isinstance(data, (pd.DataFrame, Mapping)) else data
+        raw = _frame.column(data, column) if isinstance(data, (pd.DataFrame, Mapping)) else cast(Any, data)
         values = _frame.numeric(raw, column, booleans=False)
         codes = self._model.assign(values, self._previous_codes(previous, len(values)))
-        return _frame.categorical(codes, self.categories)
+        return _frame.output(_frame.categorical(codes, self.categories), output)
 
 
 class QuadrantModel(SegmentModel):
@@ -389,7 +395,7 @@ class QuadrantModel(SegmentModel):
         _deprecation.warn("QuadrantModel.value_field", "QuadrantModel.value_column")
         return self.value_column
 
-    def get_params(self) -> dict[str, Any]:
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
         model = self._model
         return {
             "size_column": model.size_column,
@@ -402,7 +408,10 @@ class QuadrantModel(SegmentModel):
             "missing": model.missing,
         }
 
-    def assign(self, data: pd.DataFrame | Mapping[str, Any], previous: Labels | None = None) -> pd.Categorical:
+    @_frame.reads_columns
+    def assign(
+        self, data: _frame.Frame, previous: Labels | None = None, *, output: _frame.Output = None
+    ) -> pd.Categorical:
         """Quadrant of every account from the size and value columns of ``data``.
 
         Parameters
@@ -411,6 +420,8 @@ class QuadrantModel(SegmentModel):
             Holds the ``size_column`` and ``value_column`` columns.
         previous : array-like of str, optional
             Each account's earlier quadrant (missing: none); turns hysteresis on.
+        output : {"pandas", "polars"}, optional
+            The kind of table returned (None: the :func:`cssegment.set_output` default, pandas).
 
         Returns
         -------
@@ -428,7 +439,7 @@ class QuadrantModel(SegmentModel):
         sizes = _frame.numeric(_frame.column(data, size), size, booleans=False)
         values = _frame.numeric(_frame.column(data, value), value, booleans=False)
         codes = self._model.assign(sizes, values, self._previous_codes(previous, len(sizes)))
-        return _frame.categorical(codes, self.categories)
+        return _frame.output(_frame.categorical(codes, self.categories), output)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -614,7 +625,7 @@ class RuleModel(SegmentModel):
         """
         return list(self._model.columns)
 
-    def get_params(self) -> dict[str, Any]:
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
         model = self._model
         return {
             "segments": self.segments,
@@ -631,7 +642,10 @@ class RuleModel(SegmentModel):
         rows.append((self._model.default_name, "(no rule matched)", self._model.default_csm_ratio, False))
         return [_display.table(rows, header=["segment", "when", "csm_ratio", "pooled"])]
 
-    def assign(self, data: pd.DataFrame | Mapping[str, Any], previous: Labels | None = None) -> pd.Categorical:
+    @_frame.reads_columns
+    def assign(
+        self, data: _frame.Frame, previous: Labels | None = None, *, output: _frame.Output = None
+    ) -> pd.Categorical:
         """Segment of every account: the first rule that is true, else the default.
 
         Parameters
@@ -641,6 +655,8 @@ class RuleModel(SegmentModel):
             comparisons with strings.
         previous : array-like of str, optional
             Each account's earlier segment (missing: none); turns hysteresis on.
+        output : {"pandas", "polars"}, optional
+            The kind of table returned (None: the :func:`cssegment.set_output` default, pandas).
 
         Returns
         -------
@@ -666,9 +682,15 @@ class RuleModel(SegmentModel):
                 columns.append((name, _frame.numeric(raw, argument), None))
             rows = len(raw) if rows is None else rows
         if rows is None:
-            rows = len(data) if isinstance(data, pd.DataFrame) else len(next(iter(data.values()), []))
+            rows = (
+                len(data)
+                if isinstance(data, pd.DataFrame)
+                else data.rows
+                if isinstance(data, _frame.Columns)
+                else len(next(iter(cast(Mapping[str, Any], data).values()), []))
+            )
         codes = self._model.assign(columns, rows, self._previous_codes(previous, rows))
-        return _frame.categorical(codes, self.categories)
+        return _frame.output(_frame.categorical(codes, self.categories), output)
 
 
 def _is_label_column(values: Any) -> bool:

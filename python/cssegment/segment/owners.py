@@ -103,6 +103,7 @@ def _renamed_in_0_2(function: _F) -> _F:
 
 
 @_renamed_in_0_2
+@_frame.accepts_frames
 def assign_owners(
     data: pd.DataFrame,
     segments: Labels | str | SegmentModel,
@@ -192,7 +193,7 @@ def assign_owners(
             f"csms: expected a DataFrame or a mapping of segment to CSM names, got {type(csms).__name__}"
         )
     if isinstance(segments, SegmentModel):
-        labels: Labels = segments.assign(accounts)
+        labels: Labels = segments.assign(accounts, output="pandas")
         ranked = segments.categories
         coverage = _coverage_of(ranked, csm_ratios if csm_ratios is not None else segments, pooled)
     else:

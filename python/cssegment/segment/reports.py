@@ -29,7 +29,10 @@ __all__ = ["coverage", "transitions"]
 Labels = _frame.Labels
 
 
-def transitions(before: Labels, after: Labels, weights: _frame.ArrayLike | None = None) -> pd.DataFrame:
+@_frame.accepts_frames
+def transitions(
+    before: Labels, after: Labels, weights: _frame.ArrayLike | None = None, *, output: _frame.Output = None
+) -> pd.DataFrame:
     """How accounts moved between segments: a from x to table.
 
     Counts (or summed ``weights``, e.g. ARR), with per-row ``upgraded``, ``downgraded``,
@@ -44,6 +47,8 @@ def transitions(before: Labels, after: Labels, weights: _frame.ArrayLike | None 
         Each account's segment at the two dates, aligned (missing: no segment).
     weights : array-like of float, optional
         Summed instead of counting accounts (e.g. ARR).
+    output : {"pandas", "polars"}, optional
+        The kind of table returned (None: the :func:`cssegment.set_output` default, pandas).
 
     Returns
     -------
@@ -83,14 +88,17 @@ def transitions(before: Labels, after: Labels, weights: _frame.ArrayLike | None 
     result = pd.concat([table, summary], axis=1)
     if weight_values is None:
         result = result.astype(np.int64)
-    return result
+    return _frame.output(result, output)
 
 
+@_frame.accepts_frames
 def coverage(
     segments: Labels,
     csm_ratios: Mapping[str, Ratio] | Sequence[Ratio] | SegmentModel,
     arr: _frame.ArrayLike | None = None,
     csm_cost: float | None = None,
+    *,
+    output: _frame.Output = None,
 ) -> pd.DataFrame:
     """Coverage plan per segment: how many CSMs each segment needs and what it costs.
 
@@ -108,6 +116,8 @@ def coverage(
         Each account's ARR (adds ``arr`` and ``arr_per_csm``).
     csm_cost : float, optional
         Fully loaded cost of a CSM (adds ``cost_to_serve_per_account`` and ``total_cost``).
+    output : {"pandas", "polars"}, optional
+        The kind of table returned (None: the :func:`cssegment.set_output` default, pandas).
 
     Returns
     -------
@@ -146,4 +156,4 @@ def coverage(
     table["accounts"] = table["accounts"].astype(np.int64)
     dropped = [] if arr_values is not None else ["arr", "arr_per_csm"]
     dropped += [] if cost is not None else ["cost_to_serve_per_account", "total_cost"]
-    return table.drop(columns=dropped)
+    return _frame.output(table.drop(columns=dropped), output)

@@ -108,7 +108,7 @@ class ShiftedBetaGeometric(Model):
         given = [value for value in self._checked(locals()) if value is not None]
         self._model = _core.survival.shifted_beta_geometric(*given)  # none given: fitted later
 
-    def get_params(self) -> dict[str, Any]:
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
         fitted = self._model.fitted
         return {"alpha": self._model.alpha if fitted else None, "beta": self._model.beta if fitted else None}
 
@@ -124,6 +124,7 @@ class ShiftedBetaGeometric(Model):
         return [_display.table(rows)]
 
     @_deprecation.renamed_keywords({"alive": "survivors"})
+    @_frame.accepts_frames
     def fit(self, survivors: np.ndarray | pd.Series | Sequence[float]) -> ShiftedBetaGeometric:
         """Maximum-likelihood alpha and beta from one cohort's survivor counts.
 
@@ -155,6 +156,7 @@ class ShiftedBetaGeometric(Model):
 
     @classmethod
     @_deprecation.renamed_keywords({"alive": "survivors"})
+    @_frame.accepts_frames
     def fit_many(
         cls,
         survivors: pd.DataFrame | np.ndarray | Sequence[Sequence[float]],

@@ -23,6 +23,13 @@ std::vector<double> normalized(const Normalizer& normalizer, const std::vector<d
   return out;
 }
 
+// Normalisers that read labels: `rows` from label_rows(), no numeric values.
+std::vector<double> labelled(const Normalizer& normalizer, const std::vector<std::int32_t>& rows) {
+  std::vector<double> out(rows.size());
+  BOOST_REQUIRE(normalizer.normalize({}, rows, 0, out));
+  return out;
+}
+
 bool same(const std::vector<double>& a, const std::vector<double>& b, double tolerance = 1e-12) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)
@@ -53,6 +60,45 @@ BOOST_AUTO_TEST_CASE(boolean_maps_true_to_the_healthy_end) {
   BOOST_TEST(!flag.normalize(bad, {}, 0, out));
   BOOST_TEST(message_of([&] { flag.check("exec_sponsor", bad, 0, 2); }) ==
              "data['exec_sponsor'][1] = 2: Boolean measures must be 0 or 1 (false or true)");
+}
+
+BOOST_AUTO_TEST_CASE(category_scores_each_label_and_follows_the_unknown_policy) {
+  const auto contract = Normalizer::category({"Month-to-month", "One year", "Two year"}, {0.0, 60.0, 100.0});
+  BOOST_TEST(contract.reads_labels());
+  // The column's own label order differs from the normaliser's; code -1 is a missing label.
+  const std::vector<std::int32_t> codes{0, 1, 2, -1, 0};
+  ColumnTable data;
+  data.add("contract", codes, {"Two year", "Month-to-month", "One year"});
+  const auto rows = contract.label_rows(data, "contract");
+  BOOST_TEST(rows == std::vector<std::int32_t>({2, 0, 1, -1, 2}));
+  BOOST_TEST(same(labelled(contract, rows), {100.0, 0.0, 60.0, NAN, 100.0}));
+  ColumnTable unknown;
+  const std::vector<std::int32_t> with_unknown{0, 1};
+  unknown.add("contract", with_unknown, {"One year", "Weekly"});
+  BOOST_TEST(message_of([&] { contract.label_rows(unknown, "contract"); }) ==
+             "data['contract'][1] = 'Weekly': label has no points (use unknown='missing' to treat it as a missing "
+             "measure)");
+  const auto lenient = Normalizer::category({"One year"}, {60.0}, UnknownLabel::missing);
+  BOOST_TEST(same(labelled(lenient, lenient.label_rows(unknown, "contract")), {60.0, NAN}));
+  ColumnTable numbers;
+  const std::vector<double> x{1.0};
+  numbers.add("contract", x);
+  BOOST_CHECK_THROW(contract.label_rows(numbers, "contract"), InvalidInput);
+  BOOST_TEST(message_of([] { Normalizer::category({"a", "b"}, {0.0, 101.0}); }) ==
+             "points['b']: 101 must be in [0, 100]");
+  BOOST_CHECK_THROW(Normalizer::category({"a", "a"}, {0.0, 1.0}), InvalidInput);
+  BOOST_CHECK_THROW(Normalizer::category({}, {}), InvalidInput);
+}
+
+BOOST_AUTO_TEST_CASE(boolean_with_true_labels_reads_labels) {
+  const auto flag = Normalizer::boolean(true, {"Yes"});
+  const std::vector<std::int32_t> codes{0, 1, 2, -1};
+  ColumnTable data;
+  data.add("tech_support", codes, {"No", "Yes", "No internet service"});
+  BOOST_TEST(same(labelled(flag, flag.label_rows(data, "tech_support")), {0.0, 100.0, 0.0, NAN}));
+  const auto reversed = Normalizer::boolean(false, {"Yes"});
+  BOOST_TEST(same(labelled(reversed, reversed.label_rows(data, "tech_support")), {100.0, 0.0, 100.0, NAN}));
+  BOOST_TEST(!Normalizer::boolean().reads_labels());
 }
 
 BOOST_AUTO_TEST_CASE(percentile_is_the_mid_rank_among_fitted_values) {
@@ -176,4 +222,14 @@ BOOST_AUTO_TEST_CASE(json_round_trips_with_fitted_state) {
         same(normalized(back, x, back.group_rows(data)), normalized(normalizer, x, normalizer.group_rows(data))));
   }
   BOOST_CHECK_THROW(Normalizer::from_json(nlohmann::json::parse(R"({"kind": "sigmoid"})")), InvalidInput);
+}
+
+BOOST_AUTO_TEST_CASE(label_normalisers_round_trip_through_json) {
+  for (const auto& normalizer : {Normalizer::category({"b", "a"}, {10.0, 90.0}, UnknownLabel::missing),
+                                 Normalizer::boolean(false, {"Yes", "Y"})}) {
+    const auto back = Normalizer::from_json(normalizer.to_json());
+    BOOST_TEST((back == normalizer));
+    BOOST_TEST(back.labels() == normalizer.labels());
+  }
+  BOOST_TEST(!Normalizer::from_json(Normalizer::boolean().to_json()).to_json().contains("true"));
 }

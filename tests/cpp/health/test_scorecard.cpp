@@ -208,3 +208,26 @@ BOOST_AUTO_TEST_CASE(json_round_trips) {
   BOOST_TEST(back.score(data).score == card.score(data).score);
   BOOST_CHECK_THROW(Scorecard::from_json(R"({"kind":"TierModel","cssegment_version":"0.1.0"})"), InvalidInput);
 }
+
+BOOST_AUTO_TEST_CASE(label_measures_read_label_columns) {
+  // Contract (a Category) and a Yes/No flag (Boolean with true labels) next to a numeric measure.
+  const std::vector<std::int32_t> contract{0, 1, -1}, support{1, 0, 0};
+  const std::vector<double> logins{10.0, 20.0, 0.0};
+  ColumnTable data;
+  data.add("contract", contract, {"Two year", "Month-to-month"})
+      .add("support", support, {"No", "Yes"})
+      .add("logins", logins);
+  const Scorecard card({{"contract", Normalizer::category({"Month-to-month", "Two year"}, {0.0, 100.0}), 1.0},
+                        {"support", Normalizer::boolean(true, {"Yes"}), 1.0},
+                        {"logins", Normalizer::linear(0.0, 20.0), 2.0}});
+  const auto s = card.score(data);
+  // Row 0: Two year, Yes: (100 + 100 + 2*50) / 4 = 75; row 1: Month-to-month, No: (0 + 0 + 2*100) / 4
+  // = 50; row 2: contract missing, No, no logins: (0 + 0) / 3 = 0.
+  BOOST_TEST(close(s.score[0], 75.0));
+  BOOST_TEST(close(s.score[1], 50.0));
+  BOOST_TEST(close(s.score[2], 0.0));
+  ColumnTable numbers;
+  const std::vector<double> x{1.0, 2.0, 3.0};
+  numbers.add("contract", x).add("support", support, {"No", "Yes"}).add("logins", logins);
+  BOOST_CHECK_THROW(card.score(numbers), InvalidInput);
+}
