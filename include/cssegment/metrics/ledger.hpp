@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cssegment/core/parallel.hpp"
+#include "cssegment/core/portable.hpp"
 #include "cssegment/core/validate.hpp"
 #include "cssegment/metrics/partials.hpp"
 #include "cssegment/metrics/periods.hpp"
@@ -247,7 +248,7 @@ private:
       });
       constexpr std::size_t ahead = 16;
       for (std::size_t j = 0; j < rows; ++j) {
-        if (j + ahead < rows) __builtin_prefetch(revenue + cells[j + ahead], 1);
+        if (j + ahead < rows) CSSEGMENT_PREFETCH_WRITE(revenue + cells[j + ahead]);
         const std::size_t cell = cells[j];
         std::uint64_t& word = seen_[cell / 64];
         const std::uint64_t bit = std::uint64_t{1} << (cell % 64);
