@@ -40,8 +40,9 @@ inline constexpr std::size_t ledger_chunk_rows = 1u << 18;
 inline constexpr std::size_t metrics_chunk_accounts = 4096;
 
 // The largest matrix a ledger builds (2^33 cells, 64 GiB), so that a mistaken period key
-// (e.g. yyyymmdd integers) fails clearly instead of exhausting memory.
-inline constexpr std::size_t max_ledger_cells = std::size_t{1} << 33;
+// (e.g. yyyymmdd integers) fails clearly instead of exhausting memory; all of memory on 32-bit targets.
+inline constexpr std::size_t max_ledger_cells =
+    static_cast<std::size_t>(std::min<std::uint64_t>(std::uint64_t{1} << 33, std::numeric_limits<std::size_t>::max()));
 
 class RevenueLedger {
 public:
