@@ -89,7 +89,7 @@ def test_cmake_prefix_entry_point_leads_to_the_cmake_package():
 
 def _toml_list(text: str, table: str, key: str) -> list[str]:
     # pyproject.toml read without tomllib, which Python 3.10 lacks: a one-line list under a table.
-    body = text.split(f"\n[{table}]\n", 1)[1].split("\n[", 1)[0]
+    body = ("\n" + text).split(f"\n[{table}]\n", 1)[1].split("\n[", 1)[0]
     (line,) = [line for line in body.splitlines() if line.startswith(f"{key} = [")]
     return ast.literal_eval(line.split(" = ", 1)[1])
 
