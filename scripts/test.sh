@@ -170,6 +170,18 @@ python_of() {
 stage_wheel() {
   local dist=build/wheelhouse repaired=build/wheelhouse/repaired version interpreter wheel venv
   local versions=(3.10 3.13)
+  step "the release configuration: cibuildwheel's build identifiers, the workflow's schema"
+  local platform expected identifiers
+  for platform in linux:16 macos:8 windows:4; do
+    expected=${platform#*:} platform=${platform%:*}
+    identifiers=$(cibuildwheel --print-build-identifiers --platform "$platform" . | sort)
+    echo "$platform:" $identifiers
+    if [ "$(wc -l <<<"$identifiers")" != "$expected" ]; then
+      echo "wheel: cibuildwheel lists $(wc -l <<<"$identifiers") $platform builds, expected $expected" >&2
+      return 1
+    fi
+  done
+  check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/wheels.yml
   for version in "${versions[@]}"; do
     interpreter=$(python_of "$version")
     step "wheel for Python $version: pip wheel . in isolation, /usr hidden (Eigen, nlohmann/json from PyPI)"
