@@ -1,8 +1,8 @@
 # Finds cssegment's two header-only dependencies, Eigen (3.4 through 5) and nlohmann/json (3.9+):
 # the system's CMake packages first, else the PyPI packages `cmeel-eigen` (its CMake package under
-# <site-packages>/cmeel.prefix) and `nlohmann-json` (its headers) importable by Python_EXECUTABLE,
-# or by the first python3 found. pip installs both as build requirements of the wheel, so
-# `pip install` needs nothing from the system but a C++20 compiler.
+# <site-packages>/cmeel.prefix; 3.4.1+, whose version file takes the range) and `nlohmann-json` (its
+# headers) importable by Python_EXECUTABLE, or by the first python3 found. pip installs both as
+# build requirements of the wheel, so `pip install` needs nothing from the system but a C++20 compiler.
 # Included by CMakeLists.txt and by the installed cssegmentConfig.cmake; sets
 # cssegment_MISSING_DEPENDENCIES to what it could not find (empty when both are there).
 
