@@ -104,6 +104,6 @@ def test_build_group_is_the_build_requirements_plus_cmake_and_ninja():
 
 def test_readme_links_are_absolute_for_pypi():
     # README.md is the PyPI long description, where relative links break.
-    links = re.findall(r"\]\(([^)\s]+)\)", (ROOT / "README.md").read_text())
+    links = re.findall(r"\]\(([^)\s]+)\)", (ROOT / "README.md").read_text(encoding="utf-8"))
     assert links
     assert [link for link in links if not link.startswith("https://")] == []
