@@ -153,6 +153,16 @@ def get_include() -> str:
     For a compiler flag: ``-I`` this directory, then ``#include <cssegment/cssegment.hpp>``. The
     headers also need Eigen and nlohmann/json (``pip install 'cssegment[cpp]'`` provides both).
 
+    Returns
+    -------
+    str
+        ``<site-packages>/cssegment/include``.
+
+    Raises
+    ------
+    FileNotFoundError
+        When cssegment runs from a source checkout (``PYTHONPATH=python``), which has no C++ package.
+
     Examples
     --------
     >>> import pathlib
@@ -169,6 +179,16 @@ def get_cmake_dir() -> str:
     ``cmake -Dcssegment_DIR=<this directory>`` (or ``CMAKE_PREFIX_PATH``) lets
     ``find_package(cssegment CONFIG REQUIRED)`` find it; scikit-build-core projects find it without
     either (the ``cmake.prefix`` entry point). ``share/pkgconfig`` beside it holds ``cssegment.pc``.
+
+    Returns
+    -------
+    str
+        ``<site-packages>/cssegment/share/cmake/cssegment``.
+
+    Raises
+    ------
+    FileNotFoundError
+        When cssegment runs from a source checkout (``PYTHONPATH=python``), which has no C++ package.
 
     Examples
     --------
