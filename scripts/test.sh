@@ -194,7 +194,7 @@ stage_wheel() {
   rm -rf "$repaired"
   for wheel in "$dist"/cssegment-*.whl; do
     auditwheel show "$wheel"
-    auditwheel repair -q -w "$repaired" "$wheel"
+    auditwheel repair -w "$repaired" "$wheel" 2>&1 | tail -n 1
   done
   twine check --strict "$repaired"/*.whl
   check-wheel-contents "$repaired"
@@ -214,6 +214,7 @@ stage_wheel() {
 
   step "examples/cpp against the pip-installed package: find_package via get_cmake_dir(), and pkg-config"
   local cmake_dir
+  rm -rf build/example-wheel build/example-wheel-pypi
   cmake_dir=$(build/venv-3.13/bin/python -c 'import cssegment; print(cssegment.get_cmake_dir())')
   cmake -S examples/cpp -B build/example-wheel -G Ninja -Dcssegment_DIR="$cmake_dir" >/dev/null
   cmake --build build/example-wheel
