@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import datasets, health, metrics, segment, survival
@@ -137,7 +138,74 @@ __all__ = [
     "ZScore",
     # survival models
     "ShiftedBetaGeometric",
+    # the C++ package inside the wheel
+    "get_include",
+    "get_cmake_dir",
 ]
+
+
+def _packaged(*parts: str) -> str:
+    path = Path(__file__).resolve().parent.joinpath(*parts)
+    if not path.is_dir():
+        raise FileNotFoundError(
+            f"{path} does not exist: the C++ package is installed with the Python package by pip "
+            "(pip install cssegment, or pip install . from a clone), not in a source checkout"
+        )
+    return str(path)
+
+
+def get_include() -> str:
+    """The directory of cssegment's C++ headers inside the installed package.
+
+    For a compiler flag: ``-I`` this directory, then ``#include <cssegment/cssegment.hpp>``. The
+    headers also need Eigen and nlohmann/json (``pip install 'cssegment[cpp]'`` provides both).
+
+    Returns
+    -------
+    str
+        ``<site-packages>/cssegment/include``.
+
+    Raises
+    ------
+    FileNotFoundError
+        When cssegment runs from a source checkout (``PYTHONPATH=python``), which has no C++ package.
+
+    Examples
+    --------
+    >>> import pathlib
+    >>> import cssegment as cs
+    >>> (pathlib.Path(cs.get_include()) / "cssegment" / "cssegment.hpp").is_file()
+    True
+    """
+    return _packaged("include")
+
+
+def get_cmake_dir() -> str:
+    """The directory of cssegment's CMake package (``cssegmentConfig.cmake``) inside the installed package.
+
+    ``cmake -Dcssegment_DIR=<this directory>`` (or ``CMAKE_PREFIX_PATH``) lets
+    ``find_package(cssegment CONFIG REQUIRED)`` find it; scikit-build-core projects find it without
+    either (the ``cmake.prefix`` entry point). ``share/pkgconfig`` beside it holds ``cssegment.pc``.
+
+    Returns
+    -------
+    str
+        ``<site-packages>/cssegment/share/cmake/cssegment``.
+
+    Raises
+    ------
+    FileNotFoundError
+        When cssegment runs from a source checkout (``PYTHONPATH=python``), which has no C++ package.
+
+    Examples
+    --------
+    >>> import pathlib
+    >>> import cssegment as cs
+    >>> (pathlib.Path(cs.get_cmake_dir()) / "cssegmentConfig.cmake").is_file()
+    True
+    """
+    return _packaged("share", "cmake", "cssegment")
+
 
 if TYPE_CHECKING:  # type checkers see cssegment.plot and .retention; at run time they load on first use
     from . import plot as plot

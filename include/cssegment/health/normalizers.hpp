@@ -18,6 +18,7 @@
 #include "cssegment/core/enum_names.hpp"
 #include "cssegment/core/error.hpp"
 #include "cssegment/core/json.hpp"
+#include "cssegment/core/portable.hpp"
 #include "cssegment/core/validate.hpp"
 
 namespace cssegment {
@@ -128,10 +129,7 @@ namespace detail {
 // is missing) and returns whether every value was acceptable. GCC vectorises their NaN tests only
 // when told that floating-point operations do not trap, which nothing here relies on; the results
 // are the same either way. No library calls inside: GCC does not inline across the option change.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC push_options
-#pragma GCC optimize("no-trapping-math")
-#endif
+CSSEGMENT_NO_TRAPPING_MATH_BEGIN
 inline double count_infinite(const double* x, std::size_t n) {
   double infinite = 0.0;
   for (std::size_t i = 0; i < n; ++i) infinite += ((x[i] == INFINITY) | (x[i] == -INFINITY)) ? 1.0 : 0.0;
@@ -163,9 +161,7 @@ inline bool boolean_points(const double* x, std::size_t n, double on, double* ou
     if (!(x[i] == 0.0 || x[i] == 1.0 || x[i] != x[i])) return false;
   return true;
 }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC pop_options
-#endif
+CSSEGMENT_NO_TRAPPING_MATH_END
 
 }  // namespace detail
 

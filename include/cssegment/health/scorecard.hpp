@@ -17,6 +17,7 @@
 #include "cssegment/core/enum_names.hpp"
 #include "cssegment/core/json.hpp"
 #include "cssegment/core/parallel.hpp"
+#include "cssegment/core/portable.hpp"
 #include "cssegment/core/validate.hpp"
 #include "cssegment/health/normalizers.hpp"
 
@@ -96,10 +97,7 @@ namespace detail {
 // GCC vectorises the NaN tests only when told that floating-point operations do not trap, which
 // nothing here relies on; the results are the same either way. GCC does not inline across the
 // option change, so the kernel calls no library function.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC push_options
-#pragma GCC optimize("no-trapping-math")
-#endif
+CSSEGMENT_NO_TRAPPING_MATH_BEGIN
 inline void weighted_block(double* values, std::size_t stride, std::size_t rows, std::span<const double> weights,
                            bool penalize, double min_measures, double* score) {
   double present[health_block_rows] = {}, denominator[health_block_rows] = {};
@@ -129,9 +127,7 @@ inline void weighted_block(double* values, std::size_t stride, std::size_t rows,
     }
   }
 }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC pop_options
-#endif
+CSSEGMENT_NO_TRAPPING_MATH_END
 
 }  // namespace detail
 

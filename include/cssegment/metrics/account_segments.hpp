@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "cssegment/core/portable.hpp"
 #include "cssegment/core/validate.hpp"
 #include "cssegment/metrics/ledger.hpp"
 #include "cssegment/metrics/periods.hpp"
@@ -61,7 +62,7 @@ public:
         const auto row = row_of(keys[i]);
         if (!row || column < 0 || column >= periods_count) continue;
         cells[pending] = *row * ledger.n_periods() + static_cast<std::size_t>(column);
-        __builtin_prefetch(result.codes_.data() + cells[pending], 1);
+        CSSEGMENT_PREFETCH_WRITE(result.codes_.data() + cells[pending]);
         rows[pending++] = i;
       }
       for (std::size_t j = 0; j < pending; ++j) {

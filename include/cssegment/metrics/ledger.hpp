@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "cssegment/core/parallel.hpp"
+#include "cssegment/core/portable.hpp"
 #include "cssegment/core/summation.hpp"
 #include "cssegment/core/validate.hpp"
 #include "cssegment/metrics/partials.hpp"
@@ -42,8 +43,9 @@ inline constexpr std::size_t ledger_chunk_rows = 1u << 18;
 inline constexpr std::size_t metrics_chunk_accounts = 4096;
 
 // The largest matrix a ledger builds (2^33 cells, 64 GiB), so that a mistaken period key
-// (e.g. yyyymmdd integers) fails clearly instead of exhausting memory.
-inline constexpr std::size_t max_ledger_cells = std::size_t{1} << 33;
+// (e.g. yyyymmdd integers) fails clearly instead of exhausting memory; all of memory on 32-bit targets.
+inline constexpr std::size_t max_ledger_cells =
+    static_cast<std::size_t>(std::min<std::uint64_t>(std::uint64_t{1} << 33, std::numeric_limits<std::size_t>::max()));
 
 class RevenueLedger {
 public:
@@ -303,7 +305,7 @@ private:
       });
       constexpr std::size_t ahead = 16;
       for (std::size_t j = 0; j < rows; ++j) {
-        if (j + ahead < rows) __builtin_prefetch(revenue + cells[j + ahead], 1);
+        if (j + ahead < rows) CSSEGMENT_PREFETCH_WRITE(revenue + cells[j + ahead]);
         const std::size_t cell = cells[j];
         std::uint64_t& word = seen_[cell / 64];
         const std::uint64_t bit = std::uint64_t{1} << (cell % 64);

@@ -20,7 +20,6 @@
 // This header is the text side: the lexer and the recursive-descent parser that turn the text into
 // a tree of nodes. lowering.hpp turns the tree into steps over a table; compiled.hpp runs them.
 #include <algorithm>
-#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -31,6 +30,7 @@
 #include <vector>
 
 #include "cssegment/core/error.hpp"
+#include "cssegment/core/portable.hpp"
 #include "cssegment/core/validate.hpp"
 
 namespace cssegment {
@@ -270,8 +270,7 @@ private:
     // The suffix scales the decimal text, so 0.1k reads as exactly the double nearest 100.
     std::string digits(text_.substr(begin, number_end - begin));
     if (scale > 0) digits += "e" + std::to_string(scale);
-    const auto [stop, error] = std::from_chars(digits.data(), digits.data() + digits.size(), token.number);
-    if (error != std::errc{} || stop != digits.data() + digits.size())
+    if (detail::parse_decimal(digits, token.number) != std::errc{})
       error_at(begin, "number '" + std::string(text_.substr(begin, end - begin)) + "' is out of range");
     token.kind = TokenKind::number;
     token.length = end - begin;
