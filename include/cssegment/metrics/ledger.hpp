@@ -67,16 +67,16 @@ public:
 
   // A ledger of a matrix summed elsewhere (e.g. subscriptions expanded into periods): `keys`
   // ascending and distinct, `matrix` row-major keys.size() x n_periods, every cell finite,
-  // >= 0 and < 2^80 (checked).
+  // and >= 0 (checked).
   static RevenueLedger from_matrix(std::vector<std::int64_t> keys, std::int64_t first_period, std::size_t n_periods,
                                    std::vector<double> matrix, LedgerSummary summary, std::string_view amount_name) {
     require(matrix.size() == keys.size() * n_periods, "matrix", "must hold keys x periods cells");
     require(std::is_sorted(keys.begin(), keys.end()) && std::adjacent_find(keys.begin(), keys.end()) == keys.end(),
             "keys", "must be ascending and distinct");
     for (std::size_t cell = 0; cell < matrix.size(); ++cell)
-      if (!(matrix[cell] >= 0.0 && matrix[cell] < max_exact_amount))
+      if (!(std::isfinite(matrix[cell]) && matrix[cell] >= 0.0))
         fail(amount_name, "the summed revenue of account key " + std::to_string(keys[cell / n_periods]) +
-                              " must be finite, >= 0 and < 2^80, got " + format_number(matrix[cell]));
+                              " must be finite and >= 0, got " + format_number(matrix[cell]));
     RevenueLedger ledger;
     summary.n_accounts = keys.size();
     summary.n_periods = n_periods;

@@ -7,6 +7,7 @@
 // expansion serves months, quarters, weeks or fiscal periods: period k runs from the day after
 // last_days[k - 1] through last_days[k], and its ordinal is first_period + k.
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -79,8 +80,8 @@ inline void check_subscription(const Subscriptions& rows, const SubscriptionRate
     fail_at(names.end, i, describe_instant(end, 1),
             "ends before its start " + describe_instant(start, 1) + " (end is exclusive and must be >= start)");
   const double amount = rows.amounts[i];
-  if (!(amount >= 0.0 && amount < max_exact_amount))
-    fail_at(names.amount, i, amount, "amounts must be finite, >= 0 and < 2^80");
+  if (!(std::isfinite(amount) && amount >= 0.0))
+    fail_at(names.amount, i, amount, "amounts must be finite and >= 0");
   const std::int64_t interval = rows.intervals[i];
   if (interval != weekly_interval && interval < 1)
     fail_at(names.interval, i, std::to_string(interval),
