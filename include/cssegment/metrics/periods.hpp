@@ -4,6 +4,7 @@
 // keys named as the user wrote them.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <span>
 #include <string>
@@ -55,6 +56,15 @@ inline std::int64_t days_from_civil(std::int64_t year, std::int64_t month, std::
   const std::int64_t day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
   const std::int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
   return era * 146097 + day_of_era - 719468;
+}
+
+// "2024-01-15" for days since 1970-01-01 (|days| <= max_calendar_days), to name a date in a message.
+inline std::string describe_day(std::int64_t days) {
+  const CivilDate date = civil_from_days(days);
+  char text[32];
+  std::snprintf(text, sizeof text, "%04lld-%02lld-%02lld", static_cast<long long>(date.year),
+                static_cast<long long>(date.month), static_cast<long long>(date.day));
+  return text;
 }
 
 // Days since 1970-01-01 of datetime ticks: constant divisors for the tick counts of the

@@ -77,11 +77,10 @@ inline void check_subscription(const Subscriptions& rows, const SubscriptionRate
     if (day != open_end && (day < -max_calendar_days || day > max_calendar_days))
       fail_at(*argument, i, std::to_string(day) + " days", "dates must lie within 10 million years of 1970-01-01");
   if (end != open_end && end < start)
-    fail_at(names.end, i, describe_instant(end, 1),
-            "ends before its start " + describe_instant(start, 1) + " (end is exclusive and must be >= start)");
+    fail_at(names.end, i, describe_day(end),
+            "ends before its start " + describe_day(start) + " (end is exclusive and must be >= start)");
   const double amount = rows.amounts[i];
-  if (!(std::isfinite(amount) && amount >= 0.0))
-    fail_at(names.amount, i, amount, "amounts must be finite and >= 0");
+  if (!(std::isfinite(amount) && amount >= 0.0)) fail_at(names.amount, i, amount, "amounts must be finite and >= 0");
   const std::int64_t interval = rows.intervals[i];
   if (interval != weekly_interval && interval < 1)
     fail_at(names.interval, i, std::to_string(interval),
