@@ -308,9 +308,8 @@ def health_section(accounts: pd.DataFrame) -> None:
     )
 
 
-def retention_by_tier(revenue: pd.DataFrame, touch: cs.TierModel, plan: pd.DataFrame) -> None:
-    """5. NRR beside GRR and logo retention, per tier, and what an account is worth."""
-    ledger = cs.RevenueLedger(revenue)
+def retention_by_tier(ledger: cs.RevenueLedger, revenue: pd.DataFrame, touch: cs.TierModel, plan: pd.DataFrame) -> None:
+    """5. NRR beside GRR and logo retention, per tier, the per-tier bridge, and what an account is worth."""
     # Each account's tier in each month it paid, from that month's MRR: retention counts an
     # account in its tier at the start of the window, CLTV's churn in its tier before leaving.
     monthly_tiers = revenue[["account_id", "month"]].assign(tier=touch.assign(revenue.assign(arr=revenue["mrr"] * 12)))
@@ -348,6 +347,27 @@ def retention_by_tier(revenue: pd.DataFrame, touch: cs.TierModel, plan: pd.DataF
             "accounts left. NRR weighs accounts by revenue, logo retention counts them: the largest accounts' "
             "expansion hides the loss of many small ones."
         )
+
+    bridge = ledger.movements(by=monthly_tiers).loc[start + 1 :]
+    flows = bridge.groupby(level="segment", observed=True)[
+        ["moved_in", "moved_out", "new", "reactivation", "expansion", "contraction", "churn"]
+    ].sum()
+    show(
+        f"   MRR bridge by tier, {start + 1} to {start + HORIZON}: accounts changing tier take their MRR along",
+        pd.DataFrame(
+            {
+                "MRR at start": bridge.xs(start + 1, level="period")["start"].map(money),
+                "moved in": flows["moved_in"].map(money),
+                "moved out": flows["moved_out"].map(money),
+                "new + reactivated": (flows["new"] + flows["reactivation"]).map(money),
+                "expansion": flows["expansion"].map(money),
+                "contraction": flows["contraction"].map(money),
+                "churn": flows["churn"].map(money),
+                "MRR now": bridge.xs(start + HORIZON, level="period")["end"].map(money),
+            }
+        ),
+        "   Each tier's start is its end of the month before: moves out of one tier are moves into another.",
+    )
 
     value = ledger.cltv(window=CHURN_WINDOW, by=monthly_tiers, gross_margin=GROSS_MARGIN)
     monthly_cost = (plan["cost_to_serve_per_account"] / 12).reindex(value.index).fillna(0.0)
@@ -478,7 +498,23 @@ def main() -> None:
         f"{never:,} paid at neither date."
     )
 
-    retention_by_tier(revenue, touch, plan)
+    # Revenue as billing systems export it: subscriptions (monthly, quarterly and yearly plans, USD
+    # and EUR at a fixed planning rate), turned into monthly recurring revenue.
+    ledger = cs.RevenueLedger.from_subscriptions(
+        book.subscriptions, through=cs.datasets.LAST_MONTH, currency="currency", fx=cs.datasets.PLANNING_RATES
+    )
+    groups = cs.RevenueLedger.from_subscriptions(
+        book.subscriptions,
+        through=cs.datasets.LAST_MONTH,
+        currency="currency",
+        fx=cs.datasets.PLANNING_RATES,
+        hierarchy=book.parents,
+    )
+    print(
+        f"\nFrom billing data: {len(book.subscriptions):,} subscriptions give {ledger.n_accounts:,} accounts' monthly "
+        f"revenue; rolled up to their parent companies, {groups.n_accounts:,} customers."
+    )
+    retention_by_tier(ledger, revenue, touch, plan)
     nps_by_tier(active, tiers)
     health_section(accounts)
     learned_segments(active, tiers, args.seed)

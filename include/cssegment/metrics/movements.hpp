@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <mutex>
 #include <optional>
 #include <vector>
@@ -40,8 +41,11 @@ enum MovementField : std::size_t {
 
 // The table's names of the fields, in order.
 inline constexpr const char* movement_names[] = {
-    "start", "new",         "reactivation", "expansion",         "contraction",   "churn",
-    "end",   "logos_start", "logos_new",    "logos_reactivated", "logos_churned", "logos_end"};
+    "start",        "moved_in",          "moved_out",      "new",
+    "reactivation", "expansion",         "contraction",    "churn",
+    "end",          "logos_start",       "logos_moved_in", "logos_moved_out",
+    "logos_new",    "logos_reactivated", "logos_churned",  "logos_end"};
+static_assert(std::size(movement_names) == movement_fields, "one name per movement field");
 
 inline void check_reactivation_window(std::optional<std::int64_t> window) {
   if (window && *window < 0) fail("reactivation_window", std::to_string(*window) + " must be >= 0 or None");
