@@ -147,7 +147,7 @@ def test_an_upgrade_mid_month_is_expansion() -> None:
         ({"end": ["2023-12-31", None]}, "end[0] = 2023-12-31: ends before its start 2024-01-01"),
         ({"interval": ["fortnight", "month"]}, "interval[0] = 'fortnight': billing intervals must be"),
         ({"interval": [0, 1]}, "interval[0] = 0: billing intervals must be"),
-        ({"amount": [10.0, -1.0]}, "amount[1] = -1: amounts must be finite, >= 0"),
+        ({"amount": [10.0, -1.0]}, "amount[1] = -1: amounts must be finite and >= 0"),
         ({"start": [None, "2024-01-01"]}, "start[0] = NaT: start dates must not be missing"),
         ({"start": ["2024-01-01", "someday"]}, "start[1] = 'someday': not a date"),
     ],
