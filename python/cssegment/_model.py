@@ -191,14 +191,9 @@ class Model:
         return _display.one_line(type(self).__name__, self._repr_fields())
 
     def _repr_fields(self) -> Mapping[str, Any]:
-        """What ``repr`` shows: the parameters that differ from their defaults (as scikit-learn's
-        estimators show them), unless a model has a shorter summary."""
-        defaults = {
-            name: parameter.default
-            for name, parameter in inspect.signature(type(self).__init__).parameters.items()
-            if parameter.default is not inspect.Parameter.empty
-        }
-        return {k: v for k, v in self.get_params().items() if k not in defaults or not _same(v, defaults[k])}
+        """What ``repr`` shows: the parameters that differ from their defaults, unless a model has a
+        shorter summary."""
+        return non_default(type(self), self.get_params())
 
     def _html_sections(self) -> list[str]:
         """HTML tables shown below the parameters (e.g. what a fit learned)."""
@@ -207,6 +202,17 @@ class Model:
     def _repr_html_(self) -> str:
         """The model in a notebook: its parameters as a table, then what it learned, if anything."""
         return _display.block(type(self).__name__, _display.params(self.get_params()), *self._html_sections())
+
+
+def non_default(cls: type, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The parameters of ``cls(**params)`` that differ from the constructor's defaults: what an
+    estimator's ``repr`` shows, as scikit-learn's do."""
+    defaults = {
+        name: parameter.default
+        for name, parameter in inspect.signature(cls.__init__).parameters.items()
+        if parameter.default is not inspect.Parameter.empty
+    }
+    return {k: v for k, v in params.items() if k not in defaults or not _same(v, defaults[k])}
 
 
 def _same(value: Any, default: Any) -> bool:

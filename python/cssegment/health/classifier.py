@@ -5,11 +5,12 @@ model-selection tools.
 Examples
 --------
 >>> import cssegment as cs
+>>> from sklearn.model_selection import cross_val_score
 >>> book = cs.datasets.synthetic_book(2000, seed=1).accounts
 >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100))])
->>> model = cs.ScorecardClassifier(card).fit(book, book["churned"])
->>> model.predict_proba(book.head(2)).round(2).tolist()
-[[0.82, 0.18], [0.79, 0.21]]
+>>> scores = cross_val_score(cs.ScorecardClassifier(card), book, book["churned"], cv=3, scoring="roc_auc")
+>>> bool((scores > 0.5).all())
+True
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numpy.typing as npt
 
 from .. import _frame
 from .._core import InvalidInputError, NotFittedError
+from .._model import non_default, overridden
 from .calibrate import CalibratedScorecard
 from .scorecard import Scorecard, outcome_values
 
@@ -107,17 +109,12 @@ class ScorecardClassifier:
         >>> cs.ScorecardClassifier(card).set_params(l2=2.0).l2
         2.0
         """
-        unknown = set(params) - set(self.get_params())
-        if unknown:
-            raise InvalidInputError(
-                f"params: unknown parameter(s) {sorted(unknown)}; known: {sorted(self.get_params())}"
-            )
-        for name, value in params.items():
+        for name, value in overridden(self.get_params(), params, "params").items():
             setattr(self, name, value)
         return self
 
     def __repr__(self) -> str:
-        changed = {k: v for k, v in self.get_params().items() if k == "scorecard" or v != {"l2": 1.0}.get(k)}
+        changed = non_default(type(self), self.get_params())
         return f"ScorecardClassifier({', '.join(f'{k}={v!r}' for k, v in changed.items())})"
 
     @_frame.reads_columns
