@@ -274,34 +274,27 @@ def month_ordinals(values: Any, argument: str) -> np.ndarray:
 
 
 def day_numbers(values: Any, argument: str) -> np.ndarray:
-    """Days since 1970-01-01 of dates (datetime64, ``datetime.date``, ISO strings, Timestamps;
-    a time zone's local date; times of day dropped); missing dates are NaT (int64 min)."""
+    """Days since 1970-01-01 of dates in any spelling the ledger reads as periods
+    (:func:`periods.date_ticks`: datetime64, a time zone's local date, ``datetime.date``,
+    Timestamps, ``'YYYY-MM'`` / ``'YYYY-MM-DD'`` strings; times of day dropped); missing dates
+    are NaT (int64 min)."""
     series = values if isinstance(values, pd.Series) else pd.Series(values)
-    dtype = series.dtype
-    if isinstance(dtype, pd.DatetimeTZDtype):
-        series = series.dt.tz_localize(None)
-    elif isinstance(dtype, pd.PeriodDtype):
-        series = series.dt.start_time
-    elif not (isinstance(dtype, np.dtype) and dtype.kind == "M"):
-        if pd.api.types.infer_dtype(series, skipna=True) in ("integer", "floating", "boolean", "mixed-integer"):
-            raise InvalidInputError(f"{argument}: has {dtype} values; dates must be dates, Timestamps or ISO strings")
-        try:
-            series = pd.to_datetime(series)
-        except (ValueError, TypeError):
-            row = next((row for row, value in enumerate(series) if not _is_date(value)), None)
-            if row is not None:
-                raise InvalidInputError(
-                    f"{argument}[{row}] = {_frame.describe(series.iloc[row])}: not a date"
-                ) from None
-            raise InvalidInputError(f"{argument}: dates of mixed time zones; pass naive dates") from None
-        if isinstance(series.dtype, pd.DatetimeTZDtype):
-            series = series.dt.tz_localize(None)
-    return series.to_numpy().astype("M8[D]").view(np.int64)
-
-
-def _is_date(value: Any) -> bool:
-    try:
-        pd.Timestamp(value)
-    except (ValueError, TypeError):
-        return False
-    return True
+    if pd.api.types.infer_dtype(series, skipna=True) in ("integer", "floating", "boolean", "mixed-integer"):
+        raise InvalidInputError(
+            f"{argument}: has {series.dtype} values; dates must be dates, Timestamps or ISO strings"
+        )
+    missing = series.isna().to_numpy()
+    days = np.full(len(series), np.iinfo(np.int64).min, dtype=np.int64)
+    if missing.all():
+        return days
+    if missing.any() and not (
+        isinstance(series.dtype, (pd.DatetimeTZDtype, pd.PeriodDtype)) or series.dtype.kind == "M"
+    ):
+        # Missing texts or date objects (datetime64 and Periods read NaT as it is): a stand-in of
+        # the column's own kind keeps every row where it is, so errors name the right row; the
+        # missing rows are NaT again below.
+        series = series.astype(object).where(~missing, series[~missing].iloc[0])
+    ticks, ticks_per_day = periods_module.date_ticks(series, argument)
+    present = ~missing
+    days[present] = ticks[present] // ticks_per_day
+    return days

@@ -26,6 +26,7 @@ from .._core import InvalidInputError
 from . import currency as currency_rates
 from . import hierarchy as account_hierarchy
 from .ledger_input import PeriodKind, account_keys, day_numbers, month_ordinals
+from .periods import MONTHS
 
 __all__: list[str] = []  # package-internal: nothing here is part of the public API
 
@@ -71,12 +72,6 @@ def _months_of(value: Any) -> int | None:
     return None
 
 
-def month_last_days(first: int, count: int) -> np.ndarray:
-    """Days since 1970-01-01 of the last day of `count` months from month ordinal `first`."""
-    next_months = np.arange(first + 1, first + count + 1, dtype=np.int64).astype("M8[M]")
-    return next_months.astype("M8[D]").view(np.int64) - 1
-
-
 def read(
     subscriptions: pd.DataFrame | Mapping[str, Any],
     columns: tuple[str, str, str, str, str],
@@ -107,7 +102,7 @@ def read(
         _frame.check_length(name, values, account, len(keys))
 
     first, count = _months(starts, ends, open_, through, start)
-    last_days = month_last_days(first, count)
+    last_days = MONTHS.last_days(first + np.arange(count, dtype=np.int64)).view(np.int64)
     currencies = rates = None
     if currency is not None:
         names = _frame.text(currency, "currency")

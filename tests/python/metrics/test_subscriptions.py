@@ -149,7 +149,10 @@ def test_an_upgrade_mid_month_is_expansion() -> None:
         ({"interval": [0, 1]}, "interval[0] = 0: billing intervals must be"),
         ({"amount": [10.0, -1.0]}, "amount[1] = -1: amounts must be finite and >= 0"),
         ({"start": [None, "2024-01-01"]}, "start[0] = NaT: start dates must not be missing"),
-        ({"start": ["2024-01-01", "someday"]}, "start[1] = 'someday': not a date"),
+        (
+            {"start": ["2024-01-01", "someday"]},
+            "start[1] = 'someday': date strings must be 'YYYY-MM' or 'YYYY-MM-DD' throughout",
+        ),
     ],
 )
 def test_bad_rows_are_named(change: dict[str, list[object]], message: str) -> None:
