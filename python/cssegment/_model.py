@@ -209,7 +209,7 @@ def non_default(cls: type, params: Mapping[str, Any]) -> dict[str, Any]:
     estimator's ``repr`` shows, as scikit-learn's do."""
     defaults = {
         name: parameter.default
-        for name, parameter in inspect.signature(cls.__init__).parameters.items()
+        for name, parameter in inspect.signature(cls).parameters.items()
         if parameter.default is not inspect.Parameter.empty
     }
     return {k: v for k, v in params.items() if k not in defaults or not _same(v, defaults[k])}
