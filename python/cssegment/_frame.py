@@ -34,6 +34,8 @@ class ArrowStream(Protocol):
 
 
 Frame = pd.DataFrame | Mapping[str, Any] | ArrowStream
+# Values keyed by account: a Series indexed by account id, or a frame (see keyed_by_account).
+Keyed = pd.Series | pd.DataFrame | ArrowStream
 Floats = npt.NDArray[np.float64]
 Codes = npt.NDArray[np.int32]
 ArrayLike = pd.Series | np.ndarray | Sequence[Any]
@@ -50,6 +52,11 @@ _NATIVE: tuple[type, ...] = (pd.DataFrame, pd.Series, pd.Index, pd.Categorical, 
 _NATIVE += (str, bytes, int, float, list, tuple)
 # Backends narwhals wraps that are converted (pandas is native; Dask frames stay lazy for cssegment.dask).
 _FOREIGN = ("polars", "pyarrow", "duckdb", "narwhals", "modin", "cudf", "ibis", "sqlframe", "pyspark")
+
+# Arguments that map account ids to values (segments, parents): a pandas Series indexed by account
+# id, or a frame of the account column and one column of values. Another library's Series has no
+# index, so its rows would be read as accounts 0, 1, 2, ...: refused by name.
+_KEYED_BY_ACCOUNT = ("by", "hierarchy")
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -93,6 +100,11 @@ def native(value: Any, argument: str = "data", lazy: bool = False) -> Any:
         columns = {name: _pandas_column(wrapped.get_column(name)) for name in wrapped.columns}
         return pd.DataFrame(columns, copy=False) if columns else pd.DataFrame(index=pd.RangeIndex(len(wrapped)))
     if isinstance(wrapped, nw.Series):
+        if argument in _KEYED_BY_ACCOUNT:
+            raise InvalidInputError(
+                f"{argument}: a {type(value).__module__.partition('.')[0]} {type(value).__name__} has no account ids; "
+                "pass a frame of the account column and one column of values, or a pandas Series indexed by account id"
+            )
         return _pandas_column(wrapped)
     raise InvalidInputError(f"{argument}: {type(value).__module__}.{type(value).__name__} is not a frame or column")
 
@@ -284,6 +296,22 @@ def column(data: Frame, name: str, argument: str = "data") -> Any:
     if isinstance(values, pd.DataFrame):
         raise InvalidInputError(f"{argument}: has {values.shape[1]} columns named {name!r}; which one is meant?")
     return values
+
+
+def keyed_by_account(values: Any, account: str, argument: str, value: str) -> Any:
+    """`values` keyed by account (see ``_KEYED_BY_ACCOUNT``): a frame of the `account` column and
+    one more column (or a column named `value`) becomes that column as a Series indexed by
+    account id; anything else is returned as it is, for the caller to check."""
+    if not isinstance(values, pd.DataFrame):
+        return values
+    keys = column(values, account, argument)
+    rest = [name for name in values.columns if name != account]
+    if value not in rest and len(rest) != 1:
+        raise InvalidInputError(
+            f"{argument}: a frame keyed by account needs the column {account!r} and one column of values "
+            f"(or one named {value!r}); got {list(values.columns)}"
+        )
+    return values[value if value in rest else rest[0]].set_axis(pd.Index(keys))  # categories kept, in order
 
 
 def no_column(argument: str, name: str, columns: Any) -> InvalidInputError:

@@ -39,6 +39,7 @@ import cssegment.dask as csd
 import dask.dataframe as dd
 import numpy as np
 import pandas as pd
+import polars as pl
 import pytest
 from cssegment import InvalidInputError, NotFittedError
 
@@ -301,6 +302,8 @@ MATRIX = [
     bad("RevenueLedger", "hierarchy self-parent", lambda: cs.RevenueLedger(REVENUE, hierarchy=pd.Series({2: 2})), "hierarchy: account 2 is its own parent"),
     bad("RevenueLedger", "currency without fx", lambda: cs.RevenueLedger(REVENUE.assign(currency="EUR"), currency="currency"), "fx: needed with currency='currency'"),
     bad("RevenueLedger", "rate negative", lambda: cs.RevenueLedger(REVENUE.assign(currency="EUR"), currency="currency", fx={"EUR": -1}), "fx['EUR'] = -1.0: exchange rates must be finite and > 0"),
+    bad("RevenueLedger.movements", "segments as a polars Series", lambda: cs.RevenueLedger(REVENUE).movements(by=pl.Series(["a", "b"])), "by: a polars Series has no account ids; pass a frame of the account column and one column of values, or a pandas Series indexed by account id"),
+    bad("RevenueLedger.movements", "a keyed frame of three columns", lambda: cs.RevenueLedger(REVENUE).movements(by=pd.DataFrame({"account_id": [1], "tier": ["a"], "region": ["b"]})), "by: a frame keyed by account needs the column 'account_id' and one column of values (or one named 'segment'); got ['account_id', 'tier', 'region']"),
     bad("RevenueLedger.movements", "segments of a subsidiary", lambda: cs.RevenueLedger(REVENUE, hierarchy=pd.Series({2: 1})).movements(by=pd.Series({1: "a", 2: "b"})), "by: account 2 (row 1) rolls up to 1 in the ledger's hierarchy; give segments of top-level accounts"),
     # value functions and NPS
     bad("cltv", "NaN ARPA", lambda: cs.cltv(np.nan, 0.1), "arpa[0] = nan: values must be finite and >= 0"),

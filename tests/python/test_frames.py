@@ -300,3 +300,24 @@ def test_duckdb_query_results_are_collected_and_read() -> None:
     pdt.assert_frame_equal(
         cs.RevenueLedger(relation, period="month").movements(), cs.RevenueLedger(REVENUE, period="month").movements()
     )
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_values_keyed_by_account_as_frames(kind: str) -> None:
+    """`by=` segments and `hierarchy=` parents as a frame of the account column and one value column
+    give what a pandas Series indexed by account id gives; a polars / Arrow Series is refused."""
+    ledger = cs.RevenueLedger(REVENUE)
+    segments = ACCOUNTS[["account_id"]].assign(tier=cs.TierModel.touch().assign(ACCOUNTS))
+    by_series = segments.set_index("account_id")["tier"]
+    pdt.assert_frame_equal(ledger.retention(by=as_kind(segments, kind)), ledger.retention(by=by_series))
+    pdt.assert_frame_equal(ledger.movements(by=as_kind(segments, kind)), ledger.movements(by=by_series))
+    ids = ACCOUNTS["account_id"]
+    parents = pd.Series(ids.iloc[0], index=ids.iloc[1:21].to_numpy(), name="parent")  # 20 subsidiaries of one
+    keyed = parents.rename_axis("account_id").reset_index()
+    rolled = cs.RevenueLedger(as_kind(REVENUE, kind), hierarchy=as_kind(keyed, kind))
+    pdt.assert_frame_equal(rolled.revenue, cs.RevenueLedger(REVENUE, hierarchy=parents).revenue)
+    if kind != "pandas":
+        with pytest.raises(cs.InvalidInputError, match=r"^by: a .* has no account ids"):
+            ledger.retention(by=column_as(segments["tier"], kind))
+        with pytest.raises(cs.InvalidInputError, match=r"^hierarchy: a .* has no account ids"):
+            cs.RevenueLedger(REVENUE, hierarchy=column_as(parents, kind))

@@ -27,12 +27,15 @@ from .._core import InvalidInputError
 __all__: list[str] = []  # package-internal: nothing here is part of the public API
 
 
-def top_parents(hierarchy: Any, argument: str = "hierarchy") -> pd.Series:
-    """Each account of `hierarchy` (a Series: account -> parent, missing parent = top level) that
-    has a parent, mapped to its top-most ancestor. Parents need not have revenue of their own."""
+def top_parents(hierarchy: Any, account: str = "account_id", argument: str = "hierarchy") -> pd.Series:
+    """Each account of `hierarchy` (a Series: account -> parent, missing parent = top level; or a
+    frame of the `account` column and a parent column) that has a parent, mapped to its top-most
+    ancestor. Parents need not have revenue of their own."""
+    hierarchy = _frame.keyed_by_account(hierarchy, account, argument, "parent")
     if not isinstance(hierarchy, pd.Series):
         raise InvalidInputError(
-            f"{argument}: expected a pandas Series mapping account id -> parent id, got {type(hierarchy).__name__}"
+            f"{argument}: expected a pandas Series mapping account id -> parent id, or a frame with columns "
+            f"{account!r} and 'parent'; got {type(hierarchy).__name__}"
         )
     links = hierarchy[hierarchy.notna()]
     children = pd.Index(links.index)

@@ -105,11 +105,13 @@ class RevenueLedger:
         moves never show as expansion or contraction), or a frame with columns ``currency,
         period, rate`` (a rate per period). Rates must be finite and > 0; a currency without a
         rate raises ``InvalidInputError`` naming it.
-    hierarchy : pandas.Series, optional
-        Account -> parent account (missing: top level), any depth. Revenue rolls up to each
-        account's top-most ancestor, so a subsidiary's new contract is expansion of its parent;
-        cycles and self-parents raise. Parents need no revenue of their own. The ledger keeps the
-        mapping (:attr:`hierarchy`): ``by`` segments keyed by a subsidiary are refused.
+    hierarchy : pandas.Series or a frame, optional
+        Account -> parent account (missing: top level), any depth: a Series indexed by account
+        id, or a frame (pandas, polars, Arrow) of the account column and a ``parent`` column.
+        Revenue rolls up to each account's top-most ancestor, so a subsidiary's new contract is
+        expansion of its parent; cycles and self-parents raise. Parents need no revenue of their
+        own. The ledger keeps the mapping (:attr:`hierarchy`): ``by`` segments keyed by a
+        subsidiary are refused.
 
     Results are indexed by the periods: integers as given; pandas Periods as given; dates by
     month as month-start dates (``datetime64`` input) or monthly Periods, by quarter "2024-Q1"
@@ -156,11 +158,11 @@ class RevenueLedger:
         period_format: str | None = None,
         currency: str | None = None,
         fx: Mapping[Any, float] | pd.DataFrame | None = None,
-        hierarchy: pd.Series | None = None,
+        hierarchy: _frame.Keyed | None = None,
     ) -> None:
         names = (_frame.text(account, "account"), _frame.text(period, "period"), _frame.text(amount, "amount"))
         reading = PeriodReading(calendar_of(freq, fiscal_year_start), period_format)
-        tops = None if hierarchy is None else account_hierarchy.top_parents(hierarchy)
+        tops = None if hierarchy is None else account_hierarchy.top_parents(hierarchy, names[0])
         billing = (None if currency is None else _frame.text(currency, "currency"), fx, tops)
         if not progress:
             self._set(*_read(revenue, names, reading=reading, billing=billing), names)
@@ -172,6 +174,7 @@ class RevenueLedger:
     _hierarchy: pd.Series | None = None
 
     @classmethod
+    @_frame.accepts_frames
     def from_subscriptions(
         cls,
         subscriptions: pd.DataFrame | Mapping[str, Any],
@@ -183,7 +186,7 @@ class RevenueLedger:
         through: Any = None,
         currency: str | None = None,
         fx: Mapping[Any, float] | pd.DataFrame | None = None,
-        hierarchy: pd.Series | None = None,
+        hierarchy: _frame.Keyed | None = None,
     ) -> RevenueLedger:
         """The monthly ledger of subscriptions (start, end, amount per billing interval).
 
@@ -400,16 +403,16 @@ class RevenueLedger:
 
     # ---- segments
 
-    def _segments(
-        self, by: pd.Series | pd.DataFrame | None, categories: list[str] | None = None
-    ) -> tuple[Any, list[str] | None]:
+    def _segments(self, by: _frame.Keyed | None, categories: list[str] | None = None) -> tuple[Any, list[str] | None]:
         """The core's per-account (or per-period) segments of `by`, checked to cover every account
         and period with revenue, and the segment names (`categories` when given: the codes of
         every Dask partition must refer to the same list)."""
         if by is None:
             return None, None
+        account, period = self._names[:2]
+        if isinstance(by, pd.DataFrame) and period not in by.columns:
+            by = _frame.keyed_by_account(by, account, "by", "segment")
         if isinstance(by, pd.DataFrame):
-            account, period = self._names[:2]
             segment = long_segment_column(by, account, period)
             account_hierarchy.check_segments(by[account], self._hierarchy)
             codes, categories = segment_codes(by[segment], categories)
@@ -451,7 +454,7 @@ class RevenueLedger:
     @_frame.accepts_frames
     def movements(
         self,
-        by: pd.Series | pd.DataFrame | None = None,
+        by: _frame.Keyed | None = None,
         reactivation_window: int | None = None,
         *,
         output: _frame.Output = None,
@@ -462,10 +465,12 @@ class RevenueLedger:
 
         Parameters
         ----------
-        by : pandas.Series or pandas.DataFrame, optional
-            Segments: a Series indexed by account id (one segment per account), or a long frame
-            with the ledger's account and period columns and a segment column (segments that
-            change over time, e.g. tiers assigned per month). Every account and period with
+        by : pandas.Series or a frame, optional
+            Segments: a Series indexed by account id or a frame of the ledger's account column
+            and a segment column (one segment per account), or a long frame with the ledger's
+            account and period columns and a segment column (segments that change over time,
+            e.g. tiers assigned per month). Frames may be pandas, polars or Arrow; a polars or
+            Arrow Series is refused, as it carries no account ids. Every account and period with
             revenue needs a segment. An account's start counts in its segment at p - 1; its
             movement and end in its segment at p when it pays then, else at p - 1 (churn). An
             account paying at both p - 1 and p in different segments is moved out of the old
@@ -509,7 +514,7 @@ class RevenueLedger:
     def retention(
         self,
         horizon: int = 12,
-        by: pd.Series | pd.DataFrame | None = None,
+        by: _frame.Keyed | None = None,
         masks_churn_below: float = 0.9,
         *,
         output: _frame.Output = None,
@@ -559,7 +564,7 @@ class RevenueLedger:
     def cohorts(
         self,
         metric: Literal["revenue", "logos"] = "revenue",
-        by: pd.Series | pd.DataFrame | None = None,
+        by: _frame.Keyed | None = None,
         cohort_length: int = 1,
         include_first_period: bool = False,
         normalize: bool = True,
@@ -616,7 +621,7 @@ class RevenueLedger:
     @_frame.accepts_frames
     def survivors(
         self,
-        by: pd.Series | pd.DataFrame | None = None,
+        by: _frame.Keyed | None = None,
         cohort_length: int = 1,
         include_first_period: bool = False,
     ) -> pd.DataFrame:
@@ -669,7 +674,7 @@ class RevenueLedger:
     def _cohort_table(
         self,
         field: Literal["revenue", "paying", "survivors"],
-        by: pd.Series | pd.DataFrame | None,
+        by: _frame.Keyed | None,
         cohort_length: int,
         include_first_period: bool,
         normalize: bool,
@@ -701,7 +706,7 @@ class RevenueLedger:
     def cltv(
         self,
         window: int = 6,
-        by: pd.Series | pd.DataFrame | None = None,
+        by: _frame.Keyed | None = None,
         cost_to_serve: float = 0.0,
         gross_margin: float = 1.0,
         discount_rate: float = 0.0,
@@ -836,7 +841,7 @@ def partial_sums(
     ledger: RevenueLedger,
     what: Literal["movements", "retention"],
     parameter: int | None,
-    by: pd.Series | pd.DataFrame | None,
+    by: _frame.Keyed | None,
     categories: list[str] | None,
 ) -> Any:
     """Package-internal (for :mod:`cssegment.dask`): the core's exact partial sums of `ledger`.

@@ -78,7 +78,7 @@ def read(
     through: Any,
     currency: str | None,
     fx: Any,
-    hierarchy: pd.Series | None,
+    hierarchy: _frame.Keyed | None,
 ) -> tuple[Any, pd.Index | None, pd.Series | None]:
     """The core's ledger of `subscriptions`, the ids of factorized account keys and the hierarchy's
     top parents (None without one)."""
@@ -89,7 +89,7 @@ def read(
     ids = _frame.column(subscriptions, account, "subscriptions")
     tops = None
     if hierarchy is not None:
-        tops = account_hierarchy.top_parents(hierarchy)
+        tops = account_hierarchy.top_parents(hierarchy, account)
         ids = account_hierarchy.roll_up(ids, tops)
     keys, account_ids = account_keys(ids, account)
     starts = day_numbers(_frame.column(subscriptions, start, "subscriptions"), start)

@@ -78,7 +78,13 @@ def test_by_segments_of_children_are_refused_and_of_parents_work() -> None:
         (pd.Series({"a": "a"}), "hierarchy: account 'a' is its own parent"),
         (pd.Series({"a": "b", "b": "c", "c": "a"}), "hierarchy: accounts 'a' -> 'b' -> 'c' -> 'a' form a cycle"),
         (pd.Series(["x", "y"], index=["a", "a"]), "hierarchy: account 'a' has more than one parent"),
-        ({"a": "b"}, "hierarchy: expected a pandas Series mapping account id -> parent id, got dict"),
+        (
+            {"a": "b"},
+            (
+                "hierarchy: expected a pandas Series mapping account id -> parent id, "
+                "or a frame with columns 'account_id' and 'parent'; got dict"
+            ),
+        ),
     ],
 )
 def test_bad_hierarchies_name_the_accounts(hierarchy: object, message: str) -> None:
