@@ -7,6 +7,7 @@ peer time / cssegment time, so a ratio above 1 means cssegment is faster.
 
     PYTHONPATH=python python3 benchmarks/bench_segment.py           # full size (10M / 1M rows)
     PYTHONPATH=python python3 benchmarks/bench_segment.py --small   # smoke check (100k rows)
+    PYTHONPATH=python python3 benchmarks/bench_segment.py --planner # only the coverage planner
 
 Polars is optional (``pip install cssegment[bench]``); without it the polars rows are skipped.
 """

@@ -68,9 +68,15 @@ public:
       check_same_length("previous", previous.size(), "arr", arr.size());
       check_codes<std::int32_t>("previous", previous, tiers);
     }
-    std::vector<std::size_t> order(n_);
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return arr[a] < arr[b]; });
+    // The accounts sorted by ARR as compact records (one pass over contiguous memory afterwards);
+    // stable, so that equal ARR keeps input order and the sums are the same on every platform.
+    struct Account {
+      double arr, risk;  // risk = arr x churn
+      std::int32_t previous;
+    };
+    std::vector<Account> sorted(n_);
+    for (std::size_t i = 0; i < n_; ++i) sorted[i] = {arr[i], arr[i] * churn[i], previous.empty() ? -1 : previous[i]};
+    std::stable_sort(sorted.begin(), sorted.end(), [](const Account& a, const Account& b) { return a.arr < b.arr; });
     sorted_arr_.resize(n_);
     churn_prefix_.assign(n_ + 1, 0.0);
     churn_carry_.assign(n_ + 1, 0.0);
@@ -79,15 +85,15 @@ public:
     // both kept, so that the difference of two prefixes (a tier's sum) keeps every cent.
     CompensatedSum churned, total;
     for (std::size_t j = 0; j < n_; ++j) {
-      const std::size_t i = order[j];
-      sorted_arr_[j] = arr[i];
-      churned += arr[i] * churn[i];
-      total += arr[i];
+      const Account& account = sorted[j];
+      sorted_arr_[j] = account.arr;
+      churned += account.risk;
+      total += account.arr;
       churn_prefix_[j + 1] = churned.value() - churned.compensation();
       churn_carry_[j + 1] = churned.compensation();
       if (!previous.empty()) {
         for (std::size_t k = 0; k < tiers; ++k) kept_prefix_[k * (n_ + 1) + j + 1] = kept_prefix_[k * (n_ + 1) + j];
-        if (previous[i] >= 0) ++kept_prefix_[static_cast<std::size_t>(previous[i]) * (n_ + 1) + j + 1];
+        if (account.previous >= 0) ++kept_prefix_[static_cast<std::size_t>(account.previous) * (n_ + 1) + j + 1];
       }
     }
     total_arr_ = total.value();
