@@ -415,6 +415,67 @@ def nps_by_tier(active: pd.DataFrame, tiers: pd.Categorical) -> None:
     )
 
 
+COVERAGE_EFFECT = {"Tech touch": 1.0, "Low touch": 0.85, "High touch": 0.7}  # stated factors on churn
+
+
+def how_low_can_you_go(
+    accounts: pd.DataFrame, active: pd.DataFrame, touch: cs.TierModel, tiers: pd.Categorical
+) -> None:
+    """Today's thresholds vs the best thresholds within today's CSM budget vs targeted coverage."""
+    learn = accounts[accounts["account_id"] % 2 == 1]  # the calibration of section 6
+    churn = hand_set_scorecard().calibrate(learn, "churned", l2=1.0).predict_proba(active)
+    budget = cs.coverage(tiers, touch, csm_cost=CSM_COST)["total_cost"].sum()
+    plan = cs.plan_coverage(
+        active,
+        touch,
+        churn,
+        effect=COVERAGE_EFFECT,
+        csm_cost=CSM_COST,
+        budget=budget,
+        margin=GROSS_MARGIN,
+        previous=tiers,
+    )
+    targeted = plan.targeted(capacity=plan.current["csms_needed"])  # today's CSMs, spent by expected saving
+    columns = ["threshold[Low touch]", "threshold[High touch]", "csms_needed", "cost", "expected_retained_arr"]
+    rows = pd.DataFrame([plan.current[columns], plan.best[columns]], index=["today's thresholds", "best thresholds"])
+    rows.loc["targeted, today's CSMs"] = [np.nan, np.nan, *targeted.summary.loc["targeted", columns[2:]]]
+    rows["net value"] = GROSS_MARGIN * rows["expected_retained_arr"] - rows["cost"]
+    moved = [plan.current["accounts_moved"], plan.best["accounts_moved"], (targeted.segments != tiers).sum()]
+    show(
+        f"11. How low can you go? Tier thresholds chosen by expected retained ARR, within today's "
+        f"{money(budget)} CSM budget",
+        pd.DataFrame(
+            {
+                "Low touch from": rows[columns[0]].map(lambda v: "by risk" if np.isnan(v) else money(v)),
+                "High touch from": rows[columns[1]].map(lambda v: "by risk" if np.isnan(v) else money(v)),
+                "CSMs": rows["csms_needed"].map("{:,.1f}".format),
+                "cost": rows["cost"].map(money),
+                "expected retained ARR": rows["expected_retained_arr"].map(money),
+                "net value": rows["net value"].map(money),
+                "accounts moved": [f"{int(m):,}" for m in moved],
+            }
+        ),
+        f"   Churn without coverage: the calibrated health model of section 6 (fitted on churn under today's "
+        f"coverage); coverage factors {COVERAGE_EFFECT} (stated, not measured); net value = "
+        f"{GROSS_MARGIN:.0%} x retained ARR - cost. {len(plan.table):,} threshold combinations evaluated.",
+    )
+    kept = plan.best["expected_retained_arr"] - plan.current["expected_retained_arr"]
+    saved = plan.current["cost"] - plan.best["cost"]
+    print(
+        f"   The best thresholds {'keep' if kept >= 0 else 'give up'} {money(abs(kept))} of expected ARR and "
+        f"{'save' if saved >= 0 else 'spend'} {money(abs(saved))} of CSM cost. Targeted coverage, with today's "
+        f"{plan.current['csms_needed']:,.1f} CSMs, retains {money(targeted.retained_gain)} more than the best "
+        f"thresholds that fit them, serving {len(targeted.promoted):,} accounts more closely (median ARR "
+        f"{money(targeted.promoted['arr'].median())})."
+    )
+    first = plan.marginal("High touch").iloc[1]  # one step below the best High touch threshold
+    print(
+        f"   One step lower for High touch (to {money(first.name)}): {money(first['marginal_cost'])} more CSM "
+        f"cost for {money(GROSS_MARGIN * first['marginal_retained_arr'])} of retained margin: "
+        f"{'worth it' if first['marginal_value'] > 0 else 'not worth it'}."
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--accounts", type=int, default=5_000)
@@ -521,6 +582,7 @@ def main() -> None:
     retention_models(revenue, touch)
     books, _ = owner_books(accounts, arr_then.reset_index(drop=True), touch)
     cadence_summary(active, touch, books)
+    how_low_can_you_go(accounts, active, touch, tiers)
 
 
 if __name__ == "__main__":

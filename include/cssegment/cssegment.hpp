@@ -43,6 +43,7 @@
 #include "cssegment/segment/kmeans.hpp"
 #include "cssegment/segment/missing_policy.hpp"
 #include "cssegment/segment/owners.hpp"
+#include "cssegment/segment/planner.hpp"
 #include "cssegment/segment/quadrant.hpp"
 #include "cssegment/segment/rules.hpp"
 #include "cssegment/segment/tier.hpp"

@@ -45,16 +45,19 @@ from .metrics import (
     nps,
     nps_difference,
 )
-from .segment import (
+from .segment import (  # coverage planner
     CadencePolicy,
+    CoveragePlan,
     KMeans,
     OwnerAssignment,
     QuadrantModel,
     RuleModel,
     Segment,
+    TargetedCoverage,
     TierModel,
     assign_owners,
     coverage,
+    plan_coverage,
     transitions,
 )
 from .survival import ShiftedBetaGeometric
@@ -114,6 +117,10 @@ __all__ = [
     "assign_owners",
     "coverage",
     "transitions",
+    # coverage planner
+    "CoveragePlan",
+    "TargetedCoverage",
+    "plan_coverage",
     # metrics
     "RevenueLedger",
     "cac",

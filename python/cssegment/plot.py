@@ -3,7 +3,7 @@ how well its health scores predict churn.
 
 Every function takes the library's own results (``QuadrantModel``, ``RevenueLedger.movements``,
 ``retention``, ``cohorts``, ``survivors``, ``Scorecard.score``, ``Backtest``,
-``ShiftedBetaGeometric``, ``coverage``), draws on ``ax`` (a new figure without it) and returns
+``ShiftedBetaGeometric``, ``coverage``, ``plan_coverage``), draws on ``ax`` (a new figure without it) and returns
 the matplotlib ``Axes`` so that titles, limits and labels can still be changed. Colours are the
 Okabe-Ito palette, readable with every common colour-vision deficiency; health bands are drawn
 red / amber / green in its vermillion, orange and bluish green. Text is never read as mathtext,
@@ -43,7 +43,7 @@ except ImportError as error:  # exercised in a subprocess without matplotlib
 from . import _deprecation, _frame
 from ._core import InvalidInputError
 from .health import Backtest
-from .segment import QuadrantModel
+from .segment import CoveragePlan, QuadrantModel, TargetedCoverage
 from .survival import ShiftedBetaGeometric
 
 __all__ = [
@@ -52,7 +52,9 @@ __all__ = [
     "backtest_chart",
     "cohort_heatmap",
     "coverage_chart",
+    "coverage_frontier",
     "health_distribution",
+    "marginal_coverage",
     "quadrant_map",
     "retention_curves",
     "revenue_bridge",
@@ -1018,3 +1020,144 @@ def backtest_chart(
     for panel, (name, result) in zip(panels, backtest.items()):
         _backtest_panel(panel, result, str(name))
     return panels
+
+
+# ----------------------------------------------------------------------------------------------
+# Coverage planner: how low can you go?
+
+
+def _plan(plan: Any) -> CoveragePlan:
+    if not isinstance(plan, CoveragePlan):
+        raise InvalidInputError(
+            f"plan: expected the CoveragePlan of cssegment.plan_coverage, got {type(plan).__name__}"
+        )
+    return plan
+
+
+def coverage_frontier(
+    plan: CoveragePlan, *, targeted: TargetedCoverage | None = None, ax: Axes | None = None, currency: str = "$"
+) -> Axes:
+    """Cost vs expected retained ARR of every threshold combination, with the frontier and the
+    plans to compare marked: today's thresholds, the best plan and targeted coverage.
+
+    Parameters
+    ----------
+    plan : CoveragePlan
+        The result of :func:`cssegment.plan_coverage`.
+    targeted : TargetedCoverage, optional
+        Marked as well (default ``plan.targeted()``: the best plan's CSMs spent by expected saving).
+    ax : matplotlib Axes, optional
+    currency : str
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        A scatter of all combinations (first collection), the frontier as a line (first line),
+        then one marker per plan: today, the best (when one fits the budget), targeted.
+
+    Examples
+    --------
+    >>> import cssegment as cs, cssegment.plot
+    >>> book = cs.datasets.synthetic_book(500, seed=2)
+    >>> plan = cs.plan_coverage(book.accounts, cs.TierModel.touch(), [0.2] * 500, csm_cost=120_000,
+    ...                         effect={"Tech touch": 1.0, "Low touch": 0.9, "High touch": 0.7})
+    >>> ax = cs.plot.coverage_frontier(plan)
+    >>> [line.get_label() for line in ax.get_lines()]
+    ['frontier', 'today', 'best', 'targeted']
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
+    plan = _plan(plan)
+    if targeted is None:
+        targeted = plan.targeted()
+    elif not isinstance(targeted, TargetedCoverage):
+        raise InvalidInputError(f"targeted: expected a TargetedCoverage, got {type(targeted).__name__}")
+    ax = _axes(ax)
+    table, frontier = plan.table, plan.frontier
+    ax.scatter(table["cost"], table["expected_retained_arr"], s=6, color=_GRID, label="threshold combinations")
+    ax.plot(frontier["cost"], frontier["expected_retained_arr"], color=_TOTAL, linewidth=1.5, label="frontier")
+    marks: list[tuple[str, pd.Series | None, str, str]] = [
+        ("today", plan.current, _colour(1), "o"),
+        ("best", None if plan.best.empty else plan.best, _colour(2), "*"),
+    ]
+    for label, row, colour, marker in marks:
+        if row is not None:
+            ax.plot(row["cost"], row["expected_retained_arr"], marker, color=colour, markersize=11, label=label)
+    summary = targeted.summary.loc["targeted"]
+    ax.plot(summary["cost"], summary["expected_retained_arr"], "D", color=_colour(5), markersize=8, label="targeted")
+    ax.xaxis.set_major_formatter(_money_axis(currency))
+    ax.yaxis.set_major_formatter(_money_axis(currency))
+    ax.set_xlabel("CSM cost", **_PLAIN)
+    ax.set_ylabel("Expected retained ARR", **_PLAIN)
+    ax.set_title(f"Coverage frontier: {len(table):,} plans, {len(frontier):,} on the frontier", **_PLAIN)
+    _legend(ax, loc="lower right")
+    _grid(ax)
+    return ax
+
+
+def marginal_coverage(
+    plan: CoveragePlan,
+    boundary: str | None = None,
+    *,
+    at: pd.Series | None = None,
+    ax: Axes | None = None,
+    currency: str = "$",
+) -> Axes:
+    """What each step down of one tier's threshold costs and buys (:meth:`CoveragePlan.marginal`).
+
+    Two lines over the threshold (lowered from left to right): the marginal CSM cost of the step
+    and the value of the ARR it retains (margin x marginal retained ARR). Lowering pays while the
+    value line is above the cost line; the last threshold before it first falls below is marked.
+
+    Parameters
+    ----------
+    plan : CoveragePlan
+        The result of :func:`cssegment.plan_coverage`.
+    boundary : str, optional
+        The tier whose lower edge moves; default the highest tier.
+    at : pandas.Series, optional
+        The row of ``plan.table`` whose other thresholds are held (default the best plan).
+    ax : matplotlib Axes, optional
+    currency : str
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Lines ``marginal cost`` and ``marginal value of retained ARR``; a dashed vertical line at
+        the lowest threshold that still pays (when a step does not).
+
+    Examples
+    --------
+    >>> import cssegment as cs, cssegment.plot
+    >>> accounts = cs.datasets.synthetic_book(800, seed=5).accounts
+    >>> plan = cs.plan_coverage(accounts, cs.TierModel.touch(), [0.3] * 800, csm_cost=90_000,
+    ...                         effect={"Tech touch": 1.0, "Low touch": 0.8, "High touch": 0.6})
+    >>> ax = cs.plot.marginal_coverage(plan, "Low touch")
+    >>> [line.get_label() for line in ax.get_lines()][:2]
+    ['marginal cost', 'marginal value of retained ARR']
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
+    plan = _plan(plan)
+    if boundary is None:
+        boundary = list(plan.factors)[-1]
+    marginal = plan.marginal(boundary, at=at)
+    steps = marginal.iloc[1:]
+    ax = _axes(ax)
+    thresholds = steps.index.to_numpy(dtype=np.float64)
+    gained = plan.margin * steps["marginal_retained_arr"]
+    ax.plot(thresholds, steps["marginal_cost"], "o-", color=_LOSS, label="marginal cost")
+    ax.plot(thresholds, gained, "o-", color=_GAIN, label="marginal value of retained ARR")
+    losing = np.flatnonzero(steps["marginal_value"].to_numpy() <= 0)
+    title = f"How low can you go? {boundary}"
+    if losing.size:
+        stop = float(marginal.index[losing[0]])  # where the first step that does not pay starts
+        ax.axvline(stop, color=_TOTAL, linestyle="--", linewidth=1)
+        title += f": lowering pays down to {_money(stop, currency)}"
+    ax.set_xlim(float(thresholds.max(initial=1.0)) * 1.05, float(thresholds.min(initial=0.0)) * 0.95)
+    ax.xaxis.set_major_formatter(_money_axis(currency))
+    ax.yaxis.set_major_formatter(_money_axis(currency))
+    ax.set_xlabel(f"{boundary} threshold (lowered to the right)", **_PLAIN)
+    ax.set_ylabel("Per step down", **_PLAIN)
+    ax.set_title(title, **_PLAIN)
+    _legend(ax)
+    _grid(ax)
+    return ax

@@ -8,6 +8,7 @@
 #include "cssegment/segment/coverage.hpp"
 #include "cssegment/segment/kmeans.hpp"
 #include "cssegment/segment/owners.hpp"
+#include "cssegment/segment/planner.hpp"
 #include "cssegment/segment/quadrant.hpp"
 #include "cssegment/segment/rules.hpp"
 #include "cssegment/segment/tier.hpp"
@@ -348,6 +349,73 @@ void bind_cadence(py::module_& m) {
       .def(py::self == py::self);
 }
 
+// The coverage planner: one sort on construction, then grids evaluated as numpy columns.
+void bind_planner(py::module_& m) {
+  py::class_<CoveragePlanner>(m, "coverage_planner")
+      .def(py::init([](const TierModel& model, const Array<double>& arr, const Array<double>& churn,
+                       const std::optional<Array<std::int32_t>>& previous) {
+             const auto arr_view = view(arr), churn_view = view(churn);
+             const auto previous_view = view(previous);
+             py::gil_scoped_release release;
+             return CoveragePlanner(model, arr_view, churn_view, previous_view);
+           }),
+           py::arg("model"), py::arg("arr"), py::arg("churn"), py::arg("previous") = py::none())
+      .def_property_readonly("total_arr", &CoveragePlanner::total_arr)
+      .def(
+          "evaluate",
+          [](const CoveragePlanner& planner, const std::vector<std::vector<double>>& candidates,
+             const std::vector<double>& factors, double csm_cost, double margin) {
+            PlanTable table;
+            {
+              py::gil_scoped_release release;
+              table = planner.evaluate(candidates, factors, csm_cost, margin);
+            }
+            const auto rows = static_cast<py::ssize_t>(table.rows());
+            const auto matrix = [rows](std::vector<double>&& values, std::size_t columns) {
+              return to_numpy(std::move(values)).reshape({rows, static_cast<py::ssize_t>(columns)});
+            };
+            py::dict columns;
+            columns["thresholds"] = matrix(std::move(table.thresholds), table.tiers - 1);
+            columns["accounts"] = matrix(std::move(table.accounts), table.tiers);
+            columns["csms_needed"] = matrix(std::move(table.csms_needed), table.tiers);
+            columns["total_csms"] = to_numpy(std::move(table.total_csms));
+            columns["cost"] = to_numpy(std::move(table.cost));
+            columns["expected_churned_arr"] = to_numpy(std::move(table.expected_churned_arr));
+            columns["expected_retained_arr"] = to_numpy(std::move(table.expected_retained_arr));
+            columns["net_value"] = to_numpy(std::move(table.net_value));
+            columns["accounts_moved"] = to_numpy(std::move(table.accounts_moved));
+            return columns;
+          },
+          py::arg("candidates"), py::arg("factors"), py::arg("csm_cost"), py::arg("margin"));
+  m.def(
+      "coverage_frontier",
+      [](const Array<double>& cost, const Array<double>& retained) {
+        const auto cost_view = view(cost), retained_view = view(retained);
+        std::vector<std::int8_t> on;
+        {
+          py::gil_scoped_release release;
+          on = coverage_frontier(cost_view, retained_view);
+        }
+        return to_numpy(std::move(on));
+      },
+      py::arg("cost"), py::arg("retained"));
+  m.def(
+      "targeted_tiers",
+      [](const TierModel& model, const Array<double>& arr, const Array<double>& churn,
+         const std::optional<Array<double>>& potential, const std::vector<double>& accounts,
+         const std::vector<double>& factors) {
+        const auto arr_view = view(arr), churn_view = view(churn), potential_view = view(potential);
+        TargetedPlan plan;
+        {
+          py::gil_scoped_release release;
+          plan = targeted_tiers(model, arr_view, churn_view, potential_view, accounts, factors);
+        }
+        return py::make_tuple(to_numpy(std::move(plan.codes)), plan.expected_churned_arr);
+      },
+      py::arg("model"), py::arg("arr"), py::arg("churn"), py::arg("potential"), py::arg("accounts"),
+      py::arg("factors"));
+}
+
 }  // namespace
 
 void bind_segment(py::module_& m) {
@@ -359,6 +427,7 @@ void bind_segment(py::module_& m) {
   bind_kmeans_fit(m);
   bind_owners(m);
   bind_cadence(m);
+  bind_planner(m);
 }
 
 }  // namespace cssegment::python

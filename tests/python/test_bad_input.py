@@ -104,6 +104,29 @@ def bad(api: str, what: str, call: Callable[[], object], message: str, error: ty
     return pytest.param(api, call, error, message, id=f"{api} | {what}")
 
 
+# Coverage planner (issue 17): a three-account book, its effect factors and an RD stand-in.
+PLAN_BOOK = pd.DataFrame({"arr": [5e3, 20e3, 60e3], "churn": [0.1, 0.2, 0.3]})
+PLAN_EFFECT = {"Tech touch": 1.0, "Low touch": 0.9, "High touch": 0.7}
+
+
+def plan(**overrides: Any) -> cs.CoveragePlan:
+    arguments = {"churn": "churn", "effect": PLAN_EFFECT, "csm_cost": 1.0} | overrides
+    return cs.plan_coverage(PLAN_BOOK, TOUCH, **arguments)
+
+
+class FakeRD:
+    """The agreed interface of an RD result (issue 16)."""
+
+    def __init__(self, left: float, fuzzy: bool = False) -> None:
+        self.intercept, self.estimate, self.ci_robust, self.cutoff, self.fuzzy = (
+            (left, 0.1),
+            0.1 - left,
+            (-0.1, 0.0),
+            50e3,
+            fuzzy,
+        )
+
+
 # --- the matrix -------------------------------------------------------------------------------
 
 # fmt: off
@@ -452,6 +475,22 @@ MATRIX = [
     bad("ScorecardClassifier.score", "outcome of another length", lambda: cs.ScorecardClassifier(CARD).fit(HEALTH, HEALTH["churned"]).score(HEALTH, [0, 1]), "outcome: has length 2 but data has length 3"),
     bad("ScorecardClassifier", "unknown parameter", lambda: cs.ScorecardClassifier(CARD).set_params(C=1.0), "params: unknown parameter(s) ['C']"),
     bad("Scorecard.backtest", "positive not a str", lambda: CARD.backtest(HEALTH.assign(churned=["No", "Yes", "No"]), positive=1), "positive: expected a str, got int 1"),
+    # -- coverage planner (issue 17)
+    bad("plan_coverage", "NaN churn", lambda: plan(churn=[0.1, np.nan, 0.2]), "churn[1] = nan: probabilities must be in [0, 1]"),
+    bad("plan_coverage", "churn above 1", lambda: plan(churn=[1.5, 0.1, 0.2]), "churn[0] = 1.5: probabilities must be in [0, 1]"),
+    bad("plan_coverage", "negative factor", lambda: plan(effect=PLAN_EFFECT | {"Low touch": -0.1}), "effect: 'Low touch' = -0.1: factors must be finite and >= 0"),
+    bad("plan_coverage", "a tier without a factor", lambda: plan(effect={"Tech touch": 1.0, "Low touch": 0.9}), "effect: no factor for tier(s) ['High touch']"),
+    bad("plan_coverage", "effect of the wrong kind", lambda: plan(effect=0.9), "effect: expected a mapping tier -> factor or an RD result, got float"),
+    bad("plan_coverage", "fuzzy RD", lambda: plan(effect=FakeRD(0.2, fuzzy=True)), "effect: a fuzzy RD result estimates the effect on the accounts the threshold moves"),
+    bad("plan_coverage", "RD without churn below the cutoff", lambda: plan(effect=FakeRD(0.0)), "effect: the RD's churn just below the cutoff (intercept[0]) is 0.0; a factor needs it > 0"),
+    bad("plan_coverage", "thresholds that cannot ascend", lambda: plan(thresholds={"Low touch": [60e3], "High touch": [10e3]}), "thresholds: no combination of the candidates keeps the thresholds ascending from tier 'Low touch' up"),
+    bad("plan_coverage", "threshold 0", lambda: plan(thresholds={"High touch": [0.0]}), "thresholds['High touch'][0] = 0: thresholds must be finite and > 0"),
+    bad("plan_coverage", "a tier without a lower edge", lambda: plan(thresholds={"Tech touch": [1.0]}), "thresholds: 'Tech touch' is not a tier with a lower edge"),
+    bad("plan_coverage", "grid too large", lambda: plan(thresholds={"Low touch": list(range(1, 1002)), "High touch": list(range(1, 1002))}), "thresholds: the grid has 1002001 combinations; at most 1000000 are evaluated"),
+    bad("plan_coverage", "negative CSM cost", lambda: plan(csm_cost=-1.0), "csm_cost: -1 must be finite and >= 0"),
+    bad("CoveragePlan.marginal", "a tier without a lower edge", lambda: plan().marginal("Tech touch"), "boundary: 'Tech touch' is not a tier with a lower edge"),
+    bad("CoveragePlan.targeted", "capacity below the cheapest plan", lambda: plan(csm_cost=1.0).targeted(capacity=-1.0), "capacity: -1 CSMs; the cheapest plan needs"),
+    # -- end of coverage planner
 ]
 # fmt: on
 
@@ -550,6 +589,23 @@ def _entry_points() -> dict[str, tuple[Callable[..., object], tuple[Any, ...]]]:
         "datasets.synthetic_book": (cs.datasets.synthetic_book, (10, 2, 0)),
         "TierModel.from_json": (cs.TierModel.from_json, (TOUCH.to_json(),)),
         "Scorecard.from_json": (cs.Scorecard.from_json, (CARD.to_json(),)),
+        # coverage planner (issue 17)
+        "plan_coverage": (
+            lambda accounts, model, churn, effect, thresholds, csm_cost, budget, margin, previous: cs.plan_coverage(
+                accounts,
+                model,
+                churn,
+                effect=effect,
+                thresholds=thresholds,
+                csm_cost=csm_cost,
+                budget=budget,
+                margin=margin,
+                previous=previous,
+            ),
+            (PLAN_BOOK, TOUCH, "churn", PLAN_EFFECT, {"High touch": [50e3]}, 1.0, None, 1.0, None),
+        ),
+        "CoveragePlan.marginal": (plan().marginal, ("High touch", None)),
+        "CoveragePlan.targeted": (plan().targeted, (None, None)),
     }
 
 
@@ -688,7 +744,12 @@ def test_object_columns_read_decimals_as_numbers_and_none_or_na_as_missing() -> 
 # --- the matrix covers the public API, and the docs table matches the matrix ------------------
 
 MATRIX_APIS = {param.values[0] for param in MATRIX}
-RESULT_TYPES = {"Backtest", "OwnerAssignment", "Segment"}  # returned or plain records, no checks of their own
+RESULT_TYPES = {
+    "Backtest",
+    "OwnerAssignment",
+    "Segment",
+    "TargetedCoverage",
+}  # returned or plain records, no checks of their own
 NO_ARGUMENTS = {"get_include", "get_cmake_dir"}  # the C++ package's directories: no input to check
 METHODS = (
     "assign", "fit", "fit_predict", "predict", "predict_proba", "score", "transform", "calibrate", "backtest",

@@ -142,3 +142,12 @@ def test_readme_python_tour_runs() -> None:
     plan = namespace["plan"]
     assert list(plan.index) == ["Tech touch", "Low touch", "High touch"]  # type: ignore[attr-defined]
     assert namespace["restored"] == namespace["touch"]
+
+
+def test_quickstart_plans_coverage_within_todays_csms(quickstart_output: str) -> None:
+    text = section(quickstart_output, 11)
+    assert text.startswith("\n11. How low can you go?")
+    rows = {line.split("  ")[0].strip(): line for line in text.splitlines()}
+    csms = {name: float(rows[name].split()[-5]) for name in ("today's thresholds", "targeted, today's CSMs")}
+    assert csms["targeted, today's CSMs"] <= csms["today's thresholds"]
+    assert "threshold combinations evaluated" in text

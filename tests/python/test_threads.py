@@ -94,6 +94,16 @@ JOBS: dict[str, Callable[[Shared], Any]] = {
     "rules": lambda s: s.rules.assign(s.accounts),
     "transitions": lambda s: cs.transitions(s.previous, s.tiers.assign(s.accounts["arr"]), s.accounts["arr"]),
     "coverage": lambda s: cs.coverage(s.tiers.assign(s.accounts["arr"]), s.tiers, s.accounts["arr"], 150_000),
+    "coverage planner": lambda s: (lambda plan: (plan.table, plan.frontier, plan.targeted().segments))(
+        cs.plan_coverage(
+            s.accounts,
+            s.tiers,
+            s.calibrated.predict_proba(s.accounts),
+            csm_cost=150_000,
+            previous=s.previous,
+            effect={"Tech touch": 1.0, "Low touch": 0.85, "High touch": 0.7},
+        )
+    ),
     "k-means predict": lambda s: s.kmeans.predict(s.features),
     "k-means fit": lambda s: (lambda m: (m.cluster_centers_, m.inertia_, m.predict(s.features)))(
         cs.KMeans(n_clusters=4, n_init=2, seed=7).fit(s.features)

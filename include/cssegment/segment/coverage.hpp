@@ -20,6 +20,15 @@ inline void check_csm_ratios(std::string_view argument, std::span<const std::opt
       fail_at(argument, i, *ratios[i], "CSM ratios must be finite and > 0 (accounts per CSM)");
 }
 
+// The fully loaded cost of one CSM.
+inline void check_csm_cost(double csm_cost) {
+  if (!(std::isfinite(csm_cost) && csm_cost >= 0.0))
+    fail("csm_cost", format_number(csm_cost) + " must be finite and >= 0");
+}
+
+// CSMs a segment of `accounts` needs at `ratio` accounts per CSM: fractional FTE, 0 without CSM.
+inline double csms_needed(double accounts, std::optional<double> ratio) { return ratio ? accounts / *ratio : 0.0; }
+
 // One segment's coverage. Quantities that do not apply (a segment without CSMs has no ARR per
 // CSM) are NaN.
 struct CoverageRow {
@@ -41,8 +50,7 @@ inline std::vector<CoverageRow> coverage(std::span<const std::int32_t> segments,
     check_same_length("arr", arr.size(), "segments", segments.size());
     check_nonnegative_finite("arr", arr);
   }
-  if (csm_cost && !(std::isfinite(*csm_cost) && *csm_cost >= 0.0))
-    fail("csm_cost", format_number(*csm_cost) + " must be finite and >= 0");
+  if (csm_cost) check_csm_cost(*csm_cost);
   const std::size_t n = csm_ratios.size();
   std::vector<CoverageRow> rows(n);
   for (std::size_t s = 0; s < n; ++s) rows[s].csm_ratio = csm_ratios[s];
@@ -59,7 +67,7 @@ inline std::vector<CoverageRow> coverage(std::span<const std::int32_t> segments,
   for (std::size_t s = 0; s < arr_sums.size(); ++s) rows[s].arr = arr_sums[s].value();
   double total_csms = 0.0;
   for (auto& row : rows) {
-    row.csms_needed = row.csm_ratio ? static_cast<double>(row.accounts) / *row.csm_ratio : 0.0;
+    row.csms_needed = csms_needed(static_cast<double>(row.accounts), row.csm_ratio);
     total_csms += row.csms_needed;
   }
   for (auto& row : rows) {

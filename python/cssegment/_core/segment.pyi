@@ -1,5 +1,5 @@
 """Stubs of cssegment._core.segment: segmentation models, transitions, coverage, k-means, owners
-and cadence (bindings in src/python/bind_segment.cpp)."""
+and cadence, and the coverage planner (bindings in src/python/bind_segment.cpp)."""
 
 from typing import TypedDict
 
@@ -235,3 +235,32 @@ class cadence_policy:
     @staticmethod
     def from_json(text: str) -> cadence_policy: ...
     def __eq__(self, other: object) -> bool: ...
+
+class _PlanColumns(TypedDict):
+    thresholds: npt.NDArray[np.float64]  # rows x (tiers - 1)
+    accounts: npt.NDArray[np.float64]  # rows x tiers
+    csms_needed: npt.NDArray[np.float64]  # rows x tiers
+    total_csms: _Floats
+    cost: _Floats
+    expected_churned_arr: _Floats
+    expected_retained_arr: _Floats
+    net_value: _Floats
+    accounts_moved: _Floats  # empty without previous
+
+class coverage_planner:
+    def __init__(self, model: tier_model, arr: _Floats, churn: _Floats, previous: _Codes | None = None) -> None: ...
+    @property
+    def total_arr(self) -> float: ...
+    def evaluate(
+        self, candidates: list[list[float]], factors: list[float], csm_cost: float, margin: float
+    ) -> _PlanColumns: ...
+
+def coverage_frontier(cost: _Floats, retained: _Floats) -> npt.NDArray[np.int8]: ...
+def targeted_tiers(
+    model: tier_model,
+    arr: _Floats,
+    churn: _Floats,
+    potential: _Floats | None,
+    accounts: list[float],
+    factors: list[float],
+) -> tuple[npt.NDArray[np.int32], float]: ...

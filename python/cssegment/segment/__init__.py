@@ -3,8 +3,9 @@ learned (k-means) segments, transition reports, coverage planning, CSM book assi
 engagement cadence.
 
 One module per concept, named after its C++ header(s) in ``include/cssegment/segment/``:
-``models`` (tiers, quadrants, rules), ``reports`` (transitions, coverage), ``kmeans``, ``owners``
-and ``cadence``. Every public name is importable from here and from ``cssegment``.
+``models`` (tiers, quadrants, rules), ``reports`` (transitions, coverage), ``planner`` (the
+coverage planner), ``kmeans``, ``owners`` and ``cadence``. Every public name is importable from
+here and from ``cssegment``.
 
 Every model assigns an ordered ``pandas.Categorical`` whose categories are ranked lowest first,
 pickles, and round-trips through JSON. Hysteresis (``previous=``) keeps accounts in their segment
@@ -28,6 +29,7 @@ from .models import QuadrantModel, RuleModel, Segment, TierModel
 from .models import Ratio as Ratio
 from .models import SegmentModel as SegmentModel
 from .owners import OwnerAssignment, assign_owners
+from .planner import CoveragePlan, TargetedCoverage, plan_coverage
 from .reports import coverage, transitions
 
 __all__ = [
@@ -41,4 +43,8 @@ __all__ = [
     "assign_owners",
     "coverage",
     "transitions",
+    # coverage planner
+    "CoveragePlan",
+    "TargetedCoverage",
+    "plan_coverage",
 ]

@@ -153,6 +153,21 @@ BOOST_AUTO_TEST_CASE(segmentation_models_assign_and_dump_concurrently) {
         return flat;
       },
       [](const auto& a, const auto& b) { return same_bits(a, b); });
+  // The coverage planner: one planner read by every thread, and planners built on each.
+  std::vector<double> churn(s.book.arr.size());
+  for (std::size_t i = 0; i < churn.size(); ++i) churn[i] = 0.05 + 0.3 * double(i % 7) / 7.0;
+  const std::vector<double> factors{1.0, 0.85, 0.7};
+  const std::vector<std::vector<double>> grid{{5'000.0, 10'000.0, 20'000.0}, {30'000.0, 50'000.0, 80'000.0}};
+  const CoveragePlanner planner(tiers, s.book.arr, churn, s.previous_tiers);
+  check_concurrent([&] { return planner.evaluate(grid, factors, 150'000.0, 1.0).net_value; },
+                   [](const auto& a, const auto& b) { return same_bits(a, b); });
+  check_concurrent(
+      [&] {
+        return CoveragePlanner(tiers, s.book.arr, churn, s.previous_tiers)
+            .evaluate(grid, factors, 150'000.0, 1.0)
+            .expected_retained_arr;
+      },
+      [](const auto& a, const auto& b) { return same_bits(a, b); });
 }
 
 BOOST_AUTO_TEST_CASE(kmeans_predicts_concurrently_and_fits_alike_on_every_thread) {
