@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import datasets, health, metrics, segment, survival
+from . import causal, datasets, health, metrics, segment, survival
 from ._core import InvalidInputError, NotFittedError, __version__
 from ._frame import set_output
 from .health import (
@@ -98,6 +98,7 @@ __all__ = [
     # results as pandas or polars tables
     "set_output",
     # submodules
+    "causal",
     "datasets",
     "health",
     "metrics",
