@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from . import causal, datasets, health, metrics, segment, survival
 from ._core import InvalidInputError, NotFittedError, __version__
 from ._frame import set_output
+from .causal import RDResult, rd_estimate
 from .health import (
     Backtest,
     Bands,
@@ -139,6 +140,9 @@ __all__ = [
     "ZScore",
     # survival models
     "ShiftedBetaGeometric",
+    # coverage effects (regression discontinuity)
+    "RDResult",
+    "rd_estimate",
     # the C++ package inside the wheel
     "get_include",
     "get_cmake_dir",
