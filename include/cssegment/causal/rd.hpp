@@ -11,8 +11,10 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <map>
+#include <memory>
 #include <numeric>
 #include <optional>
 #include <span>
@@ -22,6 +24,7 @@
 #include <vector>
 
 #include "cssegment/core/enum_names.hpp"
+#include "cssegment/core/parallel.hpp"
 #include "cssegment/core/validate.hpp"
 
 namespace cssegment::causal {
@@ -124,27 +127,38 @@ inline double kernel_weight(RdKernel kernel, double u, double h) {
   return ((1.0 - a) * (a <= 1.0 ? 1.0 : 0.0)) / h;
 }
 
+// Runs of equal x on a side: the run of each row and the first row of each run (plus the end).
+struct Ties {
+  std::vector<std::uint32_t> group;
+  std::vector<std::size_t> start;
+};
+
 // One side of the cut-off, ordered by the distance to it (nearest first), so that the rows with a
 // positive kernel weight for any bandwidth are a prefix.
 struct Side {
   double c = 0.0;
   std::vector<double> x, y, t;          // t: treatment (fuzzy), else empty
   std::vector<std::int64_t> cluster;    // dense per side, numbered by first appearance; else empty
-  std::vector<std::uint32_t> group;     // index of the run of equal x a row belongs to
-  std::vector<std::size_t> group_start; // first row of each run, plus the end
-  std::size_t distinct(std::size_t n) const { return n == 0 ? 0 : group[n - 1] + 1; }
+  std::shared_ptr<const Ties> ties;     // null when every x is distinct
+  std::size_t distinct(std::size_t n) const { return n == 0 || !ties ? n : ties->group[n - 1] + 1; }
+  // The first row of the k-th distinct x (k < distinct(size())).
+  std::size_t run_start(std::size_t k) const { return ties ? ties->start[k] : k; }
   std::size_t size() const { return x.size(); }
 };
 
-inline void index_groups(Side& s) {
+inline void index_ties(Side& s) {
   const std::size_t n = s.x.size();
-  s.group.resize(n);
-  s.group_start.clear();
+  bool any = false;
+  for (std::size_t i = 1; i < n && !any; ++i) any = s.x[i] == s.x[i - 1];
+  if (!any) return;
+  auto ties = std::make_shared<Ties>();
+  ties->group.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
-    if (i == 0 || s.x[i] != s.x[i - 1]) s.group_start.push_back(i);
-    s.group[i] = static_cast<std::uint32_t>(s.group_start.size() - 1);
+    if (i == 0 || s.x[i] != s.x[i - 1]) ties->start.push_back(i);
+    ties->group[i] = static_cast<std::uint32_t>(ties->start.size() - 1);
   }
-  s.group_start.push_back(n);
+  ties->start.push_back(n);
+  s.ties = std::move(ties);
 }
 
 // Rows with a positive weight for bandwidth h: a prefix of the side.
@@ -204,6 +218,12 @@ inline Fit fit(const Side& s, std::size_t n, double h, int order, RdKernel kerne
   return f;
 }
 
+inline double ipow(double v, int k) {
+  double out = 1.0;
+  for (int j = 0; j < k; ++j) out *= v;
+  return out;
+}
+
 inline void powers(double u, int order, double* out) {
   out[0] = 1.0;
   for (int j = 1; j <= order; ++j) out[j] = out[j - 1] * u;
@@ -216,28 +236,64 @@ enum class Residual { nn, plain, hc1, hc2, hc3 };
 // sqrt(J / (J + 1))), or the residuals of `f` scaled as HC0-HC3 (d: the regressors for HC1).
 inline void residuals(const Side& s, std::size_t n, const Fit& f, Residual kind, int nnmatch, int d, RdKernel kernel,
                       bool with_t, std::vector<double>& ry, std::vector<double>& rt) {
-  ry.assign(n, 0.0);
-  rt.assign(with_t ? n : 0, 0.0);
+  ry.resize(n);  // every row is written below
+  rt.resize(with_t ? n : 0);
+  if (kind == Residual::nn && !s.ties) {
+    // No repeated x: the neighbours of row i are a run of rows around it.
+    const std::size_t cap = std::min<std::size_t>(static_cast<std::size_t>(nnmatch), n - 1);
+    for (std::size_t i = 0; i < n; ++i) {
+      std::size_t lo = i, hi = i + 1;
+      while (hi - lo - 1 < cap) {
+        if (lo == 0) {
+          ++hi;
+        } else if (hi >= n) {
+          --lo;
+        } else {
+          const double dl = std::abs(s.x[i] - s.x[lo - 1]), dr = std::abs(s.x[hi] - s.x[i]);
+          const double tol = std::max(dl, dr) * root_eps;
+          if (dl - dr > tol) {
+            ++hi;
+          } else if (dr - dl > tol) {
+            --lo;
+          } else {
+            ++hi;
+            --lo;
+          }
+        }
+      }
+      const double j = static_cast<double>(hi - lo - 1), sf = std::sqrt(j / (j + 1.0));
+      double sy = 0.0, st = 0.0;
+      for (std::size_t k = lo; k < hi; ++k) {
+        sy += s.y[k];
+        if (with_t) st += s.t[k];
+      }
+      ry[i] = sf * (s.y[i] - (sy - s.y[i]) / j);
+      if (with_t) rt[i] = sf * (s.t[i] - (st - s.t[i]) / j);
+    }
+    return;
+  }
   if (kind == Residual::nn) {
     const std::size_t cap = std::min<std::size_t>(static_cast<std::size_t>(nnmatch), n - 1);
-    for (std::size_t g = 0; g < s.group_start.size() - 1 && s.group_start[g] < n; ++g) {
-      const std::size_t gs = s.group_start[g], ge = s.group_start[g + 1];
+    const std::vector<std::size_t>& start = s.ties->start;
+    const std::vector<std::uint32_t>& group = s.ties->group;
+    for (std::size_t g = 0; g + 1 < start.size() && start[g] < n; ++g) {
+      const std::size_t gs = start[g], ge = start[g + 1];
       std::size_t lo = gs, hi = ge;
       while (hi - lo - 1 < cap) {
         if (lo == 0) {
-          hi = s.group_start[s.group[hi] + 1];
+          hi = start[group[hi] + 1];
         } else if (hi >= n) {
-          lo = s.group_start[s.group[lo - 1]];
+          lo = start[group[lo - 1]];
         } else {
           const double dl = std::abs(s.x[gs] - s.x[lo - 1]), dr = std::abs(s.x[hi] - s.x[gs]);
           const double tol = std::max(dl, dr) * root_eps;
           if (dl - dr > tol) {
-            hi = s.group_start[s.group[hi] + 1];
+            hi = start[group[hi] + 1];
           } else if (dr - dl > tol) {
-            lo = s.group_start[s.group[lo - 1]];
+            lo = start[group[lo - 1]];
           } else {
-            hi = s.group_start[s.group[hi] + 1];
-            lo = s.group_start[s.group[lo - 1]];
+            hi = start[group[hi] + 1];
+            lo = start[group[lo - 1]];
           }
         }
       }
@@ -369,7 +425,9 @@ private:
 
   // invG meat invG of a fit, with the residuals of that fit (or nn) combined by s.
   Eigen::MatrixXd variance(const Fit& f, int d, std::array<double, 2> sv) {
-    residuals(s_, f.n, f, kind_, nnmatch_, d, kernel_, with_t_, ry_, rt_);
+    // nn residuals depend on the window only: the pilot fits share theirs.
+    if (kind_ != Residual::nn || nn_rows_ != f.n) residuals(s_, f.n, f, kind_, nnmatch_, d, kernel_, with_t_, ry_, rt_);
+    nn_rows_ = f.n;
     const std::vector<double> rc = combine(ry_, rt_, sv);
     const int k = f.order + 1;
     const Eigen::MatrixXd m = meat(s_, f.n, k, k, rc, [&](std::size_t i, double* out) {
@@ -397,7 +455,7 @@ private:
       for (std::size_t i = 0; i < n; ++i) {
         const double u = s_.x[i] - s_.c, w = kernel_weight(kernel_, u / h_v_, h_v_);
         powers(u, o, r.data());
-        const double lead = std::pow(u / h_v_, o + 1);
+        const double lead = ipow(u / h_v_, o + 1);
         for (int a = 0; a <= o; ++a) v(a) += w * r[static_cast<std::size_t>(a)] * lead;
       }
       vf.bconst = std::pow(h_v_, nu) * (f.invG * v)(nu);
@@ -413,7 +471,53 @@ private:
   double h_v_;
   std::map<std::pair<int, int>, VFit> cache_;
   std::vector<double> ry_, rt_;
+  std::size_t nn_rows_ = std::numeric_limits<std::size_t>::max();
 };
+
+// `rows` ordered by x, ties in the given order: a least-significant-digit radix sort of the
+// doubles' bits (11 bits a pass), linear where std::sort is n log n.
+inline std::vector<std::uint32_t> order_by(std::span<const double> x, std::span<const std::uint32_t> rows) {
+  const std::size_t n = rows.size();
+  auto key = std::make_unique_for_overwrite<std::uint64_t[]>(n);
+  auto key_tmp = std::make_unique_for_overwrite<std::uint64_t[]>(n);
+  auto row = std::make_unique_for_overwrite<std::uint32_t[]>(n);
+  auto row_tmp = std::make_unique_for_overwrite<std::uint32_t[]>(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint64_t bits;
+    const double v = x[rows[i]] == 0.0 ? 0.0 : x[rows[i]];  // -0 sorts with +0
+    std::memcpy(&bits, &v, sizeof bits);
+    key[i] = bits & (std::uint64_t{1} << 63) ? ~bits : bits | (std::uint64_t{1} << 63);
+    row[i] = rows[i];
+  }
+  constexpr int bits_per_pass = 11, buckets = 1 << bits_per_pass;
+  for (int shift = 0; shift < 64; shift += bits_per_pass) {
+    std::array<std::size_t, buckets> count{};
+    for (std::size_t i = 0; i < n; ++i) ++count[(key[i] >> shift) & (buckets - 1)];
+    if (std::any_of(count.begin(), count.end(), [&](std::size_t c) { return c == n; })) continue;
+    std::size_t total = 0;
+    for (std::size_t& c : count) total += std::exchange(c, total);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::size_t at = count[(key[i] >> shift) & (buckets - 1)]++;
+      key_tmp[at] = key[i];
+      row_tmp[at] = row[i];
+    }
+    key.swap(key_tmp);
+    row.swap(row_tmp);
+  }
+  return {row.get(), row.get() + n};
+}
+
+// f(0) and f(1), for the left and the right side, on two threads when `parallel`. The sides'
+// computations are independent, so the results do not depend on it.
+template <class F>
+void each_side(bool parallel, F&& f) {
+  parallel_for(
+      2, 1,
+      [&](std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) f(i);
+      },
+      parallel ? 2 : 1);
+}
 
 inline double ratio(double v, double b2, double r, double rate) { return std::pow(v / (b2 + r), rate); }
 
@@ -449,7 +553,7 @@ struct Bandwidths {
 inline Bandwidths select(const Side& l, const Side& r, const RdOptions& o, int q, Residual kind, bool with_t,
                          double x_sd, double bw_pilot, std::size_t n_all, std::size_t unique_all,
                          std::optional<double> bw_min_l, std::optional<double> bw_min_r, std::size_t g_l,
-                         std::size_t g_r) {
+                         std::size_t g_r, bool parallel) {
   const int p = o.p;
   const double cc = o.kernel == RdKernel::epanechnikov ? 2.34 : o.kernel == RdKernel::uniform ? 1.843 : 2.576;
   double c_bw = cc * bw_pilot * std::pow(static_cast<double>(unique_all), -0.2);
@@ -457,9 +561,15 @@ inline Bandwidths select(const Side& l, const Side& r, const RdOptions& o, int q
   const double bw_max = std::max(max_l, max_r);
   c_bw = std::min(c_bw, bw_max);
   if (bw_min_l) c_bw = std::max({c_bw, *bw_min_l, *bw_min_r});
-  Selector sl(l, o.kernel, kind, o.nnmatch, with_t, c_bw), sr(r, o.kernel, kind, o.nnmatch, with_t, c_bw);
-  const Pilot dl = sl.step(q + 1, q + 1, q + 2, max_l * (1.0 + root_eps), 0.0);
-  const Pilot dr = sr.step(q + 1, q + 1, q + 2, max_r * (1.0 + root_eps), 0.0);
+  std::array<Selector, 2> sel{Selector(l, o.kernel, kind, o.nnmatch, with_t, c_bw),
+                              Selector(r, o.kernel, kind, o.nnmatch, with_t, c_bw)};
+  // One step on both sides (each with its own bias bandwidth).
+  auto steps = [&](int o_, int nu, int o_b, std::array<double, 2> h_b, double scale) {
+    std::array<Pilot, 2> out;
+    each_side(parallel, [&](std::size_t i) { out[i] = sel[i].step(o_, nu, o_b, h_b[i], scale); });
+    return out;
+  };
+  const auto [dl, dr] = steps(q + 1, q + 1, q + 2, {max_l * (1.0 + root_eps), max_r * (1.0 + root_eps)}, 0.0);
   const RdBandwidth rule = o.bwselect;
   auto uses = [&](std::initializer_list<RdBandwidth> rules) {
     return std::find(rules.begin(), rules.end(), rule) != rules.end();
@@ -471,10 +581,10 @@ inline Bandwidths select(const Side& l, const Side& r, const RdOptions& o, int q
     double d_l = std::min(std::pow(dl.v / (dl.b * dl.b), dl.rate), max_l);
     double d_r = std::min(std::pow(dr.v / (dr.b * dr.b), dr.rate), max_r);
     if (bw_min_l) d_l = std::max(d_l, *bw_min_l), d_r = std::max(d_r, *bw_min_r);
-    const Pilot bl = sl.step(q, p + 1, q + 1, d_l, 1.0), br = sr.step(q, p + 1, q + 1, d_r, 1.0);
+    const auto [bl, br] = steps(q, p + 1, q + 1, {d_l, d_r}, 1.0);
     const double bb_l = std::min(ratio(bl.v, bl.b * bl.b, bl.r, bl.rate), max_l);
     const double bb_r = std::min(ratio(br.v, br.b * br.b, br.r, br.rate), max_r);
-    const Pilot hl = sl.step(p, 0, q, bb_l, 1.0), hr = sr.step(p, 0, q, bb_r, 1.0);
+    const auto [hl, hr] = steps(p, 0, q, {bb_l, bb_r}, 1.0);
     h_two = {x_sd * std::min(ratio(hl.v, hl.b * hl.b, hl.r, hl.rate), max_l),
              x_sd * std::min(ratio(hr.v, hr.b * hr.b, hr.r, hr.rate), max_r)};
     b_two = {x_sd * bb_l, x_sd * bb_r};
@@ -483,9 +593,9 @@ inline Bandwidths select(const Side& l, const Side& r, const RdOptions& o, int q
   auto common = [&](double sign, double& h_out, double& b_out) {
     double d = std::min(std::pow((dl.v + dr.v) / std::pow(dr.b + sign * dl.b, 2), dl.rate), bw_max);
     if (bw_min_l) d = std::max({d, *bw_min_l, *bw_min_r});
-    const Pilot bl = sl.step(q, p + 1, q + 1, d, 1.0), br = sr.step(q, p + 1, q + 1, d, 1.0);
+    const auto [bl, br] = steps(q, p + 1, q + 1, {d, d}, 1.0);
     const double bb = std::min(ratio(bl.v + br.v, std::pow(br.b + sign * bl.b, 2), br.r + bl.r, bl.rate), bw_max);
-    const Pilot hl = sl.step(p, 0, q, bb, 1.0), hr = sr.step(p, 0, q, bb, 1.0);
+    const auto [hl, hr] = steps(p, 0, q, {bb, bb}, 1.0);
     h_out = x_sd * std::min(ratio(hl.v + hr.v, std::pow(hr.b + sign * hl.b, 2), hr.r + hl.r, hl.rate), bw_max);
     b_out = x_sd * bb;
   };
@@ -533,6 +643,7 @@ struct SideFit {
   Fit fp, fq;
   Eigen::VectorXd l;       // sum_i w_h r_p(u_i) (u_i / h)^(p+1)
   Eigen::MatrixXd beta_bc;  // bias-corrected coefficients, (p + 1) x columns
+  double hp = 1.0;          // h^(p+1)
   std::size_t n_h = 0, n_b = 0, n = 0;  // rows with w_h > 0, with w_b > 0, in the larger window
 };
 
@@ -546,8 +657,7 @@ inline void bias_row(const Side& s, const SideFit& f, RdKernel kernel, std::size
   double m = 0.0;
   for (int a = 0; a <= q; ++a) m += rq[static_cast<std::size_t>(a)] * f.fq.invG(p + 1, a);
   m *= wb;
-  const double hp = std::pow(h, p + 1);
-  for (int a = 0; a <= p; ++a) out[a] = wh * rq[static_cast<std::size_t>(a)] - hp * m * f.l(a);
+  for (int a = 0; a <= p; ++a) out[a] = wh * rq[static_cast<std::size_t>(a)] - f.hp * m * f.l(a);
 }
 
 inline SideFit fit_side(const Side& s, RdKernel kernel, int p, int q, double h, double b, bool with_t) {
@@ -557,13 +667,14 @@ inline SideFit fit_side(const Side& s, RdKernel kernel, int p, int q, double h, 
   f.n = h > b ? f.n_h : f.n_b;
   f.fp = fit(s, f.n_h, h, p, kernel, with_t);
   f.fq = fit(s, f.n_b, b, q, kernel, with_t);
+  f.hp = std::pow(h, p + 1);
   const int kp = p + 1;
   f.l = Eigen::VectorXd::Zero(kp);
   std::array<double, max_order + 1> r{};
   for (std::size_t i = 0; i < f.n_h; ++i) {
     const double u = s.x[i] - s.c, w = kernel_weight(kernel, u / h, h);
     powers(u, p, r.data());
-    const double lead = std::pow(u / h, p + 1);
+    const double lead = ipow(u / h, p + 1);
     for (int a = 0; a < kp; ++a) f.l(a) += w * r[static_cast<std::size_t>(a)] * lead;
   }
   Eigen::MatrixXd qd = Eigen::MatrixXd::Zero(kp, with_t ? 2 : 1);
@@ -625,6 +736,8 @@ inline RdResult rd_estimate(std::span<const double> y, std::span<const double> x
   using namespace rd_detail;
   const RdOptions& o = options;
   check_same_length("y", y.size(), "x", x.size());
+  if (x.size() > std::numeric_limits<std::uint32_t>::max())
+    fail("x", "has " + std::to_string(x.size()) + " rows; at most 4294967295 are supported");
   if (!treatment.empty()) check_same_length("fuzzy", treatment.size(), "x", x.size());
   if (!cluster.empty()) check_same_length("cluster", cluster.size(), "x", x.size());
   require(std::isfinite(o.cutoff), "cutoff", "must be finite, got " + format_number(o.cutoff));
@@ -652,18 +765,20 @@ inline RdResult rd_estimate(std::span<const double> y, std::span<const double> x
   const bool fuzzy = !treatment.empty();
   const double c = o.cutoff;
 
-  // Sort once by x; the left side is read from the cut-off outwards.
-  std::vector<std::pair<double, std::uint32_t>> order(x.size());
-  for (std::size_t i = 0; i < x.size(); ++i) order[i] = {x[i], static_cast<std::uint32_t>(i)};
-  std::sort(order.begin(), order.end());
-  const auto split = static_cast<std::size_t>(
-      std::partition_point(order.begin(), order.end(), [&](const auto& e) { return e.first < c; }) - order.begin());
-  if (split == 0 || split == x.size()) fail("cutoff", "no observations on one side of the cutoff " + format_number(c));
+  // Rows of each side, then each side sorted by x once (the left side read from the cut-off
+  // outwards), the two sides on two threads for large inputs.
+  const bool parallel = x.size() >= 20000;
+  std::array<std::vector<std::uint32_t>, 2> rows;
+  for (std::size_t i = 0; i < x.size(); ++i) rows[x[i] < c ? 0 : 1].push_back(static_cast<std::uint32_t>(i));
+  if (rows[0].empty() || rows[1].empty())
+    fail("cutoff", "no observations on one side of the cutoff " + format_number(c));
   std::array<Side, 2> side;
   std::array<std::vector<std::int64_t>, 2> labels_by_code;  // per side: the label of each dense code
-  for (int sd = 0; sd < 2; ++sd) {
-    Side& s = side[static_cast<std::size_t>(sd)];
-    const std::size_t m = sd == 0 ? split : x.size() - split;
+  each_side(parallel, [&](std::size_t sd) {
+    Side& s = side[sd];
+    std::vector<std::uint32_t> order = order_by(x, rows[sd]);
+    if (sd == 0) std::reverse(order.begin(), order.end());
+    const std::size_t m = order.size();
     s.c = c;
     s.x.resize(m);
     s.y.resize(m);
@@ -671,18 +786,18 @@ inline RdResult rd_estimate(std::span<const double> y, std::span<const double> x
     if (!cluster.empty()) s.cluster.resize(m);
     std::unordered_map<std::int64_t, std::int64_t> dense;
     for (std::size_t j = 0; j < m; ++j) {
-      const std::uint32_t i = order[sd == 0 ? split - 1 - j : split + j].second;
+      const std::uint32_t i = order[j];
       s.x[j] = x[i];
       s.y[j] = y[i];
       if (fuzzy) s.t[j] = treatment[i];
       if (!cluster.empty()) {
         const auto [it, fresh] = dense.emplace(cluster[i], static_cast<std::int64_t>(dense.size()));
-        if (fresh) labels_by_code[static_cast<std::size_t>(sd)].push_back(cluster[i]);
+        if (fresh) labels_by_code[sd].push_back(cluster[i]);
         s.cluster[j] = it->second;
       }
     }
-    index_groups(s);
-  }
+    index_ties(s);
+  });
   const Side &left = side[0], &right = side[1];
   const std::vector<std::int64_t>&labels_l = labels_by_code[0], &labels_r = labels_by_code[1];
   for (int sd = 0; sd < 2; ++sd)
@@ -716,28 +831,30 @@ inline RdResult rd_estimate(std::span<const double> y, std::span<const double> x
     h = b = {range, range};
     res.manual_bandwidth = true;
   } else {
-    std::vector<double> sorted_x(n_all);
-    for (std::size_t i = 0; i < n_all; ++i) sorted_x[i] = order[i].first;
+    std::vector<double> sorted_x(left.x.rbegin(), left.x.rend());
+    sorted_x.insert(sorted_x.end(), right.x.begin(), right.x.end());
     const double x_sd = sample_sd(sorted_x), y_sd = sample_sd(y);
     const double iqr = quantile_type2(sorted_x, 0.75) - quantile_type2(sorted_x, 0.25);
     const double pilot = std::min(1.0, (iqr / x_sd) / 1.349);
-    std::array<Side, 2> scaled = side;
-    for (Side& s : scaled) {
+    std::array<Side, 2> scaled;
+    each_side(parallel, [&](std::size_t sd) {
+      Side& s = scaled[sd];
+      s = side[sd];
       s.c = c / x_sd;
       for (double& v : s.x) v /= x_sd;
       for (double& v : s.y) v /= y_sd;
-    }
+    });
     std::optional<double> min_l, min_r;
     if (res.mass_points) {
       const Side &sl = scaled[0], &sr = scaled[1];
-      min_l = std::abs(sl.x[sl.group_start[std::min<std::size_t>(10, m_l) - 1]] - sl.c) * (1.0 + root_eps);
-      min_r = std::abs(sr.x[sr.group_start[std::min<std::size_t>(10, m_r) - 1]] - sr.c) * (1.0 + root_eps);
+      min_l = std::abs(sl.x[sl.run_start(std::min<std::size_t>(10, m_l) - 1)] - sl.c) * (1.0 + root_eps);
+      min_r = std::abs(sr.x[sr.run_start(std::min<std::size_t>(10, m_r) - 1)] - sr.c) * (1.0 + root_eps);
     }
     const bool bw_t = fuzzy && !all_equal(left.t) && !all_equal(right.t);
     std::size_t g_l = 0, g_r = 0;
     if (!cluster.empty()) g_l = labels_l.size(), g_r = labels_r.size();
     const Bandwidths bw =
-        select(scaled[0], scaled[1], o, q, kind, bw_t, x_sd, pilot, n_all, m_l + m_r, min_l, min_r, g_l, g_r);
+        select(scaled[0], scaled[1], o, q, kind, bw_t, x_sd, pilot, n_all, m_l + m_r, min_l, min_r, g_l, g_r, parallel);
     h = bw.h;
     b = bw.b;
   }
@@ -753,8 +870,9 @@ inline RdResult rd_estimate(std::span<const double> y, std::span<const double> x
                     " need");
   }
   const bool hb_match = h[0] == b[0] && h[1] == b[1];
-  const SideFit fl = fit_side(left, o.kernel, o.p, q, h[0], b[0], fuzzy);
-  const SideFit fr = fit_side(right, o.kernel, o.p, q, h[1], b[1], fuzzy);
+  std::array<SideFit, 2> fits;
+  each_side(parallel, [&](std::size_t i) { fits[i] = fit_side(side[i], o.kernel, o.p, q, h[i], b[i], fuzzy); });
+  const SideFit &fl = fits[0], &fr = fits[1];
   const double tau_y = fr.fp.beta(0, 0) - fl.fp.beta(0, 0), tau_y_bc = fr.beta_bc(0, 0) - fl.beta_bc(0, 0);
   res.intercept = {fl.fp.beta(0, 0), fr.fp.beta(0, 0)};
   std::array<double, 2> s_y{1.0, 0.0};
@@ -769,8 +887,10 @@ inline RdResult rd_estimate(std::span<const double> y, std::span<const double> x
     res.estimate = tau_y;
     res.estimate_bc = tau_y_bc;
   }
-  const auto [vl_cl, vl_rb] = side_variance(left, fl, o, kind, fuzzy, s_y, hb_match);
-  const auto [vr_cl, vr_rb] = side_variance(right, fr, o, kind, fuzzy, s_y, hb_match);
+  std::array<std::pair<Eigen::MatrixXd, Eigen::MatrixXd>, 2> var;
+  each_side(parallel, [&](std::size_t i) { var[i] = side_variance(side[i], fits[i], o, kind, fuzzy, s_y, hb_match); });
+  const auto& [vl_cl, vl_rb] = var[0];
+  const auto& [vr_cl, vr_rb] = var[1];
   res.se = std::sqrt(vl_cl(0, 0) + vr_cl(0, 0));
   res.se_robust = std::sqrt(vl_rb(0, 0) + vr_rb(0, 0));
   const double z = -normal_quantile(std::abs(1.0 - o.level / 100.0) / 2.0);

@@ -177,7 +177,10 @@ def test_summary_and_html_read_like_rdrobust() -> None:
     text = fit.summary()
     assert text.splitlines()[0] == "Sharp RD estimates using local polynomial regression."
     assert "Number of Observations:                  1297" in text
-    assert "Bandwidth Estimation           17.754     17.754" in text
+    # Lines as rdrobust prints them for the same call.
+    assert "Number of Effective Obs.         360        323" in text
+    assert "Bandwidth Estimation          17.754     17.754" in text
+    assert "rho (h/b)                      0.633      0.633" in text
     assert "Conventional       7.414    1.459    5.083   3.722e-07    [4.555, 10.273]" in text
     assert "Robust                 -        -    4.311   1.625e-05    [4.094, 10.919]" in text
     html = fit._repr_html_()
