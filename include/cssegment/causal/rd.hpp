@@ -366,8 +366,8 @@ Eigen::MatrixXd meat(const Side& s, std::size_t n, int k, int k_df, std::span<co
       for (int a = 0; a < k; ++a)
         for (int b = 0; b <= a; ++b) m(a, b) += sg[a] * sg[b];
     }
-    const double gd = static_cast<double>(groups), nd = static_cast<double>(n);
-    m *= groups > 1 ? ((nd - 1.0) / (nd - k_df)) * (gd / (gd - 1.0)) : NAN;
+    const double gs = static_cast<double>(groups), rows = static_cast<double>(n);
+    m *= groups > 1 ? ((rows - 1.0) / (rows - k_df)) * (gs / (gs - 1.0)) : NAN;
   }
   for (int a = 0; a < k; ++a)
     for (int b = a + 1; b < k; ++b) m(a, b) = m(b, a);

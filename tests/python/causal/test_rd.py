@@ -186,3 +186,44 @@ def test_summary_and_html_read_like_rdrobust() -> None:
     html = fit._repr_html_()
     assert html.startswith("<div><strong>RDResult</strong>")
     assert "<th>Effective observations</th><td>360</td><td>323</td>" in html
+
+
+def _masses(n: int, decimals: int, seed: int) -> pd.DataFrame:
+    """x rounded to a grid (mass points: rdrobust's masspoints="adjust" path), a fuzzy take-up
+    and 60 clusters."""
+    rng = np.random.default_rng(seed)
+    x = np.round(rng.uniform(-1.0, 1.0, n), decimals)
+    return pd.DataFrame(
+        {
+            "y": x + (x >= 0) + rng.normal(0.0, 0.3, n),
+            "x": x,
+            "t": (rng.uniform(size=n) < np.where(x >= 0, 0.7, 0.2)).astype(float),
+            "cluster": rng.integers(0, 60, n),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("decimals", "options"),
+    [(1, {}), (1, {"vce": "hc1", "bwselect": "msetwo"}), (2, {"fuzzy": "t"}), (2, {"cluster": "cluster"})],
+    ids=["mass points", "mass points msetwo hc1", "ties fuzzy", "ties clusters"],
+)
+def test_repeated_x_equals_rdrobust_at_run_time(decimals: int, options: dict[str, str]) -> None:
+    data = _masses(3000, decimals, seed=5)
+    columns = {key: data[name] for key, name in options.items() if key in ("fuzzy", "cluster")}
+    rest = {key: value for key, value in options.items() if key not in columns}
+    theirs = _rdrobust(
+        data["y"].to_numpy(), data["x"].to_numpy(), **rest, **{k: v.to_numpy() for k, v in columns.items()}
+    )
+    fit = cs.rd_estimate(data["y"], data["x"], **rest, **columns)  # type: ignore[arg-type]
+    np.testing.assert_allclose(_ours(fit), _theirs(theirs), rtol=1e-6)
+
+
+def test_fewer_than_20_rows_use_the_whole_range_as_rdrobust() -> None:
+    rng = np.random.default_rng(8)
+    x = rng.uniform(-1.0, 1.0, 16)
+    y = x + (x >= 0) + rng.normal(0.0, 0.3, 16)
+    fit = cs.rd_estimate(y, x)
+    np.testing.assert_allclose(_ours(fit), _theirs(_rdrobust(y, x)), rtol=1e-6)
+    assert fit.h == (max(-x.min(), x.max()),) * 2
+    assert fit.bwselect == "manual"
