@@ -40,9 +40,10 @@ void bind_rd(py::module_& m) {
   m.def(
       "rd_estimate",
       [](const Array<double>& y, const Array<double>& x, const std::optional<Array<double>>& fuzzy,
-         const std::optional<Array<std::int64_t>>& cluster, double cutoff, int p, int q, const std::string& kernel,
-         const std::string& bwselect, const std::string& vce, int nnmatch, std::optional<std::pair<double, double>> h,
-         std::optional<std::pair<double, double>> b, double level) {
+         const std::optional<Array<std::int64_t>>& cluster, const std::optional<Array<double>>& covariates,
+         double cutoff, int p, int q, const std::string& kernel, const std::string& bwselect, const std::string& vce,
+         int nnmatch, std::optional<std::pair<double, double>> h, std::optional<std::pair<double, double>> b,
+         double level) {
         RdOptions o;
         o.cutoff = cutoff;
         o.p = p;
@@ -57,12 +58,19 @@ void bind_rd(py::module_& m) {
         const auto ys = view(y), xs = view(x);
         const auto ts = view(fuzzy);
         const auto cs = view(cluster);
+        std::span<const double> zs;
+        std::size_t dz = 0;
+        if (covariates) {  // rows x columns, C order
+          if (covariates->ndim() != 2) fail("covariates", "must be two-dimensional (rows x columns)");
+          zs = {covariates->data(), static_cast<std::size_t>(covariates->size())};
+          dz = static_cast<std::size_t>(covariates->shape(1));
+        }
         py::gil_scoped_release release;
-        return rd_estimate(ys, xs, ts, cs, o);
+        return rd_estimate(ys, xs, ts, cs, zs, dz, o);
       },
-      py::arg("y"), py::arg("x"), py::arg("fuzzy"), py::arg("cluster"), py::arg("cutoff"), py::arg("p"), py::arg("q"),
-      py::arg("kernel"), py::arg("bwselect"), py::arg("vce"), py::arg("nnmatch"), py::arg("h"), py::arg("b"),
-      py::arg("level"));
+      py::arg("y"), py::arg("x"), py::arg("fuzzy"), py::arg("cluster"), py::arg("covariates"), py::arg("cutoff"),
+      py::arg("p"), py::arg("q"), py::arg("kernel"), py::arg("bwselect"), py::arg("vce"), py::arg("nnmatch"),
+      py::arg("h"), py::arg("b"), py::arg("level"));
 }
 
 }  // namespace

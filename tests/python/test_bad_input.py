@@ -473,6 +473,10 @@ MATRIX = [
     bad("rd_estimate", "negative bandwidth", lambda: cs.rd_estimate(RD_Y, RD_X, h=-1.0), "h: bandwidths must be finite and > 0, got -1"),
     bad("rd_estimate", "level 100", lambda: cs.rd_estimate(RD_Y, RD_X, level=100), "level: must be in (0, 100), got 100"),
     bad("rd_estimate", "nnmatch 0", lambda: cs.rd_estimate(RD_Y, RD_X, nnmatch=0), "nnmatch: must be >= 1, got 0"),
+    bad("rd_estimate", "NaN covariate", lambda: cs.rd_estimate(RD_Y, RD_X, covariates=pd.DataFrame({"a": RD_X**2, "b": np.where(np.arange(40) == 6, np.nan, 1.0)})), "covariates[6] = nan: values must be finite (column 1)"),
+    bad("rd_estimate", "collinear covariates", lambda: cs.rd_estimate(RD_Y, RD_X, covariates=np.column_stack([RD_X**2, 2 * RD_X**2])), "covariates: column 1 is collinear with the columns before it; drop it"),
+    bad("rd_estimate", "covariates of another length", lambda: cs.rd_estimate(RD_Y, RD_X, covariates=RD_X[:30]), "covariates: has 30 values, not 1 columns of 40 rows"),
+    bad("rd_estimate", "text covariates", lambda: cs.rd_estimate(RD_Y, RD_X, covariates=pd.DataFrame({"region": ["a"] * 40})), "covariates['region']"),
     # -- end of regression discontinuity
 ]
 # fmt: on

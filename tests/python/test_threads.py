@@ -342,7 +342,7 @@ def long_calls(shared: Shared) -> dict[str, Callable[[], object]]:
         "ShiftedBetaGeometric.survival": lambda: sbg.survival(np.tile(np.arange(60.0), 20_000)),
         "hyp2f1_unit_a": lambda: _core.survival.hyp2f1_unit_a(2.4, 3.1, 1 / (1 + discount_rates)),
         "rd_estimate": lambda: _core.causal.rd_estimate(
-            rd_y, rd_x, None, None, 20_000.0, 1, -1, "triangular", "mserd", "nn", 3, None, None, 95.0
+            rd_y, rd_x, None, None, None, 20_000.0, 1, -1, "triangular", "mserd", "nn", 3, None, None, 95.0
         ),
     }
     assert list(calls) == LONG_CALLS

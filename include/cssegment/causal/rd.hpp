@@ -138,12 +138,20 @@ struct Ties {
 struct Side {
   double c = 0.0;
   std::vector<double> x, y, t;          // t: treatment (fuzzy), else empty
+  std::vector<std::vector<double>> z;   // covariates, one vector each
   std::vector<std::int64_t> cluster;    // dense per side, numbered by first appearance; else empty
   std::shared_ptr<const Ties> ties;     // null when every x is distinct
   std::size_t distinct(std::size_t n) const { return n == 0 || !ties ? n : ties->group[n - 1] + 1; }
   // The first row of the k-th distinct x (k < distinct(size())).
   std::size_t run_start(std::size_t k) const { return ties ? ties->start[k] : k; }
   std::size_t size() const { return x.size(); }
+  // The fitted columns: the outcome, the treatment (fuzzy), the covariates.
+  std::vector<const double*> columns() const {
+    std::vector<const double*> out{y.data()};
+    if (!t.empty()) out.push_back(t.data());
+    for (const auto& column : z) out.push_back(column.data());
+    return out;
+  }
 };
 
 inline void index_ties(Side& s) {
@@ -178,7 +186,9 @@ struct Fit {
   double h = 0.0;
   std::size_t n = 0;
   Eigen::MatrixXd invG;  // (R'WR)^-1
-  Eigen::MatrixXd beta;  // (order + 1) x (1 outcome column, or 2 with the treatment)
+  Eigen::MatrixXd beta;  // (order + 1) x columns (outcome, treatment, covariates)
+  Eigen::MatrixXd rwd;   // R'WD
+  Eigen::MatrixXd dwd;   // D'WD, with covariates only
 };
 
 inline Eigen::MatrixXd inverse_spd(const Eigen::MatrixXd& g) {
@@ -187,35 +197,83 @@ inline Eigen::MatrixXd inverse_spd(const Eigen::MatrixXd& g) {
   return g.completeOrthogonalDecomposition().pseudoInverse();
 }
 
-inline Fit fit(const Side& s, std::size_t n, double h, int order, RdKernel kernel, bool with_t) {
+inline Fit fit(const Side& s, std::size_t n, double h, int order, RdKernel kernel) {
+  const std::vector<const double*> cols = s.columns();
+  const auto nc = static_cast<Eigen::Index>(cols.size());
+  const bool cross = !s.z.empty();
   std::array<double, 2 * max_order + 1> moment{};
-  std::array<double, max_order + 1> ty{}, tt{};
+  Eigen::MatrixXd rhs = Eigen::MatrixXd::Zero(order + 1, nc), dwd = Eigen::MatrixXd::Zero(nc, nc);
+  std::vector<double> d(cols.size());
   for (std::size_t i = 0; i < n; ++i) {
     const double u = s.x[i] - s.c, w = kernel_weight(kernel, u / h, h);
+    for (Eigen::Index j = 0; j < nc; ++j) d[static_cast<std::size_t>(j)] = cols[static_cast<std::size_t>(j)][i];
     double pw = w;
     for (int j = 0; j <= 2 * order; ++j) {
       moment[static_cast<std::size_t>(j)] += pw;
-      if (j <= order) {
-        ty[static_cast<std::size_t>(j)] += pw * s.y[i];
-        if (with_t) tt[static_cast<std::size_t>(j)] += pw * s.t[i];
-      }
+      if (j <= order)
+        for (Eigen::Index c = 0; c < nc; ++c) rhs(j, c) += pw * d[static_cast<std::size_t>(c)];
       pw *= u;
     }
+    if (cross)
+      for (Eigen::Index a = 0; a < nc; ++a)
+        for (Eigen::Index b = 0; b < nc; ++b)
+          dwd(a, b) += w * d[static_cast<std::size_t>(a)] * d[static_cast<std::size_t>(b)];
   }
   const int k = order + 1;
-  Eigen::MatrixXd g(k, k), rhs(k, with_t ? 2 : 1);
-  for (int a = 0; a < k; ++a) {
+  Eigen::MatrixXd g(k, k);
+  for (int a = 0; a < k; ++a)
     for (int b = 0; b < k; ++b) g(a, b) = moment[static_cast<std::size_t>(a + b)];
-    rhs(a, 0) = ty[static_cast<std::size_t>(a)];
-    if (with_t) rhs(a, 1) = tt[static_cast<std::size_t>(a)];
-  }
   Fit f;
   f.order = order;
   f.h = h;
   f.n = n;
   f.invG = inverse_spd(g);
   f.beta = f.invG * rhs;
+  f.rwd = std::move(rhs);
+  f.dwd = std::move(dwd);
   return f;
+}
+
+// rdrobust's covariate coefficients from the partialled-out cross products of one or both sides:
+// gamma = (Z'WZ - U_Z' G^-1 U_Z)^+ (Z'WD_0 - U_Z' G^-1 U_0), with U = R'WD and D_0 the outcome (and
+// treatment) columns. zwz and zwy accumulate the two terms.
+inline void covariate_terms(const Fit& f, int lead, Eigen::MatrixXd& zwz, Eigen::MatrixXd& zwy) {
+  const Eigen::Index nc = f.rwd.cols(), dz = nc - lead;
+  const Eigen::MatrixXd uigu = f.rwd.rightCols(dz).transpose() * f.invG * f.rwd;
+  const Eigen::MatrixXd zwd = f.dwd.bottomRows(dz);
+  if (zwz.size() == 0) zwz = Eigen::MatrixXd::Zero(dz, dz), zwy = Eigen::MatrixXd::Zero(dz, lead);
+  zwz += zwd.rightCols(dz) - uigu.rightCols(dz);
+  zwy += zwd.leftCols(lead) - uigu.leftCols(lead);
+}
+
+// The combination s of the columns whose variance rdrobust takes: the outcome net of the
+// covariates, and for a fuzzy design the gradient of the ratio (tau_y, tau_t: the jumps or
+// derivatives net of the covariates).
+inline std::vector<double> combination(bool fuzzy, const Eigen::MatrixXd& gamma, double tau_y, double tau_t) {
+  const Eigen::Index dz = gamma.rows();
+  std::vector<double> sv;
+  if (fuzzy) {
+    sv = {1.0 / tau_t, -(tau_y / (tau_t * tau_t))};
+    for (Eigen::Index j = 0; j < dz; ++j)
+      sv.push_back(-(1.0 / tau_t) * gamma(j, 0) + (tau_y / (tau_t * tau_t)) * gamma(j, 1));
+  } else {
+    sv = {1.0};
+    for (Eigen::Index j = 0; j < dz; ++j) sv.push_back(-gamma(j, 0));
+  }
+  return sv;
+}
+
+// (jump of the outcome, jump of the treatment) net of the covariates in coefficient row `row`
+// of beta (a side's coefficients or the difference of the two sides').
+inline std::pair<double, double> net_of_covariates(const Eigen::MatrixXd& beta, int row, bool fuzzy,
+                                                   const Eigen::MatrixXd& gamma) {
+  const Eigen::Index lead = fuzzy ? 2 : 1, dz = gamma.rows();
+  double y = beta(row, 0), t = fuzzy ? beta(row, 1) : 0.0;
+  for (Eigen::Index j = 0; j < dz; ++j) {
+    y -= gamma(j, 0) * beta(row, lead + j);
+    if (fuzzy) t -= gamma(j, 1) * beta(row, lead + j);
+  }
+  return {y, t};
 }
 
 inline double ipow(double v, int k) {
@@ -231,13 +289,24 @@ inline void powers(double u, int order, double* out) {
 
 enum class Residual { nn, plain, hc1, hc2, hc3 };
 
-// Residuals of the first n rows (outcome, and treatment when `with_t`): nearest-neighbour
-// residuals (rdrobust's nn: at least nnmatch neighbours, ties at equal x kept together, scaled by
+// Residuals of the first n rows, one vector per fitted column: nearest-neighbour residuals
+// (rdrobust's nn: at least nnmatch neighbours, ties at equal x kept together, scaled by
 // sqrt(J / (J + 1))), or the residuals of `f` scaled as HC0-HC3 (d: the regressors for HC1).
 inline void residuals(const Side& s, std::size_t n, const Fit& f, Residual kind, int nnmatch, int d, RdKernel kernel,
-                      bool with_t, std::vector<double>& ry, std::vector<double>& rt) {
-  ry.resize(n);  // every row is written below
-  rt.resize(with_t ? n : 0);
+                      std::vector<std::vector<double>>& res) {
+  const std::vector<const double*> cols = s.columns();
+  res.resize(cols.size());
+  for (auto& r : res) r.resize(n);  // every row is written below
+  // Row i's residuals from its neighbours [lo, hi) (i among them).
+  auto nn_residual = [&](std::size_t i, std::size_t lo, std::size_t hi) {
+    const double j = static_cast<double>(hi - lo - 1), sf = std::sqrt(j / (j + 1.0));
+    for (std::size_t c = 0; c < cols.size(); ++c) {
+      const double* v = cols[c];
+      double sum = 0.0;
+      for (std::size_t k = lo; k < hi; ++k) sum += v[k];
+      res[c][i] = sf * (v[i] - (sum - v[i]) / j);
+    }
+  };
   if (kind == Residual::nn && !s.ties) {
     // No repeated x: the neighbours of row i are a run of rows around it.
     const std::size_t cap = std::min<std::size_t>(static_cast<std::size_t>(nnmatch), n - 1);
@@ -261,14 +330,7 @@ inline void residuals(const Side& s, std::size_t n, const Fit& f, Residual kind,
           }
         }
       }
-      const double j = static_cast<double>(hi - lo - 1), sf = std::sqrt(j / (j + 1.0));
-      double sy = 0.0, st = 0.0;
-      for (std::size_t k = lo; k < hi; ++k) {
-        sy += s.y[k];
-        if (with_t) st += s.t[k];
-      }
-      ry[i] = sf * (s.y[i] - (sy - s.y[i]) / j);
-      if (with_t) rt[i] = sf * (s.t[i] - (st - s.t[i]) / j);
+      nn_residual(i, lo, hi);
     }
     return;
   }
@@ -297,16 +359,7 @@ inline void residuals(const Side& s, std::size_t n, const Fit& f, Residual kind,
           }
         }
       }
-      const double j = static_cast<double>(hi - lo - 1), sf = std::sqrt(j / (j + 1.0));
-      double sy = 0.0, st = 0.0;
-      for (std::size_t i = lo; i < hi; ++i) {
-        sy += s.y[i];
-        if (with_t) st += s.t[i];
-      }
-      for (std::size_t i = gs; i < ge; ++i) {
-        ry[i] = sf * (s.y[i] - (sy - s.y[i]) / j);
-        if (with_t) rt[i] = sf * (s.t[i] - (st - s.t[i]) / j);
-      }
+      for (std::size_t i = gs; i < ge; ++i) nn_residual(i, lo, hi);
     }
     return;
   }
@@ -317,11 +370,6 @@ inline void residuals(const Side& s, std::size_t n, const Fit& f, Residual kind,
   for (std::size_t i = 0; i < n; ++i) {
     const double u = s.x[i] - s.c;
     powers(u, f.order, r.data());
-    double fy = 0.0, ft = 0.0;
-    for (int a = 0; a < k; ++a) {
-      fy += r[static_cast<std::size_t>(a)] * f.beta(a, 0);
-      if (with_t) ft += r[static_cast<std::size_t>(a)] * f.beta(a, 1);
-    }
     double sc = scale;
     if (kind == Residual::hc2 || kind == Residual::hc3) {
       const double w = kernel_weight(kernel, u / f.h, f.h);
@@ -334,8 +382,11 @@ inline void residuals(const Side& s, std::size_t n, const Fit& f, Residual kind,
       const double m = std::max(1.0 - hii, 1e-8);
       sc = kind == Residual::hc2 ? std::sqrt(1.0 / m) : 1.0 / m;
     }
-    ry[i] = sc * (s.y[i] - fy);
-    if (with_t) rt[i] = sc * (s.t[i] - ft);
+    for (std::size_t c = 0; c < cols.size(); ++c) {
+      double fitted = 0.0;
+      for (int a = 0; a < k; ++a) fitted += r[static_cast<std::size_t>(a)] * f.beta(a, static_cast<Eigen::Index>(c));
+      res[c][i] = sc * (cols[c][i] - fitted);
+    }
   }
 }
 
@@ -374,9 +425,10 @@ Eigen::MatrixXd meat(const Side& s, std::size_t n, int k, int k_df, std::span<co
   return m;
 }
 
-inline std::vector<double> combine(std::span<const double> ry, std::span<const double> rt, std::array<double, 2> sv) {
-  std::vector<double> rc(ry.size());
-  for (std::size_t i = 0; i < ry.size(); ++i) rc[i] = sv[0] * ry[i] + (rt.empty() ? 0.0 : sv[1] * rt[i]);
+inline std::vector<double> combine(const std::vector<std::vector<double>>& res, const std::vector<double>& sv) {
+  std::vector<double> rc(res.front().size(), 0.0);
+  for (std::size_t c = 0; c < res.size(); ++c)
+    for (std::size_t i = 0; i < rc.size(); ++i) rc[i] += sv[c] * res[c][i];
   return rc;
 }
 
@@ -393,8 +445,8 @@ struct Pilot {
 
 class Selector {
 public:
-  Selector(const Side& s, RdKernel kernel, Residual kind, int nnmatch, bool with_t, double h_v)
-      : s_(s), kernel_(kernel), kind_(kind), nnmatch_(nnmatch), with_t_(with_t), h_v_(h_v) {}
+  Selector(const Side& s, RdKernel kernel, Residual kind, int nnmatch, double h_v)
+      : s_(s), kernel_(kernel), kind_(kind), nnmatch_(nnmatch), h_v_(h_v) {}
 
   Pilot step(int o, int nu, int o_b, double h_b, double scale) {
     const VFit& vf = vfit(o, nu);
@@ -403,14 +455,14 @@ public:
     if (!std::isfinite(vf.v) || !(std::isfinite(h_b) && h_b > 0.0)) return out;
     const std::size_t n = window(s_, h_b, kernel_);
     if (s_.distinct(n) < static_cast<std::size_t>(o_b + 1)) return out;
-    const Fit fb = fit(s_, n, h_b, o_b, kernel_, with_t_);
+    const Fit fb = fit(s_, n, h_b, o_b, kernel_);
     double reg = 0.0;
     if (scale > 0.0) {
       const double var_b = variance(fb, o_b + 1, vf.s)(o_b, o_b);
       reg = 3.0 * vf.bconst * vf.bconst * var_b;
     }
-    double lead = vf.s[0] * fb.beta(o_b, 0);
-    if (with_t_) lead += vf.s[1] * fb.beta(o_b, 1);
+    double lead = 0.0;
+    for (std::size_t c = 0; c < vf.s.size(); ++c) lead += vf.s[c] * fb.beta(o_b, static_cast<Eigen::Index>(c));
     out.b = std::sqrt(2.0 * (o + 1 - nu)) * vf.bconst * lead;
     out.v = (2.0 * nu + 1.0) * std::pow(h_v_, 2 * nu + 1) * vf.v;
     out.r = scale * (2.0 * (o + 1 - nu)) * reg;
@@ -420,15 +472,15 @@ public:
 private:
   struct VFit {
     double v = NAN, bconst = NAN;
-    std::array<double, 2> s{1.0, 0.0};
+    std::vector<double> s;
   };
 
   // invG meat invG of a fit, with the residuals of that fit (or nn) combined by s.
-  Eigen::MatrixXd variance(const Fit& f, int d, std::array<double, 2> sv) {
+  Eigen::MatrixXd variance(const Fit& f, int d, const std::vector<double>& sv) {
     // nn residuals depend on the window only: the pilot fits share theirs.
-    if (kind_ != Residual::nn || nn_rows_ != f.n) residuals(s_, f.n, f, kind_, nnmatch_, d, kernel_, with_t_, ry_, rt_);
+    if (kind_ != Residual::nn || nn_rows_ != f.n) residuals(s_, f.n, f, kind_, nnmatch_, d, kernel_, res_);
     nn_rows_ = f.n;
-    const std::vector<double> rc = combine(ry_, rt_, sv);
+    const std::vector<double> rc = combine(res_, sv);
     const int k = f.order + 1;
     const Eigen::MatrixXd m = meat(s_, f.n, k, k, rc, [&](std::size_t i, double* out) {
       const double u = s_.x[i] - s_.c, w = kernel_weight(kernel_, u / f.h, f.h);
@@ -444,11 +496,16 @@ private:
     VFit vf;
     const std::size_t n = window(s_, h_v_, kernel_);
     if (s_.distinct(n) >= static_cast<std::size_t>(o + 1)) {
-      const Fit f = fit(s_, n, h_v_, o, kernel_, with_t_);
-      if (with_t_) {
-        const double ty = factorial(nu) * f.beta(nu, 0), tt = factorial(nu) * f.beta(nu, 1);
-        vf.s = {1.0 / tt, -(ty / (tt * tt))};
+      const Fit f = fit(s_, n, h_v_, o, kernel_);
+      const bool fuzzy = !s_.t.empty();
+      Eigen::MatrixXd gamma(0, fuzzy ? 2 : 1);
+      if (!s_.z.empty()) {
+        Eigen::MatrixXd zwz, zwy;
+        covariate_terms(f, fuzzy ? 2 : 1, zwz, zwy);
+        gamma = zwz.completeOrthogonalDecomposition().pseudoInverse() * zwy;
       }
+      const auto [ty, tt] = net_of_covariates(f.beta, nu, fuzzy, gamma);
+      vf.s = combination(fuzzy, gamma, factorial(nu) * ty, factorial(nu) * tt);
       vf.v = variance(f, o + 1, vf.s)(nu, nu);
       Eigen::VectorXd v = Eigen::VectorXd::Zero(o + 1);
       std::array<double, max_order + 1> r{};
@@ -467,10 +524,9 @@ private:
   RdKernel kernel_;
   Residual kind_;
   int nnmatch_;
-  bool with_t_;
   double h_v_;
   std::map<std::pair<int, int>, VFit> cache_;
-  std::vector<double> ry_, rt_;
+  std::vector<std::vector<double>> res_;
   std::size_t nn_rows_ = std::numeric_limits<std::size_t>::max();
 };
 
@@ -550,10 +606,9 @@ struct Bandwidths {
 };
 
 // rdrobust's rdbwselect on standardised data (x / sd(x), y / sd(y)); bandwidths returned in x units.
-inline Bandwidths select(const Side& l, const Side& r, const RdOptions& o, int q, Residual kind, bool with_t,
-                         double x_sd, double bw_pilot, std::size_t n_all, std::size_t unique_all,
-                         std::optional<double> bw_min_l, std::optional<double> bw_min_r, std::size_t g_l,
-                         std::size_t g_r, bool parallel) {
+inline Bandwidths select(const Side& l, const Side& r, const RdOptions& o, int q, Residual kind, double x_sd,
+                         double bw_pilot, std::size_t n_all, std::size_t unique_all, std::optional<double> bw_min_l,
+                         std::optional<double> bw_min_r, std::size_t g_l, std::size_t g_r, bool parallel) {
   const int p = o.p;
   const double cc = o.kernel == RdKernel::epanechnikov ? 2.34 : o.kernel == RdKernel::uniform ? 1.843 : 2.576;
   double c_bw = cc * bw_pilot * std::pow(static_cast<double>(unique_all), -0.2);
@@ -561,8 +616,8 @@ inline Bandwidths select(const Side& l, const Side& r, const RdOptions& o, int q
   const double bw_max = std::max(max_l, max_r);
   c_bw = std::min(c_bw, bw_max);
   if (bw_min_l) c_bw = std::max({c_bw, *bw_min_l, *bw_min_r});
-  std::array<Selector, 2> sel{Selector(l, o.kernel, kind, o.nnmatch, with_t, c_bw),
-                              Selector(r, o.kernel, kind, o.nnmatch, with_t, c_bw)};
+  std::array<Selector, 2> sel{Selector(l, o.kernel, kind, o.nnmatch, c_bw),
+                              Selector(r, o.kernel, kind, o.nnmatch, c_bw)};
   // One step on both sides (each with its own bias bandwidth).
   auto steps = [&](int o_, int nu, int o_b, std::array<double, 2> h_b, double scale) {
     std::array<Pilot, 2> out;
@@ -660,13 +715,13 @@ inline void bias_row(const Side& s, const SideFit& f, RdKernel kernel, std::size
   for (int a = 0; a <= p; ++a) out[a] = wh * rq[static_cast<std::size_t>(a)] - f.hp * m * f.l(a);
 }
 
-inline SideFit fit_side(const Side& s, RdKernel kernel, int p, int q, double h, double b, bool with_t) {
+inline SideFit fit_side(const Side& s, RdKernel kernel, int p, int q, double h, double b) {
   SideFit f;
   f.n_h = window(s, h, kernel);
   f.n_b = window(s, b, kernel);
   f.n = h > b ? f.n_h : f.n_b;
-  f.fp = fit(s, f.n_h, h, p, kernel, with_t);
-  f.fq = fit(s, f.n_b, b, q, kernel, with_t);
+  f.fp = fit(s, f.n_h, h, p, kernel);
+  f.fq = fit(s, f.n_b, b, q, kernel);
   f.hp = std::pow(h, p + 1);
   const int kp = p + 1;
   f.l = Eigen::VectorXd::Zero(kp);
@@ -677,13 +732,13 @@ inline SideFit fit_side(const Side& s, RdKernel kernel, int p, int q, double h, 
     const double lead = ipow(u / h, p + 1);
     for (int a = 0; a < kp; ++a) f.l(a) += w * r[static_cast<std::size_t>(a)] * lead;
   }
-  Eigen::MatrixXd qd = Eigen::MatrixXd::Zero(kp, with_t ? 2 : 1);
+  const std::vector<const double*> cols = s.columns();
+  Eigen::MatrixXd qd = Eigen::MatrixXd::Zero(kp, static_cast<Eigen::Index>(cols.size()));
   for (std::size_t i = 0; i < f.n; ++i) {
     bias_row(s, f, kernel, i, r.data());
-    for (int a = 0; a < kp; ++a) {
-      qd(a, 0) += r[static_cast<std::size_t>(a)] * s.y[i];
-      if (with_t) qd(a, 1) += r[static_cast<std::size_t>(a)] * s.t[i];
-    }
+    for (int a = 0; a < kp; ++a)
+      for (std::size_t c = 0; c < cols.size(); ++c)
+        qd(a, static_cast<Eigen::Index>(c)) += r[static_cast<std::size_t>(a)] * cols[c][i];
   }
   f.beta_bc = f.fp.invG * qd;
   return f;
@@ -692,7 +747,7 @@ inline SideFit fit_side(const Side& s, RdKernel kernel, int p, int q, double h, 
 // The conventional and robust variances of one side's coefficients for the combination s of the
 // outcome and treatment residuals (rdrobust's V_cl and V_rb).
 inline std::pair<Eigen::MatrixXd, Eigen::MatrixXd> side_variance(const Side& s, const SideFit& f, const RdOptions& o,
-                                                                 Residual kind, bool with_t, std::array<double, 2> sv,
+                                                                 Residual kind, const std::vector<double>& sv,
                                                                  bool hb_match) {
   const int p = f.fp.order, q = f.fq.order, kp = p + 1, kq = q + 1;
   const std::size_t n = f.n;
@@ -701,10 +756,10 @@ inline std::pair<Eigen::MatrixXd, Eigen::MatrixXd> side_variance(const Side& s, 
   // for the robust one (the same nn residuals for both).
   Fit fp_n = f.fp, fq_n = f.fq;
   fp_n.n = fq_n.n = n;
-  std::vector<double> ry_h, rt_h, ry_b, rt_b;
-  residuals(s, n, fp_n, kind, o.nnmatch, p + 1, o.kernel, with_t, ry_h, rt_h);
-  if (kind == Residual::nn) ry_b = ry_h, rt_b = rt_h;
-  else residuals(s, n, fq_n, kind, o.nnmatch, q + 1, o.kernel, with_t, ry_b, rt_b);
+  std::vector<std::vector<double>> res_h, res_b;
+  residuals(s, n, fp_n, kind, o.nnmatch, p + 1, o.kernel, res_h);
+  if (kind == Residual::nn) res_b = res_h;
+  else residuals(s, n, fq_n, kind, o.nnmatch, q + 1, o.kernel, res_b);
   auto weighted_row = [&](int order) {
     return [&, order](std::size_t i, double* out) {
       const double u = s.x[i] - s.c, w = kernel_weight(o.kernel, u / h, h);
@@ -712,8 +767,8 @@ inline std::pair<Eigen::MatrixXd, Eigen::MatrixXd> side_variance(const Side& s, 
       for (int a = 0; a <= order; ++a) out[a] *= w;
     };
   };
-  const Eigen::MatrixXd v_cl = f.fp.invG * meat(s, n, kp, kp, combine(ry_h, rt_h, sv), weighted_row(p)) * f.fp.invG;
-  const std::vector<double> rc = combine(ry_b, rt_b, sv);
+  const Eigen::MatrixXd v_cl = f.fp.invG * meat(s, n, kp, kp, combine(res_h, sv), weighted_row(p)) * f.fp.invG;
+  const std::vector<double> rc = combine(res_b, sv);
   if (hb_match && !s.cluster.empty()) return {v_cl, f.fq.invG * meat(s, n, kq, kq, rc, weighted_row(q)) * f.fq.invG};
   const Eigen::MatrixXd m =
       meat(s, n, kp, kq, rc, [&](std::size_t i, double* out) { bias_row(s, f, o.kernel, i, out); });
@@ -731,11 +786,17 @@ inline std::size_t clusters_in(const Side& s, std::size_t n) {
 
 // The sharp (treatment empty) or fuzzy RD estimate of y at x = options.cutoff. cluster: codes
 // >= 0 (empty: none); with clusters the variance is rdrobust's CR1 (vce nn, hc0 and hc1).
+// covariates: covariate_count columns, row-major (row i's values at i * covariate_count).
 inline RdResult rd_estimate(std::span<const double> y, std::span<const double> x, std::span<const double> treatment,
-                            std::span<const std::int64_t> cluster, const RdOptions& options) {
+                            std::span<const std::int64_t> cluster, std::span<const double> covariates,
+                            std::size_t covariate_count, const RdOptions& options) {
   using namespace rd_detail;
   const RdOptions& o = options;
   check_same_length("y", y.size(), "x", x.size());
+  const std::size_t dz = covariate_count;
+  if (covariates.size() != dz * x.size())
+    fail("covariates", "has " + std::to_string(covariates.size()) + " values, not " + std::to_string(dz) +
+                           " columns of " + std::to_string(x.size()) + " rows");
   if (x.size() > std::numeric_limits<std::uint32_t>::max())
     fail("x", "has " + std::to_string(x.size()) + " rows; at most 4294967295 are supported");
   if (!treatment.empty()) check_same_length("fuzzy", treatment.size(), "x", x.size());
@@ -761,6 +822,18 @@ inline RdResult rd_estimate(std::span<const double> y, std::span<const double> x
     if (!treatment.empty() && !(treatment[i] >= 0.0 && treatment[i] <= 1.0))
       fail_at("fuzzy", i, treatment[i], "treatment must be 0/1 or a probability in [0, 1]");
     if (!cluster.empty() && cluster[i] < 0) fail_at("cluster", i, "missing", "every row needs a cluster label");
+    for (std::size_t j = 0; j < dz; ++j)
+      if (!std::isfinite(covariates[i * dz + j]))
+        fail_at("covariates", i, covariates[i * dz + j], "values must be finite (column " + std::to_string(j) + ")");
+  }
+  if (dz > 0) {
+    // rdrobust drops covariates that are collinear (|R_jj| <= 1e-5 in the QR of the covariates).
+    const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> zm(
+        covariates.data(), static_cast<Eigen::Index>(x.size()), static_cast<Eigen::Index>(dz));
+    const Eigen::MatrixXd r = Eigen::HouseholderQR<Eigen::MatrixXd>(zm).matrixQR();
+    for (std::size_t j = 0; j < dz; ++j)
+      if (!(std::abs(r(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(j))) > 1e-5))
+        fail("covariates", "column " + std::to_string(j) + " is collinear with the columns before it; drop it");
   }
   const bool fuzzy = !treatment.empty();
   const double c = o.cutoff;
@@ -784,12 +857,14 @@ inline RdResult rd_estimate(std::span<const double> y, std::span<const double> x
     s.y.resize(m);
     if (fuzzy) s.t.resize(m);
     if (!cluster.empty()) s.cluster.resize(m);
+    s.z.assign(dz, std::vector<double>(m));
     std::unordered_map<std::int64_t, std::int64_t> dense;
     for (std::size_t j = 0; j < m; ++j) {
       const std::uint32_t i = order[j];
       s.x[j] = x[i];
       s.y[j] = y[i];
       if (fuzzy) s.t[j] = treatment[i];
+      for (std::size_t k = 0; k < dz; ++k) s.z[k][j] = covariates[static_cast<std::size_t>(i) * dz + k];
       if (!cluster.empty()) {
         const auto [it, fresh] = dense.emplace(cluster[i], static_cast<std::int64_t>(dense.size()));
         if (fresh) labels_by_code[sd].push_back(cluster[i]);
@@ -836,10 +911,13 @@ inline RdResult rd_estimate(std::span<const double> y, std::span<const double> x
     const double x_sd = sample_sd(sorted_x), y_sd = sample_sd(y);
     const double iqr = quantile_type2(sorted_x, 0.75) - quantile_type2(sorted_x, 0.25);
     const double pilot = std::min(1.0, (iqr / x_sd) / 1.349);
+    // The selectors use the treatment only when it varies on both sides (rdrobust).
+    const bool bw_t = fuzzy && !all_equal(left.t) && !all_equal(right.t);
     std::array<Side, 2> scaled;
     each_side(parallel, [&](std::size_t sd) {
       Side& s = scaled[sd];
       s = side[sd];
+      if (!bw_t) s.t.clear();
       s.c = c / x_sd;
       for (double& v : s.x) v /= x_sd;
       for (double& v : s.y) v /= y_sd;
@@ -850,11 +928,10 @@ inline RdResult rd_estimate(std::span<const double> y, std::span<const double> x
       min_l = std::abs(sl.x[sl.run_start(std::min<std::size_t>(10, m_l) - 1)] - sl.c) * (1.0 + root_eps);
       min_r = std::abs(sr.x[sr.run_start(std::min<std::size_t>(10, m_r) - 1)] - sr.c) * (1.0 + root_eps);
     }
-    const bool bw_t = fuzzy && !all_equal(left.t) && !all_equal(right.t);
     std::size_t g_l = 0, g_r = 0;
     if (!cluster.empty()) g_l = labels_l.size(), g_r = labels_r.size();
     const Bandwidths bw =
-        select(scaled[0], scaled[1], o, q, kind, bw_t, x_sd, pilot, n_all, m_l + m_r, min_l, min_r, g_l, g_r, parallel);
+        select(scaled[0], scaled[1], o, q, kind, x_sd, pilot, n_all, m_l + m_r, min_l, min_r, g_l, g_r, parallel);
     h = bw.h;
     b = bw.b;
   }
@@ -871,24 +948,35 @@ inline RdResult rd_estimate(std::span<const double> y, std::span<const double> x
   }
   const bool hb_match = h[0] == b[0] && h[1] == b[1];
   std::array<SideFit, 2> fits;
-  each_side(parallel, [&](std::size_t i) { fits[i] = fit_side(side[i], o.kernel, o.p, q, h[i], b[i], fuzzy); });
+  each_side(parallel, [&](std::size_t i) { fits[i] = fit_side(side[i], o.kernel, o.p, q, h[i], b[i]); });
   const SideFit &fl = fits[0], &fr = fits[1];
-  const double tau_y = fr.fp.beta(0, 0) - fl.fp.beta(0, 0), tau_y_bc = fr.beta_bc(0, 0) - fl.beta_bc(0, 0);
-  res.intercept = {fl.fp.beta(0, 0), fr.fp.beta(0, 0)};
-  std::array<double, 2> s_y{1.0, 0.0};
+  // Covariates: their coefficients from both sides' partialled-out cross products (rdrobust's
+  // gamma_p), then every jump is net of them.
+  Eigen::MatrixXd gamma(0, fuzzy ? 2 : 1);
+  if (dz > 0) {
+    Eigen::MatrixXd zwz, zwy;
+    covariate_terms(fl.fp, fuzzy ? 2 : 1, zwz, zwy);
+    covariate_terms(fr.fp, fuzzy ? 2 : 1, zwz, zwy);
+    gamma = zwz.completeOrthogonalDecomposition().pseudoInverse() * zwy;
+  }
+  const Eigen::MatrixXd jump = fr.fp.beta - fl.fp.beta, jump_bc = fr.beta_bc - fl.beta_bc;
+  const auto [tau_y, tau_t] = net_of_covariates(jump, 0, fuzzy, gamma);
+  const auto [tau_y_bc, tau_t_bc] = net_of_covariates(jump_bc, 0, fuzzy, gamma);
+  res.intercept = {net_of_covariates(fl.fp.beta, 0, fuzzy, gamma).first,
+                   net_of_covariates(fr.fp.beta, 0, fuzzy, gamma).first};
   if (fuzzy) {
-    // The ratio of the outcome's jump to the treatment's, bias-corrected through its gradient s_y.
-    const double tau_t = fr.fp.beta(0, 1) - fl.fp.beta(0, 1), tau_t_bc = fr.beta_bc(0, 1) - fl.beta_bc(0, 1);
-    s_y = {1.0 / tau_t, -(tau_y / (tau_t * tau_t))};
+    // The ratio of the outcome's jump to the treatment's, bias-corrected through its gradient.
+    const double gy = 1.0 / tau_t, gt = -(tau_y / (tau_t * tau_t));
     res.first_stage = tau_t;
     res.estimate = tau_y / tau_t;
-    res.estimate_bc = res.estimate - (s_y[0] * (tau_y - tau_y_bc) + s_y[1] * (tau_t - tau_t_bc));
+    res.estimate_bc = res.estimate - (gy * (tau_y - tau_y_bc) + gt * (tau_t - tau_t_bc));
   } else {
     res.estimate = tau_y;
     res.estimate_bc = tau_y_bc;
   }
+  const std::vector<double> s_y = combination(fuzzy, gamma, tau_y, tau_t);
   std::array<std::pair<Eigen::MatrixXd, Eigen::MatrixXd>, 2> var;
-  each_side(parallel, [&](std::size_t i) { var[i] = side_variance(side[i], fits[i], o, kind, fuzzy, s_y, hb_match); });
+  each_side(parallel, [&](std::size_t i) { var[i] = side_variance(side[i], fits[i], o, kind, s_y, hb_match); });
   const auto& [vl_cl, vl_rb] = var[0];
   const auto& [vr_cl, vr_rb] = var[1];
   res.se = std::sqrt(vl_cl(0, 0) + vr_cl(0, 0));
@@ -910,6 +998,12 @@ inline RdResult rd_estimate(std::span<const double> y, std::span<const double> x
     res.clusters = static_cast<std::size_t>(std::unique(labels.begin(), labels.end()) - labels.begin());
   }
   return res;
+}
+
+// Without covariates.
+inline RdResult rd_estimate(std::span<const double> y, std::span<const double> x, std::span<const double> treatment,
+                            std::span<const std::int64_t> cluster, const RdOptions& options) {
+  return rd_estimate(y, x, treatment, cluster, {}, 0, options);
 }
 
 }  // namespace cssegment::causal

@@ -46,6 +46,7 @@ def rd_estimate(
     x: _Floats,
     fuzzy: _Floats | None,
     cluster: _Ints | None,
+    covariates: _Floats | None,
     cutoff: float,
     p: int,
     q: int,

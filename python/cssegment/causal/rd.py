@@ -57,6 +57,8 @@ class RDResult(_display.Summarized):
         The conventional jump of the treatment (fuzzy designs; NaN for sharp ones).
     clusters : int
         The clusters within the estimation windows (0 without ``cluster``).
+    covariates : int
+        The number of covariates adjusted for (0 without ``covariates``).
     cutoff, p, q, kernel, bwselect, vce, nnmatch, level, fuzzy
         The options of the call (``bwselect`` is ``"manual"`` for fixed bandwidths).
 
@@ -86,6 +88,7 @@ class RDResult(_display.Summarized):
     intercept: tuple[float, float]
     first_stage: float
     clusters: int
+    covariates: int
     cutoff: float
     p: int
     q: int
@@ -144,7 +147,7 @@ class RDResult(_display.Summarized):
         >>> print(cs.rd_estimate(x + (x >= 0) + 0.1 * np.sin(40 * x), x, h=0.5).summary().splitlines()[0])
         Sharp RD estimates using local polynomial regression.
         """
-        design = "Fuzzy" if self.fuzzy else "Sharp"
+        design = ("Covariate-adjusted " if self.covariates else "") + ("Fuzzy" if self.fuzzy else "Sharp")
         lines = [f"{design} RD estimates using local polynomial regression."]
         if self.clusters:
             lines[0] += f" Std. errors are clustered ({self.clusters} clusters)."
@@ -214,6 +217,26 @@ def _cluster_codes(cluster: Any) -> np.ndarray:
     return codes.astype(np.int64)
 
 
+def _covariate_matrix(covariates: Any) -> np.ndarray:
+    """Rows x columns of float64, C order, from a frame, a 2-D array or one column."""
+    values = _frame.native(covariates, "covariates")
+    if isinstance(values, pd.DataFrame):
+        if values.shape[1] == 0:
+            raise InvalidInputError("covariates: has no columns")
+        columns = [_frame.numeric(values[name], f"covariates[{name!r}]") for name in values.columns]
+        return np.ascontiguousarray(np.column_stack(columns))
+    if isinstance(values, pd.Series):
+        return _frame.numeric(values, "covariates").reshape(-1, 1)
+    array = _frame.as_array(values, "covariates")
+    if array.ndim == 1:
+        return _frame.numeric(array, "covariates").reshape(-1, 1)
+    if array.ndim != 2:
+        raise InvalidInputError(f"covariates: must be one column or a table (rows x columns), got shape {array.shape}")
+    if array.dtype.kind not in "biuf":
+        raise InvalidInputError(f"covariates: has dtype {array.dtype}; numbers are required")
+    return np.ascontiguousarray(array, dtype=np.float64)
+
+
 def rd_estimate(
     y: Any,
     x: Any,
@@ -221,6 +244,7 @@ def rd_estimate(
     *,
     fuzzy: Any = None,
     cluster: Any = None,
+    covariates: Any = None,
     p: int = 1,
     q: int | None = None,
     kernel: str = "triangular",
@@ -248,6 +272,9 @@ def rd_estimate(
         treatment's). None: a sharp design.
     cluster : column of labels, optional
         Cluster-robust (CR1) variances by these labels, as rdrobust.
+    covariates : DataFrame, 2-D array or column of numbers, optional
+        Covariates to adjust for (rdrobust's ``covs``): the jump is estimated net of their
+        linear projection, with the same coefficients on both sides of the cut-off.
     p, q : int
         Orders of the estimate (0 to 4) and of the bias correction (default ``p + 1``).
     kernel : {"triangular", "epanechnikov", "uniform"}
@@ -281,6 +308,7 @@ def rd_estimate(
     xs = _frame.numeric(x, "x")
     treatment = None if fuzzy is None else _frame.numeric(fuzzy, "fuzzy")
     codes = None if cluster is None else _cluster_codes(cluster)
+    matrix = None if covariates is None else _covariate_matrix(covariates)
     cutoff_value = _frame.number(cutoff, "cutoff")
     order = _frame.integer(p, "p")
     bias_order = -1 if q is None else _frame.integer(q, "q")
@@ -294,6 +322,7 @@ def rd_estimate(
         xs,
         treatment,
         codes,
+        matrix,
         cutoff_value,
         order,
         bias_order,
@@ -322,6 +351,7 @@ def rd_estimate(
         intercept=raw.intercept,
         first_stage=raw.first_stage if treatment is not None else math.nan,
         clusters=raw.clusters,
+        covariates=0 if matrix is None else matrix.shape[1],
         cutoff=cutoff_value,
         p=order,
         q=order + 1 if q is None else bias_order,

@@ -226,6 +226,36 @@ BOOST_AUTO_TEST_CASE(every_option_equals_rdrobust) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(covariates_equal_rdrobust) {
+  // design() with y + 0.5 z and the covariates (z, x z), z another equidistributed sequence;
+  // rdrobust 2.1.1 with covs = (z, x z), sharp and fuzzy.
+  Design d = design();
+  std::vector<double> covariates;
+  for (std::size_t i = 0; i < d.x.size(); ++i) {
+    const double z = frac(static_cast<double>(i + 1) * 0.8191725133961645);
+    d.y[i] += 0.5 * z;
+    covariates.insert(covariates.end(), {z, d.x[i] * z});
+  }
+  const std::array<double, 8> sharp{0.3620797923336351,  0.34912660337461243, 0.07423714099918133, 0.08858166610961059,
+                                    0.30574863302653693, 0.30574863302653693, 0.47367252276378513, 0.47367252276378513};
+  const std::array<double, 8> fuzzy{0.5934550636786518, 0.5841991134358295, 0.14161871485251745, 0.17032765371479133,
+                                    0.3993606262020205, 0.3993606262020205, 0.6123807659962529,  0.6123807659962529};
+  const auto got = numbers(rd_estimate(d.y, d.x, {}, {}, covariates, 2, {}));
+  const auto got_fuzzy = numbers(rd_estimate(d.y, d.x, d.t, {}, covariates, 2, {}));
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    BOOST_TEST(got[i] == sharp[i], tt::tolerance(1e-9));
+    BOOST_TEST(got_fuzzy[i] == fuzzy[i], tt::tolerance(1e-9));
+  }
+  std::vector<double> collinear;
+  for (std::size_t i = 0; i < d.x.size(); ++i)
+    collinear.insert(collinear.end(), {covariates[2 * i], 2.0 * covariates[2 * i]});
+  BOOST_TEST(message_of([&] { rd_estimate(d.y, d.x, {}, {}, collinear, 2, {}); }) ==
+             "covariates: column 1 is collinear with the columns before it; drop it");
+  covariates[7] = NAN;
+  BOOST_TEST(message_of([&] { rd_estimate(d.y, d.x, {}, {}, covariates, 2, {}); }) ==
+             "covariates[3] = nan: values must be finite (column 1)");
+}
+
 BOOST_AUTO_TEST_CASE(confidence_intervals_follow_the_level) {
   const Design d = design();
   const RdResult r = run(d, {});

@@ -227,3 +227,35 @@ def test_fewer_than_20_rows_use_the_whole_range_as_rdrobust() -> None:
     np.testing.assert_allclose(_ours(fit), _theirs(_rdrobust(y, x)), rtol=1e-6)
     assert fit.h == (max(-x.min(), x.max()),) * 2
     assert fit.bwselect == "manual"
+
+
+# rdrobust 2.1.1 on the Senate data with covariates (rows with a missing covariate dropped):
+# estimate, bias-corrected estimate, se, robust se, h (left, right), b (left, right).
+SENATE_COVARIATES = SENATE.dropna(subset=["presdemvoteshlag1", "demvoteshlag1", "dopen"]).reset_index(drop=True)
+COVARIATES_STORED = {
+    ("presdemvoteshlag1",): (7.652194660382201, 7.739645834775693, 1.4787387482830343, 1.7657429257931188, 17.00002363669076, 17.00002363669076, 26.931184356104037, 26.931184356104037),
+    ("presdemvoteshlag1", "demvoteshlag1", "dopen"): (6.927236787037562, 6.9844753667005515, 1.4660872973330215, 1.752715606433898, 16.900945771442153, 16.900945771442153, 26.740365932402423, 26.740365932402423),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("names", list(COVARIATES_STORED), ids=lambda names: "+".join(names))
+def test_covariates_equal_rdrobust(names: tuple[str, ...]) -> None:
+    data = SENATE_COVARIATES
+    fit = cs.rd_estimate(data["vote"], data["margin"], covariates=data[list(names)])
+    got = [fit.estimate, fit.estimate_bc, fit.se, fit.se_robust, *fit.h, *fit.b]
+    np.testing.assert_allclose(got, COVARIATES_STORED[names], rtol=1e-6)
+    theirs = _rdrobust(data["vote"].to_numpy(), data["margin"].to_numpy(), covs=data[list(names)].to_numpy())
+    np.testing.assert_allclose(_ours(fit), _theirs(theirs), rtol=1e-6)
+    assert fit.covariates == len(names)
+    assert fit.summary().startswith("Covariate-adjusted Sharp RD estimates")
+
+
+def test_covariates_in_a_fuzzy_design_equal_rdrobust() -> None:
+    data = SENATE_COVARIATES
+    take_up = (np.random.default_rng(2).uniform(size=len(data)) < np.where(data["margin"] >= 0, 0.8, 0.2)).astype(float)
+    covariates = data[["presdemvoteshlag1", "dopen"]]
+    fit = cs.rd_estimate(data["vote"], data["margin"], fuzzy=take_up, covariates=covariates.to_numpy())
+    theirs = _rdrobust(data["vote"].to_numpy(), data["margin"].to_numpy(), fuzzy=take_up, covs=covariates.to_numpy())
+    np.testing.assert_allclose(_ours(fit), _theirs(theirs), rtol=1e-6)
+    one = cs.rd_estimate(data["vote"], data["margin"], covariates=pl.from_pandas(data["dopen"]))
+    assert one.covariates == 1
