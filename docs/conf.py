@@ -97,7 +97,7 @@ def _documented_names(reference: Path) -> set[str]:
 def _check_reference(app: Sphinx) -> None:
     """Warn (an error under -W) about a public name that no reference page lists."""
     documented = _documented_names(Path(app.srcdir) / "reference")
-    areas = [cssegment] + [getattr(cssegment, area) for area in ("segment", "metrics", "health", "survival")]
+    areas = [cssegment] + [getattr(cssegment, area) for area in ("segment", "metrics", "health", "survival", "causal")]
     for module in areas:
         for name in module.__all__:
             if inspect.ismodule(getattr(module, name)) or name == "__version__":

@@ -18,9 +18,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import datasets, health, metrics, segment, survival
+from . import causal, datasets, health, metrics, segment, survival
 from ._core import InvalidInputError, NotFittedError, __version__
 from ._frame import set_output
+from .causal import RDResult, rd_estimate
 from .health import (
     Backtest,
     Bands,
@@ -101,6 +102,7 @@ __all__ = [
     # results as pandas or polars tables
     "set_output",
     # submodules
+    "causal",
     "datasets",
     "health",
     "metrics",
@@ -145,6 +147,9 @@ __all__ = [
     "ZScore",
     # survival models
     "ShiftedBetaGeometric",
+    # coverage effects (regression discontinuity)
+    "RDResult",
+    "rd_estimate",
     # the C++ package inside the wheel
     "get_include",
     "get_cmake_dir",

@@ -19,6 +19,7 @@ namespace cssegment::python {
 namespace py = pybind11;
 
 // Each fills its own submodule of _core: _core.datasets, _core.health, ...
+void bind_causal(py::module_& m);
 void bind_datasets(py::module_& m);
 void bind_health(py::module_& m);
 void bind_metrics(py::module_& m);

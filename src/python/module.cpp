@@ -1,6 +1,6 @@
 // cssegment._core: thin pybind11 bindings over the C++ core, one submodule per area (as
 // boost-histogram registers its _core): _core.segment, _core.metrics, _core.health,
-// _core.survival and _core.datasets, each filled by its bind_<area>.cpp. The errors and the
+// _core.survival, _core.causal and _core.datasets, each filled by its bind_<area>.cpp. The errors and the
 // version stay on _core itself.
 
 #include <pybind11/pybind11.h>
@@ -46,10 +46,12 @@ PYBIND11_MODULE(_core, m) {
   auto metrics = submodule(m, "metrics", "Revenue ledger, partial sums, movements, retention, value metrics, NPS.");
   auto health = submodule(m, "health", "Normalizers, scorecards, calibration and backtests.");
   auto survival = submodule(m, "survival", "The shifted-beta-geometric survival model.");
+  auto causal = submodule(m, "causal", "Regression discontinuity: effects of coverage at tier thresholds.");
   auto datasets = submodule(m, "datasets", "Synthetic data sets.");
   cssegment::python::bind_segment(segment);
   cssegment::python::bind_metrics(metrics);
   cssegment::python::bind_health(health);
   cssegment::python::bind_survival(survival);
+  cssegment::python::bind_causal(causal);
   cssegment::python::bind_datasets(datasets);
 }

@@ -130,6 +130,9 @@ JOBS: dict[str, Callable[[Shared], Any]] = {
     "sBG fit_many": lambda s: cs.ShiftedBetaGeometric.fit_many(s.survivors),
     "nps": lambda s: cs.nps(s.accounts["nps"].dropna()),
     "JSON round trip": lambda s: cs.CalibratedScorecard.from_json(s.calibrated.to_json()) == s.calibrated,
+    "rd_estimate": lambda s: cs.rd_estimate(
+        s.accounts.loc[s.accounts["arr"] > 0, "logins_per_user"], s.accounts.loc[s.accounts["arr"] > 0, "arr"], 20_000.0
+    ),
 }
 
 
@@ -312,6 +315,8 @@ def long_calls(shared: Shared) -> dict[str, Callable[[], object]]:
     nps_scores = np.tile(np.arange(11.0), len(arr) // 11)
     sbg = _core.survival.shifted_beta_geometric(0.7, 2.4)
     discount_rates = np.linspace(0.001, 0.2, 200_000)
+    paying = s.accounts[s.accounts["arr"] > 0]
+    rd_y, rd_x = (np.tile(paying[name].to_numpy(dtype=np.float64), 100) for name in ("logins_per_user", "arr"))
     calls: dict[str, Callable[[], object]] = {
         "TierModel.assign": lambda: tiers.assign(arr, None),
         "TierModel.assign with hysteresis": lambda: s.sticky_tiers._model.assign(arr, previous),
@@ -346,6 +351,9 @@ def long_calls(shared: Shared) -> dict[str, Callable[[], object]]:
         "ShiftedBetaGeometric.lifetime_value": lambda: sbg.lifetime_value(100.0, discount_rates),
         "ShiftedBetaGeometric.survival": lambda: sbg.survival(np.tile(np.arange(60.0), 20_000)),
         "hyp2f1_unit_a": lambda: _core.survival.hyp2f1_unit_a(2.4, 3.1, 1 / (1 + discount_rates)),
+        "rd_estimate": lambda: _core.causal.rd_estimate(
+            rd_y, rd_x, None, None, None, 20_000.0, 1, -1, "triangular", "mserd", "nn", 3, None, None, 95.0
+        ),
     }
     assert list(calls) == LONG_CALLS
     return calls
@@ -379,6 +387,7 @@ LONG_CALLS = [
     "ShiftedBetaGeometric.lifetime_value",
     "ShiftedBetaGeometric.survival",
     "hyp2f1_unit_a",
+    "rd_estimate",
 ]
 
 

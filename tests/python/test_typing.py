@@ -15,7 +15,7 @@ from cssegment import _core
 
 Signature = tuple[tuple[str, ...], int]  # parameter names, number with a default
 STUBS = Path(__file__).parents[2] / "python" / "cssegment" / "_core"
-SUBMODULES = ["segment", "metrics", "health", "survival", "datasets"]
+SUBMODULES = ["segment", "metrics", "health", "survival", "causal", "datasets"]
 
 
 def _stub_members(body: list[ast.stmt]) -> dict[str, set[Signature] | None]:

@@ -1,7 +1,7 @@
 """Type stubs of the C++ extension module cssegment._core (bindings in src/python/).
 
 At runtime ``_core`` is one compiled module with a submodule per area (``_core.segment``,
-``_core.metrics``, ``_core.health``, ``_core.survival``, ``_core.datasets``); the errors and the
+``_core.metrics``, ``_core.health``, ``_core.survival``, ``_core.causal``, ``_core.datasets``); the errors and the
 version live on ``_core`` itself. Core classes have lower-case names (``_core.segment.tier_model``)
 that never collide with the public classes of the cssegment package.
 """
@@ -9,6 +9,7 @@ that never collide with the public classes of the cssegment package.
 import numpy as np
 import numpy.typing as npt
 
+from . import causal as causal
 from . import datasets as datasets
 from . import health as health
 from . import metrics as metrics

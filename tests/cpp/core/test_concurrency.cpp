@@ -294,3 +294,25 @@ BOOST_AUTO_TEST_CASE(sbg_models_project_and_fit_concurrently) {
       },
       bits);
 }
+
+BOOST_AUTO_TEST_CASE(rd_estimates_concurrently) {
+  // 40,000 rows: large enough for the two sides to run on two threads inside each call.
+  std::vector<double> x, y, t;
+  for (std::size_t i = 0; i < 40000; ++i) {
+    const double k = static_cast<double>(i + 1), a = k * 0.6180339887498949 - std::floor(k * 0.6180339887498949);
+    const double e = k * 0.7548776662466927 - std::floor(k * 0.7548776662466927);
+    x.push_back(2.0 * a - 1.0);
+    y.push_back(x.back() + (x.back() >= 0.0 ? 0.4 : 0.0) + e);
+    t.push_back(e < (x.back() >= 0.0 ? 0.8 : 0.2) ? 1.0 : 0.0);
+  }
+  const auto bits = [](const auto& a, const auto& b) { return same_bits(a, b); };
+  for (bool fuzzy : {false, true})
+    check_concurrent(
+        [&] {
+          const causal::RdResult r =
+              causal::rd_estimate(y, x, fuzzy ? std::span<const double>(t) : std::span<const double>{}, {},
+                                  causal::RdOptions{});
+          return std::vector<double>{r.estimate, r.estimate_bc, r.se, r.se_robust, r.h[0], r.b[0]};
+        },
+        bits);
+}
