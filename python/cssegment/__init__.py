@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from . import causal, datasets, health, metrics, segment, survival
 from ._core import InvalidInputError, NotFittedError, __version__
 from ._frame import set_output
+from .causal import DensityTest, density_test
 from .health import (
     Backtest,
     Bands,
@@ -139,6 +140,9 @@ __all__ = [
     "ZScore",
     # survival models
     "ShiftedBetaGeometric",
+    # causal: coverage effects at tier thresholds (density test)
+    "DensityTest",
+    "density_test",
     # the C++ package inside the wheel
     "get_include",
     "get_cmake_dir",

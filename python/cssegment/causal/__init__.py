@@ -4,8 +4,18 @@ An account just above a tier's lower edge gets the tier's coverage and one just 
 comparing outcomes on either side of the threshold estimates what the coverage did, for the
 accounts at the threshold. The estimates and inference follow rdrobust (Calonico, Cattaneo,
 Farrell and Titiunik) and the manipulation test follows rddensity (Cattaneo, Jansson and Ma).
+
+Examples
+--------
+>>> import cssegment as cs
+>>> book = cs.datasets.synthetic_book(n_accounts=20_000, seed=1)
+>>> first_arr = 12 * book.revenue.groupby("account_id")["mrr"].first()  # the ARR each account was tiered on
+>>> bool(cs.causal.density_test(first_arr, cutoff=50_000).p_value > 0.05)  # no bunching at the threshold
+True
 """
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from .density import DensityTest, density_test
+
+__all__ = ["DensityTest", "density_test"]
