@@ -55,6 +55,7 @@ CARD = cs.Scorecard([cs.Measure("nps", cs.Linear(0, 10))])
 POLICY = cs.CadencePolicy({"High touch": 30, "Low touch": 60, "Tech touch": 90})
 ACCOUNT = pd.DataFrame({"tenure_days": [30.0], "renewal_days": [10.0]})
 SBG = cs.ShiftedBetaGeometric(1.0, 2.0)
+RUNNING = np.linspace(-1.0, 1.0, 200)  # a running variable, evenly spread around the cutoff 0
 
 
 def ledger_rows(**columns: Any) -> pd.DataFrame:
@@ -449,6 +450,19 @@ MATRIX = [
     bad("ScorecardClassifier.score", "outcome of another length", lambda: cs.ScorecardClassifier(CARD).fit(HEALTH, HEALTH["churned"]).score(HEALTH, [0, 1]), "outcome: has length 2 but data has length 3"),
     bad("ScorecardClassifier", "unknown parameter", lambda: cs.ScorecardClassifier(CARD).set_params(C=1.0), "params: unknown parameter(s) ['C']"),
     bad("Scorecard.backtest", "positive not a str", lambda: CARD.backtest(HEALTH.assign(churned=["No", "Yes", "No"]), positive=1), "positive: expected a str, got int 1"),
+    # Coverage effects at tier thresholds (issue 16: density test, synthetic book's coverage)
+    bad("density_test", "NaN", lambda: cs.density_test(np.r_[RUNNING[:3], np.nan, RUNNING[3:]]), "x[3] = nan: values must be finite"),
+    bad("density_test", "+inf", lambda: cs.density_test(np.r_[RUNNING, np.inf]), "x[200] = inf: values must be finite"),
+    bad("density_test", "one side empty", lambda: cs.density_test(RUNNING, cutoff=-2.0), "x: needs at least 5 distinct values on each side of the cutoff -2, got 0 below and 200 at or above"),
+    bad("density_test", "p out of range", lambda: cs.density_test(RUNNING, p=8), "p: must be an integer from 1 to 7, got 8"),
+    bad("density_test", "p not whole", lambda: cs.density_test(RUNNING, p=2.5), "p: expected an integer, got float 2.5"),
+    bad("density_test", "unknown bwselect", lambda: cs.density_test(RUNNING, bwselect="mserd"), "bwselect: 'mserd' is not a density bandwidth rule; use 'each', 'diff', 'sum' or 'comb'"),
+    bad("density_test", "negative bandwidth", lambda: cs.density_test(RUNNING, h=-1), "h: bandwidths must be finite and > 0, got -1"),
+    bad("density_test", "three bandwidths", lambda: cs.density_test(RUNNING, h=(1, 2, 3)), "h: give one bandwidth or two (left, right), got 3"),
+    bad("density_test", "bandwidth too narrow", lambda: cs.density_test(RUNNING, h=0.01), "h: the bandwidths hold 1 distinct values below and 1 at or above the cutoff; the order-3 fit needs at least 4 on each side"),
+    bad("density_test", "cutoff a str", lambda: cs.density_test(RUNNING, cutoff="0"), "cutoff: expected a number, got str '0'"),
+    bad("datasets.synthetic_book", "churn factor above 1", lambda: cs.datasets.synthetic_book(10, high_touch_churn_factor=1.5), "high_touch_churn_factor: 1.5 must be in [0, 1] (1: coverage does not change churn)"),
+    bad("datasets.synthetic_book", "churn factor NaN", lambda: cs.datasets.synthetic_book(10, high_touch_churn_factor=np.nan), "high_touch_churn_factor: nan must be in [0, 1]"),
 ]
 # fmt: on
 
@@ -545,6 +559,7 @@ def _entry_points() -> dict[str, tuple[Callable[..., object], tuple[Any, ...]]]:
         ),
         "ShiftedBetaGeometric.clv": (SBG.clv, (1.0, 0.1)),
         "datasets.synthetic_book": (cs.datasets.synthetic_book, (10, 2, 0)),
+        "density_test": (cs.density_test, (RUNNING, 0.0)),
         "TierModel.from_json": (cs.TierModel.from_json, (TOUCH.to_json(),)),
         "Scorecard.from_json": (cs.Scorecard.from_json, (CARD.to_json(),)),
     }
@@ -685,7 +700,12 @@ def test_object_columns_read_decimals_as_numbers_and_none_or_na_as_missing() -> 
 # --- the matrix covers the public API, and the docs table matches the matrix ------------------
 
 MATRIX_APIS = {param.values[0] for param in MATRIX}
-RESULT_TYPES = {"Backtest", "OwnerAssignment", "Segment"}  # returned or plain records, no checks of their own
+RESULT_TYPES = {
+    "Backtest",
+    "OwnerAssignment",
+    "Segment",
+    "DensityTest",
+}  # returned or plain records, no checks of their own
 NO_ARGUMENTS = {"get_include", "get_cmake_dir"}  # the C++ package's directories: no input to check
 METHODS = (
     "assign", "fit", "fit_predict", "predict", "predict_proba", "score", "transform", "calibrate", "backtest",
