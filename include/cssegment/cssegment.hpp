@@ -33,6 +33,8 @@
 #include "cssegment/metrics/subscriptions.hpp"
 #include "cssegment/metrics/value.hpp"
 
+#include "cssegment/causal/rd.hpp"
+
 #include "cssegment/survival/hypergeometric.hpp"
 #include "cssegment/survival/sbg.hpp"
 

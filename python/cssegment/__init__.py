@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from . import causal, datasets, health, metrics, segment, survival
 from ._core import InvalidInputError, NotFittedError, __version__
 from ._frame import set_output
-from .causal import DensityTest, density_test
+from .causal import DensityTest, RDResult, density_test, rd_estimate
 from .health import (
     Backtest,
     Bands,
@@ -140,7 +140,9 @@ __all__ = [
     "ZScore",
     # survival models
     "ShiftedBetaGeometric",
-    # causal: coverage effects at tier thresholds (density test)
+    # coverage effects (regression discontinuity, density test)
+    "RDResult",
+    "rd_estimate",
     "DensityTest",
     "density_test",
     # the C++ package inside the wheel

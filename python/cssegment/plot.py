@@ -1196,4 +1196,3 @@ def rd_plot(
     _legend(ax)
     _grid(ax)
     return ax
-

@@ -56,6 +56,8 @@ POLICY = cs.CadencePolicy({"High touch": 30, "Low touch": 60, "Tech touch": 90})
 ACCOUNT = pd.DataFrame({"tenure_days": [30.0], "renewal_days": [10.0]})
 SBG = cs.ShiftedBetaGeometric(1.0, 2.0)
 RUNNING = np.linspace(-1.0, 1.0, 200)  # a running variable, evenly spread around the cutoff 0
+RD_X = np.linspace(-1.0, 1.0, 40)
+RD_Y = RD_X + (RD_X >= 0) + 0.1 * np.sin(7.0 * RD_X)
 
 
 def ledger_rows(**columns: Any) -> pd.DataFrame:
@@ -463,6 +465,29 @@ MATRIX = [
     bad("density_test", "cutoff a str", lambda: cs.density_test(RUNNING, cutoff="0"), "cutoff: expected a number, got str '0'"),
     bad("datasets.synthetic_book", "churn factor above 1", lambda: cs.datasets.synthetic_book(10, high_touch_churn_factor=1.5), "high_touch_churn_factor: 1.5 must be in [0, 1] (1: coverage does not change churn)"),
     bad("datasets.synthetic_book", "churn factor NaN", lambda: cs.datasets.synthetic_book(10, high_touch_churn_factor=np.nan), "high_touch_churn_factor: nan must be in [0, 1]"),
+    # Regression discontinuity (issue 16)
+    bad("rd_estimate", "NaN x", lambda: cs.rd_estimate(RD_Y, np.where(np.arange(40) == 3, np.nan, RD_X)), "x[3] = nan: values must be finite"),
+    bad("rd_estimate", "infinite y", lambda: cs.rd_estimate(np.where(np.arange(40) == 5, np.inf, RD_Y), RD_X), "y[5] = inf: values must be finite"),
+    bad("rd_estimate", "lengths differ", lambda: cs.rd_estimate(RD_Y[:39], RD_X), "y: has length 39 but x has length 40"),
+    bad("rd_estimate", "nothing above the cutoff", lambda: cs.rd_estimate(RD_Y, RD_X, cutoff=5), "cutoff: no observations on one side of the cutoff 5"),
+    bad("rd_estimate", "too few distinct x on a side", lambda: cs.rd_estimate(RD_Y, np.where(RD_X >= 0, np.round(RD_X), RD_X)), "x: fewer distinct values on the right of the cutoff than a polynomial of order q = 2 needs"),
+    bad("rd_estimate", "bandwidth too narrow", lambda: cs.rd_estimate(RD_Y, RD_X, h=0.01), "h: fewer distinct x within the bandwidth on the left than the polynomials of order p = 1 and q = 2 need"),
+    bad("rd_estimate", "constant y", lambda: cs.rd_estimate(np.ones(40), RD_X), "y: is constant: there is no discontinuity to estimate"),
+    bad("rd_estimate", "unknown kernel", lambda: cs.rd_estimate(RD_Y, RD_X, kernel="gaussian"), "kernel: 'gaussian' is not a kernel; use 'triangular', 'epanechnikov' or 'uniform'"),
+    bad("rd_estimate", "unknown bwselect", lambda: cs.rd_estimate(RD_Y, RD_X, bwselect="ik"), "bwselect: 'ik' is not a bandwidth selector; use 'mserd', 'msetwo'"),
+    bad("rd_estimate", "unknown vce", lambda: cs.rd_estimate(RD_Y, RD_X, vce="cr2"), "vce: 'cr2' is not a variance estimator; use 'nn', 'hc0', 'hc1', 'hc2' or 'hc3'"),
+    bad("rd_estimate", "hc3 with clusters", lambda: cs.rd_estimate(RD_Y, RD_X, cluster=np.arange(40) % 5, vce="hc3"), "vce: hc2 and hc3 are not available with clusters (rdrobust switches them to CR2/CR3)"),
+    bad("rd_estimate", "treatment 2", lambda: cs.rd_estimate(RD_Y, RD_X, fuzzy=np.full(40, 2.0)), "fuzzy[0] = 2: treatment must be 0/1 or a probability in [0, 1]"),
+    bad("rd_estimate", "treatment without a jump", lambda: cs.rd_estimate(RD_Y, RD_X, fuzzy=np.ones(40)), "fuzzy: the treatment does not vary and does not jump at the cutoff"),
+    bad("rd_estimate", "missing cluster label", lambda: cs.rd_estimate(RD_Y, RD_X, cluster=["a", None] * 20), "cluster[1] = None: cluster labels must not be missing"),
+    bad("rd_estimate", "NaN cluster label", lambda: cs.rd_estimate(RD_Y, RD_X, cluster=np.where(np.arange(40) == 2, np.nan, 1.0)), "cluster[2] = nan: cluster labels must not be missing"),
+    bad("rd_estimate", "p above 4", lambda: cs.rd_estimate(RD_Y, RD_X, p=5), "p: must be 0 to 4, got 5"),
+    bad("rd_estimate", "q not above p", lambda: cs.rd_estimate(RD_Y, RD_X, p=2, q=2), "q: must be greater than p and at most 8, got 2"),
+    bad("rd_estimate", "three bandwidths", lambda: cs.rd_estimate(RD_Y, RD_X, h=[0.5, 0.5, 0.5]), "h: expected one bandwidth or a (left, right) pair, got 3 values"),
+    bad("rd_estimate", "negative bandwidth", lambda: cs.rd_estimate(RD_Y, RD_X, h=-1.0), "h: bandwidths must be finite and > 0, got -1"),
+    bad("rd_estimate", "level 100", lambda: cs.rd_estimate(RD_Y, RD_X, level=100), "level: must be in (0, 100), got 100"),
+    bad("rd_estimate", "nnmatch 0", lambda: cs.rd_estimate(RD_Y, RD_X, nnmatch=0), "nnmatch: must be >= 1, got 0"),
+    # -- end of regression discontinuity
 ]
 # fmt: on
 
@@ -562,6 +587,12 @@ def _entry_points() -> dict[str, tuple[Callable[..., object], tuple[Any, ...]]]:
         "density_test": (cs.density_test, (RUNNING, 0.0)),
         "TierModel.from_json": (cs.TierModel.from_json, (TOUCH.to_json(),)),
         "Scorecard.from_json": (cs.Scorecard.from_json, (CARD.to_json(),)),
+        "rd_estimate": (
+            lambda y, x, cutoff, fuzzy, cluster, p, kernel, h, level: cs.rd_estimate(
+                y, x, cutoff, fuzzy=fuzzy, cluster=cluster, p=p, kernel=kernel, h=h, level=level
+            ),
+            (RD_Y, RD_X, 0.0, None, None, 1, "triangular", None, 95),
+        ),
     }
 
 
@@ -700,12 +731,9 @@ def test_object_columns_read_decimals_as_numbers_and_none_or_na_as_missing() -> 
 # --- the matrix covers the public API, and the docs table matches the matrix ------------------
 
 MATRIX_APIS = {param.values[0] for param in MATRIX}
-RESULT_TYPES = {
-    "Backtest",
-    "OwnerAssignment",
-    "Segment",
-    "DensityTest",
-}  # returned or plain records, no checks of their own
+RESULT_TYPES = {"Backtest", "OwnerAssignment", "Segment"}  # returned or plain records, no checks of their own
+RESULT_TYPES.add("RDResult")  # returned by rd_estimate
+RESULT_TYPES.add("DensityTest")  # returned by density_test
 NO_ARGUMENTS = {"get_include", "get_cmake_dir"}  # the C++ package's directories: no input to check
 METHODS = (
     "assign", "fit", "fit_predict", "predict", "predict_proba", "score", "transform", "calibrate", "backtest",

@@ -12,10 +12,18 @@ Examples
 >>> first_arr = 12 * book.revenue.groupby("account_id")["mrr"].first()  # the ARR each account was tiered on
 >>> bool(cs.causal.density_test(first_arr, cutoff=50_000).p_value > 0.05)  # no bunching at the threshold
 True
+>>> import numpy as np
+>>> rng = np.random.default_rng(3)
+>>> arr = rng.uniform(20_000, 80_000, 4_000)
+>>> churned = 0.3 - 0.1 * (arr >= 50_000) + rng.normal(0, 0.05, 4_000)
+>>> effect = cs.causal.rd_estimate(churned, arr, cutoff=50_000)
+>>> bool(effect.ci_robust[0] < -0.1 < effect.ci_robust[1])
+True
 """
 
 from __future__ import annotations
 
 from .density import DensityTest, density_test
+from .rd import RDResult, rd_estimate
 
-__all__ = ["DensityTest", "density_test"]
+__all__ = ["DensityTest", "RDResult", "density_test", "rd_estimate"]

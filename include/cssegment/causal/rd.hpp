@@ -1,0 +1,795 @@
+#pragma once
+// Regression discontinuity estimates at a cut-off: local polynomial fits on each side, MSE- and
+// CER-optimal bandwidths and robust bias-corrected inference, following the definitions of
+// rdrobust (Calonico, Cattaneo & Titiunik 2014; Calonico, Cattaneo & Farrell 2020; Calonico,
+// Cattaneo, Farrell & Titiunik 2017, 2019) number for number: the data are sorted once by the
+// distance to the cut-off on each side, so that every bandwidth window is a prefix and the
+// nearest-neighbour residuals are a local scan.
+#include <Eigen/Dense>
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <numeric>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "cssegment/core/enum_names.hpp"
+#include "cssegment/core/validate.hpp"
+
+namespace cssegment::causal {
+
+enum class RdKernel { triangular, epanechnikov, uniform };
+enum class RdBandwidth { mserd, msetwo, msesum, msecomb1, msecomb2, cerrd, certwo, cersum, cercomb1, cercomb2 };
+enum class RdVariance { nn, hc0, hc1, hc2, hc3 };
+
+inline constexpr EnumNames<RdKernel, 3> rd_kernel_names("kernel", "a kernel",
+                                                        {{RdKernel::triangular, "triangular"},
+                                                         {RdKernel::epanechnikov, "epanechnikov"},
+                                                         {RdKernel::uniform, "uniform"}});
+inline constexpr EnumNames<RdBandwidth, 10> rd_bandwidth_names("bwselect", "a bandwidth selector",
+                                                               {{RdBandwidth::mserd, "mserd"},
+                                                                {RdBandwidth::msetwo, "msetwo"},
+                                                                {RdBandwidth::msesum, "msesum"},
+                                                                {RdBandwidth::msecomb1, "msecomb1"},
+                                                                {RdBandwidth::msecomb2, "msecomb2"},
+                                                                {RdBandwidth::cerrd, "cerrd"},
+                                                                {RdBandwidth::certwo, "certwo"},
+                                                                {RdBandwidth::cersum, "cersum"},
+                                                                {RdBandwidth::cercomb1, "cercomb1"},
+                                                                {RdBandwidth::cercomb2, "cercomb2"}});
+inline constexpr EnumNames<RdVariance, 5> rd_variance_names("vce", "a variance estimator",
+                                                            {{RdVariance::nn, "nn"},
+                                                             {RdVariance::hc0, "hc0"},
+                                                             {RdVariance::hc1, "hc1"},
+                                                             {RdVariance::hc2, "hc2"},
+                                                             {RdVariance::hc3, "hc3"}});
+
+struct RdOptions {
+  double cutoff = 0.0;
+  int p = 1;
+  int q = -1;  // -1: p + 1
+  RdKernel kernel = RdKernel::triangular;
+  RdBandwidth bwselect = RdBandwidth::mserd;
+  RdVariance vce = RdVariance::nn;
+  int nnmatch = 3;
+  std::optional<std::array<double, 2>> h;  // (left, right); none: selected by bwselect
+  std::optional<std::array<double, 2>> b;  // none: h when h is given, else selected
+  double level = 95.0;
+};
+
+struct RdResult {
+  double estimate = NAN, estimate_bc = NAN, se = NAN, se_robust = NAN;
+  std::array<double, 2> ci{NAN, NAN}, ci_robust{NAN, NAN};
+  double p_value = NAN, p_value_robust = NAN;
+  std::array<double, 2> h{NAN, NAN}, b{NAN, NAN};
+  std::array<std::size_t, 2> n{0, 0}, n_effective{0, 0}, n_bias{0, 0};
+  std::array<double, 2> intercept{NAN, NAN};  // conventional fits of the outcome at the cut-off
+  double first_stage = NAN;                   // fuzzy: conventional jump of the treatment
+  std::size_t clusters = 0;                   // clusters within the estimation windows (0: none)
+  bool manual_bandwidth = false;
+  bool mass_points = false;  // >= 20% repeated x on a side: the pilot bandwidth keeps 10 distinct x
+};
+
+namespace rd_detail {
+
+inline constexpr int max_q = 8;
+inline constexpr int max_order = max_q + 2;
+inline const double root_eps = std::sqrt(std::numeric_limits<double>::epsilon());
+
+// Standard normal quantile: Acklam's rational approximation refined by one Halley step.
+inline double normal_quantile(double prob) {
+  static constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,  -2.759285104469687e+02,
+                                 1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
+  static constexpr double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+                                 6.680131188771972e+01, -1.328068155288572e+01};
+  static constexpr double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+                                 -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
+  static constexpr double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
+                                 3.754408661907416e+00};
+  double x;
+  if (prob < 0.02425) {
+    const double t = std::sqrt(-2.0 * std::log(prob));
+    x = (((((c[0] * t + c[1]) * t + c[2]) * t + c[3]) * t + c[4]) * t + c[5]) /
+        ((((d[0] * t + d[1]) * t + d[2]) * t + d[3]) * t + 1.0);
+  } else if (prob > 1.0 - 0.02425) {
+    const double t = std::sqrt(-2.0 * std::log(1.0 - prob));
+    x = -(((((c[0] * t + c[1]) * t + c[2]) * t + c[3]) * t + c[4]) * t + c[5]) /
+        ((((d[0] * t + d[1]) * t + d[2]) * t + d[3]) * t + 1.0);
+  } else {
+    const double t = prob - 0.5, r = t * t;
+    x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * t /
+        (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1.0);
+  }
+  const double e = 0.5 * std::erfc(-x / std::sqrt(2.0)) - prob;
+  const double u = e * std::sqrt(2.0 * 3.14159265358979323846) * std::exp(x * x / 2.0);
+  return x - u / (1.0 + x * u / 2.0);
+}
+
+// K((x - c) / h) / h, as rdrobust weighs an observation.
+inline double kernel_weight(RdKernel kernel, double u, double h) {
+  const double a = std::abs(u);
+  switch (kernel) {
+    case RdKernel::epanechnikov: return (0.75 * (1.0 - u * u) * (a <= 1.0 ? 1.0 : 0.0)) / h;
+    case RdKernel::uniform: return (0.5 * (a <= 1.0 ? 1.0 : 0.0)) / h;
+    case RdKernel::triangular: break;
+  }
+  return ((1.0 - a) * (a <= 1.0 ? 1.0 : 0.0)) / h;
+}
+
+// One side of the cut-off, ordered by the distance to it (nearest first), so that the rows with a
+// positive kernel weight for any bandwidth are a prefix.
+struct Side {
+  double c = 0.0;
+  std::vector<double> x, y, t;          // t: treatment (fuzzy), else empty
+  std::vector<std::int64_t> cluster;    // dense per side, numbered by first appearance; else empty
+  std::vector<std::uint32_t> group;     // index of the run of equal x a row belongs to
+  std::vector<std::size_t> group_start; // first row of each run, plus the end
+  std::size_t distinct(std::size_t n) const { return n == 0 ? 0 : group[n - 1] + 1; }
+  std::size_t size() const { return x.size(); }
+};
+
+inline void index_groups(Side& s) {
+  const std::size_t n = s.x.size();
+  s.group.resize(n);
+  s.group_start.clear();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i == 0 || s.x[i] != s.x[i - 1]) s.group_start.push_back(i);
+    s.group[i] = static_cast<std::uint32_t>(s.group_start.size() - 1);
+  }
+  s.group_start.push_back(n);
+}
+
+// Rows with a positive weight for bandwidth h: a prefix of the side.
+inline std::size_t window(const Side& s, double h, RdKernel kernel) {
+  std::size_t lo = 0, hi = s.size();
+  while (lo < hi) {
+    const std::size_t mid = lo + (hi - lo) / 2;
+    if (kernel_weight(kernel, (s.x[mid] - s.c) / h, h) > 0.0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+// The weighted least-squares fit of order `order` on the first n rows with bandwidth h.
+struct Fit {
+  int order = 0;
+  double h = 0.0;
+  std::size_t n = 0;
+  Eigen::MatrixXd invG;  // (R'WR)^-1
+  Eigen::MatrixXd beta;  // (order + 1) x (1 outcome column, or 2 with the treatment)
+};
+
+inline Eigen::MatrixXd inverse_spd(const Eigen::MatrixXd& g) {
+  const Eigen::LLT<Eigen::MatrixXd> llt(g);
+  if (llt.info() == Eigen::Success) return llt.solve(Eigen::MatrixXd::Identity(g.rows(), g.cols()));
+  return g.completeOrthogonalDecomposition().pseudoInverse();
+}
+
+inline Fit fit(const Side& s, std::size_t n, double h, int order, RdKernel kernel, bool with_t) {
+  std::array<double, 2 * max_order + 1> moment{};
+  std::array<double, max_order + 1> ty{}, tt{};
+  for (std::size_t i = 0; i < n; ++i) {
+    const double u = s.x[i] - s.c, w = kernel_weight(kernel, u / h, h);
+    double pw = w;
+    for (int j = 0; j <= 2 * order; ++j) {
+      moment[static_cast<std::size_t>(j)] += pw;
+      if (j <= order) {
+        ty[static_cast<std::size_t>(j)] += pw * s.y[i];
+        if (with_t) tt[static_cast<std::size_t>(j)] += pw * s.t[i];
+      }
+      pw *= u;
+    }
+  }
+  const int k = order + 1;
+  Eigen::MatrixXd g(k, k), rhs(k, with_t ? 2 : 1);
+  for (int a = 0; a < k; ++a) {
+    for (int b = 0; b < k; ++b) g(a, b) = moment[static_cast<std::size_t>(a + b)];
+    rhs(a, 0) = ty[static_cast<std::size_t>(a)];
+    if (with_t) rhs(a, 1) = tt[static_cast<std::size_t>(a)];
+  }
+  Fit f;
+  f.order = order;
+  f.h = h;
+  f.n = n;
+  f.invG = inverse_spd(g);
+  f.beta = f.invG * rhs;
+  return f;
+}
+
+inline void powers(double u, int order, double* out) {
+  out[0] = 1.0;
+  for (int j = 1; j <= order; ++j) out[j] = out[j - 1] * u;
+}
+
+enum class Residual { nn, plain, hc1, hc2, hc3 };
+
+// Residuals of the first n rows (outcome, and treatment when `with_t`): nearest-neighbour
+// residuals (rdrobust's nn: at least nnmatch neighbours, ties at equal x kept together, scaled by
+// sqrt(J / (J + 1))), or the residuals of `f` scaled as HC0-HC3 (d: the regressors for HC1).
+inline void residuals(const Side& s, std::size_t n, const Fit& f, Residual kind, int nnmatch, int d, RdKernel kernel,
+                      bool with_t, std::vector<double>& ry, std::vector<double>& rt) {
+  ry.assign(n, 0.0);
+  rt.assign(with_t ? n : 0, 0.0);
+  if (kind == Residual::nn) {
+    const std::size_t cap = std::min<std::size_t>(static_cast<std::size_t>(nnmatch), n - 1);
+    for (std::size_t g = 0; g < s.group_start.size() - 1 && s.group_start[g] < n; ++g) {
+      const std::size_t gs = s.group_start[g], ge = s.group_start[g + 1];
+      std::size_t lo = gs, hi = ge;
+      while (hi - lo - 1 < cap) {
+        if (lo == 0) {
+          hi = s.group_start[s.group[hi] + 1];
+        } else if (hi >= n) {
+          lo = s.group_start[s.group[lo - 1]];
+        } else {
+          const double dl = std::abs(s.x[gs] - s.x[lo - 1]), dr = std::abs(s.x[hi] - s.x[gs]);
+          const double tol = std::max(dl, dr) * root_eps;
+          if (dl - dr > tol) {
+            hi = s.group_start[s.group[hi] + 1];
+          } else if (dr - dl > tol) {
+            lo = s.group_start[s.group[lo - 1]];
+          } else {
+            hi = s.group_start[s.group[hi] + 1];
+            lo = s.group_start[s.group[lo - 1]];
+          }
+        }
+      }
+      const double j = static_cast<double>(hi - lo - 1), sf = std::sqrt(j / (j + 1.0));
+      double sy = 0.0, st = 0.0;
+      for (std::size_t i = lo; i < hi; ++i) {
+        sy += s.y[i];
+        if (with_t) st += s.t[i];
+      }
+      for (std::size_t i = gs; i < ge; ++i) {
+        ry[i] = sf * (s.y[i] - (sy - s.y[i]) / j);
+        if (with_t) rt[i] = sf * (s.t[i] - (st - s.t[i]) / j);
+      }
+    }
+    return;
+  }
+  std::array<double, max_order + 1> r{};
+  const int k = f.order + 1;
+  double scale = 1.0;
+  if (kind == Residual::hc1) scale = std::sqrt(static_cast<double>(n) / static_cast<double>(n - d));
+  for (std::size_t i = 0; i < n; ++i) {
+    const double u = s.x[i] - s.c;
+    powers(u, f.order, r.data());
+    double fy = 0.0, ft = 0.0;
+    for (int a = 0; a < k; ++a) {
+      fy += r[static_cast<std::size_t>(a)] * f.beta(a, 0);
+      if (with_t) ft += r[static_cast<std::size_t>(a)] * f.beta(a, 1);
+    }
+    double sc = scale;
+    if (kind == Residual::hc2 || kind == Residual::hc3) {
+      const double w = kernel_weight(kernel, u / f.h, f.h);
+      double hii = 0.0;
+      for (int a = 0; a < k; ++a) {
+        double row = 0.0;
+        for (int b = 0; b < k; ++b) row += r[static_cast<std::size_t>(b)] * f.invG(b, a);
+        hii += row * r[static_cast<std::size_t>(a)] * w;
+      }
+      const double m = std::max(1.0 - hii, 1e-8);
+      sc = kind == Residual::hc2 ? std::sqrt(1.0 / m) : 1.0 / m;
+    }
+    ry[i] = sc * (s.y[i] - fy);
+    if (with_t) rt[i] = sc * (s.t[i] - ft);
+  }
+}
+
+// The variance "meat" sum_i (s'res_i)^2 X_i X_i' over the first n rows, or with clusters
+// (g/(g-1)) (n-1)/(n-k_df) sum_g (sum_{i in g} X_i s'res_i)(...)'. row(i, out) fills X_i.
+template <class Row>
+Eigen::MatrixXd meat(const Side& s, std::size_t n, int k, int k_df, std::span<const double> rc, Row&& row) {
+  Eigen::MatrixXd m = Eigen::MatrixXd::Zero(k, k);
+  std::array<double, max_order + 1> v{};
+  if (s.cluster.empty()) {
+    for (std::size_t i = 0; i < n; ++i) {
+      row(i, v.data());
+      const double r2 = rc[i] * rc[i];
+      for (int a = 0; a < k; ++a)
+        for (int b = 0; b <= a; ++b) m(a, b) += r2 * v[static_cast<std::size_t>(a)] * v[static_cast<std::size_t>(b)];
+    }
+  } else {
+    std::int64_t groups = 0;
+    for (std::size_t i = 0; i < n; ++i) groups = std::max(groups, s.cluster[i] + 1);
+    std::vector<double> sums(static_cast<std::size_t>(groups) * static_cast<std::size_t>(k), 0.0);
+    for (std::size_t i = 0; i < n; ++i) {
+      row(i, v.data());
+      double* out = sums.data() + static_cast<std::size_t>(s.cluster[i]) * static_cast<std::size_t>(k);
+      for (int a = 0; a < k; ++a) out[a] += v[static_cast<std::size_t>(a)] * rc[i];
+    }
+    for (std::int64_t g = 0; g < groups; ++g) {
+      const double* sg = sums.data() + static_cast<std::size_t>(g) * static_cast<std::size_t>(k);
+      for (int a = 0; a < k; ++a)
+        for (int b = 0; b <= a; ++b) m(a, b) += sg[a] * sg[b];
+    }
+    const double gd = static_cast<double>(groups), nd = static_cast<double>(n);
+    m *= groups > 1 ? ((nd - 1.0) / (nd - k_df)) * (gd / (gd - 1.0)) : NAN;
+  }
+  for (int a = 0; a < k; ++a)
+    for (int b = a + 1; b < k; ++b) m(a, b) = m(b, a);
+  return m;
+}
+
+inline std::vector<double> combine(std::span<const double> ry, std::span<const double> rt, std::array<double, 2> sv) {
+  std::vector<double> rc(ry.size());
+  for (std::size_t i = 0; i < ry.size(); ++i) rc[i] = sv[0] * ry[i] + (rt.empty() ? 0.0 : sv[1] * rt[i]);
+  return rc;
+}
+
+inline double factorial(int k) {
+  double f = 1.0;
+  for (int j = 2; j <= k; ++j) f *= j;
+  return f;
+}
+
+// The pilot quantities of rdrobust's bandwidth selector on one side (its rdrobust_bw).
+struct Pilot {
+  double v = NAN, b = NAN, r = NAN, rate = NAN;
+};
+
+class Selector {
+public:
+  Selector(const Side& s, RdKernel kernel, Residual kind, int nnmatch, bool with_t, double h_v)
+      : s_(s), kernel_(kernel), kind_(kind), nnmatch_(nnmatch), with_t_(with_t), h_v_(h_v) {}
+
+  Pilot step(int o, int nu, int o_b, double h_b, double scale) {
+    const VFit& vf = vfit(o, nu);
+    Pilot out;
+    out.rate = 1.0 / (2.0 * o + 3.0);
+    if (!std::isfinite(vf.v) || !(std::isfinite(h_b) && h_b > 0.0)) return out;
+    const std::size_t n = window(s_, h_b, kernel_);
+    if (s_.distinct(n) < static_cast<std::size_t>(o_b + 1)) return out;
+    const Fit fb = fit(s_, n, h_b, o_b, kernel_, with_t_);
+    double reg = 0.0;
+    if (scale > 0.0) {
+      const double var_b = variance(fb, o_b + 1, vf.s)(o_b, o_b);
+      reg = 3.0 * vf.bconst * vf.bconst * var_b;
+    }
+    double lead = vf.s[0] * fb.beta(o_b, 0);
+    if (with_t_) lead += vf.s[1] * fb.beta(o_b, 1);
+    out.b = std::sqrt(2.0 * (o + 1 - nu)) * vf.bconst * lead;
+    out.v = (2.0 * nu + 1.0) * std::pow(h_v_, 2 * nu + 1) * vf.v;
+    out.r = scale * (2.0 * (o + 1 - nu)) * reg;
+    return out;
+  }
+
+private:
+  struct VFit {
+    double v = NAN, bconst = NAN;
+    std::array<double, 2> s{1.0, 0.0};
+  };
+
+  // invG meat invG of a fit, with the residuals of that fit (or nn) combined by s.
+  Eigen::MatrixXd variance(const Fit& f, int d, std::array<double, 2> sv) {
+    residuals(s_, f.n, f, kind_, nnmatch_, d, kernel_, with_t_, ry_, rt_);
+    const std::vector<double> rc = combine(ry_, rt_, sv);
+    const int k = f.order + 1;
+    const Eigen::MatrixXd m = meat(s_, f.n, k, k, rc, [&](std::size_t i, double* out) {
+      const double u = s_.x[i] - s_.c, w = kernel_weight(kernel_, u / f.h, f.h);
+      powers(u, f.order, out);
+      for (int a = 0; a < k; ++a) out[a] *= w;
+    });
+    return f.invG * m * f.invG;
+  }
+
+  const VFit& vfit(int o, int nu) {
+    const auto key = std::make_pair(o, nu);
+    if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+    VFit vf;
+    const std::size_t n = window(s_, h_v_, kernel_);
+    if (s_.distinct(n) >= static_cast<std::size_t>(o + 1)) {
+      const Fit f = fit(s_, n, h_v_, o, kernel_, with_t_);
+      if (with_t_) {
+        const double ty = factorial(nu) * f.beta(nu, 0), tt = factorial(nu) * f.beta(nu, 1);
+        vf.s = {1.0 / tt, -(ty / (tt * tt))};
+      }
+      vf.v = variance(f, o + 1, vf.s)(nu, nu);
+      Eigen::VectorXd v = Eigen::VectorXd::Zero(o + 1);
+      std::array<double, max_order + 1> r{};
+      for (std::size_t i = 0; i < n; ++i) {
+        const double u = s_.x[i] - s_.c, w = kernel_weight(kernel_, u / h_v_, h_v_);
+        powers(u, o, r.data());
+        const double lead = std::pow(u / h_v_, o + 1);
+        for (int a = 0; a <= o; ++a) v(a) += w * r[static_cast<std::size_t>(a)] * lead;
+      }
+      vf.bconst = std::pow(h_v_, nu) * (f.invG * v)(nu);
+    }
+    return cache_.emplace(key, vf).first->second;
+  }
+
+  const Side& s_;
+  RdKernel kernel_;
+  Residual kind_;
+  int nnmatch_;
+  bool with_t_;
+  double h_v_;
+  std::map<std::pair<int, int>, VFit> cache_;
+  std::vector<double> ry_, rt_;
+};
+
+inline double ratio(double v, double b2, double r, double rate) { return std::pow(v / (b2 + r), rate); }
+
+inline double median3(double a, double b, double c) { return std::max(std::min(a, b), std::min(std::max(a, b), c)); }
+
+inline bool all_equal(std::span<const double> v) {
+  return std::all_of(v.begin(), v.end(), [&](double a) { return a == v.front(); });
+}
+
+// Sample standard deviation (ddof = 1).
+inline double sample_sd(std::span<const double> v) {
+  double mean = 0.0;
+  for (double a : v) mean += a;
+  mean /= static_cast<double>(v.size());
+  double ss = 0.0;
+  for (double a : v) ss += (a - mean) * (a - mean);
+  return std::sqrt(ss / static_cast<double>(v.size() - 1));
+}
+
+// Hyndman-Fan type 2 quantile of sorted values (R's quantile(type = 2)).
+inline double quantile_type2(std::span<const double> sorted, double prob) {
+  const double hh = static_cast<double>(sorted.size()) * prob;
+  const auto j = static_cast<std::size_t>(std::floor(hh));
+  if (hh == static_cast<double>(j)) return 0.5 * (sorted[j - 1] + sorted[j]);
+  return sorted[j];
+}
+
+struct Bandwidths {
+  std::array<double, 2> h{NAN, NAN}, b{NAN, NAN};
+};
+
+// rdrobust's rdbwselect on standardised data (x / sd(x), y / sd(y)); bandwidths returned in x units.
+inline Bandwidths select(const Side& l, const Side& r, const RdOptions& o, int q, Residual kind, bool with_t,
+                         double x_sd, double bw_pilot, std::size_t n_all, std::size_t unique_all,
+                         std::optional<double> bw_min_l, std::optional<double> bw_min_r, std::size_t g_l,
+                         std::size_t g_r) {
+  const int p = o.p;
+  const double cc = o.kernel == RdKernel::epanechnikov ? 2.34 : o.kernel == RdKernel::uniform ? 1.843 : 2.576;
+  double c_bw = cc * bw_pilot * std::pow(static_cast<double>(unique_all), -0.2);
+  const double max_l = std::abs(l.c - l.x.back()), max_r = std::abs(r.c - r.x.back());
+  const double bw_max = std::max(max_l, max_r);
+  c_bw = std::min(c_bw, bw_max);
+  if (bw_min_l) c_bw = std::max({c_bw, *bw_min_l, *bw_min_r});
+  Selector sl(l, o.kernel, kind, o.nnmatch, with_t, c_bw), sr(r, o.kernel, kind, o.nnmatch, with_t, c_bw);
+  const Pilot dl = sl.step(q + 1, q + 1, q + 2, max_l * (1.0 + root_eps), 0.0);
+  const Pilot dr = sr.step(q + 1, q + 1, q + 2, max_r * (1.0 + root_eps), 0.0);
+  const RdBandwidth rule = o.bwselect;
+  auto uses = [&](std::initializer_list<RdBandwidth> rules) {
+    return std::find(rules.begin(), rules.end(), rule) != rules.end();
+  };
+  using B = RdBandwidth;
+  std::array<double, 2> h_two{}, b_two{};
+  double h_sum = NAN, b_sum = NAN, h_rd = NAN, b_rd = NAN;
+  if (uses({B::msetwo, B::certwo, B::msecomb2, B::cercomb2})) {
+    double d_l = std::min(std::pow(dl.v / (dl.b * dl.b), dl.rate), max_l);
+    double d_r = std::min(std::pow(dr.v / (dr.b * dr.b), dr.rate), max_r);
+    if (bw_min_l) d_l = std::max(d_l, *bw_min_l), d_r = std::max(d_r, *bw_min_r);
+    const Pilot bl = sl.step(q, p + 1, q + 1, d_l, 1.0), br = sr.step(q, p + 1, q + 1, d_r, 1.0);
+    const double bb_l = std::min(ratio(bl.v, bl.b * bl.b, bl.r, bl.rate), max_l);
+    const double bb_r = std::min(ratio(br.v, br.b * br.b, br.r, br.rate), max_r);
+    const Pilot hl = sl.step(p, 0, q, bb_l, 1.0), hr = sr.step(p, 0, q, bb_r, 1.0);
+    h_two = {x_sd * std::min(ratio(hl.v, hl.b * hl.b, hl.r, hl.rate), max_l),
+             x_sd * std::min(ratio(hr.v, hr.b * hr.b, hr.r, hr.rate), max_r)};
+    b_two = {x_sd * bb_l, x_sd * bb_r};
+  }
+  // One common bandwidth for the sum (sign = +1) or the difference (sign = -1) of the two sides.
+  auto common = [&](double sign, double& h_out, double& b_out) {
+    double d = std::min(std::pow((dl.v + dr.v) / std::pow(dr.b + sign * dl.b, 2), dl.rate), bw_max);
+    if (bw_min_l) d = std::max({d, *bw_min_l, *bw_min_r});
+    const Pilot bl = sl.step(q, p + 1, q + 1, d, 1.0), br = sr.step(q, p + 1, q + 1, d, 1.0);
+    const double bb = std::min(ratio(bl.v + br.v, std::pow(br.b + sign * bl.b, 2), br.r + bl.r, bl.rate), bw_max);
+    const Pilot hl = sl.step(p, 0, q, bb, 1.0), hr = sr.step(p, 0, q, bb, 1.0);
+    h_out = x_sd * std::min(ratio(hl.v + hr.v, std::pow(hr.b + sign * hl.b, 2), hr.r + hl.r, hl.rate), bw_max);
+    b_out = x_sd * bb;
+  };
+  if (uses({B::msesum, B::cersum, B::msecomb1, B::msecomb2, B::cercomb1, B::cercomb2})) common(1.0, h_sum, b_sum);
+  if (uses({B::mserd, B::cerrd, B::msecomb1, B::msecomb2, B::cercomb1, B::cercomb2})) common(-1.0, h_rd, b_rd);
+  const double pd = p;
+  const double clusters = static_cast<double>(g_l + g_r);
+  const double cer =
+      std::pow(g_l + g_r > 0 ? clusters : static_cast<double>(n_all), -(pd / ((3.0 + pd) * (3.0 + 2.0 * pd))));
+  Bandwidths out;
+  switch (rule) {
+    case B::mserd: out = {{h_rd, h_rd}, {b_rd, b_rd}}; break;
+    case B::msetwo: out = {h_two, b_two}; break;
+    case B::msesum: out = {{h_sum, h_sum}, {b_sum, b_sum}}; break;
+    case B::msecomb1: {
+      const double hh = std::min(h_rd, h_sum), bb = std::min(b_rd, b_sum);
+      out = {{hh, hh}, {bb, bb}};
+      break;
+    }
+    case B::msecomb2:
+      out = {{median3(h_rd, h_sum, h_two[0]), median3(h_rd, h_sum, h_two[1])},
+             {median3(b_rd, b_sum, b_two[0]), median3(b_rd, b_sum, b_two[1])}};
+      break;
+    case B::cerrd: out = {{h_rd * cer, h_rd * cer}, {b_rd, b_rd}}; break;
+    case B::certwo: out = {{h_two[0] * cer, h_two[1] * cer}, b_two}; break;
+    case B::cersum: out = {{h_sum * cer, h_sum * cer}, {b_sum, b_sum}}; break;
+    case B::cercomb1: {
+      const double hh = std::min(h_rd, h_sum), bb = std::min(b_rd, b_sum);
+      out = {{hh * cer, hh * cer}, {bb, bb}};
+      break;
+    }
+    case B::cercomb2:
+      out = {{median3(h_rd, h_sum, h_two[0]) * cer, median3(h_rd, h_sum, h_two[1]) * cer},
+             {median3(b_rd, b_sum, b_two[0]), median3(b_rd, b_sum, b_two[1])}};
+      break;
+  }
+  for (double v : {out.h[0], out.h[1], out.b[0], out.b[1]})
+    if (!(std::isfinite(v) && v > 0.0))
+      fail("x", "not enough variability in the running variable near the cutoff to select a bandwidth");
+  return out;
+}
+
+// The conventional (order p, bandwidth h) and bias (order q, bandwidth b) fits of one side.
+struct SideFit {
+  Fit fp, fq;
+  Eigen::VectorXd l;       // sum_i w_h r_p(u_i) (u_i / h)^(p+1)
+  Eigen::MatrixXd beta_bc;  // bias-corrected coefficients, (p + 1) x columns
+  std::size_t n_h = 0, n_b = 0, n = 0;  // rows with w_h > 0, with w_b > 0, in the larger window
+};
+
+// Q_i = w_h r_p(u_i) - h^(p+1) w_b (r_q(u_i)' invG_q e_(p+1)) L: the bias-corrected score.
+inline void bias_row(const Side& s, const SideFit& f, RdKernel kernel, std::size_t i, double* out) {
+  const int p = f.fp.order, q = f.fq.order;
+  const double h = f.fp.h, b = f.fq.h, u = s.x[i] - s.c;
+  const double wh = kernel_weight(kernel, u / h, h), wb = kernel_weight(kernel, u / b, b);
+  std::array<double, max_order + 1> rq{};
+  powers(u, q, rq.data());
+  double m = 0.0;
+  for (int a = 0; a <= q; ++a) m += rq[static_cast<std::size_t>(a)] * f.fq.invG(p + 1, a);
+  m *= wb;
+  const double hp = std::pow(h, p + 1);
+  for (int a = 0; a <= p; ++a) out[a] = wh * rq[static_cast<std::size_t>(a)] - hp * m * f.l(a);
+}
+
+inline SideFit fit_side(const Side& s, RdKernel kernel, int p, int q, double h, double b, bool with_t) {
+  SideFit f;
+  f.n_h = window(s, h, kernel);
+  f.n_b = window(s, b, kernel);
+  f.n = h > b ? f.n_h : f.n_b;
+  f.fp = fit(s, f.n_h, h, p, kernel, with_t);
+  f.fq = fit(s, f.n_b, b, q, kernel, with_t);
+  const int kp = p + 1;
+  f.l = Eigen::VectorXd::Zero(kp);
+  std::array<double, max_order + 1> r{};
+  for (std::size_t i = 0; i < f.n_h; ++i) {
+    const double u = s.x[i] - s.c, w = kernel_weight(kernel, u / h, h);
+    powers(u, p, r.data());
+    const double lead = std::pow(u / h, p + 1);
+    for (int a = 0; a < kp; ++a) f.l(a) += w * r[static_cast<std::size_t>(a)] * lead;
+  }
+  Eigen::MatrixXd qd = Eigen::MatrixXd::Zero(kp, with_t ? 2 : 1);
+  for (std::size_t i = 0; i < f.n; ++i) {
+    bias_row(s, f, kernel, i, r.data());
+    for (int a = 0; a < kp; ++a) {
+      qd(a, 0) += r[static_cast<std::size_t>(a)] * s.y[i];
+      if (with_t) qd(a, 1) += r[static_cast<std::size_t>(a)] * s.t[i];
+    }
+  }
+  f.beta_bc = f.fp.invG * qd;
+  return f;
+}
+
+// The conventional and robust variances of one side's coefficients for the combination s of the
+// outcome and treatment residuals (rdrobust's V_cl and V_rb).
+inline std::pair<Eigen::MatrixXd, Eigen::MatrixXd> side_variance(const Side& s, const SideFit& f, const RdOptions& o,
+                                                                 Residual kind, bool with_t, std::array<double, 2> sv,
+                                                                 bool hb_match) {
+  const int p = f.fp.order, q = f.fq.order, kp = p + 1, kq = q + 1;
+  const std::size_t n = f.n;
+  const double h = f.fp.h;
+  // Residuals on the estimation window: the p fit's for the conventional variance, the q fit's
+  // for the robust one (the same nn residuals for both).
+  Fit fp_n = f.fp, fq_n = f.fq;
+  fp_n.n = fq_n.n = n;
+  std::vector<double> ry_h, rt_h, ry_b, rt_b;
+  residuals(s, n, fp_n, kind, o.nnmatch, p + 1, o.kernel, with_t, ry_h, rt_h);
+  if (kind == Residual::nn) ry_b = ry_h, rt_b = rt_h;
+  else residuals(s, n, fq_n, kind, o.nnmatch, q + 1, o.kernel, with_t, ry_b, rt_b);
+  auto weighted_row = [&](int order) {
+    return [&, order](std::size_t i, double* out) {
+      const double u = s.x[i] - s.c, w = kernel_weight(o.kernel, u / h, h);
+      powers(u, order, out);
+      for (int a = 0; a <= order; ++a) out[a] *= w;
+    };
+  };
+  const Eigen::MatrixXd v_cl = f.fp.invG * meat(s, n, kp, kp, combine(ry_h, rt_h, sv), weighted_row(p)) * f.fp.invG;
+  const std::vector<double> rc = combine(ry_b, rt_b, sv);
+  if (hb_match && !s.cluster.empty()) return {v_cl, f.fq.invG * meat(s, n, kq, kq, rc, weighted_row(q)) * f.fq.invG};
+  const Eigen::MatrixXd m =
+      meat(s, n, kp, kq, rc, [&](std::size_t i, double* out) { bias_row(s, f, o.kernel, i, out); });
+  return {v_cl, f.fp.invG * m * f.fp.invG};
+}
+
+// Distinct clusters among the first n rows of a side (dense codes numbered by first appearance).
+inline std::size_t clusters_in(const Side& s, std::size_t n) {
+  std::int64_t g = 0;
+  for (std::size_t i = 0; i < n; ++i) g = std::max(g, s.cluster[i] + 1);
+  return static_cast<std::size_t>(g);
+}
+
+}  // namespace rd_detail
+
+// The sharp (treatment empty) or fuzzy RD estimate of y at x = options.cutoff. cluster: codes
+// >= 0 (empty: none); with clusters the variance is rdrobust's CR1 (vce nn, hc0 and hc1).
+inline RdResult rd_estimate(std::span<const double> y, std::span<const double> x, std::span<const double> treatment,
+                            std::span<const std::int64_t> cluster, const RdOptions& options) {
+  using namespace rd_detail;
+  const RdOptions& o = options;
+  check_same_length("y", y.size(), "x", x.size());
+  if (!treatment.empty()) check_same_length("fuzzy", treatment.size(), "x", x.size());
+  if (!cluster.empty()) check_same_length("cluster", cluster.size(), "x", x.size());
+  require(std::isfinite(o.cutoff), "cutoff", "must be finite, got " + format_number(o.cutoff));
+  if (o.p < 0 || o.p > 4) fail("p", "must be 0 to 4, got " + std::to_string(o.p));
+  const int q = o.q < 0 ? o.p + 1 : o.q;
+  if (q <= o.p || q > max_q)
+    fail("q", "must be greater than p and at most " + std::to_string(max_q) + ", got " + std::to_string(q));
+  if (o.nnmatch < 1) fail("nnmatch", "must be >= 1, got " + std::to_string(o.nnmatch));
+  if (!(o.level > 0.0 && o.level < 100.0)) fail("level", "must be in (0, 100), got " + format_number(o.level));
+  for (const auto* band : {&o.h, &o.b})
+    if (*band)
+      for (double v : **band)
+        if (!(std::isfinite(v) && v > 0.0))
+          fail(band == &o.h ? "h" : "b", "bandwidths must be finite and > 0, got " + format_number(v));
+  if (o.b && !o.h) fail("b", "needs h (a bias bandwidth alone is not supported)");
+  if (!cluster.empty() && (o.vce == RdVariance::hc2 || o.vce == RdVariance::hc3))
+    fail("vce", "hc2 and hc3 are not available with clusters (rdrobust switches them to CR2/CR3)");
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (!std::isfinite(x[i])) fail_at("x", i, x[i], "values must be finite");
+    if (!std::isfinite(y[i])) fail_at("y", i, y[i], "values must be finite");
+    if (!treatment.empty() && !(treatment[i] >= 0.0 && treatment[i] <= 1.0))
+      fail_at("fuzzy", i, treatment[i], "treatment must be 0/1 or a probability in [0, 1]");
+    if (!cluster.empty() && cluster[i] < 0) fail_at("cluster", i, "missing", "every row needs a cluster label");
+  }
+  const bool fuzzy = !treatment.empty();
+  const double c = o.cutoff;
+
+  // Sort once by x; the left side is read from the cut-off outwards.
+  std::vector<std::pair<double, std::uint32_t>> order(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) order[i] = {x[i], static_cast<std::uint32_t>(i)};
+  std::sort(order.begin(), order.end());
+  const auto split = static_cast<std::size_t>(
+      std::partition_point(order.begin(), order.end(), [&](const auto& e) { return e.first < c; }) - order.begin());
+  if (split == 0 || split == x.size()) fail("cutoff", "no observations on one side of the cutoff " + format_number(c));
+  std::array<Side, 2> side;
+  std::array<std::vector<std::int64_t>, 2> labels_by_code;  // per side: the label of each dense code
+  for (int sd = 0; sd < 2; ++sd) {
+    Side& s = side[static_cast<std::size_t>(sd)];
+    const std::size_t m = sd == 0 ? split : x.size() - split;
+    s.c = c;
+    s.x.resize(m);
+    s.y.resize(m);
+    if (fuzzy) s.t.resize(m);
+    if (!cluster.empty()) s.cluster.resize(m);
+    std::unordered_map<std::int64_t, std::int64_t> dense;
+    for (std::size_t j = 0; j < m; ++j) {
+      const std::uint32_t i = order[sd == 0 ? split - 1 - j : split + j].second;
+      s.x[j] = x[i];
+      s.y[j] = y[i];
+      if (fuzzy) s.t[j] = treatment[i];
+      if (!cluster.empty()) {
+        const auto [it, fresh] = dense.emplace(cluster[i], static_cast<std::int64_t>(dense.size()));
+        if (fresh) labels_by_code[static_cast<std::size_t>(sd)].push_back(cluster[i]);
+        s.cluster[j] = it->second;
+      }
+    }
+    index_groups(s);
+  }
+  const Side &left = side[0], &right = side[1];
+  const std::vector<std::int64_t>&labels_l = labels_by_code[0], &labels_r = labels_by_code[1];
+  for (int sd = 0; sd < 2; ++sd)
+    if (side[static_cast<std::size_t>(sd)].distinct(side[static_cast<std::size_t>(sd)].size()) <
+        static_cast<std::size_t>(q + 1))
+      fail("x", std::string("fewer distinct values on the ") + (sd == 0 ? "left" : "right") +
+                    " of the cutoff than a polynomial of order q = " + std::to_string(q) + " needs");
+  if (all_equal(y)) fail("y", "is constant: there is no discontinuity to estimate");
+  if (fuzzy && all_equal(left.t) && all_equal(right.t) && left.t.front() == right.t.front())
+    fail("fuzzy", "the treatment does not vary and does not jump at the cutoff");
+
+  RdResult res;
+  res.n = {left.size(), right.size()};
+  const std::size_t n_all = x.size();
+  const Residual kind = !cluster.empty()           ? Residual::plain
+                        : o.vce == RdVariance::nn  ? Residual::nn
+                        : o.vce == RdVariance::hc0 ? Residual::plain
+                        : o.vce == RdVariance::hc1 ? Residual::hc1
+                        : o.vce == RdVariance::hc2 ? Residual::hc2
+                                                   : Residual::hc3;
+  const std::size_t m_l = left.distinct(left.size()), m_r = right.distinct(right.size());
+  res.mass_points = 1.0 - static_cast<double>(m_l) / static_cast<double>(left.size()) >= 0.2 ||
+                    1.0 - static_cast<double>(m_r) / static_cast<double>(right.size()) >= 0.2;
+  std::array<double, 2> h{}, b{};
+  if (o.h) {
+    h = *o.h;
+    b = o.b ? *o.b : h;
+    res.manual_bandwidth = true;
+  } else if (n_all < 20) {
+    const double range = std::max(c - left.x.back(), right.x.back() - c);
+    h = b = {range, range};
+    res.manual_bandwidth = true;
+  } else {
+    std::vector<double> sorted_x(n_all);
+    for (std::size_t i = 0; i < n_all; ++i) sorted_x[i] = order[i].first;
+    const double x_sd = sample_sd(sorted_x), y_sd = sample_sd(y);
+    const double iqr = quantile_type2(sorted_x, 0.75) - quantile_type2(sorted_x, 0.25);
+    const double pilot = std::min(1.0, (iqr / x_sd) / 1.349);
+    std::array<Side, 2> scaled = side;
+    for (Side& s : scaled) {
+      s.c = c / x_sd;
+      for (double& v : s.x) v /= x_sd;
+      for (double& v : s.y) v /= y_sd;
+    }
+    std::optional<double> min_l, min_r;
+    if (res.mass_points) {
+      const Side &sl = scaled[0], &sr = scaled[1];
+      min_l = std::abs(sl.x[sl.group_start[std::min<std::size_t>(10, m_l) - 1]] - sl.c) * (1.0 + root_eps);
+      min_r = std::abs(sr.x[sr.group_start[std::min<std::size_t>(10, m_r) - 1]] - sr.c) * (1.0 + root_eps);
+    }
+    const bool bw_t = fuzzy && !all_equal(left.t) && !all_equal(right.t);
+    std::size_t g_l = 0, g_r = 0;
+    if (!cluster.empty()) g_l = labels_l.size(), g_r = labels_r.size();
+    const Bandwidths bw =
+        select(scaled[0], scaled[1], o, q, kind, bw_t, x_sd, pilot, n_all, m_l + m_r, min_l, min_r, g_l, g_r);
+    h = bw.h;
+    b = bw.b;
+  }
+  res.h = h;
+  res.b = b;
+  for (int sd = 0; sd < 2; ++sd) {
+    const Side& s = side[static_cast<std::size_t>(sd)];
+    const auto i = static_cast<std::size_t>(sd);
+    if (s.distinct(window(s, h[i], o.kernel)) < static_cast<std::size_t>(o.p + 1) ||
+        s.distinct(window(s, b[i], o.kernel)) < static_cast<std::size_t>(q + 1))
+      fail("h", std::string("fewer distinct x within the bandwidth on the ") + (sd == 0 ? "left" : "right") +
+                    " than the polynomials of order p = " + std::to_string(o.p) + " and q = " + std::to_string(q) +
+                    " need");
+  }
+  const bool hb_match = h[0] == b[0] && h[1] == b[1];
+  const SideFit fl = fit_side(left, o.kernel, o.p, q, h[0], b[0], fuzzy);
+  const SideFit fr = fit_side(right, o.kernel, o.p, q, h[1], b[1], fuzzy);
+  const double tau_y = fr.fp.beta(0, 0) - fl.fp.beta(0, 0), tau_y_bc = fr.beta_bc(0, 0) - fl.beta_bc(0, 0);
+  res.intercept = {fl.fp.beta(0, 0), fr.fp.beta(0, 0)};
+  std::array<double, 2> s_y{1.0, 0.0};
+  if (fuzzy) {
+    // The ratio of the outcome's jump to the treatment's, bias-corrected through its gradient s_y.
+    const double tau_t = fr.fp.beta(0, 1) - fl.fp.beta(0, 1), tau_t_bc = fr.beta_bc(0, 1) - fl.beta_bc(0, 1);
+    s_y = {1.0 / tau_t, -(tau_y / (tau_t * tau_t))};
+    res.first_stage = tau_t;
+    res.estimate = tau_y / tau_t;
+    res.estimate_bc = res.estimate - (s_y[0] * (tau_y - tau_y_bc) + s_y[1] * (tau_t - tau_t_bc));
+  } else {
+    res.estimate = tau_y;
+    res.estimate_bc = tau_y_bc;
+  }
+  const auto [vl_cl, vl_rb] = side_variance(left, fl, o, kind, fuzzy, s_y, hb_match);
+  const auto [vr_cl, vr_rb] = side_variance(right, fr, o, kind, fuzzy, s_y, hb_match);
+  res.se = std::sqrt(vl_cl(0, 0) + vr_cl(0, 0));
+  res.se_robust = std::sqrt(vl_rb(0, 0) + vr_rb(0, 0));
+  const double z = -normal_quantile(std::abs(1.0 - o.level / 100.0) / 2.0);
+  res.ci = {res.estimate - z * res.se, res.estimate + z * res.se};
+  res.ci_robust = {res.estimate_bc - z * res.se_robust, res.estimate_bc + z * res.se_robust};
+  res.p_value = std::erfc(std::abs(res.estimate / res.se) / std::sqrt(2.0));
+  res.p_value_robust = std::erfc(std::abs(res.estimate_bc / res.se_robust) / std::sqrt(2.0));
+  res.n_effective = {fl.n_h, fr.n_h};
+  res.n_bias = {fl.n_b, fr.n_b};
+  if (!cluster.empty()) {
+    // Distinct labels over both estimation windows (a label may appear on both sides).
+    std::vector<std::int64_t> labels(labels_l.begin(),
+                                     labels_l.begin() + static_cast<std::ptrdiff_t>(clusters_in(left, fl.n)));
+    labels.insert(labels.end(), labels_r.begin(),
+                  labels_r.begin() + static_cast<std::ptrdiff_t>(clusters_in(right, fr.n)));
+    std::sort(labels.begin(), labels.end());
+    res.clusters = static_cast<std::size_t>(std::unique(labels.begin(), labels.end()) - labels.begin());
+  }
+  return res;
+}
+
+}  // namespace cssegment::causal
