@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from . import causal, datasets, health, metrics, segment, survival
 from ._core import InvalidInputError, NotFittedError, __version__
 from ._frame import set_output
-from .causal import DensityTest, RDResult, density_test, rd_estimate
+from .causal import CoverageEffect, DensityTest, RDResult, coverage_effect, density_test, rd_estimate
 from .health import (
     Backtest,
     Bands,
@@ -145,6 +145,8 @@ __all__ = [
     "rd_estimate",
     "DensityTest",
     "density_test",
+    "CoverageEffect",
+    "coverage_effect",
     # the C++ package inside the wheel
     "get_include",
     "get_cmake_dir",

@@ -56,6 +56,7 @@ POLICY = cs.CadencePolicy({"High touch": 30, "Low touch": 60, "Tech touch": 90})
 ACCOUNT = pd.DataFrame({"tenure_days": [30.0], "renewal_days": [10.0]})
 SBG = cs.ShiftedBetaGeometric(1.0, 2.0)
 RUNNING = np.linspace(-1.0, 1.0, 200)  # a running variable, evenly spread around the cutoff 0
+TIERED = pd.DataFrame({"arr": np.linspace(1_000, 99_000, 300), "churned": np.arange(300) % 3 == 0})
 RD_X = np.linspace(-1.0, 1.0, 40)
 RD_Y = RD_X + (RD_X >= 0) + 0.1 * np.sin(7.0 * RD_X)
 
@@ -488,6 +489,18 @@ MATRIX = [
     bad("rd_estimate", "level 100", lambda: cs.rd_estimate(RD_Y, RD_X, level=100), "level: must be in (0, 100), got 100"),
     bad("rd_estimate", "nnmatch 0", lambda: cs.rd_estimate(RD_Y, RD_X, nnmatch=0), "nnmatch: must be >= 1, got 0"),
     # -- end of regression discontinuity
+    # Coverage at a tier threshold (issue 16)
+    bad("coverage_effect", "not a threshold model", lambda: cs.coverage_effect(TIERED, cs.QuadrantModel()), "model: expected a threshold model such as cssegment.TierModel, got QuadrantModel"),
+    bad("coverage_effect", "unknown boundary", lambda: cs.coverage_effect(TIERED, TOUCH, boundary="Enterprise"), "boundary: 'Enterprise' is not a tier of the model (['Tech touch', 'Low touch', 'High touch'])"),
+    bad("coverage_effect", "lowest tier", lambda: cs.coverage_effect(TIERED, TOUCH, boundary="Tech touch"), "boundary: 'Tech touch' is the lowest tier; it has no threshold below it"),
+    bad("coverage_effect", "horizon without a book", lambda: cs.coverage_effect(TIERED, TOUCH, horizon=12), "horizon: needs a Book (its revenue history); with a DataFrame give the outcome column"),
+    bad("coverage_effect", "unknown outcome column", lambda: cs.coverage_effect(TIERED, TOUCH, outcome="nrr"), "outcome: no column 'nrr' (columns: 'arr', 'churned')"),
+    bad("coverage_effect", "unknown running column", lambda: cs.coverage_effect(TIERED, TOUCH, running="acv"), "running: no column 'acv' (columns: 'arr', 'churned')"),
+    bad("coverage_effect", "tiers not of the model", lambda: cs.coverage_effect(TIERED, TOUCH, tiers=["Gold"] * 300), "tiers[0] = 'Gold': not one of the segments ('Tech touch', 'Low touch', 'High touch')"),
+    bad("coverage_effect", "an array, not accounts", lambda: cs.coverage_effect(TIERED.to_numpy(), TOUCH), "book_or_accounts: expected a DataFrame, one row per account; got ndarray"),
+    bad("coverage_effect", "horizon outcome", lambda: cs.coverage_effect(cs.datasets.synthetic_book(300), TOUCH, outcome="nps", horizon=3), "outcome: 'nps' over a horizon must be 'churned' or 'nrr'"),
+    bad("coverage_effect", "unknown kernel", lambda: cs.coverage_effect(TIERED, TOUCH, kernel="gauss"), "kernel: 'gauss' is not a kernel; use 'triangular', 'epanechnikov' or 'uniform'"),
+    bad("coverage_effect", "horizon 0", lambda: cs.coverage_effect(TIERED, TOUCH, horizon=0), "horizon: 0 must be >= 1"),
 ]
 # fmt: on
 
@@ -585,6 +598,7 @@ def _entry_points() -> dict[str, tuple[Callable[..., object], tuple[Any, ...]]]:
         "ShiftedBetaGeometric.clv": (SBG.clv, (1.0, 0.1)),
         "datasets.synthetic_book": (cs.datasets.synthetic_book, (10, 2, 0)),
         "density_test": (cs.density_test, (RUNNING, 0.0)),
+        "coverage_effect": (cs.coverage_effect, (TIERED, TOUCH, "churned", "High touch", "arr")),
         "TierModel.from_json": (cs.TierModel.from_json, (TOUCH.to_json(),)),
         "Scorecard.from_json": (cs.Scorecard.from_json, (CARD.to_json(),)),
         "rd_estimate": (
@@ -734,6 +748,7 @@ MATRIX_APIS = {param.values[0] for param in MATRIX}
 RESULT_TYPES = {"Backtest", "OwnerAssignment", "Segment"}  # returned or plain records, no checks of their own
 RESULT_TYPES.add("RDResult")  # returned by rd_estimate
 RESULT_TYPES.add("DensityTest")  # returned by density_test
+RESULT_TYPES.add("CoverageEffect")  # returned by coverage_effect
 NO_ARGUMENTS = {"get_include", "get_cmake_dir"}  # the C++ package's directories: no input to check
 METHODS = (
     "assign", "fit", "fit_predict", "predict", "predict_proba", "score", "transform", "calibrate", "backtest",

@@ -23,7 +23,8 @@ True
 
 from __future__ import annotations
 
+from .coverage import CoverageEffect, coverage_effect
 from .density import DensityTest, density_test
 from .rd import RDResult, rd_estimate
 
-__all__ = ["DensityTest", "RDResult", "density_test", "rd_estimate"]
+__all__ = ["CoverageEffect", "DensityTest", "RDResult", "coverage_effect", "density_test", "rd_estimate"]

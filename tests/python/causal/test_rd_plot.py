@@ -85,3 +85,39 @@ def test_cutoff_is_marked_and_titled(design) -> None:
     assert dashed[0].get_xdata()[0] == 0.5
     assert ax.get_title() == "Binned means and order-4 fits on each side of the cut-off 0.5"
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("ARR", "Churned")
+
+
+def test_with_a_result_the_lines_are_the_estimates_local_fits(design) -> None:
+    y, x = design
+    result = cs.rd_estimate(y, x, 0.5, kernel="epanechnikov")
+    ax = cs.plot.rd_plot(y, x, result=result)
+    left, right = (line.get_xydata() for line in ax.get_lines() if line.get_linestyle() == "-")
+    assert left[0, 0] == pytest.approx(0.5 - result.h[0])
+    assert right[-1, 0] == pytest.approx(0.5 + result.h[1])
+    # At the cut-off the two lines are the estimate's conventional intercepts: their gap is the estimate.
+    assert (left[-1, 1], right[0, 1]) == pytest.approx(result.intercept, rel=1e-8)
+    assert right[0, 1] - left[-1, 1] == pytest.approx(result.estimate, rel=1e-8)
+    low, high = result.ci_robust
+    assert ax.get_title() == (
+        f"Effect at the cut-off 0.5: {result.estimate:.3g} (robust 95% CI {low:.3g} to {high:.3g})"
+    )
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda y, x: cs.plot.rd_plot(y[:-1], x), "y: has length 2999 but x has length 3000"),
+        (lambda y, x: cs.plot.rd_plot(np.r_[np.nan, y[1:]], x), "y[0] = nan: values must be finite"),
+        (lambda y, x: cs.plot.rd_plot(y, x, bins="esmv"), "bins: 'esmv' must be 'es' (evenly spaced) or 'qs'"),
+        (lambda y, x: cs.plot.rd_plot(y, x, level=100), "level: 100 must be in (0, 100)"),
+        (lambda y, x: cs.plot.rd_plot(y, x, n_bins=0), "n_bins: 0 must be >= 1"),
+        (lambda y, x: cs.plot.rd_plot(y, x, p=9), "p: 9 must be in [0, 8]"),
+        (lambda y, x: cs.plot.rd_plot(y, x, cutoff=10), "x: needs at least 2 values at or above the cutoff 10, got 0"),
+        (lambda y, x: cs.plot.rd_plot(y, x, ax="axes"), "ax: expected a matplotlib Axes, got str"),
+    ],
+)
+def test_bad_input_names_the_argument(design, call, message) -> None:
+    y, x = design
+    with pytest.raises(cs.InvalidInputError) as caught:
+        call(y, x)
+    assert str(caught.value).startswith(message)
