@@ -120,12 +120,8 @@ def _book_rows(book: Book, outcome: str, horizon: int | None) -> pd.DataFrame:
     keep = (target <= last).to_numpy()
     later = revenue.set_index(["account_id", "month"])["mrr"]
     found = later.reindex(pd.MultiIndex.from_arrays([first.index[keep], target[keep]])).fillna(0.0).to_numpy()
-    rows = rows.loc[keep].copy()
-    if outcome == "churned":
-        rows[outcome] = found == 0.0
-    else:
-        rows[outcome] = found / first["mrr"].to_numpy()[keep]
-    return rows
+    value = found == 0.0 if outcome == "churned" else found / first["mrr"].to_numpy()[keep]
+    return pd.DataFrame({"arr": rows["arr"].to_numpy()[keep], outcome: value}, index=rows.index[keep])
 
 
 def coverage_effect(
