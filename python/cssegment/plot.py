@@ -1,10 +1,10 @@
-"""Plots for the analyst's notebook: the book's segments, its coverage, how its revenue moves, and
-how well its health scores predict churn.
+"""Plots for the analyst's notebook: the book's segments, its coverage, how its revenue moves,
+how well its health scores predict churn, and what coverage did at a tier threshold.
 
 Every function takes the library's own results (``QuadrantModel``, ``RevenueLedger.movements``,
 ``retention``, ``cohorts``, ``survivors``, ``Scorecard.score``, ``Backtest``,
-``ShiftedBetaGeometric``, ``coverage``), draws on ``ax`` (a new figure without it) and returns
-the matplotlib ``Axes`` so that titles, limits and labels can still be changed. Colours are the
+``ShiftedBetaGeometric``, ``coverage``, ``RDResult``), draws on ``ax`` (a new figure without
+it) and returns the matplotlib ``Axes`` so that titles, limits and labels can still be changed. Colours are the
 Okabe-Ito palette, readable with every common colour-vision deficiency; health bands are drawn
 red / amber / green in its vermillion, orange and bluish green. Text is never read as mathtext,
 so currency symbols such as ``$`` print as they are.

@@ -60,6 +60,8 @@ def quickstart_output() -> str:
         "never answered and are not counted",
         "Customer lifetime value by tier",
         "CLTV after CSM cost",
+        "11. Does High touch coverage reduce churn?",
+        "For the threshold choice:",
     ],
 )
 def test_quickstart_prints_every_section(quickstart_output: str, expected: str) -> None:
