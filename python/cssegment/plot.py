@@ -1098,7 +1098,7 @@ def rd_plot(
     cutoff : float, default 0.0
         The threshold; ignored when ``result`` is given (its cut-off is used).
     result : RDResult, optional
-        A :func:`~cssegment.rd_estimate` result on the same ``y`` and ``x``.
+        A ``cs.rd_estimate`` result on the same ``y`` and ``x``.
     p : int, default 4
         Order of the global fits (without ``result``), 0 to 8.
     bins : {"es", "qs"}, default "es"

@@ -119,6 +119,7 @@ JOBS: dict[str, Callable[[Shared], Any]] = {
     "sBG fit": lambda s: cs.ShiftedBetaGeometric().fit(s.survivors.iloc[0].dropna().to_numpy()).to_json(),
     "sBG fit_many": lambda s: cs.ShiftedBetaGeometric.fit_many(s.survivors),
     "nps": lambda s: cs.nps(s.accounts["nps"].dropna()),
+    "density test": lambda s: cs.density_test(s.accounts["potential"], cutoff=50_000),
     "JSON round trip": lambda s: cs.CalibratedScorecard.from_json(s.calibrated.to_json()) == s.calibrated,
 }
 

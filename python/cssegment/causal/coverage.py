@@ -144,7 +144,7 @@ def coverage_effect(
     about accounts far from it. The design is sharp when the tiers follow the threshold, fuzzy
     when they do not (hysteresis with ``previous``, manual overrides given as ``tiers``). The
     density test of the running variable at the threshold comes with it, and a warning (also
-    issued as a Python warning) when fewer than :data:`MIN_EFFECTIVE` accounts on a side fall
+    issued as a Python warning) when fewer than 50 (``MIN_EFFECTIVE``) accounts on a side fall
     within the bandwidth.
 
     Parameters
