@@ -333,7 +333,7 @@ def long_calls(shared: Shared) -> dict[str, Callable[[], object]]:
         ),
         "cohort_sums": lambda: ledger.cohort_sums(None, 3, False),
         "nps": lambda: _core.metrics.nps(nps_scores, None, 1),
-        "synthetic_book": lambda: _core.datasets.synthetic_book(100_000, 24, 1),
+        "synthetic_book": lambda: _core.datasets.synthetic_book(100_000, 24, 1, 0.7),
         "ShiftedBetaGeometric.lifetime_value": lambda: sbg.lifetime_value(100.0, discount_rates),
         "ShiftedBetaGeometric.survival": lambda: sbg.survival(np.tile(np.arange(60.0), 20_000)),
         "hyp2f1_unit_a": lambda: _core.survival.hyp2f1_unit_a(2.4, 3.1, 1 / (1 + discount_rates)),
