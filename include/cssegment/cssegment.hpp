@@ -10,6 +10,8 @@
 #include "cssegment/core/summation.hpp"
 #include "cssegment/core/validate.hpp"
 
+#include "cssegment/causal/density.hpp"
+
 #include "cssegment/datasets/synthetic_book.hpp"
 
 #include "cssegment/health/auc.hpp"

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from . import causal, datasets, health, metrics, segment, survival
 from ._core import InvalidInputError, NotFittedError, __version__
 from ._frame import set_output
-from .causal import RDResult, rd_estimate
+from .causal import CoverageEffect, DensityTest, RDResult, coverage_effect, density_test, rd_estimate
 from .health import (
     Backtest,
     Bands,
@@ -147,9 +147,13 @@ __all__ = [
     "ZScore",
     # survival models
     "ShiftedBetaGeometric",
-    # coverage effects (regression discontinuity)
+    # coverage effects (regression discontinuity, density test)
     "RDResult",
     "rd_estimate",
+    "DensityTest",
+    "density_test",
+    "CoverageEffect",
+    "coverage_effect",
     # the C++ package inside the wheel
     "get_include",
     "get_cmake_dir",

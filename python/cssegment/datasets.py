@@ -151,7 +151,9 @@ def _months(month_index: np.ndarray, first_ordinal: int) -> pd.arrays.PeriodArra
     return pd.arrays.PeriodArray(ordinals, dtype=pd.PeriodDtype("M"))
 
 
-def synthetic_book(n_accounts: int = 5000, n_months: int = 36, seed: int = 0) -> Book:
+def synthetic_book(
+    n_accounts: int = 5000, n_months: int = 36, seed: int = 0, *, high_touch_churn_factor: float = 0.7
+) -> Book:
     """Generate a realistic synthetic book of accounts with its revenue history.
 
     About half the accounts were customers before the window; the rest land during it. Each month
@@ -160,6 +162,14 @@ def synthetic_book(n_accounts: int = 5000, n_months: int = 36, seed: int = 0) ->
     signals (``nps``, ``logins_per_user``, ``seats_used_pct``, ``tickets_90d``, ``exec_sponsor``),
     so ``churned`` can be predicted from them, though not perfectly. ARR is log-normal and
     heavy-tailed: the top fifth of accounts holds about 70% of it.
+
+    The book knows what coverage does. Each account is tiered once, in its first month of the
+    revenue history (the first month for accounts that were already customers, the landing month
+    for the others), on that month's ARR (12 x MRR): at or above $50,000, the High touch threshold
+    of :meth:`TierModel.touch <cssegment.TierModel.touch>`, it is High touch for the whole window,
+    and its monthly churn probability is multiplied by ``high_touch_churn_factor``. That ARR is the
+    running variable of a sharp regression discontinuity at $50,000
+    (:func:`~cssegment.coverage_effect` reads it from ``revenue``).
 
     Parameters
     ----------
@@ -170,6 +180,10 @@ def synthetic_book(n_accounts: int = 5000, n_months: int = 36, seed: int = 0) ->
     seed : int, default 0
         Seed in [0, 2**64 - 1]. The book is fully determined by the three arguments, whatever the
         number of threads; account *i* is the same in a book of any size.
+    high_touch_churn_factor : float, default 0.7
+        In [0, 1]: High touch coverage multiplies an account's monthly churn probability by it.
+        0.7 (coverage prevents 30% of the churn of the accounts it covers) is an assumption to
+        check a method against, not a measurement; 1.0 means coverage does nothing.
 
     Returns
     -------
@@ -198,7 +212,8 @@ def synthetic_book(n_accounts: int = 5000, n_months: int = 36, seed: int = 0) ->
     n_accounts = _frame.integer(n_accounts, "n_accounts", *limits["n_accounts"])
     n_months = _frame.integer(n_months, "n_months", *limits["n_months"])
     seed = _frame.integer(seed, "seed", *_SEED_RANGE)
-    columns = _core.datasets.synthetic_book(n_accounts, n_months, seed)
+    factor = _frame.number(high_touch_churn_factor, "high_touch_churn_factor")
+    columns = _core.datasets.synthetic_book(n_accounts, n_months, seed, factor)
 
     first_ordinal = LAST_MONTH.ordinal - (n_months - 1)
     accounts = pd.DataFrame(

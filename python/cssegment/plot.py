@@ -1,10 +1,11 @@
-"""Plots for the analyst's notebook: the book's segments, its coverage, how its revenue moves, and
-how well its health scores predict churn.
+"""Plots for the analyst's notebook: the book's segments, its coverage, how its revenue moves,
+how well its health scores predict churn, and what coverage did at a tier threshold.
 
 Every function takes the library's own results (``QuadrantModel``, ``RevenueLedger.movements``,
 ``retention``, ``cohorts``, ``survivors``, ``Scorecard.score``, ``Backtest``,
-``ShiftedBetaGeometric``, ``coverage``, ``plan_coverage``), draws on ``ax`` (a new figure without it) and returns
-the matplotlib ``Axes`` so that titles, limits and labels can still be changed. Colours are the
+``ShiftedBetaGeometric``, ``coverage``, ``plan_coverage``, ``RDResult``), draws on ``ax`` (a new
+figure without it) and returns the matplotlib ``Axes`` so that titles, limits and labels can still
+be changed. Colours are the
 Okabe-Ito palette, readable with every common colour-vision deficiency; health bands are drawn
 red / amber / green in its vermillion, orange and bluish green. Text is never read as mathtext,
 so currency symbols such as ``$`` print as they are.
@@ -25,7 +26,8 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, overload
+from statistics import NormalDist
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -46,6 +48,9 @@ from .health import Backtest
 from .segment import CoveragePlan, QuadrantModel, TargetedCoverage
 from .survival import ShiftedBetaGeometric
 
+if TYPE_CHECKING:
+    from .causal import RDResult
+
 __all__ = [
     "BAND_COLOURS",
     "OKABE_ITO",
@@ -56,6 +61,7 @@ __all__ = [
     "health_distribution",
     "marginal_coverage",
     "quadrant_map",
+    "rd_plot",
     "retention_curves",
     "revenue_bridge",
     "survival_projection",
@@ -1157,6 +1163,179 @@ def marginal_coverage(
     ax.yaxis.set_major_formatter(_money_axis(currency))
     ax.set_xlabel(f"{boundary} threshold (lowered to the right)", **_PLAIN)
     ax.set_ylabel("Per step down", **_PLAIN)
+    ax.set_title(title, **_PLAIN)
+    _legend(ax)
+    _grid(ax)
+    return ax
+
+
+# ----------------------------------------------------------------------------------------------
+# Coverage effects (regression discontinuity)
+
+_KERNELS = {
+    "triangular": lambda u: 1.0 - np.abs(u),
+    "epanechnikov": lambda u: 0.75 * (1.0 - u * u),
+    "uniform": lambda u: np.full_like(u, 0.5),
+}
+
+
+def _polynomial_band(
+    x: np.ndarray, y: np.ndarray, weights: np.ndarray, order: int, grid: np.ndarray, z: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Weighted least-squares fit of y on (1, u, ..., u^order), u = x / max|x|, evaluated on grid:
+    the fit and its band fit -/+ z se, se from the heteroskedasticity-robust (HC1) variance."""
+    scale = float(np.max(np.abs(x))) or 1.0
+    design = np.vander(x / scale, order + 1, increasing=True)
+    weighted = design * weights[:, None]
+    bread = np.linalg.pinv(weighted.T @ design)
+    coef = bread @ (weighted.T @ y)
+    residual = y - design @ coef
+    meat = (weighted * residual[:, None] ** 2).T @ weighted
+    dof = max(len(x) - order - 1, 1)
+    variance = bread @ meat @ bread * len(x) / dof
+    at = np.vander(grid / scale, order + 1, increasing=True)
+    fit = at @ coef
+    se = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", at, variance, at), 0.0))
+    return fit, fit - z * se, fit + z * se
+
+
+def _bin_means(x: np.ndarray, y: np.ndarray, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean x and mean y of the non-empty bins [edges[i], edges[i + 1]) (the last bin closed)."""
+    which = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, len(edges) - 2)
+    counts = np.bincount(which, minlength=len(edges) - 1)
+    filled = counts > 0
+    mean_x = np.bincount(which, weights=x, minlength=len(edges) - 1)[filled] / counts[filled]
+    mean_y = np.bincount(which, weights=y, minlength=len(edges) - 1)[filled] / counts[filled]
+    return mean_x, mean_y
+
+
+def rd_plot(
+    y: Any,
+    x: Any,
+    cutoff: float = 0.0,
+    *,
+    result: RDResult | None = None,
+    p: int = 4,
+    bins: Literal["es", "qs"] = "es",
+    n_bins: int = 20,
+    level: float = 95.0,
+    ax: Axes | None = None,
+    xlabel: str = "Running variable",
+    ylabel: str = "Outcome",
+) -> Axes:
+    """The regression discontinuity at a glance: binned means, the fit on each side, its band.
+
+    In the style of rdplot (Calonico, Cattaneo and Titiunik): the outcome's mean in ``n_bins``
+    bins on each side of the cut-off (evenly spaced, ``"es"``, or holding equal numbers of
+    observations, ``"qs"``), and on each side a polynomial fit with its pointwise confidence band
+    (heteroskedasticity-robust, HC1). Without ``result`` the fit is a global polynomial of order
+    ``p`` over each side's data, as rdplot draws it. With an :class:`~cssegment.RDResult` it is
+    the estimate's own local fit: order ``result.p``, its kernel's weights, within its bandwidths
+    (shaded), so that the jump between the two fitted lines at the cut-off is the conventional
+    estimate; the title gives the estimate and its robust confidence interval. The number of bins
+    is given, not chosen by rdplot's selectors.
+
+    Parameters
+    ----------
+    y, x : array-like or Series
+        Outcome and running variable, finite, of the same length.
+    cutoff : float, default 0.0
+        The threshold; ignored when ``result`` is given (its cut-off is used).
+    result : RDResult, optional
+        A ``cs.rd_estimate`` result on the same ``y`` and ``x``.
+    p : int, default 4
+        Order of the global fits (without ``result``), 0 to 8.
+    bins : {"es", "qs"}, default "es"
+        Evenly spaced bins or quantile-spaced bins.
+    n_bins : int, default 20
+        Bins on each side, at least 1.
+    level : float, default 95
+        Confidence level of the band, in (0, 100).
+    ax : matplotlib Axes, optional
+    xlabel, ylabel : str
+        Axis labels.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Dots for the bin means, a line and a shaded band per side, a dashed line at the cut-off.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import cssegment as cs, cssegment.plot
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.uniform(-1, 1, 2_000)
+    >>> y = 0.5 * x + 0.3 * (x >= 0) + rng.normal(0, 0.1, 2_000)
+    >>> ax = cs.plot.rd_plot(y, x, n_bins=10)
+    >>> len(ax.collections[0].get_offsets()), ax.get_title()
+    (20, 'Binned means and order-4 fits on each side of the cut-off 0')
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
+    ys = _frame.numeric(y, "y")
+    xs = _frame.numeric(x, "x")
+    _frame.check_length("y", ys, "x", len(xs))
+    for name, values in (("x", xs), ("y", ys)):
+        bad = np.flatnonzero(~np.isfinite(values))
+        if bad.size:
+            raise InvalidInputError(f"{name}[{bad[0]}] = {values[bad[0]]}: values must be finite")
+    if result is not None:
+        cutoff = float(result.cutoff)
+    cut = _frame.number(cutoff, "cutoff")
+    order = _frame.integer(p, "p", 0, 8)
+    count = _frame.integer(n_bins, "n_bins", 1)
+    spacing = _frame.text(bins, "bins")
+    if spacing not in ("es", "qs"):
+        raise InvalidInputError(f"bins: {spacing!r} must be 'es' (evenly spaced) or 'qs' (quantile-spaced)")
+    confidence = _frame.number(level, "level")
+    if not 0.0 < confidence < 100.0:
+        raise InvalidInputError(f"level: {confidence:g} must be in (0, 100)")
+    z = NormalDist().inv_cdf(0.5 + confidence / 200.0)
+    left = xs < cut
+    for side, mask in (("below", left), ("at or above", ~left)):
+        if mask.sum() < 2:
+            raise InvalidInputError(f"x: needs at least 2 values {side} the cutoff {cut:g}, got {int(mask.sum())}")
+    ax = _axes(ax)
+    means_x, means_y = [], []
+    for mask in (left, ~left):
+        xi = xs[mask]
+        if spacing == "es":
+            edges = np.linspace(xi.min(), xi.max(), count + 1)
+        else:
+            edges = np.unique(np.quantile(xi, np.linspace(0.0, 1.0, count + 1)))
+            edges = edges if len(edges) > 1 else np.array([xi.min(), xi.max() + 1.0])
+        mx, my = _bin_means(xi, ys[mask], edges)
+        means_x.append(mx)
+        means_y.append(my)
+    ax.scatter(np.concatenate(means_x), np.concatenate(means_y), s=14, color=OKABE_ITO[7], zorder=3, label="bin means")
+    for i, mask in enumerate((left, ~left)):
+        centred = xs[mask] - cut
+        if result is None:
+            keep, weights, fit_order = np.ones(len(centred), bool), np.ones(len(centred)), order
+            low, high = float(centred.min()), float(centred.max())
+        else:
+            h = float(result.h[i])
+            keep = np.abs(centred) <= h
+            weights = _KERNELS[result.kernel](centred[keep] / h)
+            fit_order = int(result.p)
+            low, high = (-h, 0.0) if i == 0 else (0.0, h)
+            ax.axvspan(cut + low, cut + high, color=_colour(i), alpha=0.06, linewidth=0)
+        grid = np.linspace(low, high, 100)
+        fit, lower, upper = _polynomial_band(centred[keep], ys[mask][keep], weights, fit_order, grid, z)
+        label = ("below", "at or above")[i] + " the cut-off"
+        ax.plot(cut + grid, fit, color=_colour(i), linewidth=2, label=label)
+        ax.fill_between(cut + grid, lower, upper, color=_colour(i), alpha=0.2, linewidth=0)
+    ax.axvline(cut, color=OKABE_ITO[7], linestyle="--", linewidth=1)
+    ax.set_xlabel(xlabel, **_PLAIN)
+    ax.set_ylabel(ylabel, **_PLAIN)
+    if result is None:
+        title = f"Binned means and order-{order} fits on each side of the cut-off {cut:g}"
+    else:
+        low_ci, high_ci = result.ci_robust
+        title = (
+            f"Effect at the cut-off {cut:g}: {result.estimate:.3g} "
+            f"(robust {result.level:g}% CI {low_ci:.3g} to {high_ci:.3g})"
+        )
     ax.set_title(title, **_PLAIN)
     _legend(ax)
     _grid(ax)

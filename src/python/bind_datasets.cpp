@@ -17,11 +17,15 @@ py::list to_list(const std::vector<std::string>& names) {
   return list;
 }
 
-py::dict synthetic_book_columns(std::size_t n_accounts, std::size_t n_months, std::uint64_t seed) {
+py::dict synthetic_book_columns(std::size_t n_accounts, std::size_t n_months, std::uint64_t seed,
+                                double high_touch_churn_factor) {
   SyntheticBook book;
   {
     py::gil_scoped_release release;
-    book = synthetic_book({.n_accounts = n_accounts, .n_months = n_months, .seed = seed});
+    book = synthetic_book({.n_accounts = n_accounts,
+                           .n_months = n_months,
+                           .seed = seed,
+                           .high_touch_churn_factor = high_touch_churn_factor});
   }
   py::dict columns;
   columns["account_id"] = to_numpy(std::move(book.account_id));
@@ -52,12 +56,14 @@ py::dict synthetic_book_columns(std::size_t n_accounts, std::size_t n_months, st
 
 void bind_datasets(py::module_& m) {
   m.def("synthetic_book", &synthetic_book_columns, py::arg("n_accounts"), py::arg("n_months"), py::arg("seed"),
+        py::arg("high_touch_churn_factor"),
         "Columns of cssegment::synthetic_book: account columns by name, `<name>_names` for the labels of "
         "coded columns, and `revenue_*` for the long revenue rows (months 0 .. n_months - 1).");
   // The Python layer checks arguments against the same bounds before they reach size_t.
   py::dict limits;
   limits["n_accounts"] = py::make_tuple(synthetic_book_min_accounts, synthetic_book_max_accounts);
   limits["n_months"] = py::make_tuple(synthetic_book_min_months, synthetic_book_max_months);
+  m.attr("synthetic_book_high_touch_arr") = synthetic_book_high_touch_arr;
   m.attr("synthetic_book_limits") = limits;
 }
 

@@ -56,6 +56,8 @@ CARD = cs.Scorecard([cs.Measure("nps", cs.Linear(0, 10))])
 POLICY = cs.CadencePolicy({"High touch": 30, "Low touch": 60, "Tech touch": 90})
 ACCOUNT = pd.DataFrame({"tenure_days": [30.0], "renewal_days": [10.0]})
 SBG = cs.ShiftedBetaGeometric(1.0, 2.0)
+RUNNING = np.linspace(-1.0, 1.0, 200)  # a running variable, evenly spread around the cutoff 0
+TIERED = pd.DataFrame({"arr": np.linspace(1_000, 99_000, 300), "churned": np.arange(300) % 3 == 0})
 RD_X = np.linspace(-1.0, 1.0, 40)
 RD_Y = RD_X + (RD_X >= 0) + 0.1 * np.sin(7.0 * RD_X)
 
@@ -493,6 +495,19 @@ MATRIX = [
     bad("CoveragePlan.marginal", "a tier without a lower edge", lambda: plan().marginal("Tech touch"), "boundary: 'Tech touch' is not a tier with a lower edge"),
     bad("CoveragePlan.targeted", "capacity below the cheapest plan", lambda: plan(csm_cost=1.0).targeted(capacity=-1.0), "capacity: -1 CSMs; the cheapest plan needs"),
     # -- end of coverage planner
+    # Coverage effects at tier thresholds (issue 16: density test, synthetic book's coverage)
+    bad("density_test", "NaN", lambda: cs.density_test(np.r_[RUNNING[:3], np.nan, RUNNING[3:]]), "x[3] = nan: values must be finite"),
+    bad("density_test", "+inf", lambda: cs.density_test(np.r_[RUNNING, np.inf]), "x[200] = inf: values must be finite"),
+    bad("density_test", "one side empty", lambda: cs.density_test(RUNNING, cutoff=-2.0), "x: needs at least 5 distinct values on each side of the cutoff -2, got 0 below and 200 at or above"),
+    bad("density_test", "p out of range", lambda: cs.density_test(RUNNING, p=8), "p: must be an integer from 1 to 7, got 8"),
+    bad("density_test", "p not whole", lambda: cs.density_test(RUNNING, p=2.5), "p: expected an integer, got float 2.5"),
+    bad("density_test", "unknown bwselect", lambda: cs.density_test(RUNNING, bwselect="mserd"), "bwselect: 'mserd' is not a density bandwidth rule; use 'each', 'diff', 'sum' or 'comb'"),
+    bad("density_test", "negative bandwidth", lambda: cs.density_test(RUNNING, h=-1), "h: bandwidths must be finite and > 0, got -1"),
+    bad("density_test", "three bandwidths", lambda: cs.density_test(RUNNING, h=(1, 2, 3)), "h: give one bandwidth or two (left, right), got 3"),
+    bad("density_test", "bandwidth too narrow", lambda: cs.density_test(RUNNING, h=0.01), "h: the bandwidths hold 1 distinct values below and 1 at or above the cutoff; the order-3 fit needs at least 4 on each side"),
+    bad("density_test", "cutoff a str", lambda: cs.density_test(RUNNING, cutoff="0"), "cutoff: expected a number, got str '0'"),
+    bad("datasets.synthetic_book", "churn factor above 1", lambda: cs.datasets.synthetic_book(10, high_touch_churn_factor=1.5), "high_touch_churn_factor: 1.5 must be in [0, 1] (1: coverage does not change churn)"),
+    bad("datasets.synthetic_book", "churn factor NaN", lambda: cs.datasets.synthetic_book(10, high_touch_churn_factor=np.nan), "high_touch_churn_factor: nan must be in [0, 1]"),
     # Regression discontinuity (issue 16)
     bad("rd_estimate", "NaN x", lambda: cs.rd_estimate(RD_Y, np.where(np.arange(40) == 3, np.nan, RD_X)), "x[3] = nan: values must be finite"),
     bad("rd_estimate", "infinite y", lambda: cs.rd_estimate(np.where(np.arange(40) == 5, np.inf, RD_Y), RD_X), "y[5] = inf: values must be finite"),
@@ -520,6 +535,18 @@ MATRIX = [
     bad("rd_estimate", "covariates of another length", lambda: cs.rd_estimate(RD_Y, RD_X, covariates=RD_X[:30]), "covariates: has 30 values, not 1 columns of 40 rows"),
     bad("rd_estimate", "text covariates", lambda: cs.rd_estimate(RD_Y, RD_X, covariates=pd.DataFrame({"region": ["a"] * 40})), "covariates['region']"),
     # -- end of regression discontinuity
+    # Coverage at a tier threshold (issue 16)
+    bad("coverage_effect", "not a threshold model", lambda: cs.coverage_effect(TIERED, cs.QuadrantModel()), "model: expected a threshold model such as cssegment.TierModel, got QuadrantModel"),
+    bad("coverage_effect", "unknown boundary", lambda: cs.coverage_effect(TIERED, TOUCH, boundary="Enterprise"), "boundary: 'Enterprise' is not a tier of the model (['Tech touch', 'Low touch', 'High touch'])"),
+    bad("coverage_effect", "lowest tier", lambda: cs.coverage_effect(TIERED, TOUCH, boundary="Tech touch"), "boundary: 'Tech touch' is the lowest tier; it has no threshold below it"),
+    bad("coverage_effect", "horizon without a book", lambda: cs.coverage_effect(TIERED, TOUCH, horizon=12), "horizon: needs a Book (its revenue history); with a DataFrame give the outcome column"),
+    bad("coverage_effect", "unknown outcome column", lambda: cs.coverage_effect(TIERED, TOUCH, outcome="nrr"), "outcome: no column 'nrr' (columns: 'arr', 'churned')"),
+    bad("coverage_effect", "unknown running column", lambda: cs.coverage_effect(TIERED, TOUCH, running="acv"), "running: no column 'acv' (columns: 'arr', 'churned')"),
+    bad("coverage_effect", "tiers not of the model", lambda: cs.coverage_effect(TIERED, TOUCH, tiers=["Gold"] * 300), "tiers[0] = 'Gold': not one of the segments ('Tech touch', 'Low touch', 'High touch')"),
+    bad("coverage_effect", "an array, not accounts", lambda: cs.coverage_effect(TIERED.to_numpy(), TOUCH), "book_or_accounts: expected a DataFrame, one row per account; got ndarray"),
+    bad("coverage_effect", "horizon outcome", lambda: cs.coverage_effect(cs.datasets.synthetic_book(300), TOUCH, outcome="nps", horizon=3), "outcome: 'nps' over a horizon must be 'churned' or 'nrr'"),
+    bad("coverage_effect", "unknown kernel", lambda: cs.coverage_effect(TIERED, TOUCH, kernel="gauss"), "kernel: 'gauss' is not a kernel; use 'triangular', 'epanechnikov' or 'uniform'"),
+    bad("coverage_effect", "horizon 0", lambda: cs.coverage_effect(TIERED, TOUCH, horizon=0), "horizon: 0 must be >= 1"),
 ]
 # fmt: on
 
@@ -616,6 +643,8 @@ def _entry_points() -> dict[str, tuple[Callable[..., object], tuple[Any, ...]]]:
         ),
         "ShiftedBetaGeometric.clv": (SBG.clv, (1.0, 0.1)),
         "datasets.synthetic_book": (cs.datasets.synthetic_book, (10, 2, 0)),
+        "density_test": (cs.density_test, (RUNNING, 0.0)),
+        "coverage_effect": (cs.coverage_effect, (TIERED, TOUCH, "churned", "High touch", "arr")),
         "TierModel.from_json": (cs.TierModel.from_json, (TOUCH.to_json(),)),
         "Scorecard.from_json": (cs.Scorecard.from_json, (CARD.to_json(),)),
         # coverage planner (issue 17)
@@ -786,6 +815,10 @@ RESULT_TYPES = {  # returned or plain records, no checks of their own
     "Segment",
     "TargetedCoverage",
 }
+RESULT_TYPES = {"Backtest", "OwnerAssignment", "Segment"}  # returned or plain records, no checks of their own
+RESULT_TYPES.add("RDResult")  # returned by rd_estimate
+RESULT_TYPES.add("DensityTest")  # returned by density_test
+RESULT_TYPES.add("CoverageEffect")  # returned by coverage_effect
 NO_ARGUMENTS = {"get_include", "get_cmake_dir"}  # the C++ package's directories: no input to check
 METHODS = (
     "assign", "fit", "fit_predict", "predict", "predict_proba", "score", "transform", "calibrate", "backtest",

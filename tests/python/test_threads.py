@@ -129,6 +129,7 @@ JOBS: dict[str, Callable[[Shared], Any]] = {
     "sBG fit": lambda s: cs.ShiftedBetaGeometric().fit(s.survivors.iloc[0].dropna().to_numpy()).to_json(),
     "sBG fit_many": lambda s: cs.ShiftedBetaGeometric.fit_many(s.survivors),
     "nps": lambda s: cs.nps(s.accounts["nps"].dropna()),
+    "density test": lambda s: cs.density_test(s.accounts["potential"], cutoff=50_000),
     "JSON round trip": lambda s: cs.CalibratedScorecard.from_json(s.calibrated.to_json()) == s.calibrated,
     "rd_estimate": lambda s: cs.rd_estimate(
         s.accounts.loc[s.accounts["arr"] > 0, "logins_per_user"], s.accounts.loc[s.accounts["arr"] > 0, "arr"], 20_000.0
@@ -347,7 +348,7 @@ def long_calls(shared: Shared) -> dict[str, Callable[[], object]]:
         ),
         "cohort_sums": lambda: ledger.cohort_sums(None, 3, False),
         "nps": lambda: _core.metrics.nps(nps_scores, None, 1),
-        "synthetic_book": lambda: _core.datasets.synthetic_book(100_000, 24, 1),
+        "synthetic_book": lambda: _core.datasets.synthetic_book(100_000, 24, 1, 0.7),
         "ShiftedBetaGeometric.lifetime_value": lambda: sbg.lifetime_value(100.0, discount_rates),
         "ShiftedBetaGeometric.survival": lambda: sbg.survival(np.tile(np.arange(60.0), 20_000)),
         "hyp2f1_unit_a": lambda: _core.survival.hyp2f1_unit_a(2.4, 3.1, 1 / (1 + discount_rates)),

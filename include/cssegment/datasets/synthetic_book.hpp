@@ -21,6 +21,12 @@
 //   they lived through expansion and contraction but, being in today's book, never churned before
 //   it. The others land uniformly during the window. A churned account may come back within a
 //   year (a few % do), at about its old MRR.
+// - Coverage: each account is tiered once, in its first month of history (month 0 for accounts
+//   that were already customers, the landing month for the others), on that month's ARR
+//   (12 x MRR): at or above high_touch_arr ($50k, the touch preset's High touch threshold) it is
+//   High touch for the whole window. High touch coverage multiplies the account's monthly churn
+//   probability by high_touch_churn_factor (default 0.7: coverage prevents 30% of churn; 1.0: it
+//   does nothing). The rule is sharp, so the effect is a regression discontinuity in that ARR.
 // Everything is drawn from one random stream per account, keyed by (seed, account index), so the
 // book is a pure function of the options, whatever the thread count.
 #include <algorithm>
@@ -45,12 +51,15 @@ struct SyntheticBookOptions {
   std::size_t n_accounts = 5000;
   std::size_t n_months = 36;
   std::uint64_t seed = 0;
+  double high_touch_churn_factor = 0.7;  // in [0, 1]; see "Coverage" above
 };
 
 // Sanity bounds that keep a typo from asking for terabytes.
 inline constexpr std::size_t synthetic_book_min_accounts = 1, synthetic_book_max_accounts = 100'000'000;
 inline constexpr std::size_t synthetic_book_min_months = 2;  // one month-over-month movement
 inline constexpr std::size_t synthetic_book_max_months = 1200;
+// Accounts whose ARR in their first month of history is at least this are High touch.
+inline constexpr double synthetic_book_high_touch_arr = 50'000.0;
 
 struct SyntheticBook {
   // Accounts: one row per account (index i), every vector of length n_accounts.
@@ -251,10 +260,13 @@ struct History {
 
 // Plays out the account's MRR month by month from its start to the end of history and calls
 // on_revenue(month, mrr) for each month of the window with MRR > 0.
+// High touch coverage (from the account's first month of history on) scales its churn
+// probability by high_touch_churn_factor; the expansion and contraction probabilities stay.
 template <class OnRevenue>
-History play_history(const Account& account, AccountRandom& random, std::int32_t months, OnRevenue&& on_revenue) {
-  const double expansion_below = account.churn_probability + account.expansion_probability;
-  const double contraction_below = expansion_below + account.contraction_probability;
+History play_history(const Account& account, AccountRandom& random, std::int32_t months, double high_touch_churn_factor,
+                     OnRevenue&& on_revenue) {
+  double churn_probability = account.churn_probability;
+  bool tiered = false;
   double mrr = account.landing_mrr, lapsed_mrr = 0.0;
   std::int32_t months_lapsed = 0, last_active_month = account.start_month;
   for (std::int32_t month = account.start_month; month < months; ++month) {
@@ -263,7 +275,9 @@ History play_history(const Account& account, AccountRandom& random, std::int32_t
         // One draw decides the month: churn, expansion, contraction or nothing. Churn only counts
         // from the second month of history: the accounts before the window are today's customers.
         const double draw = random.uniform();
-        if (draw < account.churn_probability) {
+        const double expansion_below = churn_probability + account.expansion_probability;
+        const double contraction_below = expansion_below + account.contraction_probability;
+        if (draw < churn_probability) {
           if (month >= 1) {
             lapsed_mrr = mrr;
             mrr = 0.0;
@@ -283,6 +297,10 @@ History play_history(const Account& account, AccountRandom& random, std::int32_t
     if (mrr > 0.0) {
       last_active_month = month;
       if (month >= 0) on_revenue(month, mrr);
+      if (month >= 0 && !tiered) {
+        tiered = true;
+        if (12.0 * mrr >= synthetic_book_high_touch_arr) churn_probability *= high_touch_churn_factor;
+      }
     }
   }
   return {mrr, last_active_month};
@@ -332,6 +350,9 @@ inline void check_options(const SyntheticBookOptions& options) {
   };
   check_range("n_accounts", options.n_accounts, synthetic_book_min_accounts, synthetic_book_max_accounts);
   check_range("n_months", options.n_months, synthetic_book_min_months, synthetic_book_max_months);
+  const double factor = options.high_touch_churn_factor;
+  require(factor >= 0.0 && factor <= 1.0, "high_touch_churn_factor",
+          format_number(factor) + " must be in [0, 1] (1: coverage does not change churn)");
 }
 
 // Two passes over the accounts, each replaying the account's own random stream: the first fills
@@ -362,8 +383,8 @@ inline SyntheticBook synthetic_book(const SyntheticBookOptions& options) {
       detail::AccountRandom random(options.seed, i);
       const detail::Account account = detail::draw_account(random, months);
       std::size_t rows = 0;
-      const detail::History history =
-          detail::play_history(account, random, months, [&](std::int32_t, double) { ++rows; });
+      const detail::History history = detail::play_history(account, random, months, options.high_touch_churn_factor,
+                                                           [&](std::int32_t, double) { ++rows; });
       row_offset[i + 1] = rows;
       detail::record_account(i, account, history, random, book);
     }
@@ -378,12 +399,13 @@ inline SyntheticBook synthetic_book(const SyntheticBookOptions& options) {
       detail::AccountRandom random(options.seed, i);
       const detail::Account account = detail::draw_account(random, months);
       std::size_t row = row_offset[i];
-      detail::play_history(account, random, months, [&](std::int32_t month, double mrr) {
-        book.revenue_account_id[row] = book.account_id[i];
-        book.revenue_month[row] = month;
-        book.revenue_mrr[row] = mrr;
-        ++row;
-      });
+      detail::play_history(account, random, months, options.high_touch_churn_factor,
+                           [&](std::int32_t month, double mrr) {
+                             book.revenue_account_id[row] = book.account_id[i];
+                             book.revenue_month[row] = month;
+                             book.revenue_mrr[row] = mrr;
+                             ++row;
+                           });
     }
   });
   return book;

@@ -1,7 +1,12 @@
 """Stubs of cssegment._core.causal: regression discontinuity estimates and the density test at a
 cut-off (bindings in src/python/bind_causal.cpp)."""
 
+from typing import Any
+
 from . import _Floats, _Ints
+
+# The fields of cssegment.causal.DensityTest, by name.
+def density_test(x: _Floats, cutoff: float, p: int, bwselect: str, h: tuple[float, float] | None) -> dict[str, Any]: ...
 
 class rd_result:
     @property

@@ -32,6 +32,7 @@ class _BookColumns(TypedDict):
     revenue_month: _Int32s
     revenue_mrr: _Floats
 
-def synthetic_book(n_accounts: int, n_months: int, seed: int) -> _BookColumns: ...
+def synthetic_book(n_accounts: int, n_months: int, seed: int, high_touch_churn_factor: float) -> _BookColumns: ...
 
 synthetic_book_limits: dict[str, tuple[int, int]]
+synthetic_book_high_touch_arr: float

@@ -53,13 +53,13 @@ class Backtest(_display.Summarized):
     >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100))])
     >>> result = card.backtest(book, "churned")
     >>> round(result.auc, 3), result.accounts, result.unscored
-    (0.721, 2000, 0)
+    (0.725, 2000, 0)
     >>> result.bands[["accounts", "churn_rate", "lift"]].round(2)
             accounts  churn_rate  lift
     band
-    red          459        0.51  1.80
-    yellow       747        0.31  1.09
-    green        794        0.13  0.45
+    red          465        0.49  1.80
+    yellow       739        0.31  1.11
+    green        796        0.12  0.43
     """
 
     auc: float

@@ -45,9 +45,9 @@ class CalibratedScorecard(Model):
     >>> model = card.calibrate(book, "churned")
     >>> model.score(book).head(3).round(2)
        score    band  churn_probability
-    0  83.62   green               0.16
-    1  71.33  yellow               0.29
-    2  87.49   green               0.13
+    0  84.14   green               0.16
+    1  72.78  yellow               0.27
+    2  87.99   green               0.12
     """
 
     _core_type = _core.health.calibrated_scorecard
@@ -90,8 +90,8 @@ class CalibratedScorecard(Model):
         >>> model = card.calibrate(book, "churned")
         >>> model.coef_.round(3)
         measure
-        seats_used_pct   -3.178
-        tickets_90d      -1.108
+        seats_used_pct   -3.261
+        tickets_90d      -1.031
         Name: coef, dtype: float64
         """
         return pd.Series(self._model.coef, index=self._names(), name="coef")
@@ -108,7 +108,7 @@ class CalibratedScorecard(Model):
         ...                      cs.Measure("tickets_90d", cs.Linear(10, 0))])
         >>> model = card.calibrate(book, "churned")
         >>> round(model.intercept_, 3)
-        1.896
+        1.856
         """
         return float(self._model.intercept)
 
@@ -196,7 +196,7 @@ class CalibratedScorecard(Model):
         ...                      cs.Measure("tickets_90d", cs.Linear(10, 0))])
         >>> model = card.calibrate(book, "churned")
         >>> model.predict_proba({"seats_used_pct": [10, 90], "tickets_90d": [8, 0]}).round(3).tolist()
-        [0.795, 0.112]
+        [0.79, 0.108]
         """
         columns, rows = measure_columns(data, self._model.scorecard)
         probability = self._model.predict_proba(columns, rows)
@@ -227,7 +227,7 @@ class CalibratedScorecard(Model):
         >>> model = card.calibrate(book, "churned")
         >>> model.score({"seats_used_pct": [90], "tickets_90d": [0]}).round(1)
            score   band  churn_probability
-        0   88.8  green                0.1
+        0   89.2  green                0.1
         """
         probability = self.predict_proba(data, output="pandas")
         score = 100.0 * (1.0 - probability.to_numpy())
@@ -263,7 +263,7 @@ class CalibratedScorecard(Model):
         ...                      cs.Measure("tickets_90d", cs.Linear(10, 0))])
         >>> model = card.calibrate(book, "churned")
         >>> [round(measure.weight, 2) for measure in model.as_scorecard().measures]
-        [3.18, 1.11]
+        [3.26, 1.03]
         """
         # The core decides the weights (max(0, -coef), calibrate.hpp); Python only warns about them.
         learned = Scorecard._wrap(self._model.as_scorecard())
@@ -314,7 +314,7 @@ class CalibratedScorecard(Model):
         >>> model = card.calibrate(book, "churned")
         >>> result = model.backtest(book, "churned")
         >>> round(result.auc, 3), round(result.brier, 4)
-        (0.726, 0.1766)
+        (0.729, 0.1742)
         """
         scores = self.score(data, output="pandas")
         values = outcome_values(data, outcome, len(scores), positive)

@@ -140,7 +140,7 @@ class ScorecardClassifier:
         >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100))])
         >>> model = cs.ScorecardClassifier(card).fit(book, book["churned"])
         >>> model.classes_.tolist(), model.calibrated_.coef_.round(2).tolist()
-        ([0, 1], [-3.63])
+        ([0, 1], [-3.69])
         """
         if not isinstance(self.scorecard, Scorecard):
             raise InvalidInputError(f"scorecard: expected a cssegment.Scorecard, got {type(self.scorecard).__name__}")
@@ -194,7 +194,7 @@ class ScorecardClassifier:
         >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100))])
         >>> model = cs.ScorecardClassifier(card).fit(book, book["churned"])
         >>> model.predict_proba(book.head(2)).round(2).tolist()
-        [[0.82, 0.18], [0.79, 0.21]]
+        [[0.83, 0.17], [0.8, 0.2]]
         """
         churn = self._calibrated().predict_proba(X, output="pandas").to_numpy()
         return np.column_stack([1.0 - churn, churn])
@@ -247,7 +247,7 @@ class ScorecardClassifier:
         >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100))])
         >>> model = cs.ScorecardClassifier(card).fit(book, book["churned"])
         >>> round(model.score(book, book["churned"]), 3)
-        0.733
+        0.739
         """
         churned = self.predict_proba(X)[:, 1] >= 0.5
         truth = outcome_values(None, y, len(churned), self.positive)

@@ -316,3 +316,14 @@ BOOST_AUTO_TEST_CASE(rd_estimates_concurrently) {
         },
         bits);
 }
+
+BOOST_AUTO_TEST_CASE(density_tests_run_concurrently) {
+  const Shared& s = shared();
+  check_concurrent(
+      [&] {
+        const DensityTest test = density_test(s.book.potential, {.cutoff = 50'000.0});
+        return std::vector<double>{test.statistic,    test.p_value,       test.h_left,       test.h_right,
+                                   test.density_left, test.density_right, test.se_difference};
+      },
+      [](const auto& a, const auto& b) { return same_bits(a, b); });
+}

@@ -217,6 +217,42 @@ BOOST_AUTO_TEST_CASE(accounts_expand_and_contract) {
   BOOST_TEST(contractions > 0u);
 }
 
+// ARR in each account's first month of history (12 x its first revenue row): what tiers it.
+std::vector<double> tiering_arr(const SyntheticBook& book) {
+  std::vector<double> arr(book.account_id.size(), 0.0);
+  for (std::size_t row = book.revenue_mrr.size(); row-- > 0;)
+    arr[book.revenue_account_id[row] - 1] = 12.0 * book.revenue_mrr[row];
+  return arr;
+}
+
+BOOST_AUTO_TEST_CASE(high_touch_coverage_scales_churn_of_the_accounts_above_the_threshold_only) {
+  const SyntheticBookOptions options{.n_accounts = 20'000, .n_months = 36, .seed = 7};
+  auto with_factor = [&](double factor) {
+    auto changed = options;
+    changed.high_touch_churn_factor = factor;
+    return cssegment::synthetic_book(changed);
+  };
+  const SyntheticBook none = with_factor(1.0), default_factor = with_factor(0.7), full = with_factor(0.0);
+  const auto arr = tiering_arr(none);
+  BOOST_TEST(arr == tiering_arr(default_factor));  // tiering happens before coverage can act
+  std::size_t covered = 0, churned_none = 0, churned_default = 0, churned_full = 0;
+  for (std::size_t i = 0; i < arr.size(); ++i) {
+    if (arr[i] >= cssegment::synthetic_book_high_touch_arr) {
+      ++covered;
+      churned_none += none.churned[i];
+      churned_default += default_factor.churned[i];
+      churned_full += full.churned[i];
+    } else {
+      BOOST_TEST(none.churned[i] == default_factor.churned[i]);  // below the threshold nothing changes
+      BOOST_TEST(none.arr[i] == default_factor.arr[i]);
+    }
+  }
+  BOOST_TEST(covered > 1000u);
+  BOOST_TEST(churned_default < churned_none);
+  BOOST_TEST(churned_full == 0u);  // factor 0: a covered account never churns
+  BOOST_TEST(cssegment::SyntheticBookOptions{}.high_touch_churn_factor == 0.7);
+}
+
 BOOST_AUTO_TEST_CASE(bad_options_throw_naming_the_argument) {
   const auto message_of = [](const SyntheticBookOptions& options) {
     try {
@@ -230,6 +266,9 @@ BOOST_AUTO_TEST_CASE(bad_options_throw_naming_the_argument) {
   BOOST_TEST(message_of({.n_accounts = cssegment::synthetic_book_max_accounts + 1}).starts_with("n_accounts: "));
   BOOST_TEST(message_of({.n_months = 1}).starts_with("n_months: 1 must be in [2, "));
   BOOST_TEST(message_of({.n_months = cssegment::synthetic_book_max_months + 1}).starts_with("n_months: "));
+  BOOST_TEST(message_of({.high_touch_churn_factor = 1.5}) ==
+             "high_touch_churn_factor: 1.5 must be in [0, 1] (1: coverage does not change churn)");
+  BOOST_TEST(message_of({.high_touch_churn_factor = -0.1}).starts_with("high_touch_churn_factor: -0.1 must be"));
   BOOST_CHECK_THROW(cssegment::synthetic_book({.n_accounts = 0}), std::invalid_argument);
 }
 

@@ -204,3 +204,20 @@ def test_subscriptions_roll_up_to_the_parents(billed: cs.datasets.Book) -> None:
     assert ledger.accounts.equals(expected.accounts)
     np.testing.assert_allclose(ledger.revenue.to_numpy(), expected.revenue.to_numpy(), rtol=1e-12, atol=0)
     assert ledger.n_accounts < len(billed.accounts)
+
+
+def test_high_touch_coverage_lowers_churn_above_the_threshold_only() -> None:
+    def first_month_arr(book: datasets.Book) -> np.ndarray:
+        return 12 * book.revenue.groupby("account_id")["mrr"].first().reindex(book.accounts["account_id"]).to_numpy()
+
+    none = datasets.synthetic_book(4000, seed=3, high_touch_churn_factor=1.0)
+    full = datasets.synthetic_book(4000, seed=3, high_touch_churn_factor=0.0)
+    default = datasets.synthetic_book(4000, seed=3)
+    arr = first_month_arr(none)
+    np.testing.assert_array_equal(arr, first_month_arr(full))
+    covered = arr >= cs.TierModel.touch().get_params()["thresholds"][-1]  # the book's tiers: the touch preset's
+    assert covered.sum() > 100
+    assert not full.accounts["churned"][covered].any()  # factor 0: a covered account never churns
+    assert none.accounts["churned"][covered].any()
+    below = ~covered
+    pd.testing.assert_series_equal(none.accounts["churned"][below], default.accounts["churned"][below])
