@@ -37,6 +37,7 @@ from .health import (
 )
 from .metrics import (
     RevenueLedger,
+    book_metrics,
     cac,
     cac_payback,
     cltv,
@@ -116,6 +117,7 @@ __all__ = [
     "transitions",
     # metrics
     "RevenueLedger",
+    "book_metrics",
     "cac",
     "cac_payback",
     "cltv",

@@ -34,4 +34,14 @@ class _BookColumns(TypedDict):
 
 def synthetic_book(n_accounts: int, n_months: int, seed: int) -> _BookColumns: ...
 
+class _UsageColumns(TypedDict):
+    logins: _Int32s
+    seats_used: _Int32s
+    tickets: _Int32s
+    nps: _Floats
+    owner: _Int32s
+    owner_names: list[str]
+
+def synthetic_usage(n_accounts: int, n_months: int, seed: int) -> _UsageColumns: ...
+
 synthetic_book_limits: dict[str, tuple[int, int]]
