@@ -87,6 +87,10 @@ class Book(_display.Summarized):
         below), with books of about 20, 60 and 200 accounts; about a third of the accounts move
         once, in a random month, to another CSM of their tier. A long segment frame, as
         ``by=`` and :func:`cssegment.book_metrics` take it. Computed on first use, with `usage`.
+    generated_by : dict, optional
+        The :func:`synthetic_book` arguments (``n_accounts``, ``n_months``, ``seed``) the book
+        came from, which `usage` and `owners` are generated from; None for a book assembled by
+        hand, which has neither (they raise ``AttributeError``).
 
     Examples
     --------
@@ -99,8 +103,6 @@ class Book(_display.Summarized):
 
     accounts: pd.DataFrame
     revenue: pd.DataFrame
-    #: The :func:`synthetic_book` arguments the book came from (for `usage` and `owners`); None
-    #: for a book assembled by hand, which has neither.
     generated_by: dict[str, int] | None = field(default=None, compare=False)
 
     @cached_property

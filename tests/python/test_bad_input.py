@@ -441,6 +441,7 @@ MATRIX = [
     bad("book_metrics", "unknown start period", lambda: cs.book_metrics(LEDGER, OWNERS, horizon=1, start=7), "start: 7 is not a period of the ledger (1 to 2)"),
     bad("book_metrics", "start too late for the horizon", lambda: cs.book_metrics(LEDGER, OWNERS, horizon=1, start=2), "start: 1 must be in [0, 0]"),
     bad("book_metrics", "a mix segment missing", lambda: cs.book_metrics(LEDGER, OWNERS, horizon=1, by=pd.Series({1: "a"})), "by: account 2 has revenue in period 1 but no segment"),
+    bad("book_metrics", "owners None", lambda: cs.book_metrics(LEDGER, None, horizon=1), "owners: expected a Series indexed by account id or a long DataFrame, got NoneType"),
     bad("book_metrics", "not a ledger", lambda: cs.book_metrics(REVENUE, OWNERS), "ledger: expected a RevenueLedger, got DataFrame"),
     # -- end of CSM books (issue 19)
     # Text in scorecards and frames other than pandas (issue 15)
@@ -558,6 +559,7 @@ def _entry_points() -> dict[str, tuple[Callable[..., object], tuple[Any, ...]]]:
         ),
         "ShiftedBetaGeometric.clv": (SBG.clv, (1.0, 0.1)),
         "datasets.synthetic_book": (cs.datasets.synthetic_book, (10, 2, 0)),
+        "book_metrics": (cs.book_metrics, (LEDGER, OWNERS, 1)),  # CSM books (issue 19)
         "TierModel.from_json": (cs.TierModel.from_json, (TOUCH.to_json(),)),
         "Scorecard.from_json": (cs.Scorecard.from_json, (CARD.to_json(),)),
     }

@@ -60,6 +60,7 @@ def quickstart_output() -> str:
         "never answered and are not counted",
         "Customer lifetime value by tier",
         "CLTV after CSM cost",
+        "CSM books: growth per owner",
     ],
 )
 def test_quickstart_prints_every_section(quickstart_output: str, expected: str) -> None:

@@ -2,6 +2,14 @@
 with confidence intervals and mix-adjusted NRR (C++ core: ``cssegment/metrics/book_metrics.hpp``).
 
 See "CSM books that grow" in the user guide (``docs/guide/metrics.md``).
+
+Examples
+--------
+>>> import cssegment as cs
+>>> book = cs.datasets.synthetic_book(1500, seed=8)
+>>> kpis = cs.book_metrics(cs.RevenueLedger(book.revenue), book.owners, horizon=6)
+>>> kpis.index.name, int(kpis["accounts"].sum()) > 0
+('owner', True)
 """
 
 from __future__ import annotations
@@ -110,6 +118,10 @@ def book_metrics(
         start_index = int(found)
     if isinstance(owners, pd.Series):
         _check_owners(ledger, owners)
+    elif not isinstance(owners, pd.DataFrame):
+        raise InvalidInputError(
+            f"owners: expected a Series indexed by account id or a long DataFrame, got {type(owners).__name__}"
+        )
     columns, owner_names, mix_names = book_sums(ledger, owners, by, horizon, start_index)
     segment_nrr = columns.pop("segment_nrr")
     z = NormalDist().inv_cdf(0.5 + level / 2)
