@@ -17,13 +17,14 @@
 
 #include "cssegment/metrics/account_segments.hpp"
 #include "cssegment/metrics/ledger.hpp"
+#include "cssegment/metrics/partials.hpp"
 #include "cssegment/metrics/retention.hpp"
 
 namespace cssegment {
 
 struct BookMetrics {
   // One entry per owner (the codes of `owners`); ratios NaN for an owner without cohort accounts.
-  RetentionTable retention;                    // the retention table's row of the start period
+  RetentionTable retention;  // the retention table's row of the start period
   std::vector<double> expansion, churned;      // sum of max(end - start, 0); start of accounts at 0
   std::vector<double> expected_nrr;            // sum over mix segments of start share x book-wide NRR
   std::vector<double> mix_adjusted_nrr;        // nrr - expected_nrr
@@ -47,20 +48,6 @@ inline BookMetrics book_metrics(const RevenueLedger& ledger, const AccountSegmen
   const auto p0 = static_cast<std::size_t>(start), p1 = static_cast<std::size_t>(start + horizon);
   const std::size_t n_owners = owners.count(), n_mix = mix.count();
 
-  BookMetrics out;
-  const RetentionTable table = retention_table(retention_partials(ledger, owners, horizon));
-  for (std::size_t o = 0; o < n_owners; ++o) {
-    const std::size_t cell = p0 * n_owners + o;
-    out.retention.cohort_accounts.push_back(table.cohort_accounts[cell]);
-    out.retention.start_revenue.push_back(table.start_revenue[cell]);
-    out.retention.end_revenue.push_back(table.end_revenue[cell]);
-    out.retention.retained_revenue.push_back(table.retained_revenue[cell]);
-    out.retention.nrr.push_back(table.nrr[cell]);
-    out.retention.grr.push_back(table.grr[cell]);
-    out.retention.logo_retention.push_back(table.logo_retention[cell]);
-    out.retention.nrr_masks_churn.push_back(table.nrr_masks_churn[cell]);
-  }
-
   // Calls f(start, end, owner, mix segment) for each account paying at the start.
   const auto for_each_account = [&](auto&& f) {
     for (std::size_t a = 0; a < ledger.n_accounts(); ++a) {
@@ -69,6 +56,24 @@ inline BookMetrics book_metrics(const RevenueLedger& ledger, const AccountSegmen
       f(revenue[p0], revenue[p1], static_cast<std::size_t>(owners.at(a, p0)), static_cast<std::size_t>(mix.at(a, p0)));
     }
   };
+
+  // The retention partial sums of the start period alone (retention_partials sums every start
+  // period), read by the retention table's own code: the same exact sums, the same numbers.
+  BookMetrics out;
+  PartialSums sums("retention", horizon, ledger.first_period() + start, 1, n_owners, retention_fields);
+  std::vector<std::uint64_t> counts(n_owners * retention_fields);
+  for_each_account([&](double s, double e, std::size_t o, std::size_t) {
+    ++counts[sums.cell_index(0, o, retention_accounts)];
+    sums.at(0, o, retention_start) += s;
+    if (e > 0.0) {
+      sums.at(0, o, retention_end) += e;
+      sums.at(0, o, retention_retained) += e < s ? e : s;
+    }
+    counts[sums.cell_index(0, o, retention_logos_retained)] += e > 0.0;
+  });
+  sums.add_counts(counts);
+  out.retention = retention_table(sums);
+
   // First pass: book-wide NRR per mix segment, each owner's start revenue per mix segment,
   // expansion and churn.
   std::vector<double> segment_start(n_mix), segment_end(n_mix), owner_mix_start(n_owners * n_mix);
