@@ -77,9 +77,10 @@ class Book(_display.Summarized):
         per 50 of MRR); the month's health is the account's hidden health plus noise, and drifts
         down in the half year before each churn (deepest in the last paid month), so a health
         score sees churn coming, though not always. Computed on first use, from a second random
-        stream per account (the other tables are the same whether or not it is used); it
-        allocates 32 bytes per account-month (about 3.5 MB for 5,000 accounts x 36 months, 700
-        MB for 1M accounts).
+        stream per account (the other tables are the same whether or not it is used). It
+        allocates about 25 bytes per account-month with `owners` (``account_id`` and ``month``
+        are shared with ``revenue``, not copied): about 3 MB for 5,000 accounts x 36 months,
+        550 MB for 1M accounts.
     owners : pandas.DataFrame
         The CSM owning each account in each month with revenue (the rows of ``revenue``):
         ``account_id, month, owner`` (categorical: "Enterprise 01", "Mid-market 07", "Scale 03",
@@ -222,7 +223,7 @@ def synthetic_book(n_accounts: int = 5000, n_months: int = 36, seed: int = 0) ->
     Book
         ``accounts`` (one row per account) and ``revenue`` (long monthly MRR rows); ``usage``
         (monthly logins, seats used, tickets and NPS) and ``owners`` (the CSM of each account
-        and month) are generated on first use, at 32 bytes per revenue row.
+        and month) are generated on first use, at about 25 bytes per revenue row.
 
     Raises
     ------
