@@ -507,6 +507,41 @@ def how_low_can_you_go(
     )
 
 
+def csm_books(book: cs.datasets.Book, touch: cs.TierModel) -> None:
+    """Growth KPIs per CSM, compared fairly: each book's NRR against the NRR its tier mix predicts."""
+    ledger = cs.RevenueLedger(book.revenue)
+    tiers = book.revenue[["account_id", "month"]].assign(tier=touch.assign(book.revenue["mrr"] * 12))
+    kpis = cs.book_metrics(ledger, book.owners, horizon=12, by=tiers)
+    kpis = kpis[kpis["accounts"] >= 2].sort_values("mix_adjusted_nrr", ascending=False)
+
+    def interval(name: str) -> pd.Series:
+        return kpis[f"{name}_low"].map(percent) + " to " + kpis[f"{name}_high"].map(percent)
+
+    table = pd.DataFrame(
+        {
+            "accounts": kpis["accounts"].map("{:,}".format),
+            "start ARR": (12 * kpis["start_revenue"]).map(money),
+            "expansion ARR": (12 * kpis["expansion"]).map(money),
+            "churned ARR": (12 * kpis["churned"]).map(money),
+            "NRR": kpis["nrr"].map(percent),
+            "NRR 95% interval": interval("nrr"),
+            "mix predicts": kpis["expected_nrr"].map(percent),
+            "mix-adjusted": kpis["mix_adjusted_nrr"].map("{:+.1%}".format),
+            "its interval": interval("mix_adjusted_nrr"),
+        }
+    )
+    start = kpis.attrs["start"]
+    show(
+        f"CSM books: growth per owner from {start} to {start + 12}, top 3 and bottom 3 by mix-adjusted NRR",
+        pd.concat([table.head(3), table.tail(3)]),
+    )
+    clear = int(((kpis["mix_adjusted_nrr_low"] > 0) | (kpis["mix_adjusted_nrr_high"] < 0)).sum())
+    print(
+        f"   {len(kpis)} CSMs; {clear} differ from what their mix predicts with 95% confidence, the rest cannot be "
+        "told apart from their mix: rank them on mix-adjusted NRR, and read the intervals before the ranks."
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--accounts", type=int, default=5_000)
@@ -613,6 +648,7 @@ def main() -> None:
     retention_models(revenue, touch)
     books, _ = owner_books(accounts, arr_then.reset_index(drop=True), touch)
     cadence_summary(active, touch, books)
+    csm_books(book, touch)
     coverage_question(book, touch)
     how_low_can_you_go(accounts, active, touch, tiers)
 

@@ -22,6 +22,7 @@
 #include "cssegment/health/scorecard_set.hpp"
 
 #include "cssegment/metrics/account_segments.hpp"
+#include "cssegment/metrics/book_metrics.hpp"
 #include "cssegment/metrics/cohorts.hpp"
 #include "cssegment/metrics/hierarchy.hpp"
 #include "cssegment/metrics/ledger.hpp"

@@ -38,6 +38,7 @@ from .health import (
 )
 from .metrics import (
     RevenueLedger,
+    book_metrics,
     cac,
     cac_payback,
     cltv,
@@ -125,6 +126,7 @@ __all__ = [
     "plan_coverage",
     # metrics
     "RevenueLedger",
+    "book_metrics",
     "cac",
     "cac_payback",
     "cltv",

@@ -55,6 +55,7 @@ __all__ = [
     "BAND_COLOURS",
     "OKABE_ITO",
     "backtest_chart",
+    "book_metrics",
     "cohort_heatmap",
     "coverage_chart",
     "coverage_frontier",
@@ -1339,4 +1340,72 @@ def rd_plot(
     ax.set_title(title, **_PLAIN)
     _legend(ax)
     _grid(ax)
+    return ax
+
+
+# ----------------------------------------------------------------------------------------------
+# CSM books (cs.book_metrics)
+
+_BOOK_METRICS = ("nrr", "grr", "logo_retention", "mix_adjusted_nrr")
+
+
+def book_metrics(
+    kpis: pd.DataFrame, metric: str = "mix_adjusted_nrr", *, top: int | None = None, ax: Axes | None = None
+) -> Axes:
+    """Owners ranked by a book metric, each with its confidence interval.
+
+    One row per owner, best at the top: a dot at the estimate and a line across its interval,
+    so that owners whose intervals overlap are seen not to differ. Mix-adjusted NRR (the
+    default) is drawn around 0 (the NRR the owner's mix predicts), the others around the
+    book-wide value.
+
+    Parameters
+    ----------
+    kpis : pandas.DataFrame
+        The result of :func:`cssegment.book_metrics`.
+    metric : {"mix_adjusted_nrr", "nrr", "grr", "logo_retention"}, default "mix_adjusted_nrr"
+    top : int, optional
+        Draw only the `top` best and the `top` worst owners (all by default).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One error bar per owner drawn (owners without accounts are left out).
+
+    Examples
+    --------
+    >>> import cssegment as cs, cssegment.plot
+    >>> book = cs.datasets.synthetic_book(2000, seed=4)
+    >>> kpis = cs.book_metrics(cs.RevenueLedger(book.revenue), book.owners)
+    >>> ax = cs.plot.book_metrics(kpis, top=5)
+    >>> len(ax.get_yticks())
+    10
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
+    if metric not in _BOOK_METRICS:
+        raise InvalidInputError(f"metric: {metric!r} must be one of {list(_BOOK_METRICS)}")
+    columns = [metric, f"{metric}_low", f"{metric}_high", "accounts"]
+    frame = _frame_with(kpis, "kpis", columns, "cssegment.book_metrics").dropna(subset=[metric])
+    if top is not None:
+        top = _frame.integer(top, "top", 1)
+    ranked = frame.sort_values(metric)
+    if top is not None and 2 * top < len(ranked):
+        ranked = pd.concat([ranked.head(top), ranked.tail(top)])
+    ax = _axes(ax, (8.0, max(3.0, 0.28 * len(ranked) + 1.2)))
+    y = np.arange(len(ranked))
+    estimate = ranked[metric].to_numpy()
+    low = estimate - ranked[f"{metric}_low"].to_numpy()
+    high = ranked[f"{metric}_high"].to_numpy() - estimate
+    ax.errorbar(estimate, y, xerr=np.nan_to_num(np.vstack([low, high])), fmt="o", color=OKABE_ITO[0], capsize=2)
+    centre = 0.0 if metric == "mix_adjusted_nrr" else float(np.average(estimate, weights=ranked["accounts"]))
+    ax.axvline(centre, color=_GRID, linestyle="--", linewidth=1.2)
+    ax.set_yticks(y, [f"{owner} ({n:,})" for owner, n in zip(ranked.index, ranked["accounts"])], **_PLAIN)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    level = kpis.attrs.get("level")
+    interval = f", {level:.0%} intervals" if level is not None else ""
+    name = "Mix-adjusted NRR" if metric == "mix_adjusted_nrr" else _RETENTION_NAMES[metric]
+    ax.set_xlabel(f"{name}{interval}", **_PLAIN)
+    ax.set_title(f"{name} by owner (accounts at start)", **_PLAIN)
+    _grid(ax, "x")
     return ax

@@ -52,6 +52,27 @@ py::dict synthetic_book_columns(std::size_t n_accounts, std::size_t n_months, st
   return columns;
 }
 
+// Monthly usage and owners, one row per revenue row of the book with the same arguments.
+py::dict synthetic_usage_columns(std::size_t n_accounts, std::size_t n_months, std::uint64_t seed,
+                                 double high_touch_churn_factor) {
+  SyntheticUsage usage;
+  {
+    py::gil_scoped_release release;
+    usage = synthetic_usage({.n_accounts = n_accounts,
+                             .n_months = n_months,
+                             .seed = seed,
+                             .high_touch_churn_factor = high_touch_churn_factor});
+  }
+  py::dict columns;
+  columns["logins"] = to_numpy(std::move(usage.logins));
+  columns["seats_used"] = to_numpy(std::move(usage.seats_used));
+  columns["tickets"] = to_numpy(std::move(usage.tickets));
+  columns["nps"] = to_numpy(std::move(usage.nps));
+  columns["owner"] = to_numpy(std::move(usage.owner));
+  columns["owner_names"] = to_list(usage.owner_names);
+  return columns;
+}
+
 }  // namespace
 
 void bind_datasets(py::module_& m) {
@@ -59,6 +80,10 @@ void bind_datasets(py::module_& m) {
         py::arg("high_touch_churn_factor"),
         "Columns of cssegment::synthetic_book: account columns by name, `<name>_names` for the labels of "
         "coded columns, and `revenue_*` for the long revenue rows (months 0 .. n_months - 1).");
+  m.def("synthetic_usage", &synthetic_usage_columns, py::arg("n_accounts"), py::arg("n_months"), py::arg("seed"),
+        py::arg("high_touch_churn_factor"),
+        "Columns of cssegment::synthetic_usage: logins, seats_used, tickets, nps and owner codes (owner_names) "
+        "for each revenue row of synthetic_book with the same arguments.");
   // The Python layer checks arguments against the same bounds before they reach size_t.
   py::dict limits;
   limits["n_accounts"] = py::make_tuple(synthetic_book_min_accounts, synthetic_book_max_accounts);

@@ -12,6 +12,7 @@
 
 #include "bindings.hpp"
 #include "cssegment/metrics/account_segments.hpp"
+#include "cssegment/metrics/book_metrics.hpp"
 #include "cssegment/metrics/cohorts.hpp"
 #include "cssegment/metrics/hierarchy.hpp"
 #include "cssegment/metrics/ledger.hpp"
@@ -428,6 +429,39 @@ void bind_nps(py::module_& m) {
   m.def("nps_difference", &nps_difference_of, py::arg("a"), py::arg("b"));
 }
 
+// ---- book metrics (growth KPIs per CSM book)
+
+py::dict book_metric_columns(const RevenueLedger& ledger, const AccountSegments& owners,
+                             const std::optional<AccountSegments>& mix, std::int64_t horizon, std::int64_t start) {
+  BookMetrics metrics;
+  {
+    py::gil_scoped_release release;
+    metrics = book_metrics(ledger, owners, segments_or_one(mix), horizon, start);
+  }
+  RetentionTable& r = metrics.retention;
+  std::pair<const char*, std::vector<double>*> columns[] = {{"accounts", &r.cohort_accounts},
+                                                            {"start_revenue", &r.start_revenue},
+                                                            {"end_revenue", &r.end_revenue},
+                                                            {"retained_revenue", &r.retained_revenue},
+                                                            {"nrr", &r.nrr},
+                                                            {"grr", &r.grr},
+                                                            {"logo_retention", &r.logo_retention},
+                                                            {"expansion", &metrics.expansion},
+                                                            {"churned", &metrics.churned},
+                                                            {"expected_nrr", &metrics.expected_nrr},
+                                                            {"mix_adjusted_nrr", &metrics.mix_adjusted_nrr},
+                                                            {"nrr_se", &metrics.nrr_se},
+                                                            {"grr_se", &metrics.grr_se},
+                                                            {"mix_adjusted_nrr_se", &metrics.mix_adjusted_nrr_se},
+                                                            {"segment_nrr", &metrics.segment_nrr}};
+  return columns_dict(columns);
+}
+
+void bind_book_metrics(py::module_& m) {
+  m.def("book_metrics", &book_metric_columns, py::arg("ledger"), py::arg("owners"), py::arg("mix"), py::arg("horizon"),
+        py::arg("start"));
+}
+
 }  // namespace
 
 // Calendars: dates (days since 1970-01-01) to period ordinals and back (periods.hpp).
@@ -493,6 +527,7 @@ void bind_metrics(py::module_& m) {
   bind_value(m);
   bind_nps(m);
   bind_subscriptions(m);
+  bind_book_metrics(m);
 }
 
 }  // namespace cssegment::python

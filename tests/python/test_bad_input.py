@@ -60,6 +60,7 @@ RUNNING = np.linspace(-1.0, 1.0, 200)  # a running variable, evenly spread aroun
 TIERED = pd.DataFrame({"arr": np.linspace(1_000, 99_000, 300), "churned": np.arange(300) % 3 == 0})
 RD_X = np.linspace(-1.0, 1.0, 40)
 RD_Y = RD_X + (RD_X >= 0) + 0.1 * np.sin(7.0 * RD_X)
+OWNERS = pd.Series({1: "ann", 2: "bob"})  # CSM books (issue 19)
 
 
 def ledger_rows(**columns: Any) -> pd.DataFrame:
@@ -460,6 +461,19 @@ MATRIX = [
     bad("dask.retention", "negative amount", lambda: csd.retention(dask_rows(ledger_rows(mrr=[1, -1, 1])), horizon=1), "mrr[1] = -1: amounts must be finite and >= 0"),
     bad("dask.retention", "horizon not whole", lambda: csd.retention(dask_rows(), horizon=1.5), "horizon: expected an integer, got float 1.5"),
     bad("dask.retention", "account without a segment", lambda: csd.retention(dask_rows(), horizon=1, by=pd.Series({1: "a"})), "by: account 2 has revenue in period 1 but no segment"),
+    # CSM books (issue 19): cs.book_metrics
+    bad("book_metrics", "an owner missing", lambda: cs.book_metrics(LEDGER, pd.Series({1: "ann"}), horizon=1), "owners: no owner for the accounts with revenue 2 (1 in all)"),
+    bad("book_metrics", "a long owner frame with a gap", lambda: cs.book_metrics(LEDGER, REVENUE.iloc[:2].assign(owner="ann")[["account_id", "month", "owner"]], horizon=1), "owners: account 2 has revenue in period 1 but no owner"),
+    bad("book_metrics", "numbers as owners", lambda: cs.book_metrics(LEDGER, pd.Series({1: 7, 2: 8}), horizon=1), "owners: has dtype int64; a column of labels (strings) is required"),
+    bad("book_metrics", "horizon as long as the ledger", lambda: cs.book_metrics(LEDGER, OWNERS, horizon=2), "horizon: 2 must be shorter than the ledger's 2 periods"),
+    bad("book_metrics", "horizon 0", lambda: cs.book_metrics(LEDGER, OWNERS, horizon=0), "horizon: 0 must be"),
+    bad("book_metrics", "level 1", lambda: cs.book_metrics(LEDGER, OWNERS, horizon=1, level=1), "level: 1.0 must be in (0, 1)"),
+    bad("book_metrics", "unknown start period", lambda: cs.book_metrics(LEDGER, OWNERS, horizon=1, start=7), "start: 7 is not a period of the ledger (1 to 2)"),
+    bad("book_metrics", "start too late for the horizon", lambda: cs.book_metrics(LEDGER, OWNERS, horizon=1, start=2), "start: 1 must be in [0, 0]"),
+    bad("book_metrics", "a mix segment missing", lambda: cs.book_metrics(LEDGER, OWNERS, horizon=1, by=pd.Series({1: "a"})), "by: account 2 has revenue in period 1 but no segment"),
+    bad("book_metrics", "owners None", lambda: cs.book_metrics(LEDGER, None, horizon=1), "owners: expected a Series indexed by account id or a long DataFrame, got NoneType"),
+    bad("book_metrics", "not a ledger", lambda: cs.book_metrics(REVENUE, OWNERS), "ledger: expected a RevenueLedger, got DataFrame"),
+    # -- end of CSM books (issue 19)
     # Text in scorecards and frames other than pandas (issue 15)
     bad("Category", "unknown label", lambda: cs.Scorecard([cs.Measure("segment", cs.Category({"a": 100}))]).score(HEALTH), "data['segment'][1] = 'b': label has no points"),
     bad("Category", "points above 100", lambda: cs.Scorecard([cs.Measure("segment", cs.Category({"a": 120}))]), "points['a']: 120 must be in [0, 100]"),
@@ -645,6 +659,7 @@ def _entry_points() -> dict[str, tuple[Callable[..., object], tuple[Any, ...]]]:
         "datasets.synthetic_book": (cs.datasets.synthetic_book, (10, 2, 0)),
         "density_test": (cs.density_test, (RUNNING, 0.0)),
         "coverage_effect": (cs.coverage_effect, (TIERED, TOUCH, "churned", "High touch", "arr")),
+        "book_metrics": (cs.book_metrics, (LEDGER, OWNERS, 1)),  # CSM books (issue 19)
         "TierModel.from_json": (cs.TierModel.from_json, (TOUCH.to_json(),)),
         "Scorecard.from_json": (cs.Scorecard.from_json, (CARD.to_json(),)),
         # coverage planner (issue 17)

@@ -62,6 +62,7 @@ def quickstart_output() -> str:
         "CLTV after CSM cost",
         "11. Does High touch coverage reduce churn?",
         "For the threshold choice:",
+        "CSM books: growth per owner",
     ],
 )
 def test_quickstart_prints_every_section(quickstart_output: str, expected: str) -> None:

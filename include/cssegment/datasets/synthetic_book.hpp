@@ -411,4 +411,134 @@ inline SyntheticBook synthetic_book(const SyntheticBookOptions& options) {
   return book;
 }
 
+// ---- Monthly usage and owners (SyntheticBook::usage / owners in Python)
+//
+// The story, per account and month with revenue in the window (each number an assumption):
+// - Licensed seats follow the MRR (one seat per 50 of MRR, at least 1). The month's health is
+//   the account's latent health plus monthly noise, minus a drift that starts about half a year
+//   before each churn and deepens to the last paid month (exp(-(months to churn - 1) / 3)), so a
+//   health score sees churn coming, though not perfectly: some accounts churn without warning.
+// - seats_used: licensed seats times a logistic share of the month's health; logins: seats_used
+//   times a log-normal number of logins per user; tickets: Poisson, more for unhealthy and
+//   larger accounts; nps: a 0-10 answer in about a quarter of the months, NaN otherwise.
+// - Owners: each account belongs to a CSM of its tier (by landing ARR: Enterprise from 60k,
+//   Mid-market from 15k, Scale below), with books of about 20, 60 and 200 accounts; about a
+//   third of the accounts are reassigned once, in a random month, to another CSM of their tier.
+// These draws use a second random stream per account, so the book's other columns are the same
+// whether or not usage is generated.
+struct SyntheticUsage {
+  // One row per revenue row of synthetic_book with the same options, in the same order.
+  std::vector<std::int32_t> logins, seats_used, tickets;
+  std::vector<double> nps;          // NaN in months without a survey answer
+  std::vector<std::int32_t> owner;  // codes into owner_names
+  std::vector<std::string> owner_names;
+};
+
+namespace synthetic_book_detail {
+
+inline constexpr double mrr_per_seat = 50.0;
+inline constexpr double drift_strength = 2.5, drift_months = 3.0, monthly_health_sd = 0.35;
+inline constexpr double usage_seats_noise_sd = 0.3, usage_logins_log_sd = 0.3, monthly_tickets_mean = 0.7;
+inline constexpr double monthly_nps_response_rate = 0.25;
+inline constexpr std::array<const char*, 3> owner_tiers = {"Enterprise", "Mid-market", "Scale"};
+inline constexpr std::array<double, 2> owner_tier_floors = {60'000.0, 15'000.0};  // landing ARR
+inline constexpr std::array<std::size_t, 3> owner_book_sizes = {20, 60, 200};
+inline constexpr double reassignment_rate = 1.0 / 3.0;
+inline constexpr std::uint64_t usage_stream = 0x5553414745ull;  // "USAGE": keys the second stream
+
+inline std::size_t owner_tier(const Account& account) {
+  const double arr = 12.0 * account.landing_mrr;
+  return arr >= owner_tier_floors[0] ? 0 : arr >= owner_tier_floors[1] ? 1 : 2;
+}
+
+}  // namespace synthetic_book_detail
+
+// Monthly usage and owners for the revenue rows of synthetic_book(options): the same accounts and
+// months, so the rows line up one to one. Allocates 24 bytes per revenue row (account-month).
+inline SyntheticUsage synthetic_usage(const SyntheticBookOptions& options) {
+  namespace detail = synthetic_book_detail;
+  check_options(options);
+  const std::size_t n = options.n_accounts;
+  const auto months = static_cast<std::int32_t>(options.n_months);
+  // First pass: rows and tier of each account, and how many accounts each tier holds.
+  std::vector<std::size_t> row_offset(n + 1, 0);
+  std::vector<std::uint8_t> tier(n);
+  parallel_for(n, detail::accounts_per_chunk, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      detail::AccountRandom random(options.seed, i);
+      const detail::Account account = detail::draw_account(random, months);
+      std::size_t rows = 0;
+      detail::play_history(account, random, months, options.high_touch_churn_factor, [&](std::int32_t, double) { ++rows; });
+      row_offset[i + 1] = rows;
+      tier[i] = static_cast<std::uint8_t>(detail::owner_tier(account));
+    }
+  });
+  std::partial_sum(row_offset.begin(), row_offset.end(), row_offset.begin());
+  std::array<std::size_t, 3> tier_accounts{}, csms{}, first_code{};
+  for (const auto t : tier) ++tier_accounts[t];
+  SyntheticUsage usage;
+  for (std::size_t t = 0, code = 0; t < csms.size(); ++t) {
+    csms[t] =
+        std::max<std::size_t>(1, (tier_accounts[t] + detail::owner_book_sizes[t] / 2) / detail::owner_book_sizes[t]);
+    first_code[t] = code;
+    for (std::size_t k = 1; k <= csms[t]; ++k, ++code)
+      usage.owner_names.push_back(std::string(detail::owner_tiers[t]) + (k < 10 ? " 0" : " ") + std::to_string(k));
+  }
+  const std::size_t rows = row_offset[n];
+  for (auto* column : {&usage.logins, &usage.seats_used, &usage.tickets, &usage.owner}) column->resize(rows);
+  usage.nps.resize(rows);
+  // Second pass: replay the revenue, then draw the usage from the account's second stream.
+  parallel_for(n, detail::accounts_per_chunk, [&](std::size_t begin, std::size_t end) {
+    std::vector<double> mrr;
+    std::vector<std::int32_t> active, lapse;
+    for (std::size_t i = begin; i < end; ++i) {
+      detail::AccountRandom random(options.seed, i);
+      const detail::Account account = detail::draw_account(random, months);
+      mrr.clear();
+      active.clear();
+      detail::play_history(account, random, months, options.high_touch_churn_factor, [&](std::int32_t month, double value) {
+        active.push_back(month);
+        mrr.push_back(value);
+      });
+      // The first month without revenue after each active month (months: none in the window).
+      lapse.resize(active.size());
+      for (std::size_t k = active.size(); k-- > 0;)
+        lapse[k] = k + 1 < active.size() && active[k + 1] == active[k] + 1 ? lapse[k + 1] : active[k] + 1;
+      detail::AccountRandom draws(options.seed ^ detail::usage_stream, i);
+      const std::size_t t = tier[i];
+      const auto csm = static_cast<std::size_t>(draws.uniform() * static_cast<double>(csms[t]));
+      const bool reassigned = csms[t] > 1 && draws.bernoulli(detail::reassignment_rate);
+      const auto reassigned_at = static_cast<std::int32_t>(1 + draws.uniform() * (months - 1));
+      const auto moved_to =
+          (csm + 1 + static_cast<std::size_t>(draws.uniform() * static_cast<double>(csms[t] - 1))) % csms[t];
+      for (std::size_t k = 0; k < active.size(); ++k) {
+        const std::size_t row = row_offset[i] + k;
+        const double drift = lapse[k] < months
+                                 ? detail::drift_strength * std::exp(-(lapse[k] - active[k] - 1) / detail::drift_months)
+                                 : 0.0;
+        const double health = account.health - drift + detail::monthly_health_sd * draws.normal();
+        const double seats = std::max(1.0, std::round(mrr[k] / detail::mrr_per_seat));
+        const double share = detail::logistic(detail::seats_log_odds + detail::seats_health_effect * health +
+                                              detail::usage_seats_noise_sd * draws.normal());
+        const double used = std::round(seats * share);
+        usage.seats_used[row] = static_cast<std::int32_t>(used);
+        usage.logins[row] = static_cast<std::int32_t>(
+            std::round(used * draws.lognormal(detail::median_logins * std::exp(detail::logins_health_effect * health),
+                                              detail::usage_logins_log_sd)));
+        usage.tickets[row] =
+            draws.poisson(detail::monthly_tickets_mean * std::exp(detail::tickets_health_effect * health +
+                                                                  detail::tickets_size_effect * account.relative_size));
+        const double answer = std::clamp(std::round(detail::nps_mean + detail::nps_health_effect * health +
+                                                    detail::nps_noise_sd * draws.normal()),
+                                         0.0, 10.0);
+        usage.nps[row] =
+            draws.bernoulli(detail::monthly_nps_response_rate) ? answer : std::numeric_limits<double>::quiet_NaN();
+        const std::size_t owner = reassigned && active[k] >= reassigned_at ? moved_to : csm;
+        usage.owner[row] = static_cast<std::int32_t>(first_code[t] + owner);
+      }
+    }
+  });
+  return usage;
+}
+
 }  // namespace cssegment

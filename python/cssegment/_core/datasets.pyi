@@ -34,5 +34,15 @@ class _BookColumns(TypedDict):
 
 def synthetic_book(n_accounts: int, n_months: int, seed: int, high_touch_churn_factor: float) -> _BookColumns: ...
 
+class _UsageColumns(TypedDict):
+    logins: _Int32s
+    seats_used: _Int32s
+    tickets: _Int32s
+    nps: _Floats
+    owner: _Int32s
+    owner_names: list[str]
+
+def synthetic_usage(n_accounts: int, n_months: int, seed: int, high_touch_churn_factor: float) -> _UsageColumns: ...
+
 synthetic_book_limits: dict[str, tuple[int, int]]
 synthetic_book_high_touch_arr: float

@@ -21,12 +21,14 @@ True
 
 from __future__ import annotations
 
+from .book_metrics import book_metrics
 from .ledger import RevenueLedger
 from .nps import nps, nps_difference
 from .value import cac, cac_payback, cltv, cltv_cac_ratio, crc
 
 __all__ = [
     "RevenueLedger",
+    "book_metrics",
     "cac",
     "cac_payback",
     "cltv",

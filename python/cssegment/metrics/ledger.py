@@ -858,6 +858,28 @@ def partial_sums(
     return ledger._ledger.retention_partials(segments, parameter)
 
 
+def book_sums(
+    ledger: RevenueLedger,
+    owners: pd.Series | pd.DataFrame,
+    by: pd.Series | pd.DataFrame | None,
+    horizon: int,
+    start: int,
+) -> tuple[dict[str, np.ndarray], list[str], list[str] | None]:
+    """Package-internal (for :mod:`cssegment.metrics.book_metrics`): the core's book metrics of
+    `ledger` per owner of `owners` (segments as `by` takes them; a gap raises naming the account
+    as an owner) with the mix segments of `by`, over `horizon` periods from period index `start`
+    (all checked by the caller). Returns the columns, the owner names and the mix segment names."""
+    try:
+        owner_segments, owner_names = ledger._segments(owners)
+    except InvalidInputError as error:
+        message = str(error).removeprefix("by: ").replace("but no segment", "but no owner")
+        raise InvalidInputError(f"owners: {message}") from None
+    mix, mix_names = ledger._segments(by)
+    assert owner_names is not None  # owners is never None
+    columns = _core.metrics.book_metrics(ledger._ledger, owner_segments, mix, horizon, start)
+    return columns, owner_names, mix_names
+
+
 # --------------------------------------------------------------------------------------------
 # Tables from partial sums (shared with cssegment.dask)
 

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <functional>
 #include <numeric>
+#include <string>
 #include <vector>
 
 #include "cssegment/datasets/synthetic_book.hpp"
@@ -277,4 +278,95 @@ BOOST_AUTO_TEST_CASE(smallest_book) {
   BOOST_TEST(book.account_id.size() == 1u);
   BOOST_TEST(!book.revenue_mrr.empty());
   BOOST_TEST(book.revenue_mrr.size() <= 2u);
+}
+
+// ---- monthly usage and owners (synthetic_usage)
+
+namespace {
+
+const cssegment::SyntheticUsage& default_usage() {
+  static const cssegment::SyntheticUsage usage =
+      cssegment::synthetic_usage({.n_accounts = 20'000, .n_months = 36, .seed = 7});  // default_book's
+  return usage;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(usage_has_a_row_per_revenue_row_and_is_reproducible) {
+  const auto& book = default_book();
+  const auto& usage = default_usage();
+  const std::size_t rows = book.revenue_mrr.size();
+  BOOST_TEST(usage.logins.size() == rows);
+  BOOST_TEST(usage.seats_used.size() == rows);
+  BOOST_TEST(usage.tickets.size() == rows);
+  BOOST_TEST(usage.nps.size() == rows);
+  BOOST_TEST(usage.owner.size() == rows);
+  const auto again = cssegment::synthetic_usage({.n_accounts = 20'000, .n_months = 36, .seed = 7});
+  BOOST_TEST(again.logins == usage.logins);
+  BOOST_TEST(again.nps.size() == usage.nps.size());
+  BOOST_TEST(again.owner == usage.owner);
+  const auto small = cssegment::synthetic_usage({.n_accounts = 500, .n_months = 36, .seed = 7});
+  const auto small_seed = cssegment::synthetic_usage({.n_accounts = 500, .n_months = 36, .seed = 8});
+  BOOST_TEST(small.logins != small_seed.logins);
+  for (std::size_t r = 0; r < rows; ++r) {
+    const double seats = std::max(1.0, std::round(book.revenue_mrr[r] / 50.0));
+    BOOST_TEST_REQUIRE(usage.seats_used[r] >= 0);
+    BOOST_TEST_REQUIRE(usage.seats_used[r] <= seats);
+    BOOST_TEST_REQUIRE(usage.logins[r] >= 0);
+    BOOST_TEST_REQUIRE(usage.tickets[r] >= 0);
+    BOOST_TEST_REQUIRE((std::isnan(usage.nps[r]) || (usage.nps[r] >= 0 && usage.nps[r] <= 10)));
+    BOOST_TEST_REQUIRE(usage.owner[r] >= 0);
+    BOOST_TEST_REQUIRE(static_cast<std::size_t>(usage.owner[r]) < usage.owner_names.size());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(seat_use_falls_in_the_months_before_churn) {
+  const auto& book = default_book();
+  const auto& usage = default_usage();
+  const std::size_t rows = book.revenue_mrr.size();
+  double last_sum = 0, steady_sum = 0;
+  std::size_t last_count = 0, steady_count = 0;
+  for (std::size_t r = 0; r < rows; ++r) {
+    const bool next_is_same_run = r + 1 < rows && book.revenue_account_id[r + 1] == book.revenue_account_id[r] &&
+                                  book.revenue_month[r + 1] == book.revenue_month[r] + 1;
+    const double share = usage.seats_used[r] / std::max(1.0, std::round(book.revenue_mrr[r] / 50.0));
+    if (!next_is_same_run && book.revenue_month[r] < 35) {  // the last paid month before a churn
+      last_sum += share;
+      ++last_count;
+    } else if (book.revenue_month[r] == 35) {  // still paying at the end
+      steady_sum += share;
+      ++steady_count;
+    }
+  }
+  BOOST_TEST(last_count > 100u);
+  BOOST_TEST(last_sum / last_count < 0.5 * steady_sum / steady_count);
+}
+
+BOOST_AUTO_TEST_CASE(owners_work_one_tier_and_about_a_third_of_accounts_move) {
+  const auto& book = default_book();
+  const auto& usage = default_usage();
+  BOOST_TEST(usage.owner_names.front() == "Enterprise 01");
+  BOOST_TEST(usage.owner_names.back().starts_with("Scale "));
+  std::size_t accounts = 0, moved = 0;
+  for (std::size_t r = 0; r < book.revenue_mrr.size();) {
+    std::size_t end = r;
+    bool changed = false;
+    const auto tier_of = [&](std::size_t row) {
+      const std::string& name = usage.owner_names[static_cast<std::size_t>(usage.owner[row])];
+      return name.substr(0, name.rfind(' '));
+    };
+    while (end < book.revenue_mrr.size() && book.revenue_account_id[end] == book.revenue_account_id[r]) {
+      BOOST_TEST_REQUIRE(tier_of(end) == tier_of(r));
+      changed = changed || usage.owner[end] != usage.owner[r];
+      ++end;
+    }
+    if (end - r == 36) {  // paid every month: a reassignment, if any, shows
+      ++accounts;
+      moved += changed;
+    }
+    r = end;
+  }
+  const double share = static_cast<double>(moved) / static_cast<double>(accounts);
+  BOOST_TEST(share > 0.25);
+  BOOST_TEST(share < 0.4);
 }
