@@ -27,6 +27,7 @@ from .health import (
     Boolean,
     CalibratedScorecard,
     Category,
+    LeadTime,
     Linear,
     Measure,
     Percentile,
@@ -34,6 +35,8 @@ from .health import (
     ScorecardClassifier,
     ScorecardSet,
     ZScore,
+    backtest_lead,
+    changes,
 )
 from .metrics import (
     RevenueLedger,
@@ -136,6 +139,10 @@ __all__ = [
     "ScorecardClassifier",
     "ScorecardSet",
     "ZScore",
+    # health over time
+    "LeadTime",
+    "backtest_lead",
+    "changes",
     # survival models
     "ShiftedBetaGeometric",
     # the C++ package inside the wheel
