@@ -302,6 +302,8 @@ def long_calls(shared: Shared) -> dict[str, Callable[[], object]]:
     nps_scores = np.tile(np.arange(11.0), len(arr) // 11)
     sbg = _core.survival.shifted_beta_geometric(0.7, 2.4)
     discount_rates = np.linspace(0.001, 0.2, 200_000)
+    history_account = (np.arange(rows) % len(s.accounts)).astype(np.int32)
+    history_period = (np.arange(rows) // len(s.accounts)).astype(np.int64)
     calls: dict[str, Callable[[], object]] = {
         "TierModel.assign": lambda: tiers.assign(arr, None),
         "TierModel.assign with hysteresis": lambda: s.sticky_tiers._model.assign(arr, previous),
@@ -336,6 +338,9 @@ def long_calls(shared: Shared) -> dict[str, Callable[[], object]]:
         "ShiftedBetaGeometric.lifetime_value": lambda: sbg.lifetime_value(100.0, discount_rates),
         "ShiftedBetaGeometric.survival": lambda: sbg.survival(np.tile(np.arange(60.0), 20_000)),
         "hyp2f1_unit_a": lambda: _core.survival.hyp2f1_unit_a(2.4, 3.1, 1 / (1 + discount_rates)),
+        "score_history": lambda: _core.health.score_history(
+            s.card._model, columns, rows, history_account, history_period, len(s.accounts), 5.0, None
+        ),
     }
     assert list(calls) == LONG_CALLS
     return calls
@@ -369,6 +374,7 @@ LONG_CALLS = [
     "ShiftedBetaGeometric.lifetime_value",
     "ShiftedBetaGeometric.survival",
     "hyp2f1_unit_a",
+    "score_history",
 ]
 
 
