@@ -6,6 +6,7 @@ Run it with the README's first command, or directly: ``python examples/quickstar
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 import cssegment as cs
 import numpy as np
@@ -415,12 +416,19 @@ def nps_by_tier(active: pd.DataFrame, tiers: pd.Categorical) -> None:
     )
 
 
-def churn_months(revenue: pd.DataFrame) -> pd.DataFrame:
-    """Each churned account's churn month: the month after its last paying one, if that is in the book."""
+def churn_months(revenue: pd.DataFrame, like: pd.Series) -> pd.DataFrame:
+    """Each churned account's churn month: the month after its last paying one, if that is in the
+    book; spelled as the months of `like` (Periods, dates or 'YYYY-MM' strings)."""
     paying = revenue.loc[revenue["mrr"] > 0]
     last = paying.groupby("account_id")["month"].max()
-    gone = last[last < revenue["month"].max()]
-    return pd.DataFrame({"account_id": gone.index, "month": (gone + 1).to_numpy()})
+    months = pd.PeriodIndex(last[last < revenue["month"].max()] + 1, freq="M")
+    if isinstance(like.dtype, pd.PeriodDtype):
+        spelled: Any = months
+    elif pd.api.types.is_datetime64_any_dtype(like):
+        spelled = months.to_timestamp()
+    else:
+        spelled = months.astype(str)
+    return pd.DataFrame({"account_id": last.index[last < revenue["month"].max()], "month": spelled})
 
 
 def health_over_time(usage: pd.DataFrame, churn: pd.DataFrame) -> None:
@@ -563,7 +571,7 @@ def main() -> None:
     retention_models(revenue, touch)
     books, _ = owner_books(accounts, arr_then.reset_index(drop=True), touch)
     cadence_summary(active, touch, books)
-    health_over_time(book.usage, churn_months(revenue))
+    health_over_time(book.usage, churn_months(revenue, book.usage["month"]))
 
 
 if __name__ == "__main__":

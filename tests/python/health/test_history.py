@@ -167,11 +167,15 @@ def test_the_quickstart_section_reads_a_usage_history(capsys: pytest.CaptureFixt
         revenue += [(a, months[m], 0.0) for m in range(gone, 8)]
     usage = pd.DataFrame(rows, columns=["account_id", "month", "logins", "seats_used", "tickets", "nps"])
     module = quickstart()
-    churn = module.churn_months(pd.DataFrame(revenue, columns=["account_id", "month", "mrr"]))
+    churn = module.churn_months(pd.DataFrame(revenue, columns=["account_id", "month", "mrr"]), usage["month"])
     last_seen = usage.groupby("account_id")["month"].max()
     assert churn["account_id"].tolist() == last_seen.index[last_seen < months[-1]].tolist()
     assert (churn["month"].to_numpy() == (last_seen[last_seen < months[-1]] + 1).to_numpy()).all()
     module.health_over_time(usage, churn)
+    as_text = module.churn_months(
+        pd.DataFrame(revenue, columns=["account_id", "month", "mrr"]), usage["month"].astype(str)
+    )
+    assert as_text["month"].tolist() == [str(month) for month in churn["month"]]
     printed = capsys.readouterr().out
     assert "Health over time: 60 accounts x 8 months" in printed
     assert "Our score sees churn 6 months out with AUC" in printed
