@@ -6,6 +6,7 @@ Times are the best of several repeats after a warm-up; the ratio is peer time / 
 
     PYTHONPATH=python python3 benchmarks/bench_health.py           # 10M x 8 scoring, 1M x 8 calibration, 10M AUC
     PYTHONPATH=python python3 benchmarks/bench_health.py --small   # smoke check (200k / 100k rows)
+    PYTHONPATH=python python3 benchmarks/bench_health.py --history # score history, 1M accounts x 24 months
 """
 
 from __future__ import annotations
@@ -219,9 +220,111 @@ def bench_auc(n: int, repeats: int) -> list[Row]:
     return rows
 
 
+# ---- Score history (issue 19): one pass over accounts x periods, peer-group measures per period
+
+HISTORY_MEASURES = [
+    cs.Measure("logins", cs.Percentile(by="segment"), weight=2),
+    cs.Measure("seats_used", cs.Percentile(), weight=2),
+    cs.Measure("nps", cs.ZScore(), weight=1),
+    cs.Measure("tickets", cs.Linear(10, 0), weight=1),
+    cs.Measure("exec_sponsor", cs.Boolean(), weight=1),
+    cs.Measure("feature_adoption", cs.Linear(0.1, 0.8), weight=1.5),
+    cs.Measure("days_since_qbr", cs.Linear(365, 30), weight=0.5),
+    cs.Measure("csat", cs.Bands([3, 4], [0, 50, 100]), weight=0.5),
+]
+
+
+def usage_history(accounts: int, periods: int) -> pd.DataFrame:
+    """A monthly history, one row per account and month, of eight measures with missing values."""
+    rng = np.random.default_rng(SEED + 2)
+    n = accounts * periods
+    frame = pd.DataFrame(
+        {
+            "account_id": np.repeat(np.arange(accounts, dtype=np.int64), periods),
+            "month": np.tile(np.arange(periods, dtype=np.int64), accounts),
+            "segment": pd.Categorical.from_codes(
+                np.repeat(rng.integers(0, 3, accounts), periods), ["SMB", "Mid", "Ent"]
+            ),
+            "logins": rng.poisson(12, n).astype(np.float64),
+            "seats_used": rng.integers(0, 200, n).astype(np.float64),
+            "nps": np.where(rng.uniform(size=n) < 0.6, np.nan, rng.integers(0, 11, n)).astype(np.float64),
+            "tickets": rng.poisson(2, n).astype(np.float64),
+            "exec_sponsor": (rng.uniform(size=n) < 0.4).astype(np.float64),
+            "feature_adoption": rng.uniform(0, 1, n),
+            "days_since_qbr": rng.exponential(90, n),
+            "csat": rng.integers(1, 6, n).astype(np.float64),
+        }
+    )
+    frame.loc[rng.uniform(size=n) < 0.05, "logins"] = np.nan
+    return frame
+
+
+def pandas_history(df: pd.DataFrame) -> pd.DataFrame:
+    """The pandas an analyst writes: per-month peer-group percentiles and z-scores by groupby-
+    transform (mid-rank percentiles from average ranks), the fixed rules vectorised, the weighted
+    mean over the measures present, contributions and bands."""
+    from scipy.special import ndtr
+
+    def percentile(column: str, keys: list[str]) -> np.ndarray:
+        grouped = df.groupby(keys, observed=True)[column]
+        rank, count = grouped.rank(method="average"), grouped.transform("count")
+        return ((rank - 0.5) / count * 100.0).to_numpy()
+
+    def linear(column: str, bad: float, good: float) -> np.ndarray:
+        return np.clip((df[column].to_numpy() - bad) / (good - bad) * 100.0, 0.0, 100.0)
+
+    grouped = df.groupby("month")["nps"]
+    mean, sd = grouped.transform("mean").to_numpy(), grouped.transform("std", ddof=0).to_numpy()
+    nps = df["nps"].to_numpy()
+    csat = df["csat"].to_numpy()
+    normalised = {
+        "logins": percentile("logins", ["month", "segment"]),
+        "seats_used": percentile("seats_used", ["month"]),
+        "nps": np.where(
+            sd > 0, 100.0 * ndtr((nps - mean) / np.where(sd > 0, sd, 1.0)), np.where(np.isnan(nps), np.nan, 50.0)
+        ),
+        "tickets": linear("tickets", 10, 0),
+        "exec_sponsor": df["exec_sponsor"].to_numpy() * 100.0,
+        "feature_adoption": linear("feature_adoption", 0.1, 0.8),
+        "days_since_qbr": linear("days_since_qbr", 365, 30),
+        "csat": np.where(np.isnan(csat), np.nan, np.select([csat >= 4, csat >= 3], [100.0, 50.0], 0.0)),
+    }
+    weights = {m.column: m.weight for m in HISTORY_MEASURES}
+    numerator, denominator = np.zeros(len(df)), np.zeros(len(df))
+    for column, values in normalised.items():
+        present = ~np.isnan(values)
+        numerator += np.where(present, values * weights[column], 0.0)
+        denominator += present * weights[column]
+    score = numerator / denominator
+    result = {"score": score, "band": pd.cut(score, [0, 50, 75, np.inf], right=False, labels=list(BANDS))}
+    for column, values in normalised.items():
+        result[f"contrib_{column}"] = np.nan_to_num(values) * weights[column] / denominator
+    return pd.DataFrame(result, index=pd.MultiIndex.from_arrays([df["account_id"], df["month"]]))
+
+
+def bench_history(accounts: int, periods: int, repeats: int) -> list[Row]:
+    df = usage_history(accounts, periods)
+    card = cs.Scorecard(HISTORY_MEASURES, bands=BANDS)
+    ours, theirs = card.score_history(df), pandas_history(df)
+    np.testing.assert_allclose(ours["score"], theirs["score"], rtol=1e-9, atol=1e-9)
+    if not np.array_equal(ours["band"].cat.codes, theirs["band"].cat.codes):
+        raise AssertionError("history bands differ from pandas")
+    capability = f"score history, {accounts:,} accounts x {periods} months, {len(HISTORY_MEASURES)} measures"
+    return [
+        Row(
+            capability,
+            len(df),
+            best_of(lambda: card.score_history(df), repeats),
+            "pandas groupby-transform + vectorised",
+            best_of(lambda: pandas_history(df), repeats),
+        )
+    ]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--small", action="store_true", help="quick smoke run (200k / 100k rows)")
+    parser.add_argument("--history", action="store_true", help="only the score history (1M accounts x 24 months)")
     parser.add_argument("--repeats", type=int, default=3, help="minimum timed repeats per measurement (best is kept)")
     args = parser.parse_args(argv)
     scoring_rows, calibration_rows, auc_rows = (
@@ -235,6 +338,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print()
     started = time.perf_counter()
+    if args.history:
+        print_report(bench_history(50_000 if args.small else 1_000_000, 24, args.repeats), [], started)
+        return 0
     rows = bench_scoring(scoring_rows, args.repeats)
     calibration, notes = bench_calibration(calibration_rows, args.repeats)
     rows += calibration + bench_auc(auc_rows, args.repeats) + bench_frame_inputs(scoring_rows, args.repeats)

@@ -6,6 +6,7 @@ Run it with the README's first command, or directly: ``python examples/quickstar
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 import cssegment as cs
 import numpy as np
@@ -542,6 +543,55 @@ def csm_books(book: cs.datasets.Book, touch: cs.TierModel) -> None:
     )
 
 
+def churn_months(revenue: pd.DataFrame, like: pd.Series) -> pd.DataFrame:
+    """Each churned account's churn month: the month after its last paying one, if that is in the
+    book; spelled as the months of `like` (Periods, dates or 'YYYY-MM' strings)."""
+    paying = revenue.loc[revenue["mrr"] > 0]
+    last = paying.groupby("account_id")["month"].max()
+    months = pd.PeriodIndex(last[last < revenue["month"].max()] + 1, freq="M")
+    if isinstance(like.dtype, pd.PeriodDtype):
+        spelled: Any = months
+    elif pd.api.types.is_datetime64_any_dtype(like):
+        spelled = months.to_timestamp()
+    else:
+        spelled = months.astype(str)
+    return pd.DataFrame({"account_id": last.index[last < revenue["month"].max()], "month": spelled})
+
+
+def health_over_time(usage: pd.DataFrame, churn: pd.DataFrame) -> None:
+    """Score history, band changes with and without hysteresis, and how early the score warns."""
+    card = cs.Scorecard(
+        [
+            cs.Measure("logins", cs.Percentile(), weight=2),
+            cs.Measure("seats_used", cs.Percentile(), weight=2),
+            cs.Measure("tickets", cs.Linear(10, 0)),
+            cs.Measure("nps", cs.Bands([7, 9], [0, 50, 100])),
+        ]
+    )
+    history = card.score_history(usage, account="account_id", period="month")
+    steady = card.score_history(usage, account="account_id", period="month", band_hysteresis=5)
+    plain_changes, steady_changes = cs.changes(history), cs.changes(steady)
+    accounts, months = history.index.get_level_values(0).nunique(), history.index.get_level_values(1).nunique()
+    show(
+        f"Health over time: {accounts:,} accounts x {months} months scored in one pass (logins and seats as "
+        "percentiles of each month)",
+        steady_changes.head(5).set_index("account_id"),
+        f"   Band changes: {len(plain_changes):,} with plain bands, {len(steady_changes):,} with 5 points of "
+        "hysteresis (the worst drops are listed first).",
+    )
+    leads = [lead for lead in (1, 3, 6) if lead < months]
+    lead_time = cs.backtest_lead(steady, churn, leads=leads)
+    summary = lead_time.summary
+    show(
+        "   How early the score warns: its AUC k months before churn",
+        summary.assign(auc=summary["auc"].map("{:.3f}".format), churn_rate=summary["churn_rate"].map(percent))[
+            ["accounts", "churned", "churn_rate", "auc"]
+        ],
+        f"   Our score sees churn {leads[-1]} months out with AUC {summary['auc'].iloc[-1]:.2f} "
+        f"({summary['auc'].iloc[0]:.2f} one month out).",
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--accounts", type=int, default=5_000)
@@ -648,6 +698,7 @@ def main() -> None:
     retention_models(revenue, touch)
     books, _ = owner_books(accounts, arr_then.reset_index(drop=True), touch)
     cadence_summary(active, touch, books)
+    health_over_time(book.usage, churn_months(revenue, book.usage["month"]))
     csm_books(book, touch)
     coverage_question(book, touch)
     how_low_can_you_go(accounts, active, touch, tiers)

@@ -17,6 +17,8 @@
 #include "cssegment/health/auc.hpp"
 #include "cssegment/health/backtest.hpp"
 #include "cssegment/health/calibrate.hpp"
+#include "cssegment/health/history.hpp"
+#include "cssegment/health/lead.hpp"
 #include "cssegment/health/normalizers.hpp"
 #include "cssegment/health/scorecard.hpp"
 #include "cssegment/health/scorecard_set.hpp"

@@ -28,6 +28,7 @@ from .health import (
     Boolean,
     CalibratedScorecard,
     Category,
+    LeadTime,
     Linear,
     Measure,
     Percentile,
@@ -35,6 +36,8 @@ from .health import (
     ScorecardClassifier,
     ScorecardSet,
     ZScore,
+    backtest_lead,
+    changes,
 )
 from .metrics import (
     RevenueLedger,
@@ -147,6 +150,10 @@ __all__ = [
     "ScorecardClassifier",
     "ScorecardSet",
     "ZScore",
+    # health over time
+    "LeadTime",
+    "backtest_lead",
+    "changes",
     # survival models
     "ShiftedBetaGeometric",
     # coverage effects (regression discontinuity, density test)

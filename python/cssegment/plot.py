@@ -44,7 +44,7 @@ except ImportError as error:  # exercised in a subprocess without matplotlib
 
 from . import _deprecation, _frame
 from ._core import InvalidInputError
-from .health import Backtest
+from .health import Backtest, LeadTime
 from .segment import CoveragePlan, QuadrantModel, TargetedCoverage
 from .survival import ShiftedBetaGeometric
 
@@ -60,6 +60,7 @@ __all__ = [
     "coverage_chart",
     "coverage_frontier",
     "health_distribution",
+    "lead_time",
     "marginal_coverage",
     "quadrant_map",
     "rd_plot",
@@ -1408,4 +1409,51 @@ def book_metrics(
     ax.set_xlabel(f"{name}{interval}", **_PLAIN)
     ax.set_title(f"{name} by owner (accounts at start)", **_PLAIN)
     _grid(ax, "x")
+    return ax
+
+
+# ---- Lead time (health over time)
+
+
+def lead_time(result: LeadTime, *, ax: Axes | None = None) -> Axes:
+    """AUC of the health score against the lead before churn: how early the score warns.
+
+    Parameters
+    ----------
+    result : LeadTime
+        :func:`cssegment.backtest_lead`'s result.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One point per lead (periods before churn) joined by a line, labelled with the AUC, and a
+        dashed line at 0.5 (chance).
+
+    Examples
+    --------
+    >>> import pandas as pd, cssegment as cs, cssegment.plot
+    >>> card = cs.Scorecard([cs.Measure("logins", cs.Linear(0, 20))])
+    >>> usage = pd.DataFrame({"account_id": list("aabbcc"), "month": [1, 2] * 3, "logins": [8, 4, 15, 16, 10, 3]})
+    >>> result = cs.backtest_lead(card.score_history(usage), pd.DataFrame({"account_id": ["a"], "month": [3]}), [1, 2])
+    >>> ax = cs.plot.lead_time(result)
+    >>> [round(float(y), 2) for y in ax.lines[0].get_ydata()]
+    [0.5, 1.0]
+    >>> import matplotlib.pyplot as plt; plt.close("all")
+    """
+    if not isinstance(result, LeadTime):
+        raise InvalidInputError(f"result: expected a cssegment.LeadTime (backtest_lead), got {type(result).__name__}")
+    ax = _axes(ax)
+    leads = result.summary.index.to_numpy()
+    auc = result.summary["auc"].to_numpy(dtype=np.float64)
+    ax.plot(leads, auc, marker="o", color=OKABE_ITO[0], label="AUC")
+    for lead, value in zip(leads, auc):
+        ax.annotate(f"{value:.2f}", (lead, value), textcoords="offset points", xytext=(0, 6), ha="center", **_PLAIN)
+    ax.axhline(0.5, color=_LOSS, linestyle="--", linewidth=1.2, label="chance")
+    ax.set_xticks(leads)
+    ax.set_xlabel("Lead: periods before churn")
+    ax.set_ylabel("AUC of the health score")
+    ax.set_title("How early the health score warns", **_PLAIN)
+    _legend(ax, loc="lower left")
+    _grid(ax, "y")
     return ax

@@ -7,6 +7,8 @@
 #include "cssegment/health/auc.hpp"
 #include "cssegment/health/backtest.hpp"
 #include "cssegment/health/calibrate.hpp"
+#include "cssegment/health/history.hpp"
+#include "cssegment/health/lead.hpp"
 #include "cssegment/health/normalizers.hpp"
 #include "cssegment/health/scorecard.hpp"
 #include "cssegment/health/scorecard_set.hpp"
@@ -253,6 +255,8 @@ py::dict churn_groups(const std::vector<ChurnGroup>& listed) {
   return columns;
 }
 
+py::dict backtest_dict(const BacktestResult& result);
+
 py::dict backtest_result(const Array<double>& health, const Array<std::int8_t>& band, std::size_t bands,
                          const Array<double>& outcome) {
   const auto health_view = view(health), outcome_view = view(outcome);
@@ -262,6 +266,10 @@ py::dict backtest_result(const Array<double>& health, const Array<std::int8_t>& 
     py::gil_scoped_release release;
     result = backtest(health_view, band_view, bands, outcome_view);
   }
+  return backtest_dict(result);
+}
+
+py::dict backtest_dict(const BacktestResult& result) {
   py::dict out;
   out["auc"] = result.auc;
   out["accounts"] = result.accounts;
@@ -301,6 +309,96 @@ void bind_metrics_of_scores(py::module_& m) {
   m.def("backtest", &backtest_result, py::arg("health"), py::arg("band"), py::arg("bands"), py::arg("outcome"));
 }
 
+// ---- Score history, band hysteresis, overrides, lead backtests (health/history.hpp, lead.hpp)
+
+std::vector<std::vector<double>> band_lowers_of(const Scorecard& card) { return {card.band_lowers()}; }
+std::vector<std::vector<double>> band_lowers_of(const ScorecardSet& set) {
+  std::vector<std::vector<double>> lowers;
+  for (const auto& card : set.scorecards()) lowers.push_back(card.band_lowers());
+  return lowers;
+}
+
+// The keys of an override table: its accounts' codes, start and end ordinals, band codes (-1:
+// none) and scores (NaN: none).
+using OverrideArrays =
+    std::tuple<Array<std::int32_t>, Array<std::int64_t>, Array<std::int64_t>, Array<std::int8_t>, Array<double>>;
+
+template <class Model>
+py::dict history_scores(const Model& model, const py::list& columns, std::size_t rows,
+                        const Array<std::int32_t>& account, const Array<std::int64_t>& period, std::size_t accounts,
+                        std::optional<double> hysteresis, const std::optional<OverrideArrays>& overrides) {
+  const auto arguments = column_table(columns, rows);
+  const auto account_view = view(account);
+  const auto period_view = view(period);
+  HistoryScores scores;
+  std::vector<std::int32_t> overridden;
+  {
+    py::gil_scoped_release release;
+    const auto index = index_history(account_view, period_view, accounts);
+    scores = score_history(model, arguments.table, index);
+    const auto lowers = band_lowers_of(model);
+    if (hysteresis)
+      scores.band = hysteresis_bands(scores.score, account_view, index, scores.scorecard, lowers, *hysteresis);
+    if (overrides) {
+      const auto& [who, start, end, band, score] = *overrides;
+      overridden = override_rows(account_view, period_view, accounts, view(who), view(start), view(end));
+      apply_overrides(scores, overridden, view(band), view(score), lowers);
+    }
+  }
+  const auto n = static_cast<py::ssize_t>(rows);
+  const auto measures = static_cast<py::ssize_t>(scores.contributions.size()) / std::max<py::ssize_t>(n, 1);
+  py::dict out;
+  out["score"] = to_numpy(std::move(scores.score));
+  out["band"] = to_numpy(std::move(scores.band));
+  out["trend"] = py::none();
+  out["contributions"] = to_numpy(std::move(scores.contributions)).reshape({measures, n});
+  out["scorecard"] = scores.scorecard.empty() ? py::object(py::none()) : to_numpy(std::move(scores.scorecard));
+  out["overridden"] = overrides ? py::object(to_numpy(std::move(overridden))) : py::object(py::none());
+  return out;
+}
+
+py::list lead_backtests(const Array<double>& score, const Array<std::int8_t>& band, std::size_t bands,
+                        const std::optional<Array<double>>& probability, const Array<std::int32_t>& account,
+                        const Array<std::int64_t>& period, std::size_t accounts, const Array<std::int64_t>& reference,
+                        const Array<double>& churned, const Array<std::int64_t>& leads) {
+  const auto account_view = view(account);
+  std::vector<LeadBacktest> results;
+  {
+    py::gil_scoped_release release;
+    const auto index = index_history(account_view, view(period), accounts);
+    results = backtest_lead(view(score), view(band), bands, view(probability), account_view, index, view(reference),
+                            view(churned), view(leads));
+  }
+  py::list out;
+  for (auto& result : results) {
+    py::dict item = backtest_dict(result.backtest);
+    item["lead"] = result.lead;
+    item["brier"] = result.brier;
+    item["rows"] = to_numpy(std::move(result.rows));
+    out.append(item);
+  }
+  return out;
+}
+
+void bind_history(py::module_& m) {
+  m.def(
+      "score_history",
+      [](const py::object& model, const py::list& columns, std::size_t rows, const Array<std::int32_t>& account,
+         const Array<std::int64_t>& period, std::size_t accounts, std::optional<double> hysteresis,
+         const std::optional<OverrideArrays>& overrides) {
+        if (py::isinstance<ScorecardSet>(model))
+          return history_scores(model.cast<const ScorecardSet&>(), columns, rows, account, period, accounts, hysteresis,
+                                overrides);
+        return history_scores(model.cast<const Scorecard&>(), columns, rows, account, period, accounts, hysteresis,
+                              overrides);
+      },
+      py::arg("model"), py::arg("columns"), py::arg("rows"), py::arg("account"), py::arg("period"), py::arg("accounts"),
+      py::arg("hysteresis"), py::arg("overrides"));
+  m.def("backtest_lead", &lead_backtests, py::arg("score"), py::arg("band"), py::arg("bands"), py::arg("probability"),
+        py::arg("account"), py::arg("period"), py::arg("accounts"), py::arg("reference"), py::arg("churned"),
+        py::arg("leads"));
+}
+
 }  // namespace
 
 void bind_health(py::module_& m) {
@@ -309,6 +407,7 @@ void bind_health(py::module_& m) {
   bind_scorecard_set(m);
   bind_calibrated(m);
   bind_metrics_of_scores(m);
+  bind_history(m);
 }
 
 }  // namespace cssegment::python

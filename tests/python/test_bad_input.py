@@ -134,6 +134,14 @@ class FakeRD:
 
 # --- the matrix -------------------------------------------------------------------------------
 
+USAGE_CARD = cs.Scorecard([cs.Measure("logins", cs.Linear(0, 10))])
+
+
+def usage_history(**columns: Any) -> pd.DataFrame:
+    """A score-history input: three accounts over months 1-2 (health over time rows)."""
+    return pd.DataFrame({"account_id": ["a", "b", "a", "b"], "month": [1, 1, 2, 2], "logins": [3, 9, 8, 2], **columns})
+
+
 # fmt: off
 MATRIX = [
     # TierModel
@@ -420,6 +428,18 @@ MATRIX = [
     bad("health.health_auc", "lengths differ", lambda: cs.health.health_auc([1, 2, 3], [1, 0]), "outcome: has length 2 but health has length 3"),
     bad("health.brier", "no rows", lambda: cs.health.brier([], []), "probability: is empty"),
     bad("health.brier", "probability above 1", lambda: cs.health.brier([1.5], [1]), "probability[0] = 1.5: probabilities must be in [0, 1]"),
+    # health over time: score history, overrides, band changes, lead time
+    bad("Scorecard.score_history", "repeated account and period", lambda: USAGE_CARD.score_history(usage_history(month=[1, 1, 1, 2])), "data[2] = row 0's account and period: one row per account and period"),
+    bad("Scorecard.score_history", "periods of mixed kinds", lambda: USAGE_CARD.score_history(usage_history(month=pd.Series([1, "2024-01", 2, 2], dtype=object))), "data['month'][1] = '2024-01': mixed kinds of periods (integer and string)"),
+    bad("Scorecard.score_history", "negative hysteresis", lambda: USAGE_CARD.score_history(usage_history(), band_hysteresis=-1), "band_hysteresis: -1 must be finite and >= 0"),
+    bad("Scorecard.score_history", "override end <= start", lambda: USAGE_CARD.score_history(usage_history(), overrides=pd.DataFrame({"account_id": ["a"], "start": [2], "end": [2], "band": ["red"]})), "overrides[0] = end 2 <= start 2: an override lasts from start up to (not including) end"),
+    bad("Scorecard.score_history", "override of an unknown band", lambda: USAGE_CARD.score_history(usage_history(), overrides=pd.DataFrame({"account_id": ["a"], "start": [1], "end": [2], "band": ["blue"]})), "overrides['band'][0] = 'blue': unknown band"),
+    bad("Scorecard.score_history", "overlapping overrides", lambda: USAGE_CARD.score_history(usage_history(), overrides=pd.DataFrame({"account_id": ["a", "a"], "start": [1, 2], "end": [3, 4], "band": ["red", "green"]})), "overrides[1] = overlaps row 0: overrides of one account must not overlap"),
+    bad("Scorecard.score_history", "override periods of another kind", lambda: USAGE_CARD.score_history(usage_history(), overrides=pd.DataFrame({"account_id": ["a"], "start": ["2024-01"], "end": ["2024-02"], "band": ["red"]})), "overrides['start']: holds dates, by months, but the history's periods are integers"),
+    bad("ScorecardSet.score_history", "repeated account and period", lambda: cs.ScorecardSet({}, default=USAGE_CARD).score_history(usage_history(month=[1, 1, 1, 2], segment="x")), "data[2] = row 0's account and period"),
+    bad("changes", "not a score history", lambda: cs.changes(usage_history()), "history: expected a score history"),
+    bad("backtest_lead", "a lead of 0", lambda: cs.backtest_lead(USAGE_CARD.score_history(usage_history()), pd.DataFrame({"account_id": ["a"], "month": [3]}), leads=[0]), "leads[0] = 0: leads must be between 1 and the history's length (2 periods)"),
+    bad("backtest_lead", "a lead longer than the history", lambda: cs.backtest_lead(USAGE_CARD.score_history(usage_history()), pd.DataFrame({"account_id": ["a"], "month": [3]}), leads=[3]), "leads[0] = 3: leads must be between 1 and the history's length (2 periods)"),
     # ShiftedBetaGeometric
     bad("ShiftedBetaGeometric", "alpha without beta", lambda: cs.ShiftedBetaGeometric(alpha=1), "alpha, beta: give both parameters, or neither"),
     bad("ShiftedBetaGeometric", "negative alpha", lambda: cs.ShiftedBetaGeometric(alpha=-1, beta=1), "alpha: -1 must be finite and > 0"),
@@ -646,6 +666,12 @@ def _entry_points() -> dict[str, tuple[Callable[..., object], tuple[Any, ...]]]:
         "health.auc": (cs.health.auc, ([0, 1], [1.0, 2.0])),
         "health.health_auc": (cs.health.health_auc, ([1.0, 2.0], [0, 1])),
         "health.brier": (cs.health.brier, ([0.5], [1])),
+        "Scorecard.score_history": (USAGE_CARD.score_history, (usage_history(), "account_id", "month")),
+        "changes": (cs.changes, (USAGE_CARD.score_history(usage_history()),)),
+        "backtest_lead": (
+            cs.backtest_lead,
+            (USAGE_CARD.score_history(usage_history()), pd.DataFrame({"account_id": ["a"], "month": [3]}), [1]),
+        ),
         "ShiftedBetaGeometric": (cs.ShiftedBetaGeometric, (1.0, 2.0)),
         "ShiftedBetaGeometric.fit": (cs.ShiftedBetaGeometric().fit, ([10, 5],)),
         "ShiftedBetaGeometric.fit_many": (cs.ShiftedBetaGeometric.fit_many, ([[10, 5]], 1)),
@@ -825,15 +851,14 @@ def test_object_columns_read_decimals_as_numbers_and_none_or_na_as_missing() -> 
 MATRIX_APIS = {param.values[0] for param in MATRIX}
 RESULT_TYPES = {  # returned or plain records, no checks of their own
     "Backtest",
+    "CoverageEffect",
+    "DensityTest",
+    "LeadTime",
     "OwnerAssignment",
     "RDResult",
     "Segment",
     "TargetedCoverage",
 }
-RESULT_TYPES = {"Backtest", "OwnerAssignment", "Segment"}  # returned or plain records, no checks of their own
-RESULT_TYPES.add("RDResult")  # returned by rd_estimate
-RESULT_TYPES.add("DensityTest")  # returned by density_test
-RESULT_TYPES.add("CoverageEffect")  # returned by coverage_effect
 NO_ARGUMENTS = {"get_include", "get_cmake_dir"}  # the C++ package's directories: no input to check
 METHODS = (
     "assign", "fit", "fit_predict", "predict", "predict_proba", "score", "transform", "calibrate", "backtest",

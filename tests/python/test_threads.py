@@ -318,6 +318,8 @@ def long_calls(shared: Shared) -> dict[str, Callable[[], object]]:
     discount_rates = np.linspace(0.001, 0.2, 200_000)
     paying = s.accounts[s.accounts["arr"] > 0]
     rd_y, rd_x = (np.tile(paying[name].to_numpy(dtype=np.float64), 100) for name in ("logins_per_user", "arr"))
+    history_account = (np.arange(rows) % len(s.accounts)).astype(np.int32)
+    history_period = (np.arange(rows) // len(s.accounts)).astype(np.int64)
     calls: dict[str, Callable[[], object]] = {
         "TierModel.assign": lambda: tiers.assign(arr, None),
         "TierModel.assign with hysteresis": lambda: s.sticky_tiers._model.assign(arr, previous),
@@ -355,6 +357,9 @@ def long_calls(shared: Shared) -> dict[str, Callable[[], object]]:
         "rd_estimate": lambda: _core.causal.rd_estimate(
             rd_y, rd_x, None, None, None, 20_000.0, 1, -1, "triangular", "mserd", "nn", 3, None, None, 95.0
         ),
+        "score_history": lambda: _core.health.score_history(
+            s.card._model, columns, rows, history_account, history_period, len(s.accounts), 5.0, None
+        ),
     }
     assert list(calls) == LONG_CALLS
     return calls
@@ -389,6 +394,7 @@ LONG_CALLS = [
     "ShiftedBetaGeometric.survival",
     "hyp2f1_unit_a",
     "rd_estimate",
+    "score_history",
 ]
 
 

@@ -27,6 +27,18 @@
 
 namespace cssegment {
 
+// fail_at messages read "argument[row] = value: problem" with the row counted among a subset of
+// the rows; this names the row of the whole data. Messages without a row come first.
+inline std::pair<std::size_t, std::string> renumbered_error(std::string message, std::span<const std::size_t> rows) {
+  const auto equals = message.find("] = ");
+  const auto open = equals == std::string::npos ? std::string::npos : message.rfind('[', equals);
+  std::size_t row = 0;
+  if (open == std::string::npos) return {0, message};
+  const auto [end, status] = std::from_chars(message.data() + open + 1, message.data() + equals, row);
+  if (status != std::errc() || end != message.data() + equals || row >= rows.size()) return {0, message};
+  return {rows[row], message.replace(open + 1, equals - open - 1, std::to_string(rows[row]))};
+}
+
 struct SetScores : Scores {
   std::vector<std::int32_t> scorecard;  // index into ScorecardSet::scorecard_names() of the card that scored the row
 };
@@ -262,18 +274,6 @@ private:
     return subset;
   }
 
-  // fail_at messages read "argument[row] = value: problem" with the row counted among one
-  // scorecard's rows; this names the row of the whole data. Messages without a row come first.
-  static std::pair<std::size_t, std::string> renumbered(std::string message, std::span<const std::size_t> rows) {
-    const auto equals = message.find("] = ");
-    const auto open = equals == std::string::npos ? std::string::npos : message.rfind('[', equals);
-    std::size_t row = 0;
-    if (open == std::string::npos) return {0, message};
-    const auto [end, status] = std::from_chars(message.data() + open + 1, message.data() + equals, row);
-    if (status != std::errc() || end != message.data() + equals || row >= rows.size()) return {0, message};
-    return {rows[row], message.replace(open + 1, equals - open - 1, std::to_string(rows[row]))};
-  }
-
   // Calls body(k, table) for every scorecard k with rows, `table` holding just its rows. Errors
   // name rows of `data`; of several, the one of the first row is thrown.
   template <class Body>
@@ -290,7 +290,7 @@ private:
           body(k, subset.table);
         }
       } catch (const InvalidInput& error) {
-        auto renamed = renumbered(error.what(), rows[k]);
+        auto renamed = renumbered_error(error.what(), rows[k]);
         if (!first_error || renamed.first < first_error->first) first_error = std::move(renamed);
       }
     }

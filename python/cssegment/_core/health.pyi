@@ -162,3 +162,40 @@ def roc_auc(y_true: _Floats, y_score: _Floats) -> float: ...
 def health_auc(health: _Floats, outcome: _Floats) -> float: ...
 def brier(probability: _Floats, outcome: _Floats) -> float: ...
 def backtest(health: _Floats, band: npt.NDArray[np.int8], bands: int, outcome: _Floats) -> _Backtest: ...
+
+# ---- Score history, band hysteresis, overrides, lead backtests (health/history.hpp, lead.hpp)
+
+class _HistoryScores(_Scores):
+    scorecard: _Codes | None  # a scorecard_set's: index into its scorecard_names
+    overridden: _Codes | None  # with overrides: index of the override in force, -1 for none
+
+_Overrides = tuple[_Codes, npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int8], _Floats]
+
+def score_history(
+    model: object,  # a scorecard or a scorecard_set
+    columns: list[_Column],
+    rows: int,
+    account: _Codes,
+    period: npt.NDArray[np.int64],
+    accounts: int,
+    hysteresis: float | None,
+    overrides: _Overrides | None,
+) -> _HistoryScores: ...
+
+class _LeadBacktest(_Backtest):
+    lead: int
+    brier: float  # NaN without probabilities
+    rows: npt.NDArray[np.uint64]
+
+def backtest_lead(
+    score: _Floats,
+    band: npt.NDArray[np.int8],
+    bands: int,
+    probability: _Floats | None,
+    account: _Codes,
+    period: npt.NDArray[np.int64],
+    accounts: int,
+    reference: npt.NDArray[np.int64],
+    churned: _Floats,
+    leads: npt.NDArray[np.int64],
+) -> list[_LeadBacktest]: ...

@@ -27,6 +27,8 @@ from .auc import auc, health_auc
 from .backtest import Backtest, brier
 from .calibrate import CalibratedScorecard
 from .classifier import ScorecardClassifier
+from .history import changes
+from .lead import LeadTime, backtest_lead
 from .normalizers import Bands, Boolean, Category, Linear, Percentile, ZScore
 from .normalizers import Normalizer as Normalizer  # public before the split, not in __all__
 from .scorecard import DEFAULT_BANDS as DEFAULT_BANDS  # likewise
@@ -39,6 +41,7 @@ __all__ = [
     "Boolean",
     "Category",
     "CalibratedScorecard",
+    "LeadTime",
     "Linear",
     "Measure",
     "Percentile",
@@ -47,6 +50,8 @@ __all__ = [
     "ScorecardSet",
     "ZScore",
     "auc",
+    "backtest_lead",
     "brier",
+    "changes",
     "health_auc",
 ]

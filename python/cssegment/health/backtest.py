@@ -20,7 +20,7 @@ import pandas as pd
 
 from .. import _core, _display, _frame
 
-__all__ = ["Backtest", "brier"]  # and backtest_scores, package-internal
+__all__ = ["Backtest", "brier"]  # and backtest_scores, backtest_of: package-internal
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -128,7 +128,11 @@ def _churn_table(groups: _core.health._ChurnGroups, index: pd.Index, churn_rate:
 def backtest_scores(
     score: np.ndarray, band: np.ndarray, band_names: Sequence[str], outcome: np.ndarray, brier: float | None
 ) -> Backtest:
-    result = _core.health.backtest(score, band, len(band_names), outcome)
+    return backtest_of(_core.health.backtest(score, band, len(band_names), outcome), band_names, brier)
+
+
+def backtest_of(result: _core.health._Backtest, band_names: Sequence[str], brier: float | None) -> Backtest:
+    """The Backtest of a core backtest result."""
     rate = result["churned"] / result["accounts"]
     return Backtest(
         auc=float(result["auc"]),

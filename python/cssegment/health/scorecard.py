@@ -24,6 +24,7 @@ from .. import _core, _display, _frame
 from .._core import InvalidInputError
 from .._model import Check, Model
 from .backtest import Backtest, backtest_scores
+from .history import HistoryScoring
 from .normalizers import Bands, Boolean, Category, Linear, Normalizer, Percentile, ZScore, normalizer_of
 
 if TYPE_CHECKING:
@@ -215,7 +216,7 @@ def outcome_values(data: Any, outcome: str | _frame.ArrayLike, rows: int, positi
 # Scorecard
 
 
-class Scorecard(Model):
+class Scorecard(HistoryScoring, Model):
     """A health scorecard: weighted (or worst-of) normalised measures, banded and explained.
 
     Parameters
@@ -322,6 +323,9 @@ class Scorecard(Model):
 
     def _html_sections(self) -> list[str]:
         return [_measures_table(self)]
+
+    def _columns(self, data: Any) -> tuple[Columns, int]:
+        return measure_columns(data, self._model)
 
     @_frame.reads_columns
     def fit(self, data: _frame.Frame) -> Scorecard:

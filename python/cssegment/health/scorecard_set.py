@@ -19,6 +19,7 @@ import pandas as pd
 from .. import _core, _display, _frame
 from .._core import InvalidInputError
 from .._model import Check, Model
+from .history import HistoryScoring
 from .scorecard import Columns, Scorecard, index_of, named_columns, previous_scores, row_count, score_frame
 
 __all__ = ["ScorecardSet"]
@@ -43,7 +44,7 @@ def _default(card: Scorecard | None, argument: str) -> Any:
     return None if card is None else _card(card, f"scorecards[{ScorecardSet.DEFAULT!r}]")
 
 
-class ScorecardSet(Model):
+class ScorecardSet(HistoryScoring, Model):
     """One scorecard per segment or lifecycle stage, with a default for the others.
 
     ``by`` names the column holding each account's segment. All scorecards must share the same

@@ -1,0 +1,310 @@
+#pragma once
+// Health over time: a long table of measures (one row per account and period) scored in one pass,
+// peer-group measures (Percentile, ZScore) fitted on each period's rows, so that every period's
+// scores equal scoring that period's snapshot on its own. Along each account's history, bands may
+// change only when the score crosses a band edge by a margin (hysteresis), and overrides (a band
+// and/or a score set by hand for [start, end) periods) win over the computed score while they last.
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "cssegment/core/columns.hpp"
+#include "cssegment/core/parallel.hpp"
+#include "cssegment/core/validate.hpp"
+#include "cssegment/health/scorecard.hpp"
+#include "cssegment/health/scorecard_set.hpp"
+
+namespace cssegment {
+
+// The rows of a history grouped by period: period p (the p-th distinct period ordinal, ascending)
+// holds rows order[offsets[p], offsets[p + 1]), in row order.
+struct HistoryIndex {
+  std::vector<std::int64_t> periods;       // distinct period ordinals, ascending
+  std::vector<std::int32_t> period_index;  // per row: index into periods
+  std::vector<std::size_t> order;
+  std::vector<std::size_t> offsets;
+  std::size_t accounts = 0;
+
+  std::size_t period_count() const { return periods.size(); }
+  std::span<const std::size_t> rows_of(std::size_t p) const {
+    return std::span<const std::size_t>(order).subspan(offsets[p], offsets[p + 1] - offsets[p]);
+  }
+};
+
+// Indexes a history: `account` holds codes 0..accounts-1 (one per account), `period` ordinals of
+// consecutive periods (months since 1970, integers ...). Each (account, period) must appear once.
+inline HistoryIndex index_history(std::span<const std::int32_t> account, std::span<const std::int64_t> period,
+                                  std::size_t accounts) {
+  check_same_length("period", period.size(), "account", account.size());
+  const std::size_t n = account.size();
+  HistoryIndex index;
+  index.accounts = accounts;
+  for (std::size_t i = 0; i < n; ++i)
+    if (account[i] < 0 || static_cast<std::size_t>(account[i]) >= accounts)
+      fail_at("account", i, std::to_string(account[i]), "account codes must be in [0, accounts)");
+  if (n > 0) {
+    const auto [low, high] = std::minmax_element(period.begin(), period.end());
+    const std::uint64_t span = static_cast<std::uint64_t>(*high) - static_cast<std::uint64_t>(*low);
+    if (span < n + 4096) {  // dense ordinals: a direct table
+      std::vector<std::int32_t> slot(static_cast<std::size_t>(span) + 1, -1);
+      for (std::size_t i = 0; i < n; ++i) slot[static_cast<std::size_t>(period[i] - *low)] = 0;
+      for (std::size_t s = 0; s < slot.size(); ++s)
+        if (slot[s] == 0)
+          slot[s] = static_cast<std::int32_t>(index.periods.size()), index.periods.push_back(*low + std::int64_t(s));
+      index.period_index.resize(n);
+      for (std::size_t i = 0; i < n; ++i) index.period_index[i] = slot[static_cast<std::size_t>(period[i] - *low)];
+    } else {
+      index.periods.assign(period.begin(), period.end());
+      std::sort(index.periods.begin(), index.periods.end());
+      index.periods.erase(std::unique(index.periods.begin(), index.periods.end()), index.periods.end());
+      index.period_index.resize(n);
+      for (std::size_t i = 0; i < n; ++i)
+        index.period_index[i] = static_cast<std::int32_t>(
+            std::lower_bound(index.periods.begin(), index.periods.end(), period[i]) - index.periods.begin());
+    }
+  }
+  const std::size_t periods = index.periods.size();
+  index.offsets.assign(periods + 1, 0);
+  for (std::size_t i = 0; i < n; ++i) ++index.offsets[static_cast<std::size_t>(index.period_index[i]) + 1];
+  for (std::size_t p = 0; p < periods; ++p) index.offsets[p + 1] += index.offsets[p];
+  index.order.resize(n);
+  std::vector<std::size_t> next(index.offsets.begin(), index.offsets.end() - 1);
+  for (std::size_t i = 0; i < n; ++i) index.order[next[static_cast<std::size_t>(index.period_index[i])]++] = i;
+  // Within a period rows are in row order, so the first row of a repeated pair is seen first.
+  std::vector<std::size_t> seen(accounts, n);  // row of the account in the current period
+  std::vector<std::int32_t> seen_period(accounts, -1);
+  for (std::size_t p = 0; p < periods; ++p)
+    for (std::size_t i : index.rows_of(p)) {
+      const auto a = static_cast<std::size_t>(account[i]);
+      if (seen_period[a] == static_cast<std::int32_t>(p))
+        fail_at("data", i, "row " + std::to_string(seen[a]) + "'s account and period",
+                "one row per account and period: this row repeats them");
+      seen_period[a] = static_cast<std::int32_t>(p), seen[a] = i;
+    }
+  return index;
+}
+
+namespace detail {
+
+inline bool learns(const Scorecard& card) {
+  return std::any_of(card.measures().begin(), card.measures().end(),
+                     [](const Measure& m) { return m.normalizer.learns(); });
+}
+
+inline bool learns(const ScorecardSet& set) {
+  return std::any_of(set.scorecards().begin(), set.scorecards().end(),
+                     [](const Scorecard& card) { return learns(card); });
+}
+
+// The band of a (non-NaN) score among band lower bounds.
+inline std::int8_t band_in(const std::vector<double>& lowers, double score) {
+  std::int8_t band = 0;
+  for (std::size_t k = 1; k < lowers.size(); ++k) band += static_cast<std::int8_t>(score >= lowers[k]);
+  return band;
+}
+
+inline std::size_t contribution_columns(const Scorecard& card) { return card.measures().size(); }
+inline std::size_t contribution_columns(const ScorecardSet& set) { return set.measure_columns().size(); }
+
+// The columns of `data` with their rows in `order`, and a table of each period's rows over them.
+struct PeriodTables {
+  std::vector<std::vector<double>> numeric;
+  std::vector<std::vector<std::int32_t>> codes;
+  std::vector<ColumnTable> tables;
+};
+
+inline PeriodTables period_tables(const ColumnTable& data, const HistoryIndex& index, std::size_t max_threads) {
+  PeriodTables out;
+  const auto& order = index.order;
+  auto permuted = [&](const auto* from, auto& to) {
+    to.resize(order.size());
+    parallel_for(
+        order.size(), health_chunk_rows,
+        [&](std::size_t begin, std::size_t end) {
+          for (std::size_t j = begin; j < end; ++j) to[j] = from[order[j]];
+        },
+        max_threads);
+  };
+  for (const auto& name : data.names()) {
+    const Column& column = *data.find(name);
+    if (const auto* numeric = std::get_if<NumericColumn>(&column))
+      permuted(numeric->values.data(), out.numeric.emplace_back());
+    else permuted(std::get<CategoricalColumn>(column).codes.data(), out.codes.emplace_back());
+  }
+  for (std::size_t p = 0; p < index.period_count(); ++p) {
+    const std::size_t begin = index.offsets[p], rows = index.offsets[p + 1] - begin;
+    ColumnTable table(rows);
+    std::size_t next_numeric = 0, next_codes = 0;
+    for (const auto& name : data.names()) {
+      if (const auto* categorical = std::get_if<CategoricalColumn>(data.find(name)))
+        table.add(name, std::span<const std::int32_t>(out.codes[next_codes++]).subspan(begin, rows),
+                  categorical->categories);
+      else table.add(name, std::span<const double>(out.numeric[next_numeric++]).subspan(begin, rows));
+    }
+    out.tables.push_back(std::move(table));
+  }
+  return out;
+}
+
+}  // namespace detail
+
+// Scores of a history, in the rows of the data. `scorecard` (for a ScorecardSet) is the index into
+// scorecard_names() of the card that scored each row; empty for a Scorecard.
+struct HistoryScores {
+  std::vector<double> score;
+  std::vector<std::int8_t> band;
+  std::vector<double> contributions;  // measure-major: contributions[m * rows + i]
+  std::vector<std::int32_t> scorecard;
+};
+
+// Scores every row of a history with `model` (a Scorecard or a ScorecardSet). Models without
+// peer-group measures score all rows at once; otherwise each period's rows are scored by a copy of
+// the model fitted on them, so row i's scores equal model.fit(period_rows).score(period_rows)'s.
+// Errors name rows of `data`. `max_threads` caps the threads (0: all); results do not depend on it.
+template <class Model>
+HistoryScores score_history(const Model& model, const ColumnTable& data, const HistoryIndex& index,
+                            std::size_t max_threads = 0) {
+  const std::size_t n = data.rows(), columns = detail::contribution_columns(model);
+  check_same_length("data", n, "account", index.order.size());
+  HistoryScores out;
+  auto keep = [&](auto&& part, std::span<const std::size_t> rows) {
+    for (std::size_t j = 0; j < rows.size(); ++j) out.score[rows[j]] = part.score[j], out.band[rows[j]] = part.band[j];
+    for (std::size_t m = 0; m < columns; ++m)
+      for (std::size_t j = 0; j < rows.size(); ++j)
+        out.contributions[m * n + rows[j]] = part.contributions[m * rows.size() + j];
+    if constexpr (requires { part.scorecard; })
+      for (std::size_t j = 0; j < rows.size(); ++j) out.scorecard[rows[j]] = part.scorecard[j];
+  };
+  if (!detail::learns(model)) {
+    auto all = model.score(data, {}, max_threads);
+    out.score = std::move(all.score), out.band = std::move(all.band), out.contributions = std::move(all.contributions);
+    if constexpr (requires { all.scorecard; }) out.scorecard = std::move(all.scorecard);
+    return out;
+  }
+  out.score.assign(n, NAN), out.band.assign(n, -1), out.contributions.assign(columns * n, NAN);
+  if constexpr (std::is_same_v<Model, ScorecardSet>) out.scorecard.assign(n, -1);
+  const auto tables = detail::period_tables(data, index, max_threads);
+  parallel_for(
+      index.period_count(), 1,
+      [&](std::size_t begin, std::size_t end) {
+        for (std::size_t p = begin; p < end; ++p) {
+          const auto rows = index.rows_of(p);
+          try {
+            Model fitted = model;
+            fitted.fit(tables.tables[p]);
+            keep(fitted.score(tables.tables[p], {}, 1), rows);
+          } catch (const InvalidInput& error) {
+            throw InvalidInput(renumbered_error(error.what(), rows).second);
+          }
+        }
+      },
+      max_threads);
+  return out;
+}
+
+// Bands with hysteresis along each account's history: an account's band starts as its first scored
+// period's band and moves up to band k only when the score reaches lowers[k] + margin, down below
+// band k's upper edge only when the score falls under lowers[k + 1] - margin (to the furthest band
+// so reached). Unscored rows get no band (-1) and leave the account's band as it was. `lowers` holds
+// the band lower bounds of each row's scorecard: lowers[card[i]] (card empty: lowers[0] for all).
+inline std::vector<std::int8_t> hysteresis_bands(std::span<const double> score, std::span<const std::int32_t> account,
+                                                 const HistoryIndex& index, std::span<const std::int32_t> card,
+                                                 const std::vector<std::vector<double>>& lowers, double margin) {
+  if (!(margin >= 0.0 && std::isfinite(margin)))
+    fail("band_hysteresis", format_number(margin) + " must be finite and >= 0 (points of score)");
+  check_same_length("score", score.size(), "account", account.size());
+  std::vector<std::int8_t> band(score.size(), -1), state(index.accounts, -1);
+  for (std::size_t p = 0; p < index.period_count(); ++p)
+    for (std::size_t i : index.rows_of(p)) {
+      if (std::isnan(score[i])) continue;
+      const auto& edges = lowers[card.empty() ? 0 : static_cast<std::size_t>(card[i])];
+      std::int8_t& current = state[static_cast<std::size_t>(account[i])];
+      const std::int8_t raw = detail::band_in(edges, score[i]);
+      if (current < 0) current = raw;
+      for (std::int8_t k = raw; k > current; --k)
+        if (score[i] >= edges[static_cast<std::size_t>(k)] + margin) {
+          current = k;
+          break;
+        }
+      for (std::int8_t k = raw; k < current; ++k)
+        if (score[i] < edges[static_cast<std::size_t>(k) + 1] - margin) {
+          current = k;
+          break;
+        }
+      band[i] = current;
+    }
+  return band;
+}
+
+// Overrides: for account override_account[o], the periods [start[o], end[o]) (ordinals) take the
+// override's band (band[o] >= 0) and/or score (score[o] not NaN). Per row, the index of the
+// override in force (-1: none). Overrides of one account must not overlap; end > start.
+inline std::vector<std::int32_t> override_rows(std::span<const std::int32_t> account,
+                                               std::span<const std::int64_t> period, std::size_t accounts,
+                                               std::span<const std::int32_t> override_account,
+                                               std::span<const std::int64_t> start, std::span<const std::int64_t> end) {
+  check_same_length("start", start.size(), "overrides", override_account.size());
+  check_same_length("end", end.size(), "overrides", override_account.size());
+  std::vector<std::vector<std::size_t>> of_account(accounts);
+  for (std::size_t o = 0; o < override_account.size(); ++o) {
+    if (!(end[o] > start[o]))
+      fail_at("overrides", o, "end " + std::to_string(end[o]) + " <= start " + std::to_string(start[o]),
+              "an override lasts from start up to (not including) end; end must be after start");
+    if (override_account[o] >= 0 && static_cast<std::size_t>(override_account[o]) < accounts)
+      of_account[static_cast<std::size_t>(override_account[o])].push_back(o);
+  }
+  for (auto& listed : of_account) {
+    std::sort(listed.begin(), listed.end(), [&](std::size_t a, std::size_t b) { return start[a] < start[b]; });
+    for (std::size_t k = 1; k < listed.size(); ++k)
+      if (start[listed[k]] < end[listed[k - 1]])
+        fail_at("overrides", std::max(listed[k], listed[k - 1]),
+                "overlaps row " + std::to_string(std::min(listed[k], listed[k - 1])),
+                "overrides of one account must not overlap");
+  }
+  std::vector<std::int32_t> rows(account.size(), -1);
+  parallel_for(account.size(), health_chunk_rows, [&](std::size_t begin, std::size_t stop) {
+    for (std::size_t i = begin; i < stop; ++i) {
+      const auto& listed = of_account[static_cast<std::size_t>(account[i])];
+      const auto after = std::upper_bound(listed.begin(), listed.end(), period[i],
+                                          [&](std::int64_t t, std::size_t o) { return t < start[o]; });
+      if (after != listed.begin() && period[i] < end[*(after - 1)]) rows[i] = static_cast<std::int32_t>(*(after - 1));
+    }
+  });
+  return rows;
+}
+
+// Applies overrides (override_rows()'s `rows`) to scores: a row under override o takes band[o]
+// when >= 0 and score[o] when not NaN (its band then, without a band of its own, is the score's
+// band in its scorecard's `lowers`); a row whose score is overridden has NaN contributions.
+inline void apply_overrides(HistoryScores& scores, std::span<const std::int32_t> rows,
+                            std::span<const std::int8_t> band, std::span<const double> score,
+                            const std::vector<std::vector<double>>& lowers) {
+  check_same_length("score", score.size(), "band", band.size());
+  for (std::size_t o = 0; o < score.size(); ++o)
+    if (!(std::isnan(score[o]) || (score[o] >= 0.0 && score[o] <= 100.0)))
+      fail_at("overrides['score']", o, score[o], "override scores must be in [0, 100] (NaN: keep the score)");
+  for (std::size_t o = 0; o < band.size(); ++o)
+    if (band[o] >= static_cast<std::int8_t>(lowers.front().size()) || (band[o] < 0 && std::isnan(score[o])))
+      fail_at("overrides", o, std::to_string(band[o]), "an override needs a known band code or a score");
+  const std::size_t n = scores.score.size(), columns = scores.contributions.size() / std::max<std::size_t>(n, 1);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (rows[i] < 0) continue;
+    const auto o = static_cast<std::size_t>(rows[i]);
+    if (!std::isnan(score[o])) {
+      scores.score[i] = score[o];
+      for (std::size_t m = 0; m < columns; ++m) scores.contributions[m * n + i] = NAN;
+      const auto card = scores.scorecard.empty() ? 0 : static_cast<std::size_t>(scores.scorecard[i]);
+      scores.band[i] = detail::band_in(lowers[card], score[o]);
+    }
+    if (band[o] >= 0) scores.band[i] = band[o];
+  }
+}
+
+}  // namespace cssegment
