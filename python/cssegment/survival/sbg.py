@@ -47,7 +47,7 @@ def _apply(values: Periods, fn: _Vectorized, *args: float, argument: str = "t") 
 def _whole_number(value: Any, argument: str, low: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
         raise InvalidInputError(f"{argument}: must be a whole number >= {low}, got {value!r}")
-    return int(value)
+    return _frame.integer(value, argument, low)
 
 
 # Cohorts per call with a progress bar: enough that a call's fixed cost does not show.
@@ -198,17 +198,23 @@ class ShiftedBetaGeometric(Model):
                 _frame.numeric(survivors[name], f"survivors[{name!r}]")
             index = survivors.index
             matrix = survivors.to_numpy(dtype=np.float64, na_value=np.nan)
-        elif isinstance(survivors, np.ndarray) and survivors.ndim == 2:
+        elif isinstance(survivors, np.ndarray) and survivors.ndim == 2 and survivors.dtype.kind in "iuf":
             matrix = survivors
-        else:
+        else:  # a list of cohorts, or an array of text or objects: each cohort named by its row
             listed = _frame.listed(survivors, "survivors")
+            for i, row in enumerate(listed):
+                if isinstance(row, (str, bytes)) or np.ndim(row) == 0:
+                    raise InvalidInputError(
+                        f"survivors[{i}] = {_frame.describe(row)}: expected a cohort's survivor counts "
+                        f"(a list of numbers), got {type(row).__name__}"
+                    )
             rows = [_frame.numeric(row, f"survivors[{i}]") for i, row in enumerate(listed)]
             matrix = np.full((len(rows), max((len(r) for r in rows), default=0)), np.nan)
             for i, row in enumerate(rows):
                 matrix[i, : len(row)] = row
         min_counts = _whole_number(min_periods, "min_periods", 1) + 1
         matrix = np.ascontiguousarray(matrix, dtype=np.float64)
-        fit_cohorts = _fit_batches if progress else _core.survival.fit_sbg_many
+        fit_cohorts = _fit_batches if _progress.wanted(progress) else _core.survival.fit_sbg_many
         columns = fit_cohorts(matrix, min_counts)
         result = pd.DataFrame(
             {name: columns[name] for name in ("alpha", "beta", "log_likelihood", "periods")}, index=index
