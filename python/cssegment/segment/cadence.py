@@ -252,12 +252,12 @@ class CadencePolicy(Model):
         labels: Labels = owners.owners if isinstance(owners, OwnerAssignment) else owners
         _frame.check_length("owners", labels, "schedule", len(schedule))
         _frame.labels(labels, "owners")  # names (strings) or missing, one per row
-        channel, segment, touches_column = (
-            _frame.column(schedule, name, "schedule") for name in ("channel", "segment", "touches_per_month")
-        )
         owner = pd.Series(np.asarray(labels, dtype=object), index=schedule.index).fillna(_NO_OWNER)
-        digital = (channel == "digital").to_numpy()
+        digital = (_frame.column(schedule, "channel", "schedule") == "digital").to_numpy()
         owner[digital] = _DIGITAL
+        segment, touches_column = (
+            _frame.column(schedule, name, "schedule") for name in ("segment", "touches_per_month")
+        )
         if isinstance(minutes_per_touch, Mapping):
             missing = [s for s in segment.unique() if s not in minutes_per_touch]
             if missing:

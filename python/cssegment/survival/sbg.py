@@ -192,6 +192,7 @@ class ShiftedBetaGeometric(Model):
         >>> fits["periods"].tolist()
         [3, 1, 0]
         """
+        progress = _progress.wanted(progress)
         index: pd.Index | None = None
         if isinstance(survivors, pd.DataFrame):
             for name in survivors.columns:  # names the first cell that is not a count
@@ -214,7 +215,7 @@ class ShiftedBetaGeometric(Model):
                 matrix[i, : len(row)] = row
         min_counts = _whole_number(min_periods, "min_periods", 1) + 1
         matrix = np.ascontiguousarray(matrix, dtype=np.float64)
-        fit_cohorts = _fit_batches if _progress.wanted(progress) else _core.survival.fit_sbg_many
+        fit_cohorts = _fit_batches if progress else _core.survival.fit_sbg_many
         columns = fit_cohorts(matrix, min_counts)
         result = pd.DataFrame(
             {name: columns[name] for name in ("alpha", "beta", "log_likelihood", "periods")}, index=index
