@@ -461,6 +461,7 @@ MATRIX = [
     bad("ShiftedBetaGeometric.fit_many", "progress a string", lambda: cs.ShiftedBetaGeometric.fit_many([[10, 5]], progress="no"), "progress: expected True or False, got str 'no'"),
     bad("ShiftedBetaGeometric.discounted_expected_residual_lifetime", "renewals beyond the largest double", lambda: SBG.discounted_expected_residual_lifetime(0.1, renewals=10**400), "renewals = <an int of 1329 bits, about 2**1328>: beyond the largest double (about 1.8e308)"),
     bad("dask.movements", "progress a string", lambda: csd.movements(dask_rows(), progress="no"), "progress: expected True or False, got str 'no'"),
+    bad("coverage", "ARR per CSM past the largest double", lambda: cs.coverage(["a"], {"a": 10}, arr=[1.7976931348623157e308]), "arr: ARR per CSM of segment[0] overflows the largest double (1.7976931348623157e+308 over 0.1 CSMs)"),
     # cssegment.dask
     bad("dask.movements", "a pandas frame", lambda: csd.movements(REVENUE), "ddf: expected a dask.dataframe.DataFrame, got DataFrame"),
     bad("dask.movements", "unknown column", lambda: csd.movements(dask_rows(), amount="arr"), "ddf: no column 'arr' (columns: 'account_id', 'month', 'mrr')"),
