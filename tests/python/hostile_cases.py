@@ -217,15 +217,16 @@ case("issue:transitions-weights-1e308", lambda: cs.transitions(["a", "b"], ["b",
 case("issue:cltv-1e308-1e-300", lambda: cs.cltv(1e308, 1e-300), check=finite)
 case("issue:cac-1e308-1e-308", lambda: cs.cac(1e308, 1e-308), check=finite)
 case("issue:coverage-csm-cost-1e308", lambda: cs.coverage(["a"], {"a": 1e-300}, csm_cost=1e308), check=finite)
+# What the data identify: the constant churn rate (0 or 1), not the arbitrary alpha and beta.
 case(
     "issue:sbg-fit-never-churns",
     lambda: cs.ShiftedBetaGeometric().fit([100, 100, 100, 100]),
-    check=lambda m: hasattr(m, "boundary_") or hasattr(m, "converged_"),
+    check=lambda m: 0.0 <= getattr(m, "constant_churn_", math.nan) < 1e-6,
 )
 case(
     "issue:sbg-fit-all-churn",
     lambda: cs.ShiftedBetaGeometric().fit([100, 0, 0]),
-    check=lambda m: hasattr(m, "boundary_") or hasattr(m, "converged_"),
+    check=lambda m: getattr(m, "constant_churn_", math.nan) == 1.0,
 )
 case(
     "issue:sbg-fit-many-min-accounts",
@@ -580,13 +581,20 @@ FIXED_ON_ROBUST: set[str] = {
     "huge-int:sbg-survival-t:2**63", "huge-int:sbg-survival-t:2**64",
     # Memory: the budget of dense structures
     "issue:ledger-span-1e9", "issue:ledger-2000-rows-200k-months", "issue:synthetic-book-1e8x1200",
-    "issue:transitions-20k-labels", "span:cohorts-span-10k",
+    "issue:transitions-20k-labels",
     # Silent wrong answers
     "issue:kmeans-standard-1e300", "issue:linear-full-range-at-0", "issue:linear-denormal-span",
     "denormal:linear-span-score", "issue:tampered-kmeans-spread-zero", "issue:tampered-kmeans-spread-negative",
     "tampered:kmeans-inertia-negative", "issue:cltv-1e308-1e-300", "issue:cac-1e308-1e-308",
-    "issue:coverage-csm-cost-1e308", "magnitude:coverage-arr:max", "magnitude:cltv-arpa:max",
+    "issue:coverage-csm-cost-1e308", "magnitude:cltv-arpa:max",
     "magnitude:cltv-churn:min-normal", "magnitude:cltv-churn:min-denormal", "magnitude:crc:min-normal",
     "magnitude:crc:min-denormal", "issue:sbg-fit-never-churns", "issue:sbg-fit-all-churn",
     "issue:sbg-fit-many-min-accounts", "issue:retention-horizon-12-quarterly", "sentinel:workload-csm-named-(no owner)",
 }  # fmt: skip
+
+# Found by this suite and not fixed yet: strict xfails (a fix makes them fail until removed here),
+# each with its reason, so the run shows them.
+KNOWN_OPEN: dict[str, str] = {
+    "span:cohorts-span-10k": "cohorts() builds dense cohort x age tables (10,000 x 10,000 for two rows); "
+    "they need the memory budget the ledger has",
+}

@@ -192,7 +192,20 @@ def _expected(case: Any, outcome: str, detail: str) -> bool:
     return case.match is None or detail.startswith(case.match)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+KNOWN_OPEN: dict[str, str] = hostile_cases.KNOWN_OPEN
+
+
+def _params(cases: list[Any]) -> list[Any]:
+    """One pytest param per case; the known open ones are strict xfails that state their reason."""
+    return [
+        pytest.param(case, id=case.id, marks=pytest.mark.xfail(strict=True, reason=KNOWN_OPEN[case.id]))
+        if case.id in KNOWN_OPEN
+        else pytest.param(case, id=case.id)
+        for case in cases
+    ]
+
+
+@pytest.mark.parametrize("case", _params(CASES))
 def test_hostile_case(case: Any, outcomes: dict[str, tuple[str, str]]) -> None:
     outcome, detail = outcomes[case.id]
     robust = " (fixed on branch robust: passes once it is merged)" if case.id in FIXED_ON_ROBUST else ""
@@ -203,7 +216,7 @@ def test_hostile_case(case: Any, outcomes: dict[str, tuple[str, str]]) -> None:
 def test_the_suite_is_large_and_its_lists_name_cases() -> None:
     ids = [case.id for case in CASES]
     assert len(ids) >= 300 and len(set(ids)) == len(ids)
-    assert set(ids) >= FIXED_ON_ROBUST, sorted(FIXED_ON_ROBUST - set(ids))
+    assert set(ids) >= FIXED_ON_ROBUST | set(KNOWN_OPEN), sorted(FIXED_ON_ROBUST - set(ids))
     families = {case.id.split(":")[0] for case in CASES}
     assert {"issue", "magnitude", "denormal", "huge-int", "span", "sentinel", "tampered", "mixed"} <= families
 
