@@ -282,13 +282,19 @@ def _polars_series(values: pd.Series, name: Any) -> Any:
     return pl.from_pandas(values.rename(None)).alias(label)
 
 
-def column(data: Frame, name: str, argument: str = "data") -> Any:
-    """The column `name` of a DataFrame or mapping, or a clear error listing what is there."""
+def frame(data: Any, argument: str = "data") -> pd.DataFrame | Mapping[str, Any]:
+    """`data` as a DataFrame or a mapping of columns, or a clear error naming what it is."""
     data = native(data, argument)
     if not isinstance(data, (pd.DataFrame, Mapping)):
         library = type(data).__module__.partition(".")[0]
         named = type(data).__name__ if library == "builtins" else f"{library}.{type(data).__name__}"
         raise InvalidInputError(f"{argument}: expected a DataFrame or a mapping of columns, got {named}")
+    return data
+
+
+def column(data: Frame, name: str, argument: str = "data") -> Any:
+    """The column `name` of a DataFrame or mapping, or a clear error listing what is there."""
+    data = frame(data, argument)
     try:
         values = data[name]
     except (KeyError, IndexError, TypeError):
@@ -329,7 +335,7 @@ def number(value: Any, argument: str) -> float:
     """A float parameter; range checks are the callee's (mostly the core's)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise InvalidInputError(f"{argument}: expected a number, got {type(value).__name__} {describe(value)}")
-    return float(value)
+    return _object_number(value, argument)
 
 
 def optional_number(value: Any, argument: str) -> float | None:
@@ -337,8 +343,17 @@ def optional_number(value: Any, argument: str) -> float | None:
     return None if value is None else number(value, argument)
 
 
+#: The core reads integer parameters as 64-bit integers: a Python int beyond them would reach
+#: pybind11 and come back as a TypeError with the binding's signature.
+INT64_RANGE = (-(2**63), 2**63 - 1)
+
+
 def integer(value: Any, argument: str, low: int | None = None, high: int | None = None) -> int:
-    """A whole-number parameter within [low, high] (either bound optional)."""
+    """A whole-number parameter within [low, high] (either bound optional).
+
+    The one place integer parameters are range-checked before they reach the core: every
+    integer is also refused, by name, outside the 64-bit integers (:data:`INT64_RANGE`).
+    """
     if isinstance(value, (bool, np.bool_)):
         raise InvalidInputError(f"{argument}: expected an integer, got the bool {value!r}")
     try:
@@ -349,7 +364,26 @@ def integer(value: Any, argument: str, low: int | None = None, high: int | None 
         raise InvalidInputError(f"{argument}: {whole} must be in [{low}, {high}]")
     if high is None and low is not None and whole < low:
         raise InvalidInputError(f"{argument}: {whole} must be >= {low}")
+    if not (INT64_RANGE[0] if low is None else low) <= whole <= (INT64_RANGE[1] if high is None else high):
+        raise InvalidInputError(
+            f"{argument}: {whole} is beyond the 64-bit integers [{INT64_RANGE[0]}, {INT64_RANGE[1]}]"
+        )
     return whole
+
+
+def int64_column(values: np.ndarray, argument: str) -> npt.NDArray[np.int64]:
+    """An object column of Python ints as int64, its first int beyond the 64-bit integers refused
+    by row and value (numpy would raise a bare OverflowError)."""
+    try:
+        return values.astype(np.int64)
+    except OverflowError:
+        for row, value in enumerate(values):
+            if not INT64_RANGE[0] <= value <= INT64_RANGE[1]:
+                raise InvalidInputError(
+                    f"{argument}[{row}] = {describe(value)}: beyond the 64-bit integers "
+                    f"[{INT64_RANGE[0]}, {INT64_RANGE[1]}]"
+                ) from None
+        raise
 
 
 def flag(value: Any, argument: str) -> bool:
@@ -375,7 +409,7 @@ def text(value: Any, argument: str) -> str:
     """A str parameter (a column or segment name, an option): None or a number is not a name."""
     if not isinstance(value, str):
         raise InvalidInputError(f"{argument}: expected a str, got {type(value).__name__} {describe(value)}")
-    return str(value)
+    return utf8(str(value), argument)
 
 
 def texts(values: Any, argument: str) -> list[str]:
@@ -384,8 +418,23 @@ def texts(values: Any, argument: str) -> list[str]:
 
 
 def describe(value: Any) -> str:
-    """A value as error messages show it: its repr, numpy scalars as the Python value."""
+    """A value as error messages show it: its repr, numpy scalars as the Python value, and an int
+    too long to print (past 64 bits, which Python may refuse to print at all) by its size."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return f"{'-' if value < 0 else ''}<an int of {value.bit_length()} bits, about 2**{value.bit_length() - 1}>"
     return repr(value.item() if isinstance(value, np.generic) else value)
+
+
+def utf8(value: str, argument: str) -> str:
+    """``value`` if it can be UTF-8 text, as the core reads every string; a lone surrogate (from
+    ``surrogateescape`` decoding or a JSON ``\\ud800`` escape) is refused by its position."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise InvalidInputError(
+            f"{argument}: {value[error.start]!r} at position {error.start} is a lone surrogate, not UTF-8 text"
+        ) from None
+    return value
 
 
 def numeric(values: ArrayLike, argument: str, booleans: bool = True) -> Floats:
@@ -408,6 +457,8 @@ def numeric(values: ArrayLike, argument: str, booleans: bool = True) -> Floats:
             array = values.to_numpy()
     else:
         array = as_array(values, argument)
+        if array.dtype.kind in "US":  # text somewhere: read the values as given, so numbers stay numbers
+            array = as_array(values, argument, dtype=object)
         if not booleans and array.dtype.kind == "b":
             _refuse_booleans(argument)
     if array.ndim != 1:
@@ -418,17 +469,37 @@ def numeric(values: ArrayLike, argument: str, booleans: bool = True) -> Floats:
     if kind == "O":
         # Decimal: what SQL drivers give for NUMERIC columns; bools (with None) where booleans are asked for.
         accepted = (int, float, np.integer, np.floating, Decimal, *((bool, np.bool_) if booleans else ()))
+        floats = np.empty(len(array), dtype=np.float64)
         for row, value in enumerate(array):
             if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+                floats[row] = np.nan
                 continue
             if isinstance(value, str):
                 _refuse_text(array, argument)
-            if not isinstance(value, accepted) or (not booleans and isinstance(value, bool)):
+            if not isinstance(value, accepted) or (not booleans and isinstance(value, (bool, np.bool_))):
                 raise InvalidInputError(
                     f"{argument}[{row}] = {describe(value)}: expected a number, got {type(value).__name__}"
                 )
-        return np.array([np.nan if v is None or v is pd.NA else float(v) for v in array], dtype=np.float64)
+            floats[row] = _object_number(value, f"{argument}[{row}]")
+        return floats
     raise InvalidInputError(f"{argument}: has dtype {array.dtype}; a numeric column is required")
+
+
+def refuse_signalling_nan(value: Any, cell: str) -> None:
+    """A signalling Decimal NaN refused by its cell: float(), hashing and comparisons raise a bare
+    ``decimal.InvalidOperation`` on it."""
+    if isinstance(value, Decimal) and value.is_snan():
+        raise InvalidInputError(f"{cell} = {value!r}: a signalling NaN is not a number (None or NaN means missing)")
+
+
+def _object_number(value: Any, cell: str) -> float:
+    """One number of an object column as a float: a signalling Decimal NaN (which float() refuses
+    with a bare ValueError) and an int beyond the largest double are refused by cell and value."""
+    refuse_signalling_nan(value, cell)
+    try:
+        return float(value)
+    except OverflowError:
+        raise InvalidInputError(f"{cell} = {describe(value)}: beyond the largest double (about 1.8e308)") from None
 
 
 def as_array(values: Any, argument: str, dtype: Any = None) -> np.ndarray:
@@ -483,7 +554,7 @@ def labels(values: Labels, argument: str) -> tuple[Codes, list[str]]:
     elif isinstance(values, pd.Series) and isinstance(values.dtype, pd.StringDtype):
         # Strings for sure: pandas factorizes its string arrays fastest as they are.
         string_codes, found = pd.factorize(values, use_na_sentinel=True)
-        return string_codes.astype(np.int32), [str(label) for label in found]
+        return _utf8_labels(string_codes.astype(np.int32), [str(label) for label in found], argument)
     else:
         array = values.to_numpy(dtype=object) if isinstance(values, pd.Series) else np.asarray(values, dtype=object)
         if array.ndim != 1:
@@ -497,8 +568,29 @@ def labels(values: Labels, argument: str) -> tuple[Codes, list[str]]:
         ):
             _raise_first_non_string(array, argument)
         codes, uniques = pd.factorize(array, use_na_sentinel=True)
-        return codes.astype(np.int32), [str(u) for u in uniques]
-    return np.asarray(codes, dtype=np.int32), [str(c) for c in categories]
+        return _utf8_labels(codes.astype(np.int32), [str(u) for u in uniques], argument)
+    return _utf8_labels(np.asarray(codes, dtype=np.int32), [str(c) for c in categories], argument)
+
+
+def _utf8_labels(codes: Codes, names: list[str], argument: str) -> tuple[Codes, list[str]]:
+    """``(codes, names)`` once every label is UTF-8 text (:func:`utf8`), else refused at its first row."""
+    if _is_utf8("".join(names)):
+        return codes, names
+    bad = [code for code, name in enumerate(names) if not _is_utf8(name)]
+    rows = np.flatnonzero(np.isin(codes, bad))
+    if rows.size:
+        row = int(rows[0])
+        utf8(names[codes[row]], f"{argument}[{row}] = {names[codes[row]]!r}")
+    utf8(names[bad[0]], f"{argument} (category {names[bad[0]]!r})")
+    return codes, names
+
+
+def _is_utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _raise_first_non_string(array: np.ndarray, argument: str) -> None:

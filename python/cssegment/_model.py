@@ -16,7 +16,7 @@ import inspect
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, TypeVar
 
-from . import _deprecation, _display
+from . import _deprecation, _display, _frame
 from ._core import InvalidInputError, NotFittedError
 
 STATE_VERSION = 1
@@ -167,7 +167,12 @@ class Model:
         """
         if not isinstance(text, str):
             raise InvalidInputError(f"json: expected a str, got {type(text).__name__}")
-        return cls._wrap(cls._core_type.from_json(text))
+        model = cls._wrap(cls._core_type.from_json(_frame.utf8(text, "json")))
+        try:  # the document's parameters pass the constructor's checks, e.g. the ranges of integers
+            cls._checked(model.get_params())
+        except InvalidInputError as error:
+            raise InvalidInputError(f"json: {error}") from None
+        return model
 
     def __getstate__(self) -> tuple[int, dict[str, str]]:
         return (STATE_VERSION, {"json": self.to_json()})

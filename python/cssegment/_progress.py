@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from . import _frame
+
 #: Most bar updates a batched job makes: enough to look smooth, few enough to cost nothing.
 MAX_UPDATES = 100
 
@@ -24,6 +26,12 @@ def _tqdm() -> Any:
     except ImportError as error:
         raise ImportError(f"progress=True needs tqdm, which is not installed: {_EXTRA}") from error
     return tqdm
+
+
+def wanted(progress: Any) -> bool:
+    """Whether a ``progress=`` argument asks for a bar: True or False only (``progress="no"`` is a
+    truthy str, so it is refused rather than read as True). Every entry point reads it here."""
+    return _frame.flag(progress, "progress")
 
 
 def bar(total: int, desc: str, unit: str = "it") -> Any:

@@ -182,7 +182,7 @@ def _compute(
     progress: bool = False,
 ) -> pd.DataFrame:
     # Made first: a missing tqdm is reported before any work.
-    bar = _progress.bar(0, f"cssegment.dask.{what}", unit="partition") if progress else None
+    bar = _progress.bar(0, f"cssegment.dask.{what}", unit="partition") if _progress.wanted(progress) else None
     if not isinstance(ddf, dd.DataFrame):
         raise InvalidInputError(f"ddf: expected a dask.dataframe.DataFrame, got {type(ddf).__name__}")
     columns = list(names) + ([by] if isinstance(by, str) else [])

@@ -204,7 +204,11 @@ py::array_t<std::int32_t> kmeans_fit_labels(KMeans& model, const Array<double>& 
 }
 
 py::array_t<std::int32_t> kmeans_predict(const KMeans& model, const Array<double>& data, std::size_t max_threads) {
-  const auto matrix = features(data, {});
+  // Columns are the fitted features in order: named as in fit (data['arr'][0]), when they match.
+  auto names = model.fitted() && data.ndim() == 2 && static_cast<std::size_t>(data.shape(1)) == model.n_features()
+                   ? model.feature_names()
+                   : std::vector<std::string>{};
+  const auto matrix = features(data, std::move(names));
   std::vector<std::int32_t> labels;
   {
     py::gil_scoped_release release;

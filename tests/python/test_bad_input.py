@@ -31,6 +31,7 @@ import json
 import pickle
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -305,10 +306,10 @@ MATRIX = [
     bad("RevenueLedger.movements", "reactivation window not whole", lambda: LEDGER.movements(reactivation_window=1.5), "reactivation_window: expected an integer, got float 1.5"),
     bad("RevenueLedger.movements", "by a list", lambda: LEDGER.movements(by=["a", "b"]), "by: expected a Series indexed by account id or a long DataFrame, got list"),
     bad("RevenueLedger.movements", "account without a segment", lambda: LEDGER.movements(by=pd.Series({1: "a"})), "by: account 2 has revenue in period 1 but no segment"),
-    bad("RevenueLedger.movements", "duplicated account in by", lambda: LEDGER.movements(by=pd.Series(["a", "b", "c"], index=[1, 1, 2])), "by[1] = 1: a second, different segment for the same account"),
+    bad("RevenueLedger.movements", "duplicated account in by", lambda: LEDGER.movements(by=pd.Series(["a", "b", "c"], index=[1, 1, 2])), "by[1] = 'b': a second, different segment for the same account (account 1)"),
     bad("RevenueLedger.movements", "numbers as segments", lambda: LEDGER.movements(by=pd.Series([1, 2], index=[1, 2])), "by: has dtype int64; a column of labels (strings) is required"),
     # Segment moves (issue 14): per-period segments give one segment per account and period.
-    bad("RevenueLedger.movements", "two segments for one account and period", lambda: LEDGER.movements(by=pd.DataFrame({"account_id": [1, 1, 1, 2], "month": [1, 2, 2, 1], "segment": ["a", "a", "b", "a"]})), "by[2] = 1: a second, different segment for the same account and period"),
+    bad("RevenueLedger.movements", "two segments for one account and period", lambda: LEDGER.movements(by=pd.DataFrame({"account_id": [1, 1, 1, 2], "month": [1, 2, 2, 1], "segment": ["a", "a", "b", "a"]})), "by[2] = 'b': a second, different segment for the same account and period"),
     bad("RevenueLedger.movements", "long by with another period kind", lambda: LEDGER.movements(by=pd.DataFrame({"account_id": [1], "month": pd.to_datetime(["2020-01-01"]), "segment": ["a"]})), "by: periods are dates, by months but the ledger's are integers"),
     # Correctly rounded totals (issue 14): amounts are any finite double >= 0; a sum beyond the largest double is refused, never inf.
     bad("RevenueLedger", "rows of one cell summing beyond the largest double", lambda: cs.RevenueLedger(ledger_rows(month=[1, 1, 1], mrr=[1e308, 1e308, 1.0])), "mrr: the rows of account key 1 in period 1 sum beyond the largest double"),
@@ -346,7 +347,7 @@ MATRIX = [
     bad("cltv", "churn rate 0", lambda: cs.cltv(100, 0.0), "churn_rate[0] = 0: must be in (0, 1]"),
     bad("cltv", "negative discount rate", lambda: cs.cltv(100, 0.1, discount_rate=-0.1), "discount_rate[0] = -0.1: values must be finite and >= 0"),
     bad("cltv", "length mismatch", lambda: cs.cltv([100, 200], [0.1, 0.2, 0.3]), "cltv: arguments have different lengths: arpa has 2, churn_rate has 3"),
-    bad("cltv", "strings", lambda: cs.cltv("100", 0.1), "arpa: has dtype <U3; a numeric column is required"),
+    bad("cltv", "strings", lambda: cs.cltv("100", 0.1), "arpa[0] = '100': expected a number, got str"),
     bad("cltv", "Series on different indexes", lambda: cs.cltv(pd.Series([1.0, 2.0]), pd.Series([0.1, 0.2], index=[5, 6])), "churn_rate: its index differs from arpa's"),
     bad("cltv", "no churn rate", lambda: cs.cltv(100.0), "cltv() missing 1 required positional argument: 'churn_rate'", TypeError),
     bad("crc", "unknown denominator", lambda: cs.crc(1, 1, denominator="end"), "denominator: 'end' must be 'retained' or 'start'"),
@@ -453,7 +454,7 @@ MATRIX = [
     bad("ShiftedBetaGeometric.log_likelihood_", "before fit", lambda: cs.ShiftedBetaGeometric().log_likelihood_, "ShiftedBetaGeometric: call fit() before using the model", NotFittedError),
     bad("ShiftedBetaGeometric.survival", "negative t", lambda: SBG.survival(-1), "t: -1 must be a whole number >= 0"),
     bad("ShiftedBetaGeometric.survival", "t a string", lambda: SBG.survival("a"), "t: expected a number, got str 'a'"),
-    bad("ShiftedBetaGeometric.survival", "t list of strings", lambda: SBG.survival(["a"]), "t: has dtype <U1; a numeric column is required"),
+    bad("ShiftedBetaGeometric.survival", "t list of strings", lambda: SBG.survival(["a"]), "t[0] = 'a': expected a number, got str"),
     bad("ShiftedBetaGeometric.retention_rate", "t = 0", lambda: SBG.retention_rate(0), "t: 0 must be a whole number >= 1"),
     bad("ShiftedBetaGeometric.churn_probability", "t not whole", lambda: SBG.churn_probability(1.5), "t: 1.5 must be a whole number >= 1"),
     bad("ShiftedBetaGeometric.project", "negative periods", lambda: SBG.project(-1), "periods: must be a whole number >= 0, got -1"),
@@ -472,6 +473,46 @@ MATRIX = [
     bad("datasets.synthetic_book", "negative seed", lambda: cs.datasets.synthetic_book(10, seed=-1), "seed: -1 must be in [0, 18446744073709551615]"),
     bad("datasets.synthetic_book", "accounts not whole", lambda: cs.datasets.synthetic_book(10.5), "n_accounts: expected an integer, got float 10.5"),
     bad("datasets.synthetic_book", "a bool", lambda: cs.datasets.synthetic_book(True), "n_accounts: expected an integer, got the bool True"),
+    # Hostile input (issue 21): integers beyond 64 bits, flags, text that is not UTF-8, JSON versions,
+    # signalling NaNs, object columns mixing kinds, keys of another type (branch errors)
+    bad("KMeans", "n_clusters beyond 64 bits", lambda: cs.KMeans(2**64), "n_clusters: 18446744073709551616 is beyond the 64-bit integers [-9223372036854775808, 9223372036854775807]"),
+    bad("KMeans", "max_iter beyond 64 bits", lambda: cs.KMeans(2, max_iter=2**70), "max_iter: 1180591620717411303424 is beyond the 64-bit integers [-9223372036854775808, 9223372036854775807]"),
+    bad("KMeans", "n_init 2**63", lambda: cs.KMeans(2, n_init=2**63), "n_init: 9223372036854775808 must be in [1, 10000]"),
+    bad("KMeans.fit", "progress a string", lambda: cs.KMeans(2).fit(X, progress="no"), "progress: expected True or False, got str 'no'"),
+    bad("KMeans.predict", "NaN named like fit", lambda: cs.KMeans(2).fit(X).predict(X.assign(b=[1, np.nan, 3, 4])), "data['b'][1] = nan: missing value; k-means needs every feature of every row"),
+    bad("KMeans.profile", "NaN named like fit", lambda: cs.KMeans(2).fit(X).profile(X.assign(a=[np.nan, 2, 3, 4], arr=1.0)), "data['a'][0] = nan: missing value; k-means needs every feature of every row"),
+    bad("KMeans.from_json", "n_init 2**63", lambda: cs.KMeans.from_json(with_field(cs.KMeans(2).to_json(), n_init=2**63)), "json: n_init: 9223372036854775808 must be in [1, 10000]"),
+    bad("TierModel.assign", "signalling Decimal NaN", lambda: TOUCH.assign(pd.Series([Decimal(1), Decimal("sNaN")], dtype=object)), "arr[1] = Decimal('sNaN'): a signalling NaN is not a number (None or NaN means missing)"),
+    bad("TierModel.assign", "an int beyond the largest double", lambda: TOUCH.assign(pd.Series([1, 10**400], dtype=object)), "arr[1] = <an int of 1329 bits, about 2**1328>: beyond the largest double (about 1.8e308)"),
+    bad("TierModel", "a lone surrogate in a name", lambda: cs.TierModel([10], ["a", "b\udcff"]), "names[1]: '\\udcff' at position 1 is a lone surrogate, not UTF-8 text"),
+    bad("transitions", "a lone surrogate in a label", lambda: cs.transitions(["a\ud800", "b"], ["a", "b"]), "before[0] = 'a\\ud800': '\\ud800' at position 1 is a lone surrogate, not UTF-8 text"),
+    bad("TierModel.from_json", "a lone surrogate", lambda: cs.TierModel.from_json(TOUCH.to_json().replace("Tech", "\ud800")), "json: '\\ud800' at position 141 is a lone surrogate, not UTF-8 text"),
+    bad("TierModel.from_json", "a negative version", lambda: cs.TierModel.from_json(with_field(TOUCH.to_json(), cssegment_version="-1.0.0")), "json: cssegment_version '-1.0.0' is not a version of the form X.Y.Z (three whole numbers of at most 9 digits)"),
+    bad("TierModel.from_json", "a four-part version", lambda: cs.TierModel.from_json(with_field(TOUCH.to_json(), cssegment_version="0.1.0.0")), "json: cssegment_version '0.1.0.0' is not a version of the form X.Y.Z (three whole numbers of at most 9 digits)"),
+    bad("TierModel.from_json", "a 20-digit version", lambda: cs.TierModel.from_json(with_field(TOUCH.to_json(), cssegment_version="0.18446744073709551617.0")), "json: cssegment_version '0.18446744073709551617.0' is not a version of the form X.Y.Z (three whole numbers of at most 9 digits)"),
+    bad("RuleModel.assign", "a plain list to rules reading no column", lambda: cs.RuleModel([cs.Segment("a", "true")]).assign([1, 2]), "data: expected a DataFrame or a mapping of columns, got list"),
+    bad("RuleModel", "an expression over 64 KiB", lambda: cs.RuleModel([cs.Segment("a", "arr >= 1" + " " * 65_529)]), "segments[0] ('a'): when: expression of 65537 bytes exceeds the limit of 65536 (max_expression_length)"),
+    bad("assign_owners", "csm_ratios a string", lambda: owners(roster(), csm_ratios="ten"), "csm_ratios: expected a mapping of segment to accounts per CSM, or a segment model; got str 'ten'"),
+    bad("assign_owners", "csm_ratios a list", lambda: owners(roster(), csm_ratios=[15]), "csm_ratios: expected a mapping of segment to accounts per CSM, or a segment model; got list [15]"),
+    bad("assign_owners", "a ratio True", lambda: owners(roster(), csm_ratios={"High touch": True}), "csm_ratios['High touch']: expected a number, got bool True"),
+    bad("CadencePolicy.workload", "minutes as text", lambda: POLICY.workload(POLICY.schedule(ACCOUNT, segments=["High touch"]), ["Ana"], minutes_per_touch={"High touch": "45"}), "minutes_per_touch['High touch']: expected a number, got str '45'"),
+    bad("CadencePolicy.workload", "no touches column", lambda: POLICY.workload(POLICY.schedule(ACCOUNT, segments=["High touch"]).drop(columns="touches_per_month"), ["Ana"]), "schedule: no column 'touches_per_month' (columns: 'segment', 'interval_days', 'channel', 'reason')"),
+    bad("RevenueLedger", "an object period beyond 64 bits", lambda: cs.RevenueLedger(ledger_rows(month=pd.Series([1, 2, 2**70], dtype=object))), "month[2] = <an int of 71 bits, about 2**70>: beyond the 64-bit integers [-9223372036854775808, 9223372036854775807]"),
+    bad("RevenueLedger", "list ids", lambda: cs.RevenueLedger(ledger_rows(account_id=[[1], [1], [2]])), "account_id[0] = [1]: account ids must be single values (numbers or strings), got list"),
+    bad("RevenueLedger", "a signalling NaN id", lambda: cs.RevenueLedger(ledger_rows(account_id=pd.Series([1, Decimal("sNaN"), "a"], dtype=object))), "account_id[1] = Decimal('sNaN'): a signalling NaN is not a number (None or NaN means missing)"),
+    bad("RevenueLedger", "period -2**63", lambda: cs.RevenueLedger(ledger_rows(month=[-(2**63), 1, 1])), "month[0] = -9223372036854775808: the smallest 64-bit integer marks a missing period (NaT); period numbers must be larger"),
+    bad("RevenueLedger", "progress a string", lambda: cs.RevenueLedger(REVENUE, progress="no"), "progress: expected True or False, got str 'no'"),
+    bad("RevenueLedger.retention", "horizon beyond 64 bits", lambda: LEDGER.retention(horizon=2**63), "horizon: 9223372036854775808 is beyond the 64-bit integers [-9223372036854775808, 9223372036854775807]"),
+    bad("RevenueLedger.movements", "reactivation window beyond 64 bits", lambda: LEDGER.movements(reactivation_window=2**64), "reactivation_window: 18446744073709551616 is beyond the 64-bit integers [-9223372036854775808, 9223372036854775807]"),
+    bad("RevenueLedger.movements", "by keyed by ints, ids are strings", lambda: cs.RevenueLedger(ledger_rows(account_id=["001", "001", "002"])).movements(by=pd.Series(["a", "b"], index=[1, 2])), "by: account '001' has revenue in period 1 but no segment (by is keyed by int ids, the ledger's account ids are str)"),
+    bad("RevenueLedger.cohorts", "cohort_length beyond 64 bits", lambda: LEDGER.cohorts(cohort_length=2**64), "cohort_length: 18446744073709551616 is beyond the 64-bit integers [-9223372036854775808, 9223372036854775807]"),
+    bad("Scorecard.score", "a list mixing text and numbers", lambda: CARD.score({"nps": ["x", 2.0]}), "data['nps'][0] = 'x': expected a number, got str"),
+    bad("ShiftedBetaGeometric.fit_many", "a list of strings", lambda: cs.ShiftedBetaGeometric.fit_many(["a", "b"]), "survivors[0] = 'a': expected a cohort's survivor counts (a list of numbers), got str"),
+    bad("ShiftedBetaGeometric.fit_many", "an array of text", lambda: cs.ShiftedBetaGeometric.fit_many(np.array([["10", "5"]])), "survivors[0][0] = '10': expected a number, got str"),
+    bad("ShiftedBetaGeometric.fit_many", "progress a string", lambda: cs.ShiftedBetaGeometric.fit_many([[10, 5]], progress="no"), "progress: expected True or False, got str 'no'"),
+    bad("ShiftedBetaGeometric.discounted_expected_residual_lifetime", "renewals beyond the largest double", lambda: SBG.discounted_expected_residual_lifetime(0.1, renewals=10**400), "renewals = <an int of 1329 bits, about 2**1328>: beyond the largest double (about 1.8e308)"),
+    bad("dask.movements", "progress a string", lambda: csd.movements(dask_rows(), progress="no"), "progress: expected True or False, got str 'no'"),
+    bad("coverage", "ARR per CSM past the largest double", lambda: cs.coverage(["a"], {"a": 10}, arr=[1.7976931348623157e308]), "arr: ARR per CSM of segment[0] overflows the largest double (1.7976931348623157e+308 over 0.1 CSMs)"),
     # cssegment.dask
     bad("dask.movements", "a pandas frame", lambda: csd.movements(REVENUE), "ddf: expected a dask.dataframe.DataFrame, got DataFrame"),
     bad("dask.movements", "unknown column", lambda: csd.movements(dask_rows(), amount="arr"), "ddf: no column 'arr' (columns: 'account_id', 'month', 'mrr')"),
@@ -904,3 +945,32 @@ def test_docs_table_lists_the_matrix_and_quotes_its_messages() -> None:
     messages = {(param.values[0], param.values[3]) for param in MATRIX}
     for name, example in documented:
         assert example == "" or (name, example) in messages, f"{name}: {example!r} is not a message of the matrix"
+
+
+# --- hostile input (issue 21, branch errors): what is accepted rather than refused -----------
+
+
+def test_boolean_reads_an_object_column_of_true_false_and_none() -> None:
+    card = cs.Scorecard([cs.Measure("a", cs.Boolean())])
+    scores = card.score(pd.DataFrame({"a": pd.Series([True, False, None], dtype=object)}))["score"]
+    assert scores.iloc[:2].tolist() == [100.0, 0.0] and np.isnan(scores.iloc[2])
+
+
+@pytest.mark.parametrize("empty", [[None, None], [np.nan, np.nan], pd.Series([None, None], dtype=object)])
+def test_a_label_column_without_values_matches_no_rule(empty: Any) -> None:
+    model = cs.RuleModel([cs.Segment("a", 'region == "EMEA" or arr >= 5')])
+    assert list(model.assign({"region": empty, "arr": [1.0, 9.0]})) == ["Unassigned", "a"]
+
+
+def test_the_documented_expression_limit_is_the_parsers() -> None:
+    limit = 64 * 1024
+    assert "64 KiB (65,536 bytes of UTF-8)" in DOC.read_text()
+    cs.RuleModel([cs.Segment("a", "arr >= 1" + " " * (limit - 8))])  # exactly the limit: accepted
+    with pytest.raises(InvalidInputError, match=f"expression of {limit + 1} bytes exceeds the limit of {limit}"):
+        cs.RuleModel([cs.Segment("a", "arr >= 1" + " " * (limit - 7))])
+
+
+def test_integers_at_the_64_bit_bounds_reach_the_core() -> None:
+    assert cs.KMeans(2, max_iter=2**63 - 1, seed=2**64 - 1).get_params()["max_iter"] == 2**63 - 1
+    with pytest.raises(InvalidInputError, match=r"^horizon: -9223372036854775808 must be >= 1 period"):
+        LEDGER.retention(horizon=-(2**63))  # the core's own check, reached

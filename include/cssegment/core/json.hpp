@@ -4,7 +4,6 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
 #include <functional>
 #include <limits>
 #include <optional>
@@ -32,12 +31,22 @@ using Document = nlohmann::json;
 inline constexpr std::size_t max_document_bytes = 16u << 20;
 inline constexpr std::size_t max_document_depth = 64;
 
+// A version is exactly three dot-separated parts of 1 to 9 digits: no sign, no fourth part, and
+// no part too long for an int (sscanf's %d accepted "-1.0.0" and "0.1.0.0" and wrapped 20 digits).
 inline std::array<int, 3> parse_version(std::string_view text) {
+  constexpr std::size_t max_digits = 9;
   std::array<int, 3> parts{};
-  std::string copy(text);
-  char tail = 0;
-  if (std::sscanf(copy.c_str(), "%d.%d.%d%c", &parts[0], &parts[1], &parts[2], &tail) < 3)
-    fail("json", "cssegment_version " + single_quoted(text) + " is not a version of the form X.Y.Z");
+  std::size_t position = 0;
+  for (std::size_t part = 0; part < parts.size(); ++part) {
+    if (part > 0 && (position >= text.size() || text[position++] != '.')) position = text.size() + 1;
+    const std::size_t begin = position;
+    while (position < text.size() && text[position] >= '0' && text[position] <= '9' && position - begin < max_digits)
+      parts[part] = parts[part] * 10 + (text[position++] - '0');
+    if (position == begin || position > text.size()) position = text.size() + 1;
+  }
+  if (position != text.size())
+    fail("json", "cssegment_version " + single_quoted(text) +
+                     " is not a version of the form X.Y.Z (three whole numbers of at most 9 digits)");
   return parts;
 }
 

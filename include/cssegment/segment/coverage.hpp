@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -77,6 +78,10 @@ inline std::vector<CoverageRow> coverage(std::span<const std::int32_t> segments,
       row.total_cost = row.csms_needed * *csm_cost;
     }
     if (row.csms_needed > 0.0) row.arr_per_csm = row.arr / row.csms_needed;
+    // ARR near the largest double over a fraction of a CSM: refused, not an infinite ARR per CSM.
+    if (std::isinf(row.arr_per_csm))
+      fail("arr", "ARR per CSM of segment[" + std::to_string(&row - rows.data()) + "] overflows the largest double (" +
+                      format_number(row.arr) + " over " + format_number(row.csms_needed) + " CSMs)");
   }
   return rows;
 }

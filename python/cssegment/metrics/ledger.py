@@ -17,7 +17,9 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+import re
+from collections.abc import Iterator, Mapping
 from typing import Any, Literal
 
 import numpy as np
@@ -164,7 +166,7 @@ class RevenueLedger:
         reading = PeriodReading(calendar_of(freq, fiscal_year_start), period_format)
         tops = None if hierarchy is None else account_hierarchy.top_parents(hierarchy, names[0])
         billing = (None if currency is None else _frame.text(currency, "currency"), fx, tops)
-        if not progress:
+        if not _progress.wanted(progress):
             self._set(*_read(revenue, names, reading=reading, billing=billing), names)
         else:
             with _progress.bar(3 * len(_frame.column(revenue, names[0])), "revenue ledger", unit="row") as bar:
@@ -420,15 +422,17 @@ class RevenueLedger:
             by_periods, kind = period_keys(by[period], "by", **self._kind.read_like())
             if not self._kind.same_periods(kind):
                 raise InvalidInputError(f"by: periods are {kind} but the ledger's are {self._kind}")
-            segments = _core.metrics.account_segments.per_period(
-                self._ledger, keys, by_periods, kind.ticks_per_day(), codes, len(categories), kind.core_calendar()
-            )
+            with _segment_rows_named(by[account], by[segment]):
+                segments = _core.metrics.account_segments.per_period(
+                    self._ledger, keys, by_periods, kind.ticks_per_day(), codes, len(categories), kind.core_calendar()
+                )
         elif isinstance(by, pd.Series):
             account_hierarchy.check_segments(by.index, self._hierarchy)
             codes, categories = segment_codes(by, categories)
-            segments = _core.metrics.account_segments.per_account(
-                self._ledger, self._keys_of(by.index), codes, len(categories)
-            )
+            with _segment_rows_named(by.index, by):
+                segments = _core.metrics.account_segments.per_account(
+                    self._ledger, self._keys_of(by.index), codes, len(categories)
+                )
         else:
             raise InvalidInputError(
                 f"by: expected a Series indexed by account id or a long DataFrame, got {type(by).__name__}"
@@ -437,8 +441,20 @@ class RevenueLedger:
         if gap is not None:
             account_id = _frame.describe(self.accounts[gap[0]])
             when = self._kind.describe(self._ledger.first_period + gap[1])
-            raise InvalidInputError(f"by: account {account_id} has revenue in period {when} but no segment")
+            raise InvalidInputError(
+                f"by: account {account_id} has revenue in period {when} but no segment{self._key_kinds(by)}"
+            )
         return segments, categories
+
+    def _key_kinds(self, by: pd.Series | pd.DataFrame) -> str:
+        """Why `by` may name no account of the ledger: its ids are of another kind (ints against
+        strings), told in the message of an account without a segment; "" when the kinds agree."""
+        ids = by.index if isinstance(by, pd.Series) else by[self._names[0]]
+        given = {type(v.item() if isinstance(v, np.generic) else v).__name__ for v in ids[:1000] if not pd.isna(v)}
+        held = {type(v.item() if isinstance(v, np.generic) else v).__name__ for v in self.accounts[:1000]}
+        if not given or given & held:
+            return ""
+        return f" (by is keyed by {'/'.join(sorted(given))} ids, the ledger's account ids are {'/'.join(sorted(held))})"
 
     def _keys_of(self, ids: Any) -> np.ndarray:
         """Ledger keys of account ids given in `by` (keys no account has for unknown ids)."""
@@ -681,6 +697,7 @@ class RevenueLedger:
     ) -> pd.DataFrame:
         if isinstance(cohort_length, bool) or not isinstance(cohort_length, (int, np.integer)):
             raise InvalidInputError(f"cohort_length: {cohort_length!r} must be an integer >= 1")
+        cohort_length = _frame.integer(cohort_length, "cohort_length")
         segments, categories = self._segments(by)
         first_period = _frame.flag(include_first_period, "include_first_period")
         sums = self._ledger.cohort_sums(segments, int(cohort_length), first_period)
@@ -746,6 +763,7 @@ class RevenueLedger:
         """
         if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
             raise InvalidInputError(f"window: {window!r} must be an integer >= 1")
+        window = _frame.integer(window, "window")
         moves = self.movements(by=by, output="pandas")
         if by is None:
             moves = moves.set_index(segment_index([_ALL])[np.zeros(len(moves), dtype=np.intp)], append=True)
@@ -775,6 +793,23 @@ class RevenueLedger:
 
 # --------------------------------------------------------------------------------------------
 # Building ledgers (package-internal: RevenueLedger and cssegment.dask)
+
+
+@contextlib.contextmanager
+def _segment_rows_named(accounts: Any, labels: Any) -> Iterator[None]:
+    """The core names a row of `by` that gives an account a second segment by its segment code
+    (``by[2] = 0: ...``): the message is given again with the row's label and account id."""
+    try:
+        yield
+    except InvalidInputError as error:
+        found = re.match(r"by\[(\d+)\] = -?\d+: (a second, different segment for the same account.*)", str(error))
+        if found is None:
+            raise
+        row = int(found.group(1))
+        label, account_id = np.asarray(labels, dtype=object)[row], np.asarray(accounts, dtype=object)[row]
+        raise InvalidInputError(
+            f"by[{row}] = {_frame.describe(label)}: {found.group(2)} (account {_frame.describe(account_id)})"
+        ) from None
 
 
 def _read(

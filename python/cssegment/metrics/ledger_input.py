@@ -19,6 +19,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple, cast
 
@@ -115,6 +116,12 @@ def period_keys(
                 f"freq: {calendar.freq!r} applies to dates, but {argument} holds integers, which are consecutive "
                 "period numbers (give period_format= to read integers such as 202401 as dates)"
             )
+        if integers.size and integers.min() == _frame.INT64_RANGE[0]:  # the core reads it as NaT
+            row = int(np.argmin(integers))
+            raise InvalidInputError(
+                f"{argument}[{row}] = {_frame.INT64_RANGE[0]}: the smallest 64-bit integer marks a missing "
+                "period (NaT); period numbers must be larger"
+            )
         _core.metrics.check_not_yyyymm(integers, argument)
         return integers, PeriodKind("integer")
     ticks, ticks_per_day = periods_module.date_ticks(values, argument, period_format)
@@ -144,7 +151,7 @@ def _integer_periods(values: Any, argument: str) -> np.ndarray | None:
             raise InvalidInputError(f"{argument}[{row}] = {array[row]}: period is too large")
         return np.ascontiguousarray(array, dtype=np.int64)
     if array.dtype == object and pd.api.types.infer_dtype(array, skipna=False) == "integer":
-        return array.astype(np.int64)
+        return _frame.int64_column(array, argument)
     return None
 
 
@@ -195,6 +202,13 @@ def _check_one_kind_of_id(ids: np.ndarray, argument: str) -> None:
     half-converted export) would split accounts in two without a word."""
     if pd.api.types.infer_dtype(ids, skipna=True) not in ("mixed-integer", "mixed"):
         return
+    for row, value in enumerate(ids):
+        _frame.refuse_signalling_nan(value, f"{argument}[{row}]")
+        if not isinstance(value, Hashable) or isinstance(value, tuple):
+            raise InvalidInputError(
+                f"{argument}[{row}] = {value!r}: account ids must be single values (numbers or strings), "
+                f"got {type(value).__name__}"
+            )
     kinds = [type(v) for v in ids if not pd.isna(v)]
     first = kinds[0]
     for row, value in enumerate(ids):

@@ -255,16 +255,22 @@ class CadencePolicy(Model):
         owner = pd.Series(np.asarray(labels, dtype=object), index=schedule.index).fillna(_NO_OWNER)
         digital = (_frame.column(schedule, "channel", "schedule") == "digital").to_numpy()
         owner[digital] = _DIGITAL
+        segment, touches_column = (
+            _frame.column(schedule, name, "schedule") for name in ("segment", "touches_per_month")
+        )
         if isinstance(minutes_per_touch, Mapping):
-            missing = [s for s in schedule["segment"].unique() if s not in minutes_per_touch]
+            missing = [s for s in segment.unique() if s not in minutes_per_touch]
             if missing:
                 raise InvalidInputError(f"minutes_per_touch: no minutes for segment(s) {sorted(map(str, missing))}")
-            minutes = schedule["segment"].map(minutes_per_touch).astype(np.float64).to_numpy()
+            per_segment = {
+                s: _frame.number(minutes_per_touch[s], f"minutes_per_touch[{s!r}]") for s in segment.unique()
+            }
+            minutes = segment.map(per_segment).astype(np.float64).to_numpy()
         else:
             minutes = np.full(len(schedule), _frame.number(minutes_per_touch, "minutes_per_touch"))
         if not (np.isfinite(minutes).all() and (minutes >= 0).all()):
             raise InvalidInputError("minutes_per_touch: minutes must be finite and >= 0")
-        touches = schedule["touches_per_month"].to_numpy()
+        touches = _frame.numeric(touches_column, "schedule['touches_per_month']", booleans=False)
         hours = np.where(digital, 0.0, touches * minutes / 60.0)
         frame = pd.DataFrame({"owner": owner.to_numpy(), "touches_per_month": touches, "hours_per_month": hours})
         table = frame.groupby("owner", sort=False).agg(

@@ -37,11 +37,17 @@ def _scale_names(scale: Scale | Sequence[Scale], argument: str) -> list[str]:
     return ["none" if s is None else str(s) for s in _frame.listed(scale, argument)]
 
 
+# Restarts cost a whole k-means run each: more than this is a typo, not a search.
+MAX_RESTARTS = 10_000
+
+
 def _count(value: Any, argument: str) -> int:
     """A whole number; the core checks its range (>= 1), negative values are refused here."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
         raise InvalidInputError(f"{argument}: must be a whole number >= 1, got {value!r}")
-    return int(value)
+    if argument == "n_init":
+        return _frame.integer(value, argument, 1, MAX_RESTARTS)
+    return _frame.integer(value, argument)
 
 
 def _seed(value: Any, argument: str) -> int:
@@ -211,7 +217,7 @@ class KMeans(Model):
         [0, 0, 1, 1]
         """
         values, names = _features(data)
-        if not progress:
+        if not _progress.wanted(progress):
             return _frame.output(self._labels(self._model.fit(values, names), data), output)
         with _progress.bar(self._model.n_init, "k-means restarts", unit="restart") as bar:
             restarts = _core.segment.kmeans_fit(self._model, values, names)

@@ -672,6 +672,7 @@ class RuleModel(SegmentModel):
         """
         columns: list[tuple[str, np.ndarray, list[str] | None]] = []
         rows: int | None = None
+        empty: list[int] = []  # columns with no value at all: numbers or labels, nothing tells
         for name in self._model.columns:
             raw = _frame.column(data, name)
             argument = f"data[{name!r}]"
@@ -680,6 +681,8 @@ class RuleModel(SegmentModel):
                 columns.append((name, label_codes, labels))
             else:
                 columns.append((name, _frame.numeric(raw, argument), None))
+                if np.isnan(columns[-1][1]).all():
+                    empty.append(len(columns) - 1)
             rows = len(raw) if rows is None else rows
         if rows is None:
             rows = (
@@ -687,9 +690,25 @@ class RuleModel(SegmentModel):
                 if isinstance(data, pd.DataFrame)
                 else data.rows
                 if isinstance(data, _frame.Columns)
-                else len(next(iter(cast(Mapping[str, Any], data).values()), []))
+                else len(next(iter(cast(Mapping[str, Any], _frame.frame(data)).values()), []))
             )
-        codes = self._model.assign(columns, rows, self._previous_codes(previous, rows))
+        previous_codes = self._previous_codes(previous, rows)
+        try:
+            codes = self._model.assign(columns, rows, previous_codes)
+        except InvalidInputError:
+            if not empty:
+                raise
+            # A column holding only missing values compared with strings: labels, none of them known
+            # (so every comparison with it is unknown, as for any missing value).
+            for i in empty:
+                columns[i] = (columns[i][0], np.full(rows, -1, dtype=np.int32), [])
+            try:
+                codes = self._model.assign(columns, rows, previous_codes)
+            except InvalidInputError:
+                raise InvalidInputError(
+                    f"data: column(s) {[columns[i][0] for i in empty]} hold no value at all, and the rules "
+                    "compare them both with numbers and with strings"
+                ) from None
         return _frame.output(_frame.categorical(codes, self.categories), output)
 
 

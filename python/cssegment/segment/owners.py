@@ -77,10 +77,18 @@ def _coverage_of(
     if isinstance(csm_ratios, SegmentModel):
         ratios: Mapping[str, Ratio] = csm_ratios.csm_ratios
         model_pools = csm_ratios.pooled if isinstance(csm_ratios, RuleModel) else {}
-    else:
+    elif csm_ratios is None or isinstance(csm_ratios, Mapping):
         ratios, model_pools = csm_ratios or {}, {}
+    else:
+        raise InvalidInputError(
+            "csm_ratios: expected a mapping of segment to accounts per CSM, or a segment model; "
+            f"got {type(csm_ratios).__name__} {_frame.describe(csm_ratios)}"
+        )
     pools = set(pooled) if pooled is not None else {s for s, p in model_pools.items() if p}
-    return [(s, None if (ratio := ratios.get(s)) is None else float(ratio), s in pools) for s in segments]
+    return [
+        (s, None if (ratio := ratios.get(s)) is None else _frame.number(ratio, f"csm_ratios[{s!r}]"), s in pools)
+        for s in segments
+    ]
 
 
 def _renamed_in_0_2(function: _F) -> _F:

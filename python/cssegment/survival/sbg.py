@@ -47,7 +47,7 @@ def _apply(values: Periods, fn: _Vectorized, *args: float, argument: str = "t") 
 def _whole_number(value: Any, argument: str, low: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
         raise InvalidInputError(f"{argument}: must be a whole number >= {low}, got {value!r}")
-    return int(value)
+    return _frame.integer(value, argument, low)
 
 
 # Cohorts per call with a progress bar: enough that a call's fixed cost does not show.
@@ -192,16 +192,23 @@ class ShiftedBetaGeometric(Model):
         >>> fits["periods"].tolist()
         [3, 1, 0]
         """
+        progress = _progress.wanted(progress)
         index: pd.Index | None = None
         if isinstance(survivors, pd.DataFrame):
             for name in survivors.columns:  # names the first cell that is not a count
                 _frame.numeric(survivors[name], f"survivors[{name!r}]")
             index = survivors.index
             matrix = survivors.to_numpy(dtype=np.float64, na_value=np.nan)
-        elif isinstance(survivors, np.ndarray) and survivors.ndim == 2:
+        elif isinstance(survivors, np.ndarray) and survivors.ndim == 2 and survivors.dtype.kind in "iuf":
             matrix = survivors
-        else:
+        else:  # a list of cohorts, or an array of text or objects: each cohort named by its row
             listed = _frame.listed(survivors, "survivors")
+            for i, row in enumerate(listed):
+                if isinstance(row, (str, bytes)) or np.ndim(row) == 0:
+                    raise InvalidInputError(
+                        f"survivors[{i}] = {_frame.describe(row)}: expected a cohort's survivor counts "
+                        f"(a list of numbers), got {type(row).__name__}"
+                    )
             rows = [_frame.numeric(row, f"survivors[{i}]") for i, row in enumerate(listed)]
             matrix = np.full((len(rows), max((len(r) for r in rows), default=0)), np.nan)
             for i, row in enumerate(rows):

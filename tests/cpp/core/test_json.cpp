@@ -1,6 +1,7 @@
 #define BOOST_TEST_MODULE core.json
 #include <boost/test/unit_test.hpp>
 
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -37,6 +38,22 @@ BOOST_AUTO_TEST_CASE(foreign_newer_and_malformed_documents_are_refused) {
                     InvalidInput);
   BOOST_CHECK_THROW(json::parse_document(R"({"kind": "TierModel"})", "TierModel"), InvalidInput);
   BOOST_CHECK_NO_THROW(json::parse_document(R"({"kind": "TierModel", "cssegment_version": "0.0.1"})", "TierModel"));
+}
+
+BOOST_AUTO_TEST_CASE(versions_are_three_unsigned_parts_of_at_most_nine_digits) {
+  const auto document = [](const std::string& version) {
+    return R"({"kind": "TierModel", "cssegment_version": ")" + version + R"("})";
+  };
+  for (const std::string bad : {"-1.0.0", "0.1.0.0", "0.1.0x", "0.+1.0", "0..1", "1.2", "", " 0.1.0", "0.1.0 ",
+                                "18446744073709551617.0.0", "0.0.10000000000", "0.1234567890.0"}) {
+    const auto message = message_of([&] { (void)json::parse_document(document(bad), "TierModel"); });
+    BOOST_TEST(message == "json: cssegment_version '" + bad +
+                              "' is not a version of the form X.Y.Z (three whole numbers of at most 9 digits)",
+               "version " << bad);
+  }
+  BOOST_TEST((json::parse_version("0.0.1") == std::array<int, 3>{0, 0, 1}));
+  BOOST_TEST((json::parse_version("0.999999999.7") == std::array<int, 3>{0, 999999999, 7}));
+  BOOST_CHECK_THROW(json::parse_document(document("999999999.0.0"), "TierModel"), InvalidInput);  // newer
 }
 
 BOOST_AUTO_TEST_CASE(size_and_nesting_are_bounded) {

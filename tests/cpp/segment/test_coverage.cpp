@@ -78,3 +78,11 @@ BOOST_AUTO_TEST_CASE(csm_ratios_must_be_positive) {
   const std::vector<std::optional<double>> negative{-1.0};
   BOOST_CHECK_THROW(check_csm_ratios("csm_ratios", negative), InvalidInput);
 }
+
+BOOST_AUTO_TEST_CASE(arr_per_csm_that_overflows_is_refused) {
+  const std::vector<std::int32_t> segments{0};
+  const std::vector<double> arr{1.7976931348623157e308};
+  const std::vector<std::optional<double>> ratios{10.0};
+  BOOST_TEST(message_of([&] { (void)coverage(segments, ratios, arr); }) ==
+             "arr: ARR per CSM of segment[0] overflows the largest double (1.7976931348623157e+308 over 0.1 CSMs)");
+}
