@@ -1045,8 +1045,9 @@ def _plan(plan: Any) -> CoveragePlan:
 def coverage_frontier(
     plan: CoveragePlan, *, targeted: TargetedCoverage | None = None, ax: Axes | None = None, currency: str = "$"
 ) -> Axes:
-    """Cost vs expected retained ARR of every threshold combination, with the frontier and the
-    plans to compare marked: today's thresholds, the best plan and targeted coverage.
+    """Cost vs expected retained ARR of every threshold combination, with the frontier.
+
+    The plans to compare are marked: today's thresholds, the best plan and targeted coverage.
 
     Parameters
     ----------

@@ -188,6 +188,31 @@ class TargetedCoverage(_display.Summarized):
 class CoveragePlan(_display.Summarized):
     """Every evaluated combination of tier thresholds, priced and valued (:func:`plan_coverage`).
 
+    Made by :func:`plan_coverage`, which passes its inputs on; the attributes below are what to read.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The evaluated combinations (the attribute ``table``).
+    current : pandas.Series
+        Today's plan, evaluated like a row of the table.
+    accounts : pandas.DataFrame
+        The accounts planned for, as given to :func:`plan_coverage`.
+    model : TierModel
+        The tier model whose thresholds vary.
+    arr, churn : numpy.ndarray
+        Each account's ARR and churn probability without coverage.
+    factors : list of float
+        The churn factor of each tier, in the model's order.
+    factor_intervals : list of (float, float), optional
+        Their intervals (RD effects only).
+    budget : float, optional
+        The CSM budget ``best`` respects.
+    margin : float
+        Gross margin on retained ARR.
+    csm_cost : float
+        Cost of one CSM.
+
     Attributes
     ----------
     table : pandas.DataFrame
@@ -252,8 +277,10 @@ class CoveragePlan(_display.Summarized):
 
     @property
     def frontier(self) -> pd.DataFrame:
-        """The rows no other row beats on both cost (lower) and expected retained ARR (higher),
-        cheapest first.
+        """The rows no other row beats on both cost and expected retained ARR, cheapest first.
+
+        A row is on the frontier when no other costs less (or the same) and retains more (or the
+        same), with one of the two strictly.
 
         Examples
         --------
@@ -348,6 +375,17 @@ class CoveragePlan(_display.Summarized):
         Returns
         -------
         TargetedCoverage
+
+        Examples
+        --------
+        >>> import pandas as pd, cssegment as cs
+        >>> accounts = pd.DataFrame({"arr": [5e3, 20e3, 60e3, 8e3], "churn": [0.6, 0.2, 0.1, 0.5]})
+        >>> plan = cs.plan_coverage(accounts, cs.TierModel.touch(), "churn", csm_cost=100_000,
+        ...                         effect={"Tech touch": 1.0, "Low touch": 0.8, "High touch": 0.5})
+        >>> targeted = plan.targeted()
+        >>> bool(targeted.summary.loc["targeted", "expected_retained_arr"]
+        ...      >= targeted.summary.iloc[0]["expected_retained_arr"])
+        True
         """
         reference = self.best if not self.best.empty else self.current
         limit = float(reference["csms_needed"]) if capacity is None else _frame.number(capacity, "capacity")
