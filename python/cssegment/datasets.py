@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -38,6 +38,15 @@ PLANNING_RATES: dict[str, float] = {"USD": 1.0, "EUR": 1.08}
 _SEED_RANGE = (0, 2**64 - 1)
 # Billing intervals by company size: annual contracts from 250 employees, quarterly from 100.
 _ANNUAL_EMPLOYEES, _QUARTERLY_EMPLOYEES = 250, 100
+
+
+class BookArguments(TypedDict):
+    """The :func:`synthetic_book` arguments a book was generated from (:attr:`Book.generated_by`)."""
+
+    n_accounts: int
+    n_months: int
+    seed: int
+    high_touch_churn_factor: float
 
 
 @dataclass(frozen=True, repr=False)
@@ -105,7 +114,7 @@ class Book(_display.Summarized):
 
     accounts: pd.DataFrame
     revenue: pd.DataFrame
-    generated_by: dict[str, float] | None = field(default=None, compare=False)
+    generated_by: BookArguments | None = field(default=None, compare=False)
 
     @cached_property
     def _usage_columns(self) -> Any:
@@ -295,5 +304,5 @@ def synthetic_book(
         },
         copy=False,
     )
-    generated_by = {"n_accounts": n_accounts, "n_months": n_months, "seed": seed, "high_touch_churn_factor": factor}
+    generated_by = BookArguments(n_accounts=n_accounts, n_months=n_months, seed=seed, high_touch_churn_factor=factor)
     return Book(accounts=accounts, revenue=revenue, generated_by=generated_by)
