@@ -81,6 +81,34 @@ inline SbgObjective sbg_objective(std::span<const double> survivors, double a, d
   return out;
 }
 
+// Products of retention rates switch to Stirling's series once beta + t reaches this.
+inline constexpr double sbg_stirling_from = 16.0;
+
+// Stirling's correction to log Gamma(z): sum_k B_2k / (2k (2k - 1) z^(2k - 1)); five terms are
+// exact to about 1e-16 from z = 16 on.
+inline double sbg_stirling_correction(double z) {
+  const double w = 1.0 / (z * z);
+  return (1.0 / 12.0 - w * (1.0 / 360.0 - w * (1.0 / 1260.0 - w * (1.0 / 1680.0 - w / 1188.0)))) / z;
+}
+
+// log S(t) = log B(alpha, beta + t) - log B(alpha, beta) for a whole t >= 0: the product of the
+// first retention rates while beta + i - 1 < sbg_stirling_from (at most 16 of them), then
+// Stirling's series for log Gamma(beta + t) / Gamma(alpha + beta + t) relative to where the
+// product stopped. Constant time: survival(1e15) is as quick as survival(1).
+inline double sbg_log_survival(double alpha, double beta, double t) {
+  double log_survival = 0.0, i = 0.0;
+  for (; i < t && beta + i < sbg_stirling_from; i += 1.0) log_survival -= std::log1p(alpha / (beta + i));
+  if (i == t) return log_survival;
+  const double from = beta + i, to = beta + t;
+  // G(to) - G(from) with G(x) = log Gamma(x) - log Gamma(x + alpha) = -(x - 1/2) log1p(alpha / x)
+  // - alpha log(x + alpha) + alpha + corrections (Stirling): the two "+ alpha" cancel, and
+  // alpha log((to + alpha) / (from + alpha)) is taken by log1p of the exact difference t - i.
+  const auto part = [&](double x) {
+    return -(x - 0.5) * std::log1p(alpha / x) + sbg_stirling_correction(x) - sbg_stirling_correction(x + alpha);
+  };
+  return log_survival + part(to) - part(from) - alpha * std::log1p((t - i) / (from + alpha));
+}
+
 }  // namespace detail
 
 // Checks survivor counts: finite, >= 0, non-increasing, starting above 0, at least two of them.
@@ -224,11 +252,10 @@ public:
     check_period("t", t, 1.0);
     return (beta() + t - 1.0) / (alpha_ + beta_ + t - 1.0);
   }
+  // S(t) = B(alpha, beta + t) / B(alpha, beta), in constant time whatever t (see sbg_log_survival).
   double survival(double t) const {
     check_period("t", t, 0.0);
-    double log_survival = 0.0;
-    for (double i = 1.0; i <= t; i += 1.0) log_survival -= std::log1p(alpha() / (beta_ + i - 1.0));
-    return std::exp(log_survival);
+    return std::exp(detail::sbg_log_survival(alpha(), beta_, t));
   }
   double churn_probability(double t) const {
     check_period("t", t, 1.0);

@@ -230,3 +230,28 @@ BOOST_AUTO_TEST_CASE(bad_input_gets_clear_errors) {
   BOOST_TEST(message_of([&] { model.retention_rate(0.0); }) == "t: 0 must be a whole number >= 1");
   BOOST_CHECK_THROW(ShiftedBetaGeometric().survival(1.0), NotFitted);
 }
+
+BOOST_AUTO_TEST_CASE(survival_is_a_closed_form_at_any_period) {
+  // S(t) against the product of retention rates (summed as logs), at periods either side of
+  // where the product gives way to Stirling's series, for small, large and extreme parameters.
+  for (const auto& [a, b] : std::vector<std::pair<double, double>>{
+           {0.7, 1.2}, {1e-6, 0.05}, {3.0, 40.0}, {250.0, 0.3}, {1e-13, 3e11}, {3e11, 1e-13}}) {
+    const ShiftedBetaGeometric model(a, b);
+    double log_product = 0.0;
+    for (double t = 1.0; t <= 3000.0; t += 1.0) {
+      log_product -= std::log1p(a / (b + (t - 1.0)));
+      if (t <= 40.0 || std::fmod(t, 97.0) == 0.0)
+        BOOST_TEST(model.survival(t) == std::exp(log_product), tt::tolerance(1e-11));
+    }
+  }
+  // alpha = beta = 1: S(t) = 1 / (t + 1) exactly, far beyond any loop (the probe's 1e15 hung).
+  const ShiftedBetaGeometric uniform(1.0, 1.0);
+  for (double t : {1e6, 1e9, 1e15, 1e300}) BOOST_TEST(uniform.survival(t) == 1.0 / (t + 1.0), tt::tolerance(1e-12));
+  // alpha = 2, beta = 1: S(t) = 2 / ((t + 1)(t + 2)); P(T = t) = S(t - 1) - S(t).
+  const ShiftedBetaGeometric two(2.0, 1.0);
+  BOOST_TEST(two.survival(1e15) == 2.0 / ((1e15 + 1.0) * (1e15 + 2.0)), tt::tolerance(1e-12));
+  BOOST_TEST(two.churn_probability(1e6) == two.survival(1e6 - 1.0) - two.survival(1e6), tt::tolerance(1e-8));
+  const ShiftedBetaGeometric probe(0.7, 1.2);
+  BOOST_TEST(probe.survival(1e15) > 0.0);
+  BOOST_TEST(probe.churn_probability(1e15) > 0.0);
+}
