@@ -81,3 +81,13 @@ def test_a_csm_named_like_a_workload_row_is_refused(name: str) -> None:
     with pytest.raises(cs.InvalidInputError, match=rf"owners\[1\] = '\({name[1:-1]}\)': the name of the workload"):
         policy.workload(plan, ["Ana", name, None])
     assert sorted(policy.workload(plan, ["Ana", "Bo", None]).index) == ["(no owner)", "Ana", "Bo"]
+
+
+def test_period_sums_past_two_to_the_88_do_not_wrap() -> None:
+    # The probe: end 5.05e25 (true 3.6e26) and NRR 0.21 (true 1.5), every row under 2^80.
+    ids = np.repeat(np.arange(300), 2)
+    rows = pd.DataFrame({"account_id": ids, "month": np.tile([0, 1], 300), "mrr": np.tile([0.8e24, 1.2e24], 300)})
+    ledger = cs.RevenueLedger(rows)
+    moves = ledger.movements()
+    assert moves["end"].iloc[0] == pytest.approx(300 * 1.2e24, rel=1e-15)
+    assert ledger.retention(horizon=1)["nrr"].iloc[0] == pytest.approx(1.5, rel=1e-12)
