@@ -134,7 +134,11 @@ inline double sbg_log_survival(double alpha, double beta, double t) {
   const double from = beta + i, to = beta + t, n = t - i, widened = std::log1p(n / (from + alpha));
   const double share = std::isinf(to) ? 1.0 : n / to;
   const double outer = std::isinf(to) ? alpha : n * std::log1p(alpha / to);
-  const double difference = outer + (from - 0.5) * std::log1p(-alpha / (from + alpha) * share);
+  // log1p(alpha / to) - log1p(alpha / from): as one log1p while to is near from, as a difference
+  // once to is far (there alpha / (from + alpha) may round to 1 and the log1p to -inf).
+  const double lift =
+      share < 0.5 ? std::log1p(-alpha / (from + alpha) * share) : std::log1p(alpha / to) - std::log1p(alpha / from);
+  const double difference = outer + (from - 0.5) * lift;
   const double corrections = sbg_stirling_correction(to) - sbg_stirling_correction(from) -
                              sbg_stirling_correction(to + alpha) + sbg_stirling_correction(from + alpha);
   return log_survival - difference - alpha * widened + corrections;

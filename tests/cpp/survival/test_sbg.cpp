@@ -295,3 +295,12 @@ BOOST_AUTO_TEST_CASE(parameters_and_periods_at_the_ends_of_the_doubles) {
   }
   BOOST_TEST(ShiftedBetaGeometric(1e300, 1e300).survival(1.0) == 0.5);
 }
+
+// Found by fuzz_model_fields: alpha = 6e18 made alpha / (from + alpha) round to 1, so that
+// S(1e300) came out as inf.
+BOOST_AUTO_TEST_CASE(a_huge_alpha_far_out_survives_nobody) {
+  const ShiftedBetaGeometric model(6.1127446013642936e18, 1.333127466621538);
+  BOOST_TEST(model.survival(1.0) == model.beta() / (model.alpha() + model.beta()), tt::tolerance(1e-14));
+  for (double t : {20.0, 1e6, 1e15, 1e300, std::numeric_limits<double>::max()}) BOOST_TEST(model.survival(t) == 0.0);
+  BOOST_TEST(ShiftedBetaGeometric(1e10, 1.0).survival(100.0) == 0.0);
+}
