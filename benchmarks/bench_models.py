@@ -156,6 +156,45 @@ def bench_sbg(count: int, repeats: int) -> tuple[list[Row], list[str]]:
     return rows, notes
 
 
+def bench_sbg_curves(periods: int, repeats: int) -> tuple[list[Row], list[str]]:
+    """sBG curves far out (issue 21): S(t) = B(alpha, beta + t) / B(alpha, beta) for t = 0..periods,
+    against the same closed form through scipy.special.betaln."""
+    model = cs.ShiftedBetaGeometric(alpha=0.7, beta=1.2)
+    t = np.arange(periods + 1, dtype=np.float64)
+
+    def theirs() -> np.ndarray:
+        return np.exp(special.betaln(0.7, 1.2 + t) - special.betaln(0.7, 1.2))
+
+    reference = theirs()
+    ours = model.survival(t)
+    difference = np.max(np.abs(ours - reference) / reference)
+    if difference > 1e-9:
+        raise AssertionError(f"sBG survival differs from betaln's by {difference:.3g} (relative)")
+    rows = [
+        Row(
+            "sBG survival(np.arange(n))",
+            periods + 1,
+            best_of(lambda: model.survival(t), repeats),
+            "scipy.special.betaln closed form",
+            best_of(theirs, repeats),
+        ),
+        Row(
+            "sBG project(n) (survival, retention, churn)",
+            periods + 1,
+            best_of(lambda: model.project(periods), repeats),
+            "scipy.special.betaln closed form (survival only)",
+            best_of(theirs, repeats),
+        ),
+    ]
+    far = best_of(lambda: model.survival(1e15), repeats)
+    note = (
+        f"sBG curves: survival(t) and betaln agree within {difference:.2g} (relative) on t = 0..{periods:,}; "
+        f"survival(1e15) takes {far * 1e6:.1f} us"
+    )
+    notes = [note]
+    return rows, notes
+
+
 # --------------------------------------------------------------------------------------------
 
 
@@ -175,7 +214,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     rows, notes = bench_kmeans(rows_n, 8, 8, 4, args.repeats)
     sbg_rows, sbg_notes = bench_sbg(cohort_n, args.repeats)
-    print_report(rows + sbg_rows, notes + sbg_notes, started)
+    curve_rows, curve_notes = bench_sbg_curves(10_000 if args.small else 100_000, args.repeats)
+    print_report(rows + sbg_rows + curve_rows, notes + sbg_notes + curve_notes, started)
     return 0
 
 

@@ -10,7 +10,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 seconds="${1:-45}"
-targets=(expression json ledger scorecard)
+targets=(expression json ledger scorecard model_fields ledger_extremes)
 parallel=2
 
 command -v clang++ >/dev/null || { echo "fuzz.sh: clang++ (with libFuzzer) is required" >&2; exit 1; }

@@ -2,10 +2,12 @@
 // Umbrella header: the whole public C++ API of cssegment.
 #include "cssegment/version.hpp"
 
+#include "cssegment/core/budget.hpp"
 #include "cssegment/core/columns.hpp"
 #include "cssegment/core/enum_names.hpp"
 #include "cssegment/core/error.hpp"
 #include "cssegment/core/json.hpp"
+#include "cssegment/core/overflow.hpp"
 #include "cssegment/core/parallel.hpp"
 #include "cssegment/core/summation.hpp"
 #include "cssegment/core/validate.hpp"

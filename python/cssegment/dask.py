@@ -41,6 +41,7 @@ from .metrics.ledger_input import (
     PeriodKind,
     PeriodReading,
     check_horizon,
+    check_horizon_fits,
     check_reactivation_window,
     long_segment_column,
     period_keys,
@@ -195,6 +196,8 @@ def _compute(
         )
     rows = ddf[columns]
     kind, first, count = _global_periods(rows[names[1]], reading)
+    if what == "retention":
+        check_horizon_fits(int(parameter or 0), count, kind)
     categories = _global_categories(rows, by, names)
     position = _unused_name("_cssegment_row", columns)
     shuffled = _numbered(rows, position).shuffle(on=names[0])

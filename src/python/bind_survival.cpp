@@ -85,9 +85,11 @@ py::dict fit_many(const Array<double>& survivors, std::size_t min_counts, std::s
     fits = fit_sbg_many(values, rows, columns, min_counts, max_threads);
   }
   std::vector<double> alpha(rows), beta(rows), log_likelihood(rows), periods(rows), iterations(rows);
+  std::vector<double> converged(rows), boundary(rows);  // 0/1
   for (std::size_t i = 0; i < rows; ++i) {
     alpha[i] = fits[i].alpha, beta[i] = fits[i].beta, log_likelihood[i] = fits[i].log_likelihood;
     periods[i] = static_cast<double>(fits[i].periods), iterations[i] = static_cast<double>(fits[i].iterations);
+    converged[i] = fits[i].converged, boundary[i] = fits[i].boundary;
   }
   py::dict out;
   out["alpha"] = to_numpy(std::move(alpha));
@@ -95,6 +97,8 @@ py::dict fit_many(const Array<double>& survivors, std::size_t min_counts, std::s
   out["log_likelihood"] = to_numpy(std::move(log_likelihood));
   out["periods"] = to_numpy(std::move(periods));
   out["iterations"] = to_numpy(std::move(iterations));
+  out["converged"] = to_numpy(std::move(converged));
+  out["boundary"] = to_numpy(std::move(boundary));
   return out;
 }
 
@@ -116,6 +120,8 @@ void bind_sbg(py::module_& m) {
       .def_property_readonly("beta", &Sbg::beta)
       .def_property_readonly("log_likelihood", &Sbg::log_likelihood)
       .def_property_readonly("periods", &Sbg::periods)
+      .def_property_readonly("at_constant_churn", &Sbg::at_constant_churn)
+      .def_property_readonly("constant_churn", &Sbg::constant_churn)
       .def("survival", elementwise(&Sbg::survival), py::arg("t"))
       .def("retention_rate", elementwise(&Sbg::retention_rate), py::arg("t"))
       .def("churn_probability", elementwise(&Sbg::churn_probability), py::arg("t"))

@@ -64,6 +64,13 @@ RD_Y = RD_X + (RD_X >= 0) + 0.1 * np.sin(7.0 * RD_X)
 OWNERS = pd.Series({1: "ann", 2: "bob"})  # CSM books (issue 19)
 
 
+def _tampered_kmeans(field: str, value: Any) -> str:
+    """A fitted KMeans document with one field of its fitted state replaced (issue 21)."""
+    document = json.loads(cs.KMeans(2, seed=0, n_init=1).fit(X).to_json())
+    document["fit"][field] = value
+    return json.dumps(document)
+
+
 def ledger_rows(**columns: Any) -> pd.DataFrame:
     return REVENUE.assign(**columns)
 
@@ -294,7 +301,7 @@ MATRIX = [
     bad("dask.movements", "fiscal_year_start 13", lambda: csd.movements(dask_rows(), freq="Q", fiscal_year_start=13), "fiscal_year_start: 13: must be a month from 1 to 12"),
     # -- end of periods and calendars
     bad("RevenueLedger", "mixed kinds of periods", lambda: cs.RevenueLedger(ledger_rows(month=pd.Series([1, pd.Period("2020-01", "M"), 1], dtype=object))), "month[1] = Period('2020-01', 'M'): mixed kinds of periods (integer and period)"),
-    bad("RevenueLedger", "periods far apart", lambda: cs.RevenueLedger(ledger_rows(month=[0, 10**12, 1])), "month: periods from 0 to 1000000000000 exceed the ledger's limit"),
+    bad("RevenueLedger", "periods far apart", lambda: cs.RevenueLedger(ledger_rows(month=[0, 10**12, 1])), "month: the ledger's accounts x periods matrix would take 7.3 TiB"),
     bad("RevenueLedger", "columns of different lengths", lambda: cs.RevenueLedger({"account_id": [1, 2], "month": [1], "mrr": [1.0, 2.0]}), "month: has length 1 but account_id has length 2"),
     bad("RevenueLedger", "one column in two roles", lambda: cs.RevenueLedger(REVENUE, account="month"), "period: 'month' is also the account column"),
     bad("RevenueLedger", "a list, not a frame", lambda: cs.RevenueLedger([1, 2]), "revenue: expected a DataFrame or a mapping of columns, got list"),
@@ -622,6 +629,22 @@ MATRIX = [
     bad("coverage_effect", "horizon outcome", lambda: cs.coverage_effect(cs.datasets.synthetic_book(300), TOUCH, outcome="nps", horizon=3), "outcome: 'nps' over a horizon must be 'churned' or 'nrr'"),
     bad("coverage_effect", "unknown kernel", lambda: cs.coverage_effect(TIERED, TOUCH, kernel="gauss"), "kernel: 'gauss' is not a kernel; use 'triangular', 'epanechnikov' or 'uniform'"),
     bad("coverage_effect", "horizon 0", lambda: cs.coverage_effect(TIERED, TOUCH, horizon=0), "horizon: 0 must be >= 1"),
+    # Resource bounds and overflow (issue 21): refused before allocating, or instead of inf/NaN
+    bad("RevenueLedger", "a typo period: 10^9 periods from 2 rows", lambda: cs.RevenueLedger(ledger_rows(account_id=[1, 1, 1], month=[0, 10**9, 1])), "month: the ledger's accounts x periods matrix would take 7.5 GiB (1,000,000,001 cells)"),
+    bad("transitions", "20,000 distinct labels", lambda: cs.transitions([str(i) for i in range(20_000)], ["0"] * 20_000), "categories: the transition table would take 6 GiB"),
+    bad("transitions", "weights summing past 1.8e308", lambda: cs.transitions(["a", "a"], ["a", "a"], weights=[1e308, 1e308]), "weights: their sum overflows the largest double"),
+    bad("datasets.synthetic_book", "10^8 accounts x 1200 months", lambda: cs.datasets.synthetic_book(10**8, n_months=1200), "n_accounts: the book's revenue rows would take 2.2 TiB"),
+    bad("cltv", "a margin over a churn rate past 1.8e308", lambda: cs.cltv(1e308, 1e-300), "arpa: cltv[0] overflows the largest double"),
+    bad("cac", "spend over a subnormal count", lambda: cs.cac(1e308, 1e-308), "acquisition_spend: the result[0] overflows the largest double"),
+    bad("coverage", "csm_cost past 1.8e308 a segment", lambda: cs.coverage(["a", "a", "a"], {"a": 0.5}, csm_cost=1e308), "csm_cost: cost per account of segment[0] overflows"),
+    bad("KMeans.fit", "unscaled squared distances overflow", lambda: cs.KMeans(2, scale=None, seed=0, n_init=1).fit([[1e155], [0.0], [1.0]]), "data[:, 0][0] = 1e+155: lies"),
+    bad("KMeans.from_json", "spread 0", lambda: cs.KMeans.from_json(_tampered_kmeans("spread", [0, 0])), "json: fit.spread[0] = 0: must be finite and > 0"),
+    bad("KMeans.from_json", "spread -1", lambda: cs.KMeans.from_json(_tampered_kmeans("spread", [-1, 1])), "json: fit.spread[0] = -1: must be finite and > 0"),
+    bad("RevenueLedger.retention", "a horizon beyond the history", lambda: LEDGER.retention(horizon=12), "horizon: 12 periods reach beyond the ledger's 2 periods"),
+    bad("RevenueLedger.movements", "by keyed by strings, integer ids", lambda: LEDGER.movements(by=pd.Series(["x"], index=["a"])), "by: account id 'a' (str, row 0) is not an integer"),
+    bad("CadencePolicy.workload", "a CSM named like a sentinel row", lambda: POLICY.workload(POLICY.schedule(ACCOUNT, ["High touch"]), ["(digital)"]), "owners[0] = '(digital)': the name of the workload's own row"),
+    bad("ShiftedBetaGeometric", "beta beyond 1e300", lambda: cs.ShiftedBetaGeometric(alpha=1.0, beta=1e301), "beta: 1e+301 must be at most 1e300"),
+    bad("ShiftedBetaGeometric.fit_many", "min_accounts negative", lambda: cs.ShiftedBetaGeometric.fit_many([[10, 5]], min_accounts=-1), "min_accounts: -1.0 must be finite and >= 0"),
 ]
 # fmt: on
 

@@ -147,7 +147,8 @@ def test_fit_many_names_the_bad_row_as_without_batches(
 
 def test_fit_many_of_no_cohorts(bars: Bars) -> None:
     result = cs.ShiftedBetaGeometric.fit_many(np.zeros((0, 4)), progress=True)
-    assert len(result) == 0 and list(result.columns) == ["alpha", "beta", "log_likelihood", "periods"]
+    one = cs.ShiftedBetaGeometric.fit_many([[10, 5]])  # the columns of any fit
+    assert len(result) == 0 and list(result.columns) == list(one.columns)
     bars.check_finished(0)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -25,6 +26,7 @@ import dask
 import dask.dataframe as dd
 import numpy as np
 import pandas as pd
+import pytest
 from cssegment import _core
 from cssegment._model import Model
 from hypothesis import given, settings
@@ -96,7 +98,12 @@ def test_movement_identity_holds_per_period_and_segment(
 @given(books(), st.integers(1, 6))
 def test_grr_never_exceeds_one_or_nrr_per_segment(book: tuple[pd.DataFrame, pd.Series], horizon: int) -> None:
     rows, segments = book
-    retention = cs.RevenueLedger(rows).retention(horizon=horizon, by=segments)
+    ledger = cs.RevenueLedger(rows)
+    if horizon >= ledger.n_periods:  # nothing fits: refused (issue 21), not an empty table
+        with pytest.raises(cs.InvalidInputError, match="reach beyond the ledger's"):
+            ledger.retention(horizon=horizon, by=segments)
+        return
+    retention = ledger.retention(horizon=horizon, by=segments)
     paying = retention[retention["cohort_accounts"] > 0]
     assert retention.loc[retention["cohort_accounts"] == 0, ["nrr", "grr", "logo_retention"]].isna().all().all()
     assert (paying["grr"] <= 1.0).all()
@@ -192,8 +199,14 @@ def test_dask_equals_in_memory(
     ledger = cs.RevenueLedger(rows)
     with dask.config.set(scheduler="synchronous"):
         moves = csd.movements(ddf, by=segments, reactivation_window=window)
+        assert_frame_equal(moves, ledger.movements(by=segments, reactivation_window=window), check_exact=True)
+        if horizon >= ledger.n_periods:  # both refuse a horizon nothing fits, with one message
+            with pytest.raises(cs.InvalidInputError) as in_memory:
+                ledger.retention(horizon=horizon)
+            with pytest.raises(cs.InvalidInputError, match=re.escape(str(in_memory.value))):
+                csd.retention(ddf, horizon=horizon)
+            return
         retention = csd.retention(ddf, horizon=horizon)
-    assert_frame_equal(moves, ledger.movements(by=segments, reactivation_window=window), check_exact=True)
     assert_frame_equal(retention, ledger.retention(horizon=horizon), check_exact=True)
 
 

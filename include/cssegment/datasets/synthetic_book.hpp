@@ -42,6 +42,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cssegment/core/budget.hpp"
 #include "cssegment/core/parallel.hpp"
 #include "cssegment/core/validate.hpp"
 
@@ -353,6 +354,12 @@ inline void check_options(const SyntheticBookOptions& options) {
   const double factor = options.high_touch_churn_factor;
   require(factor >= 0.0 && factor <= 1.0, "high_touch_churn_factor",
           format_number(factor) + " must be in [0, 1] (1: coverage does not change churn)");
+  // At most one revenue row (20 bytes) per account and month, and about 100 bytes of account
+  // columns: the upper bound is checked before anything is allocated.
+  const double accounts = static_cast<double>(options.n_accounts), months = static_cast<double>(options.n_months);
+  check_dense_budget({"n_accounts", "the book's revenue rows", accounts * months, 20.0 + 100.0 / months, std::nullopt,
+                      format_count(accounts) + " accounts x " + format_count(months) + " months of history",
+                      "ask for fewer accounts or months"});
 }
 
 // Two passes over the accounts, each replaying the account's own random stream: the first fills

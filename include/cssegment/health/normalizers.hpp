@@ -129,6 +129,23 @@ namespace detail {
 // is missing) and returns whether every value was acceptable. GCC vectorises their NaN tests only
 // when told that floating-point operations do not trap, which nothing here relies on; the results
 // are the same either way. No library calls inside: GCC does not inline across the option change.
+
+// Linear points are ((x shrink - bad shrink) stretch) scale: shrink (1 or 1/2) keeps x - bad
+// finite for anchors near +-1.8e308, stretch (a power of two) keeps 100 / (good - bad) finite for
+// anchors a subnormal apart; both are 1 otherwise (the same points bit for bit as (x - bad) scale).
+struct LinearScaling {
+  double shrink = 1.0, stretch = 1.0, scale = 0.0;
+};
+
+inline LinearScaling linear_scaling(double bad, double good) {
+  LinearScaling out;
+  if (!std::isfinite(good - bad)) out.shrink = 0.5;
+  const double width = std::abs(good * out.shrink - bad * out.shrink);
+  if (!std::isfinite(100.0 / width)) out.stretch = std::ldexp(1.0, 600);
+  out.scale = 100.0 / ((good * out.shrink - bad * out.shrink) * out.stretch);
+  return out;
+}
+
 CSSEGMENT_NO_TRAPPING_MATH_BEGIN
 inline double count_infinite(const double* x, std::size_t n) {
   double infinite = 0.0;
@@ -136,9 +153,11 @@ inline double count_infinite(const double* x, std::size_t n) {
   return infinite;
 }
 
-inline bool linear_points(const double* x, std::size_t n, double bad, double scale, double* out) {
+inline bool linear_points(const double* x, std::size_t n, double bad, LinearScaling scaling, double* out) {
+  const double shrink = scaling.shrink, stretch = scaling.stretch, scale = scaling.scale, low = bad * shrink;
   for (std::size_t i = 0; i < n; ++i) {
-    const double points = (x[i] - bad) * scale;  // NaN stays NaN through both tests
+    // NaN stays NaN through both tests; +-inf (an overflow beyond an anchor) clamps.
+    const double points = ((x[i] * shrink - low) * stretch) * scale;
     out[i] = (points < 0.0 ? 0.0 : points > 100.0 ? 100.0 : points) + 0.0;  // + 0.0: no -0 points
   }
   return count_infinite(x, n) == 0.0;
@@ -342,7 +361,9 @@ public:
       return true;
     }
     switch (kind_) {
-      case NormalizerKind::linear: valid = detail::linear_points(x, n, bad_, 100.0 / (good_ - bad_), out.data()); break;
+      case NormalizerKind::linear:
+        valid = detail::linear_points(x, n, bad_, detail::linear_scaling(bad_, good_), out.data());
+        break;
       case NormalizerKind::bands: valid = detail::band_points(x, n, edges_, scores_, out.data()); break;
       case NormalizerKind::boolean:
         valid = detail::boolean_points(x, n, higher_is_better_ ? 100.0 : 0.0, out.data());

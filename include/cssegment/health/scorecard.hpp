@@ -126,6 +126,9 @@ inline void weighted_block(double* values, std::size_t stride, std::size_t rows,
       score[i] += c[i];
     }
   }
+  // (w 100) (1 / w) rounds to 100.00000000000001 for w = 91 and many others: scores stay in
+  // [0, 100] (NaN stays NaN).
+  for (std::size_t i = 0; i < rows; ++i) score[i] = score[i] > 100.0 ? 100.0 : score[i];
 }
 CSSEGMENT_NO_TRAPPING_MATH_END
 

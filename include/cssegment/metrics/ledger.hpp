@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "cssegment/core/budget.hpp"
 #include "cssegment/core/parallel.hpp"
 #include "cssegment/core/portable.hpp"
 #include "cssegment/core/summation.hpp"
@@ -42,10 +43,34 @@ inline constexpr std::size_t ledger_chunk_rows = 1u << 18;
 // Accounts (ledger rows) per parallel chunk of the metric passes over a ledger.
 inline constexpr std::size_t metrics_chunk_accounts = 4096;
 
-// The largest matrix a ledger builds (2^33 cells, 64 GiB), so that a mistaken period key
-// (e.g. yyyymmdd integers) fails clearly instead of exhausting memory; all of memory on 32-bit targets.
-inline constexpr std::size_t max_ledger_cells =
-    static_cast<std::size_t>(std::min<std::uint64_t>(std::uint64_t{1} << 33, std::numeric_limits<std::size_t>::max()));
+namespace detail {
+
+// The table from account keys to rows spans the keys' range (4 bytes a key): checked against the
+// memory budget before it is allocated. Returns the span (high - low, exact however far apart).
+inline std::uint64_t checked_key_span(std::string_view argument, std::int64_t low, std::int64_t high,
+                                      std::size_t rows) {
+  const auto span = static_cast<std::uint64_t>(high) - static_cast<std::uint64_t>(low);
+  check_dense_budget({argument, "the table of account keys", static_cast<double>(span) + 1.0, 4.0,
+                      static_cast<double>(rows),
+                      "account keys span " + std::to_string(low) + " ... " + std::to_string(high),
+                      "factorize them first (number the accounts 0, 1, ...)"});
+  return span;
+}
+
+// The accounts x periods matrix (periods from ordinal `first` on), checked against the memory
+// budget before it is allocated. Counts are doubles: a span of int64 ordinals cannot wrap.
+inline void check_ledger_cells(std::string_view argument, double accounts, double first, double periods,
+                               std::size_t rows) {
+  check_dense_budget({argument, "the ledger's accounts x periods matrix", accounts * periods, 8.0,
+                      static_cast<double>(rows),
+                      "periods span " + format_count(first) + " ... " + format_count(first + periods - 1.0) + ": " +
+                          format_count(periods) + " periods for " + format_count(accounts) +
+                          (accounts == 1.0 ? " account" : " accounts"),
+                      "is a period a typo? Check the period column (yyyymm or yyyymmdd integers are not "
+                      "consecutive periods), or use coarser periods"});
+}
+
+}  // namespace detail
 
 class RevenueLedger {
 public:
@@ -254,19 +279,16 @@ private:
     } else {
       const auto span =
           static_cast<std::uint64_t>(ranges_.last_period) - static_cast<std::uint64_t>(ranges_.first_period);
-      if (span >= max_ledger_cells)
-        fail(names_.period, "periods from " + std::to_string(ranges_.first_period) + " to " +
-                                std::to_string(ranges_.last_period) +
-                                " exceed the ledger's limit of 2^33 cells; are the periods consecutive?");
+      // Every row's account has a row of the matrix: one account is the least the span costs.
+      detail::check_ledger_cells(names_.period, 1.0, static_cast<double>(ranges_.first_period),
+                                 static_cast<double>(span) + 1.0, n);
       ledger_.first_period_ = ranges_.first_period;
       ledger_.periods_ = static_cast<std::size_t>(span) + 1;
     }
     if (n == 0) return;
     low_key_ = ranges_.low_key;
-    // high - low before adding 1: keys at both ends of int64 span 2^64 values, which wraps to 0.
-    const auto span = static_cast<std::uint64_t>(ranges_.high_key) - static_cast<std::uint64_t>(low_key_);
-    if (span >= max_ledger_cells) fail(names_.account, "account keys span more than 2^33 values; factorize them first");
-    const std::size_t range = static_cast<std::size_t>(span) + 1;
+    const std::size_t range =
+        static_cast<std::size_t>(detail::checked_key_span(names_.account, low_key_, ranges_.high_key, n)) + 1;
     row_of_.assign(range, -1);
     for (std::int64_t key : accounts_) row_of_[static_cast<std::size_t>(key - low_key_)] = 0;
     auto& keys = ledger_.keys_;
@@ -276,9 +298,8 @@ private:
         keys.push_back(low_key_ + static_cast<std::int64_t>(k));
       }
     const std::size_t columns = ledger_.periods_;
-    if (keys.size() > max_ledger_cells / std::max<std::size_t>(columns, 1))
-      fail(names_.period, std::to_string(keys.size()) + " accounts x " + std::to_string(columns) +
-                              " periods exceed the ledger's limit of 2^33 cells; are the periods consecutive?");
+    detail::check_ledger_cells(names_.period, static_cast<double>(keys.size()),
+                               static_cast<double>(ledger_.first_period_), static_cast<double>(columns), n);
     ledger_.revenue_.assign(keys.size() * columns, 0.0);
     // One bit per cell (1/64 of the matrix, cache-resident) tells duplicates apart.
     seen_.assign((ledger_.revenue_.size() + 63) / 64, 0);

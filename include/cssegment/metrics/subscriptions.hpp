@@ -143,8 +143,7 @@ inline RevenueLedger ledger_from_subscriptions(const Subscriptions& rows, std::s
   std::vector<std::int64_t> keys;
   std::vector<std::int32_t> row_of;
   if (n > 0) {
-    const auto span = static_cast<std::uint64_t>(high) - static_cast<std::uint64_t>(low);
-    if (span >= max_ledger_cells) fail(names.account, "account keys span more than 2^33 values; factorize them first");
+    const auto span = detail::checked_key_span(names.account, low, high, n);
     row_of.assign(static_cast<std::size_t>(span) + 1, -1);
     for (std::int64_t key : rows.accounts) row_of[static_cast<std::size_t>(key - low)] = 0;
     for (std::size_t k = 0; k < row_of.size(); ++k)
@@ -153,9 +152,8 @@ inline RevenueLedger ledger_from_subscriptions(const Subscriptions& rows, std::s
         keys.push_back(low + static_cast<std::int64_t>(k));
       }
   }
-  if (n_periods > 0 && keys.size() > max_ledger_cells / n_periods)
-    fail("periods", std::to_string(keys.size()) + " accounts x " + std::to_string(n_periods) +
-                        " periods exceed the ledger's limit of 2^33 cells");
+  detail::check_ledger_cells("periods", static_cast<double>(keys.size()), static_cast<double>(first_period),
+                             static_cast<double>(n_periods), n);
 
   // Each subscription adds to a run of consecutive cells of its account's row. Blocks of rows
   // run in parallel, each adding the subscriptions of its rows in input order, so the sums never

@@ -4,9 +4,11 @@
 #include <cmath>
 #include <cstddef>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
+#include "cssegment/core/overflow.hpp"
 #include "cssegment/core/validate.hpp"
 
 namespace cssegment {
@@ -49,6 +51,11 @@ inline std::vector<double> cltv(std::span<const double> arpa, std::span<const do
     const double margin = arpa[i] * gross_margin[i] - cost_to_serve[i];
     const double d = discount_rate[i];
     value[i] = d == 0.0 ? margin / churn_rate[i] : margin * (1.0 + d) / (d + churn_rate[i]);
+    if (std::isfinite(value[i])) continue;
+    const auto at = "[" + std::to_string(i) + "] = ";
+    fail_overflow("arpa", i, "cltv",
+                  "arpa" + at + format_number(arpa[i]) + ", churn_rate" + at + format_number(churn_rate[i]) +
+                      ", discount_rate" + at + format_number(d));
   }
   return value;
 }
@@ -61,7 +68,14 @@ inline std::vector<double> per_customer(std::span<const double> amount, std::spa
   check_nonnegative_finite(amount_name, amount);
   detail::check_positive_finite(customers_name, customers);
   std::vector<double> value(amount.size());
-  for (std::size_t i = 0; i < amount.size(); ++i) value[i] = amount[i] / customers[i];
+  for (std::size_t i = 0; i < amount.size(); ++i) {
+    value[i] = amount[i] / customers[i];
+    if (std::isfinite(value[i])) continue;
+    const auto at = "[" + std::to_string(i) + "] = ";
+    fail_overflow(amount_name, i, "the result",
+                  std::string(amount_name) + at + format_number(amount[i]) + " / " + std::string(customers_name) + at +
+                      format_number(customers[i]));
+  }
   return value;
 }
 
@@ -74,7 +88,14 @@ inline std::vector<double> cac_payback(std::span<const double> cac, std::span<co
   detail::check_positive_finite("arpa_new", arpa_new);
   detail::check_fraction("gross_margin", gross_margin);
   std::vector<double> value(cac.size());
-  for (std::size_t i = 0; i < cac.size(); ++i) value[i] = cac[i] / (arpa_new[i] * gross_margin[i]);
+  for (std::size_t i = 0; i < cac.size(); ++i) {
+    value[i] = cac[i] / (arpa_new[i] * gross_margin[i]);
+    if (std::isfinite(value[i])) continue;
+    const auto at = "[" + std::to_string(i) + "] = ";
+    fail_overflow("cac", i, "the payback",
+                  "cac" + at + format_number(cac[i]) + " / (arpa_new" + at + format_number(arpa_new[i]) +
+                      " x gross_margin" + at + format_number(gross_margin[i]) + ")");
+  }
   return value;
 }
 

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cssegment/core/overflow.hpp"
 #include "cssegment/core/summation.hpp"
 #include "cssegment/core/validate.hpp"
 
@@ -76,6 +77,12 @@ inline std::vector<CoverageRow> coverage(std::span<const std::int32_t> segments,
     if (csm_cost) {
       row.cost_to_serve_per_account = row.csm_ratio ? *csm_cost / *row.csm_ratio : 0.0;
       row.total_cost = row.csms_needed * *csm_cost;
+      const auto segment = static_cast<std::size_t>(&row - rows.data());
+      if (!std::isfinite(row.cost_to_serve_per_account))
+        fail_overflow("csm_cost", segment, "cost per account of segment", "csm_cost = " + format_number(*csm_cost));
+      if (!std::isfinite(row.total_cost))
+        fail_overflow("csm_cost", segment, "total cost of segment",
+                      "csm_cost = " + format_number(*csm_cost) + " x " + format_number(row.csms_needed) + " CSMs");
     }
     if (row.csms_needed > 0.0) row.arr_per_csm = row.arr / row.csms_needed;
     // ARR near the largest double over a fraction of a CSM: refused, not an infinite ARR per CSM.

@@ -223,6 +223,18 @@ public:
           !(model.feature_names_.empty() || model.feature_names_.size() == d) ||
           !(model.scale_.size() == 1 || model.scale_.size() == d))
         fail("json", "fitted KMeans state has inconsistent sizes");
+      // Meaning, not only type: a tampered spread of 0 or -1 would predict garbage.
+      const auto check_all = [](std::string_view field, const std::vector<double>& values, bool positive) {
+        for (std::size_t j = 0; j < values.size(); ++j)
+          if (!std::isfinite(values[j]) || (positive && !(values[j] > 0.0)))
+            fail_at("json: fit." + std::string(field), j, values[j],
+                    positive ? "must be finite and > 0" : "must be finite");
+      };
+      check_all("offset", model.offset_, false);
+      check_all("spread", model.spread_, true);
+      check_all("centers", model.centers_, false);
+      if (!(std::isfinite(model.inertia_) && model.inertia_ >= 0.0))
+        fail("json", "fit.inertia " + format_number(model.inertia_) + " must be finite and >= 0");
     }
     return model;
   }
@@ -285,6 +297,7 @@ private:
                     std::span<const double> spread, double* out) const {
     const std::size_t d = X.columns;
     const bool scaled = !offset.empty();
+    const double limit = distance_limit(X.rows, d);
     for (std::size_t i = begin; i < end; ++i, out += d) {
       const double* in = X.values.data() + i * d;
       for (std::size_t j = 0; j < d; ++j) {
@@ -297,6 +310,9 @@ private:
                                       : "scale='log' needs values >= 0 (log1p is applied)");
         if (logged) value = std::log1p(value);
         out[j] = scaled ? (value - offset[j]) / spread[j] : value;
+        if (scaled && !(std::abs(out[j]) <= limit)) [[unlikely]]
+          fail_at(X.column_argument(j), i, in[j],
+                  "lies too far from the fitted data: its squared distances to the centres overflow");
       }
     }
   }
@@ -313,17 +329,52 @@ private:
   // scaled features, their standard deviation (a constant feature keeps spread 1). Unscaled
   // features are centred too, as scikit-learn does: distances come from |x|^2 - 2 x.c + |c|^2,
   // which cancels catastrophically for values far from the origin (ARR ~1e9 differing by dollars).
+  //
+  // Each column is divided by a power of two near its largest magnitude first (exact, so results
+  // are the same bit for bit): the mean and the squares of features up to 1.8e308 stay finite.
   void learn_scaling(const detail::RowMatrix& Z) {
     const auto d = static_cast<std::size_t>(Z.cols());
     offset_.assign(d, 0.0);
     spread_.assign(d, 1.0);
-    const Eigen::RowVectorXd mean = Z.colwise().mean();
+    const Eigen::RowVectorXd largest = Z.cwiseAbs().colwise().maxCoeff();
+    Eigen::RowVectorXd power(Z.cols());
+    for (Eigen::Index j = 0; j < Z.cols(); ++j) {
+      int exponent = 0;
+      std::frexp(largest[j], &exponent);
+      power[j] = std::ldexp(1.0, exponent);
+    }
+    const auto scaled = Z.array().rowwise() / power.array();
+    const Eigen::RowVectorXd mean = scaled.colwise().mean();
     const Eigen::RowVectorXd deviation =
-        ((Z.rowwise() - mean).array().square().colwise().sum() / static_cast<double>(Z.rows())).sqrt();
+        ((scaled.rowwise() - mean.array()).square().colwise().sum() / static_cast<double>(Z.rows())).sqrt();
     for (std::size_t j = 0; j < d; ++j) {
-      offset_[j] = mean[static_cast<Eigen::Index>(j)];
-      if (scale_of(j) != FeatureScale::none && deviation[static_cast<Eigen::Index>(j)] > 0.0)
-        spread_[j] = deviation[static_cast<Eigen::Index>(j)];
+      const auto column = static_cast<Eigen::Index>(j);
+      offset_[j] = mean[column] * power[column];
+      if (scale_of(j) != FeatureScale::none && deviation[column] > 0.0) spread_[j] = deviation[column] * power[column];
+    }
+  }
+
+  // The largest magnitude a scaled feature may have: the squared distances between rows (d terms
+  // of up to (2 limit)^2) and their sum over n rows (the inertia) stay below the largest double.
+  static double distance_limit(std::size_t rows, std::size_t features) {
+    return std::sqrt(std::numeric_limits<double>::max() /
+                     (4.0 * static_cast<double>(std::max<std::size_t>(rows, 1)) * static_cast<double>(features)));
+  }
+
+  // Refuses scaled features whose squared distances would overflow (unscaled features of 1e154 and
+  // beyond): where distances are infinite no centre is nearest.
+  void check_distance_range(const detail::RowMatrix& Z, const FeatureMatrix& X) const {
+    const double limit = distance_limit(X.rows, X.columns);
+    for (Eigen::Index j = 0; j < Z.cols(); ++j) {
+      Eigen::Index row = 0;
+      const double largest = Z.col(j).cwiseAbs().maxCoeff(&row);
+      if (!(largest <= limit))
+        fail_at(X.column_argument(static_cast<std::size_t>(j)), static_cast<std::size_t>(row),
+                X.values[static_cast<std::size_t>(row) * X.columns + static_cast<std::size_t>(j)],
+                "lies " + format_number(largest) + " from the feature's mean; squared distances overflow beyond " +
+                    format_number(limit) + " (for " + std::to_string(X.rows) + " rows x " + std::to_string(X.columns) +
+                    " features): scale it (scale='standard' or 'log') or express it "
+                    "in larger units");
     }
   }
 
@@ -579,6 +630,7 @@ public:
     Z_ = model.prepare(X, max_threads);
     fitted_.learn_scaling(Z_);
     fitted_.standardize(Z_, max_threads);
+    fitted_.check_distance_range(Z_, X);
     tolerance_ = model.tol_ * mean_variance(Z_);
   }
 

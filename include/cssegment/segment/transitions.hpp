@@ -4,8 +4,11 @@
 #include <cmath>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
+#include "cssegment/core/budget.hpp"
+#include "cssegment/core/overflow.hpp"
 #include "cssegment/core/summation.hpp"
 #include "cssegment/core/validate.hpp"
 
@@ -37,7 +40,17 @@ inline TransitionMatrix transitions(std::span<const std::int32_t> before, std::s
   if (!weights.empty()) {
     check_same_length("weights", weights.size(), "before", before.size());
     check_nonnegative_finite("weights", weights);
+    // Every cell and move is a part of the total: a finite total keeps them all finite.
+    CompensatedSum total;
+    for (const double weight : weights) total += weight;
+    if (!std::isfinite(total.value()))
+      fail_overflow("weights", whole_result, "their sum", std::to_string(weights.size()) + " weights");
   }
+  const double slots = static_cast<double>(categories) + 1.0;
+  check_dense_budget({"categories", "the transition table", slots * slots, sizeof(CompensatedSum),
+                      static_cast<double>(before.size()),
+                      format_count(static_cast<double>(categories)) + " segments make a (segments + 1)^2 table",
+                      "are the labels identifiers rather than segments? Group them into fewer segments"});
   TransitionMatrix result;
   result.categories = categories;
   // Weights are money (ARR up to 1e12 next to cents): compensated sums keep every cent. The loop

@@ -42,6 +42,8 @@ struct SbgFit {
   double log_likelihood = NAN;
   std::size_t periods = 0;  // transitions observed: survivor counts used - 1
   std::size_t iterations = 0;
+  bool converged = false;  // Newton's method stopped by its own test, within sbg_max_iterations
+  bool boundary = false;   // the data identify no heterogeneity: see sbg_at_constant_churn
 };
 
 namespace detail {
@@ -51,6 +53,27 @@ namespace detail {
 // enough at e^30.
 inline constexpr double sbg_log_bound = 30.0;
 inline constexpr std::size_t sbg_max_iterations = 200;
+// alpha + beta beyond this: the churn probabilities' Beta has a standard deviation below 1e-4 of
+// its mean's range, i.e. every customer churns at the same rate alpha / (alpha + beta).
+inline constexpr double sbg_constant_churn_sum = 1e8;
+// A fit whose log-likelihood beats one churn rate for everybody (the geometric model) by no more
+// than this, relative to 1 + |its log-likelihood|, is at the constant-churn limit.
+inline constexpr double sbg_constant_churn_gain = 1e-6;
+
+}  // namespace detail
+
+// Whether (alpha, beta) lie at the constant-churn limit, where the data identify a churn rate but
+// no heterogeneity: alpha + beta beyond 1e8, or a parameter at the fit's bound e^+-30 (a cohort
+// that never churns has alpha -> 0, one that churns completely beta -> 0). The fitted values there
+// are arbitrary along the ridge; only the rate alpha / (alpha + beta) means something. A fit also
+// flags a likelihood no better than the constant rate's (SbgFit::boundary).
+inline bool sbg_at_constant_churn(double alpha, double beta) {
+  const double bound = std::exp(detail::sbg_log_bound) * (1.0 - 1e-9), floor = 1.0 / bound;
+  return alpha + beta >= detail::sbg_constant_churn_sum || alpha <= floor || beta <= floor || alpha >= bound ||
+         beta >= bound;
+}
+
+namespace detail {
 
 struct SbgObjective {
   double value = 0.0;                    // log-likelihood
@@ -79,6 +102,46 @@ inline SbgObjective sbg_objective(std::span<const double> survivors, double a, d
     out.hess_bb += kept * h * p * (1.0 - p - q) - lost * q * (1.0 - q);
   }
   return out;
+}
+
+// Products of retention rates switch to Stirling's series once beta + t reaches this.
+inline constexpr double sbg_stirling_from = 16.0;
+// The largest alpha or beta a model takes: alpha + beta + t stays finite for t up to 1e307.
+inline constexpr double sbg_max_parameter = 1e300;
+
+// Stirling's correction to log Gamma(z): sum_k B_2k / (2k (2k - 1) z^(2k - 1)); five terms are
+// exact to about 1e-16 from z = 16 on.
+inline double sbg_stirling_correction(double z) {
+  const double w = 1.0 / (z * z);
+  return (1.0 / 12.0 - w * (1.0 / 360.0 - w * (1.0 / 1260.0 - w * (1.0 / 1680.0 - w / 1188.0)))) / z;
+}
+
+// log S(t) = log B(alpha, beta + t) - log B(alpha, beta) for a whole t >= 0: the product of the
+// first retention rates while beta + i - 1 < sbg_stirling_from (at most 16 of them), then
+// Stirling's series for log Gamma(beta + t) / Gamma(alpha + beta + t) relative to where the
+// product stopped. Constant time: survival(1e15) is as quick as survival(1).
+inline double sbg_log_survival(double alpha, double beta, double t) {
+  double log_survival = 0.0, i = 0.0;
+  for (; i < t && beta + i < sbg_stirling_from; i += 1.0) log_survival -= std::log1p(alpha / (beta + i));
+  if (i == t) return log_survival;
+  // log Gamma(x + n) / Gamma(x + alpha + n) relative to n = 0, at x = from = beta + i and
+  // n = t - i, by Stirling's series: with D(x) = (x - 1/2) log1p(alpha / x) and the exact n,
+  //   -[D(to) - D(from)] - alpha log1p(n / (from + alpha)) + corrections,
+  //   D(to) - D(from) = n log1p(alpha / to) + (from - 1/2) log1p(-alpha n / (to (from + alpha))),
+  // (the last log is log1p(alpha / to) - log1p(alpha / from) without cancelling), so that nothing
+  // is lost when n is below the resolution of beta (beta = 1e300, t = 1) or beta + t passes the
+  // largest double (there n / to -> 1 and n log1p(alpha / to) -> alpha).
+  const double from = beta + i, to = beta + t, n = t - i, widened = std::log1p(n / (from + alpha));
+  const double share = std::isinf(to) ? 1.0 : n / to;
+  const double outer = std::isinf(to) ? alpha : n * std::log1p(alpha / to);
+  // log1p(alpha / to) - log1p(alpha / from): as one log1p while to is near from, as a difference
+  // once to is far (there alpha / (from + alpha) may round to 1 and the log1p to -inf).
+  const double lift =
+      share < 0.5 ? std::log1p(-alpha / (from + alpha) * share) : std::log1p(alpha / to) - std::log1p(alpha / from);
+  const double difference = outer + (from - 0.5) * lift;
+  const double corrections = sbg_stirling_correction(to) - sbg_stirling_correction(from) -
+                             sbg_stirling_correction(to + alpha) + sbg_stirling_correction(from + alpha);
+  return log_survival - difference - alpha * widened + corrections;
 }
 
 }  // namespace detail
@@ -154,10 +217,21 @@ inline SbgFit fit_sbg(std::span<const double> survivors, std::string_view argume
       }
       step_a *= 0.5, step_b *= 0.5;
     }
-    if (!improved) break;
+    if (!improved) {
+      fit.converged = true;
+      break;
+    }
   }
   fit.alpha = std::exp(a);
   fit.beta = std::exp(b);
+  // At the limit, or on the ridge towards it: no better than one churn rate for everybody.
+  double lost = 0.0, at_risk = 0.0;
+  for (std::size_t t = 1; t < survivors.size(); ++t)
+    lost += survivors[t - 1] - survivors[t], at_risk += survivors[t - 1];
+  const double rate = lost / at_risk, kept = at_risk - lost;
+  const double geometric = (lost > 0.0 ? lost * std::log(rate) : 0.0) + (kept > 0.0 ? kept * std::log1p(-rate) : 0.0);
+  fit.boundary = sbg_at_constant_churn(fit.alpha, fit.beta) ||
+                 current.value - geometric <= detail::sbg_constant_churn_gain * (1.0 + std::abs(geometric));
   fit.log_likelihood = current.value;
   fit.periods = survivors.size() - 1;
   return fit;
@@ -209,6 +283,7 @@ public:
     ShiftedBetaGeometric model(result.alpha, result.beta);
     model.log_likelihood_ = result.log_likelihood;
     model.periods_ = result.periods;
+    model.boundary_ = result.boundary;
     return model;
   }
 
@@ -218,17 +293,21 @@ public:
   // NaN when the parameters were given rather than fitted.
   double log_likelihood() const { return log_likelihood_; }
   std::size_t periods() const { return periods_; }
+  // The constant-churn limit (sbg_at_constant_churn): the churn rate alpha / (alpha + beta) the
+  // data identify there, NaN elsewhere.
+  // A fitted model also knows its fit's flag (not kept in JSON, which keeps alpha and beta).
+  bool at_constant_churn() const { return boundary_ || sbg_at_constant_churn(alpha(), beta_); }
+  double constant_churn() const { return at_constant_churn() ? alpha_ / (alpha_ + beta_) : NAN; }
 
   // Per period t = 1..periods (index 0 unused and NaN): r(t), and S(t) for t = 0..periods.
   double retention_rate(double t) const {
     check_period("t", t, 1.0);
     return (beta() + t - 1.0) / (alpha_ + beta_ + t - 1.0);
   }
+  // S(t) = B(alpha, beta + t) / B(alpha, beta), in constant time whatever t (see sbg_log_survival).
   double survival(double t) const {
     check_period("t", t, 0.0);
-    double log_survival = 0.0;
-    for (double i = 1.0; i <= t; i += 1.0) log_survival -= std::log1p(alpha() / (beta_ + i - 1.0));
-    return std::exp(log_survival);
+    return std::exp(detail::sbg_log_survival(alpha(), beta_, t));
   }
   double churn_probability(double t) const {
     check_period("t", t, 1.0);
@@ -301,6 +380,9 @@ public:
 private:
   static void check_parameter(std::string_view name, double value) {
     if (!(value > 0.0 && std::isfinite(value))) fail(name, format_number(value) + " must be finite and > 0");
+    // alpha + beta + t - 1 must stay a double (a fit stays below e^30 = 1.1e13).
+    if (value > detail::sbg_max_parameter)
+      fail(name, format_number(value) + " must be at most 1e300 (alpha + beta must stay a double)");
   }
 
   static void check_period(std::string_view name, double t, double lowest) {
@@ -329,6 +411,7 @@ private:
   double beta_ = NAN;
   double log_likelihood_ = NAN;
   std::size_t periods_ = 0;
+  bool boundary_ = false;
 };
 
 }  // namespace cssegment

@@ -36,6 +36,7 @@ from .ledger_input import (
     PeriodReading,
     account_keys,
     check_horizon,
+    check_horizon_fits,
     check_reactivation_window,
     long_segment_column,
     period_keys,
@@ -462,7 +463,22 @@ class RevenueLedger:
             array = np.asarray(ids)
             if array.dtype.kind in "iu":
                 return np.ascontiguousarray(array, dtype=np.int64)
-            return np.full(len(array), np.iinfo(np.int64).min, dtype=np.int64)  # matches no integer account
+            # Any key value is some integer account's (a sentinel was INT64_MIN's): whole floats
+            # are read as integers, other ids are refused.
+            array = array.ravel()
+            if array.dtype.kind == "f":  # vectorised: by frames of a million rows
+                whole = np.isfinite(array) & (array == np.floor(array)) & (array >= -(2.0**63)) & (array < 2.0**63)
+            else:
+                whole = np.asarray([_is_integer_id(value) for value in array], dtype=bool)
+            if not whole.all():
+                row = int(np.flatnonzero(~whole)[0])
+                raise InvalidInputError(
+                    f"by: account id {_frame.describe(array[row])} ({type(array[row]).__name__}, row {row}) "
+                    "is not an integer, but the ledger's account ids are integers"
+                )
+            if array.dtype.kind == "f":
+                return np.ascontiguousarray(array, dtype=np.int64)
+            return np.asarray([int(value) for value in array], dtype=np.int64)
         return self._account_ids.get_indexer(pd.Index(ids)).astype(np.int64)
 
     # ---- metrics
@@ -544,8 +560,9 @@ class RevenueLedger:
         Parameters
         ----------
         horizon : int, default 12
-            Periods from start to end, >= 1. Start periods run from the first period to the last
-            minus `horizon`; a horizon as long as the history or longer gives an empty frame.
+            Periods from start to end, >= 1, counted in the ledger's periods (a year is 4 on a
+            quarterly ledger). Start periods run from the first period to the last minus
+            `horizon`; a horizon as long as the history or longer is refused (nothing would fit).
         by : pandas.Series or pandas.DataFrame, optional
             Segments, as in :meth:`movements`.
         masks_churn_below : float, default 0.9
@@ -572,6 +589,7 @@ class RevenueLedger:
         1       1.75  0.75        0.666667
         """
         check_horizon(horizon)
+        check_horizon_fits(horizon, self.n_periods, self._kind)
         segments, categories = self._segments(by)
         partials = self._ledger.retention_partials(segments, horizon)
         return _frame.output(retention_frame(partials, self._kind, categories, masks_churn_below), output)
@@ -926,6 +944,17 @@ def movement_frame(partials: Any, kind: PeriodKind, categories: list[str] | None
         columns[name] = columns[name].astype(np.int64)
     index = _index(kind, partials.first_period, partials.rows, categories)
     return pd.DataFrame(columns, index=index)
+
+
+def _is_integer_id(value: Any) -> bool:
+    """Whether a `by` key names an integer account id (an int, or a whole float within int64)."""
+    if isinstance(value, (bool, np.bool_)):
+        return False
+    if isinstance(value, (int, np.integer)):
+        return bool(-(2**63) <= value < 2**63)
+    if not isinstance(value, (float, np.floating)):
+        return False
+    return bool(np.isfinite(value) and float(value).is_integer() and -(2.0**63) <= value < 2.0**63)
 
 
 def retention_frame(

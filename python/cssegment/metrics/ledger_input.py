@@ -259,6 +259,16 @@ def check_horizon(horizon: int) -> None:
     _core.metrics.check_horizon(_frame.integer(horizon, "horizon"))
 
 
+def check_horizon_fits(horizon: int, n_periods: int, kind: object) -> None:
+    """A horizon some start period has an end for: say so rather than return an empty table
+    (issue 21: a horizon of 12 on a quarterly ledger of 8 periods). No periods: nothing to say."""
+    if 0 < n_periods <= horizon:
+        raise InvalidInputError(
+            f"horizon: {horizon} periods reach beyond the ledger's {n_periods} periods ({kind}), "
+            "so no start period has an end; the horizon counts the ledger's periods"
+        )
+
+
 def check_reactivation_window(reactivation_window: int | None) -> None:
     """A reactivation window: None, or a whole number the core accepts (>= 0)."""
     if reactivation_window is not None:

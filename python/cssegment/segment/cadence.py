@@ -232,7 +232,7 @@ class CadencePolicy(Model):
             Indexed by ``owner``, busiest first: ``accounts``, ``touches_per_month`` and
             ``hours_per_month`` (and ``hours_per_csm`` for pools, with an ``OwnerAssignment``).
             Digital touches cost no CSM time and are listed under ``"(digital)"``; CSM-channel
-            accounts without an owner under ``"(no owner)"``.
+            accounts without an owner under ``"(no owner)"`` (owners named so are refused).
 
         Examples
         --------
@@ -252,7 +252,15 @@ class CadencePolicy(Model):
         labels: Labels = owners.owners if isinstance(owners, OwnerAssignment) else owners
         _frame.check_length("owners", labels, "schedule", len(schedule))
         _frame.labels(labels, "owners")  # names (strings) or missing, one per row
-        owner = pd.Series(np.asarray(labels, dtype=object), index=schedule.index).fillna(_NO_OWNER)
+        names = np.asarray(labels, dtype=object)
+        reserved = np.flatnonzero(np.isin(names, [_NO_OWNER, _DIGITAL]))
+        if reserved.size:  # a CSM named like a sentinel row would merge with it
+            row = int(reserved[0])
+            raise InvalidInputError(
+                f"owners[{row}] = {names[row]!r}: the name of the workload's own row for "
+                f"{'accounts without an owner' if names[row] == _NO_OWNER else 'digital touches'}; rename the CSM"
+            )
+        owner = pd.Series(names, index=schedule.index).fillna(_NO_OWNER)
         digital = (_frame.column(schedule, "channel", "schedule") == "digital").to_numpy()
         owner[digital] = _DIGITAL
         segment, touches_column = (

@@ -79,7 +79,8 @@ class ShiftedBetaGeometric(Model):
     of fitting them.
 
     Fitted attributes: ``alpha_``, ``beta_``, ``log_likelihood_`` (NaN for given parameters),
-    ``n_periods_`` (periods observed).
+    ``n_periods_`` (periods observed), ``constant_churn_`` (the churn rate where the data show no
+    heterogeneity, NaN otherwise).
 
     Parameters
     ----------
@@ -121,6 +122,8 @@ class ShiftedBetaGeometric(Model):
             ("log_likelihood_", model.log_likelihood),
             ("n_periods_", model.periods),
         ]
+        if model.at_constant_churn:
+            rows.append(("constant_churn_ (alpha and beta are not identified)", model.constant_churn))
         return [_display.table(rows)]
 
     @_deprecation.renamed_keywords({"alive": "survivors"})
@@ -162,6 +165,7 @@ class ShiftedBetaGeometric(Model):
         survivors: pd.DataFrame | np.ndarray | Sequence[Sequence[float]],
         min_periods: int = 1,
         *,
+        min_accounts: float = 0,
         progress: bool = False,
     ) -> pd.DataFrame:
         """Fit many cohorts at once, in parallel: one row of survivor counts per cohort.
@@ -175,6 +179,9 @@ class ShiftedBetaGeometric(Model):
         min_periods : int
             Cohorts with fewer observed periods are not fitted (NaN parameters) and are kept in
             the result.
+        min_accounts : float, default 0
+            Cohorts that start with fewer customers are not fitted either (NaN parameters,
+            ``periods`` 0): a handful of customers identifies no curve.
         progress : bool, default False
             Show a progress bar over the cohorts (tqdm, ``pip install cssegment[progress]``);
             they are fitted in batches, with the same result.
@@ -183,7 +190,12 @@ class ShiftedBetaGeometric(Model):
         -------
         pandas.DataFrame
             ``alpha``, ``beta``, ``log_likelihood`` and ``periods`` (periods observed) per row,
-            indexed like the input's rows.
+            indexed like the input's rows; ``converged`` (the fit met its own stopping test),
+            ``boundary`` (the data identify no heterogeneity: a cohort that never churns, churns
+            completely or churns at one constant rate, where alpha and beta run off to the
+            limit and mean nothing by themselves) and ``constant_churn`` (that rate, alpha /
+            (alpha + beta), where ``boundary``; NaN elsewhere). Rows not fitted have
+            ``converged`` and ``boundary`` False.
 
         Examples
         --------
@@ -214,13 +226,26 @@ class ShiftedBetaGeometric(Model):
             for i, row in enumerate(rows):
                 matrix[i, : len(row)] = row
         min_counts = _whole_number(min_periods, "min_periods", 1) + 1
+        smallest = _frame.number(min_accounts, "min_accounts")
+        if not (np.isfinite(smallest) and smallest >= 0):
+            raise InvalidInputError(f"min_accounts: {smallest!r} must be finite and >= 0")
         matrix = np.ascontiguousarray(matrix, dtype=np.float64)
+        if smallest > 0 and matrix.size:
+            too_small = matrix[:, 0] < smallest  # NaN (nothing observed) stays as it is
+            if too_small.any():
+                matrix = matrix.copy()
+                matrix[too_small] = np.nan
         fit_cohorts = _fit_batches if progress else _core.survival.fit_sbg_many
         columns = fit_cohorts(matrix, min_counts)
         result = pd.DataFrame(
             {name: columns[name] for name in ("alpha", "beta", "log_likelihood", "periods")}, index=index
         )
         result["periods"] = result["periods"].astype(np.int64)
+        result["converged"] = columns["converged"].astype(bool)
+        result["boundary"] = columns["boundary"].astype(bool)
+        result["constant_churn"] = np.where(
+            result["boundary"], result["alpha"] / (result["alpha"] + result["beta"]), np.nan
+        )
         return result
 
     @property
@@ -261,6 +286,26 @@ class ShiftedBetaGeometric(Model):
         -1680.27
         """
         return float(self._fitted().log_likelihood)
+
+    @property
+    def constant_churn_(self) -> float:
+        """The churn rate alpha / (alpha + beta) where the data identify no heterogeneity, else NaN.
+
+        A cohort that never churns, churns completely, or churns at one constant rate has its
+        maximum likelihood at the limit alpha, beta -> infinity (or 0) with alpha / (alpha + beta)
+        fixed: the fitted alpha and beta are then arbitrary points on the way, and only this rate
+        means something.
+
+        Examples
+        --------
+        >>> import cssegment as cs
+        >>> model = cs.ShiftedBetaGeometric().fit([1000, 900, 810, 729])
+        >>> round(model.constant_churn_, 4)
+        0.1
+        >>> cs.ShiftedBetaGeometric().fit([1000, 631, 468, 382]).constant_churn_
+        nan
+        """
+        return float(self._fitted().constant_churn)
 
     @property
     def n_periods_(self) -> int:

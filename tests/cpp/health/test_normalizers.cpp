@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -232,4 +233,20 @@ BOOST_AUTO_TEST_CASE(label_normalisers_round_trip_through_json) {
     BOOST_TEST(back.labels() == normalizer.labels());
   }
   BOOST_TEST(!Normalizer::from_json(Normalizer::boolean().to_json()).to_json().contains("true"));
+}
+
+// The probe: Linear(-1e308, 1e308) scored 0 at 0 (the width overflowed, so the scale was 0) and
+// NaN at 1e308; Linear(0, 5e-324) scored NaN at 0 (100 / 5e-324 overflowed).
+BOOST_AUTO_TEST_CASE(linear_anchors_at_the_ends_of_the_doubles_score_as_written) {
+  const double largest = std::numeric_limits<double>::max();
+  BOOST_TEST(normalized(Normalizer::linear(-1e308, 1e308), {0.0, 1e308, -1e308, 5e307, largest, -largest}) ==
+             std::vector<double>({50.0, 100.0, 0.0, 75.0, 100.0, 0.0}));
+  BOOST_TEST(normalized(Normalizer::linear(largest, -largest), {largest, 0.0, -largest}) ==
+             std::vector<double>({0.0, 50.0, 100.0}));
+  const double subnormal = 5e-324;
+  BOOST_TEST(normalized(Normalizer::linear(0.0, subnormal), {0.0, subnormal, -subnormal, 1.0, -1.0}) ==
+             std::vector<double>({0.0, 100.0, 0.0, 100.0, 0.0}));
+  BOOST_TEST(normalized(Normalizer::linear(0.0, 4 * subnormal), {2 * subnormal}) == std::vector<double>({50.0}));
+  // Ordinary anchors keep their points.
+  BOOST_TEST(normalized(Normalizer::linear(10.0, 20.0), {15.0, 12.5}) == std::vector<double>({50.0, 25.0}));
 }

@@ -231,3 +231,15 @@ BOOST_AUTO_TEST_CASE(label_measures_read_label_columns) {
   numbers.add("contract", x).add("support", support, {"No", "Yes"}).add("logins", logins);
   BOOST_CHECK_THROW(card.score(numbers), InvalidInput);
 }
+
+// Found by fuzz_model_fields (issue 21): (w 100) (1 / w) rounds above 100 for w = 91, so a full
+// score came out as 100.00000000000001.
+BOOST_AUTO_TEST_CASE(full_marks_under_any_weight_score_exactly_100) {
+  const std::vector<double> x{10.0, 20.0};
+  for (double weight : {91.0, 93.0, 6.386396631090761e293}) {
+    const Scorecard card({Measure{"x", Normalizer::linear(0.0, 10.0), weight}});
+    ColumnTable table;
+    table.add("x", x);
+    for (double score : card.score(table).score) BOOST_TEST(score == 100.0);
+  }
+}

@@ -94,7 +94,9 @@ BOOST_AUTO_TEST_CASE(keys_at_the_ends_of_int64_are_refused_clearly) {
   // written past an empty table.
   const std::vector<std::int64_t> ends{std::numeric_limits<std::int64_t>::min(), highest};
   BOOST_TEST(message_of([&] { RevenueLedger::from_rows(ends, {std::vector<std::int64_t>{0, 0}}, amounts); }) ==
-             "account: account keys span more than 2^33 values; factorize them first");
+             "account: the table of account keys would take 64 EiB (18446744073709551616 cells); the limit for an "
+             "input of 2 rows is 1 GiB (1 GiB, or 8 KiB per row, at most 16 GiB). account keys span "
+             "-9223372036854775808 ... 9223372036854775807; factorize them first (number the accounts 0, 1, ...)");
   // The furthest date allowed, 10 million years before 1970, is a 1 January.
   const std::vector<std::int64_t> one{1};
   const std::vector<double> amount{1.0};
@@ -127,7 +129,7 @@ BOOST_AUTO_TEST_CASE(bad_rows_are_named) {
   const std::vector<std::int64_t> far{0, 1'000'000'000'000, 5};
   BOOST_TEST(message_of([&] {
                RevenueLedger::from_rows(accounts, {far}, std::vector<double>{1, 1, 1}, {}, names);
-             }).find("exceed the ledger's limit of 2^33 cells; are the periods consecutive?") != std::string::npos);
+             }).find("periods for 1 account; is a period a typo?") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(a_builder_run_in_steps_gives_from_rows_bit_for_bit) {

@@ -282,3 +282,19 @@ BOOST_AUTO_TEST_CASE(sums_do_not_depend_on_threads_chunks_or_merge_order) {
   BOOST_TEST(table.end == again.end);
   BOOST_TEST(table.expansion == again.expansion);
 }
+
+// The probe's silent wrap: the old fixed-point sums wrapped past about 2^88 per period, with every
+// row under the documented 2^80: 300 accounts at 0.8e24 then 1.2e24 gave an end of 5.05e25 (true
+// 3.6e26). Fixed by exact sums (issue 14); kept here.
+BOOST_AUTO_TEST_CASE(period_sums_far_beyond_two_to_the_88_do_not_wrap) {
+  std::vector<std::int64_t> accounts, periods;
+  std::vector<double> amounts;
+  for (std::int64_t account = 0; account < 300; ++account)
+    for (const auto& [period, amount] : {std::pair{0, 0.8e24}, std::pair{1, 1.2e24}})
+      accounts.push_back(account), periods.push_back(period), amounts.push_back(amount);
+  const auto t = movement_table(movement_partials(RevenueLedger::from_rows(accounts, {periods}, amounts), {}));
+  BOOST_TEST(t.start[0] == 300 * 0.8e24, boost::test_tools::tolerance(1e-15));
+  BOOST_TEST(t.end[0] == 300 * 1.2e24, boost::test_tools::tolerance(1e-15));
+  BOOST_TEST(t.expansion[0] == 300 * 0.4e24, boost::test_tools::tolerance(1e-12));
+  BOOST_TEST(t.end[0] / t.start[0] == 1.5, boost::test_tools::tolerance(1e-12));
+}

@@ -10,10 +10,13 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "cssegment/segment/kmeans.hpp"
 
 using namespace cssegment;
 using cssegment::testing::message_of;
+namespace tt = boost::test_tools;
 
 namespace {
 
@@ -228,4 +231,63 @@ BOOST_AUTO_TEST_CASE(inertia_of_unscaled_money_far_from_the_origin_is_exact) {
     exact += difference * difference;
   }
   BOOST_TEST(model.inertia() == static_cast<double>(exact), boost::test_tools::tolerance(1e-12));
+}
+
+// The probe's segfault: a squared distance beyond the largest double (1e155 unscaled) made every
+// distance infinite, so no centre was nearest and an empty restart's labels were read.
+BOOST_AUTO_TEST_CASE(unscaled_features_whose_distances_overflow_are_refused) {
+  for (const std::vector<double>& values :
+       {std::vector<double>{1e155, 0.0, 1.0}, std::vector<double>{1e155, 0.0, 0.0, 1.0, 1.0, 2.0}}) {
+    const std::size_t columns = values.size() / 3;
+    KMeans model(2, 1, 300, 1e-4, {FeatureScale::none}, 0);
+    const auto message = message_of([&] { model.fit(matrix(values, columns)); });
+    BOOST_TEST(message.find("data[:, 0][0] = 1e+155: lies ") == 0, message);
+    BOOST_TEST(message.find("squared distances overflow") != std::string::npos);
+    BOOST_TEST(!model.fitted());
+  }
+  // Just inside the limit the fit works: each extreme row is its own cluster.
+  KMeans model(2, 1, 300, 1e-4, {FeatureScale::none}, 0);
+  const auto labels = model.fit(matrix({1e150, 0.0, 1.0}, 1));
+  BOOST_TEST(labels[0] != labels[1]);
+  BOOST_TEST(labels[1] == labels[2]);
+  BOOST_TEST(std::isfinite(model.inertia()));
+  // predict() on rows beyond the fitted data's range refuses them too.
+  BOOST_TEST(message_of([&] { model.predict(matrix({1e300}, 1)); }).find("lies too far from the fitted data") !=
+             std::string::npos);
+}
+
+// Standard scaling of +-1e300 squared the features (inf): NaN centres and inertia 0, or "only 1
+// distinct point" for three.
+BOOST_AUTO_TEST_CASE(standard_scaling_of_extreme_magnitudes_stays_finite) {
+  KMeans model(2, 1, 300, 1e-4, {FeatureScale::standard}, 0);
+  const auto labels = model.fit(matrix({1e300, -1e300, 0.0}, 1));
+  BOOST_TEST(labels[1] != labels[0]);
+  BOOST_TEST(std::isfinite(model.inertia()));
+  BOOST_TEST(model.inertia() > 0.0);
+  for (double centre : model.cluster_centers()) BOOST_TEST(std::isfinite(centre));
+  KMeans three(3, 1, 300, 1e-4, {FeatureScale::standard}, 0);
+  three.fit(matrix({1e300, -1e300, 0.0}, 1));
+  BOOST_TEST(three.inertia() == 0.0);
+  const auto centres = three.cluster_centers();
+  BOOST_TEST(centres[0] == -1e300, tt::tolerance(1e-12));
+  BOOST_TEST(centres[2] == 1e300, tt::tolerance(1e-12));
+}
+
+// A tampered document: spread 0 or -1 divided the features by 0 or flipped them.
+BOOST_AUTO_TEST_CASE(json_fields_are_checked_for_meaning) {
+  KMeans model(2, 1, 100, 1e-4, {FeatureScale::standard}, 0);
+  model.fit(matrix({0.0, 0.0, 1.0, 1.0, 5.0, 5.0, 6.0, 6.0}, 2));
+  const std::string text = model.to_json();
+  const auto tampered = [&](const std::string& field, const std::string& value) {
+    auto document = nlohmann::json::parse(text);
+    document["fit"][field] = nlohmann::json::parse(value);
+    return document.dump();
+  };
+  BOOST_TEST(message_of([&] { KMeans::from_json(tampered("spread", "[0, 0]")); }) ==
+             "json: fit.spread[0] = 0: must be finite and > 0");
+  BOOST_TEST(message_of([&] { KMeans::from_json(tampered("spread", "[1, -1]")); }) ==
+             "json: fit.spread[1] = -1: must be finite and > 0");
+  BOOST_TEST(message_of([&] { KMeans::from_json(tampered("inertia", "-1")); }) ==
+             "json: fit.inertia -1 must be finite and >= 0");
+  BOOST_TEST((KMeans::from_json(text) == model));
 }

@@ -4,6 +4,8 @@
 #include "message_of.hpp"
 
 #include <cmath>
+#include <limits>
+#include <utility>
 #include <vector>
 
 #include "cssegment/survival/sbg.hpp"
@@ -229,4 +231,76 @@ BOOST_AUTO_TEST_CASE(bad_input_gets_clear_errors) {
   BOOST_TEST(message_of([&] { model.survival(1.5); }) == "t: 1.5 must be a whole number >= 0");
   BOOST_TEST(message_of([&] { model.retention_rate(0.0); }) == "t: 0 must be a whole number >= 1");
   BOOST_CHECK_THROW(ShiftedBetaGeometric().survival(1.0), NotFitted);
+}
+
+BOOST_AUTO_TEST_CASE(survival_is_a_closed_form_at_any_period) {
+  // S(t) against the product of retention rates (summed as logs), at periods either side of
+  // where the product gives way to Stirling's series, for small, large and extreme parameters.
+  for (const auto& [a, b] : std::vector<std::pair<double, double>>{
+           {0.7, 1.2}, {1e-6, 0.05}, {3.0, 40.0}, {250.0, 0.3}, {1e-13, 3e11}, {3e11, 1e-13}}) {
+    const ShiftedBetaGeometric model(a, b);
+    double log_product = 0.0;
+    for (double t = 1.0; t <= 3000.0; t += 1.0) {
+      log_product -= std::log1p(a / (b + (t - 1.0)));
+      if (t <= 40.0 || std::fmod(t, 97.0) == 0.0)
+        BOOST_TEST(model.survival(t) == std::exp(log_product), tt::tolerance(1e-11));
+    }
+  }
+  // alpha = beta = 1: S(t) = 1 / (t + 1) exactly, far beyond any loop (the probe's 1e15 hung).
+  const ShiftedBetaGeometric uniform(1.0, 1.0);
+  for (double t : {1e6, 1e9, 1e15, 1e300}) BOOST_TEST(uniform.survival(t) == 1.0 / (t + 1.0), tt::tolerance(1e-12));
+  // alpha = 2, beta = 1: S(t) = 2 / ((t + 1)(t + 2)); P(T = t) = S(t - 1) - S(t).
+  const ShiftedBetaGeometric two(2.0, 1.0);
+  BOOST_TEST(two.survival(1e15) == 2.0 / ((1e15 + 1.0) * (1e15 + 2.0)), tt::tolerance(1e-12));
+  BOOST_TEST(two.churn_probability(1e6) == two.survival(1e6 - 1.0) - two.survival(1e6), tt::tolerance(1e-8));
+  const ShiftedBetaGeometric probe(0.7, 1.2);
+  BOOST_TEST(probe.survival(1e15) > 0.0);
+  BOOST_TEST(probe.churn_probability(1e15) > 0.0);
+}
+
+// The probe: cohorts that never churn or churn completely came back as alpha ~ 3e11, beta ~ 9e-14
+// (or the reverse) without a word. The fit now says the data identify a constant rate only.
+BOOST_AUTO_TEST_CASE(fits_at_the_constant_churn_limit_are_flagged) {
+  const std::vector<double> never{100, 100, 100, 100}, all{100, 0, 0}, constant{1000, 900, 810, 729, 656.1};
+  for (const auto& [counts, rate] :
+       std::vector<std::pair<std::vector<double>, double>>{{never, 0.0}, {all, 1.0}, {constant, 0.1}}) {
+    const auto fit = fit_sbg(counts);
+    BOOST_TEST(fit.converged);
+    BOOST_TEST(fit.boundary);
+    const auto model = ShiftedBetaGeometric::fit(counts);
+    BOOST_TEST(model.at_constant_churn());
+    BOOST_TEST(model.constant_churn() == rate, tt::tolerance(1e-5));
+  }
+  // Fader & Hardie's cohort identifies its heterogeneity: no flag, no constant rate.
+  const auto fit = fit_sbg(regular);
+  BOOST_TEST(fit.converged);
+  BOOST_TEST(!fit.boundary);
+  BOOST_TEST(std::isnan(ShiftedBetaGeometric::fit(regular).constant_churn()));
+  BOOST_TEST(!ShiftedBetaGeometric(1e-9, 1.0).at_constant_churn());
+  BOOST_TEST(ShiftedBetaGeometric(1e4, 1e5).at_constant_churn() == false);
+  BOOST_TEST(ShiftedBetaGeometric(1e7, 1e8).at_constant_churn());
+}
+
+// Found by fuzz_model_fields: beta = 1.8e308 made beta + t infinite, and S(1e300) NaN.
+BOOST_AUTO_TEST_CASE(parameters_and_periods_at_the_ends_of_the_doubles) {
+  BOOST_TEST(message_of([] { ShiftedBetaGeometric(1.0, 1.7976931348623157e308); }) ==
+             "beta: 1.7976931348623157e+308 must be at most 1e300 (alpha + beta must stay a double)");
+  const double largest = std::numeric_limits<double>::max();
+  for (const auto& [a, b] : std::vector<std::pair<double, double>>{{0.78, 1e300}, {1e300, 1e300}, {1e-300, 0.5}}) {
+    const ShiftedBetaGeometric model(a, b);
+    for (double t : {1.0, 1e15, 1e300, largest}) {
+      const double s = model.survival(t);
+      BOOST_TEST((s >= 0.0 && s <= 1.0), a << " " << b << " " << t << " " << s);
+    }
+  }
+  BOOST_TEST(ShiftedBetaGeometric(1e300, 1e300).survival(1.0) == 0.5);
+}
+
+// Found by fuzz_model_fields: alpha = 6e18 made alpha / (from + alpha) round to 1, so that
+// S(1e300) came out as inf.
+BOOST_AUTO_TEST_CASE(a_huge_alpha_far_out_survives_nobody) {
+  const ShiftedBetaGeometric model(6.1127446013642936e18, 1.333127466621538);
+  BOOST_TEST(model.survival(1.0) == model.beta() / (model.alpha() + model.beta()), tt::tolerance(1e-14));
+  for (double t : {20.0, 1e6, 1e15, 1e300, std::numeric_limits<double>::max()}) BOOST_TEST(model.survival(t) == 0.0);
+  BOOST_TEST(ShiftedBetaGeometric(1e10, 1.0).survival(100.0) == 0.0);
 }

@@ -247,18 +247,10 @@ def test_horizon_bounds(hand_rows: pd.DataFrame) -> None:
     ledger = cs.RevenueLedger(hand_rows)
     with pytest.raises(cs.InvalidInputError, match="horizon: 0 must be >= 1"):
         ledger.retention(horizon=0)
-    empty = ledger.retention(horizon=6)
-    assert len(empty) == 0
-    assert list(empty.columns) == [
-        "cohort_accounts",
-        "start_revenue",
-        "end_revenue",
-        "retained_revenue",
-        "nrr",
-        "grr",
-        "logo_retention",
-        "nrr_masks_churn",
-    ]
+    # The probe: a horizon beyond the history returned an empty table without a word.
+    for horizon in (6, 12):
+        with pytest.raises(cs.InvalidInputError, match=rf"horizon: {horizon} periods reach beyond the ledger's 6"):
+            ledger.retention(horizon=horizon)
     assert len(ledger.retention(horizon=5)) == 1
 
 

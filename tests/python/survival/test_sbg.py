@@ -137,7 +137,15 @@ def test_fit_many_matches_fit_and_keeps_the_index():
     )
     for alive in (frame, rows, frame.to_numpy()):
         fits = cs.ShiftedBetaGeometric.fit_many(alive)
-        assert list(fits.columns) == ["alpha", "beta", "log_likelihood", "periods"]
+        assert list(fits.columns) == [
+            "alpha",
+            "beta",
+            "log_likelihood",
+            "periods",
+            "converged",
+            "boundary",
+            "constant_churn",
+        ]
         assert fits["periods"].tolist() == [7, 4, 0]
         assert fits["alpha"].iloc[0] == cs.ShiftedBetaGeometric().fit(REGULAR[:8]).alpha_
         assert fits["beta"].iloc[1] == cs.ShiftedBetaGeometric().fit(HIGH_END[:5]).beta_
