@@ -11,10 +11,6 @@ outcome the issue asks for), ``magnitude`` (extreme doubles through every numeri
 ``span`` (periods, dates and ids far apart), ``sentinel`` (labels named like the labels cssegment
 adds), ``tampered`` (models' JSON and pickles edited by hand) and ``mixed`` (object columns
 mixing kinds).
-
-``FIXED_ON_ROBUST`` lists the cases whose fix is on branch ``robust`` (overflow, sBG closed
-forms, memory budget, JSON meaning checks): on branch ``errors`` alone they fail; once both are
-merged every case must pass. They are not skipped or marked xfail.
 """
 
 # ruff: noqa: E501 -- one case per line, so that the cases read as a table
@@ -481,10 +477,14 @@ for name, call in {
         {"account_id": [1], "start": ["1900-01-01"], "end": ["2200-01-01"], "amount": [1.0], "interval": ["month"]})),
     "by-periods-far-outside": lambda: SMALL.movements(by=pd.DataFrame({"account_id": [1, 2, 1], "month": [10**12, 1, 1], "segment": ["x", "x", "x"]})),
     "transitions-1e6-rows": lambda: cs.transitions(np.array(["a", "b"] * 500_000, dtype=object), np.array(["b", "a"] * 500_000, dtype=object)),
-    "cohorts-span-10k": lambda: cs.RevenueLedger(pd.DataFrame({"account_id": [1, 2], "month": [0, 10_000], "mrr": 1.0})).cohorts(),
     "retention-span-10k": lambda: cs.RevenueLedger(pd.DataFrame({"account_id": [1, 1], "month": [0, 10_000], "mrr": 1.0})).retention(horizon=5_000),
 }.items():  # fmt: skip
     case(f"span:{name}", call)
+invalid(
+    "span:cohorts-span-10k",
+    lambda: cs.RevenueLedger(pd.DataFrame({"account_id": [1, 2], "month": [0, 10_000], "mrr": 1.0})).cohorts(),
+    "cohort_length: the cohort x age tables would take",
+)
 
 # === sentinel-name collisions ==================================================================
 
@@ -569,32 +569,3 @@ MIXED_ENTRY_POINTS: dict[str, Callable[[pd.Series], Any]] = {
 for point, call in MIXED_ENTRY_POINTS.items():
     for label, values in MIXED.items():
         case(f"mixed:{point}:{label}", lambda call=call, values=values: call(pd.Series(values, dtype=object)))
-
-# The fixes on branch robust: these fail on branch errors alone and pass once robust is merged.
-FIXED_ON_ROBUST: set[str] = {
-    # Crash: squared distances that overflow a double
-    "issue:kmeans-1e155-1d", "issue:kmeans-1e155-2d", "issue:kmeans-1.35e154",
-    *(f"magnitude:kmeans-none:{label}" for label in ("max", "-max", "1e155")),
-    # Hangs: sBG curves in time proportional to t
-    "issue:sbg-survival-1e15", "issue:sbg-churn-1e15", "issue:sbg-survival-1e9", "issue:sbg-project-100k",
-    "issue:sbg-survival-arange-100k", "magnitude:sbg-t:max", "magnitude:sbg-t:1e155",
-    "huge-int:sbg-survival-t:2**63", "huge-int:sbg-survival-t:2**64",
-    # Memory: the budget of dense structures
-    "issue:ledger-span-1e9", "issue:ledger-2000-rows-200k-months", "issue:synthetic-book-1e8x1200",
-    "issue:transitions-20k-labels",
-    # Silent wrong answers
-    "issue:kmeans-standard-1e300", "issue:linear-full-range-at-0", "issue:linear-denormal-span",
-    "denormal:linear-span-score", "issue:tampered-kmeans-spread-zero", "issue:tampered-kmeans-spread-negative",
-    "tampered:kmeans-inertia-negative", "issue:cltv-1e308-1e-300", "issue:cac-1e308-1e-308",
-    "issue:coverage-csm-cost-1e308", "magnitude:cltv-arpa:max",
-    "magnitude:cltv-churn:min-normal", "magnitude:cltv-churn:min-denormal", "magnitude:crc:min-normal",
-    "magnitude:crc:min-denormal", "issue:sbg-fit-never-churns", "issue:sbg-fit-all-churn",
-    "issue:sbg-fit-many-min-accounts", "issue:retention-horizon-12-quarterly", "sentinel:workload-csm-named-(no owner)",
-}  # fmt: skip
-
-# Found by this suite and not fixed yet: strict xfails (a fix makes them fail until removed here),
-# each with its reason, so the run shows them.
-KNOWN_OPEN: dict[str, str] = {
-    "span:cohorts-span-10k": "cohorts() builds dense cohort x age tables (10,000 x 10,000 for two rows); "
-    "they need the memory budget the ledger has",
-}

@@ -324,6 +324,7 @@ MATRIX = [
     bad("RevenueLedger.retention", "a total beyond the largest double", lambda: cs.RevenueLedger(ledger_rows(mrr=[1e308, 1.0, 1e308])).retention(horizon=1), "amounts: the 'retention' total 'start_revenue' in row 0 (first period 1), segment 0 is beyond the largest double"),
     bad("RevenueLedger.cohorts", "unknown metric", lambda: LEDGER.cohorts("arr"), "metric: 'arr' must be 'revenue' or 'logos'"),
     bad("RevenueLedger.cohorts", "cohort_length 0", lambda: LEDGER.cohorts(cohort_length=0), "cohort_length: 0 must be >= 1 period"),
+    bad("RevenueLedger.cohorts", "cohort tables beyond the memory budget", lambda: cs.RevenueLedger(pd.DataFrame({"account_id": [1, 2], "month": [0, 10_000], "mrr": 1.0})).cohorts(), "cohort_length: the cohort x age tables would take"),
     bad("RevenueLedger.survivors", "cohort_length not whole", lambda: LEDGER.survivors(cohort_length=1.0), "cohort_length: 1.0 must be an integer >= 1"),
     bad("RevenueLedger.cltv", "window 0", lambda: LEDGER.cltv(window=0), "window: 0 must be an integer >= 1"),
     bad("RevenueLedger.cltv", "gross margin above 1", lambda: LEDGER.cltv(gross_margin=2), "gross_margin[0] = 2: must be in (0, 1]"),

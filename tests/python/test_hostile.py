@@ -57,7 +57,6 @@ hostile_cases = importlib.util.module_from_spec(_spec)
 sys.modules["hostile_cases"] = hostile_cases  # its dataclass looks its module up there
 _spec.loader.exec_module(hostile_cases)
 CASES: list[Any] = hostile_cases.CASES
-FIXED_ON_ROBUST: set[str] = hostile_cases.FIXED_ON_ROBUST
 
 #: Address space a case may add to what the process had at the fork.
 MEMORY_BUDGET = 1536 << 20
@@ -192,31 +191,16 @@ def _expected(case: Any, outcome: str, detail: str) -> bool:
     return case.match is None or detail.startswith(case.match)
 
 
-KNOWN_OPEN: dict[str, str] = hostile_cases.KNOWN_OPEN
-
-
-def _params(cases: list[Any]) -> list[Any]:
-    """One pytest param per case; the known open ones are strict xfails that state their reason."""
-    return [
-        pytest.param(case, id=case.id, marks=pytest.mark.xfail(strict=True, reason=KNOWN_OPEN[case.id]))
-        if case.id in KNOWN_OPEN
-        else pytest.param(case, id=case.id)
-        for case in cases
-    ]
-
-
-@pytest.mark.parametrize("case", _params(CASES))
+@pytest.mark.parametrize("case", [pytest.param(case, id=case.id) for case in CASES])
 def test_hostile_case(case: Any, outcomes: dict[str, tuple[str, str]]) -> None:
     outcome, detail = outcomes[case.id]
-    robust = " (fixed on branch robust: passes once it is merged)" if case.id in FIXED_ON_ROBUST else ""
     wanted = case.expect + (f" starting {case.match!r}" if case.match else "")
-    assert _expected(case, outcome, detail), f"{case.id}: expected {wanted}, got {outcome}: {detail}{robust}"
+    assert _expected(case, outcome, detail), f"{case.id}: expected {wanted}, got {outcome}: {detail}"
 
 
 def test_the_suite_is_large_and_its_lists_name_cases() -> None:
     ids = [case.id for case in CASES]
     assert len(ids) >= 300 and len(set(ids)) == len(ids)
-    assert set(ids) >= FIXED_ON_ROBUST | set(KNOWN_OPEN), sorted(FIXED_ON_ROBUST - set(ids))
     families = {case.id.split(":")[0] for case in CASES}
     assert {"issue", "magnitude", "denormal", "huge-int", "span", "sentinel", "tampered", "mixed"} <= families
 

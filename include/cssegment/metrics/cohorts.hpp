@@ -9,6 +9,7 @@
 #include <mutex>
 #include <vector>
 
+#include "cssegment/core/budget.hpp"
 #include "cssegment/core/parallel.hpp"
 #include "cssegment/metrics/account_segments.hpp"
 #include "cssegment/metrics/ledger.hpp"
@@ -50,6 +51,17 @@ inline CohortSums cohort_sums(const RevenueLedger& ledger, const AccountSegments
   const auto length = static_cast<std::size_t>(options.cohort_length);
   const std::size_t blocks = (periods + length - 1) / length;
   const std::size_t fields = periods * cohort_fields;
+  // Each thread holds its own cohorts x ages table: checked, like the ledger, before allocating.
+  const double cells =
+      static_cast<double>(blocks) * static_cast<double>(segments.count()) * static_cast<double>(fields);
+  const double threads = static_cast<double>(default_thread_count()) + 1.0;
+  check_dense_budget({"cohort_length", "the cohort x age tables", cells,
+                      threads * static_cast<double>(sizeof(ExactSum) + sizeof(std::uint64_t)),
+                      static_cast<double>(ledger.n_accounts()),
+                      format_count(static_cast<double>(blocks)) + " cohorts x " +
+                          format_count(static_cast<double>(periods)) + " ages for " +
+                          format_count(static_cast<double>(ledger.n_accounts())) + " accounts",
+                      "use a longer cohort_length, or check the ledger's periods"});
   CohortSums total{PartialSums("cohorts", options.cohort_length, ledger.first_period(), blocks, segments.count(),
                                fields),
                    std::vector<std::int64_t>(blocks * segments.count(), -1), periods};

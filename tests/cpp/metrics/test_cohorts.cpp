@@ -4,6 +4,7 @@
 #include "ledger_rows.hpp"
 #include "message_of.hpp"
 
+#include <string>
 #include <vector>
 
 #include "cssegment/metrics/cohorts.hpp"
@@ -48,4 +49,14 @@ BOOST_AUTO_TEST_CASE(blocks_align_to_the_first_period_and_ages_stop_at_the_lates
   BOOST_TEST(curve(sums, 0, cohort_survivors) == std::vector<double>({2, 2, 0, 0}));
   BOOST_TEST(message_of([&] { cohort_sums(ledger, {}, {.cohort_length = 0}); }) ==
              "cohort_length: 0 must be >= 1 period");
+}
+
+BOOST_AUTO_TEST_CASE(cohort_tables_beyond_the_memory_budget_are_refused_before_allocating) {
+  // Two accounts 10,000 periods apart: a small ledger, but 10,001 cohorts x 10,001 ages per thread.
+  const testing::Rows rows{{1, 2}, {0, 10'000}, {1.0, 1.0}};
+  const auto ledger = testing::ledger_of(rows);
+  const std::string message = message_of([&] { cohort_sums(ledger, {}, {}); });
+  BOOST_TEST(message.starts_with("cohort_length: the cohort x age tables would take"));
+  BOOST_TEST(message.find("10,001 cohorts x 10,001 ages for 2 accounts") != std::string::npos);
+  BOOST_TEST(cohort_sums(ledger, {}, {.cohort_length = 10'001}).sums.rows() == 1u);  // the way out
 }
