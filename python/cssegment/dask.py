@@ -36,6 +36,9 @@ import pandas as pd
 
 from . import _core, _frame, _progress
 from ._core import InvalidInputError
+from .health.backtest import Backtest, backtest_scores
+from .health.scorecard import Scorecard
+from .health.scorecard_set import ScorecardSet
 from .metrics.ledger import ledger_over_periods, movement_frame, partial_sums, retention_frame
 from .metrics.ledger_input import (
     PeriodKind,
@@ -47,8 +50,9 @@ from .metrics.ledger_input import (
     period_keys,
 )
 from .metrics.periods import calendar_of
+from .segment.models import SegmentModel
 
-__all__ = ["movements", "retention"]
+__all__ = ["assign", "backtest", "calibrate", "fit", "movements", "retention", "score"]
 
 Segments = pd.Series | pd.DataFrame | str | None
 # A row's position: partition number << 40 | row in the partition (2^40 rows would be 8 TB of
@@ -357,3 +361,275 @@ def _tree(items: list[Any], combine: Callable[[Any, Any], Any]) -> Any:
     while len(items) > 1:
         items = [combine(items[i], items[i + 1]) if i + 1 < len(items) else items[i] for i in range(0, len(items), 2)]
     return items[0] if items else None
+
+
+# Row-wise work: segments, scores and backtests, partition by partition.
+#
+# Each function runs the in-memory method on every partition (``map_partitions``); its ``meta`` is
+# the method's own result on the frame's empty ``_meta``, so a missing column is named before any
+# task runs and the dtypes (the model's ordered categories, the bands) are those of memory.
+
+Card = Scorecard | ScorecardSet
+
+
+def _frame_of(ddf: Any) -> dd.DataFrame:
+    if not isinstance(ddf, dd.DataFrame):
+        raise InvalidInputError(f"ddf: expected a dask.dataframe.DataFrame, got {type(ddf).__name__}")
+    return ddf
+
+
+def _row_wise(work: Callable[..., Any], model: Any, ddf: Any, previous: str | None) -> Any:
+    """`work(partition, model, previous)` on every partition; its meta is `work` on the empty meta."""
+    rows = _frame_of(ddf)
+    if previous is not None and previous not in rows.columns:
+        raise _frame.no_column("previous", previous, rows.columns)
+    untyped: Any = rows
+    return untyped.map_partitions(work, model, previous, meta=work(untyped._meta, model, previous))
+
+
+def _assigned(part: pd.DataFrame, model: SegmentModel, previous: str | None) -> pd.Series:
+    earlier = None if previous is None else part[previous]
+    labels = model.assign(part, earlier, output="pandas")
+    return pd.Series(labels, index=part.index, name="segment")
+
+
+def assign(model: SegmentModel, ddf: dd.DataFrame, previous: str | None = None) -> dd.Series:
+    """:meth:`cssegment.segment.SegmentModel.assign` over a Dask DataFrame, partition by partition.
+
+    Parameters
+    ----------
+    model : TierModel, QuadrantModel or RuleModel
+        The segmentation model.
+    ddf : dask.dataframe.DataFrame
+        The accounts, with the columns the model reads.
+    previous : str, optional
+        Column of `ddf` holding each account's earlier segment (turns hysteresis on).
+
+    Returns
+    -------
+    dask.dataframe.Series
+        Named ``segment``, aligned with `ddf`, of the model's ordered categorical dtype (so the
+        partitions concatenate without re-categorising); equal to the in-memory labels.
+
+    Raises
+    ------
+    InvalidInputError
+        Before any task runs, if a column is missing; when computed, as in memory.
+
+    Examples
+    --------
+    >>> import dask.dataframe as dd, cssegment as cs, cssegment.dask
+    >>> accounts = cs.datasets.synthetic_book(200, seed=1).accounts
+    >>> labels = cs.dask.assign(cs.TierModel.touch(), dd.from_pandas(accounts, npartitions=3))
+    >>> list(labels.compute()) == list(cs.TierModel.touch().assign(accounts))
+    True
+    """
+    result: dd.Series = _row_wise(_assigned, model, ddf, previous)
+    return result
+
+
+def _fit_columns(card: Card) -> list[str]:
+    """The columns a scorecard (or each scorecard of a set) reads in ``fit``."""
+    cards = [card] if isinstance(card, Scorecard) else [*card.scorecards.values(), *filter(None, [card.default])]
+    columns = [] if isinstance(card, Scorecard) else [card.by]
+    for one in cards:
+        for measure in one.measures:
+            columns.append(measure.column)
+            by = getattr(measure.normalizer, "by", None)
+            if by is not None:
+                columns.append(by)
+    return list(dict.fromkeys(columns))
+
+
+def fit(card: Card, ddf: dd.DataFrame) -> Card:
+    """:meth:`cssegment.Scorecard.fit` (or :meth:`cssegment.ScorecardSet.fit`) over a Dask DataFrame.
+
+    The Percentile and ZScore statistics are fitted over all partitions at once: the columns the
+    scorecard reads (only those) are brought to the client in the frame's order and fitted there,
+    so the fitted statistics are the in-memory ones exactly, whatever the partitioning. The
+    client holds 8 bytes per row and column read.
+
+    Parameters
+    ----------
+    card : Scorecard or ScorecardSet
+        The scorecard(s) to fit.
+    ddf : dask.dataframe.DataFrame
+        The accounts.
+
+    Returns
+    -------
+    Scorecard or ScorecardSet
+        `card` itself, fitted.
+
+    Raises
+    ------
+    InvalidInputError
+        Before any task runs, if a column is missing.
+
+    Examples
+    --------
+    >>> import dask.dataframe as dd, cssegment as cs, cssegment.dask
+    >>> accounts = cs.datasets.synthetic_book(200, seed=1).accounts
+    >>> card = cs.Scorecard([cs.Measure("logins_per_user", cs.Percentile(by="industry"))])
+    >>> cs.dask.fit(card, dd.from_pandas(accounts, npartitions=3)).fitted
+    True
+    """
+    rows = _frame_of(ddf)
+    columns = _fit_columns(card)
+    for name in columns:
+        if name not in rows.columns:
+            raise _frame.no_column("ddf", name, rows.columns)
+    card.fit(rows[columns].compute())
+    return card
+
+
+def _scored(part: pd.DataFrame, card: Card, previous: str | None) -> pd.DataFrame:
+    earlier = None if previous is None else part[previous].to_numpy(dtype=float)
+    return card.score(part, earlier, output="pandas")
+
+
+def score(card: Card, ddf: dd.DataFrame, previous: str | None = None) -> dd.DataFrame:
+    """:meth:`cssegment.Scorecard.score` (or :meth:`cssegment.ScorecardSet.score`) over a Dask DataFrame.
+
+    A scorecard with Percentile or ZScore measures is fitted first (in memory, or with
+    :func:`fit` over all partitions); each partition is then scored with the same fitted card.
+
+    Parameters
+    ----------
+    card : Scorecard or ScorecardSet
+        The scorecard(s).
+    ddf : dask.dataframe.DataFrame
+        The accounts.
+    previous : str, optional
+        Column of `ddf` holding each account's earlier score (NaN: none).
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        The columns of the in-memory ``score`` with its dtypes (``band`` the ordered bands),
+        aligned with `ddf`; equal to the in-memory scores.
+
+    Raises
+    ------
+    InvalidInputError
+        Before any task runs, if a column is missing; NotFittedError if a peer-group measure
+        has not been fitted.
+
+    Examples
+    --------
+    >>> import dask.dataframe as dd, cssegment as cs, cssegment.dask
+    >>> accounts = cs.datasets.synthetic_book(200, seed=1).accounts
+    >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100))])
+    >>> scores = cs.dask.score(card, dd.from_pandas(accounts, npartitions=3)).compute()
+    >>> scores.equals(card.score(accounts))
+    True
+    """
+    result: dd.DataFrame = _row_wise(_scored, card, ddf, previous)
+    return result
+
+
+def _outcomes(part: pd.DataFrame, outcome: str, partition_info: dict[str, Any] | None = None) -> pd.Series:
+    values = part[outcome]
+    numbers = pd.to_numeric(values, errors="coerce").astype(float) if values.dtype != bool else values.astype(float)
+    bad = ~numbers.isin([0.0, 1.0])
+    if bad.any():
+        at = int(np.argmax(bad.to_numpy()))
+        number = "?" if partition_info is None else partition_info["number"]
+        raise InvalidInputError(
+            f"{outcome}: partition {number}, row {at} (index {part.index[at]}): {values.iloc[at]}; "
+            "outcomes must be 0 or 1"
+        )
+    return numbers
+
+
+def backtest(card: Card, ddf: dd.DataFrame, outcome: str = "churned") -> Backtest:
+    """:meth:`cssegment.Scorecard.backtest` over a Dask DataFrame, equal to the in-memory backtest.
+
+    The partitions are scored and their outcomes checked on the workers; only each row's score,
+    band and outcome (17 bytes a row) come to the client, where the core's backtest runs on them
+    in the frame's order: the AUC, deciles and bands are the in-memory ones exactly.
+
+    Parameters
+    ----------
+    card : Scorecard or ScorecardSet
+        The scorecard(s), fitted if they have peer-group measures.
+    ddf : dask.dataframe.DataFrame
+        The accounts, with the `outcome` column (0/1 or booleans).
+    outcome : str
+        Column of `ddf`: 1 (or True) = churned.
+
+    Returns
+    -------
+    Backtest
+        As in memory.
+
+    Raises
+    ------
+    InvalidInputError
+        Before any task runs, if a column is missing; when computed, if an outcome is not 0 or 1
+        (naming the partition, the row in it and the value).
+
+    Examples
+    --------
+    >>> import dask.dataframe as dd, cssegment as cs, cssegment.dask
+    >>> accounts = cs.datasets.synthetic_book(500, seed=1).accounts
+    >>> card = cs.Scorecard([cs.Measure("seats_used_pct", cs.Linear(0, 100))])
+    >>> result = cs.dask.backtest(card, dd.from_pandas(accounts, npartitions=3))
+    >>> result.auc == card.backtest(accounts).auc
+    True
+    """
+    rows = _frame_of(ddf)
+    if outcome not in rows.columns:
+        raise _frame.no_column("outcome", outcome, rows.columns)
+    scores = score(card, rows)
+    untyped: Any = rows
+    outcomes = untyped.map_partitions(_outcomes, outcome, meta=(outcome, float))
+    band = scores["band"].cat.codes.astype(np.int8)
+    health, codes, values = dask.compute(scores["score"], band, outcomes)
+    band_names = list(scores["band"].dtype.categories)
+    return backtest_scores(health.to_numpy(), codes.to_numpy(), band_names, values.to_numpy(), None)
+
+
+def calibrate(card: Scorecard, ddf: dd.DataFrame, outcome: str = "churned", l2: float = 1.0) -> Any:
+    """:meth:`cssegment.Scorecard.calibrate` over a Dask DataFrame, equal to the in-memory fit.
+
+    The partitions' outcomes are checked on the workers; the columns the scorecard reads and the
+    outcome (only those) are then brought to the client in the frame's order and calibrated there,
+    so the coefficients are the in-memory ones exactly, whatever the partitioning. The client
+    holds 8 bytes per row and column read.
+
+    Parameters
+    ----------
+    card, ddf, outcome
+        As for :func:`backtest`.
+    l2 : float
+        L2 penalty on the coefficients (>= 0), as in memory.
+
+    Returns
+    -------
+    CalibratedScorecard
+        Equal to ``card.calibrate(ddf.compute(), outcome, l2)``.
+
+    Raises
+    ------
+    InvalidInputError
+        As :func:`backtest` does.
+
+    Examples
+    --------
+    >>> import dask.dataframe as dd, cssegment as cs, cssegment.dask
+    >>> book = cs.datasets.synthetic_book(400, seed=2).accounts
+    >>> tickets = cs.Scorecard([cs.Measure("tickets_90d", cs.Linear(10, 0))])
+    >>> calibrated = cs.dask.calibrate(tickets, dd.from_pandas(book, npartitions=2), l2=2.0)
+    >>> calibrated.coef_.equals(tickets.calibrate(book, l2=2.0).coef_)
+    True
+    """
+    rows = _frame_of(ddf)
+    columns = _fit_columns(card)
+    for name in [*columns, outcome]:
+        if name not in rows.columns:
+            raise _frame.no_column("ddf", name, rows.columns)
+    untyped: Any = rows
+    outcomes = untyped.map_partitions(_outcomes, outcome, meta=(outcome, float))
+    data, values = dask.compute(rows[columns], outcomes)
+    return card.calibrate(data, values.to_numpy(), l2)

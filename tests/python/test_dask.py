@@ -169,3 +169,123 @@ def test_partition_ledgers_are_built_through_the_package_constructor(rows: pd.Da
     sums = [partial_sums(half, "movements", None, None, None) for half in halves]
     merged = sums[0].copy().merge(sums[1])
     assert_frame_equal(movement_frame(merged, period_keys(rows["month"], "month")[1], None), whole.movements())
+
+
+# Row-wise work, calibration and backtests: three partitionings each (one partition; sorted
+# with known divisions; unknown divisions with an empty partition among them).
+PARTITIONINGS = ["one", "known", "unknown-with-empty"]
+
+
+@pytest.fixture(scope="module")
+def accounts() -> pd.DataFrame:
+    book = cs.datasets.synthetic_book(n_accounts=1500, seed=21).accounts
+    rng = np.random.default_rng(3)
+    labels = np.array([None, *cs.TierModel.touch().categories], dtype=object)
+    earlier = rng.choice(labels, len(book))
+    return book.assign(previous_tier=earlier, previous_score=rng.uniform(0, 100, len(book)))
+
+
+def partitioned(frame: pd.DataFrame, how: str) -> dd.DataFrame:
+    if how == "one":
+        return dd.from_pandas(frame, npartitions=1)
+    if how == "known":
+        return dd.from_pandas(frame, npartitions=4)
+    pieces = [frame.iloc[:400], frame.iloc[:0], frame.iloc[400:1100], frame.iloc[1100:]]
+    ddf = dd.concat([dd.from_pandas(piece, npartitions=1, sort=False) for piece in pieces])
+    assert not ddf.known_divisions and ddf.npartitions == 4
+    return ddf
+
+
+def card_with_peers() -> cs.Scorecard:
+    return cs.Scorecard(
+        [
+            cs.Measure("seats_used_pct", cs.Linear(0, 100), weight=2),
+            cs.Measure("logins_per_user", cs.Percentile(by="industry")),
+            cs.Measure("tickets_90d", cs.ZScore(higher_is_better=False)),
+            cs.Measure("nps", cs.Percentile()),
+        ]
+    )
+
+
+@pytest.mark.parametrize("how", PARTITIONINGS)
+def test_assign_equals_in_memory_for_every_model(client: Client, accounts: pd.DataFrame, how: str) -> None:
+    ddf = partitioned(accounts, how)
+    models: list[tuple[cs.segment.SegmentModel, str | None]] = [
+        (cs.TierModel.touch(hysteresis=0.2), "previous_tier"),
+        (cs.TierModel.touch(), None),
+        (cs.QuadrantModel(size_column="employees", value_column="arr"), None),
+        (cs.RuleModel.four_tier(), None),
+    ]
+    lazy = [csd.assign(model, ddf, previous=previous) for model, previous in models]
+    computed = dask.compute(*lazy, csd.assign(models[0][0], ddf))
+    for (model, previous), got, labels in zip(models, lazy, computed):
+        assert got.dtype == pd.CategoricalDtype(model.categories, ordered=True)  # meta: no re-categorising
+        assert labels.dtype == got.dtype and labels.index.equals(accounts.index)
+        expected = model.assign(accounts, None if previous is None else accounts[previous])
+        np.testing.assert_array_equal(np.asarray(labels, dtype=object), np.asarray(expected, dtype=object))
+    assert not computed[0].equals(computed[-1])  # previous= reached the model: hysteresis
+
+
+@pytest.mark.parametrize("how", PARTITIONINGS)
+def test_fit_and_score_equal_in_memory(client: Client, accounts: pd.DataFrame, how: str) -> None:
+    ddf = partitioned(accounts, how)
+    card = csd.fit(card_with_peers(), ddf)
+    in_memory = card_with_peers().fit(accounts)
+    for previous in (None, "previous_score"):
+        got = csd.score(card, ddf, previous=previous)
+        earlier = None if previous is None else accounts[previous]
+        expected = in_memory.score(accounts, earlier)
+        assert got.dtypes.equals(expected.dtypes)
+        assert_frame_equal(got.compute(), expected, check_exact=True)
+    # A card fitted on one partition only scores differently: the fit saw every partition.
+    alone = card_with_peers().fit(accounts.iloc[:300])
+    assert not alone.score(accounts)["score"].equals(in_memory.score(accounts)["score"])
+
+
+@pytest.mark.parametrize("how", PARTITIONINGS)
+def test_scorecard_set_equals_in_memory(client: Client, accounts: pd.DataFrame, how: str) -> None:
+    data = accounts.assign(segment=np.asarray(cs.TierModel.touch().assign(accounts), dtype=object))
+    ddf = partitioned(data, how)
+
+    def cards() -> cs.ScorecardSet:
+        return cs.ScorecardSet({"High touch": card_with_peers()}, default=card_with_peers())
+
+    got = csd.score(csd.fit(cards(), ddf), ddf).compute()
+    assert_frame_equal(got, cards().fit(data).score(data), check_exact=True)
+
+
+@pytest.mark.parametrize("how", PARTITIONINGS)
+def test_backtest_and_calibrate_equal_in_memory(client: Client, accounts: pd.DataFrame, how: str) -> None:
+    ddf = partitioned(accounts, how)
+    card = card_with_peers().fit(accounts)
+    got, expected = csd.backtest(card, ddf), card.backtest(accounts)
+    assert got.auc == expected.auc and got.accounts == expected.accounts == len(accounts)
+    assert_frame_equal(got.deciles, expected.deciles, check_exact=True)
+    assert_frame_equal(got.bands, expected.bands, check_exact=True)
+    model, reference = csd.calibrate(card, ddf, l2=0.5), card.calibrate(accounts, l2=0.5)
+    np.testing.assert_allclose(model.coef_.to_numpy(), reference.coef_.to_numpy(), rtol=0, atol=1e-10)
+    assert abs(model.intercept_ - reference.intercept_) <= 1e-10
+    assert (model.coef_ != 0).all()
+
+
+def test_row_wise_bad_input_is_named(client: Client, accounts: pd.DataFrame) -> None:
+    ddf = partitioned(accounts, "unknown-with-empty")
+    tasks_before = len(client.who_has())
+    with pytest.raises(cs.InvalidInputError, match="no column 'arr'"):
+        csd.assign(cs.TierModel.touch(), ddf.drop(columns=["arr"]))
+    with pytest.raises(cs.InvalidInputError, match="previous: no column 'earlier'"):
+        csd.assign(cs.TierModel.touch(), ddf, previous="earlier")
+    with pytest.raises(cs.InvalidInputError, match="no column 'nps'"):
+        csd.fit(card_with_peers(), ddf.drop(columns=["nps"]))
+    with pytest.raises(cs.InvalidInputError, match="no column 'nps'"):
+        csd.score(cs.Scorecard([cs.Measure("nps", cs.Linear(0, 10))]), ddf.drop(columns=["nps"]))
+    with pytest.raises(cs.InvalidInputError, match="outcome: no column 'lost'"):
+        csd.backtest(card_with_peers().fit(accounts), ddf, outcome="lost")
+    assert len(client.who_has()) == tasks_before  # refused before any task ran
+    bad = accounts.assign(churned=accounts["churned"].astype(float))
+    bad.loc[1200, "churned"] = 2.0
+    # Row 1200 is row 100 of the fourth partition (the second holds no row).
+    with pytest.raises(cs.InvalidInputError, match=r"churned: partition 3, row 100 \(index 1200\): 2\.0; outcomes"):
+        csd.backtest(card_with_peers().fit(accounts), partitioned(bad, "unknown-with-empty"))
+    with pytest.raises(cs.InvalidInputError, match=r"churned: partition 3, row 100 \(index 1200\)"):
+        csd.calibrate(card_with_peers().fit(accounts), partitioned(bad, "unknown-with-empty"))
