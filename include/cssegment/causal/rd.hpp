@@ -624,7 +624,11 @@ inline Bandwidths select(const Side& l, const Side& r, const RdOptions& o, int q
     each_side(parallel, [&](std::size_t i) { out[i] = sel[i].step(o_, nu, o_b, h_b[i], scale); });
     return out;
   };
-  const auto [dl, dr] = steps(q + 1, q + 1, q + 2, {max_l * (1.0 + root_eps), max_r * (1.0 + root_eps)}, 0.0);
+  // Named, not a structured binding: the lambda below captures them (Clang before 16 cannot).
+  const std::array<Pilot, 2> d_steps =
+      steps(q + 1, q + 1, q + 2, {max_l * (1.0 + root_eps), max_r * (1.0 + root_eps)}, 0.0);
+  const Pilot& dl = d_steps[0];
+  const Pilot& dr = d_steps[1];
   const RdBandwidth rule = o.bwselect;
   auto uses = [&](std::initializer_list<RdBandwidth> rules) {
     return std::find(rules.begin(), rules.end(), rule) != rules.end();
