@@ -416,10 +416,10 @@ def nps_by_tier(active: pd.DataFrame, tiers: pd.Categorical) -> None:
     )
 
 
-COVERAGE_EFFECT = {"Tech touch": 1.0, "Low touch": 0.85, "High touch": 0.7}  # stated factors on churn
+STATED_EFFECT = {"Tech touch": 1.0, "Low touch": 0.85}  # stated factors on churn; High touch is measured
 
 
-def coverage_question(book: cs.datasets.Book, touch: cs.TierModel) -> None:
+def coverage_question(book: cs.datasets.Book, touch: cs.TierModel) -> cs.CoverageEffect:
     """Does High touch coverage reduce churn? The regression discontinuity at the $50k threshold."""
     effect = cs.coverage_effect(book, touch)  # every account, on the ARR it was tiered on
     rd, density = effect.rd, effect.density
@@ -448,12 +448,19 @@ def coverage_question(book: cs.datasets.Book, touch: cs.TierModel) -> None:
         verdict = "no effect can be told from none, so this book cannot say whether moving the threshold changes churn"
     print(f"   For the threshold choice: {verdict} (an RD speaks only for accounts near {money(effect.threshold)}).")
     print("   cs.plot.rd_plot(churned, arr, result=effect.rd) draws the binned churn rates and both fits.")
+    return effect
 
 
 def how_low_can_you_go(
-    accounts: pd.DataFrame, active: pd.DataFrame, touch: cs.TierModel, tiers: pd.Categorical
+    accounts: pd.DataFrame,
+    active: pd.DataFrame,
+    touch: cs.TierModel,
+    tiers: pd.Categorical,
+    measured: cs.CoverageEffect,
 ) -> None:
-    """Today's thresholds vs the best thresholds within today's CSM budget vs targeted coverage."""
+    """Today's thresholds vs the best thresholds within today's CSM budget vs targeted coverage:
+    High touch coverage's effect as section 11 measured it at its threshold, Low touch's stated."""
+    effect = STATED_EFFECT | {"High touch": measured}
     learn = accounts[accounts["account_id"] % 2 == 1]  # the calibration of section 6
     churn = hand_set_scorecard().calibrate(learn, "churned", l2=1.0).predict_proba(active)
     budget = cs.coverage(tiers, touch, csm_cost=CSM_COST)["total_cost"].sum()
@@ -461,7 +468,7 @@ def how_low_can_you_go(
         active,
         touch,
         churn,
-        effect=COVERAGE_EFFECT,
+        effect=effect,
         csm_cost=CSM_COST,
         budget=budget,
         margin=GROSS_MARGIN,
@@ -488,7 +495,10 @@ def how_low_can_you_go(
             }
         ),
         f"   Churn without coverage: the calibrated health model of section 6 (fitted on churn under today's "
-        f"coverage); coverage factors {COVERAGE_EFFECT} (stated, not measured); net value = "
+        f"coverage); churn factors: High touch {plan.factors['High touch']:.2f} as measured at its threshold "
+        f"in section 11 (interval {plan.factor_intervals['High touch'][0]:.2f} to "
+        f"{plan.factor_intervals['High touch'][1]:.2f}, local to $50k), Low touch "
+        f"{plan.factors['Low touch']:.2f} stated; net value = "
         f"{GROSS_MARGIN:.0%} x retained ARR - cost. {len(plan.table):,} threshold combinations evaluated.",
     )
     kept = plan.best["expected_retained_arr"] - plan.current["expected_retained_arr"]
@@ -503,7 +513,7 @@ def how_low_can_you_go(
     first = plan.marginal("High touch").iloc[1]  # one step below the best High touch threshold
     print(
         f"   One step lower for High touch (to {money(first.name)}): {money(first['marginal_cost'])} more CSM "
-        f"cost for {money(GROSS_MARGIN * first['marginal_retained_arr'])} of retained margin: "
+        f"cost for {money(GROSS_MARGIN * first['marginal_retained_arr']).replace('$-', '-$')} of retained margin: "
         f"{'worth it' if first['marginal_value'] > 0 else 'not worth it'}."
     )
 
@@ -700,8 +710,8 @@ def main() -> None:
     cadence_summary(active, touch, books)
     health_over_time(book.usage, churn_months(revenue, book.usage["month"]))
     csm_books(book, touch)
-    coverage_question(book, touch)
-    how_low_can_you_go(accounts, active, touch, tiers)
+    measured = coverage_question(book, touch)
+    how_low_can_you_go(accounts, active, touch, tiers, measured)
 
 
 if __name__ == "__main__":
