@@ -54,8 +54,8 @@ struct DensityTestOptions {
   double cutoff = 0.0;
   int p = 2;  // order of the density fits (the test uses q = p + 1); 1 to 7
   DensityBandwidth bwselect = DensityBandwidth::comb;
-  std::optional<double> h_left;   // given bandwidths (both or neither); otherwise selected
-  std::optional<double> h_right;
+  std::optional<double> h_left{};  // given bandwidths (both or neither); otherwise selected
+  std::optional<double> h_right{};
 };
 
 struct DensityTest {

@@ -63,8 +63,8 @@ struct RdOptions {
   RdBandwidth bwselect = RdBandwidth::mserd;
   RdVariance vce = RdVariance::nn;
   int nnmatch = 3;
-  std::optional<std::array<double, 2>> h;  // (left, right); none: selected by bwselect
-  std::optional<std::array<double, 2>> b;  // none: h when h is given, else selected
+  std::optional<std::array<double, 2>> h{};// (left, right); none: selected by bwselect
+  std::optional<std::array<double, 2>> b{};// none: h when h is given, else selected
   double level = 95.0;
 };
 
