@@ -534,10 +534,10 @@ private:
 // doubles' bits (11 bits a pass), linear where std::sort is n log n.
 inline std::vector<std::uint32_t> order_by(std::span<const double> x, std::span<const std::uint32_t> rows) {
   const std::size_t n = rows.size();
-  auto key = std::make_unique_for_overwrite<std::uint64_t[]>(n);
-  auto key_tmp = std::make_unique_for_overwrite<std::uint64_t[]>(n);
-  auto row = std::make_unique_for_overwrite<std::uint32_t[]>(n);
-  auto row_tmp = std::make_unique_for_overwrite<std::uint32_t[]>(n);
+  // Default-initialised buffers (every element is written before it is read), as
+  // std::make_unique_for_overwrite makes them; libc++ before 15 lacks that function.
+  std::unique_ptr<std::uint64_t[]> key(new std::uint64_t[n]), key_tmp(new std::uint64_t[n]);
+  std::unique_ptr<std::uint32_t[]> row(new std::uint32_t[n]), row_tmp(new std::uint32_t[n]);
   for (std::size_t i = 0; i < n; ++i) {
     std::uint64_t bits;
     const double v = x[rows[i]] == 0.0 ? 0.0 : x[rows[i]];  // -0 sorts with +0
