@@ -213,14 +213,16 @@ inline std::array<double, 4> density_bandwidths(const DensitySample& sample, int
                                                             100800.00000020420703, 29558225.458100609481,
                                                             12896196859.612621307, 7890871468221.609375,
                                                             6467911284037581.0};
-  const double nd = static_cast<double>(n);
+  const double n_total = static_cast<double>(n);
   const double hb = hermite(p + 2, z), hc = hermite(p, z);
-  double bn = std::pow((2.0 * p + 1.0) / 4.0 * bias_constants[static_cast<std::size_t>(p - 1)] / (hb * hb * phi) / nd,
-                       1.0 / (2.0 * p + 5.0)) *
-              sd;
-  double cn = std::pow(1.0 / (2.0 * p) * variance_constants[static_cast<std::size_t>(p - 1)] / (hc * hc * phi) / nd,
-                       1.0 / (2.0 * p + 1.0)) *
-              sd;
+  double bn =
+      std::pow((2.0 * p + 1.0) / 4.0 * bias_constants[static_cast<std::size_t>(p - 1)] / (hb * hb * phi) / n_total,
+               1.0 / (2.0 * p + 5.0)) *
+      sd;
+  double cn =
+      std::pow(1.0 / (2.0 * p) * variance_constants[static_cast<std::size_t>(p - 1)] / (hc * hc * phi) / n_total,
+               1.0 / (2.0 * p + 1.0)) *
+      sd;
   const double widest = std::max(-unique.front(), unique.back());
   bn = std::min(bn, widest);
   cn = std::min(cn, widest);
@@ -252,8 +254,8 @@ inline std::array<double, 4> density_bandwidths(const DensitySample& sample, int
   bias[3] = bias[1] + bias[0];
   std::array<double, 4> h{};
   for (std::size_t i = 0; i < 4; ++i) {
-    const double variance = nd * cn * variance_fit.variance[i];
-    h[i] = std::pow(1.0 / (2.0 * p) * variance / (bias[i] * bias[i]) / nd, 1.0 / (2.0 * p + 1.0));
+    const double variance = n_total * cn * variance_fit.variance[i];
+    h[i] = std::pow(1.0 / (2.0 * p) * variance / (bias[i] * bias[i]) / n_total, 1.0 / (2.0 * p + 1.0));
     if (std::isnan(h[i])) h[i] = 0.0;
   }
   h[0] = std::min(h[0], -unique.front());

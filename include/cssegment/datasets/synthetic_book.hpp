@@ -475,7 +475,8 @@ inline SyntheticUsage synthetic_usage(const SyntheticBookOptions& options) {
       detail::AccountRandom random(options.seed, i);
       const detail::Account account = detail::draw_account(random, months);
       std::size_t rows = 0;
-      detail::play_history(account, random, months, options.high_touch_churn_factor, [&](std::int32_t, double) { ++rows; });
+      detail::play_history(account, random, months, options.high_touch_churn_factor,
+                           [&](std::int32_t, double) { ++rows; });
       row_offset[i + 1] = rows;
       tier[i] = static_cast<std::uint8_t>(detail::owner_tier(account));
     }
@@ -503,10 +504,11 @@ inline SyntheticUsage synthetic_usage(const SyntheticBookOptions& options) {
       const detail::Account account = detail::draw_account(random, months);
       mrr.clear();
       active.clear();
-      detail::play_history(account, random, months, options.high_touch_churn_factor, [&](std::int32_t month, double value) {
-        active.push_back(month);
-        mrr.push_back(value);
-      });
+      detail::play_history(account, random, months, options.high_touch_churn_factor,
+                           [&](std::int32_t month, double value) {
+                             active.push_back(month);
+                             mrr.push_back(value);
+                           });
       // The first month without revenue after each active month (months: none in the window).
       lapse.resize(active.size());
       for (std::size_t k = active.size(); k-- > 0;)
