@@ -394,7 +394,7 @@ def _assigned(part: pd.DataFrame, model: SegmentModel, previous: str | None) -> 
 
 
 def assign(model: SegmentModel, ddf: dd.DataFrame, previous: str | None = None) -> dd.Series:
-    """:meth:`cssegment.segment.SegmentModel.assign` over a Dask DataFrame, partition by partition.
+    """A segment model's ``assign`` (:meth:`cssegment.TierModel.assign` and peers) over a Dask DataFrame.
 
     Parameters
     ----------
@@ -626,7 +626,9 @@ def calibrate(card: Scorecard, ddf: dd.DataFrame, outcome: str = "churned", l2: 
     """
     rows = _frame_of(ddf)
     columns = _fit_columns(card)
-    for name in [*columns, outcome]:
+    if outcome not in rows.columns:
+        raise _frame.no_column("outcome", outcome, rows.columns)
+    for name in columns:
         if name not in rows.columns:
             raise _frame.no_column("ddf", name, rows.columns)
     untyped: Any = rows

@@ -304,7 +304,7 @@ class CoveragePlan(_display.Summarized):
         boundary : str
             The tier whose lower edge moves (e.g. ``"High touch"``).
         at : pandas.Series, optional
-            A row of :attr:`table` whose other thresholds are held (default :attr:`best`, or the
+            A row of ``table`` whose other thresholds are held (default ``best``, or the
             row of highest ``net_value`` when ``best`` is empty).
 
         Returns
@@ -366,7 +366,7 @@ class CoveragePlan(_display.Summarized):
         Parameters
         ----------
         capacity : float, optional
-            CSMs (FTE) available; default those of :attr:`best` (or :attr:`current` when
+            CSMs (FTE) available; default those of ``best`` (or ``current`` when
             ``best`` is empty).
         potential : str or array-like, optional
             A column of the accounts (or values aligned with them) added to ARR in the ranking
@@ -519,7 +519,7 @@ def plan_coverage(
     csm_cost : float
         Fully loaded cost of one CSM over the horizon.
     budget : float, optional
-        The most ``cost`` may be for :attr:`CoveragePlan.best`.
+        The most ``cost`` may be for ``CoveragePlan.best``.
     margin : float
         Value of a dollar of retained ARR (1.0: revenue; a gross margin to count profit).
     previous : str or array-like, optional
