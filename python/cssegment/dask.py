@@ -36,7 +36,8 @@ import pandas as pd
 
 from . import _core, _frame, _progress
 from ._core import InvalidInputError
-from .health.backtest import Backtest, backtest_scores
+from .health.backtest import Backtest, backtest_of
+from .health.calibrate import CalibratedScorecard
 from .health.scorecard import Scorecard
 from .health.scorecard_set import ScorecardSet
 from .metrics.ledger import ledger_over_periods, movement_frame, partial_sums, retention_frame
@@ -542,16 +543,40 @@ def _outcomes(part: pd.DataFrame, outcome: str, partition_info: dict[str, Any] |
     return numbers
 
 
-def backtest(card: Card, ddf: dd.DataFrame, outcome: str = "churned") -> Backtest:
+def _partition_counts(
+    part: pd.DataFrame, card: Card | CalibratedScorecard, outcome: str, number: int
+) -> tuple[Any, float, int]:
+    """A partition's backtest counts, its sum of squared errors of the churn probability (0
+    without one) and its row count."""
+    values = _outcomes(part, outcome, {"number": number}).to_numpy()
+    scores = card.score(part, output="pandas")
+    band = scores["band"]
+    codes = band.cat.codes.to_numpy().astype(np.int8)
+    counts = _core.health.backtest_counts.of(scores["score"].to_numpy(), codes, len(band.cat.categories), values)
+    probability = scores.get("churn_probability")
+    squared = 0.0 if probability is None else float(np.sum((probability.to_numpy() - values) ** 2))
+    return counts, squared, len(part)
+
+
+def _merged_counts(a: tuple[Any, float, int], b: tuple[Any, float, int]) -> tuple[Any, float, int]:
+    return a[0].copy().merge(b[0]), a[1] + b[1], a[2] + b[2]
+
+
+def backtest(card: Card | CalibratedScorecard, ddf: dd.DataFrame, outcome: str = "churned") -> Backtest:
     """:meth:`cssegment.Scorecard.backtest` over a Dask DataFrame, equal to the in-memory backtest.
 
-    The partitions are scored and their outcomes checked on the workers; only each row's score,
-    band and outcome (17 bytes a row) come to the client, where the core's backtest runs on them
-    in the frame's order: the AUC, deciles and bands are the in-memory ones exactly.
+    Each partition is scored, its outcomes checked, and counted on its worker: for every distinct
+    score, how many accounts holding it churned and how many stayed, and each band's accounts,
+    churned and score range. The counts (integers) are merged in a tree, and the backtest is made
+    from the merged counts: the AUC (exact, no sampling or histogram), deciles and bands are the
+    in-memory ones bit for bit, whatever the partitioning (the in-memory backtest is made from the
+    same counts). No row comes to the client; the merged counts hold 24 bytes per distinct score.
+    For a calibrated scorecard ``brier`` is the merged sum of squared errors over the rows, equal
+    to the in-memory one up to the rounding of the sum (within 1e-12).
 
     Parameters
     ----------
-    card : Scorecard or ScorecardSet
+    card : Scorecard, ScorecardSet or CalibratedScorecard
         The scorecard(s), fitted if they have peer-group measures.
     ddf : dask.dataframe.DataFrame
         The accounts, with the `outcome` column (0/1 or booleans).
@@ -567,7 +592,7 @@ def backtest(card: Card, ddf: dd.DataFrame, outcome: str = "churned") -> Backtes
     ------
     InvalidInputError
         Before any task runs, if a column is missing; when computed, if an outcome is not 0 or 1
-        (naming the partition, the row in it and the value).
+        (naming the partition, the row in it and the value), or as in memory.
 
     Examples
     --------
@@ -581,13 +606,15 @@ def backtest(card: Card, ddf: dd.DataFrame, outcome: str = "churned") -> Backtes
     rows = _frame_of(ddf)
     if outcome not in rows.columns:
         raise _frame.no_column("outcome", outcome, rows.columns)
-    scores = score(card, rows)
     untyped: Any = rows
-    outcomes = untyped.map_partitions(_outcomes, outcome, meta=(outcome, float))
-    band = scores["band"].cat.codes.astype(np.int8)
-    health, codes, values = dask.compute(scores["score"], band, outcomes)
-    band_names = list(scores["band"].dtype.categories)
-    return backtest_scores(health.to_numpy(), codes.to_numpy(), band_names, values.to_numpy(), None)
+    meta = card.score(untyped._meta, output="pandas")  # names a missing column before any task runs
+    shared = dask.delayed(card, pure=True)
+    partials = [
+        dask.delayed(_partition_counts)(part, shared, outcome, number) for number, part in enumerate(_partitions(rows))
+    ]
+    ((counts, squared, total),) = dask.compute(_tree(partials, dask.delayed(_merged_counts)))
+    brier = squared / total if isinstance(card, CalibratedScorecard) else None
+    return backtest_of(counts.result(), list(meta["band"].cat.categories), brier)
 
 
 def calibrate(card: Scorecard, ddf: dd.DataFrame, outcome: str = "churned", l2: float = 1.0) -> Any:

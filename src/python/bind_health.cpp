@@ -399,6 +399,63 @@ void bind_history(py::module_& m) {
         py::arg("leads"));
 }
 
+// ---- Mergeable backtest counts (health/backtest_counts.hpp), for cssegment.dask
+using CountArray = py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>;
+
+py::array_t<std::uint64_t> count_array(const std::vector<std::size_t>& counts) {
+  return to_numpy(std::vector<std::uint64_t>(counts.begin(), counts.end()));
+}
+
+std::vector<std::size_t> count_vector(const CountArray& counts) {
+  return {counts.data(), counts.data() + counts.size()};
+}
+
+py::tuple backtest_counts_state(const BacktestCounts& counts) {
+  py::list bands;
+  for (const auto& g : counts.bands()) bands.append(py::make_tuple(g.accounts, g.churned, g.min_score, g.max_score));
+  return py::make_tuple(to_numpy(counts.scores()), count_array(counts.churned()), count_array(counts.retained()), bands,
+                        counts.unscored());
+}
+
+BacktestCounts backtest_counts_from_state(const py::tuple& state) {
+  std::vector<ChurnGroup> bands;
+  for (const auto& item : state[3].cast<py::list>()) {
+    const auto [accounts, churned, low, high] = item.cast<std::tuple<std::size_t, std::size_t, double, double>>();
+    bands.push_back({accounts, churned, low, high});
+  }
+  const auto scores = state[0].cast<Array<double>>();
+  return {std::vector<double>(scores.data(), scores.data() + scores.size()), count_vector(state[1].cast<CountArray>()),
+          count_vector(state[2].cast<CountArray>()), std::move(bands), state[4].cast<std::size_t>()};
+}
+
+void bind_backtest_counts(py::module_& m) {
+  py::class_<BacktestCounts>(m, "backtest_counts")
+      .def_static(
+          "of",
+          [](const Array<double>& health, const Array<std::int8_t>& band, std::size_t bands,
+             const Array<double>& outcome) {
+            const auto health_view = view(health), outcome_view = view(outcome);
+            const auto band_view = view(band);
+            py::gil_scoped_release release;
+            return BacktestCounts::of(health_view, band_view, bands, outcome_view);
+          },
+          py::arg("health"), py::arg("band"), py::arg("bands"), py::arg("outcome"))
+      .def_property_readonly("distinct_scores", [](const BacktestCounts& c) { return c.scores().size(); })
+      .def("merge", &BacktestCounts::merge, py::arg("other"), py::return_value_policy::reference_internal,
+           py::call_guard<py::gil_scoped_release>())
+      .def("copy", [](const BacktestCounts& counts) { return counts; })
+      .def("result",
+           [](const BacktestCounts& counts) {
+             BacktestResult result;
+             {
+               py::gil_scoped_release release;
+               result = counts.result();
+             }
+             return backtest_dict(result);
+           })
+      .def(py::pickle(&backtest_counts_state, &backtest_counts_from_state));
+}
+
 }  // namespace
 
 void bind_health(py::module_& m) {
@@ -408,6 +465,7 @@ void bind_health(py::module_& m) {
   bind_calibrated(m);
   bind_metrics_of_scores(m);
   bind_history(m);
+  bind_backtest_counts(m);
 }
 
 }  // namespace cssegment::python

@@ -539,6 +539,7 @@ MATRIX = [
     bad("dask.fit", "a measure's column absent", lambda: csd.fit(cs.Scorecard([cs.Measure("arr", cs.Percentile())]), dd.from_pandas(HEALTH, npartitions=2)), "ddf: no column 'arr' (columns: 'nps', 'logins', 'segment', 'churned')"),
     bad("dask.backtest", "unknown outcome column", lambda: csd.backtest(CARD, dd.from_pandas(HEALTH, npartitions=2), outcome="churn"), "outcome: no column 'churn' (columns: 'nps', 'logins', 'segment', 'churned')"),
     bad("dask.backtest", "an outcome of 2", lambda: csd.backtest(CARD, dd.from_pandas(HEALTH.assign(churned=[0, 2, 0]), npartitions=2)), "churned: partition 0, row 1 (index 1): 2; outcomes must be 0 or 1"),
+    bad("dask.backtest", "every account retained (over all partitions)", lambda: csd.backtest(CARD, dd.from_pandas(HEALTH.assign(churned=[0, 0, 0]), npartitions=2)), "outcome: the scored accounts are all retained; a backtest needs both outcomes"),
     bad("dask.calibrate", "unknown outcome column", lambda: csd.calibrate(CARD, dd.from_pandas(HEALTH, npartitions=2), outcome="churn"), "outcome: no column 'churn' (columns: 'nps', 'logins', 'segment', 'churned')"),
     bad("dask.calibrate", "a missing outcome", lambda: csd.calibrate(CARD, dd.from_pandas(HEALTH.assign(churned=[0, 1, np.nan]), npartitions=2)), "churned: partition 1, row 0 (index 2): nan; outcomes must be 0 or 1"),
     bad("dask.calibrate", "a negative penalty", lambda: csd.calibrate(CARD, dd.from_pandas(HEALTH, npartitions=2), l2=-1), "l2: -1 must be finite and >= 0"),

@@ -258,14 +258,52 @@ def test_scorecard_set_equals_in_memory(client: Client, accounts: pd.DataFrame, 
 def test_backtest_and_calibrate_equal_in_memory(client: Client, accounts: pd.DataFrame, how: str) -> None:
     ddf = partitioned(accounts, how)
     card = card_with_peers().fit(accounts)
+    # Few distinct scores: ties split across partitions.
+    tied = cs.Scorecard([cs.Measure("tickets_90d", cs.Linear(10, 0)), cs.Measure("nps", cs.Linear(0, 10))])
+    got, expected = csd.backtest(tied, ddf), tied.backtest(accounts)
+    assert tied.score(accounts)["score"].nunique() < 200 and 0.5 < got.auc == expected.auc
+    assert_frame_equal(got.deciles, expected.deciles, check_exact=True)
+    assert_frame_equal(got.bands, expected.bands, check_exact=True)
     got, expected = csd.backtest(card, ddf), card.backtest(accounts)
     assert got.auc == expected.auc and got.accounts == expected.accounts == len(accounts)
+    assert got.churned == expected.churned and got.unscored == expected.unscored and got.brier is None
     assert_frame_equal(got.deciles, expected.deciles, check_exact=True)
     assert_frame_equal(got.bands, expected.bands, check_exact=True)
     model, reference = csd.calibrate(card, ddf, l2=0.5), card.calibrate(accounts, l2=0.5)
     np.testing.assert_allclose(model.coef_.to_numpy(), reference.coef_.to_numpy(), rtol=0, atol=1e-10)
     assert abs(model.intercept_ - reference.intercept_) <= 1e-10
     assert (model.coef_ != 0).all()
+    # A calibrated scorecard: its probability's Brier score from the merged sums of squared errors.
+    got, expected = csd.backtest(reference, ddf), reference.backtest(accounts)
+    assert got.brier is not None and expected.brier is not None
+    assert abs(got.brier - expected.brier) <= 1e-12 * expected.brier
+    assert got.auc == expected.auc
+    assert_frame_equal(got.deciles, expected.deciles, check_exact=True)
+    assert_frame_equal(got.bands, expected.bands, check_exact=True)
+
+
+def test_backtest_counts_merge_to_the_whole_and_travel_by_pickle() -> None:
+    """The partial a worker returns: pickled (as between workers), merged in any order, it gives
+    the in-memory backtest of all the rows."""
+    import pickle
+
+    rng = np.random.default_rng(9)
+    health = np.where(rng.random(900) < 0.05, np.nan, rng.integers(0, 60, 900) / 2.0)
+    band = np.where(np.isnan(health), -1, (health >= 15).astype(np.int8)).astype(np.int8)
+    outcome = (rng.random(900) < 0.7 - health / 60).astype(float)
+    counts = [
+        cs._core.health.backtest_counts.of(health[a:b], band[a:b], 2, outcome[a:b])
+        for a, b in [(0, 300), (300, 300), (300, 900)]
+    ]
+    travelled = [pickle.loads(pickle.dumps(c)) for c in counts]
+    merged = travelled[2].copy().merge(travelled[0]).merge(travelled[1])
+    assert merged.distinct_scores == len(np.unique(health[~np.isnan(health)])) <= 60
+    whole = cs._core.health.backtest(health, band, 2, outcome)
+    got = merged.result()
+    assert got["auc"] == whole["auc"] and got["unscored"] == whole["unscored"] > 0
+    for table in ("deciles", "bands"):
+        for column, values in whole[table].items():
+            np.testing.assert_array_equal(got[table][column], values)
 
 
 def test_row_wise_bad_input_is_named(client: Client, accounts: pd.DataFrame) -> None:

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cssegment/core/parallel.hpp"
@@ -64,33 +65,75 @@ struct RankSummary {
 // not), ties half, over the scores that are not NaN; and the decile cuts of those scores:
 // decile(x) counts the cuts below x, so decile d holds the scores with [d n / 10, (d + 1) n / 10)
 // of the scores strictly below them, and ties always share a decile. The AUC is NaN when one class
-// has no scored account. health_auc counts the churned (1) as lower, roc_auc the negatives (0).
-inline RankSummary rank_summary(std::span<const double> scores, std::span<const double> outcome, double lower_class) {
+// has no scored account. Built from the distinct scores in increasing order with their counts in
+// each class (integers, so that it is exact whatever the order in which the counts were summed).
+class RankWalk {
+public:
+  // n1, n0: the scored accounts of the lower class and of the other.
+  RankWalk(std::size_t n1, std::size_t n0) : n1_(n1), n0_(n0) {}
+
+  // The next distinct score (as a sort_key, above every one added before), held by c1 accounts of
+  // the lower class and c0 of the other.
+  void add(std::uint64_t key, std::size_t c1, std::size_t c0) {
+    others_seen_ += c0;
+    twice_lower_ += static_cast<std::uint64_t>(c1) * (2 * (n0_ - others_seen_) + c0);
+    // Cut d (1-based) is the score at sorted position ceil(d n / 10) - 1.
+    const std::size_t n = n1_ + n0_;
+    while (next_cut_ < 9 && ((next_cut_ + 1) * n + 9) / 10 - 1 < below_ + c1 + c0)
+      summary_.decile_cuts[next_cut_++] = from_sort_key(key);
+    below_ += c1 + c0;
+  }
+
+  RankSummary summary() const {
+    RankSummary summary = summary_;
+    if (n1_ > 0 && n0_ > 0)
+      summary.auc = static_cast<double>(twice_lower_) / (2.0 * static_cast<double>(n1_) * static_cast<double>(n0_));
+    return summary;
+  }
+
+private:
+  std::size_t n1_, n0_;
+  // twice_lower = 2 * #{(lower-class, other) pairs with the lower-class one scored lower} + #{ties}.
+  std::uint64_t twice_lower_ = 0;
+  std::size_t others_seen_ = 0, below_ = 0, next_cut_ = 0;
+  RankSummary summary_;
+};
+
+// The sort keys of the scores that are not NaN, split by class (outcome == lower_class or not),
+// each sorted (radix sort, both in parallel).
+inline std::pair<std::vector<std::uint64_t>, std::vector<std::uint64_t>> sorted_by_class(
+    std::span<const double> scores, std::span<const double> outcome, double lower_class) {
   std::vector<std::uint64_t> lower, other;
   for (std::size_t i = 0; i < scores.size(); ++i) {
     if (std::isnan(scores[i])) continue;
     (outcome[i] == lower_class ? lower : other).push_back(sort_key(scores[i]));
   }
   parallel_for(2, 1, [&](std::size_t begin, std::size_t) { radix_sort(begin == 0 ? lower : other); });
-  const std::size_t n1 = lower.size(), n0 = other.size(), n = n1 + n0;
-  RankSummary summary;
-  // twice_lower = 2 * #{(lower-class, other) pairs with the lower-class one scored lower} + #{ties}.
-  std::uint64_t twice_lower = 0;
-  std::size_t a = 0, b = 0, below = 0, next_cut = 0;
+  return {std::move(lower), std::move(other)};
+}
+
+// Calls visit(key, c1, c0) for each distinct key of the two sorted arrays, in increasing order,
+// with its count in `lower` and in `other`.
+template <class Visit>
+void for_each_distinct(const std::vector<std::uint64_t>& lower, const std::vector<std::uint64_t>& other, Visit visit) {
+  const std::size_t n1 = lower.size(), n0 = other.size();
+  std::size_t a = 0, b = 0;
   while (a < n1 || b < n0) {
     const std::uint64_t key = b == n0 || (a < n1 && lower[a] < other[b]) ? lower[a] : other[b];
     std::size_t c1 = 0, c0 = 0;
     while (a < n1 && lower[a] == key) ++a, ++c1;
     while (b < n0 && other[b] == key) ++b, ++c0;
-    twice_lower += static_cast<std::uint64_t>(c1) * (2 * (n0 - b) + c0);
-    // Cut d (1-based) is the score at sorted position ceil(d n / 10) - 1.
-    while (next_cut < 9 && ((next_cut + 1) * n + 9) / 10 - 1 < below + c1 + c0)
-      summary.decile_cuts[next_cut++] = from_sort_key(key);
-    below += c1 + c0;
+    visit(key, c1, c0);
   }
-  if (n1 > 0 && n0 > 0)
-    summary.auc = static_cast<double>(twice_lower) / (2.0 * static_cast<double>(n1) * static_cast<double>(n0));
-  return summary;
+}
+
+// The RankWalk of `scores` (NaN left out). health_auc counts the churned (1) as lower, roc_auc the
+// negatives (0).
+inline RankSummary rank_summary(std::span<const double> scores, std::span<const double> outcome, double lower_class) {
+  const auto [lower, other] = sorted_by_class(scores, outcome, lower_class);
+  RankWalk walk(lower.size(), other.size());
+  for_each_distinct(lower, other, [&](std::uint64_t key, std::size_t c1, std::size_t c0) { walk.add(key, c1, c0); });
+  return walk.summary();
 }
 
 inline void check_scores(std::string_view argument, std::span<const double> scores, bool allow_missing) {
