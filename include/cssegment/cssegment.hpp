@@ -18,6 +18,7 @@
 
 #include "cssegment/health/auc.hpp"
 #include "cssegment/health/backtest.hpp"
+#include "cssegment/health/backtest_counts.hpp"
 #include "cssegment/health/calibrate.hpp"
 #include "cssegment/health/history.hpp"
 #include "cssegment/health/lead.hpp"
