@@ -1,5 +1,6 @@
 // Health scorecards, calibration and backtests (_core.health). The Python layer converts pandas
 // columns; here they arrive as (name, values, labels) tuples.
+#include <pybind11/functional.h>
 #include <pybind11/operators.h>
 #include <pybind11/stl.h>
 
@@ -456,6 +457,99 @@ void bind_backtest_counts(py::module_& m) {
       .def(py::pickle(&backtest_counts_state, &backtest_counts_from_state));
 }
 
+// ---- Calibration over partitions (health/newton_partial.hpp, calibrate.hpp), for cssegment.dask
+py::array_t<double> vector_array(const Eigen::VectorXd& values) {
+  return to_numpy(std::vector<double>(values.data(), values.data() + values.size()));
+}
+
+void bind_calibration_steps(py::module_& m) {
+  py::class_<NewtonPartial>(m, "newton_partial")
+      .def_static(
+          "of",
+          [](const Array<double>& features, std::size_t p, const Array<double>& outcome, const Array<double>& beta) {
+            const auto x = view(features), y = view(outcome), at = view(beta);
+            py::gil_scoped_release release;
+            return newton_partial(x, p, y, at);
+          },
+          py::arg("features"), py::arg("p"), py::arg("outcome"), py::arg("beta"))
+      .def_readonly("rows", &NewtonPartial::rows)
+      .def_readonly("loss", &NewtonPartial::loss)
+      .def("merge", &NewtonPartial::merge, py::arg("other"), py::return_value_policy::reference_internal)
+      .def("copy", [](const NewtonPartial& partial) { return partial; })
+      .def(py::pickle(
+          [](const NewtonPartial& partial) {
+            const Eigen::MatrixXd& h = partial.hessian;
+            return py::make_tuple(partial.loss, vector_array(partial.gradient),
+                                  to_numpy(std::vector<double>(h.data(), h.data() + h.size())), partial.rows);
+          },
+          [](const py::tuple& state) {
+            const auto gradient = state[1].cast<Array<double>>();
+            const auto hessian = state[2].cast<Array<double>>();
+            const auto p = gradient.size();
+            if (hessian.size() != p * p) fail("hessian", "must hold gradient size squared values");
+            NewtonPartial partial{state[0].cast<double>(), Eigen::Map<const Eigen::VectorXd>(gradient.data(), p),
+                                  Eigen::Map<const Eigen::MatrixXd>(hessian.data(), p, p),
+                                  state[3].cast<std::size_t>()};
+            return partial;
+          }));
+  m.def(
+      "fit_logistic_passes",
+      [](std::size_t p, std::size_t n, std::size_t ones, double l2,
+         const std::function<NewtonPartial(py::array_t<double>)>& pass) {
+        const auto fit =
+            fit_logistic_passes(p, n, ones, l2, [&](const Eigen::VectorXd& beta) { return pass(vector_array(beta)); });
+        return py::make_tuple(fit.coef, fit.intercept, fit.iterations);
+      },
+      py::arg("p"), py::arg("n"), py::arg("ones"), py::arg("l2"), py::arg("pass_at"));
+  m.def(
+      "calibration_observed_sums",
+      [](const Scorecard& card, const py::list& columns, std::size_t rows) {
+        const auto arguments = column_table(columns, rows);
+        std::pair<std::vector<double>, std::vector<std::size_t>> sums;
+        {
+          py::gil_scoped_release release;
+          sums = CalibratedScorecard::observed_sums(card.transform(arguments.table), rows, card.measures().size());
+        }
+        return py::make_tuple(to_numpy(std::move(sums.first)), count_array(sums.second));
+      },
+      py::arg("scorecard"), py::arg("columns"), py::arg("rows"));
+  m.def(
+      "calibration_means",
+      [](const Scorecard& card, const Array<double>& sums, const CountArray& observed) {
+        return CalibratedScorecard::means_of(card, view(sums), count_vector(observed));
+      },
+      py::arg("scorecard"), py::arg("sums"), py::arg("observed"));
+  m.def(
+      "calibration_features",
+      [](const Scorecard& card, const py::list& columns, std::size_t rows, const Array<double>& means) {
+        const auto arguments = column_table(columns, rows);
+        const auto mean_view = view(means);
+        std::vector<double> x;
+        {
+          py::gil_scoped_release release;
+          x = CalibratedScorecard::calibration_features(card, arguments.table, mean_view);
+        }
+        return to_numpy(std::move(x));
+      },
+      py::arg("scorecard"), py::arg("columns"), py::arg("rows"), py::arg("means"));
+  m.def(
+      "calibration_check_identified",
+      [](const Scorecard& card, const Array<double>& low, const Array<double>& high, double l2) {
+        check_same_length("high", static_cast<std::size_t>(high.size()), "low", static_cast<std::size_t>(low.size()));
+        check_same_length("low", static_cast<std::size_t>(low.size()), "measures", card.measures().size());
+        CalibratedScorecard::check_identified(card, view(low), view(high), l2);
+      },
+      py::arg("scorecard"), py::arg("low"), py::arg("high"), py::arg("l2"));
+  m.def(
+      "calibrated_from_fit",
+      [](const Scorecard& card, std::vector<double> coef, double intercept, std::vector<double> means, double l2,
+         std::size_t iterations) {
+        return CalibratedScorecard(card, std::move(coef), intercept, std::move(means), l2, iterations);
+      },
+      py::arg("scorecard"), py::arg("coef"), py::arg("intercept"), py::arg("means"), py::arg("l2"),
+      py::arg("iterations"));
+}
+
 }  // namespace
 
 void bind_health(py::module_& m) {
@@ -466,6 +560,7 @@ void bind_health(py::module_& m) {
   bind_metrics_of_scores(m);
   bind_history(m);
   bind_backtest_counts(m);
+  bind_calibration_steps(m);
 }
 
 }  // namespace cssegment::python

@@ -542,6 +542,7 @@ MATRIX = [
     bad("dask.backtest", "every account retained (over all partitions)", lambda: csd.backtest(CARD, dd.from_pandas(HEALTH.assign(churned=[0, 0, 0]), npartitions=2)), "outcome: the scored accounts are all retained; a backtest needs both outcomes"),
     bad("dask.calibrate", "unknown outcome column", lambda: csd.calibrate(CARD, dd.from_pandas(HEALTH, npartitions=2), outcome="churn"), "outcome: no column 'churn' (columns: 'nps', 'logins', 'segment', 'churned')"),
     bad("dask.calibrate", "a missing outcome", lambda: csd.calibrate(CARD, dd.from_pandas(HEALTH.assign(churned=[0, 1, np.nan]), npartitions=2)), "churned: partition 1, row 0 (index 2): nan; outcomes must be 0 or 1"),
+    bad("dask.calibrate", "a constant measure with l2=0", lambda: csd.calibrate(cs.Scorecard([cs.Measure("nps", cs.Linear(0, 10)), cs.Measure("logins", cs.Linear(5, 5.5))]), dd.from_pandas(HEALTH.assign(logins=9.0), npartitions=2), l2=0), "data['logins']: normalises to 100 in every row: a constant measure has no weight to learn with l2 = 0"),
     bad("dask.calibrate", "a negative penalty", lambda: csd.calibrate(CARD, dd.from_pandas(HEALTH, npartitions=2), l2=-1), "l2: -1 must be finite and >= 0"),
     # CSM books (issue 19): cs.book_metrics
     bad("book_metrics", "an owner missing", lambda: cs.book_metrics(LEDGER, pd.Series({1: "ann"}), horizon=1), "owners: no owner for the accounts with revenue 2 (1 in all)"),

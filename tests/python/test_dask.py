@@ -273,6 +273,13 @@ def test_backtest_and_calibrate_equal_in_memory(client: Client, accounts: pd.Dat
     np.testing.assert_allclose(model.coef_.to_numpy(), reference.coef_.to_numpy(), rtol=0, atol=1e-10)
     assert abs(model.intercept_ - reference.intercept_) <= 1e-10
     assert (model.coef_ != 0).all()
+    # Without a penalty and with missing values imputed from the means of all partitions.
+    holes = accounts.assign(nps=accounts["nps"].where(np.arange(len(accounts)) % 7 != 0))
+    for l2 in (0.0, 3.0):
+        model, reference = csd.calibrate(tied, partitioned(holes, how), l2=l2), tied.calibrate(holes, l2=l2)
+        np.testing.assert_allclose(model.coef_.to_numpy(), reference.coef_.to_numpy(), rtol=0, atol=1e-10)
+        np.testing.assert_allclose(model.means_.to_numpy(), reference.means_.to_numpy(), rtol=1e-14)
+        assert abs(model.intercept_ - reference.intercept_) <= 1e-10 and model.l2 == l2
     # A calibrated scorecard: its probability's Brier score from the merged sums of squared errors.
     got, expected = csd.backtest(reference, ddf), reference.backtest(accounts)
     assert got.brier is not None and expected.brier is not None

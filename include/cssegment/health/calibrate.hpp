@@ -4,7 +4,7 @@
 // with the measure's mean, minimising  sum of log-losses + (l2 / 2) * ||coef||^2  with the
 // intercept not penalised: the optimum scikit-learn's LogisticRegression(C = 1 / l2) reaches.
 // Newton's method (IRLS) with a backtracking line search; each iteration accumulates X'WX and the
-// gradient in one parallel pass, per-chunk partial sums reduced in chunk order (deterministic).
+// gradient in one pass (newton_partial.hpp), wherever the rows are.
 #include <Eigen/Dense>
 
 #include <algorithm>
@@ -13,12 +13,14 @@
 #include <span>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "cssegment/core/columns.hpp"
 #include "cssegment/core/json.hpp"
 #include "cssegment/core/parallel.hpp"
 #include "cssegment/core/validate.hpp"
+#include "cssegment/health/newton_partial.hpp"
 #include "cssegment/health/scorecard.hpp"
 
 namespace cssegment {
@@ -30,10 +32,16 @@ struct LogisticFit {
 };
 
 inline constexpr std::size_t logistic_max_iterations = 100;
-inline constexpr std::size_t logistic_chunk_rows = 1u << 13;
 // With l2 = 0 and features in [0, 1], a coefficient this large means probabilities of exactly 0 or
 // 1 in double precision: the classes are (quasi-)separated and the optimum lies at infinity.
 inline constexpr double separated_coefficient = 500.0;
+
+// Both outcomes among n rows, `ones` of them 1.
+inline void check_both_outcomes(std::string_view argument, std::size_t ones, std::size_t n) {
+  if (ones == 0 || ones == n)
+    fail(argument, "has only " + std::string(ones == 0 ? "0s" : "1s") + " in " + std::to_string(n) +
+                       " rows; both outcomes are needed");
+}
 
 // Outcome values must be 0 or 1, with both present.
 inline void check_outcome(std::string_view argument, std::span<const double> outcome) {
@@ -42,92 +50,34 @@ inline void check_outcome(std::string_view argument, std::span<const double> out
     if (!(outcome[i] == 0.0 || outcome[i] == 1.0)) fail_at(argument, i, outcome[i], "outcomes must be 0 or 1");
     ones += outcome[i] == 1.0;
   }
-  if (ones == 0 || ones == outcome.size())
-    fail(argument, "has only " + std::string(ones == 0 ? "0s" : "1s") + " in " + std::to_string(outcome.size()) +
-                       " rows; both outcomes are needed");
+  check_both_outcomes(argument, ones, outcome.size());
 }
 
-namespace detail {
-
-struct NewtonPass {
-  double loss = 0.0;
-  Eigen::VectorXd gradient;
-  Eigen::MatrixXd hessian;  // lower triangle only
-};
-
-// Rows whose factors (1 + e) are multiplied before one logarithm is taken: each factor is at most
-// 2, so the product stays far from overflow, and the loss costs one log per 64 rows.
-inline constexpr std::size_t rows_per_log = 64;
-
-// Log-loss, gradient and Hessian (unpenalised) at beta = (intercept, coef...). Per row, with
-// e = exp(-|eta|): p = 1 / (1 + e) or e / (1 + e) by the sign of eta, p (1 - p) = e / (1 + e)^2,
-// log-loss = max(eta, 0) + log(1 + e) - y eta. The Hessian is S'S with S = sqrt(w) [1 X].
-inline NewtonPass newton_pass(const Eigen::Map<const Eigen::MatrixXd>& x, std::span<const double> y,
-                              const Eigen::VectorXd& beta) {
-  const auto n = static_cast<std::size_t>(x.rows());
-  const Eigen::Index p = x.cols();
-  const std::size_t chunks = (n + logistic_chunk_rows - 1) / logistic_chunk_rows;
-  std::vector<NewtonPass> partial(chunks);
-  parallel_for(n, logistic_chunk_rows, [&](std::size_t begin, std::size_t end) {
-    const auto rows = static_cast<Eigen::Index>(end - begin);
-    const auto block = x.middleRows(static_cast<Eigen::Index>(begin), rows);
-    const double* target = y.data() + begin;
-    const Eigen::VectorXd eta = (block * beta.tail(p)).array() + beta[0];
-    Eigen::VectorXd residual(rows);
-    Eigen::MatrixXd scaled(rows, p + 1);
-    double loss = 0.0, product = 1.0;
-    for (Eigen::Index i = 0; i < rows; ++i) {
-      const double e = std::exp(-std::abs(eta[i]));
-      const double q = 1.0 / (1.0 + e);
-      const double positive = eta[i] >= 0.0;
-      residual[i] = q * (positive + (1.0 - positive) * e) - target[i];
-      scaled(i, 0) = std::sqrt(e) * q;
-      loss += positive * eta[i] - target[i] * eta[i];
-      product *= 1.0 + e;
-      if ((i + 1) % rows_per_log == 0) loss += std::log(product), product = 1.0;
-    }
-    loss += std::log(product);
-    for (Eigen::Index j = 0; j < p; ++j) scaled.col(j + 1) = block.col(j).cwiseProduct(scaled.col(0));
-    NewtonPass& out = partial[begin / logistic_chunk_rows];
-    out.loss = loss;
-    out.gradient.resize(p + 1);
-    out.gradient[0] = residual.sum();
-    out.gradient.tail(p).noalias() = block.transpose() * residual;
-    out.hessian.setZero(p + 1, p + 1);
-    out.hessian.selfadjointView<Eigen::Lower>().rankUpdate(scaled.transpose());
-  });
-  NewtonPass total{0.0, Eigen::VectorXd::Zero(p + 1), Eigen::MatrixXd::Zero(p + 1, p + 1)};
-  for (const auto& part : partial)
-    total.loss += part.loss, total.gradient += part.gradient, total.hessian += part.hessian;
-  return total;
-}
-
-}  // namespace detail
-
-// Fits the penalised logistic regression of `y` on the columns of the n x p column-major matrix
-// `features` (features[j * n + i]). Throws InvalidInput when the optimum does not exist (l2 = 0
+// Newton's method (IRLS) on the penalised logistic log-likelihood of n rows (`ones` of them with
+// outcome 1) and p features, where pass(beta) returns the NewtonPartial of all the rows at
+// beta = (intercept, coef...): the rows may live anywhere (one matrix in memory, or partitions of a
+// cluster whose partials are merged). Throws InvalidInput when the optimum does not exist (l2 = 0
 // with separated classes, or collinear features) or is not reached in logistic_max_iterations.
-inline LogisticFit fit_logistic(std::span<const double> features, std::size_t p, std::span<const double> y, double l2) {
+template <class Pass>
+LogisticFit fit_logistic_passes(std::size_t p, std::size_t n, std::size_t ones, double l2, Pass pass_at) {
   if (!(l2 >= 0.0 && std::isfinite(l2))) fail("l2", format_number(l2) + " must be finite and >= 0");
-  const std::size_t n = y.size();
-  check_same_length("features", features.size(), "outcome x features", n * p);
-  check_outcome("outcome", y);
-  for (std::size_t k = 0; k < features.size(); ++k)
-    if (!std::isfinite(features[k])) fail_at("features", k, features[k], "features must be finite");
-  const Eigen::Map<const Eigen::MatrixXd> x(features.data(), static_cast<Eigen::Index>(n),
-                                            static_cast<Eigen::Index>(p));
+  check_both_outcomes("outcome", ones, n);
   Eigen::VectorXd penalty = Eigen::VectorXd::Constant(static_cast<Eigen::Index>(p + 1), l2);
   penalty[0] = 0.0;
   auto objective = [&](const Eigen::VectorXd& beta, double loss) {
-    return loss + 0.5 * l2 * beta.tail(p).squaredNorm();
+    return loss + 0.5 * l2 * beta.tail(static_cast<Eigen::Index>(p)).squaredNorm();
+  };
+  auto checked = [&](const Eigen::VectorXd& beta) {
+    NewtonPartial pass = pass_at(beta);
+    check_same_length("pass rows", pass.rows, "rows", n);
+    check_same_length("pass gradient", static_cast<std::size_t>(pass.gradient.size()), "features + 1", p + 1);
+    return pass;
   };
 
   Eigen::VectorXd beta = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(p + 1));
-  double mean = 0.0;
-  for (double v : y) mean += v;
-  mean /= static_cast<double>(n);
+  const double mean = static_cast<double>(ones) / static_cast<double>(n);
   beta[0] = std::log(mean / (1.0 - mean));
-  auto pass = detail::newton_pass(x, y, beta);
+  auto pass = checked(beta);
   double current = objective(beta, pass.loss);
   const auto separated = [&] {
     fail("l2", "0 leaves the fit without an optimum: the measures (quasi-)perfectly separate churned from retained "
@@ -152,18 +102,34 @@ inline LogisticFit fit_logistic(std::span<const double> features, std::size_t p,
     // Backtracking: Newton's step on the convex objective, halved until the objective does not rise.
     double scale = 1.0;
     Eigen::VectorXd candidate = beta - step;
-    auto next = detail::newton_pass(x, y, candidate);
+    auto next = checked(candidate);
     while (objective(candidate, next.loss) > current + 1e-10 * std::abs(current) && scale > 1e-10) {
       scale *= 0.5;
       candidate = beta - scale * step;
-      next = detail::newton_pass(x, y, candidate);
+      next = checked(candidate);
     }
     beta = candidate, pass = std::move(next), current = objective(beta, pass.loss);
-    if (l2 == 0.0 && beta.tail(p).cwiseAbs().maxCoeff() > separated_coefficient) separated();
+    if (l2 == 0.0 && beta.tail(static_cast<Eigen::Index>(p)).cwiseAbs().maxCoeff() > separated_coefficient) separated();
   }
   if (l2 == 0.0) separated();
   fail("l2", "the fit did not converge in " + std::to_string(logistic_max_iterations) +
                  " Newton iterations (nearly separated classes?); use a larger l2");
+}
+
+// Fits the penalised logistic regression of `y` on the columns of the n x p column-major matrix
+// `features` (features[j * n + i]): fit_logistic_passes over the rows in memory.
+inline LogisticFit fit_logistic(std::span<const double> features, std::size_t p, std::span<const double> y, double l2) {
+  if (!(l2 >= 0.0 && std::isfinite(l2))) fail("l2", format_number(l2) + " must be finite and >= 0");
+  const std::size_t n = y.size();
+  check_same_length("features", features.size(), "outcome x features", n * p);
+  check_outcome("outcome", y);
+  for (std::size_t k = 0; k < features.size(); ++k)
+    if (!std::isfinite(features[k])) fail_at("features", k, features[k], "features must be finite");
+  std::size_t ones = 0;
+  for (double v : y) ones += v == 1.0;
+  return fit_logistic_passes(p, n, ones, l2, [&](const Eigen::VectorXd& beta) {
+    return newton_partial(features, p, y, std::span<const double>(beta.data(), static_cast<std::size_t>(beta.size())));
+  });
 }
 
 // A scorecard whose weights were learned from outcomes: churn probability
@@ -215,32 +181,76 @@ public:
     check_outcome("outcome", outcome);
     std::vector<double> x = scorecard.transform(data);
     const std::size_t n = data.rows(), k = scorecard.measures().size();
-    std::vector<double> means(k);
-    for (std::size_t m = 0; m < k; ++m) {
-      const std::span<double> column(x.data() + m * n, n);
-      double sum = 0.0;
-      std::size_t observed = 0;
-      for (double v : column)
-        if (!std::isnan(v)) sum += v, ++observed;
-      if (observed == 0)
-        fail("data[" + single_quoted(scorecard.measures()[m].column) + "]",
-             "is missing in every row; nothing to learn its weight from");
-      means[m] = sum / static_cast<double>(observed) / 100.0;
-    }
+    const auto [sums, observed] = observed_sums(x, n, k);
+    std::vector<double> means = means_of(scorecard, sums, observed);
     impute_scaled(x, n, means);
-    // Without a penalty a constant measure's weight is not identified (the intercept absorbs it):
-    // name it rather than report a singular fit. With l2 > 0 its weight is exactly 0.
-    if (l2 == 0.0)
-      for (std::size_t m = 0; m < k; ++m) {
-        const std::span<const double> column(x.data() + m * n, n);
-        if (std::all_of(column.begin(), column.end(), [&](double v) { return v == column[0]; }))
-          fail("data[" + single_quoted(scorecard.measures()[m].column) + "]",
-               "normalises to " + format_number(100.0 * column[0]) +
-                   " in every row: a constant measure has no weight to learn with l2 = 0; use l2 > 0 (it then gets "
-                   "weight 0) or leave the measure out");
-      }
+    std::vector<double> low(k), high(k);
+    for (std::size_t m = 0; m < k && n > 0; ++m) {
+      const auto [lowest, highest] = std::minmax_element(x.begin() + static_cast<std::ptrdiff_t>(m * n),
+                                                         x.begin() + static_cast<std::ptrdiff_t>((m + 1) * n));
+      low[m] = *lowest, high[m] = *highest;
+    }
+    check_identified(scorecard, low, high, l2);
     const LogisticFit fit = fit_logistic(x, k, outcome, l2);
     return CalibratedScorecard(scorecard, fit.coef, fit.intercept, std::move(means), l2, fit.iterations);
+  }
+
+  // The steps of calibrate, for rows split in partitions (cssegment.dask): each partition's
+  // observed_sums, merged (added), give the means (means_of); each partition's
+  // calibration_features with those means, their ranges (merged: min and max) checked by
+  // check_identified, and their newton_partial merged for each pass of fit_logistic_passes.
+
+  // Each measure's sum of its observed (not missing) normalised values and their count, over the
+  // n rows of x = scorecard.transform(data) (measure-major).
+  static std::pair<std::vector<double>, std::vector<std::size_t>> observed_sums(std::span<const double> x,
+                                                                                std::size_t n, std::size_t k) {
+    check_same_length("x", x.size(), "rows x measures", n * k);
+    std::vector<double> sums(k);
+    std::vector<std::size_t> observed(k);
+    for (std::size_t m = 0; m < k; ++m)
+      for (double v : x.subspan(m * n, n))
+        if (!std::isnan(v)) sums[m] += v, ++observed[m];
+    return {std::move(sums), std::move(observed)};
+  }
+
+  // The imputation means (of the normalised measures / 100) from the observed sums and counts.
+  static std::vector<double> means_of(const Scorecard& scorecard, std::span<const double> sums,
+                                      std::span<const std::size_t> observed) {
+    const std::size_t k = scorecard.measures().size();
+    check_same_length("sums", sums.size(), "measures", k);
+    check_same_length("observed", observed.size(), "measures", k);
+    std::vector<double> means(k);
+    for (std::size_t m = 0; m < k; ++m) {
+      if (observed[m] == 0)
+        fail("data[" + single_quoted(scorecard.measures()[m].column) + "]",
+             "is missing in every row; nothing to learn its weight from");
+      means[m] = sums[m] / static_cast<double>(observed[m]) / 100.0;
+    }
+    return means;
+  }
+
+  // The features of `data` the fit reads: transform(data) / 100, missing values imputed with
+  // `means` (measure-major).
+  static std::vector<double> calibration_features(const Scorecard& scorecard, const ColumnTable& data,
+                                                  std::span<const double> means) {
+    check_same_length("means", means.size(), "measures", scorecard.measures().size());
+    std::vector<double> x = scorecard.transform(data);
+    impute_scaled(x, data.rows(), means);
+    return x;
+  }
+
+  // Without a penalty a constant measure's weight is not identified (the intercept absorbs it):
+  // name it rather than report a singular fit. With l2 > 0 its weight is exactly 0. `low` and
+  // `high`: each feature's min and max over the rows.
+  static void check_identified(const Scorecard& scorecard, std::span<const double> low, std::span<const double> high,
+                               double l2) {
+    if (l2 != 0.0) return;
+    for (std::size_t m = 0; m < scorecard.measures().size(); ++m)
+      if (low[m] == high[m])
+        fail("data[" + single_quoted(scorecard.measures()[m].column) + "]",
+             "normalises to " + format_number(100.0 * low[m]) +
+                 " in every row: a constant measure has no weight to learn with l2 = 0; use l2 > 0 (it then gets "
+                 "weight 0) or leave the measure out");
   }
 
   const Scorecard& scorecard() const { return scorecard_; }
@@ -251,11 +261,7 @@ public:
   std::size_t iterations() const { return iterations_; }
 
   // The features the model reads: transform(data) / 100 with missing values imputed (measure-major).
-  std::vector<double> features(const ColumnTable& data) const {
-    std::vector<double> x = scorecard_.transform(data);
-    impute_scaled(x, data.rows(), means_);
-    return x;
-  }
+  std::vector<double> features(const ColumnTable& data) const { return calibration_features(scorecard_, data, means_); }
 
   void predict_proba_into(const ColumnTable& data, std::span<double> out) const {
     const std::size_t n = data.rows();
