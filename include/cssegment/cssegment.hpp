@@ -22,6 +22,7 @@
 #include "cssegment/health/calibrate.hpp"
 #include "cssegment/health/history.hpp"
 #include "cssegment/health/lead.hpp"
+#include "cssegment/health/newton_partial.hpp"
 #include "cssegment/health/normalizers.hpp"
 #include "cssegment/health/scorecard.hpp"
 #include "cssegment/health/scorecard_set.hpp"
