@@ -1,0 +1,118 @@
+"""Dask benchmark: distributed calibration on a 2-worker LocalCluster against dask-ml and in memory.
+
+The same accounts (eight health signals, with missing values) are calibrated three ways in one
+process: ``Scorecard.calibrate`` in memory, ``cssegment.dask.calibrate`` on a LocalCluster of two
+worker processes (one thread each) with the frame persisted on the workers first, and dask-ml's
+``LogisticRegression`` (dask-glm) on the same features (normalised, mean-imputed) as a dask array
+persisted on the same workers. Each solution is judged by the penalised objective of
+calibrate.hpp (sum of log-losses + l2 / 2 * ||coef||^2, intercept not penalised) at its
+coefficients: the lower, the closer to the optimum. Times are the best of `--repeats` runs after a
+warm-up; the ratio is peer time / cssegment.dask time.
+
+    PYTHONPATH=python python3 benchmarks/bench_dask.py               # 1M x 8
+    PYTHONPATH=python python3 benchmarks/bench_dask.py --rows 5000000
+    PYTHONPATH=python python3 benchmarks/bench_dask.py --small       # smoke check (100k rows)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+
+import cssegment as cs
+import cssegment.dask as csd
+import dask
+import dask.array as da
+import dask.dataframe as dd
+import numpy as np
+from bench_health import MEASURES, signals
+from bench_segment import Row, best_of, print_header, print_report
+from dask.distributed import Client, LocalCluster
+
+L2 = 1.0
+
+
+def objective(features: np.ndarray, y: np.ndarray, intercept: float, coef: np.ndarray) -> float:
+    """Sum of log-losses + l2 / 2 * ||coef||^2 (calibrate.hpp's objective)."""
+    eta = intercept + features @ coef
+    return float(np.sum(np.logaddexp(0.0, eta) - y * eta) + 0.5 * L2 * coef @ coef)
+
+
+def bench_calibration(n: int, repeats: int, partitions: int) -> tuple[list[Row], list[str]]:
+    frame = signals(n)
+    card = cs.Scorecard(MEASURES)
+    y = frame["churned"].to_numpy(dtype=float)
+    in_memory = card.calibrate(frame, "churned", l2=L2)
+    x = card.transform(frame) / 100.0
+    features = x.fillna(x.mean()).to_numpy()  # the features calibrate fits: mean-imputed
+    rows: list[Row] = []
+    notes: list[str] = []
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
+        Client(cluster),
+    ):
+        ddf = dd.from_pandas(frame, npartitions=partitions).persist()
+        dask.distributed.wait(ddf)
+        model = csd.calibrate(card, ddf, l2=L2)
+        ours = best_of(lambda: csd.calibrate(card, ddf, l2=L2), repeats, min_seconds=0)
+        memory = best_of(lambda: card.calibrate(frame, "churned", l2=L2), repeats, min_seconds=0)
+        gap = float(np.abs(model.coef_.to_numpy() - in_memory.coef_.to_numpy()).max())
+        best = objective(features, y, in_memory.intercept_, in_memory.coef_.to_numpy())
+        reached = objective(features, y, model.intercept_, model.coef_.to_numpy())
+        notes.append(
+            f"cssegment.dask.calibrate: {model.n_iter_} Newton iterations, max |coef - in memory| = {gap:.1e}, "
+            f"objective - in-memory optimum = {reached - best:.2e}"
+        )
+        rows.append(Row(f"calibrate, {partitions} partitions, vs in memory", n, ours, "Scorecard.calibrate", memory))
+        try:
+            from dask_ml.linear_model import LogisticRegression
+        except ImportError:
+            notes.append("dask-ml: not installed (pip install dask-ml); skipped")
+            return rows, notes
+        chunk = -(-n // partitions)
+        xs = da.from_array(features, chunks=(chunk, features.shape[1])).persist()
+        ys = da.from_array(y, chunks=chunk).persist()
+        dask.distributed.wait([xs, ys])
+        for solver in ("admm", "lbfgs", "newton"):
+            # dask-glm's regulariser is lamduh * ||beta||^2 / 2 with lamduh = 1 / C.
+            peer = LogisticRegression(penalty="l2", C=1.0 / L2, solver=solver).fit(xs, ys)
+            reached = objective(features, y, float(peer.intercept_), np.asarray(peer.coef_))
+            peer_gap = float(np.abs(np.asarray(peer.coef_) - in_memory.coef_.to_numpy()).max())
+            notes.append(
+                f"dask-ml {solver}: max |coef - in memory| = {peer_gap:.1e}, objective - in-memory optimum = "
+                f"{reached - best:.2e}"
+            )
+            peer_time = best_of(
+                lambda s=solver: LogisticRegression(penalty="l2", C=1.0 / L2, solver=s).fit(xs, ys),
+                repeats,
+                min_seconds=0,
+            )
+            rows.append(Row("calibrate on a LocalCluster", n, ours, f"dask-ml LogisticRegression({solver})", peer_time))
+    return rows, notes
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--partitions", type=int, default=8)
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--small", action="store_true", help="100k rows, one repeat")
+    args = parser.parse_args(argv)
+    n, repeats = (100_000, 1) if args.small else (args.rows, args.repeats)
+    started = time.perf_counter()
+    try:
+        import dask_ml
+
+        peer_version = dask_ml.__version__
+    except ImportError:
+        peer_version = "not installed"
+    print_header("cssegment.dask benchmark (2-worker LocalCluster)", dask=dask.__version__, dask_ml=peer_version)
+    rows, notes = bench_calibration(n, repeats, args.partitions)
+    print_report(rows, notes, started)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
