@@ -106,6 +106,13 @@ def movements(
         Equal to the in-memory result on the same rows in the same order (``ddf.compute()``);
         the order only matters to the last bits of periods where an account has several rows.
 
+    Notes
+    -----
+    The rows are shuffled by account, unless `ddf` is indexed by the `account` column with known
+    divisions (``dd.read_parquet(path, index="account_id", calculate_divisions=True)`` on files
+    written by account, or after ``set_index``): every account's rows then sit in one partition
+    already, and no row moves between workers.
+
     Raises
     ------
     InvalidInputError
@@ -146,7 +153,8 @@ def retention(
     Parameters
     ----------
     ddf : dask.dataframe.DataFrame
-        Rows of (account, period, amount), as for :class:`cssegment.RevenueLedger`.
+        Rows of (account, period, amount), as for :class:`cssegment.RevenueLedger`; shuffled by
+        account unless indexed by it with known divisions, as in :func:`movements`.
     horizon : int
         Periods from start to end, as in memory.
     account, period, amount : str
@@ -197,6 +205,10 @@ def _compute(
     bar = _progress.bar(0, f"cssegment.dask.{what}", unit="partition") if _progress.wanted(progress) else None
     if not isinstance(ddf, dd.DataFrame):
         raise InvalidInputError(f"ddf: expected a dask.dataframe.DataFrame, got {type(ddf).__name__}")
+    # Indexed by account with known divisions: each account's rows sit in one partition already.
+    by_account = ddf.index.name == names[0] and names[0] not in ddf.columns and ddf.known_divisions
+    if by_account:
+        ddf = ddf.reset_index()
     columns = list(names) + ([by] if isinstance(by, str) else [])
     for name in columns:
         if name not in ddf.columns:
@@ -211,7 +223,8 @@ def _compute(
         check_horizon_fits(int(parameter or 0), count, kind)
     categories = _global_categories(rows, by, names)
     position = _unused_name("_cssegment_row", columns)
-    shuffled = _numbered(rows, position).shuffle(on=names[0])
+    numbered = _numbered(rows, position)
+    shuffled = numbered if by_account else numbered.shuffle(on=names[0])
     shared_by = dask.delayed(by, pure=True) if isinstance(by, (pd.Series, pd.DataFrame)) else by
     partials = [
         dask.delayed(_partition_partials)(

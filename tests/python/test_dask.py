@@ -154,6 +154,26 @@ def test_bad_input_is_named(client: Client, rows: pd.DataFrame) -> None:
         csd.retention(ddf, horizon=2, by=pd.Series(["a"], index=[rows["account_id"].iloc[0]]))
 
 
+def test_a_frame_indexed_by_account_is_not_shuffled(
+    client: Client, rows: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Known divisions on the account index keep every account in one partition: no shuffle."""
+    indexed = dd.from_pandas(rows.set_index("account_id"), npartitions=5)
+    assert indexed.known_divisions
+
+    def no_shuffle(*args: object, **kwargs: object) -> None:
+        raise AssertionError("shuffled")
+
+    monkeypatch.setattr(dd.DataFrame, "shuffle", no_shuffle)
+    ledger = cs.RevenueLedger(indexed.compute().reset_index())
+    got = csd.movements(indexed, reactivation_window=1)
+    assert_frame_equal(got, ledger.movements(reactivation_window=1), check_exact=True)
+    assert_frame_equal(csd.retention(indexed, horizon=6), ledger.retention(horizon=6), check_exact=True)
+    assert (got["logos_reactivated"] > 0).any()
+    with pytest.raises(AssertionError, match="shuffled"):  # the same rows by column are shuffled
+        csd.movements(dd.from_pandas(rows, npartitions=5))
+
+
 def test_partition_ledgers_are_built_through_the_package_constructor(rows: pd.DataFrame) -> None:
     """Two halves of the accounts, each a ledger over the whole period range, merge to the whole."""
     from cssegment.metrics.ledger import ledger_over_periods, movement_frame, partial_sums
