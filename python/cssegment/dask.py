@@ -10,11 +10,12 @@ turned into the same tables as :meth:`cssegment.RevenueLedger.movements` and
 depend on the partitioning or the shuffle: it equals the in-memory result on the same rows in the
 same order (``ddf.compute()``) bit for bit.
 
-Scorecards go the same way: :func:`backtest` merges per-partition counts (per distinct score, the
-accounts that churned and stayed) into the in-memory backtest exactly, and :func:`calibrate` runs
-Newton's method with the in-memory solver on merged per-partition gradients and Hessians; no row
-comes to the client. :func:`assign` and :func:`score` work row by row; :func:`fit` brings the
-columns it reads to the client.
+Scorecards go the same way: :func:`~cssegment.dask.backtest` merges per-partition counts (per
+distinct score, the accounts that churned and stayed) into the in-memory backtest exactly, and
+:func:`~cssegment.dask.calibrate` runs Newton's method with the in-memory solver on merged
+per-partition gradients and Hessians; no row comes to the client. :func:`~cssegment.dask.assign`
+and :func:`~cssegment.dask.score` work row by row; :func:`~cssegment.dask.fit` brings the columns
+it reads to the client.
 
 Requires the ``dask`` extra (``pip install 'cssegment[dask]'``); import it as
 ``import cssegment.dask``.
