@@ -406,10 +406,15 @@ class RevenueLedger:
 
     # ---- segments
 
-    def _segments(self, by: _frame.Keyed | None, categories: list[str] | None = None) -> tuple[Any, list[str] | None]:
+    def _segments(
+        self, by: _frame.Keyed | None, categories: list[str] | None = None, at: int | None = None
+    ) -> tuple[Any, list[str] | None]:
         """The core's per-account (or per-period) segments of `by`, checked to cover every account
         and period with revenue, and the segment names (`categories` when given: the codes of
-        every Dask partition must refer to the same list)."""
+        every Dask partition must refer to the same list). With `at` (a period index), only that
+        period counts: the rows of a long frame in other periods are dropped before the core
+        reads them (periods and integers; dates are read whole) and only the accounts paying
+        then must have a segment."""
         if by is None:
             return None, None
         account, period = self._names[:2]
@@ -423,6 +428,9 @@ class RevenueLedger:
             by_periods, kind = period_keys(by[period], "by", **self._kind.read_like())
             if not self._kind.same_periods(kind):
                 raise InvalidInputError(f"by: periods are {kind} but the ledger's are {self._kind}")
+            if at is not None and kind.ticks_per_day() == 0:  # ordinals: keep the rows of `at`
+                rows = by_periods == self._ledger.first_period + at
+                by, keys, by_periods, codes = by.loc[rows], keys[rows], by_periods[rows], codes[rows]
             with _segment_rows_named(by[account], by[segment]):
                 segments = _core.metrics.account_segments.per_period(
                     self._ledger, keys, by_periods, kind.ticks_per_day(), codes, len(categories), kind.core_calendar()
@@ -438,7 +446,11 @@ class RevenueLedger:
             raise InvalidInputError(
                 f"by: expected a Series indexed by account id or a long DataFrame, got {type(by).__name__}"
             )
-        gap = segments.first_unsegmented(self._ledger)
+        if at is not None:
+            account_row = _core.metrics.first_unsegmented_at(self._ledger, segments, at)
+            gap = None if account_row is None else (account_row, at)
+        else:
+            gap = segments.first_unsegmented(self._ledger)
         if gap is not None:
             account_id = _frame.describe(self.accounts[gap[0]])
             when = self._kind.describe(self._ledger.first_period + gap[1])
@@ -923,11 +935,11 @@ def book_sums(
     as an owner) with the mix segments of `by`, over `horizon` periods from period index `start`
     (all checked by the caller). Returns the columns, the owner names and the mix segment names."""
     try:
-        owner_segments, owner_names = ledger._segments(owners)
+        owner_segments, owner_names = ledger._segments(owners, at=start)
     except InvalidInputError as error:
         message = str(error).removeprefix("by: ").replace("but no segment", "but no owner")
         raise InvalidInputError(f"owners: {message}") from None
-    mix, mix_names = ledger._segments(by)
+    mix, mix_names = ledger._segments(by, at=start)
     assert owner_names is not None  # owners is never None
     columns = _core.metrics.book_metrics(ledger._ledger, owner_segments, mix, horizon, start)
     return columns, owner_names, mix_names
