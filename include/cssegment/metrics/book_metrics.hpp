@@ -59,20 +59,32 @@ inline BookMetrics book_metrics(const RevenueLedger& ledger, const AccountSegmen
                       "]: the horizon of " + std::to_string(horizon) + " periods must end inside the ledger's " +
                       std::to_string(periods) + " periods");
   const auto p0 = static_cast<std::size_t>(start), p1 = static_cast<std::size_t>(start + horizon);
-  const std::pair<const char*, const AccountSegments*> named[] = {{"owners", &owners}, {"by", &mix}};
-  for (const auto& [name, segments] : named)
-    if (const auto gap = first_unsegmented_at(ledger, *segments, p0))
-      fail(name, "account key " + std::to_string(ledger.account_keys()[*gap]) + " has revenue in period " +
-                     std::to_string(ledger.first_period() + start) + " but no segment");
   const std::size_t n_owners = owners.count(), n_mix = mix.count();
+
+  // One strided pass over the ledger gathers the accounts paying at the start (start and end
+  // revenue, owner, mix segment) into contiguous arrays, checking each has an owner and a segment;
+  // every later pass reads those arrays.
+  struct Paying {
+    double start, end;
+    std::uint32_t owner, mix;
+  };
+  std::vector<Paying> paying;
+  for (std::size_t a = 0; a < ledger.n_accounts(); ++a) {
+    const auto revenue = ledger.row(a);
+    if (revenue[p0] == 0.0) continue;
+    const std::int32_t owner = owners.at(a, p0), segment = mix.at(a, p0);
+    if (owner < 0 || segment < 0)
+      fail(owner < 0 ? "owners" : "by", "account key " + std::to_string(ledger.account_keys()[a]) +
+                                            " has revenue in period " + std::to_string(ledger.first_period() + start) +
+                                            " but no segment");
+    paying.push_back(
+        {revenue[p0], revenue[p1], static_cast<std::uint32_t>(owner), static_cast<std::uint32_t>(segment)});
+  }
 
   // Calls f(start, end, owner, mix segment) for each account paying at the start.
   const auto for_each_account = [&](auto&& f) {
-    for (std::size_t a = 0; a < ledger.n_accounts(); ++a) {
-      const auto revenue = ledger.row(a);
-      if (revenue[p0] == 0.0) continue;
-      f(revenue[p0], revenue[p1], static_cast<std::size_t>(owners.at(a, p0)), static_cast<std::size_t>(mix.at(a, p0)));
-    }
+    for (const Paying& account : paying)
+      f(account.start, account.end, std::size_t{account.owner}, std::size_t{account.mix});
   };
 
   // The retention partial sums of the start period alone (retention_partials sums every start
