@@ -201,7 +201,7 @@ def _t_quantile(level: float, df: int) -> float:
         (((3 * z2 + 19) * z2 + 17) * z2 - 15) * z / 384,
         ((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945) * z / 92160,
     )
-    t = z + sum(term / df ** (k + 1) for k, term in enumerate(terms))
+    t: float = z + sum(term / float(df) ** (k + 1) for k, term in enumerate(terms))
     if df > 100:
         return t
     log_density = math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
