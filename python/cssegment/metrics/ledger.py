@@ -423,18 +423,24 @@ class RevenueLedger:
         if isinstance(by, pd.DataFrame):
             segment = long_segment_column(by, account, period)
             account_hierarchy.check_segments(by[account], self._hierarchy)
-            codes, categories = segment_codes(by[segment], categories)
             keys = self._keys_of(by[account])
             by_periods, kind = period_keys(by[period], "by", **self._kind.read_like())
             if not self._kind.same_periods(kind):
                 raise InvalidInputError(f"by: periods are {kind} but the ledger's are {self._kind}")
             if at is not None and kind.ticks_per_day() == 0:  # ordinals: the rows of `at` only
                 rows = np.flatnonzero(by_periods == self._ledger.first_period + at)
+                # A categorical keeps its categories when rows are taken: code those rows alone.
+                if _frame.is_categorical(by[segment]):
+                    codes, categories = segment_codes(by[segment].take(rows), categories)
+                else:
+                    codes, categories = segment_codes(by[segment], categories)
+                    codes = codes[rows]
                 with _segment_rows_named(by[account], by[segment], rows):
                     segments = _core.metrics.account_segments.per_account(
-                        self._ledger, keys[rows], codes[rows], len(categories)
+                        self._ledger, keys[rows], codes, len(categories)
                     )
             else:
+                codes, categories = segment_codes(by[segment], categories)
                 with _segment_rows_named(by[account], by[segment]):
                     segments = _core.metrics.account_segments.per_period(
                         self._ledger,

@@ -142,6 +142,9 @@ def test_only_the_start_period_of_long_frames_counts(owned_book: cs.datasets.Boo
     # A gap in another period is no error: only the owner at the start defines the book.
     gap = owners[~((owners["account_id"] == 5) & (owners["month"] != start))]
     pd.testing.assert_frame_equal(cs.book_metrics(ledger, gap, horizon=12), full)
+    # Owners as strings, not categories: the same table.
+    as_strings = owners.assign(owner=owners["owner"].astype(str))
+    pd.testing.assert_frame_equal(cs.book_metrics(ledger, as_strings, horizon=12), full)
 
 
 def test_plot_ranks_owners_with_their_intervals(owned_book: cs.datasets.Book, ledger: cs.RevenueLedger) -> None:
