@@ -54,12 +54,16 @@ def book_metrics(
     owners : pandas.Series or pandas.DataFrame
         The owner of each account: a Series indexed by account id, or a long frame with the
         ledger's account and period columns and an owner column (owners that change over time,
-        such as ``synthetic_book().owners``). Every account with revenue needs an owner.
+        such as ``synthetic_book().owners``). Only the start period's owners count: a long frame
+        needs an owner for every account paying then (other periods may have gaps; with period
+        or integer periods only the start period's rows are read), a Series one for every account
+        with revenue.
     horizon : int, default 12
         Periods from start to end, >= 1.
     by : pandas.Series or pandas.DataFrame, optional
-        Segments for the mix adjustment (tier, region...), in the same two forms. Without it the
-        whole book is one segment and the expected NRR is the book-wide NRR.
+        Segments for the mix adjustment (tier, region...), in the same two forms, read at the
+        start period like `owners`. Without it the whole book is one segment and the expected
+        NRR is the book-wide NRR.
     start : period label, optional
         The start period, one of ``ledger.periods``; by default the last one with a full horizon.
     level : float, default 0.95
