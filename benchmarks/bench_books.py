@@ -1,12 +1,14 @@
-"""CSM books benchmark: cs.book_metrics (growth KPIs per owner with delta-method intervals and
+"""CSM books benchmark: cs.book_metrics (growth KPIs per owner with jackknife t intervals and
 mix-adjusted NRR) against the same numbers in pandas, on the same rows in one process.
 
 The book is ``synthetic_book(200_000, 36)``: its revenue rows, its ``owners`` (a long frame: one
 owner per account and month, with reassignments) and the touch tier of every account and month
 (the mix). Both sides start from those long frames; cssegment builds the ledger and computes the
 KPIs, pandas selects the start and end months, joins owners and tiers at the start and does the
-group-by sums, the segment NRRs and the residual sums of the variances. Results are checked
-equal (rtol 1e-9) before timing; best of ``--repeat`` runs after a warm-up.
+group-by sums, the segment NRRs and the jackknife variances (each account's ratio left out, a
+group-by variance; scipy's t quantiles). Results are checked
+equal (rtol 1e-9) before timing; medians of ``--repeat`` rounds after a warm-up, the jobs taking
+turns in each round.
 
     PYTHONPATH=python python3 benchmarks/bench_books.py           # 200k x 36 (about a minute)
     PYTHONPATH=python python3 benchmarks/bench_books.py --small   # smoke check (seconds)
@@ -15,28 +17,33 @@ equal (rtol 1e-9) before timing; best of ``--repeat`` runs after a warm-up.
 from __future__ import annotations
 
 import argparse
+import os
+import statistics
 import time
 from collections.abc import Callable
-from statistics import NormalDist
 from typing import Any
 
 import cssegment as cs
 import numpy as np
 import pandas as pd
 from machine import machine_note
+from scipy import stats
 
 HORIZON = 12
-Z = NormalDist().inv_cdf(0.975)
 
 
-def best_of(fn: Callable[[], Any], repeats: int) -> float:
-    fn()
-    best = float("inf")
+def medians(jobs: dict[str, Callable[[], Any]], repeats: int) -> dict[str, float]:
+    """Median seconds of each job over `repeats` rounds after a warm-up; the jobs take turns in
+    each round, so a change of machine load hits them alike."""
+    times: dict[str, list[float]] = {name: [] for name in jobs}
+    for job in jobs.values():
+        job()
     for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
+        for name, job in jobs.items():
+            start = time.perf_counter()
+            job()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def with_cssegment(revenue: pd.DataFrame, owners: pd.DataFrame, tiers: pd.DataFrame) -> pd.DataFrame:
@@ -68,14 +75,28 @@ def with_pandas(revenue: pd.DataFrame, owners: pd.DataFrame, tiers: pd.DataFrame
     out["grr"] = sums["r"] / sums["s"]
     out["logo_retention"] = sums["kept"] / n
     out["mix_adjusted_nrr"] = (sums["e"] - sums["expected"]) / sums["s"]
-    of_owner = {name: frame["owner"].map(out[name]).astype(float) for name in ("nrr", "grr", "mix_adjusted_nrr")}
-    frame["nrr_sq"] = (frame["e"] - of_owner["nrr"] * frame["s"]) ** 2
-    frame["grr_sq"] = (frame["r"] - of_owner["grr"] * frame["s"]) ** 2
-    frame["mix_sq"] = (frame["e"] - tier_nrr * frame["s"] - of_owner["mix_adjusted_nrr"] * frame["s"]) ** 2
-    squares = frame.groupby("owner", observed=True)[["nrr_sq", "grr_sq", "mix_sq"]].sum()
-    for name, column in (("nrr", "nrr_sq"), ("grr", "grr_sq"), ("mix_adjusted_nrr", "mix_sq")):
-        se = np.sqrt(n / (n - 1) * squares[column]) / sums["s"]
-        out[f"{name}_low"], out[f"{name}_high"] = out[name] - Z * se, out[name] + Z * se
+    # Jackknife: each account's ratio with itself left out, their variance per owner; t intervals
+    # (GRR on the log of the lost share).
+    total = {name: frame["owner"].map(sums[name]).astype(float) for name in ("s", "e", "r", "expected")}
+    rest = total["s"] - frame["s"]
+    left_out = pd.DataFrame(
+        {
+            "owner": frame["owner"],
+            "nrr": (total["e"] - frame["e"]) / rest,
+            "grr": (total["r"] - frame["r"]) / rest,
+            "mix_adjusted_nrr": (total["e"] - total["expected"] - frame["e"] + frame["expected"]) / rest,
+        }
+    )
+    variance = left_out.groupby("owner", observed=True).var(ddof=0)
+    t = stats.t.ppf(0.975, n - 1)
+    for name in ("nrr", "grr", "mix_adjusted_nrr"):
+        se = np.sqrt((n - 1) * variance[name])
+        if name == "grr":
+            lost = 1 - out["grr"]
+            spread = np.exp(t * se / lost).where(lost > 0, 1.0)  # no loss at all: the point
+            out["grr_low"], out["grr_high"] = np.maximum(1 - lost * spread, 0.0), 1 - lost / spread
+        else:
+            out[f"{name}_low"], out[f"{name}_high"] = out[name] - t * se, out[name] + t * se
     return out
 
 
@@ -89,7 +110,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=200_000)
     parser.add_argument("--months", type=int, default=36)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--small", action="store_true", help="20k accounts, one run: a smoke check")
     args = parser.parse_args()
     n_accounts, repeats = (20_000, 1) if args.small else (args.accounts, args.repeat)
@@ -102,16 +123,21 @@ def main() -> None:
 
     check_equal(with_pandas(revenue, owners, tiers), with_cssegment(revenue, owners, tiers))
     ledger = cs.RevenueLedger(revenue)
-    ours = best_of(lambda: with_cssegment(revenue, owners, tiers), repeats)
-    metrics_only = best_of(lambda: cs.book_metrics(ledger, owners, horizon=HORIZON, by=tiers), repeats)
-    peer = best_of(lambda: with_pandas(revenue, owners, tiers), repeats)
+    print(f"load average before: {os.getloadavg()[0]:.2f}")
+    took = medians(
+        {
+            "metrics": lambda: cs.book_metrics(ledger, owners, horizon=HORIZON, by=tiers),
+            "ledger + metrics": lambda: with_cssegment(revenue, owners, tiers),
+            "pandas": lambda: with_pandas(revenue, owners, tiers),
+        },
+        repeats,
+    )
+    print(f"load average after: {os.getloadavg()[0]:.2f}; medians of {repeats} rounds")
+    peer = took["pandas"]
     print("| job | cssegment | pandas | pandas / cssegment |")
     print("|---|---:|---:|---:|")
-    print(
-        f"| ledger + book metrics by owner, mix by tier | {ours * 1e3:,.0f} ms | {peer * 1e3:,.0f} ms | "
-        f"**{peer / ours:.1f}x** |"
-    )
-    print(f"(of which book_metrics on a built ledger: {metrics_only * 1e3:,.0f} ms)")
+    for name, label in (("metrics", "book metrics on a built ledger"), ("ledger + metrics", "ledger + book metrics")):
+        print(f"| {label} | {took[name] * 1e3:,.1f} ms | {peer * 1e3:,.1f} ms | **{peer / took[name]:.1f}x** |")
     start = time.perf_counter()
     _ = cs.datasets.synthetic_book(n_accounts, args.months, seed=19).usage
     print(f"synthetic_book({n_accounts:,}, {args.months}) with usage and owners: {time.perf_counter() - start:.2f} s")

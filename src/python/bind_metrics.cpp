@@ -460,6 +460,8 @@ py::dict book_metric_columns(const RevenueLedger& ledger, const AccountSegments&
 void bind_book_metrics(py::module_& m) {
   m.def("book_metrics", &book_metric_columns, py::arg("ledger"), py::arg("owners"), py::arg("mix"), py::arg("horizon"),
         py::arg("start"));
+  m.def("first_unsegmented_at", &first_unsegmented_at, py::arg("ledger"), py::arg("segments"), py::arg("start"),
+        py::call_guard<py::gil_scoped_release>());
 }
 
 }  // namespace

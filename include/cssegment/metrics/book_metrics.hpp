@@ -5,14 +5,19 @@
 // same exact partial sums), expansion and churned revenue, mix-adjusted NRR and the standard
 // errors of the ratios.
 //
-// Standard errors are exact-variance (delta-method) formulas, not a bootstrap: a ratio of sums
-// R = sum(e) / sum(s) over n accounts drawn at random has Var(R) ~ n / (n - 1) * sum((e - R s)^2)
-// / sum(s)^2 (the linearised ratio estimator). They are deterministic and cost one pass over
-// the accounts; their coverage on simulated books is measured in the Python tests.
+// Standard errors are jackknife (delete-one-account) standard errors, not a bootstrap: for a ratio
+// of sums R = sum(x) / sum(s) over n accounts, R_i leaves account i out and Var(R) ~ (n - 1) / n *
+// sum((R_i - mean R_i)^2). The jackknife is wider than the delta method (linearised ratio) where
+// a few large accounts carry the book; deterministic, one pass over the accounts. The Python
+// layer turns them into t intervals (GRR on the log of the lost share); their coverage on
+// simulated books is measured by benchmarks/coverage_books.py.
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cssegment/metrics/account_segments.hpp"
@@ -28,9 +33,19 @@ struct BookMetrics {
   std::vector<double> expansion, churned;      // sum of max(end - start, 0); start of accounts at 0
   std::vector<double> expected_nrr;            // sum over mix segments of start share x book-wide NRR
   std::vector<double> mix_adjusted_nrr;        // nrr - expected_nrr
-  std::vector<double> nrr_se, grr_se, mix_adjusted_nrr_se;  // NaN below two accounts
+  std::vector<double> nrr_se, grr_se, mix_adjusted_nrr_se;  // jackknife; NaN below two accounts
   std::vector<double> segment_nrr;             // book-wide NRR of each mix segment
 };
+
+// The first account paying at period index `p0` that has no segment there, if any (the book's
+// completeness: only the owner and segment at the start define a cohort, so other periods may
+// have gaps).
+inline std::optional<std::size_t> first_unsegmented_at(const RevenueLedger& ledger, const AccountSegments& segments,
+                                                       std::size_t p0) {
+  for (std::size_t a = 0; a < ledger.n_accounts(); ++a)
+    if (ledger.row(a)[p0] != 0.0 && segments.at(a, p0) < 0) return a;
+  return std::nullopt;
+}
 
 // `start` counts periods from the ledger's first; start + horizon must be a period of the ledger.
 // `mix` gives the segment of each account at the start for the expected NRR (one segment: the
@@ -43,18 +58,33 @@ inline BookMetrics book_metrics(const RevenueLedger& ledger, const AccountSegmen
     fail("start", std::to_string(start) + " must be in [0, " + std::to_string(periods - horizon - 1) +
                       "]: the horizon of " + std::to_string(horizon) + " periods must end inside the ledger's " +
                       std::to_string(periods) + " periods");
-  owners.require_complete(ledger);
-  mix.require_complete(ledger);
   const auto p0 = static_cast<std::size_t>(start), p1 = static_cast<std::size_t>(start + horizon);
   const std::size_t n_owners = owners.count(), n_mix = mix.count();
 
+  // One strided pass over the ledger gathers the accounts paying at the start (start and end
+  // revenue, owner, mix segment) into contiguous arrays, checking each has an owner and a segment;
+  // every later pass reads those arrays.
+  struct Paying {
+    double start, end;
+    std::uint32_t owner, mix;
+  };
+  std::vector<Paying> paying;
+  for (std::size_t a = 0; a < ledger.n_accounts(); ++a) {
+    const auto revenue = ledger.row(a);
+    if (revenue[p0] == 0.0) continue;
+    const std::int32_t owner = owners.at(a, p0), segment = mix.at(a, p0);
+    if (owner < 0 || segment < 0)
+      fail(owner < 0 ? "owners" : "by", "account key " + std::to_string(ledger.account_keys()[a]) +
+                                            " has revenue in period " + std::to_string(ledger.first_period() + start) +
+                                            " but no segment");
+    paying.push_back(
+        {revenue[p0], revenue[p1], static_cast<std::uint32_t>(owner), static_cast<std::uint32_t>(segment)});
+  }
+
   // Calls f(start, end, owner, mix segment) for each account paying at the start.
   const auto for_each_account = [&](auto&& f) {
-    for (std::size_t a = 0; a < ledger.n_accounts(); ++a) {
-      const auto revenue = ledger.row(a);
-      if (revenue[p0] == 0.0) continue;
-      f(revenue[p0], revenue[p1], static_cast<std::size_t>(owners.at(a, p0)), static_cast<std::size_t>(mix.at(a, p0)));
-    }
+    for (const Paying& account : paying)
+      f(account.start, account.end, std::size_t{account.owner}, std::size_t{account.mix});
   };
 
   // The retention partial sums of the start period alone (retention_partials sums every start
@@ -97,23 +127,31 @@ inline BookMetrics book_metrics(const RevenueLedger& ledger, const AccountSegmen
     out.mix_adjusted_nrr.push_back(out.retention.nrr[o] - out.expected_nrr[o]);
   }
 
-  // Second pass: squared residuals of the linearised ratios.
-  std::vector<double> nrr_squares(n_owners), grr_squares(n_owners), mix_squares(n_owners);
+  // Second pass: jackknife variances of the three ratios R = X / S: leaving account i out gives
+  // R_i = (X - x_i) / (S - s_i) (S - s_i > 0 from two accounts on); the variance is
+  // (n - 1) / n x sum((R_i - mean)^2), summed as deviations from R for accuracy.
+  struct Jack {
+    double sum = 0.0, squares = 0.0;
+    void add(double deviation) {
+      sum += deviation;
+      squares += deviation * deviation;
+    }
+    double se(double n) const { return n >= 2 ? std::sqrt((n - 1) / n * std::max(squares - sum * sum / n, 0.0)) : NAN; }
+  };
+  std::vector<Jack> nrr_jack(n_owners), grr_jack(n_owners), mix_jack(n_owners);
   for_each_account([&](double s, double e, std::size_t o, std::size_t m) {
-    const double retained = e < s ? e : s;
-    const double nrr_residual = e - out.retention.nrr[o] * s;
-    const double grr_residual = retained - out.retention.grr[o] * s;
-    const double mix_residual = e - out.segment_nrr[m] * s - out.mix_adjusted_nrr[o] * s;
-    nrr_squares[o] += nrr_residual * nrr_residual;
-    grr_squares[o] += grr_residual * grr_residual;
-    mix_squares[o] += mix_residual * mix_residual;
+    const double total = out.retention.start_revenue[o], rest = total - s;
+    if (rest <= 0.0) return;  // the owner's only account
+    const double retained = e < s ? e : s, mix_x = e - out.segment_nrr[m] * s;
+    nrr_jack[o].add((out.retention.end_revenue[o] - e) / rest - out.retention.nrr[o]);
+    grr_jack[o].add((out.retention.retained_revenue[o] - retained) / rest - out.retention.grr[o]);
+    mix_jack[o].add((out.mix_adjusted_nrr[o] * total - mix_x) / rest - out.mix_adjusted_nrr[o]);
   });
   for (std::size_t o = 0; o < n_owners; ++o) {
-    const double n = out.retention.cohort_accounts[o], total = out.retention.start_revenue[o];
-    const auto se = [&](double squares) { return n >= 2 ? std::sqrt(n / (n - 1) * squares) / total : NAN; };
-    out.nrr_se.push_back(se(nrr_squares[o]));
-    out.grr_se.push_back(se(grr_squares[o]));
-    out.mix_adjusted_nrr_se.push_back(se(mix_squares[o]));
+    const double n = out.retention.cohort_accounts[o];
+    out.nrr_se.push_back(nrr_jack[o].se(n));
+    out.grr_se.push_back(grr_jack[o].se(n));
+    out.mix_adjusted_nrr_se.push_back(mix_jack[o].se(n));
   }
   return out;
 }

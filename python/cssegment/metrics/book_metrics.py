@@ -14,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import math
 from statistics import NormalDist
 
@@ -53,12 +54,16 @@ def book_metrics(
     owners : pandas.Series or pandas.DataFrame
         The owner of each account: a Series indexed by account id, or a long frame with the
         ledger's account and period columns and an owner column (owners that change over time,
-        such as ``synthetic_book().owners``). Every account with revenue needs an owner.
+        such as ``synthetic_book().owners``). Only the start period's owners count: a long frame
+        needs an owner for every account paying then (other periods may have gaps; with period
+        or integer periods only the start period's rows are read), a Series one for every account
+        with revenue.
     horizon : int, default 12
         Periods from start to end, >= 1.
     by : pandas.Series or pandas.DataFrame, optional
-        Segments for the mix adjustment (tier, region...), in the same two forms. Without it the
-        whole book is one segment and the expected NRR is the book-wide NRR.
+        Segments for the mix adjustment (tier, region...), in the same two forms, read at the
+        start period like `owners`. Without it the whole book is one segment and the expected
+        NRR is the book-wide NRR.
     start : period label, optional
         The start period, one of ``ledger.periods``; by default the last one with a full horizon.
     level : float, default 0.95
@@ -81,13 +86,21 @@ def book_metrics(
 
     Notes
     -----
-    The intervals are delta-method (exact-variance) intervals, not a bootstrap: each ratio is a
-    ratio of sums over the owner's accounts, R = sum(e) / sum(s), whose variance over random
-    accounts is n / (n - 1) x sum((e - R s)^2) / sum(s)^2; the interval is R +- z x its square
-    root. Logo retention uses the Wilson score interval. The formula is deterministic (no
-    resampling noise, no seed), costs one pass over the accounts, and covers the true ratio at
-    about the stated rate for books of tens of accounts or more (the test suite measures it on
-    simulated books). The mix-adjusted NRR interval takes the book-wide segment NRRs as known.
+    The intervals are jackknife t intervals, not a bootstrap: each ratio is a ratio of sums over
+    the owner's n accounts, R = sum(x) / sum(s); leaving account i out gives R_i, the jackknife
+    variance is (n - 1) / n x sum((R_i - mean R_i)^2), and the interval is R +- t x its square
+    root, t the Student quantile with n - 1 degrees of freedom. GRR's interval is taken on the
+    log of the lost share 1 - GRR and mapped back (clipped at 0 below; longer on the low
+    side, where a few large churned accounts pull it). Logo retention uses the Wilson score
+    interval. The mix-adjusted NRR interval takes the book-wide segment NRRs as known. All are
+    deterministic (no resampling noise, no seed) and cost one pass over the accounts.
+
+    Measured coverage at the nominal 95% on simulated books (``benchmarks/coverage_books.py``:
+    5,000 owners of 120 accounts, lognormal start revenue, 10% churn; binomial sd 0.003): NRR
+    0.943, mix-adjusted NRR 0.943, logo retention 0.954, GRR 0.920 (the delta-method Wald
+    intervals of the earlier version: 0.933, 0.933 and 0.891). GRR still undercovers: its error
+    comes from the few churned accounts; percentile and BCa bootstraps did no better for GRR
+    (0.906, 0.907 in a numpy prototype).
 
     Examples
     --------
@@ -124,15 +137,22 @@ def book_metrics(
         )
     columns, owner_names, mix_names = book_sums(ledger, owners, by, horizon, start_index)
     segment_nrr = columns.pop("segment_nrr")
-    z = NormalDist().inv_cdf(0.5 + level / 2)
     table = pd.DataFrame(columns, index=pd.Index(owner_names, name="owner"))
     table["accounts"] = table["accounts"].astype(np.int64)
-    for name in ("nrr", "grr", "mix_adjusted_nrr"):
-        se = table.pop(f"{name}_se")
-        table[f"{name}_low"] = table[name] - z * se
-        table[f"{name}_high"] = table[name] + z * se
+    n = table["accounts"].to_numpy()
+    t = np.array([_t_quantile(level, int(accounts) - 1) if accounts >= 2 else math.nan for accounts in n])
+    for name in ("nrr", "mix_adjusted_nrr"):
+        se = table.pop(f"{name}_se").to_numpy()
+        table[f"{name}_low"], table[f"{name}_high"] = table[name] - t * se, table[name] + t * se
+    # GRR: the interval of the lost share 1 - GRR on the log scale (skewed: a few large churned
+    # accounts carry it), mapped back; no loss at all gives the point.
+    grr, se = table["grr"].to_numpy(), table.pop("grr_se").to_numpy()
+    lost = 1.0 - grr
+    with np.errstate(invalid="ignore", divide="ignore"):
+        spread = np.where(lost > 0, np.exp(t * se / np.where(lost > 0, lost, 1.0)), np.where(np.isnan(se), np.nan, 1.0))
+    table["grr_low"], table["grr_high"] = np.maximum(1.0 - lost * spread, 0.0), 1.0 - lost / spread
     table["logo_retention_low"], table["logo_retention_high"] = _wilson(
-        table["logo_retention"].to_numpy(), table["accounts"].to_numpy(), z
+        table["logo_retention"].to_numpy(), n, NormalDist().inv_cdf(0.5 + level / 2)
     )
     order = ["accounts", "start_revenue", "end_revenue", "expansion", "churned"]
     for name in ("nrr", "grr", "logo_retention"):
@@ -168,3 +188,42 @@ def _wilson(share: np.ndarray, n: np.ndarray, z: float) -> tuple[np.ndarray, np.
     low, high = centre - half, centre + half
     low[n == 0] = high[n == 0] = math.nan
     return low, high
+
+
+@functools.cache
+def _t_quantile(level: float, df: int) -> float:
+    """The two-sided Student t quantile: P(|T| <= t) = `level` with `df` degrees of freedom.
+
+    Newton steps on the exact distribution function of integer `df` (Abramowitz and Stegun
+    26.7.3-4) from the Cornish-Fisher expansion (26.7.5), which alone is used above 100 degrees
+    of freedom, where its error is below 1e-9."""
+    z = NormalDist().inv_cdf(0.5 + level / 2)
+    z2 = z * z
+    terms = (
+        (z2 + 1) * z / 4,
+        ((5 * z2 + 16) * z2 + 3) * z / 96,
+        (((3 * z2 + 19) * z2 + 17) * z2 - 15) * z / 384,
+        ((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945) * z / 92160,
+    )
+    t: float = z + sum(term / float(df) ** (k + 1) for k, term in enumerate(terms))
+    if df > 100:
+        return t
+    log_density = math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
+    for _ in range(50):
+        theta = math.atan(t / math.sqrt(df))
+        cos2, term, total = math.cos(theta) ** 2, 1.0, 1.0
+        if df % 2:  # odd: 2/pi (theta + sin cos (1 + 2/3 cos^2 + ...))
+            for k in range(2, df - 1, 2):
+                term *= cos2 * k / (k + 1)
+                total += term
+            inside = 2 / math.pi * (theta + (math.sin(theta) * math.cos(theta) * total if df > 1 else 0.0))
+        else:  # even: sin (1 + 1/2 cos^2 + 1 3 / (2 4) cos^4 + ...)
+            for k in range(1, df - 2, 2):
+                term *= cos2 * k / (k + 1)
+                total += term
+            inside = math.sin(theta) * total
+        step = (inside - level) / (2 * math.exp(log_density - (df + 1) / 2 * math.log1p(t * t / df)))
+        t -= step
+        if abs(step) < 1e-13 * t:
+            break
+    return t

@@ -406,10 +406,15 @@ class RevenueLedger:
 
     # ---- segments
 
-    def _segments(self, by: _frame.Keyed | None, categories: list[str] | None = None) -> tuple[Any, list[str] | None]:
+    def _segments(
+        self, by: _frame.Keyed | None, categories: list[str] | None = None, at: int | None = None
+    ) -> tuple[Any, list[str] | None]:
         """The core's per-account (or per-period) segments of `by`, checked to cover every account
         and period with revenue, and the segment names (`categories` when given: the codes of
-        every Dask partition must refer to the same list)."""
+        every Dask partition must refer to the same list). With `at` (a period index), only that
+        period counts: the rows of a long frame in other periods are dropped before the core
+        reads them (periods and integers; dates are read whole), and nothing is checked (the
+        core checks the accounts paying then; :func:`book_sums` names a gap)."""
         if by is None:
             return None, None
         account, period = self._names[:2]
@@ -418,15 +423,34 @@ class RevenueLedger:
         if isinstance(by, pd.DataFrame):
             segment = long_segment_column(by, account, period)
             account_hierarchy.check_segments(by[account], self._hierarchy)
-            codes, categories = segment_codes(by[segment], categories)
             keys = self._keys_of(by[account])
             by_periods, kind = period_keys(by[period], "by", **self._kind.read_like())
             if not self._kind.same_periods(kind):
                 raise InvalidInputError(f"by: periods are {kind} but the ledger's are {self._kind}")
-            with _segment_rows_named(by[account], by[segment]):
-                segments = _core.metrics.account_segments.per_period(
-                    self._ledger, keys, by_periods, kind.ticks_per_day(), codes, len(categories), kind.core_calendar()
-                )
+            if at is not None and kind.ticks_per_day() == 0:  # ordinals: the rows of `at` only
+                rows = np.flatnonzero(by_periods == self._ledger.first_period + at)
+                # A categorical keeps its categories when rows are taken: code those rows alone.
+                if _frame.is_categorical(by[segment]):
+                    codes, categories = segment_codes(by[segment].take(rows), categories)
+                else:
+                    codes, categories = segment_codes(by[segment], categories)
+                    codes = codes[rows]
+                with _segment_rows_named(by[account], by[segment], rows):
+                    segments = _core.metrics.account_segments.per_account(
+                        self._ledger, keys[rows], codes, len(categories)
+                    )
+            else:
+                codes, categories = segment_codes(by[segment], categories)
+                with _segment_rows_named(by[account], by[segment]):
+                    segments = _core.metrics.account_segments.per_period(
+                        self._ledger,
+                        keys,
+                        by_periods,
+                        kind.ticks_per_day(),
+                        codes,
+                        len(categories),
+                        kind.core_calendar(),
+                    )
         elif isinstance(by, pd.Series):
             account_hierarchy.check_segments(by.index, self._hierarchy)
             codes, categories = segment_codes(by, categories)
@@ -438,14 +462,19 @@ class RevenueLedger:
             raise InvalidInputError(
                 f"by: expected a Series indexed by account id or a long DataFrame, got {type(by).__name__}"
             )
-        gap = segments.first_unsegmented(self._ledger)
+        if at is None:
+            self._require_segments(segments, by, segments.first_unsegmented(self._ledger))
+        return segments, categories
+
+    def _require_segments(self, segments: Any, by: Any, gap: tuple[int, int] | None) -> None:
+        """Raises naming the account and period of `gap` (account row, period index) when there
+        is one: an account with revenue but no segment in `by`."""
         if gap is not None:
             account_id = _frame.describe(self.accounts[gap[0]])
             when = self._kind.describe(self._ledger.first_period + gap[1])
             raise InvalidInputError(
                 f"by: account {account_id} has revenue in period {when} but no segment{self._key_kinds(by)}"
             )
-        return segments, categories
 
     def _key_kinds(self, by: pd.Series | pd.DataFrame) -> str:
         """Why `by` may name no account of the ledger: its ids are of another kind (ints against
@@ -814,16 +843,17 @@ class RevenueLedger:
 
 
 @contextlib.contextmanager
-def _segment_rows_named(accounts: Any, labels: Any) -> Iterator[None]:
+def _segment_rows_named(accounts: Any, labels: Any, rows: np.ndarray | None = None) -> Iterator[None]:
     """The core names a row of `by` that gives an account a second segment by its segment code
-    (``by[2] = 0: ...``): the message is given again with the row's label and account id."""
+    (``by[2] = 0: ...``): the message is given again with the row's label and account id (`rows`:
+    the rows of `by` the core was given, when not all)."""
     try:
         yield
     except InvalidInputError as error:
         found = re.match(r"by\[(\d+)\] = -?\d+: (a second, different segment for the same account.*)", str(error))
         if found is None:
             raise
-        row = int(found.group(1))
+        row = int(found.group(1) if rows is None else rows[int(found.group(1))])
         label, account_id = np.asarray(labels, dtype=object)[row], np.asarray(accounts, dtype=object)[row]
         raise InvalidInputError(
             f"by[{row}] = {_frame.describe(label)}: {found.group(2)} (account {_frame.describe(account_id)})"
@@ -922,15 +952,30 @@ def book_sums(
     `ledger` per owner of `owners` (segments as `by` takes them; a gap raises naming the account
     as an owner) with the mix segments of `by`, over `horizon` periods from period index `start`
     (all checked by the caller). Returns the columns, the owner names and the mix segment names."""
+    with _as_owners():
+        owner_segments, owner_names = ledger._segments(owners, at=start)
+    mix, mix_names = ledger._segments(by, at=start)
+    assert owner_names is not None  # owners is never None
     try:
-        owner_segments, owner_names = ledger._segments(owners)
+        columns = _core.metrics.book_metrics(ledger._ledger, owner_segments, mix, horizon, start)
+    except InvalidInputError:  # an account paying at the start without an owner or segment: name it
+        for segments, given in ((owner_segments, owners), (mix, by)):
+            if segments is not None:
+                row = _core.metrics.first_unsegmented_at(ledger._ledger, segments, start)
+                with _as_owners() if given is owners else contextlib.nullcontext():
+                    ledger._require_segments(segments, given, None if row is None else (row, start))
+        raise
+    return columns, owner_names, mix_names
+
+
+@contextlib.contextmanager
+def _as_owners() -> Iterator[None]:
+    """An error about `by` told as one about `owners` (book metrics)."""
+    try:
+        yield
     except InvalidInputError as error:
         message = str(error).removeprefix("by: ").replace("but no segment", "but no owner")
         raise InvalidInputError(f"owners: {message}") from None
-    mix, mix_names = ledger._segments(by)
-    assert owner_names is not None  # owners is never None
-    columns = _core.metrics.book_metrics(ledger._ledger, owner_segments, mix, horizon, start)
-    return columns, owner_names, mix_names
 
 
 # --------------------------------------------------------------------------------------------

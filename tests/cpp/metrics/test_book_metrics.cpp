@@ -6,7 +6,9 @@
 
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "cssegment/metrics/book_metrics.hpp"
@@ -43,11 +45,13 @@ BOOST_AUTO_TEST_CASE(owners_by_hand) {
   // One mix segment: the expected NRR is the whole book's, 12 / 18.
   BOOST_TEST(m.segment_nrr == std::vector<double>({12.0 / 18.0}));
   BOOST_TEST(m.mix_adjusted_nrr[0] == 12.0 / 15.0 - 12.0 / 18.0, boost::test_tools::tolerance(1e-15));
-  // Residuals e - 0.8 s are 4 and -4: sqrt(2 / 1 * 32) / 15.
-  BOOST_TEST(m.nrr_se[0] == 8.0 / 15.0, boost::test_tools::tolerance(1e-15));
-  // Retained 10 and 0 against GRR 2/3: residuals 10 - 20/3 and -10/3.
-  BOOST_TEST(m.grr_se[0] == std::sqrt(2.0 * (100.0 / 9.0 + 100.0 / 9.0)) / 15.0, boost::test_tools::tolerance(1e-15));
-  BOOST_TEST(m.mix_adjusted_nrr_se[0] == m.nrr_se[0], boost::test_tools::tolerance(1e-15));
+  // Jackknife: leaving out account 1 gives NRR 0 / 5, leaving out account 2 gives 12 / 10; the
+  // variance is (2 - 1) / 2 x (0.6^2 + 0.6^2), the standard error 0.6.
+  BOOST_TEST(m.nrr_se[0] == 0.6, boost::test_tools::tolerance(1e-15));
+  // Retained 10 and 0: left-out GRRs 0 / 5 and 10 / 10, standard error 0.5.
+  BOOST_TEST(m.grr_se[0] == 0.5, boost::test_tools::tolerance(1e-15));
+  // x = e - (2/3) s is 16/3 and -10/3: left-out ratios -2/3 and 8/15, 1.2 apart: again 0.6.
+  BOOST_TEST(m.mix_adjusted_nrr_se[0] == 0.6, boost::test_tools::tolerance(1e-15));
   BOOST_TEST(std::isnan(m.nrr_se[1]));  // one account: no variance
 }
 
@@ -89,29 +93,52 @@ BOOST_AUTO_TEST_CASE(equals_the_retention_table_and_the_variance_formula) {
     BOOST_TEST(m.retention.nrr[o] == table.nrr[start * 5 + o]);  // the very same numbers
     BOOST_TEST(m.retention.grr[o] == table.grr[start * 5 + o]);
     BOOST_TEST(m.retention.logo_retention[o] == table.logo_retention[start * 5 + o]);
-    // The delta-method variances, computed the long way.
-    double n = 0, s = 0, e = 0, r = 0, expected = 0;
+    // The jackknife standard errors, computed the long way: the ratios with each account left out.
+    std::vector<std::size_t> mine;
     for (std::size_t a = 0; a < accounts; ++a)
-      if (owner_of[a] == static_cast<std::int32_t>(o) && book[a][start] > 0) {
-        n += 1, s += book[a][start], e += book[a][start + horizon];
-        r += std::min(book[a][start], book[a][start + horizon]);
-        expected += book[a][start] * tier_end[tier_of[a]] / tier_start[tier_of[a]];
+      if (owner_of[a] == static_cast<std::int32_t>(o) && book[a][start] > 0) mine.push_back(a);
+    const double n = static_cast<double>(mine.size());
+    const auto value = [&](std::size_t a, int which) {
+      const double sa = book[a][start], ea = book[a][start + horizon];
+      if (which == 0) return ea;
+      if (which == 1) return std::min(sa, ea);
+      return ea - tier_end[tier_of[a]] / tier_start[tier_of[a]] * sa;
+    };
+    const auto jackknife = [&](int which) {
+      std::vector<double> left_out;
+      for (const std::size_t out : mine) {
+        double x = 0, s = 0;
+        for (const std::size_t a : mine)
+          if (a != out) x += value(a, which), s += book[a][start];
+        left_out.push_back(x / s);
       }
-    double nrr_squares = 0, grr_squares = 0, mix_squares = 0;
-    const double adjusted = e / s - expected / s;
-    for (std::size_t a = 0; a < accounts; ++a)
-      if (owner_of[a] == static_cast<std::int32_t>(o) && book[a][start] > 0) {
-        const double sa = book[a][start], ea = book[a][start + horizon];
-        nrr_squares += std::pow(ea - e / s * sa, 2);
-        grr_squares += std::pow(std::min(sa, ea) - r / s * sa, 2);
-        mix_squares += std::pow(ea - tier_end[tier_of[a]] / tier_start[tier_of[a]] * sa - adjusted * sa, 2);
-      }
-    BOOST_TEST(m.mix_adjusted_nrr[o] == adjusted, boost::test_tools::tolerance(1e-12));
-    BOOST_TEST(m.nrr_se[o] == std::sqrt(n / (n - 1) * nrr_squares) / s, boost::test_tools::tolerance(1e-12));
-    BOOST_TEST(m.grr_se[o] == std::sqrt(n / (n - 1) * grr_squares) / s, boost::test_tools::tolerance(1e-12));
-    BOOST_TEST(m.mix_adjusted_nrr_se[o] == std::sqrt(n / (n - 1) * mix_squares) / s,
-               boost::test_tools::tolerance(1e-12));
+      double mean = 0, squares = 0;
+      for (const double r : left_out) mean += r / n;
+      for (const double r : left_out) squares += (r - mean) * (r - mean);
+      return std::sqrt((n - 1) / n * squares);
+    };
+    double s = 0, x = 0;
+    for (const std::size_t a : mine) s += book[a][start], x += value(a, 2);
+    BOOST_TEST(m.mix_adjusted_nrr[o] == x / s, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(m.nrr_se[o] == jackknife(0), boost::test_tools::tolerance(1e-10));
+    BOOST_TEST(m.grr_se[o] == jackknife(1), boost::test_tools::tolerance(1e-10));
+    BOOST_TEST(m.mix_adjusted_nrr_se[o] == jackknife(2), boost::test_tools::tolerance(1e-10));
   }
+}
+
+BOOST_AUTO_TEST_CASE(only_accounts_paying_at_the_start_need_an_owner) {
+  // Account 3 (key 3) is new after period 0: no owner needed; account 4 pays at 0: needed.
+  const auto ledger = ledger_of(rows_of(hand_book));
+  const std::vector<std::int64_t> keys = {1, 2, 4};
+  const auto owners = AccountSegments::per_account(ledger, keys, std::vector<std::int32_t>{0, 0, 1}, 2);
+  BOOST_TEST(!first_unsegmented_at(ledger, owners, 0).has_value());
+  BOOST_TEST(book_metrics(ledger, owners, {}, 2, 0).retention.nrr[0] == 12.0 / 15.0);
+  const auto partial =
+      AccountSegments::per_account(ledger, std::vector<std::int64_t>{1, 2}, std::vector<std::int32_t>{0, 0}, 2);
+  BOOST_TEST(first_unsegmented_at(ledger, partial, 0).value_or(0) == 3U);
+  BOOST_TEST(message_of([&] { book_metrics(ledger, partial, {}, 2, 0); }) ==
+             "owners: account key 4 has revenue in period " + std::to_string(ledger.first_period()) +
+                 " but no segment");
 }
 
 BOOST_AUTO_TEST_CASE(bad_start_and_horizon) {
