@@ -146,10 +146,16 @@ def book_metrics(
         table[f"{name}_low"], table[f"{name}_high"] = table[name] - t * se, table[name] + t * se
     # GRR: the interval of the lost share 1 - GRR on the log scale (skewed: a few large churned
     # accounts carry it), mapped back; no loss at all gives the point.
+    # Its t has Kish's effective number of accounts carrying the loss, minus one, as degrees of
+    # freedom (floored, at least 1): with n - 1 the interval covered 0.92 at the nominal 0.95.
     grr, se = table["grr"].to_numpy(), table.pop("grr_se").to_numpy()
+    grr_df = np.floor(table.pop("grr_df").to_numpy())
+    t_grr = np.array([_t_quantile(level, max(int(df), 1)) if df == df else math.nan for df in grr_df])
     lost = 1.0 - grr
     with np.errstate(invalid="ignore", divide="ignore"):
-        spread = np.where(lost > 0, np.exp(t * se / np.where(lost > 0, lost, 1.0)), np.where(np.isnan(se), np.nan, 1.0))
+        spread = np.where(
+            lost > 0, np.exp(t_grr * se / np.where(lost > 0, lost, 1.0)), np.where(np.isnan(se), np.nan, 1.0)
+        )
     table["grr_low"], table["grr_high"] = np.maximum(1.0 - lost * spread, 0.0), 1.0 - lost / spread
     table["logo_retention_low"], table["logo_retention_high"] = _wilson(
         table["logo_retention"].to_numpy(), n, NormalDist().inv_cdf(0.5 + level / 2)
