@@ -76,7 +76,7 @@ def with_pandas(revenue: pd.DataFrame, owners: pd.DataFrame, tiers: pd.DataFrame
     out["logo_retention"] = sums["kept"] / n
     out["mix_adjusted_nrr"] = (sums["e"] - sums["expected"]) / sums["s"]
     # Jackknife: each account's ratio with itself left out, their variance per owner; t intervals
-    # (GRR on the log of the lost share).
+    # (GRR on the log of the lost share, its degrees of freedom from the losing accounts).
     total = {name: frame["owner"].map(sums[name]).astype(float) for name in ("s", "e", "r", "expected")}
     rest = total["s"] - frame["s"]
     left_out = pd.DataFrame(
@@ -91,9 +91,13 @@ def with_pandas(revenue: pd.DataFrame, owners: pd.DataFrame, tiers: pd.DataFrame
     t = stats.t.ppf(0.975, n - 1)
     for name in ("nrr", "grr", "mix_adjusted_nrr"):
         se = np.sqrt((n - 1) * variance[name])
-        if name == "grr":
+        if name == "grr":  # t with Kish's effective number of losing accounts - 1 (at least 1)
+            loss = frame["s"] - frame["r"]
+            losses = (loss * loss).groupby(frame["owner"], observed=True).sum()
+            lost_sum = sums["s"] - sums["r"]
+            t_lost = stats.t.ppf(0.975, np.maximum(np.floor(lost_sum**2 / losses) - 1, 1))
             lost = 1 - out["grr"]
-            spread = np.exp(t * se / lost).where(lost > 0, 1.0)  # no loss at all: the point
+            spread = np.exp(t_lost * se / lost).where(lost > 0, 1.0)  # no loss at all: the point
             out["grr_low"], out["grr_high"] = np.maximum(1 - lost * spread, 0.0), 1 - lost / spread
         else:
             out[f"{name}_low"], out[f"{name}_high"] = out[name] - t * se, out[name] + t * se

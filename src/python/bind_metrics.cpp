@@ -453,6 +453,7 @@ py::dict book_metric_columns(const RevenueLedger& ledger, const AccountSegments&
                                                             {"nrr_se", &metrics.nrr_se},
                                                             {"grr_se", &metrics.grr_se},
                                                             {"mix_adjusted_nrr_se", &metrics.mix_adjusted_nrr_se},
+                                                            {"grr_df", &metrics.grr_df},
                                                             {"segment_nrr", &metrics.segment_nrr}};
   return columns_dict(columns);
 }

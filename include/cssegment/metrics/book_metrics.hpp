@@ -9,8 +9,8 @@
 // of sums R = sum(x) / sum(s) over n accounts, R_i leaves account i out and Var(R) ~ (n - 1) / n *
 // sum((R_i - mean R_i)^2). The jackknife is wider than the delta method (linearised ratio) where
 // a few large accounts carry the book; deterministic, one pass over the accounts. The Python
-// layer turns them into t intervals (GRR on the log of the lost share); their coverage on
-// simulated books is measured by benchmarks/coverage_books.py.
+// layer turns them into t intervals (GRR on the log of the lost share, with `grr_df` degrees of
+// freedom); their coverage on simulated books is measured by benchmarks/coverage_books.py.
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -35,6 +35,10 @@ struct BookMetrics {
   std::vector<double> mix_adjusted_nrr;        // nrr - expected_nrr
   std::vector<double> nrr_se, grr_se, mix_adjusted_nrr_se;  // jackknife; NaN below two accounts
   std::vector<double> segment_nrr;             // book-wide NRR of each mix segment
+  // Degrees of freedom for GRR's interval: Kish's effective number of accounts carrying the lost
+  // revenue, (sum l)^2 / sum l^2 - 1 with l = start - min(start, end) of each account (the lost
+  // share is driven by its few large losses, not by all n accounts); NaN without loss.
+  std::vector<double> grr_df;
 };
 
 // The first account paying at period index `p0` that has no segment there, if any (the book's
@@ -107,6 +111,7 @@ inline BookMetrics book_metrics(const RevenueLedger& ledger, const AccountSegmen
   // First pass: book-wide NRR per mix segment, each owner's start revenue per mix segment,
   // expansion and churn.
   std::vector<double> segment_start(n_mix), segment_end(n_mix), owner_mix_start(n_owners * n_mix);
+  std::vector<double> lost(n_owners), lost_squares(n_owners);
   out.expansion.assign(n_owners, 0.0);
   out.churned.assign(n_owners, 0.0);
   for_each_account([&](double s, double e, std::size_t o, std::size_t m) {
@@ -115,6 +120,9 @@ inline BookMetrics book_metrics(const RevenueLedger& ledger, const AccountSegmen
     owner_mix_start[o * n_mix + m] += s;
     if (e > s) out.expansion[o] += e - s;
     if (e == 0.0) out.churned[o] += s;
+    const double l = e < s ? s - e : 0.0;
+    lost[o] += l;
+    lost_squares[o] += l * l;
   });
   for (std::size_t m = 0; m < n_mix; ++m)
     out.segment_nrr.push_back(segment_start[m] > 0.0 ? segment_end[m] / segment_start[m] : NAN);
@@ -125,6 +133,7 @@ inline BookMetrics book_metrics(const RevenueLedger& ledger, const AccountSegmen
     const double start_revenue = out.retention.start_revenue[o];
     out.expected_nrr.push_back(start_revenue > 0.0 ? expected / start_revenue : NAN);
     out.mix_adjusted_nrr.push_back(out.retention.nrr[o] - out.expected_nrr[o]);
+    out.grr_df.push_back(lost_squares[o] > 0.0 ? lost[o] * lost[o] / lost_squares[o] - 1.0 : NAN);
   }
 
   // Second pass: jackknife variances of the three ratios R = X / S: leaving account i out gives

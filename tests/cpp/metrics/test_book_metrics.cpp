@@ -53,6 +53,8 @@ BOOST_AUTO_TEST_CASE(owners_by_hand) {
   // x = e - (2/3) s is 16/3 and -10/3: left-out ratios -2/3 and 8/15, 1.2 apart: again 0.6.
   BOOST_TEST(m.mix_adjusted_nrr_se[0] == 0.6, boost::test_tools::tolerance(1e-15));
   BOOST_TEST(std::isnan(m.nrr_se[1]));  // one account: no variance
+  // Each owner's loss is one account's (5 and 3): one effective losing account, 0 degrees of freedom.
+  BOOST_TEST(m.grr_df == std::vector<double>({0, 0}));
 }
 
 BOOST_AUTO_TEST_CASE(mix_adjustment_by_hand) {
@@ -123,6 +125,15 @@ BOOST_AUTO_TEST_CASE(equals_the_retention_table_and_the_variance_formula) {
     BOOST_TEST(m.nrr_se[o] == jackknife(0), boost::test_tools::tolerance(1e-10));
     BOOST_TEST(m.grr_se[o] == jackknife(1), boost::test_tools::tolerance(1e-10));
     BOOST_TEST(m.mix_adjusted_nrr_se[o] == jackknife(2), boost::test_tools::tolerance(1e-10));
+    // GRR's degrees of freedom: Kish's effective number of the losing accounts, minus one.
+    double lost = 0, lost_squares = 0;
+    for (const std::size_t a : mine) {
+      const double l = book[a][start] - value(a, 1);
+      lost += l, lost_squares += l * l;
+    }
+    BOOST_TEST(lost_squares > 0.0);
+    BOOST_TEST(m.grr_df[o] == lost * lost / lost_squares - 1, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(m.grr_df[o] < n - 1);  // fewer than the accounts: only some lose revenue
   }
 }
 

@@ -75,8 +75,9 @@ def test_expansion_churn_and_mix_by_the_long_way(owned_book: cs.datasets.Book, l
 
 
 def test_intervals_by_hand_on_a_small_book() -> None:
-    """Jackknife t intervals (GRR on the log of the lost share) recomputed by leaving each account
-    out, with scipy's t quantile, on a small two-owner book with a mix."""
+    """Jackknife t intervals (GRR on the log of the lost share, its degrees of freedom from the
+    losing accounts) recomputed by leaving each account out, with scipy's t quantile, on a small
+    two-owner book with a mix."""
     rng = np.random.default_rng(5)
     n = 14
     start = np.exp(rng.normal(7, 1, n))
@@ -100,9 +101,11 @@ def test_intervals_by_hand_on_a_small_book() -> None:
             left_out = np.array([np.delete(x, i).sum() / np.delete(s, i).sum() for i in range(k)])
             se = np.sqrt((k - 1) / k * np.sum((left_out - left_out.mean()) ** 2))
             assert kpis.loc[name, metric] == pytest.approx(ratio, rel=1e-12)
-            if metric == "grr":
-                lost = 1 - ratio
-                low, high = max(1 - lost * np.exp(t * se / lost), 0.0), 1 - lost * np.exp(-t * se / lost)
+            if metric == "grr":  # t with Kish's effective number of losing accounts - 1
+                lost, loss = 1 - ratio, s - x
+                t_lost = stats.t.ppf(0.95, max(np.floor(loss.sum() ** 2 / np.sum(loss**2)) - 1, 1))
+                low = max(1 - lost * np.exp(t_lost * se / lost), 0.0)
+                high = 1 - lost * np.exp(-t_lost * se / lost)
             else:
                 low, high = ratio - t * se, ratio + t * se
             assert kpis.loc[name, f"{metric}_low"] == pytest.approx(low, rel=1e-9, abs=1e-12), (name, metric)
