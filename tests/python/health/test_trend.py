@@ -98,3 +98,20 @@ def test_history_refuses_the_column_it_computes() -> None:
     history = sparse_history(accounts=5).assign(**{"logins 3 periods earlier": 1.0})
     with pytest.raises(cs.InvalidInputError, match="logins 3 periods earlier"):
         trend_card().score_history(history)
+
+
+def test_scorecard_set_reads_each_card_trend_in_history_and_snapshot() -> None:
+    history = sparse_history(accounts=60).assign(segment=lambda f: np.where(f["account_id"] % 2 == 0, "a", "b"))
+    falling = cs.Scorecard([cs.Measure("logins", cs.Trend(periods=1, bad=-0.5, good=0.5))])
+    cards = cs.ScorecardSet({"a": falling}, default=cs.Scorecard([cs.Measure("nps", cs.Linear(0, 10))]))
+    scored = cards.score_history(history)
+    alone = falling.score_history(history)
+    in_a = (history["segment"] == "a").to_numpy()
+    np.testing.assert_allclose(scored["score"][in_a], alone["score"][in_a], equal_nan=True)
+    assert scored["score"][in_a].notna().sum() > 0
+    last = history["month"].max()
+    now = history[history["month"] == last].set_index("account_id")
+    before = history[history["month"] == last - 1].set_index("account_id")["logins"]
+    snapshot = cards.score(now.assign(**{"logins 1 periods earlier": before.reindex(now.index)}))
+    expected = scored.xs(last, level="month").reindex(now.index)
+    np.testing.assert_allclose(snapshot["score"], expected["score"], equal_nan=True)
