@@ -589,6 +589,11 @@ def health_over_time(usage: pd.DataFrame, churn: pd.DataFrame) -> None:
         f"   Band changes: {len(plain_changes):,} with plain bands, {len(steady_changes):,} with 5 points of "
         "hysteresis (the worst drops are listed first).",
     )
+    trend = cs.Scorecard([cs.Measure("logins", cs.Trend(periods=3, bad=-0.5, good=0.1))]).score_history(usage)
+    print(
+        f"   Logins trend (3-month relative change: -50% scores 0, +10% 100): {(trend['score'] < 50).mean():.1%} of "
+        "account-months below 50 points."
+    )
     leads = [lead for lead in (1, 3, 6) if lead < months]
     lead_time = cs.backtest_lead(steady, churn, leads=leads)
     summary = lead_time.summary

@@ -35,6 +35,7 @@ from .health import (
     Scorecard,
     ScorecardClassifier,
     ScorecardSet,
+    Trend,
     ZScore,
     backtest_lead,
     changes,
@@ -149,6 +150,7 @@ __all__ = [
     "Scorecard",
     "ScorecardClassifier",
     "ScorecardSet",
+    "Trend",
     "ZScore",
     # health over time
     "LeadTime",

@@ -38,6 +38,7 @@ void fit_on_columns(Model& model, const py::list& columns, std::size_t rows) {
 void bind_normalizer(py::module_& m) {
   py::class_<Normalizer>(m, "normalizer")
       .def_static("linear", &Normalizer::linear, py::arg("bad"), py::arg("good"))
+      .def_static("trend", &Normalizer::trend, py::arg("periods"), py::arg("bad"), py::arg("good"), py::arg("earlier"))
       .def_static("bands", &Normalizer::bands, py::arg("edges"), py::arg("scores"))
       .def_static(
           "percentile",
@@ -61,6 +62,8 @@ void bind_normalizer(py::module_& m) {
       .def_property_readonly("kind", [](const Normalizer& n) { return std::string(to_string(n.kind())); })
       .def_property_readonly("bad", &Normalizer::bad)
       .def_property_readonly("good", &Normalizer::good)
+      .def_property_readonly("periods", &Normalizer::periods)
+      .def_property_readonly("earlier", &Normalizer::earlier)
       .def_property_readonly("edges", &Normalizer::edges)
       .def_property_readonly("scores", &Normalizer::scores)
       .def_property_readonly("by", &Normalizer::by)

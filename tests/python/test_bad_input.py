@@ -557,6 +557,14 @@ MATRIX = [
     bad("book_metrics", "owners None", lambda: cs.book_metrics(LEDGER, None, horizon=1), "owners: expected a Series indexed by account id or a long DataFrame, got NoneType"),
     bad("book_metrics", "not a ledger", lambda: cs.book_metrics(REVENUE, OWNERS), "ledger: expected a RevenueLedger, got DataFrame"),
     # -- end of CSM books (issue 19)
+    # Trend measures (issue 19)
+    bad("Trend", "periods 0", lambda: cs.Scorecard([cs.Measure("logins", cs.Trend(0, bad=-0.5, good=0.1))]), "periods: 0 must be >= 1"),
+    bad("Trend", "bad equals good", lambda: cs.Scorecard([cs.Measure("logins", cs.Trend(3, bad=0.1, good=0.1))]), "good: 0.1 equals bad; Linear needs two different anchors"),
+    bad("Trend", "periods a float", lambda: cs.Scorecard([cs.Measure("logins", cs.Trend(1.5, bad=-0.5, good=0.1))]), "periods: expected an integer, got float 1.5"),
+    bad("Trend", "no earlier column", lambda: cs.Scorecard([cs.Measure("logins", cs.Trend(3, bad=-0.5, good=0.1))]).score({"logins": [1.0]}), "data: no column 'logins 3 periods earlier'"),
+    bad("Trend", "+inf earlier value", lambda: cs.Scorecard([cs.Measure("logins", cs.Trend(3, bad=-0.5, good=0.1, earlier="e"))]).score({"logins": [1.0], "e": [np.inf]}), "data['e'][0] = inf"),
+    bad("Trend", "history holds the earlier column", lambda: cs.Scorecard([cs.Measure("logins", cs.Trend(1, bad=-0.5, good=0.1))]).score_history(pd.DataFrame({"account_id": ["a"], "month": [1], "logins": [1.0], "logins 1 periods earlier": [1.0]})), "data['logins 1 periods earlier']: score_history computes a Trend's earlier values"),
+    # -- end of Trend measures
     # Text in scorecards and frames other than pandas (issue 15)
     bad("Category", "unknown label", lambda: cs.Scorecard([cs.Measure("segment", cs.Category({"a": 100}))]).score(HEALTH), "data['segment'][1] = 'b': label has no points"),
     bad("Category", "points above 100", lambda: cs.Scorecard([cs.Measure("segment", cs.Category({"a": 120}))]), "points['a']: 120 must be in [0, 100]"),

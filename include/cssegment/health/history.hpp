@@ -30,6 +30,7 @@ struct HistoryIndex {
   std::vector<std::int32_t> period_index;  // per row: index into periods
   std::vector<std::size_t> order;
   std::vector<std::size_t> offsets;
+  std::vector<std::int32_t> account;  // per row: account code
   std::size_t accounts = 0;
 
   std::size_t period_count() const { return periods.size(); }
@@ -46,6 +47,7 @@ inline HistoryIndex index_history(std::span<const std::int32_t> account, std::sp
   const std::size_t n = account.size();
   HistoryIndex index;
   index.accounts = accounts;
+  index.account.assign(account.begin(), account.end());
   for (std::size_t i = 0; i < n; ++i)
     if (account[i] < 0 || static_cast<std::size_t>(account[i]) >= accounts)
       fail_at("account", i, std::to_string(account[i]), "account codes must be in [0, accounts)");
@@ -153,6 +155,55 @@ inline PeriodTables period_tables(const ColumnTable& data, const HistoryIndex& i
   return out;
 }
 
+// Per row, the row of the same account `lag` periods earlier (ordinal - lag), or n when it has none.
+inline std::vector<std::size_t> lagged_rows(const HistoryIndex& index, std::int64_t lag) {
+  const std::size_t n = index.order.size();
+  std::vector<std::size_t> start(index.accounts + 1, 0), by_account(n), out(n, n);
+  for (std::int32_t a : index.account) ++start[static_cast<std::size_t>(a) + 1];
+  for (std::size_t a = 0; a < index.accounts; ++a) start[a + 1] += start[a];
+  std::vector<std::size_t> next(start.begin(), start.end() - 1);
+  for (std::size_t i : index.order) by_account[next[static_cast<std::size_t>(index.account[i])]++] = i;
+  auto ordinal = [&](std::size_t i) { return index.periods[static_cast<std::size_t>(index.period_index[i])]; };
+  for (std::size_t a = 0; a < index.accounts; ++a) {  // each account's rows, by ascending period
+    std::size_t j = start[a];
+    for (std::size_t k = start[a]; k < start[a + 1]; ++k) {
+      const std::int64_t target = ordinal(by_account[k]) - lag;
+      while (ordinal(by_account[j]) < target) ++j;
+      if (ordinal(by_account[j]) == target) out[by_account[k]] = by_account[j];
+    }
+  }
+  return out;
+}
+
+// Each Trend measure's earlier values, read along each account's history: columns[t] is the value
+// of measure column names[t] `periods` periods before each row (NaN when that row is absent).
+struct EarlierColumns {
+  std::vector<std::string> names;
+  std::vector<std::vector<double>> columns;
+};
+
+inline void add_earlier(EarlierColumns& out, const Scorecard& card, const ColumnTable& data,
+                        const HistoryIndex& index) {
+  for (const auto& m : card.measures()) {
+    if (m.normalizer.kind() != NormalizerKind::trend) continue;
+    const std::string name = m.normalizer.earlier_column(m.column);
+    if (std::find(out.names.begin(), out.names.end(), name) != out.names.end()) continue;
+    if (data.find(name))
+      fail("data[" + single_quoted(name) + "]",
+           "score_history computes a Trend's earlier values from each account's history; drop this column");
+    const auto values = data.numeric(m.column);
+    const auto rows = lagged_rows(index, m.normalizer.periods());
+    std::vector<double> earlier(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) earlier[i] = rows[i] < rows.size() ? values[rows[i]] : NAN;
+    out.names.push_back(name), out.columns.push_back(std::move(earlier));
+  }
+}
+
+inline void add_earlier(EarlierColumns& out, const ScorecardSet& set, const ColumnTable& data,
+                        const HistoryIndex& index) {
+  for (const auto& card : set.scorecards()) add_earlier(out, card, data, index);
+}
+
 }  // namespace detail
 
 // Scores of a history, in the rows of the data. `scorecard` (for a ScorecardSet) is the index into
@@ -164,15 +215,14 @@ struct HistoryScores {
   std::vector<std::int32_t> scorecard;
 };
 
-// Scores every row of a history with `model` (a Scorecard or a ScorecardSet). Models without
-// peer-group measures score all rows at once; otherwise each period's rows are scored by a copy of
-// the model fitted on them, so row i's scores equal model.fit(period_rows).score(period_rows)'s.
-// Errors name rows of `data`. `max_threads` caps the threads (0: all); results do not depend on it.
+namespace detail {
+
+// score_history() once the Trend measures' earlier values are columns of `data`.
+
 template <class Model>
-HistoryScores score_history(const Model& model, const ColumnTable& data, const HistoryIndex& index,
-                            std::size_t max_threads = 0) {
+HistoryScores score_history_columns(const Model& model, const ColumnTable& data, const HistoryIndex& index,
+                                    std::size_t max_threads) {
   const std::size_t n = data.rows(), columns = detail::contribution_columns(model);
-  check_same_length("data", n, "account", index.order.size());
   HistoryScores out;
   auto keep = [&](auto&& part, std::span<const std::size_t> rows) {
     for (std::size_t j = 0; j < rows.size(); ++j) out.score[rows[j]] = part.score[j], out.band[rows[j]] = part.band[j];
@@ -207,6 +257,26 @@ HistoryScores score_history(const Model& model, const ColumnTable& data, const H
       },
       max_threads);
   return out;
+}
+
+}  // namespace detail
+
+// Scores every row of a history with `model` (a Scorecard or a ScorecardSet). Models without
+// peer-group measures score all rows at once; otherwise each period's rows are scored by a copy of
+// the model fitted on them, so row i's scores equal model.fit(period_rows).score(period_rows)'s.
+// A Trend measure reads each row's earlier value from the same account's row `periods` periods
+// earlier (period ordinal - periods; missing when the account has no such row).
+// Errors name rows of `data`. `max_threads` caps the threads (0: all); results do not depend on it.
+template <class Model>
+HistoryScores score_history(const Model& model, const ColumnTable& data, const HistoryIndex& index,
+                            std::size_t max_threads = 0) {
+  check_same_length("data", data.rows(), "account", index.order.size());
+  detail::EarlierColumns earlier;
+  detail::add_earlier(earlier, model, data, index);
+  if (earlier.names.empty()) return detail::score_history_columns(model, data, index, max_threads);
+  ColumnTable extended = data;  // Trend measures: the data with their earlier values added
+  for (std::size_t t = 0; t < earlier.names.size(); ++t) extended.add(earlier.names[t], earlier.columns[t]);
+  return detail::score_history_columns(model, extended, index, max_threads);
 }
 
 // Bands with hysteresis along each account's history: an account's band starts as its first scored

@@ -23,7 +23,7 @@
 
 namespace cssegment {
 
-enum class NormalizerKind { linear, bands, percentile, zscore, boolean, category };
+enum class NormalizerKind { linear, bands, percentile, zscore, boolean, category, trend };
 
 // What a peer-grouped normaliser does with an account whose group had no fitted values.
 enum class UnseenGroup {
@@ -37,14 +37,15 @@ enum class UnknownLabel {
   missing,  // the measure is missing for that account (the scorecard's missing-measure policy applies)
 };
 
-inline constexpr EnumNames<NormalizerKind, 6> normalizer_kind_names{"kind",
+inline constexpr EnumNames<NormalizerKind, 7> normalizer_kind_names{"kind",
                                                                     "a normaliser kind",
                                                                     {{NormalizerKind::linear, "linear"},
                                                                      {NormalizerKind::bands, "bands"},
                                                                      {NormalizerKind::percentile, "percentile"},
                                                                      {NormalizerKind::zscore, "zscore"},
                                                                      {NormalizerKind::boolean, "boolean"},
-                                                                     {NormalizerKind::category, "category"}}};
+                                                                     {NormalizerKind::category, "category"},
+                                                                     {NormalizerKind::trend, "trend"}}};
 constexpr const auto& enum_names(NormalizerKind) { return normalizer_kind_names; }
 
 inline constexpr EnumNames<UnseenGroup, 2> unseen_group_names{"unseen",
@@ -245,7 +246,38 @@ public:
     return n;
   }
 
+  // Relative change (now - then) / |then| of the measure over `periods` periods, scored like
+  // linear(bad, good). In a snapshot `then` is read from the column `earlier` (default: the
+  // measure's column followed by " <periods> periods earlier"); score_history computes it from each
+  // account's own row `periods` periods back. then == 0, or either value missing: a missing measure.
+  static Normalizer trend(std::int64_t periods, double bad, double good, std::string earlier = {}) {
+    if (periods < 1) fail("periods", std::to_string(periods) + " must be >= 1");
+    Normalizer n = linear(bad, good);
+    n.kind_ = NormalizerKind::trend, n.periods_ = periods, n.earlier_ = std::move(earlier);
+    return n;
+  }
+
   NormalizerKind kind() const { return kind_; }
+  std::int64_t periods() const { return periods_; }
+  const std::string& earlier() const { return earlier_; }
+  // The column a Trend measure on `column` reads its earlier values from.
+  std::string earlier_column(std::string_view column) const {
+    return earlier_.empty() ? std::string(column) + " " + std::to_string(periods_) + " periods earlier" : earlier_;
+  }
+
+  // Trend: the relative change of data[column] against data[earlier_column(column)], NaN where
+  // either is missing or the earlier value is 0. Both columns must be finite or missing.
+  std::vector<double> relative_change(const ColumnTable& data, std::string_view column) const {
+    const auto now = data.numeric(column);
+    const std::string earlier = earlier_column(column);
+    const auto then = data.numeric(earlier);
+    check_finite_or_missing("data[" + single_quoted(column) + "]", now, 0);
+    check_finite_or_missing("data[" + single_quoted(earlier) + "]", then, 0);
+    std::vector<double> change(now.size());
+    for (std::size_t i = 0; i < now.size(); ++i)
+      change[i] = then[i] == 0.0 ? NAN : (now[i] - then[i]) / std::abs(then[i]);
+    return change;
+  }
   double bad() const { return bad_; }
   double good() const { return good_; }
   const std::vector<double>& edges() const { return edges_; }
@@ -364,6 +396,9 @@ public:
       case NormalizerKind::linear:
         valid = detail::linear_points(x, n, bad_, detail::linear_scaling(bad_, good_), out.data());
         break;
+      case NormalizerKind::trend:  // values are relative changes: +-inf (an overflow) clamps
+        detail::linear_points(x, n, bad_, detail::linear_scaling(bad_, good_), out.data());
+        break;
       case NormalizerKind::bands: valid = detail::band_points(x, n, edges_, scores_, out.data()); break;
       case NormalizerKind::boolean:
         valid = detail::boolean_points(x, n, higher_is_better_ ? 100.0 : 0.0, out.data());
@@ -404,6 +439,10 @@ public:
     document["kind"] = to_string(kind_);
     switch (kind_) {
       case NormalizerKind::linear: document["bad"] = bad_, document["good"] = good_; break;
+      case NormalizerKind::trend:
+        document["periods"] = periods_, document["bad"] = bad_, document["good"] = good_,
+        document["earlier"] = earlier_;
+        break;
       case NormalizerKind::bands: document["edges"] = edges_, document["scores"] = scores_; break;
       case NormalizerKind::boolean:
         document["higher_is_better"] = higher_is_better_;
@@ -439,6 +478,9 @@ public:
     if (!kind) fail("json", "unknown normaliser kind " + single_quoted(name));
     if (*kind == NormalizerKind::linear)
       return linear(json::get<double>(document, "bad"), json::get<double>(document, "good"));
+    if (*kind == NormalizerKind::trend)
+      return trend(json::get<std::int64_t>(document, "periods"), json::get<double>(document, "bad"),
+                   json::get<double>(document, "good"), json::get<std::string>(document, "earlier"));
     if (*kind == NormalizerKind::bands)
       return bands(json::get<std::vector<double>>(document, "edges"),
                    json::get<std::vector<double>>(document, "scores"));
@@ -513,6 +555,8 @@ private:
 
   NormalizerKind kind_;
   double bad_ = 0.0, good_ = 0.0;
+  std::int64_t periods_ = 0;
+  std::string earlier_;
   std::vector<double> edges_, scores_;
   std::string by_;
   bool higher_is_better_ = true;

@@ -295,12 +295,19 @@ private:
     std::vector<std::span<const double>> columns;
     // per measure: fitted group of each row, label index for normalisers that read labels, or empty
     std::vector<std::vector<std::int32_t>> groups;
+    std::vector<std::vector<double>> changes;  // per measure: Trend's relative changes, or empty
   };
 
   Inputs prepare(const ColumnTable& data) const {
     Inputs inputs;
     inputs.rows = data.rows();
+    inputs.changes.resize(measures_.size());  // sized once: columns view them
     for (const auto& m : measures_) {
+      if (m.normalizer.kind() == NormalizerKind::trend) {
+        auto& change = inputs.changes[inputs.columns.size()] = m.normalizer.relative_change(data, m.column);
+        inputs.columns.emplace_back(change), inputs.groups.emplace_back();
+        continue;
+      }
       if (m.normalizer.reads_labels()) {
         inputs.columns.emplace_back();
         inputs.groups.push_back(m.normalizer.label_rows(data, m.column));

@@ -248,6 +248,7 @@ private:
     for (const auto& m : card.measures()) {
       position(names, m.column);
       if (!m.normalizer.by().empty()) position(names, m.normalizer.by());
+      if (m.normalizer.kind() == NormalizerKind::trend) position(names, m.normalizer.earlier_column(m.column));
     }
     auto copy_rows = [&](const auto* from, auto& to) {
       to.resize(rows.size());

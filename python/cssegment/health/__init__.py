@@ -29,7 +29,7 @@ from .calibrate import CalibratedScorecard
 from .classifier import ScorecardClassifier
 from .history import changes
 from .lead import LeadTime, backtest_lead
-from .normalizers import Bands, Boolean, Category, Linear, Percentile, ZScore
+from .normalizers import Bands, Boolean, Category, Linear, Percentile, Trend, ZScore
 from .normalizers import Normalizer as Normalizer  # public before the split, not in __all__
 from .scorecard import DEFAULT_BANDS as DEFAULT_BANDS  # likewise
 from .scorecard import Measure, Scorecard
@@ -48,6 +48,7 @@ __all__ = [
     "Scorecard",
     "ScorecardClassifier",
     "ScorecardSet",
+    "Trend",
     "ZScore",
     "auc",
     "backtest_lead",

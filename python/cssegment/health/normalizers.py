@@ -27,6 +27,7 @@ __all__ = [
     "Linear",
     "Normalizer",
     "Percentile",
+    "Trend",
     "ZScore",
 ]  # and normalizer_of, package-internal
 
@@ -277,7 +278,62 @@ class Category(_Declared):
         return _core.health.normalizer.category(labels, scores, _unknown_policy(self.unknown, "unknown"))
 
 
-Normalizer = Linear | Bands | Percentile | ZScore | Boolean | Category
+def _earlier_column(value: Any, argument: str) -> str:
+    """The column of earlier values, or None for the default name (the core reads "" as that)."""
+    return "" if value is None else _frame.text(value, argument)
+
+
+@dataclasses.dataclass(frozen=True)
+class Trend(_Declared):
+    """The relative change of the measure over ``periods`` periods, scored like :class:`Linear`.
+
+    The change is ``(now - then) / abs(then)``; ``bad`` and ``good`` are the changes that score 0
+    and 100 (e.g. ``bad=-0.5, good=0.1``: a 50% drop scores 0, 10% growth 100), linear in
+    between and clipped outside. ``then == 0``, or either value missing, is a missing measure
+    (the scorecard's ``missing`` policy applies).
+
+    In :meth:`Scorecard.score_history` ``then`` is the same account's value ``periods`` periods
+    earlier on the calendar (period ordinal minus ``periods``: for months, ``periods`` months
+    back), missing when the history has no row for that account and period; the history must not
+    hold the ``earlier`` column itself. In a snapshot (:meth:`Scorecard.score`,
+    :meth:`Scorecard.transform`, calibration) ``then`` is read from the column named by
+    ``earlier``, default ``"<column> <periods> periods earlier"`` (e.g.
+    ``"logins 3 periods earlier"``). This is unrelated to ``score(previous=...)``, which takes
+    earlier *scores* for the score's ``trend`` column.
+
+    Parameters
+    ----------
+    periods : int
+        How many periods back, >= 1.
+    bad, good : float
+        The relative changes scoring 0 and 100 (different, finite).
+    earlier : str, optional
+        The snapshot column of earlier values.
+
+    Examples
+    --------
+    >>> import cssegment as cs
+    >>> card = cs.Scorecard([cs.Measure("logins", cs.Trend(periods=3, bad=-0.5, good=0.5, earlier="before"))])
+    >>> card.transform({"logins": [15, 5, 12, 7], "before": [10, 10, 0, None]})["logins"].tolist()
+    [100.0, 0.0, nan, nan]
+    """
+
+    periods: int = 3
+    _: dataclasses.KW_ONLY
+    bad: float
+    good: float
+    earlier: str | None = None
+
+    _factory: ClassVar[str] = "trend"
+    _parameters: ClassVar[Mapping[str, Check]] = {
+        "periods": _frame.integer,
+        "bad": _frame.number,
+        "good": _frame.number,
+        "earlier": _earlier_column,
+    }
+
+
+Normalizer = Linear | Bands | Percentile | ZScore | Boolean | Category | Trend
 
 
 def normalizer_of(core: Any) -> Normalizer:
@@ -285,6 +341,8 @@ def normalizer_of(core: Any) -> Normalizer:
     kind = core.kind
     if kind == "linear":
         return Linear(core.bad, core.good)
+    if kind == "trend":
+        return Trend(core.periods, bad=core.bad, good=core.good, earlier=core.earlier or None)
     if kind == "bands":
         return Bands(list(core.edges), list(core.scores))
     if kind == "boolean":

@@ -25,7 +25,7 @@ from .._core import InvalidInputError
 from .._model import Check, Model
 from .backtest import Backtest, backtest_scores
 from .history import HistoryScoring
-from .normalizers import Bands, Boolean, Category, Linear, Normalizer, Percentile, ZScore, normalizer_of
+from .normalizers import Bands, Boolean, Category, Linear, Normalizer, Percentile, Trend, ZScore, normalizer_of
 
 if TYPE_CHECKING:
     from .calibrate import CalibratedScorecard
@@ -38,9 +38,9 @@ DEFAULT_BANDS: Mapping[str, float] = {"red": 0.0, "yellow": 50.0, "green": 75.0}
 
 def _normalizer(value: Any, argument: str) -> Any:
     """The core normaliser of a Python one (whose own checks run here)."""
-    if not isinstance(value, (Linear, Bands, Percentile, ZScore, Boolean, Category)):
+    if not isinstance(value, (Linear, Bands, Percentile, ZScore, Boolean, Category, Trend)):
         raise InvalidInputError(
-            f"{argument} = {value!r}: expected Linear, Bands, Percentile, ZScore, Boolean or Category"
+            f"{argument} = {value!r}: expected Linear, Bands, Percentile, ZScore, Boolean, Category or Trend"
         )
     return value._core()
 
@@ -135,7 +135,14 @@ def measure_columns(data: Any, core: Any) -> tuple[Columns, int]:
     groups = [normalizer.by for _, normalizer, _ in core.measures if normalizer.by]
     labelled = [column for (column, _, _), text in zip(core.measures, reads_labels) if text]
     numeric = [column for (column, _, _), text in zip(core.measures, reads_labels) if not text]
-    return named_columns(data, numeric, labelled + groups)
+    return named_columns(data, numeric + earlier_columns(data, core.measures), labelled + groups)
+
+
+def earlier_columns(data: Any, measures: Any) -> list[str]:
+    """The columns of earlier values of Trend measures that ``data`` has (a snapshot needs them,
+    the core names a missing one; score_history computes them)."""
+    names = [n.earlier or f"{column} {n.periods} periods earlier" for column, n, _ in measures if n.kind == "trend"]
+    return [name for name in names if name in data]
 
 
 def named_columns(data: Any, numeric: Sequence[str], labels: Sequence[str]) -> tuple[Columns, int]:

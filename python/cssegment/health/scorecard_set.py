@@ -20,7 +20,16 @@ from .. import _core, _display, _frame
 from .._core import InvalidInputError
 from .._model import Check, Model
 from .history import HistoryScoring
-from .scorecard import Columns, Scorecard, index_of, named_columns, previous_scores, row_count, score_frame
+from .scorecard import (
+    Columns,
+    Scorecard,
+    earlier_columns,
+    index_of,
+    named_columns,
+    previous_scores,
+    row_count,
+    score_frame,
+)
 
 __all__ = ["ScorecardSet"]
 
@@ -162,7 +171,8 @@ class ScorecardSet(HistoryScoring, Model):
             c for card in cards for c, n, _ in card.measures if (n.kind == "category" or n.labels) and c in data
         ]
         numeric = [column for column in self._model.measure_columns if column in data and column not in labelled]
-        return named_columns(data, numeric, [self.by, *labelled, *groups])
+        earlier = [name for card in cards for name in earlier_columns(data, card.measures)]
+        return named_columns(data, numeric + earlier, [self.by, *labelled, *groups])
 
     @_frame.reads_columns
     def fit(self, data: _frame.Frame) -> ScorecardSet:

@@ -74,6 +74,32 @@ def test_periods_of_every_kind_score_alike() -> None:
         np.testing.assert_array_equal(got, expected)
 
 
+@pytest.mark.parametrize(
+    "accounts",
+    [
+        np.array([3, 1, 3, 2, 1]),
+        np.array(["b", "a", "b", "c", "a"], dtype=object),
+        pd.Categorical(["b", "a", "b", "c", "a"], categories=["c", "b", "a"]),
+        pd.array(["x", "y", "x", "z", "y"], dtype="string"),
+        np.array([1, "a", 1, 2.5, "a"], dtype=object),  # labels that do not sort
+    ],
+)
+def test_the_history_index_equals_from_arrays(accounts: Any) -> None:
+    months = pd.period_range("2024-01", periods=2, freq="M")[[1, 0, 0, 1, 1]]
+    data = pd.DataFrame({"account_id": accounts, "month": months, "logins": [1.0, 2, 3, 4, 5]})
+    for spelled in (months, months.to_timestamp(), months.astype(str), months.month.to_numpy()):
+        data["month"] = spelled
+        got = cs.Scorecard([cs.Measure("logins", cs.Linear(0, 5))]).score_history(data).index
+        want = pd.MultiIndex.from_arrays(
+            [data["account_id"].to_numpy(), data["month"].to_numpy()], names=["account_id", "month"]
+        )
+        pd.testing.assert_index_equal(got, want, exact=True)
+        for level, expected in zip(got.levels, want.levels, strict=True):
+            pd.testing.assert_index_equal(level, expected, exact=True)
+        for codes, expected in zip(got.codes, want.codes, strict=True):
+            np.testing.assert_array_equal(codes, expected)
+
+
 def one_account(scores: list[float]) -> pd.DataFrame:
     return pd.DataFrame({"account_id": "a", "month": range(1, len(scores) + 1), "logins": scores})
 
