@@ -207,6 +207,10 @@ def reads_columns(function: Callable[P, R]) -> Callable[P, R]:
 # Results out: pandas by default, polars on request (output="polars" or set_output("polars")).
 
 Output = Literal["pandas", "polars"] | None
+# For typing.overload: output="polars" returns polars types, the default or "pandas" pandas types
+# (a set_output("polars") default is not seen by type checkers).
+PolarsOutput = Literal["polars"]
+PandasOutput = Literal["pandas"] | None
 _output_default: list[str] = ["pandas"]
 T = TypeVar("T")
 
@@ -244,7 +248,8 @@ def output(result: T, kind: Output) -> T:
     name; a Series or Categorical becomes a polars Series. Categoricals become ``Enum`` with the
     same categories in the same order, periods the Date of their first day, NaN becomes null.
     A result object (a :class:`~cssegment.health.Backtest`) has its tables converted.
-    The result is typed as its pandas form for type checkers.
+    Type checkers see polars types where a public method declares ``typing.overload`` s on
+    ``output`` (``output="polars"``; a :func:`set_output` default is seen as pandas).
     """
     if (_output_default[0] if kind is None else _output_kind(kind, "output")) == "pandas":
         return result

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 import pandas as pd
@@ -25,6 +25,9 @@ from .. import _core, _display, _frame
 from .._model import Model
 from .backtest import Backtest, backtest_scores
 from .scorecard import Scorecard, index_of, measure_columns, outcome_values
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = ["CalibratedScorecard"]
 
@@ -202,8 +205,12 @@ class CalibratedScorecard(Model):
         probability = self._model.predict_proba(columns, rows)
         return _frame.output(pd.Series(probability, index=index_of(data), name="churn_probability"), output)
 
+    @overload
+    def score(self, data: _frame.Frame, *, output: _frame.PolarsOutput) -> pl.DataFrame: ...
+    @overload
+    def score(self, data: _frame.Frame, *, output: _frame.PandasOutput = None) -> pd.DataFrame: ...
     @_frame.reads_columns
-    def score(self, data: _frame.Frame, *, output: _frame.Output = None) -> pd.DataFrame:
+    def score(self, data: _frame.Frame, *, output: _frame.Output = None) -> pd.DataFrame | pl.DataFrame:
         """Health as ``score`` = 100 * (1 - churn probability), its ``band`` and the probability.
 
         Parameters

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,8 @@ from .history import HistoryScoring
 from .normalizers import Bands, Boolean, Category, Linear, Normalizer, Percentile, Trend, ZScore, normalizer_of
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from .calibrate import CalibratedScorecard
 
 # Besides these, the conversions below are package-internal: the other health modules use them.
@@ -393,10 +395,18 @@ class Scorecard(HistoryScoring, Model):
         names = [column for column, _, _ in self._model.measures]
         return _frame.output(pd.DataFrame(values.T, index=index_of(data), columns=names, copy=False), output)
 
+    @overload
+    def score(
+        self, data: _frame.Frame, previous: _frame.ArrayLike | None = None, *, output: _frame.PolarsOutput
+    ) -> pl.DataFrame: ...
+    @overload
+    def score(
+        self, data: _frame.Frame, previous: _frame.ArrayLike | None = None, *, output: _frame.PandasOutput = None
+    ) -> pd.DataFrame: ...
     @_frame.reads_columns
     def score(
         self, data: _frame.Frame, previous: _frame.ArrayLike | None = None, *, output: _frame.Output = None
-    ) -> pd.DataFrame:
+    ) -> pd.DataFrame | pl.DataFrame:
         """Health of every account, explained.
 
         Parameters

@@ -12,7 +12,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 import pandas as pd
 
@@ -30,6 +30,9 @@ from .scorecard import (
     row_count,
     score_frame,
 )
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = ["ScorecardSet"]
 
@@ -203,10 +206,18 @@ class ScorecardSet(HistoryScoring, Model):
         self._model.fit(columns, rows)
         return self
 
+    @overload
+    def score(
+        self, data: _frame.Frame, previous: _frame.ArrayLike | None = None, *, output: _frame.PolarsOutput
+    ) -> pl.DataFrame: ...
+    @overload
+    def score(
+        self, data: _frame.Frame, previous: _frame.ArrayLike | None = None, *, output: _frame.PandasOutput = None
+    ) -> pd.DataFrame: ...
     @_frame.reads_columns
     def score(
         self, data: _frame.Frame, previous: _frame.ArrayLike | None = None, *, output: _frame.Output = None
-    ) -> pd.DataFrame:
+    ) -> pd.DataFrame | pl.DataFrame:
         """Score each account with its segment's scorecard.
 
         Parameters

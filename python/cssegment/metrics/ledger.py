@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -45,6 +45,9 @@ from .ledger_input import (
 )
 from .periods import calendar_of
 from .value import cltv
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = ["RevenueLedger"]
 
@@ -512,6 +515,22 @@ class RevenueLedger:
 
     # ---- metrics
 
+    @overload
+    def movements(
+        self,
+        by: _frame.Keyed | None = None,
+        reactivation_window: int | None = None,
+        *,
+        output: _frame.PolarsOutput,
+    ) -> pl.DataFrame: ...
+    @overload
+    def movements(
+        self,
+        by: _frame.Keyed | None = None,
+        reactivation_window: int | None = None,
+        *,
+        output: _frame.PandasOutput = None,
+    ) -> pd.DataFrame: ...
     @_frame.accepts_frames
     def movements(
         self,
@@ -519,7 +538,7 @@ class RevenueLedger:
         reactivation_window: int | None = None,
         *,
         output: _frame.Output = None,
-    ) -> pd.DataFrame:
+    ) -> pd.DataFrame | pl.DataFrame:
         """Revenue movements into every period after the first.
 
         See the metric definitions in the user guide (``docs/guide/metrics.md``).
@@ -571,6 +590,24 @@ class RevenueLedger:
         partials = self._ledger.movement_partials(segments, reactivation_window)
         return _frame.output(movement_frame(partials, self._kind, categories), output)
 
+    @overload
+    def retention(
+        self,
+        horizon: int = 12,
+        by: _frame.Keyed | None = None,
+        masks_churn_below: float = 0.9,
+        *,
+        output: _frame.PolarsOutput,
+    ) -> pl.DataFrame: ...
+    @overload
+    def retention(
+        self,
+        horizon: int = 12,
+        by: _frame.Keyed | None = None,
+        masks_churn_below: float = 0.9,
+        *,
+        output: _frame.PandasOutput = None,
+    ) -> pd.DataFrame: ...
     @_frame.accepts_frames
     def retention(
         self,
@@ -579,7 +616,7 @@ class RevenueLedger:
         masks_churn_below: float = 0.9,
         *,
         output: _frame.Output = None,
-    ) -> pd.DataFrame:
+    ) -> pd.DataFrame | pl.DataFrame:
         """NRR, GRR and logo retention over `horizon` periods from every start period.
 
         The cohort of start period p0 is the accounts paying at p0, in their segment at p0;
@@ -623,6 +660,28 @@ class RevenueLedger:
         partials = self._ledger.retention_partials(segments, horizon)
         return _frame.output(retention_frame(partials, self._kind, categories, masks_churn_below), output)
 
+    @overload
+    def cohorts(
+        self,
+        metric: Literal["revenue", "logos"] = "revenue",
+        by: _frame.Keyed | None = None,
+        cohort_length: int = 1,
+        include_first_period: bool = False,
+        normalize: bool = True,
+        *,
+        output: _frame.PolarsOutput,
+    ) -> pl.DataFrame: ...
+    @overload
+    def cohorts(
+        self,
+        metric: Literal["revenue", "logos"] = "revenue",
+        by: _frame.Keyed | None = None,
+        cohort_length: int = 1,
+        include_first_period: bool = False,
+        normalize: bool = True,
+        *,
+        output: _frame.PandasOutput = None,
+    ) -> pd.DataFrame: ...
     @_frame.accepts_frames
     def cohorts(
         self,
@@ -633,7 +692,7 @@ class RevenueLedger:
         normalize: bool = True,
         *,
         output: _frame.Output = None,
-    ) -> pd.DataFrame:
+    ) -> pd.DataFrame | pl.DataFrame:
         """First-revenue cohort x age table of revenue or logo retention.
 
         A cohort is the accounts whose first revenue falls in the same block of `cohort_length`

@@ -11,7 +11,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -20,6 +20,9 @@ import pandas as pd
 from .. import _core, _deprecation, _display, _frame, _progress
 from .._core import InvalidInputError
 from .._model import Check, Model
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = ["KMeans"]
 
@@ -367,8 +370,14 @@ class KMeans(Model):
         fit = _display.table([("inertia_", self.inertia_), ("n_iter_", self.n_iter_)])
         return [fit, _display.frame(centers, caption="cluster_centers_")]
 
+    @overload
+    def profile(self, data: pd.DataFrame, arr: str = "arr", *, output: _frame.PolarsOutput) -> pl.DataFrame: ...
+    @overload
+    def profile(self, data: pd.DataFrame, arr: str = "arr", *, output: _frame.PandasOutput = None) -> pd.DataFrame: ...
     @_frame.accepts_frames
-    def profile(self, data: pd.DataFrame, arr: str = "arr", *, output: _frame.Output = None) -> pd.DataFrame:
+    def profile(
+        self, data: pd.DataFrame, arr: str = "arr", *, output: _frame.Output = None
+    ) -> pd.DataFrame | pl.DataFrame:
         """Per-cluster profile of ``data``.
 
         Accounts, share of accounts, ARR share and the mean of every feature.

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast, overload
 
 import numpy as np
 import pandas as pd
@@ -25,6 +25,9 @@ import pandas as pd
 from .. import _core, _deprecation, _display, _frame
 from .._core import InvalidInputError
 from .._model import Check, Model, overridden
+
+if TYPE_CHECKING:
+    import polars as pl
 
 __all__ = ["QuadrantModel", "RuleModel", "Segment", "SegmentModel", "TierModel"]
 
@@ -71,8 +74,16 @@ class SegmentModel(Model):
         """
         return dict(zip(self.categories, self._model.csm_ratios))
 
+    @overload
+    def assign(self, data: Any, previous: Labels | None = None, *, output: _frame.PolarsOutput) -> pl.Series: ...
+    @overload
+    def assign(
+        self, data: Any, previous: Labels | None = None, *, output: _frame.PandasOutput = None
+    ) -> pd.Categorical: ...
     @_frame.reads_columns
-    def assign(self, data: Any, previous: Labels | None = None, *, output: _frame.Output = None) -> pd.Categorical:
+    def assign(
+        self, data: Any, previous: Labels | None = None, *, output: _frame.Output = None
+    ) -> pd.Categorical | pl.Series:
         """Segment of every account, ranked lowest first (each model says what it reads).
 
         Parameters
@@ -234,10 +245,22 @@ class TierModel(SegmentModel):
         ]
         return [_display.table(rows, header=["tier", "from", "below", "csm_ratio"])]
 
+    @overload
+    def assign(
+        self, data: _frame.Frame | _frame.ArrayLike, previous: Labels | None = None, *, output: _frame.PolarsOutput
+    ) -> pl.Series: ...
+    @overload
+    def assign(
+        self,
+        data: _frame.Frame | _frame.ArrayLike,
+        previous: Labels | None = None,
+        *,
+        output: _frame.PandasOutput = None,
+    ) -> pd.Categorical: ...
     @_frame.reads_columns
     def assign(
         self, data: _frame.Frame | _frame.ArrayLike, previous: Labels | None = None, *, output: _frame.Output = None
-    ) -> pd.Categorical:
+    ) -> pd.Categorical | pl.Series:
         """Tier of every account: from a DataFrame (its ``column``) or the values themselves.
 
         Parameters
@@ -408,10 +431,18 @@ class QuadrantModel(SegmentModel):
             "missing": model.missing,
         }
 
+    @overload
+    def assign(
+        self, data: _frame.Frame, previous: Labels | None = None, *, output: _frame.PolarsOutput
+    ) -> pl.Series: ...
+    @overload
+    def assign(
+        self, data: _frame.Frame, previous: Labels | None = None, *, output: _frame.PandasOutput = None
+    ) -> pd.Categorical: ...
     @_frame.reads_columns
     def assign(
         self, data: _frame.Frame, previous: Labels | None = None, *, output: _frame.Output = None
-    ) -> pd.Categorical:
+    ) -> pd.Categorical | pl.Series:
         """Quadrant of every account from the size and value columns of ``data``.
 
         Parameters
@@ -642,10 +673,18 @@ class RuleModel(SegmentModel):
         rows.append((self._model.default_name, "(no rule matched)", self._model.default_csm_ratio, False))
         return [_display.table(rows, header=["segment", "when", "csm_ratio", "pooled"])]
 
+    @overload
+    def assign(
+        self, data: _frame.Frame, previous: Labels | None = None, *, output: _frame.PolarsOutput
+    ) -> pl.Series: ...
+    @overload
+    def assign(
+        self, data: _frame.Frame, previous: Labels | None = None, *, output: _frame.PandasOutput = None
+    ) -> pd.Categorical: ...
     @_frame.reads_columns
     def assign(
         self, data: _frame.Frame, previous: Labels | None = None, *, output: _frame.Output = None
-    ) -> pd.Categorical:
+    ) -> pd.Categorical | pl.Series:
         """Segment of every account: the first rule that is true, else the default.
 
         Parameters

@@ -16,6 +16,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 import pandas as pd
@@ -24,15 +25,26 @@ from .. import _core, _frame
 from .._core import InvalidInputError
 from .models import Ratio, SegmentModel
 
+if TYPE_CHECKING:
+    import polars as pl
+
 __all__ = ["coverage", "transitions"]
 
 Labels = _frame.Labels
 
 
+@overload
+def transitions(
+    before: Labels, after: Labels, weights: _frame.ArrayLike | None = None, *, output: _frame.PolarsOutput
+) -> pl.DataFrame: ...
+@overload
+def transitions(
+    before: Labels, after: Labels, weights: _frame.ArrayLike | None = None, *, output: _frame.PandasOutput = None
+) -> pd.DataFrame: ...
 @_frame.accepts_frames
 def transitions(
     before: Labels, after: Labels, weights: _frame.ArrayLike | None = None, *, output: _frame.Output = None
-) -> pd.DataFrame:
+) -> pd.DataFrame | pl.DataFrame:
     """How accounts moved between segments: a from x to table.
 
     Counts (or summed ``weights``, e.g. ARR), with per-row ``upgraded``, ``downgraded``,
@@ -91,6 +103,24 @@ def transitions(
     return _frame.output(result, output)
 
 
+@overload
+def coverage(
+    segments: Labels,
+    csm_ratios: Mapping[str, Ratio] | Sequence[Ratio] | SegmentModel,
+    arr: _frame.ArrayLike | None = None,
+    csm_cost: float | None = None,
+    *,
+    output: _frame.PolarsOutput,
+) -> pl.DataFrame: ...
+@overload
+def coverage(
+    segments: Labels,
+    csm_ratios: Mapping[str, Ratio] | Sequence[Ratio] | SegmentModel,
+    arr: _frame.ArrayLike | None = None,
+    csm_cost: float | None = None,
+    *,
+    output: _frame.PandasOutput = None,
+) -> pd.DataFrame: ...
 @_frame.accepts_frames
 def coverage(
     segments: Labels,
@@ -99,7 +129,7 @@ def coverage(
     csm_cost: float | None = None,
     *,
     output: _frame.Output = None,
-) -> pd.DataFrame:
+) -> pd.DataFrame | pl.DataFrame:
     """Coverage plan per segment: how many CSMs each segment needs and what it costs.
 
     Accounts, ARR, CSM ratio, CSMs needed (fractional FTE), resource share, cost to serve per
