@@ -82,7 +82,9 @@ def native(value: Any, argument: str = "data", lazy: bool = False) -> Any:
 
     Column by column (:func:`_pandas_column`): numbers and true/false values without nulls are
     numpy views of the Arrow buffers (no copy, when the column is one chunk); nulls become missing
-    values (NaN, or pandas' nullable boolean), by the same rules as NaN; dictionary-encoded,
+    values (NaN, or pandas' nullable boolean), by the same rules as NaN (a scorecard's scoring
+    pass reads a float64 column with nulls through its validity bitmap instead, see
+    ``Columns.masked``); dictionary-encoded,
     ``Categorical`` and ``Enum`` columns become pandas categoricals with the same labels in the same
     order; text, dates and decimals become what ``pyarrow.Table.to_pandas`` gives. With ``lazy``,
     a frame becomes :class:`Columns`, converted as its columns are read.
@@ -170,6 +172,27 @@ class Columns(Mapping[str, pd.Series]):
                 raise KeyError(name)
             self._read[name] = _pandas_column(self._frame.get_column(name))
         return self._read[name]
+
+    def masked(self, name: str) -> tuple[Floats, npt.NDArray[np.uint8], int] | None:
+        """A float64 column with nulls as its values and its Arrow validity bitmap and bit offset,
+        numpy views of the Arrow buffers (no filled copy: the core reads a null as NaN); None for
+        any other column, which :meth:`__getitem__` converts. A column of several chunks is
+        combined into one first (a copy of its buffers)."""
+        import narwhals as nw
+        import pyarrow as pa
+
+        if name in self._read or name not in self._frame.columns:
+            return None
+        values = self._frame.get_column(name)
+        if values.dtype != nw.Float64 or values.null_count() == 0:
+            return None
+        native = values.to_native()
+        array = native if isinstance(native, pa.ChunkedArray) else values.to_arrow()  # polars: one chunk
+        if isinstance(array, pa.ChunkedArray):  # pyarrow: its one chunk as it is, else combined
+            array = array.chunk(0) if array.num_chunks == 1 else array.combine_chunks()
+        validity, data = array.buffers()
+        floats = np.frombuffer(data, np.float64, array.offset + len(array))[array.offset :]
+        return floats, np.frombuffer(validity, np.uint8), array.offset
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._frame.columns)

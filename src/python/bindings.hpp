@@ -50,7 +50,8 @@ py::array_t<T> to_numpy(std::vector<T>&& values) {
 }
 
 // A ColumnTable over columns handed over as (name, values, labels) tuples: float64 values with
-// labels None, or int32 codes into labels. The table views the arrays, which `keep_alive` holds.
+// labels None, or int32 codes into labels; (name, values, None, (validity, bit offset)): float64
+// values with an Arrow validity bitmap (uint8). The table views the arrays, which `keep_alive` holds.
 struct ColumnArguments {
   ColumnTable table;
   std::vector<py::array> keep_alive;
@@ -61,7 +62,21 @@ inline ColumnArguments column_table(const py::list& columns, std::size_t rows) {
   for (const auto& entry : columns) {
     const auto item = entry.cast<py::tuple>();
     auto name = item[0].cast<std::string>();
-    if (item[2].is_none()) {
+    if (item[2].is_none() && item.size() == 4) {  // float64 values and an Arrow validity bitmap
+      auto values = item[1].cast<Array<double>>();
+      const auto bitmap = item[3].cast<py::tuple>();
+      auto validity = bitmap[0].cast<Array<std::uint8_t>>();
+      const auto offset = bitmap[1].cast<std::size_t>();
+      const auto bits = view(validity);
+      const auto floats = view(values);
+      if (bits.size() * 8 < offset + floats.size())
+        fail("data[" + single_quoted(name) + "]", "validity bitmap has " + std::to_string(bits.size()) +
+                                                      " bytes, too few for " + std::to_string(floats.size()) +
+                                                      " rows from bit " + std::to_string(offset));
+      arguments.table.add(std::move(name), NumericColumn{floats, bits.data(), offset});
+      arguments.keep_alive.push_back(std::move(values));
+      arguments.keep_alive.push_back(std::move(validity));
+    } else if (item[2].is_none()) {
       auto values = item[1].cast<Array<double>>();
       arguments.table.add(std::move(name), view(values));
       arguments.keep_alive.push_back(std::move(values));

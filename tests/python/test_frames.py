@@ -321,3 +321,78 @@ def test_values_keyed_by_account_as_frames(kind: str) -> None:
             ledger.retention(by=column_as(segments["tier"], kind))
         with pytest.raises(cs.InvalidInputError, match=r"^hierarchy: a .* has no account ids"):
             cs.RevenueLedger(REVENUE, hierarchy=column_as(parents, kind))
+
+
+# ----------------------------------------------------------------------------------------------
+# Float columns with nulls reach the scoring pass as their values and validity bitmap, unfilled.
+
+_ROWS = 2_500  # more than two blocks of the core's normalising pass
+_RANDOM = np.random.default_rng(15)
+_NULLS = pd.DataFrame(
+    {
+        "logins": np.where(_RANDOM.random(_ROWS) < 0.3, np.nan, _RANDOM.integers(0, 30, _ROWS).astype(float)),
+        "sponsor": np.where(_RANDOM.random(_ROWS) < 0.2, np.nan, _RANDOM.integers(0, 2, _ROWS).astype(float)),
+        "usage": np.where(_RANDOM.random(_ROWS) < 0.1, np.nan, _RANDOM.normal(50.0, 10.0, _ROWS)),
+        "visits": np.where(_RANDOM.random(_ROWS) < 0.2, np.nan, _RANDOM.integers(0, 30, _ROWS).astype(float)),
+        "none": np.full(_ROWS, np.nan),
+    }
+)
+_CARD = cs.Scorecard(
+    [
+        cs.Measure("logins", cs.Linear(0, 20), weight=2),
+        cs.Measure("sponsor", cs.Boolean()),
+        cs.Measure("usage", cs.Percentile()),
+        cs.Measure("visits", cs.Trend(1, bad=-0.5, good=0.5, earlier="logins")),  # both read as NaN there
+        cs.Measure("none", cs.Linear(0, 1)),
+    ]
+).fit(_NULLS)
+
+
+def _arrow_nulls(frame: pd.DataFrame) -> pa.Table:
+    """NaN as Arrow nulls over values the scorecard would score (or refuse): 2.0, not NaN."""
+    return pa.table({name: pa.array(frame[name].fillna(2.0), mask=frame[name].isna()) for name in frame.columns})
+
+
+def _masked_inputs(frame: pd.DataFrame) -> dict[str, Any]:
+    """The frame as polars, as one Arrow chunk, as several chunks, and sliced (bit offset 3, not 0)."""
+    table = _arrow_nulls(frame)
+    return {
+        "polars": pl.from_arrow(table),
+        "arrow": table,
+        "chunks": pa.Table.from_batches(table.to_batches(max_chunksize=700)),
+        "sliced": _arrow_nulls(pd.concat([frame.iloc[:3], frame])).slice(3),
+    }
+
+
+@pytest.mark.parametrize("kind", ["polars", "arrow", "chunks", "sliced"])
+def test_scores_of_arrow_nulls_equal_pandas_nan(kind: str) -> None:
+    """score and transform read Arrow nulls through the bitmap exactly as pandas NaN."""
+    data = _masked_inputs(_NULLS)[kind]
+    assert sum(column.null_count for column in pa.table(data).columns) > _ROWS  # nulls, not NaN
+    for combine in ("weighted", "worst"):
+        card = cs.Scorecard(_CARD.measures, combine=combine).fit(_NULLS)
+        pdt.assert_frame_equal(card.score(data), card.score(_NULLS), check_exact=True)
+        pdt.assert_frame_equal(card.transform(data), card.transform(_NULLS), check_exact=True)
+
+
+def test_arrow_nulls_reach_the_core_as_views_of_their_buffers() -> None:
+    """No filled copy: the values and the bitmap the core reads are the Arrow buffers, at their offset."""
+    inputs = _masked_inputs(_NULLS)
+    for kind in ("arrow", "sliced", "polars"):
+        arrow = pa.table(inputs[kind]).column("logins")
+        assert arrow.num_chunks == 1
+        validity, values = arrow.chunk(0).buffers()
+        masked = _frame.native(inputs[kind], lazy=True).masked("logins")
+        assert masked is not None
+        floats, bits, offset = masked
+        assert offset == arrow.chunk(0).offset == (3 if kind == "sliced" else 0)
+        assert floats.__array_interface__["data"][0] == values.address + 8 * offset and len(floats) == _ROWS
+        assert bits.__array_interface__["data"][0] == validity.address
+        assert np.shares_memory(floats, np.frombuffer(values, np.float64))
+    columns = _frame.native(inputs["chunks"], lazy=True)
+    combined = columns.masked("logins")
+    assert combined is not None and combined[2] == 0 and len(combined[0]) == _ROWS  # combined: one chunk
+    # other columns (no nulls, not float64, read already, absent) are converted by __getitem__ as before
+    others = _frame.native(pl.DataFrame({"full": [1.0, 2.0], "ints": [1, None], "read": [1.0, None]}), lazy=True)
+    assert others["read"].isna().tolist() == [False, True]
+    assert [others.masked(name) for name in ("full", "ints", "read", "nope")] == [None] * 4

@@ -1,6 +1,7 @@
 #pragma once
 // Read-only, zero-copy views of named columns: numeric (NaN = missing) or categorical
 // (integer codes into a list of labels, -1 = missing). Callers keep the data alive.
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -16,9 +17,31 @@ namespace cssegment {
 
 inline constexpr std::int32_t missing_code = -1;
 
+// float64 values, NaN = missing. With an Arrow validity bitmap (bit i of the bitmap, least
+// significant bit first, counted from bit_offset, for row i), a row whose bit is 0 is missing too,
+// whatever its value: the bitmap is read as if its nulls were NaN, without a filled copy.
 struct NumericColumn {
   std::span<const double> values;
+  const std::uint8_t* validity = nullptr;
+  std::size_t bit_offset = 0;
   std::size_t size() const { return values.size(); }
+  bool valid(std::size_t i) const {
+    const std::size_t bit = bit_offset + i;
+    return validity == nullptr || ((validity[bit / 8] >> (bit % 8)) & 1U) != 0;
+  }
+  double value(std::size_t i) const { return valid(i) ? values[i] : NAN; }
+  // values[begin, end): a view, or with a bitmap a copy into buffer (size >= end - begin), nulls as NaN.
+  std::span<const double> block(std::size_t begin, std::size_t end, std::span<double> buffer) const {
+    if (values.empty()) return values;
+    if (validity == nullptr) return values.subspan(begin, end - begin);
+    const double* x = values.data();
+    double* out = buffer.data();
+    for (std::size_t i = begin; i < end; ++i) {  // branch-free: a select per row
+      const std::size_t bit = bit_offset + i;
+      out[i - begin] = ((validity[bit / 8] >> (bit % 8)) & 1U) != 0 ? x[i] : NAN;
+    }
+    return buffer.first(end - begin);
+  }
 };
 
 struct CategoricalColumn {
@@ -42,7 +65,12 @@ public:
   explicit ColumnTable(std::size_t rows) : rows_(rows), rows_fixed_(true) {}
 
   ColumnTable& add(std::string name, std::span<const double> values) {
-    insert(std::move(name), NumericColumn{values}, values.size());
+    return add(std::move(name), NumericColumn{values, nullptr, 0});
+  }
+
+  ColumnTable& add(std::string name, NumericColumn column) {
+    const std::size_t n = column.size();
+    insert(std::move(name), column, n);
     return *this;
   }
 
@@ -70,10 +98,19 @@ public:
     fail("data", "no column " + single_quoted(name) + " (columns: " + (known.empty() ? "none" : known) + ")");
   }
 
-  std::span<const double> numeric(std::string_view name) const {
+  // A numeric column, with its validity bitmap if it has one.
+  const NumericColumn& numeric_column(std::string_view name) const {
     const Column& column = at(name);
-    if (const auto* numeric = std::get_if<NumericColumn>(&column)) return numeric->values;
+    if (const auto* numeric = std::get_if<NumericColumn>(&column)) return *numeric;
     fail("data[" + single_quoted(name) + "]", "is a categorical (string) column; a numeric column is required");
+  }
+
+  // The values of a numeric column without a validity bitmap (readers that take NaN for missing).
+  std::span<const double> numeric(std::string_view name) const {
+    const NumericColumn& column = numeric_column(name);
+    if (column.validity != nullptr)
+      fail("data[" + single_quoted(name) + "]", "has a validity bitmap, which only scoring reads; pass NaN for nulls");
+    return column.values;
   }
 
 private:

@@ -372,14 +372,14 @@ public:
     return rows;
   }
 
-  // Normalises values[begin, end) into out (same length as the range). `groups` is empty or the
-  // whole group_rows() vector, or, for normalisers that read labels, the label_rows() vector (and
-  // `values` unused). Returns false when a value is neither finite nor missing, or a Boolean value
-  // is not 0/1; the caller then reports the first bad row with check().
+  // Normalises the values of rows [begin, begin + out.size()) into out; `values` holds those rows
+  // only. `groups` is empty or the whole group_rows() vector, or, for normalisers that read labels,
+  // the label_rows() vector (and `values` unused). Returns false when a value is neither finite nor
+  // missing, or a Boolean value is not 0/1; the caller then reports the first bad row with check().
   bool normalize(std::span<const double> values, std::span<const std::int32_t> groups, std::size_t begin,
                  std::span<double> out) const {
     const std::size_t n = out.size();
-    const double* x = values.data() + begin;
+    const double* x = values.data();
     bool valid = true;
     if (reads_labels()) {
       const double on = higher_is_better_ ? 100.0 : 0.0;

@@ -292,7 +292,7 @@ public:
 private:
   struct Inputs {
     std::size_t rows = 0;
-    std::vector<std::span<const double>> columns;
+    std::vector<NumericColumn> columns;
     // per measure: fitted group of each row, label index for normalisers that read labels, or empty
     std::vector<std::vector<std::int32_t>> groups;
     std::vector<std::vector<double>> changes;  // per measure: Trend's relative changes, or empty
@@ -305,7 +305,7 @@ private:
     for (const auto& m : measures_) {
       if (m.normalizer.kind() == NormalizerKind::trend) {
         auto& change = inputs.changes[inputs.columns.size()] = m.normalizer.relative_change(data, m.column);
-        inputs.columns.emplace_back(change), inputs.groups.emplace_back();
+        inputs.columns.push_back({change, nullptr, 0}), inputs.groups.emplace_back();
         continue;
       }
       if (m.normalizer.reads_labels()) {
@@ -313,7 +313,7 @@ private:
         inputs.groups.push_back(m.normalizer.label_rows(data, m.column));
         continue;
       }
-      inputs.columns.push_back(data.numeric(m.column));
+      inputs.columns.push_back(data.numeric_column(m.column));
       if (!m.normalizer.fitted())
         throw NotFitted("measure " + single_quoted(m.column) + ": its " + std::string(to_string(m.normalizer.kind())) +
                         " normaliser learns from data; call fit(data) first");
@@ -323,11 +323,16 @@ private:
   }
 
   void normalize_block(const Inputs& inputs, std::size_t b, std::size_t e, std::span<double> out) const {
+    std::array<double, health_block_rows> filled;  // the block of a column with a validity bitmap
     for (std::size_t m = 0; m < measures_.size(); ++m) {
       const auto& normalizer = measures_[m].normalizer;
-      if (!normalizer.normalize(inputs.columns[m], inputs.groups[m], b, out.subspan(m * inputs.rows + b, e - b)))
-          [[unlikely]]
-        normalizer.check(measures_[m].column, inputs.columns[m], b, e);
+      const NumericColumn& column = inputs.columns[m];
+      if (!normalizer.normalize(column.block(b, e, filled), inputs.groups[m], b,
+                                out.subspan(m * inputs.rows + b, e - b))) [[unlikely]] {
+        std::vector<double> read(column.validity == nullptr ? 0 : e);  // the rows up to e, nulls as NaN
+        normalizer.check(measures_[m].column, column.validity == nullptr ? column.values : column.block(0, e, read), b,
+                         e);
+      }
     }
   }
 

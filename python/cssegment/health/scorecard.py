@@ -127,17 +127,25 @@ def row_count(data: Any) -> int:
     raise InvalidInputError(f"data: expected a DataFrame or a mapping of columns, got {type(data).__name__}")
 
 
-Columns = list[tuple[str, np.ndarray, list[str] | None]]
+# (name, float64 values, None), (name, int32 codes, labels), or (name, float64 values, None,
+# (validity bitmap, bit offset)): a polars / Arrow column with nulls, which only the pass that
+# normalises measures (score, transform) reads.
+Columns = list[tuple[Any, ...]]
 
 
-def measure_columns(data: Any, core: Any) -> tuple[Columns, int]:
+def measure_columns(data: Any, core: Any, masked: bool = False) -> tuple[Columns, int]:
     """The columns a core scorecard reads: measures as float64, peer groups and the measures of
-    Category and Boolean-with-labels normalisers as label codes."""
+    Category and Boolean-with-labels normalisers as label codes. With ``masked`` (the normalising
+    pass), measures other than Trend's and their earlier values keep their Arrow validity bitmap
+    (see ``Columns.masked``)."""
     reads_labels = [n.kind == "category" or bool(n.labels) for _, n, _ in core.measures]
     groups = [normalizer.by for _, normalizer, _ in core.measures if normalizer.by]
     labelled = [column for (column, _, _), text in zip(core.measures, reads_labels) if text]
     numeric = [column for (column, _, _), text in zip(core.measures, reads_labels) if not text]
-    return named_columns(data, numeric + earlier_columns(data, core.measures), labelled + groups)
+    earlier = earlier_columns(data, core.measures)
+    trends = [column for column, n, _ in core.measures if n.kind == "trend"] + earlier  # read as NaN
+    bitmaps = [column for column in numeric if column not in trends] if masked else []
+    return named_columns(data, numeric + earlier, labelled + groups, bitmaps)
 
 
 def earlier_columns(data: Any, measures: Any) -> list[str]:
@@ -147,10 +155,16 @@ def earlier_columns(data: Any, measures: Any) -> list[str]:
     return [name for name in names if name in data]
 
 
-def named_columns(data: Any, numeric: Sequence[str], labels: Sequence[str]) -> tuple[Columns, int]:
+def named_columns(
+    data: Any, numeric: Sequence[str], labels: Sequence[str], bitmaps: Sequence[str] = ()
+) -> tuple[Columns, int]:
     rows = row_count(data)
     columns: Columns = []
     for column in dict.fromkeys(numeric):
+        bitmap = data.masked(column) if column in bitmaps and isinstance(data, _frame.Columns) else None
+        if bitmap is not None:
+            columns.append((column, bitmap[0], None, bitmap[1:]))
+            continue
         values = _frame.numeric(_frame.column(data, column), f"data[{column!r}]")
         _frame.check_length(f"data[{column!r}]", values, "data", rows)
         columns.append((column, values, None))
@@ -390,7 +404,7 @@ class Scorecard(HistoryScoring, Model):
         >>> card.transform({"logins": [5, None, 40]})["logins"].tolist()
         [25.0, nan, 100.0]
         """
-        columns, rows = measure_columns(data, self._model)
+        columns, rows = measure_columns(data, self._model, masked=True)
         values = self._model.transform(columns, rows)
         names = [column for column, _, _ in self._model.measures]
         return _frame.output(pd.DataFrame(values.T, index=index_of(data), columns=names, copy=False), output)
@@ -435,7 +449,7 @@ class Scorecard(HistoryScoring, Model):
         0   25.0    red  -15.0
         1   90.0  green   10.0
         """
-        columns, rows = measure_columns(data, self._model)
+        columns, rows = measure_columns(data, self._model, masked=True)
         earlier = previous_scores(previous, rows)
         result = self._model.score(columns, rows, earlier)
         measures = [column for column, _, _ in self._model.measures]

@@ -243,3 +243,39 @@ BOOST_AUTO_TEST_CASE(full_marks_under_any_weight_score_exactly_100) {
     for (double score : card.score(table).score) BOOST_TEST(score == 100.0);
   }
 }
+
+// A column with an Arrow validity bitmap scores exactly as the same column with NaN for its nulls,
+// whatever the values under the nulls (here ones a normaliser refuses), over several blocks of rows.
+BOOST_AUTO_TEST_CASE(validity_bitmaps_score_as_nan) {
+  const std::size_t rows = 2 * health_block_rows + 13, offset = 5;
+  std::mt19937 random(7);
+  std::vector<double> logins(rows), sponsor(rows), logins_nan(rows), sponsor_nan(rows);
+  std::vector<std::uint8_t> logins_bits((rows + offset + 7) / 8), sponsor_bits(logins_bits.size());
+  for (std::size_t i = 0; i < rows; ++i) {
+    const std::size_t bit = offset + i;
+    const bool logins_valid = random() % 3 != 0, sponsor_valid = random() % 4 != 0;
+    logins_bits[bit / 8] |= static_cast<std::uint8_t>(logins_valid << (bit % 8));
+    sponsor_bits[bit / 8] |= static_cast<std::uint8_t>(sponsor_valid << (bit % 8));
+    logins[i] = logins_valid ? static_cast<double>(random() % 30) : INFINITY;
+    sponsor[i] = sponsor_valid ? static_cast<double>(random() % 2) : 2.0;
+    logins_nan[i] = logins_valid ? logins[i] : NAN;
+    sponsor_nan[i] = sponsor_valid ? sponsor[i] : NAN;
+  }
+  const std::vector<double> tickets(rows, 3.0);
+  ColumnTable masked, filled;
+  masked.add("logins", NumericColumn{logins, logins_bits.data(), offset}).add("tickets", tickets);
+  masked.add("sponsor", NumericColumn{sponsor, sponsor_bits.data(), offset});
+  filled.add("logins", logins_nan).add("tickets", tickets).add("sponsor", sponsor_nan);
+  for (const auto combine : {Combine::weighted, Combine::worst}) {
+    const Scorecard card(measures(), combine);
+    const auto a = card.score(masked), b = card.score(filled);
+    BOOST_TEST(a.score.size() == rows);
+    for (std::size_t i = 0; i < rows; ++i) BOOST_TEST(close(a.score[i], b.score[i]));
+    for (std::size_t i = 0; i < a.contributions.size(); ++i) BOOST_TEST(close(a.contributions[i], b.contributions[i]));
+    BOOST_TEST(a.band == b.band);
+  }
+  sponsor[rows - 1] = 2.0;  // a valid value the Boolean normaliser refuses: named with its row
+  sponsor_bits[(offset + rows - 1) / 8] |= static_cast<std::uint8_t>(1U << ((offset + rows - 1) % 8));
+  BOOST_TEST(message_of([&] { (void)Scorecard(measures()).score(masked); }) ==
+             "data['sponsor'][" + std::to_string(rows - 1) + "] = 2: Boolean measures must be 0 or 1 (false or true)");
+}
