@@ -302,7 +302,8 @@ public:
   // Per period t = 1..periods (index 0 unused and NaN): r(t), and S(t) for t = 0..periods.
   double retention_rate(double t) const {
     check_period("t", t, 1.0);
-    return (beta() + t - 1.0) / (alpha_ + beta_ + t - 1.0);
+    const double u = beta() + (t - 1.0);
+    return u / (alpha_ + u);
   }
   // S(t) = B(alpha, beta + t) / B(alpha, beta), in constant time whatever t (see sbg_log_survival).
   double survival(double t) const {
@@ -311,7 +312,8 @@ public:
   }
   double churn_probability(double t) const {
     check_period("t", t, 1.0);
-    return survival(t - 1.0) * alpha_ / (alpha_ + beta_ + t - 1.0);
+    // beta + (t - 1) first: with subnormal alpha and beta, alpha + beta + 1 - 1 rounds to 0.
+    return survival(t - 1.0) * alpha_ / (alpha_ + (beta_ + (t - 1.0)));
   }
   // S(0..periods), with each value built from the previous one.
   std::vector<double> survival_curve(std::size_t periods) const {

@@ -304,3 +304,21 @@ BOOST_AUTO_TEST_CASE(a_huge_alpha_far_out_survives_nobody) {
   for (double t : {20.0, 1e6, 1e15, 1e300, std::numeric_limits<double>::max()}) BOOST_TEST(model.survival(t) == 0.0);
   BOOST_TEST(ShiftedBetaGeometric(1e10, 1.0).survival(100.0) == 0.0);
 }
+
+// Found by fuzz_model_fields: with alpha = beta = 5e-324, alpha + beta + t - 1 rounded to 0 at
+// t = 1, so the churn probability came out as inf.
+BOOST_AUTO_TEST_CASE(subnormal_parameters_keep_probabilities_in_range) {
+  const double tiny = std::numeric_limits<double>::denorm_min();
+  const ShiftedBetaGeometric even(tiny, tiny);
+  BOOST_TEST(even.churn_probability(1.0) == 0.5);
+  BOOST_TEST(even.retention_rate(1.0) == 0.5);
+  for (const auto& [a, b] :
+       std::vector<std::pair<double, double>>{{tiny, tiny}, {tiny, 1.0}, {1.0, tiny}, {tiny, 1e300}}) {
+    const ShiftedBetaGeometric model(a, b);
+    for (double t : {1.0, 2.0, 17.0, 1e15, 1e300}) {
+      const double p = model.churn_probability(t), r = model.retention_rate(t);
+      BOOST_TEST((p >= 0.0 && p <= 1.0), a << " " << b << " " << t << " " << p);
+      BOOST_TEST((r >= 0.0 && r <= 1.0), a << " " << b << " " << t << " " << r);
+    }
+  }
+}
