@@ -14,10 +14,6 @@ Examples
 
 from __future__ import annotations
 
-import functools
-import math
-from statistics import NormalDist
-
 import numpy as np
 import pandas as pd
 
@@ -136,31 +132,10 @@ def book_metrics(
         raise InvalidInputError(
             f"owners: expected a Series indexed by account id or a long DataFrame, got {type(owners).__name__}"
         )
-    columns, owner_names, mix_names = book_sums(ledger, owners, by, horizon, start_index)
+    columns, owner_names, mix_names = book_sums(ledger, owners, by, horizon, start_index, level)
     segment_nrr = columns.pop("segment_nrr")
     table = pd.DataFrame(columns, index=pd.Index(owner_names, name="owner"))
     table["accounts"] = table["accounts"].astype(np.int64)
-    n = table["accounts"].to_numpy()
-    t = np.array([_t_quantile(level, int(accounts) - 1) if accounts >= 2 else math.nan for accounts in n])
-    for name in ("nrr", "mix_adjusted_nrr"):
-        se = table.pop(f"{name}_se").to_numpy()
-        table[f"{name}_low"], table[f"{name}_high"] = table[name] - t * se, table[name] + t * se
-    # GRR: the interval of the lost share 1 - GRR on the log scale (skewed: a few large churned
-    # accounts carry it), mapped back; no loss at all gives the point.
-    # Its t has Kish's effective number of accounts carrying the loss, minus one, as degrees of
-    # freedom (floored, at least 1): with n - 1 the interval covered 0.92 at the nominal 0.95.
-    grr, se = table["grr"].to_numpy(), table.pop("grr_se").to_numpy()
-    grr_df = np.floor(table.pop("grr_df").to_numpy())
-    t_grr = np.array([_t_quantile(level, max(int(df), 1)) if df == df else math.nan for df in grr_df])
-    lost = 1.0 - grr
-    with np.errstate(invalid="ignore", divide="ignore"):
-        spread = np.where(
-            lost > 0, np.exp(t_grr * se / np.where(lost > 0, lost, 1.0)), np.where(np.isnan(se), np.nan, 1.0)
-        )
-    table["grr_low"], table["grr_high"] = np.maximum(1.0 - lost * spread, 0.0), 1.0 - lost / spread
-    table["logo_retention_low"], table["logo_retention_high"] = _wilson(
-        table["logo_retention"].to_numpy(), n, NormalDist().inv_cdf(0.5 + level / 2)
-    )
     order = ["accounts", "start_revenue", "end_revenue", "expansion", "churned"]
     for name in ("nrr", "grr", "logo_retention"):
         order += [name, f"{name}_low", f"{name}_high"]
@@ -184,53 +159,3 @@ def _check_owners(ledger: RevenueLedger, owners: pd.Series) -> None:
         shown = ", ".join(_frame.describe(account) for account in missing[:_SHOWN_MISSING])
         more = f" and {len(missing) - _SHOWN_MISSING} more" if len(missing) > _SHOWN_MISSING else ""
         raise InvalidInputError(f"owners: no owner for the accounts with revenue {shown}{more} ({len(missing)} in all)")
-
-
-def _wilson(share: np.ndarray, n: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:
-    """The Wilson score interval of a proportion `share` of `n` trials (NaN without trials)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        denominator = 1 + z * z / n
-        centre = (share + z * z / (2 * n)) / denominator
-        half = z * np.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / denominator
-    low, high = centre - half, centre + half
-    low[n == 0] = high[n == 0] = math.nan
-    return low, high
-
-
-@functools.cache
-def _t_quantile(level: float, df: int) -> float:
-    """The two-sided Student t quantile: P(|T| <= t) = `level` with `df` degrees of freedom.
-
-    Newton steps on the exact distribution function of integer `df` (Abramowitz and Stegun
-    26.7.3-4) from the Cornish-Fisher expansion (26.7.5), which alone is used above 100 degrees
-    of freedom, where its error is below 1e-9."""
-    z = NormalDist().inv_cdf(0.5 + level / 2)
-    z2 = z * z
-    terms = (
-        (z2 + 1) * z / 4,
-        ((5 * z2 + 16) * z2 + 3) * z / 96,
-        (((3 * z2 + 19) * z2 + 17) * z2 - 15) * z / 384,
-        ((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945) * z / 92160,
-    )
-    t: float = z + sum(term / float(df) ** (k + 1) for k, term in enumerate(terms))
-    if df > 100:
-        return t
-    log_density = math.lgamma((df + 1) / 2) - math.lgamma(df / 2) - 0.5 * math.log(df * math.pi)
-    for _ in range(50):
-        theta = math.atan(t / math.sqrt(df))
-        cos2, term, total = math.cos(theta) ** 2, 1.0, 1.0
-        if df % 2:  # odd: 2/pi (theta + sin cos (1 + 2/3 cos^2 + ...))
-            for k in range(2, df - 1, 2):
-                term *= cos2 * k / (k + 1)
-                total += term
-            inside = 2 / math.pi * (theta + (math.sin(theta) * math.cos(theta) * total if df > 1 else 0.0))
-        else:  # even: sin (1 + 1/2 cos^2 + 1 3 / (2 4) cos^4 + ...)
-            for k in range(1, df - 2, 2):
-                term *= cos2 * k / (k + 1)
-                total += term
-            inside = math.sin(theta) * total
-        step = (inside - level) / (2 * math.exp(log_density - (df + 1) / 2 * math.log1p(t * t / df)))
-        t -= step
-        if abs(step) < 1e-13 * t:
-            break
-    return t
