@@ -148,9 +148,10 @@ inline double beta_quantile(double prob, double a, double b) {
       const double u = error / density;
       const double curvature = (a - 1.0) / x - (b - 1.0) / (1.0 - x);
       const double halley = x - u / (1.0 - 0.5 * std::min(1.0, std::max(-1.0, u * curvature)));
+      if (std::abs(halley - x) <= 1e-15 * x) return halley;  // converged (x may be a bracket end now)
       if (halley > low && halley < high) next = halley;
     }
-    if (std::abs(next - x) <= 1e-15 * x || high - low <= 1e-15 * high) return next;
+    if (high - low <= 1e-15 * high) return next;
     x = next;
   }
   return x;

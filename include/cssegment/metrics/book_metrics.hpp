@@ -56,17 +56,11 @@ struct BookMetrics {
 
 namespace book_detail {
 
-// The two-sided t quantile at `level` with `df` degrees of freedom floored, at least 1.
-inline double t_of(double level, double df) {
-  return student_t_quantile(0.5 + level / 2.0, std::max(std::floor(df), 1.0));
-}
-
-// Korn and Graubard's interval of a share p with variance `variance` and `df` degrees of freedom
-// (see the top of this file); no variance gives the point.
-inline std::pair<double, double> korn_graubard(double p, double variance, double df, double level) {
+// Korn and Graubard's interval of a share p with variance `variance` (see the top of this file),
+// z and t the two-sided quantiles at level 1 - alpha; no variance gives the point.
+inline std::pair<double, double> korn_graubard(double p, double variance, double z, double t, double alpha) {
   if (std::isnan(variance) || std::isnan(p)) return {NAN, NAN};
-  if (variance == 0.0 || std::isnan(df)) return {p, p};
-  const double z = normal_quantile(0.5 + level / 2.0), t = t_of(level, df), alpha = 1.0 - level;
+  if (variance == 0.0 || std::isnan(t)) return {p, p};
   const double n = p * (1.0 - p) / variance * (z / t) * (z / t), x = n * p;
   return {p > 0.0 ? beta_quantile(alpha / 2.0, x, n - x + 1.0) : 0.0,
           p < 1.0 ? beta_quantile(1.0 - alpha / 2.0, x + 1.0, n - x) : 1.0};
@@ -192,22 +186,33 @@ inline BookMetrics book_metrics(const RevenueLedger& ledger, const AccountSegmen
     grr_jack[o].add((out.retention.retained_revenue[o] - retained) / rest - out.retention.grr[o]);
     mix_jack[o].add((out.mix_adjusted_nrr[o] * total - mix_x) / rest - out.mix_adjusted_nrr[o]);
   });
+  // The two-sided t quantiles at `level` by degrees of freedom (floored, at least 1), each
+  // computed once: owners share them.
+  const double z = normal_quantile(0.5 + level / 2.0);
+  std::vector<double> t_by_df;
+  const auto t_of = [&](double df) {
+    if (std::isnan(df)) return df;
+    const auto d = static_cast<std::size_t>(std::max(std::floor(df), 1.0));
+    if (d >= t_by_df.size()) t_by_df.resize(d + 1, NAN);
+    if (std::isnan(t_by_df[d])) t_by_df[d] = student_t_quantile(0.5 + level / 2.0, static_cast<double>(d));
+    return t_by_df[d];
+  };
   for (std::size_t o = 0; o < n_owners; ++o) {
     const double n = out.retention.cohort_accounts[o];
     out.nrr_se.push_back(nrr_jack[o].se(n));
     out.grr_se.push_back(grr_jack[o].se(n));
     out.mix_adjusted_nrr_se.push_back(mix_jack[o].se(n));
-    const double t_nrr = book_detail::t_of(level, out.nrr_df[o]), t_mix = book_detail::t_of(level, n - 1.0);
+    const double t_nrr = t_of(out.nrr_df[o]), t_mix = t_of(n - 1.0);
     out.nrr_low.push_back(out.retention.nrr[o] - t_nrr * out.nrr_se[o]);
     out.nrr_high.push_back(out.retention.nrr[o] + t_nrr * out.nrr_se[o]);
     out.mix_adjusted_nrr_low.push_back(out.mix_adjusted_nrr[o] - t_mix * out.mix_adjusted_nrr_se[o]);
     out.mix_adjusted_nrr_high.push_back(out.mix_adjusted_nrr[o] + t_mix * out.mix_adjusted_nrr_se[o]);
-    const auto [grr_low, grr_high] =
-        book_detail::korn_graubard(out.retention.grr[o], out.grr_se[o] * out.grr_se[o], out.grr_df[o], level);
+    const auto [grr_low, grr_high] = book_detail::korn_graubard(out.retention.grr[o], out.grr_se[o] * out.grr_se[o], z,
+                                                                t_of(out.grr_df[o]), 1.0 - level);
     out.grr_low.push_back(grr_low);
     out.grr_high.push_back(grr_high);
     // Wilson: (p + z^2 / 2n +- z sqrt(p (1 - p) / n + z^2 / 4n^2)) / (1 + z^2 / n).
-    const double p = out.retention.logo_retention[o], z = normal_quantile(0.5 + level / 2.0);
+    const double p = out.retention.logo_retention[o];
     const double centre = p + z * z / (2.0 * n), half = z * std::sqrt(p * (1.0 - p) / n + z * z / (4.0 * n * n));
     out.logo_retention_low.push_back(n > 0.0 ? (centre - half) / (1.0 + z * z / n) : NAN);
     out.logo_retention_high.push_back(n > 0.0 ? (centre + half) / (1.0 + z * z / n) : NAN);
