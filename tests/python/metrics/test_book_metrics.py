@@ -1,4 +1,4 @@
-"""cs.book_metrics: growth KPIs per CSM book, their jackknife t intervals and mix-adjusted NRR."""
+"""cs.book_metrics: growth KPIs per CSM book, their jackknife intervals and mix-adjusted NRR."""
 
 from __future__ import annotations
 
@@ -118,6 +118,41 @@ def test_intervals_by_hand_on_a_small_book() -> None:
                 low, high = ratio - tq * se, ratio + tq * se
             assert kpis.loc[name, f"{metric}_low"] == pytest.approx(low, rel=1e-9, abs=1e-12), (name, metric)
             assert kpis.loc[name, f"{metric}_high"] == pytest.approx(high, rel=1e-9, abs=1e-12), (name, metric)
+
+
+@pytest.mark.parametrize("level", [0.95, 0.8, 0.99])
+def test_grr_intervals_equal_scipy_beta_quantiles_across_books(level: float) -> None:
+    """Korn-Graubard GRR bounds of 60 owners (2 to 200 accounts, 2% to 60% churn) against
+    scipy.stats.beta.ppf and t.ppf at run time: the core's beta and t quantiles over a wide range
+    of shapes (effective sizes from below 1 to thousands)."""
+    rng = np.random.default_rng(23)
+    sizes = rng.integers(2, 200, 60)
+    churn = rng.uniform(0.02, 0.6, 60)
+    owner = np.repeat(np.arange(60), sizes)
+    start = np.exp(rng.normal(6, 1.2, owner.size))
+    end = np.where(rng.random(owner.size) < churn[owner], 0.0, start * np.exp(rng.normal(0, 0.5, owner.size)))
+    ids = np.arange(owner.size)
+    rows = pd.DataFrame({"account_id": np.r_[ids, ids], "month": np.repeat([0, 1], ids.size), "mrr": np.r_[start, end]})
+    names = np.array([f"csm {o}" for o in range(60)])
+    kpis = cs.book_metrics(cs.RevenueLedger(rows), pd.Series(names[owner], index=ids), horizon=1, level=level)
+    alpha, z = 1 - level, stats.norm.ppf(0.5 + level / 2)
+    sizes_seen = []
+    for o in range(60):
+        s, x = start[owner == o], np.minimum(start, end)[owner == o]
+        k, ratio = s.size, x.sum() / s.sum()
+        left_out = (x.sum() - x) / (s.sum() - s)
+        variance = (k - 1) / k * np.sum((left_out - left_out.mean()) ** 2)
+        loss = s - x
+        if variance == 0 or loss.sum() == 0:
+            continue
+        t = stats.t.ppf(0.5 + level / 2, max(np.floor(loss.sum() ** 2 / np.sum(loss**2) - 1), 1))
+        size = ratio * (1 - ratio) / variance * (z / t) ** 2
+        sizes_seen.append(size)
+        low = stats.beta.ppf(alpha / 2, size * ratio, size * (1 - ratio) + 1)
+        high = stats.beta.ppf(1 - alpha / 2, size * ratio + 1, size * (1 - ratio))
+        assert kpis.loc[names[o], "grr_low"] == pytest.approx(low, rel=1e-9, abs=1e-300), o
+        assert kpis.loc[names[o], "grr_high"] == pytest.approx(high, rel=1e-9), o
+    assert len(sizes_seen) > 50 and min(sizes_seen) < 5 and max(sizes_seen) > 100
 
 
 def test_a_series_of_owners_and_the_wilson_interval() -> None:
