@@ -212,10 +212,15 @@ inline BookMetrics book_metrics(const RevenueLedger& ledger, const AccountSegmen
     out.grr_low.push_back(grr_low);
     out.grr_high.push_back(grr_high);
     // Wilson: (p + z^2 / 2n +- z sqrt(p (1 - p) / n + z^2 / 4n^2)) / (1 + z^2 / n).
+    if (n == 0.0) {
+      out.logo_retention_low.push_back(NAN);
+      out.logo_retention_high.push_back(NAN);
+      continue;
+    }
     const double p = out.retention.logo_retention[o];
     const double centre = p + z * z / (2.0 * n), half = z * std::sqrt(p * (1.0 - p) / n + z * z / (4.0 * n * n));
-    out.logo_retention_low.push_back(n > 0.0 ? (centre - half) / (1.0 + z * z / n) : NAN);
-    out.logo_retention_high.push_back(n > 0.0 ? (centre + half) / (1.0 + z * z / n) : NAN);
+    out.logo_retention_low.push_back((centre - half) / (1.0 + z * z / n));
+    out.logo_retention_high.push_back((centre + half) / (1.0 + z * z / n));
   }
   return out;
 }
