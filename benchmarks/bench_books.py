@@ -1,4 +1,4 @@
-"""CSM books benchmark: cs.book_metrics (growth KPIs per owner with jackknife t intervals and
+"""CSM books benchmark: cs.book_metrics (growth KPIs per owner with jackknife intervals and
 mix-adjusted NRR) against the same numbers in pandas, on the same rows in one process.
 
 The book is ``synthetic_book(200_000, 36)``: its revenue rows, its ``owners`` (a long frame: one
@@ -6,7 +6,7 @@ owner per account and month, with reassignments) and the touch tier of every acc
 (the mix). Both sides start from those long frames; cssegment builds the ledger and computes the
 KPIs, pandas selects the start and end months, joins owners and tiers at the start and does the
 group-by sums, the segment NRRs and the jackknife variances (each account's ratio left out, a
-group-by variance; scipy's t quantiles). Results are checked
+group-by variance; scipy's t and beta quantiles for the intervals). Results are checked
 equal (rtol 1e-9) before timing; medians of ``--repeat`` rounds after a warm-up, the jobs taking
 turns in each round.
 
@@ -75,8 +75,8 @@ def with_pandas(revenue: pd.DataFrame, owners: pd.DataFrame, tiers: pd.DataFrame
     out["grr"] = sums["r"] / sums["s"]
     out["logo_retention"] = sums["kept"] / n
     out["mix_adjusted_nrr"] = (sums["e"] - sums["expected"]) / sums["s"]
-    # Jackknife: each account's ratio with itself left out, their variance per owner; t intervals
-    # (GRR on the log of the lost share, its degrees of freedom from the losing accounts).
+    # Jackknife: each account's ratio with itself left out, their variance per owner; the
+    # intervals of cs.book_metrics from them (t for NRR, Korn-Graubard for GRR).
     total = {name: frame["owner"].map(sums[name]).astype(float) for name in ("s", "e", "r", "expected")}
     rest = total["s"] - frame["s"]
     left_out = pd.DataFrame(
@@ -88,18 +88,25 @@ def with_pandas(revenue: pd.DataFrame, owners: pd.DataFrame, tiers: pd.DataFrame
         }
     )
     variance = left_out.groupby("owner", observed=True).var(ddof=0)
-    t = stats.t.ppf(0.975, n - 1)
+    z = stats.norm.ppf(0.975)
     for name in ("nrr", "grr", "mix_adjusted_nrr"):
         se = np.sqrt((n - 1) * variance[name])
-        if name == "grr":  # t with Kish's effective number of losing accounts - 1 (at least 1)
-            loss = frame["s"] - frame["r"]
+        if name == "grr":  # Korn-Graubard: Clopper-Pearson on n* = GRR (1 - GRR) / se^2 (z / t)^2
+            loss = frame["s"] - frame["r"]  # t: Kish's effective number of losing accounts - 1
             losses = (loss * loss).groupby(frame["owner"], observed=True).sum()
             lost_sum = sums["s"] - sums["r"]
-            t_lost = stats.t.ppf(0.975, np.maximum(np.floor(lost_sum**2 / losses) - 1, 1))
-            lost = 1 - out["grr"]
-            spread = np.exp(t_lost * se / lost).where(lost > 0, 1.0)  # no loss at all: the point
-            out["grr_low"], out["grr_high"] = np.maximum(1 - lost * spread, 0.0), 1 - lost / spread
-        else:
+            t_lost = stats.t.ppf(0.975, np.maximum(np.floor(lost_sum**2 / losses - 1), 1))
+            p = out["grr"]
+            size = p * (1 - p) / se**2 * (z / t_lost) ** 2
+            low = stats.beta.ppf(0.025, size * p, size * (1 - p) + 1)
+            high = stats.beta.ppf(0.975, size * p + 1, size * (1 - p))
+            point = (se == 0) | lost_sum.eq(0)  # no variance: the point
+            out["grr_low"] = np.where(point, p, np.where(p > 0, low, 0.0))
+            out["grr_high"] = np.where(point, p, np.where(p < 1, high, 1.0))
+        else:  # NRR: t with Kish's effective number of accounts by start revenue - 1; mix: n - 1
+            squares = (frame["s"] ** 2).groupby(frame["owner"], observed=True).sum()
+            df = np.maximum(np.floor(sums["s"] ** 2 / squares - 1), 1) if name == "nrr" else n - 1
+            t = stats.t.ppf(0.975, df)
             out[f"{name}_low"], out[f"{name}_high"] = out[name] - t * se, out[name] + t * se
     return out
 

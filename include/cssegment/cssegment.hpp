@@ -4,6 +4,7 @@
 
 #include "cssegment/core/budget.hpp"
 #include "cssegment/core/columns.hpp"
+#include "cssegment/core/distributions.hpp"
 #include "cssegment/core/enum_names.hpp"
 #include "cssegment/core/error.hpp"
 #include "cssegment/core/json.hpp"

@@ -432,11 +432,12 @@ void bind_nps(py::module_& m) {
 // ---- book metrics (growth KPIs per CSM book)
 
 py::dict book_metric_columns(const RevenueLedger& ledger, const AccountSegments& owners,
-                             const std::optional<AccountSegments>& mix, std::int64_t horizon, std::int64_t start) {
+                             const std::optional<AccountSegments>& mix, std::int64_t horizon, std::int64_t start,
+                             double level) {
   BookMetrics metrics;
   {
     py::gil_scoped_release release;
-    metrics = book_metrics(ledger, owners, segments_or_one(mix), horizon, start);
+    metrics = book_metrics(ledger, owners, segments_or_one(mix), horizon, start, level);
   }
   RetentionTable& r = metrics.retention;
   std::pair<const char*, std::vector<double>*> columns[] = {{"accounts", &r.cohort_accounts},
@@ -454,13 +455,21 @@ py::dict book_metric_columns(const RevenueLedger& ledger, const AccountSegments&
                                                             {"grr_se", &metrics.grr_se},
                                                             {"mix_adjusted_nrr_se", &metrics.mix_adjusted_nrr_se},
                                                             {"grr_df", &metrics.grr_df},
+                                                            {"nrr_low", &metrics.nrr_low},
+                                                            {"nrr_high", &metrics.nrr_high},
+                                                            {"grr_low", &metrics.grr_low},
+                                                            {"grr_high", &metrics.grr_high},
+                                                            {"logo_retention_low", &metrics.logo_retention_low},
+                                                            {"logo_retention_high", &metrics.logo_retention_high},
+                                                            {"mix_adjusted_nrr_low", &metrics.mix_adjusted_nrr_low},
+                                                            {"mix_adjusted_nrr_high", &metrics.mix_adjusted_nrr_high},
                                                             {"segment_nrr", &metrics.segment_nrr}};
   return columns_dict(columns);
 }
 
 void bind_book_metrics(py::module_& m) {
   m.def("book_metrics", &book_metric_columns, py::arg("ledger"), py::arg("owners"), py::arg("mix"), py::arg("horizon"),
-        py::arg("start"));
+        py::arg("start"), py::arg("level"));
   m.def("first_unsegmented_at", &first_unsegmented_at, py::arg("ledger"), py::arg("segments"), py::arg("start"),
         py::call_guard<py::gil_scoped_release>());
 }

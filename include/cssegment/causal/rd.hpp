@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "cssegment/core/distributions.hpp"
 #include "cssegment/core/enum_names.hpp"
 #include "cssegment/core/parallel.hpp"
 #include "cssegment/core/validate.hpp"
@@ -86,35 +87,6 @@ namespace rd_detail {
 inline constexpr int max_q = 8;
 inline constexpr int max_order = max_q + 2;
 inline const double root_eps = std::sqrt(std::numeric_limits<double>::epsilon());
-
-// Standard normal quantile: Acklam's rational approximation refined by one Halley step.
-inline double normal_quantile(double prob) {
-  static constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,  -2.759285104469687e+02,
-                                 1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
-  static constexpr double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-                                 6.680131188771972e+01, -1.328068155288572e+01};
-  static constexpr double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
-                                 -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
-  static constexpr double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
-                                 3.754408661907416e+00};
-  double x;
-  if (prob < 0.02425) {
-    const double t = std::sqrt(-2.0 * std::log(prob));
-    x = (((((c[0] * t + c[1]) * t + c[2]) * t + c[3]) * t + c[4]) * t + c[5]) /
-        ((((d[0] * t + d[1]) * t + d[2]) * t + d[3]) * t + 1.0);
-  } else if (prob > 1.0 - 0.02425) {
-    const double t = std::sqrt(-2.0 * std::log(1.0 - prob));
-    x = -(((((c[0] * t + c[1]) * t + c[2]) * t + c[3]) * t + c[4]) * t + c[5]) /
-        ((((d[0] * t + d[1]) * t + d[2]) * t + d[3]) * t + 1.0);
-  } else {
-    const double t = prob - 0.5, r = t * t;
-    x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * t /
-        (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1.0);
-  }
-  const double e = 0.5 * std::erfc(-x / std::sqrt(2.0)) - prob;
-  const double u = e * std::sqrt(2.0 * 3.14159265358979323846) * std::exp(x * x / 2.0);
-  return x - u / (1.0 + x * u / 2.0);
-}
 
 // K((x - c) / h) / h, as rdrobust weighs an observation.
 inline double kernel_weight(RdKernel kernel, double u, double h) {

@@ -8,9 +8,15 @@
 // Standard errors are jackknife (delete-one-account) standard errors, not a bootstrap: for a ratio
 // of sums R = sum(x) / sum(s) over n accounts, R_i leaves account i out and Var(R) ~ (n - 1) / n *
 // sum((R_i - mean R_i)^2). The jackknife is wider than the delta method (linearised ratio) where
-// a few large accounts carry the book; deterministic, one pass over the accounts. The Python
-// layer turns them into t intervals (GRR on the log of the lost share, with `grr_df` degrees of
-// freedom); their coverage on simulated books is measured by benchmarks/coverage_books.py.
+// a few large accounts carry the book; deterministic, one pass over the accounts. The intervals
+// at `level` (benchmarks/coverage_books.py measures their coverage on simulated books):
+//   NRR: R +- t x se, t with Kish's effective number of accounts by start revenue, minus one
+//     ((sum s)^2 / sum s^2 - 1, floored, at least 1): R is a start-weighted mean of e / s;
+//   mix-adjusted NRR: the same with n - 1 degrees of freedom (the Kish ones over-cover here);
+//   GRR: Korn and Graubard's (1998) interval, Clopper-Pearson on the effective number of accounts
+//     n* = GRR (1 - GRR) / se^2 x (z / t)^2, t with `grr_df` degrees of freedom (floored, at
+//     least 1): [B^-1(a/2; n* GRR, n* (1 - GRR) + 1), B^-1(1 - a/2; n* GRR + 1, n* (1 - GRR))];
+//   logo retention: the Wilson score interval.
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -20,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include "cssegment/core/distributions.hpp"
 #include "cssegment/metrics/account_segments.hpp"
 #include "cssegment/metrics/ledger.hpp"
 #include "cssegment/metrics/partials.hpp"
@@ -39,7 +46,27 @@ struct BookMetrics {
   // revenue, (sum l)^2 / sum l^2 - 1 with l = start - min(start, end) of each account (the lost
   // share is driven by its few large losses, not by all n accounts); NaN without loss.
   std::vector<double> grr_df;
+  // Kish's effective number of accounts by start revenue, (sum s)^2 / sum s^2 - 1: NRR's degrees
+  // of freedom (NaN without accounts).
+  std::vector<double> nrr_df;
+  // Intervals at `level` (see the top of this file); NaN where the standard error is.
+  std::vector<double> nrr_low, nrr_high, grr_low, grr_high, mix_adjusted_nrr_low, mix_adjusted_nrr_high;
+  std::vector<double> logo_retention_low, logo_retention_high;  // Wilson: NaN without accounts
 };
+
+namespace book_detail {
+
+// Korn and Graubard's interval of a share p with variance `variance` (see the top of this file),
+// z and t the two-sided quantiles at level 1 - alpha; no variance gives the point.
+inline std::pair<double, double> korn_graubard(double p, double variance, double z, double t, double alpha) {
+  if (std::isnan(variance) || std::isnan(p)) return {NAN, NAN};
+  if (variance == 0.0 || std::isnan(t)) return {p, p};
+  const double n = p * (1.0 - p) / variance * (z / t) * (z / t), x = n * p;
+  return {p > 0.0 ? beta_quantile(alpha / 2.0, x, n - x + 1.0) : 0.0,
+          p < 1.0 ? beta_quantile(1.0 - alpha / 2.0, x + 1.0, n - x) : 1.0};
+}
+
+}  // namespace book_detail
 
 // The first account paying at period index `p0` that has no segment there, if any (the book's
 // completeness: only the owner and segment at the start define a cohort, so other periods may
@@ -53,10 +80,11 @@ inline std::optional<std::size_t> first_unsegmented_at(const RevenueLedger& ledg
 
 // `start` counts periods from the ledger's first; start + horizon must be a period of the ledger.
 // `mix` gives the segment of each account at the start for the expected NRR (one segment: the
-// whole book's NRR).
+// whole book's NRR); `level` in (0, 1) is the intervals' confidence level.
 inline BookMetrics book_metrics(const RevenueLedger& ledger, const AccountSegments& owners, const AccountSegments& mix,
-                                std::int64_t horizon, std::int64_t start) {
+                                std::int64_t horizon, std::int64_t start, double level = 0.95) {
   check_horizon(horizon);
+  if (!(level > 0.0 && level < 1.0)) fail("level", std::to_string(level) + " must be in (0, 1)");
   const auto periods = static_cast<std::int64_t>(ledger.n_periods());
   if (start < 0 || start + horizon >= periods)
     fail("start", std::to_string(start) + " must be in [0, " + std::to_string(periods - horizon - 1) +
@@ -111,7 +139,7 @@ inline BookMetrics book_metrics(const RevenueLedger& ledger, const AccountSegmen
   // First pass: book-wide NRR per mix segment, each owner's start revenue per mix segment,
   // expansion and churn.
   std::vector<double> segment_start(n_mix), segment_end(n_mix), owner_mix_start(n_owners * n_mix);
-  std::vector<double> lost(n_owners), lost_squares(n_owners);
+  std::vector<double> lost(n_owners), lost_squares(n_owners), start_squares(n_owners);
   out.expansion.assign(n_owners, 0.0);
   out.churned.assign(n_owners, 0.0);
   for_each_account([&](double s, double e, std::size_t o, std::size_t m) {
@@ -123,6 +151,7 @@ inline BookMetrics book_metrics(const RevenueLedger& ledger, const AccountSegmen
     const double l = e < s ? s - e : 0.0;
     lost[o] += l;
     lost_squares[o] += l * l;
+    start_squares[o] += s * s;
   });
   for (std::size_t m = 0; m < n_mix; ++m)
     out.segment_nrr.push_back(segment_start[m] > 0.0 ? segment_end[m] / segment_start[m] : NAN);
@@ -134,6 +163,7 @@ inline BookMetrics book_metrics(const RevenueLedger& ledger, const AccountSegmen
     out.expected_nrr.push_back(start_revenue > 0.0 ? expected / start_revenue : NAN);
     out.mix_adjusted_nrr.push_back(out.retention.nrr[o] - out.expected_nrr[o]);
     out.grr_df.push_back(lost_squares[o] > 0.0 ? lost[o] * lost[o] / lost_squares[o] - 1.0 : NAN);
+    out.nrr_df.push_back(start_squares[o] > 0.0 ? start_revenue * start_revenue / start_squares[o] - 1.0 : NAN);
   }
 
   // Second pass: jackknife variances of the three ratios R = X / S: leaving account i out gives
@@ -156,11 +186,41 @@ inline BookMetrics book_metrics(const RevenueLedger& ledger, const AccountSegmen
     grr_jack[o].add((out.retention.retained_revenue[o] - retained) / rest - out.retention.grr[o]);
     mix_jack[o].add((out.mix_adjusted_nrr[o] * total - mix_x) / rest - out.mix_adjusted_nrr[o]);
   });
+  // The two-sided t quantiles at `level` by degrees of freedom (floored, at least 1), each
+  // computed once: owners share them.
+  const double z = normal_quantile(0.5 + level / 2.0);
+  std::vector<double> t_by_df;
+  const auto t_of = [&](double df) {
+    if (std::isnan(df)) return df;
+    const auto d = static_cast<std::size_t>(std::max(std::floor(df), 1.0));
+    if (d >= t_by_df.size()) t_by_df.resize(d + 1, NAN);
+    if (std::isnan(t_by_df[d])) t_by_df[d] = student_t_quantile(0.5 + level / 2.0, static_cast<double>(d));
+    return t_by_df[d];
+  };
   for (std::size_t o = 0; o < n_owners; ++o) {
     const double n = out.retention.cohort_accounts[o];
     out.nrr_se.push_back(nrr_jack[o].se(n));
     out.grr_se.push_back(grr_jack[o].se(n));
     out.mix_adjusted_nrr_se.push_back(mix_jack[o].se(n));
+    const double t_nrr = t_of(out.nrr_df[o]), t_mix = t_of(n - 1.0);
+    out.nrr_low.push_back(out.retention.nrr[o] - t_nrr * out.nrr_se[o]);
+    out.nrr_high.push_back(out.retention.nrr[o] + t_nrr * out.nrr_se[o]);
+    out.mix_adjusted_nrr_low.push_back(out.mix_adjusted_nrr[o] - t_mix * out.mix_adjusted_nrr_se[o]);
+    out.mix_adjusted_nrr_high.push_back(out.mix_adjusted_nrr[o] + t_mix * out.mix_adjusted_nrr_se[o]);
+    const auto [grr_low, grr_high] = book_detail::korn_graubard(out.retention.grr[o], out.grr_se[o] * out.grr_se[o], z,
+                                                                t_of(out.grr_df[o]), 1.0 - level);
+    out.grr_low.push_back(grr_low);
+    out.grr_high.push_back(grr_high);
+    // Wilson: (p + z^2 / 2n +- z sqrt(p (1 - p) / n + z^2 / 4n^2)) / (1 + z^2 / n).
+    if (n == 0.0) {
+      out.logo_retention_low.push_back(NAN);
+      out.logo_retention_high.push_back(NAN);
+      continue;
+    }
+    const double p = out.retention.logo_retention[o];
+    const double centre = p + z * z / (2.0 * n), half = z * std::sqrt(p * (1.0 - p) / n + z * z / (4.0 * n * n));
+    out.logo_retention_low.push_back((centre - half) / (1.0 + z * z / n));
+    out.logo_retention_high.push_back((centre + half) / (1.0 + z * z / n));
   }
   return out;
 }

@@ -165,6 +165,11 @@ def top_ancestors(parents: _Ints, describe: Callable[[int], str]) -> _Ints: ...
 
 # book metrics (bind_book_metrics): growth KPIs per CSM book
 def book_metrics(
-    ledger: revenue_ledger, owners: account_segments, mix: account_segments | None, horizon: int, start: int
+    ledger: revenue_ledger,
+    owners: account_segments,
+    mix: account_segments | None,
+    horizon: int,
+    start: int,
+    level: float,
 ) -> dict[str, _Floats]: ...
 def first_unsegmented_at(ledger: revenue_ledger, segments: account_segments, start: int) -> int | None: ...

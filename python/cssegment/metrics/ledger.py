@@ -1006,17 +1006,19 @@ def book_sums(
     by: pd.Series | pd.DataFrame | None,
     horizon: int,
     start: int,
+    level: float,
 ) -> tuple[dict[str, np.ndarray], list[str], list[str] | None]:
     """Package-internal (for :mod:`cssegment.metrics.book_metrics`): the core's book metrics of
     `ledger` per owner of `owners` (segments as `by` takes them; a gap raises naming the account
-    as an owner) with the mix segments of `by`, over `horizon` periods from period index `start`
-    (all checked by the caller). Returns the columns, the owner names and the mix segment names."""
+    as an owner) with the mix segments of `by`, over `horizon` periods from period index `start`,
+    intervals at `level` (all checked by the caller). Returns the columns, the owner names and the
+    mix segment names."""
     with _as_owners():
         owner_segments, owner_names = ledger._segments(owners, at=start)
     mix, mix_names = ledger._segments(by, at=start)
     assert owner_names is not None  # owners is never None
     try:
-        columns = _core.metrics.book_metrics(ledger._ledger, owner_segments, mix, horizon, start)
+        columns = _core.metrics.book_metrics(ledger._ledger, owner_segments, mix, horizon, start, level)
     except InvalidInputError:  # an account paying at the start without an owner or segment: name it
         for segments, given in ((owner_segments, owners), (mix, by)):
             if segments is not None:

@@ -137,6 +137,59 @@ BOOST_AUTO_TEST_CASE(equals_the_retention_table_and_the_variance_formula) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(intervals_match_scipy) {
+  // One owner, ten accounts over one period. Reference intervals from scipy 1.17.1 on the same
+  // numbers (nrr 71 / 87, jackknife se 0.1508854091584816, GRR 65.5 / 87 with se
+  // 0.1284285155918468): NRR +- t(6) se (Kish: 174^2 / 4164 - 1 = 6.27...), GRR by
+  // scipy.stats.beta.ppf on n* = GRR (1 - GRR) / se^2 (z / t(2))^2, Wilson for 8 of 10 logos.
+  const std::vector<double> start = {10, 20, 30, 5, 8, 12, 40, 25, 15, 9}, end = {12, 0, 25, 5, 4, 15, 46, 20, 15, 0};
+  std::vector<std::vector<double>> book;
+  for (std::size_t a = 0; a < start.size(); ++a) book.push_back({start[a], end[a]});
+  const auto ledger = ledger_of(rows_of(book));
+  const auto owners = segments_of(ledger, std::vector<std::int32_t>(start.size(), 0), 1);
+  struct Expected {
+    double level, nrr_low, nrr_high, grr_low, grr_high, logo_low, logo_high;
+  };
+  for (const Expected& x : {Expected{0.95, 0.4468886581882408, 1.1852952498577363, 0.08639791857663102,
+                                     0.9994559501113547, 0.49016247153664183, 0.9433178485456247},
+                            Expected{0.8, 0.5988538190086112, 1.0333300890373658, 0.3816783147758477,
+                                     0.9603462005830962, 0.6015960115342782, 0.9137627792113974}}) {
+    const auto m = book_metrics(ledger, owners, AccountSegments{}, 1, 0, x.level);
+    BOOST_TEST(m.nrr_df[0] == 174.0 * 174.0 / 4164.0 - 1.0, boost::test_tools::tolerance(1e-14));
+    BOOST_TEST(m.grr_df[0] == 2.380255941499086, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(m.nrr_low[0] == x.nrr_low, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(m.nrr_high[0] == x.nrr_high, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(m.grr_low[0] == x.grr_low, boost::test_tools::tolerance(1e-10));
+    BOOST_TEST(m.grr_high[0] == x.grr_high, boost::test_tools::tolerance(1e-10));
+    BOOST_TEST(m.logo_retention_low[0] == x.logo_low, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(m.logo_retention_high[0] == x.logo_high, boost::test_tools::tolerance(1e-12));
+    // One mix segment: the adjusted NRR is 0, its interval +- t(9) se.
+    const double t9 = x.level == 0.95 ? 2.262157162798205 : 1.3830287383966329;  // scipy.stats.t.ppf
+    BOOST_TEST(m.mix_adjusted_nrr_high[0] == m.mix_adjusted_nrr[0] + t9 * m.mix_adjusted_nrr_se[0],
+               boost::test_tools::tolerance(1e-12));
+  }
+  BOOST_TEST(message_of([&] { book_metrics(ledger, owners, AccountSegments{}, 1, 0, 1.0); }) ==
+             "level: 1.000000 must be in (0, 1)");
+}
+
+BOOST_AUTO_TEST_CASE(intervals_at_the_edges) {
+  // Owner 0 of the hand book keeps no revenue of account 2 and all of account 1: GRR's interval
+  // is the Korn-Graubard one; owner 1 has one account: no standard error, no interval, but Wilson.
+  const auto ledger = ledger_of(rows_of(hand_book));
+  const auto m = book_metrics(ledger, segments_of(ledger, {0, 0, 1, 1}, 2), AccountSegments{}, 2, 0);
+  BOOST_TEST(std::isnan(m.nrr_low[1]));
+  BOOST_TEST(std::isnan(m.grr_high[1]));
+  BOOST_TEST(m.logo_retention_low[1] == 0.0);
+  BOOST_TEST(m.logo_retention_high[1] == 0.7934506856227626, boost::test_tools::tolerance(1e-12));  // Wilson, 0 of 1
+  BOOST_TEST(m.grr_low[0] <= m.retention.grr[0]);
+  BOOST_TEST(m.retention.grr[0] <= m.grr_high[0]);
+  // No loss at all: the point (zero variance).
+  const auto kept = ledger_of(rows_of(std::vector<std::vector<double>>{{10, 12}, {5, 5}}));
+  const auto k = book_metrics(kept, segments_of(kept, {0, 0}, 1), AccountSegments{}, 1, 0);
+  BOOST_TEST(k.grr_low[0] == 1.0);
+  BOOST_TEST(k.grr_high[0] == 1.0);
+}
+
 BOOST_AUTO_TEST_CASE(only_accounts_paying_at_the_start_need_an_owner) {
   // Account 3 (key 3) is new after period 0: no owner needed; account 4 pays at 0: needed.
   const auto ledger = ledger_of(rows_of(hand_book));

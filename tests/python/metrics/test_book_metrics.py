@@ -1,4 +1,4 @@
-"""cs.book_metrics: growth KPIs per CSM book, their jackknife t intervals and mix-adjusted NRR."""
+"""cs.book_metrics: growth KPIs per CSM book, their jackknife intervals and mix-adjusted NRR."""
 
 from __future__ import annotations
 
@@ -63,21 +63,25 @@ def test_expansion_churn_and_mix_by_the_long_way(owned_book: cs.datasets.Book, l
     np.testing.assert_allclose(got["expected_nrr"], sums["expected"] / sums["s"], rtol=1e-12)
     np.testing.assert_allclose(got["mix_adjusted_nrr"], (sums["e"] - sums["expected"]) / sums["s"], atol=1e-12)
     np.testing.assert_allclose(pd.Series(kpis.attrs["segment_nrr"])[tier_nrr.index], tier_nrr, rtol=1e-12)
-    # The jackknife t interval of NRR, by leaving each account out in turn.
+    # The jackknife t interval of NRR, by leaving each account out in turn; t with Kish's
+    # effective number of accounts by start revenue, minus one.
     owner = "csm 3" if "csm 3" in sums.index else sums.index[0]
     mine = frame[frame["owner"] == owner]
-    n = len(mine)
-    left_out = [np.delete(mine["e"].to_numpy(), i).sum() / np.delete(mine["s"].to_numpy(), i).sum() for i in range(n)]
+    n, start = len(mine), mine["s"].to_numpy()
+    left_out = [np.delete(mine["e"].to_numpy(), i).sum() / np.delete(start, i).sum() for i in range(n)]
     se = np.sqrt((n - 1) / n * np.sum((np.array(left_out) - np.mean(left_out)) ** 2))
+    df = max(np.floor(start.sum() ** 2 / np.sum(start**2) - 1), 1)
+    assert df < n - 1  # lognormal revenue: fewer effective accounts than accounts
     np.testing.assert_allclose(
-        got.loc[owner, "nrr_high"] - got.loc[owner, "nrr"], stats.t.ppf(0.975, n - 1) * se, rtol=1e-9
+        got.loc[owner, "nrr_high"] - got.loc[owner, "nrr"], stats.t.ppf(0.975, df) * se, rtol=1e-9
     )
 
 
 def test_intervals_by_hand_on_a_small_book() -> None:
-    """Jackknife t intervals (GRR on the log of the lost share, its degrees of freedom from the
-    losing accounts) recomputed by leaving each account out, with scipy's t quantile, on a small
-    two-owner book with a mix."""
+    """The intervals recomputed by leaving each account out, with scipy's t and beta quantiles,
+    on a small two-owner book with a mix: NRR +- t se (Kish's effective accounts by start revenue
+    - 1 degrees of freedom), mix-adjusted NRR +- t se (n - 1), GRR by Korn and Graubard
+    (Clopper-Pearson on the effective number of accounts, t from the losing accounts)."""
     rng = np.random.default_rng(5)
     n = 14
     start = np.exp(rng.normal(7, 1, n))
@@ -95,6 +99,7 @@ def test_intervals_by_hand_on_a_small_book() -> None:
         mine = owner == name
         s, k = start[mine], mine.sum()
         t = stats.t.ppf(0.95, k - 1)
+        t_nrr = stats.t.ppf(0.95, max(np.floor(s.sum() ** 2 / np.sum(s**2) - 1), 1))
         for metric, x in {"nrr": end, "grr": np.minimum(start, end), "mix_adjusted_nrr": end - expected}.items():
             x = x[mine]
             ratio = x.sum() / s.sum()
@@ -102,14 +107,52 @@ def test_intervals_by_hand_on_a_small_book() -> None:
             se = np.sqrt((k - 1) / k * np.sum((left_out - left_out.mean()) ** 2))
             assert kpis.loc[name, metric] == pytest.approx(ratio, rel=1e-12)
             if metric == "grr":  # t with Kish's effective number of losing accounts - 1
-                lost, loss = 1 - ratio, s - x
-                t_lost = stats.t.ppf(0.95, max(np.floor(loss.sum() ** 2 / np.sum(loss**2)) - 1, 1))
-                low = max(1 - lost * np.exp(t_lost * se / lost), 0.0)
-                high = 1 - lost * np.exp(-t_lost * se / lost)
+                loss = s - x
+                t_lost = stats.t.ppf(0.95, max(np.floor(loss.sum() ** 2 / np.sum(loss**2) - 1), 1))
+                size = ratio * (1 - ratio) / se**2 * (stats.norm.ppf(0.95) / t_lost) ** 2
+                low = stats.beta.ppf(0.05, size * ratio, size * (1 - ratio) + 1)
+                high = stats.beta.ppf(0.95, size * ratio + 1, size * (1 - ratio))
+                assert 0 < low < ratio < high <= 1
             else:
-                low, high = ratio - t * se, ratio + t * se
+                tq = t_nrr if metric == "nrr" else t
+                low, high = ratio - tq * se, ratio + tq * se
             assert kpis.loc[name, f"{metric}_low"] == pytest.approx(low, rel=1e-9, abs=1e-12), (name, metric)
             assert kpis.loc[name, f"{metric}_high"] == pytest.approx(high, rel=1e-9, abs=1e-12), (name, metric)
+
+
+@pytest.mark.parametrize("level", [0.95, 0.8, 0.99])
+def test_grr_intervals_equal_scipy_beta_quantiles_across_books(level: float) -> None:
+    """Korn-Graubard GRR bounds of 60 owners (2 to 200 accounts, 2% to 60% churn) against
+    scipy.stats.beta.ppf and t.ppf at run time: the core's beta and t quantiles over a wide range
+    of shapes (effective sizes from below 1 to thousands)."""
+    rng = np.random.default_rng(23)
+    sizes = rng.integers(2, 200, 60)
+    churn = rng.uniform(0.02, 0.6, 60)
+    owner = np.repeat(np.arange(60), sizes)
+    start = np.exp(rng.normal(6, 1.2, owner.size))
+    end = np.where(rng.random(owner.size) < churn[owner], 0.0, start * np.exp(rng.normal(0, 0.5, owner.size)))
+    ids = np.arange(owner.size)
+    rows = pd.DataFrame({"account_id": np.r_[ids, ids], "month": np.repeat([0, 1], ids.size), "mrr": np.r_[start, end]})
+    names = np.array([f"csm {o}" for o in range(60)])
+    kpis = cs.book_metrics(cs.RevenueLedger(rows), pd.Series(names[owner], index=ids), horizon=1, level=level)
+    alpha, z = 1 - level, stats.norm.ppf(0.5 + level / 2)
+    sizes_seen = []
+    for o in range(60):
+        s, x = start[owner == o], np.minimum(start, end)[owner == o]
+        k, ratio = s.size, x.sum() / s.sum()
+        left_out = (x.sum() - x) / (s.sum() - s)
+        variance = (k - 1) / k * np.sum((left_out - left_out.mean()) ** 2)
+        loss = s - x
+        if variance == 0 or loss.sum() == 0:
+            continue
+        t = stats.t.ppf(0.5 + level / 2, max(np.floor(loss.sum() ** 2 / np.sum(loss**2) - 1), 1))
+        size = ratio * (1 - ratio) / variance * (z / t) ** 2
+        sizes_seen.append(size)
+        low = stats.beta.ppf(alpha / 2, size * ratio, size * (1 - ratio) + 1)
+        high = stats.beta.ppf(1 - alpha / 2, size * ratio + 1, size * (1 - ratio))
+        assert kpis.loc[names[o], "grr_low"] == pytest.approx(low, rel=1e-9, abs=1e-300), o
+        assert kpis.loc[names[o], "grr_high"] == pytest.approx(high, rel=1e-9), o
+    assert len(sizes_seen) > 50 and min(sizes_seen) < 5 and max(sizes_seen) > 100
 
 
 def test_a_series_of_owners_and_the_wilson_interval() -> None:
