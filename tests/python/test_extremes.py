@@ -69,7 +69,9 @@ def test_sbg_curves_are_finite_and_match_the_beta_function_forms(alpha: float, b
     expected = np.exp(log_survival(alpha, beta, t))
     np.testing.assert_allclose(survival, expected, rtol=1e-9, atol=1e-300)
     later = t[1:]
-    np.testing.assert_allclose(model.retention_rate(later), (beta + later - 1) / (alpha + beta + later - 1), rtol=1e-15)
+    # exact rational reference: (beta + t - 1) / (alpha + beta + t - 1) rounded once
+    exact = [float((Fraction(beta) + int(t) - 1) / (Fraction(alpha) + Fraction(beta) + int(t) - 1)) for t in later]
+    np.testing.assert_allclose(model.retention_rate(later), exact, rtol=1e-15)
     churn = model.churn_probability(later)
     np.testing.assert_allclose(churn, np.exp(log_survival(alpha, beta, later - 1)) * alpha / (alpha + beta + later - 1))
     curve = model.project(12)["survival"].to_numpy()
