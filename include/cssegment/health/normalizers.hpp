@@ -214,9 +214,9 @@ inline std::uint64_t rank_key(double value) {
   return bits ^ ((std::uint64_t{0} - (bits >> 63)) | (std::uint64_t{1} << 63));
 }
 
-// Orders values by value (ties in any order): an LSD radix sort on the keys' bytes, one counting
-// pass for all eight and a scatter only for the bytes that differ between values (two for small
-// integers); std::sort below 512 values.
+// Orders values by value (ties in any order): an LSD radix sort on 11-bit digits of the keys,
+// counting and moving values only for the digits in which keys differ (two for small integers);
+// std::sort below 512 values.
 inline void sort_by_value(std::span<RankedValue> values) {
   const std::size_t n = values.size();
   if (n < 512) {
@@ -224,19 +224,22 @@ inline void sort_by_value(std::span<RankedValue> values) {
               [](const RankedValue& a, const RankedValue& b) { return a.value < b.value; });
     return;
   }
-  std::vector<std::array<std::size_t, 256>> counts(8, std::array<std::size_t, 256>{});
-  for (const auto& v : values) {
-    const std::uint64_t key = rank_key(v.value);
-    for (std::size_t d = 0; d < 8; ++d) ++counts[d][(key >> (8 * d)) & 0xFF];
-  }
+  constexpr unsigned bits = 11, digits = (64 + bits - 1) / bits;
+  constexpr std::uint64_t mask = (std::uint64_t{1} << bits) - 1;
+  const std::uint64_t first = rank_key(values[0].value);
+  std::uint64_t differ = 0;  // the bits in which some key differs from the first
+  for (const auto& v : values) differ |= rank_key(v.value) ^ first;
   std::vector<RankedValue> buffer(n);
   std::span<RankedValue> from = values, to = buffer;
-  for (std::size_t d = 0; d < 8; ++d) {
-    auto& start = counts[d];
-    if (start[(rank_key(from[0].value) >> (8 * d)) & 0xFF] == n) continue;  // one byte value: order kept
+  std::array<std::size_t, std::size_t{1} << bits> start;
+  for (unsigned d = 0; d < digits; ++d) {
+    const unsigned shift = d * bits;
+    if (((differ >> shift) & mask) == 0) continue;  // one digit value: the order stays
+    start.fill(0);
+    for (const auto& v : from) ++start[(rank_key(v.value) >> shift) & mask];
     std::size_t offset = 0;
     for (auto& count : start) offset += std::exchange(count, offset);
-    for (const auto& v : from) to[start[(rank_key(v.value) >> (8 * d)) & 0xFF]++] = v;
+    for (const auto& v : from) to[start[(rank_key(v.value) >> shift) & mask]++] = v;
     std::swap(from, to);
   }
   if (from.data() != values.data()) std::copy(from.begin(), from.end(), values.begin());
