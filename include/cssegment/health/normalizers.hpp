@@ -397,9 +397,12 @@ public:
     const std::size_t n = data.rows();
     check_same_length("out", out.size(), "data", n);
     std::span<double> x = out;  // the values, then each row's points (missing values stay NaN)
-    std::size_t observed = 0;
-    for (std::size_t j = 0; j < n; ++j) x[j] = values.value(j), observed += !std::isnan(x[j]);
-    check_finite_or_missing(argument, x);
+    std::size_t observed = 0, infinite = 0;
+    for (std::size_t j = 0; j < n; ++j) {
+      x[j] = values.value(j);
+      observed += !std::isnan(x[j]), infinite += std::isinf(x[j]);
+    }
+    if (infinite > 0) check_finite_or_missing(argument, x);
     if (observed == 0) fail_unobserved(argument);
     // Observed values by bucket: peer group g is bucket g (its rows in order), rows without a group
     // (all rows without `by`) the last bucket, scored against the population.
@@ -409,18 +412,24 @@ public:
       const std::int32_t code = peers ? peers->codes[j] : -1;
       return code < 0 ? groups : static_cast<std::size_t>(code);
     };
-    std::vector<std::size_t> start(groups + 2, 0);
-    for (std::size_t j = 0; j < n; ++j)
-      if (!std::isnan(x[j])) ++start[bucket_of(j) + 1];
+    std::vector<std::size_t> start(groups + 2, 0);  // branch-free below: missing values are unpredictable
+    if (!peers) start[1] = observed;
+    else
+      for (std::size_t j = 0; j < n; ++j) start[bucket_of(j) + 1] += !std::isnan(x[j]);
     if (peers && unseen_ == UnseenGroup::raise)
       for (std::size_t j = 0; j < n; ++j)
         if (const std::size_t b = bucket_of(j); b == groups || start[b + 1] == 0)
           fail_unseen(j, peers->codes[j], *peers);
     for (std::size_t b = 0; b <= groups; ++b) start[b + 1] += start[b];
-    std::vector<detail::RankedValue> entries(observed);
+    std::vector<detail::RankedValue> entries(observed + 1);  // the last entry takes the missing values
     std::vector<std::size_t> next(start.begin(), start.end() - 1);
-    for (std::size_t j = 0; j < n; ++j)
-      if (!std::isnan(x[j])) entries[next[bucket_of(j)]++] = {x[j], j};
+    for (std::size_t j = 0; j < n; ++j) {
+      const bool here = !std::isnan(x[j]);
+      std::size_t& slot = next[bucket_of(j)];
+      entries[here ? slot : observed] = {x[j], j};
+      slot += here;
+    }
+    entries.pop_back();
     auto put = [&](std::size_t j, double points) { x[j] = higher_is_better_ ? points : 100.0 - points; };
     // Scores the rows of `bucket` (values in row order) that `wanted` names against its values.
     auto score = [&](std::span<detail::RankedValue> bucket, auto&& wanted) {
