@@ -17,6 +17,21 @@ using cssegment::testing::message_of;
 
 namespace {
 
+// The rows 0..n-1 in a random order.
+std::vector<std::size_t> shuffled_rows(std::size_t n, std::mt19937& random) {
+  std::vector<std::size_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = i;
+  std::shuffle(order.begin(), order.end(), random);
+  return order;
+}
+
+// v[i] becomes v[order[i]].
+template <class T>
+void reorder(std::vector<T>& v, const std::vector<std::size_t>& order) {
+  const auto copy = v;
+  for (std::size_t i = 0; i < order.size(); ++i) v[i] = copy[order[i]];
+}
+
 // A random history: `accounts` accounts over 6 periods (ordinals 100..105), some rows absent, in a
 // shuffled row order; two segments; logins and nps with a few missing values.
 struct RandomHistory {
@@ -36,14 +51,9 @@ struct RandomHistory {
         logins.push_back(unit(random) < 0.05 ? NAN : std::floor(unit(random) * 30.0));
         nps.push_back(unit(random) < 0.1 ? NAN : std::floor(unit(random) * 11.0));
       }
-    std::vector<std::size_t> order(account.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::shuffle(order.begin(), order.end(), random);
-    auto shuffled = [&](auto& v) {
-      auto copy = v;
-      for (std::size_t i = 0; i < order.size(); ++i) v[i] = copy[order[i]];
-    };
-    shuffled(account), shuffled(segment), shuffled(period), shuffled(logins), shuffled(nps);
+    const auto order = shuffled_rows(account.size(), random);
+    for (auto* v : {&logins, &nps}) reorder(*v, order);
+    reorder(account, order), reorder(segment, order), reorder(period, order);
   }
 
   ColumnTable table() const {
@@ -172,27 +182,20 @@ struct LargeHistory {
 
   explicit LargeHistory(std::size_t n, unsigned seed) : accounts(n) {
     std::mt19937 random(seed);
-    std::uniform_real_distribution<double> unit(0.0, 1.0);
-    for (std::size_t a = 0; a < n; ++a)
-      for (std::int64_t p = 0; p < 3; ++p) {
-        account.push_back(static_cast<std::int32_t>(a)), period.push_back(p);
-        segment.push_back(unit(random) < 0.05 ? -1 : static_cast<std::int32_t>(a % 3));
-        usage.push_back(unit(random) < 0.03 ? NAN : unit(random) * 1000.0);
-        logins.push_back(unit(random) < 0.05 ? NAN : std::floor(unit(random) * 40.0));
-        const double s = std::floor(unit(random) * 5.0);
-        seats.push_back(s == 0.0 && unit(random) < 0.5 ? -0.0 : s);
-        nps.push_back(unit(random) < 0.4 ? NAN : std::floor(unit(random) * 11.0));
-        tickets.push_back(std::floor(unit(random) * 8.0));
-      }
-    std::vector<std::size_t> order(account.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::shuffle(order.begin(), order.end(), random);
-    auto shuffled = [&](auto& v) {
-      auto copy = v;
-      for (std::size_t i = 0; i < order.size(); ++i) v[i] = copy[order[i]];
-    };
-    shuffled(account), shuffled(segment), shuffled(period), shuffled(usage), shuffled(logins), shuffled(seats);
-    shuffled(nps), shuffled(tickets);
+    auto draw = [&, unit = std::uniform_real_distribution<double>(0.0, 1.0)]() mutable { return unit(random); };
+    for (std::size_t row = 0; row < 3 * n; ++row) {
+      account.push_back(static_cast<std::int32_t>(row / 3)), period.push_back(static_cast<std::int64_t>(row % 3));
+      segment.push_back(draw() < 0.05 ? -1 : static_cast<std::int32_t>(row / 3 % 3));
+      usage.push_back(draw() < 0.03 ? NAN : draw() * 1000.0);
+      logins.push_back(draw() < 0.05 ? NAN : std::floor(draw() * 40.0));
+      const double s = std::floor(draw() * 5.0);
+      seats.push_back(s == 0.0 && draw() < 0.5 ? -0.0 : s);
+      nps.push_back(draw() < 0.4 ? NAN : std::floor(draw() * 11.0));
+      tickets.push_back(std::floor(draw() * 8.0));
+    }
+    const auto order = shuffled_rows(account.size(), random);
+    for (auto* v : {&usage, &logins, &seats, &nps, &tickets}) reorder(*v, order);
+    reorder(account, order), reorder(segment, order), reorder(period, order);
   }
 
   // The table of `rows` (all rows when empty), its columns copied into `store`.
@@ -212,6 +215,16 @@ struct LargeHistory {
   }
 };
 
+// A LargeHistory's table (over `store` and `codes`) and index.
+struct LargeData {
+  std::vector<std::vector<double>> store;
+  std::vector<std::int32_t> codes;
+  ColumnTable table;
+  HistoryIndex index;
+  explicit LargeData(const LargeHistory& h)
+      : table(h.table({}, store, codes)), index(index_history(h.account, h.period, h.accounts)) {}
+};
+
 const Scorecard large_card({{"logins", Normalizer::percentile("segment"), 2.0},
                             {"usage", Normalizer::percentile(), 1.5},
                             {"seats", Normalizer::percentile("", false), 1.0},
@@ -222,10 +235,9 @@ const Scorecard large_card({{"logins", Normalizer::percentile("segment"), 2.0},
 
 BOOST_AUTO_TEST_CASE(in_sample_points_equal_each_period_fitted_and_scored_on_every_path) {
   const LargeHistory h(6000, 5);
-  std::vector<std::vector<double>> store;
-  std::vector<std::int32_t> codes;
-  const auto data = h.table({}, store, codes);
-  const auto index = index_history(h.account, h.period, h.accounts);
+  const LargeData d(h);
+  const auto& data = d.table;
+  const auto& index = d.index;
   const auto scores = score_history(large_card, data, index, 1);
   const std::size_t n = h.account.size(), k = large_card.measures().size();
   std::size_t checked = 0, distinct_usage = 0;
@@ -265,10 +277,9 @@ BOOST_AUTO_TEST_CASE(in_sample_points_equal_each_period_fitted_and_scored_on_eve
 
 BOOST_AUTO_TEST_CASE(bad_input_in_a_history_is_named_as_in_its_period_snapshot) {
   const LargeHistory h(300, 9);
-  std::vector<std::vector<double>> store;
-  std::vector<std::int32_t> codes;
-  const auto data = h.table({}, store, codes);
-  const auto index = index_history(h.account, h.period, h.accounts);
+  LargeData d(h);
+  const auto& data = d.table;
+  const auto& index = d.index;
   // unseen="raise": the first row without a segment in the first period that has one.
   const Scorecard strict({{"logins", Normalizer::percentile("segment", true, UnseenGroup::raise), 1.0}});
   std::size_t first = h.account.size();
@@ -280,16 +291,16 @@ BOOST_AUTO_TEST_CASE(bad_input_in_a_history_is_named_as_in_its_period_snapshot) 
                  "] = missing: peer group not seen in fit (use unseen='population' to score it against the whole "
                  "population)");
   // An infinite value of a Percentile measure: fit's error, at its row of the data.
-  store[1][first] = INFINITY;
+  d.store[1][first] = INFINITY;
   BOOST_TEST(message_of([&] { score_history(large_card, data, index); }) ==
              "data['logins'][" + std::to_string(first) + "] = inf: values must be finite (NaN means missing)");
 }
 
 BOOST_AUTO_TEST_CASE(a_history_reads_nulls_of_a_validity_bitmap_as_missing) {
   const LargeHistory h(400, 13);
-  std::vector<std::vector<double>> store;
-  std::vector<std::int32_t> codes;
-  const auto with_nan = h.table({}, store, codes);
+  LargeData d(h);
+  const auto& with_nan = d.table;
+  auto& store = d.store;
   const std::size_t n = h.account.size();
   // logins (a Percentile) and tickets (a Linear) behind a bitmap: every third row null, with a
   // garbage value under it; the same rows NaN in `with_nan`.
@@ -302,10 +313,9 @@ BOOST_AUTO_TEST_CASE(a_history_reads_nulls_of_a_validity_bitmap_as_missing) {
   ColumnTable with_nulls;
   with_nulls.add("usage", store[0]).add("logins", NumericColumn{logins, validity.data(), 0});
   with_nulls.add("seats", store[2]).add("nps", store[3]).add("tickets", NumericColumn{tickets, validity.data(), 0});
-  with_nulls.add("segment", codes, {"SMB", "Mid", "Enterprise"});
-  const auto index = index_history(h.account, h.period, h.accounts);
-  const auto expected = score_history(large_card, with_nan, index);
-  const auto scores = score_history(large_card, with_nulls, index);
+  with_nulls.add("segment", d.codes, {"SMB", "Mid", "Enterprise"});
+  const auto expected = score_history(large_card, with_nan, d.index);
+  const auto scores = score_history(large_card, with_nulls, d.index);
   BOOST_TEST(std::equal(scores.score.begin(), scores.score.end(), expected.score.begin(), expected.score.end(), same));
   BOOST_TEST(std::equal(scores.contributions.begin(), scores.contributions.end(), expected.contributions.begin(),
                         expected.contributions.end(), same));
