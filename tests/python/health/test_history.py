@@ -90,6 +90,28 @@ def test_a_large_history_equals_each_period_fitted_and_scored_to_the_last_bit() 
     assert history["score"].notna().all()
 
 
+def test_a_history_with_a_trend_and_peer_groups_equals_each_month_with_its_earlier_values() -> None:
+    data = random_history(300, seed=12).assign(month=lambda f: pd.PeriodIndex(f["month"], freq="M"))
+
+    def card() -> cs.Scorecard:
+        return cs.Scorecard(
+            [
+                cs.Measure("logins", cs.Trend(periods=1, bad=-0.5, good=0.5)),
+                cs.Measure("nps", cs.Percentile(by="segment")),
+            ]
+        )
+
+    history = card().score_history(data)
+    earlier = data.set_index(["account_id", "month"])["logins"]
+    for _, rows in data.groupby("month"):
+        keys = pd.MultiIndex.from_arrays([rows["account_id"], rows["month"] - 1])
+        snapshot = rows.assign(**{"logins 1 periods earlier": earlier.reindex(keys).to_numpy()})
+        expected = card().fit(snapshot).score(snapshot).drop(columns="trend")
+        got = history.iloc[rows.index].reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, expected.reset_index(drop=True), check_exact=True)
+    assert history["contrib_logins"].notna().sum() > 0.5 * len(data)
+
+
 def test_a_set_history_equals_scoring_each_period_on_its_own() -> None:
     data = random_history(200, seed=8)
     cards = cs.ScorecardSet(
