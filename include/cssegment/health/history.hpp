@@ -30,6 +30,7 @@ struct HistoryIndex {
   std::vector<std::int32_t> period_index;  // per row: index into periods
   std::vector<std::size_t> order;
   std::vector<std::size_t> offsets;
+  std::vector<std::size_t> position;  // per row: its place in order (order[position[i]] == i)
   std::vector<std::int32_t> account;  // per row: account code
   std::size_t accounts = 0;
 
@@ -76,9 +77,12 @@ inline HistoryIndex index_history(std::span<const std::int32_t> account, std::sp
   index.offsets.assign(periods + 1, 0);
   for (std::size_t i = 0; i < n; ++i) ++index.offsets[static_cast<std::size_t>(index.period_index[i]) + 1];
   for (std::size_t p = 0; p < periods; ++p) index.offsets[p + 1] += index.offsets[p];
-  index.order.resize(n);
+  index.order.resize(n), index.position.resize(n);
   std::vector<std::size_t> next(index.offsets.begin(), index.offsets.end() - 1);
-  for (std::size_t i = 0; i < n; ++i) index.order[next[static_cast<std::size_t>(index.period_index[i])]++] = i;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t at = next[static_cast<std::size_t>(index.period_index[i])]++;
+    index.order[at] = i, index.position[i] = at;
+  }
   // Within a period rows are in row order, so the first row of a repeated pair is seen first.
   std::vector<std::size_t> seen(accounts, n);  // row of the account in the current period
   std::vector<std::int32_t> seen_period(accounts, -1);
@@ -115,37 +119,43 @@ inline std::int8_t band_in(const std::vector<double>& lowers, double score) {
 inline std::size_t contribution_columns(const Scorecard& card) { return card.measures().size(); }
 inline std::size_t contribution_columns(const ScorecardSet& set) { return set.measure_columns().size(); }
 
-// The columns of `data` with their rows in `order`, and a table of each period's rows over them.
+// The columns `names` of `data` with their rows in period order (`order`; nulls of a validity
+// bitmap as NaN), and a table of each period's rows over them. Each row is written to its place,
+// reading `data` in row order: one pass over each column, writing one stream per period.
 struct PeriodTables {
   std::vector<std::vector<double>> numeric;
   std::vector<std::vector<std::int32_t>> codes;
   std::vector<ColumnTable> tables;
 };
 
-inline PeriodTables period_tables(const ColumnTable& data, const HistoryIndex& index, std::size_t max_threads) {
+inline PeriodTables period_tables(const ColumnTable& data, const std::vector<std::string>& names,
+                                  const HistoryIndex& index, std::size_t max_threads) {
   PeriodTables out;
-  const auto& order = index.order;
-  auto permuted = [&](const auto* from, auto& to) {
-    to.resize(order.size());
+  const std::size_t n = index.order.size();
+  auto permuted = [&](auto&& read, auto& to) {
+    to.resize(n);
     parallel_for(
-        order.size(), health_chunk_rows,
+        n, health_chunk_rows,
         [&](std::size_t begin, std::size_t end) {
-          for (std::size_t j = begin; j < end; ++j) to[j] = from[order[j]];
+          for (std::size_t i = begin; i < end; ++i) to[index.position[i]] = read(i);
         },
         max_threads);
   };
-  for (const auto& name : data.names()) {
-    const Column& column = *data.find(name);
+  for (const auto& name : names) {
+    const Column& column = data.at(name);
     if (const auto* numeric = std::get_if<NumericColumn>(&column))
-      permuted(numeric->values.data(), out.numeric.emplace_back());
-    else permuted(std::get<CategoricalColumn>(column).codes.data(), out.codes.emplace_back());
+      permuted([&](std::size_t i) { return numeric->value(i); }, out.numeric.emplace_back());
+    else {
+      const auto& codes = std::get<CategoricalColumn>(column).codes;
+      permuted([&](std::size_t i) { return codes[i]; }, out.codes.emplace_back());
+    }
   }
   for (std::size_t p = 0; p < index.period_count(); ++p) {
     const std::size_t begin = index.offsets[p], rows = index.offsets[p + 1] - begin;
     ColumnTable table(rows);
     std::size_t next_numeric = 0, next_codes = 0;
-    for (const auto& name : data.names()) {
-      if (const auto* categorical = std::get_if<CategoricalColumn>(data.find(name)))
+    for (const auto& name : names) {
+      if (const auto* categorical = std::get_if<CategoricalColumn>(&data.at(name)))
         table.add(name, std::span<const std::int32_t>(out.codes[next_codes++]).subspan(begin, rows),
                   categorical->categories);
       else table.add(name, std::span<const double>(out.numeric[next_numeric++]).subspan(begin, rows));
@@ -217,6 +227,47 @@ struct HistoryScores {
 
 namespace detail {
 
+// score_history() of a Scorecard with peer-group measures, once the Trend measures' earlier values
+// are columns of `data`: only the columns the peer-group measures read are put in period order;
+// each such measure's in-sample points, period by period (Normalizer::fitted_points: one sort per
+// period and peer group), go back to the rows of `data`, which are then scored all at once.
+inline HistoryScores in_sample_history(const Scorecard& card, const ColumnTable& data, const HistoryIndex& index,
+                                       std::size_t max_threads) {
+  const auto& measures = card.measures();
+  std::vector<std::string> names;  // the columns the peer-group measures read
+  for (const auto& m : measures)
+    for (const std::string& name : {m.column, m.normalizer.by()})
+      if (m.normalizer.learns() && !name.empty() && std::find(names.begin(), names.end(), name) == names.end())
+        names.push_back(name);
+  const auto tables = period_tables(data, names, index, max_threads);
+  const std::size_t n = data.rows();
+  HistoryScores out{std::vector<double>(n), std::vector<std::int8_t>(n), std::vector<double>(measures.size() * n), {}};
+  std::vector<bool> given(measures.size(), false);
+  std::vector<double> in_periods(n);  // one measure's points, in period order
+  for (std::size_t m = 0; m < measures.size(); ++m) {
+    if (!measures[m].normalizer.learns()) continue;
+    parallel_for(
+        index.period_count(), 1,
+        [&](std::size_t begin, std::size_t end) {
+          for (std::size_t p = begin; p < end; ++p)
+            measures[m].normalizer.fitted_points(
+                tables.tables[p], measures[m].column,
+                std::span<double>(in_periods).subspan(index.offsets[p], index.offsets[p + 1] - index.offsets[p]));
+        },
+        max_threads);
+    double* points = out.contributions.data() + m * n;
+    parallel_for(
+        n, health_chunk_rows,
+        [&](std::size_t begin, std::size_t end) {
+          for (std::size_t i = begin; i < end; ++i) points[i] = in_periods[index.position[i]];
+        },
+        max_threads);
+    given[m] = true;
+  }
+  card.score_given_into(data, given, {out.score, out.band, {}, out.contributions}, max_threads);
+  return out;
+}
+
 // score_history() once the Trend measures' earlier values are columns of `data`.
 
 template <class Model>
@@ -238,9 +289,16 @@ HistoryScores score_history_columns(const Model& model, const ColumnTable& data,
     if constexpr (requires { all.scorecard; }) out.scorecard = std::move(all.scorecard);
     return out;
   }
+  if constexpr (std::is_same_v<Model, Scorecard>) {
+    try {
+      return in_sample_history(model, data, index, max_threads);
+    } catch (const InvalidInput&) {
+      // Bad input: the period-by-period path below reports it as scoring that period's snapshot would.
+    }
+  }
   out.score.assign(n, NAN), out.band.assign(n, -1), out.contributions.assign(columns * n, NAN);
   if constexpr (std::is_same_v<Model, ScorecardSet>) out.scorecard.assign(n, -1);
-  const auto tables = detail::period_tables(data, index, max_threads);
+  const auto tables = detail::period_tables(data, data.names(), index, max_threads);
   parallel_for(
       index.period_count(), 1,
       [&](std::size_t begin, std::size_t end) {

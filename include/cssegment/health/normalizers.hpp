@@ -5,6 +5,8 @@
 // segment), so that an account is compared with accounts like it. Category (and Boolean given its
 // true labels) reads a column of labels instead of numbers: each label scores its own points.
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -12,6 +14,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cssegment/core/columns.hpp"
@@ -66,7 +69,8 @@ inline UnseenGroup parse_unseen_group(std::string_view text) { return unseen_gro
 
 // The learned distribution of a signal within one group. Percentile keeps the sorted distinct values
 // and their counts (exact), or, past max_percentile_knots distinct values, that many evenly spaced
-// order statistics (percentiles then within 100 / max_percentile_knots points of exact).
+// order statistics (percentiles then within 100 / max_percentile_knots points of exact). ZScore
+// keeps only the mean and population sd (no knots).
 struct FittedDistribution {
   std::vector<double> knots;
   std::vector<double> counts;
@@ -96,9 +100,8 @@ struct FittedDistribution {
 
 inline constexpr std::size_t max_percentile_knots = 4096;
 
-// Sorted, finite values -> the distribution Percentile and ZScore score against.
-inline FittedDistribution fit_distribution(std::vector<double>&& values) {
-  std::sort(values.begin(), values.end());
+// The mean and population sd of finite values, summed in their order: all a ZScore fit keeps.
+inline FittedDistribution fit_moments(std::span<const double> values) {
   FittedDistribution fitted;
   const std::size_t n = values.size();
   double sum = 0.0;
@@ -107,6 +110,13 @@ inline FittedDistribution fit_distribution(std::vector<double>&& values) {
   double squares = 0.0;
   for (double v : values) squares += (v - fitted.mean) * (v - fitted.mean);
   fitted.sd = std::sqrt(squares / static_cast<double>(n));
+  return fitted;
+}
+
+// Sorted, finite values -> the distribution Percentile scores against.
+inline FittedDistribution fit_sorted_distribution(std::span<const double> values) {
+  FittedDistribution fitted = fit_moments(values);
+  const std::size_t n = values.size();
   std::size_t distinct = n == 0 ? 0 : 1;
   for (std::size_t i = 1; i < n; ++i) distinct += values[i] != values[i - 1];
   auto push = [&](double value, double count) {
@@ -122,6 +132,11 @@ inline FittedDistribution fit_distribution(std::vector<double>&& values) {
   }
   fitted.index();
   return fitted;
+}
+
+inline FittedDistribution fit_distribution(std::vector<double>&& values) {
+  std::sort(values.begin(), values.end());
+  return fit_sorted_distribution(values);
 }
 
 namespace detail {
@@ -182,6 +197,53 @@ inline bool boolean_points(const double* x, std::size_t n, double on, double* ou
   return true;
 }
 CSSEGMENT_NO_TRAPPING_MATH_END
+
+}  // namespace detail
+
+namespace detail {
+
+// A value and its row, ranked by value.
+struct RankedValue {
+  double value;
+  std::size_t row;
+};
+
+// The value's bits as an unsigned key in the order of the values (no NaN); -0 and +0 alike.
+inline std::uint64_t rank_key(double value) {
+  const auto bits = std::bit_cast<std::uint64_t>(value + 0.0);
+  return bits ^ ((std::uint64_t{0} - (bits >> 63)) | (std::uint64_t{1} << 63));
+}
+
+// Orders values by value (ties in any order): an LSD radix sort on 11-bit digits of the keys,
+// counting and moving values only for the digits in which keys differ (two for small integers);
+// std::sort below 512 values.
+inline void sort_by_value(std::span<RankedValue> values) {
+  const std::size_t n = values.size();
+  if (n < 512) {
+    std::sort(values.begin(), values.end(),
+              [](const RankedValue& a, const RankedValue& b) { return a.value < b.value; });
+    return;
+  }
+  constexpr unsigned bits = 11, digits = (64 + bits - 1) / bits;
+  constexpr std::uint64_t mask = (std::uint64_t{1} << bits) - 1;
+  const std::uint64_t first = rank_key(values[0].value);
+  std::uint64_t differ = 0;  // the bits in which some key differs from the first
+  for (const auto& v : values) differ |= rank_key(v.value) ^ first;
+  std::vector<RankedValue> buffer(n);
+  std::span<RankedValue> from = values, to = buffer;
+  std::array<std::size_t, std::size_t{1} << bits> start;
+  for (unsigned d = 0; d < digits; ++d) {
+    const unsigned shift = d * bits;
+    if (((differ >> shift) & mask) == 0) continue;  // one digit value: the order stays
+    start.fill(0);
+    for (const auto& v : from) ++start[(rank_key(v.value) >> shift) & mask];
+    std::size_t offset = 0;
+    for (auto& count : start) offset += std::exchange(count, offset);
+    for (const auto& v : from) to[start[(rank_key(v.value) >> shift) & mask]++] = v;
+    std::swap(from, to);
+  }
+  if (from.data() != values.data()) std::copy(from.begin(), from.end(), values.begin());
+}
 
 }  // namespace detail
 
@@ -295,7 +357,8 @@ public:
   const std::optional<FittedDistribution>& population() const { return population_; }
   const std::vector<FittedDistribution>& group_fits() const { return group_fits_; }
 
-  // Learns the distribution of `values` (missing values skipped) overall and, with `by`, per group.
+  // Learns the distribution of `values` (missing values skipped) overall and, with `by`, per group:
+  // for a ZScore only the mean and sd (summed in row order), for a Percentile the sorted values.
   void fit(const ColumnTable& data, std::string_view column) {
     if (!learns()) return;
     const auto values = data.numeric(column);
@@ -304,8 +367,10 @@ public:
     std::vector<double> observed;
     for (double v : values)
       if (!std::isnan(v)) observed.push_back(v);
-    if (observed.empty())
-      fail(argument, "has no observed (non-missing) values to fit " + std::string(to_string(kind_)) + " on");
+    if (observed.empty()) fail_unobserved(argument);
+    auto fitted = [&](std::vector<double>&& group) {
+      return kind_ == NormalizerKind::zscore ? fit_moments(group) : fit_distribution(std::move(group));
+    };
     group_names_.clear(), group_fits_.clear();
     if (!by_.empty()) {
       const auto& groups = peer_column(data);
@@ -315,10 +380,100 @@ public:
           per_group[static_cast<std::size_t>(groups.codes[i])].push_back(values[i]);
       for (std::size_t g = 0; g < per_group.size(); ++g)
         if (!per_group[g].empty())
-          group_names_.push_back(groups.categories[g]),
-              group_fits_.push_back(fit_distribution(std::move(per_group[g])));
+          group_names_.push_back(groups.categories[g]), group_fits_.push_back(fitted(std::move(per_group[g])));
     }
-    population_ = fit_distribution(std::move(observed));
+    population_ = fitted(std::move(observed));
+  }
+
+  // The points that fit(data) and then normalize() give the rows of data (the in-sample points),
+  // written to out; the normaliser itself stays as it is. A Percentile sorts each peer group's values
+  // once and reads each row's mid-rank off the sort; a ZScore needs each group's mean and sd. The
+  // population is fitted only when some row has no fitted group to fall back on. Values under a
+  // validity bitmap's nulls are missing. Errors are those of fit() and group_rows().
+  void fitted_points(const ColumnTable& data, std::string_view column, std::span<double> out) const {
+    require(learns(), "normalizer", "only Percentile and ZScore learn from data");
+    const NumericColumn& values = data.numeric_column(column);
+    const std::string argument = "data[" + single_quoted(column) + "]";
+    const std::size_t n = data.rows();
+    check_same_length("out", out.size(), "data", n);
+    std::span<double> x = out;  // the values, then each row's points (missing values stay NaN)
+    std::size_t observed = 0, infinite = 0;
+    for (std::size_t j = 0; j < n; ++j) {
+      x[j] = values.value(j);
+      observed += !std::isnan(x[j]), infinite += std::isinf(x[j]);
+    }
+    if (infinite > 0) check_finite_or_missing(argument, x);
+    if (observed == 0) fail_unobserved(argument);
+    // Observed values by bucket: peer group g is bucket g (its rows in order), rows without a group
+    // (all rows without `by`) the last bucket, scored against the population.
+    const CategoricalColumn* peers = by_.empty() ? nullptr : &peer_column(data);
+    const std::size_t groups = peers ? peers->categories.size() : 0;
+    auto bucket_of = [&](std::size_t j) {
+      const std::int32_t code = peers ? peers->codes[j] : -1;
+      return code < 0 ? groups : static_cast<std::size_t>(code);
+    };
+    std::vector<std::size_t> start(groups + 2, 0);  // branch-free below: missing values are unpredictable
+    if (!peers) start[1] = observed;
+    else
+      for (std::size_t j = 0; j < n; ++j) start[bucket_of(j) + 1] += !std::isnan(x[j]);
+    if (peers && unseen_ == UnseenGroup::raise)
+      for (std::size_t j = 0; j < n; ++j)
+        if (const std::size_t b = bucket_of(j); b == groups || start[b + 1] == 0)
+          fail_unseen(j, peers->codes[j], *peers);
+    for (std::size_t b = 0; b <= groups; ++b) start[b + 1] += start[b];
+    std::vector<detail::RankedValue> entries(observed + 1);  // the last entry takes the missing values
+    std::vector<std::size_t> next(start.begin(), start.end() - 1);
+    for (std::size_t j = 0; j < n; ++j) {
+      const bool here = !std::isnan(x[j]);
+      std::size_t& slot = next[bucket_of(j)];
+      entries[here ? slot : observed] = {x[j], j};
+      slot += here;
+    }
+    entries.pop_back();
+    auto put = [&](std::size_t j, double points) { x[j] = higher_is_better_ ? points : 100.0 - points; };
+    // Scores the rows of `bucket` (values in row order) that `wanted` names against its values.
+    auto score = [&](std::span<detail::RankedValue> bucket, auto&& wanted) {
+      if (kind_ == NormalizerKind::zscore) {
+        std::vector<double> v(bucket.size());
+        for (std::size_t k = 0; k < bucket.size(); ++k) v[k] = bucket[k].value;
+        const FittedDistribution fit = fit_moments(v);
+        for (const auto& e : bucket)
+          if (wanted(e.row)) put(e.row, normal_points(e.value, fit));
+        return;
+      }
+      detail::sort_by_value(bucket);
+      const std::size_t size = bucket.size();
+      std::size_t distinct = 1;
+      for (std::size_t k = 1; k < size; ++k) distinct += bucket[k].value != bucket[k - 1].value;
+      if (distinct > max_percentile_knots) {  // sampled knots: score against them as normalize() does
+        std::vector<double> v(size);
+        for (std::size_t k = 0; k < size; ++k) v[k] = bucket[k].value;
+        const FittedDistribution fit = fit_sorted_distribution(v);
+        for (const auto& e : bucket)
+          if (wanted(e.row)) put(e.row, fit.percentile(e.value));
+        return;
+      }
+      for (std::size_t a = 0, b = 0; a < size; a = b) {  // a run of equal values [a, b)
+        while (b < size && bucket[b].value == bucket[a].value) ++b;
+        const double points =
+            100.0 * (static_cast<double>(a) + 0.5 * static_cast<double>(b - a)) / static_cast<double>(size);
+        for (std::size_t k = a; k < b; ++k)
+          if (wanted(bucket[k].row)) put(bucket[k].row, points);
+      }
+    };
+    auto all = [](std::size_t) { return true; };
+    if (peers && start[groups + 1] > start[groups]) {  // rows without a group: against the population
+      std::vector<detail::RankedValue> population;
+      population.reserve(observed);
+      for (std::size_t j = 0; j < n; ++j)
+        if (!std::isnan(x[j])) population.push_back({x[j], j});
+      score(population, [&](std::size_t j) { return bucket_of(j) == groups; });
+    } else if (!peers) {
+      score(entries, all);
+    }
+    for (std::size_t b = 0; peers && b < groups; ++b)
+      if (start[b + 1] > start[b])
+        score(std::span<detail::RankedValue>(entries).subspan(start[b], start[b + 1] - start[b]), all);
   }
 
   // Per-row index into group_fits() (-1: the population) for the rows of `data`; empty when the
@@ -334,10 +489,7 @@ public:
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const std::int32_t code = groups.codes[i];
       rows[i] = code < 0 ? -1 : fitted_index[static_cast<std::size_t>(code)];
-      if (rows[i] < 0 && unseen_ == UnseenGroup::raise)
-        fail_at("data[" + single_quoted(by_) + "]", i,
-                code < 0 ? "missing" : single_quoted(groups.categories[static_cast<std::size_t>(code)]),
-                "peer group not seen in fit (use unseen='population' to score it against the whole population)");
+      if (rows[i] < 0 && unseen_ == UnseenGroup::raise) fail_unseen(i, code, groups);
     }
     return rows;
   }
@@ -495,11 +647,11 @@ public:
     Normalizer n = learned(*kind, json::get<std::string>(document, "by"), json::get<bool>(document, "higher_is_better"),
                            parse_unseen_group(json::get<std::string>(document, "unseen")));
     if (document.contains("population")) {
-      n.population_ = distribution_from_json(json::field(document, "population"));
+      n.population_ = n.distribution_from_json(json::field(document, "population"));
       const auto& groups = json::field(document, "groups");
       if (!groups.is_array()) fail("json", "field 'groups' must be an array");
       for (const auto& group : groups) {
-        n.group_fits_.push_back(distribution_from_json(group));
+        n.group_fits_.push_back(n.distribution_from_json(group));
         n.group_names_.push_back(json::get<std::string>(group, "name"));
       }
       check_names("json groups", n.group_names_);
@@ -518,6 +670,16 @@ private:
     return n;
   }
 
+  [[noreturn]] void fail_unobserved(const std::string& argument) const {
+    fail(argument, "has no observed (non-missing) values to fit " + std::string(to_string(kind_)) + " on");
+  }
+
+  [[noreturn]] void fail_unseen(std::size_t row, std::int32_t code, const CategoricalColumn& groups) const {
+    fail_at("data[" + single_quoted(by_) + "]", row,
+            code < 0 ? "missing" : single_quoted(groups.categories[static_cast<std::size_t>(code)]),
+            "peer group not seen in fit (use unseen='population' to score it against the whole population)");
+  }
+
   static double normal_points(double x, const FittedDistribution& fit) {
     if (!(fit.sd > 0.0)) return 50.0;
     return 50.0 * std::erfc(-(x - fit.mean) / (fit.sd * std::sqrt(2.0)));
@@ -530,23 +692,30 @@ private:
     return *groups;
   }
 
-  static json::Document distribution_json(const FittedDistribution& fit) {
+  // A Percentile's fit: its knots, counts, mean and sd; a ZScore's: its mean and sd.
+  json::Document distribution_json(const FittedDistribution& fit) const {
+    if (kind_ == NormalizerKind::zscore) return {{"mean", fit.mean}, {"sd", fit.sd}};
     return {{"knots", fit.knots}, {"counts", fit.counts}, {"mean", fit.mean}, {"sd", fit.sd}};
   }
 
-  static FittedDistribution distribution_from_json(const json::Document& document) {
+  // Documents written before ZScore fits dropped their knots still load: a ZScore reads past them.
+  FittedDistribution distribution_from_json(const json::Document& document) const {
     if (!document.is_object()) fail("json", "a fitted distribution must be a JSON object");
     FittedDistribution fit;
-    fit.knots = json::get<std::vector<double>>(document, "knots");
-    fit.counts = json::get<std::vector<double>>(document, "counts");
+    if (kind_ == NormalizerKind::percentile) {
+      fit.knots = json::get<std::vector<double>>(document, "knots");
+      fit.counts = json::get<std::vector<double>>(document, "counts");
+    }
     fit.mean = json::get<double>(document, "mean");
     fit.sd = json::get<double>(document, "sd");
-    if (fit.knots.empty() || fit.counts.size() != fit.knots.size())
-      fail("json", "a fitted distribution needs as many counts as knots, and at least one");
-    check_strictly_ascending("json knots", fit.knots);
-    for (std::size_t k = 0; k < fit.counts.size(); ++k)
-      if (!(fit.counts[k] > 0.0 && std::isfinite(fit.counts[k])))
-        fail_at("json counts", k, fit.counts[k], "counts must be finite and > 0");
+    if (kind_ == NormalizerKind::percentile) {
+      if (fit.knots.empty() || fit.counts.size() != fit.knots.size())
+        fail("json", "a fitted distribution needs as many counts as knots, and at least one");
+      check_strictly_ascending("json knots", fit.knots);
+      for (std::size_t k = 0; k < fit.counts.size(); ++k)
+        if (!(fit.counts[k] > 0.0 && std::isfinite(fit.counts[k])))
+          fail_at("json counts", k, fit.counts[k], "counts must be finite and > 0");
+    }
     if (!std::isfinite(fit.mean) || !(fit.sd >= 0.0 && std::isfinite(fit.sd)))
       fail("json", "mean and sd must be finite, sd >= 0");
     fit.index();

@@ -230,30 +230,7 @@ public:
   // `max_threads` caps the threads (0: all); the results do not depend on it.
   void score_into(const ColumnTable& data, std::span<const double> previous, ScoreOutputs out,
                   std::size_t max_threads = 0) const {
-    const Inputs inputs = prepare(data);
-    const std::size_t n = inputs.rows;
-    check_same_length("score", out.score.size(), "data", n);
-    check_same_length("band", out.band.size(), "data", n);
-    check_same_length("contributions", out.contributions.size(), "measures x rows", measures_.size() * n);
-    if (!previous.empty()) {
-      check_previous_scores(previous, n);
-      check_same_length("trend", out.trend.size(), "data", n);
-    }
-    std::vector<double> weights;
-    for (const auto& m : measures_) weights.push_back(m.weight);
-    parallel_for(
-        n, health_chunk_rows,
-        [&](std::size_t begin, std::size_t end) {
-          for (std::size_t b = begin; b < end; b += health_block_rows) {
-            const std::size_t e = std::min(end, b + health_block_rows);
-            normalize_block(inputs, b, e, out.contributions);
-            combine_block(n, b, e, weights, out);
-            for (std::size_t i = b; i < e; ++i) out.band[i] = band_of(out.score[i]);
-            if (!previous.empty())
-              for (std::size_t i = b; i < e; ++i) out.trend[i] = out.score[i] - previous[i];
-          }
-        },
-        max_threads);
+    score_prepared(prepare(data), previous, out, max_threads);
   }
 
   Scores score(const ColumnTable& data, std::span<const double> previous = {}, std::size_t max_threads = 0) const {
@@ -262,6 +239,16 @@ public:
              std::vector<double>(measures_.size() * n)};
     score_into(data, previous, {s.score, s.band, s.trend, s.contributions}, max_threads);
     return s;
+  }
+
+  // score_into() with the 0-100 points (NaN: missing) of the measures flagged in `given` already in
+  // out.contributions (measure m's block of rows) instead of normalised here: their normalisers,
+  // fitted or not, are not used. score_history() puts each period's in-sample points of the
+  // Percentile and ZScore measures there (Normalizer::fitted_points). `given`: one flag per measure.
+  void score_given_into(const ColumnTable& data, const std::vector<bool>& given, ScoreOutputs out,
+                        std::size_t max_threads = 0) const {
+    check_same_length("given", given.size(), "measures", measures_.size());
+    score_prepared(prepare(data, given), {}, out, max_threads);
   }
 
   // The document's keys, in the order of the constructor's parameters.
@@ -296,13 +283,20 @@ private:
     // per measure: fitted group of each row, label index for normalisers that read labels, or empty
     std::vector<std::vector<std::int32_t>> groups;
     std::vector<std::vector<double>> changes;  // per measure: Trend's relative changes, or empty
+    std::vector<bool> given;                   // per measure: its points are in the output already
   };
 
-  Inputs prepare(const ColumnTable& data) const {
+  Inputs prepare(const ColumnTable& data, const std::vector<bool>& given = {}) const {
     Inputs inputs;
     inputs.rows = data.rows();
     inputs.changes.resize(measures_.size());  // sized once: columns view them
+    inputs.given = given;
+    inputs.given.resize(measures_.size(), false);
     for (const auto& m : measures_) {
+      if (inputs.given[inputs.columns.size()]) {
+        inputs.columns.emplace_back(), inputs.groups.emplace_back();
+        continue;
+      }
       if (m.normalizer.kind() == NormalizerKind::trend) {
         auto& change = inputs.changes[inputs.columns.size()] = m.normalizer.relative_change(data, m.column);
         inputs.columns.push_back({change, nullptr, 0}), inputs.groups.emplace_back();
@@ -322,11 +316,39 @@ private:
     return inputs;
   }
 
+  void score_prepared(const Inputs& inputs, std::span<const double> previous, const ScoreOutputs& out,
+                      std::size_t max_threads) const {
+    const std::size_t n = inputs.rows;
+    check_same_length("score", out.score.size(), "data", n);
+    check_same_length("band", out.band.size(), "data", n);
+    check_same_length("contributions", out.contributions.size(), "measures x rows", measures_.size() * n);
+    if (!previous.empty()) {
+      check_previous_scores(previous, n);
+      check_same_length("trend", out.trend.size(), "data", n);
+    }
+    std::vector<double> weights;
+    for (const auto& m : measures_) weights.push_back(m.weight);
+    parallel_for(
+        n, health_chunk_rows,
+        [&](std::size_t begin, std::size_t end) {
+          for (std::size_t b = begin; b < end; b += health_block_rows) {
+            const std::size_t e = std::min(end, b + health_block_rows);
+            normalize_block(inputs, b, e, out.contributions);
+            combine_block(n, b, e, weights, out);
+            for (std::size_t i = b; i < e; ++i) out.band[i] = band_of(out.score[i]);
+            if (!previous.empty())
+              for (std::size_t i = b; i < e; ++i) out.trend[i] = out.score[i] - previous[i];
+          }
+        },
+        max_threads);
+  }
+
   void normalize_block(const Inputs& inputs, std::size_t b, std::size_t e, std::span<double> out) const {
     std::array<double, health_block_rows> filled;  // the block of a column with a validity bitmap
     for (std::size_t m = 0; m < measures_.size(); ++m) {
       const auto& normalizer = measures_[m].normalizer;
       const NumericColumn& column = inputs.columns[m];
+      if (inputs.given[m]) continue;
       if (!normalizer.normalize(column.block(b, e, filled), inputs.groups[m], b,
                                 out.subspan(m * inputs.rows + b, e - b))) [[unlikely]] {
         std::vector<double> read(column.validity == nullptr ? 0 : e);  // the rows up to e, nulls as NaN

@@ -250,3 +250,89 @@ BOOST_AUTO_TEST_CASE(linear_anchors_at_the_ends_of_the_doubles_score_as_written)
   // Ordinary anchors keep their points.
   BOOST_TEST(normalized(Normalizer::linear(10.0, 20.0), {15.0, 12.5}) == std::vector<double>({50.0, 25.0}));
 }
+
+BOOST_AUTO_TEST_CASE(fitted_points_equal_fit_then_normalize_on_the_same_rows) {
+  // Peer groups of more than 512 values (radix sort) and of a few (std::sort), rows without a group,
+  // a group whose values are all missing, ties, -0 and +0, and more than 4,096 distinct values.
+  std::mt19937_64 rng(17);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  const std::size_t n = 12'000;
+  std::vector<double> small(n), wide(n);
+  std::vector<std::int32_t> segment(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    segment[i] = i % 50 == 0 ? -1 : i % 7 == 0 ? 2 : static_cast<std::int32_t>(i % 2);
+    const double v = std::floor(unit(rng) * 6.0) - 2.0;
+    small[i] = unit(rng) < 0.1 || segment[i] == 2 ? NAN : v == 0.0 && unit(rng) < 0.5 ? -0.0 : v;
+    wide[i] = unit(rng) < 0.05 ? NAN : unit(rng) * 1e6 - 5e5;
+  }
+  ColumnTable data;
+  data.add("small", small).add("wide", wide).add("segment", segment, {"a", "b", "empty", "unused"});
+  std::size_t checked = 0;
+  for (const auto& normalizer :
+       {Normalizer::percentile(), Normalizer::percentile("segment"), Normalizer::percentile("segment", false),
+        Normalizer::zscore(), Normalizer::zscore("segment", false)})
+    for (const char* column : {"small", "wide"}) {
+      Normalizer fitted = normalizer;
+      fitted.fit(data, column);
+      const auto values = data.numeric(column);
+      const auto expected = normalized(fitted, {values.begin(), values.end()}, fitted.group_rows(data));
+      std::vector<double> points(n);
+      normalizer.fitted_points(data, column, points);
+      BOOST_TEST(same(points, expected));
+      ++checked;
+    }
+  BOOST_TEST(checked == 10u);
+  // A few values: std::sort's path.
+  ColumnTable few;
+  const std::vector<double> x{3.0, 1.0, NAN, 1.0, -0.0, 0.0};
+  few.add("x", x);
+  std::vector<double> points(x.size());
+  Normalizer::percentile().fitted_points(few, "x", points);
+  BOOST_TEST(same(points, {100.0 * 4.5 / 5.0, 100.0 * 3.0 / 5.0, NAN, 100.0 * 3.0 / 5.0, 20.0, 20.0}));
+}
+
+BOOST_AUTO_TEST_CASE(fitted_points_refuse_what_fit_and_group_rows_refuse) {
+  const std::vector<double> x{1.0, 2.0, 3.0, NAN};
+  const std::vector<std::int32_t> segment{0, 0, -1, 1};
+  ColumnTable data;
+  data.add("x", x).add("segment", segment, {"a", "b"});
+  std::vector<double> out(x.size());
+  // Row 2 has no segment, and segment 'b' has no observed value (row 3): raise names row 2.
+  const auto strict = Normalizer::percentile("segment", true, UnseenGroup::raise);
+  Normalizer fitted = strict;
+  fitted.fit(data, "x");
+  const std::string expected = message_of([&] { fitted.group_rows(data); });
+  BOOST_TEST(expected ==
+             "data['segment'][2] = missing: peer group not seen in fit (use unseen='population' to score it against "
+             "the whole population)");
+  BOOST_TEST(message_of([&] { strict.fitted_points(data, "x", out); }) == expected);
+  const std::vector<double> infinite{1.0, INFINITY, 3.0, NAN}, missing{NAN, NAN, NAN, NAN};
+  ColumnTable bad;
+  bad.add("inf", infinite).add("none", missing);
+  for (const char* column : {"inf", "none"}) {
+    Normalizer z = Normalizer::zscore();
+    BOOST_TEST(message_of([&] { Normalizer::zscore().fitted_points(bad, column, out); }) ==
+               message_of([&] { z.fit(bad, column); }));
+  }
+  BOOST_TEST(message_of([&] { Normalizer::linear(0, 1).fitted_points(data, "x", out); }) ==
+             "normalizer: only Percentile and ZScore learn from data");
+}
+
+BOOST_AUTO_TEST_CASE(zscore_fits_keep_the_mean_and_sd_and_read_older_documents) {
+  const std::vector<double> x{2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0};
+  ColumnTable data;
+  data.add("x", x);
+  auto z = Normalizer::zscore();
+  z.fit(data, "x");
+  BOOST_TEST(z.population()->knots.empty());
+  const auto document = z.to_json();
+  BOOST_TEST(document["population"] == nlohmann::json::parse(R"({"mean": 5.0, "sd": 2.0})"));
+  // Written before ZScore fits dropped their knots: the knots and counts are read past.
+  const auto older = Normalizer::from_json(nlohmann::json::parse(
+      R"({"kind": "zscore", "by": "", "higher_is_better": true, "unseen": "population", "groups": [],
+          "population": {"knots": [2.0, 4.0, 5.0, 7.0, 9.0], "counts": [1.0, 3.0, 2.0, 1.0, 1.0],
+                         "mean": 5.0, "sd": 2.0}})"));
+  BOOST_TEST((older == z));
+  BOOST_TEST(older.to_json() == document);
+  BOOST_TEST(same(normalized(older, {5.0, 7.0}), normalized(z, {5.0, 7.0})));
+}

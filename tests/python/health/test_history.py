@@ -51,6 +51,67 @@ def test_history_equals_scoring_each_period_on_its_own() -> None:
         pd.testing.assert_frame_equal(got.reset_index(drop=True), snapshot.reset_index(drop=True))
 
 
+def test_a_large_history_equals_each_period_fitted_and_scored_to_the_last_bit() -> None:
+    """Peer groups large enough for the radix sort, over 4,096 distinct values a month (sampled
+    knots), accounts without a segment (scored against the month's population), -0 and +0."""
+    rng = np.random.default_rng(11)
+    accounts, months = 5000, 2
+    n = accounts * months
+    seats = rng.integers(0, 5, n).astype(float)
+    frame = pd.DataFrame(
+        {
+            "account_id": np.repeat(np.arange(accounts), months),
+            "month": np.tile(np.arange(months), accounts),
+            "segment": np.where(rng.random(n) < 0.05, None, rng.choice(["SMB", "Mid", "Ent"], n)),
+            "usage": np.where(rng.random(n) < 0.03, np.nan, rng.random(n) * 1000.0),
+            "logins": np.where(rng.random(n) < 0.05, np.nan, rng.integers(0, 40, n)),
+            "seats": np.where((seats == 0) & (rng.random(n) < 0.5), -0.0, seats),
+            "nps": np.where(rng.random(n) < 0.4, np.nan, rng.integers(0, 11, n)),
+        }
+    )
+    data = frame.sample(frac=1.0, random_state=3).reset_index(drop=True)
+
+    def card() -> cs.Scorecard:
+        return cs.Scorecard(
+            [
+                cs.Measure("logins", cs.Percentile(by="segment"), weight=2),
+                cs.Measure("usage", cs.Percentile()),
+                cs.Measure("seats", cs.Percentile(higher_is_better=False)),
+                cs.Measure("nps", cs.ZScore(by="segment")),
+            ]
+        )
+
+    history = card().score_history(data)
+    for _, rows in data.groupby("month"):
+        snapshot = card().fit(rows).score(rows).drop(columns="trend")
+        pd.testing.assert_frame_equal(
+            history.iloc[rows.index].reset_index(drop=True), snapshot.reset_index(drop=True), check_exact=True
+        )
+    assert history["score"].notna().all()
+
+
+def test_a_history_with_a_trend_and_peer_groups_equals_each_month_with_its_earlier_values() -> None:
+    data = random_history(300, seed=12).assign(month=lambda f: pd.PeriodIndex(f["month"], freq="M"))
+
+    def card() -> cs.Scorecard:
+        return cs.Scorecard(
+            [
+                cs.Measure("logins", cs.Trend(periods=1, bad=-0.5, good=0.5)),
+                cs.Measure("nps", cs.Percentile(by="segment")),
+            ]
+        )
+
+    history = card().score_history(data)
+    earlier = data.set_index(["account_id", "month"])["logins"]
+    for _, rows in data.groupby("month"):
+        keys = pd.MultiIndex.from_arrays([rows["account_id"], rows["month"] - 1])
+        snapshot = rows.assign(**{"logins 1 periods earlier": earlier.reindex(keys).to_numpy()})
+        expected = card().fit(snapshot).score(snapshot).drop(columns="trend")
+        got = history.iloc[rows.index].reset_index(drop=True)
+        pd.testing.assert_frame_equal(got, expected.reset_index(drop=True), check_exact=True)
+    assert history["contrib_logins"].notna().sum() > 0.5 * len(data)
+
+
 def test_a_set_history_equals_scoring_each_period_on_its_own() -> None:
     data = random_history(200, seed=8)
     cards = cs.ScorecardSet(

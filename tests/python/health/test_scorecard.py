@@ -166,6 +166,18 @@ def test_scorecards_round_trip_through_json_and_pickle(
         cs.CalibratedScorecard()
 
 
+def test_zscore_fits_keep_their_mean_and_sd_and_older_documents_still_load() -> None:
+    data = pd.DataFrame({"x": [2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0]})  # mean 5, population sd 2
+    card = cs.Scorecard([cs.Measure("x", cs.ZScore())]).fit(data)
+    document = json.loads(card.to_json())
+    assert document["measures"][0]["normalizer"]["population"] == {"mean": 5.0, "sd": 2.0}
+    # Documents written before ZScore fits dropped their sorted values carry knots and counts.
+    document["measures"][0]["normalizer"]["population"].update(knots=[2.0, 4.0, 5.0, 7.0, 9.0], counts=[1, 3, 2, 1, 1])
+    older = cs.Scorecard.from_json(json.dumps(document))
+    assert older == card
+    pd.testing.assert_frame_equal(older.score(data), card.score(data), check_exact=True)
+
+
 def test_measures_and_params_read_back() -> None:
     measures = [
         cs.Measure("a", cs.Linear(1, 2), 0.5),
