@@ -881,10 +881,10 @@ def kmeans(model: KMeans, ddf: dd.DataFrame, columns: list[Any] | None = None) -
     --------
     >>> import dask.dataframe as dd, cssegment as cs, cssegment.dask
     >>> accounts = cs.datasets.synthetic_book(400, seed=1).accounts
-    >>> features = accounts[["arr", "seats_purchased"]]
+    >>> features = accounts[["arr", "employees", "logins_per_user"]]
     >>> model = cs.dask.kmeans(cs.KMeans(3, scale="log"), dd.from_pandas(features, npartitions=3))
     >>> model.cluster_centers_.shape
-    (3, 2)
+    (3, 3)
     >>> bool(model.inertia_ <= 1.01 * cs.KMeans(3, scale="log").fit(features).inertia_)
     True
     """
@@ -896,12 +896,17 @@ def kmeans(model: KMeans, ddf: dd.DataFrame, columns: list[Any] | None = None) -
         if label not in rows.columns:
             raise _frame.no_column("ddf", label, rows.columns)
     untyped: Any = rows[labels]
-    _kmeans_values(untyped._meta, labels)  # names a non-numeric column before any task runs
     names = [str(label) for label in labels]
     params = model.get_params()
     k, restarts, max_iter, seed = (int(params[name]) for name in ("n_clusters", "n_init", "max_iter", "seed"))
     model_json = model.to_json()
     core = _core.segment.kmeans.from_json(model_json)
+    # A column that is not numeric, or scales that do not fit the columns, before any task runs.
+    for label in labels:
+        dtype = untyped._meta[label].dtype
+        if not (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)):
+            raise InvalidInputError(f"data[{str(label)!r}]: has dtype {dtype}; k-means needs numeric features")
+    core.prepared(_kmeans_values(untyped._meta, labels), names)
 
     prepared = dask.persist(
         *[dask.delayed(_kmeans_rows)(part, labels, model_json, n) for n, part in enumerate(_partitions(untyped))]
@@ -915,11 +920,9 @@ def kmeans(model: KMeans, ddf: dd.DataFrame, columns: list[Any] | None = None) -
     extent = _tree(ranges, _merged)
     power = extent.powers()
 
+    # Each pass computes every partition's partial; the client merges them in a tree.
     def moments(mean: np.ndarray | None) -> Any:
-        (merged,) = dask.compute(
-            _tree([dask.delayed(_kmeans_moments)(z, power, mean) for z in prepared], dask.delayed(_merged))
-        )
-        return merged
+        return _tree(list(dask.compute(*[dask.delayed(_kmeans_moments)(z, power, mean) for z in prepared])), _merged)
 
     sums = moments(None)
     offset, spread, mean_variance = core.scaling_from(extent, sums, moments(sums.means()))
@@ -932,13 +935,9 @@ def kmeans(model: KMeans, ddf: dd.DataFrame, columns: list[Any] | None = None) -
     tolerance = params["tol"] * mean_variance
 
     def each_pass(work: Callable[..., list[Any]], *args: Any) -> list[Any]:
-        (merged,) = dask.compute(
-            _tree(
-                [dask.delayed(work)(z, first, *args) for z, first in zip(scaled, firsts)],
-                dask.delayed(_merged_each),
-            )
-        )
-        return list(merged)
+        partials = dask.compute(*[dask.delayed(work)(z, first, *args) for z, first in zip(scaled, firsts)])
+        merged: list[Any] = _tree(list(partials), _merged_each)
+        return merged
 
     # k-means||, the restarts side by side.
     starts = _core.segment.kmeans_parallel_first_rows(seed, restarts, total)
