@@ -17,6 +17,9 @@ per-partition gradients and Hessians; no row comes to the client. :func:`~cssegm
 and :func:`~cssegment.dask.score` work row by row; :func:`~cssegment.dask.fit` brings the columns
 it reads to the client.
 
+:func:`~cssegment.dask.kmeans` fits a :class:`cssegment.KMeans` by k-means|| and Lloyd steps over
+merged per-partition sums, the same model whatever the partitioning.
+
 Requires the ``dask`` extra (``pip install 'cssegment[dask]'``); import it as
 ``import cssegment.dask``.
 
