@@ -776,6 +776,8 @@ _KMEANS_ROUNDS = 5
 _KMEANS_OVERSAMPLING = 2.0
 # Rounds beyond _KMEANS_ROUNDS, only while a restart has fewer than k distinct candidates.
 _KMEANS_EXTRA_ROUNDS = 50
+# Local k-means++ runs on the weighted candidates, the best kept (they are few: this is cheap).
+_KMEANS_LOCAL_TRIALS = 10
 # A restart's k-means|| stream: restart << 32 | round.
 _KMEANS_STREAM_BITS = 32
 
@@ -846,7 +848,7 @@ def kmeans(model: KMeans, ddf: dd.DataFrame, columns: list[Any] | None = None) -
     every row joins the candidates with probability ``2 n_clusters`` times its share of the cost
     (the squared distance to the nearest candidate over their sum); the candidates, weighted by
     the rows nearest each, are reclustered in memory into ``n_clusters`` centres (greedy
-    k-means++ and Lloyd). Lloyd steps over the data follow, as in memory (the same stopping rule,
+    k-means++ and Lloyd, the best of 10 runs). Lloyd steps over the data follow, as in memory (the same stopping rule,
     ``tol`` relative to the mean variance of the scaled features, ``max_iter``, the same handling
     of empty clusters), each a merge of per-partition partials: per cluster the row count and
     the exact sums of the coordinates. The restart of lowest inertia wins.
@@ -970,7 +972,9 @@ def kmeans(model: KMeans, ddf: dd.DataFrame, columns: list[Any] | None = None) -
             cost[r] = again.cost
     weights = [partial.counts for partial in each_pass(_kmeans_partials, candidates)]
     centers = [
-        _core.segment.kmeans_recluster(candidates[r], weights[r], k, (seed + r + 1) % 2**64, max_iter, tolerance)
+        _core.segment.kmeans_recluster(
+            candidates[r], weights[r], k, (seed + r + 1) % 2**64, max_iter, tolerance, _KMEANS_LOCAL_TRIALS
+        )
         for r in every
     ]
 

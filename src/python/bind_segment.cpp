@@ -484,18 +484,18 @@ void bind_kmeans_partials(py::module_& m) {
   m.def(
       "kmeans_recluster",
       [](const Array<double>& candidates, const CountArray& weights, std::size_t k, std::uint64_t seed,
-         std::size_t max_iter, double tolerance) {
+         std::size_t max_iter, double tolerance, std::size_t trials) {
         const auto [values, d] = rows_of(candidates, "candidates");
         const std::span<const std::uint64_t> weight_view{weights.data(), static_cast<std::size_t>(weights.size())};
         std::vector<double> centers;
         {
           py::gil_scoped_release release;
-          centers = kmeans_recluster(values, d, weight_view, k, seed, max_iter, tolerance);
+          centers = kmeans_recluster(values, d, weight_view, k, seed, max_iter, tolerance, trials);
         }
         return rows_array(std::move(centers), d);
       },
       py::arg("candidates"), py::arg("weights"), py::arg("k"), py::arg("seed"), py::arg("max_iter"),
-      py::arg("tolerance"));
+      py::arg("tolerance"), py::arg("trials") = 1);
 }
 
 using CoverageEntry = std::tuple<std::string, std::optional<double>, bool>;

@@ -7,11 +7,12 @@
 // FeatureMoments of every partition); each partition knows the number of its first row among all.
 //
 // What is exact: counts are integers; coordinate sums, inertia and k-means|| costs are exact sums
-// (ExactSum) of per-row terms, and each term depends on its row and the centres alone (a row's
-// nearest centre comes from a plain loop over the centres, ties to the lowest, never from a block
-// of rows). So the partials of any partitioning, merged in any order, give the same sums bit for
-// bit, and the same centres. k-means|| draws each row's uniform number from a hash of (seed,
-// stream, global row number): the same rows are sampled however the rows are partitioned.
+// (ExactSum) of per-row terms, and each term depends on its row and the centres alone: a row's
+// nearest centre comes from its distances to the centres, each summed over the features in
+// order, ties to the lowest centre, never from a matrix product over a block of rows. So the
+// partials of any partitioning, merged in any order, give the same sums bit for bit, and the same
+// centres. k-means|| draws each row's uniform number from a hash of (seed, stream, global row
+// number): the same rows are sampled however the rows are partitioned.
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -29,18 +30,41 @@ namespace cssegment {
 
 namespace detail {
 
-// The nearest of the centres (row-major, d columns) to `row`, and the squared distance to it;
-// ties go to the lowest centre.
-inline std::pair<std::size_t, double> nearest_center(const double* row, std::span<const double> centers,
-                                                     std::size_t d) {
-  std::size_t nearest = 0;
-  double best = squared_distance(row, centers.data(), d);
-  for (std::size_t c = 1; c < centers.size() / d; ++c) {
-    const double distance = squared_distance(row, centers.data() + c * d, d);
-    if (distance < best) best = distance, nearest = c;
+// The nearest of some centres to a row, and the squared distance to it; ties go to the lowest
+// centre. Each distance is summed over the features in order, as squared_distance sums it, from
+// the row and the centre alone; the loop runs over the centres innermost (they are stored
+// feature-major), where the compiler can vectorise it without changing any sum.
+class NearestCenter {
+public:
+  // `centers`: row-major, d columns.
+  NearestCenter(std::span<const double> centers, std::size_t d)
+      : k_(centers.size() / d), d_(d), by_feature_(centers.size()), distance_(k_) {
+    for (std::size_t c = 0; c < k_; ++c)
+      for (std::size_t j = 0; j < d_; ++j) by_feature_[j * k_ + c] = centers[c * d_ + j];
   }
-  return {nearest, best};
-}
+
+  std::pair<std::size_t, double> operator()(const double* row) {
+    std::fill(distance_.begin(), distance_.end(), 0.0);
+    double* distance = distance_.data();
+    for (std::size_t j = 0; j < d_; ++j) {
+      const double x = row[j];
+      const double* column = by_feature_.data() + j * k_;
+      for (std::size_t c = 0; c < k_; ++c) {
+        const double difference = x - column[c];
+        distance[c] += difference * difference;
+      }
+    }
+    std::size_t nearest = 0;
+    for (std::size_t c = 1; c < k_; ++c)
+      if (distance[c] < distance[nearest]) nearest = c;
+    return {nearest, distance[nearest]};
+  }
+
+private:
+  std::size_t k_, d_;
+  std::vector<double> by_feature_;  // d x k
+  std::vector<double> distance_;
+};
 
 // A uniform number in [0, 1) for global row `row` in stream `stream` of `seed`: a hash of the
 // three, so that a row draws the same number however the rows are partitioned.
@@ -110,11 +134,12 @@ public:
     const std::size_t n = z.size() / d;
     if (!weights.empty()) check_same_length("weights", weights.size(), "rows", n);
     KMeansPartial partial(centers.size() / d, d);
+    detail::NearestCenter nearest(centers, d);
     for (std::size_t i = 0; i < n; ++i) {
       const std::uint64_t count = weights.empty() ? 1 : weights[i];
       if (count == 0) continue;
       const double* row = z.data() + i * d;
-      const auto [cluster, distance] = detail::nearest_center(row, centers, d);
+      const auto [cluster, distance] = nearest(row);
       const auto weight = static_cast<double>(count);
       partial.counts_[cluster] += count;
       for (std::size_t j = 0; j < d; ++j) detail::add_product(partial.sums_[cluster * d + j], weight, row[j]);
@@ -230,9 +255,10 @@ public:
     require(std::isfinite(total_cost) && total_cost >= 0.0, "total_cost",
             format_number(total_cost) + " must be finite and >= 0");
     KMeansCandidates out(d);
+    detail::NearestCenter nearest(candidates, d);
     for (std::size_t i = 0; i < z.size() / d; ++i) {
       const double* row = z.data() + i * d;
-      const double distance = detail::nearest_center(row, candidates, d).second;
+      const double distance = nearest(row).second;
       out.cost_ += distance;
       if (total_cost > 0.0 && detail::row_uniform(seed, stream, first_row + i) < oversampling * distance / total_cost) {
         out.rows_.push_back(first_row + i);
@@ -289,33 +315,43 @@ inline std::vector<std::uint64_t> kmeans_parallel_first_rows(std::uint64_t seed,
 }
 
 // The last step of k-means||: the candidates (row-major, d columns), each weighted by the number of
-// rows nearest it, reclustered into k centres in memory: greedy weighted k-means++ (KMeans's
-// seeding, drawing from SplitMix64(seed)), then weighted Lloyd steps (KMeansPartial) until no
-// centre moves more than `tolerance` in total squared distance, or max_iter steps. Fails as
-// KMeans::fit does when the candidates hold fewer than k distinct points of positive weight.
+// rows nearest it, reclustered into k centres in memory, `trials` times: greedy weighted k-means++
+// (KMeans's seeding; every trial draws on from one SplitMix64(seed)), then weighted Lloyd steps
+// (KMeansPartial) until no centre moves more than `tolerance` in total squared distance, or
+// max_iter steps. Returns the centres of lowest weighted inertia (the first on ties): the
+// candidates are few, so trials cost nothing next to a pass over the rows, and one unlucky
+// seeding no longer decides the start of the Lloyd steps over all rows. Fails as KMeans::fit
+// does when the candidates hold fewer than k distinct points of positive weight.
 inline std::vector<double> kmeans_recluster(std::span<const double> candidates, std::size_t d,
                                             std::span<const std::uint64_t> weights, std::size_t k, std::uint64_t seed,
-                                            std::size_t max_iter, double tolerance) {
+                                            std::size_t max_iter, double tolerance, std::size_t trials = 1) {
   detail::check_rows(candidates, d, "candidates");
   const std::size_t m = candidates.size() / d;
   check_same_length("weights", weights.size(), "candidates", m);
   require(k >= 1, "n_clusters", "must be >= 1, got 0");
+  require(trials >= 1, "trials", "must be >= 1, got 0");
   if (m < k)
     fail("n_clusters",
          std::to_string(k) + " clusters requested but there are only " + std::to_string(m) + " candidates");
   const Eigen::Map<const detail::RowMatrix> points(candidates.data(), static_cast<Eigen::Index>(m),
                                                    static_cast<Eigen::Index>(d));
   detail::SplitMix64 rng(seed);
-  const detail::RowMatrix seeded = detail::kmeans_plus_plus(points, k, rng, 1, weights);
-  std::vector<double> centers(seeded.data(), seeded.data() + seeded.size());
-  for (std::size_t step = 0; step < max_iter; ++step) {
-    auto next = KMeansPartial::of(candidates, d, centers, 0, weights).updated(centers);
-    double shift = 0.0;
-    for (std::size_t i = 0; i < next.size(); ++i) shift += (next[i] - centers[i]) * (next[i] - centers[i]);
-    centers = std::move(next);
-    if (shift <= tolerance) break;
+  std::vector<double> best;
+  double best_inertia = INFINITY;
+  for (std::size_t trial = 0; trial < trials; ++trial) {
+    const detail::RowMatrix seeded = detail::kmeans_plus_plus(points, k, rng, 1, weights);
+    std::vector<double> centers(seeded.data(), seeded.data() + seeded.size());
+    for (std::size_t step = 0; step < max_iter; ++step) {
+      auto next = KMeansPartial::of(candidates, d, centers, 0, weights).updated(centers);
+      double shift = 0.0;
+      for (std::size_t i = 0; i < next.size(); ++i) shift += (next[i] - centers[i]) * (next[i] - centers[i]);
+      centers = std::move(next);
+      if (shift <= tolerance) break;
+    }
+    const double inertia = KMeansPartial::of(candidates, d, centers, 0, weights).inertia();
+    if (inertia < best_inertia) best_inertia = inertia, best = std::move(centers);
   }
-  return centers;
+  return best;
 }
 
 }  // namespace cssegment

@@ -259,6 +259,7 @@ def kmeans_recluster(
     seed: int,
     max_iter: int,
     tolerance: float,
+    trials: int = 1,
 ) -> npt.NDArray[np.float64]: ...
 
 class _OwnerResult(TypedDict):
