@@ -926,17 +926,18 @@ def kmeans(model: KMeans, ddf: dd.DataFrame, columns: list[Any] | None = None) -
     power = extent.powers()
 
     # Each pass computes every partition's partial; the client merges them in a tree.
-    def moments(mean: np.ndarray | None) -> Any:
-        return _tree(list(dask.compute(*[dask.delayed(_kmeans_moments)(z, power, mean) for z in prepared])), _merged)
+    def moments(parts: tuple[Any, ...], mean: np.ndarray | None) -> Any:
+        return _tree(list(dask.compute(*[dask.delayed(_kmeans_moments)(z, power, mean) for z in parts])), _merged)
 
-    sums = moments(None)
-    offset, spread, mean_variance = core.scaling_from(extent, sums, moments(sums.means()))
+    sums = moments(prepared, None)
+    offset, spread, mean_variance = core.scaling_from(extent, sums, moments(prepared, sums.means()))
     scaled = dask.persist(
         *[
             dask.delayed(_kmeans_scaled)(z, model_json, names, (offset, spread), (first, total))
             for z, first in zip(prepared, firsts)
         ]
     )
+    del prepared  # the workers drop the unscaled rows once the scaled ones are made
     tolerance = params["tol"] * mean_variance
 
     def each_pass(work: Callable[..., list[Any]], *args: Any) -> list[Any]:
