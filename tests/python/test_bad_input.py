@@ -675,6 +675,7 @@ MATRIX = [
     bad("dask.kmeans", "a column of labels", lambda: csd.kmeans(cs.KMeans(2), dd.from_pandas(HEALTH, npartitions=2), columns=["nps", "segment"]), "data['segment']: has dtype "),
     bad("dask.kmeans", "a NaN feature", lambda: csd.kmeans(cs.KMeans(2), dd.from_pandas(HEALTH.assign(nps=[1.0, 5.0, np.nan]), npartitions=2), columns=["nps"]), "ddf partition 1: data['nps'][0] = nan: missing value; k-means needs every feature of every row"),
     bad("dask.kmeans", "a negative log feature", lambda: csd.kmeans(cs.KMeans(2, scale="log"), dd.from_pandas(HEALTH.assign(nps=[1.0, -1.0, 2.0]), npartitions=2), columns=["nps"]), "ddf partition 0: data['nps'][1] = -1: scale='log' needs values >= 0"),
+    bad("dask.assign", "previous with a KMeans", lambda: csd.assign(cs.KMeans(2).fit(HEALTH[["nps", "logins"]]), dd.from_pandas(HEALTH, npartitions=2), previous="segment"), "previous: KMeans has no hysteresis; leave previous out"),
     bad("dask.kmeans", "fewer rows than clusters", lambda: csd.kmeans(cs.KMeans(5), dd.from_pandas(HEALTH, npartitions=2), columns=["nps"]), "n_clusters: 5 clusters need at least as many rows; data has 3"),
 ]
 # fmt: on
