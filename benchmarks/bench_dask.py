@@ -12,6 +12,13 @@ warm-up; the ratio is peer time / cssegment.dask time.
     PYTHONPATH=python python3 benchmarks/bench_dask.py               # 1M x 8
     PYTHONPATH=python python3 benchmarks/bench_dask.py --rows 5000000
     PYTHONPATH=python python3 benchmarks/bench_dask.py --small       # smoke check (100k rows)
+
+``--kmeans`` times k-means instead: ``cssegment.dask.kmeans`` (k-means|| then Lloyd over merged
+partials) against dask-ml's ``KMeans`` (k-means||) on the same points as a dask array persisted
+on the same workers, and in-memory ``KMeans.fit``; one restart each (dask-ml has no n_init), no
+scaling (the inertias are in the same units), judged by their inertia.
+
+    PYTHONPATH=python python3 benchmarks/bench_dask.py --kmeans      # 1M x 8, k = 8
 """
 
 from __future__ import annotations
@@ -27,7 +34,9 @@ import dask
 import dask.array as da
 import dask.dataframe as dd
 import numpy as np
+import pandas as pd
 from bench_health import MEASURES, signals
+from bench_models import mixture
 from bench_segment import Row, best_of, print_header, print_report
 from dask.distributed import Client, LocalCluster
 
@@ -93,12 +102,63 @@ def bench_calibration(n: int, repeats: int, partitions: int) -> tuple[list[Row],
     return rows, notes
 
 
+def inertia_of(points: np.ndarray, centres: np.ndarray) -> float:
+    """Sum of squared distances of the points to their nearest centre, in blocks of rows."""
+    total = 0.0
+    for start in range(0, len(points), 65536):
+        block = points[start : start + 65536]
+        total += float(np.sum(np.min(((block[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2), axis=1)))
+    return total
+
+
+def bench_kmeans(n: int, repeats: int, partitions: int, k: int = 8, d: int = 8) -> tuple[list[Row], list[str]]:
+    frame = pd.DataFrame(mixture(n, d, k), columns=[f"x{j}" for j in range(d)])
+    model = cs.KMeans(k, n_init=1, scale=None, seed=0)
+    in_memory = cs.KMeans(k, n_init=1, scale=None, seed=0).fit(frame)
+    memory = best_of(lambda: cs.KMeans(k, n_init=1, scale=None, seed=0).fit(frame), repeats, min_seconds=0)
+    capability = f"k-means k={k}, d={d}, n_init=1, {partitions} partitions"
+    rows: list[Row] = []
+    notes = [f"in-memory KMeans.fit (k-means++): inertia {in_memory.inertia_:,.1f} in {in_memory.n_iter_} iterations"]
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
+        Client(cluster),
+    ):
+        ddf = dd.from_pandas(frame, npartitions=partitions).persist()
+        dask.distributed.wait(ddf)
+        fitted = csd.kmeans(model, ddf)
+        ours = best_of(lambda: csd.kmeans(model, ddf), repeats, min_seconds=0)
+        notes.append(
+            f"cssegment.dask.kmeans (k-means||): inertia {fitted.inertia_:,.1f} in {fitted.n_iter_} iterations, "
+            f"{fitted.inertia_ / in_memory.inertia_ - 1:+.3%} vs in memory"
+        )
+        rows.append(Row(f"{capability}, vs in memory", n, ours, "KMeans.fit (in memory)", memory))
+        from dask_ml.cluster import KMeans as DaskKMeans
+
+        points = da.from_array(frame.to_numpy(), chunks=(-(-n // partitions), d)).persist()
+        dask.distributed.wait(points)
+        peer = DaskKMeans(n_clusters=k, init="k-means||", max_iter=300, tol=1e-4, random_state=0).fit(points)
+        # Recomputed from its centres: dask-ml's own inertia_ is not the sum of squared distances.
+        reached = inertia_of(frame.to_numpy(), np.asarray(peer.cluster_centers_))
+        notes.append(
+            f"dask-ml KMeans (k-means||): inertia {reached:,.1f} (its inertia_ says {peer.inertia_:,.1f}) in "
+            f"{peer.n_iter_} iterations, {reached / in_memory.inertia_ - 1:+.3%} vs in memory"
+        )
+        peer_time = best_of(
+            lambda: DaskKMeans(n_clusters=k, init="k-means||", max_iter=300, tol=1e-4, random_state=0).fit(points),
+            repeats,
+            min_seconds=0,
+        )
+        rows.append(Row(capability, n, ours, "dask-ml KMeans (k-means||)", peer_time))
+    return rows, notes
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--partitions", type=int, default=8)
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--small", action="store_true", help="100k rows, one repeat")
+    parser.add_argument("--kmeans", action="store_true", help="k-means instead of calibration")
     args = parser.parse_args(argv)
     n, repeats = (100_000, 1) if args.small else (args.rows, args.repeats)
     started = time.perf_counter()
@@ -109,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ImportError:
         peer_version = "not installed"
     print_header("cssegment.dask benchmark (2-worker LocalCluster)", dask=dask.__version__, dask_ml=peer_version)
-    rows, notes = bench_calibration(n, repeats, args.partitions)
+    rows, notes = (bench_kmeans if args.kmeans else bench_calibration)(n, repeats, args.partitions)
     print_report(rows, notes, started)
     return 0
 

@@ -53,6 +53,7 @@
 #include "cssegment/segment/expression/parser.hpp"
 #include "cssegment/segment/hysteresis.hpp"
 #include "cssegment/segment/kmeans.hpp"
+#include "cssegment/segment/kmeans_partial.hpp"
 #include "cssegment/segment/missing_policy.hpp"
 #include "cssegment/segment/owners.hpp"
 #include "cssegment/segment/planner.hpp"

@@ -17,6 +17,9 @@ per-partition gradients and Hessians; no row comes to the client. :func:`~cssegm
 and :func:`~cssegment.dask.score` work row by row; :func:`~cssegment.dask.fit` brings the columns
 it reads to the client.
 
+:func:`~cssegment.dask.kmeans` fits a :class:`cssegment.KMeans` by k-means|| and Lloyd steps over
+merged per-partition sums, the same model whatever the partitioning.
+
 Requires the ``dask`` extra (``pip install 'cssegment[dask]'``); import it as
 ``import cssegment.dask``.
 
@@ -58,9 +61,10 @@ from .metrics.ledger_input import (
     period_keys,
 )
 from .metrics.periods import calendar_of
+from .segment.kmeans import KMeans
 from .segment.models import SegmentModel
 
-__all__ = ["assign", "backtest", "calibrate", "fit", "movements", "retention", "score"]
+__all__ = ["assign", "backtest", "calibrate", "fit", "kmeans", "movements", "retention", "score"]
 
 Segments = pd.Series | pd.DataFrame | str | None
 # A row's position: partition number << 40 | row in the partition (2^40 rows would be 8 TB of
@@ -408,19 +412,23 @@ def _row_wise(work: Callable[..., Any], model: Any, ddf: Any, previous: str | No
     return untyped.map_partitions(work, model, previous, meta=work(untyped._meta, model, previous))
 
 
-def _assigned(part: pd.DataFrame, model: SegmentModel, previous: str | None) -> pd.Series:
+def _assigned(part: pd.DataFrame, model: SegmentModel | KMeans, previous: str | None) -> pd.Series:
+    if isinstance(model, KMeans):
+        if previous is not None:
+            raise InvalidInputError("previous: KMeans has no hysteresis; leave previous out")
+        return model.predict(part, output="pandas")
     earlier = None if previous is None else part[previous]
     labels = model.assign(part, earlier, output="pandas")
     return pd.Series(labels, index=part.index, name="segment")
 
 
-def assign(model: SegmentModel, ddf: dd.DataFrame, previous: str | None = None) -> dd.Series:
+def assign(model: SegmentModel | KMeans, ddf: dd.DataFrame, previous: str | None = None) -> dd.Series:
     """A segment model's ``assign`` (:meth:`cssegment.TierModel.assign` and peers) over a Dask DataFrame.
 
     Parameters
     ----------
-    model : TierModel, QuadrantModel or RuleModel
-        The segmentation model.
+    model : TierModel, QuadrantModel, RuleModel or KMeans
+        The segmentation model (a fitted KMeans predicts each row's cluster).
     ddf : dask.dataframe.DataFrame
         The accounts, with the columns the model reads.
     previous : str, optional
@@ -430,7 +438,8 @@ def assign(model: SegmentModel, ddf: dd.DataFrame, previous: str | None = None) 
     -------
     dask.dataframe.Series
         Named ``segment``, aligned with `ddf`, of the model's ordered categorical dtype (so the
-        partitions concatenate without re-categorising); equal to the in-memory labels.
+        partitions concatenate without re-categorising); equal to the in-memory labels. For a
+        KMeans: ``predict``'s int32 clusters, named ``cluster``.
 
     Raises
     ------
@@ -757,3 +766,232 @@ def calibrate(card: Scorecard, ddf: dd.DataFrame, outcome: str = "churned", l2: 
     coef, intercept, iterations = _core.health.fit_logistic_passes(len(means), count, ones, penalty, pass_at)
     fitted = _core.health.calibrated_from_fit(core, coef, intercept, list(means), penalty, iterations)
     return CalibratedScorecard.from_json(fitted.to_json())
+
+
+# k-means: k-means|| initialisation and Lloyd steps over mergeable per-partition partials
+# (C++: segment/kmeans_partial.hpp).
+
+# k-means|| rounds (Bahmani et al. find 5 enough) and rows sampled per round, per cluster.
+_KMEANS_ROUNDS = 5
+_KMEANS_OVERSAMPLING = 2.0
+# Rounds beyond _KMEANS_ROUNDS, only while a restart has fewer than k distinct candidates.
+_KMEANS_EXTRA_ROUNDS = 50
+# Local k-means++ runs on the weighted candidates, the best kept (they are few: this is cheap).
+_KMEANS_LOCAL_TRIALS = 10
+# A restart's k-means|| stream: restart << 32 | round.
+_KMEANS_STREAM_BITS = 32
+
+
+def _kmeans_values(part: pd.DataFrame, labels: list[Any]) -> np.ndarray:
+    """A partition's feature columns as a rows x features float64 matrix, checked as in memory."""
+    columns = [_frame.numeric(_frame.column(part, label, "ddf"), f"data[{str(label)!r}]") for label in labels]
+    return np.ascontiguousarray(np.column_stack(columns), dtype=np.float64)
+
+
+def _kmeans_rows(part: pd.DataFrame, labels: list[Any], model_json: str, number: int) -> np.ndarray:
+    """A partition's features after the log of log features, checked as ``KMeans.fit`` checks them."""
+    names = [str(label) for label in labels]
+    try:
+        return _core.segment.kmeans.from_json(model_json).prepared(_kmeans_values(part, labels), names)
+    except InvalidInputError as error:
+        raise InvalidInputError(f"ddf partition {number}: {error}") from None
+
+
+def _kmeans_moments(z: np.ndarray, power: np.ndarray | None, mean: np.ndarray | None) -> Any:
+    return _core.segment.feature_moments.of(z, power, mean)
+
+
+def _kmeans_scaled(
+    z: np.ndarray, model_json: str, names: list[str], scaling: tuple[np.ndarray, np.ndarray], rows: tuple[int, int]
+) -> np.ndarray:
+    core = _core.segment.kmeans.from_json(model_json)
+    return core.standardized(z, names, scaling[0], scaling[1], rows[0], rows[1])
+
+
+def _kmeans_row(z: np.ndarray, at: int) -> np.ndarray:
+    return np.array(z[at])
+
+
+def _kmeans_candidates(
+    z: np.ndarray,
+    first: int,
+    candidates: list[np.ndarray],
+    seed: int,
+    streams: list[int],
+    oversampling: float,
+    costs: list[float],
+) -> list[Any]:
+    """A partition's k-means|| partial for each restart (its cost alone where the cost is 0)."""
+    return [
+        _core.segment.kmeans_candidates.of(z, points, first, seed, stream, oversampling, cost)
+        for points, stream, cost in zip(candidates, streams, costs)
+    ]
+
+
+def _kmeans_partials(z: np.ndarray, first: int, centers: list[np.ndarray]) -> list[Any]:
+    """A partition's Lloyd partial for each restart's centres."""
+    return [_core.segment.kmeans_partial.of(z, points, first) for points in centers]
+
+
+def _merged_each(a: list[Any], b: list[Any]) -> list[Any]:
+    return [x.copy().merge(y) for x, y in zip(a, b)]
+
+
+def kmeans(model: KMeans, ddf: dd.DataFrame, columns: list[Any] | None = None) -> KMeans:
+    """:meth:`cssegment.KMeans.fit` over a Dask DataFrame: k-means|| initialisation, then Lloyd steps.
+
+    No row comes to the client. Each partition's features are checked and prepared once (the log
+    of log features) and kept on the workers. The scaling is learnt from statistics merged across
+    partitions (exact sums), so it equals the in-memory one bit for bit. Then, for each of the
+    ``n_init`` restarts (run side by side in the same passes over the data), k-means|| (Bahmani et
+    al., "Scalable k-means++", 2012): a first centre drawn uniformly, then 5 rounds in which
+    every row joins the candidates with probability ``2 n_clusters`` times its share of the cost
+    (the squared distance to the nearest candidate over their sum); the candidates, weighted by
+    the rows nearest each, are reclustered in memory into ``n_clusters`` centres (greedy
+    k-means++ and Lloyd, the best of 10 runs). Lloyd steps over the data follow, as in memory (the same stopping rule,
+    ``tol`` relative to the mean variance of the scaled features, ``max_iter``, the same handling
+    of empty clusters), each a merge of per-partition partials: per cluster the row count and
+    the exact sums of the coordinates. The restart of lowest inertia wins.
+
+    Whatever the partitioning, the result is the same bit for bit: sums are exact, a row's
+    nearest centre depends on the row alone, and each row's k-means|| draw is a hash of the
+    seed, the round and the row's number in the frame, not a random stream read partition by
+    partition. It differs from the in-memory fit (k-means++ seeding) only by its seeding; the
+    inertia is typically within a fraction of a percent of it.
+
+    Parameters
+    ----------
+    model : KMeans
+        The model: its ``n_clusters``, ``n_init``, ``max_iter``, ``tol``, ``scale`` and ``seed``
+        are used; it is left unchanged.
+    ddf : dask.dataframe.DataFrame
+        The rows to cluster.
+    columns : list, optional
+        The feature columns of `ddf` (default: every column), as the columns of the frame given
+        to :meth:`cssegment.KMeans.fit`.
+
+    Returns
+    -------
+    KMeans
+        A new model, fitted: ``predict`` (and :func:`assign`) label rows as in memory.
+
+    Raises
+    ------
+    InvalidInputError
+        Before any task runs, if a column is missing or not numeric; when computed, as
+        :meth:`cssegment.KMeans.fit` (a missing or infinite value, a negative value of a log
+        feature, fewer rows than clusters), naming the partition and the row in it.
+
+    Examples
+    --------
+    >>> import dask.dataframe as dd, cssegment as cs, cssegment.dask
+    >>> accounts = cs.datasets.synthetic_book(400, seed=1).accounts
+    >>> features = accounts[["arr", "employees", "logins_per_user"]]
+    >>> model = cs.dask.kmeans(cs.KMeans(3, scale="log"), dd.from_pandas(features, npartitions=3))
+    >>> model.cluster_centers_.shape
+    (3, 3)
+    >>> bool(model.inertia_ <= 1.01 * cs.KMeans(3, scale="log").fit(features).inertia_)
+    True
+    """
+    rows = _frame_of(ddf)
+    if not isinstance(model, KMeans):
+        raise InvalidInputError(f"model: expected a cssegment.KMeans, got {type(model).__name__}")
+    labels = list(rows.columns) if columns is None else _frame.listed(columns, "columns")
+    for label in labels:
+        if label not in rows.columns:
+            raise _frame.no_column("ddf", label, rows.columns)
+    untyped: Any = rows[labels]
+    names = [str(label) for label in labels]
+    params = model.get_params()
+    k, restarts, max_iter, seed = (int(params[name]) for name in ("n_clusters", "n_init", "max_iter", "seed"))
+    model_json = model.to_json()
+    core = _core.segment.kmeans.from_json(model_json)
+    # A column that is not numeric, or scales that do not fit the columns, before any task runs.
+    for label in labels:
+        dtype = untyped._meta[label].dtype
+        if not (pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)):
+            raise InvalidInputError(f"data[{str(label)!r}]: has dtype {dtype}; k-means needs numeric features")
+    core.prepared(_kmeans_values(untyped._meta, labels), names)
+
+    prepared = dask.persist(
+        *[dask.delayed(_kmeans_rows)(part, labels, model_json, n) for n, part in enumerate(_partitions(untyped))]
+    )
+    ranges = list(dask.compute(*[dask.delayed(_kmeans_moments)(z, None, None) for z in prepared]))
+    lengths = [int(r.rows) for r in ranges]
+    total = sum(lengths)
+    if total < k:
+        raise InvalidInputError(f"n_clusters: {k} clusters need at least as many rows; data has {total}")
+    firsts = [sum(lengths[:p]) for p in range(len(lengths))]
+    extent = _tree(ranges, _merged)
+    power = extent.powers()
+
+    # Each pass computes every partition's partial; the client merges them in a tree.
+    def moments(parts: tuple[Any, ...], mean: np.ndarray | None) -> Any:
+        return _tree(list(dask.compute(*[dask.delayed(_kmeans_moments)(z, power, mean) for z in parts])), _merged)
+
+    sums = moments(prepared, None)
+    offset, spread, mean_variance = core.scaling_from(extent, sums, moments(prepared, sums.means()))
+    scaled = dask.persist(
+        *[
+            dask.delayed(_kmeans_scaled)(z, model_json, names, (offset, spread), (first, total))
+            for z, first in zip(prepared, firsts)
+        ]
+    )
+    del prepared  # the workers drop the unscaled rows once the scaled ones are made
+    tolerance = params["tol"] * mean_variance
+
+    def each_pass(work: Callable[..., list[Any]], *args: Any) -> list[Any]:
+        partials = dask.compute(*[dask.delayed(work)(z, first, *args) for z, first in zip(scaled, firsts)])
+        merged: list[Any] = _tree(list(partials), _merged_each)
+        return merged
+
+    # k-means||, the restarts side by side.
+    starts = _core.segment.kmeans_parallel_first_rows(seed, restarts, total)
+    owner = [int(np.searchsorted(firsts, row, side="right")) - 1 for row in starts]
+    fetched = dask.compute(*[dask.delayed(_kmeans_row)(scaled[p], row - firsts[p]) for row, p in zip(starts, owner)])
+    candidates = [np.asarray(point).reshape(1, -1) for point in fetched]
+    every = list(range(restarts))
+
+    def round_of(active: list[int], round_: int, costs: list[float]) -> list[Any]:
+        streams = [(r << _KMEANS_STREAM_BITS) | round_ for r in active]
+        chosen = [candidates[r] for r in active]
+        return each_pass(_kmeans_candidates, chosen, seed, streams, _KMEANS_OVERSAMPLING * k, costs)
+
+    def enough(r: int) -> bool:
+        return bool(len(np.unique(candidates[r], axis=0)) >= k)
+
+    cost = [partial.cost for partial in round_of(every, 0, [0.0] * restarts)]
+    for round_ in range(1, _KMEANS_ROUNDS + _KMEANS_EXTRA_ROUNDS + 1):
+        active = [r for r in every if cost[r] > 0 and (round_ <= _KMEANS_ROUNDS or not enough(r))]
+        if not active:
+            break
+        for r, drawn in zip(active, round_of(active, round_, [cost[r] for r in active])):
+            candidates[r] = np.vstack([candidates[r], drawn.points])
+        if round_ >= _KMEANS_ROUNDS and all(enough(r) for r in active):
+            break
+        for r, again in zip(active, round_of(active, round_, [0.0] * len(active))):
+            cost[r] = again.cost
+    weights = [partial.counts for partial in each_pass(_kmeans_partials, candidates)]
+    centers = [
+        _core.segment.kmeans_recluster(
+            candidates[r], weights[r], k, (seed + r + 1) % 2**64, max_iter, tolerance, _KMEANS_LOCAL_TRIALS
+        )
+        for r in every
+    ]
+
+    # Lloyd steps, as in memory.
+    iterations = [0] * restarts
+    active = every
+    while active:
+        moving = []
+        for r, partial in zip(active, each_pass(_kmeans_partials, [centers[r] for r in active])):
+            updated = partial.updated(centers[r])
+            shift = float(np.sum((updated - centers[r]) ** 2))
+            centers[r], iterations[r] = updated, iterations[r] + 1
+            if shift > tolerance and iterations[r] < max_iter:
+                moving.append(r)
+        active = moving
+    inertia = [partial.inertia for partial in each_pass(_kmeans_partials, centers)]
+    best = int(np.argmin(inertia))
+    fitted = core.fitted_with(names, offset, spread, centers[best], inertia[best], iterations[best])
+    return KMeans.from_json(fitted.to_json())

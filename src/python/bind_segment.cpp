@@ -7,6 +7,7 @@
 #include "cssegment/segment/cadence.hpp"
 #include "cssegment/segment/coverage.hpp"
 #include "cssegment/segment/kmeans.hpp"
+#include "cssegment/segment/kmeans_partial.hpp"
 #include "cssegment/segment/owners.hpp"
 #include "cssegment/segment/planner.hpp"
 #include "cssegment/segment/quadrant.hpp"
@@ -217,6 +218,49 @@ py::array_t<std::int32_t> kmeans_predict(const KMeans& model, const Array<double
   return to_numpy(std::move(labels));
 }
 
+// ---- k-means over partitions (segment/kmeans_partial.hpp), for cssegment.dask
+using CountArray = py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>;
+
+// A 2-D rows x d array's values (row-major) and d.
+std::pair<std::span<const double>, std::size_t> rows_of(const Array<double>& values, std::string_view argument) {
+  if (values.ndim() != 2)
+    fail(argument, "must be two-dimensional (rows x features), got " + std::to_string(values.ndim()) + " dimensions");
+  return {{values.data(), static_cast<std::size_t>(values.size())}, static_cast<std::size_t>(values.shape(1))};
+}
+
+py::array_t<double> rows_array(std::vector<double>&& values, std::size_t d) {
+  const auto rows = static_cast<py::ssize_t>(d == 0 ? 0 : values.size() / d);
+  return to_numpy(std::move(values)).reshape({rows, static_cast<py::ssize_t>(d)});
+}
+
+py::tuple sum_state(const ExactSum& sum) {
+  auto [first, limbs] = sum.digits();
+  return py::make_tuple(first, to_numpy(std::move(limbs)));
+}
+
+ExactSum sum_from_state(const py::handle& state) {
+  const auto tuple = state.cast<py::tuple>();
+  const auto limbs = tuple[1].cast<Array<std::int64_t>>();
+  return ExactSum::from_digits(tuple[0].cast<int>(), view(limbs), "state");
+}
+
+py::list sums_state(const std::vector<ExactSum>& sums) {
+  py::list out;
+  for (const auto& sum : sums) out.append(sum_state(sum));
+  return out;
+}
+
+std::vector<ExactSum> sums_from_state(const py::handle& state) {
+  std::vector<ExactSum> out;
+  for (const auto& item : state.cast<py::list>()) out.push_back(sum_from_state(item));
+  return out;
+}
+
+KMeans::Scaling scaling_of(const Array<double>& offset, const Array<double>& spread, double mean_variance) {
+  const auto o = view(offset), s = view(spread);
+  return {{o.begin(), o.end()}, {s.begin(), s.end()}, mean_variance};
+}
+
 void bind_kmeans(py::module_& m) {
   py::class_<KMeans>(m, "kmeans")
       .def(py::init([](std::size_t n_clusters, std::size_t n_init, std::size_t max_iter, double tol,
@@ -253,7 +297,54 @@ void bind_kmeans(py::module_& m) {
       .def("predict", &kmeans_predict, py::arg("data"), py::arg("max_threads") = 0)
       .def("to_json", &KMeans::to_json, py::call_guard<py::gil_scoped_release>())
       .def_static("from_json", &KMeans::from_json, py::arg("text"), py::call_guard<py::gil_scoped_release>())
-      .def(py::self == py::self);
+      .def(py::self == py::self)
+      // Fits over partitions (cssegment.dask): see segment/kmeans_partial.hpp.
+      .def(
+          "prepared",
+          [](const KMeans& model, const Array<double>& data, std::vector<std::string> names) {
+            const auto matrix = features(data, std::move(names));
+            std::vector<double> z;
+            {
+              py::gil_scoped_release release;
+              z = model.prepared(matrix);
+            }
+            return rows_array(std::move(z), matrix.columns);
+          },
+          py::arg("data"), py::arg("names"))
+      .def(
+          "scaling_from",
+          [](const KMeans& model, const FeatureMoments& range, const FeatureMoments& sums,
+             const FeatureMoments& squares) {
+            auto scaling = model.scaling_from(range, sums, squares);
+            return py::make_tuple(to_numpy(std::move(scaling.offset)), to_numpy(std::move(scaling.spread)),
+                                  scaling.mean_variance);
+          },
+          py::arg("range"), py::arg("sums"), py::arg("squares"))
+      .def(
+          "standardized",
+          [](const KMeans& model, const Array<double>& z, const std::vector<std::string>& names,
+             const Array<double>& offset, const Array<double>& spread, std::size_t first_row, std::size_t total_rows) {
+            const auto [values, d] = rows_of(z, "z");
+            std::vector<double> out(values.begin(), values.end());
+            const auto scaling = scaling_of(offset, spread, 0.0);
+            {
+              py::gil_scoped_release release;
+              model.standardize_partition(out, names, scaling, first_row, total_rows);
+            }
+            return rows_array(std::move(out), d);
+          },
+          py::arg("z"), py::arg("names"), py::arg("offset"), py::arg("spread"), py::arg("first_row"),
+          py::arg("total_rows"))
+      .def(
+          "fitted_with",
+          [](const KMeans& model, std::vector<std::string> names, const Array<double>& offset,
+             const Array<double>& spread, const Array<double>& centers, double inertia, std::size_t n_iter) {
+            const auto values = rows_of(centers, "centers").first;
+            return model.fitted_with(std::move(names), scaling_of(offset, spread, 0.0), {values.begin(), values.end()},
+                                     inertia, n_iter);
+          },
+          py::arg("names"), py::arg("offset"), py::arg("spread"), py::arg("centers"), py::arg("inertia"),
+          py::arg("n_iter"));
 }
 
 // The restarts of KMeans::fit one at a time, so that the Python layer can show progress.
@@ -277,6 +368,134 @@ void bind_kmeans_fit(py::module_& m) {
           },
           py::arg("count"))
       .def("finish", [](KMeans::Fit& fit, KMeans& model) { return to_numpy(fit.finish(model)); }, py::arg("model"));
+}
+
+void bind_kmeans_partials(py::module_& m) {
+  py::class_<FeatureMoments>(m, "feature_moments")
+      .def_static(
+          "of",
+          [](const Array<double>& z, const std::optional<Array<double>>& power,
+             const std::optional<Array<double>>& mean) {
+            const auto [values, d] = rows_of(z, "z");
+            const auto power_view = view(power), mean_view = view(mean);
+            py::gil_scoped_release release;
+            return FeatureMoments::of(values, d, power_view, mean_view);
+          },
+          py::arg("z"), py::arg("power") = py::none(), py::arg("mean") = py::none())
+      .def_property_readonly("rows", &FeatureMoments::rows)
+      .def_property_readonly("columns", &FeatureMoments::columns)
+      .def("powers", [](const FeatureMoments& moments) { return to_numpy(moments.powers()); })
+      .def("means", [](const FeatureMoments& moments) { return to_numpy(moments.means()); })
+      .def("merge", &FeatureMoments::merge, py::arg("other"), py::return_value_policy::reference_internal)
+      .def("copy", [](const FeatureMoments& moments) { return moments; })
+      .def(py::pickle(
+          [](const FeatureMoments& moments) {
+            return py::make_tuple(moments.columns(), moments.rows(), moments.largest(), sums_state(moments.sums()));
+          },
+          [](const py::tuple& state) {
+            return FeatureMoments(state[0].cast<std::size_t>(), state[1].cast<std::size_t>(),
+                                  state[2].cast<std::vector<double>>(), sums_from_state(state[3]));
+          }));
+
+  py::class_<KMeansPartial>(m, "kmeans_partial")
+      .def_static(
+          "of",
+          [](const Array<double>& z, const Array<double>& centers, std::uint64_t first_row,
+             const std::optional<CountArray>& weights) {
+            const auto [values, d] = rows_of(z, "z");
+            const auto [centre_values, centre_d] = rows_of(centers, "centers");
+            check_same_length("centers columns", centre_d, "z columns", d);
+            std::span<const std::uint64_t> weight_view;
+            if (weights) weight_view = {weights->data(), static_cast<std::size_t>(weights->size())};
+            py::gil_scoped_release release;
+            return KMeansPartial::of(values, d, centre_values, first_row, weight_view);
+          },
+          py::arg("z"), py::arg("centers"), py::arg("first_row"), py::arg("weights") = py::none())
+      .def_property_readonly("counts",
+                             [](const KMeansPartial& p) {
+                               return to_numpy(std::vector<std::uint64_t>(p.counts().begin(), p.counts().end()));
+                             })
+      .def_property_readonly("inertia", &KMeansPartial::inertia)
+      .def(
+          "updated",
+          [](const KMeansPartial& partial, const Array<double>& centers) {
+            return rows_array(partial.updated(rows_of(centers, "centers").first), partial.d());
+          },
+          py::arg("centers"))
+      .def("merge", &KMeansPartial::merge, py::arg("other"), py::return_value_policy::reference_internal,
+           py::call_guard<py::gil_scoped_release>())
+      .def("copy", [](const KMeansPartial& partial) { return partial; })
+      .def(py::pickle(
+          [](const KMeansPartial& partial) {
+            py::list farthest;
+            for (const auto& far : partial.farthest())
+              farthest.append(py::make_tuple(far.distance, far.row, far.cluster, far.weight, far.point));
+            return py::make_tuple(partial.k(), partial.d(), partial.counts(), sums_state(partial.sums()),
+                                  sum_state(partial.inertia_sum()), farthest);
+          },
+          [](const py::tuple& state) {
+            std::vector<FarRow> farthest;
+            for (const auto& item : state[5].cast<py::list>()) {
+              auto [distance, row, cluster, weight, point] =
+                  item.cast<std::tuple<double, std::uint64_t, std::size_t, std::uint64_t, std::vector<double>>>();
+              farthest.push_back({distance, row, cluster, weight, std::move(point)});
+            }
+            return KMeansPartial(state[0].cast<std::size_t>(), state[1].cast<std::size_t>(),
+                                 state[2].cast<std::vector<std::uint64_t>>(), sums_from_state(state[3]),
+                                 sum_from_state(state[4]), std::move(farthest));
+          }));
+
+  py::class_<KMeansCandidates>(m, "kmeans_candidates")
+      .def_static(
+          "of",
+          [](const Array<double>& z, const Array<double>& candidates, std::uint64_t first_row, std::uint64_t seed,
+             std::uint64_t stream, double oversampling, double total_cost) {
+            const auto [values, d] = rows_of(z, "z");
+            const auto [candidate_values, candidate_d] = rows_of(candidates, "candidates");
+            check_same_length("candidates columns", candidate_d, "z columns", d);
+            py::gil_scoped_release release;
+            return KMeansCandidates::of(values, d, candidate_values, first_row, seed, stream, oversampling, total_cost);
+          },
+          py::arg("z"), py::arg("candidates"), py::arg("first_row"), py::arg("seed"), py::arg("stream"),
+          py::arg("oversampling"), py::arg("total_cost"))
+      .def_property_readonly("cost", &KMeansCandidates::cost)
+      .def_property_readonly("rows",
+                             [](const KMeansCandidates& c) {
+                               return to_numpy(std::vector<std::uint64_t>(c.rows().begin(), c.rows().end()));
+                             })
+      .def_property_readonly("points",
+                             [](const KMeansCandidates& c) {
+                               return rows_array(std::vector<double>(c.points()), c.d());
+                             })
+      .def("merge", &KMeansCandidates::merge, py::arg("other"), py::return_value_policy::reference_internal,
+           py::call_guard<py::gil_scoped_release>())
+      .def("copy", [](const KMeansCandidates& candidates) { return candidates; })
+      .def(py::pickle(
+          [](const KMeansCandidates& c) {
+            return py::make_tuple(c.d(), sum_state(c.cost_sum()), c.rows(), c.points());
+          },
+          [](const py::tuple& state) {
+            return KMeansCandidates(state[0].cast<std::size_t>(), sum_from_state(state[1]),
+                                    state[2].cast<std::vector<std::uint64_t>>(), state[3].cast<std::vector<double>>());
+          }));
+
+  m.def("kmeans_parallel_first_rows", &kmeans_parallel_first_rows, py::arg("seed"), py::arg("restarts"),
+        py::arg("rows"));
+  m.def(
+      "kmeans_recluster",
+      [](const Array<double>& candidates, const CountArray& weights, std::size_t k, std::uint64_t seed,
+         std::size_t max_iter, double tolerance, std::size_t trials) {
+        const auto [values, d] = rows_of(candidates, "candidates");
+        const std::span<const std::uint64_t> weight_view{weights.data(), static_cast<std::size_t>(weights.size())};
+        std::vector<double> centers;
+        {
+          py::gil_scoped_release release;
+          centers = kmeans_recluster(values, d, weight_view, k, seed, max_iter, tolerance, trials);
+        }
+        return rows_array(std::move(centers), d);
+      },
+      py::arg("candidates"), py::arg("weights"), py::arg("k"), py::arg("seed"), py::arg("max_iter"),
+      py::arg("tolerance"), py::arg("trials") = 1);
 }
 
 using CoverageEntry = std::tuple<std::string, std::optional<double>, bool>;
@@ -429,6 +648,7 @@ void bind_segment(py::module_& m) {
   bind_reports(m);
   bind_kmeans(m);
   bind_kmeans_fit(m);
+  bind_kmeans_partials(m);
   bind_owners(m);
   bind_cadence(m);
   bind_planner(m);

@@ -668,6 +668,15 @@ MATRIX = [
     bad("CadencePolicy.workload", "a CSM named like a sentinel row", lambda: POLICY.workload(POLICY.schedule(ACCOUNT, ["High touch"]), ["(digital)"]), "owners[0] = '(digital)': the name of the workload's own row"),
     bad("ShiftedBetaGeometric", "beta beyond 1e300", lambda: cs.ShiftedBetaGeometric(alpha=1.0, beta=1e301), "beta: 1e+301 must be at most 1e300"),
     bad("ShiftedBetaGeometric.fit_many", "min_accounts negative", lambda: cs.ShiftedBetaGeometric.fit_many([[10, 5]], min_accounts=-1), "min_accounts: -1.0 must be finite and >= 0"),
+    # k-means on Dask (issue 20): cssegment.dask.kmeans
+    bad("dask.kmeans", "a pandas frame", lambda: csd.kmeans(cs.KMeans(2), HEALTH), "ddf: expected a dask.dataframe.DataFrame, got DataFrame"),
+    bad("dask.kmeans", "a tier model", lambda: csd.kmeans(TOUCH, dd.from_pandas(HEALTH, npartitions=2)), "model: expected a cssegment.KMeans, got TierModel"),
+    bad("dask.kmeans", "unknown column", lambda: csd.kmeans(cs.KMeans(2), dd.from_pandas(HEALTH, npartitions=2), columns=["nps", "mrr"]), "ddf: no column 'mrr' (columns: 'nps', 'logins', 'segment', 'churned')"),
+    bad("dask.kmeans", "a column of labels", lambda: csd.kmeans(cs.KMeans(2), dd.from_pandas(HEALTH, npartitions=2), columns=["nps", "segment"]), "data['segment']: has dtype "),
+    bad("dask.kmeans", "a NaN feature", lambda: csd.kmeans(cs.KMeans(2), dd.from_pandas(HEALTH.assign(nps=[1.0, 5.0, np.nan]), npartitions=2), columns=["nps"]), "ddf partition 1: data['nps'][0] = nan: missing value; k-means needs every feature of every row"),
+    bad("dask.kmeans", "a negative log feature", lambda: csd.kmeans(cs.KMeans(2, scale="log"), dd.from_pandas(HEALTH.assign(nps=[1.0, -1.0, 2.0]), npartitions=2), columns=["nps"]), "ddf partition 0: data['nps'][1] = -1: scale='log' needs values >= 0"),
+    bad("dask.assign", "previous with a KMeans", lambda: csd.assign(cs.KMeans(2).fit(HEALTH[["nps", "logins"]]), dd.from_pandas(HEALTH, npartitions=2), previous="segment"), "previous: KMeans has no hysteresis; leave previous out"),
+    bad("dask.kmeans", "fewer rows than clusters", lambda: csd.kmeans(cs.KMeans(5), dd.from_pandas(HEALTH, npartitions=2), columns=["nps"]), "n_clusters: 5 clusters need at least as many rows; data has 3"),
 ]
 # fmt: on
 

@@ -108,6 +108,9 @@ JOBS: dict[str, Callable[[Shared], Any]] = {
     "k-means fit": lambda s: (lambda m: (m.cluster_centers_, m.inertia_, m.predict(s.features)))(
         cs.KMeans(n_clusters=4, n_init=2, seed=7).fit(s.features)
     ),
+    "k-means partial": lambda s: (lambda p: (p.counts, p.inertia, p.updated(centres(s))))(
+        _core.segment.kmeans_partial.of(np.ascontiguousarray(s.features.to_numpy(dtype=np.float64)), centres(s), 0)
+    ),
     "ledger build": lambda s: cs.RevenueLedger(s.revenue).revenue,
     "ledger build from dates by fiscal quarter": lambda s: (
         cs.RevenueLedger(
@@ -135,6 +138,11 @@ JOBS: dict[str, Callable[[Shared], Any]] = {
         s.accounts.loc[s.accounts["arr"] > 0, "logins_per_user"], s.accounts.loc[s.accounts["arr"] > 0, "arr"], 20_000.0
     ),
 }
+
+
+def centres(s: Shared) -> np.ndarray:
+    """Six rows of the features, as k-means centres."""
+    return np.ascontiguousarray(s.features.to_numpy(dtype=np.float64)[::500])
 
 
 def assert_identical(got: Any, expected: Any) -> None:
@@ -326,6 +334,7 @@ def long_calls(shared: Shared) -> dict[str, Callable[[], object]]:
         "QuadrantModel.assign": lambda: s.quadrants._model.assign(employees, arr, None),
         "KMeans.predict": lambda: s.kmeans._model.predict(features, 1),
         "KMeans.fit": lambda: _core.segment.kmeans(5, 1, 20, 1e-4, ["none"], 1).fit(features, [], 1),
+        "kmeans_partial.of": lambda: _core.segment.kmeans_partial.of(features, features[:8], 0),
         "Scorecard.score": lambda: s.card._model.score(columns, rows, None),
         "CalibratedScorecard.predict_proba": lambda: s.calibrated._model.predict_proba(columns, rows),
         "health_auc": lambda: _core.health.health_auc(score, churned),
@@ -371,6 +380,7 @@ LONG_CALLS = [
     "QuadrantModel.assign",
     "KMeans.predict",
     "KMeans.fit",
+    "kmeans_partial.of",
     "Scorecard.score",
     "CalibratedScorecard.predict_proba",
     "health_auc",

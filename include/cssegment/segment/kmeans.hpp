@@ -23,6 +23,7 @@
 #include "cssegment/core/error.hpp"
 #include "cssegment/core/json.hpp"
 #include "cssegment/core/parallel.hpp"
+#include "cssegment/core/summation.hpp"
 #include "cssegment/core/validate.hpp"
 
 namespace cssegment {
@@ -107,6 +108,188 @@ inline double ordered_sum(const std::vector<double>& per_chunk) {
   return std::accumulate(per_chunk.begin(), per_chunk.end(), 0.0);
 }
 
+// The largest magnitude a scaled feature may have: the squared distances between rows (d terms
+// of up to (2 limit)^2) and their sum over n rows (the inertia) stay below the largest double.
+inline double distance_limit(std::size_t rows, std::size_t features) {
+  return std::sqrt(std::numeric_limits<double>::max() /
+                   (4.0 * static_cast<double>(std::max<std::size_t>(rows, 1)) * static_cast<double>(features)));
+}
+
+// Greedy k-means++: each of the k centres after the first is the best (lowest potential) of
+// 2 + log(k) candidates drawn with probability proportional to the squared distance to the nearest
+// chosen centre. Rows of Z may carry `weights` (a row counting w times; empty: once each), as the
+// candidates of k-means|| do (kmeans_partial.hpp); the first centre is then drawn by weight.
+inline RowMatrix kmeans_plus_plus(const RowMatrix& Z, std::size_t n_clusters, SplitMix64& rng, std::size_t max_threads,
+                                  std::span<const std::uint64_t> weights = {}) {
+  const std::size_t n = static_cast<std::size_t>(Z.rows());
+  const Eigen::Index d = Z.cols();
+  const std::size_t trials = 2 + static_cast<std::size_t>(std::log(static_cast<double>(n_clusters)));
+  RowMatrix centers(static_cast<Eigen::Index>(n_clusters), d);
+  const auto weight = [&](std::size_t i) { return weights.empty() ? 1.0 : static_cast<double>(weights[i]); };
+  std::vector<double> cumulative(n);
+  // A row drawn with probability proportional to its `cumulative` increment; upper_bound: a row of
+  // increment 0 (a point already at a centre) is never drawn.
+  const auto draw = [&] {
+    const double target = rng.uniform() * cumulative.back();
+    return std::min<std::size_t>(n - 1, static_cast<std::size_t>(
+                                            std::upper_bound(cumulative.begin(), cumulative.end(), target) -
+                                            cumulative.begin()));
+  };
+  std::size_t first = 0;
+  if (weights.empty()) {
+    first = rng.below(n);
+  } else {
+    for (std::size_t i = 0; i < n; ++i) cumulative[i] = (i ? cumulative[i - 1] : 0.0) + weight(i);
+    first = draw();
+  }
+  centers.row(0) = Z.row(static_cast<Eigen::Index>(first));
+  std::vector<double> closest(n);
+  const std::size_t chunks = chunk_count(n);
+  const auto width = static_cast<std::size_t>(d);
+  auto row = [&](std::size_t i) { return Z.data() + i * width; };
+  auto distance_to = [&](std::size_t i, const double* center) { return squared_distance(row(i), center, width); };
+  std::vector<double> chunk_potential(chunks);
+  for_each_chunk(n, max_threads, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+    double potential = 0.0;
+    for (std::size_t i = begin; i < end; ++i) potential += closest[i] = weight(i) * distance_to(i, centers.data());
+    chunk_potential[chunk] = potential;
+  });
+  double potential = ordered_sum(chunk_potential);
+  std::vector<std::size_t> candidates(trials);
+  std::vector<double> trial_potential(chunks * trials);
+  for (std::size_t c = 1; c < n_clusters; ++c) {
+    if (!(potential > 0.0))
+      fail("n_clusters", std::to_string(n_clusters) + " clusters requested but data has only " + std::to_string(c) +
+                             " distinct points");
+    std::partial_sum(closest.begin(), closest.end(), cumulative.begin());
+    for (auto& candidate : candidates) candidate = draw();
+    for_each_chunk(n, max_threads, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+      double* sums = &trial_potential[chunk * trials];
+      for (std::size_t t = 0; t < trials; ++t) {
+        const double* candidate = row(candidates[t]);
+        double sum = 0.0;
+        for (std::size_t i = begin; i < end; ++i) sum += std::min(closest[i], weight(i) * distance_to(i, candidate));
+        sums[t] = sum;
+      }
+    });
+    std::size_t best = 0;
+    double best_potential = INFINITY;
+    for (std::size_t t = 0; t < trials; ++t) {
+      double sum = 0.0;
+      for (std::size_t chunk = 0; chunk < chunks; ++chunk) sum += trial_potential[chunk * trials + t];
+      if (sum < best_potential) best_potential = sum, best = t;
+    }
+    centers.row(static_cast<Eigen::Index>(c)) = Z.row(static_cast<Eigen::Index>(candidates[best]));
+    for_each_chunk(n, max_threads, [&](std::size_t, std::size_t begin, std::size_t end) {
+      const double* center = centers.data() + c * width;
+      for (std::size_t i = begin; i < end; ++i) closest[i] = std::min(closest[i], weight(i) * distance_to(i, center));
+    });
+    potential = best_potential;
+  }
+  return centers;
+}
+
+}  // namespace detail
+
+// The statistics the feature scaling is learnt from (KMeans::scaling_from), in three passes over
+// the rows (after the log of log features), each mergeable: rows split in chunks or in partitions
+// (cssegment.dask) give the same statistics, bit for bit, in any order of merging. Pass 1 counts
+// the rows and finds each feature's largest magnitude, whose power of two divides the feature
+// (exactly) so that sums and squares of features up to 1.8e308 stay finite; pass 2 sums each
+// feature over its power, which gives its mean; pass 3 sums the squared deviations from the
+// mean. The sums are exact (ExactSum), rounded once when read.
+class FeatureMoments {
+public:
+  FeatureMoments() = default;
+
+  // From stored parts (as the accessors give them), checked.
+  FeatureMoments(std::size_t columns, std::size_t rows, std::vector<double> largest, std::vector<ExactSum> sums)
+      : columns_(columns), rows_(rows), largest_(std::move(largest)), sums_(std::move(sums)) {
+    check_same_length("largest", largest_.size(), "columns", columns_);
+    if (!sums_.empty()) check_same_length("sums", sums_.size(), "columns", columns_);
+  }
+
+  // Over the row-major rows x `columns` values `z`: pass 1 without `power`; pass 2 with `power`
+  // (powers() of the merged pass 1); pass 3 with `power` and `mean` (means() of the merged pass 2).
+  static FeatureMoments of(std::span<const double> z, std::size_t columns, std::span<const double> power = {},
+                           std::span<const double> mean = {}) {
+    require(columns >= 1, "columns", "needs at least one feature column");
+    check_same_length("z", z.size() % columns, "a whole number of rows", 0);
+    if (!power.empty()) check_same_length("power", power.size(), "columns", columns);
+    if (!mean.empty()) check_same_length("mean", mean.size(), "columns", columns);
+    FeatureMoments moments(columns, z.size() / columns, std::vector<double>(columns), {});
+    if (power.empty()) {
+      for (std::size_t i = 0; i < z.size(); ++i)
+        moments.largest_[i % columns] = std::max(moments.largest_[i % columns], std::abs(z[i]));
+      return moments;
+    }
+    moments.sums_.resize(columns);
+    for (std::size_t i = 0; i < z.size(); ++i) {
+      const std::size_t j = i % columns;
+      const double scaled = z[i] / power[j];
+      const double deviation = mean.empty() ? scaled : scaled - mean[j];
+      moments.sums_[j] += mean.empty() ? deviation : deviation * deviation;
+    }
+    return moments;
+  }
+
+  // The moments of the rows of both (the same pass, the same columns).
+  FeatureMoments& merge(const FeatureMoments& other) {
+    check_same_length("other columns", other.columns_, "columns", columns_);
+    check_same_length("other sums", other.sums_.size(), "sums", sums_.size());
+    rows_ += other.rows_;
+    for (std::size_t j = 0; j < columns_; ++j) largest_[j] = std::max(largest_[j], other.largest_[j]);
+    for (std::size_t j = 0; j < sums_.size(); ++j) sums_[j] += other.sums_[j];
+    return *this;
+  }
+
+  std::size_t columns() const { return columns_; }
+  std::size_t rows() const { return rows_; }
+  const std::vector<double>& largest() const { return largest_; }
+  const std::vector<ExactSum>& sums() const { return sums_; }
+
+  // Pass 1: the power of two just above each feature's largest magnitude (1 for a zero feature).
+  std::vector<double> powers() const {
+    std::vector<double> power(columns_);
+    for (std::size_t j = 0; j < columns_; ++j) {
+      int exponent = 0;
+      std::frexp(largest_[j], &exponent);
+      power[j] = std::ldexp(1.0, exponent);
+    }
+    return power;
+  }
+
+  // Pass 2: the means (of the features over their powers); pass 3: the mean squared deviations.
+  std::vector<double> means() const {
+    require(!sums_.empty() && rows_ > 0, "moments", "means need the sums of pass 2 over at least one row");
+    std::vector<double> out(columns_);
+    for (std::size_t j = 0; j < columns_; ++j) out[j] = sums_[j].value() / static_cast<double>(rows_);
+    return out;
+  }
+
+private:
+  std::size_t columns_ = 0;
+  std::size_t rows_ = 0;
+  std::vector<double> largest_;
+  std::vector<ExactSum> sums_;
+};
+
+namespace detail {
+
+// FeatureMoments::of over the rows of Z, chunk by chunk in parallel (merged exactly).
+inline FeatureMoments feature_moments(const RowMatrix& Z, std::span<const double> power, std::span<const double> mean,
+                                      std::size_t max_threads) {
+  const auto d = static_cast<std::size_t>(Z.cols());
+  std::vector<FeatureMoments> chunks(chunk_count(static_cast<std::size_t>(Z.rows())));
+  for_each_chunk(static_cast<std::size_t>(Z.rows()), max_threads,
+                 [&](std::size_t chunk, std::size_t begin, std::size_t end) {
+                   chunks[chunk] = FeatureMoments::of({Z.data() + begin * d, (end - begin) * d}, d, power, mean);
+                 });
+  FeatureMoments total = FeatureMoments::of({}, d, power, mean);
+  for (const auto& chunk : chunks) total.merge(chunk);
+  return total;
+}
+
 }  // namespace detail
 
 class KMeans {
@@ -187,6 +370,86 @@ public:
     return labels;
   }
 
+  // The scaling learnt from the three passes of FeatureMoments over the rows: each feature's
+  // offset, its mean (after the log of log features), and the spread of scaled features, their
+  // standard deviation (a constant feature keeps spread 1). Unscaled features are centred too, as
+  // scikit-learn does: distances come from |x|^2 - 2 x.c + |c|^2, which cancels catastrophically
+  // for values far from the origin (ARR ~1e9 differing by dollars). mean_variance: the mean
+  // variance of the scaled features, which tol is relative to (scikit-learn's convention).
+  struct Scaling {
+    std::vector<double> offset = {};
+    std::vector<double> spread = {};
+    double mean_variance = 0.0;
+  };
+
+  Scaling scaling_from(const FeatureMoments& range, const FeatureMoments& sums, const FeatureMoments& squares) const {
+    const std::size_t d = range.columns();
+    check_same_length("sums columns", sums.columns(), "columns", d);
+    check_same_length("squares columns", squares.columns(), "columns", d);
+    check_same_length("sums rows", sums.rows(), "rows", range.rows());
+    check_same_length("squares rows", squares.rows(), "rows", range.rows());
+    if (scale_.size() != 1 && scale_.size() != d)
+      fail("scale", "has " + std::to_string(scale_.size()) + " entries for " + std::to_string(d) +
+                        " features; give one scale, or one per feature");
+    const auto power = range.powers(), mean = sums.means(), variance = squares.means();
+    Scaling scaling{std::vector<double>(d), std::vector<double>(d, 1.0), 0.0};
+    for (std::size_t j = 0; j < d; ++j) {
+      scaling.offset[j] = mean[j] * power[j];
+      const double deviation = std::sqrt(variance[j]);
+      if (scale_of(j) != FeatureScale::none && deviation > 0.0) scaling.spread[j] = deviation * power[j];
+      const double ratio = power[j] / scaling.spread[j];
+      scaling.mean_variance += variance[j] * ratio * ratio;
+    }
+    scaling.mean_variance /= static_cast<double>(d);
+    return scaling;
+  }
+
+  // For fits over partitions of the rows (cssegment.dask; segment/kmeans_partial.hpp): the rows of
+  // one partition X after the log of log features, row-major, checked as fit() checks them.
+  std::vector<double> prepared(const FeatureMatrix& X) const {
+    check_shape(X, /*fitting=*/true, /*whole=*/false);
+    std::vector<double> z(X.rows * X.columns);
+    prepare_rows(X, 0, X.rows, {}, {}, z.data());
+    return z;
+  }
+
+  // The prepared rows `z` of a partition (row-major, `names` naming the columns in messages, or
+  // none), whose first row is row `first_row` of the `total_rows` rows fitted, scaled in place as
+  // fit() scales them; a value whose squared distances would overflow is refused, as in fit().
+  void standardize_partition(std::span<double> z, const std::vector<std::string>& names, const Scaling& scaling,
+                             std::size_t first_row, std::size_t total_rows) const {
+    const std::size_t d = scaling.offset.size();
+    require(d >= 1 && scaling.spread.size() == d, "scaling", "needs one offset and one spread per feature");
+    const FeatureMatrix view{z, z.size() / d, d, names};
+    check_shape(view, /*fitting=*/true, /*whole=*/false);
+    const double limit = detail::distance_limit(total_rows, d);
+    for (std::size_t i = 0; i < z.size(); ++i) {
+      const std::size_t j = i % d;
+      const double value = z[i];
+      z[i] = (value - scaling.offset[j]) / scaling.spread[j];
+      if (!(std::abs(z[i]) <= limit)) [[unlikely]]
+        fail_at(view.column_argument(j), first_row + i / d, value, too_far(std::abs(z[i]), limit, total_rows, d));
+    }
+  }
+
+  // This model fitted elsewhere (over partitions: cssegment.dask) with `scaling` and `centers`
+  // (row-major k x d, in the scaled space), its clusters numbered as fit() numbers them.
+  KMeans fitted_with(std::vector<std::string> names, const Scaling& scaling, std::vector<double> centers,
+                     double inertia, std::size_t n_iter) const {
+    const std::size_t d = scaling.offset.size();
+    if (d == 0 || scaling.spread.size() != d || centers.size() != n_clusters_ * d ||
+        !(names.empty() || names.size() == d) || !(scale_.size() == 1 || scale_.size() == d))
+      fail("fit", "scaling, centres and names have inconsistent sizes");
+    require(std::isfinite(inertia) && inertia >= 0.0, "inertia", format_number(inertia) + " must be finite and >= 0");
+    KMeans model(*this);
+    model.feature_names_ = std::move(names);
+    model.offset_ = scaling.offset, model.spread_ = scaling.spread, model.centers_ = std::move(centers);
+    model.inertia_ = inertia, model.n_iter_ = n_iter;
+    std::vector<std::int32_t> no_labels;
+    model.number_clusters_canonically(no_labels);
+    return model;
+  }
+
   // The document's keys, in the order of the constructor's parameters.
   static constexpr auto json_fields() {
     return std::tuple{json::key("n_clusters", &KMeans::n_clusters_), json::key("n_init", &KMeans::n_init_),
@@ -248,7 +511,8 @@ private:
 
   FeatureScale scale_of(std::size_t column) const { return scale_.size() == 1 ? scale_[0] : scale_[column]; }
 
-  void check_shape(const FeatureMatrix& X, bool fitting) const {
+  // `whole`: X holds every row fitted (not one partition of them).
+  void check_shape(const FeatureMatrix& X, bool fitting, bool whole = true) const {
     if (X.values.size() != X.rows * X.columns)
       fail("data", "holds " + std::to_string(X.values.size()) +
                        " values, not rows x columns = " + std::to_string(X.rows) + " x " + std::to_string(X.columns));
@@ -259,7 +523,7 @@ private:
       if (scale_.size() != 1 && scale_.size() != X.columns)
         fail("scale", "has " + std::to_string(scale_.size()) + " entries for " + std::to_string(X.columns) +
                           " features; give one scale, or one per feature");
-      if (X.rows < n_clusters_)
+      if (whole && X.rows < n_clusters_)
         fail("n_clusters",
              std::to_string(n_clusters_) + " clusters need at least as many rows; data has " + std::to_string(X.rows));
     } else if (X.columns != n_features()) {
@@ -297,7 +561,7 @@ private:
                     std::span<const double> spread, double* out) const {
     const std::size_t d = X.columns;
     const bool scaled = !offset.empty();
-    const double limit = distance_limit(X.rows, d);
+    const double limit = detail::distance_limit(X.rows, d);
     for (std::size_t i = begin; i < end; ++i, out += d) {
       const double* in = X.values.data() + i * d;
       for (std::size_t j = 0; j < d; ++j) {
@@ -325,56 +589,35 @@ private:
     return Z;
   }
 
-  // Learns each feature's offset, its mean (after the log for log features), and the spread of
-  // scaled features, their standard deviation (a constant feature keeps spread 1). Unscaled
-  // features are centred too, as scikit-learn does: distances come from |x|^2 - 2 x.c + |c|^2,
-  // which cancels catastrophically for values far from the origin (ARR ~1e9 differing by dollars).
-  //
-  // Each column is divided by a power of two near its largest magnitude first (exact, so results
-  // are the same bit for bit): the mean and the squares of features up to 1.8e308 stay finite.
-  void learn_scaling(const detail::RowMatrix& Z) {
-    const auto d = static_cast<std::size_t>(Z.cols());
-    offset_.assign(d, 0.0);
-    spread_.assign(d, 1.0);
-    const Eigen::RowVectorXd largest = Z.cwiseAbs().colwise().maxCoeff();
-    Eigen::RowVectorXd power(Z.cols());
-    for (Eigen::Index j = 0; j < Z.cols(); ++j) {
-      int exponent = 0;
-      std::frexp(largest[j], &exponent);
-      power[j] = std::ldexp(1.0, exponent);
-    }
-    const auto scaled = Z.array().rowwise() / power.array();
-    const Eigen::RowVectorXd mean = scaled.colwise().mean();
-    const Eigen::RowVectorXd deviation =
-        ((scaled.rowwise() - mean.array()).square().colwise().sum() / static_cast<double>(Z.rows())).sqrt();
-    for (std::size_t j = 0; j < d; ++j) {
-      const auto column = static_cast<Eigen::Index>(j);
-      offset_[j] = mean[column] * power[column];
-      if (scale_of(j) != FeatureScale::none && deviation[column] > 0.0) spread_[j] = deviation[column] * power[column];
-    }
+  // Learns the scaling from the rows of Z, after the log of log features (scaling_from); returns
+  // the mean variance of the scaled features.
+  double learn_scaling(const detail::RowMatrix& Z, std::size_t max_threads) {
+    const auto range = detail::feature_moments(Z, {}, {}, max_threads);
+    const auto power = range.powers();
+    const auto sums = detail::feature_moments(Z, power, {}, max_threads);
+    const auto scaling = scaling_from(range, sums, detail::feature_moments(Z, power, sums.means(), max_threads));
+    offset_ = scaling.offset, spread_ = scaling.spread;
+    return scaling.mean_variance;
   }
 
-  // The largest magnitude a scaled feature may have: the squared distances between rows (d terms
-  // of up to (2 limit)^2) and their sum over n rows (the inertia) stay below the largest double.
-  static double distance_limit(std::size_t rows, std::size_t features) {
-    return std::sqrt(std::numeric_limits<double>::max() /
-                     (4.0 * static_cast<double>(std::max<std::size_t>(rows, 1)) * static_cast<double>(features)));
+  // The problem of a scaled value `distance` from its feature's mean, beyond `limit`.
+  static std::string too_far(double distance, double limit, std::size_t rows, std::size_t columns) {
+    return "lies " + format_number(distance) + " from the feature's mean; squared distances overflow beyond " +
+           format_number(limit) + " (for " + std::to_string(rows) + " rows x " + std::to_string(columns) +
+           " features): scale it (scale='standard' or 'log') or express it in larger units";
   }
 
   // Refuses scaled features whose squared distances would overflow (unscaled features of 1e154 and
   // beyond): where distances are infinite no centre is nearest.
   void check_distance_range(const detail::RowMatrix& Z, const FeatureMatrix& X) const {
-    const double limit = distance_limit(X.rows, X.columns);
+    const double limit = detail::distance_limit(X.rows, X.columns);
     for (Eigen::Index j = 0; j < Z.cols(); ++j) {
       Eigen::Index row = 0;
       const double largest = Z.col(j).cwiseAbs().maxCoeff(&row);
       if (!(largest <= limit))
         fail_at(X.column_argument(static_cast<std::size_t>(j)), static_cast<std::size_t>(row),
                 X.values[static_cast<std::size_t>(row) * X.columns + static_cast<std::size_t>(j)],
-                "lies " + format_number(largest) + " from the feature's mean; squared distances overflow beyond " +
-                    format_number(limit) + " (for " + std::to_string(X.rows) + " rows x " + std::to_string(X.columns) +
-                    " features): scale it (scale='standard' or 'log') or express it "
-                    "in larger units");
+                too_far(largest, limit, X.rows, X.columns));
     }
   }
 
@@ -387,75 +630,6 @@ private:
                                  Z.middleRows(static_cast<Eigen::Index>(begin), static_cast<Eigen::Index>(end - begin));
                              rows = (rows.rowwise() - offset).array().rowwise() / spread.array();
                            });
-  }
-
-  // scikit-learn's convention: tol is relative to the mean variance of the (scaled) features.
-  static double mean_variance(const detail::RowMatrix& Z) {
-    const Eigen::RowVectorXd mean = Z.colwise().mean();
-    return (Z.rowwise() - mean).array().square().colwise().sum().mean() / static_cast<double>(Z.rows());
-  }
-
-  // Greedy k-means++: each new centre is the best (lowest potential) of 2 + log(k) candidates
-  // drawn with probability proportional to the squared distance to the nearest chosen centre.
-  detail::RowMatrix seed_centers(const detail::RowMatrix& Z, detail::SplitMix64& rng, std::size_t max_threads) const {
-    const std::size_t n = static_cast<std::size_t>(Z.rows());
-    const Eigen::Index d = Z.cols();
-    const std::size_t trials = 2 + static_cast<std::size_t>(std::log(static_cast<double>(n_clusters_)));
-    detail::RowMatrix centers(static_cast<Eigen::Index>(n_clusters_), d);
-    centers.row(0) = Z.row(static_cast<Eigen::Index>(rng.below(n)));
-    std::vector<double> closest(n);
-    const std::size_t chunks = detail::chunk_count(n);
-    const auto width = static_cast<std::size_t>(d);
-    auto row = [&](std::size_t i) { return Z.data() + i * width; };
-    auto distance_to = [&](std::size_t i, const double* center) {
-      return detail::squared_distance(row(i), center, width);
-    };
-    std::vector<double> chunk_potential(chunks);
-    detail::for_each_chunk(n, max_threads, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
-      double potential = 0.0;
-      for (std::size_t i = begin; i < end; ++i) potential += closest[i] = distance_to(i, centers.data());
-      chunk_potential[chunk] = potential;
-    });
-    double potential = detail::ordered_sum(chunk_potential);
-    std::vector<double> cumulative(n);
-    std::vector<std::size_t> candidates(trials);
-    std::vector<double> trial_potential(chunks * trials);
-    for (std::size_t c = 1; c < n_clusters_; ++c) {
-      if (!(potential > 0.0))
-        fail("n_clusters", std::to_string(n_clusters_) + " clusters requested but data has only " + std::to_string(c) +
-                               " distinct points");
-      std::partial_sum(closest.begin(), closest.end(), cumulative.begin());
-      for (auto& candidate : candidates) {
-        // upper_bound: a point already at a centre (weight 0) is never drawn.
-        const double target = rng.uniform() * cumulative.back();
-        candidate = std::min<std::size_t>(n - 1, static_cast<std::size_t>(
-                                                     std::upper_bound(cumulative.begin(), cumulative.end(), target) -
-                                                     cumulative.begin()));
-      }
-      detail::for_each_chunk(n, max_threads, [&](std::size_t chunk, std::size_t begin, std::size_t end) {
-        double* sums = &trial_potential[chunk * trials];
-        for (std::size_t t = 0; t < trials; ++t) {
-          const double* candidate = row(candidates[t]);
-          double sum = 0.0;
-          for (std::size_t i = begin; i < end; ++i) sum += std::min(closest[i], distance_to(i, candidate));
-          sums[t] = sum;
-        }
-      });
-      std::size_t best = 0;
-      double best_potential = INFINITY;
-      for (std::size_t t = 0; t < trials; ++t) {
-        double sum = 0.0;
-        for (std::size_t chunk = 0; chunk < chunks; ++chunk) sum += trial_potential[chunk * trials + t];
-        if (sum < best_potential) best_potential = sum, best = t;
-      }
-      centers.row(static_cast<Eigen::Index>(c)) = Z.row(static_cast<Eigen::Index>(candidates[best]));
-      detail::for_each_chunk(n, max_threads, [&](std::size_t, std::size_t begin, std::size_t end) {
-        const double* center = centers.data() + c * width;
-        for (std::size_t i = begin; i < end; ++i) closest[i] = std::min(closest[i], distance_to(i, center));
-      });
-      potential = best_potential;
-    }
-    return centers;
   }
 
   // For each row r of `rows` calls visit(r, nearest centre, |x - c|^2 - |x|^2); the squared norm
@@ -628,10 +802,9 @@ public:
     model.check_shape(X, /*fitting=*/true);
     fitted_.feature_names_ = X.names;
     Z_ = model.prepare(X, max_threads);
-    fitted_.learn_scaling(Z_);
+    tolerance_ = model.tol_ * fitted_.learn_scaling(Z_, max_threads);
     fitted_.standardize(Z_, max_threads);
     fitted_.check_distance_range(Z_, X);
-    tolerance_ = model.tol_ * mean_variance(Z_);
   }
 
   std::size_t restarts() const { return fitted_.n_init_; }
@@ -641,7 +814,7 @@ public:
   // Runs up to `count` more restarts (fewer when fewer are left).
   void run(std::size_t count) {
     for (const std::size_t stop = run_ + std::min(count, restarts() - run_); run_ < stop; ++run_) {
-      detail::RowMatrix centers = fitted_.seed_centers(Z_, rng_, max_threads_);
+      detail::RowMatrix centers = detail::kmeans_plus_plus(Z_, fitted_.n_clusters_, rng_, max_threads_);
       std::vector<std::int32_t> labels(static_cast<std::size_t>(Z_.rows()), -1);
       const std::size_t iterations = fitted_.lloyd(Z_, centers, labels, tolerance_, max_threads_);
       const double inertia = assign_rows(Z_, centers, labels, max_threads_);
