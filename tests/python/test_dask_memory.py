@@ -2,8 +2,11 @@
 scores (a backtest) and calibration on a 2-worker LocalCluster with a small ``memory_limit``,
 equal to the in-memory results on the same rows, with no worker restarted.
 
-The run is examples/dask_bigger_than_memory.py's own (same functions, smaller dataset). Only the
-workers are limited: this test process holds the whole frame to compute the in-memory results.
+The run is examples/dask_bigger_than_memory.py's own (same functions and size). Only the workers
+are limited: this test process holds the whole frame to compute the in-memory results. The run
+sets the workers' memory thresholds explicitly (the example's MEMORY_CONFIG): pausing off, so that
+a worker whose unmanaged memory stays above the pause threshold cannot hang the test, and restart
+at 95% of the limit, which the test checks did not happen.
 """
 
 from __future__ import annotations
