@@ -650,57 +650,66 @@ def _core_card(card_json: str) -> Any:
     return _core.health.scorecard.from_json(card_json)
 
 
-def _calibration_sums(part: pd.DataFrame, card_json: str, outcome: str, number: int) -> tuple[Any, ...]:
-    """A partition's partials of the imputation means (each measure's observed sum and count),
-    its outcomes checked, their count of 1s and its row count."""
+def _calibration_scaled(
+    part: pd.DataFrame, card_json: str, outcome: str, number: int
+) -> tuple[np.ndarray, np.ndarray, tuple[Any, ...]]:
+    """A partition's normalised measures / 100 (measure-major, missing values NaN: the features
+    before imputation), its outcomes (checked), and its summary: each measure's observed sum and
+    count (the partials of the imputation means), each measure's least and greatest observed
+    value / 100 (+inf and -inf without one), its count of 1s and its row count."""
     values = _outcomes(part, outcome, {"number": number}).to_numpy()
     core = _core_card(card_json)
     columns, rows = measure_columns(part, core)
     sums, observed = _core.health.calibration_observed_sums(core, columns, rows)
-    return sums, observed, int(values.sum()), rows
+    # Imputed with NaN means, missing values stay missing; the others are divided by 100.
+    scaled = _core.health.calibration_features(core, columns, rows, np.full(len(sums), np.nan))
+    block = scaled.reshape(len(sums), rows)
+    low = np.fmin.reduce(block, axis=1, initial=np.inf)
+    high = np.fmax.reduce(block, axis=1, initial=-np.inf)
+    return scaled, values, (sums, observed, low, high, int(values.sum()), rows)
 
 
-def _merged_sums(a: tuple[Any, ...], b: tuple[Any, ...]) -> tuple[Any, ...]:
-    return tuple(x + y for x, y in zip(a, b))
+def _summary(scaled: tuple[np.ndarray, np.ndarray, tuple[Any, ...]]) -> tuple[Any, ...]:
+    return scaled[2]
 
 
-def _calibration_features(
-    part: pd.DataFrame, card_json: str, outcome: str, number: int, means: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """A partition's features (measure-major, missing values imputed with the global `means`),
-    its outcomes and each feature's min and max over its rows (+inf and -inf when it has none)."""
-    core = _core_card(card_json)
-    columns, rows = measure_columns(part, core)
-    features = _core.health.calibration_features(core, columns, rows, means)
-    block = features.reshape(len(means), rows)
-    low = block.min(axis=1) if rows else np.full(len(means), np.inf)
-    high = block.max(axis=1) if rows else np.full(len(means), -np.inf)
-    return features, _outcomes(part, outcome, {"number": number}).to_numpy(), low, high
+def _imputed(
+    scaled: tuple[np.ndarray, np.ndarray, tuple[Any, ...]], means: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The features the fit reads (missing values imputed with the global `means`, as the core's
+    calibration_features does) and the outcomes."""
+    block = scaled[0].reshape(len(means), -1)
+    features = np.where(np.isnan(block), means[:, np.newaxis], block).reshape(-1)
+    return features, scaled[1]
 
 
-def _ranges(features: tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray]:
-    return features[2], features[3]
-
-
-def _newton(features: tuple[np.ndarray, ...], beta: np.ndarray) -> Any:
+def _newton(features: tuple[np.ndarray, np.ndarray], beta: np.ndarray) -> Any:
     return _core.health.newton_partial.of(features[0], len(beta) - 1, features[1], beta)
 
 
-def _merged_newton(a: Any, b: Any) -> Any:
-    return a.copy().merge(b)
+def _merged_summaries(summaries: tuple[tuple[Any, ...], ...]) -> tuple[Any, ...]:
+    """The partitions' summaries merged in partition order: sums and counts added, ranges
+    widened."""
+    sums, observed, low, high, ones, rows = summaries[0]
+    for more in summaries[1:]:
+        sums, observed = sums + more[0], observed + more[1]
+        low, high = np.minimum(low, more[2]), np.maximum(high, more[3])
+        ones, rows = ones + more[4], rows + more[5]
+    return sums, observed, low, high, ones, rows
 
 
 def calibrate(card: Scorecard, ddf: dd.DataFrame, outcome: str = "churned", l2: float = 1.0) -> CalibratedScorecard:
     """:meth:`cssegment.Scorecard.calibrate` over a Dask DataFrame, equal to the in-memory fit.
 
-    Distributed Newton's method, with the in-memory solver: each partition sums its normalised
-    measures (the imputation means) and checks its outcomes; each then computes its features
-    once (kept on the workers) and, for every Newton pass, its log-loss, gradient and Hessian at
-    the current coefficients (a partial of (p + 1)^2 numbers, merged in a tree). The client solves
-    each step (the same objective, intercept, penalty, line search and stopping rule as in
-    memory) and sends the next coefficients. No row comes to the client. The coefficients equal
-    the in-memory ones to 1e-10 whatever the partitioning: only the order in which the partials
-    are added differs.
+    Distributed Newton's method, with the in-memory solver: each partition normalises its
+    measures once, checks its outcomes and returns their sums (the imputation means) and ranges;
+    it then imputes its features once (kept on the workers) and, for every Newton pass, computes
+    its log-loss, gradient and Hessian at the current coefficients (a partial of (p + 1)^2
+    numbers, added on the client in partition order). The client solves each step (the same
+    objective, intercept, penalty, line search and stopping rule as in memory) and sends the next
+    coefficients: one round of tasks per pass, plus one before. No row comes to the client. The
+    coefficients equal the in-memory ones to 1e-10 whatever the partitioning: only the order in
+    which the partials are added differs.
 
     Parameters
     ----------
@@ -743,24 +752,28 @@ def calibrate(card: Scorecard, ddf: dd.DataFrame, outcome: str = "churned", l2: 
     penalty = _frame.number(l2, "l2")
     card_json = card.to_json()
     core = _core_card(card_json)
-    parts = list(enumerate(_partitions(rows)))
-    sums = _tree(
-        [dask.delayed(_calibration_sums)(part, card_json, outcome, n) for n, part in parts], dask.delayed(_merged_sums)
+    # Round 1: each partition's measures, kept on its worker, and their summaries.
+    (*scaled,) = dask.persist(
+        *[dask.delayed(_calibration_scaled)(part, card_json, outcome, n) for n, part in enumerate(_partitions(rows))]
     )
-    ((total, observed, ones, count),) = dask.compute(sums)
+    summaries = dask.compute(*[dask.delayed(_summary)(part) for part in scaled])
+    total, observed, low, high, ones, count = _merged_summaries(summaries)
     means = np.asarray(_core.health.calibration_means(core, total, observed))
-    features = dask.persist(
-        *[dask.delayed(_calibration_features)(part, card_json, outcome, n, means) for n, part in parts]
-    )
-    ranges = dask.compute(*[dask.delayed(_ranges)(part) for part in features])
-    low = np.min([low for low, _ in ranges], axis=0)
-    high = np.max([high for _, high in ranges], axis=0)
+    # The features' range: the observed values' and, where a value is missing, the mean.
+    imputing = observed < count
+    low = np.where(imputing, np.minimum(low, means), low)
+    high = np.where(imputing, np.maximum(high, means), high)
     _core.health.calibration_check_identified(core, low, high, penalty)
+    # The features, imputed once and kept on the workers (the measures are released).
+    (*features,) = dask.persist(*[dask.delayed(_imputed)(part, means) for part in scaled])
+    del scaled
 
     def pass_at(beta: np.ndarray) -> Any:
-        (merged,) = dask.compute(
-            _tree([dask.delayed(_newton)(part, beta) for part in features], dask.delayed(_merged_newton))
-        )
+        # One round of tasks; the partials come to the client and are added in partition order.
+        partials = dask.compute(*[dask.delayed(_newton)(part, beta) for part in features])
+        merged = partials[0].copy()
+        for partial in partials[1:]:
+            merged.merge(partial)
         return merged
 
     coef, intercept, iterations = _core.health.fit_logistic_passes(len(means), count, ones, penalty, pass_at)

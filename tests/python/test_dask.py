@@ -300,6 +300,15 @@ def test_backtest_and_calibrate_equal_in_memory(client: Client, accounts: pd.Dat
         np.testing.assert_allclose(model.coef_.to_numpy(), reference.coef_.to_numpy(), rtol=0, atol=1e-10)
         np.testing.assert_allclose(model.means_.to_numpy(), reference.means_.to_numpy(), rtol=1e-14)
         assert abs(model.intercept_ - reference.intercept_) <= 1e-10 and model.l2 == l2
+    # The features' range, checked before the fit, counts the imputed means: a measure observed
+    # at one value and imputed elsewhere is constant, named as in memory.
+    constant = accounts.assign(nps=np.where(np.arange(len(accounts)) % 5 == 0, np.nan, 7.0))
+    for run in (
+        lambda: csd.calibrate(tied, partitioned(constant, how), l2=0.0),
+        lambda: tied.calibrate(constant, l2=0.0),
+    ):
+        with pytest.raises(cs.InvalidInputError, match=r"data\['nps'\]: normalises to 70 in every row"):
+            run()
     # A calibrated scorecard: its probability's Brier score from the merged sums of squared errors.
     got, expected = csd.backtest(reference, ddf), reference.backtest(accounts)
     assert got.brier is not None and expected.brier is not None
