@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import resource
 import sys
 import tempfile
 import time
@@ -139,7 +138,19 @@ def _worker_identity() -> tuple[int, float]:
 
 
 def _peak_bytes() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kB on Linux
+    """The worker's peak resident memory since its program started: VmHWM on Linux. Not
+    ``ru_maxrss``, which survives fork and exec: a worker started by a large process (a test
+    session holding gigabytes) would report that process's peak. Elsewhere psutil's peak working
+    set on Windows, or else the resident memory now."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024  # kB
+    import psutil
+
+    memory = psutil.Process().memory_info()
+    return int(getattr(memory, "peak_wset", memory.rss))
 
 
 def run(path: Path, memory_limit: str | int, horizon: int = 12, l2: float = 1.0) -> Run:
