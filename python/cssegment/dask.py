@@ -14,8 +14,9 @@ Scorecards go the same way: :func:`~cssegment.dask.backtest` merges per-partitio
 distinct score, the accounts that churned and stayed) into the in-memory backtest exactly, and
 :func:`~cssegment.dask.calibrate` runs Newton's method with the in-memory solver on merged
 per-partition gradients and Hessians; no row comes to the client. :func:`~cssegment.dask.assign`
-and :func:`~cssegment.dask.score` work row by row; :func:`~cssegment.dask.fit` brings the columns
-it reads to the client.
+and :func:`~cssegment.dask.score` work row by row; :func:`~cssegment.dask.fit` fits a scorecard's
+Percentile and ZScore measures from per-partition value counts and running sums, equal to the
+in-memory fit exactly.
 
 :func:`~cssegment.dask.kmeans` fits a :class:`cssegment.KMeans` by k-means|| and Lloyd steps over
 merged per-partition sums, the same model whatever the partitioning.
@@ -482,9 +483,6 @@ _Counts = tuple[np.ndarray, np.ndarray]
 # population) a partial: _Counts for a Percentile, [running sum, rows] for a ZScore.
 _Partial = list[tuple[list[str], dict[str | None, Any]]]
 
-_PERCENTILE_KNOTS = 4096  # the core's max_percentile_knots: past it, a Percentile keeps sampled knots
-_CHUNK = 1 << 20  # rows expanded at once when a Percentile's mean and sd are summed on the client
-
 
 def _learned(card: Scorecard) -> list[_Learned]:
     measures = json.loads(card.to_json())["measures"]
@@ -502,7 +500,7 @@ def _observed(part: pd.DataFrame, column: str, by: str | None, number: int) -> t
     try:
         x = part[column].to_numpy(dtype=float, na_value=np.nan)
     except (TypeError, ValueError):
-        raise InvalidInputError(f"{argument}: has dtype {part[column].dtype}; numbers are required") from None
+        raise InvalidInputError(f"{argument}: numbers are required, got dtype {part[column].dtype}") from None
     infinite = np.isinf(x)
     if infinite.any():
         at = int(np.argmax(infinite))
@@ -586,33 +584,10 @@ def _unobserved(kind: str, column: str) -> InvalidInputError:
 
 
 def _percentile_fitted(counts: _Counts) -> dict[str, Any]:
-    """The in-memory Percentile fit of the rows these value counts count: the same knots, counts,
-    mean and sd (summed over the values in sorted order, as in memory)."""
-    distinct, count = counts
-    ends = np.cumsum(count)
-    n = int(ends[-1])
-
-    def ordered_sum(term: Callable[[np.ndarray], np.ndarray]) -> float:
-        total = 0.0
-        for start in range(0, n, _CHUNK):
-            at = np.searchsorted(ends, np.arange(start, min(start + _CHUNK, n)), side="right")
-            total = _sum_on(total, term(distinct[at]))
-        return total
-
-    mean = ordered_sum(lambda v: v) / float(n)
-    sd = math.sqrt(ordered_sum(lambda v: (v - mean) * (v - mean)) / float(n))
-    if len(distinct) <= _PERCENTILE_KNOTS:
-        knots, weights = distinct.tolist(), count.astype(float).tolist()
-    else:  # evenly spaced order statistics, as the in-memory fit samples them
-        weight = float(n) / float(_PERCENTILE_KNOTS)
-        knots, weights = [], []
-        for j in range(_PERCENTILE_KNOTS):
-            value = float(distinct[np.searchsorted(ends, int((j + 0.5) * weight), side="right")])
-            if knots and knots[-1] == value:
-                weights[-1] += weight
-            else:
-                knots.append(value), weights.append(weight)
-    return {"knots": knots, "counts": weights, "mean": mean, "sd": sd}
+    """The in-memory Percentile fit of the rows these value counts count (the core's fit from
+    counts): the same knots, counts, mean and sd, bit for bit."""
+    knots, weights, mean, sd = _core.health.fit_counted_distribution(counts[0], counts[1].astype(np.uint64))
+    return {"knots": knots.tolist(), "counts": weights.tolist(), "mean": mean, "sd": sd}
 
 
 def _fit_peer_groups(card: Scorecard, rows: dd.DataFrame) -> None:
@@ -705,8 +680,8 @@ def fit(card: Card, ddf: dd.DataFrame) -> Card:
     >>> import dask.dataframe as dd, cssegment as cs, cssegment.dask
     >>> accounts = cs.datasets.synthetic_book(200, seed=1).accounts
     >>> card = cs.Scorecard([cs.Measure("logins_per_user", cs.Percentile(by="industry"))])
-    >>> fitted = cs.dask.fit(card, dd.from_pandas(accounts, npartitions=3))
-    >>> fitted.to_json() == cs.Scorecard([cs.Measure("logins_per_user", cs.Percentile(by="industry"))]).fit(accounts).to_json()
+    >>> in_memory = cs.Scorecard.from_json(card.to_json()).fit(accounts)
+    >>> cs.dask.fit(card, dd.from_pandas(accounts, npartitions=3)).to_json() == in_memory.to_json()
     True
     """
     rows = _frame_of(ddf)
