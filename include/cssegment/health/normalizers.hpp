@@ -120,13 +120,13 @@ inline FittedDistribution fit_counted_distribution(std::span<const double> value
                                                    std::span<const std::uint64_t> counts) {
   check_same_length("counts", counts.size(), "values", values.size());
   require(!values.empty(), "values", "needs at least one value");
-  check_strictly_ascending("values", values);
   std::uint64_t n = 0;
   for (std::size_t k = 0; k < values.size(); ++k) {
     if (!std::isfinite(values[k])) fail_at("values", k, values[k], "values must be finite");
     if (counts[k] == 0) fail_at("counts", k, 0.0, "counts must be >= 1");
     n += counts[k];
   }
+  check_strictly_ascending("values", values);
   FittedDistribution fitted;
   double sum = 0.0;
   for (std::size_t k = 0; k < values.size(); ++k)
