@@ -14,8 +14,9 @@ Scorecards go the same way: :func:`~cssegment.dask.backtest` merges per-partitio
 distinct score, the accounts that churned and stayed) into the in-memory backtest exactly, and
 :func:`~cssegment.dask.calibrate` runs Newton's method with the in-memory solver on merged
 per-partition gradients and Hessians; no row comes to the client. :func:`~cssegment.dask.assign`
-and :func:`~cssegment.dask.score` work row by row; :func:`~cssegment.dask.fit` brings the columns
-it reads to the client.
+and :func:`~cssegment.dask.score` work row by row; :func:`~cssegment.dask.fit` fits a scorecard's
+Percentile and ZScore measures from per-partition value counts and running sums, equal to the
+in-memory fit exactly.
 
 :func:`~cssegment.dask.kmeans` fits a :class:`cssegment.KMeans` by k-means|| and Lloyd steps over
 merged per-partition sums, the same model whatever the partitioning.
@@ -35,6 +36,8 @@ True
 from __future__ import annotations
 
 import importlib
+import json
+import math
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -471,13 +474,188 @@ def _fit_columns(card: Card) -> list[str]:
     return list(dict.fromkeys(columns))
 
 
+# Peer-group fits (Percentile, ZScore) from per-partition partials. A learned measure is
+# (index in the card's measures, kind, column, peer-group column or None).
+_Learned = tuple[int, str, str, str | None]
+# Distinct values (sorted) and how many rows hold each.
+_Counts = tuple[np.ndarray, np.ndarray]
+# Per learned measure: the peer groups in order of first appearance, and per group (None: the
+# population) a partial: _Counts for a Percentile, [running sum, rows] for a ZScore.
+_Partial = list[tuple[list[str], dict[str | None, Any]]]
+
+
+def _learned(card: Scorecard) -> list[_Learned]:
+    measures = json.loads(card.to_json())["measures"]
+    return [
+        (i, m["normalizer"]["kind"], m["column"], m["normalizer"]["by"] or None)
+        for i, m in enumerate(measures)
+        if m["normalizer"]["kind"] in ("percentile", "zscore")
+    ]
+
+
+def _observed(part: pd.DataFrame, column: str, by: str | None, number: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """A partition's observed values of `column` in row order, their peer-group codes (-1: none)
+    and the groups' names in order of first appearance, checked as the in-memory fit checks them."""
+    argument = f"ddf[{column!r}]"
+    try:
+        x = part[column].to_numpy(dtype=float, na_value=np.nan)
+    except (TypeError, ValueError):
+        raise InvalidInputError(f"{argument}: numbers are required, got dtype {part[column].dtype}") from None
+    infinite = np.isinf(x)
+    if infinite.any():
+        at = int(np.argmax(infinite))
+        raise InvalidInputError(
+            f"{argument}: partition {number}, row {at} (index {part.index[at]}): {x[at]}; "
+            "values must be finite or missing"
+        )
+    codes, names = (np.full(len(x), -1, dtype=np.int32), []) if by is None else _frame.labels(part[by], f"ddf[{by!r}]")
+    here = ~np.isnan(x)
+    return x[here], np.asarray(codes)[here], names
+
+
+def _counts_of(values: np.ndarray) -> _Counts:
+    distinct, counts = np.unique(values, return_counts=True)
+    return distinct, counts.astype(np.int64)
+
+
+def _merged_value_counts(a: _Counts, b: _Counts) -> _Counts:
+    distinct, where = np.unique(np.concatenate([a[0], b[0]]), return_inverse=True)
+    counts = np.zeros(len(distinct), dtype=np.int64)
+    np.add.at(counts, where, np.concatenate([a[1], b[1]]))
+    return distinct, counts
+
+
+def _first_seen(a: list[str], b: list[str]) -> list[str]:
+    return list(dict.fromkeys([*a, *b]))
+
+
+def _percentile_partial(part: pd.DataFrame, learned: list[_Learned], number: int) -> _Partial:
+    """Per Percentile measure, the partition's value counts overall and per peer group."""
+    out: _Partial = []
+    for _, _, column, by in learned:
+        values, codes, names = _observed(part, column, by, number)
+        groups: dict[str | None, Any] = {None: _counts_of(values)}
+        for code in np.unique(codes[codes >= 0]):
+            groups[names[code]] = _counts_of(values[codes == code])
+        out.append((names, groups))
+    return out
+
+
+def _merged_percentile(a: _Partial, b: _Partial) -> _Partial:
+    out: _Partial = []
+    for (names_a, groups_a), (names_b, groups_b) in zip(a, b):
+        groups = dict(groups_a)
+        for name, counts in groups_b.items():
+            groups[name] = _merged_value_counts(groups[name], counts) if name in groups else counts
+        out.append((_first_seen(names_a, names_b), groups))
+    return out
+
+
+def _sum_on(total: float, terms: np.ndarray) -> float:
+    """`total` + each of `terms` in turn, rounded at each step as a loop of doubles rounds."""
+    return float(np.add.accumulate(np.concatenate([[total], terms]))[-1]) if len(terms) else total
+
+
+def _zscore_pass(
+    part: pd.DataFrame, learned: list[_Learned], number: int, carry: _Partial | None, means: list[dict[Any, float]]
+) -> _Partial:
+    """One link of the chain over the partitions in order: the running sums of the values (or,
+    with `means`, of the squared deviations) carried on by this partition's values in row order."""
+    out: _Partial = []
+    for m, (_, _, column, by) in enumerate(learned):
+        values, codes, names = _observed(part, column, by, number)
+        names_before, sums_before = ([], {}) if carry is None else carry[m]
+        sums = {key: list(entry) for key, entry in sums_before.items()}
+
+        def add(key: str | None, x: np.ndarray, m: int = m, sums: dict[Any, list[Any]] = sums) -> None:
+            total, rows = sums.get(key, [0.0, 0])
+            terms = x if not means else (x - means[m][key]) * (x - means[m][key])
+            sums[key] = [_sum_on(total, terms), rows + len(x)]
+
+        add(None, values)
+        for code in np.unique(codes[codes >= 0]):
+            add(names[code], values[codes == code])
+        out.append((_first_seen(names_before, names), sums))
+    return out
+
+
+def _unobserved(kind: str, column: str) -> InvalidInputError:
+    return InvalidInputError(f"ddf[{column!r}]: has no observed (non-missing) values to fit {kind} on")
+
+
+def _percentile_fitted(counts: _Counts) -> dict[str, Any]:
+    """The in-memory Percentile fit of the rows these value counts count (the core's fit from
+    counts): the same knots, counts, mean and sd, bit for bit."""
+    knots, weights, mean, sd = _core.health.fit_counted_distribution(counts[0], counts[1].astype(np.uint64))
+    return {"knots": knots.tolist(), "counts": weights.tolist(), "mean": mean, "sd": sd}
+
+
+def _fit_peer_groups(card: Scorecard, rows: dd.DataFrame) -> None:
+    """Fits `card`'s Percentile and ZScore measures from per-partition partials (see :func:`fit`)."""
+    learned = _learned(card)
+    if not learned:
+        return
+    percentiles = [one for one in learned if one[1] == "percentile"]
+    zscores = [one for one in learned if one[1] == "zscore"]
+    parts = _partitions(rows[_fit_columns(card)])
+
+    def task(work: Callable[..., Any]) -> Any:
+        return dask.delayed(work, pure=True)
+
+    merged = _tree(
+        [task(_percentile_partial)(part, percentiles, number) for number, part in enumerate(parts)],
+        task(_merged_percentile),
+    )
+
+    def chain(means: list[dict[Any, float]]) -> Any:
+        carry = None
+        for number, part in enumerate(parts):
+            carry = task(_zscore_pass)(part, zscores, number, carry, means)
+        return carry
+
+    counted, sums = dask.compute(merged if percentiles else None, chain([]) if zscores else None)
+    fits: dict[int, tuple[list[str], dict[str | None, dict[str, Any]]]] = {}
+    for (index, kind, column, _), (names, groups) in zip(percentiles, counted or []):
+        if not len(groups[None][0]):
+            raise _unobserved(kind, column)
+        fits[index] = (names, {key: _percentile_fitted(counts) for key, counts in groups.items()})
+    if zscores:
+        for (_, kind, column, _), (_, totals) in zip(zscores, sums):
+            if totals[None][1] == 0:
+                raise _unobserved(kind, column)
+        means = [{key: total / float(n) for key, (total, n) in totals.items()} for _, totals in sums]
+        (squares,) = dask.compute(chain(means))
+        for (index, *_), (names, totals), mean in zip(zscores, squares, means):
+            fitted = {key: {"mean": mean[key], "sd": math.sqrt(total / float(n))} for key, (total, n) in totals.items()}
+            fits[index] = (names, fitted)
+    document = json.loads(card.to_json())
+    for index, (names, fitted) in fits.items():
+        normalizer = document["measures"][index]["normalizer"]
+        normalizer["population"] = fitted[None]
+        normalizer["groups"] = [{**fitted[name], "name": name} for name in names if name in fitted]
+    version, _ = card.__getstate__()
+    card.__setstate__((version, {"json": json.dumps(document)}))
+
+
 def fit(card: Card, ddf: dd.DataFrame) -> Card:
     """:meth:`cssegment.Scorecard.fit` (or :meth:`cssegment.ScorecardSet.fit`) over a Dask DataFrame.
 
-    The Percentile and ZScore statistics are fitted over all partitions at once: the columns the
-    scorecard reads (only those) are brought to the client in the frame's order and fitted there,
-    so the fitted statistics are the in-memory ones exactly, whatever the partitioning. The
-    client holds 8 bytes per row and column read.
+    A Scorecard's Percentile and ZScore statistics are fitted over all partitions at once, from
+    per-partition partials, equal to the in-memory fit on ``ddf.compute()`` exactly (the same
+    JSON), whatever the partitioning:
+
+    - Percentile: each partition counts its distinct values (per peer group and overall); the
+      counts are merged in a tree and the client makes the in-memory fit from them (its knots,
+      and its mean and sd summed over the values in sorted order). The client holds each distinct
+      value once with its count: for a continuous measure about as many as there are rows
+      (16 bytes each), never the rows' other columns.
+    - ZScore: the sums of the values, then of their squared deviations from the mean, are carried
+      from partition to partition in the frame's order (a chain of small tasks on the workers), so
+      they are rounded exactly as the in-memory loop rounds them; the client holds a few numbers
+      per peer group.
+
+    A ScorecardSet's fit brings the columns it reads to the client (8 bytes per row and column)
+    and fits there, equal to the in-memory fit too.
 
     Parameters
     ----------
@@ -494,14 +672,16 @@ def fit(card: Card, ddf: dd.DataFrame) -> Card:
     Raises
     ------
     InvalidInputError
-        Before any task runs, if a column is missing.
+        Before any task runs, if a column is missing; if a measure's value is infinite (naming the
+        partition and the row) or a measure has no observed value.
 
     Examples
     --------
     >>> import dask.dataframe as dd, cssegment as cs, cssegment.dask
     >>> accounts = cs.datasets.synthetic_book(200, seed=1).accounts
     >>> card = cs.Scorecard([cs.Measure("logins_per_user", cs.Percentile(by="industry"))])
-    >>> cs.dask.fit(card, dd.from_pandas(accounts, npartitions=3)).fitted
+    >>> in_memory = cs.Scorecard.from_json(card.to_json()).fit(accounts)
+    >>> cs.dask.fit(card, dd.from_pandas(accounts, npartitions=3)).to_json() == in_memory.to_json()
     True
     """
     rows = _frame_of(ddf)
@@ -509,7 +689,10 @@ def fit(card: Card, ddf: dd.DataFrame) -> Card:
     for name in columns:
         if name not in rows.columns:
             raise _frame.no_column("ddf", name, rows.columns)
-    card.fit(rows[columns].compute())
+    if isinstance(card, Scorecard):
+        _fit_peer_groups(card, rows)
+    else:
+        card.fit(rows[columns].compute())
     return card
 
 

@@ -35,6 +35,19 @@ void fit_on_columns(Model& model, const py::list& columns, std::size_t rows) {
   model.fit(arguments.table);
 }
 
+// The Percentile fit of rows given as sorted distinct values and their counts: (knots, counts,
+// mean, sd), equal to the fit of the rows.
+py::tuple counted_distribution(const Array<double>& values, const Array<std::uint64_t>& counts) {
+  const auto value_view = view(values);
+  const auto count_view = view(counts);
+  FittedDistribution fit;
+  {
+    py::gil_scoped_release release;
+    fit = fit_counted_distribution(value_view, count_view);
+  }
+  return py::make_tuple(to_numpy(std::move(fit.knots)), to_numpy(std::move(fit.counts)), fit.mean, fit.sd);
+}
+
 void bind_normalizer(py::module_& m) {
   py::class_<Normalizer>(m, "normalizer")
       .def_static("linear", &Normalizer::linear, py::arg("bad"), py::arg("good"))
@@ -74,6 +87,7 @@ void bind_normalizer(py::module_& m) {
       .def_property_readonly("fitted", &Normalizer::fitted)
       .def_property_readonly("groups", &Normalizer::groups)
       .def(py::self == py::self);
+  m.def("fit_counted_distribution", &counted_distribution, py::arg("values"), py::arg("counts"));
 }
 
 py::array_t<double> scorecard_transform(const Scorecard& card, const py::list& columns, std::size_t rows) {

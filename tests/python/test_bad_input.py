@@ -537,6 +537,10 @@ MATRIX = [
     bad("dask.score", "a percentile measure not fitted", lambda: csd.score(cs.Scorecard([cs.Measure("nps", cs.Percentile())]), dd.from_pandas(HEALTH, npartitions=2)), "measure 'nps': its percentile normaliser learns from data; call fit(data) first", NotFittedError),
     bad("dask.fit", "a pandas frame", lambda: csd.fit(CARD, HEALTH), "ddf: expected a dask.dataframe.DataFrame, got DataFrame"),
     bad("dask.fit", "a measure's column absent", lambda: csd.fit(cs.Scorecard([cs.Measure("arr", cs.Percentile())]), dd.from_pandas(HEALTH, npartitions=2)), "ddf: no column 'arr' (columns: 'nps', 'logins', 'segment', 'churned')"),
+    # dask.fit from per-partition partials
+    bad("dask.fit", "an infinite value in a later partition", lambda: csd.fit(cs.Scorecard([cs.Measure("nps", cs.ZScore())]), dd.from_pandas(HEALTH.assign(nps=[1.0, 2.0, np.inf]), npartitions=2)), "ddf['nps']: partition 1, row 0 (index 2): inf; values must be finite or missing"),
+    bad("dask.fit", "no observed value in any partition", lambda: csd.fit(cs.Scorecard([cs.Measure("nps", cs.Percentile(by="segment"))]), dd.from_pandas(HEALTH.assign(nps=np.nan), npartitions=2)), "ddf['nps']: has no observed (non-missing) values to fit percentile on"),
+    bad("dask.fit", "a measure of labels", lambda: csd.fit(cs.Scorecard([cs.Measure("segment", cs.ZScore())]), dd.from_pandas(HEALTH, npartitions=2)), "ddf['segment']: numbers are required, got dtype"),
     bad("dask.backtest", "unknown outcome column", lambda: csd.backtest(CARD, dd.from_pandas(HEALTH, npartitions=2), outcome="churn"), "outcome: no column 'churn' (columns: 'nps', 'logins', 'segment', 'churned')"),
     bad("dask.backtest", "an outcome of 2", lambda: csd.backtest(CARD, dd.from_pandas(HEALTH.assign(churned=[0, 2, 0]), npartitions=2)), "churned: partition 0, row 1 (index 1): 2; outcomes must be 0 or 1"),
     bad("dask.backtest", "every account retained (over all partitions)", lambda: csd.backtest(CARD, dd.from_pandas(HEALTH.assign(churned=[0, 0, 0]), npartitions=2)), "outcome: the scored accounts are all retained; a backtest needs both outcomes"),

@@ -3,6 +3,7 @@ the in-memory results exactly."""
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterator
 
@@ -260,6 +261,79 @@ def test_fit_and_score_equal_in_memory(client: Client, accounts: pd.DataFrame, h
     # A card fitted on one partition only scores differently: the fit saw every partition.
     alone = card_with_peers().fit(accounts.iloc[:300])
     assert not alone.score(accounts)["score"].equals(in_memory.score(accounts)["score"])
+
+
+def usage() -> pd.DataFrame:
+    """Over 4,096 distinct values (sampled knots), ties, missing values and rows without a group."""
+    rng = np.random.default_rng(8)
+    value = np.round(rng.lognormal(3.0, 1.0, 6000), 3)
+    value[::9], value[::13] = 7.0, np.nan
+    region = np.array(["north", "south", None], dtype=object)[rng.integers(0, 3, len(value))]
+    return pd.DataFrame({"usage": value, "usage_z": value[::-1], "region": region})
+
+
+def usage_card() -> cs.Scorecard:
+    return cs.Scorecard(
+        [
+            cs.Measure("usage", cs.Percentile(by="region")),
+            cs.Measure("usage_z", cs.ZScore(by="region")),
+            cs.Measure("region", cs.Category({"north": 20.0, "south": 80.0})),
+        ]
+    )
+
+
+@pytest.mark.parametrize("how", PARTITIONINGS)
+def test_fit_equals_the_in_memory_fit_exactly(client: Client, accounts: pd.DataFrame, how: str) -> None:
+    frame = usage()
+    for card, data in ((card_with_peers, accounts), (usage_card, frame)):
+        fitted = csd.fit(card(), partitioned(data, how))
+        assert fitted.to_json() == card().fit(data).to_json()  # knots, counts, means and sds alike
+    measures = json.loads(fitted.to_json())["measures"]
+    assert len(measures[0]["normalizer"]["population"]["knots"]) < frame["usage"].nunique()  # sampled
+    assert [group["name"] for group in measures[1]["normalizer"]["groups"]] == ["south", "north"]
+    # Partials differ from the fit of one partition: the fit saw every partition.
+    assert usage_card().fit(frame.iloc[:2000]).to_json() != fitted.to_json()
+
+
+def _pieces(result: object) -> Iterator[object]:
+    if isinstance(result, (list, tuple)):
+        for item in result:
+            yield from _pieces(item)
+    elif isinstance(result, dict):
+        yield from _pieces(list(result.values()))
+    else:
+        yield result
+
+
+def test_fit_brings_no_rows_to_the_client(
+    client: Client, accounts: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    results: list[object] = []
+    compute = dask.compute
+
+    def spy(*args: object, **kwargs: object) -> object:
+        out = compute(*args, **kwargs)
+        results.extend(_pieces(out))
+        return out
+
+    def gathered(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a column was gathered to the client")
+
+    monkeypatch.setattr(dask, "compute", spy)
+    for collection in (dd.DataFrame, dd.Series):
+        monkeypatch.setattr(collection, "compute", gathered)
+    fitted = csd.fit(card_with_peers(), partitioned(accounts, "known"))
+    monkeypatch.undo()
+    assert fitted.to_json() == card_with_peers().fit(accounts).to_json()
+    assert not any(isinstance(piece, (pd.DataFrame, pd.Series)) for piece in results)
+    arrays = [piece for piece in results if isinstance(piece, np.ndarray)]
+    # The Percentile measures' distinct values and counts, nothing row by row.
+    distinct = accounts["logins_per_user"].nunique() + accounts["nps"].nunique()
+    assert (
+        0
+        < sum(array.size for array in arrays)
+        <= 2 * (distinct + accounts.groupby("industry", observed=True)["logins_per_user"].nunique().sum())
+    )
 
 
 @pytest.mark.parametrize("how", PARTITIONINGS)

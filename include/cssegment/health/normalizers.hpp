@@ -113,25 +113,58 @@ inline FittedDistribution fit_moments(std::span<const double> values) {
   return fitted;
 }
 
-// Sorted, finite values -> the distribution Percentile scores against.
-inline FittedDistribution fit_sorted_distribution(std::span<const double> values) {
-  FittedDistribution fitted = fit_moments(values);
-  const std::size_t n = values.size();
-  std::size_t distinct = n == 0 ? 0 : 1;
-  for (std::size_t i = 1; i < n; ++i) distinct += values[i] != values[i - 1];
-  auto push = [&](double value, double count) {
-    if (!fitted.knots.empty() && fitted.knots.back() == value) fitted.counts.back() += count;
-    else fitted.knots.push_back(value), fitted.counts.push_back(count);
-  };
-  if (distinct <= max_percentile_knots) {
-    for (double v : values) push(v, 1.0);
-  } else {
+// Sorted distinct finite values and how many rows hold each -> the distribution Percentile scores
+// against: the same as fit_sorted_distribution of those rows, bit for bit (the mean and sd summed
+// over the rows in sorted order). Mergeable inputs: cssegment.dask counts each partition's values.
+inline FittedDistribution fit_counted_distribution(std::span<const double> values,
+                                                   std::span<const std::uint64_t> counts) {
+  check_same_length("counts", counts.size(), "values", values.size());
+  require(!values.empty(), "values", "needs at least one value");
+  std::uint64_t n = 0;
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    if (!std::isfinite(values[k])) fail_at("values", k, values[k], "values must be finite");
+    if (counts[k] == 0) fail_at("counts", k, 0.0, "counts must be >= 1");
+    n += counts[k];
+  }
+  check_strictly_ascending("values", values);
+  FittedDistribution fitted;
+  double sum = 0.0;
+  for (std::size_t k = 0; k < values.size(); ++k)
+    for (std::uint64_t c = 0; c < counts[k]; ++c) sum += values[k];
+  fitted.mean = sum / static_cast<double>(n);
+  double squares = 0.0;
+  for (std::size_t k = 0; k < values.size(); ++k)
+    for (std::uint64_t c = 0; c < counts[k]; ++c) squares += (values[k] - fitted.mean) * (values[k] - fitted.mean);
+  fitted.sd = std::sqrt(squares / static_cast<double>(n));
+  if (values.size() <= max_percentile_knots) {
+    fitted.knots.assign(values.begin(), values.end());
+    for (std::uint64_t c : counts) fitted.counts.push_back(static_cast<double>(c));
+  } else {  // evenly spaced order statistics: the value at sorted position p is values[k], p < ends[k]
+    std::vector<std::uint64_t> ends(counts.size());
+    std::uint64_t end = 0;
+    for (std::size_t k = 0; k < counts.size(); ++k) ends[k] = end += counts[k];
     const double weight = static_cast<double>(n) / static_cast<double>(max_percentile_knots);
-    for (std::size_t j = 0; j < max_percentile_knots; ++j)
-      push(values[static_cast<std::size_t>((static_cast<double>(j) + 0.5) * weight)], weight);
+    for (std::size_t j = 0; j < max_percentile_knots; ++j) {
+      const auto p = static_cast<std::uint64_t>((static_cast<double>(j) + 0.5) * weight);
+      const double value =
+          values[static_cast<std::size_t>(std::upper_bound(ends.begin(), ends.end(), p) - ends.begin())];
+      if (!fitted.knots.empty() && fitted.knots.back() == value) fitted.counts.back() += weight;
+      else fitted.knots.push_back(value), fitted.counts.push_back(weight);
+    }
   }
   fitted.index();
   return fitted;
+}
+
+// Sorted, finite values -> the distribution Percentile scores against.
+inline FittedDistribution fit_sorted_distribution(std::span<const double> values) {
+  std::vector<double> distinct;
+  std::vector<std::uint64_t> counts;
+  for (double v : values) {
+    if (!distinct.empty() && distinct.back() == v) ++counts.back();
+    else distinct.push_back(v), counts.push_back(1);
+  }
+  return fit_counted_distribution(distinct, counts);
 }
 
 inline FittedDistribution fit_distribution(std::vector<double>&& values) {

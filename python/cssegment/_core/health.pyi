@@ -54,6 +54,10 @@ class normalizer:
     def groups(self) -> list[str]: ...
     def __eq__(self, other: object) -> bool: ...
 
+def fit_counted_distribution(
+    values: _Floats, counts: npt.NDArray[np.uint64]
+) -> tuple[_Floats, _Floats, float, float]: ...
+
 _Measure = tuple[str, normalizer, float]
 
 class _Scores(TypedDict):

@@ -3,11 +3,13 @@
 
 #include "message_of.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cssegment/health/normalizers.hpp"
@@ -335,4 +337,86 @@ BOOST_AUTO_TEST_CASE(zscore_fits_keep_the_mean_and_sd_and_read_older_documents) 
   BOOST_TEST((older == z));
   BOOST_TEST(older.to_json() == document);
   BOOST_TEST(same(normalized(older, {5.0, 7.0}), normalized(z, {5.0, 7.0})));
+}
+
+namespace {
+
+// The sorted distinct values of `rows` and how many rows hold each.
+std::pair<std::vector<double>, std::vector<std::uint64_t>> counted(std::vector<double> rows) {
+  std::sort(rows.begin(), rows.end());
+  std::vector<double> values;
+  std::vector<std::uint64_t> counts;
+  for (double v : rows) {
+    if (!values.empty() && values.back() == v) ++counts.back();
+    else values.push_back(v), counts.push_back(1);
+  }
+  return {values, counts};
+}
+
+FittedDistribution fit_of_counts(const std::vector<double>& rows) {
+  const auto [values, counts] = counted(rows);
+  return fit_counted_distribution(values, counts);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(percentile_fit_from_value_counts_equals_the_fit_from_rows) {
+  std::mt19937_64 random(7);
+  std::lognormal_distribution<double> spread(3.0, 1.0);
+  std::uniform_int_distribution<int> small(0, 40);
+  std::vector<double> tied(3000), continuous(20000);
+  for (double& v : tied) v = small(random) * 0.1;  // many ties, 41 distinct values
+  for (std::size_t i = 0; i < continuous.size(); ++i)
+    continuous[i] = i % 9 == 0 ? 7.0 : std::round(spread(random) * 1000.0) / 1000.0;  // ties and > 4096 distinct
+  for (const auto* rows : {&tied, &continuous}) {
+    const FittedDistribution from_rows = fit_distribution(std::vector<double>(*rows));
+    const FittedDistribution from_counts = fit_of_counts(*rows);
+    BOOST_TEST((from_counts == from_rows));  // knots, counts, mean and sd, bit for bit
+    BOOST_TEST(from_counts.total == from_rows.total);
+  }
+  BOOST_TEST(fit_of_counts(tied).knots.size() == 41u);
+  BOOST_TEST(counted(continuous).first.size() > max_percentile_knots);
+  BOOST_TEST(fit_of_counts(continuous).knots.size() <= max_percentile_knots);  // sampled knots
+  BOOST_TEST(fit_of_counts(continuous).knots.size() > 3000u);
+}
+
+BOOST_AUTO_TEST_CASE(percentile_fit_from_value_counts_skips_missing_values_and_fits_each_group) {
+  std::mt19937_64 random(11);
+  std::uniform_int_distribution<int> draw(0, 5999);
+  const std::size_t n = 15000;
+  std::vector<double> x(n);
+  std::vector<std::int32_t> segment(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    x[i] = i % 13 == 0 ? NAN : draw(random) / 8.0;  // missing values are skipped by the fit
+    segment[i] = static_cast<std::int32_t>(i % 4) - 1;  // -1: no group (the population only)
+  }
+  ColumnTable data;
+  data.add("x", x).add("segment", segment, {"a", "b", "c"});
+  auto p = Normalizer::percentile("segment");
+  p.fit(data, "x");
+  std::vector<std::vector<double>> groups(3);
+  std::vector<double> observed;
+  for (std::size_t i = 0; i < n; ++i)
+    if (!std::isnan(x[i])) {
+      observed.push_back(x[i]);
+      if (segment[i] >= 0) groups[static_cast<std::size_t>(segment[i])].push_back(x[i]);
+    }
+  BOOST_TEST((fit_of_counts(observed) == *p.population()));
+  BOOST_TEST(counted(observed).first.size() > max_percentile_knots);
+  BOOST_REQUIRE(p.group_fits().size() == 3u);
+  for (std::size_t g = 0; g < 3; ++g) BOOST_TEST((fit_of_counts(groups[g]) == p.group_fits()[g]));
+}
+
+BOOST_AUTO_TEST_CASE(percentile_fit_from_value_counts_refuses_bad_counts) {
+  const std::vector<double> values{1.0, 2.0};
+  const std::vector<std::uint64_t> counts{1, 0};
+  BOOST_TEST(message_of([&] { fit_counted_distribution(values, counts); }) == "counts[1] = 0: counts must be >= 1");
+  BOOST_TEST(message_of([&] {
+               fit_counted_distribution(std::vector<double>{2.0, 1.0}, std::vector<std::uint64_t>{1, 1});
+             }).find("values") == 0u);
+  BOOST_TEST(message_of([&] {
+               fit_counted_distribution(std::vector<double>{1.0, INFINITY}, std::vector<std::uint64_t>{1, 1});
+             }) == "values[1] = inf: values must be finite");
+  BOOST_CHECK_THROW(fit_counted_distribution(values, std::vector<std::uint64_t>{1}), InvalidInput);
+  BOOST_CHECK_THROW(fit_counted_distribution({}, {}), InvalidInput);
 }
