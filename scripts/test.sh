@@ -8,7 +8,7 @@
 #   package   the installed CMake package with its find_package consumer, and the
 #             add_subdirectory consumer
 #   portable  syntax-only compiles of every header and binding with clang++ -stdlib=libc++ (the macOS
-#             standard library) and with g++ -m32 (a 32-bit target)
+#             standard library) and with g++ -m32 (a 32-bit target); the headers without platform hints
 #   wheel     the wheel: built for Python 3.10 and 3.13 with the system's Eigen and nlohmann/json
 #             hidden (PyPI's are used), auditwheel show + repair, twine check, check-wheel-contents;
 #             installed into fresh venvs, where the smoke tests and the README tour run; examples/cpp
@@ -135,6 +135,8 @@ stage_portable() {
     checks+=("clang++ -stdlib=libc++|$source|${extra/PYTHON/$python64}")
     checks+=("g++ -m32|$source|${extra/PYTHON/$python32}")
   done
+  # The standard fallbacks of core/buffer.hpp's platform hints (huge pages).
+  checks+=("g++ -DCSSEGMENT_HUGE_PAGES=0|$out/headers.cpp|")
   local check n=0
   for check in "${checks[@]}"; do
     while (($(jobs -rp | wc -l) >= jobs)); do sleep 0.2; done

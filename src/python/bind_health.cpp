@@ -348,29 +348,35 @@ py::dict history_scores(const Model& model, const py::list& columns, std::size_t
   const auto arguments = column_table(columns, rows);
   const auto account_view = view(account);
   const auto period_view = view(period);
-  HistoryScores scores;
+  const auto n = static_cast<py::ssize_t>(rows);
+  const auto measures = static_cast<py::ssize_t>(detail::contribution_columns(model));
+  auto [score, score_view] = output<double>({n});
+  auto [band, band_view] = output<std::int8_t>({n});
+  auto [contributions, contributions_view] = output<double>({measures, n});
+  auto [scorecard, scorecard_view] = output<std::int32_t>({std::is_same_v<Model, ScorecardSet> ? n : 0});
   std::vector<std::int32_t> overridden;
   {
     py::gil_scoped_release release;
     const auto index = index_history(account_view, period_view, accounts);
-    scores = score_history(model, arguments.table, index);
+    const HistoryOutputs out{score_view, band_view, contributions_view, scorecard_view};
+    score_history_into(model, arguments.table, index, out);
     const auto lowers = band_lowers_of(model);
-    if (hysteresis)
-      scores.band = hysteresis_bands(scores.score, account_view, index, scores.scorecard, lowers, *hysteresis);
+    if (hysteresis) {
+      const auto bands = hysteresis_bands(score_view, account_view, index, scorecard_view, lowers, *hysteresis);
+      std::copy(bands.begin(), bands.end(), band_view.begin());
+    }
     if (overrides) {
-      const auto& [who, start, end, band, score] = *overrides;
+      const auto& [who, start, end, override_band, override_score] = *overrides;
       overridden = override_rows(account_view, period_view, accounts, view(who), view(start), view(end));
-      apply_overrides(scores, overridden, view(band), view(score), lowers);
+      apply_overrides(out, overridden, view(override_band), view(override_score), lowers);
     }
   }
-  const auto n = static_cast<py::ssize_t>(rows);
-  const auto measures = static_cast<py::ssize_t>(scores.contributions.size()) / std::max<py::ssize_t>(n, 1);
   py::dict out;
-  out["score"] = to_numpy(std::move(scores.score));
-  out["band"] = to_numpy(std::move(scores.band));
+  out["score"] = score;
+  out["band"] = band;
   out["trend"] = py::none();
-  out["contributions"] = to_numpy(std::move(scores.contributions)).reshape({measures, n});
-  out["scorecard"] = scores.scorecard.empty() ? py::object(py::none()) : to_numpy(std::move(scores.scorecard));
+  out["contributions"] = contributions;
+  out["scorecard"] = std::is_same_v<Model, ScorecardSet> ? py::object(scorecard) : py::object(py::none());
   out["overridden"] = overrides ? py::object(to_numpy(std::move(overridden))) : py::object(py::none());
   return out;
 }

@@ -15,6 +15,7 @@
 #include <variant>
 #include <vector>
 
+#include "cssegment/core/buffer.hpp"
 #include "cssegment/core/columns.hpp"
 #include "cssegment/core/parallel.hpp"
 #include "cssegment/core/validate.hpp"
@@ -27,11 +28,11 @@ namespace cssegment {
 // holds rows order[offsets[p], offsets[p + 1]), in row order.
 struct HistoryIndex {
   std::vector<std::int64_t> periods;       // distinct period ordinals, ascending
-  std::vector<std::int32_t> period_index;  // per row: index into periods
-  std::vector<std::size_t> order;
+  FillVector<std::int32_t> period_index;  // per row: index into periods
+  FillVector<std::size_t> order;
   std::vector<std::size_t> offsets;
-  std::vector<std::size_t> position;  // per row: its place in order (order[position[i]] == i)
-  std::vector<std::int32_t> account;  // per row: account code
+  FillVector<std::size_t> position;  // per row: its place in order (order[position[i]] == i)
+  FillVector<std::int32_t> account;  // per row: account code
   std::size_t accounts = 0;
 
   std::size_t period_count() const { return periods.size(); }
@@ -123,8 +124,8 @@ inline std::size_t contribution_columns(const ScorecardSet& set) { return set.me
 // bitmap as NaN), and a table of each period's rows over them. Each row is written to its place,
 // reading `data` in row order: one pass over each column, writing one stream per period.
 struct PeriodTables {
-  std::vector<std::vector<double>> numeric;
-  std::vector<std::vector<std::int32_t>> codes;
+  std::vector<FillVector<double>> numeric;
+  std::vector<FillVector<std::int32_t>> codes;
   std::vector<ColumnTable> tables;
 };
 
@@ -216,13 +217,24 @@ inline void add_earlier(EarlierColumns& out, const ScorecardSet& set, const Colu
 
 }  // namespace detail
 
-// Scores of a history, in the rows of the data. `scorecard` (for a ScorecardSet) is the index into
-// scorecard_names() of the card that scored each row; empty for a Scorecard.
+// Where score_history_into() writes the scores of a history, one entry per row of the data:
+// contributions measure-major (contributions[m * rows + i]); `scorecard` (for a ScorecardSet) the
+// index into scorecard_names() of the card that scored each row, empty for a Scorecard.
+struct HistoryOutputs {
+  std::span<double> score;
+  std::span<std::int8_t> band;
+  std::span<double> contributions;
+  std::span<std::int32_t> scorecard;
+};
+
+// Scores of a history, in the rows of the data (see HistoryOutputs).
 struct HistoryScores {
   std::vector<double> score;
   std::vector<std::int8_t> band;
   std::vector<double> contributions;  // measure-major: contributions[m * rows + i]
   std::vector<std::int32_t> scorecard;
+
+  HistoryOutputs outputs() { return {score, band, contributions, scorecard}; }
 };
 
 namespace detail {
@@ -231,8 +243,8 @@ namespace detail {
 // are columns of `data`: only the columns the peer-group measures read are put in period order;
 // each such measure's in-sample points, period by period (Normalizer::fitted_points: one sort per
 // period and peer group), go back to the rows of `data`, which are then scored all at once.
-inline HistoryScores in_sample_history(const Scorecard& card, const ColumnTable& data, const HistoryIndex& index,
-                                       std::size_t max_threads) {
+inline void in_sample_history(const Scorecard& card, const ColumnTable& data, const HistoryIndex& index,
+                              const HistoryOutputs& out, std::size_t max_threads) {
   const auto& measures = card.measures();
   std::vector<std::string> names;  // the columns the peer-group measures read
   for (const auto& m : measures)
@@ -241,9 +253,8 @@ inline HistoryScores in_sample_history(const Scorecard& card, const ColumnTable&
         names.push_back(name);
   const auto tables = period_tables(data, names, index, max_threads);
   const std::size_t n = data.rows();
-  HistoryScores out{std::vector<double>(n), std::vector<std::int8_t>(n), std::vector<double>(measures.size() * n), {}};
   std::vector<bool> given(measures.size(), false);
-  std::vector<double> in_periods(n);  // one measure's points, in period order
+  FillVector<double> in_periods(n);  // one measure's points, in period order
   for (std::size_t m = 0; m < measures.size(); ++m) {
     if (!measures[m].normalizer.learns()) continue;
     parallel_for(
@@ -265,16 +276,13 @@ inline HistoryScores in_sample_history(const Scorecard& card, const ColumnTable&
     given[m] = true;
   }
   card.score_given_into(data, given, {out.score, out.band, {}, out.contributions}, max_threads);
-  return out;
 }
 
-// score_history() once the Trend measures' earlier values are columns of `data`.
-
+// score_history_into() once the Trend measures' earlier values are columns of `data`.
 template <class Model>
-HistoryScores score_history_columns(const Model& model, const ColumnTable& data, const HistoryIndex& index,
-                                    std::size_t max_threads) {
+void score_history_columns(const Model& model, const ColumnTable& data, const HistoryIndex& index,
+                           const HistoryOutputs& out, std::size_t max_threads) {
   const std::size_t n = data.rows(), columns = detail::contribution_columns(model);
-  HistoryScores out;
   auto keep = [&](auto&& part, std::span<const std::size_t> rows) {
     for (std::size_t j = 0; j < rows.size(); ++j) out.score[rows[j]] = part.score[j], out.band[rows[j]] = part.band[j];
     for (std::size_t m = 0; m < columns; ++m)
@@ -283,21 +291,22 @@ HistoryScores score_history_columns(const Model& model, const ColumnTable& data,
     if constexpr (requires { part.scorecard; })
       for (std::size_t j = 0; j < rows.size(); ++j) out.scorecard[rows[j]] = part.scorecard[j];
   };
-  if (!detail::learns(model)) {
-    auto all = model.score(data, {}, max_threads);
-    out.score = std::move(all.score), out.band = std::move(all.band), out.contributions = std::move(all.contributions);
-    if constexpr (requires { all.scorecard; }) out.scorecard = std::move(all.scorecard);
-    return out;
-  }
   if constexpr (std::is_same_v<Model, Scorecard>) {
+    if (!detail::learns(model))
+      return model.score_into(data, {}, {out.score, out.band, {}, out.contributions}, max_threads);
     try {
-      return in_sample_history(model, data, index, max_threads);
+      return in_sample_history(model, data, index, out, max_threads);
     } catch (const InvalidInput&) {
       // Bad input: the period-by-period path below reports it as scoring that period's snapshot would.
     }
+  } else if (!detail::learns(model)) {
+    const auto all = model.score(data, {}, max_threads);
+    std::copy(all.score.begin(), all.score.end(), out.score.begin());
+    std::copy(all.band.begin(), all.band.end(), out.band.begin());
+    std::copy(all.contributions.begin(), all.contributions.end(), out.contributions.begin());
+    std::copy(all.scorecard.begin(), all.scorecard.end(), out.scorecard.begin());
+    return;
   }
-  out.score.assign(n, NAN), out.band.assign(n, -1), out.contributions.assign(columns * n, NAN);
-  if constexpr (std::is_same_v<Model, ScorecardSet>) out.scorecard.assign(n, -1);
   const auto tables = detail::period_tables(data, data.names(), index, max_threads);
   parallel_for(
       index.period_count(), 1,
@@ -314,27 +323,46 @@ HistoryScores score_history_columns(const Model& model, const ColumnTable& data,
         }
       },
       max_threads);
-  return out;
 }
 
 }  // namespace detail
 
-// Scores every row of a history with `model` (a Scorecard or a ScorecardSet). Models without
-// peer-group measures score all rows at once; otherwise each period's rows are scored by a copy of
-// the model fitted on them, so row i's scores equal model.fit(period_rows).score(period_rows)'s.
-// A Trend measure reads each row's earlier value from the same account's row `periods` periods
-// earlier (period ordinal - periods; missing when the account has no such row).
-// Errors name rows of `data`. `max_threads` caps the threads (0: all); results do not depend on it.
+// Scores every row of a history with `model` (a Scorecard or a ScorecardSet) into `out`, whose spans
+// the caller sizes: score, band and contributions (contribution columns x rows); scorecard, for a
+// ScorecardSet, rows (empty for a Scorecard). Models without peer-group measures score all rows at
+// once; otherwise each period's rows are scored by a copy of the model fitted on them, so row i's
+// scores equal model.fit(period_rows).score(period_rows)'s. A Trend measure reads each row's earlier
+// value from the same account's row `periods` periods earlier (period ordinal - periods; missing when
+// the account has no such row). Errors name rows of `data`. `max_threads` caps the threads (0: all);
+// results do not depend on it.
+template <class Model>
+void score_history_into(const Model& model, const ColumnTable& data, const HistoryIndex& index,
+                        const HistoryOutputs& out, std::size_t max_threads = 0) {
+  const std::size_t n = data.rows();
+  check_same_length("data", n, "account", index.order.size());
+  check_same_length("score", out.score.size(), "data", n);
+  check_same_length("band", out.band.size(), "data", n);
+  check_same_length("contributions", out.contributions.size(), "contribution columns x rows",
+                    detail::contribution_columns(model) * n);
+  check_same_length("scorecard", out.scorecard.size(), "data", std::is_same_v<Model, ScorecardSet> ? n : 0);
+  detail::EarlierColumns earlier;
+  detail::add_earlier(earlier, model, data, index);
+  if (earlier.names.empty()) return detail::score_history_columns(model, data, index, out, max_threads);
+  ColumnTable extended = data;  // Trend measures: the data with their earlier values added
+  for (std::size_t t = 0; t < earlier.names.size(); ++t) extended.add(earlier.names[t], earlier.columns[t]);
+  detail::score_history_columns(model, extended, index, out, max_threads);
+}
+
+// score_history_into() into newly allocated HistoryScores.
 template <class Model>
 HistoryScores score_history(const Model& model, const ColumnTable& data, const HistoryIndex& index,
                             std::size_t max_threads = 0) {
-  check_same_length("data", data.rows(), "account", index.order.size());
-  detail::EarlierColumns earlier;
-  detail::add_earlier(earlier, model, data, index);
-  if (earlier.names.empty()) return detail::score_history_columns(model, data, index, max_threads);
-  ColumnTable extended = data;  // Trend measures: the data with their earlier values added
-  for (std::size_t t = 0; t < earlier.names.size(); ++t) extended.add(earlier.names[t], earlier.columns[t]);
-  return detail::score_history_columns(model, extended, index, max_threads);
+  const std::size_t n = data.rows();
+  HistoryScores scores{std::vector<double>(n), std::vector<std::int8_t>(n),
+                       std::vector<double>(detail::contribution_columns(model) * n),
+                       std::vector<std::int32_t>(std::is_same_v<Model, ScorecardSet> ? n : 0)};
+  score_history_into(model, data, index, scores.outputs(), max_threads);
+  return scores;
 }
 
 // Bands with hysteresis along each account's history: an account's band starts as its first scored
@@ -411,7 +439,7 @@ inline std::vector<std::int32_t> override_rows(std::span<const std::int32_t> acc
 // Applies overrides (override_rows()'s `rows`) to scores: a row under override o takes band[o]
 // when >= 0 and score[o] when not NaN (its band then, without a band of its own, is the score's
 // band in its scorecard's `lowers`); a row whose score is overridden has NaN contributions.
-inline void apply_overrides(HistoryScores& scores, std::span<const std::int32_t> rows,
+inline void apply_overrides(const HistoryOutputs& scores, std::span<const std::int32_t> rows,
                             std::span<const std::int8_t> band, std::span<const double> score,
                             const std::vector<std::vector<double>>& lowers) {
   check_same_length("score", score.size(), "band", band.size());

@@ -153,7 +153,7 @@ BOOST_AUTO_TEST_CASE(overrides_apply_from_start_up_to_end) {
   HistoryScores scores{{80, 80, 80, 80, 80, 80}, {2, 2, 2, 2, 2, 2}, std::vector<double>(6, 40.0), {}};
   const std::vector<std::int8_t> band{0, -1};
   const std::vector<double> score{NAN, 55.0};
-  apply_overrides(scores, rows, band, score, {{0.0, 50.0, 75.0}});
+  apply_overrides(scores.outputs(), rows, band, score, {{0.0, 50.0, 75.0}});
   BOOST_TEST(scores.band == (std::vector<std::int8_t>{2, 0, 0, 2, 2, 1}));
   BOOST_TEST(scores.score[5] == 55.0);
   BOOST_TEST(scores.score[1] == 80.0);
@@ -262,7 +262,8 @@ BOOST_AUTO_TEST_CASE(in_sample_points_equal_each_period_fitted_and_scored_on_eve
   BOOST_TEST(checked == n);
   BOOST_TEST(distinct_usage == max_percentile_knots);  // usage took the sampled-knots path
   // score_history took the in-sample path (it falls back to fitting each period only on bad input).
-  const auto in_sample = detail::in_sample_history(large_card, data, index, 1);
+  HistoryScores in_sample{std::vector<double>(n), std::vector<std::int8_t>(n), std::vector<double>(k * n), {}};
+  detail::in_sample_history(large_card, data, index, in_sample.outputs(), 1);
   BOOST_TEST(
       std::equal(in_sample.score.begin(), in_sample.score.end(), scores.score.begin(), scores.score.end(), same));
   BOOST_TEST(std::equal(in_sample.contributions.begin(), in_sample.contributions.end(), scores.contributions.begin(),
