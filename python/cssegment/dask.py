@@ -15,8 +15,8 @@ distinct score, the accounts that churned and stayed) into the in-memory backtes
 :func:`~cssegment.dask.calibrate` runs Newton's method with the in-memory solver on merged
 per-partition gradients and Hessians; no row comes to the client. :func:`~cssegment.dask.assign`
 and :func:`~cssegment.dask.score` work row by row; :func:`~cssegment.dask.fit` fits a scorecard's
-Percentile and ZScore measures from per-partition value counts and running sums, equal to the
-in-memory fit exactly.
+Percentile and ZScore measures (of each scorecard of a ScorecardSet, on its segment's rows) from
+per-partition value counts and running sums, equal to the in-memory fit exactly.
 
 :func:`~cssegment.dask.kmeans` fits a :class:`cssegment.KMeans` by k-means|| and Lloyd steps over
 merged per-partition sums, the same model whatever the partitioning.
@@ -493,22 +493,28 @@ def _learned(card: Scorecard) -> list[_Learned]:
     ]
 
 
-def _observed(part: pd.DataFrame, column: str, by: str | None, number: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """A partition's observed values of `column` in row order, their peer-group codes (-1: none)
-    and the groups' names in order of first appearance, checked as the in-memory fit checks them."""
+def _observed(
+    part: pd.DataFrame, column: str, by: str | None, number: int, chosen: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The observed values of `column` in the partition's rows `chosen` (positions, ascending; None:
+    all) in row order, their peer-group codes (-1: none) and the groups' names in order of first
+    appearance in the whole partition, checked as the in-memory fit checks them."""
     argument = f"ddf[{column!r}]"
     try:
         x = part[column].to_numpy(dtype=float, na_value=np.nan)
     except (TypeError, ValueError):
         raise InvalidInputError(f"{argument}: numbers are required, got dtype {part[column].dtype}") from None
+    codes, names = (np.full(len(x), -1, dtype=np.int32), []) if by is None else _frame.labels(part[by], f"ddf[{by!r}]")
+    if chosen is not None:
+        x, codes = x[chosen], np.asarray(codes)[chosen]
     infinite = np.isinf(x)
     if infinite.any():
         at = int(np.argmax(infinite))
+        row = at if chosen is None else int(chosen[at])
         raise InvalidInputError(
-            f"{argument}: partition {number}, row {at} (index {part.index[at]}): {x[at]}; "
+            f"{argument}: partition {number}, row {row} (index {part.index[row]}): {x[at]}; "
             "values must be finite or missing"
         )
-    codes, names = (np.full(len(x), -1, dtype=np.int32), []) if by is None else _frame.labels(part[by], f"ddf[{by!r}]")
     here = ~np.isnan(x)
     return x[here], np.asarray(codes)[here], names
 
@@ -529,11 +535,14 @@ def _first_seen(a: list[str], b: list[str]) -> list[str]:
     return list(dict.fromkeys([*a, *b]))
 
 
-def _percentile_partial(part: pd.DataFrame, learned: list[_Learned], number: int) -> _Partial:
-    """Per Percentile measure, the partition's value counts overall and per peer group."""
+def _percentile_partial(
+    part: pd.DataFrame, learned: list[_Learned], number: int, chosen: np.ndarray | None
+) -> _Partial:
+    """Per Percentile measure, the value counts of the partition's rows `chosen` (None: all),
+    overall and per peer group."""
     out: _Partial = []
     for _, _, column, by in learned:
-        values, codes, names = _observed(part, column, by, number)
+        values, codes, names = _observed(part, column, by, number, chosen)
         groups: dict[str | None, Any] = {None: _counts_of(values)}
         for code in np.unique(codes[codes >= 0]):
             groups[names[code]] = _counts_of(values[codes == code])
@@ -557,13 +566,19 @@ def _sum_on(total: float, terms: np.ndarray) -> float:
 
 
 def _zscore_pass(
-    part: pd.DataFrame, learned: list[_Learned], number: int, carry: _Partial | None, means: list[dict[Any, float]]
+    part: pd.DataFrame,
+    learned: list[_Learned],
+    number: int,
+    carry: _Partial | None,
+    means: list[dict[Any, float]],
+    chosen: np.ndarray | None,
 ) -> _Partial:
     """One link of the chain over the partitions in order: the running sums of the values (or,
-    with `means`, of the squared deviations) carried on by this partition's values in row order."""
+    with `means`, of the squared deviations) carried on by the values of this partition's rows
+    `chosen` (None: all) in row order."""
     out: _Partial = []
     for m, (_, _, column, by) in enumerate(learned):
-        values, codes, names = _observed(part, column, by, number)
+        values, codes, names = _observed(part, column, by, number, chosen)
         names_before, sums_before = ([], {}) if carry is None else carry[m]
         sums = {key: list(entry) for key, entry in sums_before.items()}
 
@@ -579,8 +594,8 @@ def _zscore_pass(
     return out
 
 
-def _unobserved(kind: str, column: str) -> InvalidInputError:
-    return InvalidInputError(f"ddf[{column!r}]: has no observed (non-missing) values to fit {kind} on")
+def _unobserved(kind: str, column: str, where: str) -> InvalidInputError:
+    return InvalidInputError(f"ddf[{column!r}]: has no observed (non-missing) values to fit {kind} on{where}")
 
 
 def _percentile_fitted(counts: _Counts) -> dict[str, Any]:
@@ -590,51 +605,139 @@ def _percentile_fitted(counts: _Counts) -> dict[str, Any]:
     return {"knots": knots.tolist(), "counts": weights.tolist(), "mean": mean, "sd": sd}
 
 
-def _fit_peer_groups(card: Scorecard, rows: dd.DataFrame) -> None:
-    """Fits `card`'s Percentile and ZScore measures from per-partition partials (see :func:`fit`)."""
-    learned = _learned(card)
-    if not learned:
-        return
-    percentiles = [one for one in learned if one[1] == "percentile"]
-    zscores = [one for one in learned if one[1] == "zscore"]
-    parts = _partitions(rows[_fit_columns(card)])
+# A card to fit: the card, per partition the rows it is fitted on (a delayed array of positions,
+# ascending; None: all) and the end of the message naming a measure without an observed value.
+_Fitting = tuple[Scorecard, list[Any], str]
+
+
+def _fit_peer_groups(fitting: list[_Fitting], parts: list[Any]) -> list[dict[str, Any]]:
+    """The JSON document of each card of `fitting`, its Percentile and ZScore measures fitted from
+    per-partition partials of its rows (see :func:`fit`); the cards are left unchanged. All the
+    cards' partials are computed in the same rounds."""
+    plans = []
+    for card, _, _ in fitting:
+        learned = _learned(card)
+        plans.append(
+            ([one for one in learned if one[1] == "percentile"], [one for one in learned if one[1] == "zscore"])
+        )
 
     def task(work: Callable[..., Any]) -> Any:
         return dask.delayed(work, pure=True)
 
-    merged = _tree(
-        [task(_percentile_partial)(part, percentiles, number) for number, part in enumerate(parts)],
-        task(_merged_percentile),
-    )
+    def merged(percentiles: list[_Learned], chosen: list[Any]) -> Any:
+        partials = [
+            task(_percentile_partial)(part, percentiles, n, rows) for n, (part, rows) in enumerate(zip(parts, chosen))
+        ]
+        return _tree(partials, task(_merged_percentile)) if percentiles else None
 
-    def chain(means: list[dict[Any, float]]) -> Any:
+    def chain(zscores: list[_Learned], chosen: list[Any], means: list[dict[Any, float]]) -> Any:
         carry = None
-        for number, part in enumerate(parts):
-            carry = task(_zscore_pass)(part, zscores, number, carry, means)
-        return carry
+        for number, (part, rows) in enumerate(zip(parts, chosen)):
+            carry = task(_zscore_pass)(part, zscores, number, carry, means, rows)
+        return carry if zscores else None
 
-    counted, sums = dask.compute(merged if percentiles else None, chain([]) if zscores else None)
-    fits: dict[int, tuple[list[str], dict[str | None, dict[str, Any]]]] = {}
-    for (index, kind, column, _), (names, groups) in zip(percentiles, counted or []):
-        if not len(groups[None][0]):
-            raise _unobserved(kind, column)
-        fits[index] = (names, {key: _percentile_fitted(counts) for key, counts in groups.items()})
-    if zscores:
-        for (_, kind, column, _), (_, totals) in zip(zscores, sums):
-            if totals[None][1] == 0:
-                raise _unobserved(kind, column)
-        means = [{key: total / float(n) for key, (total, n) in totals.items()} for _, totals in sums]
-        (squares,) = dask.compute(chain(means))
-        for (index, *_), (names, totals), mean in zip(zscores, squares, means):
-            fitted = {key: {"mean": mean[key], "sd": math.sqrt(total / float(n))} for key, (total, n) in totals.items()}
-            fits[index] = (names, fitted)
-    document = json.loads(card.to_json())
-    for index, (names, fitted) in fits.items():
-        normalizer = document["measures"][index]["normalizer"]
-        normalizer["population"] = fitted[None]
-        normalizer["groups"] = [{**fitted[name], "name": name} for name in names if name in fitted]
-    version, _ = card.__getstate__()
-    card.__setstate__((version, {"json": json.dumps(document)}))
+    steps = [(percentiles, zscores, chosen) for (percentiles, zscores), (_, chosen, _) in zip(plans, fitting)]
+    counted, sums = dask.compute(
+        [merged(p, chosen) for p, _, chosen in steps], [chain(z, chosen, []) for _, z, chosen in steps]
+    )
+    fits: list[dict[int, tuple[list[str], dict[str | None, dict[str, Any]]]]] = [{} for _ in fitting]
+    means: list[list[dict[Any, float]]] = []
+    for (percentiles, zscores, _), (_, _, where), counts, totals, fitted in zip(steps, fitting, counted, sums, fits):
+        for (index, kind, column, _), (names, groups) in zip(percentiles, counts or []):
+            if not len(groups[None][0]):
+                raise _unobserved(kind, column, where)
+            fitted[index] = (names, {key: _percentile_fitted(value) for key, value in groups.items()})
+        for (_, kind, column, _), (_, measure) in zip(zscores, totals or []):
+            if measure[None][1] == 0:
+                raise _unobserved(kind, column, where)
+        means.append([{key: total / float(n) for key, (total, n) in measure.items()} for _, measure in totals or []])
+    if any(zscores for _, zscores, _ in steps):
+        (squares,) = dask.compute([chain(z, chosen, mean) for (_, z, chosen), mean in zip(steps, means)])
+        for (_, zscores, _), deviations, mean, fitted in zip(steps, squares, means, fits):
+            for (index, *_), (names, totals), centre in zip(zscores, deviations or [], mean):
+                moments = {
+                    key: {"mean": centre[key], "sd": math.sqrt(total / float(n))} for key, (total, n) in totals.items()
+                }
+                fitted[index] = (names, moments)
+    documents = []
+    for (card, _, _), fitted in zip(fitting, fits):
+        document = json.loads(card.to_json())
+        for index, (names, groups) in fitted.items():
+            normalizer = document["measures"][index]["normalizer"]
+            normalizer["population"] = groups[None]
+            normalizer["groups"] = [{**groups[name], "name": name} for name in names if name in groups]
+        documents.append(document)
+    return documents
+
+
+def _set_json(model: Card, document: dict[str, Any]) -> None:
+    version, _ = model.__getstate__()
+    model.__setstate__((version, {"json": json.dumps(document)}))
+
+
+def _routed(part: pd.DataFrame, by: str, segments: list[str], has_default: bool, number: int) -> np.ndarray:
+    """Each row's scorecard in a set (its place in ``scorecard_names``), as ScorecardSet routes
+    rows: the scorecard of the row's segment, else the default (for other segments and missing
+    ones alike); without a default, such a row is an error."""
+    codes, names = _frame.labels(part[by], f"ddf[{by!r}]")
+    fallback = len(segments) if has_default else -1
+    own = {name: k for k, name in enumerate(segments)}
+    # Code -1 (missing) reads the last entry.
+    card = np.array([own.get(name, fallback) for name in names] + [fallback], dtype=np.int32)[np.asarray(codes)]
+    if (card < 0).any():
+        at = int(np.argmax(card < 0))
+        value = "missing" if codes[at] < 0 else repr(names[codes[at]])
+        raise InvalidInputError(
+            f"ddf[{by!r}]: partition {number}, row {at} (index {part.index[at]}): {value}; no scorecard for this "
+            f"segment and no default (scorecards: {', '.join(map(repr, segments))})"
+        )
+    return card
+
+
+def _routed_counts(part: pd.DataFrame, by: str, segments: list[str], has_default: bool, number: int) -> np.ndarray:
+    return np.bincount(_routed(part, by, segments, has_default, number), minlength=len(segments) + has_default)
+
+
+def _rows_of(card_of_row: np.ndarray, card: int) -> np.ndarray:
+    return np.flatnonzero(card_of_row == card)
+
+
+def _fit_set(cards: ScorecardSet, rows: dd.DataFrame) -> None:
+    """Fits each scorecard of `cards` from per-partition partials of its rows, routed as in
+    :meth:`cssegment.ScorecardSet.fit` (see :func:`fit`)."""
+    segments, default = list(cards.scorecards.items()), cards.default
+    names = [name for name, _ in segments]
+    route = (cards.by, names, default is not None)
+    _routed(rows._meta, *route, 0)  # a segment column of numbers, refused before any task runs
+
+    def task(work: Callable[..., Any]) -> Any:
+        return dask.delayed(work, pure=True)
+
+    # Round 1 reads the segments alone: how many rows each scorecard takes (and unknown segments
+    # without a default are refused before anything is fitted).
+    counted = dask.compute(
+        *[task(_routed_counts)(part, *route, n) for n, part in enumerate(_partitions(rows[[cards.by]]))]
+    )
+    taken = np.sum(counted, axis=0) if counted else np.zeros(len(names) + (default is not None), dtype=np.int64)
+    parts = _partitions(rows[_fit_columns(cards)])
+    routes = [task(_routed)(part, *route, n) for n, part in enumerate(parts)]
+    fitting: list[_Fitting] = []
+    places = []
+    total = int(taken.sum())
+    for place, (name, card) in enumerate([*segments, *([(cards.DEFAULT, default)] if default is not None else [])]):
+        everything = place == len(names) and taken[place] == 0  # the default takes all rows when no row is left
+        if (total if everything else taken[place]) == 0:
+            continue  # a scorecard without rows stays as it is
+        chosen = [None] * len(parts) if everything else [task(_rows_of)(of_row, place) for of_row in routes]
+        fitting.append((card, chosen, f", in the rows of scorecard {name!r}"))
+        places.append(place)
+    document = json.loads(cards.to_json())
+    for place, fitted in zip(places, _fit_peer_groups(fitting, parts)):
+        if place < len(names):
+            document["scorecards"][place]["scorecard"] = fitted
+        else:
+            document["default"] = fitted
+    _set_json(cards, document)
 
 
 def fit(card: Card, ddf: dd.DataFrame) -> Card:
@@ -654,8 +757,15 @@ def fit(card: Card, ddf: dd.DataFrame) -> Card:
       they are rounded exactly as the in-memory loop rounds them; the client holds a few numbers
       per peer group.
 
-    A ScorecardSet's fit brings the columns it reads to the client (8 bytes per row and column)
-    and fits there, equal to the in-memory fit too.
+    A ScorecardSet is fitted the same way, each scorecard on its own rows, routed partition by
+    partition as :meth:`cssegment.ScorecardSet.fit` routes them: the rows of a segment with a
+    scorecard to it, the others (other segments, missing segments) to the default, or all rows to
+    the default when no row is left for it; a scorecard without rows is left as it is. A first
+    round reads the ``by`` column alone and counts each scorecard's rows; then every scorecard's
+    partials are computed in the same rounds (the ZScore chains visit the partitions in the
+    frame's order, so a scorecard's sums run over its rows in the in-memory order). The fitted
+    set equals ``card.fit(ddf.compute())`` exactly (the same JSON), whatever the partitioning;
+    no row comes to the client.
 
     Parameters
     ----------
@@ -672,8 +782,11 @@ def fit(card: Card, ddf: dd.DataFrame) -> Card:
     Raises
     ------
     InvalidInputError
-        Before any task runs, if a column is missing; if a measure's value is infinite (naming the
-        partition and the row) or a measure has no observed value.
+        Before any task runs, if a column is missing or a ScorecardSet's ``by`` column holds
+        numbers; if a measure's value is infinite (naming the partition and the row) or a measure
+        has no observed value (in a ScorecardSet: in the rows of one of its scorecards, named);
+        without a default, if a row's segment has no scorecard or is missing (naming the
+        partition and the row). The card is unchanged on error.
 
     Examples
     --------
@@ -683,6 +796,11 @@ def fit(card: Card, ddf: dd.DataFrame) -> Card:
     >>> in_memory = cs.Scorecard.from_json(card.to_json()).fit(accounts)
     >>> cs.dask.fit(card, dd.from_pandas(accounts, npartitions=3)).to_json() == in_memory.to_json()
     True
+    >>> def by_region():
+    ...     return cs.ScorecardSet({"EMEA": card}, default=cs.Scorecard([cs.Measure("nps", cs.ZScore())]), by="region")
+    >>> fitted = cs.dask.fit(by_region(), dd.from_pandas(accounts, npartitions=3))
+    >>> fitted.to_json() == by_region().fit(accounts).to_json()
+    True
     """
     rows = _frame_of(ddf)
     columns = _fit_columns(card)
@@ -690,9 +808,10 @@ def fit(card: Card, ddf: dd.DataFrame) -> Card:
         if name not in rows.columns:
             raise _frame.no_column("ddf", name, rows.columns)
     if isinstance(card, Scorecard):
-        _fit_peer_groups(card, rows)
+        (document,) = _fit_peer_groups([(card, [None] * rows.npartitions, "")], _partitions(rows[columns]))
+        _set_json(card, document)
     else:
-        card.fit(rows[columns].compute())
+        _fit_set(card, rows)
     return card
 
 
