@@ -525,10 +525,13 @@ def _counts_of(values: np.ndarray) -> _Counts:
 
 
 def _merged_value_counts(a: _Counts, b: _Counts) -> _Counts:
-    distinct, where = np.unique(np.concatenate([a[0], b[0]]), return_inverse=True)
-    counts = np.zeros(len(distinct), dtype=np.int64)
-    np.add.at(counts, where, np.concatenate([a[1], b[1]]))
-    return distinct, counts
+    # Two sorted runs: a stable sort (timsort) merges them in linear time.
+    order = np.argsort(np.concatenate([a[0], b[0]]), kind="stable")
+    values, counts = np.concatenate([a[0], b[0]])[order], np.concatenate([a[1], b[1]])[order]
+    if not len(values):
+        return values, counts
+    first = np.flatnonzero(np.concatenate([[True], values[1:] != values[:-1]]))
+    return values[first], np.add.reduceat(counts, first)
 
 
 def _first_seen(a: list[str], b: list[str]) -> list[str]:
