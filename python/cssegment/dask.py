@@ -482,6 +482,9 @@ _Counts = tuple[np.ndarray, np.ndarray]
 # Per learned measure: the peer groups in order of first appearance, and per group (None: the
 # population) a partial: _Counts for a Percentile, [running sum, rows] for a ZScore.
 _Partial = list[tuple[list[str], dict[str | None, Any]]]
+# The rows of a partition a card is fitted on: those whose entry in the array (each row's
+# scorecard in a set) is the number, or all rows (None).
+_Chosen = tuple[np.ndarray, int] | None
 
 
 def _learned(card: Scorecard) -> list[_Learned]:
@@ -494,23 +497,24 @@ def _learned(card: Scorecard) -> list[_Learned]:
 
 
 def _observed(
-    part: pd.DataFrame, column: str, by: str | None, number: int, chosen: np.ndarray | None
+    part: pd.DataFrame, column: str, by: str | None, number: int, chosen: _Chosen
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """The observed values of `column` in the partition's rows `chosen` (positions, ascending; None:
-    all) in row order, their peer-group codes (-1: none) and the groups' names in order of first
-    appearance in the whole partition, checked as the in-memory fit checks them."""
+    """The observed values of `column` in the partition's rows `chosen` picks, in row order, their
+    peer-group codes (-1: none) and the groups' names in order of first appearance in the whole
+    partition, checked as the in-memory fit checks them."""
     argument = f"ddf[{column!r}]"
     try:
         x = part[column].to_numpy(dtype=float, na_value=np.nan)
     except (TypeError, ValueError):
         raise InvalidInputError(f"{argument}: numbers are required, got dtype {part[column].dtype}") from None
     codes, names = (np.full(len(x), -1, dtype=np.int32), []) if by is None else _frame.labels(part[by], f"ddf[{by!r}]")
-    if chosen is not None:
-        x, codes = x[chosen], np.asarray(codes)[chosen]
+    rows = None if chosen is None else np.flatnonzero(chosen[0] == chosen[1])
+    if rows is not None:
+        x, codes = x[rows], np.asarray(codes)[rows]
     infinite = np.isinf(x)
     if infinite.any():
         at = int(np.argmax(infinite))
-        row = at if chosen is None else int(chosen[at])
+        row = at if rows is None else int(rows[at])
         raise InvalidInputError(
             f"{argument}: partition {number}, row {row} (index {part.index[row]}): {x[at]}; "
             "values must be finite or missing"
@@ -538,11 +542,9 @@ def _first_seen(a: list[str], b: list[str]) -> list[str]:
     return list(dict.fromkeys([*a, *b]))
 
 
-def _percentile_partial(
-    part: pd.DataFrame, learned: list[_Learned], number: int, chosen: np.ndarray | None
-) -> _Partial:
-    """Per Percentile measure, the value counts of the partition's rows `chosen` (None: all),
-    overall and per peer group."""
+def _percentile_partial(part: pd.DataFrame, learned: list[_Learned], number: int, chosen: _Chosen) -> _Partial:
+    """Per Percentile measure, the value counts of the partition's rows `chosen` picks, overall
+    and per peer group."""
     out: _Partial = []
     for _, _, column, by in learned:
         values, codes, names = _observed(part, column, by, number, chosen)
@@ -574,11 +576,11 @@ def _zscore_pass(
     number: int,
     carry: _Partial | None,
     means: list[dict[Any, float]],
-    chosen: np.ndarray | None,
+    chosen: _Chosen,
 ) -> _Partial:
     """One link of the chain over the partitions in order: the running sums of the values (or,
     with `means`, of the squared deviations) carried on by the values of this partition's rows
-    `chosen` (None: all) in row order."""
+    `chosen` picks, in row order."""
     out: _Partial = []
     for m, (_, _, column, by) in enumerate(learned):
         values, codes, names = _observed(part, column, by, number, chosen)
@@ -608,8 +610,8 @@ def _percentile_fitted(counts: _Counts) -> dict[str, Any]:
     return {"knots": knots.tolist(), "counts": weights.tolist(), "mean": mean, "sd": sd}
 
 
-# A card to fit: the card, per partition the rows it is fitted on (a delayed array of positions,
-# ascending; None: all) and the end of the message naming a measure without an observed value.
+# A card to fit: the card, per partition the rows it is fitted on (_Chosen, the scorecard of
+# each row delayed) and the end of the message naming a measure without an observed value.
 _Fitting = tuple[Scorecard, list[Any], str]
 
 
@@ -701,10 +703,6 @@ def _routed_counts(part: pd.DataFrame, by: str, segments: list[str], has_default
     return np.bincount(_routed(part, by, segments, has_default, number), minlength=len(segments) + has_default)
 
 
-def _rows_of(card_of_row: np.ndarray, card: int) -> np.ndarray:
-    return np.flatnonzero(card_of_row == card)
-
-
 def _fit_set(cards: ScorecardSet, rows: dd.DataFrame) -> None:
     """Fits each scorecard of `cards` from per-partition partials of its rows, routed as in
     :meth:`cssegment.ScorecardSet.fit` (see :func:`fit`)."""
@@ -731,7 +729,7 @@ def _fit_set(cards: ScorecardSet, rows: dd.DataFrame) -> None:
         everything = place == len(names) and taken[place] == 0  # the default takes all rows when no row is left
         if (total if everything else taken[place]) == 0:
             continue  # a scorecard without rows stays as it is
-        chosen = [None] * len(parts) if everything else [task(_rows_of)(of_row, place) for of_row in routes]
+        chosen = [None] * len(parts) if everything else [(of_row, place) for of_row in routes]
         fitting.append((card, chosen, f", in the rows of scorecard {name!r}"))
         places.append(place)
     document = json.loads(cards.to_json())
