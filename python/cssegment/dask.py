@@ -39,7 +39,7 @@ import importlib
 import json
 import math
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import dask  # type: ignore[import-not-found, unused-ignore]
 import dask.callbacks  # type: ignore[import-not-found, unused-ignore]
@@ -474,41 +474,52 @@ def _fit_columns(card: Card) -> list[str]:
     return list(dict.fromkeys(columns))
 
 
-# Peer-group fits (Percentile, ZScore) from per-partition partials. A learned measure is
-# (index in the card's measures, kind, column, peer-group column or None).
-_Learned = tuple[int, str, str, str | None]
+# Peer-group fits (Percentile, ZScore) from per-partition partials.
+class _Learned(NamedTuple):
+    """A Percentile or ZScore measure of one of the cards fitted at once."""
+
+    card: int  # which card
+    measure: int  # its place in the card's measures
+    kind: str
+    column: str
+    by: str | None  # its peer-group column
+    place: int | None  # the rows: those a ScorecardSet routes to its scorecard number `place`; None: all
+
+
 # Distinct values (sorted) and how many rows hold each.
 _Counts = tuple[np.ndarray, np.ndarray]
 # Per learned measure: the peer groups in order of first appearance, and per group (None: the
 # population) a partial: _Counts for a Percentile, [running sum, rows] for a ZScore.
 _Partial = list[tuple[list[str], dict[str | None, Any]]]
-# The rows of a partition a card is fitted on: those whose entry in the array (each row's
-# scorecard in a set) is the number, or all rows (None).
-_Chosen = tuple[np.ndarray, int] | None
+# A card to fit: the card, the scorecard number of its rows in its set (None: all rows) and the
+# end of the message naming a measure without an observed value.
+_Fitting = tuple[Scorecard, int | None, str]
 
 
-def _learned(card: Scorecard) -> list[_Learned]:
-    measures = json.loads(card.to_json())["measures"]
+def _learned(fitting: list[_Fitting]) -> list[_Learned]:
     return [
-        (i, m["normalizer"]["kind"], m["column"], m["normalizer"]["by"] or None)
-        for i, m in enumerate(measures)
+        _Learned(c, i, m["normalizer"]["kind"], m["column"], m["normalizer"]["by"] or None, place)
+        for c, (card, place, _) in enumerate(fitting)
+        for i, m in enumerate(json.loads(card.to_json())["measures"])
         if m["normalizer"]["kind"] in ("percentile", "zscore")
     ]
 
 
 def _observed(
-    part: pd.DataFrame, column: str, by: str | None, number: int, chosen: _Chosen
+    part: pd.DataFrame, measure: _Learned, number: int, route: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """The observed values of `column` in the partition's rows `chosen` picks, in row order, their
-    peer-group codes (-1: none) and the groups' names in order of first appearance in the whole
-    partition, checked as the in-memory fit checks them."""
+    """The observed values of `measure`'s column in its rows of the partition (`route`: each
+    row's scorecard number), in row order, their peer-group codes (-1: none) and the groups' names
+    in order of first appearance in the whole partition, checked as the in-memory fit checks
+    them."""
+    column, by = measure.column, measure.by
     argument = f"ddf[{column!r}]"
     try:
         x = part[column].to_numpy(dtype=float, na_value=np.nan)
     except (TypeError, ValueError):
         raise InvalidInputError(f"{argument}: numbers are required, got dtype {part[column].dtype}") from None
     codes, names = (np.full(len(x), -1, dtype=np.int32), []) if by is None else _frame.labels(part[by], f"ddf[{by!r}]")
-    rows = None if chosen is None else np.flatnonzero(chosen[0] == chosen[1])
+    rows = None if measure.place is None or route is None else np.flatnonzero(route == measure.place)
     if rows is not None:
         x, codes = x[rows], np.asarray(codes)[rows]
     infinite = np.isinf(x)
@@ -542,12 +553,12 @@ def _first_seen(a: list[str], b: list[str]) -> list[str]:
     return list(dict.fromkeys([*a, *b]))
 
 
-def _percentile_partial(part: pd.DataFrame, learned: list[_Learned], number: int, chosen: _Chosen) -> _Partial:
-    """Per Percentile measure, the value counts of the partition's rows `chosen` picks, overall
-    and per peer group."""
+def _percentile_partial(part: pd.DataFrame, learned: list[_Learned], number: int, route: np.ndarray | None) -> _Partial:
+    """Per Percentile measure, the value counts of its rows of the partition, overall and per
+    peer group."""
     out: _Partial = []
-    for _, _, column, by in learned:
-        values, codes, names = _observed(part, column, by, number, chosen)
+    for measure in learned:
+        values, codes, names = _observed(part, measure, number, route)
         groups: dict[str | None, Any] = {None: _counts_of(values)}
         for code in np.unique(codes[codes >= 0]):
             groups[names[code]] = _counts_of(values[codes == code])
@@ -576,14 +587,14 @@ def _zscore_pass(
     number: int,
     carry: _Partial | None,
     means: list[dict[Any, float]],
-    chosen: _Chosen,
+    route: np.ndarray | None,
 ) -> _Partial:
     """One link of the chain over the partitions in order: the running sums of the values (or,
-    with `means`, of the squared deviations) carried on by the values of this partition's rows
-    `chosen` picks, in row order."""
+    with `means`, of the squared deviations) carried on by each measure's rows of this partition,
+    in row order."""
     out: _Partial = []
-    for m, (_, _, column, by) in enumerate(learned):
-        values, codes, names = _observed(part, column, by, number, chosen)
+    for m, measure in enumerate(learned):
+        values, codes, names = _observed(part, measure, number, route)
         names_before, sums_before = ([], {}) if carry is None else carry[m]
         sums = {key: list(entry) for key, entry in sums_before.items()}
 
@@ -610,68 +621,50 @@ def _percentile_fitted(counts: _Counts) -> dict[str, Any]:
     return {"knots": knots.tolist(), "counts": weights.tolist(), "mean": mean, "sd": sd}
 
 
-# A card to fit: the card, per partition the rows it is fitted on (_Chosen, the scorecard of
-# each row delayed) and the end of the message naming a measure without an observed value.
-_Fitting = tuple[Scorecard, list[Any], str]
-
-
-def _fit_peer_groups(fitting: list[_Fitting], parts: list[Any]) -> list[dict[str, Any]]:
+def _fit_peer_groups(fitting: list[_Fitting], parts: list[Any], routes: list[Any] | None) -> list[dict[str, Any]]:
     """The JSON document of each card of `fitting`, its Percentile and ZScore measures fitted from
-    per-partition partials of its rows (see :func:`fit`); the cards are left unchanged. All the
-    cards' partials are computed in the same rounds."""
-    plans = []
-    for card, _, _ in fitting:
-        learned = _learned(card)
-        plans.append(
-            ([one for one in learned if one[1] == "percentile"], [one for one in learned if one[1] == "zscore"])
-        )
+    per-partition partials of its rows (see :func:`fit`; `routes`: each partition's scorecard
+    number of every row, delayed, for cards of a set); the cards are left unchanged. The measures
+    of all the cards share each partition's tasks."""
+    learned = _learned(fitting)
+    percentiles = [one for one in learned if one.kind == "percentile"]
+    zscores = [one for one in learned if one.kind == "zscore"]
+    routed = [None] * len(parts) if routes is None else routes
 
     def task(work: Callable[..., Any]) -> Any:
         return dask.delayed(work, pure=True)
 
-    def merged(percentiles: list[_Learned], chosen: list[Any]) -> Any:
-        partials = [
-            task(_percentile_partial)(part, percentiles, n, rows) for n, (part, rows) in enumerate(zip(parts, chosen))
-        ]
-        return _tree(partials, task(_merged_percentile)) if percentiles else None
-
-    def chain(zscores: list[_Learned], chosen: list[Any], means: list[dict[Any, float]]) -> Any:
-        carry = None
-        for number, (part, rows) in enumerate(zip(parts, chosen)):
-            carry = task(_zscore_pass)(part, zscores, number, carry, means, rows)
-        return carry if zscores else None
-
-    steps = [(percentiles, zscores, chosen) for (percentiles, zscores), (_, chosen, _) in zip(plans, fitting)]
-    counted, sums = dask.compute(
-        [merged(p, chosen) for p, _, chosen in steps], [chain(z, chosen, []) for _, z, chosen in steps]
+    merged = _tree(
+        [task(_percentile_partial)(part, percentiles, n, route) for n, (part, route) in enumerate(zip(parts, routed))],
+        task(_merged_percentile),
     )
-    fits: list[dict[int, tuple[list[str], dict[str | None, dict[str, Any]]]]] = [{} for _ in fitting]
-    means: list[list[dict[Any, float]]] = []
-    for (percentiles, zscores, _), (_, _, where), counts, totals, fitted in zip(steps, fitting, counted, sums, fits):
-        for (index, kind, column, _), (names, groups) in zip(percentiles, counts or []):
-            if not len(groups[None][0]):
-                raise _unobserved(kind, column, where)
-            fitted[index] = (names, {key: _percentile_fitted(value) for key, value in groups.items()})
-        for (_, kind, column, _), (_, measure) in zip(zscores, totals or []):
-            if measure[None][1] == 0:
-                raise _unobserved(kind, column, where)
-        means.append([{key: total / float(n) for key, (total, n) in measure.items()} for _, measure in totals or []])
-    if any(zscores for _, zscores, _ in steps):
-        (squares,) = dask.compute([chain(z, chosen, mean) for (_, z, chosen), mean in zip(steps, means)])
-        for (_, zscores, _), deviations, mean, fitted in zip(steps, squares, means, fits):
-            for (index, *_), (names, totals), centre in zip(zscores, deviations or [], mean):
-                moments = {
-                    key: {"mean": centre[key], "sd": math.sqrt(total / float(n))} for key, (total, n) in totals.items()
-                }
-                fitted[index] = (names, moments)
-    documents = []
-    for (card, _, _), fitted in zip(fitting, fits):
-        document = json.loads(card.to_json())
-        for index, (names, groups) in fitted.items():
-            normalizer = document["measures"][index]["normalizer"]
-            normalizer["population"] = groups[None]
-            normalizer["groups"] = [{**groups[name], "name": name} for name in names if name in groups]
-        documents.append(document)
+
+    def chain(means: list[dict[Any, float]]) -> Any:
+        carry = None
+        for number, (part, route) in enumerate(zip(parts, routed)):
+            carry = task(_zscore_pass)(part, zscores, number, carry, means, route)
+        return carry
+
+    counted, sums = dask.compute(merged if percentiles else None, chain([]) if zscores else None)
+    fits: dict[tuple[int, int], tuple[list[str], dict[str | None, dict[str, Any]]]] = {}
+    for measure, (names, groups) in zip(percentiles, counted or []):
+        if not len(groups[None][0]):
+            raise _unobserved(measure.kind, measure.column, fitting[measure.card][2])
+        fits[measure.card, measure.measure] = (names, {key: _percentile_fitted(c) for key, c in groups.items()})
+    if zscores:
+        for measure, (_, totals) in zip(zscores, sums):
+            if totals[None][1] == 0:
+                raise _unobserved(measure.kind, measure.column, fitting[measure.card][2])
+        means = [{key: total / float(n) for key, (total, n) in totals.items()} for _, totals in sums]
+        (squares,) = dask.compute(chain(means))
+        for measure, (names, totals), mean in zip(zscores, squares, means):
+            fitted = {key: {"mean": mean[key], "sd": math.sqrt(total / float(n))} for key, (total, n) in totals.items()}
+            fits[measure.card, measure.measure] = (names, fitted)
+    documents = [json.loads(card.to_json()) for card, _, _ in fitting]
+    for (card, index), (names, fitted) in fits.items():
+        normalizer = documents[card]["measures"][index]["normalizer"]
+        normalizer["population"] = fitted[None]
+        normalizer["groups"] = [{**fitted[name], "name": name} for name in names if name in fitted]
     return documents
 
 
@@ -729,11 +722,10 @@ def _fit_set(cards: ScorecardSet, rows: dd.DataFrame) -> None:
         everything = place == len(names) and taken[place] == 0  # the default takes all rows when no row is left
         if (total if everything else taken[place]) == 0:
             continue  # a scorecard without rows stays as it is
-        chosen = [None] * len(parts) if everything else [(of_row, place) for of_row in routes]
-        fitting.append((card, chosen, f", in the rows of scorecard {name!r}"))
+        fitting.append((card, None if everything else place, f", in the rows of scorecard {name!r}"))
         places.append(place)
     document = json.loads(cards.to_json())
-    for place, fitted in zip(places, _fit_peer_groups(fitting, parts)):
+    for place, fitted in zip(places, _fit_peer_groups(fitting, parts, routes)):
         if place < len(names):
             document["scorecards"][place]["scorecard"] = fitted
         else:
@@ -809,7 +801,7 @@ def fit(card: Card, ddf: dd.DataFrame) -> Card:
         if name not in rows.columns:
             raise _frame.no_column("ddf", name, rows.columns)
     if isinstance(card, Scorecard):
-        (document,) = _fit_peer_groups([(card, [None] * rows.npartitions, "")], _partitions(rows[columns]))
+        (document,) = _fit_peer_groups([(card, None, "")], _partitions(rows[columns]), None)
         _set_json(card, document)
     else:
         _fit_set(card, rows)
