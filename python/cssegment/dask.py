@@ -754,9 +754,10 @@ def fit(card: Card, ddf: dd.DataFrame) -> Card:
     partition as :meth:`cssegment.ScorecardSet.fit` routes them: the rows of a segment with a
     scorecard to it, the others (other segments, missing segments) to the default, or all rows to
     the default when no row is left for it; a scorecard without rows is left as it is. A first
-    round reads the ``by`` column alone and counts each scorecard's rows; then every scorecard's
-    partials are computed in the same rounds (the ZScore chains visit the partitions in the
-    frame's order, so a scorecard's sums run over its rows in the in-memory order). The fitted
+    round reads the ``by`` column alone and counts each scorecard's rows; then the partials of
+    every scorecard, each over its own rows, share each partition's tasks (the ZScore chain,
+    visiting the partitions in the frame's order, carries every scorecard's sums, so that each
+    runs over its rows in the in-memory order). The fitted
     set equals ``card.fit(ddf.compute())`` exactly (the same JSON), whatever the partitioning;
     no row comes to the client.
 
