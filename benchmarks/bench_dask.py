@@ -19,6 +19,14 @@ on the same workers, and in-memory ``KMeans.fit``; one restart each (dask-ml has
 scaling (the inertias are in the same units), judged by their inertia.
 
     PYTHONPATH=python python3 benchmarks/bench_dask.py --kmeans      # 1M x 8, k = 8
+
+``--fit`` times the fit of a ScorecardSet (three segments and a default; Percentile and ZScore
+measures) from per-partition partials (``cssegment.dask.fit``), against gathering the columns it
+reads to the client and fitting there (``cards.fit(ddf[columns].compute())``, what
+``cssegment.dask.fit`` did before) and against ``ScorecardSet.fit`` on the pandas frame in memory.
+Every fit is checked equal (the same JSON).
+
+    PYTHONPATH=python python3 benchmarks/bench_dask.py --fit         # 1M accounts
 """
 
 from __future__ import annotations
@@ -156,6 +164,47 @@ def bench_kmeans(n: int, repeats: int, partitions: int, k: int = 8, d: int = 8) 
     return rows, notes
 
 
+def segment_cards() -> cs.ScorecardSet:
+    def card() -> cs.Scorecard:
+        return cs.Scorecard(
+            [
+                cs.Measure("logins_per_user", cs.Percentile()),  # continuous: about one distinct value per row
+                cs.Measure("tickets_90d", cs.Percentile()),  # a few distinct values
+                cs.Measure("seats_used_pct", cs.ZScore()),
+                cs.Measure("days_since_qbr", cs.ZScore(higher_is_better=False)),
+            ]
+        )
+
+    return cs.ScorecardSet({"SMB": card(), "Mid-market": card(), "Enterprise": card()}, default=card())
+
+
+def bench_fit(n: int, repeats: int, partitions: int) -> tuple[list[Row], list[str]]:
+    frame = signals(n)
+    labels = ["SMB", "Mid-market", "Enterprise", "Partner", None]  # the last two: the default's rows
+    drawn = np.random.default_rng(1).choice(len(labels), n, p=[0.5, 0.25, 0.1, 0.1, 0.05])
+    frame["segment"] = pd.Categorical.from_codes(np.where(drawn == 4, -1, drawn), categories=labels[:4])
+    columns = ["segment", "logins_per_user", "tickets_90d", "seats_used_pct", "days_since_qbr"]
+    expected = segment_cards().fit(frame).to_json()
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster,
+        Client(cluster),
+    ):
+        ddf = dd.from_pandas(frame, npartitions=partitions).persist()
+        dask.distributed.wait(ddf)
+        fitted, gathered = csd.fit(segment_cards(), ddf), segment_cards().fit(ddf[columns].compute())
+        assert fitted.to_json() == gathered.to_json() == expected, "the fits differ"
+        ours = best_of(lambda: csd.fit(segment_cards(), ddf), repeats, min_seconds=0)
+        gathering = best_of(lambda: segment_cards().fit(ddf[columns].compute()), repeats, min_seconds=0)
+        memory = best_of(lambda: segment_cards().fit(frame), repeats, min_seconds=0)
+    capability = f"ScorecardSet fit, {partitions} partitions"
+    rows = [
+        Row(f"{capability}, vs gathering", n, ours, "fit(ddf[columns].compute())", gathering),
+        Row(f"{capability}, vs in memory", n, ours, "ScorecardSet.fit (pandas)", memory),
+    ]
+    notes = ["the three fits are equal (the same JSON)"]
+    return rows, notes
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -163,6 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--small", action="store_true", help="100k rows, one repeat")
     parser.add_argument("--kmeans", action="store_true", help="k-means instead of calibration")
+    parser.add_argument("--fit", action="store_true", help="a ScorecardSet's fit instead of calibration")
     args = parser.parse_args(argv)
     n, repeats = (100_000, 1) if args.small else (args.rows, args.repeats)
     started = time.perf_counter()
@@ -173,7 +223,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ImportError:
         peer_version = "not installed"
     print_header("cssegment.dask benchmark (2-worker LocalCluster)", dask=dask.__version__, dask_ml=peer_version)
-    rows, notes = (bench_kmeans if args.kmeans else bench_calibration)(n, repeats, args.partitions)
+    bench = bench_kmeans if args.kmeans else bench_fit if args.fit else bench_calibration
+    rows, notes = bench(n, repeats, args.partitions)
     print_report(rows, notes, started)
     return 0
 

@@ -15,8 +15,8 @@ distinct score, the accounts that churned and stayed) into the in-memory backtes
 :func:`~cssegment.dask.calibrate` runs Newton's method with the in-memory solver on merged
 per-partition gradients and Hessians; no row comes to the client. :func:`~cssegment.dask.assign`
 and :func:`~cssegment.dask.score` work row by row; :func:`~cssegment.dask.fit` fits a scorecard's
-Percentile and ZScore measures from per-partition value counts and running sums, equal to the
-in-memory fit exactly.
+Percentile and ZScore measures (of each scorecard of a ScorecardSet, on its segment's rows) from
+per-partition value counts and running sums, equal to the in-memory fit exactly.
 
 :func:`~cssegment.dask.kmeans` fits a :class:`cssegment.KMeans` by k-means|| and Lloyd steps over
 merged per-partition sums, the same model whatever the partitioning.
@@ -39,7 +39,7 @@ import importlib
 import json
 import math
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import dask  # type: ignore[import-not-found, unused-ignore]
 import dask.callbacks  # type: ignore[import-not-found, unused-ignore]
@@ -474,41 +474,62 @@ def _fit_columns(card: Card) -> list[str]:
     return list(dict.fromkeys(columns))
 
 
-# Peer-group fits (Percentile, ZScore) from per-partition partials. A learned measure is
-# (index in the card's measures, kind, column, peer-group column or None).
-_Learned = tuple[int, str, str, str | None]
+# Peer-group fits (Percentile, ZScore) from per-partition partials.
+class _Learned(NamedTuple):
+    """A Percentile or ZScore measure of one of the cards fitted at once."""
+
+    card: int  # which card
+    measure: int  # its place in the card's measures
+    kind: str
+    column: str
+    by: str | None  # its peer-group column
+    place: int | None  # the rows: those a ScorecardSet routes to its scorecard number `place`; None: all
+
+
 # Distinct values (sorted) and how many rows hold each.
 _Counts = tuple[np.ndarray, np.ndarray]
 # Per learned measure: the peer groups in order of first appearance, and per group (None: the
 # population) a partial: _Counts for a Percentile, [running sum, rows] for a ZScore.
 _Partial = list[tuple[list[str], dict[str | None, Any]]]
+# A card to fit: the card, the scorecard number of its rows in its set (None: all rows) and the
+# end of the message naming a measure without an observed value.
+_Fitting = tuple[Scorecard, int | None, str]
 
 
-def _learned(card: Scorecard) -> list[_Learned]:
-    measures = json.loads(card.to_json())["measures"]
+def _learned(fitting: list[_Fitting]) -> list[_Learned]:
     return [
-        (i, m["normalizer"]["kind"], m["column"], m["normalizer"]["by"] or None)
-        for i, m in enumerate(measures)
+        _Learned(c, i, m["normalizer"]["kind"], m["column"], m["normalizer"]["by"] or None, place)
+        for c, (card, place, _) in enumerate(fitting)
+        for i, m in enumerate(json.loads(card.to_json())["measures"])
         if m["normalizer"]["kind"] in ("percentile", "zscore")
     ]
 
 
-def _observed(part: pd.DataFrame, column: str, by: str | None, number: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """A partition's observed values of `column` in row order, their peer-group codes (-1: none)
-    and the groups' names in order of first appearance, checked as the in-memory fit checks them."""
+def _observed(
+    part: pd.DataFrame, measure: _Learned, number: int, route: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """The observed values of `measure`'s column in its rows of the partition (`route`: each
+    row's scorecard number), in row order, their peer-group codes (-1: none) and the groups' names
+    in order of first appearance in the whole partition, checked as the in-memory fit checks
+    them."""
+    column, by = measure.column, measure.by
     argument = f"ddf[{column!r}]"
     try:
         x = part[column].to_numpy(dtype=float, na_value=np.nan)
     except (TypeError, ValueError):
         raise InvalidInputError(f"{argument}: numbers are required, got dtype {part[column].dtype}") from None
+    codes, names = (np.full(len(x), -1, dtype=np.int32), []) if by is None else _frame.labels(part[by], f"ddf[{by!r}]")
+    rows = None if measure.place is None or route is None else np.flatnonzero(route == measure.place)
+    if rows is not None:
+        x, codes = x[rows], np.asarray(codes)[rows]
     infinite = np.isinf(x)
     if infinite.any():
         at = int(np.argmax(infinite))
+        row = at if rows is None else int(rows[at])
         raise InvalidInputError(
-            f"{argument}: partition {number}, row {at} (index {part.index[at]}): {x[at]}; "
+            f"{argument}: partition {number}, row {row} (index {part.index[row]}): {x[at]}; "
             "values must be finite or missing"
         )
-    codes, names = (np.full(len(x), -1, dtype=np.int32), []) if by is None else _frame.labels(part[by], f"ddf[{by!r}]")
     here = ~np.isnan(x)
     return x[here], np.asarray(codes)[here], names
 
@@ -519,21 +540,25 @@ def _counts_of(values: np.ndarray) -> _Counts:
 
 
 def _merged_value_counts(a: _Counts, b: _Counts) -> _Counts:
-    distinct, where = np.unique(np.concatenate([a[0], b[0]]), return_inverse=True)
-    counts = np.zeros(len(distinct), dtype=np.int64)
-    np.add.at(counts, where, np.concatenate([a[1], b[1]]))
-    return distinct, counts
+    # Two sorted runs: a stable sort (timsort) merges them in linear time.
+    order = np.argsort(np.concatenate([a[0], b[0]]), kind="stable")
+    values, counts = np.concatenate([a[0], b[0]])[order], np.concatenate([a[1], b[1]])[order]
+    if not len(values):
+        return values, counts
+    first = np.flatnonzero(np.concatenate([[True], values[1:] != values[:-1]]))
+    return values[first], np.add.reduceat(counts, first)
 
 
 def _first_seen(a: list[str], b: list[str]) -> list[str]:
     return list(dict.fromkeys([*a, *b]))
 
 
-def _percentile_partial(part: pd.DataFrame, learned: list[_Learned], number: int) -> _Partial:
-    """Per Percentile measure, the partition's value counts overall and per peer group."""
+def _percentile_partial(part: pd.DataFrame, learned: list[_Learned], number: int, route: np.ndarray | None) -> _Partial:
+    """Per Percentile measure, the value counts of its rows of the partition, overall and per
+    peer group."""
     out: _Partial = []
-    for _, _, column, by in learned:
-        values, codes, names = _observed(part, column, by, number)
+    for measure in learned:
+        values, codes, names = _observed(part, measure, number, route)
         groups: dict[str | None, Any] = {None: _counts_of(values)}
         for code in np.unique(codes[codes >= 0]):
             groups[names[code]] = _counts_of(values[codes == code])
@@ -557,13 +582,19 @@ def _sum_on(total: float, terms: np.ndarray) -> float:
 
 
 def _zscore_pass(
-    part: pd.DataFrame, learned: list[_Learned], number: int, carry: _Partial | None, means: list[dict[Any, float]]
+    part: pd.DataFrame,
+    learned: list[_Learned],
+    number: int,
+    carry: _Partial | None,
+    means: list[dict[Any, float]],
+    route: np.ndarray | None,
 ) -> _Partial:
     """One link of the chain over the partitions in order: the running sums of the values (or,
-    with `means`, of the squared deviations) carried on by this partition's values in row order."""
+    with `means`, of the squared deviations) carried on by each measure's rows of this partition,
+    in row order."""
     out: _Partial = []
-    for m, (_, _, column, by) in enumerate(learned):
-        values, codes, names = _observed(part, column, by, number)
+    for m, measure in enumerate(learned):
+        values, codes, names = _observed(part, measure, number, route)
         names_before, sums_before = ([], {}) if carry is None else carry[m]
         sums = {key: list(entry) for key, entry in sums_before.items()}
 
@@ -579,8 +610,8 @@ def _zscore_pass(
     return out
 
 
-def _unobserved(kind: str, column: str) -> InvalidInputError:
-    return InvalidInputError(f"ddf[{column!r}]: has no observed (non-missing) values to fit {kind} on")
+def _unobserved(kind: str, column: str, where: str) -> InvalidInputError:
+    return InvalidInputError(f"ddf[{column!r}]: has no observed (non-missing) values to fit {kind} on{where}")
 
 
 def _percentile_fitted(counts: _Counts) -> dict[str, Any]:
@@ -590,51 +621,116 @@ def _percentile_fitted(counts: _Counts) -> dict[str, Any]:
     return {"knots": knots.tolist(), "counts": weights.tolist(), "mean": mean, "sd": sd}
 
 
-def _fit_peer_groups(card: Scorecard, rows: dd.DataFrame) -> None:
-    """Fits `card`'s Percentile and ZScore measures from per-partition partials (see :func:`fit`)."""
-    learned = _learned(card)
-    if not learned:
-        return
-    percentiles = [one for one in learned if one[1] == "percentile"]
-    zscores = [one for one in learned if one[1] == "zscore"]
-    parts = _partitions(rows[_fit_columns(card)])
+def _fit_peer_groups(fitting: list[_Fitting], parts: list[Any], routes: list[Any] | None) -> list[dict[str, Any]]:
+    """The JSON document of each card of `fitting`, its Percentile and ZScore measures fitted from
+    per-partition partials of its rows (see :func:`fit`; `routes`: each partition's scorecard
+    number of every row, delayed, for cards of a set); the cards are left unchanged. The measures
+    of all the cards share each partition's tasks."""
+    learned = _learned(fitting)
+    percentiles = [one for one in learned if one.kind == "percentile"]
+    zscores = [one for one in learned if one.kind == "zscore"]
+    routed = [None] * len(parts) if routes is None else routes
 
     def task(work: Callable[..., Any]) -> Any:
         return dask.delayed(work, pure=True)
 
     merged = _tree(
-        [task(_percentile_partial)(part, percentiles, number) for number, part in enumerate(parts)],
+        [task(_percentile_partial)(part, percentiles, n, route) for n, (part, route) in enumerate(zip(parts, routed))],
         task(_merged_percentile),
     )
 
     def chain(means: list[dict[Any, float]]) -> Any:
         carry = None
-        for number, part in enumerate(parts):
-            carry = task(_zscore_pass)(part, zscores, number, carry, means)
+        for number, (part, route) in enumerate(zip(parts, routed)):
+            carry = task(_zscore_pass)(part, zscores, number, carry, means, route)
         return carry
 
     counted, sums = dask.compute(merged if percentiles else None, chain([]) if zscores else None)
-    fits: dict[int, tuple[list[str], dict[str | None, dict[str, Any]]]] = {}
-    for (index, kind, column, _), (names, groups) in zip(percentiles, counted or []):
+    fits: dict[tuple[int, int], tuple[list[str], dict[str | None, dict[str, Any]]]] = {}
+    for measure, (names, groups) in zip(percentiles, counted or []):
         if not len(groups[None][0]):
-            raise _unobserved(kind, column)
-        fits[index] = (names, {key: _percentile_fitted(counts) for key, counts in groups.items()})
+            raise _unobserved(measure.kind, measure.column, fitting[measure.card][2])
+        fits[measure.card, measure.measure] = (names, {key: _percentile_fitted(c) for key, c in groups.items()})
     if zscores:
-        for (_, kind, column, _), (_, totals) in zip(zscores, sums):
+        for measure, (_, totals) in zip(zscores, sums):
             if totals[None][1] == 0:
-                raise _unobserved(kind, column)
+                raise _unobserved(measure.kind, measure.column, fitting[measure.card][2])
         means = [{key: total / float(n) for key, (total, n) in totals.items()} for _, totals in sums]
         (squares,) = dask.compute(chain(means))
-        for (index, *_), (names, totals), mean in zip(zscores, squares, means):
+        for measure, (names, totals), mean in zip(zscores, squares, means):
             fitted = {key: {"mean": mean[key], "sd": math.sqrt(total / float(n))} for key, (total, n) in totals.items()}
-            fits[index] = (names, fitted)
-    document = json.loads(card.to_json())
-    for index, (names, fitted) in fits.items():
-        normalizer = document["measures"][index]["normalizer"]
+            fits[measure.card, measure.measure] = (names, fitted)
+    documents = [json.loads(card.to_json()) for card, _, _ in fitting]
+    for (card, index), (names, fitted) in fits.items():
+        normalizer = documents[card]["measures"][index]["normalizer"]
         normalizer["population"] = fitted[None]
         normalizer["groups"] = [{**fitted[name], "name": name} for name in names if name in fitted]
-    version, _ = card.__getstate__()
-    card.__setstate__((version, {"json": json.dumps(document)}))
+    return documents
+
+
+def _set_json(model: Card, document: dict[str, Any]) -> None:
+    version, _ = model.__getstate__()
+    model.__setstate__((version, {"json": json.dumps(document)}))
+
+
+def _routed(part: pd.DataFrame, by: str, segments: list[str], has_default: bool, number: int) -> np.ndarray:
+    """Each row's scorecard in a set (its place in ``scorecard_names``), as ScorecardSet routes
+    rows: the scorecard of the row's segment, else the default (for other segments and missing
+    ones alike); without a default, such a row is an error."""
+    codes, names = _frame.labels(part[by], f"ddf[{by!r}]")
+    fallback = len(segments) if has_default else -1
+    own = {name: k for k, name in enumerate(segments)}
+    # Code -1 (missing) reads the last entry.
+    card = np.array([own.get(name, fallback) for name in names] + [fallback], dtype=np.int32)[np.asarray(codes)]
+    if (card < 0).any():
+        at = int(np.argmax(card < 0))
+        value = "missing" if codes[at] < 0 else repr(names[codes[at]])
+        raise InvalidInputError(
+            f"ddf[{by!r}]: partition {number}, row {at} (index {part.index[at]}): {value}; no scorecard for this "
+            f"segment and no default (scorecards: {', '.join(map(repr, segments))})"
+        )
+    return card
+
+
+def _routed_counts(part: pd.DataFrame, by: str, segments: list[str], has_default: bool, number: int) -> np.ndarray:
+    return np.bincount(_routed(part, by, segments, has_default, number), minlength=len(segments) + has_default)
+
+
+def _fit_set(cards: ScorecardSet, rows: dd.DataFrame) -> None:
+    """Fits each scorecard of `cards` from per-partition partials of its rows, routed as in
+    :meth:`cssegment.ScorecardSet.fit` (see :func:`fit`)."""
+    segments, default = list(cards.scorecards.items()), cards.default
+    names = [name for name, _ in segments]
+    route = (cards.by, names, default is not None)
+    _routed(rows._meta, *route, 0)  # a segment column of numbers, refused before any task runs
+
+    def task(work: Callable[..., Any]) -> Any:
+        return dask.delayed(work, pure=True)
+
+    # Round 1 reads the segments alone: how many rows each scorecard takes (and unknown segments
+    # without a default are refused before anything is fitted).
+    counted = dask.compute(
+        *[task(_routed_counts)(part, *route, n) for n, part in enumerate(_partitions(rows[[cards.by]]))]
+    )
+    taken = np.sum(counted, axis=0) if counted else np.zeros(len(names) + (default is not None), dtype=np.int64)
+    parts = _partitions(rows[_fit_columns(cards)])
+    routes = [task(_routed)(part, *route, n) for n, part in enumerate(parts)]
+    fitting: list[_Fitting] = []
+    places = []
+    total = int(taken.sum())
+    for place, (name, card) in enumerate([*segments, *([(cards.DEFAULT, default)] if default is not None else [])]):
+        everything = place == len(names) and taken[place] == 0  # the default takes all rows when no row is left
+        if (total if everything else taken[place]) == 0:
+            continue  # a scorecard without rows stays as it is
+        fitting.append((card, None if everything else place, f", in the rows of scorecard {name!r}"))
+        places.append(place)
+    document = json.loads(cards.to_json())
+    for place, fitted in zip(places, _fit_peer_groups(fitting, parts, routes)):
+        if place < len(names):
+            document["scorecards"][place]["scorecard"] = fitted
+        else:
+            document["default"] = fitted
+    _set_json(cards, document)
 
 
 def fit(card: Card, ddf: dd.DataFrame) -> Card:
@@ -654,8 +750,16 @@ def fit(card: Card, ddf: dd.DataFrame) -> Card:
       they are rounded exactly as the in-memory loop rounds them; the client holds a few numbers
       per peer group.
 
-    A ScorecardSet's fit brings the columns it reads to the client (8 bytes per row and column)
-    and fits there, equal to the in-memory fit too.
+    A ScorecardSet is fitted the same way, each scorecard on its own rows, routed partition by
+    partition as :meth:`cssegment.ScorecardSet.fit` routes them: the rows of a segment with a
+    scorecard to it, the others (other segments, missing segments) to the default, or all rows to
+    the default when no row is left for it; a scorecard without rows is left as it is. A first
+    round reads the ``by`` column alone and counts each scorecard's rows; then the partials of
+    every scorecard, each over its own rows, share each partition's tasks (the ZScore chain,
+    visiting the partitions in the frame's order, carries every scorecard's sums, so that each
+    runs over its rows in the in-memory order). The fitted
+    set equals ``card.fit(ddf.compute())`` exactly (the same JSON), whatever the partitioning;
+    no row comes to the client.
 
     Parameters
     ----------
@@ -672,8 +776,11 @@ def fit(card: Card, ddf: dd.DataFrame) -> Card:
     Raises
     ------
     InvalidInputError
-        Before any task runs, if a column is missing; if a measure's value is infinite (naming the
-        partition and the row) or a measure has no observed value.
+        Before any task runs, if a column is missing or a ScorecardSet's ``by`` column holds
+        numbers; if a measure's value is infinite (naming the partition and the row) or a measure
+        has no observed value (in a ScorecardSet: in the rows of one of its scorecards, named);
+        without a default, if a row's segment has no scorecard or is missing (naming the
+        partition and the row). The card is unchanged on error.
 
     Examples
     --------
@@ -683,6 +790,11 @@ def fit(card: Card, ddf: dd.DataFrame) -> Card:
     >>> in_memory = cs.Scorecard.from_json(card.to_json()).fit(accounts)
     >>> cs.dask.fit(card, dd.from_pandas(accounts, npartitions=3)).to_json() == in_memory.to_json()
     True
+    >>> def by_region():
+    ...     return cs.ScorecardSet({"EMEA": card}, default=cs.Scorecard([cs.Measure("nps", cs.ZScore())]), by="region")
+    >>> fitted = cs.dask.fit(by_region(), dd.from_pandas(accounts, npartitions=3))
+    >>> fitted.to_json() == by_region().fit(accounts).to_json()
+    True
     """
     rows = _frame_of(ddf)
     columns = _fit_columns(card)
@@ -690,9 +802,10 @@ def fit(card: Card, ddf: dd.DataFrame) -> Card:
         if name not in rows.columns:
             raise _frame.no_column("ddf", name, rows.columns)
     if isinstance(card, Scorecard):
-        _fit_peer_groups(card, rows)
+        (document,) = _fit_peer_groups([(card, None, "")], _partitions(rows[columns]), None)
+        _set_json(card, document)
     else:
-        card.fit(rows[columns].compute())
+        _fit_set(card, rows)
     return card
 
 

@@ -305,9 +305,9 @@ def _pieces(result: object) -> Iterator[object]:
         yield result
 
 
-def test_fit_brings_no_rows_to_the_client(
-    client: Client, accounts: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def spied(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The pieces of every result ``dask.compute`` brings to the client from now on; computing a
+    Dask collection itself (gathering its rows) fails."""
     results: list[object] = []
     compute = dask.compute
 
@@ -322,6 +322,13 @@ def test_fit_brings_no_rows_to_the_client(
     monkeypatch.setattr(dask, "compute", spy)
     for collection in (dd.DataFrame, dd.Series):
         monkeypatch.setattr(collection, "compute", gathered)
+    return results
+
+
+def test_fit_brings_no_rows_to_the_client(
+    client: Client, accounts: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    results = spied(monkeypatch)
     fitted = csd.fit(card_with_peers(), partitioned(accounts, "known"))
     monkeypatch.undo()
     assert fitted.to_json() == card_with_peers().fit(accounts).to_json()
@@ -336,16 +343,91 @@ def test_fit_brings_no_rows_to_the_client(
     )
 
 
+@pytest.fixture(scope="module")
+def segmented(accounts: pd.DataFrame) -> pd.DataFrame:
+    """Accounts with a segment: "High touch" absent from the first 400 rows (the first partition
+    of the partitionings in several), some missing, some of a segment without a scorecard."""
+    segment = np.asarray(cs.TierModel.touch().assign(accounts), dtype=object)
+    segment[:400][segment[:400] == "High touch"] = "Low touch"
+    segment[::37], segment[5::41] = None, "Partner"
+    return accounts.assign(segment=segment)
+
+
+def usage_by_industry() -> cs.Scorecard:
+    return cs.Scorecard([cs.Measure("nps", cs.ZScore(by="industry")), cs.Measure("tickets_90d", cs.Percentile())])
+
+
+def every_case() -> dict[str, cs.Scorecard]:
+    """A scorecard per segment, "Dormant" a segment without rows."""
+    return {"High touch": card_with_peers(), "Low touch": usage_by_industry(), "Dormant": card_with_peers()}
+
+
 @pytest.mark.parametrize("how", PARTITIONINGS)
-def test_scorecard_set_equals_in_memory(client: Client, accounts: pd.DataFrame, how: str) -> None:
-    data = accounts.assign(segment=np.asarray(cs.TierModel.touch().assign(accounts), dtype=object))
-    ddf = partitioned(data, how)
+def test_scorecard_set_fit_equals_in_memory_exactly(client: Client, segmented: pd.DataFrame, how: str) -> None:
+    ddf = partitioned(segmented, how)
+    assert how == "one" or not ddf.partitions[0]["segment"].compute().eq("High touch").any()
 
-    def cards() -> cs.ScorecardSet:
-        return cs.ScorecardSet({"High touch": card_with_peers()}, default=card_with_peers())
+    def cards(default: cs.Scorecard | None) -> cs.ScorecardSet:
+        return cs.ScorecardSet(every_case(), default=default)
 
-    got = csd.score(csd.fit(cards(), ddf), ddf).compute()
-    assert_frame_equal(got, cards().fit(data).score(data), check_exact=True)
+    fitted = csd.fit(cards(card_with_peers()), ddf)
+    in_memory = cards(card_with_peers()).fit(segmented)
+    assert fitted.to_json() == in_memory.to_json()  # every card: knots, counts, means and sds alike
+    assert_frame_equal(csd.score(fitted, ddf).compute(), in_memory.score(segmented), check_exact=True)
+    # Each card saw its own rows (the default: "Partner" and missing segments), not all rows.
+    assert fitted.default != card_with_peers().fit(segmented) and fitted.scorecards["Low touch"].fitted
+    assert not fitted.scorecards["Dormant"].fitted  # no rows: left as it was, as in memory
+    # Every row taken by a segment's scorecard: the default is fitted on all rows; without a
+    # default, the others alone.
+    covered = segmented.assign(segment=segmented["segment"].where(segmented["segment"] == "High touch", "Low touch"))
+    ddf = partitioned(covered, how)
+    for default in (card_with_peers(), None):
+        fitted = csd.fit(cards(default), ddf)
+        assert fitted.to_json() == cards(default).fit(covered).to_json()
+    assert csd.fit(cards(card_with_peers()), ddf).default == card_with_peers().fit(covered)
+
+
+def test_scorecard_set_fit_brings_no_rows_to_the_client(
+    client: Client, segmented: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    results = spied(monkeypatch)
+    fitted = csd.fit(cs.ScorecardSet(every_case(), default=card_with_peers()), partitioned(segmented, "known"))
+    monkeypatch.undo()
+    assert fitted.to_json() == cs.ScorecardSet(every_case(), default=card_with_peers()).fit(segmented).to_json()
+    assert not any(isinstance(piece, (pd.DataFrame, pd.Series)) for piece in results)
+    # The rows each card takes in each partition (4 x 4 counts), then each card's Percentile
+    # measures' distinct values and counts, nothing row by row.
+    arrays = sum(piece.size for piece in results if isinstance(piece, np.ndarray))
+    distinct = segmented[["logins_per_user", "nps", "tickets_90d"]].nunique()
+    bound = 4 * 4 + 2 * 2 * (2 * distinct["logins_per_user"] + distinct["nps"] + distinct["tickets_90d"])
+    assert 4 * 4 < arrays <= bound
+
+
+def test_scorecard_set_fit_bad_input_is_named(client: Client, segmented: pd.DataFrame) -> None:
+    ddf = partitioned(segmented, "unknown-with-empty")
+    cards = cs.ScorecardSet(every_case(), default=card_with_peers())
+    tasks_before = len(client.who_has())
+    with pytest.raises(cs.InvalidInputError, match="ddf: no column 'segment'"):
+        csd.fit(cards, ddf.drop(columns=["segment"]))
+    with pytest.raises(cs.InvalidInputError, match=r"ddf\['segment'\]: has dtype int64; a column of labels"):
+        csd.fit(cards, ddf.assign(segment=1))
+    assert len(client.who_has()) == tasks_before  # refused before any task ran
+    # Without a default, a row of another segment (or of none) is refused, as in memory.
+    alone = cs.ScorecardSet(every_case())
+    with pytest.raises(cs.InvalidInputError, match=r"data\['segment'\]\[0\] = missing: no scorecard for this segment"):
+        alone.fit(segmented)
+    with pytest.raises(
+        cs.InvalidInputError, match=r"ddf\['segment'\]: partition \d, row \d+ \(index \d+\): .*; no scorecard for this"
+    ):
+        csd.fit(alone, ddf)
+    # A scorecard whose rows hold no value of a peer-group measure, though other rows do.
+    holes = segmented.assign(nps=segmented["nps"].where(segmented["segment"] != "Low touch"))
+    with pytest.raises(cs.InvalidInputError, match=r"data\['nps'\]: has no observed \(non-missing\) values to fit"):
+        cs.ScorecardSet(every_case(), default=card_with_peers()).fit(holes)
+    unobserved = r"ddf\['nps'\]: has no observed \(non-missing\) values to fit zscore on, in the rows of scorecard 'Low"
+    with pytest.raises(cs.InvalidInputError, match=unobserved):
+        csd.fit(cards, partitioned(holes, "unknown-with-empty"))
+    assert cards.to_json() == cs.ScorecardSet(every_case(), default=card_with_peers()).to_json()  # unchanged
 
 
 @pytest.mark.parametrize("how", PARTITIONINGS)
