@@ -692,8 +692,15 @@ def _routed(part: pd.DataFrame, by: str, segments: list[str], has_default: bool,
     return card
 
 
-def _routed_counts(part: pd.DataFrame, by: str, segments: list[str], has_default: bool, number: int) -> np.ndarray:
-    return np.bincount(_routed(part, by, segments, has_default, number), minlength=len(segments) + has_default)
+def _routed_counts(
+    part: pd.DataFrame, by: str, segments: list[str], has_default: bool, number: int
+) -> np.ndarray | str:
+    """The rows each scorecard takes in the partition, or the message of its first unroutable row
+    (returned, not raised, so that the client reports the first partition's, as in memory)."""
+    try:
+        return np.bincount(_routed(part, by, segments, has_default, number), minlength=len(segments) + has_default)
+    except InvalidInputError as error:
+        return str(error)
 
 
 def _fit_set(cards: ScorecardSet, rows: dd.DataFrame) -> None:
@@ -712,6 +719,9 @@ def _fit_set(cards: ScorecardSet, rows: dd.DataFrame) -> None:
     counted = dask.compute(
         *[task(_routed_counts)(part, *route, n) for n, part in enumerate(_partitions(rows[[cards.by]]))]
     )
+    for refused in counted:
+        if isinstance(refused, str):
+            raise InvalidInputError(refused)
     taken = np.sum(counted, axis=0) if counted else np.zeros(len(names) + (default is not None), dtype=np.int64)
     parts = _partitions(rows[_fit_columns(cards)])
     routes = [task(_routed)(part, *route, n) for n, part in enumerate(parts)]
