@@ -673,32 +673,22 @@ def _set_json(model: Card, document: dict[str, Any]) -> None:
     model.__setstate__((version, {"json": json.dumps(document)}))
 
 
-def _routed(part: pd.DataFrame, by: str, segments: list[str], has_default: bool, number: int) -> np.ndarray:
-    """Each row's scorecard in a set (its place in ``scorecard_names``), as ScorecardSet routes
-    rows: the scorecard of the row's segment, else the default (for other segments and missing
-    ones alike); without a default, such a row is an error."""
+def _routed(part: pd.DataFrame, set_json: str, by: str, number: int) -> np.ndarray:
+    """Each row's scorecard in a set (its place in ``scorecard_names``), routed by the core as
+    ScorecardSet.fit routes rows."""
     codes, names = _frame.labels(part[by], f"ddf[{by!r}]")
-    fallback = len(segments) if has_default else -1
-    own = {name: k for k, name in enumerate(segments)}
-    # Code -1 (missing) reads the last entry.
-    card = np.array([own.get(name, fallback) for name in names] + [fallback], dtype=np.int32)[np.asarray(codes)]
-    if (card < 0).any():
-        at = int(np.argmax(card < 0))
-        value = "missing" if codes[at] < 0 else repr(names[codes[at]])
-        raise InvalidInputError(
-            f"ddf[{by!r}]: partition {number}, row {at} (index {part.index[at]}): {value}; no scorecard for this "
-            f"segment and no default (scorecards: {', '.join(map(repr, segments))})"
-        )
-    return card
-
-
-def _routed_counts(
-    part: pd.DataFrame, by: str, segments: list[str], has_default: bool, number: int
-) -> np.ndarray | str:
-    """The rows each scorecard takes in the partition, or the message of its first unroutable row
-    (returned, not raised, so that the client reports the first partition's, as in memory)."""
     try:
-        return np.bincount(_routed(part, by, segments, has_default, number), minlength=len(segments) + has_default)
+        return _core.health.scorecard_set.from_json(set_json).route([(by, codes, names)], len(part))
+    except InvalidInputError as error:
+        raise InvalidInputError(f"ddf partition {number}: {error}") from None
+
+
+def _routed_counts(part: pd.DataFrame, set_json: str, by: str, number: int, cards: int) -> np.ndarray | str:
+    """The rows each of the `cards` scorecards takes in the partition, or the message of its first
+    unroutable row (returned, not raised, so that the client reports the first partition's, as in
+    memory)."""
+    try:
+        return np.bincount(_routed(part, set_json, by, number), minlength=cards)
     except InvalidInputError as error:
         return str(error)
 
@@ -708,7 +698,7 @@ def _fit_set(cards: ScorecardSet, rows: dd.DataFrame) -> None:
     :meth:`cssegment.ScorecardSet.fit` (see :func:`fit`)."""
     segments, default = list(cards.scorecards.items()), cards.default
     names = [name for name, _ in segments]
-    route = (cards.by, names, default is not None)
+    route = (cards.to_json(), cards.by)
     _routed(rows._meta, *route, 0)  # a segment column of numbers, refused before any task runs
 
     def task(work: Callable[..., Any]) -> Any:
@@ -717,7 +707,10 @@ def _fit_set(cards: ScorecardSet, rows: dd.DataFrame) -> None:
     # Round 1 reads the segments alone: how many rows each scorecard takes (and unknown segments
     # without a default are refused before anything is fitted).
     counted = dask.compute(
-        *[task(_routed_counts)(part, *route, n) for n, part in enumerate(_partitions(rows[[cards.by]]))]
+        *[
+            task(_routed_counts)(part, *route, n, len(names) + (default is not None))
+            for n, part in enumerate(_partitions(rows[[cards.by]]))
+        ]
     )
     for refused in counted:
         if isinstance(refused, str):

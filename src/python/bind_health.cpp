@@ -184,6 +184,18 @@ void bind_scorecard_set(py::module_& m) {
       .def_property_readonly("measure_columns", &ScorecardSet::measure_columns)
       .def("fit", &fit_on_columns<ScorecardSet>, py::arg("columns"), py::arg("rows"))
       .def(
+          "route",
+          [](const ScorecardSet& set, const py::list& columns, std::size_t rows) {
+            const auto arguments = column_table(columns, rows);
+            std::vector<std::int32_t> card;
+            {
+              py::gil_scoped_release release;
+              card = set.route(arguments.table);
+            }
+            return to_numpy(std::move(card));
+          },
+          py::arg("columns"), py::arg("rows"))
+      .def(
           "score",
           [](const ScorecardSet& set, const py::list& columns, std::size_t rows,
              const std::optional<Array<double>>& previous, std::size_t max_threads) {

@@ -420,7 +420,7 @@ def test_scorecard_set_fit_bad_input_is_named(client: Client, segmented: pd.Data
     first = int(np.flatnonzero(ddf.partitions[0]["segment"].compute().isna().to_numpy())[0])
     with pytest.raises(
         cs.InvalidInputError,
-        match=rf"ddf\['segment'\]: partition 0, row {first} \(index \d+\): missing; no scorecard for this",
+        match=rf"ddf partition 0: data\['segment'\]\[{first}\] = missing: no scorecard for this segment and no",
     ):
         csd.fit(alone, ddf)
     # A scorecard whose rows hold no value of a peer-group measure, though other rows do.
